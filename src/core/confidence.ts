@@ -1,0 +1,36 @@
+/**
+ * The confidence table: one place that says how sure each resolution reason is.
+ * Values start at DESIGN.md's seed tiers; `codehub eval --calibrate` rewrites MEASURED below
+ * with the precision measured against the TypeScript compiler (rounded to 0.05, ≥ 100 edges).
+ */
+export type ResolvedReason = 'import' | 'same-file' | 'receiver-typed' | 'interface' | 'name-only';
+export type UnresolvedReason = 'builtin' | 'dynamic' | 'unknown' | `external:${string}`;
+export type ReasonCode = ResolvedReason | UnresolvedReason;
+
+export const SEED_CONFIDENCE: Readonly<Record<ResolvedReason, number>> = {
+  import: 0.9,
+  'same-file': 0.85,
+  'receiver-typed': 0.8,
+  interface: 0.7,
+  'name-only': 0.45,
+};
+
+/** Measured precision per reason (written by `codehub eval --calibrate`); empty until measured. */
+export const MEASURED: Partial<Record<ResolvedReason, number>> = {};
+
+/** Confidence for a resolved edge; name-only and interface matches drop as candidates grow. */
+export function confidenceFor(reason: ResolvedReason, candidates = 1): number {
+  const base = MEASURED[reason] ?? SEED_CONFIDENCE[reason];
+  if ((reason === 'name-only' || reason === 'interface') && candidates > 1) {
+    return round2(base / candidates);
+  }
+  return base;
+}
+
+export function isResolvedReason(reason: string): reason is ResolvedReason {
+  return reason in SEED_CONFIDENCE;
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}

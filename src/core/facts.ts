@@ -1,0 +1,143 @@
+/**
+ * Per-file facts: what a language plug-in extracts from one file's bytes and path, with no I/O.
+ * They depend only on (path, bytes, analyzer version), so they are cached by blob sha256.
+ * Repo-wide resolution (src/analysis) turns them into edges.
+ */
+
+/** Kinds of symbols. Lowercase in data; pages show them capitalised ("Method"). */
+export type SymbolKind =
+  | 'module' // one per file: owns top-level calls
+  | 'function'
+  | 'class'
+  | 'method'
+  | 'constructor'
+  | 'getter'
+  | 'setter'
+  | 'property'
+  | 'interface'
+  | 'type'
+  | 'enum'
+  | 'namespace'
+  | 'variable'
+  | 'test';
+
+/** Qualified name of the per-file module symbol. */
+export const MODULE_QUALIFIED_NAME = '<module>';
+
+/**
+ * A reference to a type, as far as one file can tell. The resolver binds `name` through the
+ * file's declarations and imports; `call-return` means "the declared return type of this callee".
+ */
+export type TypeRef =
+  | { kind: 'name'; name: string } // `FlowRegistry`, `ns.Foo` (generics dropped)
+  | { kind: 'call-return'; callee: string }; // `createLogger` in `const log = createLogger()`
+
+export interface SymbolFact {
+  /** Unique within the file: `${qualifiedName}:${kind}` plus `~N` (N ≥ 2) for the N-th duplicate. */
+  localId: string;
+  name: string;
+  /** `Class.method`, `outer.inner`, `Suite > inner suite > title` for tests, `<module>` for the module. */
+  qualifiedName: string;
+  kind: SymbolKind;
+  /** 1-based, first and last line of the declaration (for the module: 1 and the file's last line). */
+  startLine: number;
+  endLine: number;
+  /** Parameter list text, e.g. `(a: string, b?: number)`; '' when not callable. */
+  signature: string;
+  /** Declared return type text, or null when none is written. */
+  returnType: string | null;
+  exported: boolean;
+  /** First sentence of the JSDoc, or null. */
+  doc: string | null;
+  /** localId of the containing symbol (class for a method, function for a nested function), null at top level. */
+  parent: string | null;
+  /** Classes and interfaces: type names in `extends` / `implements` clauses. */
+  extends?: string[];
+  implements?: string[];
+  /**
+   * Properties and variables: the value's type when the file tells it (annotation, `new X()` initialiser,
+   * constructor assignment `this.x = new X()`, constructor parameter property, call to a function).
+   */
+  valueType?: TypeRef | null;
+  /** Methods and properties: declared `static`. */
+  isStatic?: boolean;
+}
+
+/** How an identifier is bound at a call site, as far as one file can tell. */
+export type Binding =
+  | { kind: 'local-symbol'; localId: string } // declared in this file (function, class, const arrow…)
+  | { kind: 'import'; localName: string } // bound by an import/require in this file: see FileFacts.imports
+  | { kind: 'local-value'; valueType: TypeRef | null } // a parameter or local variable; its type if known
+  | { kind: 'global'; name: string }; // declared nowhere in the file: a builtin or global
+
+/** The receiver of a member call `recv.name()`. */
+export type Receiver =
+  | { kind: 'this'; classLocalId: string | null } // this.m()
+  | { kind: 'super'; classLocalId: string | null } // super.m()
+  | { kind: 'this-field'; classLocalId: string | null; field: string } // this.flows.register()
+  | { kind: 'identifier'; name: string; binding: Binding } // logger.debug(), service.start(), Foo.create()
+  | { kind: 'typed'; valueType: TypeRef } // (new A()).m(), or an expression whose type the file tells
+  | { kind: 'expression'; text: string }; // anything else: a call result, an element access…
+
+export type CallTarget =
+  | { kind: 'identifier'; name: string; binding: Binding } // foo()
+  | { kind: 'member'; name: string; receiver: Receiver } // x.foo()
+  | { kind: 'dynamic'; reason: string }; // f()(), a[b](), (cond ? f : g)()
+
+export interface CallSiteFact {
+  /** localId of the nearest named enclosing symbol (inline callbacks and IIFEs count for it), or the module. */
+  caller: string;
+  /** 1-based line of the call expression's start. */
+  line: number;
+  kind: 'call' | 'new';
+  /** The callee expression's text (`this.flows.register`), at most 200 characters. */
+  text: string;
+  target: CallTarget;
+}
+
+export interface ImportFact {
+  /** The local binding: `a` in `import { x as a }`, `ns` in `import * as ns`, `m` in `const m = require('m')`. */
+  localName: string;
+  /** `default`, `*` for namespace/whole-module (`require`), or the imported export name. */
+  imported: string;
+  /** The module specifier as written. */
+  specifier: string;
+  line: number;
+  typeOnly: boolean;
+  kind: 'esm' | 'require' | 'dynamic';
+}
+
+export interface ExportFact {
+  /** The exported name (`default` for default exports, `*` for `export * from`). */
+  exported: string;
+  /** For local exports: the local declaration's name (`export { a as b }` → 'a'); absent for re-exports. */
+  local?: string;
+  /** For re-exports: the module specifier. */
+  from?: string;
+  /** For re-exports: the name imported from `from` ('*' for `export *` and `export * as ns`). */
+  imported?: string;
+  line: number;
+}
+
+export interface Diagnostic {
+  line: number;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+}
+
+export interface FileFacts {
+  path: string;
+  language: string;
+  /** Includes the module symbol (qualifiedName `<module>`) and test cases (kind `test`). */
+  symbols: SymbolFact[];
+  imports: ImportFact[];
+  exports: ExportFact[];
+  callSites: CallSiteFact[];
+  /** True when the file is a test file (by convention or because it imports a test framework). */
+  isTestFile: boolean;
+  /** The test framework the file uses (`vitest`, `jest`, `mocha`, `node:test`, `bun:test`, `ava`, `playwright`), if known. */
+  testFramework: string | null;
+  diagnostics: Diagnostic[];
+  /** Set when the file was not analysed (too large, minified…): the facts are then only the module symbol. */
+  skipped?: string;
+}
