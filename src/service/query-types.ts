@@ -95,3 +95,115 @@ export interface ShowResult {
   /** `lower_bound` when some test files could not be analysed. */
   testsComplete: 'exact' | 'lower_bound';
 }
+
+export interface FileDTO {
+  path: string;
+  blobSha256: string | null; // null for files not stored (symlink, submodule, skipped)
+  gitOid: string;
+  language: string | null;
+  size: number;
+  lines: number | null;
+  /** Why the file was not stored or not analysed: binary, too-large, symlink, submodule, parse-error…; null if fine. */
+  skipReason: string | null;
+  /** Symlink target or submodule commit, when relevant. */
+  target?: string | null;
+}
+
+export interface FileView {
+  repo: { id: string; commit: string; ref: string | null };
+  file: FileDTO;
+  /** The verified text; null when the blob failed verification (then `error` says why). */
+  text: string | null;
+  verified: boolean;
+  error: string | null;
+  symbols: SymbolDTO[];
+  permalink: string | null;
+}
+
+export interface CoverageStats {
+  filesParsed: number;
+  filesSkipped: Record<string, number>; // reason → count
+  callSites: number;
+  resolvedByReason: Record<string, number>; // reason → call sites
+  unresolvedByReason: Record<string, number>;
+  testFiles: number;
+  testFilesAnalysed: number;
+}
+
+export interface RepoOverview {
+  summary: RepoSummary;
+  mostCalled: Array<SymbolDTO & { callers: number }>;
+  untestedHotspots: Array<SymbolDTO & { callers: number }>;
+  coverage: CoverageStats;
+}
+
+export interface SearchHit extends SymbolDTO {
+  repo: string;
+  callers: number;
+  isTest: boolean;
+  /** exact | prefix | substring | humps */
+  match: string;
+}
+
+/** Transitive callers/callees: each entry is an edge at some depth from the start symbol. */
+export interface TraversalEdge extends EdgeDTO {
+  depth: number;
+  /** The symbol on the near side of this edge (the start symbol at depth 1). */
+  fromId: string;
+  /** Product of confidences from the start symbol to this one. */
+  pathConfidence: number;
+}
+
+export interface TraversalResult {
+  repo: { id: string; commit: string; ref: string | null };
+  symbol: SymbolDTO;
+  edges: TraversalEdge[];
+  complete: 'exact' | 'lower_bound';
+  /** Unresolved call sites that could hide more edges. */
+  unresolvedCount: number;
+  truncated: boolean;
+}
+
+export interface ImpactResult {
+  repo: { id: string; commit: string; ref: string | null };
+  symbol: SymbolDTO;
+  byFile: Array<{ path: string; symbols: Array<SymbolDTO & { depth: number; pathConfidence: number }> }>;
+  tests: TestDTO[];
+  complete: 'exact' | 'lower_bound';
+  truncated: boolean;
+}
+
+export interface PathResult {
+  repo: { id: string; commit: string; ref: string | null };
+  from: SymbolDTO;
+  to: SymbolDTO;
+  /** Shortest paths, best confidence first; each is the list of symbols from `from` to `to` with the edges between. */
+  paths: Array<{ symbols: SymbolDTO[]; edges: EdgeDTO[]; confidence: number }>;
+}
+
+export interface TraversalOptions {
+  depth?: number; // 1–5, default 1
+  minConfidence?: number; // default 0
+  limit?: number; // default 100
+}
+
+/**
+ * Every question codehub answers. Throws CodehubError: RepoNotFound / SymbolNotFound (detail: closest
+ * names) / SymbolAmbiguous (detail: candidate SymbolDTOs) / PathNotFound / BlobHashMismatch / InvalidInput.
+ * `repo` is `host/owner/name`; `symbol` is an id, a qualified name, a name, or `path:line`.
+ */
+export interface QueryService {
+  listRepos(): RepoSummary[];
+  getRepo(repo: string): RepoOverview;
+  listFiles(repo: string, prefix?: string): FileDTO[];
+  getFile(repo: string, path: string): FileView;
+  getSource(repo: string, path: string, startLine?: number, endLine?: number): SourceExcerpt & { path: string };
+  resolveSymbol(repo: string, symbol: string): SymbolDTO;
+  show(repo: string, symbol: string, options?: { contextBefore?: number; maxLines?: number }): ShowResult;
+  callers(repo: string, symbol: string, options?: TraversalOptions): TraversalResult;
+  callees(repo: string, symbol: string, options?: TraversalOptions): TraversalResult;
+  tests(repo: string, symbol: string): { tests: TestDTO[]; complete: 'exact' | 'lower_bound' };
+  impact(repo: string, symbol: string, depth?: number): ImpactResult;
+  findPath(repo: string, from: string, to: string, maxDepth?: number): PathResult;
+  search(query: { q: string; repo?: string; kind?: string; limit?: number }): SearchHit[];
+}
