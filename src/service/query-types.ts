@@ -193,17 +193,18 @@ export interface TraversalOptions {
  * `repo` is `host/owner/name`; `symbol` is an id, a qualified name, a name, or `path:line`.
  */
 export interface QueryService {
-  listRepos(): RepoSummary[];
-  getRepo(repo: string): RepoOverview;
-  listFiles(repo: string, prefix?: string): FileDTO[];
-  getFile(repo: string, path: string): FileView;
-  getSource(repo: string, path: string, startLine?: number, endLine?: number): SourceExcerpt & { path: string };
-  resolveSymbol(repo: string, symbol: string): SymbolDTO;
-  show(repo: string, symbol: string, options?: { contextBefore?: number; maxLines?: number }): ShowResult;
-  callers(repo: string, symbol: string, options?: TraversalOptions): TraversalResult;
-  callees(repo: string, symbol: string, options?: TraversalOptions): TraversalResult;
-  tests(repo: string, symbol: string): { tests: TestDTO[]; complete: 'exact' | 'lower_bound' };
-  impact(repo: string, symbol: string, depth?: number): ImpactResult;
-  findPath(repo: string, from: string, to: string, maxDepth?: number): PathResult;
-  search(query: { q: string; repo?: string; kind?: string; limit?: number }): SearchHit[];
+  /** Async so that remote adapters (Postgres, S3-compatible blobs) fit without a rewrite. */
+  listRepos(): Promise<RepoSummary[]>;
+  getRepo(repo: string): Promise<RepoOverview>;
+  listFiles(repo: string, prefix?: string): Promise<FileDTO[]>;
+  getFile(repo: string, path: string): Promise<FileView>;
+  getSource(repo: string, path: string, startLine?: number, endLine?: number): Promise<SourceExcerpt & { path: string }>;
+  resolveSymbol(repo: string, symbol: string): Promise<SymbolDTO>;
+  show(repo: string, symbol: string, options?: { contextBefore?: number; maxLines?: number }): Promise<ShowResult>;
+  callers(repo: string, symbol: string, options?: TraversalOptions): Promise<TraversalResult>;
+  callees(repo: string, symbol: string, options?: TraversalOptions): Promise<TraversalResult>;
+  tests(repo: string, symbol: string): Promise<{ tests: TestDTO[]; complete: 'exact' | 'lower_bound' }>;
+  impact(repo: string, symbol: string, depth?: number): Promise<ImpactResult>;
+  findPath(repo: string, from: string, to: string, maxDepth?: number): Promise<PathResult>;
+  search(query: { q: string; repo?: string; kind?: string; limit?: number }): Promise<SearchHit[]>;
 }
