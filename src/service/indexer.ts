@@ -157,6 +157,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     const bytesTotal = entries.reduce((n, e) => n + (e.size ?? 0), 0);
     let bytesDone = 0;
     let newBlobs = 0;
+    const writing = new Set<string>();
     let analysedFiles = 0;
     let cachedFiles = 0;
     const progress = (phase: IndexProgress['phase'], filesDone: number): void =>
@@ -221,14 +222,15 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
             info = describe(e.oid, bytes!);
             learned.push(info);
             const sha = info.sha256;
-            puts.push(
-              blobs.has(sha).then(async (has) => {
-                if (!has) {
-                  await blobs.put(bytes!);
-                  newBlobs++;
-                }
-              }),
-            );
+            if (!writing.has(sha)) {
+              // Identical content at several paths of this run is written (and counted) once.
+              writing.add(sha);
+              puts.push(
+                blobs.store(bytes!, sha).then((r) => {
+                  if (r.created) newBlobs++;
+                }),
+              );
+            }
           }
           const skipReason = info.content === 'text' ? null : info.content;
           files.push({ ...base, language: p?.id ?? base.language, blobSha256: info.sha256, lines: info.lines, eol: info.eol, skipReason, target: null });

@@ -1,11 +1,11 @@
 /**
- * File-system adapter of the BlobStore port. Layout: `<root>/ab/cd/<sha256>` holding brotli (q5)
+ * File-system adapter of the BlobStore port. Layout: `<root>/ab/<sha256>` (256 shards, like git's loose objects) holding brotli (q5)
  * compressed bytes. Writes go to `<root>/tmp/` then rename into place, so a crash never leaves a
  * partial object under its final name, and concurrent writers of one blob both end with the same file.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, brotliDecompress, constants as zlibConstants } from 'node:zlib';
@@ -31,14 +31,20 @@ export class FsBlobStore implements BlobStore {
 
   /** Path of a blob's final file. */
   pathOf(sha256: string): string {
-    return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+    return join(this.root, sha256.slice(0, 2), sha256);
   }
 
   async put(bytes: Uint8Array): Promise<string> {
-    const sha = sha256Hex(bytes);
-    if (await this.has(sha)) return sha;
+    return (await this.store(bytes)).sha256;
+  }
+
+  /** Stores bytes unless present; `created` says whether this call wrote them. `sha256` skips re-hashing. */
+  async store(bytes: Uint8Array, sha256?: string): Promise<{ sha256: string; created: boolean }> {
+    const sha = sha256 ?? sha256Hex(bytes);
+    // Metadata calls are synchronous on purpose: they take microseconds, a thread-pool hop costs more.
+    if (existsSync(this.pathOf(sha))) return { sha256: sha, created: false };
     await this.write(sha, bytes);
-    return sha;
+    return { sha256: sha, created: true };
   }
 
   /** Stores bytes under their sha256 even if a (possibly corrupt) object is already there. */
@@ -49,13 +55,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async has(sha256: string): Promise<boolean> {
-    if (!SHA256.test(sha256)) return false;
-    try {
-      await stat(this.pathOf(sha256));
-      return true;
-    } catch {
-      return false;
-    }
+    return SHA256.test(sha256) && existsSync(this.pathOf(sha256));
   }
 
   async readVerified(sha256: string): Promise<Buffer> {
@@ -80,10 +80,8 @@ export class FsBlobStore implements BlobStore {
   async *list(): AsyncIterable<string> {
     for (const a of await safeReaddir(this.root)) {
       if (!/^[0-9a-f]{2}$/.test(a)) continue;
-      for (const b of await safeReaddir(join(this.root, a))) {
-        for (const name of await safeReaddir(join(this.root, a, b))) {
-          if (SHA256.test(name)) yield name;
-        }
+      for (const name of await safeReaddir(join(this.root, a))) {
+        if (SHA256.test(name)) yield name;
       }
     }
   }
@@ -114,24 +112,30 @@ export class FsBlobStore implements BlobStore {
       params: {
         [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
         [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+        // A window no larger than the input: same output, far less setup for small files.
+        [zlibConstants.BROTLI_PARAM_LGWIN]: Math.max(16, Math.min(22, Math.ceil(Math.log2(bytes.length + 1)))),
       },
     });
-    const dir = join(this.root, sha.slice(0, 2), sha.slice(2, 4));
-    await this.ensureDir(this.tmpDir);
-    await this.ensureDir(dir);
+    const dir = join(this.root, sha.slice(0, 2));
     const tmp = join(this.tmpDir, `${sha}.${process.pid}.${randomBytes(6).toString('hex')}`);
     try {
-      await writeFile(tmp, packed, { flag: fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY });
-      await rename(tmp, join(dir, sha));
+      this.ensureDir(this.tmpDir);
+      this.ensureDir(dir);
+      writeFileSync(tmp, packed, { flag: 'wx' });
+      renameSync(tmp, join(dir, sha));
     } catch (err) {
-      await unlink(tmp).catch(() => undefined);
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // never created
+      }
       throw new CodehubError('DataDirNotWritable', `cannot write blob into ${this.root}: ${(err as Error).message}`);
     }
   }
 
-  private async ensureDir(dir: string): Promise<void> {
+  private ensureDir(dir: string): void {
     if (this.madeDirs.has(dir)) return;
-    await mkdir(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     this.madeDirs.add(dir);
   }
 }
