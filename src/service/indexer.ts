@@ -59,6 +59,8 @@ export interface IndexOptions {
   onProgress?: (p: IndexProgress) => void;
   /** How long to wait for another indexer of the same repo (default 5 s). */
   lockWaitMs?: number;
+  /** Plug-in lookup (default: the registry); tests pass their own. */
+  pluginFor?: (path: string) => LanguagePlugin | undefined;
 }
 
 export interface IndexResult {
@@ -111,6 +113,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
   const { storage, blobs } = ws;
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const lockWait = opts.lockWaitMs ?? 5000;
+  const pluginFor = opts.pluginFor ?? pluginForPath;
   let catFile: CatFileBatch | null = null;
   let snapshotId: number | null = null;
   let lock: { release(): void } | null = null;
@@ -133,7 +136,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     const plugins = new Map<string, LanguagePlugin | undefined>();
     const used = new Map<string, LanguagePlugin>();
     for (const e of entries) {
-      const p = e.type === 'blob' && e.mode !== '120000' ? pluginForPath(e.path) : undefined;
+      const p = e.type === 'blob' && e.mode !== '120000' ? pluginFor(e.path) : undefined;
       plugins.set(e.path, p);
       if (p) used.set(p.id, p);
     }
