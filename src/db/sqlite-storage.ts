@@ -213,6 +213,65 @@ export class SqliteStorage implements Storage {
     return row ? toFile(row) : null;
   }
 
+  getSymbol(snapshotId: number, id: string): SymbolRecord | null {
+    const row = this.db.prepare('SELECT * FROM symbols WHERE snapshot_id = ? AND id = ?').get(snapshotId, id) as Row | undefined;
+    return row ? toSymbolRecord(row) : null;
+  }
+
+  symbolsInFile(snapshotId: number, path: string): SymbolRecord[] {
+    return this.symbolRows('SELECT * FROM symbols WHERE snapshot_id = ? AND path = ? ORDER BY start_line, id', snapshotId, path);
+  }
+
+  symbolsByName(snapshotId: number, name: string): SymbolRecord[] {
+    return this.symbolRows('SELECT * FROM symbols WHERE snapshot_id = ? AND name = ? ORDER BY path, start_line', snapshotId, name);
+  }
+
+  symbolsByQualifiedName(snapshotId: number, qualifiedName: string): SymbolRecord[] {
+    return this.symbolRows(
+      'SELECT * FROM symbols WHERE snapshot_id = ? AND qualified_name = ? ORDER BY path, start_line',
+      snapshotId,
+      qualifiedName,
+    );
+  }
+
+  searchSymbolNames(snapshotId: number, text: string, limit: number): SymbolRecord[] {
+    if (text.length >= 3) {
+      return this.symbolRows(
+        `SELECT s.* FROM symbol_names n JOIN symbols s ON s.rowid = n.rowid
+         WHERE n.name MATCH ? AND s.snapshot_id = ? ORDER BY length(s.name), s.name, s.path LIMIT ?`,
+        `"${text.replace(/"/g, '""')}"`,
+        snapshotId,
+        limit,
+      );
+    }
+    return this.symbolRows(
+      `SELECT * FROM symbols WHERE snapshot_id = ? AND instr(lower(name), lower(?)) > 0 ORDER BY length(name), name, path LIMIT ?`,
+      snapshotId,
+      text,
+      limit,
+    );
+  }
+
+  edgesFrom(snapshotId: number, callerId: string): Edge[] {
+    return (this.db.prepare('SELECT * FROM edges WHERE snapshot_id = ? AND caller_id = ?').all(snapshotId, callerId) as Row[]).map(toEdge);
+  }
+
+  edgesTo(snapshotId: number, calleeId: string): Edge[] {
+    return (this.db.prepare('SELECT * FROM edges WHERE snapshot_id = ? AND callee_id = ?').all(snapshotId, calleeId) as Row[]).map(toEdge);
+  }
+
+  testsReaching(snapshotId: number, symbolId: string): TestReach[] {
+    return (
+      this.db
+        .prepare('SELECT * FROM test_reach WHERE snapshot_id = ? AND symbol_id = ? ORDER BY depth, confidence DESC, test_id')
+        .all(snapshotId, symbolId) as Row[]
+    ).map(toTestReach);
+  }
+
+  private symbolRows(sql: string, ...params: unknown[]): SymbolRecord[] {
+    return (this.db.prepare(sql).all(...params) as Row[]).map(toSymbolRecord);
+  }
+
   knownGitObjects(oids: readonly string[]): Map<string, GitObjectInfo> {
     const out = new Map<string, GitObjectInfo>();
     for (let i = 0; i < oids.length; i += CHUNK) {

@@ -130,6 +130,17 @@ export interface Storage {
   listFiles(snapshotId: number, prefix?: string): FileRecord[];
   getFile(snapshotId: number, path: string): FileRecord | null;
 
+  /** Reads for the query service (all scoped to one snapshot). */
+  getSymbol(snapshotId: number, id: string): SymbolRecord | null;
+  symbolsInFile(snapshotId: number, path: string): SymbolRecord[];
+  symbolsByName(snapshotId: number, name: string): SymbolRecord[];
+  symbolsByQualifiedName(snapshotId: number, qualifiedName: string): SymbolRecord[];
+  /** Symbols whose name contains `text` (trigram index; shorter than 3 characters falls back to a scan). */
+  searchSymbolNames(snapshotId: number, text: string, limit: number): SymbolRecord[];
+  edgesFrom(snapshotId: number, callerId: string): Edge[];
+  edgesTo(snapshotId: number, calleeId: string): Edge[];
+  testsReaching(snapshotId: number, symbolId: string): TestReach[];
+
   knownGitObjects(oids: readonly string[]): Map<string, GitObjectInfo>;
   rememberGitObjects(objects: readonly GitObjectInfo[]): void;
   /** Drops cache rows (git objects, facts) of blobs that left the store. */

@@ -78,10 +78,9 @@ describe('the indexer with a language plug-in', () => {
         { id: 'b.toy::delta:function', name: 'delta', start_line: 2 },
         { id: 'b.toy::gamma:function', name: 'gamma', start_line: 1 },
       ]);
-      const found = storage.db
-        .prepare('SELECT s.id FROM symbol_names n JOIN symbols s ON s.rowid = n.rowid WHERE n.name MATCH ? AND s.snapshot_id = ?')
-        .all('"lph"', snap.id);
-      assert.deepEqual(found, [{ id: 'a.toy::alpha:function' }], 'trigram substring search finds names');
+      assert.deepEqual(storage.searchSymbolNames(snap.id, 'lph', 10).map((x) => x.id), ['a.toy::alpha:function']);
+      assert.deepEqual(storage.searchSymbolNames(snap.id, 'ET', 10).map((x) => x.id), ['a.toy::beta:function']);
+      assert.deepEqual(storage.symbolsByName(snap.id, 'delta').map((x) => [x.path, x.startLine]), [['b.toy', 2]]);
       const file = storage.getFile(snap.id, 'a.toy')!;
       assert.equal(file.language, 'toy');
       assert.equal(storage.snapshotStats(snap.id)?.filesParsed, 2);
