@@ -232,7 +232,11 @@ async function cmdVerify(args: string[]): Promise<number> {
   if (values.help) return usage();
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'verify takes no arguments');
   return withWorkspace(values.data, async (ws) => {
-    const report = await verifyStore(ws, { repair: values.repair });
+    const progress = values.json ? createProgress({ isTTY: false } as NodeJS.WriteStream) : createProgress();
+    const report = await verifyStore(ws, {
+      repair: values.repair,
+      onProgress: (done, total) => progress.update({ phase: 'verifying', filesDone: done, filesTotal: total, bytesDone: 0, bytesTotal: 0 }),
+    }).finally(() => progress.done());
     const bad = report.corrupt.length + report.missing.length;
     const remaining = values.repair ? report.unrepaired.length : bad;
     if (values.json) printJson(report);

@@ -42,7 +42,7 @@ export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 const WINDOW = 128;
 
 export interface IndexProgress {
-  phase: 'reading' | 'resolving' | 'writing';
+  phase: 'reading' | 'resolving' | 'writing' | 'verifying';
   filesDone: number;
   filesTotal: number;
   bytesDone: number;

@@ -84,7 +84,7 @@ export interface VerifyReport {
 }
 
 /** Re-hashes every stored blob (and checks every referenced one exists); optionally repairs from git. */
-export async function verifyStore(ws: Workspace, opts: { repair: boolean; onProgress?: (done: number) => void }): Promise<VerifyReport> {
+export async function verifyStore(ws: Workspace, opts: { repair: boolean; onProgress?: (done: number, total: number) => void }): Promise<VerifyReport> {
   const corrupt: string[] = [];
   const present = new Set<string>();
   const all: string[] = [];
@@ -100,7 +100,7 @@ export async function verifyStore(ws: Workspace, opts: { repair: boolean; onProg
         if (!isCodehubError(err)) throw err;
         corrupt.push(sha);
       }
-      opts.onProgress?.(++done);
+      opts.onProgress?.(++done, all.length);
     }
   });
   await Promise.all(workers);
