@@ -34,7 +34,8 @@ function sourceFiles(dir: string): string[] {
 /** Module specifiers imported (statically, dynamically or re-exported) by a source text. */
 export function importsOf(text: string): string[] {
   const specs: string[] = [];
-  const re = /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
+  const re =
+    /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
   for (const m of text.matchAll(re)) specs.push((m[1] ?? m[2] ?? m[3])!);
   return specs;
 }
@@ -43,13 +44,15 @@ export function importsOf(text: string): string[] {
 export function violationsOf(fileRel: string, text: string): string[] {
   const from = fileRel.split('/')[0]!;
   const fromLayer = LAYER[from];
-  if (fromLayer === undefined) return [`${fileRel}: src/${from} is not a known layer (add it to the architecture test)`];
+  if (fromLayer === undefined)
+    return [`${fileRel}: src/${from} is not a known layer (add it to the architecture test)`];
   const out: string[] = [];
   for (const spec of importsOf(text)) {
     if (spec.startsWith('.')) {
       const target = relative('src', join('src', dirname(fileRel), spec)).split('/')[0]!;
       const toLayer = LAYER[target];
-      if (toLayer !== undefined && toLayer > fromLayer) out.push(`${fileRel}: imports upward into src/${target} (${spec})`);
+      if (toLayer !== undefined && toLayer > fromLayer)
+        out.push(`${fileRel}: imports upward into src/${target} (${spec})`);
     } else if (PURE.has(from) && IMPURE_MODULES.test(spec)) {
       out.push(`${fileRel}: pure layer src/${from} imports ${spec}`);
     }
@@ -60,7 +63,9 @@ export function violationsOf(fileRel: string, text: string): string[] {
 describe('architecture', () => {
   it('every src file imports only its own or lower layers, and pure layers do no I/O', () => {
     const src = resolve(ROOT, 'src');
-    const violations = sourceFiles(src).flatMap((f) => violationsOf(relative(src, f), readFileSync(f, 'utf8')));
+    const violations = sourceFiles(src).flatMap((f) =>
+      violationsOf(relative(src, f), readFileSync(f, 'utf8')),
+    );
     assert.deepEqual(violations, []);
   });
 

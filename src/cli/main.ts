@@ -113,7 +113,8 @@ async function cmdIndex(args: string[]): Promise<number> {
   });
   if (values.help) return usage();
   const source = positionals[0];
-  if (!source || positionals.length > 1) throw new CodehubError('InvalidInput', 'index takes one <path|git-url>');
+  if (!source || positionals.length > 1)
+    throw new CodehubError('InvalidInput', 'index takes one <path|git-url>');
   const result = await runIndex(source, values, values.json);
   printIndexResult(result, values.json);
   return EXIT.ok;
@@ -128,7 +129,10 @@ async function runIndex(
   if (values['max-file-size'] !== undefined) {
     maxFileSize = Number(values['max-file-size']);
     if (!Number.isInteger(maxFileSize) || maxFileSize < 0) {
-      throw new CodehubError('InvalidInput', `--max-file-size must be a number of bytes, got '${values['max-file-size']}'`);
+      throw new CodehubError(
+        'InvalidInput',
+        `--max-file-size must be a number of bytes, got '${values['max-file-size']}'`,
+      );
     }
   }
   const progress = json ? createProgress({ isTTY: false } as NodeJS.WriteStream) : createProgress();
@@ -170,7 +174,8 @@ async function cmdRepos(args: string[]): Promise<number> {
   return withWorkspace(values.data, async (ws) => {
     const repos = listRepos(ws);
     if (values.json) printJson({ repos });
-    else if (repos.length === 0) process.stdout.write("no repositories indexed yet (run 'codehub index <path>')\n");
+    else if (repos.length === 0)
+      process.stdout.write("no repositories indexed yet (run 'codehub index <path>')\n");
     else {
       for (const r of repos) {
         process.stdout.write(
@@ -205,7 +210,8 @@ async function cmdCat(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {});
   if (values.help) return usage();
   const [repo, path] = positionals;
-  if (!repo || !path || positionals.length > 2) throw new CodehubError('InvalidInput', 'cat takes <repo> <path>');
+  if (!repo || !path || positionals.length > 2)
+    throw new CodehubError('InvalidInput', 'cat takes <repo> <path>');
   return withWorkspace(values.data, async (ws) => {
     const { snapshot, file, bytes } = await readFile(ws, repo, path);
     if (values.json) {
@@ -221,7 +227,9 @@ async function cmdCat(args: string[]): Promise<number> {
         content: bytes.toString(text ? 'utf8' : 'base64'),
       });
     } else {
-      await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (e) => (e ? reject(e) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        process.stdout.write(bytes, (e) => (e ? reject(e) : resolve())),
+      );
     }
     return EXIT.ok;
   });
@@ -235,16 +243,28 @@ async function cmdVerify(args: string[]): Promise<number> {
     const progress = values.json ? createProgress({ isTTY: false } as NodeJS.WriteStream) : createProgress();
     const report = await verifyStore(ws, {
       repair: values.repair,
-      onProgress: (done, total) => progress.update({ phase: 'verifying', filesDone: done, filesTotal: total, bytesDone: 0, bytesTotal: 0 }),
+      onProgress: (done, total) =>
+        progress.update({
+          phase: 'verifying',
+          filesDone: done,
+          filesTotal: total,
+          bytesDone: 0,
+          bytesTotal: 0,
+        }),
     }).finally(() => progress.done());
     const bad = report.corrupt.length + report.missing.length;
     const remaining = values.repair ? report.unrepaired.length : bad;
     if (values.json) printJson(report);
     else {
-      process.stdout.write(`checked ${report.checked} blobs: ${report.ok} ok, ${report.corrupt.length} corrupt, ${report.missing.length} missing\n`);
+      process.stdout.write(
+        `checked ${report.checked} blobs: ${report.ok} ok, ${report.corrupt.length} corrupt, ${report.missing.length} missing\n`,
+      );
       for (const s of report.corrupt) process.stdout.write(`  corrupt ${s}\n`);
       for (const s of report.missing) process.stdout.write(`  missing ${s}\n`);
-      if (values.repair) process.stdout.write(`repaired ${report.repaired.length}, could not repair ${report.unrepaired.length}\n`);
+      if (values.repair)
+        process.stdout.write(
+          `repaired ${report.repaired.length}, could not repair ${report.unrepaired.length}\n`,
+        );
     }
     if (remaining > 0) {
       process.stderr.write(

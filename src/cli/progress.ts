@@ -23,7 +23,8 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
       const eta = rate > 0 ? Math.ceil((p.bytesTotal - p.bytesDone) / rate) : 0;
       const perFile = p.filesDone > 0 ? secs / p.filesDone : 0;
       const etaSecs = p.bytesTotal > 0 ? eta : Math.ceil(perFile * (p.filesTotal - p.filesDone));
-      const speed = p.bytesTotal > 0 ? `${mbs.toFixed(1)} MB/s` : `${(p.filesDone / secs).toFixed(0)} files/s`;
+      const speed =
+        p.bytesTotal > 0 ? `${mbs.toFixed(1)} MB/s` : `${(p.filesDone / secs).toFixed(0)} files/s`;
       const line = `${p.phase} ${p.filesDone}/${p.filesTotal} files  ${speed}  ETA ${formatSeconds(etaSecs)}`;
       stream.write(`\r\x1b[K${line}`);
       shown = true;

@@ -100,28 +100,74 @@ export class SqliteStorage implements Storage {
         throw new CodehubError('InvalidInput', `snapshot ${snapshotId} is not being built`);
       }
       for (const f of content.files) {
-        insFile.run(snapshotId, f.path, f.blobSha256, f.gitOid, f.mode, f.language, f.size, f.lines, f.eol, f.skipReason, f.target);
+        insFile.run(
+          snapshotId,
+          f.path,
+          f.blobSha256,
+          f.gitOid,
+          f.mode,
+          f.language,
+          f.size,
+          f.lines,
+          f.eol,
+          f.skipReason,
+          f.target,
+        );
       }
       for (const s of content.symbols) {
         const r = insSymbol.run(
-          snapshotId, s.id, s.path, s.localId, s.name, s.qualifiedName, s.kind, s.startLine, s.endLine, s.signature,
-          s.returnType, s.exported ? 1 : 0, s.doc, s.parent, jsonOrNull(s.extends), jsonOrNull(s.implements),
-          jsonOrNull(s.valueType), s.isStatic === undefined ? null : s.isStatic ? 1 : 0,
+          snapshotId,
+          s.id,
+          s.path,
+          s.localId,
+          s.name,
+          s.qualifiedName,
+          s.kind,
+          s.startLine,
+          s.endLine,
+          s.signature,
+          s.returnType,
+          s.exported ? 1 : 0,
+          s.doc,
+          s.parent,
+          jsonOrNull(s.extends),
+          jsonOrNull(s.implements),
+          jsonOrNull(s.valueType),
+          s.isStatic === undefined ? null : s.isStatic ? 1 : 0,
         );
         insName.run(r.lastInsertRowid, s.name);
       }
       for (const e of content.edges) {
-        insEdge.run(snapshotId, e.callerId, e.calleeId, e.calleeText, e.kind, e.reason, e.confidence, JSON.stringify(e.lines), e.candidates ?? null);
+        insEdge.run(
+          snapshotId,
+          e.callerId,
+          e.calleeId,
+          e.calleeText,
+          e.kind,
+          e.reason,
+          e.confidence,
+          JSON.stringify(e.lines),
+          e.candidates ?? null,
+        );
       }
-      for (const t of content.testReach) insReach.run(snapshotId, t.symbolId, t.testId, t.depth, t.confidence);
-      db.prepare('INSERT OR REPLACE INTO snapshot_stats (snapshot_id, stats_json) VALUES (?, ?)').run(snapshotId, JSON.stringify(content.stats));
-      db.prepare(`UPDATE snapshots SET status = 'ready', indexed_at = ? WHERE id = ?`).run(new Date().toISOString(), snapshotId);
+      for (const t of content.testReach)
+        insReach.run(snapshotId, t.symbolId, t.testId, t.depth, t.confidence);
+      db.prepare('INSERT OR REPLACE INTO snapshot_stats (snapshot_id, stats_json) VALUES (?, ?)').run(
+        snapshotId,
+        JSON.stringify(content.stats),
+      );
+      db.prepare(`UPDATE snapshots SET status = 'ready', indexed_at = ? WHERE id = ?`).run(
+        new Date().toISOString(),
+        snapshotId,
+      );
     });
     write();
   }
 
   failSnapshot(snapshotId: number, error: string): void {
-    this.db.prepare(`UPDATE snapshots SET status = 'failed', error = ? WHERE id = ? AND status = 'building'`).run(error, snapshotId);
+    this.db
+      .prepare(`UPDATE snapshots SET status = 'failed', error = ? WHERE id = ? AND status = 'building'`)
+      .run(error, snapshotId);
   }
 
   discardUnfinishedSnapshots(repoId: string): number {
@@ -135,7 +181,9 @@ export class SqliteStorage implements Storage {
   deleteSupersededSnapshots(repoId: string, commit: string, keepId: number): number {
     const ids = (
       this.db
-        .prepare(`SELECT id FROM snapshots WHERE repo_id = ? AND commit_sha = ? AND status = 'ready' AND id != ?`)
+        .prepare(
+          `SELECT id FROM snapshots WHERE repo_id = ? AND commit_sha = ? AND status = 'ready' AND id != ?`,
+        )
         .all(repoId, commit, keepId) as Row[]
     ).map((r) => Number(r.id));
     this.deleteSnapshots(ids);
@@ -161,7 +209,9 @@ export class SqliteStorage implements Storage {
     const db = this.db;
     const del = db.transaction(() => {
       for (const id of ids) {
-        db.prepare('DELETE FROM symbol_names WHERE rowid IN (SELECT rowid FROM symbols WHERE snapshot_id = ?)').run(id);
+        db.prepare(
+          'DELETE FROM symbol_names WHERE rowid IN (SELECT rowid FROM symbols WHERE snapshot_id = ?)',
+        ).run(id);
         for (const table of ['files', 'symbols', 'edges', 'test_reach', 'snapshot_stats']) {
           db.prepare(`DELETE FROM ${table} WHERE snapshot_id = ?`).run(id);
         }
@@ -184,24 +234,33 @@ export class SqliteStorage implements Storage {
   }
 
   listSnapshots(repoId: string): SnapshotRecord[] {
-    return (this.db.prepare('SELECT * FROM snapshots WHERE repo_id = ? ORDER BY id').all(repoId) as Row[]).map(toSnapshot);
+    return (
+      this.db.prepare('SELECT * FROM snapshots WHERE repo_id = ? ORDER BY id').all(repoId) as Row[]
+    ).map(toSnapshot);
   }
 
   snapshotStats(snapshotId: number): SnapshotStats | null {
-    const row = this.db.prepare('SELECT stats_json FROM snapshot_stats WHERE snapshot_id = ?').get(snapshotId) as Row | undefined;
+    const row = this.db
+      .prepare('SELECT stats_json FROM snapshot_stats WHERE snapshot_id = ?')
+      .get(snapshotId) as Row | undefined;
     return row ? (JSON.parse(String(row.stats_json)) as SnapshotStats) : null;
   }
 
   countRows(snapshotId: number): { files: number; symbols: number; edges: number } {
     const count = (table: string): number =>
-      Number((this.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE snapshot_id = ?`).get(snapshotId) as Row).n);
+      Number(
+        (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE snapshot_id = ?`).get(snapshotId) as Row)
+          .n,
+      );
     return { files: count('files'), symbols: count('symbols'), edges: count('edges') };
   }
 
   listFiles(snapshotId: number, prefix = ''): FileRecord[] {
     const rows =
       prefix === ''
-        ? (this.db.prepare('SELECT * FROM files WHERE snapshot_id = ? ORDER BY path').all(snapshotId) as Row[])
+        ? (this.db
+            .prepare('SELECT * FROM files WHERE snapshot_id = ? ORDER BY path')
+            .all(snapshotId) as Row[])
         : (this.db
             .prepare('SELECT * FROM files WHERE snapshot_id = ? AND substr(path, 1, ?) = ? ORDER BY path')
             .all(snapshotId, prefix.length, prefix) as Row[]);
@@ -209,21 +268,33 @@ export class SqliteStorage implements Storage {
   }
 
   getFile(snapshotId: number, path: string): FileRecord | null {
-    const row = this.db.prepare('SELECT * FROM files WHERE snapshot_id = ? AND path = ?').get(snapshotId, path) as Row | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM files WHERE snapshot_id = ? AND path = ?')
+      .get(snapshotId, path) as Row | undefined;
     return row ? toFile(row) : null;
   }
 
   getSymbol(snapshotId: number, id: string): SymbolRecord | null {
-    const row = this.db.prepare('SELECT * FROM symbols WHERE snapshot_id = ? AND id = ?').get(snapshotId, id) as Row | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM symbols WHERE snapshot_id = ? AND id = ?')
+      .get(snapshotId, id) as Row | undefined;
     return row ? toSymbolRecord(row) : null;
   }
 
   symbolsInFile(snapshotId: number, path: string): SymbolRecord[] {
-    return this.symbolRows('SELECT * FROM symbols WHERE snapshot_id = ? AND path = ? ORDER BY start_line, id', snapshotId, path);
+    return this.symbolRows(
+      'SELECT * FROM symbols WHERE snapshot_id = ? AND path = ? ORDER BY start_line, id',
+      snapshotId,
+      path,
+    );
   }
 
   symbolsByName(snapshotId: number, name: string): SymbolRecord[] {
-    return this.symbolRows('SELECT * FROM symbols WHERE snapshot_id = ? AND name = ? ORDER BY path, start_line', snapshotId, name);
+    return this.symbolRows(
+      'SELECT * FROM symbols WHERE snapshot_id = ? AND name = ? ORDER BY path, start_line',
+      snapshotId,
+      name,
+    );
   }
 
   symbolsByQualifiedName(snapshotId: number, qualifiedName: string): SymbolRecord[] {
@@ -253,17 +324,27 @@ export class SqliteStorage implements Storage {
   }
 
   edgesFrom(snapshotId: number, callerId: string): Edge[] {
-    return (this.db.prepare('SELECT * FROM edges WHERE snapshot_id = ? AND caller_id = ?').all(snapshotId, callerId) as Row[]).map(toEdge);
+    return (
+      this.db
+        .prepare('SELECT * FROM edges WHERE snapshot_id = ? AND caller_id = ?')
+        .all(snapshotId, callerId) as Row[]
+    ).map(toEdge);
   }
 
   edgesTo(snapshotId: number, calleeId: string): Edge[] {
-    return (this.db.prepare('SELECT * FROM edges WHERE snapshot_id = ? AND callee_id = ?').all(snapshotId, calleeId) as Row[]).map(toEdge);
+    return (
+      this.db
+        .prepare('SELECT * FROM edges WHERE snapshot_id = ? AND callee_id = ?')
+        .all(snapshotId, calleeId) as Row[]
+    ).map(toEdge);
   }
 
   testsReaching(snapshotId: number, symbolId: string): TestReach[] {
     return (
       this.db
-        .prepare('SELECT * FROM test_reach WHERE snapshot_id = ? AND symbol_id = ? ORDER BY depth, confidence DESC, test_id')
+        .prepare(
+          'SELECT * FROM test_reach WHERE snapshot_id = ? AND symbol_id = ? ORDER BY depth, confidence DESC, test_id',
+        )
         .all(snapshotId, symbolId) as Row[]
     ).map(toTestReach);
   }
@@ -322,7 +403,10 @@ export class SqliteStorage implements Storage {
       const row = get.get(k.blobSha256, k.pluginId, k.analyzerVersion, k.path) as Row | undefined;
       if (!row) continue;
       try {
-        out.set(factsKeyString(k), JSON.parse(brotliDecompressSync(row.facts as Buffer).toString('utf8')) as FileFacts);
+        out.set(
+          factsKeyString(k),
+          JSON.parse(brotliDecompressSync(row.facts as Buffer).toString('utf8')) as FileFacts,
+        );
       } catch {
         // A damaged cache entry is only a cache miss: the file is analysed again.
       }
@@ -334,17 +418,24 @@ export class SqliteStorage implements Storage {
     const ins = this.db.prepare(
       'INSERT OR REPLACE INTO facts_cache (blob_sha256, plugin_id, analyzer_version, path, facts) VALUES (?, ?, ?, ?, ?)',
     );
-    const rows = entries.map((e) => [
-      e.key,
-      brotliCompressSync(Buffer.from(JSON.stringify(e.facts)), { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } }),
-    ] as const);
+    const rows = entries.map(
+      (e) =>
+        [
+          e.key,
+          brotliCompressSync(Buffer.from(JSON.stringify(e.facts)), {
+            params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 },
+          }),
+        ] as const,
+    );
     this.db.transaction(() => {
       for (const [k, packed] of rows) ins.run(k.blobSha256, k.pluginId, k.analyzerVersion, k.path, packed);
     })();
   }
 
   referencedBlobs(): Set<string> {
-    const rows = this.db.prepare('SELECT DISTINCT blob_sha256 AS s FROM files WHERE blob_sha256 IS NOT NULL').all() as Row[];
+    const rows = this.db
+      .prepare('SELECT DISTINCT blob_sha256 AS s FROM files WHERE blob_sha256 IS NOT NULL')
+      .all() as Row[];
     return new Set(rows.map((r) => String(r.s)));
   }
 
@@ -356,7 +447,11 @@ export class SqliteStorage implements Storage {
          WHERE f.blob_sha256 = ?`,
       )
       .all(sha256) as Row[];
-    return rows.map((r) => ({ repoId: String(r.repo_id), gitDir: String(r.git_dir), gitOid: String(r.git_oid) }));
+    return rows.map((r) => ({
+      repoId: String(r.repo_id),
+      gitDir: String(r.git_dir),
+      gitOid: String(r.git_oid),
+    }));
   }
 
   close(): void {
@@ -367,7 +462,10 @@ export class SqliteStorage implements Storage {
 function migrate(db: Database.Database): void {
   const current = Number(db.pragma('user_version', { simple: true }));
   if (current > MIGRATIONS.length) {
-    throw new CodehubError('DatabaseCorrupt', `database schema version ${current} is newer than this codehub (${MIGRATIONS.length}); upgrade codehub`);
+    throw new CodehubError(
+      'DatabaseCorrupt',
+      `database schema version ${current} is newer than this codehub (${MIGRATIONS.length}); upgrade codehub`,
+    );
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
@@ -382,7 +480,12 @@ function jsonOrNull(v: unknown): string | null {
 }
 
 function toRepo(r: Row): RepoRecord {
-  return { id: String(r.id), source: String(r.source), gitDir: String(r.git_dir), webUrl: (r.web_url as string | null) ?? null };
+  return {
+    id: String(r.id),
+    source: String(r.source),
+    gitDir: String(r.git_dir),
+    webUrl: (r.web_url as string | null) ?? null,
+  };
 }
 
 function toSnapshot(r: Row): SnapshotRecord {
@@ -431,7 +534,9 @@ export function toSymbolRecord(r: Row): SymbolRecord {
     parent: (r.parent as string | null) ?? null,
     ...(r.extends_json ? { extends: JSON.parse(String(r.extends_json)) as string[] } : {}),
     ...(r.implements_json ? { implements: JSON.parse(String(r.implements_json)) as string[] } : {}),
-    ...(r.value_type_json ? { valueType: JSON.parse(String(r.value_type_json)) as SymbolRecord['valueType'] } : {}),
+    ...(r.value_type_json
+      ? { valueType: JSON.parse(String(r.value_type_json)) as SymbolRecord['valueType'] }
+      : {}),
     ...(r.is_static === null || r.is_static === undefined ? {} : { isStatic: Number(r.is_static) === 1 }),
   };
 }
@@ -452,5 +557,10 @@ export function toEdge(r: Row): Edge {
 
 /** Rebuilds a test_reach row. */
 export function toTestReach(r: Row): TestReach {
-  return { symbolId: String(r.symbol_id), testId: String(r.test_id), depth: Number(r.depth), confidence: Number(r.confidence) };
+  return {
+    symbolId: String(r.symbol_id),
+    testId: String(r.test_id),
+    depth: Number(r.depth),
+    confidence: Number(r.confidence),
+  };
 }

@@ -26,9 +26,12 @@ export class CatFileBatch {
     this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     let stderr = '';
     this.child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    this.child.on('error', (e) => this.fail(new CodehubError('GitFailed', `git cat-file failed: ${e.message}`)));
+    this.child.on('error', (e) =>
+      this.fail(new CodehubError('GitFailed', `git cat-file failed: ${e.message}`)),
+    );
     this.child.on('close', () => {
-      if (this.queue.length > 0) this.fail(new CodehubError('GitFailed', `git cat-file exited: ${stderr.trim() || 'no message'}`));
+      if (this.queue.length > 0)
+        this.fail(new CodehubError('GitFailed', `git cat-file exited: ${stderr.trim() || 'no message'}`));
     });
     this.child.stdin.on('error', () => undefined);
   }

@@ -23,7 +23,11 @@ export function runGit(cwd: string, args: string[]): Promise<GitResult> {
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (e) => reject(new CodehubError('GitFailed', `could not run git: ${e.message}`)));
     child.on('close', (code) =>
-      resolvePromise({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8').trim() }),
+      resolvePromise({
+        code: code ?? 1,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString('utf8').trim(),
+      }),
     );
   });
 }
@@ -51,7 +55,10 @@ export async function openRepository(dir: string): Promise<string> {
   }
   const r = await runGit(abs, ['rev-parse', '--is-bare-repository', '--show-toplevel']);
   if (r.code !== 0) {
-    throw new CodehubError('NotAGitRepository', `${dir} is not a git repository (run 'git init' there, or pass a clone URL)`);
+    throw new CodehubError(
+      'NotAGitRepository',
+      `${dir} is not a git repository (run 'git init' there, or pass a clone URL)`,
+    );
   }
   const lines = r.stdout.toString('utf8').trim().split('\n');
   if (lines[0] === 'true') return abs;
@@ -61,9 +68,18 @@ export async function openRepository(dir: string): Promise<string> {
 /** Resolves a ref (branch, tag, sha, HEAD…) to a full commit sha; throws RefNotFound. */
 export async function resolveCommit(repoDir: string, ref: string): Promise<string> {
   if (ref.startsWith('-')) throw new CodehubError('RefNotFound', `ref '${ref}' not found`);
-  const r = await runGit(repoDir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+  const r = await runGit(repoDir, [
+    'rev-parse',
+    '--verify',
+    '--quiet',
+    '--end-of-options',
+    `${ref}^{commit}`,
+  ]);
   if (r.code !== 0) {
-    throw new CodehubError('RefNotFound', `ref '${ref}' not found in ${repoDir} (try a branch, tag or commit sha)`);
+    throw new CodehubError(
+      'RefNotFound',
+      `ref '${ref}' not found in ${repoDir} (try a branch, tag or commit sha)`,
+    );
   }
   return r.stdout.toString('utf8').trim();
 }
@@ -150,14 +166,21 @@ export async function repoIdForLocal(repoDir: string): Promise<string> {
   const origin = await originUrl(repoDir);
   const fromOrigin = origin ? repoIdFromUrl(origin) : null;
   if (fromOrigin) return fromOrigin;
-  const dir = basename(repoDir).replace(/\.git$/, '').replace(/[^A-Za-z0-9._-]/g, '-') || 'repo';
+  const dir =
+    basename(repoDir)
+      .replace(/\.git$/, '')
+      .replace(/[^A-Za-z0-9._-]/g, '-') || 'repo';
   return `local/${dir}`;
 }
 
 /** Clones `url` bare into `dest`, or fetches into it when it already exists. */
 export async function cloneOrFetch(url: string, dest: string): Promise<void> {
   if (existsSync(dest)) {
-    await gitOk(dest, ['fetch', '--prune', '--tags', '--force', 'origin', '+refs/heads/*:refs/heads/*'], 'fetch');
+    await gitOk(
+      dest,
+      ['fetch', '--prune', '--tags', '--force', 'origin', '+refs/heads/*:refs/heads/*'],
+      'fetch',
+    );
     return;
   }
   const r = await runGit(process.cwd(), ['clone', '--bare', '--quiet', '--end-of-options', url, dest]);

@@ -94,7 +94,11 @@ async function locate(opts: IndexOptions, dataDir: string): Promise<Target> {
   }
   if (isGitUrl(opts.source)) {
     const repoId = opts.name ?? repoIdFromUrl(opts.source);
-    if (!repoId) throw new CodehubError('InvalidInput', `cannot derive host/owner/name from ${opts.source}; pass --name`);
+    if (!repoId)
+      throw new CodehubError(
+        'InvalidInput',
+        `cannot derive host/owner/name from ${opts.source}; pass --name`,
+      );
     return { gitDir: join(dataDir, 'repos', `${repoId}.git`), repoId, source: opts.source, url: opts.source };
   }
   const gitDir = await openRepository(opts.source);
@@ -122,7 +126,8 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     lock = await acquireLock(ws.dataDir, target.repoId, `repo ${target.repoId}`, lockWait);
     const gcWaitEnd = Date.now() + lockWait;
     while (isLockHeld(ws.dataDir, GC_LOCK)) {
-      if (Date.now() > gcWaitEnd) throw new CodehubError('IndexLocked', 'codehub gc is running; index again when it finishes');
+      if (Date.now() > gcWaitEnd)
+        throw new CodehubError('IndexLocked', 'codehub gc is running; index again when it finishes');
       await new Promise((r) => setTimeout(r, 100));
     }
     if (target.url) await cloneOrFetch(target.url, target.gitDir);
@@ -130,7 +135,12 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     const commit = await resolveCommit(target.gitDir, ref);
     const entries = await listTree(target.gitDir, commit);
 
-    storage.upsertRepo({ id: target.repoId, source: target.source, gitDir: target.gitDir, webUrl: webUrlFor(target.repoId) });
+    storage.upsertRepo({
+      id: target.repoId,
+      source: target.source,
+      gitDir: target.gitDir,
+      webUrl: webUrlFor(target.repoId),
+    });
     storage.discardUnfinishedSnapshots(target.repoId);
 
     const plugins = new Map<string, LanguagePlugin | undefined>();
@@ -140,7 +150,10 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       plugins.set(e.path, p);
       if (p) used.set(p.id, p);
     }
-    const analyzerVersion = [`indexer:${INDEXER_VERSION}`, ...[...used.values()].map((p) => `${p.id}:${p.analyzerVersion}`).sort()].join(';');
+    const analyzerVersion = [
+      `indexer:${INDEXER_VERSION}`,
+      ...[...used.values()].map((p) => `${p.id}:${p.analyzerVersion}`).sort(),
+    ].join(';');
     snapshotId = storage.beginSnapshot(target.repoId, commit, opts.ref ?? null, analyzerVersion);
 
     const configOwners = new Map<string, LanguagePlugin[]>();
@@ -179,7 +192,12 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
         const p = plugins.get(e.path);
         const info = infos.get(e.oid);
         if (p && info && info.content === 'text') {
-          cacheKeys.push({ blobSha256: info.sha256, pluginId: p.id, analyzerVersion: p.analyzerVersion, path: e.path });
+          cacheKeys.push({
+            blobSha256: info.sha256,
+            pluginId: p.id,
+            analyzerVersion: p.analyzerVersion,
+            path: e.path,
+          });
         }
       }
       const cached = storage.getCachedFacts(cacheKeys);
@@ -197,7 +215,14 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
           p !== undefined &&
           (!info ||
             (info.content === 'text' &&
-              !cached.has(factsKeyString({ blobSha256: info.sha256, pluginId: p.id, analyzerVersion: p.analyzerVersion, path: e.path }))));
+              !cached.has(
+                factsKeyString({
+                  blobSha256: info.sha256,
+                  pluginId: p.id,
+                  analyzerVersion: p.analyzerVersion,
+                  path: e.path,
+                }),
+              )));
         if (!info || needsFacts || configOwners.has(e.path)) reads.set(e, reader.read(e.oid));
       }
       const puts: Array<Promise<unknown>> = [];
@@ -206,16 +231,43 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
 
       for (const e of window) {
         const size = e.size ?? 0;
-        const base = { path: e.path, gitOid: e.oid, mode: e.mode, size, language: languageByExtension(e.path) };
+        const base = {
+          path: e.path,
+          gitOid: e.oid,
+          mode: e.mode,
+          size,
+          language: languageByExtension(e.path),
+        };
         if (e.type === 'commit') {
-          files.push({ ...base, blobSha256: null, lines: null, eol: null, skipReason: 'submodule', target: e.oid });
+          files.push({
+            ...base,
+            blobSha256: null,
+            lines: null,
+            eol: null,
+            skipReason: 'submodule',
+            target: e.oid,
+          });
         } else if (e.type !== 'blob') {
           continue;
         } else if (e.mode === '120000') {
           const bytes = await reads.get(e)!;
-          files.push({ ...base, blobSha256: null, lines: null, eol: null, skipReason: 'symlink', target: bytes.toString('utf8') });
+          files.push({
+            ...base,
+            blobSha256: null,
+            lines: null,
+            eol: null,
+            skipReason: 'symlink',
+            target: bytes.toString('utf8'),
+          });
         } else if (size > maxFileSize) {
-          files.push({ ...base, blobSha256: null, lines: null, eol: null, skipReason: 'too-large', target: null });
+          files.push({
+            ...base,
+            blobSha256: null,
+            lines: null,
+            eol: null,
+            skipReason: 'too-large',
+            target: null,
+          });
         } else {
           const p = plugins.get(e.path);
           const pending = reads.get(e);
@@ -236,7 +288,15 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
             }
           }
           const skipReason = info.content === 'text' ? null : info.content;
-          files.push({ ...base, language: p?.id ?? base.language, blobSha256: info.sha256, lines: info.lines, eol: info.eol, skipReason, target: null });
+          files.push({
+            ...base,
+            language: p?.id ?? base.language,
+            blobSha256: info.sha256,
+            lines: info.lines,
+            eol: info.eol,
+            skipReason,
+            target: null,
+          });
           if (bytes && info.content === 'text') {
             for (const owner of configOwners.get(e.path) ?? []) {
               let m = configs.get(owner.id);
@@ -245,8 +305,14 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
             }
           }
           if (p && info.content === 'text') {
-            const key: FactsCacheKey = { blobSha256: info.sha256, pluginId: p.id, analyzerVersion: p.analyzerVersion, path: e.path };
-            let facts = cached.get(factsKeyString(key)) ?? storage.getCachedFacts([key]).get(factsKeyString(key));
+            const key: FactsCacheKey = {
+              blobSha256: info.sha256,
+              pluginId: p.id,
+              analyzerVersion: p.analyzerVersion,
+              path: e.path,
+            };
+            let facts =
+              cached.get(factsKeyString(key)) ?? storage.getCachedFacts([key]).get(factsKeyString(key));
             if (facts) {
               cachedFiles++;
             } else {
@@ -270,13 +336,17 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       if (f.skipReason) skipped[f.skipReason] = (skipped[f.skipReason] ?? 0) + 1;
       else if (!plugins.get(f.path)) skipped['no-language-plugin'] = (skipped['no-language-plugin'] ?? 0) + 1;
     }
-    for (const a of analysed) if (a.facts.skipped) skipped[a.facts.skipped] = (skipped[a.facts.skipped] ?? 0) + 1;
+    for (const a of analysed)
+      if (a.facts.skipped) skipped[a.facts.skipped] = (skipped[a.facts.skipped] ?? 0) + 1;
 
     progress('resolving', files.length);
     const allPaths = new Set(files.map((f) => f.path));
     const resolvers = new Map<string, ModuleResolver>();
     for (const p of used.values()) {
-      resolvers.set(p.id, p.createModuleResolver({ files: allPaths, configs: configs.get(p.id) ?? new Map() }));
+      resolvers.set(
+        p.id,
+        p.createModuleResolver({ files: allPaths, configs: configs.get(p.id) ?? new Map() }),
+      );
     }
     const moduleResolver: ModuleResolver = {
       resolve(fromPath, specifier) {
@@ -330,7 +400,8 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       durationMs: Date.now() - started,
     };
   } catch (err) {
-    if (snapshotId !== null) storage.failSnapshot(snapshotId, err instanceof Error ? err.message : String(err));
+    if (snapshotId !== null)
+      storage.failSnapshot(snapshotId, err instanceof Error ? err.message : String(err));
     throw err;
   } finally {
     catFile?.close();
@@ -342,7 +413,8 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
 /** Hashes and classifies a blob's bytes: binary (NUL byte), invalid UTF-8, or text with line count and EOL style. */
 export function describe(oid: string, bytes: Buffer): GitObjectInfo {
   const sha256 = sha256Hex(bytes);
-  if (bytes.indexOf(0) !== -1) return { oid, sha256, size: bytes.length, lines: null, eol: null, content: 'binary' };
+  if (bytes.indexOf(0) !== -1)
+    return { oid, sha256, size: bytes.length, lines: null, eol: null, content: 'binary' };
   let newlines = 0;
   let crlf = 0;
   for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) {

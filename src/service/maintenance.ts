@@ -50,7 +50,11 @@ export function requireSnapshot(ws: Workspace, repoId: string): SnapshotRecord {
 }
 
 /** Files of a repo's newest snapshot under a path prefix. */
-export function listFiles(ws: Workspace, repoId: string, prefix = ''): { snapshot: SnapshotRecord; files: FileRecord[] } {
+export function listFiles(
+  ws: Workspace,
+  repoId: string,
+  prefix = '',
+): { snapshot: SnapshotRecord; files: FileRecord[] } {
   const snapshot = requireSnapshot(ws, repoId);
   return { snapshot, files: ws.storage.listFiles(snapshot.id, prefix) };
 }
@@ -63,9 +67,13 @@ export async function readFile(
 ): Promise<{ snapshot: SnapshotRecord; file: FileRecord; bytes: Buffer }> {
   const snapshot = requireSnapshot(ws, repoId);
   const file = ws.storage.getFile(snapshot.id, path);
-  if (!file) throw new CodehubError('PathNotFound', `no file '${path}' in ${repoId}@${snapshot.commit.slice(0, 12)}`);
+  if (!file)
+    throw new CodehubError('PathNotFound', `no file '${path}' in ${repoId}@${snapshot.commit.slice(0, 12)}`);
   if (!file.blobSha256) {
-    const why = file.skipReason === 'symlink' || file.skipReason === 'submodule' ? `${file.skipReason} → ${file.target}` : file.skipReason;
+    const why =
+      file.skipReason === 'symlink' || file.skipReason === 'submodule'
+        ? `${file.skipReason} → ${file.target}`
+        : file.skipReason;
     throw new CodehubError('PathNotFound', `'${path}' has no stored content (${why})`);
   }
   return { snapshot, file, bytes: await ws.blobs.readVerified(file.blobSha256) };
@@ -84,7 +92,10 @@ export interface VerifyReport {
 }
 
 /** Re-hashes every stored blob (and checks every referenced one exists); optionally repairs from git. */
-export async function verifyStore(ws: Workspace, opts: { repair: boolean; onProgress?: (done: number, total: number) => void }): Promise<VerifyReport> {
+export async function verifyStore(
+  ws: Workspace,
+  opts: { repair: boolean; onProgress?: (done: number, total: number) => void },
+): Promise<VerifyReport> {
   const corrupt: string[] = [];
   const present = new Set<string>();
   const all: string[] = [];
@@ -156,7 +167,10 @@ export async function collectGarbage(ws: Workspace, opts: { keepLatestOnly: bool
   try {
     const busy = liveLocks(ws.dataDir).filter((n) => n !== GC_LOCK);
     if (busy.length > 0) {
-      throw new CodehubError('IndexLocked', `an index run is in progress (${busy.join(', ')}); run gc when it finishes`);
+      throw new CodehubError(
+        'IndexLocked',
+        `an index run is in progress (${busy.join(', ')}); run gc when it finishes`,
+      );
     }
     let removedSnapshots = 0;
     for (const r of ws.storage.listRepos()) removedSnapshots += ws.storage.discardUnfinishedSnapshots(r.id);

@@ -26,7 +26,10 @@ export function openWorkspace(dataDir: string): Workspace {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK | constants.R_OK);
   } catch (err) {
-    throw new CodehubError('DataDirNotWritable', `data dir ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass --data DIR`);
+    throw new CodehubError(
+      'DataDirNotWritable',
+      `data dir ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass --data DIR`,
+    );
   }
   const storage = new SqliteStorage(join(dir, 'codehub.db'));
   const blobs = new FsBlobStore(join(dir, 'blobs'));

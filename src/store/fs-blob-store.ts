@@ -64,7 +64,10 @@ export class FsBlobStore implements BlobStore {
     try {
       packed = await readFile(this.pathOf(sha256));
     } catch {
-      throw new CodehubError('BlobMissing', `blob ${sha256} is missing from the store (run 'codehub verify --repair')`);
+      throw new CodehubError(
+        'BlobMissing',
+        `blob ${sha256} is missing from the store (run 'codehub verify --repair')`,
+      );
     }
     let bytes: Buffer;
     try {
@@ -113,7 +116,10 @@ export class FsBlobStore implements BlobStore {
         [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
         [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
         // A window no larger than the input: same output, far less setup for small files.
-        [zlibConstants.BROTLI_PARAM_LGWIN]: Math.max(16, Math.min(22, Math.ceil(Math.log2(bytes.length + 1)))),
+        [zlibConstants.BROTLI_PARAM_LGWIN]: Math.max(
+          16,
+          Math.min(22, Math.ceil(Math.log2(bytes.length + 1))),
+        ),
       },
     });
     const dir = join(this.root, sha.slice(0, 2));
@@ -129,7 +135,10 @@ export class FsBlobStore implements BlobStore {
       } catch {
         // never created
       }
-      throw new CodehubError('DataDirNotWritable', `cannot write blob into ${this.root}: ${(err as Error).message}`);
+      throw new CodehubError(
+        'DataDirNotWritable',
+        `cannot write blob into ${this.root}: ${(err as Error).message}`,
+      );
     }
   }
 

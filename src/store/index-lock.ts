@@ -60,7 +60,12 @@ function tryTake(file: string): boolean {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Takes the named lock, waiting up to `waitMs`; throws IndexLocked when another live process keeps it. */
-export async function acquireLock(dataDir: string, name: string, what: string, waitMs = 5000): Promise<HeldLock> {
+export async function acquireLock(
+  dataDir: string,
+  name: string,
+  what: string,
+  waitMs = 5000,
+): Promise<HeldLock> {
   mkdirSync(lockDir(dataDir), { recursive: true });
   const file = fileFor(dataDir, name);
   const deadline = Date.now() + waitMs;
@@ -82,7 +87,10 @@ export async function acquireLock(dataDir: string, name: string, what: string, w
       } catch {
         // released meanwhile; report anyway
       }
-      throw new CodehubError('IndexLocked', `${what} is locked by another codehub process (pid ${pid}); wait for it to finish`);
+      throw new CodehubError(
+        'IndexLocked',
+        `${what} is locked by another codehub process (pid ${pid}); wait for it to finish`,
+      );
     }
     await sleep(100);
   }

@@ -11,7 +11,8 @@ const sha256 = (s: string | Uint8Array): string => createHash('sha256').update(s
 function countBlobs(dataDir: string): number {
   const root = join(dataDir, 'blobs');
   let n = 0;
-  for (const a of readdirSync(root).filter((d) => /^[0-9a-f]{2}$/.test(d))) n += readdirSync(join(root, a)).length;
+  for (const a of readdirSync(root).filter((d) => /^[0-9a-f]{2}$/.test(d)))
+    n += readdirSync(join(root, a)).length;
   return n;
 }
 
@@ -25,7 +26,11 @@ describe('indexing two commits', () => {
     'src/copy-of-a.ts': 'export const a = 1;\n',
     'README.md': '# fixture\n',
   };
-  const v2: Record<string, string> = { ...v1, 'src/b.ts': 'export function b() { return 3; }\n', 'src/c.ts': 'export const c = 4;\n' };
+  const v2: Record<string, string> = {
+    ...v1,
+    'src/b.ts': 'export function b() { return 3; }\n',
+    'src/c.ts': 'export const c = 4;\n',
+  };
   let c1: string;
   let c2: string;
 
@@ -60,12 +65,20 @@ describe('indexing two commits', () => {
     const storage = new SqliteStorage(join(data, 'codehub.db'));
     try {
       const snaps = storage.listSnapshots('local/repo').filter((s) => s.status === 'ready');
-      assert.deepEqual(snaps.map((s) => s.commit), [c1, c2]);
-      for (const [snap, expected] of [[snaps[0]!, v1], [snaps[1]!, v2]] as const) {
+      assert.deepEqual(
+        snaps.map((s) => s.commit),
+        [c1, c2],
+      );
+      for (const [snap, expected] of [
+        [snaps[0]!, v1],
+        [snaps[1]!, v2],
+      ] as const) {
         const files = storage.listFiles(snap.id);
         assert.deepEqual(
           files.map((f) => [f.path, f.blobSha256]),
-          Object.keys(expected).sort().map((p) => [p, sha256(expected[p]!)]),
+          Object.keys(expected)
+            .sort()
+            .map((p) => [p, sha256(expected[p]!)]),
         );
       }
       assert.equal(storage.latestSnapshot('local/repo')?.commit, c2);
@@ -104,7 +117,10 @@ describe('indexing two commits', () => {
     const first = runCli(['index', url, '--name', 'example.com/fixture/repo', '--data', data, '--json']);
     assert.equal(first.code, 0, first.stderr);
     assert.equal(JSON.parse(first.stdout).commit, c2);
-    assert.equal(git(join(data, 'repos', 'example.com/fixture/repo.git'), 'rev-parse', '--is-bare-repository'), 'true');
+    assert.equal(
+      git(join(data, 'repos', 'example.com/fixture/repo.git'), 'rev-parse', '--is-bare-repository'),
+      'true',
+    );
     repo.write('src/d.ts', 'export const d = 5;\n');
     const c3 = repo.commit('third');
     const second = runCli(['index', url, '--name', 'example.com/fixture/repo', '--data', data, '--json']);

@@ -4,9 +4,47 @@ import { after, before, describe, it } from 'node:test';
 import { FixtureRepo, removeDir, runCli, tempDir } from '../helpers/fixture-repo.js';
 
 // The documented --json shapes (docs/cli-json.md). A change here is a contract change.
-const INDEX_KEYS = ['analysedFiles', 'bytes', 'cachedFiles', 'commit', 'durationMs', 'edges', 'files', 'newBlobs', 'ref', 'repo', 'skipped', 'snapshot', 'storedFiles', 'symbols', 'testLinks'];
-const REPO_KEYS = ['commit', 'edges', 'files', 'id', 'indexedAt', 'ref', 'snapshot', 'source', 'symbols', 'webUrl'];
-const FILE_KEYS = ['blobSha256', 'eol', 'gitOid', 'language', 'lines', 'mode', 'path', 'size', 'skipReason', 'target'];
+const INDEX_KEYS = [
+  'analysedFiles',
+  'bytes',
+  'cachedFiles',
+  'commit',
+  'durationMs',
+  'edges',
+  'files',
+  'newBlobs',
+  'ref',
+  'repo',
+  'skipped',
+  'snapshot',
+  'storedFiles',
+  'symbols',
+  'testLinks',
+];
+const REPO_KEYS = [
+  'commit',
+  'edges',
+  'files',
+  'id',
+  'indexedAt',
+  'ref',
+  'snapshot',
+  'source',
+  'symbols',
+  'webUrl',
+];
+const FILE_KEYS = [
+  'blobSha256',
+  'eol',
+  'gitOid',
+  'language',
+  'lines',
+  'mode',
+  'path',
+  'size',
+  'skipReason',
+  'target',
+];
 const CAT_KEYS = ['blobSha256', 'commit', 'content', 'encoding', 'path', 'repo', 'size', 'verified'];
 const VERIFY_KEYS = ['checked', 'corrupt', 'missing', 'ok', 'repaired', 'unrepaired'];
 const GC_KEYS = ['freedBytes', 'keptBlobs', 'removedBlobs', 'removedSnapshots', 'removedTempFiles'];

@@ -7,7 +7,18 @@ import { FixtureRepo, removeDir, runCli, spawnCli, tempDir } from '../helpers/fi
 /** Deterministic source-like text, about `size` bytes, different per seed. */
 function generatedSource(seed: number, size: number): string {
   let x = seed * 2654435761 + 1;
-  const words = ['const', 'value', 'return', 'function', 'items', 'map', 'filter', 'await', 'result', 'config'];
+  const words = [
+    'const',
+    'value',
+    'return',
+    'function',
+    'items',
+    'map',
+    'filter',
+    'await',
+    'result',
+    'config',
+  ];
   const out: string[] = [`// generated file ${seed}\n`];
   let n = 0;
   while (n < size) {
@@ -48,7 +59,8 @@ describe('an indexer killed mid-way through a large repository', () => {
     repo = FixtureRepo.init(join(work, 'repo'));
     repo.write('src/seed.ts', 'export const seed = 1;\n');
     c1 = repo.commit('small');
-    for (let i = 0; i < FILES; i++) repo.write(`src/gen/m${Math.floor(i / 100)}/file${i}.ts`, generatedSource(i, FILE_SIZE));
+    for (let i = 0; i < FILES; i++)
+      repo.write(`src/gen/m${Math.floor(i / 100)}/file${i}.ts`, generatedSource(i, FILE_SIZE));
     c2 = repo.commit('large');
     const first = runCli(['index', repo.dir, '--ref', c1, '--data', data]);
     assert.equal(first.code, 0, first.stderr);
@@ -57,7 +69,9 @@ describe('an indexer killed mid-way through a large repository', () => {
 
   it('keeps the previous snapshot served, shows no partial blob, and the next run completes', async () => {
     const child = spawnCli(['index', repo.dir, '--data', data]);
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
     // Kill once a good part (but not all) of the blobs are written.
     for (;;) {
       await new Promise((r) => setTimeout(r, 20));
@@ -104,7 +118,9 @@ describe('an indexer killed mid-way through a large repository', () => {
     assert.ok(store.bytes < result.bytes, 'the store is compressed');
     const again = runCli(['index', repo.dir, '--data', fresh, '--json']);
     const r2 = JSON.parse(again.stdout);
-    t.diagnostic(`re-index of the same commit: ${(r2.durationMs / 1000).toFixed(2)} s, ${r2.newBlobs} new blobs`);
+    t.diagnostic(
+      `re-index of the same commit: ${(r2.durationMs / 1000).toFixed(2)} s, ${r2.newBlobs} new blobs`,
+    );
     assert.equal(r2.newBlobs, 0);
   });
 });

@@ -17,13 +17,48 @@ function toyPlugin(log: { analysed: string[]; contexts: ModuleResolverContext[] 
       log.analysed.push(path);
       const lines = text.split('\n');
       const symbols: SymbolFact[] = [
-        { localId: '<module>:module', name: path, qualifiedName: '<module>', kind: 'module', startLine: 1, endLine: lines.length, signature: '', returnType: null, exported: false, doc: null, parent: null },
+        {
+          localId: '<module>:module',
+          name: path,
+          qualifiedName: '<module>',
+          kind: 'module',
+          startLine: 1,
+          endLine: lines.length,
+          signature: '',
+          returnType: null,
+          exported: false,
+          doc: null,
+          parent: null,
+        },
       ];
       lines.forEach((line, i) => {
         const m = /^def (\w+)/.exec(line);
-        if (m) symbols.push({ localId: `${m[1]}:function`, name: m[1]!, qualifiedName: m[1]!, kind: 'function', startLine: i + 1, endLine: i + 1, signature: '()', returnType: null, exported: true, doc: null, parent: null });
+        if (m)
+          symbols.push({
+            localId: `${m[1]}:function`,
+            name: m[1]!,
+            qualifiedName: m[1]!,
+            kind: 'function',
+            startLine: i + 1,
+            endLine: i + 1,
+            signature: '()',
+            returnType: null,
+            exported: true,
+            doc: null,
+            parent: null,
+          });
       });
-      return { path, language: 'toy', symbols, imports: [], exports: [], callSites: [], isTestFile: path.includes('.test.'), testFramework: null, diagnostics: [] };
+      return {
+        path,
+        language: 'toy',
+        symbols,
+        imports: [],
+        exports: [],
+        callSites: [],
+        isTestFile: path.includes('.test.'),
+        testFramework: null,
+        diagnostics: [],
+      };
     },
     isConfigFile: (path) => path.endsWith('toy.json'),
     createModuleResolver(context) {
@@ -43,7 +78,11 @@ describe('the indexer with a language plug-in', () => {
   before(() => {
     work = tempDir('plugin');
     repo = FixtureRepo.init(join(work, 'repo'));
-    repo.write('a.toy', 'def alpha\ndef beta\n').write('b.toy', 'def gamma\n').write('toy.json', '{"root":"."}\n').write('notes.md', '# n\n');
+    repo
+      .write('a.toy', 'def alpha\ndef beta\n')
+      .write('b.toy', 'def gamma\n')
+      .write('toy.json', '{"root":"."}\n')
+      .write('notes.md', '# n\n');
     repo.commit('one');
   });
   after(() => removeDir(work));
@@ -64,7 +103,11 @@ describe('the indexer with a language plug-in', () => {
     const second = await indexRepository({ dataDir: data, source: repo.dir, pluginFor });
     assert.deepEqual(log.analysed, ['b.toy'], 'a.toy comes from the facts cache');
     assert.equal(second.cachedFiles, 1);
-    assert.deepEqual([...log.contexts[1]!.configs.keys()], ['toy.json'], 'config text is read even when its blob is known');
+    assert.deepEqual(
+      [...log.contexts[1]!.configs.keys()],
+      ['toy.json'],
+      'config text is read even when its blob is known',
+    );
 
     const storage = new SqliteStorage(join(data, 'codehub.db'));
     try {
@@ -78,9 +121,18 @@ describe('the indexer with a language plug-in', () => {
         { id: 'b.toy::delta:function', name: 'delta', start_line: 2 },
         { id: 'b.toy::gamma:function', name: 'gamma', start_line: 1 },
       ]);
-      assert.deepEqual(storage.searchSymbolNames(snap.id, 'lph', 10).map((x) => x.id), ['a.toy::alpha:function']);
-      assert.deepEqual(storage.searchSymbolNames(snap.id, 'ET', 10).map((x) => x.id), ['a.toy::beta:function']);
-      assert.deepEqual(storage.symbolsByName(snap.id, 'delta').map((x) => [x.path, x.startLine]), [['b.toy', 2]]);
+      assert.deepEqual(
+        storage.searchSymbolNames(snap.id, 'lph', 10).map((x) => x.id),
+        ['a.toy::alpha:function'],
+      );
+      assert.deepEqual(
+        storage.searchSymbolNames(snap.id, 'ET', 10).map((x) => x.id),
+        ['a.toy::beta:function'],
+      );
+      assert.deepEqual(
+        storage.symbolsByName(snap.id, 'delta').map((x) => [x.path, x.startLine]),
+        [['b.toy', 2]],
+      );
       const file = storage.getFile(snap.id, 'a.toy')!;
       assert.equal(file.language, 'toy');
       assert.equal(storage.snapshotStats(snap.id)?.filesParsed, 2);

@@ -7,19 +7,69 @@ import { removeDir, tempDir } from '../helpers/fixture-repo.js';
 
 function symbol(path: string, name: string, line: number): SymbolRecord {
   return {
-    id: `${path}::${name}:function`, path, localId: `${name}:function`, name, qualifiedName: name, kind: 'function',
-    startLine: line, endLine: line + 2, signature: '()', returnType: null, exported: true, doc: null, parent: null,
+    id: `${path}::${name}:function`,
+    path,
+    localId: `${name}:function`,
+    name,
+    qualifiedName: name,
+    kind: 'function',
+    startLine: line,
+    endLine: line + 2,
+    signature: '()',
+    returnType: null,
+    exported: true,
+    doc: null,
+    parent: null,
   };
 }
 
-const stats = { filesParsed: 1, filesSkipped: {}, callSites: 1, resolvedByReason: { import: 1 }, unresolvedByReason: {}, testFiles: 0, testFilesAnalysed: 0 };
+const stats = {
+  filesParsed: 1,
+  filesSkipped: {},
+  callSites: 1,
+  resolvedByReason: { import: 1 },
+  unresolvedByReason: {},
+  testFiles: 0,
+  testFilesAnalysed: 0,
+};
 
 function content(names: string[]): SnapshotContent {
   return {
-    files: [{ path: 'a.ts', blobSha256: 'f'.repeat(64), gitOid: 'a'.repeat(40), mode: '100644', language: 'typescript', size: 10, lines: 3, eol: 'lf', skipReason: null, target: null }],
+    files: [
+      {
+        path: 'a.ts',
+        blobSha256: 'f'.repeat(64),
+        gitOid: 'a'.repeat(40),
+        mode: '100644',
+        language: 'typescript',
+        size: 10,
+        lines: 3,
+        eol: 'lf',
+        skipReason: null,
+        target: null,
+      },
+    ],
     symbols: names.map((n, i) => symbol('a.ts', n, i * 3 + 1)),
-    edges: [{ callerId: 'a.ts::main:function', calleeId: 'a.ts::helper:function', calleeText: 'helper', kind: 'call', reason: 'same-file', confidence: 0.85, lines: [2] },
-      { callerId: 'a.ts::main:function', calleeId: null, calleeText: 'fs.readFileSync', kind: 'call', reason: 'external:node:fs', confidence: null, lines: [3] }],
+    edges: [
+      {
+        callerId: 'a.ts::main:function',
+        calleeId: 'a.ts::helper:function',
+        calleeText: 'helper',
+        kind: 'call',
+        reason: 'same-file',
+        confidence: 0.85,
+        lines: [2],
+      },
+      {
+        callerId: 'a.ts::main:function',
+        calleeId: null,
+        calleeText: 'fs.readFileSync',
+        kind: 'call',
+        reason: 'external:node:fs',
+        confidence: null,
+        lines: [3],
+      },
+    ],
     testReach: [{ symbolId: 'a.ts::helper:function', testId: 't.ts::x:test', depth: 1, confidence: 0.85 }],
     stats,
   };
@@ -44,7 +94,10 @@ describe('the SQLite storage adapter', () => {
     storage.publishSnapshot(id, content(['main', 'helper']));
     assert.equal(storage.latestSnapshot('local/x')?.id, id);
     assert.deepEqual(storage.edgesFrom(id, 'a.ts::main:function'), content([]).edges);
-    assert.deepEqual(storage.edgesTo(id, 'a.ts::helper:function').map((e) => e.reason), ['same-file']);
+    assert.deepEqual(
+      storage.edgesTo(id, 'a.ts::helper:function').map((e) => e.reason),
+      ['same-file'],
+    );
     assert.deepEqual(storage.testsReaching(id, 'a.ts::helper:function'), content([]).testReach);
     assert.deepEqual(storage.getSymbol(id, 'a.ts::helper:function'), symbol('a.ts', 'helper', 4));
     assert.deepEqual(storage.snapshotStats(id), stats);
@@ -59,6 +112,9 @@ describe('the SQLite storage adapter', () => {
     assert.equal(storage.latestSnapshot('local/x')?.id, before.id);
     assert.deepEqual(storage.listFiles(id), [], 'no row of the failed snapshot is visible');
     assert.equal(storage.discardUnfinishedSnapshots('local/x'), 1);
-    assert.deepEqual(storage.listSnapshots('local/x').map((s) => s.status), ['ready']);
+    assert.deepEqual(
+      storage.listSnapshots('local/x').map((s) => s.status),
+      ['ready'],
+    );
   });
 });

@@ -13,7 +13,10 @@ describe('repo ids from remotes', () => {
     assert.equal(repoIdFromUrl('git@github.com:o/r.git'), 'github.com/o/r');
     assert.equal(repoIdFromUrl('https://github.com/o/r'), 'github.com/o/r');
     assert.equal(repoIdFromUrl('https://github.com/o/r.git/'), 'github.com/o/r');
-    assert.equal(repoIdFromUrl('ssh://git@gitlab.example.com:2222/group/r.git'), 'gitlab.example.com/group/r');
+    assert.equal(
+      repoIdFromUrl('ssh://git@gitlab.example.com:2222/group/r.git'),
+      'gitlab.example.com/group/r',
+    );
     assert.equal(repoIdFromUrl('file:///tmp/x'), null);
   });
 
