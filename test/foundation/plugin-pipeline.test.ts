@@ -140,4 +140,26 @@ describe('the indexer with a language plug-in', () => {
       storage.close();
     }
   });
+
+  it('gives the same snapshot incrementally as from scratch', async () => {
+    const dump = (data: string): unknown => {
+      const storage = new SqliteStorage(join(data, 'codehub.db'));
+      try {
+        const snap = storage.latestSnapshot('local/repo')!;
+        return {
+          files: storage.listFiles(snap.id),
+          symbols: storage.db
+            .prepare('SELECT * FROM symbols WHERE snapshot_id = ? ORDER BY id')
+            .all(snap.id)
+            .map((r) => ({ ...(r as object), snapshot_id: 0 })),
+          stats: storage.snapshotStats(snap.id),
+        };
+      } finally {
+        storage.close();
+      }
+    };
+    const fresh = join(work, 'fresh');
+    await indexRepository({ dataDir: fresh, source: repo.dir, pluginFor });
+    assert.deepEqual(dump(fresh), dump(join(work, 'data')));
+  });
 });
