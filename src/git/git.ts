@@ -3,7 +3,7 @@
  * long-lived `git cat-file --batch` process per index run (see cat-file-batch.ts).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { CodehubError } from '../core/errors.js';
 
@@ -183,6 +183,13 @@ export async function cloneOrFetch(url: string, dest: string): Promise<void> {
     );
     return;
   }
-  const r = await runGit(process.cwd(), ['clone', '--bare', '--quiet', '--end-of-options', url, dest]);
-  if (r.code !== 0) throw new CodehubError('GitFailed', `git clone ${url} failed: ${firstLine(r.stderr)}`);
+  // Clone next to the destination and rename, so a killed clone never looks like a finished one.
+  const partial = `${dest}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  const r = await runGit(process.cwd(), ['clone', '--bare', '--quiet', '--end-of-options', url, partial]);
+  if (r.code !== 0) {
+    rmSync(partial, { recursive: true, force: true });
+    throw new CodehubError('GitFailed', `git clone ${url} failed: ${firstLine(r.stderr)}`);
+  }
+  renameSync(partial, dest);
 }
