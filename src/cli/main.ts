@@ -1,5 +1,310 @@
 /** CLI entry: parses argv, runs a command, returns the exit code. The only layer that prints. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CodehubError, isCodehubError, type ErrorCode } from '../core/errors.js';
+import { DEFAULT_MAX_FILE_SIZE, indexRepository, type IndexResult } from '../service/indexer.js';
+import { collectGarbage, listFiles, listRepos, readFile, verifyStore } from '../service/maintenance.js';
+import { defaultDataDir, openWorkspace, type Workspace } from '../service/workspace.js';
+import { createProgress } from './progress.js';
+
+/** Exit codes (docs/cli-json.md). */
+export const EXIT: Readonly<Record<ErrorCode | 'ok' | 'usage' | 'internal' | 'integrity', number>> = {
+  ok: 0,
+  usage: 2,
+  InvalidInput: 2,
+  integrity: 3,
+  BlobHashMismatch: 3,
+  BlobMissing: 3,
+  NotAGitRepository: 4,
+  RefNotFound: 5,
+  RepoNotFound: 6,
+  PathNotFound: 6,
+  SymbolNotFound: 6,
+  SymbolAmbiguous: 6,
+  IndexLocked: 7,
+  DataDirNotWritable: 8,
+  DatabaseCorrupt: 9,
+  GitFailed: 10,
+  internal: 70,
+};
+
+const USAGE = `usage: codehub <command> [options]
+  index <path|git-url> [--name host/owner/name] [--ref REF] [--max-file-size BYTES]
+  repos
+  files <repo> [prefix]
+  cat <repo> <path>
+  verify [--repair]
+  gc [--keep-latest]
+  start
+common options: --data DIR (default $CODEHUB_DATA or ~/.codehub), --json`;
+
+const COMMON = {
+  data: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+type Out = { json: boolean };
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new CodehubError('InvalidInput', (err as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+}
+
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Runs a CLI command; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  process.stderr.write(`codehub: unknown command '${argv[0] ?? ''}'\n`);
-  return 2;
+  const [command, ...rest] = argv;
+  const json = rest.includes('--json');
+  try {
+    switch (command) {
+      case 'index':
+        return await cmdIndex(rest);
+      case 'repos':
+        return await cmdRepos(rest);
+      case 'files':
+        return await cmdFiles(rest);
+      case 'cat':
+        return await cmdCat(rest);
+      case 'verify':
+        return await cmdVerify(rest);
+      case 'gc':
+        return await cmdGc(rest);
+      case 'start':
+        return await cmdStart(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        throw new CodehubError('InvalidInput', `unknown command '${command}' (try 'codehub help')`);
+    }
+  } catch (err) {
+    return reportError(err, { json });
+  }
+}
+
+function reportError(err: unknown, out: Out): number {
+  const code: ErrorCode | 'internal' = isCodehubError(err) ? err.code : 'internal';
+  const message = err instanceof Error ? err.message : String(err);
+  const line = message.split('\n')[0] ?? message;
+  process.stderr.write(code === 'internal' ? `codehub: internal error: ${line}\n` : `codehub: ${line}\n`);
+  if (out.json) printJson({ error: { code, message: line } });
+  return EXIT[code];
+}
+
+function withWorkspace<T>(dataFlag: string | undefined, run: (ws: Workspace) => Promise<T>): Promise<T> {
+  const ws = openWorkspace(defaultDataDir(dataFlag));
+  return run(ws).finally(() => ws.close());
+}
+
+async function cmdIndex(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    name: { type: 'string' },
+    ref: { type: 'string' },
+    'max-file-size': { type: 'string' },
+  });
+  if (values.help) return usage();
+  const source = positionals[0];
+  if (!source || positionals.length > 1)
+    throw new CodehubError('InvalidInput', 'index takes one <path|git-url>');
+  const result = await runIndex(source, values, values.json);
+  printIndexResult(result, values.json);
+  return EXIT.ok;
+}
+
+async function runIndex(
+  source: string,
+  values: { data?: string; name?: string; ref?: string; 'max-file-size'?: string },
+  json: boolean,
+): Promise<IndexResult> {
+  let maxFileSize = DEFAULT_MAX_FILE_SIZE;
+  if (values['max-file-size'] !== undefined) {
+    maxFileSize = Number(values['max-file-size']);
+    if (!Number.isInteger(maxFileSize) || maxFileSize < 0) {
+      throw new CodehubError(
+        'InvalidInput',
+        `--max-file-size must be a number of bytes, got '${values['max-file-size']}'`,
+      );
+    }
+  }
+  const progress = json ? createProgress({ isTTY: false } as NodeJS.WriteStream) : createProgress();
+  try {
+    return await indexRepository({
+      dataDir: defaultDataDir(values.data),
+      source,
+      ...(values.name !== undefined ? { name: values.name } : {}),
+      ...(values.ref !== undefined ? { ref: values.ref } : {}),
+      maxFileSize,
+      onProgress: (p) => progress.update(p),
+    });
+  } finally {
+    progress.done();
+  }
+}
+
+function printIndexResult(r: IndexResult, json: boolean): void {
+  if (json) {
+    printJson(r);
+    return;
+  }
+  const secs = Math.max(r.durationMs / 1000, 0.001);
+  const skipped = Object.entries(r.skipped)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  process.stdout.write(
+    `indexed ${r.repo}@${r.commit.slice(0, 12)} (${r.ref}): ${r.files} files, ${r.storedFiles} stored (${r.newBlobs} new blobs), ` +
+      `${r.symbols} symbols, ${r.edges} edges, ${r.testLinks} tested-by links\n` +
+      `  analysed ${r.analysedFiles}, from cache ${r.cachedFiles}${skipped ? `; not analysed: ${skipped}` : ''}\n` +
+      `  ${(r.bytes / 1e6).toFixed(1)} MB in ${secs.toFixed(2)} s (${(r.files / secs).toFixed(0)} files/s, ${(r.bytes / 1e6 / secs).toFixed(1)} MB/s)\n`,
+  );
+}
+
+async function cmdRepos(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {});
+  if (values.help) return usage();
+  if (positionals.length > 0) throw new CodehubError('InvalidInput', 'repos takes no arguments');
+  return withWorkspace(values.data, async (ws) => {
+    const repos = listRepos(ws);
+    if (values.json) printJson({ repos });
+    else if (repos.length === 0)
+      process.stdout.write("no repositories indexed yet (run 'codehub index <path>')\n");
+    else {
+      for (const r of repos) {
+        process.stdout.write(
+          `${r.id}  ${r.commit ? r.commit.slice(0, 12) : '(no snapshot)'}  ${r.files} files  ${r.symbols} symbols  ${r.indexedAt ?? ''}\n`,
+        );
+      }
+    }
+    return EXIT.ok;
+  });
+}
+
+async function cmdFiles(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {});
+  if (values.help) return usage();
+  const [repo, prefix] = positionals;
+  if (!repo || positionals.length > 2) throw new CodehubError('InvalidInput', 'files takes <repo> [prefix]');
+  return withWorkspace(values.data, async (ws) => {
+    const { snapshot, files } = listFiles(ws, repo, prefix ?? '');
+    if (values.json) {
+      printJson({ repo, commit: snapshot.commit, ref: snapshot.ref, files });
+    } else {
+      for (const f of files) {
+        const note = f.skipReason ? `  [${f.skipReason}${f.target ? ` → ${f.target}` : ''}]` : '';
+        process.stdout.write(`${f.path}  ${f.size}  ${f.blobSha256 ?? '-'}${note}\n`);
+      }
+    }
+    return EXIT.ok;
+  });
+}
+
+async function cmdCat(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {});
+  if (values.help) return usage();
+  const [repo, path] = positionals;
+  if (!repo || !path || positionals.length > 2)
+    throw new CodehubError('InvalidInput', 'cat takes <repo> <path>');
+  return withWorkspace(values.data, async (ws) => {
+    const { snapshot, file, bytes } = await readFile(ws, repo, path);
+    if (values.json) {
+      const text = file.skipReason === null;
+      printJson({
+        repo,
+        commit: snapshot.commit,
+        path,
+        blobSha256: file.blobSha256,
+        verified: true,
+        size: bytes.length,
+        encoding: text ? 'utf8' : 'base64',
+        content: bytes.toString(text ? 'utf8' : 'base64'),
+      });
+    } else {
+      await new Promise<void>((resolve, reject) =>
+        process.stdout.write(bytes, (e) => (e ? reject(e) : resolve())),
+      );
+    }
+    return EXIT.ok;
+  });
+}
+
+async function cmdVerify(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { repair: { type: 'boolean', default: false } });
+  if (values.help) return usage();
+  if (positionals.length > 0) throw new CodehubError('InvalidInput', 'verify takes no arguments');
+  return withWorkspace(values.data, async (ws) => {
+    const progress = values.json ? createProgress({ isTTY: false } as NodeJS.WriteStream) : createProgress();
+    const report = await verifyStore(ws, {
+      repair: values.repair,
+      onProgress: (done, total) =>
+        progress.update({
+          phase: 'verifying',
+          filesDone: done,
+          filesTotal: total,
+          bytesDone: 0,
+          bytesTotal: 0,
+        }),
+    }).finally(() => progress.done());
+    const bad = report.corrupt.length + report.missing.length;
+    const remaining = values.repair ? report.unrepaired.length : bad;
+    if (values.json) printJson(report);
+    else {
+      process.stdout.write(
+        `checked ${report.checked} blobs: ${report.ok} ok, ${report.corrupt.length} corrupt, ${report.missing.length} missing\n`,
+      );
+      for (const s of report.corrupt) process.stdout.write(`  corrupt ${s}\n`);
+      for (const s of report.missing) process.stdout.write(`  missing ${s}\n`);
+      if (values.repair)
+        process.stdout.write(
+          `repaired ${report.repaired.length}, could not repair ${report.unrepaired.length}\n`,
+        );
+    }
+    if (remaining > 0) {
+      process.stderr.write(
+        values.repair
+          ? `codehub: ${remaining} blob(s) could not be repaired (their repositories are gone); re-index from a source that has them\n`
+          : `codehub: ${remaining} blob(s) failed verification; run 'codehub verify --repair'\n`,
+      );
+      return EXIT.integrity;
+    }
+    return EXIT.ok;
+  });
+}
+
+async function cmdGc(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { 'keep-latest': { type: 'boolean', default: false } });
+  if (values.help) return usage();
+  if (positionals.length > 0) throw new CodehubError('InvalidInput', 'gc takes no arguments');
+  return withWorkspace(values.data, async (ws) => {
+    const report = await collectGarbage(ws, { keepLatestOnly: values['keep-latest'] });
+    if (values.json) printJson(report);
+    else {
+      process.stdout.write(
+        `removed ${report.removedBlobs} blobs (${(report.freedBytes / 1e6).toFixed(1)} MB), ${report.removedSnapshots} snapshots; kept ${report.keptBlobs} blobs\n`,
+      );
+    }
+    return EXIT.ok;
+  });
+}
+
+async function cmdStart(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {});
+  if (values.help) return usage();
+  if (positionals.length > 0) throw new CodehubError('InvalidInput', 'start takes no arguments');
+  // Until the web hub lands, `start` indexes this checkout and prints a summary.
+  const result = await runIndex(process.cwd(), values, values.json);
+  printIndexResult(result, values.json);
+  return EXIT.ok;
+}
+
+function usage(): number {
+  process.stdout.write(`${USAGE}\n`);
+  return EXIT.ok;
 }

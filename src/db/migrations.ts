@@ -1,0 +1,121 @@
+/**
+ * Versioned schema migrations of the SQLite adapter. Append a new entry to change the schema; never
+ * edit a released one. `user_version` records how many have been applied.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: repositories, snapshots, files, symbols, edges, tested-by, stats, caches.
+  `
+  CREATE TABLE repos (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    git_dir TEXT NOT NULL,
+    web_url TEXT
+  );
+
+  CREATE TABLE snapshots (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    repo_id TEXT NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+    commit_sha TEXT NOT NULL,
+    ref TEXT,
+    indexed_at TEXT NOT NULL,
+    analyzer_version TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('building', 'ready', 'failed')),
+    error TEXT
+  );
+  CREATE INDEX snapshots_by_repo ON snapshots(repo_id, status, id);
+
+  CREATE TABLE files (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    blob_sha256 TEXT,
+    git_oid TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    language TEXT,
+    size INTEGER NOT NULL,
+    line_count INTEGER,
+    eol TEXT,
+    skip_reason TEXT,
+    target TEXT,
+    PRIMARY KEY (snapshot_id, path)
+  ) WITHOUT ROWID;
+  CREATE INDEX files_by_blob ON files(blob_sha256);
+
+  CREATE TABLE symbols (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    local_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    qualified_name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL,
+    signature TEXT NOT NULL,
+    return_type TEXT,
+    exported INTEGER NOT NULL,
+    doc TEXT,
+    parent TEXT,
+    extends_json TEXT,
+    implements_json TEXT,
+    value_type_json TEXT,
+    is_static INTEGER
+  );
+  CREATE UNIQUE INDEX symbols_by_id ON symbols(snapshot_id, id);
+  CREATE INDEX symbols_by_name ON symbols(snapshot_id, name);
+  CREATE INDEX symbols_by_qualified_name ON symbols(snapshot_id, qualified_name);
+  CREATE INDEX symbols_by_location ON symbols(snapshot_id, path, start_line);
+
+  -- Substring search on names: rowid = symbols.rowid.
+  CREATE VIRTUAL TABLE symbol_names USING fts5(name, tokenize = 'trigram');
+
+  CREATE TABLE edges (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    caller_id TEXT NOT NULL,
+    callee_id TEXT,
+    callee_text TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    confidence REAL,
+    lines_json TEXT NOT NULL,
+    candidates INTEGER
+  );
+  CREATE INDEX edges_by_caller ON edges(snapshot_id, caller_id);
+  CREATE INDEX edges_by_callee ON edges(snapshot_id, callee_id);
+
+  CREATE TABLE test_reach (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    symbol_id TEXT NOT NULL,
+    test_id TEXT NOT NULL,
+    depth INTEGER NOT NULL,
+    confidence REAL NOT NULL
+  );
+  CREATE INDEX test_reach_by_symbol ON test_reach(snapshot_id, symbol_id);
+  CREATE INDEX test_reach_by_test ON test_reach(snapshot_id, test_id);
+
+  CREATE TABLE snapshot_stats (
+    snapshot_id INTEGER PRIMARY KEY REFERENCES snapshots(id) ON DELETE CASCADE,
+    stats_json TEXT NOT NULL
+  );
+
+  -- Per-file facts cache: brotli-compressed JSON FileFacts.
+  CREATE TABLE facts_cache (
+    blob_sha256 TEXT NOT NULL,
+    plugin_id TEXT NOT NULL,
+    analyzer_version TEXT NOT NULL,
+    path TEXT NOT NULL,
+    facts BLOB NOT NULL,
+    PRIMARY KEY (blob_sha256, plugin_id, analyzer_version, path)
+  ) WITHOUT ROWID;
+
+  -- git blob oid -> what we learned reading it, so unchanged files are not re-read on a new commit.
+  CREATE TABLE git_objects (
+    oid TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    line_count INTEGER,
+    eol TEXT,
+    content TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX git_objects_by_sha ON git_objects(sha256);
+  `,
+];

@@ -1,0 +1,566 @@
+/**
+ * SQLite adapter of the storage port (better-sqlite3, WAL). Snapshots are written with prepared
+ * statements inside one transaction, which is also what publishes them (see storage.ts).
+ */
+import Database from 'better-sqlite3';
+import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
+import { CodehubError } from '../core/errors.js';
+import type { FileFacts } from '../core/facts.js';
+import type { Edge, TestReach } from '../core/graph.js';
+import { MIGRATIONS } from './migrations.js';
+import {
+  factsKeyString,
+  type BlobSource,
+  type FactsCacheKey,
+  type FileRecord,
+  type GitObjectInfo,
+  type RepoRecord,
+  type SnapshotContent,
+  type SnapshotRecord,
+  type SnapshotStats,
+  type Storage,
+  type SymbolRecord,
+} from './storage.js';
+
+type Row = Record<string, unknown>;
+
+const CHUNK = 500;
+
+export class SqliteStorage implements Storage {
+  readonly db: Database.Database;
+
+  constructor(file: string) {
+    try {
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 10000');
+      this.db.pragma('cache_size = -65536');
+      migrate(this.db);
+    } catch (err) {
+      if (err instanceof CodehubError) throw err;
+      const msg = (err as Error).message;
+      if (/not a database|malformed/i.test(msg)) {
+        throw new CodehubError('DatabaseCorrupt', `database ${file} is corrupt: ${msg}`);
+      }
+      throw new CodehubError('DataDirNotWritable', `cannot open database ${file}: ${msg}`);
+    }
+  }
+
+  upsertRepo(repo: RepoRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO repos (id, source, git_dir, web_url) VALUES (?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET source = excluded.source, git_dir = excluded.git_dir, web_url = excluded.web_url`,
+      )
+      .run(repo.id, repo.source, repo.gitDir, repo.webUrl);
+  }
+
+  getRepo(id: string): RepoRecord | null {
+    const row = this.db.prepare('SELECT * FROM repos WHERE id = ?').get(id) as Row | undefined;
+    return row ? toRepo(row) : null;
+  }
+
+  listRepos(): RepoRecord[] {
+    return (this.db.prepare('SELECT * FROM repos ORDER BY id').all() as Row[]).map(toRepo);
+  }
+
+  beginSnapshot(repoId: string, commit: string, ref: string | null, analyzerVersion: string): number {
+    const r = this.db
+      .prepare(
+        `INSERT INTO snapshots (repo_id, commit_sha, ref, indexed_at, analyzer_version, status)
+         VALUES (?, ?, ?, ?, ?, 'building')`,
+      )
+      .run(repoId, commit, ref, new Date().toISOString(), analyzerVersion);
+    return Number(r.lastInsertRowid);
+  }
+
+  publishSnapshot(snapshotId: number, content: SnapshotContent): void {
+    const db = this.db;
+    const insFile = db.prepare(
+      `INSERT INTO files (snapshot_id, path, blob_sha256, git_oid, mode, language, size, line_count, eol, skip_reason, target)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insSymbol = db.prepare(
+      `INSERT INTO symbols (snapshot_id, id, path, local_id, name, qualified_name, kind, start_line, end_line, signature,
+         return_type, exported, doc, parent, extends_json, implements_json, value_type_json, is_static)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insName = db.prepare('INSERT INTO symbol_names (rowid, name) VALUES (?, ?)');
+    const insEdge = db.prepare(
+      `INSERT INTO edges (snapshot_id, caller_id, callee_id, callee_text, kind, reason, confidence, lines_json, candidates)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insReach = db.prepare(
+      'INSERT INTO test_reach (snapshot_id, symbol_id, test_id, depth, confidence) VALUES (?, ?, ?, ?, ?)',
+    );
+    const write = db.transaction(() => {
+      const snap = db.prepare('SELECT status FROM snapshots WHERE id = ?').get(snapshotId) as Row | undefined;
+      if (!snap || snap.status !== 'building') {
+        throw new CodehubError('InvalidInput', `snapshot ${snapshotId} is not being built`);
+      }
+      for (const f of content.files) {
+        insFile.run(
+          snapshotId,
+          f.path,
+          f.blobSha256,
+          f.gitOid,
+          f.mode,
+          f.language,
+          f.size,
+          f.lines,
+          f.eol,
+          f.skipReason,
+          f.target,
+        );
+      }
+      for (const s of content.symbols) {
+        const r = insSymbol.run(
+          snapshotId,
+          s.id,
+          s.path,
+          s.localId,
+          s.name,
+          s.qualifiedName,
+          s.kind,
+          s.startLine,
+          s.endLine,
+          s.signature,
+          s.returnType,
+          s.exported ? 1 : 0,
+          s.doc,
+          s.parent,
+          jsonOrNull(s.extends),
+          jsonOrNull(s.implements),
+          jsonOrNull(s.valueType),
+          s.isStatic === undefined ? null : s.isStatic ? 1 : 0,
+        );
+        insName.run(r.lastInsertRowid, s.name);
+      }
+      for (const e of content.edges) {
+        insEdge.run(
+          snapshotId,
+          e.callerId,
+          e.calleeId,
+          e.calleeText,
+          e.kind,
+          e.reason,
+          e.confidence,
+          JSON.stringify(e.lines),
+          e.candidates ?? null,
+        );
+      }
+      for (const t of content.testReach)
+        insReach.run(snapshotId, t.symbolId, t.testId, t.depth, t.confidence);
+      db.prepare('INSERT OR REPLACE INTO snapshot_stats (snapshot_id, stats_json) VALUES (?, ?)').run(
+        snapshotId,
+        JSON.stringify(content.stats),
+      );
+      db.prepare(`UPDATE snapshots SET status = 'ready', indexed_at = ? WHERE id = ?`).run(
+        new Date().toISOString(),
+        snapshotId,
+      );
+    });
+    write();
+  }
+
+  failSnapshot(snapshotId: number, error: string): void {
+    this.db
+      .prepare(`UPDATE snapshots SET status = 'failed', error = ? WHERE id = ? AND status = 'building'`)
+      .run(error, snapshotId);
+  }
+
+  discardUnfinishedSnapshots(repoId: string): number {
+    const ids = (
+      this.db.prepare(`SELECT id FROM snapshots WHERE repo_id = ? AND status != 'ready'`).all(repoId) as Row[]
+    ).map((r) => Number(r.id));
+    this.deleteSnapshots(ids);
+    return ids.length;
+  }
+
+  deleteSupersededSnapshots(repoId: string, commit: string, keepId: number): number {
+    const ids = (
+      this.db
+        .prepare(
+          `SELECT id FROM snapshots WHERE repo_id = ? AND commit_sha = ? AND status = 'ready' AND id != ?`,
+        )
+        .all(repoId, commit, keepId) as Row[]
+    ).map((r) => Number(r.id));
+    this.deleteSnapshots(ids);
+    return ids.length;
+  }
+
+  deleteOldSnapshots(): number {
+    const ids = (
+      this.db
+        .prepare(
+          `SELECT s.id FROM snapshots s WHERE s.status = 'ready' AND s.id != (
+             SELECT MAX(t.id) FROM snapshots t WHERE t.repo_id = s.repo_id AND t.status = 'ready')
+           UNION SELECT id FROM snapshots WHERE status = 'failed'`,
+        )
+        .all() as Row[]
+    ).map((r) => Number(r.id));
+    this.deleteSnapshots(ids);
+    return ids.length;
+  }
+
+  private deleteSnapshots(ids: number[]): void {
+    if (ids.length === 0) return;
+    const db = this.db;
+    const del = db.transaction(() => {
+      for (const id of ids) {
+        db.prepare(
+          'DELETE FROM symbol_names WHERE rowid IN (SELECT rowid FROM symbols WHERE snapshot_id = ?)',
+        ).run(id);
+        for (const table of ['files', 'symbols', 'edges', 'test_reach', 'snapshot_stats']) {
+          db.prepare(`DELETE FROM ${table} WHERE snapshot_id = ?`).run(id);
+        }
+        db.prepare('DELETE FROM snapshots WHERE id = ?').run(id);
+      }
+    });
+    del();
+  }
+
+  latestSnapshot(repoId: string): SnapshotRecord | null {
+    const row = this.db
+      .prepare(`SELECT * FROM snapshots WHERE repo_id = ? AND status = 'ready' ORDER BY id DESC LIMIT 1`)
+      .get(repoId) as Row | undefined;
+    return row ? toSnapshot(row) : null;
+  }
+
+  getSnapshot(id: number): SnapshotRecord | null {
+    const row = this.db.prepare('SELECT * FROM snapshots WHERE id = ?').get(id) as Row | undefined;
+    return row ? toSnapshot(row) : null;
+  }
+
+  listSnapshots(repoId: string): SnapshotRecord[] {
+    return (
+      this.db.prepare('SELECT * FROM snapshots WHERE repo_id = ? ORDER BY id').all(repoId) as Row[]
+    ).map(toSnapshot);
+  }
+
+  snapshotStats(snapshotId: number): SnapshotStats | null {
+    const row = this.db
+      .prepare('SELECT stats_json FROM snapshot_stats WHERE snapshot_id = ?')
+      .get(snapshotId) as Row | undefined;
+    return row ? (JSON.parse(String(row.stats_json)) as SnapshotStats) : null;
+  }
+
+  countRows(snapshotId: number): { files: number; symbols: number; edges: number } {
+    const count = (table: string): number =>
+      Number(
+        (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE snapshot_id = ?`).get(snapshotId) as Row)
+          .n,
+      );
+    return { files: count('files'), symbols: count('symbols'), edges: count('edges') };
+  }
+
+  listFiles(snapshotId: number, prefix = ''): FileRecord[] {
+    const rows =
+      prefix === ''
+        ? (this.db
+            .prepare('SELECT * FROM files WHERE snapshot_id = ? ORDER BY path')
+            .all(snapshotId) as Row[])
+        : (this.db
+            .prepare('SELECT * FROM files WHERE snapshot_id = ? AND substr(path, 1, ?) = ? ORDER BY path')
+            .all(snapshotId, prefix.length, prefix) as Row[]);
+    return rows.map(toFile);
+  }
+
+  getFile(snapshotId: number, path: string): FileRecord | null {
+    const row = this.db
+      .prepare('SELECT * FROM files WHERE snapshot_id = ? AND path = ?')
+      .get(snapshotId, path) as Row | undefined;
+    return row ? toFile(row) : null;
+  }
+
+  getSymbol(snapshotId: number, id: string): SymbolRecord | null {
+    const row = this.db
+      .prepare('SELECT * FROM symbols WHERE snapshot_id = ? AND id = ?')
+      .get(snapshotId, id) as Row | undefined;
+    return row ? toSymbolRecord(row) : null;
+  }
+
+  symbolsInFile(snapshotId: number, path: string): SymbolRecord[] {
+    return this.symbolRows(
+      'SELECT * FROM symbols WHERE snapshot_id = ? AND path = ? ORDER BY start_line, id',
+      snapshotId,
+      path,
+    );
+  }
+
+  symbolsByName(snapshotId: number, name: string): SymbolRecord[] {
+    return this.symbolRows(
+      'SELECT * FROM symbols WHERE snapshot_id = ? AND name = ? ORDER BY path, start_line',
+      snapshotId,
+      name,
+    );
+  }
+
+  symbolsByQualifiedName(snapshotId: number, qualifiedName: string): SymbolRecord[] {
+    return this.symbolRows(
+      'SELECT * FROM symbols WHERE snapshot_id = ? AND qualified_name = ? ORDER BY path, start_line',
+      snapshotId,
+      qualifiedName,
+    );
+  }
+
+  searchSymbolNames(snapshotId: number, text: string, limit: number): SymbolRecord[] {
+    if (text.length >= 3) {
+      return this.symbolRows(
+        `SELECT s.* FROM symbol_names n JOIN symbols s ON s.rowid = n.rowid
+         WHERE n.name MATCH ? AND s.snapshot_id = ? ORDER BY length(s.name), s.name, s.path LIMIT ?`,
+        `"${text.replace(/"/g, '""')}"`,
+        snapshotId,
+        limit,
+      );
+    }
+    return this.symbolRows(
+      `SELECT * FROM symbols WHERE snapshot_id = ? AND instr(lower(name), lower(?)) > 0 ORDER BY length(name), name, path LIMIT ?`,
+      snapshotId,
+      text,
+      limit,
+    );
+  }
+
+  edgesFrom(snapshotId: number, callerId: string): Edge[] {
+    return (
+      this.db
+        .prepare('SELECT * FROM edges WHERE snapshot_id = ? AND caller_id = ?')
+        .all(snapshotId, callerId) as Row[]
+    ).map(toEdge);
+  }
+
+  edgesTo(snapshotId: number, calleeId: string): Edge[] {
+    return (
+      this.db
+        .prepare('SELECT * FROM edges WHERE snapshot_id = ? AND callee_id = ?')
+        .all(snapshotId, calleeId) as Row[]
+    ).map(toEdge);
+  }
+
+  testsReaching(snapshotId: number, symbolId: string): TestReach[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT * FROM test_reach WHERE snapshot_id = ? AND symbol_id = ? ORDER BY depth, confidence DESC, test_id',
+        )
+        .all(snapshotId, symbolId) as Row[]
+    ).map(toTestReach);
+  }
+
+  private symbolRows(sql: string, ...params: unknown[]): SymbolRecord[] {
+    return (this.db.prepare(sql).all(...params) as Row[]).map(toSymbolRecord);
+  }
+
+  knownGitObjects(oids: readonly string[]): Map<string, GitObjectInfo> {
+    const out = new Map<string, GitObjectInfo>();
+    for (let i = 0; i < oids.length; i += CHUNK) {
+      const part = oids.slice(i, i + CHUNK);
+      const rows = this.db
+        .prepare(`SELECT * FROM git_objects WHERE oid IN (${part.map(() => '?').join(',')})`)
+        .all(...part) as Row[];
+      for (const r of rows) {
+        out.set(String(r.oid), {
+          oid: String(r.oid),
+          sha256: String(r.sha256),
+          size: Number(r.size),
+          lines: r.line_count === null ? null : Number(r.line_count),
+          eol: (r.eol as GitObjectInfo['eol']) ?? null,
+          content: r.content as GitObjectInfo['content'],
+        });
+      }
+    }
+    return out;
+  }
+
+  rememberGitObjects(objects: readonly GitObjectInfo[]): void {
+    const ins = this.db.prepare(
+      'INSERT OR REPLACE INTO git_objects (oid, sha256, size, line_count, eol, content) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      for (const o of objects) ins.run(o.oid, o.sha256, o.size, o.lines, o.eol, o.content);
+    })();
+  }
+
+  forgetBlobs(sha256s: readonly string[]): void {
+    const delObject = this.db.prepare('DELETE FROM git_objects WHERE sha256 = ?');
+    const delFacts = this.db.prepare('DELETE FROM facts_cache WHERE blob_sha256 = ?');
+    this.db.transaction(() => {
+      for (const s of sha256s) {
+        delObject.run(s);
+        delFacts.run(s);
+      }
+    })();
+  }
+
+  getCachedFacts(keys: readonly FactsCacheKey[]): Map<string, FileFacts> {
+    const out = new Map<string, FileFacts>();
+    const get = this.db.prepare(
+      'SELECT facts FROM facts_cache WHERE blob_sha256 = ? AND plugin_id = ? AND analyzer_version = ? AND path = ?',
+    );
+    for (const k of keys) {
+      const row = get.get(k.blobSha256, k.pluginId, k.analyzerVersion, k.path) as Row | undefined;
+      if (!row) continue;
+      try {
+        out.set(
+          factsKeyString(k),
+          JSON.parse(brotliDecompressSync(row.facts as Buffer).toString('utf8')) as FileFacts,
+        );
+      } catch {
+        // A damaged cache entry is only a cache miss: the file is analysed again.
+      }
+    }
+    return out;
+  }
+
+  putCachedFacts(entries: ReadonlyArray<{ key: FactsCacheKey; facts: FileFacts }>): void {
+    const ins = this.db.prepare(
+      'INSERT OR REPLACE INTO facts_cache (blob_sha256, plugin_id, analyzer_version, path, facts) VALUES (?, ?, ?, ?, ?)',
+    );
+    const rows = entries.map(
+      (e) =>
+        [
+          e.key,
+          brotliCompressSync(Buffer.from(JSON.stringify(e.facts)), {
+            params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 },
+          }),
+        ] as const,
+    );
+    this.db.transaction(() => {
+      for (const [k, packed] of rows) ins.run(k.blobSha256, k.pluginId, k.analyzerVersion, k.path, packed);
+    })();
+  }
+
+  referencedBlobs(): Set<string> {
+    const rows = this.db
+      .prepare('SELECT DISTINCT blob_sha256 AS s FROM files WHERE blob_sha256 IS NOT NULL')
+      .all() as Row[];
+    return new Set(rows.map((r) => String(r.s)));
+  }
+
+  blobSources(sha256: string): BlobSource[] {
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT r.id AS repo_id, r.git_dir AS git_dir, f.git_oid AS git_oid
+         FROM files f JOIN snapshots s ON s.id = f.snapshot_id JOIN repos r ON r.id = s.repo_id
+         WHERE f.blob_sha256 = ?`,
+      )
+      .all(sha256) as Row[];
+    return rows.map((r) => ({
+      repoId: String(r.repo_id),
+      gitDir: String(r.git_dir),
+      gitOid: String(r.git_oid),
+    }));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const current = Number(db.pragma('user_version', { simple: true }));
+  if (current > MIGRATIONS.length) {
+    throw new CodehubError(
+      'DatabaseCorrupt',
+      `database schema version ${current} is newer than this codehub (${MIGRATIONS.length}); upgrade codehub`,
+    );
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v] ?? '');
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+function jsonOrNull(v: unknown): string | null {
+  return v === undefined || v === null ? null : JSON.stringify(v);
+}
+
+function toRepo(r: Row): RepoRecord {
+  return {
+    id: String(r.id),
+    source: String(r.source),
+    gitDir: String(r.git_dir),
+    webUrl: (r.web_url as string | null) ?? null,
+  };
+}
+
+function toSnapshot(r: Row): SnapshotRecord {
+  return {
+    id: Number(r.id),
+    repoId: String(r.repo_id),
+    commit: String(r.commit_sha),
+    ref: (r.ref as string | null) ?? null,
+    indexedAt: String(r.indexed_at),
+    analyzerVersion: String(r.analyzer_version),
+    status: r.status as SnapshotRecord['status'],
+    error: (r.error as string | null) ?? null,
+  };
+}
+
+function toFile(r: Row): FileRecord {
+  return {
+    path: String(r.path),
+    blobSha256: (r.blob_sha256 as string | null) ?? null,
+    gitOid: String(r.git_oid),
+    mode: String(r.mode),
+    language: (r.language as string | null) ?? null,
+    size: Number(r.size),
+    lines: r.line_count === null ? null : Number(r.line_count),
+    eol: (r.eol as FileRecord['eol']) ?? null,
+    skipReason: (r.skip_reason as FileRecord['skipReason']) ?? null,
+    target: (r.target as string | null) ?? null,
+  };
+}
+
+/** Rebuilds a symbol row as a SymbolRecord (for query adapters). */
+export function toSymbolRecord(r: Row): SymbolRecord {
+  return {
+    id: String(r.id),
+    path: String(r.path),
+    localId: String(r.local_id),
+    name: String(r.name),
+    qualifiedName: String(r.qualified_name),
+    kind: r.kind as SymbolRecord['kind'],
+    startLine: Number(r.start_line),
+    endLine: Number(r.end_line),
+    signature: String(r.signature),
+    returnType: (r.return_type as string | null) ?? null,
+    exported: Number(r.exported) === 1,
+    doc: (r.doc as string | null) ?? null,
+    parent: (r.parent as string | null) ?? null,
+    ...(r.extends_json ? { extends: JSON.parse(String(r.extends_json)) as string[] } : {}),
+    ...(r.implements_json ? { implements: JSON.parse(String(r.implements_json)) as string[] } : {}),
+    ...(r.value_type_json
+      ? { valueType: JSON.parse(String(r.value_type_json)) as SymbolRecord['valueType'] }
+      : {}),
+    ...(r.is_static === null || r.is_static === undefined ? {} : { isStatic: Number(r.is_static) === 1 }),
+  };
+}
+
+/** Rebuilds an edge row as an Edge (for query adapters). */
+export function toEdge(r: Row): Edge {
+  return {
+    callerId: String(r.caller_id),
+    calleeId: (r.callee_id as string | null) ?? null,
+    calleeText: String(r.callee_text),
+    kind: r.kind as Edge['kind'],
+    reason: r.reason as Edge['reason'],
+    confidence: r.confidence === null ? null : Number(r.confidence),
+    lines: JSON.parse(String(r.lines_json)) as number[],
+    ...(r.candidates === null || r.candidates === undefined ? {} : { candidates: Number(r.candidates) }),
+  };
+}
+
+/** Rebuilds a test_reach row. */
+export function toTestReach(r: Row): TestReach {
+  return {
+    symbolId: String(r.symbol_id),
+    testId: String(r.test_id),
+    depth: Number(r.depth),
+    confidence: Number(r.confidence),
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * The storage port: everything the index use case and the query service keep about repositories,
+ * snapshots, files, symbols, edges and tested-by links. SQLite is the default adapter; a Postgres
+ * adapter implements the same interface.
+ *
+ * Publication rule: a snapshot becomes visible only when `publishSnapshot` commits (one transaction
+ * that writes every row and flips its status to `ready`). Readers always see the newest `ready`
+ * snapshot of a repo; a `building` snapshot left by a killed indexer is never served and is removed
+ * by the next index run of that repo. Older ready snapshots of other commits are kept until `gc`.
+ */
+import type { FileFacts, SymbolFact } from '../core/facts.js';
+import type { Edge, TestReach } from '../core/graph.js';
+
+/** Coverage of a snapshot (same shape as the query service's CoverageStats; db cannot import service). */
+export interface SnapshotStats {
+  filesParsed: number;
+  filesSkipped: Record<string, number>;
+  callSites: number;
+  resolvedByReason: Record<string, number>;
+  unresolvedByReason: Record<string, number>;
+  testFiles: number;
+  testFilesAnalysed: number;
+}
+
+export type SnapshotStatus = 'building' | 'ready' | 'failed';
+
+export interface RepoRecord {
+  id: string;
+  /** What the user passed: an absolute local path or a clone URL. */
+  source: string;
+  /** Directory git commands run in (the work tree, or the bare clone in the data dir). */
+  gitDir: string;
+  /** https://github.com/o/r for GitHub repos, else null. */
+  webUrl: string | null;
+}
+
+export interface SnapshotRecord {
+  id: number;
+  repoId: string;
+  commit: string;
+  ref: string | null;
+  indexedAt: string;
+  analyzerVersion: string;
+  status: SnapshotStatus;
+  error: string | null;
+}
+
+/** Why a file was not stored or not analysed. */
+export type SkipReason = 'binary' | 'too-large' | 'symlink' | 'submodule' | 'invalid-utf8' | 'unreadable';
+
+export interface FileRecord {
+  path: string;
+  /** null when the bytes are not in the blob store (symlink, submodule, too-large). */
+  blobSha256: string | null;
+  gitOid: string;
+  /** Git file mode (100644, 100755, 120000, 160000). */
+  mode: string;
+  language: string | null;
+  size: number;
+  lines: number | null;
+  /** Line endings of a text file: lf, crlf, mixed, or null (no line break / not text). */
+  eol: 'lf' | 'crlf' | 'mixed' | null;
+  skipReason: SkipReason | null;
+  /** Symlink target or submodule commit. */
+  target: string | null;
+}
+
+export interface SymbolRecord extends SymbolFact {
+  /** Repo-wide id: `<path>::<localId>`. */
+  id: string;
+  path: string;
+}
+
+export interface SnapshotContent {
+  files: FileRecord[];
+  symbols: SymbolRecord[];
+  edges: Edge[];
+  testReach: TestReach[];
+  stats: SnapshotStats;
+}
+
+/** What is known about a git blob from an earlier run (saves reading and hashing it again). */
+export interface GitObjectInfo {
+  oid: string;
+  sha256: string;
+  size: number;
+  lines: number | null;
+  eol: FileRecord['eol'];
+  content: 'text' | 'binary' | 'invalid-utf8';
+}
+
+export interface FactsCacheKey {
+  blobSha256: string;
+  pluginId: string;
+  analyzerVersion: string;
+  path: string;
+}
+
+/** A place a blob can be re-read from: a repo's git dir and the blob's git oid. */
+export interface BlobSource {
+  repoId: string;
+  gitDir: string;
+  gitOid: string;
+}
+
+export interface Storage {
+  upsertRepo(repo: RepoRecord): void;
+  getRepo(id: string): RepoRecord | null;
+  listRepos(): RepoRecord[];
+
+  /** Creates a `building` snapshot (not visible to readers) and returns its id. */
+  beginSnapshot(repoId: string, commit: string, ref: string | null, analyzerVersion: string): number;
+  /** Writes every row of the snapshot and marks it `ready`, in one transaction. */
+  publishSnapshot(snapshotId: number, content: SnapshotContent): void;
+  failSnapshot(snapshotId: number, error: string): void;
+  /** Deletes `building`/`failed` snapshots of a repo (call under the repo's index lock). */
+  discardUnfinishedSnapshots(repoId: string): number;
+  /** Deletes ready snapshots of the repo at `commit` other than `keepId` (superseded by a re-index). */
+  deleteSupersededSnapshots(repoId: string, commit: string, keepId: number): number;
+  /** Deletes every snapshot of every repo except the newest ready one; returns how many went. */
+  deleteOldSnapshots(): number;
+
+  /** Newest ready snapshot of a repo, or null. */
+  latestSnapshot(repoId: string): SnapshotRecord | null;
+  getSnapshot(id: number): SnapshotRecord | null;
+  listSnapshots(repoId: string): SnapshotRecord[];
+  snapshotStats(snapshotId: number): SnapshotStats | null;
+  countRows(snapshotId: number): { files: number; symbols: number; edges: number };
+
+  listFiles(snapshotId: number, prefix?: string): FileRecord[];
+  getFile(snapshotId: number, path: string): FileRecord | null;
+
+  /** Reads for the query service (all scoped to one snapshot). */
+  getSymbol(snapshotId: number, id: string): SymbolRecord | null;
+  symbolsInFile(snapshotId: number, path: string): SymbolRecord[];
+  symbolsByName(snapshotId: number, name: string): SymbolRecord[];
+  symbolsByQualifiedName(snapshotId: number, qualifiedName: string): SymbolRecord[];
+  /** Symbols whose name contains `text` (trigram index; shorter than 3 characters falls back to a scan). */
+  searchSymbolNames(snapshotId: number, text: string, limit: number): SymbolRecord[];
+  edgesFrom(snapshotId: number, callerId: string): Edge[];
+  edgesTo(snapshotId: number, calleeId: string): Edge[];
+  testsReaching(snapshotId: number, symbolId: string): TestReach[];
+
+  knownGitObjects(oids: readonly string[]): Map<string, GitObjectInfo>;
+  rememberGitObjects(objects: readonly GitObjectInfo[]): void;
+  /** Drops cache rows (git objects, facts) of blobs that left the store. */
+  forgetBlobs(sha256s: readonly string[]): void;
+
+  getCachedFacts(keys: readonly FactsCacheKey[]): Map<string, FileFacts>;
+  putCachedFacts(entries: ReadonlyArray<{ key: FactsCacheKey; facts: FileFacts }>): void;
+
+  /** Every blob sha256 referenced by a snapshot's files. */
+  referencedBlobs(): Set<string>;
+  /** Where a blob can be re-read from git (for repair). */
+  blobSources(sha256: string): BlobSource[];
+
+  close(): void;
+}
+
+/** The cache-map key of a facts cache entry. */
+export function factsKeyString(key: FactsCacheKey): string {
+  return `${key.blobSha256}\u0000${key.pluginId}\u0000${key.analyzerVersion}\u0000${key.path}`;
+}

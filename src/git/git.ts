@@ -1,0 +1,195 @@
+/**
+ * The only code that runs git. Every call goes through `runGit`; blob bytes stream through one
+ * long-lived `git cat-file --batch` process per index run (see cat-file-batch.ts).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { CodehubError } from '../core/errors.js';
+
+export interface GitResult {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Runs git with arguments in `cwd`; resolves with its exit code and output (never throws on non-zero exit). */
+export function runGit(cwd: string, args: string[]): Promise<GitResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: gitEnv() });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (e) => reject(new CodehubError('GitFailed', `could not run git: ${e.message}`)));
+    child.on('close', (code) =>
+      resolvePromise({
+        code: code ?? 1,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString('utf8').trim(),
+      }),
+    );
+  });
+}
+
+/** Environment for git children: no prompts, no pager, stable messages. */
+export function gitEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' };
+}
+
+async function gitOk(cwd: string, args: string[], what: string): Promise<Buffer> {
+  const r = await runGit(cwd, args);
+  if (r.code !== 0) throw new CodehubError('GitFailed', `git ${what} failed: ${firstLine(r.stderr)}`);
+  return r.stdout;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n').find((l) => l.trim() !== '') ?? 'no message';
+}
+
+/** Checks that `dir` is (inside) a git repository and returns its absolute top-level or bare git dir. */
+export async function openRepository(dir: string): Promise<string> {
+  const abs = resolve(dir);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) {
+    throw new CodehubError('NotAGitRepository', `${dir} is not a git repository (no such directory)`);
+  }
+  const r = await runGit(abs, ['rev-parse', '--is-bare-repository', '--show-toplevel']);
+  if (r.code !== 0) {
+    throw new CodehubError(
+      'NotAGitRepository',
+      `${dir} is not a git repository (run 'git init' there, or pass a clone URL)`,
+    );
+  }
+  const lines = r.stdout.toString('utf8').trim().split('\n');
+  if (lines[0] === 'true') return abs;
+  return lines[1] ?? abs;
+}
+
+/** Resolves a ref (branch, tag, sha, HEAD…) to a full commit sha; throws RefNotFound. */
+export async function resolveCommit(repoDir: string, ref: string): Promise<string> {
+  if (ref.startsWith('-')) throw new CodehubError('RefNotFound', `ref '${ref}' not found`);
+  const r = await runGit(repoDir, [
+    'rev-parse',
+    '--verify',
+    '--quiet',
+    '--end-of-options',
+    `${ref}^{commit}`,
+  ]);
+  if (r.code !== 0) {
+    throw new CodehubError(
+      'RefNotFound',
+      `ref '${ref}' not found in ${repoDir} (try a branch, tag or commit sha)`,
+    );
+  }
+  return r.stdout.toString('utf8').trim();
+}
+
+export interface TreeEntry {
+  mode: string;
+  type: 'blob' | 'commit' | 'tree';
+  oid: string;
+  /** Blob size in bytes; null for submodules. */
+  size: number | null;
+  path: string;
+}
+
+/** Lists every entry of a commit's tree (`git ls-tree -r -z --long`). */
+export async function listTree(repoDir: string, commit: string): Promise<TreeEntry[]> {
+  const out = await gitOk(repoDir, ['ls-tree', '-r', '-z', '--long', '--full-tree', commit], 'ls-tree');
+  const entries: TreeEntry[] = [];
+  let start = 0;
+  while (start < out.length) {
+    let end = out.indexOf(0, start);
+    if (end === -1) end = out.length;
+    const rec = out.toString('utf8', start, end);
+    start = end + 1;
+    const tab = rec.indexOf('\t');
+    if (tab === -1) continue;
+    const [mode, type, oid, size] = rec.slice(0, tab).split(/ +/);
+    if (!mode || !type || !oid || size === undefined) continue;
+    entries.push({
+      mode,
+      type: type as TreeEntry['type'],
+      oid,
+      size: size === '-' ? null : Number(size),
+      path: rec.slice(tab + 1),
+    });
+  }
+  return entries;
+}
+
+/** Returns the URL of the `origin` remote, or null. */
+export async function originUrl(repoDir: string): Promise<string | null> {
+  const r = await runGit(repoDir, ['config', '--get', 'remote.origin.url']);
+  if (r.code !== 0) return null;
+  const url = r.stdout.toString('utf8').trim();
+  return url === '' ? null : url;
+}
+
+/** True when `source` looks like a clone URL rather than a local path. */
+export function isGitUrl(source: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^[^/\s]+@[^/\s:]+:/.test(source);
+}
+
+/** `git@github.com:o/r.git`, `https://github.com/o/r`, `ssh://git@host/o/r` → `github.com/o/r`; null if not of that form. */
+export function repoIdFromUrl(url: string): string | null {
+  let host: string;
+  let path: string;
+  const scp = /^[^/\s]+@([^/\s:]+):(.+)$/.exec(url);
+  if (scp && !url.includes('://')) {
+    host = scp[1] ?? '';
+    path = scp[2] ?? '';
+  } else {
+    try {
+      const u = new URL(url);
+      if (u.protocol === 'file:') return null;
+      host = u.hostname;
+      path = u.pathname;
+    } catch {
+      return null;
+    }
+  }
+  const parts = path
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .split('/')
+    .filter((p) => p !== '');
+  if (parts.length < 2 || host === '') return null;
+  const owner = parts[parts.length - 2];
+  const name = parts[parts.length - 1];
+  const id = `${host.toLowerCase()}/${owner}/${name}`;
+  return /^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/.test(id) ? id : null;
+}
+
+/** Repo id for a local repository: the origin remote's id, else `local/<dirname>`. */
+export async function repoIdForLocal(repoDir: string): Promise<string> {
+  const origin = await originUrl(repoDir);
+  const fromOrigin = origin ? repoIdFromUrl(origin) : null;
+  if (fromOrigin) return fromOrigin;
+  const dir =
+    basename(repoDir)
+      .replace(/\.git$/, '')
+      .replace(/[^A-Za-z0-9._-]/g, '-') || 'repo';
+  return `local/${dir}`;
+}
+
+/** Clones `url` bare into `dest`, or fetches into it when it already exists. */
+export async function cloneOrFetch(url: string, dest: string): Promise<void> {
+  if (existsSync(dest)) {
+    await gitOk(
+      dest,
+      ['fetch', '--prune', '--tags', '--force', 'origin', '+refs/heads/*:refs/heads/*'],
+      'fetch',
+    );
+    return;
+  }
+  // Clone next to the destination and rename, so a killed clone never looks like a finished one.
+  const partial = `${dest}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  const r = await runGit(process.cwd(), ['clone', '--bare', '--quiet', '--end-of-options', url, partial]);
+  if (r.code !== 0) {
+    rmSync(partial, { recursive: true, force: true });
+    throw new CodehubError('GitFailed', `git clone ${url} failed: ${firstLine(r.stderr)}`);
+  }
+  renameSync(partial, dest);
+}

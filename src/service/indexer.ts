@@ -1,0 +1,448 @@
+/**
+ * The index use case: git tree at a commit → blob store → per-file analysis (cached by blob) →
+ * repo-wide resolution → one snapshot, published atomically.
+ */
+import { isUtf8 } from 'node:buffer';
+import { join } from 'node:path';
+import { CodehubError } from '../core/errors.js';
+import type { FileFacts } from '../core/facts.js';
+import { languageByExtension } from '../core/file-language.js';
+import { isRepoId, makeSymbolId } from '../core/ids.js';
+import { computeTestReach } from '../analysis/test-reach.js';
+import { resolveRepo } from '../analysis/resolve-repo.js';
+import type { LanguagePlugin, ModuleResolver } from '../languages/plugin.js';
+import { pluginForPath } from '../languages/registry.js';
+import {
+  factsKeyString,
+  type FactsCacheKey,
+  type FileRecord,
+  type GitObjectInfo,
+  type SnapshotStats,
+  type SymbolRecord,
+} from '../db/storage.js';
+import { CatFileBatch } from '../git/cat-file-batch.js';
+import {
+  cloneOrFetch,
+  isGitUrl,
+  listTree,
+  openRepository,
+  repoIdForLocal,
+  repoIdFromUrl,
+  resolveCommit,
+  type TreeEntry,
+} from '../git/git.js';
+import { sha256Hex } from '../store/fs-blob-store.js';
+import { acquireLock, GC_LOCK, isLockHeld } from '../store/index-lock.js';
+import { openWorkspace } from './workspace.js';
+
+/** Bumped when the indexer's own output for the same tree changes. */
+export const INDEXER_VERSION = '1';
+export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
+/** Entries read and written per window: git reads are pipelined, blob writes compress in parallel. */
+const WINDOW = 128;
+
+export interface IndexProgress {
+  phase: 'reading' | 'resolving' | 'writing' | 'verifying';
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface IndexOptions {
+  dataDir: string;
+  /** A local path or a clone URL. */
+  source: string;
+  name?: string;
+  ref?: string;
+  maxFileSize?: number;
+  onProgress?: (p: IndexProgress) => void;
+  /** How long to wait for another indexer of the same repo (default 5 s). */
+  lockWaitMs?: number;
+  /** Plug-in lookup (default: the registry); tests pass their own. */
+  pluginFor?: (path: string) => LanguagePlugin | undefined;
+}
+
+export interface IndexResult {
+  repo: string;
+  commit: string;
+  ref: string;
+  snapshot: number;
+  files: number;
+  storedFiles: number;
+  newBlobs: number;
+  bytes: number;
+  skipped: Record<string, number>;
+  analysedFiles: number;
+  cachedFiles: number;
+  symbols: number;
+  edges: number;
+  testLinks: number;
+  durationMs: number;
+}
+
+interface Target {
+  gitDir: string;
+  repoId: string;
+  source: string;
+  url: string | null;
+}
+
+async function locate(opts: IndexOptions, dataDir: string): Promise<Target> {
+  if (opts.name !== undefined && !isRepoId(opts.name)) {
+    throw new CodehubError('InvalidInput', `--name '${opts.name}' is not of the form host/owner/name`);
+  }
+  if (isGitUrl(opts.source)) {
+    const repoId = opts.name ?? repoIdFromUrl(opts.source);
+    if (!repoId)
+      throw new CodehubError(
+        'InvalidInput',
+        `cannot derive host/owner/name from ${opts.source}; pass --name`,
+      );
+    return { gitDir: join(dataDir, 'repos', `${repoId}.git`), repoId, source: opts.source, url: opts.source };
+  }
+  const gitDir = await openRepository(opts.source);
+  const repoId = opts.name ?? (await repoIdForLocal(gitDir));
+  return { gitDir, repoId, source: gitDir, url: null };
+}
+
+function webUrlFor(repoId: string): string | null {
+  return repoId.startsWith('github.com/') ? `https://${repoId}` : null;
+}
+
+/** Indexes one repository at a ref into the data dir and publishes a snapshot. */
+export async function indexRepository(opts: IndexOptions): Promise<IndexResult> {
+  const started = Date.now();
+  const ws = openWorkspace(opts.dataDir);
+  const { storage, blobs } = ws;
+  const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const lockWait = opts.lockWaitMs ?? 5000;
+  const pluginFor = opts.pluginFor ?? pluginForPath;
+  let catFile: CatFileBatch | null = null;
+  let snapshotId: number | null = null;
+  let lock: { release(): void } | null = null;
+  try {
+    const target = await locate(opts, ws.dataDir);
+    lock = await acquireLock(ws.dataDir, target.repoId, `repo ${target.repoId}`, lockWait);
+    const gcWaitEnd = Date.now() + lockWait;
+    while (isLockHeld(ws.dataDir, GC_LOCK)) {
+      if (Date.now() > gcWaitEnd)
+        throw new CodehubError('IndexLocked', 'codehub gc is running; index again when it finishes');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (target.url) await cloneOrFetch(target.url, target.gitDir);
+    const ref = opts.ref ?? 'HEAD';
+    const commit = await resolveCommit(target.gitDir, ref);
+    const entries = await listTree(target.gitDir, commit);
+
+    storage.upsertRepo({
+      id: target.repoId,
+      source: target.source,
+      gitDir: target.gitDir,
+      webUrl: webUrlFor(target.repoId),
+    });
+    storage.discardUnfinishedSnapshots(target.repoId);
+
+    const plugins = new Map<string, LanguagePlugin | undefined>();
+    const used = new Map<string, LanguagePlugin>();
+    for (const e of entries) {
+      const p = e.type === 'blob' && e.mode !== '120000' ? pluginFor(e.path) : undefined;
+      plugins.set(e.path, p);
+      if (p) used.set(p.id, p);
+    }
+    const analyzerVersion = [
+      `indexer:${INDEXER_VERSION}`,
+      ...[...used.values()].map((p) => `${p.id}:${p.analyzerVersion}`).sort(),
+    ].join(';');
+    snapshotId = storage.beginSnapshot(target.repoId, commit, opts.ref ?? null, analyzerVersion);
+
+    const configOwners = new Map<string, LanguagePlugin[]>();
+    for (const e of entries) {
+      const owners = [...used.values()].filter((p) => p.isConfigFile(e.path));
+      if (owners.length > 0 && e.type === 'blob' && e.mode !== '120000') configOwners.set(e.path, owners);
+    }
+    const configs = new Map<string, Map<string, string>>(); // plugin id → path → text
+
+    const known = storage.knownGitObjects(entries.filter((e) => e.type === 'blob').map((e) => e.oid));
+    catFile = new CatFileBatch(target.gitDir);
+    const reader = catFile;
+
+    const files: FileRecord[] = [];
+    const analysed: Array<{ path: string; facts: FileFacts }> = [];
+    const skipped: Record<string, number> = {};
+    const bytesTotal = entries.reduce((n, e) => n + (e.size ?? 0), 0);
+    let bytesDone = 0;
+    let newBlobs = 0;
+    const writing = new Set<string>();
+    let analysedFiles = 0;
+    let cachedFiles = 0;
+    const progress = (phase: IndexProgress['phase'], filesDone: number): void =>
+      opts.onProgress?.({ phase, filesDone, filesTotal: entries.length, bytesDone, bytesTotal });
+
+    for (let w = 0; w < entries.length; w += WINDOW) {
+      const window = entries.slice(w, w + WINDOW);
+      // Decide what must be read from git, then pipeline those reads.
+      const infos = new Map<string, GitObjectInfo>();
+      for (const e of window) {
+        const k = known.get(e.oid);
+        if (k && (await blobs.has(k.sha256))) infos.set(e.oid, k);
+      }
+      const cacheKeys: FactsCacheKey[] = [];
+      for (const e of window) {
+        const p = plugins.get(e.path);
+        const info = infos.get(e.oid);
+        if (p && info && info.content === 'text') {
+          cacheKeys.push({
+            blobSha256: info.sha256,
+            pluginId: p.id,
+            analyzerVersion: p.analyzerVersion,
+            path: e.path,
+          });
+        }
+      }
+      const cached = storage.getCachedFacts(cacheKeys);
+      const reads = new Map<TreeEntry, Promise<Buffer>>();
+      for (const e of window) {
+        if (e.type !== 'blob') continue;
+        if (e.mode === '120000') {
+          reads.set(e, reader.read(e.oid));
+          continue;
+        }
+        if ((e.size ?? 0) > maxFileSize) continue;
+        const info = infos.get(e.oid);
+        const p = plugins.get(e.path);
+        const needsFacts =
+          p !== undefined &&
+          (!info ||
+            (info.content === 'text' &&
+              !cached.has(
+                factsKeyString({
+                  blobSha256: info.sha256,
+                  pluginId: p.id,
+                  analyzerVersion: p.analyzerVersion,
+                  path: e.path,
+                }),
+              )));
+        if (!info || needsFacts || configOwners.has(e.path)) reads.set(e, reader.read(e.oid));
+      }
+      const puts: Array<Promise<unknown>> = [];
+      const learned: GitObjectInfo[] = [];
+      const newFacts: Array<{ key: FactsCacheKey; facts: FileFacts }> = [];
+
+      for (const e of window) {
+        const size = e.size ?? 0;
+        const base = {
+          path: e.path,
+          gitOid: e.oid,
+          mode: e.mode,
+          size,
+          language: languageByExtension(e.path),
+        };
+        if (e.type === 'commit') {
+          files.push({
+            ...base,
+            blobSha256: null,
+            lines: null,
+            eol: null,
+            skipReason: 'submodule',
+            target: e.oid,
+          });
+        } else if (e.type !== 'blob') {
+          continue;
+        } else if (e.mode === '120000') {
+          const bytes = await reads.get(e)!;
+          files.push({
+            ...base,
+            blobSha256: null,
+            lines: null,
+            eol: null,
+            skipReason: 'symlink',
+            target: bytes.toString('utf8'),
+          });
+        } else if (size > maxFileSize) {
+          files.push({
+            ...base,
+            blobSha256: null,
+            lines: null,
+            eol: null,
+            skipReason: 'too-large',
+            target: null,
+          });
+        } else {
+          const p = plugins.get(e.path);
+          const pending = reads.get(e);
+          const bytes = pending ? await pending : null;
+          let info = infos.get(e.oid);
+          if (!info) {
+            info = describe(e.oid, bytes!);
+            learned.push(info);
+            const sha = info.sha256;
+            if (!writing.has(sha)) {
+              // Identical content at several paths of this run is written (and counted) once.
+              writing.add(sha);
+              puts.push(
+                blobs.store(bytes!, sha).then((r) => {
+                  if (r.created) newBlobs++;
+                }),
+              );
+            }
+          }
+          const skipReason = info.content === 'text' ? null : info.content;
+          files.push({
+            ...base,
+            language: p?.id ?? base.language,
+            blobSha256: info.sha256,
+            lines: info.lines,
+            eol: info.eol,
+            skipReason,
+            target: null,
+          });
+          if (bytes && info.content === 'text') {
+            for (const owner of configOwners.get(e.path) ?? []) {
+              let m = configs.get(owner.id);
+              if (!m) configs.set(owner.id, (m = new Map()));
+              m.set(e.path, bytes.toString('utf8'));
+            }
+          }
+          if (p && info.content === 'text') {
+            const key: FactsCacheKey = {
+              blobSha256: info.sha256,
+              pluginId: p.id,
+              analyzerVersion: p.analyzerVersion,
+              path: e.path,
+            };
+            let facts =
+              cached.get(factsKeyString(key)) ?? storage.getCachedFacts([key]).get(factsKeyString(key));
+            if (facts) {
+              cachedFiles++;
+            } else {
+              facts = analyseSafely(p, e.path, bytes!.toString('utf8'));
+              analysedFiles++;
+              newFacts.push({ key, facts });
+            }
+            analysed.push({ path: e.path, facts });
+          }
+        }
+        bytesDone += size;
+        progress('reading', files.length);
+      }
+      await Promise.all(puts);
+      // Remember objects only once their blobs are durably in place.
+      storage.rememberGitObjects(learned);
+      if (newFacts.length > 0) storage.putCachedFacts(newFacts);
+    }
+
+    for (const f of files) {
+      if (f.skipReason) skipped[f.skipReason] = (skipped[f.skipReason] ?? 0) + 1;
+      else if (!plugins.get(f.path)) skipped['no-language-plugin'] = (skipped['no-language-plugin'] ?? 0) + 1;
+    }
+    for (const a of analysed)
+      if (a.facts.skipped) skipped[a.facts.skipped] = (skipped[a.facts.skipped] ?? 0) + 1;
+
+    progress('resolving', files.length);
+    const allPaths = new Set(files.map((f) => f.path));
+    const resolvers = new Map<string, ModuleResolver>();
+    for (const p of used.values()) {
+      resolvers.set(
+        p.id,
+        p.createModuleResolver({ files: allPaths, configs: configs.get(p.id) ?? new Map() }),
+      );
+    }
+    const moduleResolver: ModuleResolver = {
+      resolve(fromPath, specifier) {
+        const p = plugins.get(fromPath);
+        const r = p ? resolvers.get(p.id) : undefined;
+        return r ? r.resolve(fromPath, specifier) : { kind: 'unresolved', reason: 'no-language-plugin' };
+      },
+    };
+    const resolution = resolveRepo({ files: analysed, moduleResolver });
+    const symbols: SymbolRecord[] = [];
+    const seen = new Set<string>();
+    for (const a of analysed) {
+      for (const s of a.facts.symbols) {
+        const id = makeSymbolId(a.path, s.localId);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        symbols.push({ ...s, id, path: a.path });
+      }
+    }
+    const testReach = computeTestReach(symbols, resolution.edges);
+    const testFiles = analysed.filter((a) => a.facts.isTestFile);
+    const stats: SnapshotStats = {
+      filesParsed: analysed.filter((a) => !a.facts.skipped).length,
+      filesSkipped: skipped,
+      callSites: resolution.stats.callSites,
+      resolvedByReason: resolution.stats.resolvedByReason,
+      unresolvedByReason: resolution.stats.unresolvedByReason,
+      testFiles: testFiles.length,
+      testFilesAnalysed: testFiles.filter((a) => !a.facts.skipped).length,
+    };
+
+    progress('writing', files.length);
+    storage.publishSnapshot(snapshotId, { files, symbols, edges: resolution.edges, testReach, stats });
+    storage.deleteSupersededSnapshots(target.repoId, commit, snapshotId);
+
+    return {
+      repo: target.repoId,
+      commit,
+      ref,
+      snapshot: snapshotId,
+      files: files.length,
+      storedFiles: files.filter((f) => f.blobSha256 !== null).length,
+      newBlobs,
+      bytes: bytesDone,
+      skipped,
+      analysedFiles,
+      cachedFiles,
+      symbols: symbols.length,
+      edges: resolution.edges.length,
+      testLinks: testReach.length,
+      durationMs: Date.now() - started,
+    };
+  } catch (err) {
+    if (snapshotId !== null)
+      storage.failSnapshot(snapshotId, err instanceof Error ? err.message : String(err));
+    throw err;
+  } finally {
+    catFile?.close();
+    lock?.release();
+    ws.close();
+  }
+}
+
+/** Hashes and classifies a blob's bytes: binary (NUL byte), invalid UTF-8, or text with line count and EOL style. */
+export function describe(oid: string, bytes: Buffer): GitObjectInfo {
+  const sha256 = sha256Hex(bytes);
+  if (bytes.indexOf(0) !== -1)
+    return { oid, sha256, size: bytes.length, lines: null, eol: null, content: 'binary' };
+  let newlines = 0;
+  let crlf = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) {
+    newlines++;
+    if (i > 0 && bytes[i - 1] === 13) crlf++;
+  }
+  const lines = bytes.length === 0 ? 0 : newlines + (bytes[bytes.length - 1] === 10 ? 0 : 1);
+  const eol = newlines === 0 ? null : crlf === 0 ? 'lf' : crlf === newlines ? 'crlf' : 'mixed';
+  const content = isUtf8(bytes) ? 'text' : 'invalid-utf8';
+  return { oid, sha256, size: bytes.length, lines, eol, content };
+}
+
+function analyseSafely(plugin: LanguagePlugin, path: string, text: string): FileFacts {
+  try {
+    return plugin.analyze(path, text);
+  } catch (err) {
+    // The plug-in contract says analyze never throws; if one does, the file is recorded as unparsed.
+    return {
+      path,
+      language: plugin.id,
+      symbols: [],
+      imports: [],
+      exports: [],
+      callSites: [],
+      isTestFile: false,
+      testFramework: null,
+      diagnostics: [{ line: 1, severity: 'error', message: `analyzer crashed: ${(err as Error).message}` }],
+      skipped: 'analyzer-error',
+    };
+  }
+}

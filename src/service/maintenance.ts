@@ -1,0 +1,197 @@
+/** Use cases over the data dir besides indexing: list repos and files, read a file, verify, gc. */
+import { existsSync } from 'node:fs';
+import { CodehubError, isCodehubError } from '../core/errors.js';
+import type { FileRecord, SnapshotRecord } from '../db/storage.js';
+import { CatFileBatch } from '../git/cat-file-batch.js';
+import { sha256Hex } from '../store/fs-blob-store.js';
+import { acquireLock, GC_LOCK, liveLocks } from '../store/index-lock.js';
+import type { Workspace } from './workspace.js';
+
+export interface RepoListing {
+  id: string;
+  source: string;
+  webUrl: string | null;
+  commit: string | null;
+  ref: string | null;
+  indexedAt: string | null;
+  snapshot: number | null;
+  files: number;
+  symbols: number;
+  edges: number;
+}
+
+/** Every repo with its newest ready snapshot. */
+export function listRepos(ws: Workspace): RepoListing[] {
+  return ws.storage.listRepos().map((r) => {
+    const snap = ws.storage.latestSnapshot(r.id);
+    const counts = snap ? ws.storage.countRows(snap.id) : { files: 0, symbols: 0, edges: 0 };
+    return {
+      id: r.id,
+      source: r.source,
+      webUrl: r.webUrl,
+      commit: snap?.commit ?? null,
+      ref: snap?.ref ?? null,
+      indexedAt: snap?.indexedAt ?? null,
+      snapshot: snap?.id ?? null,
+      ...counts,
+    };
+  });
+}
+
+/** The newest ready snapshot of a repo; throws RepoNotFound. */
+export function requireSnapshot(ws: Workspace, repoId: string): SnapshotRecord {
+  const snap = ws.storage.latestSnapshot(repoId);
+  if (!snap) {
+    const known = ws.storage.listRepos().map((r) => r.id);
+    const hint = known.length > 0 ? `known: ${known.join(', ')}` : "index one with 'codehub index <path>'";
+    throw new CodehubError('RepoNotFound', `repo '${repoId}' has no indexed snapshot (${hint})`);
+  }
+  return snap;
+}
+
+/** Files of a repo's newest snapshot under a path prefix. */
+export function listFiles(
+  ws: Workspace,
+  repoId: string,
+  prefix = '',
+): { snapshot: SnapshotRecord; files: FileRecord[] } {
+  const snapshot = requireSnapshot(ws, repoId);
+  return { snapshot, files: ws.storage.listFiles(snapshot.id, prefix) };
+}
+
+/** A file's verified bytes from the blob store; throws PathNotFound, BlobHashMismatch, BlobMissing. */
+export async function readFile(
+  ws: Workspace,
+  repoId: string,
+  path: string,
+): Promise<{ snapshot: SnapshotRecord; file: FileRecord; bytes: Buffer }> {
+  const snapshot = requireSnapshot(ws, repoId);
+  const file = ws.storage.getFile(snapshot.id, path);
+  if (!file)
+    throw new CodehubError('PathNotFound', `no file '${path}' in ${repoId}@${snapshot.commit.slice(0, 12)}`);
+  if (!file.blobSha256) {
+    const why =
+      file.skipReason === 'symlink' || file.skipReason === 'submodule'
+        ? `${file.skipReason} → ${file.target}`
+        : file.skipReason;
+    throw new CodehubError('PathNotFound', `'${path}' has no stored content (${why})`);
+  }
+  return { snapshot, file, bytes: await ws.blobs.readVerified(file.blobSha256) };
+}
+
+export interface VerifyReport {
+  checked: number;
+  ok: number;
+  /** Blobs whose bytes do not hash to their name (or do not decompress). */
+  corrupt: string[];
+  /** Blobs a snapshot references that are not in the store. */
+  missing: string[];
+  repaired: string[];
+  /** Corrupt or missing blobs that could not be re-read from any reachable repository. */
+  unrepaired: string[];
+}
+
+/** Re-hashes every stored blob (and checks every referenced one exists); optionally repairs from git. */
+export async function verifyStore(
+  ws: Workspace,
+  opts: { repair: boolean; onProgress?: (done: number, total: number) => void },
+): Promise<VerifyReport> {
+  const corrupt: string[] = [];
+  const present = new Set<string>();
+  const all: string[] = [];
+  for await (const sha of ws.blobs.list()) all.push(sha);
+  let done = 0;
+  const workers = Array.from({ length: 4 }, async (_, k) => {
+    for (let i = k; i < all.length; i += 4) {
+      const sha = all[i]!;
+      present.add(sha);
+      try {
+        await ws.blobs.readVerified(sha);
+      } catch (err) {
+        if (!isCodehubError(err)) throw err;
+        corrupt.push(sha);
+      }
+      opts.onProgress?.(++done, all.length);
+    }
+  });
+  await Promise.all(workers);
+  const missing = [...ws.storage.referencedBlobs()].filter((s) => !present.has(s)).sort();
+  corrupt.sort();
+  const repaired: string[] = [];
+  const unrepaired: string[] = [];
+  if (opts.repair) {
+    const readers = new Map<string, CatFileBatch>();
+    try {
+      for (const sha of [...corrupt, ...missing]) {
+        if (await repairBlob(ws, sha, readers)) repaired.push(sha);
+        else unrepaired.push(sha);
+      }
+    } finally {
+      for (const r of readers.values()) r.close();
+    }
+    // Cached knowledge about blobs that could not be restored must not let an indexer skip re-reading them.
+    ws.storage.forgetBlobs(unrepaired);
+  }
+  return { checked: all.length, ok: all.length - corrupt.length, corrupt, missing, repaired, unrepaired };
+}
+
+async function repairBlob(ws: Workspace, sha: string, readers: Map<string, CatFileBatch>): Promise<boolean> {
+  for (const src of ws.storage.blobSources(sha)) {
+    if (!existsSync(src.gitDir)) continue;
+    let reader = readers.get(src.gitDir);
+    if (!reader) readers.set(src.gitDir, (reader = new CatFileBatch(src.gitDir)));
+    try {
+      const bytes = await reader.read(src.gitOid);
+      if (sha256Hex(bytes) !== sha) continue;
+      await ws.blobs.overwrite(bytes);
+      await ws.blobs.readVerified(sha);
+      return true;
+    } catch {
+      // Not reachable from this repository any more; try the next source.
+    }
+  }
+  return false;
+}
+
+export interface GcReport {
+  removedSnapshots: number;
+  removedBlobs: number;
+  freedBytes: number;
+  keptBlobs: number;
+  removedTempFiles: number;
+}
+
+/** Drops unfinished snapshots (and, with keepLatestOnly, older ones), then every blob no snapshot references. */
+export async function collectGarbage(ws: Workspace, opts: { keepLatestOnly: boolean }): Promise<GcReport> {
+  const lock = await acquireLock(ws.dataDir, GC_LOCK, 'the data dir (gc)', 2000);
+  try {
+    const busy = liveLocks(ws.dataDir).filter((n) => n !== GC_LOCK);
+    if (busy.length > 0) {
+      throw new CodehubError(
+        'IndexLocked',
+        `an index run is in progress (${busy.join(', ')}); run gc when it finishes`,
+      );
+    }
+    let removedSnapshots = 0;
+    for (const r of ws.storage.listRepos()) removedSnapshots += ws.storage.discardUnfinishedSnapshots(r.id);
+    if (opts.keepLatestOnly) removedSnapshots += ws.storage.deleteOldSnapshots();
+    const referenced = ws.storage.referencedBlobs();
+    const removed: string[] = [];
+    let freedBytes = 0;
+    let keptBlobs = 0;
+    for await (const sha of ws.blobs.list()) {
+      if (referenced.has(sha)) {
+        keptBlobs++;
+        continue;
+      }
+      freedBytes += await ws.blobs.storedSize(sha);
+      await ws.blobs.delete(sha);
+      removed.push(sha);
+    }
+    ws.storage.forgetBlobs(removed);
+    const removedTempFiles = await ws.blobs.removeTempFiles();
+    return { removedSnapshots, removedBlobs: removed.length, freedBytes, keptBlobs, removedTempFiles };
+  } finally {
+    lock.release();
+  }
+}
