@@ -1,0 +1,11 @@
+/** The registered language plug-ins; adding a language is adding its folder and one line here. */
+import type { LanguagePlugin } from './plugin.js';
+import { typescriptPlugin } from './typescript/typescript-plugin.js';
+
+export const allPlugins: readonly LanguagePlugin[] = [typescriptPlugin];
+
+/** The plug-in that analyses a path (by extension; `.d.ts` declaration files included), or undefined. */
+export function pluginForPath(path: string): LanguagePlugin | undefined {
+  const lower = path.toLowerCase();
+  return allPlugins.find((plugin) => plugin.extensions.some((ext) => lower.endsWith(ext)));
+}
