@@ -52,8 +52,27 @@ const TEST_FRAMEWORKS: Readonly<Record<string, string>> = {
 };
 const SUITE_NAMES = new Set(['describe', 'suite', 'context', 'fdescribe', 'xdescribe']);
 const TEST_NAMES = new Set(['it', 'test', 'specify', 'fit', 'xit']);
-const HOOK_NAMES = new Set(['beforeEach', 'beforeAll', 'before', 'afterEach', 'afterAll', 'after', 'setup', 'teardown']);
-const TEST_MODIFIERS = new Set(['only', 'skip', 'todo', 'concurrent', 'sequential', 'serial', 'failing', 'fixme', 'slow']);
+const HOOK_NAMES = new Set([
+  'beforeEach',
+  'beforeAll',
+  'before',
+  'afterEach',
+  'afterAll',
+  'after',
+  'setup',
+  'teardown',
+]);
+const TEST_MODIFIERS = new Set([
+  'only',
+  'skip',
+  'todo',
+  'concurrent',
+  'sequential',
+  'serial',
+  'failing',
+  'fixme',
+  'slow',
+]);
 const TEST_PATH = /(^|\/)(__tests__|tests?)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
 
 /** True when the path follows a test-file convention (`*.test.*`, `*.spec.*`, `__tests__/`, `test/`, `tests/`). */
@@ -118,10 +137,15 @@ class Extractor {
   testFramework: string | null = null;
   isTestFile = false;
 
+  private readonly lineStarts: number[] = [0];
+
   constructor(
     private readonly sf: ts.SourceFile,
     private readonly path: string,
-  ) {}
+  ) {
+    const text = sf.text;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+  }
 
   run(): void {
     const sf = this.sf;
@@ -139,7 +163,12 @@ class Extractor {
     const root: Container = { qn: null, localId: null, topLevel: true };
     for (const statement of sf.statements) this.declare(statement, root, [], 0);
     for (const sym of this.symbols) {
-      if (sym.parent === null && sym.kind !== 'module' && sym.kind !== 'test' && this.exportedLocals.has(sym.name)) {
+      if (
+        sym.parent === null &&
+        sym.kind !== 'module' &&
+        sym.kind !== 'test' &&
+        this.exportedLocals.has(sym.name)
+      ) {
         sym.exported = true;
       }
     }
@@ -153,16 +182,27 @@ class Extractor {
 
   // ---------- helpers ----------
 
-  private lineOf(pos: number): number {
-    return this.sf.getLineAndCharacterOfPosition(pos).line + 1;
+  /** Lines as a reader counts them: only `\n` ends a line (TypeScript also breaks on lone `\r` and U+2028). */
+  lineOf(pos: number): number {
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
   }
 
   private startLine(node: ts.Node): number {
     return this.lineOf(node.getStart(this.sf));
   }
 
-  private addSymbol(input: Omit<SymbolFact, 'localId' | 'signature' | 'returnType' | 'exported' | 'doc' | 'parent'> &
-    Partial<SymbolFact>): string {
+  private addSymbol(
+    input: Omit<SymbolFact, 'localId' | 'signature' | 'returnType' | 'exported' | 'doc' | 'parent'> &
+      Partial<SymbolFact>,
+  ): string {
     const base = makeLocalId(input.qualifiedName, input.kind);
     const ordinal = (this.ordinals.get(base) ?? 0) + 1;
     this.ordinals.set(base, ordinal);
@@ -210,7 +250,10 @@ class Extractor {
   }
 
   private functionExtra(fn: ts.SignatureDeclaration): Partial<SymbolFact> {
-    return { signature: signatureText(fn, this.sf), returnType: fn.type ? collapse(fn.type.getText(this.sf)) : null };
+    return {
+      signature: signatureText(fn, this.sf),
+      returnType: fn.type ? collapse(fn.type.getText(this.sf)) : null,
+    };
   }
 
   private tooDeep(depth: number, node: ts.Node): boolean {
@@ -234,7 +277,8 @@ class Extractor {
       if (fw && this.testFramework === null) this.testFramework = fw;
     };
     for (const st of this.sf.statements) {
-      if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) consider(st.moduleSpecifier.text);
+      if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier))
+        consider(st.moduleSpecifier.text);
       if (ts.isVariableStatement(st)) {
         for (const d of st.declarationList.declarations) {
           const spec = requireSpecifier(d.initializer);
@@ -258,11 +302,25 @@ class Extractor {
       }
       const clauseTypeOnly = clause.isTypeOnly;
       if (clause.name) {
-        this.imports.push({ localName: clause.name.text, imported: 'default', specifier, line, typeOnly: clauseTypeOnly, kind: 'esm' });
+        this.imports.push({
+          localName: clause.name.text,
+          imported: 'default',
+          specifier,
+          line,
+          typeOnly: clauseTypeOnly,
+          kind: 'esm',
+        });
       }
       const nb = clause.namedBindings;
       if (nb && ts.isNamespaceImport(nb)) {
-        this.imports.push({ localName: nb.name.text, imported: '*', specifier, line, typeOnly: clauseTypeOnly, kind: 'esm' });
+        this.imports.push({
+          localName: nb.name.text,
+          imported: '*',
+          specifier,
+          line,
+          typeOnly: clauseTypeOnly,
+          kind: 'esm',
+        });
       } else if (nb) {
         for (const el of nb.elements) {
           this.imports.push({
@@ -280,22 +338,32 @@ class Extractor {
     if (ts.isImportEqualsDeclaration(st)) {
       const ref = st.moduleReference;
       if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) {
-        this.imports.push({ localName: st.name.text, imported: '*', specifier: ref.expression.text, line, typeOnly: st.isTypeOnly, kind: 'require' });
+        this.imports.push({
+          localName: st.name.text,
+          imported: '*',
+          specifier: ref.expression.text,
+          line,
+          typeOnly: st.isTypeOnly,
+          kind: 'require',
+        });
       }
       return;
     }
     if (ts.isExportDeclaration(st)) {
-      const from = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+      const from =
+        st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
       const clause = st.exportClause;
       if (!clause) {
         if (from !== undefined) this.exports.push({ exported: '*', from, imported: '*', line });
       } else if (ts.isNamespaceExport(clause)) {
-        if (from !== undefined) this.exports.push({ exported: propertyNameText(clause.name, sf), from, imported: '*', line });
+        if (from !== undefined)
+          this.exports.push({ exported: propertyNameText(clause.name, sf), from, imported: '*', line });
       } else {
         for (const el of clause.elements) {
           const exported = propertyNameText(el.name, sf);
           const local = el.propertyName ? propertyNameText(el.propertyName, sf) : exported;
-          if (from !== undefined) this.exports.push({ exported, from, imported: local, line: this.startLine(el) });
+          if (from !== undefined)
+            this.exports.push({ exported, from, imported: local, line: this.startLine(el) });
           else {
             this.exports.push({ exported, local, line: this.startLine(el) });
             this.exportedLocals.add(local);
@@ -306,7 +374,13 @@ class Extractor {
     }
     if (ts.isExportAssignment(st)) {
       const expr = unwrapExpression(st.expression);
-      const local = ts.isIdentifier(expr) ? expr.text : isFunctionValue(expr) && expr.name ? expr.name.text : ts.isClassExpression(expr) && expr.name ? expr.name.text : 'default';
+      const local = ts.isIdentifier(expr)
+        ? expr.text
+        : isFunctionValue(expr) && expr.name
+          ? expr.name.text
+          : ts.isClassExpression(expr) && expr.name
+            ? expr.name.text
+            : 'default';
       this.exports.push({ exported: 'default', local, line });
       if (local !== 'default') this.exportedLocals.add(local);
       return;
@@ -317,13 +391,19 @@ class Extractor {
       if (ts.isVariableStatement(st)) {
         for (const d of st.declarationList.declarations) names.push(...bindingNames(d.name));
       } else if (
-        (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) ||
-          ts.isTypeAliasDeclaration(st) || ts.isEnumDeclaration(st) || ts.isModuleDeclaration(st))
+        ts.isFunctionDeclaration(st) ||
+        ts.isClassDeclaration(st) ||
+        ts.isInterfaceDeclaration(st) ||
+        ts.isTypeAliasDeclaration(st) ||
+        ts.isEnumDeclaration(st) ||
+        ts.isModuleDeclaration(st)
       ) {
         names.push(st.name ? propertyNameText(st.name as ts.PropertyName, sf) : 'default');
       }
       for (const name of names) {
-        this.exports.push(isDefault ? { exported: 'default', local: name, line } : { exported: name, local: name, line });
+        this.exports.push(
+          isDefault ? { exported: 'default', local: name, line } : { exported: name, local: name, line },
+        );
         this.exportedLocals.add(name);
       }
       return;
@@ -347,7 +427,11 @@ class Extractor {
       if (ts.isObjectLiteralExpression(right)) {
         for (const prop of right.properties) {
           if (ts.isShorthandPropertyAssignment(prop)) {
-            this.exports.push({ exported: prop.name.text, local: prop.name.text, line: this.startLine(prop) });
+            this.exports.push({
+              exported: prop.name.text,
+              local: prop.name.text,
+              line: this.startLine(prop),
+            });
             this.exportedLocals.add(prop.name.text);
           } else if (ts.isPropertyAssignment(prop) || ts.isMethodDeclaration(prop)) {
             const name = propertyNameText(prop.name, this.sf);
@@ -359,7 +443,11 @@ class Extractor {
         }
         return;
       }
-      const local = ts.isIdentifier(right) ? right.text : isFunctionValue(right) || ts.isClassExpression(right) ? (right.name?.text ?? 'default') : 'default';
+      const local = ts.isIdentifier(right)
+        ? right.text
+        : isFunctionValue(right) || ts.isClassExpression(right)
+          ? (right.name?.text ?? 'default')
+          : 'default';
       this.exports.push({ exported: 'default', local, line });
       this.exportedLocals.add(local);
       return;
@@ -396,7 +484,14 @@ class Extractor {
       const inner: Container = { qn: this.qnOf(id), localId: id, topLevel: false };
       for (const member of node.members) {
         if (ts.isMethodSignature(member)) {
-          this.declSymbolFor(propertyNameText(member.name, sf), 'method', member, member, inner, this.functionExtra(member));
+          this.declSymbolFor(
+            propertyNameText(member.name, sf),
+            'method',
+            member,
+            member,
+            inner,
+            this.functionExtra(member),
+          );
         } else if (ts.isPropertySignature(member)) {
           this.declSymbolFor(propertyNameText(member.name, sf), 'property', member, member, inner, {
             valueType: typeRefFromTypeNode(member.type, sf),
@@ -418,7 +513,8 @@ class Extractor {
       const id = this.declSymbolFor(name, 'namespace', node, node, container);
       this.declSymbol.set(node, id);
       this.callerSymbol.set(node, id);
-      if (node.body) this.declare(node.body, { qn: this.qnOf(id), localId: id, topLevel: true }, suites, next);
+      if (node.body)
+        this.declare(node.body, { qn: this.qnOf(id), localId: id, topLevel: true }, suites, next);
       return;
     }
     if (ts.isModuleBlock(node)) {
@@ -435,7 +531,14 @@ class Extractor {
     if (ts.isExportAssignment(node)) {
       const expr = unwrapExpression(node.expression);
       if (isFunctionValue(expr)) {
-        const id = this.declSymbolFor(expr.name?.text ?? 'default', 'function', node, node, container, this.functionExtra(expr));
+        const id = this.declSymbolFor(
+          expr.name?.text ?? 'default',
+          'function',
+          node,
+          node,
+          container,
+          this.functionExtra(expr),
+        );
         this.callerSymbol.set(expr, id);
         this.declareChildren(expr, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, next);
         return;
@@ -449,8 +552,14 @@ class Extractor {
         return;
       }
     }
-    if (ts.isExpressionStatement(node) && container.topLevel && this.declareCommonJs(node, container, suites, next)) return;
-    if (this.isTestFile && ts.isCallExpression(node) && this.declareTestCall(node, container, suites, next)) return;
+    if (
+      ts.isExpressionStatement(node) &&
+      container.topLevel &&
+      this.declareCommonJs(node, container, suites, next)
+    )
+      return;
+    if (this.isTestFile && ts.isCallExpression(node) && this.declareTestCall(node, container, suites, next))
+      return;
     this.declareChildren(node, container, suites, next);
   }
 
@@ -480,7 +589,14 @@ class Extractor {
     }
     const name = decl.name.text;
     if (isFunctionValue(init)) {
-      const id = this.declSymbolFor(name, 'function', rangeNode, docNode, container, this.functionExtra(init));
+      const id = this.declSymbolFor(
+        name,
+        'function',
+        rangeNode,
+        docNode,
+        container,
+        this.functionExtra(init),
+      );
       this.declSymbol.set(decl, id);
       this.callerSymbol.set(init, id);
       this.declareChildren(init, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, depth);
@@ -490,16 +606,31 @@ class Extractor {
       this.declSymbol.set(decl, this.declareClass(init, name, rangeNode, docNode, container, suites, depth));
       return;
     }
-    const isRequire = requireSpecifier(init) !== null || dynamicImportSpecifier(init) !== null ||
-      (init !== undefined && ts.isPropertyAccessExpression(init) && requireSpecifier(init.expression) !== null);
+    const isRequire =
+      requireSpecifier(init) !== null ||
+      dynamicImportSpecifier(init) !== null ||
+      (init !== undefined &&
+        ts.isPropertyAccessExpression(init) &&
+        requireSpecifier(init.expression) !== null);
     if (isRequire) return;
     if (init && ts.isObjectLiteralExpression(init)) {
       if (container.topLevel) {
-        const id = this.declSymbolFor(name, 'variable', rangeNode, docNode, container, { valueType: typeRefFromTypeNode(decl.type, sf) });
+        const id = this.declSymbolFor(name, 'variable', rangeNode, docNode, container, {
+          valueType: typeRefFromTypeNode(decl.type, sf),
+        });
         this.declSymbol.set(decl, id);
         this.declareObjectLiteral(init, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, depth);
       } else {
-        this.declareObjectLiteral(init, { qn: container.qn ? `${container.qn}.${name}` : name, localId: container.localId, topLevel: false }, suites, depth);
+        this.declareObjectLiteral(
+          init,
+          {
+            qn: container.qn ? `${container.qn}.${name}` : name,
+            localId: container.localId,
+            topLevel: false,
+          },
+          suites,
+          depth,
+        );
       }
       return;
     }
@@ -512,23 +643,55 @@ class Extractor {
     if (init) this.declare(init, container, suites, depth);
   }
 
-  private declareObjectLiteral(obj: ts.ObjectLiteralExpression, container: Container, suites: ts.Node[], depth: number): void {
+  private declareObjectLiteral(
+    obj: ts.ObjectLiteralExpression,
+    container: Container,
+    suites: ts.Node[],
+    depth: number,
+  ): void {
     const sf = this.sf;
     for (const prop of obj.properties) {
-      if (ts.isMethodDeclaration(prop) || ts.isGetAccessorDeclaration(prop) || ts.isSetAccessorDeclaration(prop)) {
-        const kind: SymbolKind = ts.isGetAccessorDeclaration(prop) ? 'getter' : ts.isSetAccessorDeclaration(prop) ? 'setter' : 'method';
-        const id = this.declSymbolFor(propertyNameText(prop.name, sf), kind, prop, prop, container, this.functionExtra(prop));
+      if (
+        ts.isMethodDeclaration(prop) ||
+        ts.isGetAccessorDeclaration(prop) ||
+        ts.isSetAccessorDeclaration(prop)
+      ) {
+        const kind: SymbolKind = ts.isGetAccessorDeclaration(prop)
+          ? 'getter'
+          : ts.isSetAccessorDeclaration(prop)
+            ? 'setter'
+            : 'method';
+        const id = this.declSymbolFor(
+          propertyNameText(prop.name, sf),
+          kind,
+          prop,
+          prop,
+          container,
+          this.functionExtra(prop),
+        );
         this.callerSymbol.set(prop, id);
         this.declareChildren(prop, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, depth + 1);
       } else if (ts.isPropertyAssignment(prop)) {
         const init = unwrapExpression(prop.initializer);
         if (isFunctionValue(init)) {
-          const id = this.declSymbolFor(propertyNameText(prop.name, sf), 'function', prop, prop, container, this.functionExtra(init));
+          const id = this.declSymbolFor(
+            propertyNameText(prop.name, sf),
+            'function',
+            prop,
+            prop,
+            container,
+            this.functionExtra(init),
+          );
           this.callerSymbol.set(init, id);
           this.declareChildren(init, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, depth + 1);
         } else if (ts.isObjectLiteralExpression(init)) {
           const name = propertyNameText(prop.name, sf);
-          this.declareObjectLiteral(init, { ...container, qn: container.qn ? `${container.qn}.${name}` : name }, suites, depth + 1);
+          this.declareObjectLiteral(
+            init,
+            { ...container, qn: container.qn ? `${container.qn}.${name}` : name },
+            suites,
+            depth + 1,
+          );
         } else {
           this.declare(init, { ...container, topLevel: false }, suites, depth + 1);
         }
@@ -539,7 +702,12 @@ class Extractor {
   }
 
   /** `module.exports = function…`, `exports.a = () => …`, `module.exports = { a() {} }`. */
-  private declareCommonJs(node: ts.ExpressionStatement, container: Container, suites: ts.Node[], depth: number): boolean {
+  private declareCommonJs(
+    node: ts.ExpressionStatement,
+    container: Container,
+    suites: ts.Node[],
+    depth: number,
+  ): boolean {
     const expr = node.expression;
     if (!ts.isBinaryExpression(expr) || expr.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
     const target = commonJsTarget(expr.left);
@@ -547,7 +715,10 @@ class Extractor {
     const right = unwrapExpression(expr.right);
     if (isFunctionValue(right)) {
       const name = target === 'default' ? (right.name?.text ?? 'default') : target;
-      const id = this.declSymbolFor(name, 'function', node, node, container, { ...this.functionExtra(right), exported: true });
+      const id = this.declSymbolFor(name, 'function', node, node, container, {
+        ...this.functionExtra(right),
+        exported: true,
+      });
       this.callerSymbol.set(right, id);
       this.declareChildren(right, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, depth);
       return true;
@@ -586,7 +757,14 @@ class Extractor {
     for (const member of node.members) {
       const isStatic = hasModifier(member, ts.SyntaxKind.StaticKeyword);
       if (ts.isConstructorDeclaration(member)) {
-        const id = this.declSymbolFor('constructor', 'constructor', member, member, inner, this.functionExtra(member));
+        const id = this.declSymbolFor(
+          'constructor',
+          'constructor',
+          member,
+          member,
+          inner,
+          this.functionExtra(member),
+        );
         this.callerSymbol.set(member, id);
         for (const param of member.parameters) {
           if (ts.isParameterPropertyDeclaration(param, member) && ts.isIdentifier(param.name)) {
@@ -600,8 +778,16 @@ class Extractor {
         }
         if (member.body) ctor = member;
         this.declareChildren(member, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, depth + 1);
-      } else if (ts.isMethodDeclaration(member) || ts.isGetAccessorDeclaration(member) || ts.isSetAccessorDeclaration(member)) {
-        const kind: SymbolKind = ts.isGetAccessorDeclaration(member) ? 'getter' : ts.isSetAccessorDeclaration(member) ? 'setter' : 'method';
+      } else if (
+        ts.isMethodDeclaration(member) ||
+        ts.isGetAccessorDeclaration(member) ||
+        ts.isSetAccessorDeclaration(member)
+      ) {
+        const kind: SymbolKind = ts.isGetAccessorDeclaration(member)
+          ? 'getter'
+          : ts.isSetAccessorDeclaration(member)
+            ? 'setter'
+            : 'method';
         const id = this.declSymbolFor(propertyNameText(member.name, sf), kind, member, member, inner, {
           ...this.functionExtra(member),
           isStatic,
@@ -612,7 +798,10 @@ class Extractor {
         const memberName = propertyNameText(member.name, sf);
         const init = member.initializer ? unwrapExpression(member.initializer) : undefined;
         if (isFunctionValue(init)) {
-          const id = this.declSymbolFor(memberName, 'method', member, member, inner, { ...this.functionExtra(init), isStatic });
+          const id = this.declSymbolFor(memberName, 'method', member, member, inner, {
+            ...this.functionExtra(init),
+            isStatic,
+          });
           this.callerSymbol.set(member, id);
           this.declareChildren(init, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, depth + 1);
         } else {
@@ -623,7 +812,8 @@ class Extractor {
           this.callerSymbol.set(member, id);
           const sym = this.byLocalId.get(id);
           if (sym) properties.set(memberName, sym);
-          if (init) this.declare(init, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, depth + 1);
+          if (init)
+            this.declare(init, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, depth + 1);
         }
       } else {
         this.declareChildren(member, inner, suites, depth + 1);
@@ -634,18 +824,26 @@ class Extractor {
   }
 
   /** `this.x = new X()` / `this.x = make()` in a constructor types (or declares, in JS) the field x. */
-  private collectConstructorFields(ctor: ts.ConstructorDeclaration, body: ts.Block, inner: Container, properties: Map<string, SymbolFact>): void {
+  private collectConstructorFields(
+    ctor: ts.ConstructorDeclaration,
+    body: ts.Block,
+    inner: Container,
+    properties: Map<string, SymbolFact>,
+  ): void {
     const sf = this.sf;
     for (const st of body.statements) {
       if (!ts.isExpressionStatement(st)) continue;
       const e = st.expression;
       if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
       const left = e.left;
-      if (!ts.isPropertyAccessExpression(left) || left.expression.kind !== ts.SyntaxKind.ThisKeyword) continue;
+      if (!ts.isPropertyAccessExpression(left) || left.expression.kind !== ts.SyntaxKind.ThisKeyword)
+        continue;
       const field = left.name.text;
       let valueType = typeRefFromExpression(e.right, sf);
       if (!valueType && ts.isIdentifier(unwrapExpression(e.right))) {
-        const param = ctor.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === (unwrapExpression(e.right) as ts.Identifier).text);
+        const param = ctor.parameters.find(
+          (p) => ts.isIdentifier(p.name) && p.name.text === (unwrapExpression(e.right) as ts.Identifier).text,
+        );
         valueType = typeRefFromTypeNode(param?.type, sf);
       }
       const existing = properties.get(field);
@@ -659,7 +857,12 @@ class Extractor {
     }
   }
 
-  private declareTestCall(call: ts.CallExpression, container: Container, suites: ts.Node[], depth: number): boolean {
+  private declareTestCall(
+    call: ts.CallExpression,
+    container: Container,
+    suites: ts.Node[],
+    depth: number,
+  ): boolean {
     const kind = testCallKind(call);
     if (kind === null || kind === 'hook') return false;
     const titleArg = call.arguments[0];
@@ -698,27 +901,42 @@ class Extractor {
     return { vars: new Map(), parent };
   }
 
-  private declareStatements(statements: ts.NodeArray<ts.Statement> | readonly ts.Statement[], scope: Scope): void {
+  private declareStatements(
+    statements: ts.NodeArray<ts.Statement> | readonly ts.Statement[],
+    scope: Scope,
+  ): void {
     for (const st of statements) {
       if (ts.isImportDeclaration(st)) {
         const clause = st.importClause;
         if (clause?.name) scope.vars.set(clause.name.text, { kind: 'import', localName: clause.name.text });
         const nb = clause?.namedBindings;
-        if (nb && ts.isNamespaceImport(nb)) scope.vars.set(nb.name.text, { kind: 'import', localName: nb.name.text });
-        else if (nb) for (const el of nb.elements) scope.vars.set(el.name.text, { kind: 'import', localName: el.name.text });
+        if (nb && ts.isNamespaceImport(nb))
+          scope.vars.set(nb.name.text, { kind: 'import', localName: nb.name.text });
+        else if (nb)
+          for (const el of nb.elements)
+            scope.vars.set(el.name.text, { kind: 'import', localName: el.name.text });
       } else if (ts.isImportEqualsDeclaration(st)) {
-        scope.vars.set(st.name.text, ts.isExternalModuleReference(st.moduleReference)
-          ? { kind: 'import', localName: st.name.text }
-          : { kind: 'local-value', valueType: null });
+        scope.vars.set(
+          st.name.text,
+          ts.isExternalModuleReference(st.moduleReference)
+            ? { kind: 'import', localName: st.name.text }
+            : { kind: 'local-value', valueType: null },
+        );
       } else if (ts.isVariableStatement(st)) {
         for (const decl of st.declarationList.declarations) this.declareVariableBinding(decl, scope);
       } else if (
-        ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st) || ts.isModuleDeclaration(st)
+        ts.isFunctionDeclaration(st) ||
+        ts.isClassDeclaration(st) ||
+        ts.isEnumDeclaration(st) ||
+        ts.isModuleDeclaration(st)
       ) {
         const name = st.name && ts.isIdentifier(st.name) ? st.name.text : null;
         if (name === null) continue;
         const id = this.declSymbol.get(st);
-        scope.vars.set(name, id ? { kind: 'local-symbol', localId: id } : { kind: 'local-value', valueType: null });
+        scope.vars.set(
+          name,
+          id ? { kind: 'local-symbol', localId: id } : { kind: 'local-value', valueType: null },
+        );
       }
     }
   }
@@ -728,14 +946,18 @@ class Extractor {
     const init = decl.initializer;
     const spec = requireSpecifier(init) ?? dynamicImportSpecifier(init);
     const unwrapped = init ? unwrapExpression(init) : undefined;
-    const requireMember = unwrapped && ts.isPropertyAccessExpression(unwrapped) ? requireSpecifier(unwrapped.expression) : null;
+    const requireMember =
+      unwrapped && ts.isPropertyAccessExpression(unwrapped) ? requireSpecifier(unwrapped.expression) : null;
     if (ts.isIdentifier(decl.name)) {
       const name = decl.name.text;
       if (spec !== null || requireMember !== null) {
         const kind = spec !== null && requireSpecifier(init) === null ? 'dynamic' : 'require';
         this.imports.push({
           localName: name,
-          imported: requireMember !== null && unwrapped && ts.isPropertyAccessExpression(unwrapped) ? unwrapped.name.text : '*',
+          imported:
+            requireMember !== null && unwrapped && ts.isPropertyAccessExpression(unwrapped)
+              ? unwrapped.name.text
+              : '*',
           specifier: (spec ?? requireMember) as string,
           line: this.startLine(decl),
           typeOnly: false,
@@ -745,9 +967,15 @@ class Extractor {
         return;
       }
       const id = this.declSymbol.get(decl);
-      scope.vars.set(name, id
-        ? { kind: 'local-symbol', localId: id }
-        : { kind: 'local-value', valueType: typeRefFromTypeNode(decl.type, sf) ?? typeRefFromExpression(init, sf) });
+      scope.vars.set(
+        name,
+        id
+          ? { kind: 'local-symbol', localId: id }
+          : {
+              kind: 'local-value',
+              valueType: typeRefFromTypeNode(decl.type, sf) ?? typeRefFromExpression(init, sf),
+            },
+      );
       return;
     }
     if (spec !== null && ts.isObjectBindingPattern(decl.name)) {
@@ -766,7 +994,8 @@ class Extractor {
       }
       return;
     }
-    for (const name of bindingNames(decl.name)) scope.vars.set(name, { kind: 'local-value', valueType: null });
+    for (const name of bindingNames(decl.name))
+      scope.vars.set(name, { kind: 'local-value', valueType: null });
   }
 
   private lookup(scope: Scope, name: string): Binding {
@@ -783,7 +1012,8 @@ class Extractor {
     const callerId = this.callerSymbol.get(node);
     const hookIndex = this.hookCallbacks.get(node);
     const classId = this.classNodes.get(node);
-    const pushedCaller = callerId !== undefined ? callerId : hookIndex !== undefined ? `\u0000hook:${hookIndex}` : undefined;
+    const pushedCaller =
+      callerId !== undefined ? callerId : hookIndex !== undefined ? `\u0000hook:${hookIndex}` : undefined;
     if (pushedCaller !== undefined) state.callers.push(pushedCaller);
     if (classId !== undefined) state.classes.push(classId);
     const isSuite = this.describeCallbacks.has(node);
@@ -798,7 +1028,10 @@ class Extractor {
         for (const param of node.parameters) {
           const type = typeRefFromTypeNode(param.type, this.sf);
           for (const name of bindingNames(param.name)) {
-            scope.vars.set(name, { kind: 'local-value', valueType: ts.isIdentifier(param.name) ? type : null });
+            scope.vars.set(name, {
+              kind: 'local-value',
+              valueType: ts.isIdentifier(param.name) ? type : null,
+            });
           }
         }
         state.scope = scope;
@@ -814,13 +1047,16 @@ class Extractor {
         if (init && ts.isVariableDeclarationList(init)) {
           for (const d of init.declarations) {
             if (ts.isForStatement(node)) this.declareVariableBinding(d, state.scope);
-            else for (const name of bindingNames(d.name)) state.scope.vars.set(name, { kind: 'local-value', valueType: null });
+            else
+              for (const name of bindingNames(d.name))
+                state.scope.vars.set(name, { kind: 'local-value', valueType: null });
           }
         }
       } else if (ts.isCatchClause(node)) {
         state.scope = this.newScope(state.scope);
         if (node.variableDeclaration) {
-          for (const name of bindingNames(node.variableDeclaration.name)) state.scope.vars.set(name, { kind: 'local-value', valueType: null });
+          for (const name of bindingNames(node.variableDeclaration.name))
+            state.scope.vars.set(name, { kind: 'local-value', valueType: null });
         }
       } else if (ts.isClassLike(node) && ts.isClassExpression(node) && node.name) {
         state.scope = this.newScope(state.scope);
@@ -828,7 +1064,8 @@ class Extractor {
       }
 
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.recordCall(node, state);
-      else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) this.recordAssignment(node, state);
+      else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken)
+        this.recordAssignment(node, state);
 
       ts.forEachChild(node, (child) => {
         this.walk(child, state, next);
@@ -859,8 +1096,20 @@ class Extractor {
     if (ts.isCallExpression(node)) {
       if (callee.kind === ts.SyntaxKind.ImportKeyword) {
         const spec = dynamicImportSpecifier(node);
-        if (spec !== null && !this.imports.some((i) => i.kind === 'dynamic' && i.specifier === spec && i.line === this.startLine(node))) {
-          this.imports.push({ localName: '', imported: '*', specifier: spec, line: this.startLine(node), typeOnly: false, kind: 'dynamic' });
+        if (
+          spec !== null &&
+          !this.imports.some(
+            (i) => i.kind === 'dynamic' && i.specifier === spec && i.line === this.startLine(node),
+          )
+        ) {
+          this.imports.push({
+            localName: '',
+            imported: '*',
+            specifier: spec,
+            line: this.startLine(node),
+            typeOnly: false,
+            kind: 'dynamic',
+          });
         }
         return;
       }
@@ -868,7 +1117,14 @@ class Extractor {
         const spec = requireSpecifier(node);
         const line = this.startLine(node);
         if (spec !== null && !this.imports.some((i) => i.specifier === spec && i.line === line)) {
-          this.imports.push({ localName: '', imported: '*', specifier: spec, line, typeOnly: false, kind: 'require' });
+          this.imports.push({
+            localName: '',
+            imported: '*',
+            specifier: spec,
+            line,
+            typeOnly: false,
+            kind: 'require',
+          });
         }
       }
       if (this.isTestFile && testCallKind(node) === 'hook') {
@@ -912,11 +1168,17 @@ class Extractor {
 
   private callTarget(callee: ts.Expression, state: WalkState): CallTarget {
     const e = unwrapExpression(callee);
-    if (ts.isIdentifier(e)) return { kind: 'identifier', name: e.text, binding: cloneBinding(this.lookup(state.scope, e.text)) };
+    if (ts.isIdentifier(e))
+      return { kind: 'identifier', name: e.text, binding: cloneBinding(this.lookup(state.scope, e.text)) };
     if (e.kind === ts.SyntaxKind.SuperKeyword) {
-      return { kind: 'member', name: 'constructor', receiver: { kind: 'super', classLocalId: this.currentClass(state) } };
+      return {
+        kind: 'member',
+        name: 'constructor',
+        receiver: { kind: 'super', classLocalId: this.currentClass(state) },
+      };
     }
-    if (ts.isPropertyAccessExpression(e)) return { kind: 'member', name: e.name.text, receiver: this.receiverOf(e.expression, state) };
+    if (ts.isPropertyAccessExpression(e))
+      return { kind: 'member', name: e.name.text, receiver: this.receiverOf(e.expression, state) };
     if (ts.isElementAccessExpression(e)) {
       const arg = e.argumentExpression;
       if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) {
@@ -925,7 +1187,8 @@ class Extractor {
       return { kind: 'dynamic', reason: 'computed member' };
     }
     if (ts.isCallExpression(e)) return { kind: 'dynamic', reason: 'call result' };
-    if (ts.isConditionalExpression(e) || ts.isBinaryExpression(e)) return { kind: 'dynamic', reason: 'conditional callee' };
+    if (ts.isConditionalExpression(e) || ts.isBinaryExpression(e))
+      return { kind: 'dynamic', reason: 'conditional callee' };
     return { kind: 'dynamic', reason: `callee is ${ts.SyntaxKind[e.kind] ?? 'an expression'}` };
   }
 
@@ -937,13 +1200,25 @@ class Extractor {
     const sf = this.sf;
     const e = unwrapExpression(expr);
     if (e.kind === ts.SyntaxKind.ThisKeyword) return { kind: 'this', classLocalId: this.currentClass(state) };
-    if (e.kind === ts.SyntaxKind.SuperKeyword) return { kind: 'super', classLocalId: this.currentClass(state) };
-    if (ts.isPropertyAccessExpression(e) && unwrapExpression(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
+    if (e.kind === ts.SyntaxKind.SuperKeyword)
+      return { kind: 'super', classLocalId: this.currentClass(state) };
+    if (
+      ts.isPropertyAccessExpression(e) &&
+      unwrapExpression(e.expression).kind === ts.SyntaxKind.ThisKeyword
+    ) {
       return { kind: 'this-field', classLocalId: this.currentClass(state), field: e.name.text };
     }
-    if (ts.isIdentifier(e)) return { kind: 'identifier', name: e.text, binding: cloneBinding(this.lookup(state.scope, e.text)) };
+    if (ts.isIdentifier(e))
+      return { kind: 'identifier', name: e.text, binding: cloneBinding(this.lookup(state.scope, e.text)) };
     const typed = typeRefFromExpression(expr, sf);
-    if (typed && (ts.isNewExpression(e) || ts.isCallExpression(e) || ts.isAsExpression(expr) || ts.isAwaitExpression(e) || ts.isParenthesizedExpression(expr))) {
+    if (
+      typed &&
+      (ts.isNewExpression(e) ||
+        ts.isCallExpression(e) ||
+        ts.isAsExpression(expr) ||
+        ts.isAwaitExpression(e) ||
+        ts.isParenthesizedExpression(expr))
+    ) {
       return { kind: 'typed', valueType: typed };
     }
     return { kind: 'expression', text: truncate(collapse(e.getText(sf))) };
@@ -956,7 +1231,8 @@ class Extractor {
         for (const site of group.sites) this.callSites.push({ ...site, caller: group.fallbackCaller });
         continue;
       }
-      for (const test of tests) for (const site of group.sites) this.callSites.push({ ...site, caller: test.localId });
+      for (const test of tests)
+        for (const site of group.sites) this.callSites.push({ ...site, caller: test.localId });
     }
   }
 }
@@ -977,7 +1253,8 @@ function truncate(text: string): string {
 }
 
 function cloneBinding(b: Binding): Binding {
-  if (b.kind === 'local-value') return { kind: 'local-value', valueType: b.valueType ? { ...b.valueType } : null };
+  if (b.kind === 'local-value')
+    return { kind: 'local-value', valueType: b.valueType ? { ...b.valueType } : null };
   return { ...b };
 }
 
@@ -991,7 +1268,11 @@ function bindingNames(name: ts.BindingName): string[] {
   return out;
 }
 
-function heritageNames(clauses: ts.NodeArray<ts.HeritageClause> | undefined, token: ts.SyntaxKind, sf: ts.SourceFile): string[] | undefined {
+function heritageNames(
+  clauses: ts.NodeArray<ts.HeritageClause> | undefined,
+  token: ts.SyntaxKind,
+  sf: ts.SourceFile,
+): string[] | undefined {
   const clause = clauses?.find((c) => c.token === token);
   if (!clause) return undefined;
   return clause.types.map((t) => collapse(t.expression.getText(sf)));
@@ -1004,7 +1285,12 @@ function commonJsTarget(left: ts.Expression): string | null {
   const obj = unwrapExpression(l.expression);
   if (ts.isIdentifier(obj) && obj.text === 'module' && l.name.text === 'exports') return 'default';
   if (ts.isIdentifier(obj) && obj.text === 'exports') return l.name.text;
-  if (ts.isPropertyAccessExpression(obj) && ts.isIdentifier(obj.expression) && obj.expression.text === 'module' && obj.name.text === 'exports') {
+  if (
+    ts.isPropertyAccessExpression(obj) &&
+    ts.isIdentifier(obj.expression) &&
+    obj.expression.text === 'module' &&
+    obj.name.text === 'exports'
+  ) {
     return l.name.text;
   }
   return null;
@@ -1021,7 +1307,12 @@ function testCallKind(call: ts.CallExpression): TestCallKind | null {
   if (ts.isPropertyAccessExpression(callee)) {
     const member = callee.name.text;
     const base = callee.expression;
-    if (ts.isPropertyAccessExpression(base) && ts.isIdentifier(base.expression) && base.name.text === 'describe' && TEST_MODIFIERS.has(member)) {
+    if (
+      ts.isPropertyAccessExpression(base) &&
+      ts.isIdentifier(base.expression) &&
+      base.name.text === 'describe' &&
+      TEST_MODIFIERS.has(member)
+    ) {
       return 'suite';
     }
     if (!ts.isIdentifier(base)) return null;
@@ -1037,8 +1328,24 @@ function testCallKind(call: ts.CallExpression): TestCallKind | null {
   return null;
 }
 
+/** Overload signatures each carry `export`: one export fact per (name, local, source) is enough. */
+function dedupeExports(exports: ExportFact[]): ExportFact[] {
+  const seen = new Set<string>();
+  return exports.filter((e) => {
+    const key = `${e.exported}\u0000${e.local ?? ''}\u0000${e.from ?? ''}\u0000${e.imported ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** Facts for a file that was not analysed: the module symbol only, with the reason. */
-export function skippedFacts(path: string, text: string, reason: string, diagnostics: Diagnostic[] = []): FileFacts {
+export function skippedFacts(
+  path: string,
+  text: string,
+  reason: string,
+  diagnostics: Diagnostic[] = [],
+): FileFacts {
   let lines = 1;
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lines++;
   return {
@@ -1076,7 +1383,11 @@ export function extractFacts(path: string, text: string): FileFacts {
       let lines = 1;
       for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lines++;
       if (text.length / lines > MINIFIED_AVG_LINE) {
-        return skippedFacts(path, text, `minified (${text.length} bytes, average line ${Math.round(text.length / lines)} characters)`);
+        return skippedFacts(
+          path,
+          text,
+          `minified (${text.length} bytes, average line ${Math.round(text.length / lines)} characters)`,
+        );
       }
     }
     let sf: ts.SourceFile;
@@ -1087,10 +1398,11 @@ export function extractFacts(path: string, text: string): FileFacts {
       throw error;
     }
     const extractor = new Extractor(sf, path);
-    const parseDiagnostics = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+    const parseDiagnostics =
+      (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
     for (const d of parseDiagnostics.slice(0, 50)) {
       extractor.diagnostics.push({
-        line: sf.getLineAndCharacterOfPosition(d.start).line + 1,
+        line: extractor.lineOf(d.start),
         severity: 'error',
         message: ts.flattenDiagnosticMessageText(d.messageText, ' '),
       });
@@ -1101,7 +1413,7 @@ export function extractFacts(path: string, text: string): FileFacts {
       language: 'typescript',
       symbols: extractor.symbols,
       imports: extractor.imports.sort((a, b) => a.line - b.line || cmp(a.localName, b.localName)),
-      exports: extractor.exports,
+      exports: dedupeExports(extractor.exports),
       callSites: extractor.callSites,
       isTestFile: extractor.isTestFile,
       testFramework: extractor.testFramework,

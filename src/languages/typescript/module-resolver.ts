@@ -15,16 +15,43 @@ const JS_TO_TS: Readonly<Record<string, string[]>> = {
 
 /** Creates the TypeScript module resolver over a snapshot's file list. */
 export function createTsModuleResolver(context: ModuleResolverContext): ModuleResolver {
+  const aliases = rootPathAliases(context.configs.get('tsconfig.json'));
   return {
     resolve(fromPath: string, specifier: string): ModuleResolution {
+      for (const [prefix, targets] of aliases) {
+        if (!specifier.startsWith(prefix)) continue;
+        for (const target of targets) {
+          const base = joinPath('', target.replace('*', specifier.slice(prefix.length)));
+          for (const candidate of candidates(base))
+            if (context.files.has(candidate)) return { kind: 'file', path: candidate };
+        }
+      }
       if (!specifier.startsWith('.') && !specifier.startsWith('/')) {
         return { kind: 'external', pkg: packageName(specifier) };
       }
       const base = joinPath(dirname(fromPath), specifier);
-      for (const candidate of candidates(base)) if (context.files.has(candidate)) return { kind: 'file', path: candidate };
+      for (const candidate of candidates(base))
+        if (context.files.has(candidate)) return { kind: 'file', path: candidate };
       return { kind: 'unresolved', reason: `no file for ${specifier}` };
     },
   };
+}
+
+/** `paths` of the root tsconfig.json only (no `extends`), as prefix → target patterns. */
+function rootPathAliases(text: string | undefined): Array<[string, string[]]> {
+  if (!text) return [];
+  try {
+    const config = JSON.parse(text) as {
+      compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> };
+    };
+    const baseUrl = config.compilerOptions?.baseUrl ?? '.';
+    return Object.entries(config.compilerOptions?.paths ?? {}).map(([pattern, targets]) => [
+      pattern.replace(/\*$/, ''),
+      targets.map((t) => joinPath(baseUrl === '.' ? '' : baseUrl, t)),
+    ]);
+  } catch {
+    return [];
+  }
 }
 
 function candidates(base: string): string[] {

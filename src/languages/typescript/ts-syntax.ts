@@ -6,7 +6,8 @@ import type { TypeRef } from '../../core/facts.js';
 export function unwrapExpression(expr: ts.Expression): ts.Expression {
   let e = expr;
   for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e))
+      e = e.expression;
     else if (ts.isAsExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
     else return e;
   }
@@ -20,7 +21,8 @@ export function isFunctionValue(node: ts.Node | undefined): node is ts.ArrowFunc
 /** The readable name of a property/member name node (`#x`, `"a b"`, `[Symbol.iterator]`). */
 export function propertyNameText(name: ts.PropertyName | ts.BindingName, sf: ts.SourceFile): string {
   if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) return name.text;
-  if (ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  if (ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name))
+    return name.text;
   return name.getText(sf);
 }
 
@@ -29,6 +31,8 @@ export function typeRefFromTypeNode(type: ts.TypeNode | undefined, sf: ts.Source
   if (!type) return null;
   if (ts.isParenthesizedTypeNode(type)) return typeRefFromTypeNode(type.type, sf);
   if (ts.isTypeReferenceNode(type)) return { kind: 'name', name: type.typeName.getText(sf) };
+  if (ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type)) return { kind: 'name', name: 'Array' };
+  if (type.kind === ts.SyntaxKind.StringKeyword) return { kind: 'name', name: 'String' };
   if (ts.isUnionTypeNode(type)) {
     for (const member of type.types) {
       const ref = typeRefFromTypeNode(member, sf);
@@ -55,7 +59,8 @@ export function typeRefFromExpression(expr: ts.Expression | undefined, sf: ts.So
   if (!expr) return null;
   let e = expr;
   for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
+    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAwaitExpression(e))
+      e = e.expression;
     else break;
   }
   if (ts.isAsExpression(e) || ts.isTypeAssertionExpression(e)) {
