@@ -172,6 +172,8 @@ class Extractor {
         sym.exported = true;
       }
     }
+    // Declaration files hold no calls: the scope walk has nothing to find there.
+    if (sf.isDeclarationFile) return;
     const rootScope = this.newScope(null);
     this.declareStatements(sf.statements, rootScope);
     const state: WalkState = { scope: rootScope, callers: [this.moduleId], classes: [], suites: [] };
@@ -243,7 +245,7 @@ class Extractor {
       kind,
       startLine: this.startLine(rangeNode),
       endLine: this.lineOf(rangeNode.end),
-      doc: firstDocSentence(docNode),
+      doc: firstDocSentence(docNode, this.sf),
       parent: container.localId,
       ...extra,
     });
@@ -1009,14 +1011,16 @@ class Extractor {
   private walk(node: ts.Node, state: WalkState, depth: number): void {
     if (this.tooDeep(depth, node)) return;
     const next = depth + 1;
-    const callerId = this.callerSymbol.get(node);
-    const hookIndex = this.hookCallbacks.get(node);
-    const classId = this.classNodes.get(node);
+    const marked =
+      this.callerSymbol.has(node) || this.hookCallbacks.has(node) || this.describeCallbacks.has(node);
+    const callerId = marked ? this.callerSymbol.get(node) : undefined;
+    const hookIndex = marked ? this.hookCallbacks.get(node) : undefined;
+    const classId = marked ? this.classNodes.get(node) : undefined;
     const pushedCaller =
       callerId !== undefined ? callerId : hookIndex !== undefined ? `\u0000hook:${hookIndex}` : undefined;
     if (pushedCaller !== undefined) state.callers.push(pushedCaller);
     if (classId !== undefined) state.classes.push(classId);
-    const isSuite = this.describeCallbacks.has(node);
+    const isSuite = marked && this.describeCallbacks.has(node);
     if (isSuite) state.suites.push(node);
     const savedScope = state.scope;
     try {
@@ -1339,6 +1343,12 @@ function dedupeExports(exports: ExportFact[]): ExportFact[] {
   });
 }
 
+function countLines(text: string): number {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
+}
+
 /** Facts for a file that was not analysed: the module symbol only, with the reason. */
 export function skippedFacts(
   path: string,
@@ -1346,8 +1356,7 @@ export function skippedFacts(
   reason: string,
   diagnostics: Diagnostic[] = [],
 ): FileFacts {
-  let lines = 1;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lines++;
+  const lines = countLines(text);
   return {
     path,
     language: 'typescript',
@@ -1380,8 +1389,7 @@ export function skippedFacts(
 export function extractFacts(path: string, text: string): FileFacts {
   try {
     if (text.length > MINIFIED_MIN_BYTES) {
-      let lines = 1;
-      for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lines++;
+      const lines = countLines(text);
       if (text.length / lines > MINIFIED_AVG_LINE) {
         return skippedFacts(
           path,
@@ -1392,7 +1400,13 @@ export function extractFacts(path: string, text: string): FileFacts {
     }
     let sf: ts.SourceFile;
     try {
-      sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
+      sf = ts.createSourceFile(
+        path,
+        text,
+        { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+        false,
+        scriptKindFor(path),
+      );
     } catch (error) {
       if (error instanceof RangeError) return skippedFacts(path, text, 'nesting too deep for the parser');
       throw error;

@@ -88,17 +88,27 @@ export function collapse(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** First sentence of the nearest JSDoc comment attached to the node, or null. */
-export function firstDocSentence(node: ts.Node): string | null {
-  const docs = (node as { jsDoc?: ts.JSDoc[] }).jsDoc;
-  const last = docs && docs.length > 0 ? docs[docs.length - 1] : undefined;
-  if (!last) return null;
-  const comment = ts.getTextOfJSDocComment(last.comment);
-  if (!comment) return null;
-  const text = collapse(comment.split(/\r?\n\s*\r?\n/)[0] ?? '');
-  if (!text) return null;
-  const match = /^(.*?[.!?])(\s|$)/.exec(text);
-  return match?.[1] ?? text;
+/**
+ * First sentence of the JSDoc block right before the node, read from the comment text (the parser runs
+ * with JSDoc parsing off, which makes it markedly faster), or null.
+ */
+export function firstDocSentence(node: ts.Node, sf: ts.SourceFile): string | null {
+  const text = sf.text;
+  const ranges = ts.getLeadingCommentRanges(text, node.pos);
+  const last = ranges?.[ranges.length - 1];
+  if (!last || last.kind !== ts.SyntaxKind.MultiLineCommentTrivia) return null;
+  const raw = text.slice(last.pos, last.end);
+  if (!raw.startsWith('/**') || raw === '/**/') return null;
+  const body: string[] = [];
+  for (const line of raw.slice(3, -2).split(/\r?\n/)) {
+    const cleaned = line.replace(/^\s*\*?\s?/, '');
+    if (cleaned.startsWith('@')) break;
+    body.push(cleaned);
+  }
+  const paragraph = collapse(body.join('\n').split(/\n\s*\n/)[0] ?? '');
+  if (!paragraph) return null;
+  const match = /^(.*?[.!?])(\s|$)/.exec(paragraph);
+  return match?.[1] ?? paragraph;
 }
 
 /** Readable test title from a string, template literal (placeholders kept as `${…}`) or other expression. */
