@@ -211,6 +211,7 @@ class RepoResolver {
   private readonly files = new Map<string, FileIndex>();
   private readonly moduleCache = new Map<string, ModuleResolution>();
   private readonly membersByName = new Map<string, Def[]>();
+  private readonly exportCache = new Map<string, Lookup>();
   private implementationsOf: Map<string, Def[]> | null = null;
 
   constructor(
@@ -291,7 +292,18 @@ class RepoResolver {
   }
 
   /** What `name` exported from `file` is, following re-exports and `export *`. */
-  private resolveExport(file: FileIndex, name: string, seen = new Set<string>()): Lookup {
+  private resolveExport(file: FileIndex, name: string, seen?: Set<string>): Lookup {
+    if (seen) return this.resolveExportUncached(file, name, seen);
+    const key = `${file.path}#${name}`;
+    let found = this.exportCache.get(key);
+    if (!found) {
+      found = this.resolveExportUncached(file, name, new Set());
+      this.exportCache.set(key, found);
+    }
+    return found;
+  }
+
+  private resolveExportUncached(file: FileIndex, name: string, seen: Set<string>): Lookup {
     const key = `${file.path}#${name}`;
     if (seen.has(key)) return NONE;
     seen.add(key);

@@ -244,6 +244,18 @@ describe('typescript extraction', () => {
     assert.deepEqual(setupCallers, tests.map((t) => t.localId).sort());
   });
 
+  it('names table-driven tests from it.each and describe.each', () => {
+    const facts = analyze(
+      "describe.each([1, 2])('size %i', (n) => {\n  it.each([3])('adds %i', (m) => add(n, m));\n});\n",
+      'x.test.ts',
+    );
+    assert.deepEqual(
+      facts.symbols.filter((s) => s.kind === 'test').map((s) => s.qualifiedName),
+      ['size %i > adds %i'],
+    );
+    assert.equal(facts.callSites.find((c) => c.text === 'add')?.caller, 'size %i > adds %i:test');
+  });
+
   it('detects test files by path convention', () => {
     for (const path of ['a.test.ts', 'b.spec.jsx', '__tests__/c.js', 'test/d.ts', 'pkg/tests/e.mjs']) {
       assert.equal(analyze('export {}', path).isTestFile, true, path);

@@ -1302,6 +1302,15 @@ function commonJsTarget(left: ts.Expression): string | null {
 
 function testCallKind(call: ts.CallExpression): TestCallKind | null {
   const callee = call.expression;
+  // Table-driven forms: it.each(table)('title %s', fn), describe.each(table)(…)
+  if (ts.isCallExpression(callee) && ts.isPropertyAccessExpression(callee.expression)) {
+    const each = callee.expression;
+    if (each.name.text === 'each' && ts.isIdentifier(each.expression)) {
+      if (SUITE_NAMES.has(each.expression.text)) return 'suite';
+      if (TEST_NAMES.has(each.expression.text)) return 'test';
+    }
+    return null;
+  }
   if (ts.isIdentifier(callee)) {
     if (SUITE_NAMES.has(callee.text)) return 'suite';
     if (TEST_NAMES.has(callee.text)) return 'test';
