@@ -161,6 +161,7 @@ describe('typescript extraction on bad input', () => {
     const three = facts.symbols.find((s) => s.name === 'three');
     assert.deepEqual([three?.startLine, three?.endLine], [3, 5]);
     assert.equal(facts.callSites[0]?.line, 4);
+    assert.equal(facts.symbols.find((s) => s.kind === 'module')?.endLine, 6, 'a final newline ends line 6');
   });
 });
 

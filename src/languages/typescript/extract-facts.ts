@@ -149,7 +149,7 @@ class Extractor {
 
   run(): void {
     const sf = this.sf;
-    const lastLine = this.lineOf(sf.end);
+    const lastLine = lastLineOf(sf.text);
     this.moduleId = this.addSymbol({
       name: MODULE_QUALIFIED_NAME,
       qualifiedName: MODULE_QUALIFIED_NAME,
@@ -1352,6 +1352,12 @@ function dedupeExports(exports: ExportFact[]): ExportFact[] {
   });
 }
 
+/** The last line a reader sees: a final `\n` ends the last line rather than starting an empty one. */
+function lastLineOf(text: string): number {
+  const lines = countLines(text);
+  return lines > 1 && text.endsWith('\n') ? lines - 1 : lines;
+}
+
 function countLines(text: string): number {
   let lines = 1;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
@@ -1365,7 +1371,6 @@ export function skippedFacts(
   reason: string,
   diagnostics: Diagnostic[] = [],
 ): FileFacts {
-  const lines = countLines(text);
   return {
     path,
     language: 'typescript',
@@ -1376,7 +1381,7 @@ export function skippedFacts(
         qualifiedName: MODULE_QUALIFIED_NAME,
         kind: 'module',
         startLine: 1,
-        endLine: lines,
+        endLine: lastLineOf(text),
         signature: '',
         returnType: null,
         exported: false,
