@@ -550,7 +550,9 @@ class Extractor {
         return;
       }
       if (ts.isObjectLiteralExpression(expr)) {
-        this.declareObjectLiteral(expr, container, suites, next);
+        // `export default { … }`: a `default` object whose members `import x from` can reach.
+        const id = this.declSymbolFor('default', 'variable', node, node, container, { exported: true });
+        this.declareObjectLiteral(expr, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, next);
         return;
       }
     }
