@@ -257,6 +257,20 @@ describe('typescript extraction', () => {
     assert.equal(facts.callSites.find((c) => c.text === 'add')?.caller, 'size %i > adds %i:test');
   });
 
+  it('names node:test subtests under their parent test and gives them their own calls', () => {
+    const facts = analyze(
+      "const test = require('node:test');\ntest('parent', async (t) => {\n  setup();\n  await t.test('child', () => check());\n});\n",
+      'x.cjs',
+    );
+    assert.equal(facts.testFramework, 'node:test');
+    assert.deepEqual(
+      facts.symbols.filter((s) => s.kind === 'test').map((s) => s.qualifiedName),
+      ['parent', 'parent > child'],
+    );
+    assert.equal(facts.callSites.find((c) => c.text === 'check')?.caller, 'parent > child:test');
+    assert.equal(facts.callSites.find((c) => c.text === 'setup')?.caller, 'parent:test');
+  });
+
   it('detects test files by path convention', () => {
     for (const path of ['a.test.ts', 'b.spec.jsx', '__tests__/c.js', 'test/d.ts', 'pkg/tests/e.mjs']) {
       assert.equal(analyze('export {}', path).isTestFile, true, path);

@@ -893,7 +893,14 @@ class Extractor {
     });
     this.tests.push({ localId: id, suites });
     this.callerSymbol.set(callback, id);
-    this.declareChildren(callback, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, depth + 1);
+    // Subtests (node:test's t.test) are named under their parent test.
+    (this.suiteTitles ??= new Map()).set(callback, title);
+    this.declareChildren(
+      callback,
+      { qn: this.qnOf(id), localId: id, topLevel: false },
+      [...suites, callback],
+      depth + 1,
+    );
     return true;
   }
 
