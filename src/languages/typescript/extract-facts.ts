@@ -15,6 +15,7 @@ import type {
   Receiver,
   SymbolFact,
   SymbolKind,
+  TypeRef,
 } from '../../core/facts.js';
 import { MODULE_QUALIFIED_NAME } from '../../core/facts.js';
 import { makeLocalId } from '../../core/ids.js';
@@ -132,6 +133,7 @@ class Extractor {
   private readonly hookGroups: HookGroup[] = [];
   private readonly hookCallbacks = new Map<ts.Node, number>();
   private readonly exportedLocals = new Set<string>();
+  private readonly elementTypes = new WeakMap<Binding, TypeRef>();
   private depthWarned = false;
   moduleId = '';
   testFramework: string | null = null;
@@ -978,15 +980,14 @@ class Extractor {
         return;
       }
       const id = this.declSymbol.get(decl);
-      scope.vars.set(
-        name,
-        id
-          ? { kind: 'local-symbol', localId: id }
-          : {
-              kind: 'local-value',
-              valueType: typeRefFromTypeNode(decl.type, sf) ?? typeRefFromExpression(init, sf),
-            },
-      );
+      const binding: Binding = id
+        ? { kind: 'local-symbol', localId: id }
+        : {
+            kind: 'local-value',
+            valueType: typeRefFromTypeNode(decl.type, sf) ?? typeRefFromExpression(init, sf),
+          };
+      this.noteElementType(binding, decl.type);
+      scope.vars.set(name, binding);
       return;
     }
     if (spec !== null && ts.isObjectBindingPattern(decl.name)) {
@@ -1007,6 +1008,24 @@ class Extractor {
     }
     for (const name of bindingNames(decl.name))
       scope.vars.set(name, { kind: 'local-value', valueType: null });
+  }
+
+  /** Remembers the element type of an array-typed binding (`X[]`, `Array<X>`, `readonly X[]`). */
+  private noteElementType(binding: Binding, type: ts.TypeNode | undefined): void {
+    let t = type;
+    if (t && ts.isTypeOperatorNode(t)) t = t.type;
+    if (!t) return;
+    let element: ts.TypeNode | undefined;
+    if (ts.isArrayTypeNode(t)) element = t.elementType;
+    else if (
+      ts.isTypeReferenceNode(t) &&
+      /^(?:(?:Readonly)?Array|(?:Readonly)?Set|Iterable)$/.test(t.typeName.getText(this.sf)) &&
+      t.typeArguments?.length === 1
+    ) {
+      element = t.typeArguments[0];
+    }
+    const ref = typeRefFromTypeNode(element, this.sf);
+    if (ref) this.elementTypes.set(binding, ref);
   }
 
   private lookup(scope: Scope, name: string): Binding {
@@ -1041,10 +1060,12 @@ class Extractor {
         for (const param of node.parameters) {
           const type = typeRefFromTypeNode(param.type, this.sf);
           for (const name of bindingNames(param.name)) {
-            scope.vars.set(name, {
+            const binding: Binding = {
               kind: 'local-value',
               valueType: ts.isIdentifier(param.name) ? type : null,
-            });
+            };
+            if (ts.isIdentifier(param.name)) this.noteElementType(binding, param.type);
+            scope.vars.set(name, binding);
           }
         }
         state.scope = scope;
@@ -1060,9 +1081,19 @@ class Extractor {
         if (init && ts.isVariableDeclarationList(init)) {
           for (const d of init.declarations) {
             if (ts.isForStatement(node)) this.declareVariableBinding(d, state.scope);
-            else
-              for (const name of bindingNames(d.name))
-                state.scope.vars.set(name, { kind: 'local-value', valueType: null });
+            else {
+              // for (const s of shapes) with `shapes: Shape[]`: s is a Shape.
+              const iterated = ts.isForOfStatement(node) ? unwrapExpression(node.expression) : undefined;
+              const source =
+                iterated && ts.isIdentifier(iterated) ? this.lookup(state.scope, iterated.text) : undefined;
+              const element = source ? (this.elementTypes.get(source) ?? null) : null;
+              for (const name of bindingNames(d.name)) {
+                state.scope.vars.set(name, {
+                  kind: 'local-value',
+                  valueType: ts.isIdentifier(d.name) ? element : null,
+                });
+              }
+            }
           }
         }
       } else if (ts.isCatchClause(node)) {
