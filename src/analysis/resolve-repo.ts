@@ -13,6 +13,7 @@ import type { ResolveInput, ResolveOutput, ResolveRepo } from './types.js';
 
 /** Name-only matches with more candidates than this are too ambiguous to draw: they stay unresolved. */
 const MAX_NAME_ONLY_CANDIDATES = 5;
+const MAX_TYPE_DEPTH = 16;
 
 const BUILTIN_GLOBALS = new Set([
   'Array',
@@ -212,6 +213,7 @@ class RepoResolver {
   private readonly moduleCache = new Map<string, ModuleResolution>();
   private readonly membersByName = new Map<string, Def[]>();
   private readonly exportCache = new Map<string, Lookup>();
+  private typeDepth = 0;
   private implementationsOf: Map<string, Def[]> | null = null;
 
   constructor(
@@ -381,6 +383,17 @@ class RepoResolver {
   }
 
   private resolveTypeRef(file: FileIndex, ref: TypeRef): Lookup {
+    // Types can refer to themselves (`const v = v.make()`): a bounded depth ends such loops.
+    if (this.typeDepth > MAX_TYPE_DEPTH) return NONE;
+    this.typeDepth++;
+    try {
+      return this.resolveTypeRefOnce(file, ref);
+    } finally {
+      this.typeDepth--;
+    }
+  }
+
+  private resolveTypeRefOnce(file: FileIndex, ref: TypeRef): Lookup {
     if (ref.kind === 'name') return this.resolveTypeName(file, ref.name);
     const fn = this.resolveValuePath(file, ref.callee);
     if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : NONE;
@@ -659,6 +672,16 @@ class RepoResolver {
     return { reason: 'name-only', targets: candidates, candidates: candidates.length };
   }
 
+  /** A call site that trips over malformed facts stays unresolved instead of failing the whole snapshot. */
+  private resolveSafely(file: FileIndex, site: CallSiteFact): Resolution {
+    try {
+      return this.resolveCallSite(file, site);
+    } catch {
+      this.typeDepth = 0;
+      return { reason: 'unknown', targets: [] };
+    }
+  }
+
   // ---------- edges ----------
 
   run(): ResolveOutput {
@@ -681,7 +704,7 @@ class RepoResolver {
       for (const site of file.facts.callSites) {
         callSites++;
         const callerId = makeSymbolId(path, site.caller);
-        const res = this.resolveCallSite(file, site);
+        const res = this.resolveSafely(file, site);
         const base = { callerId, calleeText: site.text, kind: site.kind };
         if (res.targets.length === 0) {
           const folded = res.reason.startsWith('external:') ? 'external' : res.reason;

@@ -346,6 +346,11 @@ describe('repo resolution', () => {
     assert.deepEqual(out.edges.find((e) => e.calleeText === 'g')?.lines, [4, 5]);
   });
 
+  it('ends on self-referential types instead of recursing forever', () => {
+    const out = resolve({ 'a.ts': 'export const v = v.make();\nexport function f() { v.run(); }\n' });
+    assert.equal(out.edges.find((e) => e.calleeText === 'v.run')?.calleeId, null);
+  });
+
   it('gives the same edges in the same order whatever the input file order', () => {
     const files = {
       'a.ts': "import { b } from './b.js';\nexport function a() { b(); }\n",
