@@ -1,12 +1,760 @@
 /**
- * INTEGRATION POINT (placeholder): repo-wide call resolution. The real resolver replaces this file at
- * merge; until then it resolves nothing but still counts the call sites it was given.
+ * Repo-wide call resolution: turns every file's call sites into edges with a reason and a confidence.
+ * Builds the module graph through the plug-in's ModuleResolver, export tables (re-exports, `export *`,
+ * default, namespaces, CommonJS), name tables and the class hierarchy. Pure: no I/O.
  */
-import type { ResolveRepo } from './types.js';
+import type { CallSiteFact, FileFacts, ImportFact, Receiver, SymbolFact, TypeRef } from '../core/facts.js';
+import type { Edge } from '../core/graph.js';
+import type { ReasonCode, ResolvedReason } from '../core/confidence.js';
+import { confidenceFor } from '../core/confidence.js';
+import { makeSymbolId } from '../core/ids.js';
+import type { ModuleResolution, ModuleResolver } from '../languages/plugin.js';
+import type { ResolveInput, ResolveOutput, ResolveRepo } from './types.js';
 
-/** Turns per-file facts into edges (placeholder: no edges). */
-export const resolveRepo: ResolveRepo = (input) => {
-  const callSites = input.files.reduce((n, f) => n + f.facts.callSites.length, 0);
-  const unresolvedByReason: Record<string, number> = callSites > 0 ? { unknown: callSites } : {};
-  return { edges: [], stats: { callSites, resolvedByReason: {}, unresolvedByReason } };
-};
+/** Name-only matches with more candidates than this are too ambiguous to draw: they stay unresolved. */
+const MAX_NAME_ONLY_CANDIDATES = 5;
+const MAX_TYPE_DEPTH = 16;
+
+const BUILTIN_GLOBALS = new Set([
+  'Array',
+  'ArrayBuffer',
+  'AbortController',
+  'AbortSignal',
+  'AggregateError',
+  'atob',
+  'BigInt',
+  'Blob',
+  'Boolean',
+  'btoa',
+  'Buffer',
+  'clearImmediate',
+  'clearInterval',
+  'clearTimeout',
+  'console',
+  'crypto',
+  'DataView',
+  'Date',
+  'decodeURI',
+  'decodeURIComponent',
+  'encodeURI',
+  'encodeURIComponent',
+  'Error',
+  'escape',
+  'eval',
+  'EvalError',
+  'Event',
+  'EventTarget',
+  'fetch',
+  'FinalizationRegistry',
+  'Float32Array',
+  'Float64Array',
+  'FormData',
+  'Function',
+  'globalThis',
+  'Headers',
+  'Int8Array',
+  'Int16Array',
+  'Int32Array',
+  'Intl',
+  'isFinite',
+  'isNaN',
+  'JSON',
+  'Map',
+  'Math',
+  'module',
+  'Number',
+  'Object',
+  'parseFloat',
+  'parseInt',
+  'performance',
+  'process',
+  'Promise',
+  'Proxy',
+  'queueMicrotask',
+  'RangeError',
+  'ReferenceError',
+  'Reflect',
+  'RegExp',
+  'Request',
+  'require',
+  'Response',
+  'Set',
+  'setImmediate',
+  'setInterval',
+  'setTimeout',
+  'String',
+  'structuredClone',
+  'Symbol',
+  'SyntaxError',
+  'TextDecoder',
+  'TextEncoder',
+  'TypeError',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Uint16Array',
+  'Uint32Array',
+  'unescape',
+  'URIError',
+  'URL',
+  'URLSearchParams',
+  'WeakMap',
+  'WeakRef',
+  'WeakSet',
+  'WebAssembly',
+  'window',
+  'document',
+  'navigator',
+  'alert',
+  'localStorage',
+  'requestAnimationFrame',
+  'cancelAnimationFrame',
+  'exports',
+  '__dirname',
+  '__filename',
+  'undefined',
+  'BigInt64Array',
+  'BigUint64Array',
+  'SharedArrayBuffer',
+  'Atomics',
+  'Worker',
+  'MessageChannel',
+  'ReadableStream',
+  'WritableStream',
+]);
+const TEST_GLOBALS = new Set([
+  'describe',
+  'it',
+  'test',
+  'expect',
+  'beforeEach',
+  'beforeAll',
+  'afterEach',
+  'afterAll',
+  'before',
+  'after',
+  'jest',
+  'vi',
+  'suite',
+  'context',
+  'specify',
+  'fit',
+  'xit',
+  'fdescribe',
+  'xdescribe',
+  'setup',
+  'teardown',
+  'assert',
+]);
+
+interface FileIndex {
+  path: string;
+  facts: FileFacts;
+  byLocalId: Map<string, SymbolFact>;
+  /** Top-level declarations by name (not the module, not tests). */
+  topLevel: Map<string, SymbolFact[]>;
+  /** Members by parent localId, then by name. */
+  members: Map<string, Map<string, SymbolFact[]>>;
+  importsByLocal: Map<string, ImportFact>;
+}
+
+interface Def {
+  file: FileIndex;
+  sym: SymbolFact;
+}
+
+type Lookup =
+  | { kind: 'symbol'; def: Def }
+  | { kind: 'module'; file: FileIndex }
+  | { kind: 'external'; pkg: string }
+  | { kind: 'none' };
+
+interface Resolution {
+  reason: ReasonCode;
+  targets: Def[];
+  /** For name-only and interface matches: how many candidate definitions there were. */
+  candidates?: number;
+  /** Interface matches: implementations, drawn as lower-confidence edges. */
+  implementations?: Def[];
+}
+
+const NONE: Lookup = { kind: 'none' };
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function last<T>(list: readonly T[] | undefined): T | undefined {
+  return list && list.length > 0 ? list[list.length - 1] : undefined;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A declared return type text reduced to a type name: `Promise<Logger | null>` → `Logger`. */
+function typeNameFromText(text: string | null): string | null {
+  if (!text) return null;
+  let t = text.trim();
+  const promise = /^Promise<(.*)>$/s.exec(t);
+  if (promise?.[1]) t = promise[1].trim();
+  const part = t
+    .split('|')
+    .map((p) => p.trim())
+    .find((p) => p !== 'null' && p !== 'undefined' && p !== '');
+  if (!part) return null;
+  const name = part.replace(/<.*$/s, '').trim();
+  return /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(name) ? name : null;
+}
+
+class RepoResolver {
+  private readonly files = new Map<string, FileIndex>();
+  private readonly moduleCache = new Map<string, ModuleResolution>();
+  private readonly membersByName = new Map<string, Def[]>();
+  private readonly exportCache = new Map<string, Lookup>();
+  private typeDepth = 0;
+  private implementationsOf: Map<string, Def[]> | null = null;
+
+  constructor(
+    input: ResolveInput,
+    private readonly moduleResolver: ModuleResolver,
+  ) {
+    for (const { path, facts } of input.files) this.files.set(path, this.index(path, facts));
+    for (const file of this.files.values()) {
+      for (const sym of file.facts.symbols) {
+        if (
+          sym.parent === null ||
+          sym.kind === 'test' ||
+          sym.kind === 'property' ||
+          sym.kind === 'constructor'
+        )
+          continue;
+        const parent = file.byLocalId.get(sym.parent);
+        if (!parent || parent.kind === 'interface') continue;
+        if (
+          sym.kind === 'method' ||
+          sym.kind === 'getter' ||
+          sym.kind === 'setter' ||
+          sym.kind === 'function'
+        ) {
+          push(this.membersByName, sym.name, { file, sym });
+        }
+      }
+    }
+  }
+
+  private index(path: string, facts: FileFacts): FileIndex {
+    const file: FileIndex = {
+      path,
+      facts,
+      byLocalId: new Map(),
+      topLevel: new Map(),
+      members: new Map(),
+      importsByLocal: new Map(),
+    };
+    for (const sym of facts.symbols) {
+      file.byLocalId.set(sym.localId, sym);
+      if (sym.kind === 'module' || sym.kind === 'test') continue;
+      if (sym.parent === null) push(file.topLevel, sym.name, sym);
+      else {
+        let byName = file.members.get(sym.parent);
+        if (!byName) file.members.set(sym.parent, (byName = new Map()));
+        push(byName, sym.name, sym);
+      }
+    }
+    for (const imp of facts.imports) if (imp.localName !== '') file.importsByLocal.set(imp.localName, imp);
+    return file;
+  }
+
+  // ---------- modules and exports ----------
+
+  private resolveModule(from: string, specifier: string): ModuleResolution {
+    const key = `${from}\u0000${specifier}`;
+    let res = this.moduleCache.get(key);
+    if (!res) {
+      try {
+        res = this.moduleResolver.resolve(from, specifier);
+      } catch (error) {
+        res = { kind: 'unresolved', reason: error instanceof Error ? error.message : String(error) };
+      }
+      this.moduleCache.set(key, res);
+    }
+    return res;
+  }
+
+  private moduleLookup(from: string, specifier: string): Lookup {
+    const res = this.resolveModule(from, specifier);
+    if (res.kind === 'external') return { kind: 'external', pkg: res.pkg };
+    if (res.kind === 'file') {
+      const file = this.files.get(res.path);
+      return file ? { kind: 'module', file } : NONE;
+    }
+    return NONE;
+  }
+
+  /** What `name` exported from `file` is, following re-exports and `export *`. */
+  private resolveExport(file: FileIndex, name: string, seen?: Set<string>): Lookup {
+    if (seen) return this.resolveExportUncached(file, name, seen);
+    const key = `${file.path}#${name}`;
+    let found = this.exportCache.get(key);
+    if (!found) {
+      found = this.resolveExportUncached(file, name, new Set());
+      this.exportCache.set(key, found);
+    }
+    return found;
+  }
+
+  private resolveExportUncached(file: FileIndex, name: string, seen: Set<string>): Lookup {
+    const key = `${file.path}#${name}`;
+    if (seen.has(key)) return NONE;
+    seen.add(key);
+    for (const ex of file.facts.exports) {
+      if (ex.exported !== name) continue;
+      if (ex.from !== undefined) {
+        const target = this.moduleLookup(file.path, ex.from);
+        if (target.kind !== 'module' || ex.imported === '*' || ex.imported === undefined) {
+          if (target.kind !== 'none') return target;
+          continue;
+        }
+        const found = this.resolveExport(target.file, ex.imported, seen);
+        if (found.kind !== 'none') return found;
+      } else if (ex.local !== undefined) {
+        const found = this.resolveLocalName(file, ex.local, seen);
+        if (found.kind !== 'none') return found;
+      }
+    }
+    if (name !== 'default') {
+      for (const ex of file.facts.exports) {
+        if (ex.exported !== '*' || ex.from === undefined) continue;
+        const target = this.moduleLookup(file.path, ex.from);
+        if (target.kind !== 'module') continue;
+        const found = this.resolveExport(target.file, name, seen);
+        if (found.kind !== 'none') return found;
+      }
+    }
+    const declared = last(file.topLevel.get(name)?.filter((s) => s.exported));
+    return declared ? { kind: 'symbol', def: { file, sym: declared } } : NONE;
+  }
+
+  /** A name in a file's top-level scope: a declaration, or an import followed to its definition. */
+  private resolveLocalName(file: FileIndex, name: string, seen = new Set<string>()): Lookup {
+    const declared = this.preferDeclaration(file.topLevel.get(name));
+    if (declared) return { kind: 'symbol', def: { file, sym: declared } };
+    const imp = file.importsByLocal.get(name);
+    return imp ? this.resolveImport(file, imp, seen) : NONE;
+  }
+
+  /** Among same-named declarations, the value one that comes last (an overload's implementation). */
+  private preferDeclaration(list: SymbolFact[] | undefined): SymbolFact | undefined {
+    if (!list || list.length === 0) return undefined;
+    const values = list.filter((s) => s.kind !== 'interface' && s.kind !== 'type');
+    return last(values.length > 0 ? values : list);
+  }
+
+  private resolveImport(file: FileIndex, imp: ImportFact, seen = new Set<string>()): Lookup {
+    const target = this.moduleLookup(file.path, imp.specifier);
+    if (target.kind !== 'module') return target;
+    if (imp.imported === '*') return target;
+    return this.resolveExport(target.file, imp.imported, seen);
+  }
+
+  // ---------- types and members ----------
+
+  /** A type name written in `file` (`Foo`, `ns.Foo`) → its class/interface/… definition. */
+  private resolveTypeName(file: FileIndex, name: string): Lookup {
+    const dot = name.indexOf('.');
+    if (dot < 0) {
+      const declared = file.topLevel.get(name);
+      const typeDecl = last(
+        declared?.filter((s) => s.kind === 'class' || s.kind === 'interface' || s.kind === 'enum'),
+      );
+      if (typeDecl) return { kind: 'symbol', def: { file, sym: typeDecl } };
+      return this.resolveLocalName(file, name);
+    }
+    const head = this.resolveLocalName(file, name.slice(0, dot));
+    const rest = name.slice(dot + 1);
+    if (head.kind === 'module') return this.resolveExport(head.file, rest);
+    if (head.kind === 'symbol') {
+      const member = this.directMember(head.def, rest);
+      return member ? { kind: 'symbol', def: member } : NONE;
+    }
+    return head;
+  }
+
+  private resolveTypeRef(file: FileIndex, ref: TypeRef): Lookup {
+    // Types can refer to themselves (`const v = v.make()`): a bounded depth ends such loops.
+    if (this.typeDepth > MAX_TYPE_DEPTH) return NONE;
+    this.typeDepth++;
+    try {
+      return this.resolveTypeRefOnce(file, ref);
+    } finally {
+      this.typeDepth--;
+    }
+  }
+
+  private resolveTypeRefOnce(file: FileIndex, ref: TypeRef): Lookup {
+    if (ref.kind === 'name') return this.resolveTypeName(file, ref.name);
+    const fn = this.resolveValuePath(file, ref.callee);
+    if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : NONE;
+    if (fn.def.sym.kind === 'class') return fn;
+    const typeName = typeNameFromText(fn.def.sym.returnType);
+    return typeName ? this.resolveTypeName(fn.def.file, typeName) : NONE;
+  }
+
+  /** `f` or `a.b.c` as written in `file` → the definition it names. */
+  private resolveValuePath(file: FileIndex, path: string): Lookup {
+    const parts = path.split('.');
+    let current = this.resolveLocalName(file, parts[0] ?? '');
+    for (const part of parts.slice(1)) {
+      if (current.kind === 'module') current = this.resolveExport(current.file, part);
+      else if (current.kind === 'symbol') {
+        const member = this.memberOnValue(current.def, part);
+        current = member ? { kind: 'symbol', def: member.def } : NONE;
+      } else return current;
+    }
+    return current;
+  }
+
+  private directMember(owner: Def, name: string): Def | undefined {
+    const sym = last(owner.file.members.get(owner.sym.localId)?.get(name));
+    return sym ? { file: owner.file, sym } : undefined;
+  }
+
+  /** A member of a class or interface, searching its `extends` chain. */
+  private findMember(owner: Def, name: string, seen = new Set<string>()): Def | undefined {
+    const key = makeSymbolId(owner.file.path, owner.sym.localId);
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    const direct = this.directMember(owner, name);
+    if (direct) return direct;
+    for (const base of owner.sym.extends ?? []) {
+      const parent = this.resolveTypeName(owner.file, base);
+      if (parent.kind !== 'symbol') continue;
+      const found = this.findMember(parent.def, name, seen);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** `obj.name` where obj is a definition: static/namespace/object members first, then its declared value type. */
+  private memberOnValue(
+    owner: Def,
+    name: string,
+  ): { def: Def; viaType: boolean; interfaceOwner?: Def } | undefined {
+    const kind = owner.sym.kind;
+    if (
+      kind === 'class' ||
+      kind === 'namespace' ||
+      kind === 'enum' ||
+      kind === 'variable' ||
+      kind === 'function'
+    ) {
+      const direct = kind === 'class' ? this.findMember(owner, name) : this.directMember(owner, name);
+      if (direct) return { def: direct, viaType: false };
+    }
+    if (owner.sym.valueType) {
+      const type = this.resolveTypeRef(owner.file, owner.sym.valueType);
+      if (type.kind === 'symbol') {
+        const member = this.findMember(type.def, name);
+        if (member)
+          return {
+            def: member,
+            viaType: true,
+            ...(type.def.sym.kind === 'interface' ? { interfaceOwner: type.def } : {}),
+          };
+      }
+    }
+    return undefined;
+  }
+
+  private implementations(iface: Def, name: string): Def[] {
+    if (!this.implementationsOf) {
+      this.implementationsOf = new Map();
+      for (const file of this.files.values()) {
+        for (const sym of file.facts.symbols) {
+          if (sym.kind !== 'class' || !sym.implements) continue;
+          for (const typeName of sym.implements) {
+            const target = this.resolveTypeName(file, typeName.replace(/<.*$/s, ''));
+            if (target.kind === 'symbol')
+              push(this.implementationsOf, makeSymbolId(target.def.file.path, target.def.sym.localId), {
+                file,
+                sym,
+              });
+          }
+        }
+      }
+    }
+    const classes = this.implementationsOf.get(makeSymbolId(iface.file.path, iface.sym.localId)) ?? [];
+    return classes.map((cls) => this.findMember(cls, name)).filter((d): d is Def => d !== undefined);
+  }
+
+  /** Calling a class means calling its constructor when one is declared. */
+  private callable(def: Def): Def {
+    if (def.sym.kind !== 'class') return def;
+    return this.findMember(def, 'constructor') ?? def;
+  }
+
+  /** A member found through a type: receiver-typed for classes, interface for interface members. */
+  private typedMember(type: Lookup, name: string, file?: FileIndex, ref?: TypeRef): Resolution | null {
+    if (type.kind === 'external') return { reason: `external:${type.pkg}`, targets: [] };
+    if (type.kind !== 'symbol')
+      return file && ref && this.isBuiltinType(file, ref) ? { reason: 'builtin', targets: [] } : null;
+    const member = this.findMember(type.def, name);
+    if (!member) return null;
+    const owner = member.file.byLocalId.get(member.sym.parent ?? '');
+    if (owner?.kind === 'interface') return this.interfaceResolution(member, name);
+    return { reason: 'receiver-typed', targets: [member] };
+  }
+
+  /** A type the repo does not define whose root is a JS/host global (`Map`, `Array`, `Math.random()`). */
+  private isBuiltinType(file: FileIndex, ref: TypeRef): boolean {
+    const text = ref.kind === 'name' ? ref.name : ref.callee;
+    const root = text.split('.')[0] ?? '';
+    return BUILTIN_GLOBALS.has(root) && !file.topLevel.has(root) && !file.importsByLocal.has(root);
+  }
+
+  private interfaceResolution(member: Def, name: string): Resolution {
+    const owner = member.file.byLocalId.get(member.sym.parent ?? '');
+    const impls = owner ? this.implementations({ file: member.file, sym: owner }, name) : [];
+    return { reason: 'interface', targets: [member], implementations: impls };
+  }
+
+  // ---------- call sites ----------
+
+  resolveCallSite(file: FileIndex, site: CallSiteFact): Resolution {
+    const target = site.target;
+    if (target.kind === 'dynamic') return { reason: 'dynamic', targets: [] };
+    if (target.kind === 'identifier') {
+      const b = target.binding;
+      if (b.kind === 'local-symbol') {
+        const sym = file.byLocalId.get(b.localId);
+        if (!sym) return { reason: 'unknown', targets: [] };
+        if (sym.kind === 'variable' || sym.kind === 'property') return { reason: 'unknown', targets: [] };
+        return { reason: 'same-file', targets: [this.callable({ file, sym })] };
+      }
+      if (b.kind === 'import') {
+        const imp = file.importsByLocal.get(b.localName);
+        if (!imp) return { reason: 'unknown', targets: [] };
+        let found = this.resolveImport(file, imp);
+        if (found.kind === 'module') found = this.resolveExport(found.file, 'default');
+        return this.fromLookup(found, 'import', true);
+      }
+      if (b.kind === 'local-value') return { reason: 'dynamic', targets: [] };
+      return { reason: this.globalReason(file, b.name), targets: [] };
+    }
+    return this.resolveMember(file, target.name, target.receiver);
+  }
+
+  private fromLookup(found: Lookup, reason: ResolvedReason, call: boolean): Resolution {
+    if (found.kind === 'symbol') {
+      if (found.def.sym.kind === 'variable' && call) return { reason: 'unknown', targets: [] };
+      return { reason, targets: [call ? this.callable(found.def) : found.def] };
+    }
+    if (found.kind === 'external') return { reason: `external:${found.pkg}`, targets: [] };
+    return { reason: 'unknown', targets: [] };
+  }
+
+  private globalReason(file: FileIndex, name: string): ReasonCode {
+    if (file.facts.isTestFile && TEST_GLOBALS.has(name))
+      return `external:${file.facts.testFramework ?? 'test-runner'}`;
+    return BUILTIN_GLOBALS.has(name) ? 'builtin' : 'unknown';
+  }
+
+  private classDef(file: FileIndex, classLocalId: string | null): Def | undefined {
+    const sym = classLocalId ? file.byLocalId.get(classLocalId) : undefined;
+    return sym ? { file, sym } : undefined;
+  }
+
+  private resolveMember(file: FileIndex, name: string, receiver: Receiver): Resolution {
+    switch (receiver.kind) {
+      case 'this': {
+        const cls = this.classDef(file, receiver.classLocalId);
+        const member = cls ? this.findMember(cls, name) : undefined;
+        return member ? { reason: 'receiver-typed', targets: [member] } : this.nameOnly(name);
+      }
+      case 'super': {
+        const cls = this.classDef(file, receiver.classLocalId);
+        for (const base of cls?.sym.extends ?? []) {
+          const parent = this.resolveTypeName(file, base);
+          if (parent.kind === 'external') return { reason: `external:${parent.pkg}`, targets: [] };
+          if (parent.kind !== 'symbol') continue;
+          if (name === 'constructor')
+            return { reason: 'receiver-typed', targets: [this.callable(parent.def)] };
+          const member = this.findMember(parent.def, name);
+          if (member) return { reason: 'receiver-typed', targets: [member] };
+        }
+        return name === 'constructor' ? { reason: 'unknown', targets: [] } : this.nameOnly(name);
+      }
+      case 'this-field': {
+        const cls = this.classDef(file, receiver.classLocalId);
+        const field = cls ? this.findMember(cls, receiver.field) : undefined;
+        if (field?.sym.valueType) {
+          const typed = this.typedMember(
+            this.resolveTypeRef(field.file, field.sym.valueType),
+            name,
+            field.file,
+            field.sym.valueType,
+          );
+          if (typed) return typed;
+        }
+        return this.nameOnly(name);
+      }
+      case 'identifier': {
+        const b = receiver.binding;
+        if (b.kind === 'local-symbol') {
+          const sym = file.byLocalId.get(b.localId);
+          if (sym) {
+            const member = this.memberOnValue({ file, sym }, name);
+            if (member) return this.memberResolution(member, 'same-file', name);
+          }
+          return this.nameOnly(name);
+        }
+        if (b.kind === 'import') {
+          const imp = file.importsByLocal.get(b.localName);
+          const found = imp ? this.resolveImport(file, imp) : NONE;
+          if (found.kind === 'external') return { reason: `external:${found.pkg}`, targets: [] };
+          if (found.kind === 'module') {
+            const exported = this.resolveExport(found.file, name);
+            if (exported.kind !== 'none') return this.fromLookup(exported, 'import', false);
+            const viaDefault = this.resolveExport(found.file, 'default');
+            if (viaDefault.kind === 'symbol') {
+              const member = this.memberOnValue(viaDefault.def, name);
+              if (member) return this.memberResolution(member, 'import', name);
+            }
+            return this.nameOnly(name);
+          }
+          if (found.kind === 'symbol') {
+            const member = this.memberOnValue(found.def, name);
+            if (member) return this.memberResolution(member, 'import', name);
+          }
+          return this.nameOnly(name);
+        }
+        if (b.kind === 'local-value') {
+          if (b.valueType) {
+            const typed = this.typedMember(this.resolveTypeRef(file, b.valueType), name, file, b.valueType);
+            if (typed) return typed;
+          }
+          return this.nameOnly(name);
+        }
+        if (BUILTIN_GLOBALS.has(b.name)) return { reason: 'builtin', targets: [] };
+        if (file.facts.isTestFile && TEST_GLOBALS.has(b.name))
+          return { reason: this.globalReason(file, b.name), targets: [] };
+        return this.nameOnly(name);
+      }
+      case 'typed': {
+        const typed = this.typedMember(
+          this.resolveTypeRef(file, receiver.valueType),
+          name,
+          file,
+          receiver.valueType,
+        );
+        return typed ?? this.nameOnly(name);
+      }
+      case 'expression':
+        return this.nameOnly(name);
+    }
+  }
+
+  private memberResolution(
+    member: { def: Def; viaType: boolean; interfaceOwner?: Def },
+    bindingReason: ResolvedReason,
+    name: string,
+  ): Resolution {
+    if (member.interfaceOwner) return this.interfaceResolution(member.def, name);
+    return { reason: member.viaType ? 'receiver-typed' : bindingReason, targets: [member.def] };
+  }
+
+  private nameOnly(name: string): Resolution {
+    const candidates = this.membersByName.get(name) ?? [];
+    if (candidates.length === 0 || candidates.length > MAX_NAME_ONLY_CANDIDATES)
+      return { reason: 'unknown', targets: [] };
+    return { reason: 'name-only', targets: candidates, candidates: candidates.length };
+  }
+
+  /** A call site that trips over malformed facts stays unresolved instead of failing the whole snapshot. */
+  private resolveSafely(file: FileIndex, site: CallSiteFact): Resolution {
+    try {
+      return this.resolveCallSite(file, site);
+    } catch {
+      this.typeDepth = 0;
+      return { reason: 'unknown', targets: [] };
+    }
+  }
+
+  // ---------- edges ----------
+
+  run(): ResolveOutput {
+    const edges = new Map<string, Edge>();
+    const resolvedByReason: Record<string, number> = {};
+    const unresolvedByReason: Record<string, number> = {};
+    let callSites = 0;
+    const addEdge = (edge: Omit<Edge, 'lines'>, line: number): void => {
+      const key = `${edge.callerId}\u0000${edge.calleeId ?? `?${edge.calleeText}`}\u0000${edge.kind}\u0000${edge.reason}`;
+      const existing = edges.get(key);
+      if (existing) {
+        if (!existing.lines.includes(line)) existing.lines.push(line);
+        return;
+      }
+      edges.set(key, { ...edge, lines: [line] });
+    };
+    const paths = [...this.files.keys()].sort(cmp);
+    for (const path of paths) {
+      const file = this.files.get(path) as FileIndex;
+      for (const site of file.facts.callSites) {
+        callSites++;
+        const callerId = makeSymbolId(path, site.caller);
+        const res = this.resolveSafely(file, site);
+        const base = { callerId, calleeText: site.text, kind: site.kind };
+        if (res.targets.length === 0) {
+          const folded = res.reason.startsWith('external:') ? 'external' : res.reason;
+          unresolvedByReason[folded] = (unresolvedByReason[folded] ?? 0) + 1;
+          addEdge({ ...base, calleeId: null, reason: res.reason, confidence: null }, site.line);
+          continue;
+        }
+        resolvedByReason[res.reason] = (resolvedByReason[res.reason] ?? 0) + 1;
+        const reason = res.reason as ResolvedReason;
+        const candidates = res.candidates ?? 1;
+        for (const def of res.targets) {
+          const edge: Omit<Edge, 'lines'> = {
+            ...base,
+            calleeId: makeSymbolId(def.file.path, def.sym.localId),
+            reason,
+            confidence: confidenceFor(reason, candidates),
+          };
+          if (res.candidates !== undefined) edge.candidates = res.candidates;
+          addEdge(edge, site.line);
+        }
+        const impls = res.implementations ?? [];
+        for (const def of impls) {
+          addEdge(
+            {
+              ...base,
+              calleeId: makeSymbolId(def.file.path, def.sym.localId),
+              reason: 'interface',
+              confidence: confidenceFor('interface', impls.length + 1),
+              candidates: impls.length + 1,
+            },
+            site.line,
+          );
+        }
+      }
+    }
+    const out = [...edges.values()];
+    for (const edge of out) edge.lines.sort((a, b) => a - b);
+    out.sort(
+      (a, b) =>
+        cmp(a.callerId, b.callerId) ||
+        (a.lines[0] ?? 0) - (b.lines[0] ?? 0) ||
+        cmp(a.calleeId ?? '', b.calleeId ?? '') ||
+        cmp(a.calleeText, b.calleeText) ||
+        cmp(a.reason, b.reason) ||
+        cmp(a.kind, b.kind),
+    );
+    return { edges: out, stats: { callSites, resolvedByReason, unresolvedByReason } };
+  }
+}
+
+/** Resolves every call site of a snapshot to an edge with a reason and a confidence (unresolved ones kept). */
+export const resolveRepo: ResolveRepo = (input: ResolveInput): ResolveOutput =>
+  new RepoResolver(input, input.moduleResolver).run();

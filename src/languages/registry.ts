@@ -1,11 +1,11 @@
-/**
- * INTEGRATION POINT (placeholder): the language plug-in registry. The real registry, with the
- * TypeScript/JavaScript plug-in, replaces this file at merge; until then no path has a plug-in, so
- * files are recorded (language by extension) without facts.
- */
+/** The registered language plug-ins; adding a language is adding its folder and one line here. */
 import type { LanguagePlugin } from './plugin.js';
+import { typescriptPlugin } from './typescript/typescript-plugin.js';
 
-/** The plug-in that analyses `path`, or undefined when no plug-in does. */
-export function pluginForPath(_path: string): LanguagePlugin | undefined {
-  return undefined;
+export const allPlugins: readonly LanguagePlugin[] = [typescriptPlugin];
+
+/** The plug-in that analyses a path (by extension; `.d.ts` declaration files included), or undefined. */
+export function pluginForPath(path: string): LanguagePlugin | undefined {
+  const lower = path.toLowerCase();
+  return allPlugins.find((plugin) => plugin.extensions.some((ext) => lower.endsWith(ext)));
 }

@@ -1,0 +1,157 @@
+/** Small, pure helpers over TypeScript syntax nodes shared by the extractor passes. */
+import ts from 'typescript';
+import type { TypeRef } from '../../core/facts.js';
+
+/** Strips parentheses, `as`, `satisfies`, non-null `!` and type assertions around an expression. */
+export function unwrapExpression(expr: ts.Expression): ts.Expression {
+  let e = expr;
+  for (;;) {
+    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e))
+      e = e.expression;
+    else if (ts.isAsExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+    else return e;
+  }
+}
+
+/** True for arrow functions and function expressions. */
+export function isFunctionValue(node: ts.Node | undefined): node is ts.ArrowFunction | ts.FunctionExpression {
+  return node !== undefined && (ts.isArrowFunction(node) || ts.isFunctionExpression(node));
+}
+
+/** The readable name of a property/member name node (`#x`, `"a b"`, `[Symbol.iterator]`). */
+export function propertyNameText(name: ts.PropertyName | ts.BindingName, sf: ts.SourceFile): string {
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name))
+    return name.text;
+  return name.getText(sf);
+}
+
+/** A type annotation as a TypeRef: type references only (generics dropped), first non-null member of a union. */
+export function typeRefFromTypeNode(type: ts.TypeNode | undefined, sf: ts.SourceFile): TypeRef | null {
+  if (!type) return null;
+  if (ts.isParenthesizedTypeNode(type)) return typeRefFromTypeNode(type.type, sf);
+  if (ts.isTypeReferenceNode(type)) return { kind: 'name', name: type.typeName.getText(sf) };
+  if (ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type)) return { kind: 'name', name: 'Array' };
+  if (type.kind === ts.SyntaxKind.StringKeyword) return { kind: 'name', name: 'String' };
+  if (ts.isUnionTypeNode(type)) {
+    for (const member of type.types) {
+      const ref = typeRefFromTypeNode(member, sf);
+      if (ref) return ref;
+    }
+  }
+  return null;
+}
+
+/** The text of a callee usable as a name (`foo`, `a.b.c`), or null for anything else. */
+export function entityText(expr: ts.Expression, sf: ts.SourceFile): string | null {
+  const e = unwrapExpression(expr);
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e)) {
+    const left = entityText(e.expression, sf);
+    return left === null ? null : `${left}.${e.name.text}`;
+  }
+  if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  return null;
+}
+
+/** What a value expression tells about its type: `new X()` → X, `f()` / `await f()` → return type of f. */
+export function typeRefFromExpression(expr: ts.Expression | undefined, sf: ts.SourceFile): TypeRef | null {
+  if (!expr) return null;
+  let e = expr;
+  for (;;) {
+    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAwaitExpression(e))
+      e = e.expression;
+    else break;
+  }
+  if (ts.isAsExpression(e) || ts.isTypeAssertionExpression(e)) {
+    return typeRefFromTypeNode(e.type, sf) ?? typeRefFromExpression(e.expression, sf);
+  }
+  if (ts.isSatisfiesExpression(e)) return typeRefFromExpression(e.expression, sf);
+  if (ts.isNewExpression(e)) {
+    const name = entityText(e.expression, sf);
+    return name && name !== 'this' ? { kind: 'name', name } : null;
+  }
+  if (ts.isCallExpression(e)) {
+    const callee = entityText(e.expression, sf);
+    if (callee && callee !== 'require' && !callee.startsWith('this.')) return { kind: 'call-return', callee };
+  }
+  return null;
+}
+
+/** The parameter list text, whitespace collapsed. */
+export function signatureText(node: ts.SignatureDeclaration, sf: ts.SourceFile): string {
+  return `(${node.parameters.map((p) => collapse(p.getText(sf))).join(', ')})`;
+}
+
+/** Collapses runs of whitespace to one space. */
+export function collapse(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * First sentence of the JSDoc block right before the node, read from the comment text (the parser runs
+ * with JSDoc parsing off, which makes it markedly faster), or null.
+ */
+export function firstDocSentence(node: ts.Node, sf: ts.SourceFile): string | null {
+  const text = sf.text;
+  const ranges = ts.getLeadingCommentRanges(text, node.pos);
+  const last = ranges?.[ranges.length - 1];
+  if (!last || last.kind !== ts.SyntaxKind.MultiLineCommentTrivia) return null;
+  const raw = text.slice(last.pos, last.end);
+  if (!raw.startsWith('/**') || raw === '/**/') return null;
+  const body: string[] = [];
+  for (const line of raw.slice(3, -2).split(/\r?\n/)) {
+    const cleaned = line.replace(/^\s*\*?\s?/, '');
+    if (cleaned.startsWith('@')) break;
+    body.push(cleaned);
+  }
+  const paragraph = collapse(body.join('\n').split(/\n\s*\n/)[0] ?? '');
+  if (!paragraph) return null;
+  const match = /^(.*?[.!?])(\s|$)/.exec(paragraph);
+  return match?.[1] ?? paragraph;
+}
+
+/** Readable test title from a string, template literal (placeholders kept as `${…}`) or other expression. */
+export function titleText(arg: ts.Expression, sf: ts.SourceFile): string {
+  if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return arg.text;
+  if (ts.isTemplateExpression(arg)) {
+    let out = arg.head.text;
+    for (const span of arg.templateSpans) out += `\${${span.expression.getText(sf)}}${span.literal.text}`;
+    return out;
+  }
+  return collapse(arg.getText(sf));
+}
+
+/** True when the node carries the given modifier keyword. */
+export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
+  return mods?.some((m) => m.kind === kind) ?? false;
+}
+
+/** The string specifier of `require('x')`, or null. */
+export function requireSpecifier(expr: ts.Expression | undefined): string | null {
+  if (!expr) return null;
+  const e = unwrapExpression(expr);
+  if (
+    ts.isCallExpression(e) &&
+    ts.isIdentifier(e.expression) &&
+    e.expression.text === 'require' &&
+    e.arguments.length === 1
+  ) {
+    const arg = e.arguments[0];
+    if (arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) return arg.text;
+  }
+  return null;
+}
+
+/** The string specifier of `import('x')` (optionally awaited), or null. */
+export function dynamicImportSpecifier(expr: ts.Expression | undefined): string | null {
+  if (!expr) return null;
+  let e = unwrapExpression(expr);
+  if (ts.isAwaitExpression(e)) e = unwrapExpression(e.expression);
+  if (ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.ImportKeyword) {
+    const arg = e.arguments[0];
+    if (arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) return arg.text;
+  }
+  return null;
+}

@@ -1,0 +1,372 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Edge } from '../../src/core/graph.js';
+import type { FileFacts } from '../../src/core/facts.js';
+import { SEED_CONFIDENCE } from '../../src/core/confidence.js';
+import { resolveRepo } from '../../src/analysis/resolve-repo.js';
+import { pluginForPath, allPlugins } from '../../src/languages/registry.js';
+import { typescriptPlugin } from '../../src/languages/typescript/typescript-plugin.js';
+import { runConformance, assertFactsInvariants } from './conformance.js';
+import { analyseFolder, goldenCases, renderGolden } from './golden.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const fixtureDir = join(root, 'src/languages/typescript/fixtures');
+
+runConformance(typescriptPlugin, fixtureDir);
+
+describe('typescript golden fixtures', () => {
+  for (const c of goldenCases(root, 'src/languages/typescript/fixtures')) {
+    it(`matches the reviewed symbols and edges of the ${c.name} case (npm run golden:update regenerates)`, () => {
+      const actual = renderGolden(analyseFolder(typescriptPlugin, c.sourceDir));
+      assert.equal(actual, readFileSync(c.expectedPath, 'utf8'));
+    });
+  }
+});
+
+function edgesFrom(edges: Edge[], callerSuffix: string): Edge[] {
+  return edges.filter((e) => e.callerId.endsWith(callerSuffix));
+}
+
+function edgeTo(edges: Edge[], calleeSuffix: string): Edge | undefined {
+  return edges.find((e) => e.calleeId?.endsWith(calleeSuffix));
+}
+
+describe('the seed-pattern project', () => {
+  const project = analyseFolder(typescriptPlugin, join(root, 'test/fixtures/seed-pattern'));
+  const method = '::CheckoutService.startCheckout:method';
+  const calls = edgesFrom(project.resolved.edges, `src/checkout-service.ts${method}`);
+
+  it('resolves the imported helpers at the import tier', () => {
+    for (const helper of [
+      'cart-helpers.ts::computeTotal:function',
+      'cart-helpers.ts::sendReceipt:function',
+    ]) {
+      const edge = edgeTo(calls, helper);
+      assert.ok(edge, helper);
+      assert.equal(edge.reason, 'import');
+      assert.equal(edge.confidence, SEED_CONFIDENCE.import);
+    }
+  });
+
+  it('resolves the same-file helpers at the same-file tier', () => {
+    for (const helper of [
+      'checkout-service.ts::makeFlowId:function',
+      'checkout-service.ts::auditTrail:function',
+    ]) {
+      const edge = edgeTo(calls, helper);
+      assert.ok(edge, helper);
+      assert.equal(edge.reason, 'same-file');
+      assert.equal(edge.confidence, SEED_CONFIDENCE['same-file']);
+    }
+  });
+
+  it('resolves this.flows.register and finish to FlowRegistry by the field type, not by name', () => {
+    for (const name of ['register', 'finish']) {
+      const matches = calls.filter((e) => e.calleeText === `this.flows.${name}`);
+      assert.equal(matches.length, 1, `one edge for this.flows.${name}`);
+      assert.equal(matches[0]?.calleeId, `src/flow-registry.ts::FlowRegistry.${name}:method`);
+      assert.equal(matches[0]?.reason, 'receiver-typed');
+      assert.equal(matches[0]?.confidence, SEED_CONFIDENCE['receiver-typed']);
+    }
+    assert.ok(!calls.some((e) => e.calleeId?.includes('PluginCatalog')), 'no edge to the other register');
+  });
+
+  it('resolves the imported logger object to Logger.debug through its new Logger() declaration', () => {
+    const edge = edgeTo(calls, 'src/logger.ts::Logger.debug:method');
+    assert.equal(edge?.reason, 'receiver-typed');
+    assert.deepEqual(edge?.lines, [16, 20]);
+  });
+
+  it('attributes calls inside the setTimeout callback and the async IIFE to the method', () => {
+    assert.deepEqual(edgeTo(calls, 'auditTrail:function')?.lines, [21, 27]);
+    assert.deepEqual(edgeTo(calls, 'FlowRegistry.finish:method')?.lines, [28]);
+    assert.ok(
+      !project.resolved.edges.some(
+        (e) => e.callerId.endsWith('<module>:module') && e.callerId.includes('checkout-service.ts'),
+      ),
+    );
+  });
+
+  it('finds both tests and resolves their calls through the suite variable assigned in beforeEach', () => {
+    const testFile = project.facts.find((f) => f.path === 'test/checkout-service.test.ts') as FileFacts;
+    assert.equal(testFile.isTestFile, true);
+    assert.equal(testFile.testFramework, 'vitest');
+    const tests = testFile.symbols.filter((s) => s.kind === 'test').map((s) => s.qualifiedName);
+    assert.deepEqual(tests, [
+      'CheckoutService > startCheckout > returns the cart total',
+      'CheckoutService > startCheckout > counts a receipt once it is sent',
+    ]);
+    for (const title of tests) {
+      const fromTest = edgesFrom(project.resolved.edges, `::${title}:test`);
+      const edge = edgeTo(fromTest, `src/checkout-service.ts${method}`);
+      assert.equal(edge?.reason, 'receiver-typed', title);
+      assert.ok(
+        edgeTo(fromTest, 'CheckoutService:class'),
+        `${title} gets the beforeEach's new CheckoutService()`,
+      );
+    }
+  });
+});
+
+describe('typescript extraction on bad input', () => {
+  it('keeps partial facts and reports diagnostics for a file with syntax errors', () => {
+    const text =
+      'export function ok() { return 1; }\nfunction broken( {\n  ok();\n}\nexport function after() { return ok(); }\n';
+    const facts = typescriptPlugin.analyze('broken.ts', text);
+    assert.ok(facts.diagnostics.some((d) => d.severity === 'error'));
+    assert.ok(facts.symbols.some((s) => s.name === 'after'));
+    assertFactsInvariants(facts, text);
+  });
+
+  it('skips a 5 MB minified file quickly with a reason and only the module symbol', () => {
+    const chunk = 'var a=function(b){return b+1},c=a(2);';
+    const text = chunk.repeat(Math.ceil(5_000_000 / chunk.length));
+    const started = performance.now();
+    const facts = typescriptPlugin.analyze('vendor/app.min.js', text);
+    assert.ok(performance.now() - started < 2000, 'within 2 s');
+    assert.match(facts.skipped ?? '', /minified/);
+    assert.deepEqual(
+      facts.symbols.map((s) => s.kind),
+      ['module'],
+    );
+  });
+
+  it('survives 10,000 levels of nesting without overflowing the stack', () => {
+    for (const text of [
+      `x = ${'('.repeat(10_000)}1${')'.repeat(10_000)};`,
+      `${'function f() {'.repeat(10_000)}${'}'.repeat(10_000)}`,
+      `const a = ${'['.repeat(10_000)}${']'.repeat(10_000)};`,
+    ]) {
+      const facts = typescriptPlugin.analyze('deep.ts', text);
+      assertFactsInvariants(facts, text);
+      assert.ok(
+        facts.skipped !== undefined || facts.diagnostics.length > 0,
+        'says it could not go all the way',
+      );
+    }
+  });
+
+  it('analyses 500-level nesting fully or with a depth diagnostic', () => {
+    const text = `${'function f() {'.repeat(500)}g();${'}'.repeat(500)}`;
+    const facts = typescriptPlugin.analyze('deep.ts', text);
+    assertFactsInvariants(facts, text);
+  });
+
+  it('keeps line numbers right with a BOM and CRLF line ends', () => {
+    const text = '\ufeff// one\r\n\r\nexport function three() {\r\n  four();\r\n}\r\nfunction four() {}\r\n';
+    const facts = typescriptPlugin.analyze('crlf.ts', text);
+    const three = facts.symbols.find((s) => s.name === 'three');
+    assert.deepEqual([three?.startLine, three?.endLine], [3, 5]);
+    assert.equal(facts.callSites[0]?.line, 4);
+    assert.equal(facts.symbols.find((s) => s.kind === 'module')?.endLine, 6, 'a final newline ends line 6');
+  });
+});
+
+describe('typescript extraction', () => {
+  const analyze = (text: string, path = 'a.ts'): FileFacts => typescriptPlugin.analyze(path, text);
+
+  it('gives overloads, same-named nested functions and re-declared names distinct ids', () => {
+    const facts = analyze(
+      'function f(a: string): void;\nfunction f(a: any) {}\nfunction g() { function h() {} }\nfunction k() { function h() {} }\nvar v = () => 1;\nvar v = () => 2;\n',
+    );
+    const ids = facts.symbols.map((s) => s.localId);
+    assert.deepEqual(ids, [
+      '<module>:module',
+      'f:function',
+      'f:function~2',
+      'g:function',
+      'g.h:function',
+      'k:function',
+      'k.h:function',
+      'v:function',
+      'v:function~2',
+    ]);
+  });
+
+  it('types class fields from annotations, new initialisers, constructor assignments and parameter properties', () => {
+    const facts = analyze(
+      'class A {\n  x: Foo;\n  y = new Bar();\n  z;\n  constructor(private readonly w: Baz, q: Qux) {\n    this.z = makeZ();\n    this.extra = q;\n  }\n}\n',
+    );
+    const types = Object.fromEntries(
+      facts.symbols.filter((s) => s.kind === 'property').map((s) => [s.name, s.valueType]),
+    );
+    assert.deepEqual(types, {
+      x: { kind: 'name', name: 'Foo' },
+      y: { kind: 'name', name: 'Bar' },
+      z: { kind: 'call-return', callee: 'makeZ' },
+      w: { kind: 'name', name: 'Baz' },
+      extra: { kind: 'name', name: 'Qux' },
+    });
+  });
+
+  it('records ESM, require, dynamic and type-only imports and all export forms', () => {
+    const facts = analyze(
+      "import type { T } from './t';\nimport d, * as ns from './n';\nconst { a: b } = require('./r');\nconst m = require('./m').x;\nasync function f() { await import('./dyn'); }\nexport * from './s';\nexport * as star from './s2';\nexport { q as default } from './q';\nexport const c = 1;\nmodule.exports.e = f;\n",
+      'a.js',
+    );
+    assert.deepEqual(
+      facts.imports.map(
+        (i) => `${i.kind}:${i.localName}=${i.imported}@${i.specifier}${i.typeOnly ? ':type' : ''}`,
+      ),
+      [
+        'esm:T=T@./t:type',
+        'esm:d=default@./n',
+        'esm:ns=*@./n',
+        'require:b=a@./r',
+        'require:m=x@./m',
+        'dynamic:=*@./dyn',
+      ],
+    );
+    assert.deepEqual(
+      facts.exports.map((e) => `${e.exported}<${e.local ?? ''}|${e.from ?? ''}|${e.imported ?? ''}`),
+      ['*<|./s|*', 'star<|./s2|*', 'default<|./q|q', 'c<c||', 'e<f||'],
+    );
+  });
+
+  it('names tests Suite > inner > title, keeps template placeholders, and copies hook calls to every test of the suite', () => {
+    const facts = analyze(
+      "import { test, describe, beforeAll } from 'node:test';\nbeforeAll(() => setup());\ndescribe('outer', () => {\n  describe(`inner ${n}`, () => {\n    test('one', () => run(1));\n  });\n  test.skip('two', () => run(2));\n});\n",
+      'src/x.ts',
+    );
+    assert.equal(facts.isTestFile, true);
+    assert.equal(facts.testFramework, 'node:test');
+    const tests = facts.symbols.filter((s) => s.kind === 'test');
+    assert.deepEqual(
+      tests.map((s) => s.qualifiedName),
+      ['outer > inner ${n} > one', 'outer > two'],
+    );
+    const setupCallers = facts.callSites
+      .filter((c) => c.text === 'setup')
+      .map((c) => c.caller)
+      .sort();
+    assert.deepEqual(setupCallers, tests.map((t) => t.localId).sort());
+  });
+
+  it('names table-driven tests from it.each and describe.each', () => {
+    const facts = analyze(
+      "describe.each([1, 2])('size %i', (n) => {\n  it.each([3])('adds %i', (m) => add(n, m));\n});\n",
+      'x.test.ts',
+    );
+    assert.deepEqual(
+      facts.symbols.filter((s) => s.kind === 'test').map((s) => s.qualifiedName),
+      ['size %i > adds %i'],
+    );
+    assert.equal(facts.callSites.find((c) => c.text === 'add')?.caller, 'size %i > adds %i:test');
+  });
+
+  it('names node:test subtests under their parent test and gives them their own calls', () => {
+    const facts = analyze(
+      "const test = require('node:test');\ntest('parent', async (t) => {\n  setup();\n  await t.test('child', () => check());\n});\n",
+      'x.cjs',
+    );
+    assert.equal(facts.testFramework, 'node:test');
+    assert.deepEqual(
+      facts.symbols.filter((s) => s.kind === 'test').map((s) => s.qualifiedName),
+      ['parent', 'parent > child'],
+    );
+    assert.equal(facts.callSites.find((c) => c.text === 'check')?.caller, 'parent > child:test');
+    assert.equal(facts.callSites.find((c) => c.text === 'setup')?.caller, 'parent:test');
+  });
+
+  it('detects test files by path convention', () => {
+    for (const path of ['a.test.ts', 'b.spec.jsx', '__tests__/c.js', 'test/d.ts', 'pkg/tests/e.mjs']) {
+      assert.equal(analyze('export {}', path).isTestFile, true, path);
+    }
+    assert.equal(analyze('export {}', 'src/testing.ts').isTestFile, false);
+  });
+
+  it('parses JSX in .tsx and .jsx files', () => {
+    for (const path of ['c.tsx', 'c.jsx']) {
+      const facts = analyze(
+        'export function App() { return <div onClick={() => go()}>{render()}</div>; }\n',
+        path,
+      );
+      assert.equal(facts.diagnostics.length, 0, path);
+      assert.deepEqual(facts.callSites.map((c) => c.text).sort(), ['go', 'render']);
+    }
+  });
+});
+
+describe('repo resolution', () => {
+  const resolve = (files: Record<string, string>) => {
+    const facts = Object.entries(files).map(([path, text]) => ({
+      path,
+      facts: typescriptPlugin.analyze(path, text),
+    }));
+    return resolveRepo({
+      files: facts,
+      moduleResolver: typescriptPlugin.createModuleResolver({
+        files: new Set(Object.keys(files)),
+        configs: new Map(),
+      }),
+    });
+  };
+
+  it('keeps unresolved calls with their reason and counts them', () => {
+    const out = resolve({
+      'a.ts':
+        "import x from 'lodash';\nexport function f(g: () => void) { x.map(); g(); parseInt('1'); mystery(); }\n",
+    });
+    const reasons = Object.fromEntries(out.edges.map((e) => [e.calleeText, e.reason]));
+    assert.deepEqual(reasons, {
+      'x.map': 'external:lodash',
+      g: 'dynamic',
+      parseInt: 'builtin',
+      mystery: 'unknown',
+    });
+    assert.ok(out.edges.every((e) => e.calleeId === null && e.confidence === null));
+    assert.deepEqual(out.stats.unresolvedByReason, { external: 1, dynamic: 1, builtin: 1, unknown: 1 });
+    assert.equal(out.stats.callSites, 4);
+  });
+
+  it('matches by method name alone when nothing else is known, showing the candidate count', () => {
+    const out = resolve({
+      'a.ts': 'export class A { save() {} }\n',
+      'b.ts': 'export class B { save() {} }\n',
+      'c.ts': 'export function run(x: any) { x.save(); }\n',
+    });
+    const edges = out.edges.filter((e) => e.calleeText === 'x.save');
+    assert.equal(edges.length, 2);
+    for (const e of edges) {
+      assert.equal(e.reason, 'name-only');
+      assert.equal(e.candidates, 2);
+      assert.ok((e.confidence ?? 1) < SEED_CONFIDENCE['name-only']);
+    }
+  });
+
+  it('links a class call to its constructor and aggregates repeated calls into one edge with sorted lines', () => {
+    const out = resolve({
+      'a.ts':
+        'export class A { constructor() {} }\nexport function f() {\n  new A();\n  g();\n  g();\n}\nfunction g() {}\n',
+    });
+    assert.equal(out.edges.find((e) => e.kind === 'new')?.calleeId, 'a.ts::A.constructor:constructor');
+    assert.deepEqual(out.edges.find((e) => e.calleeText === 'g')?.lines, [4, 5]);
+  });
+
+  it('ends on self-referential types instead of recursing forever', () => {
+    const out = resolve({ 'a.ts': 'export const v = v.make();\nexport function f() { v.run(); }\n' });
+    assert.equal(out.edges.find((e) => e.calleeText === 'v.run')?.calleeId, null);
+  });
+
+  it('gives the same edges in the same order whatever the input file order', () => {
+    const files = {
+      'a.ts': "import { b } from './b.js';\nexport function a() { b(); }\n",
+      'b.ts': "import { a } from './a.js';\nexport function b() { a(); }\n",
+    };
+    const reversed = Object.fromEntries(Object.entries(files).reverse());
+    assert.deepEqual(resolve(files), resolve(reversed));
+  });
+});
+
+describe('language registry', () => {
+  it('finds the TypeScript plug-in for every JS/TS extension and nothing for others', () => {
+    for (const ext of ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.d.ts']) {
+      assert.equal(pluginForPath(`src/x${ext}`)?.id, 'typescript', ext);
+    }
+    assert.equal(pluginForPath('README.md'), undefined);
+    assert.ok(allPlugins.includes(typescriptPlugin));
+  });
+});
