@@ -71,7 +71,9 @@ export function testCommand(input: TestCommandInput): TestCommand {
       }
     }
   } else {
-    const owner = packages.find((p) => runnerFromScripts(p.json) === runner || runnerFromDependencies(p.json) === runner);
+    const owner = packages.find(
+      (p) => runnerFromScripts(p.json) === runner || runnerFromDependencies(p.json) === runner,
+    );
     if (owner !== undefined) cwd = owner.dir;
   }
   runner ??= 'node';
@@ -118,7 +120,10 @@ function runnerFromScripts(json: Record<string, unknown> | null): TestRunner | u
   if (typeof scripts !== 'object' || scripts === null) return undefined;
   const entries = Object.entries(scripts as Record<string, unknown>);
   // `test` decides; other test-ish scripts (test:unit, e2e) only if it says nothing.
-  const ordered = [...entries.filter(([k]) => k === 'test'), ...entries.filter(([k]) => k !== 'test' && /test|spec|e2e/.test(k))];
+  const ordered = [
+    ...entries.filter(([k]) => k === 'test'),
+    ...entries.filter(([k]) => k !== 'test' && /test|spec|e2e/.test(k)),
+  ];
   for (const [, value] of ordered) {
     if (typeof value !== 'string') continue;
     for (const [re, runner] of SCRIPT_SIGNS) if (re.test(value)) return runner;
@@ -147,7 +152,9 @@ export function shellQuote(arg: string): string {
 function parseJson(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }

@@ -4,7 +4,15 @@ import { computeTestReach } from '../../src/analysis/test-reach.js';
 import type { Edge } from '../../src/core/graph.js';
 
 function edge(callerId: string, calleeId: string | null, confidence: number | null = 0.9): Edge {
-  return { callerId, calleeId, calleeText: calleeId ?? 'x', kind: 'call', reason: calleeId ? 'import' : 'unknown', confidence, lines: [1] };
+  return {
+    callerId,
+    calleeId,
+    calleeText: calleeId ?? 'x',
+    kind: 'call',
+    reason: calleeId ? 'import' : 'unknown',
+    confidence,
+    lines: [1],
+  };
 }
 
 const sym = (id: string, kind = 'function') => ({ id, kind });
@@ -25,9 +33,18 @@ describe('computeTestReach', () => {
   it('stops at the maximum depth, default 3', () => {
     const symbols = [sym('t', 'test'), sym('a'), sym('b'), sym('c'), sym('d')];
     const edges = [edge('t', 'a'), edge('a', 'b'), edge('b', 'c'), edge('c', 'd')];
-    assert.deepEqual(computeTestReach(symbols, edges).map((r) => r.symbolId), ['a', 'b', 'c']);
-    assert.deepEqual(computeTestReach(symbols, edges, 1).map((r) => r.symbolId), ['a']);
-    assert.deepEqual(computeTestReach(symbols, edges, 4).map((r) => r.symbolId), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(
+      computeTestReach(symbols, edges).map((r) => r.symbolId),
+      ['a', 'b', 'c'],
+    );
+    assert.deepEqual(
+      computeTestReach(symbols, edges, 1).map((r) => r.symbolId),
+      ['a'],
+    );
+    assert.deepEqual(
+      computeTestReach(symbols, edges, 4).map((r) => r.symbolId),
+      ['a', 'b', 'c', 'd'],
+    );
   });
 
   it('keeps the shortest path even when a longer one is more confident', () => {
@@ -35,7 +52,10 @@ describe('computeTestReach', () => {
       [sym('t', 'test'), sym('a'), sym('b')],
       [edge('t', 'b', 0.45), edge('t', 'a', 0.9), edge('a', 'b', 0.9)],
     );
-    assert.deepEqual(reach.find((r) => r.symbolId === 'b'), { symbolId: 'b', testId: 't', depth: 1, confidence: 0.45 });
+    assert.deepEqual(
+      reach.find((r) => r.symbolId === 'b'),
+      { symbolId: 'b', testId: 't', depth: 1, confidence: 0.45 },
+    );
   });
 
   it('keeps the most confident of several paths of the same depth', () => {
@@ -43,7 +63,10 @@ describe('computeTestReach', () => {
       [sym('t', 'test'), sym('a'), sym('b'), sym('c')],
       [edge('t', 'a', 0.5), edge('t', 'b', 0.9), edge('a', 'c', 0.9), edge('b', 'c', 0.8)],
     );
-    assert.deepEqual(reach.find((r) => r.symbolId === 'c'), { symbolId: 'c', testId: 't', depth: 2, confidence: 0.72 });
+    assert.deepEqual(
+      reach.find((r) => r.symbolId === 'c'),
+      { symbolId: 'c', testId: 't', depth: 2, confidence: 0.72 },
+    );
   });
 
   it('ignores unresolved edges, survives cycles and self-calls, and never lists a test as reaching itself', () => {
@@ -51,7 +74,13 @@ describe('computeTestReach', () => {
       [sym('t', 'test'), sym('a'), sym('b')],
       [edge('t', null, null), edge('t', 'a'), edge('a', 'b'), edge('b', 'a'), edge('a', 'a'), edge('b', 't')],
     );
-    assert.deepEqual(reach.map((r) => [r.symbolId, r.depth]), [['a', 1], ['b', 2]]);
+    assert.deepEqual(
+      reach.map((r) => [r.symbolId, r.depth]),
+      [
+        ['a', 1],
+        ['b', 2],
+      ],
+    );
   });
 
   it('sorts by symbol, then direct tests first, then confidence, then test id', () => {
@@ -70,7 +99,8 @@ describe('computeTestReach', () => {
     const edges: Edge[] = [];
     const n = 50_000;
     for (let i = 0; i < n; i++) symbols.push(sym(`f${i}`));
-    for (let i = 0; i < n; i++) for (const k of [1, 7, 31]) edges.push(edge(`f${i}`, `f${(i * k + 13) % n}`, 0.8));
+    for (let i = 0; i < n; i++)
+      for (const k of [1, 7, 31]) edges.push(edge(`f${i}`, `f${(i * k + 13) % n}`, 0.8));
     for (let t = 0; t < 10_000; t++) {
       symbols.push(sym(`t${t}`, 'test'));
       edges.push(edge(`t${t}`, `f${(t * 5) % n}`, 0.9), edge(`t${t}`, `f${(t * 11) % n}`, 0.9));

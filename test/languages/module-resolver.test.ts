@@ -1,6 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTsModuleResolver, isTsConfigFile, parsePnpmWorkspacePackages } from '../../src/languages/typescript/module-resolver.js';
+import {
+  createTsModuleResolver,
+  isTsConfigFile,
+  parsePnpmWorkspacePackages,
+} from '../../src/languages/typescript/module-resolver.js';
 import type { ModuleResolution, ModuleResolver } from '../../src/languages/plugin.js';
 
 /** A snapshot from a path → text table: files ending in config names become configs too. */
@@ -66,7 +70,11 @@ describe('relative imports', () => {
   });
 
   it('resolves a directory through its package.json main', () => {
-    const r = resolver({ 'vendor/lib/package.json': '{"main": "./entry.js"}', 'vendor/lib/entry.js': '', 'main.ts': '' });
+    const r = resolver({
+      'vendor/lib/package.json': '{"main": "./entry.js"}',
+      'vendor/lib/entry.js': '',
+      'main.ts': '',
+    });
     assert.deepEqual(r.resolve('main.ts', './vendor/lib'), file('vendor/lib/entry.js'));
   });
 
@@ -112,7 +120,12 @@ describe('tsconfig paths and baseUrl', () => {
       'tsconfig.json': JSON.stringify({
         compilerOptions: {
           baseUrl: '.',
-          paths: { '@lib/*': ['a/*'], '@lib/special/*': ['b/*'], config: ['conf/index.ts'], '@multi/*': ['x/*', 'y/*'] },
+          paths: {
+            '@lib/*': ['a/*'],
+            '@lib/special/*': ['b/*'],
+            config: ['conf/index.ts'],
+            '@multi/*': ['x/*', 'y/*'],
+          },
         },
       }),
       'a/one.ts': '',
@@ -128,7 +141,11 @@ describe('tsconfig paths and baseUrl', () => {
   });
 
   it('resolves a bare specifier under baseUrl', () => {
-    const r = resolver({ 'tsconfig.json': '{"compilerOptions": {"baseUrl": "./src"}}', 'src/utils/date.ts': '', 'src/a.ts': '' });
+    const r = resolver({
+      'tsconfig.json': '{"compilerOptions": {"baseUrl": "./src"}}',
+      'src/utils/date.ts': '',
+      'src/a.ts': '',
+    });
     assert.deepEqual(r.resolve('src/a.ts', 'utils/date'), file('src/utils/date.ts'));
     assert.deepEqual(r.resolve('src/a.ts', 'react'), external('react'));
   });
@@ -146,7 +163,8 @@ describe('tsconfig paths and baseUrl', () => {
   it('lets a child config override the paths of the config it extends', () => {
     const r = resolver({
       'tsconfig.base.json': '{"compilerOptions": {"paths": {"@x/*": ["./old/*"]}}}',
-      'tsconfig.json': '{"extends": ["@tsconfig/node20/tsconfig.json", "./tsconfig.base.json"], "compilerOptions": {"paths": {"@x/*": ["./new/*"]}}}',
+      'tsconfig.json':
+        '{"extends": ["@tsconfig/node20/tsconfig.json", "./tsconfig.base.json"], "compilerOptions": {"paths": {"@x/*": ["./new/*"]}}}',
       'old/a.ts': '',
       'new/a.ts': '',
       'm.ts': '',
@@ -169,7 +187,8 @@ describe('tsconfig paths and baseUrl', () => {
 
   it('reads tsconfig with comments and trailing commas, and jsconfig.json', () => {
     const r = resolver({
-      'tsconfig.json': '{\n // comment\n "compilerOptions": { /* c */ "paths": { "@c/*": ["./c/*",], }, },\n}',
+      'tsconfig.json':
+        '{\n // comment\n "compilerOptions": { /* c */ "paths": { "@c/*": ["./c/*",], }, },\n}',
       'c/x.ts': '',
       'm.ts': '',
       'js/jsconfig.json': '{"compilerOptions": {"baseUrl": "."}}',
@@ -214,7 +233,11 @@ describe('package.json imports', () => {
         name: 'app',
         imports: {
           '#config': './src/config.js',
-          '#internal/*': { types: './types/*.d.ts', import: './src/internal/*.js', default: './lib/internal/*.cjs' },
+          '#internal/*': {
+            types: './types/*.d.ts',
+            import: './src/internal/*.js',
+            default: './lib/internal/*.cjs',
+          },
           '#dep': 'lodash',
         },
       }),
@@ -243,12 +266,20 @@ describe('package.json imports', () => {
 describe('workspaces', () => {
   const monorepo = {
     'package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*', 'apps/**'] }),
-    'packages/core/package.json': JSON.stringify({ name: '@acme/core', main: 'dist/index.js', types: 'dist/index.d.ts' }),
+    'packages/core/package.json': JSON.stringify({
+      name: '@acme/core',
+      main: 'dist/index.js',
+      types: 'dist/index.d.ts',
+    }),
     'packages/core/src/index.ts': '',
     'packages/core/src/math/add.ts': '',
     'packages/util/package.json': JSON.stringify({
       name: 'utilkit',
-      exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' }, './strings': './dist/strings.js', './feature/*': './dist/feature/*.js' },
+      exports: {
+        '.': { types: './dist/index.d.ts', import: './dist/index.js' },
+        './strings': './dist/strings.js',
+        './feature/*': './dist/feature/*.js',
+      },
     }),
     'packages/util/src/index.ts': '',
     'packages/util/src/strings.ts': '',
@@ -260,19 +291,31 @@ describe('workspaces', () => {
 
   it('maps a workspace package name to its src/index.ts when main points at unbuilt output', () => {
     const r = resolver(monorepo);
-    assert.deepEqual(r.resolve('apps/web/client/src/page.ts', '@acme/core'), file('packages/core/src/index.ts'));
+    assert.deepEqual(
+      r.resolve('apps/web/client/src/page.ts', '@acme/core'),
+      file('packages/core/src/index.ts'),
+    );
   });
 
   it('resolves a subpath of a workspace package without exports under src/', () => {
     const r = resolver(monorepo);
-    assert.deepEqual(r.resolve('apps/web/client/src/page.ts', '@acme/core/math/add'), file('packages/core/src/math/add.ts'));
+    assert.deepEqual(
+      r.resolve('apps/web/client/src/page.ts', '@acme/core/math/add'),
+      file('packages/core/src/math/add.ts'),
+    );
   });
 
   it('resolves exports subpaths and patterns to the sources', () => {
     const r = resolver(monorepo);
     assert.deepEqual(r.resolve('apps/web/client/src/page.ts', 'utilkit'), file('packages/util/src/index.ts'));
-    assert.deepEqual(r.resolve('apps/web/client/src/page.ts', 'utilkit/strings'), file('packages/util/src/strings.ts'));
-    assert.deepEqual(r.resolve('apps/web/client/src/page.ts', 'utilkit/feature/x'), file('packages/util/src/feature/x.ts'));
+    assert.deepEqual(
+      r.resolve('apps/web/client/src/page.ts', 'utilkit/strings'),
+      file('packages/util/src/strings.ts'),
+    );
+    assert.deepEqual(
+      r.resolve('apps/web/client/src/page.ts', 'utilkit/feature/x'),
+      file('packages/util/src/feature/x.ts'),
+    );
     assert.deepEqual(r.resolve('packages/core/src/index.ts', 'web-client'), file('apps/web/client/main.ts'));
   });
 
@@ -285,13 +328,14 @@ describe('workspaces', () => {
     });
     assert.deepEqual(objectForm.resolve('m.ts', 'a-lib'), file('libs/a/src/index.ts'));
     const pnpm = resolver({
-      'pnpm-workspace.yaml': "packages:\n  # the libraries\n  - 'modules/*'\n  - \"!modules/skip\"\ncatalog:\n  x: 1\n",
+      'pnpm-workspace.yaml':
+        'packages:\n  # the libraries\n  - \'modules/*\'\n  - "!modules/skip"\ncatalog:\n  x: 1\n',
       'modules/b/package.json': '{"name": "@b/b", "main": "./index.js"}',
       'modules/b/index.ts': '',
       'm.ts': '',
     });
     assert.deepEqual(pnpm.resolve('m.ts', '@b/b'), file('modules/b/index.ts'));
-    assert.deepEqual(parsePnpmWorkspacePackages("packages: ['a/*', \"b\"]\n"), ['a/*', 'b']);
+    assert.deepEqual(parsePnpmWorkspacePackages('packages: [\'a/*\', "b"]\n'), ['a/*', 'b']);
   });
 
   it('classifies builtins and outside packages as external with the package name', () => {
@@ -319,10 +363,18 @@ describe('workspaces', () => {
 
 describe('config detection and speed', () => {
   it('asks for tsconfig/jsconfig variants, package.json and pnpm-workspace.yaml, never node_modules', () => {
-    for (const path of ['tsconfig.json', 'a/tsconfig.build.json', 'jsconfig.json', 'x/package.json', 'pnpm-workspace.yaml', 'base.tsconfig.json']) {
+    for (const path of [
+      'tsconfig.json',
+      'a/tsconfig.build.json',
+      'jsconfig.json',
+      'x/package.json',
+      'pnpm-workspace.yaml',
+      'base.tsconfig.json',
+    ]) {
       assert.ok(isTsConfigFile(path), path);
     }
-    for (const path of ['node_modules/x/package.json', 'src/a.json', 'tsconfig.ts']) assert.ok(!isTsConfigFile(path), path);
+    for (const path of ['node_modules/x/package.json', 'src/a.json', 'tsconfig.ts'])
+      assert.ok(!isTsConfigFile(path), path);
   });
 
   it('resolves 100,000 specifiers in well under a second', () => {

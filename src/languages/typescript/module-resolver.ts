@@ -17,9 +17,31 @@ const SUBSTITUTES: Readonly<Record<string, readonly string[]>> = {
 };
 const INDEX_NAMES = EXTENSIONLESS.map((ext) => `index${ext}`);
 /** Folders that usually hold build output; a package entry under one of them is looked up under src/ too. */
-const OUTPUT_DIRS = new Set(['dist', 'build', 'lib', 'out', 'esm', 'cjs', 'es', 'types', 'typings', 'module', 'umd']);
+const OUTPUT_DIRS = new Set([
+  'dist',
+  'build',
+  'lib',
+  'out',
+  'esm',
+  'cjs',
+  'es',
+  'types',
+  'typings',
+  'module',
+  'umd',
+]);
 /** Condition names tried first when choosing among `exports`/`imports` targets: source-ish before built. */
-const CONDITION_ORDER = ['source', 'development', 'types', 'import', 'module', 'node', 'require', 'default', 'browser'];
+const CONDITION_ORDER = [
+  'source',
+  'development',
+  'types',
+  'import',
+  'module',
+  'node',
+  'require',
+  'default',
+  'browser',
+];
 
 const NODE_BUILTINS = new Set(
   (
@@ -36,7 +58,13 @@ interface TsConfigInfo {
   path: string;
   /** Directory `paths` substitutions are relative to (baseUrl, else the dir of the config that set `paths`). */
   pathsBase: string | null;
-  paths: ReadonlyArray<{ pattern: string; prefix: string; suffix: string; wildcard: boolean; targets: string[] }>;
+  paths: ReadonlyArray<{
+    pattern: string;
+    prefix: string;
+    suffix: string;
+    wildcard: boolean;
+    targets: string[];
+  }>;
   baseUrl: string | null;
   /** Set when the config or one it extends could not be parsed: resolution of bare names degrades. */
   error: string | null;
@@ -72,7 +100,10 @@ class TsModuleResolver implements ModuleResolver {
   private readonly configs: ReadonlyMap<string, string>;
   private readonly cache = new Map<string, Map<string, ModuleResolution>>();
   private readonly tsconfigByDir = new Map<string, TsConfigInfo | null>();
-  private readonly parsedTsconfig = new Map<string, { json: Record<string, Json> | null; error: string | null }>();
+  private readonly parsedTsconfig = new Map<
+    string,
+    { json: Record<string, Json> | null; error: string | null }
+  >();
   private readonly packageByDir = new Map<string, PackageInfo | null>();
   private readonly packageJsonCache = new Map<string, PackageInfo>();
   /** Workspace package name → package.json info (workspace members first, then other in-repo packages). */
@@ -103,13 +134,18 @@ class TsModuleResolver implements ModuleResolver {
   private resolveUncached(dir: string, spec: string): ModuleResolution {
     if (spec.length === 0) return unresolved('invalid-specifier', 'empty');
     if (spec.startsWith('node:')) return { kind: 'external', pkg: spec };
-    if (spec.startsWith('.') && (spec === '.' || spec === '..' || spec.startsWith('./') || spec.startsWith('../'))) {
+    if (
+      spec.startsWith('.') &&
+      (spec === '.' || spec === '..' || spec.startsWith('./') || spec.startsWith('../'))
+    ) {
       const target = joinPath(dir, spec);
       if (target === null) return unresolved('not-found', `${spec} leaves the repository`);
       return this.fileOr(this.resolveFileOrDir(target), 'not-found', spec);
     }
-    if (spec.startsWith('/')) return this.fileOr(this.resolveFileOrDir(normalize(spec.slice(1))), 'not-found', spec);
-    if (/^[a-z][a-z0-9+.-]*:/i.test(spec)) return unresolved('unsupported', `${spec} is a URL or protocol import`);
+    if (spec.startsWith('/'))
+      return this.fileOr(this.resolveFileOrDir(normalize(spec.slice(1))), 'not-found', spec);
+    if (/^[a-z][a-z0-9+.-]*:/i.test(spec))
+      return unresolved('unsupported', `${spec} is a URL or protocol import`);
     if (spec.startsWith('#')) return this.resolvePackageImport(dir, spec);
 
     const tsconfig = this.tsconfigFor(dir);
@@ -140,7 +176,8 @@ class TsModuleResolver implements ModuleResolver {
       return unresolved('not-found', `${spec} (workspace package ${pkg.dir || '.'} has no matching source)`);
     }
     // A broken tsconfig may have held the alias this name stands for: say so instead of guessing "external".
-    if (tsconfig?.error) return unresolved('invalid-config', `${tsconfig.error}; cannot tell if ${spec} is an alias`);
+    if (tsconfig?.error)
+      return unresolved('invalid-config', `${tsconfig.error}; cannot tell if ${spec} is an alias`);
     return { kind: 'external', pkg: name };
   }
 
@@ -288,7 +325,11 @@ class TsModuleResolver implements ModuleResolver {
     const exportsField = pkg.json?.exports;
     let map: Json = exportsField;
     // `exports: "./x.js"` or a conditions object is sugar for `{ ".": … }`.
-    if (typeof map === 'string' || Array.isArray(map) || (isObject(map) && !Object.keys(map).some((k) => k.startsWith('.')))) {
+    if (
+      typeof map === 'string' ||
+      Array.isArray(map) ||
+      (isObject(map) && !Object.keys(map).some((k) => k.startsWith('.')))
+    ) {
       map = { '.': map };
     }
     if (!isObject(map)) return null;
@@ -298,7 +339,8 @@ class TsModuleResolver implements ModuleResolver {
 
   private resolvePackageImport(dir: string, spec: string): ModuleResolution {
     const pkg = this.nearestPackage(dir);
-    if (pkg === null) return unresolved('not-found', `${spec}: no package.json with "imports" above ${dir || '.'}`);
+    if (pkg === null)
+      return unresolved('not-found', `${spec}: no package.json with "imports" above ${dir || '.'}`);
     if (pkg.json === null) return unresolved('invalid-config', pkg.error ?? pkg.path);
     const imports = pkg.json.imports;
     if (!isObject(imports)) return unresolved('not-found', `${spec}: ${pkg.path} has no "imports"`);
@@ -334,7 +376,11 @@ class TsModuleResolver implements ModuleResolver {
         const json = this.packageJsonAt(path)?.json;
         const ws = json?.workspaces;
         const list = Array.isArray(ws) ? ws : isObject(ws) && Array.isArray(ws.packages) ? ws.packages : [];
-        addPatterns(patterns, dirname(path), list.filter((p): p is string => typeof p === 'string'));
+        addPatterns(
+          patterns,
+          dirname(path),
+          list.filter((p): p is string => typeof p === 'string'),
+        );
       } else if (name === 'pnpm-workspace.yaml') {
         addPatterns(patterns, dirname(path), parsePnpmWorkspacePackages(text));
       }
@@ -387,7 +433,9 @@ class TsModuleResolver implements ModuleResolver {
     } else {
       const parsed = ts.parseConfigFileTextToJson(path, text) as { config?: unknown; error?: ts.Diagnostic };
       if (parsed.error !== undefined || !isObject(parsed.config)) {
-        const message = parsed.error ? ts.flattenDiagnosticMessageText(parsed.error.messageText, ' ') : 'not an object';
+        const message = parsed.error
+          ? ts.flattenDiagnosticMessageText(parsed.error.messageText, ' ')
+          : 'not an object';
         result = { json: null, error: `${path}: ${message}` };
       } else {
         result = { json: parsed.config, error: null };
@@ -413,12 +461,14 @@ class TsModuleResolver implements ModuleResolver {
       }
       const options = isObject(json.compilerOptions) ? json.compilerOptions : {};
       const configDir = dirname(configPath);
-      if (baseUrl === null && typeof options.baseUrl === 'string') baseUrl = joinPath(configDir, options.baseUrl) ?? '';
+      if (baseUrl === null && typeof options.baseUrl === 'string')
+        baseUrl = joinPath(configDir, options.baseUrl) ?? '';
       if (paths === null && isObject(options.paths)) {
         paths = options.paths;
         pathsDir = configDir;
       }
-      const parents = typeof json.extends === 'string' ? [json.extends] : Array.isArray(json.extends) ? json.extends : [];
+      const parents =
+        typeof json.extends === 'string' ? [json.extends] : Array.isArray(json.extends) ? json.extends : [];
       // TS merges array extends left to right, later ones overriding: visit them right to left.
       for (const parent of [...parents].reverse()) {
         if (typeof parent !== 'string') continue;
