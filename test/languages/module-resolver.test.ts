@@ -208,6 +208,19 @@ describe('tsconfig paths and baseUrl', () => {
     assert.deepEqual(r.resolve('m.ts', '$/a'), file('s/a.ts'));
   });
 
+  it('follows extends into a workspace package of the repo', () => {
+    const r = resolver({
+      'package.json': '{"workspaces": ["tools/*", "apps/*"]}',
+      'tools/tsconfig/package.json': '{"name": "@acme/tsconfig"}',
+      'tools/tsconfig/base.json': '{"compilerOptions": {"baseUrl": "../..", "paths": {"@lib/*": ["lib/*"]}}}',
+      'apps/api/tsconfig.json': '{"extends": "@acme/tsconfig/base.json"}',
+      'apps/api/main.ts': '',
+      'lib/log.ts': '',
+    });
+    assert.deepEqual(r.resolve('apps/api/main.ts', '@lib/log'), file('lib/log.ts'));
+    assert.deepEqual(r.resolve('apps/api/main.ts', 'test'), external('test'));
+  });
+
   it('degrades on a malformed tsconfig: relative imports work, bare names are unresolved with a reason', () => {
     const r = resolver({ 'tsconfig.json': '{"compilerOptions": {"paths": ', 'a.ts': '', 'm.ts': '' });
     assert.deepEqual(r.resolve('m.ts', './a'), file('a.ts'));

@@ -49,7 +49,7 @@ const NODE_BUILTINS = new Set(
     'dns dns/promises domain events fs fs/promises http http2 https inspector inspector/promises module net os path ' +
     'path/posix path/win32 perf_hooks process punycode querystring readline readline/promises repl stream ' +
     'stream/consumers stream/promises stream/web string_decoder sys timers timers/promises tls trace_events tty url ' +
-    'util util/types v8 vm wasi worker_threads zlib test sqlite sea'
+    'util util/types v8 vm wasi worker_threads zlib'
   ).split(' '),
 );
 
@@ -86,7 +86,9 @@ export function isTsConfigFile(path: string): boolean {
   return (
     name === 'package.json' ||
     name === 'pnpm-workspace.yaml' ||
-    /^(?:.*[.-])?[tj]sconfig(?:[.-].*)?\.json$/i.test(name)
+    /^(?:.*[.-])?[tj]sconfig(?:[.-].*)?\.json$/i.test(name) ||
+    // Shared-config packages (`packages/tsconfig/base.json`) are extended by name from other packages.
+    /(?:^|\/)[^/]*tsconfig[^/]*\/[^/]+\.json$/i.test(path)
   );
 }
 
@@ -494,9 +496,20 @@ class TsModuleResolver implements ModuleResolver {
     return { path, pathsBase, paths: compiled, baseUrl, error };
   }
 
-  /** Relative extends are followed; package extends (`@tsconfig/node20`) point outside the repo and are skipped. */
+  /**
+   * Relative extends are followed, and so are extends into a workspace package of the repo (`@acme/tsconfig/base.json`);
+   * other package extends (`@tsconfig/node20`) point outside the repo and are skipped.
+   */
   private resolveExtends(configDir: string, spec: string): string | null {
-    if (!(spec.startsWith('./') || spec.startsWith('../') || spec.startsWith('/'))) return null;
+    if (!(spec.startsWith('./') || spec.startsWith('../') || spec.startsWith('/'))) {
+      const { name, subpath } = splitPackageName(spec);
+      const pkg = this.workspacePackages.get(name);
+      if (pkg === undefined) return null;
+      const prefix = pkg.dir === '' ? '' : `${pkg.dir}/`;
+      const target = subpath === '' ? `${prefix}tsconfig.json` : prefix + subpath;
+      if (this.configs.has(target)) return target;
+      return this.configs.has(`${target}.json`) ? `${target}.json` : null;
+    }
     const joined = spec.startsWith('/') ? normalize(spec.slice(1)) : joinPath(configDir, spec);
     if (joined === null) return null;
     if (this.configs.has(joined)) return joined;
