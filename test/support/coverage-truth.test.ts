@@ -1,7 +1,13 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { collectCoverageRuns, mapFunctions, truthFromRuns } from './coverage-truth.js';
+import {
+  collectCoverageRuns,
+  listProjectFunctions,
+  mapFunctions,
+  scoreAgainstTruth,
+  truthFromRuns,
+} from './coverage-truth.js';
 import type { CoverageRun } from './coverage-truth.js';
 
 // Compiled to dist/test/support/: the fixture stays in the source tree.
@@ -51,6 +57,12 @@ describe('coverage truth for the tested-by fixture', () => {
     assert.ok(truth.get('strings > detects blank text')?.has('src/strings.mjs:isBlank'));
   });
 
+  it('has at least 30 named functions across at least 5 source files', async () => {
+    const functions = await listProjectFunctions(fixture);
+    assert.ok(functions.size >= 30, `${functions.size} functions`);
+    assert.ok(new Set([...functions].map((key) => key.split(':')[0])).size >= 5);
+  });
+
   it('never lists a function no test reaches', () => {
     const all = new Set(runs.flatMap((r) => r.functions.map((f) => `${f.path}:${f.qualifiedName}`)));
     for (const unreached of [
@@ -74,6 +86,25 @@ describe('coverage truth for the tested-by fixture', () => {
     const counted = runs.find((r) => r.testName === 'Cart > counts added items');
     assert.equal(truth.get('Cart > counts added items')?.size, counted?.functions.length);
     assert.throws(() => truthFromRuns([...runs, runs[0] as CoverageRun]), /appears twice/);
+  });
+});
+
+describe('scoreAgainstTruth', () => {
+  it('counts claimed pairs that ran, claimed pairs that did not, and executed pairs nobody claimed', () => {
+    const truth = new Map([
+      ['t1', new Set(['a.mjs:f', 'a.mjs:g'])],
+      ['t2', new Set(['a.mjs:h'])],
+    ]);
+    const claimed = new Map([
+      ['t1', new Set(['a.mjs:f', 'a.mjs:h', 'lib.ts:outside'])],
+      ['t3', new Set(['a.mjs:f'])],
+    ]);
+    const score = scoreAgainstTruth(truth, claimed, new Set(['a.mjs:f', 'a.mjs:g', 'a.mjs:h']));
+    assert.equal(score.truePositives, 1);
+    assert.deepEqual(score.falsePositives, ['t1 → a.mjs:h']);
+    assert.deepEqual(score.misses, ['t1 → a.mjs:g', 't2 → a.mjs:h']);
+    assert.equal(score.precision, 0.5);
+    assert.equal(score.recall, 1 / 3);
   });
 });
 

@@ -52,6 +52,61 @@ export function truthFromRuns(runs: readonly CoverageRun[]): Map<string, Set<str
   return truth;
 }
 
+export interface TruthScore {
+  precision: number;
+  recall: number;
+  truePositives: number;
+  /** `test name → path:qualifiedName` pairs claimed but not executed. */
+  falsePositives: string[];
+  /** Pairs executed but not claimed. */
+  misses: string[];
+}
+
+/**
+ * Scores claimed (test → functions) pairs, e.g. codehub's tested-by, against the coverage truth. Only tests and
+ * functions the truth knows about count: claims about other tests or non-fixture symbols are ignored.
+ */
+export function scoreAgainstTruth(
+  truth: ReadonlyMap<string, ReadonlySet<string>>,
+  claimed: ReadonlyMap<string, ReadonlySet<string>>,
+  knownFunctions: ReadonlySet<string>,
+): TruthScore {
+  let truePositives = 0;
+  const falsePositives: string[] = [];
+  const misses: string[] = [];
+  for (const [test, executed] of truth) {
+    const claims = claimed.get(test) ?? new Set<string>();
+    for (const key of claims) {
+      if (!knownFunctions.has(key)) continue;
+      if (executed.has(key)) truePositives++;
+      else falsePositives.push(`${test} → ${key}`);
+    }
+    for (const key of executed) if (!claims.has(key)) misses.push(`${test} → ${key}`);
+  }
+  const claimedCount = truePositives + falsePositives.length;
+  const actualCount = truePositives + misses.length;
+  return {
+    precision: claimedCount === 0 ? 1 : truePositives / claimedCount,
+    recall: actualCount === 0 ? 1 : truePositives / actualCount,
+    truePositives,
+    falsePositives: falsePositives.sort(),
+    misses: misses.sort(),
+  };
+}
+
+/** Every named function of the project's non-test sources, keyed `path:qualifiedName` (the universe to score in). */
+export async function listProjectFunctions(projectDir: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const file of (await listFiles(projectDir)).filter(
+    (f) => /\.[mc]?[jt]sx?$/.test(f) && !isTestFile(f),
+  )) {
+    for (const fn of mapFunctions(file, await readFile(join(projectDir, file), 'utf8'))) {
+      if (fn.qualifiedName !== null) out.add(`${file}:${fn.qualifiedName}`);
+    }
+  }
+  return out;
+}
+
 /** Every test of the project run alone under coverage, with the named project functions it executed. */
 export async function collectCoverageRuns(projectDir: string, concurrency = 4): Promise<CoverageRun[]> {
   const allFiles = await listFiles(projectDir);
