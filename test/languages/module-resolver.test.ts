@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   createTsModuleResolver,
   isTsConfigFile,
@@ -371,6 +372,38 @@ describe('workspaces', () => {
       'm.ts': '',
     });
     assert.deepEqual(r.resolve('m.ts', 'bad'), external('bad'));
+  });
+});
+
+describe('robustness', () => {
+  it('never throws on arbitrary specifiers and arbitrary config texts', () => {
+    const configText = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.constantFrom(
+        '{"extends": "./tsconfig.json"}',
+        '{"exports": {"./*": null}}',
+        '{"main": "."}',
+        '{"imports": 3}',
+      ),
+    );
+    fc.assert(
+      fc.property(configText, configText, configText, fc.string(), (tsconfig, pkg, subPkg, spec) => {
+        const r = resolver({
+          'tsconfig.json': tsconfig,
+          'package.json': pkg,
+          'packages/a/package.json': subPkg,
+          'pnpm-workspace.yaml': `packages:\n  - '${spec}'\n`,
+          'packages/a/src/index.ts': '',
+          'src/m.ts': '',
+        });
+        for (const s of [spec, `./${spec}`, `#${spec}`, `@x/${spec}`, 'a']) {
+          const result = r.resolve('src/m.ts', s);
+          assert.ok(['file', 'external', 'unresolved'].includes(result.kind));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
