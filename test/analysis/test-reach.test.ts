@@ -94,7 +94,7 @@ describe('computeTestReach', () => {
     );
   });
 
-  it('handles 10,000 tests over a 50,000-symbol graph in a few seconds even on a loaded machine', () => {
+  it('handles 10,000 tests over a 50,000-symbol graph in a few seconds', () => {
     const symbols = [];
     const edges: Edge[] = [];
     const n = 50_000;
@@ -105,10 +105,12 @@ describe('computeTestReach', () => {
       symbols.push(sym(`t${t}`, 'test'));
       edges.push(edge(`t${t}`, `f${(t * 5) % n}`, 0.9), edge(`t${t}`, `f${(t * 11) % n}`, 0.9));
     }
-    const start = performance.now();
+    // CPU time, not wall time: a shared CI machine under load must not fail a test for its neighbours.
+    const start = process.cpuUsage();
     const reach = computeTestReach(symbols, edges);
-    const ms = performance.now() - start;
+    const used = process.cpuUsage(start);
+    const ms = (used.user + used.system) / 1000;
     assert.ok(reach.length > 100_000, `${reach.length} rows`);
-    assert.ok(ms < 8000, `took ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 5000, `took ${ms.toFixed(0)} ms of CPU`);
   });
 });

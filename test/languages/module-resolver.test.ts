@@ -430,14 +430,16 @@ describe('config detection and speed', () => {
     for (let d = 0; d < 100; d++) for (let f = 0; f < 20; f++) tree[`src/d${d}/f${f}.ts`] = '';
     const r = resolver(tree);
     const specs = ['./f1.js', '../d3/f2', '@/d7/f9', 'react', 'node:fs', 'fs', '#x', './missing'];
-    const start = performance.now();
+    // CPU time, not wall time: a shared CI machine under load must not fail a test for its neighbours.
+    const start = process.cpuUsage();
     let files = 0;
     for (let i = 0; i < 100_000; i++) {
       const result = r.resolve(`src/d${i % 100}/f${i % 20}.ts`, specs[i % specs.length] as string);
       if (result.kind === 'file') files++;
     }
-    const ms = performance.now() - start;
+    const used = process.cpuUsage(start);
+    const ms = (used.user + used.system) / 1000;
     assert.ok(files > 30_000, `resolved ${files}`);
-    assert.ok(ms < 500, `took ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 500, `took ${ms.toFixed(0)} ms of CPU`);
   });
 });
