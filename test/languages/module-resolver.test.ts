@@ -222,6 +222,18 @@ describe('tsconfig paths and baseUrl', () => {
     assert.deepEqual(r.resolve('apps/api/main.ts', 'test'), external('test'));
   });
 
+  it('borrows aliases from the referenced configs of a solution-style tsconfig', () => {
+    const r = resolver({
+      'tsconfig.json':
+        '{"files": [], "references": [{"path": "./tsconfig.node.json"}, {"path": "./tsconfig.app.json"}]}',
+      'tsconfig.node.json': '{"include": ["vite.config.ts"]}',
+      'tsconfig.app.json': '{"compilerOptions": {"baseUrl": ".", "paths": {"@/*": ["./src/*"]}}}',
+      'src/components/button.tsx': '',
+      'src/main.tsx': '',
+    });
+    assert.deepEqual(r.resolve('src/main.tsx', '@/components/button'), file('src/components/button.tsx'));
+  });
+
   it('degrades on a malformed tsconfig: relative imports work, bare names are unresolved with a reason', () => {
     const r = resolver({ 'tsconfig.json': '{"compilerOptions": {"paths": ', 'a.ts': '', 'm.ts': '' });
     assert.deepEqual(r.resolve('m.ts', './a'), file('a.ts'));

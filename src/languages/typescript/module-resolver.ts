@@ -447,7 +447,7 @@ class TsModuleResolver implements ModuleResolver {
     return result;
   }
 
-  private loadTsconfig(path: string): TsConfigInfo {
+  private loadTsconfig(path: string, referenceDepth = 0): TsConfigInfo {
     let baseUrl: string | null = null;
     let paths: Record<string, Json> | null = null;
     let pathsDir: string | null = null;
@@ -479,6 +479,12 @@ class TsModuleResolver implements ModuleResolver {
       }
     };
     visit(path, new Set(), 0);
+    if (paths === null && baseUrl === null && referenceDepth < 2) {
+      // A solution config (`files: []` + `references`, as in Vite's templates) keeps its aliases in the referenced
+      // configs: borrow them from the first reference that has any.
+      const borrowed = this.aliasesFromReferences(path, referenceDepth);
+      if (borrowed !== null) return { ...borrowed, path, error: error ?? borrowed.error };
+    }
     const pathsBase: string | null = baseUrl ?? pathsDir;
     const compiled = [];
     for (const [pattern, value] of Object.entries((paths ?? {}) as Record<string, Json>)) {
@@ -494,6 +500,23 @@ class TsModuleResolver implements ModuleResolver {
       });
     }
     return { path, pathsBase, paths: compiled, baseUrl, error };
+  }
+
+  private aliasesFromReferences(path: string, referenceDepth: number): TsConfigInfo | null {
+    const references = this.parseTsconfigText(path).json?.references;
+    if (!Array.isArray(references)) return null;
+    for (const reference of references) {
+      if (!isObject(reference) || typeof reference.path !== 'string') continue;
+      const target = joinPath(dirname(path), reference.path);
+      if (target === null) continue;
+      const configPath = this.configs.has(target)
+        ? target
+        : `${target === '' ? '' : `${target}/`}tsconfig.json`;
+      if (!this.configs.has(configPath) || configPath === path) continue;
+      const info = this.loadTsconfig(configPath, referenceDepth + 1);
+      if (info.paths.length > 0 || info.baseUrl !== null) return info;
+    }
+    return null;
   }
 
   /**
