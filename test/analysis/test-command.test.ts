@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { escapeRegExp, shellQuote, testCommand } from '../../src/analysis/test-command.js';
 
 const pkg = (path: string, json: unknown) => ({ path, text: JSON.stringify(json) });
@@ -91,5 +92,8 @@ describe('testCommand', () => {
       'a\\.b\\*c\\?\\(d\\)\\[e\\]\\{f\\}\\|g\\^h\\$i\\\\j\\/k\\+',
     );
     assert.ok(new RegExp(escapeRegExp('a.b*c?(d)')).test('a.b*c?(d)'));
+    // The real shell hands the quoted name back byte for byte.
+    const echoed = spawnSync('sh', ['-c', `printf %s ${quoted}`], { encoding: 'utf8' });
+    assert.equal(echoed.stdout, name);
   });
 });
