@@ -35,12 +35,15 @@ button:hover, .button:hover { background: var(--bg-soft); border-color: var(--fg
 button.copied { color: var(--ok); border-color: var(--ok); }
 .btn-label { font-weight: 600; }
 kbd { font-family: var(--mono); font-size: 11px; border: 1px solid var(--border); border-bottom-width: 2px; border-radius: 4px; padding: 0 4px; color: var(--fg-soft); }
-main { max-width: 1180px; margin: 0 auto; padding: 20px 24px 64px; }
+main { max-width: 1180px; margin: 0 auto; padding: 20px 24px 64px; min-width: 0; }
+main > * { max-width: 100%; }
+.meta a, .meta span { overflow-wrap: anywhere; }
 .crumbs { color: var(--fg-soft); font-size: 13px; margin: 0 0 8px; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
 .crumbs .sep { color: var(--border); }
 .crumbs .here { color: var(--fg); font-weight: 600; }
 .actions { display: flex; gap: 8px; flex-wrap: wrap; margin: 0 0 12px; }
 h1 { font-size: 24px; line-height: 1.25; margin: 4px 0 6px; font-weight: 600; word-break: break-word; }
+h1.mono { font-size: 20px; overflow-wrap: anywhere; }
 h1 .kind { color: var(--fg-soft); font-weight: 400; }
 h2 { font-size: 16px; margin: 28px 0 10px; padding-bottom: 6px; border-bottom: 1px solid var(--border); display: flex; align-items: baseline; gap: 8px; }
 h2 .count { font-size: 12px; font-weight: 500; color: var(--fg-soft); background: var(--bg-soft); border: 1px solid var(--border); border-radius: 999px; padding: 0 8px; }
@@ -73,20 +76,21 @@ h2 .count { font-size: 12px; font-weight: 500; color: var(--fg-soft); background
 .rows { list-style: none; margin: 0; padding: 0; border: 1px solid var(--border); border-radius: 6px; }
 .rows > li { border-top: 1px solid var(--border); }
 .rows > li:first-child { border-top: 0; }
-.rows details > summary { list-style: none; cursor: pointer; padding: 6px 12px; display: flex; gap: 8px; align-items: baseline; }
+.rows details > summary { list-style: none; cursor: pointer; padding: 6px 12px; display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: baseline; }
 .rows details > summary::-webkit-details-marker { display: none; }
 .rows details > summary::before { content: "▸"; color: var(--fg-soft); font-size: 10px; width: 10px; }
 .rows details[open] > summary::before { content: "▾"; }
 .rows .row { padding: 6px 12px; display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }
-.rows .name { font-family: var(--mono); font-weight: 600; }
-.rows .where { color: var(--fg-soft); font-size: 12px; margin-left: auto; font-family: var(--mono); }
+.rows .name { font-family: var(--mono); font-weight: 600; overflow-wrap: anywhere; }
+.rows .why code { overflow-wrap: anywhere; }
+.rows .where { color: var(--fg-soft); font-size: 12px; margin-left: auto; font-family: var(--mono); overflow-wrap: anywhere; }
 .rows .why { padding: 4px 12px 10px 30px; color: var(--fg-soft); font-size: 12.5px; }
 .kindtag { color: var(--fg-soft); font-size: 12px; }
 .conf { font-family: var(--mono); font-size: 12px; padding: 0 6px; border-radius: 4px; background: var(--bg-soft); border: 1px solid var(--border); }
 .conf.high { color: var(--ok); } .conf.mid { color: var(--accent); } .conf.low { color: var(--warn); }
 .badge { font-size: 11px; padding: 0 6px; border-radius: 999px; border: 1px solid var(--border); color: var(--fg-soft); }
 .neighbourhood { border: 1px solid var(--border); border-radius: 6px; background: var(--bg-soft); padding: 8px; overflow-x: auto; }
-.neighbourhood svg { display: block; margin: 0 auto; max-width: 100%; height: auto; }
+.neighbourhood svg { display: block; margin: 0 auto; max-width: 100%; min-width: 640px; height: auto; }
 .neighbourhood .node rect { fill: var(--node); stroke: var(--border); }
 .neighbourhood .node.self rect { stroke: var(--accent); stroke-width: 2; }
 .neighbourhood .node text { fill: var(--fg); font: 12px var(--mono); }
