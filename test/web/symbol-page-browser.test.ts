@@ -56,6 +56,16 @@ describe('symbol page in Chromium (routing server)', () => {
     for (const [name, path] of [['routing-hub', '/'], ['routing-repo', `/${REPO}`], ['routing-file', `/${REPO}/-/blob/src/node/oauth-service.ts`], ['routing-search', '/search?q=sDF']] as const) {
       await browser.screenshot(await browser.open(base + path), name);
     }
+    // Search as you type, then arrow keys move through the results.
+    const search = await browser.open(`${base}/search`);
+    await search.fill('input[data-live]', 'sDF');
+    await search.waitForSelector('#results a.hit');
+    assert.equal(await search.textContent('#results a.hit .hit-name'), 'OauthService.startDesktopFlow');
+    await search.focus('input[data-live]');
+    await search.keyboard.press('ArrowDown');
+    assert.equal(await search.evaluate(() => document.activeElement?.className), 'hit');
+    await search.keyboard.press('Enter');
+    await search.waitForURL(/\/-\/symbol\//);
     assert.deepEqual(errors, [], 'no console errors (CSP violations show up here)');
     await browser.screenshot(await browser.open(`${base}/github.com/acme/nope`), 'routing-404');
   });

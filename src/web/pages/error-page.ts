@@ -51,7 +51,9 @@ export function renderErrorPage(ctx: PageContext, err: HttpError, repo?: string)
         (c) => html`<li><div class="row"><a class="name" href="${c.href}">${c.label}</a>${c.note ? html`<span class="where">${c.note}</span>` : ''}</div></li>`,
       )}</ul>`
     : '';
-  const body = html`<nav class="crumbs"><a href="${hubUrl()}">hub</a>${repo ? html`<span class="sep">/</span><a href="${repoUrl(repo)}">${repo}</a>` : ''}</nav>
+  const body = html`<nav class="crumbs"><a href="${hubUrl()}">hub</a>${
+    repo ? html`<span class="sep">/</span>${err.code === 'RepoNotFound' ? html`<span class="here">${repo}</span>` : html`<a href="${repoUrl(repo)}">${repo}</a>`}` : ''
+  }</nav>
 <h1 id="error-title">${err.title} <span class="kind">${err.status}</span></h1>
 <div class="${err.status >= 500 ? 'error-block' : 'empty'}" id="error-message">${err.message}${blobNamed(err)}</div>
 ${list}
