@@ -17,7 +17,10 @@ function intParam(params: URLSearchParams, name: string, min: number, max: numbe
   if (raw === null || raw === '') return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new CodehubError('InvalidInput', `Query parameter '${name}' must be an integer from ${min} to ${max}.`);
+    throw new CodehubError(
+      'InvalidInput',
+      `Query parameter '${name}' must be an integer from ${min} to ${max}.`,
+    );
   }
   return n;
 }
@@ -31,7 +34,8 @@ function traversalOptions(params: URLSearchParams): TraversalOptions {
   const mc = params.get('minConfidence');
   if (mc !== null && mc !== '') {
     const n = Number(mc);
-    if (!(n >= 0 && n <= 1)) throw new CodehubError('InvalidInput', "Query parameter 'minConfidence' must be a number from 0 to 1.");
+    if (!(n >= 0 && n <= 1))
+      throw new CodehubError('InvalidInput', "Query parameter 'minConfidence' must be a number from 0 to 1.");
     opts.minConfidence = n;
   }
   return opts;
@@ -54,7 +58,10 @@ export async function handleApi(
       const kind = params.get('kind') || undefined;
       const limit = intParam(params, 'limit', 1, 500) ?? 50;
       const hits = await service.search({ q, limit, ...(repo ? { repo } : {}), ...(kind ? { kind } : {}) });
-      return reply(200, { query: { q, repo: repo ?? null, kind: kind ?? null, limit }, results: hits.map((h) => ({ ...h, url: symbolUrl(h.repo, h.id) })) });
+      return reply(200, {
+        query: { q, repo: repo ?? null, kind: kind ?? null, limit },
+        results: hits.map((h) => ({ ...h, url: symbolUrl(h.repo, h.id) })),
+      });
     }
     if (path.startsWith('/repos/')) {
       const parts = path.slice('/repos/'.length).split('/');
@@ -85,11 +92,18 @@ export async function handleApi(
     return reply(404, notFound(path));
   } catch (err) {
     const e = toHttpError(err);
-    if (e.status >= 500) log(`api error ${path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    if (e.status >= 500)
+      log(`api error ${path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return reply(e.status, { error: { code: e.code, message: e.message, detail: e.detail } });
   }
 }
 
 function notFound(path: string): unknown {
-  return { error: { code: 'NotFound', message: `No API route at /api/v1${path}. See docs/http-api.md.`, detail: null } };
+  return {
+    error: {
+      code: 'NotFound',
+      message: `No API route at /api/v1${path}. See docs/http-api.md.`,
+      detail: null,
+    },
+  };
 }

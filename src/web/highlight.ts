@@ -11,7 +11,16 @@ import { escapeHtml } from './html.js';
 type Lang = 'ts' | 'tsx' | 'js' | 'jsx' | 'json' | 'md';
 const LANGS: Lang[] = ['ts', 'tsx', 'js', 'jsx', 'json', 'md'];
 const EXT: Record<string, Lang> = {
-  ts: 'ts', mts: 'ts', cts: 'ts', tsx: 'tsx', js: 'js', mjs: 'js', cjs: 'js', jsx: 'jsx', json: 'json', md: 'md',
+  ts: 'ts',
+  mts: 'ts',
+  cts: 'ts',
+  tsx: 'tsx',
+  js: 'js',
+  mjs: 'js',
+  cjs: 'js',
+  jsx: 'jsx',
+  json: 'json',
+  md: 'md',
 };
 const THEMES = { light: 'github-light', dark: 'github-dark' } as const;
 /** Files above these sizes are shown as plain escaped text: highlighting them would stall the page. */
@@ -45,7 +54,8 @@ let highlighterPromise: Promise<MinimalHighlighter> | null = null;
 
 function getHighlighter(): Promise<MinimalHighlighter> {
   highlighterPromise ??= import('shiki').then(
-    (shiki) => shiki.createHighlighter({ themes: Object.values(THEMES), langs: LANGS }) as Promise<MinimalHighlighter>,
+    (shiki) =>
+      shiki.createHighlighter({ themes: Object.values(THEMES), langs: LANGS }) as Promise<MinimalHighlighter>,
   );
   return highlighterPromise;
 }
@@ -117,7 +127,11 @@ export async function highlightLines(path: string, lines: string[], cacheKey: st
   if (hit) return hit;
   try {
     const highlighter = await getHighlighter();
-    const { tokens } = highlighter.codeToTokens(lines.join('\n'), { lang, themes: THEMES, defaultColor: false });
+    const { tokens } = highlighter.codeToTokens(lines.join('\n'), {
+      lang,
+      themes: THEMES,
+      defaultColor: false,
+    });
     const out = lines.map((_, i) =>
       (tokens[i] ?? [])
         .map((t) => {

@@ -1,5 +1,5 @@
 /**
- * Escaping by construction: `html\`...\`` escapes every interpolated value unless it is already SafeHtml,
+ * Escaping by construction: `markup\`...\`` escapes every interpolated value unless it is already SafeHtml,
  * so a file named `<img src=x onerror=alert(1)>.ts` or source holding `</script>` is always shown as text.
  */
 export class SafeHtml {
@@ -9,7 +9,13 @@ export class SafeHtml {
   }
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -26,7 +32,7 @@ function render(value: Interpolation): string {
 }
 
 /** Tagged template that escapes every interpolation (arrays are joined, null/undefined/false render nothing). */
-export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
+export function markup(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
   let out = strings[0] ?? '';
   for (let i = 0; i < values.length; i++) out += render(values[i] as Interpolation) + (strings[i + 1] ?? '');
   return new SafeHtml(out);

@@ -31,7 +31,13 @@ export function toHttpError(err: unknown): HttpError {
   if (isCodehubError(err)) {
     const known = STATUS[err.code];
     if (known) return { ...known, code: err.code, message: err.message, detail: err.detail ?? null };
-    return { status: 500, code: err.code, title: 'Server error', message: err.message, detail: err.detail ?? null };
+    return {
+      status: 500,
+      code: err.code,
+      title: 'Server error',
+      message: err.message,
+      detail: err.detail ?? null,
+    };
   }
   return {
     status: 500,
@@ -44,5 +50,11 @@ export function toHttpError(err: unknown): HttpError {
 
 /** An HttpError for a URL that names no page or API route. */
 export function notFoundRoute(path: string): HttpError {
-  return { status: 404, code: 'NotFound', title: 'Page not found', message: `No page at ${path}.`, detail: null };
+  return {
+    status: 404,
+    code: 'NotFound',
+    title: 'Page not found',
+    message: `No page at ${path}.`,
+    detail: null,
+  };
 }

@@ -59,9 +59,21 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
-function send(req: IncomingMessage, res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  extra: Record<string, string> = {},
+): void {
   const buf = Buffer.from(body, 'utf8');
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Content-Length': String(buf.length), ...extra });
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': type,
+    'Content-Length': String(buf.length),
+    ...extra,
+  });
   res.end(req.method === 'HEAD' ? undefined : buf);
 }
 
@@ -85,7 +97,12 @@ export function createWebServer(options: WebServerOptions): WebServer {
     sendHtml(req, res, err.status, renderErrorPage(ctx(), err, repo));
   };
 
-  async function symbolSource(repo: string, show: Awaited<ReturnType<QueryService['show']>>, full: boolean, expandUrl: string): Promise<SymbolSource> {
+  async function symbolSource(
+    repo: string,
+    show: Awaited<ReturnType<QueryService['show']>>,
+    full: boolean,
+    expandUrl: string,
+  ): Promise<SymbolSource> {
     const s = show.symbol;
     const from = Math.max(1, s.startLine - CONTEXT_BEFORE);
     const bodyLines = s.endLine - s.startLine + 1;
@@ -93,9 +110,21 @@ export function createWebServer(options: WebServerOptions): WebServer {
     const to = truncate ? s.startLine + MAX_BODY_LINES - 1 : s.endLine;
     try {
       const ex = await service.getSource(repo, s.path, from, to);
-      if (!ex.verified) return { ok: false, blobSha256: ex.blobSha256, message: 'Its bytes no longer hash to this sha256.' };
-      const lines = await highlightLines(s.path, ex.lines, `${ex.blobSha256}:${ex.startLine}-${ex.startLine + ex.lines.length - 1}`);
-      return { ok: true, blobSha256: ex.blobSha256, startLine: ex.startLine, lines, truncated: truncate, expandUrl: truncate ? expandUrl : null };
+      if (!ex.verified)
+        return { ok: false, blobSha256: ex.blobSha256, message: 'Its bytes no longer hash to this sha256.' };
+      const lines = await highlightLines(
+        s.path,
+        ex.lines,
+        `${ex.blobSha256}:${ex.startLine}-${ex.startLine + ex.lines.length - 1}`,
+      );
+      return {
+        ok: true,
+        blobSha256: ex.blobSha256,
+        startLine: ex.startLine,
+        lines,
+        truncated: truncate,
+        expandUrl: truncate ? expandUrl : null,
+      };
     } catch (err) {
       if (isCodehubError(err, 'BlobHashMismatch') || isCodehubError(err, 'BlobMissing')) {
         return { ok: false, blobSha256: s.blobSha256, message: err.message };
@@ -104,7 +133,12 @@ export function createWebServer(options: WebServerOptions): WebServer {
     }
   }
 
-  async function handlePage(req: IncomingMessage, res: ServerResponse, path: string, params: URLSearchParams): Promise<void> {
+  async function handlePage(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    params: URLSearchParams,
+  ): Promise<void> {
     let repoForErrors: string | undefined;
     try {
       const route = parsePagePath(path);
@@ -118,13 +152,33 @@ export function createWebServer(options: WebServerOptions): WebServer {
           const repo = params.get('repo') || undefined;
           const kind = params.get('kind') || undefined;
           const [hits, repos] = await Promise.all([
-            q.trim() ? service.search({ q: q.trim(), limit: 50, ...(repo ? { repo } : {}), ...(kind ? { kind } : {}) }) : Promise.resolve(null),
+            q.trim()
+              ? service.search({
+                  q: q.trim(),
+                  limit: 50,
+                  ...(repo ? { repo } : {}),
+                  ...(kind ? { kind } : {}),
+                })
+              : Promise.resolve(null),
             service.listRepos(),
           ]);
-          return sendHtml(req, res, 200, renderSearchPage(ctx(q), { q, ...(repo ? { repo } : {}), ...(kind ? { kind } : {}) }, hits, repos.map((r) => r.id)));
+          return sendHtml(
+            req,
+            res,
+            200,
+            renderSearchPage(
+              ctx(q),
+              { q, ...(repo ? { repo } : {}), ...(kind ? { kind } : {}) },
+              hits,
+              repos.map((r) => r.id),
+            ),
+          );
         }
         case 'repo': {
-          const [overview, files] = await Promise.all([service.getRepo(route.repo), service.listFiles(route.repo)]);
+          const [overview, files] = await Promise.all([
+            service.getRepo(route.repo),
+            service.listFiles(route.repo),
+          ]);
           return sendHtml(req, res, 200, renderRepoPage(ctx(), overview, files));
         }
         case 'blob': {
@@ -140,13 +194,21 @@ export function createWebServer(options: WebServerOptions): WebServer {
         case 'symbol': {
           const full = params.get('full') === '1';
           const show = await service.show(route.repo, route.id);
-          const source = await symbolSource(route.repo, show, full, `${symbolUrl(route.repo, show.symbol.id)}?full=1#L${show.symbol.startLine}`);
+          const source = await symbolSource(
+            route.repo,
+            show,
+            full,
+            `${symbolUrl(route.repo, show.symbol.id)}?full=1#L${show.symbol.startLine}`,
+          );
           return sendHtml(req, res, 200, renderSymbolPage(ctx(), show, source));
         }
       }
     } catch (err) {
       const httpErr = toHttpError(err);
-      if (httpErr.status >= 500) log(`error ${req.method} ${path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      if (httpErr.status >= 500)
+        log(
+          `error ${req.method} ${path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
       return sendErrorPage(req, res, httpErr, repoForErrors);
     }
   }
@@ -158,48 +220,74 @@ export function createWebServer(options: WebServerOptions): WebServer {
       log(`${req.method} ${req.url} ${res.statusCode} ${ms.toFixed(1)}ms`);
     });
     const rawUrl = req.url ?? '/';
-    if (rawUrl.length > MAX_URL_LENGTH) return send(req, res, 414, 'text/plain; charset=utf-8', 'URL too long\n');
+    if (rawUrl.length > MAX_URL_LENGTH)
+      return send(req, res, 414, 'text/plain; charset=utf-8', 'URL too long\n');
     const q = rawUrl.indexOf('?');
     const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const params = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
 
     if (path === '/mcp' || path.startsWith('/mcp/')) {
-      if (!options.mcpHandler) return send(req, res, 404, 'application/json', JSON.stringify({ error: { code: 'NotFound', message: 'This hub serves no MCP endpoint.' } }));
+      if (!options.mcpHandler)
+        return send(
+          req,
+          res,
+          404,
+          'application/json',
+          JSON.stringify({ error: { code: 'NotFound', message: 'This hub serves no MCP endpoint.' } }),
+        );
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
       return options.mcpHandler(req, res);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return send(req, res, 405, 'text/plain; charset=utf-8', 'Only GET and HEAD are served here.\n', { Allow: 'GET, HEAD' });
+      return send(req, res, 405, 'text/plain; charset=utf-8', 'Only GET and HEAD are served here.\n', {
+        Allow: 'GET, HEAD',
+      });
     }
     // Requests to pages carry no body; refuse one rather than buffer it.
-    if (Number(req.headers['content-length'] ?? 0) > 0) return send(req, res, 413, 'text/plain; charset=utf-8', 'Request bodies are not accepted.\n');
+    if (Number(req.headers['content-length'] ?? 0) > 0)
+      return send(req, res, 413, 'text/plain; charset=utf-8', 'Request bodies are not accepted.\n');
 
     if (path.startsWith('/-/static/')) {
       // Assets come from in-memory strings keyed by fixed names; the URL never reaches the file system.
       const name = path.slice('/-/static/'.length);
       const immutable = { 'Cache-Control': 'public, max-age=300' };
       if (name === 'style.css') return send(req, res, 200, 'text/css; charset=utf-8', STYLE_CSS, immutable);
-      if (name === 'app.js') return send(req, res, 200, 'text/javascript; charset=utf-8', CLIENT_JS, immutable);
-      if (name === 'highlight.css') return send(req, res, 200, 'text/css; charset=utf-8', highlightCss(), { 'Cache-Control': 'public, max-age=3600' });
+      if (name === 'app.js')
+        return send(req, res, 200, 'text/javascript; charset=utf-8', CLIENT_JS, immutable);
+      if (name === 'highlight.css')
+        return send(req, res, 200, 'text/css; charset=utf-8', highlightCss(), {
+          'Cache-Control': 'public, max-age=3600',
+        });
       return send(req, res, 404, 'text/plain; charset=utf-8', 'No such asset.\n');
     }
     if (path === '/favicon.ico') return send(req, res, 204, 'image/x-icon', '');
     if (path === '/api/v1' || path.startsWith('/api/v1/')) {
-      return handleApi(service, path.slice('/api/v1'.length), params, (status, body) =>
-        send(req, res, status, 'application/json; charset=utf-8', JSON.stringify(body, null, 2), { 'Cache-Control': 'no-store' }),
+      return handleApi(
+        service,
+        path.slice('/api/v1'.length),
+        params,
+        (status, body) =>
+          send(req, res, status, 'application/json; charset=utf-8', JSON.stringify(body, null, 2), {
+            'Cache-Control': 'no-store',
+          }),
         log,
       );
     }
     return handlePage(req, res, path, params);
   }
 
-  const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 15_000 }, (req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      log(`unhandled ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      if (!res.headersSent) send(req, res, 500, 'text/plain; charset=utf-8', 'Internal error\n');
-      else res.destroy();
-    });
-  });
+  const server = createServer(
+    { maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 15_000 },
+    (req, res) => {
+      handle(req, res).catch((err: unknown) => {
+        log(
+          `unhandled ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
+        if (!res.headersSent) send(req, res, 500, 'text/plain; charset=utf-8', 'Internal error\n');
+        else res.destroy();
+      });
+    },
+  );
   server.keepAliveTimeout = 5_000;
   server.setTimeout(60_000);
 

@@ -18,7 +18,10 @@ export function encodePathValue(value: string): string {
 /** Decodes a `/`-separated value segment by segment; malformed escapes are InvalidInput. */
 export function decodePathValue(value: string): string {
   try {
-    return value.split('/').map((s) => decodeURIComponent(s)).join('/');
+    return value
+      .split('/')
+      .map((s) => decodeURIComponent(s))
+      .join('/');
   } catch {
     throw new CodehubError('InvalidInput', 'The URL contains a malformed percent-escape.');
   }
@@ -28,7 +31,8 @@ export const hubUrl = (): string => '/';
 export const repoUrl = (repo: string): string => `/${encodePathValue(repo)}`;
 export const blobUrl = (repo: string, path: string, line?: number): string =>
   `${repoUrl(repo)}/-/blob/${encodePathValue(path)}${line ? `#L${line}` : ''}`;
-export const symbolUrl = (repo: string, id: string): string => `${repoUrl(repo)}/-/symbol/${encodePathValue(id)}`;
+export const symbolUrl = (repo: string, id: string): string =>
+  `${repoUrl(repo)}/-/symbol/${encodePathValue(id)}`;
 export const staticUrl = (file: string): string => `/-/static/${file}`;
 
 /** Search page URL with its query parameters (empty ones omitted). */
@@ -55,7 +59,10 @@ export function parsePagePath(rawPath: string): Route | null {
   if (rawPath === '/search') return { page: 'search' };
   const parts = rawPath.slice(1).split('/');
   if (parts.length < 3) return null;
-  const repo = parts.slice(0, 3).map((p) => decodePathValue(p)).join('/');
+  const repo = parts
+    .slice(0, 3)
+    .map((p) => decodePathValue(p))
+    .join('/');
   if (parts.slice(0, 3).some((p) => p === '')) return null;
   if (parts.length === 3) return { page: 'repo', repo };
   if (parts.length === 4 && parts[3] === '') return { page: 'repo', repo };

@@ -26,7 +26,10 @@ export const SCREENSHOT_DIR = resolve('test-artifacts', 'screenshots');
 export interface Browser {
   context: BrowserContext;
   /** Opens a new tab at `url` and waits for the load event. */
-  open(url: string, options?: { colorScheme?: 'light' | 'dark'; width?: number; height?: number }): Promise<Page>;
+  open(
+    url: string,
+    options?: { colorScheme?: 'light' | 'dark'; width?: number; height?: number },
+  ): Promise<Page>;
   /** Clicks `selector` and returns the text the page handed to the clipboard. */
   copiedText(page: Page, selector: string): Promise<string>;
   /** Saves a full-page screenshot as test-artifacts/screenshots/<name>.png, prints and returns its path. */
@@ -51,7 +54,10 @@ export async function launchBrowser(): Promise<Browser> {
       w.__copied.push(String(text));
     };
     try {
-      Object.defineProperty(navigator, 'clipboard', { value: { writeText: record, readText: async () => w.__copied.at(-1) ?? '' }, configurable: true });
+      Object.defineProperty(navigator, 'clipboard', {
+        value: { writeText: record, readText: async () => w.__copied.at(-1) ?? '' },
+        configurable: true,
+      });
     } catch {
       /* keep the real clipboard */
     }
@@ -68,7 +74,10 @@ export async function launchBrowser(): Promise<Browser> {
     async copiedText(page, selector) {
       const before = await page.evaluate(() => (window as unknown as { __copied: string[] }).__copied.length);
       await page.click(selector);
-      await page.waitForFunction((n) => (window as unknown as { __copied: string[] }).__copied.length > n, before);
+      await page.waitForFunction(
+        (n) => (window as unknown as { __copied: string[] }).__copied.length > n,
+        before,
+      );
       return page.evaluate(() => (window as unknown as { __copied: string[] }).__copied.at(-1) ?? '');
     },
     async screenshot(page, name) {

@@ -1,6 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { highlightCss, highlightLines, languageForPath, MAX_HIGHLIGHT_LINES } from '../../src/web/highlight.js';
+import {
+  highlightCss,
+  highlightLines,
+  languageForPath,
+  MAX_HIGHLIGHT_LINES,
+} from '../../src/web/highlight.js';
 
 describe('highlighting', () => {
   it('maps file extensions to the shiki languages it loads, and nothing else', () => {

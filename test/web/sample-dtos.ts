@@ -1,5 +1,13 @@
 /** DTO values for the web tests, shaped like the seed page (a method with 11 callees, no callers, no tests). */
-import type { EdgeDTO, FileView, RepoOverview, RepoSummary, SearchHit, ShowResult, SymbolDTO } from '../../src/service/query-types.js';
+import type {
+  EdgeDTO,
+  FileView,
+  RepoOverview,
+  RepoSummary,
+  SearchHit,
+  ShowResult,
+  SymbolDTO,
+} from '../../src/service/query-types.js';
 
 export const REPO = 'github.com/acme/widgets';
 export const COMMIT = '0123456789abcdef0123456789abcdef01234567';
@@ -44,7 +52,16 @@ export function sampleEdge(name: string, confidence: number, over: Partial<EdgeD
 
 /** A ShowResult like the seed page's. */
 export function sampleShow(over: Partial<ShowResult> = {}): ShowResult {
-  const names = ['startLoopbackServer', 'getErrorMessage', 'Err', 'createDeferred', 'buildAuthorizeUrl', 'Ok', 'randomBase64Url', 'sha256Base64Url'];
+  const names = [
+    'startLoopbackServer',
+    'getErrorMessage',
+    'Err',
+    'createDeferred',
+    'buildAuthorizeUrl',
+    'Ok',
+    'randomBase64Url',
+    'sha256Base64Url',
+  ];
   return {
     repo: { id: REPO, commit: COMMIT, ref: 'main' },
     symbol: sampleSymbol(),
@@ -66,7 +83,11 @@ export function sampleShow(over: Partial<ShowResult> = {}): ShowResult {
 
 /** Source lines for the symbol above: three context lines, then the body. */
 export function sampleLines(count: number, first = 118): string[] {
-  return Array.from({ length: count }, (_, i) => (first + i === 121 ? '  async startDesktopFlow(): Promise<Result<string, string>> {' : `  const v${first + i} = ${first + i};`));
+  return Array.from({ length: count }, (_, i) =>
+    first + i === 121
+      ? '  async startDesktopFlow(): Promise<Result<string, string>> {'
+      : `  const v${first + i} = ${first + i};`,
+  );
 }
 
 export function sampleSummary(over: Partial<RepoSummary> = {}): RepoSummary {
@@ -88,7 +109,17 @@ export function sampleOverview(): RepoOverview {
   return {
     summary: sampleSummary(),
     mostCalled: [{ ...sampleSymbol(), callers: 17 }],
-    untestedHotspots: [{ ...sampleSymbol({ id: 'src/x.ts::hot:function', name: 'hot', qualifiedName: 'hot', kind: 'function' }), callers: 9 }],
+    untestedHotspots: [
+      {
+        ...sampleSymbol({
+          id: 'src/x.ts::hot:function',
+          name: 'hot',
+          qualifiedName: 'hot',
+          kind: 'function',
+        }),
+        callers: 9,
+      },
+    ],
     coverage: {
       filesParsed: 40,
       filesSkipped: { binary: 1, 'too-large': 1 },
@@ -104,11 +135,29 @@ export function sampleOverview(): RepoOverview {
 export function sampleFileView(over: Partial<FileView> = {}): FileView {
   return {
     repo: { id: REPO, commit: COMMIT, ref: 'main' },
-    file: { path: 'src/node/oauth-service.ts', blobSha256: SHA, gitOid: 'b'.repeat(40), language: 'typescript', size: 120, lines: 3, skipReason: null },
+    file: {
+      path: 'src/node/oauth-service.ts',
+      blobSha256: SHA,
+      gitOid: 'b'.repeat(40),
+      language: 'typescript',
+      size: 120,
+      lines: 3,
+      skipReason: null,
+    },
     text: 'export class OauthService {\n  startDesktopFlow() {}\n}',
     verified: true,
     error: null,
-    symbols: [sampleSymbol(), sampleSymbol({ id: 'src/node/oauth-service.ts::OauthService:class', name: 'OauthService', qualifiedName: 'OauthService', kind: 'class', startLine: 1, endLine: 3 })],
+    symbols: [
+      sampleSymbol(),
+      sampleSymbol({
+        id: 'src/node/oauth-service.ts::OauthService:class',
+        name: 'OauthService',
+        qualifiedName: 'OauthService',
+        kind: 'class',
+        startLine: 1,
+        endLine: 3,
+      }),
+    ],
     permalink: `https://github.com/acme/widgets/blob/${COMMIT}/src/node/oauth-service.ts`,
     ...over,
   };

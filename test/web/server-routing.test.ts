@@ -25,7 +25,10 @@ before(async () => {
 });
 after(() => web.close());
 
-async function get(path: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: string }> {
+async function get(
+  path: string,
+  init: RequestInit = {},
+): Promise<{ status: number; headers: Headers; body: string }> {
   const res = await fetch(base + path, { redirect: 'manual', ...init });
   return { status: res.status, headers: res.headers, body: await res.text() };
 }
@@ -51,7 +54,14 @@ describe('web server routing (tiny in-test service)', () => {
 
   it('serves every page with 200 and the security headers', async () => {
     const sym = sampleSymbol();
-    const paths = ['/', `/${REPO}`, `/${REPO}/-/blob/src/node/oauth-service.ts`, symbolUrl(REPO, sym.id), '/search?q=sDF', '/search'];
+    const paths = [
+      '/',
+      `/${REPO}`,
+      `/${REPO}/-/blob/src/node/oauth-service.ts`,
+      symbolUrl(REPO, sym.id),
+      '/search?q=sDF',
+      '/search',
+    ];
     for (const p of paths) {
       const r = await get(p);
       assert.equal(r.status, 200, p);
@@ -172,20 +182,30 @@ describe('web server routing (tiny in-test service)', () => {
     assert.equal(overview.summary.id, REPO);
     const files = JSON.parse((await get(`/api/v1/repos/${REPO}/-/files`)).body) as { files: unknown[] };
     assert.equal(files.files.length, 2);
-    const blob = JSON.parse((await get(`/api/v1/repos/${REPO}/-/blob/src/node/oauth-service.ts`)).body) as { file: { path: string } };
+    const blob = JSON.parse((await get(`/api/v1/repos/${REPO}/-/blob/src/node/oauth-service.ts`)).body) as {
+      file: { path: string };
+    };
     assert.equal(blob.file.path, 'src/node/oauth-service.ts');
-    const show = JSON.parse((await get(`/api/v1/repos/${REPO}/-/symbol/${id}`)).body) as { symbol: { id: string; blobSha256: string; permalink: string } };
+    const show = JSON.parse((await get(`/api/v1/repos/${REPO}/-/symbol/${id}`)).body) as {
+      symbol: { id: string; blobSha256: string; permalink: string };
+    };
     assert.equal(show.symbol.id, sampleSymbol().id);
     assert.equal(show.symbol.blobSha256, SHA);
     calls.length = 0;
-    const callers = JSON.parse((await get(`/api/v1/repos/${REPO}/-/callers/${id}?depth=2&minConfidence=0.5`)).body) as { edges: unknown[] };
+    const callers = JSON.parse(
+      (await get(`/api/v1/repos/${REPO}/-/callers/${id}?depth=2&minConfidence=0.5`)).body,
+    ) as { edges: unknown[] };
     assert.equal(callers.edges.length, 1);
     assert.ok(calls.some((c) => c.includes('"depth":2') && c.includes('"minConfidence":0.5')));
-    const callees = JSON.parse((await get(`/api/v1/repos/${REPO}/-/callees/${id}`)).body) as { complete: string };
+    const callees = JSON.parse((await get(`/api/v1/repos/${REPO}/-/callees/${id}`)).body) as {
+      complete: string;
+    };
     assert.equal(callees.complete, 'lower_bound');
     const tests = JSON.parse((await get(`/api/v1/repos/${REPO}/-/tests/${id}`)).body) as { tests: unknown[] };
     assert.deepEqual(tests.tests, []);
-    const search = JSON.parse((await get('/api/v1/search?q=sDF&kind=method')).body) as { results: Array<{ url: string }> };
+    const search = JSON.parse((await get('/api/v1/search?q=sDF&kind=method')).body) as {
+      results: Array<{ url: string }>;
+    };
     assert.equal(search.results[0]?.url, symbolUrl(REPO, sampleSymbol().id));
     const missing = await get('/api/v1/repos/github.com/acme/nope');
     assert.equal(missing.status, 404);

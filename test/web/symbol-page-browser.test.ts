@@ -51,9 +51,16 @@ describe('symbol page in Chromium (routing server)', () => {
     await browser.screenshot(dark, 'routing-symbol-dark');
     const narrow = await browser.open(base + symbolUrl(REPO, sampleSymbol().id), { width: 420 });
     await browser.screenshot(narrow, 'routing-symbol-narrow');
-    const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await narrow.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     assert.ok(overflow <= 0, `no horizontal scrolling on a phone-width screen (overflow ${overflow}px)`);
-    for (const [name, path] of [['routing-hub', '/'], ['routing-repo', `/${REPO}`], ['routing-file', `/${REPO}/-/blob/src/node/oauth-service.ts`], ['routing-search', '/search?q=sDF']] as const) {
+    for (const [name, path] of [
+      ['routing-hub', '/'],
+      ['routing-repo', `/${REPO}`],
+      ['routing-file', `/${REPO}/-/blob/src/node/oauth-service.ts`],
+      ['routing-search', '/search?q=sDF'],
+    ] as const) {
       await browser.screenshot(await browser.open(base + path), name);
     }
     // Search as you type, then arrow keys move through the results.

@@ -1,6 +1,6 @@
 /** Error pages: what went wrong, what to do, and the closest matches the service suggested. */
 import type { HttpError } from '../http-errors.js';
-import { html, type SafeHtml } from '../html.js';
+import { markup, type SafeHtml } from '../html.js';
 import { blobUrl, hubUrl, repoUrl, searchUrl, symbolUrl } from '../urls.js';
 import { kindLabel, layout, type PageContext } from './layout.js';
 
@@ -32,7 +32,12 @@ export function candidatesFrom(err: HttpError, repo: string | undefined): Candid
         out.push({
           label: typeof o.qualifiedName === 'string' ? o.qualifiedName : o.id,
           href: symbolUrl(r, o.id),
-          note: [typeof o.kind === 'string' ? kindLabel(o.kind) : '', typeof o.path === 'string' ? `${o.path}${typeof o.startLine === 'number' ? `:${o.startLine}` : ''}` : '']
+          note: [
+            typeof o.kind === 'string' ? kindLabel(o.kind) : '',
+            typeof o.path === 'string'
+              ? `${o.path}${typeof o.startLine === 'number' ? `:${o.startLine}` : ''}`
+              : '',
+          ]
             .filter(Boolean)
             .join(' · '),
         });
@@ -47,12 +52,15 @@ export function renderErrorPage(ctx: PageContext, err: HttpError, repo?: string)
   const candidates = candidatesFrom(err, repo);
   const heading = err.status === 300 ? 'Pick one' : 'Closest matches';
   const list: SafeHtml | string = candidates.length
-    ? html`<h2>${heading}</h2><ul class="rows" id="matches">${candidates.map(
-        (c) => html`<li><div class="row"><a class="name" href="${c.href}">${c.label}</a>${c.note ? html`<span class="where">${c.note}</span>` : ''}</div></li>`,
+    ? markup`<h2>${heading}</h2><ul class="rows" id="matches">${candidates.map(
+        (c) =>
+          markup`<li><div class="row"><a class="name" href="${c.href}">${c.label}</a>${c.note ? markup`<span class="where">${c.note}</span>` : ''}</div></li>`,
       )}</ul>`
     : '';
-  const body = html`<nav class="crumbs"><a href="${hubUrl()}">hub</a>${
-    repo ? html`<span class="sep">/</span>${err.code === 'RepoNotFound' ? html`<span class="here">${repo}</span>` : html`<a href="${repoUrl(repo)}">${repo}</a>`}` : ''
+  const body = markup`<nav class="crumbs"><a href="${hubUrl()}">hub</a>${
+    repo
+      ? markup`<span class="sep">/</span>${err.code === 'RepoNotFound' ? markup`<span class="here">${repo}</span>` : markup`<a href="${repoUrl(repo)}">${repo}</a>`}`
+      : ''
   }</nav>
 <h1 id="error-title">${err.title} <span class="kind">${err.status}</span></h1>
 <div class="${err.status >= 500 ? 'error-block' : 'empty'}" id="error-message">${err.message}${blobNamed(err)}</div>
@@ -65,6 +73,13 @@ ${list}
 function blobNamed(err: HttpError): SafeHtml | string {
   if (err.code !== 'BlobHashMismatch' && err.code !== 'BlobMissing') return '';
   const d = err.detail;
-  const sha = typeof d === 'string' ? d : d && typeof d === 'object' ? ((d as Record<string, unknown>).sha256 ?? (d as Record<string, unknown>).blobSha256) : null;
-  return typeof sha === 'string' ? html`<br>Blob <code>sha256:${sha}</code>. No source is shown; re-index the repository to restore it.` : html`<br>No source is shown; re-index the repository to restore it.`;
+  const sha =
+    typeof d === 'string'
+      ? d
+      : d && typeof d === 'object'
+        ? ((d as Record<string, unknown>).sha256 ?? (d as Record<string, unknown>).blobSha256)
+        : null;
+  return typeof sha === 'string'
+    ? markup`<br>Blob <code>sha256:${sha}</code>. No source is shown; re-index the repository to restore it.`
+    : markup`<br>No source is shown; re-index the repository to restore it.`;
 }

@@ -1,6 +1,6 @@
 /** The page shell and small shared pieces (kind labels, confidence chips, copy buttons). Pure functions. */
 import type { SymbolKind } from '../../core/facts.js';
-import { html, raw, type SafeHtml } from '../html.js';
+import { markup, raw, type SafeHtml } from '../html.js';
 import { hubUrl, searchUrl, staticUrl } from '../urls.js';
 
 /** What every page needs from the server: where /mcp lives and which highlight stylesheet to link. */
@@ -19,8 +19,12 @@ export function mcpConfig(mcpUrl: string): string {
 }
 
 /** A button that copies `text` (progressive: the text is also in its title for no-JS readers). */
-export function copyButton(label: string, text: string, extra: { id?: string; title?: string } = {}): SafeHtml {
-  return html`<button type="button" class="copy" data-copy="${text}" ${extra.id ? html`id="${extra.id}"` : ''} title="${extra.title ?? text}"><span class="btn-label">${label}</span><span class="btn-state">copy</span></button>`;
+export function copyButton(
+  label: string,
+  text: string,
+  extra: { id?: string; title?: string } = {},
+): SafeHtml {
+  return markup`<button type="button" class="copy" data-copy="${text}" ${extra.id ? markup`id="${extra.id}"` : ''} title="${extra.title ?? text}"><span class="btn-label">${label}</span><span class="btn-state">copy</span></button>`;
 }
 
 /** `method` → `Method`. */
@@ -31,7 +35,7 @@ export function kindLabel(kind: SymbolKind | string): string {
 /** Confidence as the seed shows it (`0.90`), tinted by tier. */
 export function confidenceChip(confidence: number): SafeHtml {
   const tier = confidence >= 0.8 ? 'high' : confidence >= 0.6 ? 'mid' : 'low';
-  return html`<span class="conf ${tier}" title="confidence">${confidence.toFixed(2)}</span>`;
+  return markup`<span class="conf ${tier}" title="confidence">${confidence.toFixed(2)}</span>`;
 }
 
 export function shortSha(sha: string): string {
@@ -39,8 +43,13 @@ export function shortSha(sha: string): string {
 }
 
 /** Renders a full HTML document around `body`. */
-export function layout(ctx: PageContext, title: string, body: SafeHtml, opts: { liveSearch?: boolean } = {}): string {
-  return html`<!doctype html>
+export function layout(
+  ctx: PageContext,
+  title: string,
+  body: SafeHtml,
+  opts: { liveSearch?: boolean } = {},
+): string {
+  return markup`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -54,7 +63,7 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml, opts: { 
 <header class="topbar">
   <a class="brand" href="${hubUrl()}"><span class="brand-mark" aria-hidden="true"></span>codehub</a>
   <form action="${searchUrl({})}" method="get" role="search">
-    <input type="search" name="q" value="${opts.liveSearch ? '' : (ctx.query ?? '')}" placeholder="Search symbols  (press /)" aria-label="Search symbols" ${opts.liveSearch ? '' : html`data-search`} autocomplete="off">
+    <input type="search" name="q" value="${opts.liveSearch ? '' : (ctx.query ?? '')}" placeholder="Search symbols  (press /)" aria-label="Search symbols" ${opts.liveSearch ? '' : markup`data-search`} autocomplete="off">
   </form>
   <span class="spacer"></span>
   ${copyButton('MCP', mcpConfig(ctx.mcpUrl), { id: 'copy-mcp', title: `Copy the MCP client config for ${ctx.mcpUrl}` })}
@@ -72,10 +81,13 @@ ${body}
 export function breadcrumbs(items: Array<{ label: string; href?: string }>): SafeHtml {
   const parts = items.map((item, i) => {
     const last = i === items.length - 1;
-    const node = item.href && !last ? html`<a href="${item.href}">${item.label}</a>` : html`<span class="here">${item.label}</span>`;
-    return i === 0 ? node : html`<span class="sep">/</span>${node}`;
+    const node =
+      item.href && !last
+        ? markup`<a href="${item.href}">${item.label}</a>`
+        : markup`<span class="here">${item.label}</span>`;
+    return i === 0 ? node : markup`<span class="sep">/</span>${node}`;
   });
-  return html`<nav class="crumbs" aria-label="Breadcrumbs">${parts}</nav>`;
+  return markup`<nav class="crumbs" aria-label="Breadcrumbs">${parts}</nav>`;
 }
 
 /** Relative time-free, readable timestamp (UTC) for "indexed at". */
@@ -89,13 +101,19 @@ export function formatTime(iso: string): string {
 export function codeTable(
   startLine: number,
   lineHtml: string[],
-  opts: { anchors?: boolean; lineHref?: (n: number) => string; contextUntil?: number; trailer?: SafeHtml; standalone?: boolean } = {},
+  opts: {
+    anchors?: boolean;
+    lineHref?: (n: number) => string;
+    contextUntil?: number;
+    trailer?: SafeHtml;
+    standalone?: boolean;
+  } = {},
 ): SafeHtml {
-  const rows = lineHtml.map((markup, i) => {
+  const rows = lineHtml.map((lineMarkup, i) => {
     const n = startLine + i;
     const ctx = opts.contextUntil !== undefined && n < opts.contextUntil;
-    const id = opts.anchors ? html` id="L${n}"` : '';
-    return html`<tr${id}${ctx ? html` class="ctx"` : ''}><td class="ln"><a href="${opts.lineHref ? opts.lineHref(n) : `#L${n}`}">${n}</a></td><td class="src">${raw(markup)}</td></tr>`;
+    const id = opts.anchors ? markup` id="L${n}"` : '';
+    return markup`<tr${id}${ctx ? markup` class="ctx"` : ''}><td class="ln"><a href="${opts.lineHref ? opts.lineHref(n) : `#L${n}`}">${n}</a></td><td class="src">${raw(lineMarkup)}</td></tr>`;
   });
-  return html`<div class="code${opts.standalone ? ' standalone' : ''}"><table><tbody>${rows}${opts.trailer ?? ''}</tbody></table></div>`;
+  return markup`<div class="code${opts.standalone ? ' standalone' : ''}"><table><tbody>${rows}${opts.trailer ?? ''}</tbody></table></div>`;
 }

@@ -5,9 +5,17 @@
  */
 import type { EdgeDTO, ShowResult, TestDTO } from '../../service/query-types.js';
 import { renderNeighbourhoodSvg } from '../graph-svg.js';
-import { html, type SafeHtml } from '../html.js';
+import { markup, type SafeHtml } from '../html.js';
 import { blobUrl, hubUrl, repoUrl, symbolUrl } from '../urls.js';
-import { breadcrumbs, codeTable, confidenceChip, copyButton, kindLabel, layout, type PageContext } from './layout.js';
+import {
+  breadcrumbs,
+  codeTable,
+  confidenceChip,
+  copyButton,
+  kindLabel,
+  layout,
+  type PageContext,
+} from './layout.js';
 
 /** The source section: highlighted lines, or the reason no source is shown. */
 export type SymbolSource =
@@ -32,13 +40,15 @@ export function symbolReference(show: ShowResult): string {
 
 function edgeRow(repo: string, e: EdgeDTO, role: 'caller' | 'callee'): SafeHtml {
   const lines = e.callLines.length ? e.callLines.map((n) => `L${n}`).join(', ') : 'unknown';
-  const candidates = e.candidates && e.candidates > 1 ? html` · ${e.candidates} candidates` : '';
-  return html`<li><details><summary><a class="name" href="${symbolUrl(repo, e.id)}">${e.name}</a><span class="kindtag">${kindLabel(e.kind)}</span> · ${confidenceChip(e.confidence)}<span class="where">${e.path}:${e.line}</span></summary><div class="why">reason <code>${e.reason}</code>${candidates} · call site${e.callLines.length === 1 ? '' : 's'} ${role === 'caller' ? `in ${e.path}` : 'in this file'}: <span class="mono">${lines}</span></div></details></li>`;
+  const candidates = e.candidates && e.candidates > 1 ? markup` · ${e.candidates} candidates` : '';
+  return markup`<li><details><summary><a class="name" href="${symbolUrl(repo, e.id)}">${e.name}</a><span class="kindtag">${kindLabel(e.kind)}</span> · ${confidenceChip(e.confidence)}<span class="where">${e.path}:${e.line}</span></summary><div class="why">reason <code>${e.reason}</code>${candidates} · call site${e.callLines.length === 1 ? '' : 's'} ${role === 'caller' ? `in ${e.path}` : 'in this file'}: <span class="mono">${lines}</span></div></details></li>`;
 }
 
 function testRow(repo: string, t: TestDTO): SafeHtml {
-  return html`<li><div class="row"><a class="name" href="${symbolUrl(repo, t.id)}">${t.name}</a><span class="kindtag">depth ${t.depth}</span> · ${confidenceChip(t.confidence)}<span class="where">${t.path}:${t.startLine}</span></div>${
-    t.command ? html`<div class="why">run: <code>${t.command}</code> ${copyButton('command', t.command)}</div>` : html`<div class="why">runner unknown: no run command</div>`
+  return markup`<li><div class="row"><a class="name" href="${symbolUrl(repo, t.id)}">${t.name}</a><span class="kindtag">depth ${t.depth}</span> · ${confidenceChip(t.confidence)}<span class="where">${t.path}:${t.startLine}</span></div>${
+    t.command
+      ? markup`<div class="why">run: <code>${t.command}</code> ${copyButton('command', t.command)}</div>`
+      : markup`<div class="why">runner unknown: no run command</div>`
   }</li>`;
 }
 
@@ -46,58 +56,68 @@ function testRow(repo: string, t: TestDTO): SafeHtml {
 export function renderSymbolPage(ctx: PageContext, show: ShowResult, source: SymbolSource): string {
   const { repo, symbol } = show;
   const range = `${symbol.path}:${symbol.startLine}–${symbol.endLine}`;
-  const ret = symbol.returnType ? html`<span class="ret">: ${symbol.returnType}</span>` : '';
+  const ret = symbol.returnType ? markup`<span class="ret">: ${symbol.returnType}</span>` : '';
 
   const sourceBlock = source.ok
-    ? html`<div class="provenance" id="provenance"><span class="ok">✓</span><span>Source from the content-addressed store, hash-verified</span><span class="sha" title="blob sha256">sha256:${source.blobSha256}</span></div>${codeTable(
+    ? markup`<div class="provenance" id="provenance"><span class="ok">✓</span><span>Source from the content-addressed store, hash-verified</span><span class="sha" title="blob sha256">sha256:${source.blobSha256}</span></div>${codeTable(
         source.startLine,
         source.lines,
         {
           contextUntil: symbol.startLine,
           lineHref: (n) => blobUrl(repo.id, symbol.path, n),
           trailer: source.truncated
-            ? html`<tr class="trunc"><td colspan="2">⋯ ${symbol.endLine - (source.startLine + source.lines.length - 1)} more lines${
-                source.expandUrl ? html` · <a href="${source.expandUrl}" id="expand-source">show all ${symbol.endLine - symbol.startLine + 1} lines</a>` : ''
+            ? markup`<tr class="trunc"><td colspan="2">⋯ ${symbol.endLine - (source.startLine + source.lines.length - 1)} more lines${
+                source.expandUrl
+                  ? markup` · <a href="${source.expandUrl}" id="expand-source">show all ${symbol.endLine - symbol.startLine + 1} lines</a>`
+                  : ''
               }</td></tr>`
             : undefined,
         },
       )}`
-    : html`<div class="error-block" role="alert" id="source-error"><strong>Source withheld: the stored blob failed verification.</strong><br>Blob <code>sha256:${source.blobSha256}</code> — ${source.message} Re-index the repository to restore it.</div>`;
+    : markup`<div class="error-block" role="alert" id="source-error"><strong>Source withheld: the stored blob failed verification.</strong><br>Blob <code>sha256:${source.blobSha256}</code> — ${source.message} Re-index the repository to restore it.</div>`;
 
   const callersNote =
     show.callersComplete === 'lower_bound'
-      ? html`<p class="note" id="callers-lower-bound">lower bound: ${show.unresolvedThatMayCall} call site${show.unresolvedThatMayCall === 1 ? '' : 's'} in this repo ${show.unresolvedThatMayCall === 1 ? 'is' : 'are'} unresolved and could call this</p>`
+      ? markup`<p class="note" id="callers-lower-bound">lower bound: ${show.unresolvedThatMayCall} call site${show.unresolvedThatMayCall === 1 ? '' : 's'} in this repo ${show.unresolvedThatMayCall === 1 ? 'is' : 'are'} unresolved and could call this</p>`
       : '';
   const callers = show.callers.length
-    ? html`<ul class="rows" id="callers">${show.callers.map((e) => edgeRow(repo.id, e, 'caller'))}</ul>`
-    : html`<p class="empty" id="callers">nothing calls this directly</p>`;
+    ? markup`<ul class="rows" id="callers">${show.callers.map((e) => edgeRow(repo.id, e, 'caller'))}</ul>`
+    : markup`<p class="empty" id="callers">nothing calls this directly</p>`;
 
   const callsCount = show.callees.length + show.unresolved.length;
   const calls = show.callees.length
-    ? html`<ul class="rows" id="calls">${show.callees.map((e) => edgeRow(repo.id, e, 'callee'))}</ul>`
-    : html`<p class="empty" id="calls">calls nothing resolved in this repo</p>`;
+    ? markup`<ul class="rows" id="calls">${show.callees.map((e) => edgeRow(repo.id, e, 'callee'))}</ul>`
+    : markup`<p class="empty" id="calls">calls nothing resolved in this repo</p>`;
   const unresolved = show.unresolved.length
-    ? html`<h3 class="hint" id="unresolved-title">Unresolved calls · ${show.unresolved.length}</h3><ul class="rows" id="unresolved">${show.unresolved.map(
-        (u) => html`<li><div class="row"><code class="name">${u.text}</code><span class="kindtag">${u.reason}</span><span class="where">L${u.line}</span></div></li>`,
+    ? markup`<h3 class="hint" id="unresolved-title">Unresolved calls · ${show.unresolved.length}</h3><ul class="rows" id="unresolved">${show.unresolved.map(
+        (u) =>
+          markup`<li><div class="row"><code class="name">${u.text}</code><span class="kindtag">${u.reason}</span><span class="where">L${u.line}</span></div></li>`,
       )}</ul>`
     : '';
 
-  const testsNote = show.testsComplete === 'lower_bound' ? html`<p class="note" id="tests-lower-bound">lower bound: some test files could not be analysed</p>` : '';
+  const testsNote =
+    show.testsComplete === 'lower_bound'
+      ? markup`<p class="note" id="tests-lower-bound">lower bound: some test files could not be analysed</p>`
+      : '';
   const tests = show.tests.length
-    ? html`<ul class="rows" id="tests">${show.tests.map((t) => testRow(repo.id, t))}</ul>`
-    : html`<p class="empty" id="tests">no test coverage detected</p>`;
+    ? markup`<ul class="rows" id="tests">${show.tests.map((t) => testRow(repo.id, t))}</ul>`
+    : markup`<p class="empty" id="tests">no test coverage detected</p>`;
 
-  const body = html`
+  const body = markup`
 ${breadcrumbs([{ label: 'hub', href: hubUrl() }, { label: repo.id, href: repoUrl(repo.id) }, { label: symbol.name }])}
 <div class="actions">${copyButton('MCP', JSON.stringify({ mcpServers: { codehub: { type: 'http', url: ctx.mcpUrl } } }), { id: 'copy-mcp-symbol', title: 'Copy the MCP client config for this hub' })}${copyButton('reference', symbolReference(show), { id: 'copy-ref' })}</div>
 <h1 id="symbol-title"><span class="kind">${kindLabel(symbol.kind)}</span> ${symbol.name}</h1>
 <p class="meta" id="symbol-location"><a class="mono" href="${blobUrl(repo.id, symbol.path, symbol.startLine)}">${range}</a>${
-    symbol.permalink ? html`<span class="dot">·</span><a href="${symbol.permalink}" rel="noreferrer" id="permalink">view source on GitHub ↗</a>` : ''
+    symbol.permalink
+      ? markup`<span class="dot">·</span><a href="${symbol.permalink}" rel="noreferrer" id="permalink">view source on GitHub ↗</a>`
+      : ''
   }<span class="dot">·</span><span class="mono" title="${repo.commit}">${repo.ref ?? ''}@${repo.commit.slice(0, 12)}</span>${
-    symbol.qualifiedName !== symbol.name ? html`<span class="dot">·</span><span class="mono">${symbol.qualifiedName}</span>` : ''
+    symbol.qualifiedName !== symbol.name
+      ? markup`<span class="dot">·</span><span class="mono">${symbol.qualifiedName}</span>`
+      : ''
   }</p>
 <pre class="signature" id="signature">${symbol.signature || '()'}${ret}</pre>
-${symbol.doc ? html`<p class="doc">${symbol.doc}</p>` : ''}
+${symbol.doc ? markup`<p class="doc">${symbol.doc}</p>` : ''}
 ${sourceBlock}
 <h2 id="neighbourhood-title">Neighbourhood</h2>
 <div class="neighbourhood">${renderNeighbourhoodSvg(symbol, show.callers, show.callees, (id) => symbolUrl(repo.id, id))}</div>
