@@ -5,8 +5,13 @@
  */
 import { CodehubError } from '../core/errors.js';
 
+const PLAIN_SEGMENT = /^[A-Za-z0-9._~:@,-]*$/;
+
 /** Encodes one path segment, leaving characters that are safe in a path segment readable. */
 function encodeSegment(segment: string): string {
+  // `.` and `..` segments would be collapsed by browsers before the request is sent.
+  if (segment === '.' || segment === '..') return segment.replace(/\./g, '%2E');
+  if (PLAIN_SEGMENT.test(segment)) return segment;
   return encodeURIComponent(segment).replace(/%3A/gi, ':').replace(/%40/g, '@').replace(/%2C/gi, ',');
 }
 

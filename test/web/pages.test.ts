@@ -10,6 +10,7 @@ import { plainLines } from '../../src/web/highlight.js';
 import { toHttpError } from '../../src/web/http-errors.js';
 import { CodehubError } from '../../src/core/errors.js';
 import type { PageContext } from '../../src/web/pages/layout.js';
+import { blobUrl, parsePagePath, symbolUrl } from '../../src/web/urls.js';
 import {
   COMMIT,
   REPO,
@@ -337,5 +338,21 @@ describe('other pages', () => {
     assert.equal(err.status, 300);
     const text = visibleText(renderErrorPage(ctx, err, REPO));
     assertInOrder(text, ['Pick one', 'OauthService.startDesktopFlow', 'start']);
+  });
+});
+
+describe('urls', () => {
+  it('round-trips ids with spaces, slashes, dot segments and non-ASCII through page URLs', () => {
+    const id = 'test/a b.test.ts::suite > handles ../ and /./ and ü:test';
+    const url = symbolUrl(REPO, id);
+    assert.ok(!/\/\.\.?\//.test(url), url);
+    assert.deepEqual(parsePagePath(url), { page: 'symbol', repo: REPO, id });
+    assert.deepEqual(parsePagePath(blobUrl(REPO, 'src/x.ts')), {
+      page: 'blob',
+      repo: REPO,
+      path: 'src/x.ts',
+    });
+    assert.equal(parsePagePath('/a/b'), null);
+    assert.throws(() => parsePagePath(`/${REPO}/-/symbol/%E0%A4%A`), /malformed/);
   });
 });

@@ -56,6 +56,7 @@ function testRow(repo: string, t: TestDTO): SafeHtml {
 export function renderSymbolPage(ctx: PageContext, show: ShowResult, source: SymbolSource): string {
   const { repo, symbol } = show;
   const range = `${symbol.path}:${symbol.startLine}–${symbol.endLine}`;
+  const fileHref = blobUrl(repo.id, symbol.path);
   const ret = symbol.returnType ? markup`<span class="ret">: ${symbol.returnType}</span>` : '';
 
   const sourceBlock = source.ok
@@ -64,7 +65,7 @@ export function renderSymbolPage(ctx: PageContext, show: ShowResult, source: Sym
         source.lines,
         {
           contextUntil: symbol.startLine,
-          lineHref: (n) => blobUrl(repo.id, symbol.path, n),
+          lineHref: (n) => `${fileHref}#L${n}`,
           trailer: source.truncated
             ? markup`<tr class="trunc"><td colspan="2">⋯ ${symbol.endLine - (source.startLine + source.lines.length - 1)} more lines${
                 source.expandUrl
