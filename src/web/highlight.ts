@@ -77,9 +77,12 @@ function classFor(style: Record<string, string>): string {
   return entry.name;
 }
 
-/** How many token classes exist; pages link `highlight.css?v=<this>` so the stylesheet covers them. */
-export function highlightClassCount(): number {
-  return styleClasses.size;
+/** Class numbering is per process, so the stylesheet version names the process too (no stale cached CSS). */
+const PROCESS_TAG = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+
+/** Version of the token stylesheet: pages link `highlight.css?v=<this>` so the stylesheet covers their classes. */
+export function highlightCssVersion(): string {
+  return `${PROCESS_TAG}-${styleClasses.size}`;
 }
 
 /** The stylesheet for every token class handed out so far. */

@@ -10,7 +10,7 @@ import type { QueryService } from '../service/query-types.js';
 import { handleApi } from './api.js';
 import { CLIENT_JS } from './assets/client-js.js';
 import { STYLE_CSS } from './assets/style-css.js';
-import { highlightClassCount, highlightCss, highlightLines, plainLines } from './highlight.js';
+import { highlightCssVersion, highlightCss, highlightLines, plainLines } from './highlight.js';
 import { notFoundRoute, toHttpError, type HttpError } from './http-errors.js';
 import { renderErrorPage } from './pages/error-page.js';
 import { renderFilePage } from './pages/file-page.js';
@@ -86,7 +86,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
 
   const ctx = (query?: string): PageContext => ({
     mcpUrl: `${baseUrl}/mcp`,
-    highlightCssVersion: highlightClassCount(),
+    highlightCssVersion: highlightCssVersion(),
     ...(query !== undefined ? { query } : {}),
   });
 
@@ -236,6 +236,8 @@ export function createWebServer(options: WebServerOptions): WebServer {
           JSON.stringify({ error: { code: 'NotFound', message: 'This hub serves no MCP endpoint.' } }),
         );
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+      // MCP streams (SSE) may stay quiet for long; the page idle timeout must not cut them.
+      req.socket.setTimeout(0);
       return options.mcpHandler(req, res);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -25,7 +25,7 @@ import {
   sampleSymbol,
 } from './sample-dtos.js';
 
-const ctx: PageContext = { mcpUrl: 'http://127.0.0.1:7070/mcp', highlightCssVersion: 0 };
+const ctx: PageContext = { mcpUrl: 'http://127.0.0.1:7070/mcp', highlightCssVersion: 'test-0' };
 const XSS_NAME = '<img src=x onerror=alert(1)>.ts';
 
 function okSource(lines = sampleLines(20), truncated = false): SymbolSource {

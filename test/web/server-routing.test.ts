@@ -168,7 +168,7 @@ describe('web server routing (tiny in-test service)', () => {
     const r = await get(`/${REPO}/-/blob/src/node/oauth-service.ts`);
     assert.match(r.body, /<span class="t\d+">export<\/span>/);
     assert.ok(!/ style="/.test(r.body));
-    const m = r.body.match(/highlight\.css\?v=(\d+)/);
+    const m = r.body.match(/highlight\.css\?v=([a-z0-9]+-\d+)/);
     assert.ok(m);
     const css = await get('/-/static/highlight.css');
     assert.match(css.body, /\.t0\{--shiki-dark:#[0-9A-Fa-f]+;--shiki-light:#[0-9A-Fa-f]+/);

@@ -7,8 +7,8 @@ import { hubUrl, searchUrl, staticUrl } from '../urls.js';
 export interface PageContext {
   /** Absolute URL of this hub's MCP endpoint, e.g. http://127.0.0.1:7070/mcp. */
   mcpUrl: string;
-  /** Version tag for /-/static/highlight.css (the number of token classes known when rendering). */
-  highlightCssVersion: number;
+  /** Version tag for /-/static/highlight.css (changes whenever token classes are added). */
+  highlightCssVersion: string;
   /** Current search text, echoed into the top bar. */
   query?: string;
 }
