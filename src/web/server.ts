@@ -1,0 +1,316 @@
+/**
+ * The web hub on node:http: pages, the JSON API under /api/v1, static assets under /-/static, and /mcp
+ * delegated to the MCP handler. No framework: the routes are few and fixed, and node:http gives direct
+ * control of limits and headers. Every response carries the security headers; only GET/HEAD are served
+ * (POST/DELETE/… only on /mcp); no file system path is ever derived from a URL.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { QueryService } from '../service/query-types.js';
+import { handleApi } from './api.js';
+import { CLIENT_JS } from './assets/client-js.js';
+import { STYLE_CSS } from './assets/style-css.js';
+import { highlightCssVersion, highlightCss, highlightLines, plainLines } from './highlight.js';
+import { notFoundRoute, toHttpError, type HttpError } from './http-errors.js';
+import { renderErrorPage } from './pages/error-page.js';
+import { renderFilePage } from './pages/file-page.js';
+import { renderHubPage } from './pages/hub-page.js';
+import type { PageContext } from './pages/layout.js';
+import { renderRepoPage } from './pages/repo-page.js';
+import { renderSearchPage } from './pages/search-page.js';
+import { renderSymbolPage, type SymbolSource } from './pages/symbol-page.js';
+import { isCodehubError } from '../core/errors.js';
+import { parsePagePath, symbolUrl } from './urls.js';
+
+export interface WebServerOptions {
+  service: QueryService;
+  /** Default 127.0.0.1: the hub is local unless asked otherwise. */
+  host?: string;
+  /** Default 7070; 0 picks a free port. */
+  port?: number;
+  /** Handles /mcp (any method); absent → /mcp answers 404. */
+  mcpHandler?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Receives one line per request and every unexpected error. */
+  log?: (line: string) => void;
+  /** Public base URL (e.g. behind a proxy); default http://<host>:<port>. */
+  publicUrl?: string;
+}
+
+export interface WebServer {
+  server: Server;
+  /** Resolves once listening; gives the base URL (http://127.0.0.1:PORT). */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+  url(): string;
+}
+
+/** Lines of context shown above a symbol, and the body lines shown before the truncation marker. */
+export const CONTEXT_BEFORE = 3;
+export const MAX_BODY_LINES = 60;
+const MAX_URL_LENGTH = 8 * 1024;
+
+/** Headers on every response (pages, API, assets, errors). */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  extra: Record<string, string> = {},
+): void {
+  const buf = Buffer.from(body, 'utf8');
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': type,
+    'Content-Length': String(buf.length),
+    ...extra,
+  });
+  res.end(req.method === 'HEAD' ? undefined : buf);
+}
+
+/** Creates the hub's HTTP server (not yet listening). */
+export function createWebServer(options: WebServerOptions): WebServer {
+  const { service } = options;
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => {});
+  let baseUrl = options.publicUrl ?? '';
+
+  const ctx = (query?: string): PageContext => ({
+    mcpUrl: `${baseUrl}/mcp`,
+    highlightCssVersion: highlightCssVersion(),
+    ...(query !== undefined ? { query } : {}),
+  });
+
+  const sendHtml = (req: IncomingMessage, res: ServerResponse, status: number, body: string): void =>
+    send(req, res, status, 'text/html; charset=utf-8', body, { 'Cache-Control': 'no-store' });
+
+  const sendErrorPage = (req: IncomingMessage, res: ServerResponse, err: HttpError, repo?: string): void => {
+    sendHtml(req, res, err.status, renderErrorPage(ctx(), err, repo));
+  };
+
+  async function symbolSource(
+    repo: string,
+    show: Awaited<ReturnType<QueryService['show']>>,
+    full: boolean,
+    expandUrl: string,
+  ): Promise<SymbolSource> {
+    const s = show.symbol;
+    const from = Math.max(1, s.startLine - CONTEXT_BEFORE);
+    const bodyLines = s.endLine - s.startLine + 1;
+    const truncate = !full && bodyLines > MAX_BODY_LINES;
+    const to = truncate ? s.startLine + MAX_BODY_LINES - 1 : s.endLine;
+    try {
+      const ex = await service.getSource(repo, s.path, from, to);
+      if (!ex.verified)
+        return { ok: false, blobSha256: ex.blobSha256, message: 'Its bytes no longer hash to this sha256.' };
+      const lines = await highlightLines(
+        s.path,
+        ex.lines,
+        `${ex.blobSha256}:${ex.startLine}-${ex.startLine + ex.lines.length - 1}`,
+      );
+      return {
+        ok: true,
+        blobSha256: ex.blobSha256,
+        startLine: ex.startLine,
+        lines,
+        truncated: truncate,
+        expandUrl: truncate ? expandUrl : null,
+      };
+    } catch (err) {
+      if (isCodehubError(err, 'BlobHashMismatch') || isCodehubError(err, 'BlobMissing')) {
+        return { ok: false, blobSha256: s.blobSha256, message: err.message };
+      }
+      throw err;
+    }
+  }
+
+  async function handlePage(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    params: URLSearchParams,
+  ): Promise<void> {
+    let repoForErrors: string | undefined;
+    try {
+      const route = parsePagePath(path);
+      if (!route) return sendErrorPage(req, res, notFoundRoute(path));
+      if (route.page !== 'hub' && route.page !== 'search') repoForErrors = route.repo;
+      switch (route.page) {
+        case 'hub':
+          return sendHtml(req, res, 200, renderHubPage(ctx(), await service.listRepos()));
+        case 'search': {
+          const q = (params.get('q') ?? '').slice(0, 200);
+          const repo = params.get('repo') || undefined;
+          const kind = params.get('kind') || undefined;
+          const [hits, repos] = await Promise.all([
+            q.trim()
+              ? service.search({
+                  q: q.trim(),
+                  limit: 50,
+                  ...(repo ? { repo } : {}),
+                  ...(kind ? { kind } : {}),
+                })
+              : Promise.resolve(null),
+            service.listRepos(),
+          ]);
+          return sendHtml(
+            req,
+            res,
+            200,
+            renderSearchPage(
+              ctx(q),
+              { q, ...(repo ? { repo } : {}), ...(kind ? { kind } : {}) },
+              hits,
+              repos.map((r) => r.id),
+            ),
+          );
+        }
+        case 'repo': {
+          const [overview, files] = await Promise.all([
+            service.getRepo(route.repo),
+            service.listFiles(route.repo),
+          ]);
+          return sendHtml(req, res, 200, renderRepoPage(ctx(), overview, files));
+        }
+        case 'blob': {
+          const view = await service.getFile(route.repo, route.path);
+          const lines =
+            view.text !== null && view.verified && view.file.blobSha256
+              ? await highlightLines(view.file.path, view.text.split('\n'), `${view.file.blobSha256}:all`)
+              : view.text !== null && view.verified
+                ? plainLines(view.text.split('\n'))
+                : null;
+          return sendHtml(req, res, 200, renderFilePage(ctx(), view, lines));
+        }
+        case 'symbol': {
+          const full = params.get('full') === '1';
+          const show = await service.show(route.repo, route.id);
+          const source = await symbolSource(
+            route.repo,
+            show,
+            full,
+            `${symbolUrl(route.repo, show.symbol.id)}?full=1#L${show.symbol.startLine}`,
+          );
+          return sendHtml(req, res, 200, renderSymbolPage(ctx(), show, source));
+        }
+      }
+    } catch (err) {
+      const httpErr = toHttpError(err);
+      if (httpErr.status >= 500)
+        log(
+          `error ${req.method} ${path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
+      return sendErrorPage(req, res, httpErr, repoForErrors);
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log(`${req.method} ${req.url} ${res.statusCode} ${ms.toFixed(1)}ms`);
+    });
+    const rawUrl = req.url ?? '/';
+    if (rawUrl.length > MAX_URL_LENGTH)
+      return send(req, res, 414, 'text/plain; charset=utf-8', 'URL too long\n');
+    const q = rawUrl.indexOf('?');
+    const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const params = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
+
+    if (path === '/mcp' || path.startsWith('/mcp/')) {
+      if (!options.mcpHandler)
+        return send(
+          req,
+          res,
+          404,
+          'application/json',
+          JSON.stringify({ error: { code: 'NotFound', message: 'This hub serves no MCP endpoint.' } }),
+        );
+      for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+      // MCP streams (SSE) may stay quiet for long; the page idle timeout must not cut them.
+      req.socket.setTimeout(0);
+      return options.mcpHandler(req, res);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return send(req, res, 405, 'text/plain; charset=utf-8', 'Only GET and HEAD are served here.\n', {
+        Allow: 'GET, HEAD',
+      });
+    }
+    // Requests to pages carry no body; refuse one rather than buffer it.
+    if (Number(req.headers['content-length'] ?? 0) > 0)
+      return send(req, res, 413, 'text/plain; charset=utf-8', 'Request bodies are not accepted.\n');
+
+    if (path.startsWith('/-/static/')) {
+      // Assets come from in-memory strings keyed by fixed names; the URL never reaches the file system.
+      const name = path.slice('/-/static/'.length);
+      const immutable = { 'Cache-Control': 'public, max-age=300' };
+      if (name === 'style.css') return send(req, res, 200, 'text/css; charset=utf-8', STYLE_CSS, immutable);
+      if (name === 'app.js')
+        return send(req, res, 200, 'text/javascript; charset=utf-8', CLIENT_JS, immutable);
+      if (name === 'highlight.css')
+        return send(req, res, 200, 'text/css; charset=utf-8', highlightCss(), {
+          'Cache-Control': 'public, max-age=3600',
+        });
+      return send(req, res, 404, 'text/plain; charset=utf-8', 'No such asset.\n');
+    }
+    if (path === '/favicon.ico') return send(req, res, 204, 'image/x-icon', '');
+    if (path === '/api/v1' || path.startsWith('/api/v1/')) {
+      return handleApi(
+        service,
+        path.slice('/api/v1'.length),
+        params,
+        (status, body) =>
+          send(req, res, status, 'application/json; charset=utf-8', JSON.stringify(body, null, 2), {
+            'Cache-Control': 'no-store',
+          }),
+        log,
+      );
+    }
+    return handlePage(req, res, path, params);
+  }
+
+  const server = createServer(
+    { maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 15_000 },
+    (req, res) => {
+      handle(req, res).catch((err: unknown) => {
+        log(
+          `unhandled ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
+        if (!res.headersSent) send(req, res, 500, 'text/plain; charset=utf-8', 'Internal error\n');
+        else res.destroy();
+      });
+    },
+  );
+  server.keepAliveTimeout = 5_000;
+  server.setTimeout(60_000);
+
+  return {
+    server,
+    url: () => baseUrl,
+    listen: () =>
+      new Promise<string>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port ?? 7070, host, () => {
+          server.off('error', reject);
+          const addr = server.address() as AddressInfo;
+          const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+          if (!options.publicUrl) baseUrl = `http://${shownHost}:${addr.port}`;
+          resolve(baseUrl);
+        });
+      }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
