@@ -4,6 +4,7 @@
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { z } from 'zod';
 import { CodehubError } from '../core/errors.js';
 import { parseSymbolId } from '../core/ids.js';
@@ -28,6 +29,10 @@ export interface McpServerOptions {
 export const SERVER_NAME = 'codehub';
 export const SERVER_VERSION = '0.1.0';
 
+// The server only uses a JSON Schema validator for elicitation; building Ajv per server cost ~6 ms,
+// which the stateless HTTP endpoint would pay on every request. One shared instance is enough.
+let sharedValidator: AjvJsonSchemaValidator | undefined;
+
 type Answer<O extends z.ZodType> = { text: string; data: z.infer<O> };
 
 /** Builds an MCP server exposing codehub's questions as tools over any transport. */
@@ -35,6 +40,7 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
+      jsonSchemaValidator: (sharedValidator ??= new AjvJsonSchemaValidator()),
       instructions:
         'codehub answers questions about indexed repositories: symbols, call graph with confidence, tests. ' +
         'Every answer cites repo@commit, path, lines, blob sha256 and a permalink.' +
