@@ -206,6 +206,12 @@ describe('MCP tool layer', () => {
     assert.match(textOf(reversed), /InvalidInput.*end_line 4 is before start_line 5/);
   });
 
+  it('refuses a start_line past the end of the file', async () => {
+    const past = await call(client, 'get_source', { repo: REPO, path: 'src/big.ts', start_line: 153 });
+    assert.equal(past.isError, true);
+    assert.match(textOf(past), /InvalidInput.*start_line 153 is past the end of src\/big\.ts/);
+  });
+
   it('never serves text that failed hash verification', async () => {
     const result = await call(client, 'get_source', { repo: REPO, path: 'src/tampered.ts' });
     assert.equal(result.isError, true);

@@ -216,6 +216,7 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
       const askEnd = end_line !== undefined && end_line <= capEnd ? end_line : capEnd + 1;
       const [snap, src] = await Promise.all([snapshotOf(repo), service.getSource(repo, path, start, askEnd)]);
       if (!src.verified) throw new CodehubError('BlobHashMismatch', `stored blob of ${path} does not match sha256 ${src.blobSha256}`);
+      if (src.lines.length === 0) throw new CodehubError('InvalidInput', `start_line ${start} is past the end of ${path}`);
       let lines = src.lines.slice(0, capEnd - src.startLine + 1);
       let truncated = src.lines.length > lines.length;
       let chars = 0;
