@@ -244,7 +244,7 @@ describe('MCP tool layer', () => {
     assert.equal(first.evidence.permalink, `https://github.com/acme/shop/blob/${COMMIT}/src/cart.ts#L4`);
     const text = textOf(result);
     assert.match(text, /lower bound: 2 unresolved call site\(s\) could hide more/);
-    assert.match(text, /d1 0\.90 import .*Cart\.add[\s\S]*call at src\/cart\.ts:6; github\.com\/acme\/shop@/);
+    assert.match(text, /d1 0\.90 import .*Cart\.add[\s\S]*call at src\/cart\.ts:6; src\/cart\.ts:4 sha256:[0-9a-f]{64} https:\/\/github\.com\/acme\/shop\/blob\//);
   });
 
   it('puts the call site of a callee in the calling file', async () => {

@@ -81,10 +81,14 @@ export async function blobShaLookup(service: QueryService, snap: Snapshot): Prom
   return (path) => map.get(path) ?? null;
 }
 
-/** `repo@commit path:start-end sha256:… permalink`, the line every text answer carries. */
-export function evidenceLine(e: Evidence): string {
+/**
+ * `repo@commit path:start-end sha256:… permalink`, the line every text answer carries. List items pass
+ * `withSnapshot: false` once the answer's header has named repo@commit, to spare the agent's context.
+ */
+export function evidenceLine(e: Evidence, withSnapshot = true): string {
   const range = e.endLine > e.startLine ? `${e.startLine}-${e.endLine}` : `${e.startLine}`;
-  return `${e.repo}@${e.commit} ${e.path}:${range} sha256:${e.blobSha256 ?? 'not-stored'} ${e.permalink ?? '(no permalink)'}`;
+  const where = `${e.path}:${range} sha256:${e.blobSha256 ?? 'not-stored'} ${e.permalink ?? '(no permalink)'}`;
+  return withSnapshot ? `${e.repo}@${e.commit} ${where}` : where;
 }
 
 /** `Method Class.method(sig): ret` for headings. */

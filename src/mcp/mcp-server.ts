@@ -304,7 +304,7 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
       `${edges.length} edge(s), ${r.complete === 'exact' ? 'exact' : `lower bound: ${r.unresolvedCount} unresolved call site(s) could hide more`}${r.truncated ? `; truncated at limit ${asked.limit} (raise limit or min_confidence)` : ''}`,
       ...edges.map(
         (e) =>
-          `- d${e.depth} ${e.confidence.toFixed(2)} ${e.reason}${e.candidates ? ` (1 of ${e.candidates} candidates)` : ''} — ${symbolTitle({ ...e, signature: '', returnType: null })} (id ${e.id})\n  call at ${e.callSite.path}:${e.callSite.lines.join(',')}; ${evidenceLine(e.evidence)}`,
+          `- d${e.depth} ${e.confidence.toFixed(2)} ${e.reason}${e.candidates ? ` (1 of ${e.candidates} candidates)` : ''} — ${symbolTitle({ ...e, signature: '', returnType: null })} (id ${e.id})\n  call at ${e.callSite.path}:${e.callSite.lines.join(',')}; ${evidenceLine(e.evidence, false)}`,
       ),
     ].join('\n');
     return {
@@ -363,7 +363,7 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
   function testLines(tests: ReturnType<typeof testsOut>): string[] {
     return tests.map(
       (t) =>
-        `- ${t.name} (depth ${t.depth}, path confidence ${t.confidence.toFixed(2)})\n  run: ${t.command ?? '(runner unknown)'}\n  ${evidenceLine(t.evidence)}`,
+        `- ${t.name} (depth ${t.depth}, path confidence ${t.confidence.toFixed(2)})\n  run: ${t.command ?? '(runner unknown)'}\n  ${evidenceLine(t.evidence, false)}`,
     );
   }
 
@@ -470,7 +470,7 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
             ...p.symbols.map((s, i) => {
               const edge = p.edges[i];
               const via = edge ? `\n      ↓ ${edge.reason} ${edge.confidence.toFixed(2)}, call at ${edge.callSite.path}:${edge.callSite.lines.join(',')}` : '';
-              return `  ${s.qualifiedName} ${evidenceLine(s.evidence)}${via}`;
+              return `  ${s.qualifiedName} ${evidenceLine(s.evidence, false)}${via}`;
             }),
           ].join('\n'),
         ),
