@@ -1,0 +1,116 @@
+/**
+ * The Streamable HTTP entry of the MCP server, mounted at `/mcp` by the web server (node:http).
+ *
+ * Stateless: each POST gets a fresh McpServer + transport. Every tool is a read of an immutable
+ * snapshot, the server never pushes notifications or asks the client anything, so a session would hold
+ * nothing worth keeping; without one there is no session table to bound or leak, and any number of
+ * web nodes can answer any request.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { QueryService } from '../service/query-types.js';
+import { createMcpServer } from './mcp-server.js';
+
+export interface McpHttpOptions {
+  /** `Host` header values accepted, e.g. `127.0.0.1:7070`, `localhost:7070` (DNS-rebinding protection). */
+  allowedHosts: string[];
+  /** `Origin` values accepted when a browser sends one, e.g. `http://127.0.0.1:7070`. No Origin is fine. */
+  allowedOrigins: string[];
+  /** Largest accepted request body; default 1 MiB. */
+  maxBodyBytes?: number;
+  hubUrl?: string;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** Hosts and origins for a server bound to loopback on `port`. */
+export function loopbackAllowList(port: number): Pick<McpHttpOptions, 'allowedHosts' | 'allowedOrigins'> {
+  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+  return { allowedHosts: hosts, allowedOrigins: hosts.map((h) => `http://${h}`) };
+}
+
+/** Returns the `/mcp` request handler: checks Host/Origin, bounds and parses the body, then runs the MCP exchange. */
+export function createMcpHttpHandler(
+  service: QueryService,
+  options: McpHttpOptions,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const hosts = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
+  const origins = new Set(options.allowedOrigins.map((o) => o.toLowerCase()));
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  return async (req, res) => {
+    const host = req.headers.host?.toLowerCase();
+    if (!host || !hosts.has(host)) {
+      return sendError(req, res, 403, -32000, `Forbidden: Host header '${req.headers.host ?? ''}' is not allowed`);
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !origins.has(origin.toLowerCase())) {
+      return sendError(req, res, 403, -32000, `Forbidden: Origin '${origin}' is not allowed`);
+    }
+    if (req.method !== 'POST') {
+      // No session and no server-initiated messages, so there is no stream to GET and nothing to DELETE.
+      res.setHeader('Allow', 'POST');
+      return sendError(req, res, 405, -32000, `Method ${req.method ?? ''} not allowed: this endpoint is stateless, POST JSON-RPC messages`);
+    }
+
+    let body: Buffer | 'too-large';
+    try {
+      body = await readBody(req, maxBody);
+    } catch {
+      return; // the client went away mid-body; there is no one to answer
+    }
+    if (body === 'too-large') {
+      res.setHeader('Connection', 'close');
+      return sendError(req, res, 413, -32600, `Request body exceeds ${maxBody} bytes`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return sendError(req, res, 400, -32700, 'Parse error: request body is not valid JSON');
+    }
+
+    const server = createMcpServer(service, options.hubUrl ? { hubUrl: options.hubUrl } : {});
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res, parsed);
+    } catch (err) {
+      if (!res.headersSent) sendError(req, res, 500, -32603, `Internal error: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+}
+
+/** Reads the body up to `max` bytes; past that stops keeping it and reports 'too-large'. */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) return Promise.resolve('too-large');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > max) {
+        req.off('data', onData);
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+function sendError(req: IncomingMessage, res: ServerResponse, status: number, code: number, message: string): void {
+  const payload = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
+  res.end(payload);
+  // Drain what the client is still sending (discarded) so it can read this answer instead of a reset.
+  req.resume();
+}

@@ -1,0 +1,297 @@
+/**
+ * Zod schemas for the MCP tools: inputs (bounded, so a bad call fails before it reaches the service)
+ * and outputs (the `structuredContent` each tool returns, published to clients as `outputSchema`).
+ */
+import { z } from 'zod';
+
+/** Bounds shared by every tool; an agent learns them from the input schema. */
+export const LIMITS = {
+  maxDepth: 5,
+  maxLimit: 500,
+  defaultListLimit: 100,
+  defaultSearchLimit: 20,
+  /** Lines of a symbol's source that get_symbol returns before marking it truncated. */
+  symbolExcerptLines: 80,
+  /** Lines get_source returns per call; the answer says where to continue. */
+  sourceLines: 400,
+  /** Characters get_source returns per call, so one minified line cannot flood an agent's context. */
+  sourceChars: 200_000,
+  maxPaths: 10,
+} as const;
+
+const SYMBOL_KINDS = [
+  'module',
+  'function',
+  'class',
+  'method',
+  'constructor',
+  'getter',
+  'setter',
+  'property',
+  'interface',
+  'type',
+  'enum',
+  'namespace',
+  'variable',
+  'test',
+] as const;
+
+// `host/owner/name`; a local checkout indexed without --name is `local/<dirname>`, so two segments pass too.
+const REPO_ID = /^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)?$/;
+
+/** Why a repo-relative path is refused, or null when it is safe to look up. */
+export function unsafePathReason(path: string): string | null {
+  if (path.includes('\0')) return 'contains a NUL byte';
+  if (path.startsWith('/') || path.startsWith('\\') || /^[A-Za-z]:/.test(path)) return 'is absolute';
+  if (path.split(/[\\/]/).some((segment) => segment === '..')) return "has a '..' segment";
+  return null;
+}
+
+const repo = z
+  .string()
+  .max(200)
+  .regex(REPO_ID, 'repo must be host/owner/name, e.g. github.com/acme/widgets (see list_repos)')
+  .refine((id) => !id.split('/').some((p) => p === '.' || p === '..'), 'repo segments cannot be . or ..')
+  .describe('Repository id host/owner/name, as list_repos shows it.');
+const symbol = z
+  .string()
+  .min(1)
+  .max(512)
+  .describe('Symbol id, qualified name (Class.method), plain name, or path:line.');
+const depth = z.number().int().min(1).max(LIMITS.maxDepth);
+const limit = z.number().int().min(1).max(LIMITS.maxLimit);
+const minConfidence = z.number().min(0).max(1);
+const path = z
+  .string()
+  .min(1)
+  .max(1024)
+  .superRefine((p, ctx) => {
+    const why = unsafePathReason(p);
+    if (why) ctx.addIssue({ code: 'custom', message: `path ${why}: give a path relative to the repo root, e.g. src/index.ts` });
+  })
+  .describe('File path relative to the repo root, e.g. src/index.ts.');
+const line = z.number().int().min(1).max(10_000_000);
+
+export const inputSchemas = {
+  list_repos: z.object({ limit: limit.optional().describe(`At most this many repos (default ${LIMITS.defaultListLimit}).`) }),
+  search_symbols: z.object({
+    query: z.string().min(1).max(200).describe('Name or part of a name; camel humps (gSF) match too.'),
+    repo: repo.optional(),
+    kind: z.enum(SYMBOL_KINDS).optional(),
+    limit: limit.optional().describe(`Default ${LIMITS.defaultSearchLimit}.`),
+  }),
+  get_symbol: z.object({ repo, symbol }),
+  get_source: z.object({
+    repo,
+    path,
+    start_line: line.optional().describe('First line, 1-based (default 1).'),
+    end_line: line.optional().describe(`Last line; at most ${LIMITS.sourceLines} lines per call.`),
+  }),
+  get_callers: z.object({
+    repo,
+    symbol,
+    depth: depth.optional().describe('Hops to follow, 1-5 (default 1).'),
+    min_confidence: minConfidence.optional().describe('Drop edges below this confidence, 0-1 (default 0).'),
+    limit: limit.optional().describe(`Default ${LIMITS.defaultListLimit}.`),
+  }),
+  get_callees: z.object({
+    repo,
+    symbol,
+    depth: depth.optional().describe('Hops to follow, 1-5 (default 1).'),
+    min_confidence: minConfidence.optional().describe('Drop edges below this confidence, 0-1 (default 0).'),
+    limit: limit.optional().describe(`Default ${LIMITS.defaultListLimit}.`),
+  }),
+  get_tests: z.object({ repo, symbol, limit: limit.optional().describe(`Default ${LIMITS.defaultListLimit}.`) }),
+  impact: z.object({
+    repo,
+    symbol,
+    depth: depth.optional().describe('Caller hops to follow, 1-5 (default 3).'),
+    limit: limit.optional().describe(`Most affected symbols listed (default ${LIMITS.defaultListLimit}).`),
+  }),
+  find_path: z.object({
+    repo,
+    from: symbol.describe('Start symbol (the caller side).'),
+    to: symbol.describe('Target symbol (the callee side).'),
+    max_depth: depth.optional().describe('Longest path in calls, 1-5 (default 5).'),
+  }),
+};
+
+// ---- outputs ----
+
+/** Where an answer comes from: enough to re-check it against the repository at that commit. */
+export const evidenceSchema = z.object({
+  repo: z.string(),
+  commit: z.string(),
+  path: z.string(),
+  startLine: z.number().int(),
+  endLine: z.number().int(),
+  blobSha256: z.string().nullable(),
+  permalink: z.string().nullable(),
+});
+export type Evidence = z.infer<typeof evidenceSchema>;
+
+const symbolOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  qualifiedName: z.string(),
+  kind: z.string(),
+  path: z.string(),
+  startLine: z.number().int(),
+  endLine: z.number().int(),
+  signature: z.string(),
+  returnType: z.string().nullable(),
+  exported: z.boolean(),
+  doc: z.string().nullable(),
+  verified: z.boolean().nullable(),
+  evidence: evidenceSchema,
+});
+export type SymbolOut = z.infer<typeof symbolOut>;
+
+const completeness = z.enum(['exact', 'lower_bound']);
+
+const edgeOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  qualifiedName: z.string(),
+  kind: z.string(),
+  path: z.string(),
+  line: z.number().int(),
+  depth: z.number().int(),
+  fromId: z.string(),
+  confidence: z.number(),
+  pathConfidence: z.number(),
+  reason: z.string(),
+  candidates: z.number().int().nullable(),
+  /** Where the call is written: the caller's file and the lines of the call. */
+  callSite: z.object({ path: z.string(), lines: z.array(z.number().int()) }),
+  evidence: evidenceSchema,
+});
+
+const testOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  path: z.string(),
+  startLine: z.number().int(),
+  endLine: z.number().int(),
+  depth: z.number().int(),
+  confidence: z.number(),
+  command: z.string().nullable(),
+  evidence: evidenceSchema,
+});
+
+const snapshot = { repo: z.string(), commit: z.string() };
+
+export const outputSchemas = {
+  list_repos: z.object({
+    repos: z.array(
+      z.object({
+        id: z.string(),
+        commit: z.string(),
+        ref: z.string().nullable(),
+        indexedAt: z.string(),
+        files: z.number().int(),
+        symbols: z.number().int(),
+        edges: z.number().int(),
+        languages: z.record(z.string(), z.number()),
+        webUrl: z.string().nullable(),
+      }),
+    ),
+    total: z.number().int(),
+    truncated: z.boolean(),
+  }),
+  search_symbols: z.object({
+    query: z.string(),
+    hits: z.array(
+      symbolOut.extend({
+        repo: z.string(),
+        callers: z.number().int(),
+        isTest: z.boolean(),
+        match: z.string(),
+      }),
+    ),
+    truncated: z.boolean(),
+  }),
+  get_symbol: z.object({
+    ...snapshot,
+    symbol: symbolOut,
+    source: z.object({
+      startLine: z.number().int(),
+      endLine: z.number().int(),
+      lines: z.array(z.string()),
+      truncated: z.boolean(),
+      blobSha256: z.string(),
+      verified: z.boolean(),
+    }),
+    counts: z.object({
+      callers: z.number().int(),
+      callees: z.number().int(),
+      tests: z.number().int(),
+      unresolvedThatMayCall: z.number().int(),
+    }),
+    callersComplete: completeness,
+    testsComplete: completeness,
+  }),
+  get_source: z.object({
+    ...snapshot,
+    path: z.string(),
+    startLine: z.number().int(),
+    endLine: z.number().int(),
+    lines: z.array(z.string()),
+    verified: z.boolean(),
+    truncated: z.boolean(),
+    /** Where to continue reading when truncated; null at the end of the range asked for. */
+    nextStartLine: z.number().int().nullable(),
+    evidence: evidenceSchema,
+  }),
+  traversal: z.object({
+    ...snapshot,
+    direction: z.enum(['callers', 'callees']),
+    symbol: symbolOut,
+    edges: z.array(edgeOut),
+    complete: completeness,
+    unresolvedCount: z.number().int(),
+    truncated: z.boolean(),
+  }),
+  get_tests: z.object({
+    ...snapshot,
+    symbol: symbolOut,
+    tests: z.array(testOut),
+    complete: completeness,
+    truncated: z.boolean(),
+  }),
+  impact: z.object({
+    ...snapshot,
+    symbol: symbolOut,
+    byFile: z.array(
+      z.object({
+        path: z.string(),
+        blobSha256: z.string().nullable(),
+        symbols: z.array(symbolOut.extend({ depth: z.number().int(), pathConfidence: z.number() })),
+      }),
+    ),
+    affectedSymbols: z.number().int(),
+    tests: z.array(testOut),
+    complete: completeness,
+    truncated: z.boolean(),
+  }),
+  find_path: z.object({
+    ...snapshot,
+    from: symbolOut,
+    to: symbolOut,
+    found: z.boolean(),
+    paths: z.array(
+      z.object({
+        confidence: z.number(),
+        symbols: z.array(symbolOut),
+        edges: z.array(
+          z.object({
+            reason: z.string(),
+            confidence: z.number(),
+            callSite: z.object({ path: z.string(), lines: z.array(z.number().int()) }),
+          }),
+        ),
+      }),
+    ),
+    truncated: z.boolean(),
+  }),
+};

@@ -1,0 +1,152 @@
+// The /mcp Streamable HTTP handler on a real node:http server on an ephemeral 127.0.0.1 port:
+// the SDK client end to end, DNS-rebinding checks, body limits and malformed JSON-RPC.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { createMcpHttpHandler, loopbackAllowList } from '../src/mcp/http.js';
+import { COMMIT, FixedQueryService, REPO } from './helpers/fixed-query-service.js';
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+const INIT = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+};
+const MCP_ACCEPT = 'application/json, text/event-stream';
+
+describe('MCP over Streamable HTTP', () => {
+  let server: Server;
+  let port: number;
+
+  before(async () => {
+    const service = new FixedQueryService();
+    // The handler needs the port for its allow-list, so it is set once the server listens.
+    const mount: { handler?: ReturnType<typeof createMcpHttpHandler> } = {};
+    server = createServer((req, res) => {
+      if (req.url === '/mcp' && mount.handler) {
+        void mount.handler(req, res);
+        return;
+      }
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+    mount.handler = createMcpHttpHandler(service, { ...loopbackAllowList(port), maxBodyBytes: 1024 * 1024 });
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  /** A raw HTTP exchange, so that Host, Origin and bodies can be anything a hostile page could send. */
+  function raw(method: string, headers: Record<string, string>, body?: string | Buffer): Promise<RawResponse> {
+    return new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/mcp', method, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject);
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+  }
+
+  function post(body: string | Buffer, headers: Record<string, string> = {}): Promise<RawResponse> {
+    return raw('POST', { 'content-type': 'application/json', accept: MCP_ACCEPT, ...headers }, body);
+  }
+
+  it('serves the tools to the SDK client over HTTP', async () => {
+    const client = new Client({ name: 'codehub-http-test', version: '0.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
+    try {
+      const { tools } = await client.listTools();
+      assert.equal(tools.length, 9);
+      const result = (await client.callTool({ name: 'get_symbol', arguments: { repo: REPO, symbol: 'Cart.add' } })) as CallToolResult;
+      assert.equal(result.isError, undefined);
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      assert.equal((result.structuredContent as any).symbol.evidence.commit, COMMIT);
+      const traversal = (await client.callTool({ name: 'get_source', arguments: { repo: REPO, path: '../../etc/passwd' } })) as CallToolResult;
+      assert.equal(traversal.isError, true);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('answers a plain initialize from the loopback host with and without a same-host Origin', async () => {
+    for (const origin of [undefined, `http://127.0.0.1:${port}`, `http://localhost:${port}`]) {
+      const res = await post(JSON.stringify(INIT), origin ? { origin } : {});
+      assert.equal(res.status, 200, `origin ${origin}`);
+      assert.equal(JSON.parse(res.body).result.serverInfo.name, 'codehub');
+    }
+    const viaLocalhost = await post(JSON.stringify(INIT), { host: `localhost:${port}` });
+    assert.equal(viaLocalhost.status, 200);
+  });
+
+  it('rejects a foreign Host header with 403 (DNS rebinding)', async () => {
+    for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1:${port + 1}`, `10.0.0.1:${port}`]) {
+      const res = await post(JSON.stringify(INIT), { host });
+      assert.equal(res.status, 403, host);
+      const body = JSON.parse(res.body);
+      assert.equal(body.jsonrpc, '2.0');
+      assert.match(body.error.message, /Host header .* is not allowed/);
+    }
+  });
+
+  it('rejects a cross-site Origin with 403', async () => {
+    for (const origin of ['http://evil.example', `http://evil.example:${port}`, 'null', `https://127.0.0.1:${port + 1}`]) {
+      const res = await post(JSON.stringify(INIT), { origin });
+      assert.equal(res.status, 403, origin);
+      assert.match(JSON.parse(res.body).error.message, /Origin .* is not allowed/);
+    }
+  });
+
+  it('refuses a body over 1 MiB with 413 and a JSON-RPC error, declared or streamed', async () => {
+    const big = Buffer.alloc(1024 * 1024 + 10, 0x20);
+    const declared = await post(big, { 'content-length': String(big.length) });
+    assert.equal(declared.status, 413);
+    assert.equal(JSON.parse(declared.body).error.code, -32600);
+    const streamed = await post(big, { 'transfer-encoding': 'chunked' });
+    assert.equal(streamed.status, 413);
+    // The server is still fine afterwards.
+    assert.equal((await post(JSON.stringify(INIT))).status, 200);
+  });
+
+  it('answers malformed JSON with a JSON-RPC parse error', async () => {
+    const res = await post('{"jsonrpc": "2.0", "id": 1, "method": ');
+    assert.equal(res.status, 400);
+    const body = JSON.parse(res.body);
+    assert.deepEqual([body.jsonrpc, body.error.code, body.id], ['2.0', -32700, null]);
+  });
+
+  it('answers well-formed JSON that is not JSON-RPC with a clean error', async () => {
+    const res = await post(JSON.stringify({ hello: 'world' }));
+    assert.equal(res.status, 400);
+    assert.equal(JSON.parse(res.body).error.code, -32700);
+  });
+
+  it('refuses GET and DELETE with 405 since the endpoint keeps no session or stream', async () => {
+    for (const method of ['GET', 'DELETE', 'PUT']) {
+      const res = await raw(method, { accept: 'text/event-stream' });
+      assert.equal(res.status, 405, method);
+      assert.equal(res.headers.allow, 'POST');
+      assert.equal(JSON.parse(res.body).error.code, -32000);
+    }
+  });
+
+  it('keeps a client that does not accept event streams out, as the spec asks', async () => {
+    const res = await post(JSON.stringify(INIT), { accept: 'application/json' });
+    assert.equal(res.status, 406);
+  });
+
+});
