@@ -166,13 +166,16 @@ export function compareWithTruth(input: CompareInput): EvalResult {
       continue;
     }
     const truthLine = lines.get(siteKey(p.path, p.line));
-    const match = truthLine?.edges.find((t) => calleeMatches(p.callee as SymbolRange, t));
-    if (match) {
+    // Two calls to the same callee on one line are one (path, line, callee) site: one prediction covers both.
+    const matches = truthLine?.edges.filter((t) => calleeMatches(p.callee as SymbolRange, t)) ?? [];
+    if (matches.length > 0) {
       tp++;
       r.tp++;
       r.confSum += p.confidence ?? 0;
-      found.add(match);
-      r.found.add(match);
+      for (const m of matches) {
+        found.add(m);
+        r.found.add(m);
+      }
       continue;
     }
     if (truthLine && truthLine.unresolved > 0) {
