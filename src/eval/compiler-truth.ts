@@ -300,15 +300,25 @@ function resolveCallee(checker: ts.TypeChecker, node: ts.CallExpression | ts.New
   if (declaration && !ts.isJSDocSignature(declaration) && !isTypeNodeSignature(declaration)) {
     return definitionOf(declaration);
   }
-  if (declaration && isTypeNodeSignature(declaration)) return null;
+  // The signature comes from a type (`cb: () => void`, `x as Fn`) or was not found: the callee is the
+  // value's own declaration when that is a definition an indexer lists, else nobody knows.
   if (!symbol) return null;
   const decl = symbol.valueDeclaration ?? symbol.declarations?.[0];
   if (!decl) return null;
-  if (ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertyAssignment(decl)) {
-    return decl.initializer && isFunctionValue(decl.initializer) ? decl : null;
+  if (ts.isVariableDeclaration(decl)) {
+    if (!decl.initializer) return null;
+    return isFunctionValue(decl.initializer) || isModuleLevel(decl) ? decl : null;
   }
+  if (ts.isPropertyDeclaration(decl)) return decl.initializer ? decl : null;
+  if (ts.isPropertyAssignment(decl)) return isFunctionValue(decl.initializer) ? decl : null;
   if (ts.isFunctionLike(decl) || ts.isClassLike(decl)) return definitionOf(decl);
   return null;
+}
+
+/** A `const`/`let` at file or namespace level (a local variable is not a definition of its own). */
+function isModuleLevel(declaration: ts.VariableDeclaration): boolean {
+  const statement = declaration.parent.parent;
+  return ts.isVariableStatement(statement) && (ts.isSourceFile(statement.parent) || ts.isModuleBlock(statement.parent));
 }
 
 function calleeSymbol(checker: ts.TypeChecker, expression: ts.Expression): ts.Symbol | undefined {

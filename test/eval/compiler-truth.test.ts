@@ -26,10 +26,11 @@ test('calls into lib and into a missing package are kept apart from the in-repo 
   assert.deepEqual(truth.files, ['src/index.ts', 'src/service.ts', 'src/util.ts']);
 });
 
-test('a callback parameter call and a call into an uninstalled module are unresolved, not guessed', () => {
+test('a callback parameter, a local function value and a call into an uninstalled module are unresolved, not guessed', () => {
   const categories = truth.unresolved.map((s) => `${s.path}:${s.line} ${s.category}`);
   assert.deepEqual(categories, [
     'src/index.ts:8 element access',
+    'src/index.ts:16 plain identifier',
     'src/service.ts:17 callback parameter',
     'src/service.ts:18 imported identifier',
   ]);

@@ -38,16 +38,16 @@ const report: EvalReport = {
 
 test('the Markdown report shows the overall row, each reason, the calibration table, the machine and how to reproduce', () => {
   const md = renderMarkdown(report);
-  assert.match(md, /\| local\/eval-small \| 19 \| 1 \| 1\.000 \| 0\.053 \| 0\.100 \| no \|/);
-  assert.match(md, /\| import \| 1 \| 1 \| 0 \| 0 \| 1\.000 \| 0\.053 \| 0\.100 \|/);
+  assert.match(md, /\| local\/eval-small \| 22 \| 1 \| 1\.000 \| 0\.045 \| 0\.087 \| no \|/);
+  assert.match(md, /\| import \| 1 \| 1 \| 0 \| 0 \| 1\.000 \| 0\.045 \| 0\.087 \|/);
   assert.match(md, /\| import \| 0\.900 \| 1\.000 \| 1 \| 0\.100 \| no \(< 100\) \|/);
-  assert.match(md, /- plain identifier: 5/);
+  assert.match(md, /- plain identifier: 7/);
   assert.match(md, /Test CPU, 2 cores, 4 GB RAM, Node v20\.19\.0/);
   assert.match(md, /```sh\ncodehub eval test\/fixtures\/eval-small\n```/);
 });
 
 test('the JSON report round-trips the numbers', () => {
   const parsed = JSON.parse(renderJson(report)) as EvalReport;
-  assert.equal(parsed.corpora[0]?.result.overall.recall, 1 / 19);
+  assert.equal(parsed.corpora[0]?.result.overall.recall, 1 / 22);
   assert.equal(parsed.machine.cores, 2);
 });
