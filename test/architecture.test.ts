@@ -13,6 +13,7 @@ const LAYER: Readonly<Record<string, number>> = {
   git: 2,
   db: 2,
   service: 3,
+  eval: 3, // the accuracy harness: a service-level use case (runs the compiler, reads files)
   web: 4,
   mcp: 4,
   cli: 4,
