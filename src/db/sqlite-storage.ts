@@ -8,6 +8,7 @@ import { CodehubError } from '../core/errors.js';
 import type { FileFacts } from '../core/facts.js';
 import type { Edge, TestReach } from '../core/graph.js';
 import { MIGRATIONS } from './migrations.js';
+import { SqliteQueries, buildQueryIndex } from './sqlite-query-index.js';
 import {
   factsKeyString,
   type BlobSource,
@@ -20,6 +21,11 @@ import {
   type SnapshotStats,
   type Storage,
   type SymbolRecord,
+  type EdgeWithSymbol,
+  type ExportedEdge,
+  type RankedSymbol,
+  type SymbolRow,
+  type SymbolSearch,
 } from './storage.js';
 
 type Row = Record<string, unknown>;
@@ -114,6 +120,7 @@ export class SqliteStorage implements Storage {
         insEdge.run(snapshotId, e.callerId, e.calleeId, e.calleeText, e.kind, e.reason, e.confidence, JSON.stringify(e.lines), e.candidates ?? null);
       }
       for (const t of content.testReach) insReach.run(snapshotId, t.symbolId, t.testId, t.depth, t.confidence);
+      buildQueryIndex(db, snapshotId);
       db.prepare('INSERT OR REPLACE INTO snapshot_stats (snapshot_id, stats_json) VALUES (?, ?)').run(snapshotId, JSON.stringify(content.stats));
       db.prepare(`UPDATE snapshots SET status = 'ready', indexed_at = ? WHERE id = ?`).run(new Date().toISOString(), snapshotId);
     });
@@ -302,6 +309,74 @@ export class SqliteStorage implements Storage {
 
   close(): void {
     this.db.close();
+  }
+
+  // ---- Read side of the query service (see sqlite-query-index.ts) ----
+
+  private queriesCache: SqliteQueries | undefined;
+  private get queries(): SqliteQueries {
+    return (this.queriesCache ??= new SqliteQueries(this.db));
+  }
+
+  getSymbol(snapshotId: number, id: string): SymbolRow | null {
+    return this.queries.getSymbol(snapshotId, id);
+  }
+  findSymbolsByQualifiedName(snapshotId: number, qualifiedName: string, limit?: number): SymbolRow[] {
+    return this.queries.findSymbolsByQualifiedName(snapshotId, qualifiedName, limit);
+  }
+  findSymbolsByName(snapshotId: number, name: string, limit?: number): SymbolRow[] {
+    return this.queries.findSymbolsByName(snapshotId, name, limit);
+  }
+  findSymbolsAtLine(snapshotId: number, path: string, line: number): SymbolRow[] {
+    return this.queries.findSymbolsAtLine(snapshotId, path, line);
+  }
+  symbolsOfFile(snapshotId: number, path: string): SymbolRow[] {
+    return this.queries.symbolsOfFile(snapshotId, path);
+  }
+  edgesFrom(snapshotId: number, callerId: string): EdgeWithSymbol[] {
+    return this.queries.edgesFrom(snapshotId, callerId);
+  }
+  edgesTo(snapshotId: number, calleeId: string): EdgeWithSymbol[] {
+    return this.queries.edgesTo(snapshotId, calleeId);
+  }
+  unresolvedEdgesFrom(snapshotId: number, callerId: string): Edge[] {
+    return this.queries.unresolvedEdgesFrom(snapshotId, callerId);
+  }
+  countUnresolvedMayCall(snapshotId: number, name: string): number {
+    return this.queries.countUnresolvedMayCall(snapshotId, name);
+  }
+  countUnresolved(snapshotId: number): number {
+    return this.queries.countUnresolved(snapshotId);
+  }
+  testsReaching(snapshotId: number, symbolIds: readonly string[]): Array<{ reach: TestReach; test: SymbolRow }> {
+    return this.queries.testsReaching(snapshotId, symbolIds);
+  }
+  callerCounts(snapshotId: number, symbolIds: readonly string[]): Map<string, number> {
+    return this.queries.callerCounts(snapshotId, symbolIds);
+  }
+  mostCalled(snapshotId: number, limit: number): RankedSymbol[] {
+    return this.queries.mostCalled(snapshotId, limit);
+  }
+  untestedHotspots(snapshotId: number, limit: number): RankedSymbol[] {
+    return this.queries.untestedHotspots(snapshotId, limit);
+  }
+  searchSymbols(snapshotId: number, search: SymbolSearch): RankedSymbol[] {
+    return this.queries.searchSymbols(snapshotId, search);
+  }
+  similarNames(snapshotId: number, name: string, limit: number): string[] {
+    return this.queries.similarNames(snapshotId, name, limit);
+  }
+  similarPaths(snapshotId: number, path: string, limit: number): string[] {
+    return this.queries.similarPaths(snapshotId, path, limit);
+  }
+  languageCounts(snapshotId: number): Record<string, number> {
+    return this.queries.languageCounts(snapshotId);
+  }
+  iterateSymbols(snapshotId: number): IterableIterator<SymbolRow> {
+    return this.queries.iterateSymbols(snapshotId);
+  }
+  iterateEdges(snapshotId: number): IterableIterator<ExportedEdge> {
+    return this.queries.iterateEdges(snapshotId);
   }
 }
 
