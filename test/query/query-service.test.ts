@@ -230,7 +230,7 @@ describe('query service over a real SQLite snapshot and blob store', () => {
     assert.equal(humps[0]?.callers, 2);
     assert.deepEqual((await qs.search({ q: 'register', kind: 'method' })).length, 2);
     assert.deepEqual(await qs.search({ q: 'register', kind: 'class' }), []);
-    assert.equal((await qs.search({ q: 'e', limit: 2 })).length, 2);
+    assert.equal((await qs.search({ q: 'r', limit: 2 })).length, 2);
     await rejectsWith(qs.search({ q: '  ' }), 'InvalidInput');
     await rejectsWith(qs.search({ q: 'x', kind: 'methd' }), 'InvalidInput');
     await rejectsWith(qs.search({ q: 'x', repo: 'github.com/nope/nope' }), 'RepoNotFound');
