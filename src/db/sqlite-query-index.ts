@@ -22,7 +22,17 @@ const SYM = `s.id, s.path, s.local_id, s.name, s.qualified_name, s.kind, s.start
 const FILE_JOIN = 'LEFT JOIN files f ON f.snapshot_id = s.snapshot_id AND f.path = s.path';
 const EDGE = `e.caller_id AS e_caller, e.callee_id AS e_callee, e.callee_text AS e_text, e.kind AS e_kind,
   e.reason AS e_reason, e.confidence AS e_conf, e.lines_json AS e_lines, e.candidates AS e_cand`;
-const RANK_ORDER = 'ORDER BY ss.is_test, ss.callers DESC, length(s.name), s.name, s.path, s.start_line';
+/** Ranking inside one tier: non-test first, more callers, shorter name, then name (ties by insertion order). */
+const RANK_ORDER = 'ORDER BY ss.is_test, ss.callers DESC, length(ss.name_lower), ss.name_lower, ss.rowid';
+
+/** Ranks on the narrow symbol_search rows first and joins the wide symbol rows only for the page returned. */
+function rankedPage(from: string, where: string): string {
+  return `WITH hits AS (
+      SELECT ss.rowid AS rid, ss.callers AS rank_callers, ss.is_test AS rank_test, ss.name_lower AS nl
+      FROM ${from} WHERE ${where} ${RANK_ORDER} LIMIT ?)
+    SELECT hits.rank_callers, hits.rank_test, ${SYM} FROM hits JOIN symbols s ON s.rowid = hits.rid ${FILE_JOIN}
+    ORDER BY hits.rank_test, hits.rank_callers DESC, length(hits.nl), hits.nl, hits.rid`;
+}
 
 /** SQL texts, exported for EXPLAIN QUERY PLAN checks in tests. */
 export const QUERY_SQL = {
@@ -48,23 +58,22 @@ export const QUERY_SQL = {
     WHERE ss.snapshot_id = ? AND ss.callers > 0 AND ss.is_test = 0 AND ss.kind NOT IN ('module', 'test')
       AND NOT EXISTS (SELECT 1 FROM test_reach t WHERE t.snapshot_id = ss.snapshot_id AND t.symbol_id = s.id)
     ORDER BY ss.callers DESC, ss.rowid DESC LIMIT ?`,
-  searchExact: `SELECT ss.callers AS rank_callers, ss.is_test AS rank_test, ${SYM}
-    FROM symbol_search ss JOIN symbols s ON s.rowid = ss.rowid ${FILE_JOIN}
-    WHERE ss.snapshot_id = ? AND ss.name_lower = ? AND (? IS NULL OR ss.kind = ?) ${RANK_ORDER} LIMIT ?`,
-  searchPrefix: `SELECT ss.callers AS rank_callers, ss.is_test AS rank_test, ${SYM}
-    FROM symbol_search ss JOIN symbols s ON s.rowid = ss.rowid ${FILE_JOIN}
-    WHERE ss.snapshot_id = ? AND ss.name_lower > ? AND ss.name_lower < ? AND (? IS NULL OR ss.kind = ?) ${RANK_ORDER} LIMIT ?`,
+  searchExact: rankedPage('symbol_search ss', 'ss.snapshot_id = ? AND ss.name_lower = ? AND (? IS NULL OR ss.kind = ?)'),
+  searchPrefix: rankedPage(
+    'symbol_search ss',
+    'ss.snapshot_id = ? AND ss.name_lower > ? AND ss.name_lower < ? AND (? IS NULL OR ss.kind = ?)',
+  ),
   // Trigram FTS finds the substring; prefix matches were listed by the tier before.
-  searchSubstring: `SELECT ss.callers AS rank_callers, ss.is_test AS rank_test, ${SYM}
-    FROM symbol_names n JOIN symbol_search ss ON ss.rowid = n.rowid JOIN symbols s ON s.rowid = n.rowid ${FILE_JOIN}
-    WHERE symbol_names MATCH ? AND ss.snapshot_id = ? AND substr(ss.name_lower, 1, ?) != ? AND (? IS NULL OR ss.kind = ?)
-    ${RANK_ORDER} LIMIT ?`,
+  searchSubstring: rankedPage(
+    'symbol_names n JOIN symbol_search ss ON ss.rowid = n.rowid',
+    'symbol_names MATCH ? AND ss.snapshot_id = ? AND substr(ss.name_lower, 1, ?) != ? AND (? IS NULL OR ss.kind = ?)',
+  ),
   // Names that contain the query were listed by the tiers before (substring needs ≥ 3 characters).
-  searchHumps: `SELECT ss.callers AS rank_callers, ss.is_test AS rank_test, ${SYM}
-    FROM symbol_search ss JOIN symbols s ON s.rowid = ss.rowid ${FILE_JOIN}
-    WHERE ss.snapshot_id = ? AND ss.humps >= ? AND ss.humps < ? AND (? IS NULL OR ss.kind = ?)
-      AND (CASE WHEN length(?) >= 3 THEN instr(ss.name_lower, ?) = 0 ELSE substr(ss.name_lower, 1, length(?)) != ? END)
-    ${RANK_ORDER} LIMIT ?`,
+  searchHumps: rankedPage(
+    'symbol_search ss',
+    `ss.snapshot_id = ? AND ss.humps >= ? AND ss.humps < ? AND (? IS NULL OR ss.kind = ?)
+      AND (CASE WHEN length(?) >= 3 THEN instr(ss.name_lower, ?) = 0 ELSE substr(ss.name_lower, 1, length(?)) != ? END)`,
+  ),
   testsReaching: (n: number) => `SELECT t.symbol_id, t.test_id, t.depth, t.confidence, ${SYM}
     FROM test_reach t JOIN symbols s ON s.snapshot_id = t.snapshot_id AND s.id = t.test_id ${FILE_JOIN}
     WHERE t.snapshot_id = ? AND t.symbol_id IN (${placeholders(n)})`,
@@ -128,6 +137,17 @@ function ranked(r: Row): RankedSymbol {
  * caller count) and unresolved call sites by callee name. Call inside the publishing transaction.
  */
 export function buildQueryIndex(db: Db, snapshotId: number): void {
+  // Three secondary indexes grow in random order: a larger page cache keeps the build off the disk.
+  const cacheSize = Number(db.pragma('cache_size', { simple: true }));
+  db.pragma('cache_size = -524288');
+  try {
+    writeQueryIndex(db, snapshotId);
+  } finally {
+    db.pragma(`cache_size = ${cacheSize}`);
+  }
+}
+
+function writeQueryIndex(db: Db, snapshotId: number): void {
   db.prepare('DELETE FROM symbol_search WHERE snapshot_id = ?').run(snapshotId);
   db.prepare('DELETE FROM unresolved_names WHERE snapshot_id = ?').run(snapshotId);
   db.prepare('DELETE FROM query_index WHERE snapshot_id = ?').run(snapshotId);
