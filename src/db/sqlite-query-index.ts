@@ -58,7 +58,10 @@ export const QUERY_SQL = {
     WHERE ss.snapshot_id = ? AND ss.callers > 0 AND ss.is_test = 0 AND ss.kind NOT IN ('module', 'test')
       AND NOT EXISTS (SELECT 1 FROM test_reach t WHERE t.snapshot_id = ss.snapshot_id AND t.symbol_id = s.id)
     ORDER BY ss.callers DESC, ss.rowid DESC LIMIT ?`,
-  searchExact: rankedPage('symbol_search ss', 'ss.snapshot_id = ? AND ss.name_lower = ? AND (? IS NULL OR ss.kind = ?)'),
+  searchExact: rankedPage(
+    'symbol_search ss',
+    'ss.snapshot_id = ? AND ss.name_lower = ? AND (? IS NULL OR ss.kind = ?)',
+  ),
   searchPrefix: rankedPage(
     'symbol_search ss',
     'ss.snapshot_id = ? AND ss.name_lower > ? AND ss.name_lower < ? AND (? IS NULL OR ss.kind = ?)',
@@ -86,7 +89,8 @@ export const QUERY_SQL = {
   similarPaths: `SELECT path FROM files WHERE snapshot_id = ? AND (path = ? OR substr(path, ?) = ?) LIMIT ?`,
   pathsUnder: 'SELECT path FROM files WHERE snapshot_id = ? AND path > ? AND path < ? ORDER BY path LIMIT ?',
   somePaths: 'SELECT path FROM files WHERE snapshot_id = ? ORDER BY path LIMIT ?',
-  languages: 'SELECT language, COUNT(*) AS n FROM files WHERE snapshot_id = ? AND language IS NOT NULL GROUP BY language',
+  languages:
+    'SELECT language, COUNT(*) AS n FROM files WHERE snapshot_id = ? AND language IS NOT NULL GROUP BY language',
   allSymbols: `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? ORDER BY s.path, s.start_line, s.id`,
   allEdges: `SELECT e.*, cs.path AS caller_path, cs.start_line AS caller_line, ce.path AS callee_path, ce.start_line AS callee_line
     FROM edges e
@@ -163,13 +167,16 @@ function writeQueryIndex(db: Db, snapshotId: number): void {
   }
   // A file that declares test cases is test code as a whole (helpers and fixtures in it too).
   const testFiles = new Set(
-    (db.prepare(`SELECT DISTINCT path FROM symbols WHERE snapshot_id = ? AND kind = 'test'`).all(snapshotId) as Row[]).map((r) =>
-      String(r.path),
-    ),
+    (
+      db
+        .prepare(`SELECT DISTINCT path FROM symbols WHERE snapshot_id = ? AND kind = 'test'`)
+        .all(snapshotId) as Row[]
+    ).map((r) => String(r.path)),
   );
 
+  // `+snapshot_id`: walk the rowid range (a snapshot's rows are contiguous) instead of sorting the snapshot per page.
   const page = db.prepare(
-    'SELECT rowid AS rid, id, path, name, kind FROM symbols WHERE rowid > ? AND snapshot_id = ? ORDER BY rowid LIMIT 20000',
+    'SELECT rowid AS rid, id, path, name, kind FROM symbols WHERE rowid > ? AND +snapshot_id = ? ORDER BY rowid LIMIT 20000',
   );
   const ins = db.prepare(
     'INSERT INTO symbol_search (rowid, snapshot_id, name_lower, humps, kind, is_test, callers) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -182,7 +189,15 @@ function writeQueryIndex(db: Db, snapshotId: number): void {
       const name = String(r.name);
       const path = String(r.path);
       const isTest = r.kind === 'test' || testFiles.has(path) || isTestPath(path);
-      ins.run(r.rid, snapshotId, name.toLowerCase(), humpsOf(name), r.kind, isTest ? 1 : 0, callers.get(String(r.id)) ?? 0);
+      ins.run(
+        r.rid,
+        snapshotId,
+        name.toLowerCase(),
+        humpsOf(name),
+        r.kind,
+        isTest ? 1 : 0,
+        callers.get(String(r.id)) ?? 0,
+      );
     }
     after = Number(rows[rows.length - 1]?.rid);
   }
@@ -200,7 +215,10 @@ function writeQueryIndex(db: Db, snapshotId: number): void {
   }
   const insName = db.prepare('INSERT INTO unresolved_names (snapshot_id, name, call_sites) VALUES (?, ?, ?)');
   for (const [name, n] of byName) insName.run(snapshotId, name, n);
-  db.prepare('INSERT INTO query_index (snapshot_id, unresolved_call_sites) VALUES (?, ?)').run(snapshotId, total);
+  db.prepare('INSERT INTO query_index (snapshot_id, unresolved_call_sites) VALUES (?, ?)').run(
+    snapshotId,
+    total,
+  );
 }
 
 const built = new WeakMap<Db, Set<number>>();
@@ -228,7 +246,9 @@ export class SqliteQueries {
   }
 
   findSymbolsByQualifiedName(snapshotId: number, qualifiedName: string, limit = 50): SymbolRow[] {
-    return (stmt(this.db, QUERY_SQL.byQualifiedName).all(snapshotId, qualifiedName, limit) as Row[]).map(readSymbolRow);
+    return (stmt(this.db, QUERY_SQL.byQualifiedName).all(snapshotId, qualifiedName, limit) as Row[]).map(
+      readSymbolRow,
+    );
   }
 
   findSymbolsByName(snapshotId: number, name: string, limit = 50): SymbolRow[] {
@@ -273,7 +293,10 @@ export class SqliteQueries {
     return r ? Number(r.unresolved_call_sites) : 0;
   }
 
-  testsReaching(snapshotId: number, symbolIds: readonly string[]): Array<{ reach: TestReach; test: SymbolRow }> {
+  testsReaching(
+    snapshotId: number,
+    symbolIds: readonly string[],
+  ): Array<{ reach: TestReach; test: SymbolRow }> {
     const out: Array<{ reach: TestReach; test: SymbolRow }> = [];
     for (let i = 0; i < symbolIds.length; i += CHUNK) {
       const part = symbolIds.slice(i, i + CHUNK);
@@ -315,14 +338,40 @@ export class SqliteQueries {
         rows = stmt(this.db, QUERY_SQL.searchExact).all(snapshotId, q, kind, kind, search.limit) as Row[];
         break;
       case 'prefix':
-        rows = stmt(this.db, QUERY_SQL.searchPrefix).all(snapshotId, q, q + RANGE_END, kind, kind, search.limit) as Row[];
+        rows = stmt(this.db, QUERY_SQL.searchPrefix).all(
+          snapshotId,
+          q,
+          q + RANGE_END,
+          kind,
+          kind,
+          search.limit,
+        ) as Row[];
         break;
       case 'substring':
         if ([...q].length < 3) return [];
-        rows = stmt(this.db, QUERY_SQL.searchSubstring).all(ftsPhrase(q), snapshotId, q.length, q, kind, kind, search.limit) as Row[];
+        rows = stmt(this.db, QUERY_SQL.searchSubstring).all(
+          ftsPhrase(q),
+          snapshotId,
+          q.length,
+          q,
+          kind,
+          kind,
+          search.limit,
+        ) as Row[];
         break;
       case 'humps':
-        rows = stmt(this.db, QUERY_SQL.searchHumps).all(snapshotId, q, q + RANGE_END, kind, kind, q, q, q, q, search.limit) as Row[];
+        rows = stmt(this.db, QUERY_SQL.searchHumps).all(
+          snapshotId,
+          q,
+          q + RANGE_END,
+          kind,
+          kind,
+          q,
+          q,
+          q,
+          q,
+          search.limit,
+        ) as Row[];
         break;
     }
     return rows.map(ranked);
@@ -337,11 +386,17 @@ export class SqliteQueries {
     for (let i = 0; i + 3 <= chars.length && grams.size < 16; i++) grams.add(chars.slice(i, i + 3).join(''));
     if (grams.size > 0) {
       const match = [...grams].map(ftsPhrase).join(' OR ');
-      for (const r of stmt(this.db, QUERY_SQL.similarByTrigram).all(match, snapshotId, limit) as Row[]) out.add(String(r.name));
+      for (const r of stmt(this.db, QUERY_SQL.similarByTrigram).all(match, snapshotId, limit) as Row[])
+        out.add(String(r.name));
     }
     const head = chars.slice(0, 2).join('');
     if (head !== '') {
-      for (const r of stmt(this.db, QUERY_SQL.similarByPrefix).all(snapshotId, head, head + RANGE_END, limit) as Row[]) {
+      for (const r of stmt(this.db, QUERY_SQL.similarByPrefix).all(
+        snapshotId,
+        head,
+        head + RANGE_END,
+        limit,
+      ) as Row[]) {
         out.add(String(r.name));
       }
     }
@@ -353,7 +408,13 @@ export class SqliteQueries {
     const base = path.slice(path.lastIndexOf('/') + 1);
     if (base !== '') {
       const tail = `/${base}`;
-      for (const r of stmt(this.db, QUERY_SQL.similarPaths).all(snapshotId, base, -tail.length, tail, limit) as Row[]) {
+      for (const r of stmt(this.db, QUERY_SQL.similarPaths).all(
+        snapshotId,
+        base,
+        -tail.length,
+        tail,
+        limit,
+      ) as Row[]) {
         out.add(String(r.path));
       }
     }
@@ -369,25 +430,31 @@ export class SqliteQueries {
       parts.pop();
     }
     if (out.size === 0) {
-      for (const r of stmt(this.db, QUERY_SQL.somePaths).all(snapshotId, limit) as Row[]) out.add(String(r.path));
+      for (const r of stmt(this.db, QUERY_SQL.somePaths).all(snapshotId, limit) as Row[])
+        out.add(String(r.path));
     }
     return [...out];
   }
 
   languageCounts(snapshotId: number): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const r of stmt(this.db, QUERY_SQL.languages).all(snapshotId) as Row[]) out[String(r.language)] = Number(r.n);
+    for (const r of stmt(this.db, QUERY_SQL.languages).all(snapshotId) as Row[])
+      out[String(r.language)] = Number(r.n);
     return out;
   }
 
   *iterateSymbols(snapshotId: number): IterableIterator<SymbolRow> {
-    for (const r of this.db.prepare(QUERY_SQL.allSymbols).iterate(snapshotId) as IterableIterator<Row>) yield readSymbolRow(r);
+    for (const r of this.db.prepare(QUERY_SQL.allSymbols).iterate(snapshotId) as IterableIterator<Row>)
+      yield readSymbolRow(r);
   }
 
   *iterateEdges(snapshotId: number): IterableIterator<ExportedEdge> {
     for (const r of this.db.prepare(QUERY_SQL.allEdges).iterate(snapshotId) as IterableIterator<Row>) {
       const edge = toEdge(r);
-      const callerPath = r.caller_path === null ? edge.callerId.slice(0, Math.max(0, edge.callerId.indexOf('::'))) : String(r.caller_path);
+      const callerPath =
+        r.caller_path === null
+          ? edge.callerId.slice(0, Math.max(0, edge.callerId.indexOf('::')))
+          : String(r.caller_path);
       yield {
         ...edge,
         callerPath,

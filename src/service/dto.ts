@@ -6,14 +6,25 @@ import type { EdgeDTO, FileDTO, SymbolDTO } from './query-types.js';
 const GITHUB_REPO = /^https:\/\/github\.com\/[^/]+\/[^/]+$/;
 
 /** `https://github.com/o/r/blob/<sha>/<path>[#Lstart-Lend]` for GitHub repos, else null. */
-export function permalinkFor(repo: RepoRecord, commit: string, path: string, start?: number, end?: number): string | null {
+export function permalinkFor(
+  repo: RepoRecord,
+  commit: string,
+  path: string,
+  start?: number,
+  end?: number,
+): string | null {
   if (!repo.webUrl || !GITHUB_REPO.test(repo.webUrl)) return null;
   const url = `${repo.webUrl}/blob/${commit}/${path.split('/').map(encodeURIComponent).join('/')}`;
   return start === undefined ? url : `${url}#L${start}-L${end ?? start}`;
 }
 
 /** A symbol row as the contract's SymbolDTO; `verified` is null unless the blob was re-hashed for this answer. */
-export function toSymbolDTO(repo: RepoRecord, snapshot: SnapshotRecord, row: SymbolRow, verified: boolean | null = null): SymbolDTO {
+export function toSymbolDTO(
+  repo: RepoRecord,
+  snapshot: SnapshotRecord,
+  row: SymbolRow,
+  verified: boolean | null = null,
+): SymbolDTO {
   return {
     id: row.id,
     name: row.name,
@@ -50,7 +61,13 @@ export function toEdgeDTO(e: EdgeWithSymbol): EdgeDTO {
 
 /** Confidence high to low, then name, then location: the order of every edge list. */
 export function compareEdges(a: EdgeDTO, b: EdgeDTO): number {
-  return b.confidence - a.confidence || cmp(a.name, b.name) || cmp(a.path, b.path) || a.line - b.line || cmp(a.id, b.id);
+  return (
+    b.confidence - a.confidence ||
+    cmp(a.name, b.name) ||
+    cmp(a.path, b.path) ||
+    a.line - b.line ||
+    cmp(a.id, b.id)
+  );
 }
 
 export function toFileDTO(f: FileRecord): FileDTO {
@@ -71,10 +88,16 @@ export function checkRepoPath(path: string, what = 'path'): string {
   if (typeof path !== 'string' || path === '') throw new CodehubError('InvalidInput', `${what} is empty`);
   if (path.includes('\u0000')) throw new CodehubError('InvalidInput', `${what} contains a NUL character`);
   if (path.startsWith('/') || path.startsWith('\\') || /^[A-Za-z]:/.test(path)) {
-    throw new CodehubError('InvalidInput', `${what} '${path}' is absolute; give a path relative to the repository root`);
+    throw new CodehubError(
+      'InvalidInput',
+      `${what} '${path}' is absolute; give a path relative to the repository root`,
+    );
   }
   if (path.split(/[\\/]/).some((seg) => seg === '..')) {
-    throw new CodehubError('InvalidInput', `${what} '${path}' contains '..'; give a path inside the repository`);
+    throw new CodehubError(
+      'InvalidInput',
+      `${what} '${path}' contains '..'; give a path inside the repository`,
+    );
   }
   return path;
 }

@@ -30,11 +30,22 @@ export type ExportLine = ExportedSymbolLine | ExportedEdgeLine;
  * The snapshot to export: the repo's newest, or the ready snapshot whose commit starts with `ref`
  * (≥ 4 hex digits) or whose ref name is `ref`. Throws RepoNotFound / RefNotFound.
  */
-export function exportTarget(ws: Pick<Workspace, 'storage'>, repoId: string, ref?: string): { repo: RepoRecord; snapshot: SnapshotRecord } {
+export function exportTarget(
+  ws: Pick<Workspace, 'storage'>,
+  repoId: string,
+  ref?: string,
+): { repo: RepoRecord; snapshot: SnapshotRecord } {
   const repo = ws.storage.getRepo(repoId);
   if (!repo) {
-    const near = closest(repoId, ws.storage.listRepos().map((r) => r.id));
-    throw new CodehubError('RepoNotFound', `no repo '${repoId}'${near.length > 0 ? `; closest: ${near.join(', ')}` : ''}`, near);
+    const near = closest(
+      repoId,
+      ws.storage.listRepos().map((r) => r.id),
+    );
+    throw new CodehubError(
+      'RepoNotFound',
+      `no repo '${repoId}'${near.length > 0 ? `; closest: ${near.join(', ')}` : ''}`,
+      near,
+    );
   }
   const ready = ws.storage.listSnapshots(repoId).filter((s) => s.status === 'ready');
   if (ref === undefined) {
@@ -43,17 +54,26 @@ export function exportTarget(ws: Pick<Workspace, 'storage'>, repoId: string, ref
     return { repo, snapshot: latest };
   }
   const wanted = ref.toLowerCase();
-  const matches = ready.filter((s) => (/^[0-9a-f]{4,40}$/.test(wanted) && s.commit.startsWith(wanted)) || s.ref === ref);
+  const matches = ready.filter(
+    (s) => (/^[0-9a-f]{4,40}$/.test(wanted) && s.commit.startsWith(wanted)) || s.ref === ref,
+  );
   const snapshot = matches[matches.length - 1];
   if (!snapshot) {
     const have = ready.map((s) => s.commit.slice(0, 12)).join(', ') || 'none';
-    throw new CodehubError('RefNotFound', `no indexed snapshot of ${repoId} at '${ref}' (indexed commits: ${have})`);
+    throw new CodehubError(
+      'RefNotFound',
+      `no indexed snapshot of ${repoId} at '${ref}' (indexed commits: ${have})`,
+    );
   }
   return { repo, snapshot };
 }
 
 /** Every symbol (by path and line), then every edge, as export records; a generator so nothing is built whole. */
-export function* exportSnapshot(ws: Pick<Workspace, 'storage'>, repo: RepoRecord, snapshot: SnapshotRecord): Generator<ExportLine> {
+export function* exportSnapshot(
+  ws: Pick<Workspace, 'storage'>,
+  repo: RepoRecord,
+  snapshot: SnapshotRecord,
+): Generator<ExportLine> {
   for (const row of ws.storage.iterateSymbols(snapshot.id)) {
     yield { type: 'symbol', ...toSymbolDTO(repo, snapshot, row) };
   }

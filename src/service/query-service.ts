@@ -7,7 +7,15 @@ import { CodehubError, isCodehubError } from '../core/errors.js';
 import type { SymbolKind } from '../core/facts.js';
 import { parseSymbolId } from '../core/ids.js';
 import { isHumpsQuery, mayHideRepoCall } from '../core/search-keys.js';
-import type { EdgeWithSymbol, RepoRecord, SnapshotRecord, SnapshotStats, Storage, SymbolRow, SymbolSearch } from '../db/storage.js';
+import type {
+  EdgeWithSymbol,
+  RepoRecord,
+  SnapshotRecord,
+  SnapshotStats,
+  Storage,
+  SymbolRow,
+  SymbolSearch,
+} from '../db/storage.js';
 import type { BlobStore } from '../store/blob-store.js';
 import {
   checkRepoPath,
@@ -40,8 +48,20 @@ import type {
 } from './query-types.js';
 
 const SYMBOL_KINDS: readonly SymbolKind[] = [
-  'module', 'function', 'class', 'method', 'constructor', 'getter', 'setter', 'property', 'interface', 'type', 'enum',
-  'namespace', 'variable', 'test',
+  'module',
+  'function',
+  'class',
+  'method',
+  'constructor',
+  'getter',
+  'setter',
+  'property',
+  'interface',
+  'type',
+  'enum',
+  'namespace',
+  'variable',
+  'test',
 ];
 const MAX_SOURCE_LINES = 2000;
 const MAX_DEPTH = 5;
@@ -92,7 +112,10 @@ class StorageQueryService implements QueryService {
 
   async getRepo(repo: string): Promise<RepoOverview> {
     const ctx = this.ctx(repo);
-    const ranked = (r: { symbol: SymbolRow; callers: number }) => ({ ...this.dto(ctx, r.symbol), callers: r.callers });
+    const ranked = (r: { symbol: SymbolRow; callers: number }) => ({
+      ...this.dto(ctx, r.symbol),
+      callers: r.callers,
+    });
     return {
       summary: this.summary(ctx),
       mostCalled: this.storage.mostCalled(ctx.snapshot.id, 10).map(ranked),
@@ -130,12 +153,22 @@ class StorageQueryService implements QueryService {
       throw err;
     }
     if (file.skipReason === 'binary' || file.skipReason === 'invalid-utf8') {
-      return { ...base, text: null, verified: true, error: `${file.skipReason} file (${bytes.length} bytes): not shown as text` };
+      return {
+        ...base,
+        text: null,
+        verified: true,
+        error: `${file.skipReason} file (${bytes.length} bytes): not shown as text`,
+      };
     }
     return { ...base, text: bytes.toString('utf8'), verified: true, error: null };
   }
 
-  async getSource(repo: string, path: string, startLine?: number, endLine?: number): Promise<SourceExcerpt & { path: string }> {
+  async getSource(
+    repo: string,
+    path: string,
+    startLine?: number,
+    endLine?: number,
+  ): Promise<SourceExcerpt & { path: string }> {
     const ctx = this.ctx(repo);
     if (startLine !== undefined) checkLine(startLine, 'startLine');
     if (endLine !== undefined) checkLine(endLine, 'endLine');
@@ -143,12 +176,20 @@ class StorageQueryService implements QueryService {
       throw new CodehubError('InvalidInput', `endLine ${endLine} is before startLine ${startLine}`);
     }
     const file = this.requireFile(ctx, path);
-    if (!file.blobSha256) throw new CodehubError('PathNotFound', `'${path}' has no stored content (${file.skipReason ?? 'skipped'})`);
-    if (file.skipReason === 'binary') throw new CodehubError('InvalidInput', `'${path}' is a binary file; it has no source lines`);
+    if (!file.blobSha256)
+      throw new CodehubError(
+        'PathNotFound',
+        `'${path}' has no stored content (${file.skipReason ?? 'skipped'})`,
+      );
+    if (file.skipReason === 'binary')
+      throw new CodehubError('InvalidInput', `'${path}' is a binary file; it has no source lines`);
     const lines = splitLines((await this.blobs.readVerified(file.blobSha256)).toString('utf8'));
     const start = startLine ?? 1;
     if (start > Math.max(lines.length, 1)) {
-      throw new CodehubError('InvalidInput', `startLine ${start} is past the end of '${path}' (${lines.length} lines)`);
+      throw new CodehubError(
+        'InvalidInput',
+        `startLine ${start} is past the end of '${path}' (${lines.length} lines)`,
+      );
     }
     const wantEnd = Math.min(endLine ?? lines.length, lines.length);
     const end = Math.min(wantEnd, start + MAX_SOURCE_LINES - 1);
@@ -167,14 +208,24 @@ class StorageQueryService implements QueryService {
     return this.dto(ctx, this.resolveRow(ctx, symbol));
   }
 
-  async show(repo: string, symbol: string, options: { contextBefore?: number; maxLines?: number } = {}): Promise<ShowResult> {
+  async show(
+    repo: string,
+    symbol: string,
+    options: { contextBefore?: number; maxLines?: number } = {},
+  ): Promise<ShowResult> {
     const ctx = this.ctx(repo);
     const row = this.resolveRow(ctx, symbol);
     const snap = ctx.snapshot.id;
-    const source = await this.excerpt(row, clampInt(options.contextBefore, 2, 0, 50), clampInt(options.maxLines, 60, 1, MAX_SOURCE_LINES));
+    const source = await this.excerpt(
+      row,
+      clampInt(options.contextBefore, 2, 0, 50),
+      clampInt(options.maxLines, 60, 1, MAX_SOURCE_LINES),
+    );
     const unresolved = this.storage
       .unresolvedEdgesFrom(snap, row.id)
-      .flatMap((e) => (e.lines.length > 0 ? e.lines : [0]).map((line) => ({ text: e.calleeText, reason: e.reason, line })))
+      .flatMap((e) =>
+        (e.lines.length > 0 ? e.lines : [0]).map((line) => ({ text: e.calleeText, reason: e.reason, line })),
+      )
       .sort((a, b) => a.line - b.line || cmp(a.text, b.text));
     const unresolvedThatMayCall = this.storage.countUnresolvedMayCall(snap, row.name);
     const tests = this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]);
@@ -200,10 +251,16 @@ class StorageQueryService implements QueryService {
     return this.traverse(repo, symbol, 'callees', options);
   }
 
-  async tests(repo: string, symbol: string): Promise<{ tests: TestDTO[]; complete: 'exact' | 'lower_bound' }> {
+  async tests(
+    repo: string,
+    symbol: string,
+  ): Promise<{ tests: TestDTO[]; complete: 'exact' | 'lower_bound' }> {
     const ctx = this.ctx(repo);
     const row = this.resolveRow(ctx, symbol);
-    return { tests: this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]), complete: this.testsComplete(ctx) };
+    return {
+      tests: this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]),
+      complete: this.testsComplete(ctx),
+    };
   }
 
   async impact(repo: string, symbol: string, depth = 3): Promise<ImpactResult> {
@@ -220,7 +277,9 @@ class StorageQueryService implements QueryService {
     const byFile = [...byPath.entries()]
       .map(([path, symbols]) => ({
         path,
-        symbols: symbols.sort((a, b) => a.depth - b.depth || b.pathConfidence - a.pathConfidence || cmp(a.name, b.name)),
+        symbols: symbols.sort(
+          (a, b) => a.depth - b.depth || b.pathConfidence - a.pathConfidence || cmp(a.name, b.name),
+        ),
       }))
       .sort((a, b) => (a.symbols[0]?.depth ?? 0) - (b.symbols[0]?.depth ?? 0) || cmp(a.path, b.path));
     const testsExact = this.testsComplete(ctx) === 'exact';
@@ -241,7 +300,12 @@ class StorageQueryService implements QueryService {
     }
     const source = this.resolveRow(ctx, from);
     const target = this.resolveRow(ctx, to);
-    const result: PathResult = { repo: this.repoRef(ctx), from: this.dto(ctx, source), to: this.dto(ctx, target), paths: [] };
+    const result: PathResult = {
+      repo: this.repoRef(ctx),
+      from: this.dto(ctx, source),
+      to: this.dto(ctx, target),
+      paths: [],
+    };
     if (source.id === target.id) {
       result.paths.push({ symbols: [result.from], edges: [], confidence: 1 });
       return result;
@@ -278,7 +342,8 @@ class StorageQueryService implements QueryService {
         found.push({ ids: [id, ...ids], edges, confidence: conf });
         return;
       }
-      for (const p of parents.get(id) ?? []) back(p.parent, [id, ...ids], [p.edge, ...edges], conf * (p.edge.edge.confidence ?? 0));
+      for (const p of parents.get(id) ?? [])
+        back(p.parent, [id, ...ids], [p.edge, ...edges], conf * (p.edge.edge.confidence ?? 0));
     };
     back(target.id, [], [], 1);
     found.sort((a, b) => b.confidence - a.confidence || cmp(a.ids.join('\n'), b.ids.join('\n')));
@@ -293,9 +358,14 @@ class StorageQueryService implements QueryService {
   async search(query: { q: string; repo?: string; kind?: string; limit?: number }): Promise<SearchHit[]> {
     const q = typeof query.q === 'string' ? query.q.trim() : '';
     if (q === '') throw new CodehubError('InvalidInput', 'search needs a query (q)');
-    if (q.length > 200 || q.includes('\u0000')) throw new CodehubError('InvalidInput', 'search query is too long or has a NUL');
+    if (q.length > 200 || q.includes('\u0000'))
+      throw new CodehubError('InvalidInput', 'search query is too long or has a NUL');
     if (query.kind !== undefined && query.kind !== '' && !SYMBOL_KINDS.includes(query.kind as SymbolKind)) {
-      throw new CodehubError('InvalidInput', `unknown kind '${query.kind}' (one of ${SYMBOL_KINDS.join(', ')})`, closest(query.kind, SYMBOL_KINDS, 3));
+      throw new CodehubError(
+        'InvalidInput',
+        `unknown kind '${query.kind}' (one of ${SYMBOL_KINDS.join(', ')})`,
+        closest(query.kind, SYMBOL_KINDS, 3),
+      );
     }
     const limit = clampInt(query.limit, 20, 1, 200);
     const kind = query.kind === '' ? undefined : query.kind;
@@ -307,14 +377,30 @@ class StorageQueryService implements QueryService {
     for (const mode of modes) {
       const tier: SearchHit[] = [];
       for (const ctx of ctxs) {
-        for (const r of this.storage.searchSymbols(ctx.snapshot.id, { mode, q, limit, ...(kind ? { kind } : {}) })) {
-          tier.push({ ...this.dto(ctx, r.symbol), repo: ctx.repo.id, callers: r.callers, isTest: r.isTest, match: mode });
+        for (const r of this.storage.searchSymbols(ctx.snapshot.id, {
+          mode,
+          q,
+          limit,
+          ...(kind ? { kind } : {}),
+        })) {
+          tier.push({
+            ...this.dto(ctx, r.symbol),
+            repo: ctx.repo.id,
+            callers: r.callers,
+            isTest: r.isTest,
+            match: mode,
+          });
         }
       }
       tier.sort(
         (a, b) =>
-          Number(a.isTest) - Number(b.isTest) || b.callers - a.callers || a.name.length - b.name.length ||
-          cmp(a.name, b.name) || cmp(a.repo, b.repo) || cmp(a.path, b.path) || a.startLine - b.startLine,
+          Number(a.isTest) - Number(b.isTest) ||
+          b.callers - a.callers ||
+          a.name.length - b.name.length ||
+          cmp(a.name, b.name) ||
+          cmp(a.repo, b.repo) ||
+          cmp(a.path, b.path) ||
+          a.startLine - b.startLine,
       );
       for (const hit of tier) {
         const key = `${hit.repo}\u0000${hit.id}`;
@@ -338,7 +424,8 @@ class StorageQueryService implements QueryService {
     if (!repo || !snapshot) {
       const known = this.storage.listRepos().map((r) => r.id);
       const near = closest(repoId, known);
-      const hint = near.length > 0 ? `; closest: ${near.join(', ')}` : "; index one with 'codehub index <path>'";
+      const hint =
+        near.length > 0 ? `; closest: ${near.join(', ')}` : "; index one with 'codehub index <path>'";
       const what = repo ? `repo '${repoId}' has no indexed snapshot` : `no repo '${repoId}'`;
       throw new CodehubError('RepoNotFound', `${what}${hint}`, near);
     }
@@ -387,7 +474,11 @@ class StorageQueryService implements QueryService {
       if (file) {
         const rows = this.storage.findSymbolsAtLine(snap, path, line);
         if (rows[0]) return rows[0];
-        throw new CodehubError('SymbolNotFound', `no symbol declared at ${path}:${line} in ${this.where(ctx)}`, []);
+        throw new CodehubError(
+          'SymbolNotFound',
+          `no symbol declared at ${path}:${line} in ${this.where(ctx)}`,
+          [],
+        );
       }
       if (path.includes('/') || /\.[A-Za-z0-9]+$/.test(path)) {
         this.requireFile(ctx, path); // throws InvalidInput or PathNotFound with the closest paths
@@ -404,7 +495,10 @@ class StorageQueryService implements QueryService {
         throw new CodehubError(
           'SymbolAmbiguous',
           `'${symbol}' names ${rows.length > AMBIGUOUS_LIMIT ? `more than ${AMBIGUOUS_LIMIT}` : rows.length} symbols in ${this.where(ctx)}${more}; ` +
-            `pass one of their ids: ${candidates.slice(0, 5).map((c) => c.id).join(', ')}${candidates.length > 5 ? ', …' : ''}`,
+            `pass one of their ids: ${candidates
+              .slice(0, 5)
+              .map((c) => c.id)
+              .join(', ')}${candidates.length > 5 ? ', …' : ''}`,
           candidates,
         );
       }
@@ -478,7 +572,8 @@ class StorageQueryService implements QueryService {
     const best = new Map<string, TestDTO>();
     const offer = (t: TestDTO): void => {
       const old = best.get(t.id);
-      if (!old || t.depth < old.depth || (t.depth === old.depth && t.confidence > old.confidence)) best.set(t.id, t);
+      if (!old || t.depth < old.depth || (t.depth === old.depth && t.confidence > old.confidence))
+        best.set(t.id, t);
     };
     for (const { reach, test } of this.storage.testsReaching(ctx.snapshot.id, [...at.keys()])) {
       const via = at.get(reach.symbolId);
@@ -486,8 +581,11 @@ class StorageQueryService implements QueryService {
       offer(this.testDTO(test, reach.depth + via.depth, reach.confidence * via.pathConfidence));
     }
     // A test that is itself among the reached callers (impact) covers the start symbol too.
-    for (const n of reached) if (n.depth > 0 && n.row.kind === 'test') offer(this.testDTO(n.row, n.depth, n.pathConfidence));
-    return [...best.values()].sort((a, b) => a.depth - b.depth || b.confidence - a.confidence || cmp(a.name, b.name) || cmp(a.id, b.id));
+    for (const n of reached)
+      if (n.depth > 0 && n.row.kind === 'test') offer(this.testDTO(n.row, n.depth, n.pathConfidence));
+    return [...best.values()].sort(
+      (a, b) => a.depth - b.depth || b.confidence - a.confidence || cmp(a.name, b.name) || cmp(a.id, b.id),
+    );
   }
 
   private testDTO(test: SymbolRow, depth: number, confidence: number): TestDTO {
@@ -506,14 +604,25 @@ class StorageQueryService implements QueryService {
   }
 
   /** Reads the symbol's blob, re-hashing it; a failed verification yields no lines and an error, not a throw. */
-  private async excerpt(row: SymbolRow, contextBefore: number, maxLines: number): Promise<ShowResult['source']> {
-    const empty = { blobSha256: row.blobSha256 ?? '', verified: false, startLine: row.startLine, lines: [], truncated: false };
+  private async excerpt(
+    row: SymbolRow,
+    contextBefore: number,
+    maxLines: number,
+  ): Promise<ShowResult['source']> {
+    const empty = {
+      blobSha256: row.blobSha256 ?? '',
+      verified: false,
+      startLine: row.startLine,
+      lines: [],
+      truncated: false,
+    };
     if (!row.blobSha256) return { ...empty, error: `the content of ${row.path} is not stored` };
     let text: string;
     try {
       text = (await this.blobs.readVerified(row.blobSha256)).toString('utf8');
     } catch (err) {
-      if (isCodehubError(err, 'BlobHashMismatch') || isCodehubError(err, 'BlobMissing')) return { ...empty, error: err.message };
+      if (isCodehubError(err, 'BlobHashMismatch') || isCodehubError(err, 'BlobMissing'))
+        return { ...empty, error: err.message };
       throw err;
     }
     const lines = splitLines(text);
@@ -530,12 +639,20 @@ class StorageQueryService implements QueryService {
     };
   }
 
-  private traverse(repo: string, symbol: string, direction: 'callers' | 'callees', options: TraversalOptions): TraversalResult {
+  private traverse(
+    repo: string,
+    symbol: string,
+    direction: 'callers' | 'callees',
+    options: TraversalOptions,
+  ): TraversalResult {
     const ctx = this.ctx(repo);
     const depth = checkDepth(options.depth ?? 1);
     const minConfidence = options.minConfidence ?? 0;
     if (typeof minConfidence !== 'number' || !(minConfidence >= 0 && minConfidence <= 1)) {
-      throw new CodehubError('InvalidInput', `minConfidence must be a number from 0 to 1, got ${String(minConfidence)}`);
+      throw new CodehubError(
+        'InvalidInput',
+        `minConfidence must be a number from 0 to 1, got ${String(minConfidence)}`,
+      );
     }
     const limit = options.limit ?? 100;
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
@@ -557,7 +674,14 @@ class StorageQueryService implements QueryService {
    * Breadth-first over callers or callees. Each level lists every edge from the level's symbols to symbols not
    * reached at a smaller depth (at depth 1: every direct edge), best path confidence first.
    */
-  private walk(ctx: Ctx, start: SymbolRow, direction: 'callers' | 'callees', depth: number, minConfidence: number, limit: number): Walk {
+  private walk(
+    ctx: Ctx,
+    start: SymbolRow,
+    direction: 'callers' | 'callees',
+    depth: number,
+    minConfidence: number,
+    limit: number,
+  ): Walk {
     const snap = ctx.snapshot.id;
     const nodes = new Map<string, Reached>([[start.id, { row: start, depth: 0, pathConfidence: 1 }]]);
     const edges: TraversalEdge[] = [];
@@ -579,14 +703,22 @@ class StorageQueryService implements QueryService {
                 .unresolvedEdgesFrom(snap, node.row.id)
                 .filter((e) => mayHideRepoCall(e.reason))
                 .reduce((n, e) => n + Math.max(1, e.lines.length), 0);
-        const list = direction === 'callers' ? this.storage.edgesTo(snap, node.row.id) : this.storage.edgesFrom(snap, node.row.id);
+        const list =
+          direction === 'callers'
+            ? this.storage.edgesTo(snap, node.row.id)
+            : this.storage.edgesFrom(snap, node.row.id);
         for (const e of list) {
           const confidence = e.edge.confidence ?? 0;
           if (confidence < minConfidence) continue;
           const seen = nodes.get(e.symbol.id);
           if (d > 1 && seen && seen.depth < d) continue;
           const pathConfidence = node.pathConfidence * confidence;
-          level.push({ ...toEdgeDTO(e), depth: d, fromId: node.row.id, pathConfidence: round(pathConfidence) });
+          level.push({
+            ...toEdgeDTO(e),
+            depth: d,
+            fromId: node.row.id,
+            pathConfidence: round(pathConfidence),
+          });
           if (!seen) {
             const reached = { row: e.symbol, depth: d, pathConfidence };
             nodes.set(e.symbol.id, reached);
@@ -596,7 +728,9 @@ class StorageQueryService implements QueryService {
           }
         }
       }
-      level.sort((a, b) => b.pathConfidence - a.pathConfidence || compareEdges(a, b) || cmp(a.fromId, b.fromId));
+      level.sort(
+        (a, b) => b.pathConfidence - a.pathConfidence || compareEdges(a, b) || cmp(a.fromId, b.fromId),
+      );
       const room = limit - edges.length;
       if (level.length > room) {
         edges.push(...level.slice(0, room));
@@ -612,13 +746,17 @@ class StorageQueryService implements QueryService {
 
 function checkDepth(depth: number): number {
   if (!Number.isInteger(depth) || depth < 1 || depth > MAX_DEPTH) {
-    throw new CodehubError('InvalidInput', `depth must be an integer from 1 to ${MAX_DEPTH}, got ${String(depth)}`);
+    throw new CodehubError(
+      'InvalidInput',
+      `depth must be an integer from 1 to ${MAX_DEPTH}, got ${String(depth)}`,
+    );
   }
   return depth;
 }
 
 function checkLine(n: number, what: string): void {
-  if (!Number.isInteger(n) || n < 1) throw new CodehubError('InvalidInput', `${what} must be a line number ≥ 1, got ${String(n)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CodehubError('InvalidInput', `${what} must be a line number ≥ 1, got ${String(n)}`);
 }
 
 function clampInt(v: number | undefined, fallback: number, min: number, max: number): number {
@@ -629,4 +767,3 @@ function clampInt(v: number | undefined, fallback: number, min: number, max: num
 function round(n: number): number {
   return Math.round(n * 10000) / 10000;
 }
-

@@ -1,16 +1,24 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { brotliCompressSync } from 'node:zlib';
 import { createQueryService } from '../../src/service/query-service.js';
 import { buildFixture, COMMIT, EDGES, ID, REPO, type Fixture } from './query-fixture.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'codehub.js');
 
-function codehub(dataDir: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--data', dataDir], { encoding: 'utf8', env: { ...process.env, CODEHUB_DATA: '' } });
+function codehub(
+  dataDir: string,
+  ...args: string[]
+): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args, '--data', dataDir], {
+    encoding: 'utf8',
+    env: { ...process.env, CODEHUB_DATA: '' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -46,7 +54,11 @@ describe('codehub show and export', () => {
       assert.ok(next > at, `expected '${s}' after position ${at} in:\n${out}`);
       at = next;
     }
-    const calls = out.slice(out.indexOf('Calls 5')).split('\n').slice(1, 6).map((l) => l.trim().split(/\s+/).slice(0, 4));
+    const calls = out
+      .slice(out.indexOf('Calls 5'))
+      .split('\n')
+      .slice(1, 6)
+      .map((l) => l.trim().split(/\s+/).slice(0, 4));
     assert.deepEqual(calls, [
       ['helperA', 'Function', '0.90', 'import'],
       ['helperB', 'Function', '0.90', 'import'],
@@ -92,10 +104,28 @@ describe('codehub show and export', () => {
     assert.equal(trav.code, 2);
   });
 
+  it('shows a corrupted blob as an error block with no source and exits 3', async () => {
+    const bad = await buildFixture();
+    try {
+      const sha = bad.blobOf['src/helpers.ts'] ?? '';
+      writeFileSync(bad.ws.blobs.pathOf(sha), brotliCompressSync(Buffer.from('tampered\n')));
+      const r = codehub(bad.dataDir, 'show', REPO, 'helperA');
+      assert.equal(r.code, 3);
+      assert.match(r.stdout, new RegExp(`Source NOT shown: blob ${sha} failed verification`));
+      assert.doesNotMatch(r.stdout, /tampered|return deepHelper/);
+      assert.match(r.stdout, /Calls 1/);
+    } finally {
+      bad.ws.close();
+    }
+  });
+
   it('exports every symbol and edge as one JSON object per line', () => {
     const r = codehub(fx.dataDir, 'export', REPO);
     assert.equal(r.code, 0, r.stderr);
-    const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const symbols = lines.filter((l) => l.type === 'symbol');
     const edges = lines.filter((l) => l.type === 'edge');
     assert.equal(symbols.length, 19);

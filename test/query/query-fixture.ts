@@ -16,75 +16,100 @@ export const REPO = 'github.com/acme/flows';
 export const COMMIT = 'c0ffee0000000000000000000000000000000001';
 
 export const FILES: Record<string, string> = {
-  'src/helpers.ts': [
-    'export function helperA(x: number): number {',
-    '  return deepHelper(x) + 1;',
-    '}',
-    '',
-    'export function helperB(): void {',
-    '  return;',
-    '}',
-    '',
-    'function deepHelper(x: number): number {',
-    '  return x * 2;',
-    '}',
-  ].join('\n') + '\n',
-  'src/registry.ts': [
-    'export class FlowRegistry {',
-    '  register(id: string): void {',
-    '    void id;',
-    '  }',
-    '  finish(id: string): void {',
-    '    void id;',
-    '  }',
-    '}',
-    '',
-    'export class OtherRegistry {',
-    '  register(id: string): void {',
-    '    void id;',
-    '  }',
-    '}',
-  ].join('\n') + '\n',
-  'src/service.ts': [
-    "import { helperA, helperB } from './helpers.js';",
-    "import { FlowRegistry } from './registry.js';",
-    '',
-    'export class Service {',
-    '  private readonly flows = new FlowRegistry();',
-    '',
-    '  startFlow(id: string): number {',
-    '    const n = helperA(1);',
-    '    helperB();',
-    '    localHelper();',
-    '    this.flows.register(id);',
-    "    fetch('x');",
-    '    this.cb.register(id);',
-    '    this.flows.finish(id);',
-    '    return n;',
-    '  }',
-    '}',
-    '',
-    'function localHelper(): void {',
-    '  return;',
-    '}',
-  ].join('\n') + '\n',
-  'src/main.ts': ["import { Service } from './service.js';", '', 'export function run(): number {', "  return new Service().startFlow('a');", '}'].join('\n') + '\n',
-  'test/service.test.ts': [
-    "import { describe, it } from 'node:test';",
-    "import { Service } from '../src/service.js';",
-    '',
-    "describe('Service', () => {",
-    "  it('starts a flow', () => {",
-    "    new Service().startFlow('x');",
-    '  });',
-    '});',
-  ].join('\n') + '\n',
+  'src/helpers.ts':
+    [
+      'export function helperA(x: number): number {',
+      '  return deepHelper(x) + 1;',
+      '}',
+      '',
+      'export function helperB(): void {',
+      '  return;',
+      '}',
+      '',
+      'function deepHelper(x: number): number {',
+      '  return x * 2;',
+      '}',
+    ].join('\n') + '\n',
+  'src/registry.ts':
+    [
+      'export class FlowRegistry {',
+      '  register(id: string): void {',
+      '    void id;',
+      '  }',
+      '  finish(id: string): void {',
+      '    void id;',
+      '  }',
+      '}',
+      '',
+      'export class OtherRegistry {',
+      '  register(id: string): void {',
+      '    void id;',
+      '  }',
+      '}',
+    ].join('\n') + '\n',
+  'src/service.ts':
+    [
+      "import { helperA, helperB } from './helpers.js';",
+      "import { FlowRegistry } from './registry.js';",
+      '',
+      'export class Service {',
+      '  private readonly flows = new FlowRegistry();',
+      '',
+      '  startFlow(id: string): number {',
+      '    const n = helperA(1);',
+      '    helperB();',
+      '    localHelper();',
+      '    this.flows.register(id);',
+      "    fetch('x');",
+      '    this.cb.register(id);',
+      '    this.flows.finish(id);',
+      '    return n;',
+      '  }',
+      '}',
+      '',
+      'function localHelper(): void {',
+      '  return;',
+      '}',
+    ].join('\n') + '\n',
+  'src/main.ts':
+    [
+      "import { Service } from './service.js';",
+      '',
+      'export function run(): number {',
+      "  return new Service().startFlow('a');",
+      '}',
+    ].join('\n') + '\n',
+  'test/service.test.ts':
+    [
+      "import { describe, it } from 'node:test';",
+      "import { Service } from '../src/service.js';",
+      '',
+      "describe('Service', () => {",
+      "  it('starts a flow', () => {",
+      "    new Service().startFlow('x');",
+      '  });',
+      '});',
+    ].join('\n') + '\n',
 };
 
-type Decl = [path: string, qualifiedName: string, kind: SymbolKind, start: number, end: number, extra?: Partial<SymbolRecord>];
+type Decl = [
+  path: string,
+  qualifiedName: string,
+  kind: SymbolKind,
+  start: number,
+  end: number,
+  extra?: Partial<SymbolRecord>,
+];
 
 const DECLS: Decl[] = [
-  ['src/helpers.ts', 'helperA', 'function', 1, 3, { signature: '(x: number)', returnType: 'number', exported: true }],
+  [
+    'src/helpers.ts',
+    'helperA',
+    'function',
+    1,
+    3,
+    { signature: '(x: number)', returnType: 'number', exported: true },
+  ],
   ['src/helpers.ts', 'helperB', 'function', 5, 7, { exported: true }],
   ['src/helpers.ts', 'deepHelper', 'function', 9, 11],
   ['src/registry.ts', 'FlowRegistry', 'class', 1, 8, { exported: true }],
@@ -94,7 +119,14 @@ const DECLS: Decl[] = [
   ['src/registry.ts', 'OtherRegistry.register', 'method', 11, 13, { parent: 'OtherRegistry:class' }],
   ['src/service.ts', 'Service', 'class', 4, 17, { exported: true }],
   ['src/service.ts', 'Service.flows', 'property', 5, 5, { parent: 'Service:class' }],
-  ['src/service.ts', 'Service.startFlow', 'method', 7, 16, { signature: '(id: string)', returnType: 'number', parent: 'Service:class' }],
+  [
+    'src/service.ts',
+    'Service.startFlow',
+    'method',
+    7,
+    16,
+    { signature: '(id: string)', returnType: 'number', parent: 'Service:class' },
+  ],
   ['src/service.ts', 'localHelper', 'function', 19, 21],
   ['src/main.ts', 'run', 'function', 3, 5, { exported: true, signature: '()', returnType: 'number' }],
   ['test/service.test.ts', 'Service > starts a flow', 'test', 5, 7],
@@ -119,7 +151,15 @@ export const ID = {
   test: idOf('test/service.test.ts', 'Service > starts a flow', 'test'),
 };
 
-function edge(callerId: string, calleeId: string | null, calleeText: string, reason: Edge['reason'], confidence: number | null, lines: number[], kind: Edge['kind'] = 'call'): Edge {
+function edge(
+  callerId: string,
+  calleeId: string | null,
+  calleeText: string,
+  reason: Edge['reason'],
+  confidence: number | null,
+  lines: number[],
+  kind: Edge['kind'] = 'call',
+): Edge {
   return { callerId, calleeId, calleeText, kind, reason, confidence, lines };
 }
 
@@ -196,15 +236,32 @@ export async function buildFixture(options: { webUrl?: string | null } = {}): Pr
     const last = (FILES[path] ?? '').split('\n').length - 1;
     symbols.push(symbolRecord(path, '<module>', 'module', 1, last, { name: '<module>' }));
   }
-  for (const [path, qn, kind, start, end, extra] of DECLS) symbols.push(symbolRecord(path, qn, kind, start, end, extra));
+  for (const [path, qn, kind, start, end, extra] of DECLS)
+    symbols.push(symbolRecord(path, qn, kind, start, end, extra));
   const snapshotId = ws.storage.beginSnapshot(REPO, COMMIT, 'main', 'test-1');
-  ws.storage.publishSnapshot(snapshotId, { files, symbols, edges: EDGES, testReach: TEST_REACH, stats: STATS });
+  ws.storage.publishSnapshot(snapshotId, {
+    files,
+    symbols,
+    edges: EDGES,
+    testReach: TEST_REACH,
+    stats: STATS,
+  });
   return { dataDir, ws, snapshotId, blobOf };
 }
 
-function symbolRecord(path: string, qualifiedName: string, kind: SymbolKind, startLine: number, endLine: number, extra: Partial<SymbolRecord> = {}): SymbolRecord {
+function symbolRecord(
+  path: string,
+  qualifiedName: string,
+  kind: SymbolKind,
+  startLine: number,
+  endLine: number,
+  extra: Partial<SymbolRecord> = {},
+): SymbolRecord {
   const localId = makeLocalId(qualifiedName, kind);
-  const name = kind === 'test' ? (qualifiedName.split(' > ').pop() ?? qualifiedName) : (qualifiedName.split('.').pop() ?? qualifiedName);
+  const name =
+    kind === 'test'
+      ? (qualifiedName.split(' > ').pop() ?? qualifiedName)
+      : (qualifiedName.split('.').pop() ?? qualifiedName);
   return {
     id: makeSymbolId(path, localId),
     path,

@@ -48,23 +48,55 @@ describe('query service over a real SQLite snapshot and blob store', () => {
   });
 
   it('lists the candidates of an ambiguous name instead of guessing', async () => {
-    const detail = (await rejectsWith(qs.resolveSymbol(REPO, 'register'), 'SymbolAmbiguous')) as Array<{ id: string }>;
+    const detail = (await rejectsWith(qs.resolveSymbol(REPO, 'register'), 'SymbolAmbiguous')) as Array<{
+      id: string;
+    }>;
     assert.deepEqual(detail.map((c) => c.id).sort(), [ID.register, ID.otherRegister].sort());
     assert.equal((await qs.resolveSymbol(REPO, 'OtherRegistry.register')).id, ID.otherRegister);
   });
 
   it('names the closest symbols, repos and paths when something is unknown', async () => {
-    assert.ok(((await rejectsWith(qs.resolveSymbol(REPO, 'startFlw'), 'SymbolNotFound')) as string[]).includes('startFlow'));
-    assert.ok(((await rejectsWith(qs.resolveSymbol(REPO, 'helper'), 'SymbolNotFound')) as string[]).includes('helperA'));
-    assert.ok(((await rejectsWith(qs.resolveSymbol(REPO, 'src/service.ts::Nope.startFlow:method'), 'SymbolNotFound')) as string[]).includes('startFlow'));
+    assert.ok(
+      ((await rejectsWith(qs.resolveSymbol(REPO, 'startFlw'), 'SymbolNotFound')) as string[]).includes(
+        'startFlow',
+      ),
+    );
+    assert.ok(
+      ((await rejectsWith(qs.resolveSymbol(REPO, 'helper'), 'SymbolNotFound')) as string[]).includes(
+        'helperA',
+      ),
+    );
+    assert.ok(
+      (
+        (await rejectsWith(
+          qs.resolveSymbol(REPO, 'src/service.ts::Nope.startFlow:method'),
+          'SymbolNotFound',
+        )) as string[]
+      ).includes('startFlow'),
+    );
     assert.deepEqual(await rejectsWith(qs.getRepo('github.com/acme/flow'), 'RepoNotFound'), [REPO]);
-    assert.deepEqual(await rejectsWith(qs.getFile(REPO, 'src/servce.ts'), 'PathNotFound'), ['src/service.ts', 'src/helpers.ts', 'src/main.ts', 'src/registry.ts']);
-    assert.ok(((await rejectsWith(qs.resolveSymbol(REPO, 'src/servce.ts:3'), 'PathNotFound')) as string[]).includes('src/service.ts'));
+    assert.deepEqual(await rejectsWith(qs.getFile(REPO, 'src/servce.ts'), 'PathNotFound'), [
+      'src/service.ts',
+      'src/helpers.ts',
+      'src/main.ts',
+      'src/registry.ts',
+    ]);
+    assert.ok(
+      ((await rejectsWith(qs.resolveSymbol(REPO, 'src/servce.ts:3'), 'PathNotFound')) as string[]).includes(
+        'src/service.ts',
+      ),
+    );
     await rejectsWith(qs.resolveSymbol(REPO, 'src/service.ts:400'), 'SymbolNotFound');
   });
 
   it('rejects paths that could leave the repository', async () => {
-    for (const bad of ['../../etc/passwd', '/etc/passwd', 'src/../../x.ts', 'src/a\u0000.ts', 'C:/Windows/x']) {
+    for (const bad of [
+      '../../etc/passwd',
+      '/etc/passwd',
+      'src/../../x.ts',
+      'src/a\u0000.ts',
+      'C:/Windows/x',
+    ]) {
       await rejectsWith(qs.getFile(REPO, bad), 'InvalidInput');
       await rejectsWith(qs.getSource(REPO, bad), 'InvalidInput');
     }
@@ -96,17 +128,23 @@ describe('query service over a real SQLite snapshot and blob store', () => {
       ],
     );
     assert.equal(r.callees[4]?.id, ID.register);
-    assert.deepEqual(r.callers.map((e) => [e.name, e.path, e.line, e.callLines]), [
-      ['run', 'src/main.ts', 3, [4]],
-      ['starts a flow', 'test/service.test.ts', 5, [6]],
-    ]);
+    assert.deepEqual(
+      r.callers.map((e) => [e.name, e.path, e.line, e.callLines]),
+      [
+        ['run', 'src/main.ts', 3, [4]],
+        ['starts a flow', 'test/service.test.ts', 5, [6]],
+      ],
+    );
     assert.deepEqual(r.unresolved, [
       { text: 'fetch', reason: 'builtin', line: 12 },
       { text: 'this.cb.register', reason: 'unknown', line: 13 },
     ]);
     assert.equal(r.callersComplete, 'exact');
     assert.equal(r.unresolvedThatMayCall, 0);
-    assert.deepEqual(r.tests.map((t) => [t.id, t.name, t.depth, t.confidence, t.command]), [[ID.test, 'Service > starts a flow', 1, 0.8, null]]);
+    assert.deepEqual(
+      r.tests.map((t) => [t.id, t.name, t.depth, t.confidence, t.command]),
+      [[ID.test, 'Service > starts a flow', 1, 0.8, null]],
+    );
     assert.equal(r.testsComplete, 'exact');
   });
 
@@ -126,7 +164,12 @@ describe('query service over a real SQLite snapshot and blob store', () => {
   it('bounds the excerpt: context before, then the body up to maxLines, marked truncated', async () => {
     const r = await qs.show(REPO, 'Service.startFlow', { contextBefore: 1, maxLines: 4 });
     assert.equal(r.source.startLine, 6);
-    assert.deepEqual(r.source.lines, ['', '  startFlow(id: string): number {', '    const n = helperA(1);', '    helperB();']);
+    assert.deepEqual(r.source.lines, [
+      '',
+      '  startFlow(id: string): number {',
+      '    const n = helperA(1);',
+      '    helperB();',
+    ]);
     assert.equal(r.source.truncated, true);
   });
 
@@ -149,14 +192,20 @@ describe('query service over a real SQLite snapshot and blob store', () => {
 
   it('walks callees with a confidence floor and a limit that says it truncated', async () => {
     const floor = await qs.callees(REPO, 'Service.startFlow', { minConfidence: 0.85 });
-    assert.deepEqual(floor.edges.map((e) => e.name), ['helperA', 'helperB', 'localHelper']);
+    assert.deepEqual(
+      floor.edges.map((e) => e.name),
+      ['helperA', 'helperB', 'localHelper'],
+    );
     assert.equal(floor.complete, 'lower_bound'); // this.cb.register is unresolved
     assert.equal(floor.unresolvedCount, 1);
     const cut = await qs.callees(REPO, 'run', { depth: 2, limit: 3 });
     assert.equal(cut.edges.length, 3);
     assert.equal(cut.truncated, true);
     const deep = await qs.callees(REPO, 'run', { depth: 3 });
-    assert.deepEqual(deep.edges.filter((e) => e.depth === 3).map((e) => e.name), ['deepHelper']);
+    assert.deepEqual(
+      deep.edges.filter((e) => e.depth === 3).map((e) => e.name),
+      ['deepHelper'],
+    );
     await rejectsWith(qs.callees(REPO, 'run', { depth: 6 }), 'InvalidInput');
     await rejectsWith(qs.callers(REPO, 'run', { minConfidence: 2 }), 'InvalidInput');
   });
@@ -172,15 +221,24 @@ describe('query service over a real SQLite snapshot and blob store', () => {
         ['test/service.test.ts', [['starts a flow', 3]]],
       ],
     );
-    assert.deepEqual(r.tests.map((t) => [t.id, t.depth]), [[ID.test, 3]]);
+    assert.deepEqual(
+      r.tests.map((t) => [t.id, t.depth]),
+      [[ID.test, 3]],
+    );
     assert.equal(r.complete, 'exact');
   });
 
   it('finds the shortest call path with its confidence, and none against the direction of calls', async () => {
     const r = await qs.findPath(REPO, 'run', 'deepHelper');
     assert.equal(r.paths.length, 1);
-    assert.deepEqual(r.paths[0]?.symbols.map((s) => s.name), ['run', 'startFlow', 'helperA', 'deepHelper']);
-    assert.deepEqual(r.paths[0]?.edges.map((e) => e.reason), ['receiver-typed', 'import', 'same-file']);
+    assert.deepEqual(
+      r.paths[0]?.symbols.map((s) => s.name),
+      ['run', 'startFlow', 'helperA', 'deepHelper'],
+    );
+    assert.deepEqual(
+      r.paths[0]?.edges.map((e) => e.reason),
+      ['receiver-typed', 'import', 'same-file'],
+    );
     assert.equal(r.paths[0]?.confidence, 0.612);
     assert.deepEqual((await qs.findPath(REPO, 'deepHelper', 'run')).paths, []);
     assert.deepEqual((await qs.findPath(REPO, 'run', 'deepHelper', 2)).paths, []);
@@ -188,8 +246,20 @@ describe('query service over a real SQLite snapshot and blob store', () => {
 
   it('overviews the repo: most called, untested hotspots outside test code, coverage', async () => {
     const r = await qs.getRepo(REPO);
-    assert.deepEqual(r.mostCalled.slice(0, 2).map((s) => [s.name, s.callers]).sort(), [['Service', 2], ['startFlow', 2]]);
-    assert.deepEqual(r.untestedHotspots.map((s) => [s.name, s.callers]), [['finish', 1]]);
+    assert.deepEqual(
+      r.mostCalled
+        .slice(0, 2)
+        .map((s) => [s.name, s.callers])
+        .sort(),
+      [
+        ['Service', 2],
+        ['startFlow', 2],
+      ],
+    );
+    assert.deepEqual(
+      r.untestedHotspots.map((s) => [s.name, s.callers]),
+      [['finish', 1]],
+    );
     assert.equal(r.coverage.callSites, 13);
   });
 
@@ -197,13 +267,19 @@ describe('query service over a real SQLite snapshot and blob store', () => {
     const f = await qs.getFile(REPO, 'src/helpers.ts');
     assert.equal(f.verified, true);
     assert.match(f.text ?? '', /deepHelper/);
-    assert.deepEqual(f.symbols.map((s) => s.name), ['<module>', 'helperA', 'helperB', 'deepHelper']);
+    assert.deepEqual(
+      f.symbols.map((s) => s.name),
+      ['<module>', 'helperA', 'helperB', 'deepHelper'],
+    );
     assert.equal(f.permalink, `https://github.com/acme/flows/blob/${COMMIT}/src/helpers.ts`);
     const s = await qs.getSource(REPO, 'src/helpers.ts', 9, 10);
     assert.deepEqual(s.lines, ['function deepHelper(x: number): number {', '  return x * 2;']);
     assert.equal(s.verified, true);
     await rejectsWith(qs.getSource(REPO, 'src/helpers.ts', 99), 'InvalidInput');
-    assert.deepEqual((await qs.listFiles(REPO, 'src/')).map((x) => x.path), ['src/helpers.ts', 'src/main.ts', 'src/registry.ts', 'src/service.ts']);
+    assert.deepEqual(
+      (await qs.listFiles(REPO, 'src/')).map((x) => x.path),
+      ['src/helpers.ts', 'src/main.ts', 'src/registry.ts', 'src/service.ts'],
+    );
   });
 
   it('searches exact, then prefix, then substring, then humps; non-test code before tests', async () => {
@@ -211,19 +287,25 @@ describe('query service over a real SQLite snapshot and blob store', () => {
     assert.equal(exact[0]?.id, ID.helperA);
     assert.equal(exact[0]?.match, 'exact');
     const prefix = await qs.search({ q: 'help' });
-    assert.deepEqual(prefix.map((h) => [h.name, h.match]), [
-      ['helperA', 'prefix'],
-      ['helperB', 'prefix'],
-      ['deepHelper', 'substring'],
-      ['localHelper', 'substring'],
-    ]);
+    assert.deepEqual(
+      prefix.map((h) => [h.name, h.match]),
+      [
+        ['helperA', 'prefix'],
+        ['helperB', 'prefix'],
+        ['deepHelper', 'substring'],
+        ['localHelper', 'substring'],
+      ],
+    );
     const flow = await qs.search({ q: 'flow', repo: REPO });
-    assert.deepEqual(flow.map((h) => [h.name, h.match, h.isTest]), [
-      ['flows', 'prefix', false],
-      ['FlowRegistry', 'prefix', false],
-      ['startFlow', 'substring', false],
-      ['starts a flow', 'substring', true],
-    ]);
+    assert.deepEqual(
+      flow.map((h) => [h.name, h.match, h.isTest]),
+      [
+        ['flows', 'prefix', false],
+        ['FlowRegistry', 'prefix', false],
+        ['startFlow', 'substring', false],
+        ['starts a flow', 'substring', true],
+      ],
+    );
     const humps = await qs.search({ q: 'sF' });
     assert.equal(humps[0]?.id, ID.startFlow);
     assert.equal(humps[0]?.match, 'humps');
@@ -251,14 +333,20 @@ describe('query service over a real SQLite snapshot and blob store', () => {
     const bad = await buildFixture();
     try {
       const sha = bad.blobOf['src/helpers.ts'] ?? '';
-      writeFileSync(bad.ws.blobs.pathOf(sha), brotliCompressSync(Buffer.from('export function helperA() { return "evil"; }\n')));
+      writeFileSync(
+        bad.ws.blobs.pathOf(sha),
+        brotliCompressSync(Buffer.from('export function helperA() { return "evil"; }\n')),
+      );
       const q = createQueryService(bad.ws);
       const r = await q.show(REPO, 'helperA');
       assert.equal(r.source.verified, false);
       assert.equal(r.symbol.verified, false);
       assert.deepEqual(r.source.lines, []);
       assert.match(r.source.error ?? '', /hash|sha/i);
-      assert.deepEqual(r.callees.map((e) => e.name), ['deepHelper']);
+      assert.deepEqual(
+        r.callees.map((e) => e.name),
+        ['deepHelper'],
+      );
       const f = await q.getFile(REPO, 'src/helpers.ts');
       assert.equal(f.text, null);
       assert.equal(f.verified, false);

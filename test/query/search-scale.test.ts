@@ -12,8 +12,80 @@ import { FsBlobStore } from '../../src/store/fs-blob-store.js';
 const SYMBOLS = 1_000_000;
 const PER_FILE = 100;
 const REPO = 'github.com/acme/huge';
-const VERBS = ['get', 'set', 'load', 'save', 'build', 'parse', 'render', 'update', 'create', 'remove', 'find', 'open', 'close', 'read', 'write', 'send', 'handle', 'apply', 'check', 'merge', 'split', 'format', 'compute', 'resolve', 'fetch', 'stop', 'reset', 'init', 'emit', 'track'];
-const NOUNS = ['User', 'Account', 'Order', 'Item', 'Cart', 'Session', 'Token', 'Config', 'Cache', 'Queue', 'Event', 'Stream', 'Buffer', 'Node', 'Tree', 'Graph', 'Edge', 'Path', 'File', 'Folder', 'Image', 'Video', 'Audio', 'Record', 'Table', 'Row', 'Column', 'Index', 'Query', 'Result', 'Error', 'Layout', 'Theme', 'Style', 'Route', 'Request', 'Response', 'Header', 'Body', 'Field'];
+const VERBS = [
+  'get',
+  'set',
+  'load',
+  'save',
+  'build',
+  'parse',
+  'render',
+  'update',
+  'create',
+  'remove',
+  'find',
+  'open',
+  'close',
+  'read',
+  'write',
+  'send',
+  'handle',
+  'apply',
+  'check',
+  'merge',
+  'split',
+  'format',
+  'compute',
+  'resolve',
+  'fetch',
+  'stop',
+  'reset',
+  'init',
+  'emit',
+  'track',
+];
+const NOUNS = [
+  'User',
+  'Account',
+  'Order',
+  'Item',
+  'Cart',
+  'Session',
+  'Token',
+  'Config',
+  'Cache',
+  'Queue',
+  'Event',
+  'Stream',
+  'Buffer',
+  'Node',
+  'Tree',
+  'Graph',
+  'Edge',
+  'Path',
+  'File',
+  'Folder',
+  'Image',
+  'Video',
+  'Audio',
+  'Record',
+  'Table',
+  'Row',
+  'Column',
+  'Index',
+  'Query',
+  'Result',
+  'Error',
+  'Layout',
+  'Theme',
+  'Style',
+  'Route',
+  'Request',
+  'Response',
+  'Header',
+  'Body',
+  'Field',
+];
 
 function ms(start: bigint): string {
   return `${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(1)} ms`;
@@ -28,7 +100,12 @@ describe('symbol search on 1,000,000 symbols', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'codehub-search-scale-'));
     storage = new SqliteStorage(join(dir, 'codehub.db'));
-    storage.upsertRepo({ id: REPO, source: '/src/huge', gitDir: '/src/huge', webUrl: 'https://github.com/acme/huge' });
+    storage.upsertRepo({
+      id: REPO,
+      source: '/src/huge',
+      gitDir: '/src/huge',
+      webUrl: 'https://github.com/acme/huge',
+    });
     const snap = storage.beginSnapshot(REPO, 'f'.repeat(40), 'main', 'test-1');
     const db = storage.db;
     // One big transaction: a page cache that holds it keeps WAL mode from spilling the same pages again and again.
@@ -64,7 +141,12 @@ describe('symbol search on 1,000,000 symbols', () => {
         const v = VERBS[i % VERBS.length] ?? 'get';
         const a = NOUNS[Math.floor(i / VERBS.length) % NOUNS.length] ?? 'User';
         const b = NOUNS[Math.floor(i / (VERBS.length * NOUNS.length)) % NOUNS.length] ?? 'Row';
-        const id = symbol(path, `${v}${a}${b}${i % 7 === 0 ? 'V' + (i % 13) : ''}`, i % 5 === 0 ? 'method' : 'function', (i % PER_FILE) * 10 + 1);
+        const id = symbol(
+          path,
+          `${v}${a}${b}${i % 7 === 0 ? 'V' + (i % 13) : ''}`,
+          i % 5 === 0 ? 'method' : 'function',
+          (i % PER_FILE) * 10 + 1,
+        );
         if (callerIds.length < 20) callerIds.push(id);
       }
       insFile.run(snap, 'src/app/desktop.ts', 'oid-desktop');
@@ -116,10 +198,13 @@ describe('symbol search on 1,000,000 symbols', () => {
 
   it('ranks the test twin after the non-test definition although it has more callers', async () => {
     const hits = await qs.search({ q: 'startDesktopFlow', limit: 3 });
-    assert.deepEqual(hits.slice(0, 2).map((h) => [h.path, h.isTest, h.callers]), [
-      ['src/app/desktop.ts', false, 5],
-      ['test/desktop.test.ts', true, 10],
-    ]);
+    assert.deepEqual(
+      hits.slice(0, 2).map((h) => [h.path, h.isTest, h.callers]),
+      [
+        ['src/app/desktop.ts', false, 5],
+        ['test/desktop.test.ts', true, 10],
+      ],
+    );
   });
 
   it('answers broad queries with a bounded, ranked page', async () => {
@@ -132,9 +217,16 @@ describe('symbol search on 1,000,000 symbols', () => {
   });
 
   it('plans exact, prefix and humps lookups on an index, not a table scan', () => {
-    for (const sql of [QUERY_SQL.searchExact, QUERY_SQL.searchPrefix, QUERY_SQL.searchHumps, QUERY_SQL.mostCalled]) {
+    for (const sql of [
+      QUERY_SQL.searchExact,
+      QUERY_SQL.searchPrefix,
+      QUERY_SQL.searchHumps,
+      QUERY_SQL.mostCalled,
+    ]) {
       const params = (sql.match(/\?/g) ?? []).map(() => 'x');
-      const plan = (storage.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail);
+      const plan = (
+        storage.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>
+      ).map((r) => r.detail);
       const first = plan.find((d) => /symbol_search/.test(d)) ?? '';
       assert.match(first, /USING (COVERING )?INDEX symbol_search_by_/, plan.join('\n'));
     }

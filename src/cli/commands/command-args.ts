@@ -10,7 +10,10 @@ const COMMON = {
 } as const satisfies ParseArgsConfig['options'];
 
 /** parseArgs with the common options (--data, --json, --help); bad arguments become InvalidInput. */
-export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: O,
+) {
   try {
     return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
   } catch (err) {

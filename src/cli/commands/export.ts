@@ -5,7 +5,6 @@ import { defaultDataDir, openWorkspace } from '../../service/workspace.js';
 import { EXIT } from '../main.js';
 import { parseCommandArgs, writeOut } from './command-args.js';
 
-
 const BATCH_BYTES = 64 * 1024;
 
 /** Runs `codehub export`; returns the exit code. */

@@ -6,7 +6,6 @@ import { defaultDataDir, openWorkspace } from '../../service/workspace.js';
 import { EXIT } from '../main.js';
 import { kindLabel, parseCommandArgs, printJson } from './command-args.js';
 
-
 /** Runs `codehub show`; returns the exit code. */
 export async function cmdShow(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -18,7 +17,8 @@ export async function cmdShow(args: string[]): Promise<number> {
     return EXIT.ok;
   }
   const [repo, symbol] = positionals;
-  if (!repo || !symbol || positionals.length > 2) throw new CodehubError('InvalidInput', 'show takes <repo> <symbol>');
+  if (!repo || !symbol || positionals.length > 2)
+    throw new CodehubError('InvalidInput', 'show takes <repo> <symbol>');
   const contextBefore = optionalCount(values.context, '--context');
   const maxLines = optionalCount(values['max-lines'], '--max-lines');
   const ws = openWorkspace(defaultDataDir(values.data));
@@ -41,7 +41,8 @@ export async function cmdShow(args: string[]): Promise<number> {
 function optionalCount(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new CodehubError('InvalidInput', `${flag} must be a whole number, got '${v}'`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new CodehubError('InvalidInput', `${flag} must be a whole number, got '${v}'`);
   return n;
 }
 
@@ -83,7 +84,9 @@ export function renderShow(r: ShowResult): string {
     src.lines.forEach((text, i) => out.push(`${String(src.startLine + i).padStart(width)}  ${text}`));
     if (src.truncated) {
       const shown = src.startLine + src.lines.length - 1;
-      out.push(`${'…'.padStart(width)}  (truncated: lines ${shown + 1}–${s.endLine} not shown; --max-lines N shows more)`);
+      out.push(
+        `${'…'.padStart(width)}  (truncated: lines ${shown + 1}–${s.endLine} not shown; --max-lines N shows more)`,
+      );
     }
   } else {
     out.push(`Source NOT shown: blob ${src.blobSha256 || '(none)'} failed verification`);
@@ -111,7 +114,9 @@ export function renderShow(r: ShowResult): string {
   out.push(r.tests.length > 0 ? `Tested by ${r.tests.length}` : 'Tested by');
   if (r.tests.length === 0) out.push('  no test coverage detected');
   for (const t of r.tests) {
-    out.push(`  ${t.name}  depth ${t.depth}  ${t.confidence.toFixed(2)}  ${t.path}:${t.startLine}${t.command ? `  $ ${t.command}` : ''}`);
+    out.push(
+      `  ${t.name}  depth ${t.depth}  ${t.confidence.toFixed(2)}  ${t.path}:${t.startLine}${t.command ? `  $ ${t.command}` : ''}`,
+    );
   }
   if (r.testsComplete === 'lower_bound') out.push('  (a lower bound: some test files could not be analysed)');
   return `${out.join('\n')}\n`;
