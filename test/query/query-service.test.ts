@@ -5,7 +5,7 @@ import { brotliCompressSync } from 'node:zlib';
 import { isCodehubError, type ErrorCode } from '../../src/core/errors.js';
 import { createQueryService } from '../../src/service/query-service.js';
 import type { QueryService } from '../../src/service/query-types.js';
-import { buildFixture, COMMIT, ID, REPO, type Fixture } from './query-fixture.js';
+import { buildFixture, COMMIT, ID, REPO, STATS, type Fixture } from './query-fixture.js';
 
 async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise<unknown> {
   try {
@@ -316,6 +316,32 @@ describe('query service over a real SQLite snapshot and blob store', () => {
     await rejectsWith(qs.search({ q: '  ' }), 'InvalidInput');
     await rejectsWith(qs.search({ q: 'x', kind: 'methd' }), 'InvalidInput');
     await rejectsWith(qs.search({ q: 'x', repo: 'github.com/nope/nope' }), 'RepoNotFound');
+  });
+
+  it('answers from the newest snapshot and drops the derived query rows of snapshots that gc removes', async () => {
+    const g = await buildFixture();
+    try {
+      const db = g.ws.storage.db;
+      const next = g.ws.storage.beginSnapshot(REPO, 'd'.repeat(40), 'main', 'test-1');
+      g.ws.storage.publishSnapshot(next, { files: [], symbols: [], edges: [], testReach: [], stats: STATS });
+      const q = createQueryService(g.ws);
+      assert.equal((await q.listRepos())[0]?.commit, 'd'.repeat(40));
+      await rejectsWith(q.resolveSymbol(REPO, 'helperA'), 'SymbolNotFound');
+      const rows = (table: string): number =>
+        Number(
+          (
+            db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE snapshot_id = ?`).get(g.snapshotId) as {
+              n: number;
+            }
+          ).n,
+        );
+      assert.equal(rows('symbol_search'), 19);
+      assert.equal(rows('unresolved_names'), 1);
+      g.ws.storage.deleteOldSnapshots();
+      assert.deepEqual([rows('symbol_search'), rows('unresolved_names'), rows('query_index')], [0, 0, 0]);
+    } finally {
+      g.ws.close();
+    }
   });
 
   it('gives no permalink for a repo that is not on GitHub', async () => {
