@@ -5,6 +5,8 @@ import { DEFAULT_MAX_FILE_SIZE, indexRepository, type IndexResult } from '../ser
 import { collectGarbage, listFiles, listRepos, readFile, verifyStore } from '../service/maintenance.js';
 import { defaultDataDir, openWorkspace, type Workspace } from '../service/workspace.js';
 import { createProgress } from './progress.js';
+import { cmdExport } from './commands/export.js';
+import { cmdShow } from './commands/show.js';
 
 /** Exit codes (docs/cli-json.md). */
 export const EXIT: Readonly<Record<ErrorCode | 'ok' | 'usage' | 'internal' | 'integrity', number>> = {
@@ -35,6 +37,8 @@ const USAGE = `usage: codehub <command> [options]
   verify [--repair]
   gc [--keep-latest]
   start
+  show <repo> <symbol> [--context N] [--max-lines N]   (symbol: id | qualified name | name | path:line)
+  export <repo> [--ref SHA]   (JSON lines: one symbol or edge per line)
 common options: --data DIR (default $CODEHUB_DATA or ~/.codehub), --json`;
 
 const COMMON = {
@@ -77,6 +81,10 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdGc(rest);
       case 'start':
         return await cmdStart(rest);
+      case 'show':
+        return await cmdShow(rest);
+      case 'export':
+        return await cmdExport(rest);
       case undefined:
       case 'help':
       case '--help':

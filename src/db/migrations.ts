@@ -118,4 +118,37 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX git_objects_by_sha ON git_objects(sha256);
   `,
+  // 2: read-side indexes of the query service, derived from a snapshot's rows when it is published
+  // (or on first query of an older snapshot). Cascade-deleted with their snapshot.
+  `
+  -- One row per symbol, rowid = symbols.rowid = symbol_names.rowid: ranking keys for search and hotspots.
+  CREATE TABLE symbol_search (
+    rowid INTEGER PRIMARY KEY,
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    name_lower TEXT NOT NULL,
+    -- Initials of the camelCase / snake_case parts, lowercased: startDesktopFlow -> sdf.
+    humps TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    is_test INTEGER NOT NULL,
+    callers INTEGER NOT NULL
+  );
+  CREATE INDEX symbol_search_by_name ON symbol_search(snapshot_id, name_lower);
+  CREATE INDEX symbol_search_by_humps ON symbol_search(snapshot_id, humps);
+  CREATE INDEX symbol_search_by_callers ON symbol_search(snapshot_id, callers);
+
+  -- Unresolved call sites grouped by the last identifier of their callee text (this.flows.register -> register),
+  -- so "could an unresolved call reach this symbol?" is one indexed lookup.
+  CREATE TABLE unresolved_names (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    call_sites INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, name)
+  ) WITHOUT ROWID;
+
+  -- Marks snapshots whose read-side indexes are built.
+  CREATE TABLE query_index (
+    snapshot_id INTEGER PRIMARY KEY REFERENCES snapshots(id) ON DELETE CASCADE,
+    unresolved_call_sites INTEGER NOT NULL
+  );
+  `,
 ];

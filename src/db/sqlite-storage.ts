@@ -8,6 +8,7 @@ import { CodehubError } from '../core/errors.js';
 import type { FileFacts } from '../core/facts.js';
 import type { Edge, TestReach } from '../core/graph.js';
 import { MIGRATIONS } from './migrations.js';
+import { SqliteQueries, buildQueryIndex } from './sqlite-query-index.js';
 import {
   factsKeyString,
   type BlobSource,
@@ -20,6 +21,11 @@ import {
   type SnapshotStats,
   type Storage,
   type SymbolRecord,
+  type EdgeWithSymbol,
+  type ExportedEdge,
+  type RankedSymbol,
+  type SymbolRow,
+  type SymbolSearch,
 } from './storage.js';
 
 type Row = Record<string, unknown>;
@@ -152,6 +158,7 @@ export class SqliteStorage implements Storage {
       }
       for (const t of content.testReach)
         insReach.run(snapshotId, t.symbolId, t.testId, t.depth, t.confidence);
+      buildQueryIndex(db, snapshotId);
       db.prepare('INSERT OR REPLACE INTO snapshot_stats (snapshot_id, stats_json) VALUES (?, ?)').run(
         snapshotId,
         JSON.stringify(content.stats),
@@ -274,13 +281,6 @@ export class SqliteStorage implements Storage {
     return row ? toFile(row) : null;
   }
 
-  getSymbol(snapshotId: number, id: string): SymbolRecord | null {
-    const row = this.db
-      .prepare('SELECT * FROM symbols WHERE snapshot_id = ? AND id = ?')
-      .get(snapshotId, id) as Row | undefined;
-    return row ? toSymbolRecord(row) : null;
-  }
-
   symbolsInFile(snapshotId: number, path: string): SymbolRecord[] {
     return this.symbolRows(
       'SELECT * FROM symbols WHERE snapshot_id = ? AND path = ? ORDER BY start_line, id',
@@ -321,32 +321,6 @@ export class SqliteStorage implements Storage {
       text,
       limit,
     );
-  }
-
-  edgesFrom(snapshotId: number, callerId: string): Edge[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM edges WHERE snapshot_id = ? AND caller_id = ?')
-        .all(snapshotId, callerId) as Row[]
-    ).map(toEdge);
-  }
-
-  edgesTo(snapshotId: number, calleeId: string): Edge[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM edges WHERE snapshot_id = ? AND callee_id = ?')
-        .all(snapshotId, calleeId) as Row[]
-    ).map(toEdge);
-  }
-
-  testsReaching(snapshotId: number, symbolId: string): TestReach[] {
-    return (
-      this.db
-        .prepare(
-          'SELECT * FROM test_reach WHERE snapshot_id = ? AND symbol_id = ? ORDER BY depth, confidence DESC, test_id',
-        )
-        .all(snapshotId, symbolId) as Row[]
-    ).map(toTestReach);
   }
 
   private symbolRows(sql: string, ...params: unknown[]): SymbolRecord[] {
@@ -456,6 +430,74 @@ export class SqliteStorage implements Storage {
 
   close(): void {
     this.db.close();
+  }
+
+  // ---- Read side of the query service (see sqlite-query-index.ts) ----
+
+  private queriesCache: SqliteQueries | undefined;
+  private get queries(): SqliteQueries {
+    return (this.queriesCache ??= new SqliteQueries(this.db));
+  }
+
+  getSymbol(snapshotId: number, id: string): SymbolRow | null {
+    return this.queries.getSymbol(snapshotId, id);
+  }
+  findSymbolsByQualifiedName(snapshotId: number, qualifiedName: string, limit?: number): SymbolRow[] {
+    return this.queries.findSymbolsByQualifiedName(snapshotId, qualifiedName, limit);
+  }
+  findSymbolsByName(snapshotId: number, name: string, limit?: number): SymbolRow[] {
+    return this.queries.findSymbolsByName(snapshotId, name, limit);
+  }
+  findSymbolsAtLine(snapshotId: number, path: string, line: number): SymbolRow[] {
+    return this.queries.findSymbolsAtLine(snapshotId, path, line);
+  }
+  symbolsOfFile(snapshotId: number, path: string): SymbolRow[] {
+    return this.queries.symbolsOfFile(snapshotId, path);
+  }
+  edgesFrom(snapshotId: number, callerId: string): EdgeWithSymbol[] {
+    return this.queries.edgesFrom(snapshotId, callerId);
+  }
+  edgesTo(snapshotId: number, calleeId: string): EdgeWithSymbol[] {
+    return this.queries.edgesTo(snapshotId, calleeId);
+  }
+  unresolvedEdgesFrom(snapshotId: number, callerId: string): Edge[] {
+    return this.queries.unresolvedEdgesFrom(snapshotId, callerId);
+  }
+  countUnresolvedMayCall(snapshotId: number, name: string): number {
+    return this.queries.countUnresolvedMayCall(snapshotId, name);
+  }
+  countUnresolved(snapshotId: number): number {
+    return this.queries.countUnresolved(snapshotId);
+  }
+  testsReaching(snapshotId: number, symbolIds: readonly string[]): Array<{ reach: TestReach; test: SymbolRow }> {
+    return this.queries.testsReaching(snapshotId, symbolIds);
+  }
+  callerCounts(snapshotId: number, symbolIds: readonly string[]): Map<string, number> {
+    return this.queries.callerCounts(snapshotId, symbolIds);
+  }
+  mostCalled(snapshotId: number, limit: number): RankedSymbol[] {
+    return this.queries.mostCalled(snapshotId, limit);
+  }
+  untestedHotspots(snapshotId: number, limit: number): RankedSymbol[] {
+    return this.queries.untestedHotspots(snapshotId, limit);
+  }
+  searchSymbols(snapshotId: number, search: SymbolSearch): RankedSymbol[] {
+    return this.queries.searchSymbols(snapshotId, search);
+  }
+  similarNames(snapshotId: number, name: string, limit: number): string[] {
+    return this.queries.similarNames(snapshotId, name, limit);
+  }
+  similarPaths(snapshotId: number, path: string, limit: number): string[] {
+    return this.queries.similarPaths(snapshotId, path, limit);
+  }
+  languageCounts(snapshotId: number): Record<string, number> {
+    return this.queries.languageCounts(snapshotId);
+  }
+  iterateSymbols(snapshotId: number): IterableIterator<SymbolRow> {
+    return this.queries.iterateSymbols(snapshotId);
+  }
+  iterateEdges(snapshotId: number): IterableIterator<ExportedEdge> {
+    return this.queries.iterateEdges(snapshotId);
   }
 }
 

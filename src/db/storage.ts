@@ -131,15 +131,11 @@ export interface Storage {
   getFile(snapshotId: number, path: string): FileRecord | null;
 
   /** Reads for the query service (all scoped to one snapshot). */
-  getSymbol(snapshotId: number, id: string): SymbolRecord | null;
   symbolsInFile(snapshotId: number, path: string): SymbolRecord[];
   symbolsByName(snapshotId: number, name: string): SymbolRecord[];
   symbolsByQualifiedName(snapshotId: number, qualifiedName: string): SymbolRecord[];
   /** Symbols whose name contains `text` (trigram index; shorter than 3 characters falls back to a scan). */
   searchSymbolNames(snapshotId: number, text: string, limit: number): SymbolRecord[];
-  edgesFrom(snapshotId: number, callerId: string): Edge[];
-  edgesTo(snapshotId: number, calleeId: string): Edge[];
-  testsReaching(snapshotId: number, symbolId: string): TestReach[];
 
   knownGitObjects(oids: readonly string[]): Map<string, GitObjectInfo>;
   rememberGitObjects(objects: readonly GitObjectInfo[]): void;
@@ -155,6 +151,75 @@ export interface Storage {
   blobSources(sha256: string): BlobSource[];
 
   close(): void;
+
+  // ---- Read side of the query service: every method takes a snapshot id and runs on an index. ----
+
+  getSymbol(snapshotId: number, id: string): SymbolRow | null;
+  findSymbolsByQualifiedName(snapshotId: number, qualifiedName: string, limit?: number): SymbolRow[];
+  findSymbolsByName(snapshotId: number, name: string, limit?: number): SymbolRow[];
+  /** Symbols whose line range contains `line`, innermost (shortest range) first. */
+  findSymbolsAtLine(snapshotId: number, path: string, line: number): SymbolRow[];
+  symbolsOfFile(snapshotId: number, path: string): SymbolRow[];
+  /** Resolved edges out of a caller, each with its callee's row. */
+  edgesFrom(snapshotId: number, callerId: string): EdgeWithSymbol[];
+  /** Edges into a callee, each with its caller's row. */
+  edgesTo(snapshotId: number, calleeId: string): EdgeWithSymbol[];
+  unresolvedEdgesFrom(snapshotId: number, callerId: string): Edge[];
+  /** Unresolved call sites (not external, not builtin) whose callee text ends with `name`. */
+  countUnresolvedMayCall(snapshotId: number, name: string): number;
+  /** Every unresolved call site of the snapshot. */
+  countUnresolved(snapshotId: number): number;
+  /** Tested-by rows of the given symbols, each with its test symbol's row. */
+  testsReaching(snapshotId: number, symbolIds: readonly string[]): Array<{ reach: TestReach; test: SymbolRow }>;
+  /** Number of distinct callers of each symbol (absent = 0). */
+  callerCounts(snapshotId: number, symbolIds: readonly string[]): Map<string, number>;
+  mostCalled(snapshotId: number, limit: number): RankedSymbol[];
+  /** Most-called symbols outside test code that no test reaches. */
+  untestedHotspots(snapshotId: number, limit: number): RankedSymbol[];
+  /** One search tier (see SymbolSearch); hits ranked non-test first, then more callers, then shorter name. */
+  searchSymbols(snapshotId: number, search: SymbolSearch): RankedSymbol[];
+  /** Distinct names sharing trigrams or a prefix with `name`: candidates for "did you mean". */
+  similarNames(snapshotId: number, name: string, limit: number): string[];
+  /** Paths sharing the base name or the directory of `path`: candidates for "did you mean". */
+  similarPaths(snapshotId: number, path: string, limit: number): string[];
+  /** language → file count. */
+  languageCounts(snapshotId: number): Record<string, number>;
+  /** Every symbol of the snapshot ordered by path and line, streamed. */
+  iterateSymbols(snapshotId: number): IterableIterator<SymbolRow>;
+  /** Every edge of the snapshot with both ends' paths and lines, streamed. */
+  iterateEdges(snapshotId: number): IterableIterator<ExportedEdge>;
+}
+
+/** A symbol row with its file's blob sha256. */
+export interface SymbolRow extends SymbolRecord {
+  blobSha256: string | null;
+}
+
+export interface EdgeWithSymbol {
+  edge: Edge;
+  /** The other end: the callee for edgesFrom, the caller for edgesTo. */
+  symbol: SymbolRow;
+}
+
+export interface RankedSymbol {
+  symbol: SymbolRow;
+  callers: number;
+  isTest: boolean;
+}
+
+/** One tier of symbol search; `q` is matched case-insensitively. */
+export interface SymbolSearch {
+  mode: 'exact' | 'prefix' | 'substring' | 'humps';
+  q: string;
+  kind?: string;
+  limit: number;
+}
+
+export interface ExportedEdge extends Edge {
+  callerPath: string;
+  callerLine: number;
+  calleePath: string | null;
+  calleeLine: number | null;
 }
 
 /** The cache-map key of a facts cache entry. */

@@ -84,6 +84,11 @@ export interface SourceExcerpt {
 export interface ShowResult {
   repo: { id: string; commit: string; ref: string | null };
   symbol: SymbolDTO;
+  /**
+   * The symbol's source from the blob store, re-hashed for this answer: a few lines of context, then the body.
+   * When verification fails, `verified` is false, `lines` is empty and `error` says why (render an error block).
+   */
+  source: SourceExcerpt & { error: string | null };
   callers: EdgeDTO[];
   callees: EdgeDTO[];
   unresolved: UnresolvedDTO[];

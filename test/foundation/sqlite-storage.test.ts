@@ -93,13 +93,20 @@ describe('the SQLite storage adapter', () => {
     assert.equal(storage.latestSnapshot('local/x'), null, 'a building snapshot is not served');
     storage.publishSnapshot(id, content(['main', 'helper']));
     assert.equal(storage.latestSnapshot('local/x')?.id, id);
-    assert.deepEqual(storage.edgesFrom(id, 'a.ts::main:function'), content([]).edges);
     assert.deepEqual(
-      storage.edgesTo(id, 'a.ts::helper:function').map((e) => e.reason),
+      storage.edgesFrom(id, 'a.ts::main:function').map((e) => e.edge),
+      content([]).edges,
+    );
+    assert.deepEqual(
+      storage.edgesTo(id, 'a.ts::helper:function').map((e) => e.edge.reason),
       ['same-file'],
     );
-    assert.deepEqual(storage.testsReaching(id, 'a.ts::helper:function'), content([]).testReach);
-    assert.deepEqual(storage.getSymbol(id, 'a.ts::helper:function'), symbol('a.ts', 'helper', 4));
+    assert.deepEqual(
+      storage.testsReaching(id, ['a.ts::helper:function']).map((r) => r.reach),
+      content([]).testReach,
+    );
+    const { blobSha256: _blob, ...helper } = storage.getSymbol(id, 'a.ts::helper:function') ?? { blobSha256: null };
+    assert.deepEqual(helper, symbol('a.ts', 'helper', 4));
     assert.deepEqual(storage.snapshotStats(id), stats);
   });
 

@@ -242,6 +242,7 @@ export class FixedQueryService implements QueryService {
       unresolvedThatMayCall: callers.unresolvedCount,
       tests: tests.tests,
       testsComplete: 'exact',
+      source: { ...(await this.getSource(repo, s.path, s.startLine, s.endLine)), error: null },
     };
   }
 

@@ -77,8 +77,16 @@ export function sampleShow(over: Partial<ShowResult> = {}): ShowResult {
     unresolvedThatMayCall: 0,
     tests: [],
     testsComplete: 'exact',
+    source: {
+      blobSha256: sampleSymbol().blobSha256,
+      verified: true,
+      startLine: 118,
+      lines: sampleLines(20),
+      truncated: true,
+      error: null,
+    },
     ...over,
-  };
+  } as ShowResult;
 }
 
 /** Source lines for the symbol above: three context lines, then the body. */

@@ -1,0 +1,42 @@
+/** `codehub export <repo> [--ref SHA]`: the snapshot's symbols and edges as JSON lines on stdout, streamed. */
+import { CodehubError } from '../../core/errors.js';
+import { exportSnapshot, exportTarget } from '../../service/export-snapshot.js';
+import { defaultDataDir, openWorkspace } from '../../service/workspace.js';
+import { EXIT } from '../main.js';
+import { parseCommandArgs, writeOut } from './command-args.js';
+
+const BATCH_BYTES = 64 * 1024;
+
+/** Runs `codehub export`; returns the exit code. */
+export async function cmdExport(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { ref: { type: 'string' } });
+  if (values.help) {
+    process.stdout.write(`usage: codehub export <repo> [--ref SHA] [--data DIR]\n`);
+    return EXIT.ok;
+  }
+  const [repo] = positionals;
+  if (!repo || positionals.length > 1) throw new CodehubError('InvalidInput', 'export takes <repo>');
+  const ws = openWorkspace(defaultDataDir(values.data));
+  let closed = false;
+  const onError = (err: NodeJS.ErrnoException): void => {
+    if (err.code === 'EPIPE') closed = true; // the reader went away (`| head`): stop quietly
+  };
+  process.stdout.on('error', onError);
+  try {
+    const { repo: record, snapshot } = exportTarget(ws, repo, values.ref);
+    let batch = '';
+    for (const line of exportSnapshot(ws, record, snapshot)) {
+      if (closed) break;
+      batch += `${JSON.stringify(line)}\n`;
+      if (batch.length >= BATCH_BYTES) {
+        await writeOut(batch);
+        batch = '';
+      }
+    }
+    if (batch !== '' && !closed) await writeOut(batch);
+    return EXIT.ok;
+  } finally {
+    process.stdout.off('error', onError);
+    ws.close();
+  }
+}

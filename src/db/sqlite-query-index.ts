@@ -1,0 +1,472 @@
+/**
+ * Read side of the SQLite adapter for the query service: the derived tables of migration 2
+ * (symbol_search, unresolved_names, query_index) and the indexed queries over one snapshot.
+ * SqliteStorage delegates its query methods here so the write path stays in one file.
+ */
+import type Database from 'better-sqlite3';
+import type { Edge, TestReach } from '../core/graph.js';
+import { calleeNameOf, humpsOf, isTestPath, mayHideRepoCall } from '../core/search-keys.js';
+import { toEdge, toSymbolRecord, toTestReach } from './sqlite-storage.js';
+import type { EdgeWithSymbol, ExportedEdge, RankedSymbol, SymbolRow, SymbolSearch } from './storage.js';
+
+type Row = Record<string, unknown>;
+type Db = Database.Database;
+
+const CHUNK = 500;
+/** Sorts after every valid UTF-8 string under SQLite's BINARY collation: the end of a prefix range. */
+const RANGE_END = '\u{10FFFF}';
+
+const SYM = `s.id, s.path, s.local_id, s.name, s.qualified_name, s.kind, s.start_line, s.end_line, s.signature,
+  s.return_type, s.exported, s.doc, s.parent, s.extends_json, s.implements_json, s.value_type_json, s.is_static,
+  f.blob_sha256 AS file_blob`;
+const FILE_JOIN = 'LEFT JOIN files f ON f.snapshot_id = s.snapshot_id AND f.path = s.path';
+const EDGE = `e.caller_id AS e_caller, e.callee_id AS e_callee, e.callee_text AS e_text, e.kind AS e_kind,
+  e.reason AS e_reason, e.confidence AS e_conf, e.lines_json AS e_lines, e.candidates AS e_cand`;
+/** Ranking inside one tier: non-test first, more callers, shorter name, then name (ties by insertion order). */
+const RANK_ORDER = 'ORDER BY ss.is_test, ss.callers DESC, length(ss.name_lower), ss.name_lower, ss.rowid';
+
+/** Ranks on the narrow symbol_search rows first and joins the wide symbol rows only for the page returned. */
+function rankedPage(from: string, where: string): string {
+  return `WITH hits AS (
+      SELECT ss.rowid AS rid, ss.callers AS rank_callers, ss.is_test AS rank_test, ss.name_lower AS nl
+      FROM ${from} WHERE ${where} ${RANK_ORDER} LIMIT ?)
+    SELECT hits.rank_callers, hits.rank_test, ${SYM} FROM hits JOIN symbols s ON s.rowid = hits.rid ${FILE_JOIN}
+    ORDER BY hits.rank_test, hits.rank_callers DESC, length(hits.nl), hits.nl, hits.rid`;
+}
+
+/** SQL texts, exported for EXPLAIN QUERY PLAN checks in tests. */
+export const QUERY_SQL = {
+  symbolById: `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? AND s.id = ?`,
+  byQualifiedName: `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? AND s.qualified_name = ? ORDER BY s.path, s.start_line LIMIT ?`,
+  byName: `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? AND s.name = ? ORDER BY s.path, s.start_line LIMIT ?`,
+  atLine: `SELECT ${SYM} FROM symbols s ${FILE_JOIN}
+    WHERE s.snapshot_id = ? AND s.path = ? AND s.start_line <= ? AND s.end_line >= ?
+    ORDER BY s.end_line - s.start_line, s.start_line DESC, s.kind = 'module'`,
+  ofFile: `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? AND s.path = ? ORDER BY s.start_line, s.end_line DESC, s.id`,
+  edgesFrom: `SELECT ${EDGE}, ${SYM} FROM edges e JOIN symbols s ON s.snapshot_id = e.snapshot_id AND s.id = e.callee_id ${FILE_JOIN}
+    WHERE e.snapshot_id = ? AND e.caller_id = ? AND e.callee_id IS NOT NULL`,
+  edgesTo: `SELECT ${EDGE}, ${SYM} FROM edges e JOIN symbols s ON s.snapshot_id = e.snapshot_id AND s.id = e.caller_id ${FILE_JOIN}
+    WHERE e.snapshot_id = ? AND e.callee_id = ?`,
+  unresolvedFrom: 'SELECT * FROM edges WHERE snapshot_id = ? AND caller_id = ? AND callee_id IS NULL',
+  mayCall: 'SELECT call_sites FROM unresolved_names WHERE snapshot_id = ? AND name = ?',
+  unresolvedTotal: 'SELECT unresolved_call_sites FROM query_index WHERE snapshot_id = ?',
+  mostCalled: `SELECT ss.callers AS rank_callers, ss.is_test AS rank_test, ${SYM}
+    FROM symbol_search ss JOIN symbols s ON s.rowid = ss.rowid ${FILE_JOIN}
+    WHERE ss.snapshot_id = ? AND ss.callers > 0 ORDER BY ss.callers DESC, ss.rowid DESC LIMIT ?`,
+  untested: `SELECT ss.callers AS rank_callers, ss.is_test AS rank_test, ${SYM}
+    FROM symbol_search ss JOIN symbols s ON s.rowid = ss.rowid ${FILE_JOIN}
+    WHERE ss.snapshot_id = ? AND ss.callers > 0 AND ss.is_test = 0 AND ss.kind NOT IN ('module', 'test')
+      AND NOT EXISTS (SELECT 1 FROM test_reach t WHERE t.snapshot_id = ss.snapshot_id AND t.symbol_id = s.id)
+    ORDER BY ss.callers DESC, ss.rowid DESC LIMIT ?`,
+  searchExact: rankedPage(
+    'symbol_search ss',
+    'ss.snapshot_id = ? AND ss.name_lower = ? AND (? IS NULL OR ss.kind = ?)',
+  ),
+  searchPrefix: rankedPage(
+    'symbol_search ss',
+    'ss.snapshot_id = ? AND ss.name_lower > ? AND ss.name_lower < ? AND (? IS NULL OR ss.kind = ?)',
+  ),
+  // Trigram FTS finds the substring; prefix matches were listed by the tier before.
+  searchSubstring: rankedPage(
+    'symbol_names n JOIN symbol_search ss ON ss.rowid = n.rowid',
+    'symbol_names MATCH ? AND ss.snapshot_id = ? AND substr(ss.name_lower, 1, ?) != ? AND (? IS NULL OR ss.kind = ?)',
+  ),
+  // Names that contain the query were listed by the tiers before (substring needs ≥ 3 characters).
+  searchHumps: rankedPage(
+    'symbol_search ss',
+    `ss.snapshot_id = ? AND ss.humps >= ? AND ss.humps < ? AND (? IS NULL OR ss.kind = ?)
+      AND (CASE WHEN length(?) >= 3 THEN instr(ss.name_lower, ?) = 0 ELSE substr(ss.name_lower, 1, length(?)) != ? END)`,
+  ),
+  testsReaching: (n: number) => `SELECT t.symbol_id, t.test_id, t.depth, t.confidence, ${SYM}
+    FROM test_reach t JOIN symbols s ON s.snapshot_id = t.snapshot_id AND s.id = t.test_id ${FILE_JOIN}
+    WHERE t.snapshot_id = ? AND t.symbol_id IN (${placeholders(n)})`,
+  callerCounts: (n: number) => `SELECT callee_id, COUNT(DISTINCT caller_id) AS n FROM edges
+    WHERE snapshot_id = ? AND callee_id IN (${placeholders(n)}) GROUP BY callee_id`,
+  similarByTrigram: `SELECT DISTINCT s.name FROM symbol_names n JOIN symbols s ON s.rowid = n.rowid
+    WHERE symbol_names MATCH ? AND s.snapshot_id = ? LIMIT ?`,
+  similarByPrefix: `SELECT DISTINCT s.name FROM symbol_search ss JOIN symbols s ON s.rowid = ss.rowid
+    WHERE ss.snapshot_id = ? AND ss.name_lower >= ? AND ss.name_lower < ? LIMIT ?`,
+  similarPaths: `SELECT path FROM files WHERE snapshot_id = ? AND (path = ? OR substr(path, ?) = ?) LIMIT ?`,
+  pathsUnder: 'SELECT path FROM files WHERE snapshot_id = ? AND path > ? AND path < ? ORDER BY path LIMIT ?',
+  somePaths: 'SELECT path FROM files WHERE snapshot_id = ? ORDER BY path LIMIT ?',
+  languages:
+    'SELECT language, COUNT(*) AS n FROM files WHERE snapshot_id = ? AND language IS NOT NULL GROUP BY language',
+  allSymbols: `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? ORDER BY s.path, s.start_line, s.id`,
+  allEdges: `SELECT e.*, cs.path AS caller_path, cs.start_line AS caller_line, ce.path AS callee_path, ce.start_line AS callee_line
+    FROM edges e
+    LEFT JOIN symbols cs ON cs.snapshot_id = e.snapshot_id AND cs.id = e.caller_id
+    LEFT JOIN symbols ce ON ce.snapshot_id = e.snapshot_id AND ce.id = e.callee_id
+    WHERE e.snapshot_id = ? ORDER BY e.rowid`,
+} as const;
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(',');
+}
+
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+function stmt(db: Db, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let s = cache.get(sql);
+  if (!s) cache.set(sql, (s = db.prepare(sql)));
+  return s;
+}
+
+/** A symbol row (with `file_blob`) as a SymbolRow. */
+export function readSymbolRow(r: Row): SymbolRow {
+  return { ...toSymbolRecord(r), blobSha256: (r.file_blob as string | null) ?? null };
+}
+
+/** An edge selected with the `e_` aliases of EDGE. */
+export function edgeFromAliased(r: Row): Edge {
+  return {
+    callerId: String(r.e_caller),
+    calleeId: (r.e_callee as string | null) ?? null,
+    calleeText: String(r.e_text),
+    kind: r.e_kind as Edge['kind'],
+    reason: r.e_reason as Edge['reason'],
+    confidence: r.e_conf === null ? null : Number(r.e_conf),
+    lines: JSON.parse(String(r.e_lines)) as number[],
+    ...(r.e_cand === null || r.e_cand === undefined ? {} : { candidates: Number(r.e_cand) }),
+  };
+}
+
+function ranked(r: Row): RankedSymbol {
+  return { symbol: readSymbolRow(r), callers: Number(r.rank_callers), isTest: Number(r.rank_test) === 1 };
+}
+
+/**
+ * Derives the query tables of one snapshot from its rows: ranking keys per symbol (humps, test code,
+ * caller count) and unresolved call sites by callee name. Call inside the publishing transaction.
+ */
+export function buildQueryIndex(db: Db, snapshotId: number): void {
+  // Three secondary indexes grow in random order: a larger page cache keeps the build off the disk.
+  const cacheSize = Number(db.pragma('cache_size', { simple: true }));
+  db.pragma('cache_size = -524288');
+  try {
+    writeQueryIndex(db, snapshotId);
+  } finally {
+    db.pragma(`cache_size = ${cacheSize}`);
+  }
+}
+
+function writeQueryIndex(db: Db, snapshotId: number): void {
+  db.prepare('DELETE FROM symbol_search WHERE snapshot_id = ?').run(snapshotId);
+  db.prepare('DELETE FROM unresolved_names WHERE snapshot_id = ?').run(snapshotId);
+  db.prepare('DELETE FROM query_index WHERE snapshot_id = ?').run(snapshotId);
+
+  const callers = new Map<string, number>();
+  for (const r of db
+    .prepare(
+      `SELECT callee_id, COUNT(DISTINCT caller_id) AS n FROM edges
+       WHERE snapshot_id = ? AND callee_id IS NOT NULL GROUP BY callee_id`,
+    )
+    .all(snapshotId) as Row[]) {
+    callers.set(String(r.callee_id), Number(r.n));
+  }
+  // A file that declares test cases is test code as a whole (helpers and fixtures in it too).
+  const testFiles = new Set(
+    (
+      db
+        .prepare(`SELECT DISTINCT path FROM symbols WHERE snapshot_id = ? AND kind = 'test'`)
+        .all(snapshotId) as Row[]
+    ).map((r) => String(r.path)),
+  );
+
+  // `+snapshot_id`: walk the rowid range (a snapshot's rows are contiguous) instead of sorting the snapshot per page.
+  const page = db.prepare(
+    'SELECT rowid AS rid, id, path, name, kind FROM symbols WHERE rowid > ? AND +snapshot_id = ? ORDER BY rowid LIMIT 20000',
+  );
+  const ins = db.prepare(
+    'INSERT INTO symbol_search (rowid, snapshot_id, name_lower, humps, kind, is_test, callers) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  let after = -1;
+  for (;;) {
+    const rows = page.all(after, snapshotId) as Row[];
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      const name = String(r.name);
+      const path = String(r.path);
+      const isTest = r.kind === 'test' || testFiles.has(path) || isTestPath(path);
+      ins.run(
+        r.rid,
+        snapshotId,
+        name.toLowerCase(),
+        humpsOf(name),
+        r.kind,
+        isTest ? 1 : 0,
+        callers.get(String(r.id)) ?? 0,
+      );
+    }
+    after = Number(rows[rows.length - 1]?.rid);
+  }
+
+  let total = 0;
+  const byName = new Map<string, number>();
+  for (const r of db
+    .prepare('SELECT callee_text, reason, lines_json FROM edges WHERE snapshot_id = ? AND callee_id IS NULL')
+    .all(snapshotId) as Row[]) {
+    const sites = Math.max(1, (JSON.parse(String(r.lines_json)) as number[]).length);
+    total += sites;
+    if (!mayHideRepoCall(String(r.reason))) continue;
+    const name = calleeNameOf(String(r.callee_text));
+    if (name !== null) byName.set(name, (byName.get(name) ?? 0) + sites);
+  }
+  const insName = db.prepare('INSERT INTO unresolved_names (snapshot_id, name, call_sites) VALUES (?, ?, ?)');
+  for (const [name, n] of byName) insName.run(snapshotId, name, n);
+  db.prepare('INSERT INTO query_index (snapshot_id, unresolved_call_sites) VALUES (?, ?)').run(
+    snapshotId,
+    total,
+  );
+}
+
+const built = new WeakMap<Db, Set<number>>();
+
+/** Builds the query tables of a ready snapshot published before migration 2, once. */
+export function ensureQueryIndex(db: Db, snapshotId: number): void {
+  let done = built.get(db);
+  if (!done) built.set(db, (done = new Set()));
+  if (done.has(snapshotId)) return;
+  if (!stmt(db, 'SELECT 1 FROM query_index WHERE snapshot_id = ?').get(snapshotId)) {
+    const snap = stmt(db, 'SELECT status FROM snapshots WHERE id = ?').get(snapshotId) as Row | undefined;
+    if (!snap || snap.status !== 'ready') return;
+    db.transaction(() => buildQueryIndex(db, snapshotId))();
+  }
+  done.add(snapshotId);
+}
+
+/** The read queries, bound to one database. */
+export class SqliteQueries {
+  constructor(private readonly db: Db) {}
+
+  getSymbol(snapshotId: number, id: string): SymbolRow | null {
+    const r = stmt(this.db, QUERY_SQL.symbolById).get(snapshotId, id) as Row | undefined;
+    return r ? readSymbolRow(r) : null;
+  }
+
+  findSymbolsByQualifiedName(snapshotId: number, qualifiedName: string, limit = 50): SymbolRow[] {
+    return (stmt(this.db, QUERY_SQL.byQualifiedName).all(snapshotId, qualifiedName, limit) as Row[]).map(
+      readSymbolRow,
+    );
+  }
+
+  findSymbolsByName(snapshotId: number, name: string, limit = 50): SymbolRow[] {
+    return (stmt(this.db, QUERY_SQL.byName).all(snapshotId, name, limit) as Row[]).map(readSymbolRow);
+  }
+
+  findSymbolsAtLine(snapshotId: number, path: string, line: number): SymbolRow[] {
+    return (stmt(this.db, QUERY_SQL.atLine).all(snapshotId, path, line, line) as Row[]).map(readSymbolRow);
+  }
+
+  symbolsOfFile(snapshotId: number, path: string): SymbolRow[] {
+    return (stmt(this.db, QUERY_SQL.ofFile).all(snapshotId, path) as Row[]).map(readSymbolRow);
+  }
+
+  edgesFrom(snapshotId: number, callerId: string): EdgeWithSymbol[] {
+    return (stmt(this.db, QUERY_SQL.edgesFrom).all(snapshotId, callerId) as Row[]).map((r) => ({
+      edge: edgeFromAliased(r),
+      symbol: readSymbolRow(r),
+    }));
+  }
+
+  edgesTo(snapshotId: number, calleeId: string): EdgeWithSymbol[] {
+    return (stmt(this.db, QUERY_SQL.edgesTo).all(snapshotId, calleeId) as Row[]).map((r) => ({
+      edge: edgeFromAliased(r),
+      symbol: readSymbolRow(r),
+    }));
+  }
+
+  unresolvedEdgesFrom(snapshotId: number, callerId: string): Edge[] {
+    return (stmt(this.db, QUERY_SQL.unresolvedFrom).all(snapshotId, callerId) as Row[]).map(toEdge);
+  }
+
+  countUnresolvedMayCall(snapshotId: number, name: string): number {
+    ensureQueryIndex(this.db, snapshotId);
+    const r = stmt(this.db, QUERY_SQL.mayCall).get(snapshotId, name) as Row | undefined;
+    return r ? Number(r.call_sites) : 0;
+  }
+
+  countUnresolved(snapshotId: number): number {
+    ensureQueryIndex(this.db, snapshotId);
+    const r = stmt(this.db, QUERY_SQL.unresolvedTotal).get(snapshotId) as Row | undefined;
+    return r ? Number(r.unresolved_call_sites) : 0;
+  }
+
+  testsReaching(
+    snapshotId: number,
+    symbolIds: readonly string[],
+  ): Array<{ reach: TestReach; test: SymbolRow }> {
+    const out: Array<{ reach: TestReach; test: SymbolRow }> = [];
+    for (let i = 0; i < symbolIds.length; i += CHUNK) {
+      const part = symbolIds.slice(i, i + CHUNK);
+      for (const r of stmt(this.db, QUERY_SQL.testsReaching(part.length)).all(snapshotId, ...part) as Row[]) {
+        out.push({ reach: toTestReach(r), test: readSymbolRow(r) });
+      }
+    }
+    return out;
+  }
+
+  callerCounts(snapshotId: number, symbolIds: readonly string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (let i = 0; i < symbolIds.length; i += CHUNK) {
+      const part = symbolIds.slice(i, i + CHUNK);
+      for (const r of stmt(this.db, QUERY_SQL.callerCounts(part.length)).all(snapshotId, ...part) as Row[]) {
+        out.set(String(r.callee_id), Number(r.n));
+      }
+    }
+    return out;
+  }
+
+  mostCalled(snapshotId: number, limit: number): RankedSymbol[] {
+    ensureQueryIndex(this.db, snapshotId);
+    return (stmt(this.db, QUERY_SQL.mostCalled).all(snapshotId, limit) as Row[]).map(ranked);
+  }
+
+  untestedHotspots(snapshotId: number, limit: number): RankedSymbol[] {
+    ensureQueryIndex(this.db, snapshotId);
+    return (stmt(this.db, QUERY_SQL.untested).all(snapshotId, limit) as Row[]).map(ranked);
+  }
+
+  searchSymbols(snapshotId: number, search: SymbolSearch): RankedSymbol[] {
+    ensureQueryIndex(this.db, snapshotId);
+    const q = search.q.toLowerCase();
+    const kind = search.kind ?? null;
+    let rows: Row[];
+    switch (search.mode) {
+      case 'exact':
+        rows = stmt(this.db, QUERY_SQL.searchExact).all(snapshotId, q, kind, kind, search.limit) as Row[];
+        break;
+      case 'prefix':
+        rows = stmt(this.db, QUERY_SQL.searchPrefix).all(
+          snapshotId,
+          q,
+          q + RANGE_END,
+          kind,
+          kind,
+          search.limit,
+        ) as Row[];
+        break;
+      case 'substring':
+        if ([...q].length < 3) return [];
+        rows = stmt(this.db, QUERY_SQL.searchSubstring).all(
+          ftsPhrase(q),
+          snapshotId,
+          q.length,
+          q,
+          kind,
+          kind,
+          search.limit,
+        ) as Row[];
+        break;
+      case 'humps':
+        rows = stmt(this.db, QUERY_SQL.searchHumps).all(
+          snapshotId,
+          q,
+          q + RANGE_END,
+          kind,
+          kind,
+          q,
+          q,
+          q,
+          q,
+          search.limit,
+        ) as Row[];
+        break;
+    }
+    return rows.map(ranked);
+  }
+
+  similarNames(snapshotId: number, name: string, limit: number): string[] {
+    ensureQueryIndex(this.db, snapshotId);
+    const lower = name.toLowerCase();
+    const out = new Set<string>();
+    const grams = new Set<string>();
+    const chars = [...lower];
+    for (let i = 0; i + 3 <= chars.length && grams.size < 16; i++) grams.add(chars.slice(i, i + 3).join(''));
+    if (grams.size > 0) {
+      const match = [...grams].map(ftsPhrase).join(' OR ');
+      for (const r of stmt(this.db, QUERY_SQL.similarByTrigram).all(match, snapshotId, limit) as Row[])
+        out.add(String(r.name));
+    }
+    const head = chars.slice(0, 2).join('');
+    if (head !== '') {
+      for (const r of stmt(this.db, QUERY_SQL.similarByPrefix).all(
+        snapshotId,
+        head,
+        head + RANGE_END,
+        limit,
+      ) as Row[]) {
+        out.add(String(r.name));
+      }
+    }
+    return [...out];
+  }
+
+  similarPaths(snapshotId: number, path: string, limit: number): string[] {
+    const out = new Set<string>();
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    if (base !== '') {
+      const tail = `/${base}`;
+      for (const r of stmt(this.db, QUERY_SQL.similarPaths).all(
+        snapshotId,
+        base,
+        -tail.length,
+        tail,
+        limit,
+      ) as Row[]) {
+        out.add(String(r.path));
+      }
+    }
+    // Files in the nearest directory that exists.
+    const parts = path.split('/').slice(0, -1);
+    while (parts.length > 0) {
+      const dir = `${parts.join('/')}/`;
+      const rows = stmt(this.db, QUERY_SQL.pathsUnder).all(snapshotId, dir, dir + RANGE_END, limit) as Row[];
+      if (rows.length > 0) {
+        for (const r of rows) out.add(String(r.path));
+        break;
+      }
+      parts.pop();
+    }
+    if (out.size === 0) {
+      for (const r of stmt(this.db, QUERY_SQL.somePaths).all(snapshotId, limit) as Row[])
+        out.add(String(r.path));
+    }
+    return [...out];
+  }
+
+  languageCounts(snapshotId: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of stmt(this.db, QUERY_SQL.languages).all(snapshotId) as Row[])
+      out[String(r.language)] = Number(r.n);
+    return out;
+  }
+
+  *iterateSymbols(snapshotId: number): IterableIterator<SymbolRow> {
+    for (const r of this.db.prepare(QUERY_SQL.allSymbols).iterate(snapshotId) as IterableIterator<Row>)
+      yield readSymbolRow(r);
+  }
+
+  *iterateEdges(snapshotId: number): IterableIterator<ExportedEdge> {
+    for (const r of this.db.prepare(QUERY_SQL.allEdges).iterate(snapshotId) as IterableIterator<Row>) {
+      const edge = toEdge(r);
+      const callerPath =
+        r.caller_path === null
+          ? edge.callerId.slice(0, Math.max(0, edge.callerId.indexOf('::')))
+          : String(r.caller_path);
+      yield {
+        ...edge,
+        callerPath,
+        callerLine: r.caller_line === null ? 0 : Number(r.caller_line),
+        calleePath: r.callee_path === null ? null : String(r.callee_path),
+        calleeLine: r.callee_line === null ? null : Number(r.callee_line),
+      };
+    }
+  }
+}
+
+/** A string as one FTS5 phrase (trigram tokenizer: a substring match). */
+function ftsPhrase(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,144 @@
+/** Mapping storage rows to the query service's DTOs, and the small checks every entry point shares. */
+import { CodehubError } from '../core/errors.js';
+import type { EdgeWithSymbol, FileRecord, RepoRecord, SnapshotRecord, SymbolRow } from '../db/storage.js';
+import type { EdgeDTO, FileDTO, SymbolDTO } from './query-types.js';
+
+const GITHUB_REPO = /^https:\/\/github\.com\/[^/]+\/[^/]+$/;
+
+/** `https://github.com/o/r/blob/<sha>/<path>[#Lstart-Lend]` for GitHub repos, else null. */
+export function permalinkFor(
+  repo: RepoRecord,
+  commit: string,
+  path: string,
+  start?: number,
+  end?: number,
+): string | null {
+  if (!repo.webUrl || !GITHUB_REPO.test(repo.webUrl)) return null;
+  const url = `${repo.webUrl}/blob/${commit}/${path.split('/').map(encodeURIComponent).join('/')}`;
+  return start === undefined ? url : `${url}#L${start}-L${end ?? start}`;
+}
+
+/** A symbol row as the contract's SymbolDTO; `verified` is null unless the blob was re-hashed for this answer. */
+export function toSymbolDTO(
+  repo: RepoRecord,
+  snapshot: SnapshotRecord,
+  row: SymbolRow,
+  verified: boolean | null = null,
+): SymbolDTO {
+  return {
+    id: row.id,
+    name: row.name,
+    qualifiedName: row.qualifiedName,
+    kind: row.kind,
+    path: row.path,
+    startLine: row.startLine,
+    endLine: row.endLine,
+    signature: row.signature,
+    returnType: row.returnType,
+    permalink: permalinkFor(repo, snapshot.commit, row.path, row.startLine, row.endLine),
+    blobSha256: row.blobSha256 ?? '',
+    verified,
+    exported: row.exported,
+    doc: row.doc,
+  };
+}
+
+/** An edge seen from one end: the DTO describes the other end. */
+export function toEdgeDTO(e: EdgeWithSymbol): EdgeDTO {
+  return {
+    id: e.symbol.id,
+    name: e.symbol.name,
+    qualifiedName: e.symbol.qualifiedName,
+    kind: e.symbol.kind,
+    path: e.symbol.path,
+    line: e.symbol.startLine,
+    confidence: e.edge.confidence ?? 0,
+    reason: e.edge.reason,
+    callLines: e.edge.lines,
+    ...(e.edge.candidates !== undefined ? { candidates: e.edge.candidates } : {}),
+  };
+}
+
+/** Confidence high to low, then name, then location: the order of every edge list. */
+export function compareEdges(a: EdgeDTO, b: EdgeDTO): number {
+  return (
+    b.confidence - a.confidence ||
+    cmp(a.name, b.name) ||
+    cmp(a.path, b.path) ||
+    a.line - b.line ||
+    cmp(a.id, b.id)
+  );
+}
+
+export function toFileDTO(f: FileRecord): FileDTO {
+  return {
+    path: f.path,
+    blobSha256: f.blobSha256,
+    gitOid: f.gitOid,
+    language: f.language,
+    size: f.size,
+    lines: f.lines,
+    skipReason: f.skipReason,
+    ...(f.target !== null ? { target: f.target } : {}),
+  };
+}
+
+/** Rejects repo-relative paths that could leave the repo: `..` segments, absolute paths, NUL. */
+export function checkRepoPath(path: string, what = 'path'): string {
+  if (typeof path !== 'string' || path === '') throw new CodehubError('InvalidInput', `${what} is empty`);
+  if (path.includes('\u0000')) throw new CodehubError('InvalidInput', `${what} contains a NUL character`);
+  if (path.startsWith('/') || path.startsWith('\\') || /^[A-Za-z]:/.test(path)) {
+    throw new CodehubError(
+      'InvalidInput',
+      `${what} '${path}' is absolute; give a path relative to the repository root`,
+    );
+  }
+  if (path.split(/[\\/]/).some((seg) => seg === '..')) {
+    throw new CodehubError(
+      'InvalidInput',
+      `${what} '${path}' contains '..'; give a path inside the repository`,
+    );
+  }
+  return path;
+}
+
+/** Levenshtein distance (for "did you mean" lists; inputs are short names and paths). */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const sub = (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, sub));
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
+
+/** The `limit` candidates closest to `target`: substring matches first, then by edit distance. */
+export function closest(target: string, candidates: Iterable<string>, limit = 5): string[] {
+  const t = target.toLowerCase();
+  return [...new Set(candidates)]
+    .map((c) => {
+      const l = c.toLowerCase();
+      const contains = l.includes(t) || (l.length >= 3 && t.includes(l)) ? 0 : 1;
+      return { c, contains, d: editDistance(t, l) };
+    })
+    .sort((x, y) => x.contains - y.contains || x.d - y.d || cmp(x.c, y.c))
+    .slice(0, limit)
+    .map((x) => x.c);
+}
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Splits text into lines the way line numbers count them (LF, CRLF; a final newline ends the last line). */
+export function splitLines(text: string): string[] {
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const lines = body.split(/\r?\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}

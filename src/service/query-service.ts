@@ -1,0 +1,769 @@
+/**
+ * The query service over the storage port and the blob store: symbol resolution, the symbol page
+ * (show), call-graph traversals, impact, paths, files, repo overviews and search. Web, API, MCP and
+ * CLI call this and only render.
+ */
+import { CodehubError, isCodehubError } from '../core/errors.js';
+import type { SymbolKind } from '../core/facts.js';
+import { parseSymbolId } from '../core/ids.js';
+import { isHumpsQuery, mayHideRepoCall } from '../core/search-keys.js';
+import type {
+  EdgeWithSymbol,
+  RepoRecord,
+  SnapshotRecord,
+  SnapshotStats,
+  Storage,
+  SymbolRow,
+  SymbolSearch,
+} from '../db/storage.js';
+import type { BlobStore } from '../store/blob-store.js';
+import {
+  checkRepoPath,
+  closest,
+  cmp,
+  compareEdges,
+  permalinkFor,
+  splitLines,
+  toEdgeDTO,
+  toFileDTO,
+  toSymbolDTO,
+} from './dto.js';
+import type {
+  CoverageStats,
+  FileDTO,
+  FileView,
+  ImpactResult,
+  PathResult,
+  QueryService,
+  RepoOverview,
+  RepoSummary,
+  SearchHit,
+  ShowResult,
+  SourceExcerpt,
+  SymbolDTO,
+  TestDTO,
+  TraversalEdge,
+  TraversalOptions,
+  TraversalResult,
+} from './query-types.js';
+
+const SYMBOL_KINDS: readonly SymbolKind[] = [
+  'module',
+  'function',
+  'class',
+  'method',
+  'constructor',
+  'getter',
+  'setter',
+  'property',
+  'interface',
+  'type',
+  'enum',
+  'namespace',
+  'variable',
+  'test',
+];
+const MAX_SOURCE_LINES = 2000;
+const MAX_DEPTH = 5;
+/** Nodes one traversal level may expand before the answer is cut (and marked truncated). */
+const MAX_LEVEL_NODES = 5000;
+const AMBIGUOUS_LIMIT = 50;
+
+interface Ctx {
+  repo: RepoRecord;
+  snapshot: SnapshotRecord;
+}
+
+interface Reached {
+  row: SymbolRow;
+  depth: number;
+  pathConfidence: number;
+}
+
+interface Walk {
+  edges: TraversalEdge[];
+  nodes: Map<string, Reached>;
+  unresolvedCount: number;
+  truncated: boolean;
+}
+
+/** The query service of a workspace (its storage and blob store). */
+export function createQueryService(workspace: { storage: Storage; blobs: BlobStore }): QueryService {
+  return new StorageQueryService(workspace.storage, workspace.blobs);
+}
+
+class StorageQueryService implements QueryService {
+  /** Snapshots are immutable once ready, so their summaries are cached by snapshot id. */
+  private readonly summaries = new Map<number, RepoSummary>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly blobs: BlobStore,
+  ) {}
+
+  async listRepos(): Promise<RepoSummary[]> {
+    const out: RepoSummary[] = [];
+    for (const repo of this.storage.listRepos()) {
+      const snapshot = this.storage.latestSnapshot(repo.id);
+      if (snapshot) out.push(this.summary({ repo, snapshot }));
+    }
+    return out;
+  }
+
+  async getRepo(repo: string): Promise<RepoOverview> {
+    const ctx = this.ctx(repo);
+    const ranked = (r: { symbol: SymbolRow; callers: number }) => ({
+      ...this.dto(ctx, r.symbol),
+      callers: r.callers,
+    });
+    return {
+      summary: this.summary(ctx),
+      mostCalled: this.storage.mostCalled(ctx.snapshot.id, 10).map(ranked),
+      untestedHotspots: this.storage.untestedHotspots(ctx.snapshot.id, 10).map(ranked),
+      coverage: this.coverage(ctx),
+    };
+  }
+
+  async listFiles(repo: string, prefix = ''): Promise<FileDTO[]> {
+    const ctx = this.ctx(repo);
+    if (prefix !== '') checkRepoPath(prefix, 'prefix');
+    return this.storage.listFiles(ctx.snapshot.id, prefix).map(toFileDTO);
+  }
+
+  async getFile(repo: string, path: string): Promise<FileView> {
+    const ctx = this.ctx(repo);
+    const file = this.requireFile(ctx, path);
+    const base = {
+      repo: this.repoRef(ctx),
+      file: toFileDTO(file),
+      symbols: this.storage.symbolsOfFile(ctx.snapshot.id, path).map((s) => this.dto(ctx, s)),
+      permalink: permalinkFor(ctx.repo, ctx.snapshot.commit, path),
+    };
+    if (!file.blobSha256) {
+      const why = file.target ? `${file.skipReason} → ${file.target}` : (file.skipReason ?? 'not stored');
+      return { ...base, text: null, verified: false, error: `the file's content is not stored (${why})` };
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await this.blobs.readVerified(file.blobSha256);
+    } catch (err) {
+      if (isCodehubError(err, 'BlobHashMismatch') || isCodehubError(err, 'BlobMissing')) {
+        return { ...base, text: null, verified: false, error: err.message };
+      }
+      throw err;
+    }
+    if (file.skipReason === 'binary' || file.skipReason === 'invalid-utf8') {
+      return {
+        ...base,
+        text: null,
+        verified: true,
+        error: `${file.skipReason} file (${bytes.length} bytes): not shown as text`,
+      };
+    }
+    return { ...base, text: bytes.toString('utf8'), verified: true, error: null };
+  }
+
+  async getSource(
+    repo: string,
+    path: string,
+    startLine?: number,
+    endLine?: number,
+  ): Promise<SourceExcerpt & { path: string }> {
+    const ctx = this.ctx(repo);
+    if (startLine !== undefined) checkLine(startLine, 'startLine');
+    if (endLine !== undefined) checkLine(endLine, 'endLine');
+    if (startLine !== undefined && endLine !== undefined && endLine < startLine) {
+      throw new CodehubError('InvalidInput', `endLine ${endLine} is before startLine ${startLine}`);
+    }
+    const file = this.requireFile(ctx, path);
+    if (!file.blobSha256)
+      throw new CodehubError(
+        'PathNotFound',
+        `'${path}' has no stored content (${file.skipReason ?? 'skipped'})`,
+      );
+    if (file.skipReason === 'binary')
+      throw new CodehubError('InvalidInput', `'${path}' is a binary file; it has no source lines`);
+    const lines = splitLines((await this.blobs.readVerified(file.blobSha256)).toString('utf8'));
+    const start = startLine ?? 1;
+    if (start > Math.max(lines.length, 1)) {
+      throw new CodehubError(
+        'InvalidInput',
+        `startLine ${start} is past the end of '${path}' (${lines.length} lines)`,
+      );
+    }
+    const wantEnd = Math.min(endLine ?? lines.length, lines.length);
+    const end = Math.min(wantEnd, start + MAX_SOURCE_LINES - 1);
+    return {
+      path,
+      blobSha256: file.blobSha256,
+      verified: true,
+      startLine: start,
+      lines: lines.slice(start - 1, end),
+      truncated: end < wantEnd,
+    };
+  }
+
+  async resolveSymbol(repo: string, symbol: string): Promise<SymbolDTO> {
+    const ctx = this.ctx(repo);
+    return this.dto(ctx, this.resolveRow(ctx, symbol));
+  }
+
+  async show(
+    repo: string,
+    symbol: string,
+    options: { contextBefore?: number; maxLines?: number } = {},
+  ): Promise<ShowResult> {
+    const ctx = this.ctx(repo);
+    const row = this.resolveRow(ctx, symbol);
+    const snap = ctx.snapshot.id;
+    const source = await this.excerpt(
+      row,
+      clampInt(options.contextBefore, 2, 0, 50),
+      clampInt(options.maxLines, 60, 1, MAX_SOURCE_LINES),
+    );
+    const unresolved = this.storage
+      .unresolvedEdgesFrom(snap, row.id)
+      .flatMap((e) =>
+        (e.lines.length > 0 ? e.lines : [0]).map((line) => ({ text: e.calleeText, reason: e.reason, line })),
+      )
+      .sort((a, b) => a.line - b.line || cmp(a.text, b.text));
+    const unresolvedThatMayCall = this.storage.countUnresolvedMayCall(snap, row.name);
+    const tests = this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]);
+    return {
+      repo: this.repoRef(ctx),
+      symbol: this.dto(ctx, row, source.verified),
+      source,
+      callers: this.storage.edgesTo(snap, row.id).map(toEdgeDTO).sort(compareEdges),
+      callees: this.storage.edgesFrom(snap, row.id).map(toEdgeDTO).sort(compareEdges),
+      unresolved,
+      callersComplete: unresolvedThatMayCall > 0 ? 'lower_bound' : 'exact',
+      unresolvedThatMayCall,
+      tests,
+      testsComplete: this.testsComplete(ctx),
+    };
+  }
+
+  async callers(repo: string, symbol: string, options: TraversalOptions = {}): Promise<TraversalResult> {
+    return this.traverse(repo, symbol, 'callers', options);
+  }
+
+  async callees(repo: string, symbol: string, options: TraversalOptions = {}): Promise<TraversalResult> {
+    return this.traverse(repo, symbol, 'callees', options);
+  }
+
+  async tests(
+    repo: string,
+    symbol: string,
+  ): Promise<{ tests: TestDTO[]; complete: 'exact' | 'lower_bound' }> {
+    const ctx = this.ctx(repo);
+    const row = this.resolveRow(ctx, symbol);
+    return {
+      tests: this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]),
+      complete: this.testsComplete(ctx),
+    };
+  }
+
+  async impact(repo: string, symbol: string, depth = 3): Promise<ImpactResult> {
+    const ctx = this.ctx(repo);
+    const start = this.resolveRow(ctx, symbol);
+    const walk = this.walk(ctx, start, 'callers', checkDepth(depth), 0, 2000);
+    const byPath = new Map<string, Array<SymbolDTO & { depth: number; pathConfidence: number }>>();
+    for (const n of walk.nodes.values()) {
+      if (n.depth === 0) continue;
+      const list = byPath.get(n.row.path) ?? [];
+      list.push({ ...this.dto(ctx, n.row), depth: n.depth, pathConfidence: n.pathConfidence });
+      byPath.set(n.row.path, list);
+    }
+    const byFile = [...byPath.entries()]
+      .map(([path, symbols]) => ({
+        path,
+        symbols: symbols.sort(
+          (a, b) => a.depth - b.depth || b.pathConfidence - a.pathConfidence || cmp(a.name, b.name),
+        ),
+      }))
+      .sort((a, b) => (a.symbols[0]?.depth ?? 0) - (b.symbols[0]?.depth ?? 0) || cmp(a.path, b.path));
+    const testsExact = this.testsComplete(ctx) === 'exact';
+    return {
+      repo: this.repoRef(ctx),
+      symbol: this.dto(ctx, start),
+      byFile,
+      tests: this.testsOf(ctx, [...walk.nodes.values()]),
+      complete: walk.unresolvedCount > 0 || !testsExact ? 'lower_bound' : 'exact',
+      truncated: walk.truncated,
+    };
+  }
+
+  async findPath(repo: string, from: string, to: string, maxDepth = 5): Promise<PathResult> {
+    const ctx = this.ctx(repo);
+    if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 10) {
+      throw new CodehubError('InvalidInput', `maxDepth must be an integer from 1 to 10, got ${maxDepth}`);
+    }
+    const source = this.resolveRow(ctx, from);
+    const target = this.resolveRow(ctx, to);
+    const result: PathResult = {
+      repo: this.repoRef(ctx),
+      from: this.dto(ctx, source),
+      to: this.dto(ctx, target),
+      paths: [],
+    };
+    if (source.id === target.id) {
+      result.paths.push({ symbols: [result.from], edges: [], confidence: 1 });
+      return result;
+    }
+    // Breadth-first over callees; every node keeps all its parents at its first depth, so every shortest path survives.
+    const rows = new Map<string, SymbolRow>([[source.id, source]]);
+    const parents = new Map<string, Array<{ parent: string; edge: EdgeWithSymbol }>>();
+    const depthOf = new Map<string, number>([[source.id, 0]]);
+    let frontier = [source.id];
+    for (let d = 1; d <= maxDepth && frontier.length > 0 && !depthOf.has(target.id); d++) {
+      const next: string[] = [];
+      for (const id of frontier.slice(0, MAX_LEVEL_NODES)) {
+        for (const e of this.storage.edgesFrom(ctx.snapshot.id, id)) {
+          const other = e.symbol.id;
+          const seen = depthOf.get(other);
+          if (seen !== undefined && seen < d) continue;
+          if (seen === undefined) {
+            depthOf.set(other, d);
+            rows.set(other, e.symbol);
+            next.push(other);
+          }
+          const list = parents.get(other) ?? [];
+          list.push({ parent: id, edge: e });
+          parents.set(other, list);
+        }
+      }
+      frontier = next;
+    }
+    if (!depthOf.has(target.id)) return result;
+    const found: Array<{ ids: string[]; edges: EdgeWithSymbol[]; confidence: number }> = [];
+    const back = (id: string, ids: string[], edges: EdgeWithSymbol[], conf: number): void => {
+      if (found.length >= 200) return;
+      if (id === source.id) {
+        found.push({ ids: [id, ...ids], edges, confidence: conf });
+        return;
+      }
+      for (const p of parents.get(id) ?? [])
+        back(p.parent, [id, ...ids], [p.edge, ...edges], conf * (p.edge.edge.confidence ?? 0));
+    };
+    back(target.id, [], [], 1);
+    found.sort((a, b) => b.confidence - a.confidence || cmp(a.ids.join('\n'), b.ids.join('\n')));
+    result.paths = found.slice(0, 10).map((p) => ({
+      symbols: p.ids.map((id) => this.dto(ctx, rows.get(id) ?? source)),
+      edges: p.edges.map(toEdgeDTO),
+      confidence: round(p.confidence),
+    }));
+    return result;
+  }
+
+  async search(query: { q: string; repo?: string; kind?: string; limit?: number }): Promise<SearchHit[]> {
+    const q = typeof query.q === 'string' ? query.q.trim() : '';
+    if (q === '') throw new CodehubError('InvalidInput', 'search needs a query (q)');
+    if (q.length > 200 || q.includes('\u0000'))
+      throw new CodehubError('InvalidInput', 'search query is too long or has a NUL');
+    if (query.kind !== undefined && query.kind !== '' && !SYMBOL_KINDS.includes(query.kind as SymbolKind)) {
+      throw new CodehubError(
+        'InvalidInput',
+        `unknown kind '${query.kind}' (one of ${SYMBOL_KINDS.join(', ')})`,
+        closest(query.kind, SYMBOL_KINDS, 3),
+      );
+    }
+    const limit = clampInt(query.limit, 20, 1, 200);
+    const kind = query.kind === '' ? undefined : query.kind;
+    const ctxs: Ctx[] = query.repo ? [this.ctx(query.repo)] : this.allContexts();
+    const modes: Array<SymbolSearch['mode']> = ['exact', 'prefix', 'substring'];
+    if (isHumpsQuery(q)) modes.push('humps');
+    const out: SearchHit[] = [];
+    const seen = new Set<string>();
+    for (const mode of modes) {
+      const tier: SearchHit[] = [];
+      for (const ctx of ctxs) {
+        for (const r of this.storage.searchSymbols(ctx.snapshot.id, {
+          mode,
+          q,
+          limit,
+          ...(kind ? { kind } : {}),
+        })) {
+          tier.push({
+            ...this.dto(ctx, r.symbol),
+            repo: ctx.repo.id,
+            callers: r.callers,
+            isTest: r.isTest,
+            match: mode,
+          });
+        }
+      }
+      tier.sort(
+        (a, b) =>
+          Number(a.isTest) - Number(b.isTest) ||
+          b.callers - a.callers ||
+          a.name.length - b.name.length ||
+          cmp(a.name, b.name) ||
+          cmp(a.repo, b.repo) ||
+          cmp(a.path, b.path) ||
+          a.startLine - b.startLine,
+      );
+      for (const hit of tier) {
+        const key = `${hit.repo}\u0000${hit.id}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(hit);
+        if (out.length >= limit) return out;
+      }
+    }
+    return out;
+  }
+
+  // ---- resolution ----
+
+  private ctx(repoId: string): Ctx {
+    if (typeof repoId !== 'string' || repoId === '' || repoId.includes('\u0000')) {
+      throw new CodehubError('InvalidInput', 'repo must be host/owner/name');
+    }
+    const repo = this.storage.getRepo(repoId);
+    const snapshot = repo ? this.storage.latestSnapshot(repo.id) : null;
+    if (!repo || !snapshot) {
+      const known = this.storage.listRepos().map((r) => r.id);
+      const near = closest(repoId, known);
+      const hint =
+        near.length > 0 ? `; closest: ${near.join(', ')}` : "; index one with 'codehub index <path>'";
+      const what = repo ? `repo '${repoId}' has no indexed snapshot` : `no repo '${repoId}'`;
+      throw new CodehubError('RepoNotFound', `${what}${hint}`, near);
+    }
+    return { repo, snapshot };
+  }
+
+  private allContexts(): Ctx[] {
+    const out: Ctx[] = [];
+    for (const repo of this.storage.listRepos()) {
+      const snapshot = this.storage.latestSnapshot(repo.id);
+      if (snapshot) out.push({ repo, snapshot });
+    }
+    return out;
+  }
+
+  private requireFile(ctx: Ctx, path: string) {
+    checkRepoPath(path);
+    const file = this.storage.getFile(ctx.snapshot.id, path);
+    if (!file) {
+      const near = closest(path, this.storage.similarPaths(ctx.snapshot.id, path, 200));
+      const hint = near.length > 0 ? `; closest: ${near.join(', ')}` : '';
+      throw new CodehubError('PathNotFound', `no file '${path}' in ${this.where(ctx)}${hint}`, near);
+    }
+    return file;
+  }
+
+  /** id | `path:line` | qualified name | name → one symbol row, or SymbolAmbiguous / SymbolNotFound. */
+  private resolveRow(ctx: Ctx, input: string): SymbolRow {
+    const symbol = typeof input === 'string' ? input.trim() : '';
+    if (symbol === '') throw new CodehubError('InvalidInput', 'symbol is empty');
+    if (symbol.includes('\u0000')) throw new CodehubError('InvalidInput', 'symbol contains a NUL character');
+    const snap = ctx.snapshot.id;
+    const parsed = parseSymbolId(symbol);
+    if (parsed) {
+      const row = this.storage.getSymbol(snap, symbol);
+      if (row) return row;
+      checkRepoPath(parsed.path);
+      const name = parsed.localId.split(':')[0] ?? parsed.localId;
+      return this.notFound(ctx, symbol, name.slice(name.lastIndexOf('.') + 1));
+    }
+    const at = /^(.+):(\d+)$/.exec(symbol);
+    if (at) {
+      const path = at[1] ?? '';
+      const line = Number(at[2]);
+      const file = this.storage.getFile(snap, path);
+      if (file) {
+        const rows = this.storage.findSymbolsAtLine(snap, path, line);
+        if (rows[0]) return rows[0];
+        throw new CodehubError(
+          'SymbolNotFound',
+          `no symbol declared at ${path}:${line} in ${this.where(ctx)}`,
+          [],
+        );
+      }
+      if (path.includes('/') || /\.[A-Za-z0-9]+$/.test(path)) {
+        this.requireFile(ctx, path); // throws InvalidInput or PathNotFound with the closest paths
+      }
+    }
+    for (const rows of [
+      this.storage.findSymbolsByQualifiedName(snap, symbol, AMBIGUOUS_LIMIT + 1),
+      this.storage.findSymbolsByName(snap, symbol, AMBIGUOUS_LIMIT + 1),
+    ]) {
+      if (rows.length === 1 && rows[0]) return rows[0];
+      if (rows.length > 1) {
+        const candidates = rows.slice(0, AMBIGUOUS_LIMIT).map((r) => this.dto(ctx, r));
+        const more = rows.length > AMBIGUOUS_LIMIT ? ` (first ${AMBIGUOUS_LIMIT} shown)` : '';
+        throw new CodehubError(
+          'SymbolAmbiguous',
+          `'${symbol}' names ${rows.length > AMBIGUOUS_LIMIT ? `more than ${AMBIGUOUS_LIMIT}` : rows.length} symbols in ${this.where(ctx)}${more}; ` +
+            `pass one of their ids: ${candidates
+              .slice(0, 5)
+              .map((c) => c.id)
+              .join(', ')}${candidates.length > 5 ? ', …' : ''}`,
+          candidates,
+        );
+      }
+    }
+    return this.notFound(ctx, symbol, symbol.slice(symbol.lastIndexOf('.') + 1));
+  }
+
+  private notFound(ctx: Ctx, symbol: string, name: string): never {
+    const near = closest(name, this.storage.similarNames(ctx.snapshot.id, name, 300));
+    const hint = near.length > 0 ? `; closest names: ${near.join(', ')}` : '';
+    throw new CodehubError('SymbolNotFound', `no symbol '${symbol}' in ${this.where(ctx)}${hint}`, near);
+  }
+
+  // ---- pieces of answers ----
+
+  private dto(ctx: Ctx, row: SymbolRow, verified: boolean | null = null): SymbolDTO {
+    return toSymbolDTO(ctx.repo, ctx.snapshot, row, verified);
+  }
+
+  private repoRef(ctx: Ctx): { id: string; commit: string; ref: string | null } {
+    return { id: ctx.repo.id, commit: ctx.snapshot.commit, ref: ctx.snapshot.ref };
+  }
+
+  private where(ctx: Ctx): string {
+    return `${ctx.repo.id}@${ctx.snapshot.commit.slice(0, 12)}`;
+  }
+
+  private summary(ctx: Ctx): RepoSummary {
+    const cached = this.summaries.get(ctx.snapshot.id);
+    if (cached) return cached;
+    const counts = this.storage.countRows(ctx.snapshot.id);
+    const summary: RepoSummary = {
+      id: ctx.repo.id,
+      commit: ctx.snapshot.commit,
+      ref: ctx.snapshot.ref,
+      indexedAt: ctx.snapshot.indexedAt,
+      ...counts,
+      languages: this.storage.languageCounts(ctx.snapshot.id),
+      webUrl: ctx.repo.webUrl,
+    };
+    this.summaries.set(ctx.snapshot.id, summary);
+    return summary;
+  }
+
+  private stats(ctx: Ctx): SnapshotStats | null {
+    return this.storage.snapshotStats(ctx.snapshot.id);
+  }
+
+  private coverage(ctx: Ctx): CoverageStats {
+    return (
+      this.stats(ctx) ?? {
+        filesParsed: 0,
+        filesSkipped: {},
+        callSites: 0,
+        resolvedByReason: {},
+        unresolvedByReason: {},
+        testFiles: 0,
+        testFilesAnalysed: 0,
+      }
+    );
+  }
+
+  private testsComplete(ctx: Ctx): 'exact' | 'lower_bound' {
+    const stats = this.stats(ctx);
+    return stats && stats.testFiles > stats.testFilesAnalysed ? 'lower_bound' : 'exact';
+  }
+
+  /** Tests reaching any of the given symbols, depth and confidence measured from the first (depth 0) one. */
+  private testsOf(ctx: Ctx, reached: readonly Reached[]): TestDTO[] {
+    const at = new Map(reached.map((n) => [n.row.id, n]));
+    const best = new Map<string, TestDTO>();
+    const offer = (t: TestDTO): void => {
+      const old = best.get(t.id);
+      if (!old || t.depth < old.depth || (t.depth === old.depth && t.confidence > old.confidence))
+        best.set(t.id, t);
+    };
+    for (const { reach, test } of this.storage.testsReaching(ctx.snapshot.id, [...at.keys()])) {
+      const via = at.get(reach.symbolId);
+      if (!via) continue;
+      offer(this.testDTO(test, reach.depth + via.depth, reach.confidence * via.pathConfidence));
+    }
+    // A test that is itself among the reached callers (impact) covers the start symbol too.
+    for (const n of reached)
+      if (n.depth > 0 && n.row.kind === 'test') offer(this.testDTO(n.row, n.depth, n.pathConfidence));
+    return [...best.values()].sort(
+      (a, b) => a.depth - b.depth || b.confidence - a.confidence || cmp(a.name, b.name) || cmp(a.id, b.id),
+    );
+  }
+
+  private testDTO(test: SymbolRow, depth: number, confidence: number): TestDTO {
+    return {
+      id: test.id,
+      name: test.qualifiedName,
+      path: test.path,
+      startLine: test.startLine,
+      endLine: test.endLine,
+      depth,
+      confidence: round(confidence),
+      // INTEGRATION POINT (tested-by branch): src/analysis/test-command.ts builds the command that runs just this
+      // test from the repo's runner; until it is merged the runner is unknown here.
+      command: null,
+    };
+  }
+
+  /** Reads the symbol's blob, re-hashing it; a failed verification yields no lines and an error, not a throw. */
+  private async excerpt(
+    row: SymbolRow,
+    contextBefore: number,
+    maxLines: number,
+  ): Promise<ShowResult['source']> {
+    const empty = {
+      blobSha256: row.blobSha256 ?? '',
+      verified: false,
+      startLine: row.startLine,
+      lines: [],
+      truncated: false,
+    };
+    if (!row.blobSha256) return { ...empty, error: `the content of ${row.path} is not stored` };
+    let text: string;
+    try {
+      text = (await this.blobs.readVerified(row.blobSha256)).toString('utf8');
+    } catch (err) {
+      if (isCodehubError(err, 'BlobHashMismatch') || isCodehubError(err, 'BlobMissing'))
+        return { ...empty, error: err.message };
+      throw err;
+    }
+    const lines = splitLines(text);
+    const start = Math.min(Math.max(1, row.startLine - contextBefore), Math.max(1, lines.length));
+    // maxLines bounds the whole excerpt, context included (the seed page shows 60 lines: 2 before, 58 of the body).
+    const end = Math.min(row.endLine, start + maxLines - 1, lines.length);
+    return {
+      blobSha256: row.blobSha256,
+      verified: true,
+      startLine: start,
+      lines: lines.slice(start - 1, end),
+      truncated: end < row.endLine,
+      error: null,
+    };
+  }
+
+  private traverse(
+    repo: string,
+    symbol: string,
+    direction: 'callers' | 'callees',
+    options: TraversalOptions,
+  ): TraversalResult {
+    const ctx = this.ctx(repo);
+    const depth = checkDepth(options.depth ?? 1);
+    const minConfidence = options.minConfidence ?? 0;
+    if (typeof minConfidence !== 'number' || !(minConfidence >= 0 && minConfidence <= 1)) {
+      throw new CodehubError(
+        'InvalidInput',
+        `minConfidence must be a number from 0 to 1, got ${String(minConfidence)}`,
+      );
+    }
+    const limit = options.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      throw new CodehubError('InvalidInput', `limit must be an integer from 1 to 1000, got ${String(limit)}`);
+    }
+    const start = this.resolveRow(ctx, symbol);
+    const walk = this.walk(ctx, start, direction, depth, minConfidence, limit);
+    return {
+      repo: this.repoRef(ctx),
+      symbol: this.dto(ctx, start),
+      edges: walk.edges,
+      complete: walk.unresolvedCount > 0 ? 'lower_bound' : 'exact',
+      unresolvedCount: walk.unresolvedCount,
+      truncated: walk.truncated,
+    };
+  }
+
+  /**
+   * Breadth-first over callers or callees. Each level lists every edge from the level's symbols to symbols not
+   * reached at a smaller depth (at depth 1: every direct edge), best path confidence first.
+   */
+  private walk(
+    ctx: Ctx,
+    start: SymbolRow,
+    direction: 'callers' | 'callees',
+    depth: number,
+    minConfidence: number,
+    limit: number,
+  ): Walk {
+    const snap = ctx.snapshot.id;
+    const nodes = new Map<string, Reached>([[start.id, { row: start, depth: 0, pathConfidence: 1 }]]);
+    const edges: TraversalEdge[] = [];
+    let frontier: Reached[] = [nodes.get(start.id) as Reached];
+    let unresolvedCount = 0;
+    let truncated = false;
+    for (let d = 1; d <= depth && frontier.length > 0; d++) {
+      if (frontier.length > MAX_LEVEL_NODES) {
+        frontier = frontier.slice(0, MAX_LEVEL_NODES);
+        truncated = true;
+      }
+      const level: TraversalEdge[] = [];
+      const next: Reached[] = [];
+      for (const node of frontier) {
+        unresolvedCount +=
+          direction === 'callers'
+            ? this.storage.countUnresolvedMayCall(snap, node.row.name)
+            : this.storage
+                .unresolvedEdgesFrom(snap, node.row.id)
+                .filter((e) => mayHideRepoCall(e.reason))
+                .reduce((n, e) => n + Math.max(1, e.lines.length), 0);
+        const list =
+          direction === 'callers'
+            ? this.storage.edgesTo(snap, node.row.id)
+            : this.storage.edgesFrom(snap, node.row.id);
+        for (const e of list) {
+          const confidence = e.edge.confidence ?? 0;
+          if (confidence < minConfidence) continue;
+          const seen = nodes.get(e.symbol.id);
+          if (d > 1 && seen && seen.depth < d) continue;
+          const pathConfidence = node.pathConfidence * confidence;
+          level.push({
+            ...toEdgeDTO(e),
+            depth: d,
+            fromId: node.row.id,
+            pathConfidence: round(pathConfidence),
+          });
+          if (!seen) {
+            const reached = { row: e.symbol, depth: d, pathConfidence };
+            nodes.set(e.symbol.id, reached);
+            next.push(reached);
+          } else if (seen.depth === d && pathConfidence > seen.pathConfidence) {
+            seen.pathConfidence = pathConfidence;
+          }
+        }
+      }
+      level.sort(
+        (a, b) => b.pathConfidence - a.pathConfidence || compareEdges(a, b) || cmp(a.fromId, b.fromId),
+      );
+      const room = limit - edges.length;
+      if (level.length > room) {
+        edges.push(...level.slice(0, room));
+        truncated = true;
+        break;
+      }
+      edges.push(...level);
+      frontier = next;
+    }
+    return { edges, nodes, unresolvedCount, truncated };
+  }
+}
+
+function checkDepth(depth: number): number {
+  if (!Number.isInteger(depth) || depth < 1 || depth > MAX_DEPTH) {
+    throw new CodehubError(
+      'InvalidInput',
+      `depth must be an integer from 1 to ${MAX_DEPTH}, got ${String(depth)}`,
+    );
+  }
+  return depth;
+}
+
+function checkLine(n: number, what: string): void {
+  if (!Number.isInteger(n) || n < 1)
+    throw new CodehubError('InvalidInput', `${what} must be a line number ≥ 1, got ${String(n)}`);
+}
+
+function clampInt(v: number | undefined, fallback: number, min: number, max: number): number {
+  if (v === undefined || !Number.isFinite(v)) return fallback;
+  return Math.min(max, Math.max(min, Math.trunc(v)));
+}
+
+function round(n: number): number {
+  return Math.round(n * 10000) / 10000;
+}
