@@ -70,7 +70,7 @@ function content(names: string[]): SnapshotContent {
         lines: [3],
       },
     ],
-    testReach: [{ symbolId: 'a.ts::helper:function', testId: 't.ts::x:test', depth: 1, confidence: 0.85 }],
+    testReach: [{ symbolId: 'a.ts::helper:function', testId: 'a.ts::main:function', depth: 1, confidence: 0.85 }],
     stats,
   };
 }
