@@ -4,6 +4,7 @@ import { CodehubError, isCodehubError, type ErrorCode } from '../core/errors.js'
 import { DEFAULT_MAX_FILE_SIZE, indexRepository, type IndexResult } from '../service/indexer.js';
 import { collectGarbage, listFiles, listRepos, readFile, verifyStore } from '../service/maintenance.js';
 import { defaultDataDir, openWorkspace, type Workspace } from '../service/workspace.js';
+import { cmdMcp, cmdServe, serveHub } from './commands/serve.js';
 import { createProgress } from './progress.js';
 import { cmdExport } from './commands/export.js';
 import { cmdShow } from './commands/show.js';
@@ -36,7 +37,9 @@ const USAGE = `usage: codehub <command> [options]
   cat <repo> <path>
   verify [--repair]
   gc [--keep-latest]
-  start
+  serve [--host 127.0.0.1] [--port 7070]
+  mcp                       (MCP server over stdio)
+  start [--port 7070]       (index this checkout if its HEAD is not indexed yet, then serve)
   show <repo> <symbol> [--context N] [--max-lines N]   (symbol: id | qualified name | name | path:line)
   export <repo> [--ref SHA]   (JSON lines: one symbol or edge per line)
 common options: --data DIR (default $CODEHUB_DATA or ~/.codehub), --json`;
@@ -81,6 +84,10 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdGc(rest);
       case 'start':
         return await cmdStart(rest);
+      case 'serve':
+        return await cmdServe(rest);
+      case 'mcp':
+        return await cmdMcp(rest);
       case 'show':
         return await cmdShow(rest);
       case 'export':
@@ -130,7 +137,7 @@ async function cmdIndex(args: string[]): Promise<number> {
 
 async function runIndex(
   source: string,
-  values: { data?: string; name?: string; ref?: string; 'max-file-size'?: string },
+  values: { data?: string; name?: string; ref?: string; 'max-file-size'?: string; skipIfIndexed?: boolean },
   json: boolean,
 ): Promise<IndexResult> {
   let maxFileSize = DEFAULT_MAX_FILE_SIZE;
@@ -151,6 +158,7 @@ async function runIndex(
       ...(values.name !== undefined ? { name: values.name } : {}),
       ...(values.ref !== undefined ? { ref: values.ref } : {}),
       maxFileSize,
+      skipIfIndexed: values.skipIfIndexed ?? false,
       onProgress: (p) => progress.update(p),
     });
   } finally {
@@ -303,13 +311,16 @@ async function cmdGc(args: string[]): Promise<number> {
 }
 
 async function cmdStart(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {});
+  const { values, positionals } = parse(args, { host: { type: 'string' }, port: { type: 'string' } });
   if (values.help) return usage();
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'start takes no arguments');
-  // Until the web hub lands, `start` indexes this checkout and prints a summary.
-  const result = await runIndex(process.cwd(), values, values.json);
-  printIndexResult(result, values.json);
-  return EXIT.ok;
+  const result = await runIndex(process.cwd(), { ...values, skipIfIndexed: true }, values.json);
+  if (result.upToDate) {
+    process.stdout.write(`${result.repo}@${result.commit.slice(0, 12)} is already indexed\n`);
+  } else {
+    printIndexResult(result, values.json);
+  }
+  return serveHub(values);
 }
 
 function usage(): number {

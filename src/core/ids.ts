@@ -21,9 +21,9 @@ export function parseSymbolId(id: string): { path: string; localId: string } | n
   return { path: id.slice(0, at), localId: id.slice(at + 2) };
 }
 
-const REPO_ID = /^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/;
+const REPO_ID = /^(?:[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+|local\/[A-Za-z0-9._-]+)$/;
 
-/** True for a well-formed `host/owner/name`. */
+/** True for a well-formed `host/owner/name`, or `local/<dirname>` (a local checkout indexed without a name). */
 export function isRepoId(id: string): boolean {
   return REPO_ID.test(id) && !id.split('/').some((part) => part === '.' || part === '..');
 }

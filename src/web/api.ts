@@ -8,7 +8,7 @@
 import { CodehubError } from '../core/errors.js';
 import type { QueryService, TraversalOptions } from '../service/query-types.js';
 import { toHttpError } from './http-errors.js';
-import { decodePathValue, symbolUrl } from './urls.js';
+import { decodePathValue, repoSegments, symbolUrl } from './urls.js';
 
 type Reply = (status: number, body: unknown) => void;
 
@@ -64,9 +64,12 @@ export async function handleApi(
       });
     }
     if (path.startsWith('/repos/')) {
-      const parts = path.slice('/repos/'.length).split('/');
-      if (parts.length < 3 || parts.slice(0, 3).some((p) => p === '')) return reply(404, notFound(path));
-      const repo = parts.slice(0, 3).map(decodePathValue).join('/');
+      const all = path.slice('/repos/'.length).split('/');
+      const n = repoSegments(all[0] ?? '');
+      if (all.length < n || all.slice(0, n).some((p) => p === '')) return reply(404, notFound(path));
+      const repo = all.slice(0, n).map(decodePathValue).join('/');
+      // Re-based so that parts[3] is the `-` marker whatever the repo id's length.
+      const parts = ['', '', '', ...all.slice(n)];
       if (parts.length === 3) return reply(200, await service.getRepo(repo));
       if (parts[3] !== '-' || parts.length < 5) return reply(404, notFound(path));
       const action = parts[4];

@@ -55,6 +55,11 @@ export type Route =
   | { page: 'blob'; repo: string; path: string }
   | { page: 'symbol'; repo: string; id: string };
 
+/** How many path segments a repo id takes: `host/owner/name`, or `local/<dirname>` for unnamed local checkouts. */
+export function repoSegments(first: string): number {
+  return decodePathValue(first) === 'local' ? 2 : 3;
+}
+
 /**
  * Parses a page path (without query string, still percent-encoded) into a route, or null.
  * `/<host>/<owner>/<name>[/-/blob/<path> | /-/symbol/<id>]`.
@@ -62,13 +67,16 @@ export type Route =
 export function parsePagePath(rawPath: string): Route | null {
   if (rawPath === '/' || rawPath === '') return { page: 'hub' };
   if (rawPath === '/search') return { page: 'search' };
-  const parts = rawPath.slice(1).split('/');
-  if (parts.length < 3) return null;
-  const repo = parts
-    .slice(0, 3)
+  const all = rawPath.slice(1).split('/');
+  const n = repoSegments(all[0] ?? '');
+  if (all.length < n) return null;
+  const repo = all
+    .slice(0, n)
     .map((p) => decodePathValue(p))
     .join('/');
-  if (parts.slice(0, 3).some((p) => p === '')) return null;
+  if (all.slice(0, n).some((p) => p === '')) return null;
+  // Re-base the rest so that parts[3] is always the `-` marker, whatever the repo id's length.
+  const parts = ['', '', '', ...all.slice(n)];
   if (parts.length === 3) return { page: 'repo', repo };
   if (parts.length === 4 && parts[3] === '') return { page: 'repo', repo };
   if (parts[3] !== '-' || parts.length < 6) return null;
