@@ -15,7 +15,8 @@ import { measureCommand, treeRss } from './measure.js';
 export const CODEHUB_ROUTES = {
   symbolPage: (repo: string, id: string): string => `/${repo}/-/symbol/${encodeURIComponent(id)}`,
   apiSymbol: (repo: string, id: string): string => `/api/v1/repos/${repo}/symbols/${encodeURIComponent(id)}`,
-  apiSearch: (repo: string, q: string): string => `/api/v1/search?q=${encodeURIComponent(q)}&repo=${encodeURIComponent(repo)}&limit=20`,
+  apiSearch: (repo: string, q: string): string =>
+    `/api/v1/search?q=${encodeURIComponent(q)}&repo=${encodeURIComponent(repo)}&limit=20`,
   mcp: '/mcp',
   mcpGetSymbol: (repo: string, id: string) => ({ name: 'get_symbol', arguments: { repo, symbol: id } }),
   mcpGetCallers: (repo: string, id: string) => ({ name: 'get_callers', arguments: { repo, symbol: id } }),
@@ -38,7 +39,10 @@ export function projectRoot(): string {
 /** Spawns `node bin/codehub.js <args>` and measures it. */
 export async function runCodehub(args: string[], timeoutMs = 30 * 60_000): Promise<CodehubRun> {
   const root = projectRoot();
-  const m = await measureCommand(process.execPath, [join(root, 'bin', 'codehub.js'), ...args], { cwd: root, timeoutMs });
+  const m = await measureCommand(process.execPath, [join(root, 'bin', 'codehub.js'), ...args], {
+    cwd: root,
+    timeoutMs,
+  });
   let json: Record<string, unknown> | null = null;
   try {
     const text = m.stdout.trim();
@@ -51,7 +55,12 @@ export async function runCodehub(args: string[], timeoutMs = 30 * 60_000): Promi
 }
 
 /** Indexes `repoDir` into `dataDir` as `name`; `workers` adds `--workers N`. */
-export function indexWithCodehub(repoDir: string, dataDir: string, name: string, workers?: number): Promise<CodehubRun> {
+export function indexWithCodehub(
+  repoDir: string,
+  dataDir: string,
+  name: string,
+  workers?: number,
+): Promise<CodehubRun> {
   const args = ['index', repoDir, '--data', dataDir, '--name', name, '--json'];
   if (workers !== undefined) args.push('--workers', String(workers));
   return runCodehub(args);
@@ -66,7 +75,8 @@ let probed: Promise<string | null> | undefined;
 export function codehubUnavailable(): Promise<string | null> {
   probed ??= (async () => {
     const root = projectRoot();
-    if (!existsSync(join(root, 'dist', 'src', 'cli', 'main.js'))) return 'codehub CLI not built (run npm run build)';
+    if (!existsSync(join(root, 'dist', 'src', 'cli', 'main.js')))
+      return 'codehub CLI not built (run npm run build)';
     const corpus = prepareSyntheticCorpus({ files: 5, seed: 7 });
     const data = mkdtempSync(join(tmpdir(), 'codehub-probe-'));
     try {
@@ -121,10 +131,14 @@ export interface RunningServer {
 /** Starts `codehub serve --port P --data DIR` and waits until it answers HTTP (any status). */
 export async function startCodehubServer(dataDir: string, timeoutMs = 120_000): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'codehub.js'), 'serve', '--port', String(port), '--data', dataDir], {
-    cwd: projectRoot(),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(projectRoot(), 'bin', 'codehub.js'), 'serve', '--port', String(port), '--data', dataDir],
+    {
+      cwd: projectRoot(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (c: string) => {
     stderr += c;
@@ -140,7 +154,8 @@ export async function startCodehubServer(dataDir: string, timeoutMs = 120_000): 
     });
   };
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`codehub serve exited (${child.exitCode}): ${stderr.trim()}`);
+    if (child.exitCode !== null)
+      throw new Error(`codehub serve exited (${child.exitCode}): ${stderr.trim()}`);
     try {
       await fetch(`${url}/`);
       return { url, child, rss: () => (child.pid === undefined ? 0 : treeRss(child.pid)), stop };

@@ -4,7 +4,18 @@
  * Everything is cached under `bench/.corpora/` (gitignored); a corpus already present is never re-downloaded.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  chmodSync,
+  renameSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,15 +47,30 @@ export interface PreparedCorpus {
  * (zod 3.24, kysely, hono, drizzle-orm, typeorm, ts-pattern, xstate ship only compiled JS + .d.ts).
  */
 export const REAL_CORPORA: readonly CorpusSpec[] = [
-  { name: 'effect', pkg: 'effect', version: '3.19.0', note: 'largest real TS source tree found on npm; dense call graph' },
+  {
+    name: 'effect',
+    pkg: 'effect',
+    version: '3.19.0',
+    note: 'largest real TS source tree found on npm; dense call graph',
+  },
   { name: 'zod', pkg: 'zod', version: '4.1.0', note: 'schema library, classes + functions, v3 and v4 trees' },
-  { name: 'rxjs', pkg: 'rxjs', version: '7.8.2', note: 'operators calling each other across many small files' },
+  {
+    name: 'rxjs',
+    pkg: 'rxjs',
+    version: '7.8.2',
+    note: 'operators calling each other across many small files',
+  },
   { name: 'mobx', pkg: 'mobx', version: '6.13.5', note: 'classes with methods, observable internals' },
 ];
 
 /** The earlier release of one real corpus, indexed after it to measure blob-store dedupe. */
 export const DEDUPE_PAIR: { base: CorpusSpec; next: CorpusSpec } = {
-  base: { name: 'zod', pkg: 'zod', version: '3.25.76', note: 'previous release line of zod (also ships the v4 tree)' },
+  base: {
+    name: 'zod',
+    pkg: 'zod',
+    version: '3.25.76',
+    note: 'previous release line of zod (also ships the v4 tree)',
+  },
   next: REAL_CORPORA[1]!,
 };
 
@@ -179,7 +205,9 @@ export function prepareNpmCorpus(spec: CorpusSpec, root = corporaRoot()): Prepar
     const tarball = join(temp, packed[0]!.filename);
     const unpacked = join(temp, 'unpacked');
     mkdirSync(unpacked);
-    execFileSync('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1', '--no-same-owner'], { stdio: 'ignore' });
+    execFileSync('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1', '--no-same-owner'], {
+      stdio: 'ignore',
+    });
     const staging = join(temp, 'repo');
     mkdirSync(staging);
     for (const file of walkFiles(unpacked)) {
@@ -225,8 +253,34 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const NOUNS = ['Order', 'Invoice', 'User', 'Session', 'Cart', 'Payment', 'Ledger', 'Report', 'Token', 'Route', 'Cache', 'Queue'];
-const VERBS = ['load', 'save', 'validate', 'render', 'compute', 'merge', 'apply', 'resolve', 'format', 'parse', 'sync', 'track'];
+const NOUNS = [
+  'Order',
+  'Invoice',
+  'User',
+  'Session',
+  'Cart',
+  'Payment',
+  'Ledger',
+  'Report',
+  'Token',
+  'Route',
+  'Cache',
+  'Queue',
+];
+const VERBS = [
+  'load',
+  'save',
+  'validate',
+  'render',
+  'compute',
+  'merge',
+  'apply',
+  'resolve',
+  'format',
+  'parse',
+  'sync',
+  'track',
+];
 
 /** Path of synthetic file `i` (spread over folders of 100 files). */
 export function syntheticPath(i: number): string {
@@ -254,10 +308,12 @@ export function renderSyntheticFile(i: number, options: SyntheticOptions): strin
   const methods = options.methodsPerClass ?? 6;
   const functions = options.functionsPerFile ?? 4;
   const pick = (n: number): number => Math.floor(random() * n);
-  const deps = i === 0 ? [] : [...new Set(Array.from({ length: 1 + pick(3) }, () => pick(i)))].sort((a, b) => a - b);
+  const deps =
+    i === 0 ? [] : [...new Set(Array.from({ length: 1 + pick(3) }, () => pick(i)))].sort((a, b) => a - b);
   const cls = syntheticClassName(i);
   const lines: string[] = [`// Generated file ${i} (seed ${options.seed}).`];
-  for (const d of deps) lines.push(`import { ${syntheticClassName(d)}, helper${d}_0 } from '${importPath(i, d)}';`);
+  for (const d of deps)
+    lines.push(`import { ${syntheticClassName(d)}, helper${d}_0 } from '${importPath(i, d)}';`);
   lines.push('');
   lines.push(`export interface ${cls}Options {`, '  retries: number;', '  label: string;', '}', '');
   lines.push(`/** Service ${i}: a stand-in for application code with internal and cross-file calls. */`);
@@ -295,7 +351,10 @@ export function renderSyntheticFile(i: number, options: SyntheticOptions): strin
  * Writes (or reuses) a synthetic TypeScript repository of `files` files as a git repo under
  * `<root>/synthetic-<files>-s<seed>-<symbols per file>`. Deterministic in (files, seed, shape).
  */
-export function prepareSyntheticCorpus(options: SyntheticOptions, root = corporaRoot()): PreparedCorpus & { symbols: number } {
+export function prepareSyntheticCorpus(
+  options: SyntheticOptions,
+  root = corporaRoot(),
+): PreparedCorpus & { symbols: number } {
   const perFile = syntheticSymbolsPerFile(options);
   const id = `synthetic-${options.files}-s${options.seed}-k${perFile}`;
   const dir = join(root, id);
@@ -312,7 +371,10 @@ export function prepareSyntheticCorpus(options: SyntheticOptions, root = corpora
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, renderSyntheticFile(i, options));
   }
-  writeFileSync(join(staging, 'package.json'), `${JSON.stringify({ name: id, private: true, type: 'module' }, null, 2)}\n`);
+  writeFileSync(
+    join(staging, 'package.json'),
+    `${JSON.stringify({ name: id, private: true, type: 'module' }, null, 2)}\n`,
+  );
   writeFileSync(join(staging, 'tsconfig.json'), `${JSON.stringify(CORPUS_TSCONFIG, null, 2)}\n`);
   const commit = commitTree(staging, `synthetic corpus: ${options.files} files, seed ${options.seed}`);
   renameSync(staging, dir);
@@ -327,7 +389,10 @@ export function prepareSyntheticCorpus(options: SyntheticOptions, root = corpora
 export function cloneCorpus(corpus: PreparedCorpus, target: string): string {
   rmSync(target, { recursive: true, force: true });
   mkdirSync(dirname(target), { recursive: true });
-  execFileSync('git', ['clone', '-q', '--no-hardlinks', corpus.dir, target], { stdio: 'ignore', env: { ...process.env, ...FIXED_GIT_ENV } });
+  execFileSync('git', ['clone', '-q', '--no-hardlinks', corpus.dir, target], {
+    stdio: 'ignore',
+    env: { ...process.env, ...FIXED_GIT_ENV },
+  });
   return git(target, ['rev-parse', 'HEAD']);
 }
 
@@ -335,7 +400,10 @@ export function cloneCorpus(corpus: PreparedCorpus, target: string): string {
 export function commitOneFileChange(dir: string, relPath: string, serial: number): string {
   const file = join(dir, relPath);
   const text = readFileSync(file, 'utf8');
-  writeFileSync(file, `${text}\nexport function benchEdit${serial}(value: number): number {\n  return value + ${serial};\n}\n`);
+  writeFileSync(
+    file,
+    `${text}\nexport function benchEdit${serial}(value: number): number {\n  return value + ${serial};\n}\n`,
+  );
   git(dir, ['add', relPath]);
   git(dir, ['commit', '-q', '-m', `bench: change one file (${serial})`], {
     GIT_AUTHOR_DATE: `2024-01-02T00:00:${String(serial % 60).padStart(2, '0')}Z`,

@@ -54,7 +54,9 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
       {
         url: options.url,
         connections: options.connections,
-        ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.durationSec ?? 10 }),
+        ...(options.amount !== undefined
+          ? { amount: options.amount }
+          : { duration: options.durationSec ?? 10 }),
         method: options.method ?? 'GET',
         ...(options.headers ? { headers: options.headers } : {}),
         ...(options.body !== undefined ? { body: options.body } : {}),
@@ -88,7 +90,11 @@ export async function mcpHeaders(mcpUrl: string): Promise<Record<string, string>
       jsonrpc: '2.0',
       id: 0,
       method: 'initialize',
-      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'codehub-bench', version: '1' } },
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'codehub-bench', version: '1' },
+      },
     }),
   });
   await init.text();
@@ -97,7 +103,13 @@ export async function mcpHeaders(mcpUrl: string): Promise<Record<string, string>
   const protocol = { 'mcp-protocol-version': '2025-06-18' };
   if (!session) return { ...MCP_HEADERS, ...protocol };
   const headers = { ...MCP_HEADERS, ...protocol, 'mcp-session-id': session };
-  await (await fetch(mcpUrl, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) })).text();
+  await (
+    await fetch(mcpUrl, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+    })
+  ).text();
   return headers;
 }
 
@@ -110,6 +122,8 @@ export function mcpToolCallBody(call: { name: string; arguments: Record<string, 
 export async function checkOnce(url: string, init: RequestInit = {}): Promise<void> {
   const response = await fetch(url, init);
   const text = await response.text();
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url} → HTTP ${response.status}: ${text.slice(0, 200)}`);
-  if (/"isError"\s*:\s*true|"error"\s*:\s*\{/.test(text)) throw new Error(`${url} answered an error: ${text.slice(0, 200)}`);
+  if (!response.ok)
+    throw new Error(`${init.method ?? 'GET'} ${url} → HTTP ${response.status}: ${text.slice(0, 200)}`);
+  if (/"isError"\s*:\s*true|"error"\s*:\s*\{/.test(text))
+    throw new Error(`${url} answered an error: ${text.slice(0, 200)}`);
 }

@@ -82,7 +82,11 @@ export function treeRss(root: number): number {
 }
 
 /** Spawns `command args` and resolves with wall time, peak tree RSS, exit status and output. Never rejects on exit code. */
-export function measureCommand(command: string, args: string[], options: MeasureOptions = {}): Promise<Measurement> {
+export function measureCommand(
+  command: string,
+  args: string[],
+  options: MeasureOptions = {},
+): Promise<Measurement> {
   const useTime = hasGnuTime();
   const timeDir = useTime ? mkdtempSync(join(tmpdir(), 'codehub-time-')) : '';
   const timeFile = join(timeDir, 'rusage');

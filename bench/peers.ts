@@ -15,7 +15,10 @@ export interface PeerTool {
   version: string;
   /** What the peer produces, so a reader can weigh its time. */
   does: string;
-  command(repoDir: string, outDir: string): { command: string; args: string[]; cwd: string; env: Record<string, string> };
+  command(
+    repoDir: string,
+    outDir: string,
+  ): { command: string; args: string[]; cwd: string; env: Record<string, string> };
   /** Bytes of the index the peer wrote (0 if unknown). */
   outputBytes(repoDir: string, outDir: string): number;
   /** Null when runnable, else why not. */
@@ -46,7 +49,9 @@ function installedVersion(pkg: string): string {
 }
 
 function npmPeerMissing(pkg: string, bin: string): string | null {
-  return existsSync(binPath(bin)) ? null : `${pkg} is not installed in bench/node_modules (run: npm install --prefix bench)`;
+  return existsSync(binPath(bin))
+    ? null
+    : `${pkg} is not installed in bench/node_modules (run: npm install --prefix bench)`;
 }
 
 /** Ensures the pinned peers are installed in bench/node_modules; returns an error text when the install failed. */
@@ -63,7 +68,10 @@ export function ensurePeersInstalled(): string | null {
 
 function ctagsVersion(): string | null {
   try {
-    const out = execFileSync('ctags', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('ctags', ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     return out.includes('Universal Ctags') ? (out.split('\n')[0] ?? '').replace(/,.*$/, '') : null;
   } catch {
     return null;
@@ -89,7 +97,8 @@ export function peerTools(): PeerTool[] {
         env: {},
       }),
       outputBytes: (_repo, out) => pathBytes(join(out, 'tags')),
-      unavailable: () => (ctagsVersion() ? null : 'Universal Ctags not found (Debian: apt-get install -y universal-ctags)'),
+      unavailable: () =>
+        ctagsVersion() ? null : 'Universal Ctags not found (Debian: apt-get install -y universal-ctags)',
     },
     {
       name: 'codegraph',

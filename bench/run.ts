@@ -24,7 +24,14 @@ import {
   syntheticPath,
 } from './corpora.js';
 import type { PreparedCorpus } from './corpora.js';
-import { CODEHUB_ROUTES, codehubUnavailable, dataDirSizes, indexWithCodehub, projectRoot, startCodehubServer } from './codehub-cli.js';
+import {
+  CODEHUB_ROUTES,
+  codehubUnavailable,
+  dataDirSizes,
+  indexWithCodehub,
+  projectRoot,
+  startCodehubServer,
+} from './codehub-cli.js';
 import type { CodehubRun } from './codehub-cli.js';
 import { checkOnce, mcpHeaders, mcpToolCallBody, runLoad } from './load.js';
 import type { LoadResult } from './load.js';
@@ -50,7 +57,9 @@ function parseArgs(argv: string[]): Options {
     smoke,
     quick: argv.includes('--quick') || smoke,
     skipPeers: argv.includes('--skip-peers'),
-    out: value('--out') ?? (smoke ? join(benchRoot(), '.work', 'smoke.md') : join(projectRoot(), 'BENCHMARKS.md')),
+    out:
+      value('--out') ??
+      (smoke ? join(benchRoot(), '.work', 'smoke.md') : join(projectRoot(), 'BENCHMARKS.md')),
     searchSymbols: Number(value('--search-symbols') ?? (smoke ? 2_000 : 1_000_000)),
   };
 }
@@ -76,7 +85,10 @@ function log(message: string): void {
 }
 
 /** Median wall/RSS of `reps` runs of `once`; the last run's extra output is kept. */
-async function repeat<T extends { wallMs: number; peakRss: number; ok: boolean }>(reps: number, once: () => Promise<T>): Promise<T> {
+async function repeat<T extends { wallMs: number; peakRss: number; ok: boolean }>(
+  reps: number,
+  once: () => Promise<T>,
+): Promise<T> {
   const runs: T[] = [];
   for (let i = 0; i < reps; i++) {
     const run = await once();
@@ -96,7 +108,12 @@ interface ToolRun {
   blobBytes: number;
 }
 
-async function runPeer(peer: PeerTool, corpus: PreparedCorpus, workDir: string, timeoutMs: number): Promise<ToolRun> {
+async function runPeer(
+  peer: PeerTool,
+  corpus: PreparedCorpus,
+  workDir: string,
+  timeoutMs: number,
+): Promise<ToolRun> {
   const repo = join(workDir, 'repo');
   const out = join(workDir, 'out');
   cloneCorpus(corpus, repo);
@@ -105,15 +122,42 @@ async function runPeer(peer: PeerTool, corpus: PreparedCorpus, workDir: string, 
   const cmd = peer.command(repo, out);
   const m = await measureCommand(cmd.command, cmd.args, { cwd: cmd.cwd, env: cmd.env, timeoutMs });
   const ok = m.exitCode === 0 && !m.timedOut;
-  const lastError = (m.stderr.trim().split('\n').filter((l) => /error|fail/i.test(l))[0] ?? m.stderr.trim().split('\n')[0] ?? '').slice(0, 160);
-  const note = m.timedOut ? `timed out after ${sec(timeoutMs)} s` : ok ? '' : `exit ${m.exitCode}: ${lastError}`;
-  return { wallMs: m.wallMs, peakRss: m.peakRss, ok, note, indexBytes: ok ? peer.outputBytes(repo, out) : 0, blobBytes: 0 };
+  const lastError = (
+    m.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => /error|fail/i.test(l))[0] ??
+    m.stderr.trim().split('\n')[0] ??
+    ''
+  ).slice(0, 160);
+  const note = m.timedOut
+    ? `timed out after ${sec(timeoutMs)} s`
+    : ok
+      ? ''
+      : `exit ${m.exitCode}: ${lastError}`;
+  return {
+    wallMs: m.wallMs,
+    peakRss: m.peakRss,
+    ok,
+    note,
+    indexBytes: ok ? peer.outputBytes(repo, out) : 0,
+    blobBytes: 0,
+  };
 }
 
-async function runCodehubIndex(corpus: PreparedCorpus, workDir: string, workers?: number): Promise<ToolRun & { run: CodehubRun }> {
+async function runCodehubIndex(
+  corpus: PreparedCorpus,
+  workDir: string,
+  workers?: number,
+): Promise<ToolRun & { run: CodehubRun }> {
   const data = join(workDir, 'data');
   rmSync(data, { recursive: true, force: true });
-  const run = await indexWithCodehub(corpus.dir, data, `bench/corpus/${corpus.id.replace('@', '-')}`, workers);
+  const run = await indexWithCodehub(
+    corpus.dir,
+    data,
+    `bench/corpus/${corpus.id.replace('@', '-')}`,
+    workers,
+  );
   const sizes = dataDirSizes(data);
   const ok = run.exitCode === 0 && run.json !== null;
   return {
@@ -146,14 +190,19 @@ async function main(): Promise<number> {
     log(`codehub rows are pending: ${codehubMissing}`);
     report.notes.push(`codehub rows say "${PENDING}": ${codehubMissing}.`);
   }
-  if (!hasGnuTime()) report.notes.push('GNU time not found at /usr/bin/time (apt-get install -y time): peak RSS is sampled from /proc every 50 ms only.');
+  if (!hasGnuTime())
+    report.notes.push(
+      'GNU time not found at /usr/bin/time (apt-get install -y time): peak RSS is sampled from /proc every 50 ms only.',
+    );
 
   // Corpora.
   log('preparing corpora');
   const corpora: PreparedCorpus[] = options.smoke
     ? [prepareSyntheticCorpus({ files: 20, seed: 1 })]
     : REAL_CORPORA.map((spec) => prepareNpmCorpus(spec));
-  const dedupeBase = options.smoke ? prepareSyntheticCorpus({ files: 16, seed: 1 }) : prepareNpmCorpus(DEDUPE_PAIR.base);
+  const dedupeBase = options.smoke
+    ? prepareSyntheticCorpus({ files: 16, seed: 1 })
+    : prepareNpmCorpus(DEDUPE_PAIR.base);
   const dedupeNext = options.smoke ? corpora[0]! : prepareNpmCorpus(DEDUPE_PAIR.next);
   report.sections.push(
     '## Corpora\n\n' +
@@ -184,7 +233,8 @@ async function main(): Promise<number> {
   const peerTimeout = options.smoke ? 60_000 : 20 * 60_000;
   for (const corpus of corpora) {
     const fullRow = (tool: string, r: ToolRun | null, ours: number | null): string[] => {
-      if (!r) return [corpus.id, tool, PENDING, PENDING, PENDING, PENDING, PENDING, PENDING, PENDING, PENDING];
+      if (!r)
+        return [corpus.id, tool, PENDING, PENDING, PENDING, PENDING, PENDING, PENDING, PENDING, PENDING];
       if (!r.ok) return [corpus.id, tool, `failed: ${r.note}`, '', '', '', '', '', '', ''];
       return [
         corpus.id,
@@ -213,17 +263,34 @@ async function main(): Promise<number> {
       }
       log(`${peer.name} on ${corpus.id}`);
       // The slow peers get one run on big corpora in --quick; otherwise a median of `reps`.
-      const r = await repeat(reps, () => runPeer(peer, corpus, join(work, peer.name, corpus.id), peerTimeout));
+      const r = await repeat(reps, () =>
+        runPeer(peer, corpus, join(work, peer.name, corpus.id), peerTimeout),
+      );
       fullRows.push(fullRow(peer.name, r, ours?.ok ? ours.wallMs : null));
     }
     if (options.smoke) {
-      for (const name of ['codegraph', 'scip-typescript', 'gitnexus']) fullRows.push([corpus.id, name, 'skipped in --smoke', '', '', '', '', '', '', '']);
+      for (const name of ['codegraph', 'scip-typescript', 'gitnexus'])
+        fullRows.push([corpus.id, name, 'skipped in --smoke', '', '', '', '', '', '', '']);
     }
   }
   report.sections.push(
     `## Full index (${reps === 1 ? 'one run' : `median of ${reps}`})\n\n` +
       'Ratio = codehub wall time / peer wall time on the same corpus in this run (below 1 means codehub is faster).\n\n' +
-      table(['corpus', 'tool', 'wall s', 'files/s', 'MB/s', 'LOC/s', 'peak RSS MB', 'index MB', 'blobs MB / raw MB', 'ours/peer'], fullRows),
+      table(
+        [
+          'corpus',
+          'tool',
+          'wall s',
+          'files/s',
+          'MB/s',
+          'LOC/s',
+          'peak RSS MB',
+          'index MB',
+          'blobs MB / raw MB',
+          'ours/peer',
+        ],
+        fullRows,
+      ),
   );
 
   // Dedupe.
@@ -241,20 +308,38 @@ async function main(): Promise<number> {
     const growth = afterSecond.blobBytes - afterFirst.blobBytes;
     dedupeRows.push(
       ok
-        ? [`${dedupeBase.id} → ${dedupeNext.id}`, mb(afterFirst.blobBytes), mb(growth), mb(dedupeNext.bytes), `${((growth / dedupeNext.bytes) * 100).toFixed(1)} %`]
-        : [`${dedupeBase.id} → ${dedupeNext.id}`, `failed: ${(first.exitCode === 0 ? second : first).stderr.split('\n')[0] ?? ''}`, '', '', ''],
+        ? [
+            `${dedupeBase.id} → ${dedupeNext.id}`,
+            mb(afterFirst.blobBytes),
+            mb(growth),
+            mb(dedupeNext.bytes),
+            `${((growth / dedupeNext.bytes) * 100).toFixed(1)} %`,
+          ]
+        : [
+            `${dedupeBase.id} → ${dedupeNext.id}`,
+            `failed: ${(first.exitCode === 0 ? second : first).stderr.split('\n')[0] ?? ''}`,
+            '',
+            '',
+            '',
+          ],
     );
   }
   report.sections.push(
     '## Dedupe (second version of the same code base into the same data folder)\n\n' +
-      table(['versions', 'blob store after 1st MB', 'growth on 2nd MB', 'raw bytes of 2nd MB', 'growth / raw'], dedupeRows),
+      table(
+        ['versions', 'blob store after 1st MB', 'growth on 2nd MB', 'raw bytes of 2nd MB', 'growth / raw'],
+        dedupeRows,
+      ),
   );
 
   // Incremental.
   const biggest = [...corpora].sort((a, b) => b.files - a.files)[0]!;
   const incRows: string[][] = [];
   if (codehubMissing) {
-    incRows.push([biggest.id, '1-file change (new commit)', PENDING, PENDING], [biggest.id, 'no-op re-index', PENDING, PENDING]);
+    incRows.push(
+      [biggest.id, '1-file change (new commit)', PENDING, PENDING],
+      [biggest.id, 'no-op re-index', PENDING, PENDING],
+    );
   } else {
     log('incremental');
     const repo = join(work, 'incremental', 'repo');
@@ -271,7 +356,8 @@ async function main(): Promise<number> {
       commitOneFileChange(repo, changed, i + 1);
       const change = await indexWithCodehub(repo, data, 'bench/incremental/repo');
       const noop = await indexWithCodehub(repo, data, 'bench/incremental/repo');
-      if (change.exitCode !== 0 || noop.exitCode !== 0) failure = (change.exitCode !== 0 ? change : noop).stderr.split('\n')[0] ?? '';
+      if (change.exitCode !== 0 || noop.exitCode !== 0)
+        failure = (change.exitCode !== 0 ? change : noop).stderr.split('\n')[0] ?? '';
       changeRuns.push(change.wallMs);
       changeRss.push(change.peakRss);
       noopRuns.push(noop.wallMs);
@@ -280,11 +366,18 @@ async function main(): Promise<number> {
     if (failure) incRows.push([biggest.id, 'incremental', `failed: ${failure}`, '']);
     else
       incRows.push(
-        [biggest.id, `1-file change (new commit, ${changed})`, sec(median(changeRuns)), mb(median(changeRss))],
+        [
+          biggest.id,
+          `1-file change (new commit, ${changed})`,
+          sec(median(changeRuns)),
+          mb(median(changeRss)),
+        ],
         [biggest.id, 'no-op re-index', sec(median(noopRuns)), mb(median(noopRss))],
       );
   }
-  report.sections.push('## Incremental re-index\n\n' + table(['corpus', 'step', 'wall s', 'peak RSS MB'], incRows));
+  report.sections.push(
+    '## Incremental re-index\n\n' + table(['corpus', 'step', 'wall s', 'peak RSS MB'], incRows),
+  );
 
   // Query load on the search-size synthetic corpus.
   const searchFiles = Math.ceil(options.searchSymbols / 100);
@@ -303,21 +396,45 @@ async function main(): Promise<number> {
     const data = join(work, 'search', 'data');
     const indexed = await indexWithCodehub(searchCorpus.dir, data, searchName);
     if (indexed.exitCode !== 0) {
-      for (const label of loadLabels) loadRows.push([label, `failed to index: ${indexed.stderr.split('\n')[0] ?? ''}`, '', '', '']);
+      for (const label of loadLabels)
+        loadRows.push([label, `failed to index: ${indexed.stderr.split('\n')[0] ?? ''}`, '', '', '']);
     } else {
       const server = await startCodehubServer(data);
       try {
         const mid = Math.floor(searchFiles / 2);
         const symbolId = `${syntheticPath(mid)}::${syntheticClassName(mid)}.${['load', 'save', 'validate', 'render', 'compute', 'merge', 'apply', 'resolve', 'format', 'parse', 'sync', 'track'][(mid + 1) % 12]}1:method`;
-        const load = { connections: options.smoke ? 2 : 16, ...(options.smoke ? { amount: 40 } : { durationSec: options.quick ? 5 : 10 }) };
+        const load = {
+          connections: options.smoke ? 2 : 16,
+          ...(options.smoke ? { amount: 40 } : { durationSec: options.quick ? 5 : 10 }),
+        };
         const mcpUrl = `${server.url}${CODEHUB_ROUTES.mcp}`;
-        const runOne = async (label: string, url: string, init?: { headers: Record<string, string>; body: string }): Promise<void> => {
+        const runOne = async (
+          label: string,
+          url: string,
+          init?: { headers: Record<string, string>; body: string },
+        ): Promise<void> => {
           try {
             await checkOnce(url, init ? { method: 'POST', headers: init.headers, body: init.body } : {});
-            const r: LoadResult = await runLoad({ url, ...load, ...(init ? { method: 'POST', headers: init.headers, body: init.body } : {}) });
-            loadRows.push([label, Math.round(r.reqPerSec).toLocaleString('en-US'), String(r.p50Ms), String(r.p99Ms), `${r.requests} req, ${r.non2xx} non-2xx, ${r.errors} errors`]);
+            const r: LoadResult = await runLoad({
+              url,
+              ...load,
+              ...(init ? { method: 'POST', headers: init.headers, body: init.body } : {}),
+            });
+            loadRows.push([
+              label,
+              Math.round(r.reqPerSec).toLocaleString('en-US'),
+              String(r.p50Ms),
+              String(r.p99Ms),
+              `${r.requests} req, ${r.non2xx} non-2xx, ${r.errors} errors`,
+            ]);
           } catch (err) {
-            loadRows.push([label, `failed: ${err instanceof Error ? err.message.slice(0, 160) : String(err)}`, '', '', '']);
+            loadRows.push([
+              label,
+              `failed: ${err instanceof Error ? err.message.slice(0, 160) : String(err)}`,
+              '',
+              '',
+              '',
+            ]);
           }
         };
         log('query load');
@@ -327,11 +444,18 @@ async function main(): Promise<number> {
         try {
           headers = await mcpHeaders(mcpUrl);
         } catch (err) {
-          for (const label of ['MCP get_symbol', 'MCP get_callers']) loadRows.push([label, `failed: ${err instanceof Error ? err.message : String(err)}`, '', '', '']);
+          for (const label of ['MCP get_symbol', 'MCP get_callers'])
+            loadRows.push([label, `failed: ${err instanceof Error ? err.message : String(err)}`, '', '', '']);
         }
         if (headers) {
-          await runOne('MCP get_symbol', mcpUrl, { headers, body: mcpToolCallBody(CODEHUB_ROUTES.mcpGetSymbol(searchName, symbolId)) });
-          await runOne('MCP get_callers', mcpUrl, { headers, body: mcpToolCallBody(CODEHUB_ROUTES.mcpGetCallers(searchName, symbolId)) });
+          await runOne('MCP get_symbol', mcpUrl, {
+            headers,
+            body: mcpToolCallBody(CODEHUB_ROUTES.mcpGetSymbol(searchName, symbolId)),
+          });
+          await runOne('MCP get_callers', mcpUrl, {
+            headers,
+            body: mcpToolCallBody(CODEHUB_ROUTES.mcpGetCallers(searchName, symbolId)),
+          });
         }
         await runOne('search', `${server.url}${CODEHUB_ROUTES.apiSearch(searchName, 'Service4')}`);
         report.notes.push(`Server RSS after the load: ${mb(server.rss())} MB.`);
@@ -355,17 +479,42 @@ async function main(): Promise<number> {
   for (const factor of [1, 2, 4, 8]) {
     const corpus = prepareSyntheticCorpus({ files: baseFiles * factor, seed: 1 });
     log(`scale ${factor}× (${corpus.files} files)`);
-    const ratio = (r: ToolRun, base: ToolRun | null): string => (base && base.ok ? (r.wallMs / base.wallMs / factor).toFixed(2) : '–');
-    if (codehubMissing) scaleRows.push([`${factor}×`, String(corpus.files), corpus.loc.toLocaleString('en-US'), PENDING, PENDING, PENDING]);
+    const ratio = (r: ToolRun, base: ToolRun | null): string =>
+      base && base.ok ? (r.wallMs / base.wallMs / factor).toFixed(2) : '–';
+    if (codehubMissing)
+      scaleRows.push([
+        `${factor}×`,
+        String(corpus.files),
+        corpus.loc.toLocaleString('en-US'),
+        PENDING,
+        PENDING,
+        PENDING,
+      ]);
     else {
       const r = await repeat(reps, () => runCodehubIndex(corpus, join(work, 'scale', `${factor}`)));
       oursBase ??= r;
-      scaleRows.push([`${factor}×`, String(corpus.files), corpus.loc.toLocaleString('en-US'), r.ok ? sec(r.wallMs) : `failed: ${r.note}`, r.ok ? mb(r.peakRss) : '', r.ok ? ratio(r, oursBase) : '']);
+      scaleRows.push([
+        `${factor}×`,
+        String(corpus.files),
+        corpus.loc.toLocaleString('en-US'),
+        r.ok ? sec(r.wallMs) : `failed: ${r.note}`,
+        r.ok ? mb(r.peakRss) : '',
+        r.ok ? ratio(r, oursBase) : '',
+      ]);
     }
     if (!ctags.unavailable()) {
-      const c = await repeat(reps, () => runPeer(ctags, corpus, join(work, 'scale-ctags', `${factor}`), peerTimeout));
+      const c = await repeat(reps, () =>
+        runPeer(ctags, corpus, join(work, 'scale-ctags', `${factor}`), peerTimeout),
+      );
       ctagsBase ??= c;
-      scaleRows.push([`${factor}× (ctags)`, String(corpus.files), corpus.loc.toLocaleString('en-US'), c.ok ? sec(c.wallMs) : `failed: ${c.note}`, c.ok ? mb(c.peakRss) : '', c.ok ? ratio(c, ctagsBase) : '']);
+      scaleRows.push([
+        `${factor}× (ctags)`,
+        String(corpus.files),
+        corpus.loc.toLocaleString('en-US'),
+        c.ok ? sec(c.wallMs) : `failed: ${c.note}`,
+        c.ok ? mb(c.peakRss) : '',
+        c.ok ? ratio(c, ctagsBase) : '',
+      ]);
     }
   }
   report.sections.push(
@@ -384,10 +533,18 @@ async function main(): Promise<number> {
     workerRows.push(
       one.ok && many.ok
         ? [biggest.id, sec(one.wallMs), sec(many.wallMs), `${(one.wallMs / many.wallMs).toFixed(2)}×`]
-        : [biggest.id, one.ok ? sec(one.wallMs) : `failed: ${one.note}`, many.ok ? sec(many.wallMs) : `failed: ${many.note}`, ''],
+        : [
+            biggest.id,
+            one.ok ? sec(one.wallMs) : `failed: ${one.note}`,
+            many.ok ? sec(many.wallMs) : `failed: ${many.note}`,
+            '',
+          ],
     );
   }
-  report.sections.push(`## Workers (1 vs ${n})\n\n` + table(['corpus', 'wall s, 1 worker', `wall s, ${n} workers`, 'speed-up'], workerRows));
+  report.sections.push(
+    `## Workers (1 vs ${n})\n\n` +
+      table(['corpus', 'wall s, 1 worker', `wall s, ${n} workers`, 'speed-up'], workerRows),
+  );
 
   const markdown = renderReport(options, report, Date.now() - started);
   mkdirSync(join(options.out, '..'), { recursive: true });
@@ -401,7 +558,8 @@ function machine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   let os = process.platform;
   try {
-    os = (readFileSync('/etc/os-release', 'utf8').match(/PRETTY_NAME="([^"]+)"/)?.[1] ?? os) as NodeJS.Platform;
+    os = (readFileSync('/etc/os-release', 'utf8').match(/PRETTY_NAME="([^"]+)"/)?.[1] ??
+      os) as NodeJS.Platform;
   } catch {
     // not Linux
   }
@@ -418,7 +576,9 @@ function gitVersion(): string {
 
 function renderReport(options: Options, report: Report, elapsedMs: number): string {
   const peerLines = peerTools().map((p) => `- ${p.name}: ${p.version} — ${p.does}`);
-  const corpusLines = [...REAL_CORPORA, DEDUPE_PAIR.base].map((c) => `- \`${c.pkg}@${c.version}\` — ${c.note}`);
+  const corpusLines = [...REAL_CORPORA, DEDUPE_PAIR.base].map(
+    (c) => `- \`${c.pkg}@${c.version}\` — ${c.note}`,
+  );
   return [
     '# Benchmarks',
     '',
@@ -437,7 +597,7 @@ function renderReport(options: Options, report: Report, elapsedMs: number): stri
     'Peers (dev-only, `bench/package.json`):',
     ...peerLines,
     '',
-    'Peak RSS is the peak of the whole process tree (sum of /proc RSS sampled every 50 ms, or GNU time\'s max RSS if larger).',
+    "Peak RSS is the peak of the whole process tree (sum of /proc RSS sampled every 50 ms, or GNU time's max RSS if larger).",
     '',
     ...report.sections.flatMap((s) => [s, '']),
     ...(report.notes.length ? ['## Notes', '', ...report.notes.map((n) => `- ${n}`), ''] : []),
