@@ -21,6 +21,8 @@ export interface PeerTool {
   ): { command: string; args: string[]; cwd: string; env: Record<string, string> };
   /** Bytes of the index the peer wrote (0 if unknown). */
   outputBytes(repoDir: string, outDir: string): number;
+  /** Runs per corpus at most (slow peers run once even when the bench takes a median of 3). */
+  maxReps: number;
   /** Null when runnable, else why not. */
   unavailable(): string | null;
 }
@@ -88,6 +90,7 @@ export function peerTools(): PeerTool[] {
   return [
     {
       name: 'ctags',
+      maxReps: 3,
       version: ctagsVersion() ?? 'not installed',
       does: 'symbols only (no references, no call graph)',
       command: (repo, out) => ({
@@ -102,6 +105,7 @@ export function peerTools(): PeerTool[] {
     },
     {
       name: 'codegraph',
+      maxReps: 3,
       version: `@optave/codegraph ${installedVersion('@optave/codegraph')}`,
       does: 'symbols + call graph + AST/complexity/dataflow/CFG (defaults)',
       command: (repo, out) => ({
@@ -115,6 +119,7 @@ export function peerTools(): PeerTool[] {
     },
     {
       name: 'scip-typescript',
+      maxReps: 1,
       version: `@sourcegraph/scip-typescript ${installedVersion('@sourcegraph/scip-typescript')}`,
       does: 'compiler-exact symbols + references (type checker)',
       command: (repo, out) => ({
@@ -128,6 +133,7 @@ export function peerTools(): PeerTool[] {
     },
     {
       name: 'gitnexus',
+      maxReps: 1,
       version: `gitnexus ${installedVersion('gitnexus')}`,
       does: 'knowledge graph (symbols, calls, clusters, flows); FTS extension needs a download, so runs without it',
       command: (repo, out) => ({
