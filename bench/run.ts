@@ -6,9 +6,11 @@
  *   --out FILE       where to write the report (default BENCHMARKS.md; --smoke: bench/.work/smoke.md)
  *   --skip-peers     codehub rows only
  *   --search-symbols N   size of the search corpus (default 1,000,000)
+ *   --peers a,b      only these peers (ctags, codegraph, scip-typescript, gitnexus)
+ *   --corpora a,b    only these real corpora (effect, zod, rxjs, mobx)
  */
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -45,6 +47,8 @@ interface Options {
   skipPeers: boolean;
   out: string;
   searchSymbols: number;
+  peers: string[] | null;
+  corpora: string[] | null;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -61,6 +65,8 @@ function parseArgs(argv: string[]): Options {
       value('--out') ??
       (smoke ? join(benchRoot(), '.work', 'smoke.md') : join(projectRoot(), 'BENCHMARKS.md')),
     searchSymbols: Number(value('--search-symbols') ?? (smoke ? 2_000 : 1_000_000)),
+    peers: value('--peers')?.split(',') ?? null,
+    corpora: value('--corpora')?.split(',') ?? null,
   };
 }
 
@@ -199,7 +205,9 @@ async function main(): Promise<number> {
   log('preparing corpora');
   const corpora: PreparedCorpus[] = options.smoke
     ? [prepareSyntheticCorpus({ files: 20, seed: 1 })]
-    : REAL_CORPORA.map((spec) => prepareNpmCorpus(spec));
+    : REAL_CORPORA.filter((spec) => !options.corpora || options.corpora.includes(spec.name)).map((spec) =>
+        prepareNpmCorpus(spec),
+      );
   const dedupeBase = options.smoke
     ? prepareSyntheticCorpus({ files: 16, seed: 1 })
     : prepareNpmCorpus(DEDUPE_PAIR.base);
@@ -227,6 +235,7 @@ async function main(): Promise<number> {
     if (installError) report.notes.push(installError);
   }
   if (options.skipPeers) peers = [];
+  if (options.peers) peers = peers.filter((p) => options.peers!.includes(p.name));
 
   // Full index.
   const fullRows: string[][] = [];
@@ -600,7 +609,10 @@ function machine(): string {
   } catch {
     // not Linux
   }
-  return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os}, Node ${process.version}`;
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
+  return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os}, Node ${process.version}; load average at the end ${load} (1/5/15 min)`;
 }
 
 function gitVersion(): string {
