@@ -36,10 +36,18 @@ export function projectRoot(): string {
   return dirname(benchRoot());
 }
 
+let cpuProfileDir: string | null = null;
+
+/** When set, every codehub CLI run writes a V8 CPU profile (`node --cpu-prof`) into `dir`. */
+export function setCpuProfileDir(dir: string | null): void {
+  cpuProfileDir = dir;
+}
+
 /** Spawns `node bin/codehub.js <args>` and measures it. */
 export async function runCodehub(args: string[], timeoutMs = 30 * 60_000): Promise<CodehubRun> {
   const root = projectRoot();
-  const m = await measureCommand(process.execPath, [join(root, 'bin', 'codehub.js'), ...args], {
+  const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
+  const m = await measureCommand(process.execPath, [...profile, join(root, 'bin', 'codehub.js'), ...args], {
     cwd: root,
     timeoutMs,
   });

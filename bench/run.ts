@@ -6,6 +6,7 @@
  *   --out FILE       where to write the report (default BENCHMARKS.md; --smoke: bench/.work/smoke.md)
  *   --skip-peers     codehub rows only
  *   --search-symbols N   size of the search corpus (default 1,000,000)
+ *   --cpu-prof       codehub runs write V8 CPU profiles to bench/.work/profiles (where the time goes)
  *   --peers a,b      only these peers (ctags, codegraph, scip-typescript, gitnexus)
  *   --corpora a,b    only these real corpora (effect, zod, rxjs, mobx)
  */
@@ -28,6 +29,7 @@ import {
 import type { PreparedCorpus } from './corpora.js';
 import {
   CODEHUB_ROUTES,
+  setCpuProfileDir,
   codehubUnavailable,
   dataDirSizes,
   indexWithCodehub,
@@ -189,6 +191,14 @@ async function main(): Promise<number> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const report: Report = { sections: [], notes: [] };
+  if (process.argv.includes('--cpu-prof')) {
+    const dir = join(benchRoot(), '.work', 'profiles');
+    mkdirSync(dir, { recursive: true });
+    setCpuProfileDir(dir);
+    report.notes.push(
+      'CPU profiles of every codehub run: bench/.work/profiles/*.cpuprofile (open in Chrome DevTools).',
+    );
+  }
   const started = Date.now();
 
   const codehubMissing = await codehubUnavailable();
