@@ -411,10 +411,16 @@ async function main(): Promise<number> {
   const searchFiles = Math.ceil(options.searchSymbols / 100);
   const loadLabels = ['symbol page HTML', '/api/v1 symbol', 'MCP get_symbol', 'MCP get_callers', 'search'];
   const loadRows: string[][] = [];
-  const searchShape = { files: searchFiles, seed: 3, methodsPerClass: 48, functionsPerFile: 50 };
-  // Generated only when codehub can index it (about 7 million lines at the default size).
+  const searchShape = {
+    files: searchFiles,
+    seed: 3,
+    methodsPerClass: 48,
+    functionsPerFile: 50,
+    compact: true,
+  };
+  // Generated only when codehub can index it (about 1.1 million lines, 90 MB at the default size).
   const searchCorpus = codehubMissing
-    ? { id: `synthetic-${searchFiles}-s3-k100`, files: searchFiles, symbols: searchFiles * 100, dir: '' }
+    ? { id: `synthetic-${searchFiles}-s3-k100c`, files: searchFiles, symbols: searchFiles * 100, dir: '' }
     : prepareSyntheticCorpus(searchShape);
   const searchName = 'bench/synthetic/search';
   if (codehubMissing) {
