@@ -200,6 +200,15 @@ async function main(): Promise<number> {
     );
   }
   const started = Date.now();
+  // Each finished section is written at once, so a long run that is stopped still leaves its numbers.
+  const addSection = (section: string): void => {
+    report.sections.push(section);
+    mkdirSync(join(options.out, '..'), { recursive: true });
+    writeFileSync(
+      options.out,
+      `${renderReport(options, report, Date.now() - started)}\n\n_Partial: the run is still going._\n`,
+    );
+  };
 
   const codehubMissing = await codehubUnavailable();
   if (codehubMissing) {
@@ -222,7 +231,7 @@ async function main(): Promise<number> {
     ? prepareSyntheticCorpus({ files: 16, seed: 1 })
     : prepareNpmCorpus(DEDUPE_PAIR.base);
   const dedupeNext = options.smoke ? corpora[0]! : prepareNpmCorpus(DEDUPE_PAIR.next);
-  report.sections.push(
+  addSection(
     '## Corpora\n\n' +
       table(
         ['corpus', 'source', '.ts files', 'MB', 'lines', 'commit'],
@@ -292,7 +301,7 @@ async function main(): Promise<number> {
         fullRows.push([corpus.id, name, 'skipped in --smoke', '', '', '', '', '', '', '']);
     }
   }
-  report.sections.push(
+  addSection(
     `## Full index (${
       reps === 1
         ? 'one run'
@@ -352,7 +361,7 @@ async function main(): Promise<number> {
           ],
     );
   }
-  report.sections.push(
+  addSection(
     '## Dedupe (second version of the same code base into the same data folder)\n\n' +
       table(
         ['versions', 'blob store after 1st MB', 'growth on 2nd MB', 'raw bytes of 2nd MB', 'growth / raw'],
@@ -403,9 +412,7 @@ async function main(): Promise<number> {
         [biggest.id, 'no-op re-index', sec(median(noopRuns)), mb(median(noopRss))],
       );
   }
-  report.sections.push(
-    '## Incremental re-index\n\n' + table(['corpus', 'step', 'wall s', 'peak RSS MB'], incRows),
-  );
+  addSection('## Incremental re-index\n\n' + table(['corpus', 'step', 'wall s', 'peak RSS MB'], incRows));
 
   // Query load on the search-size synthetic corpus.
   const searchFiles = Math.ceil(options.searchSymbols / 100);
@@ -499,7 +506,7 @@ async function main(): Promise<number> {
       }
     }
   }
-  report.sections.push(
+  addSection(
     `## Queries under load (loopback, autocannon, ${options.smoke ? '2 connections, 40 requests' : `16 connections, ${options.quick ? 5 : 10} s each`}; ` +
       `corpus ${searchCorpus.id}: ${searchCorpus.files.toLocaleString('en-US')} files, ${searchCorpus.symbols.toLocaleString('en-US')} symbols)\n\n` +
       table(['query', 'req/s', 'p50 ms', 'p99 ms', 'requests'], loadRows),
@@ -552,7 +559,7 @@ async function main(): Promise<number> {
       ]);
     }
   }
-  report.sections.push(
+  addSection(
     `## Scale curve (synthetic, ${baseFiles} files at 1×)\n\nGrowth = (time at k×) / (time at 1×) / k: 1.00 is linear, above 1 is worse than linear.\n\n` +
       table(['size', 'files', 'lines', 'wall s', 'peak RSS MB', 'growth'], scaleRows),
   );
@@ -576,7 +583,7 @@ async function main(): Promise<number> {
           ],
     );
   }
-  report.sections.push(
+  addSection(
     `## Workers (1 vs ${n})\n\n` +
       table(['corpus', 'wall s, 1 worker', `wall s, ${n} workers`, 'speed-up'], workerRows),
   );
