@@ -1,0 +1,437 @@
+/**
+ * Corpus setup shared by the benchmark and the accuracy eval: real TypeScript code bases at pinned npm versions,
+ * unpacked into git repositories with a reproducible commit, plus a seeded synthetic repository generator.
+ * Everything is cached under `bench/.corpora/` (gitignored); a corpus already present is never re-downloaded.
+ */
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  chmodSync,
+  renameSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** One pinned npm package that ships its `.ts` sources. */
+export interface CorpusSpec {
+  /** Short name used in tables and folder names. */
+  name: string;
+  /** npm package name. */
+  pkg: string;
+  /** Exact version; never a range, so every run indexes the same bytes. */
+  version: string;
+  /** Why this code base is in the set. */
+  note: string;
+}
+
+/** A corpus ready on disk as a git repository. */
+export interface PreparedCorpus {
+  id: string;
+  dir: string;
+  commit: string;
+  files: number;
+  bytes: number;
+  loc: number;
+}
+
+/**
+ * The pinned real corpora. Checked with `npm pack`: these ship non-declaration `.ts` sources
+ * (zod 3.24, kysely, hono, drizzle-orm, typeorm, ts-pattern, xstate ship only compiled JS + .d.ts).
+ */
+export const REAL_CORPORA: readonly CorpusSpec[] = [
+  {
+    name: 'effect',
+    pkg: 'effect',
+    version: '3.19.0',
+    note: 'largest real TS source tree found on npm; dense call graph',
+  },
+  { name: 'zod', pkg: 'zod', version: '4.1.0', note: 'schema library, classes + functions, v3 and v4 trees' },
+  {
+    name: 'rxjs',
+    pkg: 'rxjs',
+    version: '7.8.2',
+    note: 'operators calling each other across many small files',
+  },
+  { name: 'mobx', pkg: 'mobx', version: '6.13.5', note: 'classes with methods, observable internals' },
+];
+
+/** The earlier release of one real corpus, indexed after it to measure blob-store dedupe. */
+export const DEDUPE_PAIR: { base: CorpusSpec; next: CorpusSpec } = {
+  base: {
+    name: 'zod',
+    pkg: 'zod',
+    version: '3.25.76',
+    note: 'previous release line of zod (also ships the v4 tree)',
+  },
+  next: REAL_CORPORA[1]!,
+};
+
+/** Commit identity and date fixed so the same tree always yields the same commit sha. */
+export const FIXED_GIT_ENV: Readonly<Record<string, string>> = {
+  GIT_AUTHOR_NAME: 'codehub bench',
+  GIT_AUTHOR_EMAIL: 'bench@codehub.invalid',
+  GIT_AUTHOR_DATE: '2024-01-01T00:00:00Z',
+  GIT_COMMITTER_NAME: 'codehub bench',
+  GIT_COMMITTER_EMAIL: 'bench@codehub.invalid',
+  GIT_COMMITTER_DATE: '2024-01-01T00:00:00Z',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+};
+
+const SOURCE_FILE = /\.(ts|tsx|mts|cts)$/;
+const DECLARATION_FILE = /\.d\.(ts|mts|cts)$/;
+
+/** The bench folder (source tree), found from this module whether it runs from `bench/` or `dist/bench/`. */
+export function benchRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'corpora.ts'))) return dir;
+    if (existsSync(join(dir, 'bench', 'corpora.ts'))) return join(dir, 'bench');
+    dir = dirname(dir);
+  }
+  throw new Error('cannot find the bench/ folder; run from a checkout of the project');
+}
+
+/** Default cache folder for corpora. */
+export function corporaRoot(): string {
+  return join(benchRoot(), '.corpora');
+}
+
+function git(cwd: string, args: string[], extraEnv: Record<string, string> = {}): string {
+  return execFileSync('git', args, {
+    cwd,
+    env: { ...process.env, ...FIXED_GIT_ENV, ...extraEnv },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
+}
+
+function walkFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    if (name === '.git') continue;
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) walkFiles(full, out);
+    else out.push(full);
+  }
+  return out;
+}
+
+/** Counts source files, bytes and lines of a repository's TypeScript sources. */
+export function measureTree(dir: string): { files: number; bytes: number; loc: number } {
+  let files = 0;
+  let bytes = 0;
+  let loc = 0;
+  for (const file of walkFiles(dir)) {
+    if (!SOURCE_FILE.test(file) || DECLARATION_FILE.test(file)) continue;
+    const text = readFileSync(file);
+    files++;
+    bytes += text.length;
+    for (const byte of text) if (byte === 10) loc++;
+  }
+  return { files, bytes, loc };
+}
+
+/** Makes `dir` a git repository with one commit of everything in it, with fixed identity and date. */
+export function commitTree(dir: string, message: string): string {
+  if (!existsSync(join(dir, '.git'))) git(dir, ['init', '-q', '-b', 'main']);
+  git(dir, ['config', 'core.autocrlf', 'false']);
+  git(dir, ['config', 'core.fileMode', 'false']);
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '--allow-empty', '-m', message]);
+  return git(dir, ['rev-parse', 'HEAD']);
+}
+
+const STATS_FILE = '.corpus-stats.json';
+
+function readCached(dir: string, id: string): PreparedCorpus | null {
+  const statsPath = join(dirname(dir), `${id}${STATS_FILE}`);
+  if (!existsSync(join(dir, '.git')) || !existsSync(statsPath)) return null;
+  try {
+    const stats = JSON.parse(readFileSync(statsPath, 'utf8')) as PreparedCorpus;
+    const head = git(dir, ['rev-parse', 'HEAD']);
+    if (head !== stats.commit) return null;
+    return { ...stats, dir };
+  } catch {
+    return null;
+  }
+}
+
+function writeCached(corpus: PreparedCorpus): void {
+  writeFileSync(join(dirname(corpus.dir), `${corpus.id}${STATS_FILE}`), JSON.stringify(corpus, null, 2));
+}
+
+/** A tsconfig so that type-aware peers (scip-typescript) and the accuracy eval see one project. */
+const CORPUS_TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'ESNext',
+    moduleResolution: 'Bundler',
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    allowImportingTsExtensions: true,
+    lib: ['ES2022', 'DOM'],
+  },
+  include: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
+};
+
+/**
+ * Fetches `pkg@version` with `npm pack`, keeps its non-declaration TypeScript sources (plus package.json and
+ * a tsconfig), and commits them as a git repository under `<root>/<name>@<version>`. Cached: returns at once if present.
+ */
+export function prepareNpmCorpus(spec: CorpusSpec, root = corporaRoot()): PreparedCorpus {
+  const id = `${spec.name}@${spec.version}`;
+  const dir = join(root, id);
+  const cached = readCached(dir, id);
+  if (cached) return cached;
+  mkdirSync(root, { recursive: true });
+  rmSync(dir, { recursive: true, force: true });
+  const temp = mkdtempSync(join(tmpdir(), 'codehub-corpus-'));
+  try {
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', `${spec.pkg}@${spec.version}`, '--json', '--pack-destination', temp], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    ) as Array<{ filename: string }>;
+    const tarball = join(temp, packed[0]!.filename);
+    const unpacked = join(temp, 'unpacked');
+    mkdirSync(unpacked);
+    execFileSync('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1', '--no-same-owner'], {
+      stdio: 'ignore',
+    });
+    const staging = join(temp, 'repo');
+    mkdirSync(staging);
+    for (const file of walkFiles(unpacked)) {
+      const rel = relative(unpacked, file);
+      const keep = rel === 'package.json' || (SOURCE_FILE.test(rel) && !DECLARATION_FILE.test(rel));
+      if (!keep) continue;
+      const target = join(staging, rel);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, readFileSync(file));
+      chmodSync(target, 0o644);
+    }
+    if (!existsSync(join(staging, 'tsconfig.json'))) {
+      writeFileSync(join(staging, 'tsconfig.json'), `${JSON.stringify(CORPUS_TSCONFIG, null, 2)}\n`);
+    }
+    const commit = commitTree(staging, `${spec.pkg}@${spec.version} from the npm registry (sources only)`);
+    renameSync(staging, dir);
+    const corpus: PreparedCorpus = { id, dir, commit, ...measureTree(dir) };
+    writeCached(corpus);
+    return corpus;
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/** Options of the synthetic generator. */
+export interface SyntheticOptions {
+  files: number;
+  seed: number;
+  /** Methods per class; each file has one class, `functionsPerFile` functions and one module symbol. */
+  methodsPerClass?: number;
+  functionsPerFile?: number;
+  /** One-line bodies (about 2 lines per symbol instead of 7): for the million-symbol search corpus. */
+  compact?: boolean;
+}
+
+/** Deterministic PRNG (mulberry32): same seed, same repository, byte for byte. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const NOUNS = [
+  'Order',
+  'Invoice',
+  'User',
+  'Session',
+  'Cart',
+  'Payment',
+  'Ledger',
+  'Report',
+  'Token',
+  'Route',
+  'Cache',
+  'Queue',
+];
+const VERBS = [
+  'load',
+  'save',
+  'validate',
+  'render',
+  'compute',
+  'merge',
+  'apply',
+  'resolve',
+  'format',
+  'parse',
+  'sync',
+  'track',
+];
+
+/** Path of synthetic file `i` (spread over folders of 100 files). */
+export function syntheticPath(i: number): string {
+  return `src/area${String(Math.floor(i / 100)).padStart(3, '0')}/module${String(i).padStart(5, '0')}.ts`;
+}
+
+/** Class name declared in synthetic file `i`. */
+export function syntheticClassName(i: number): string {
+  return `${NOUNS[i % NOUNS.length]}Service${i}`;
+}
+
+/** Number of symbols (module + class + methods + functions) the generator writes per file. */
+export function syntheticSymbolsPerFile(options: SyntheticOptions): number {
+  return 2 + (options.methodsPerClass ?? 6) + (options.functionsPerFile ?? 4);
+}
+
+function importPath(from: number, to: number): string {
+  const rel = relative(dirname(syntheticPath(from)), syntheticPath(to)).replace(/\.ts$/, '.js');
+  return rel.startsWith('.') ? rel : `./${rel}`;
+}
+
+/** Renders synthetic file `i`: imports from earlier files, one class whose methods call each other and imports, helper functions. */
+export function renderSyntheticFile(i: number, options: SyntheticOptions): string {
+  const random = seededRandom(options.seed * 1_000_003 + i);
+  const methods = options.methodsPerClass ?? 6;
+  const functions = options.functionsPerFile ?? 4;
+  const pick = (n: number): number => Math.floor(random() * n);
+  const deps =
+    i === 0 ? [] : [...new Set(Array.from({ length: 1 + pick(3) }, () => pick(i)))].sort((a, b) => a - b);
+  const cls = syntheticClassName(i);
+  const lines: string[] = [`// Generated file ${i} (seed ${options.seed}).`];
+  for (const d of deps)
+    lines.push(`import { ${syntheticClassName(d)}, helper${d}_0 } from '${importPath(i, d)}';`);
+  lines.push('');
+  lines.push(`export interface ${cls}Options {`, '  retries: number;', '  label: string;', '}', '');
+  lines.push(`/** Service ${i}: a stand-in for application code with internal and cross-file calls. */`);
+  lines.push(`export class ${cls} {`);
+  lines.push('  private readonly items: number[] = [];');
+  lines.push(`  constructor(private readonly options: ${cls}Options) {}`);
+  for (let m = 0; m < methods; m++) {
+    const verb = VERBS[(i + m) % VERBS.length]!;
+    if (options.compact) {
+      const prev = m > 0 ? ` + this.${VERBS[(i + m - 1) % VERBS.length]}${m - 1}(input - 1)` : '';
+      const d = deps.length > 0 && random() < 0.6 ? deps[pick(deps.length)]! : null;
+      const cross = d === null ? '' : ` + helper${d}_0(input)`;
+      lines.push(`  ${verb}${m}(input: number): number { return input${prev}${cross}; }`);
+      continue;
+    }
+    lines.push('', `  ${verb}${m}(input: number): number {`);
+    lines.push(`    let total = input + this.options.retries;`);
+    if (m > 0) lines.push(`    total += this.${VERBS[(i + m - 1) % VERBS.length]}${m - 1}(input - 1);`);
+    if (deps.length > 0 && random() < 0.6) {
+      const d = deps[pick(deps.length)]!;
+      lines.push(`    const peer = new ${syntheticClassName(d)}({ retries: ${m}, label: '${verb}' });`);
+      lines.push(`    total += peer.${VERBS[d % VERBS.length]}0(total);`);
+      lines.push(`    total += helper${d}_0(total);`);
+    }
+    lines.push(`    for (const item of this.items) total += item % ${m + 3};`);
+    lines.push(`    return total;`, '  }');
+  }
+  lines.push('}', '');
+  for (let f = 0; f < functions; f++) {
+    if (options.compact) {
+      const next = f + 1 < functions ? `helper${i}_${f + 1}(value + 1)` : 'value * 2';
+      lines.push(`export function helper${i}_${f}(value: number): number { return ${next}; }`);
+      continue;
+    }
+    lines.push(`/** Helper ${f} of file ${i}. */`);
+    lines.push(`export function helper${i}_${f}(value: number): number {`);
+    if (f + 1 < functions) lines.push(`  const next = helper${i}_${f + 1}(value + 1);`);
+    else lines.push('  const next = value * 2;');
+    if (deps.length > 0 && random() < 0.5) lines.push(`  return next + helper${deps[0]!}_0(value);`);
+    else lines.push(`  return next + '${cls}'.length;`);
+    lines.push('}', '');
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Writes (or reuses) a synthetic TypeScript repository of `files` files as a git repo under
+ * `<root>/synthetic-<files>-s<seed>-<symbols per file>`. Deterministic in (files, seed, shape).
+ */
+export function prepareSyntheticCorpus(
+  options: SyntheticOptions,
+  root = corporaRoot(),
+): PreparedCorpus & { symbols: number } {
+  const perFile = syntheticSymbolsPerFile(options);
+  const id = `synthetic-${options.files}-s${options.seed}-k${perFile}${options.compact ? 'c' : ''}`;
+  const dir = join(root, id);
+  const symbols = perFile * options.files;
+  const cached = readCached(dir, id);
+  if (cached) return { ...cached, symbols };
+  mkdirSync(root, { recursive: true });
+  rmSync(dir, { recursive: true, force: true });
+  const staging = `${dir}.partial`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  for (let i = 0; i < options.files; i++) {
+    const target = join(staging, syntheticPath(i));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, renderSyntheticFile(i, options));
+  }
+  writeFileSync(
+    join(staging, 'package.json'),
+    `${JSON.stringify({ name: id, private: true, type: 'module' }, null, 2)}\n`,
+  );
+  writeFileSync(join(staging, 'tsconfig.json'), `${JSON.stringify(CORPUS_TSCONFIG, null, 2)}\n`);
+  const commit = commitTree(staging, `synthetic corpus: ${options.files} files, seed ${options.seed}`);
+  renameSync(staging, dir);
+  const corpus: PreparedCorpus = { id, dir, commit, ...measureTree(dir) };
+  writeCached(corpus);
+  return { ...corpus, symbols };
+}
+
+/**
+ * Clones a corpus into `target` (a scratch copy the bench may change) and returns the clone's head commit.
+ */
+export function cloneCorpus(corpus: PreparedCorpus, target: string): string {
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(dirname(target), { recursive: true });
+  execFileSync('git', ['clone', '-q', '--no-hardlinks', corpus.dir, target], {
+    stdio: 'ignore',
+    env: { ...process.env, ...FIXED_GIT_ENV },
+  });
+  return git(target, ['rev-parse', 'HEAD']);
+}
+
+/** Appends one function to `relPath` in the repository at `dir` and commits it; returns the new commit. */
+export function commitOneFileChange(dir: string, relPath: string, serial: number): string {
+  const file = join(dir, relPath);
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(
+    file,
+    `${text}\nexport function benchEdit${serial}(value: number): number {\n  return value + ${serial};\n}\n`,
+  );
+  git(dir, ['add', relPath]);
+  git(dir, ['commit', '-q', '-m', `bench: change one file (${serial})`], {
+    GIT_AUTHOR_DATE: `2024-01-02T00:00:${String(serial % 60).padStart(2, '0')}Z`,
+    GIT_COMMITTER_DATE: `2024-01-02T00:00:${String(serial % 60).padStart(2, '0')}Z`,
+  });
+  return git(dir, ['rev-parse', 'HEAD']);
+}
+
+/** Picks a deterministic mid-sized source file of a repository (for the 1-file incremental change). */
+export function pickSourceFile(dir: string): string {
+  const files = walkFiles(dir)
+    .filter((f) => SOURCE_FILE.test(f) && !DECLARATION_FILE.test(f))
+    .map((f) => relative(dir, f))
+    .sort();
+  if (files.length === 0) throw new Error(`no TypeScript source files in ${dir}`);
+  return files[Math.floor(files.length / 2)]!;
+}

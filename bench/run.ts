@@ -1,0 +1,694 @@
+/**
+ * `npm run bench`: indexes the pinned corpora with codehub and its peers in one run, loads the server, draws the
+ * scale curve, and prints a Markdown report (also written to BENCHMARKS.md).
+ *   --quick          one repetition instead of a median of 3
+ *   --smoke          tiny synthetic corpus, every step once, no peers but ctags; for CI (times nothing)
+ *   --out FILE       where to write the report (default BENCHMARKS.md; --smoke: bench/.work/smoke.md)
+ *   --skip-peers     codehub rows only
+ *   --search-symbols N   size of the search corpus (default 1,000,000)
+ *   --cpu-prof       codehub runs write V8 CPU profiles to bench/.work/profiles (where the time goes)
+ *   --peers a,b      only these peers (ctags, codegraph, scip-typescript, gitnexus)
+ *   --corpora a,b    only these real corpora (effect, zod, rxjs, mobx)
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  benchRoot,
+  cloneCorpus,
+  commitOneFileChange,
+  DEDUPE_PAIR,
+  pickSourceFile,
+  prepareNpmCorpus,
+  prepareSyntheticCorpus,
+  REAL_CORPORA,
+  syntheticClassName,
+  syntheticPath,
+} from './corpora.js';
+import type { PreparedCorpus } from './corpora.js';
+import {
+  CODEHUB_ROUTES,
+  setCpuProfileDir,
+  codehubUnavailable,
+  dataDirSizes,
+  indexWithCodehub,
+  projectRoot,
+  startCodehubServer,
+} from './codehub-cli.js';
+import type { CodehubRun } from './codehub-cli.js';
+import { checkOnce, mcpHeaders, mcpToolCallBody, runLoad } from './load.js';
+import type { LoadResult } from './load.js';
+import { hasGnuTime, measureCommand, median } from './measure.js';
+import { ensurePeersInstalled, peerTools } from './peers.js';
+import type { PeerTool } from './peers.js';
+
+interface Options {
+  smoke: boolean;
+  quick: boolean;
+  skipPeers: boolean;
+  out: string;
+  searchSymbols: number;
+  peers: string[] | null;
+  corpora: string[] | null;
+}
+
+function parseArgs(argv: string[]): Options {
+  const value = (flag: string): string | undefined => {
+    const at = argv.indexOf(flag);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const smoke = argv.includes('--smoke');
+  return {
+    smoke,
+    quick: argv.includes('--quick') || smoke,
+    skipPeers: argv.includes('--skip-peers'),
+    out:
+      value('--out') ??
+      (smoke ? join(benchRoot(), '.work', 'smoke.md') : join(projectRoot(), 'BENCHMARKS.md')),
+    searchSymbols: Number(value('--search-symbols') ?? (smoke ? 2_000 : 1_000_000)),
+    peers: value('--peers')?.split(',') ?? null,
+    corpora: value('--corpora')?.split(',') ?? null,
+  };
+}
+
+const PENDING = 'pending';
+
+function mb(bytes: number): string {
+  return (bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1);
+}
+function sec(ms: number): string {
+  return (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
+}
+function rate(count: number, ms: number): string {
+  const perSec = count / (ms / 1000);
+  return perSec >= 100 ? Math.round(perSec).toLocaleString('en-US') : perSec.toFixed(2);
+}
+function table(header: string[], rows: string[][]): string {
+  const align = header.map((_, i) => (i === 0 || i === 1 ? '---' : '---:'));
+  return [header, align, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+/** Median wall/RSS of `reps` runs of `once`; the last run's extra output is kept. */
+async function repeat<T extends { wallMs: number; peakRss: number; ok: boolean }>(
+  reps: number,
+  once: () => Promise<T>,
+): Promise<T> {
+  const runs: T[] = [];
+  for (let i = 0; i < reps; i++) {
+    const run = await once();
+    runs.push(run);
+    if (!run.ok) return run;
+  }
+  const last = runs[runs.length - 1]!;
+  return { ...last, wallMs: median(runs.map((r) => r.wallMs)), peakRss: median(runs.map((r) => r.peakRss)) };
+}
+
+interface ToolRun {
+  wallMs: number;
+  peakRss: number;
+  ok: boolean;
+  note: string;
+  indexBytes: number;
+  blobBytes: number;
+}
+
+async function runPeer(
+  peer: PeerTool,
+  corpus: PreparedCorpus,
+  workDir: string,
+  timeoutMs: number,
+): Promise<ToolRun> {
+  const repo = join(workDir, 'repo');
+  const out = join(workDir, 'out');
+  cloneCorpus(corpus, repo);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const cmd = peer.command(repo, out);
+  const m = await measureCommand(cmd.command, cmd.args, { cwd: cmd.cwd, env: cmd.env, timeoutMs });
+  const ok = m.exitCode === 0 && !m.timedOut;
+  const lastError = (
+    m.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => /error|fail/i.test(l))[0] ??
+    m.stderr.trim().split('\n')[0] ??
+    ''
+  ).slice(0, 160);
+  const note = m.timedOut
+    ? `timed out after ${sec(timeoutMs)} s`
+    : ok
+      ? ''
+      : `exit ${m.exitCode}: ${lastError}`;
+  return {
+    wallMs: m.wallMs,
+    peakRss: m.peakRss,
+    ok,
+    note,
+    indexBytes: ok ? peer.outputBytes(repo, out) : 0,
+    blobBytes: 0,
+  };
+}
+
+async function runCodehubIndex(
+  corpus: PreparedCorpus,
+  workDir: string,
+  workers?: number,
+): Promise<ToolRun & { run: CodehubRun }> {
+  const data = join(workDir, 'data');
+  rmSync(data, { recursive: true, force: true });
+  const run = await indexWithCodehub(
+    corpus.dir,
+    data,
+    `bench/corpus/${corpus.id.replace('@', '-')}`,
+    workers,
+  );
+  const sizes = dataDirSizes(data);
+  const ok = run.exitCode === 0 && run.json !== null;
+  return {
+    wallMs: run.wallMs,
+    peakRss: run.peakRss,
+    ok,
+    note: ok ? '' : `exit ${run.exitCode}: ${run.stderr.trim().split('\n')[0] ?? ''}`,
+    indexBytes: sizes.dbBytes,
+    blobBytes: sizes.blobBytes,
+    run,
+  };
+}
+
+interface Report {
+  sections: string[];
+  notes: string[];
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  const reps = options.quick ? 1 : 3;
+  const work = join(benchRoot(), '.work', options.smoke ? 'smoke' : 'full');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const report: Report = { sections: [], notes: [] };
+  if (process.argv.includes('--cpu-prof')) {
+    const dir = join(benchRoot(), '.work', 'profiles');
+    mkdirSync(dir, { recursive: true });
+    setCpuProfileDir(dir);
+    report.notes.push(
+      'CPU profiles of every codehub run: bench/.work/profiles/*.cpuprofile (open in Chrome DevTools).',
+    );
+  }
+  const started = Date.now();
+  // Each finished section is written at once, so a long run that is stopped still leaves its numbers.
+  const addSection = (section: string): void => {
+    report.sections.push(section);
+    mkdirSync(join(options.out, '..'), { recursive: true });
+    writeFileSync(
+      options.out,
+      `${renderReport(options, report, Date.now() - started)}\n\n_Partial: the run is still going._\n`,
+    );
+  };
+
+  const codehubMissing = await codehubUnavailable();
+  if (codehubMissing) {
+    log(`codehub rows are pending: ${codehubMissing}`);
+    report.notes.push(`codehub rows say "${PENDING}": ${codehubMissing}.`);
+  }
+  if (!hasGnuTime())
+    report.notes.push(
+      'GNU time not found at /usr/bin/time (apt-get install -y time): peak RSS is sampled from /proc every 50 ms only.',
+    );
+
+  // Corpora.
+  log('preparing corpora');
+  const corpora: PreparedCorpus[] = options.smoke
+    ? [prepareSyntheticCorpus({ files: 20, seed: 1 })]
+    : REAL_CORPORA.filter((spec) => !options.corpora || options.corpora.includes(spec.name)).map((spec) =>
+        prepareNpmCorpus(spec),
+      );
+  const dedupeBase = options.smoke
+    ? prepareSyntheticCorpus({ files: 16, seed: 1 })
+    : prepareNpmCorpus(DEDUPE_PAIR.base);
+  const dedupeNext = options.smoke ? corpora[0]! : prepareNpmCorpus(DEDUPE_PAIR.next);
+  addSection(
+    '## Corpora\n\n' +
+      table(
+        ['corpus', 'source', '.ts files', 'MB', 'lines', 'commit'],
+        [...corpora, ...(options.smoke ? [dedupeBase] : [dedupeBase])].map((c) => [
+          c.id,
+          c.id.startsWith('synthetic') ? 'generated (seeded)' : 'npm registry',
+          String(c.files),
+          mb(c.bytes),
+          c.loc.toLocaleString('en-US'),
+          c.commit.slice(0, 12),
+        ]),
+      ),
+  );
+
+  // Peers.
+  let peers = peerTools();
+  if (options.smoke) peers = peers.filter((p) => p.name === 'ctags');
+  else if (!options.skipPeers) {
+    const installError = ensurePeersInstalled();
+    if (installError) report.notes.push(installError);
+  }
+  if (options.skipPeers) peers = [];
+  if (options.peers) peers = peers.filter((p) => options.peers!.includes(p.name));
+
+  // Full index.
+  const fullRows: string[][] = [];
+  const peerTimeout = options.smoke ? 60_000 : 20 * 60_000;
+  for (const corpus of corpora) {
+    const fullRow = (tool: string, r: ToolRun | null, ours: number | null): string[] => {
+      if (!r)
+        return [corpus.id, tool, PENDING, PENDING, PENDING, PENDING, PENDING, PENDING, PENDING, PENDING];
+      if (!r.ok) return [corpus.id, tool, `failed: ${r.note}`, '', '', '', '', '', '', ''];
+      return [
+        corpus.id,
+        tool,
+        sec(r.wallMs),
+        rate(corpus.files, r.wallMs),
+        (corpus.bytes / 1e6 / (r.wallMs / 1000)).toFixed(2),
+        rate(corpus.loc, r.wallMs),
+        mb(r.peakRss),
+        r.indexBytes ? mb(r.indexBytes) : '–',
+        r.blobBytes ? `${mb(r.blobBytes)} / ${mb(corpus.bytes)}` : '–',
+        ours === null ? '–' : `${(ours / r.wallMs).toFixed(2)}`,
+      ];
+    };
+    let ours: ToolRun | null = null;
+    if (!codehubMissing) {
+      log(`codehub index ${corpus.id}`);
+      ours = await repeat(reps, () => runCodehubIndex(corpus, join(work, 'codehub', corpus.id)));
+    }
+    fullRows.push(fullRow('codehub', ours, null));
+    for (const peer of peers) {
+      const why = peer.unavailable();
+      if (why) {
+        fullRows.push([corpus.id, peer.name, `not run: ${why}`, '', '', '', '', '', '', '']);
+        continue;
+      }
+      log(`${peer.name} on ${corpus.id}`);
+      // Slow peers (maxReps 1) run once per corpus; the others give a median of `reps`.
+      const r = await repeat(Math.min(reps, peer.maxReps), () =>
+        runPeer(peer, corpus, join(work, peer.name, corpus.id), peerTimeout),
+      );
+      fullRows.push(fullRow(peer.name, r, ours?.ok ? ours.wallMs : null));
+    }
+    if (options.smoke) {
+      for (const name of ['codegraph', 'scip-typescript', 'gitnexus'])
+        fullRows.push([corpus.id, name, 'skipped in --smoke', '', '', '', '', '', '', '']);
+    }
+  }
+  addSection(
+    `## Full index (${
+      reps === 1
+        ? 'one run'
+        : `median of ${reps}; ${
+            peers
+              .filter((p) => p.maxReps < reps)
+              .map((p) => p.name)
+              .join(', ') || 'no peer'
+          }: one run`
+    })\n\n` +
+      'Ratio = codehub wall time / peer wall time on the same corpus in this run (below 1 means codehub is faster).\n\n' +
+      table(
+        [
+          'corpus',
+          'tool',
+          'wall s',
+          'files/s',
+          'MB/s',
+          'LOC/s',
+          'peak RSS MB',
+          'index MB',
+          'blobs MB / raw MB',
+          'ours/peer',
+        ],
+        fullRows,
+      ),
+  );
+
+  // Dedupe.
+  const dedupeRows: string[][] = [];
+  if (codehubMissing) {
+    dedupeRows.push([`${dedupeBase.id} → ${dedupeNext.id}`, PENDING, PENDING, PENDING, PENDING]);
+  } else {
+    log('dedupe');
+    const data = join(work, 'dedupe', 'data');
+    const first = await indexWithCodehub(dedupeBase.dir, data, 'bench/dedupe/base');
+    const afterFirst = dataDirSizes(data);
+    const second = await indexWithCodehub(dedupeNext.dir, data, 'bench/dedupe/next');
+    const afterSecond = dataDirSizes(data);
+    const ok = first.exitCode === 0 && second.exitCode === 0;
+    const growth = afterSecond.blobBytes - afterFirst.blobBytes;
+    dedupeRows.push(
+      ok
+        ? [
+            `${dedupeBase.id} → ${dedupeNext.id}`,
+            mb(afterFirst.blobBytes),
+            mb(growth),
+            mb(dedupeNext.bytes),
+            `${((growth / dedupeNext.bytes) * 100).toFixed(1)} %`,
+          ]
+        : [
+            `${dedupeBase.id} → ${dedupeNext.id}`,
+            `failed: ${(first.exitCode === 0 ? second : first).stderr.split('\n')[0] ?? ''}`,
+            '',
+            '',
+            '',
+          ],
+    );
+  }
+  addSection(
+    '## Dedupe (second version of the same code base into the same data folder)\n\n' +
+      table(
+        ['versions', 'blob store after 1st MB', 'growth on 2nd MB', 'raw bytes of 2nd MB', 'growth / raw'],
+        dedupeRows,
+      ),
+  );
+
+  // Incremental.
+  const biggest = [...corpora].sort((a, b) => b.files - a.files)[0]!;
+  const incRows: string[][] = [];
+  if (codehubMissing) {
+    incRows.push(
+      [biggest.id, '1-file change (new commit)', PENDING, PENDING],
+      [biggest.id, 'no-op re-index', PENDING, PENDING],
+    );
+  } else {
+    log('incremental');
+    const repo = join(work, 'incremental', 'repo');
+    const data = join(work, 'incremental', 'data');
+    cloneCorpus(biggest, repo);
+    await indexWithCodehub(repo, data, 'bench/incremental/repo');
+    const changed = pickSourceFile(repo);
+    const changeRuns: number[] = [];
+    const changeRss: number[] = [];
+    const noopRuns: number[] = [];
+    const noopRss: number[] = [];
+    let failure = '';
+    for (let i = 0; i < reps; i++) {
+      commitOneFileChange(repo, changed, i + 1);
+      const change = await indexWithCodehub(repo, data, 'bench/incremental/repo');
+      const noop = await indexWithCodehub(repo, data, 'bench/incremental/repo');
+      if (change.exitCode !== 0 || noop.exitCode !== 0)
+        failure = (change.exitCode !== 0 ? change : noop).stderr.split('\n')[0] ?? '';
+      changeRuns.push(change.wallMs);
+      changeRss.push(change.peakRss);
+      noopRuns.push(noop.wallMs);
+      noopRss.push(noop.peakRss);
+    }
+    if (failure) incRows.push([biggest.id, 'incremental', `failed: ${failure}`, '']);
+    else
+      incRows.push(
+        [
+          biggest.id,
+          `1-file change (new commit, ${changed})`,
+          sec(median(changeRuns)),
+          mb(median(changeRss)),
+        ],
+        [biggest.id, 'no-op re-index', sec(median(noopRuns)), mb(median(noopRss))],
+      );
+  }
+  addSection('## Incremental re-index\n\n' + table(['corpus', 'step', 'wall s', 'peak RSS MB'], incRows));
+
+  // Query load on the search-size synthetic corpus.
+  const searchFiles = Math.ceil(options.searchSymbols / 100);
+  const loadLabels = ['symbol page HTML', '/api/v1 symbol', 'MCP get_symbol', 'MCP get_callers', 'search'];
+  const loadRows: string[][] = [];
+  const searchShape = {
+    files: searchFiles,
+    seed: 3,
+    methodsPerClass: 48,
+    functionsPerFile: 50,
+    compact: true,
+  };
+  // Generated only when codehub can index it (about 1.1 million lines, 90 MB at the default size).
+  const searchCorpus = codehubMissing
+    ? { id: `synthetic-${searchFiles}-s3-k100c`, files: searchFiles, symbols: searchFiles * 100, dir: '' }
+    : prepareSyntheticCorpus(searchShape);
+  const searchName = 'bench/synthetic/search';
+  if (codehubMissing) {
+    for (const label of loadLabels) loadRows.push([label, PENDING, PENDING, PENDING, PENDING]);
+  } else {
+    log(`query load: indexing ${searchCorpus.symbols.toLocaleString('en-US')} symbols`);
+    const data = join(work, 'search', 'data');
+    const indexed = await indexWithCodehub(searchCorpus.dir, data, searchName);
+    if (indexed.exitCode !== 0) {
+      for (const label of loadLabels)
+        loadRows.push([label, `failed to index: ${indexed.stderr.split('\n')[0] ?? ''}`, '', '', '']);
+    } else {
+      const server = await startCodehubServer(data);
+      try {
+        const mid = Math.floor(searchFiles / 2);
+        let symbolId = `${syntheticPath(mid)}::${syntheticClassName(mid)}.${['load', 'save', 'validate', 'render', 'compute', 'merge', 'apply', 'resolve', 'format', 'parse', 'sync', 'track'][(mid + 1) % 12]}1:method`;
+        symbolId = await resolveBenchSymbol(server.url, searchName, symbolId, syntheticClassName(mid));
+        const load = {
+          connections: options.smoke ? 2 : 16,
+          ...(options.smoke ? { amount: 40 } : { durationSec: options.quick ? 5 : 10 }),
+        };
+        const mcpUrl = `${server.url}${CODEHUB_ROUTES.mcp}`;
+        const runOne = async (
+          label: string,
+          url: string,
+          init?: { headers: Record<string, string>; body: string },
+        ): Promise<void> => {
+          try {
+            await checkOnce(url, init ? { method: 'POST', headers: init.headers, body: init.body } : {});
+            const r: LoadResult = await runLoad({
+              url,
+              ...load,
+              ...(init ? { method: 'POST', headers: init.headers, body: init.body } : {}),
+            });
+            loadRows.push([
+              label,
+              Math.round(r.reqPerSec).toLocaleString('en-US'),
+              String(r.p50Ms),
+              String(r.p99Ms),
+              `${r.requests} req, ${r.non2xx} non-2xx, ${r.errors} errors`,
+            ]);
+          } catch (err) {
+            loadRows.push([
+              label,
+              `failed: ${err instanceof Error ? err.message.slice(0, 160) : String(err)}`,
+              '',
+              '',
+              '',
+            ]);
+          }
+        };
+        log('query load');
+        await runOne('symbol page HTML', `${server.url}${CODEHUB_ROUTES.symbolPage(searchName, symbolId)}`);
+        await runOne('/api/v1 symbol', `${server.url}${CODEHUB_ROUTES.apiSymbol(searchName, symbolId)}`);
+        let headers: Record<string, string> | null = null;
+        try {
+          headers = await mcpHeaders(mcpUrl);
+        } catch (err) {
+          for (const label of ['MCP get_symbol', 'MCP get_callers'])
+            loadRows.push([label, `failed: ${err instanceof Error ? err.message : String(err)}`, '', '', '']);
+        }
+        if (headers) {
+          await runOne('MCP get_symbol', mcpUrl, {
+            headers,
+            body: mcpToolCallBody(CODEHUB_ROUTES.mcpGetSymbol(searchName, symbolId)),
+          });
+          await runOne('MCP get_callers', mcpUrl, {
+            headers,
+            body: mcpToolCallBody(CODEHUB_ROUTES.mcpGetCallers(searchName, symbolId)),
+          });
+        }
+        await runOne('search', `${server.url}${CODEHUB_ROUTES.apiSearch(searchName, 'Service4')}`);
+        report.notes.push(`Server RSS after the load: ${mb(server.rss())} MB.`);
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  addSection(
+    `## Queries under load (loopback, autocannon, ${options.smoke ? '2 connections, 40 requests' : `16 connections, ${options.quick ? 5 : 10} s each`}; ` +
+      `corpus ${searchCorpus.id}: ${searchCorpus.files.toLocaleString('en-US')} files, ${searchCorpus.symbols.toLocaleString('en-US')} symbols)\n\n` +
+      table(['query', 'req/s', 'p50 ms', 'p99 ms', 'requests'], loadRows),
+  );
+
+  // Scale curve.
+  const baseFiles = options.smoke ? 10 : 500;
+  const scaleRows: string[][] = [];
+  const ctags = peerTools().find((p) => p.name === 'ctags')!;
+  let oursBase: ToolRun | null = null;
+  let ctagsBase: ToolRun | null = null;
+  for (const factor of [1, 2, 4, 8]) {
+    const corpus = prepareSyntheticCorpus({ files: baseFiles * factor, seed: 1 });
+    log(`scale ${factor}× (${corpus.files} files)`);
+    const ratio = (r: ToolRun, base: ToolRun | null): string =>
+      base && base.ok ? (r.wallMs / base.wallMs / factor).toFixed(2) : '–';
+    if (codehubMissing)
+      scaleRows.push([
+        `${factor}×`,
+        String(corpus.files),
+        corpus.loc.toLocaleString('en-US'),
+        PENDING,
+        PENDING,
+        PENDING,
+      ]);
+    else {
+      const r = await repeat(reps, () => runCodehubIndex(corpus, join(work, 'scale', `${factor}`)));
+      oursBase ??= r;
+      scaleRows.push([
+        `${factor}×`,
+        String(corpus.files),
+        corpus.loc.toLocaleString('en-US'),
+        r.ok ? sec(r.wallMs) : `failed: ${r.note}`,
+        r.ok ? mb(r.peakRss) : '',
+        r.ok ? ratio(r, oursBase) : '',
+      ]);
+    }
+    if (!ctags.unavailable()) {
+      const c = await repeat(reps, () =>
+        runPeer(ctags, corpus, join(work, 'scale-ctags', `${factor}`), peerTimeout),
+      );
+      ctagsBase ??= c;
+      scaleRows.push([
+        `${factor}× (ctags)`,
+        String(corpus.files),
+        corpus.loc.toLocaleString('en-US'),
+        c.ok ? sec(c.wallMs) : `failed: ${c.note}`,
+        c.ok ? mb(c.peakRss) : '',
+        c.ok ? ratio(c, ctagsBase) : '',
+      ]);
+    }
+  }
+  addSection(
+    `## Scale curve (synthetic, ${baseFiles} files at 1×)\n\nGrowth = (time at k×) / (time at 1×) / k: 1.00 is linear, above 1 is worse than linear.\n\n` +
+      table(['size', 'files', 'lines', 'wall s', 'peak RSS MB', 'growth'], scaleRows),
+  );
+
+  // Workers.
+  const n = Math.max(2, cpus().length);
+  const workerRows: string[][] = [];
+  if (codehubMissing) workerRows.push([biggest.id, PENDING, PENDING, PENDING]);
+  else {
+    log('workers');
+    const one = await repeat(reps, () => runCodehubIndex(biggest, join(work, 'workers', '1'), 1));
+    const many = await repeat(reps, () => runCodehubIndex(biggest, join(work, 'workers', String(n)), n));
+    workerRows.push(
+      one.ok && many.ok
+        ? [biggest.id, sec(one.wallMs), sec(many.wallMs), `${(one.wallMs / many.wallMs).toFixed(2)}×`]
+        : [
+            biggest.id,
+            one.ok ? sec(one.wallMs) : `failed: ${one.note}`,
+            many.ok ? sec(many.wallMs) : `failed: ${many.note}`,
+            '',
+          ],
+    );
+  }
+  addSection(
+    `## Workers (1 vs ${n})\n\n` +
+      table(['corpus', 'wall s, 1 worker', `wall s, ${n} workers`, 'speed-up'], workerRows),
+  );
+
+  const markdown = renderReport(options, report, Date.now() - started);
+  mkdirSync(join(options.out, '..'), { recursive: true });
+  writeFileSync(options.out, markdown);
+  process.stdout.write(`${markdown}\n`);
+  log(`wrote ${options.out}`);
+  return 0;
+}
+
+/**
+ * The id the generator expects (`path::Class.method:method`, src/core/ids.ts); if the API does not know it,
+ * the first search hit for the class name — so a change in id details does not void the load rows.
+ */
+async function resolveBenchSymbol(
+  base: string,
+  repo: string,
+  expected: string,
+  className: string,
+): Promise<string> {
+  const direct = await fetch(`${base}${CODEHUB_ROUTES.apiSymbol(repo, expected)}`);
+  await direct.text();
+  if (direct.ok) return expected;
+  const response = await fetch(`${base}${CODEHUB_ROUTES.apiSearch(repo, className)}`);
+  if (!response.ok) return expected;
+  const body = (await response.json()) as unknown;
+  const list = Array.isArray(body)
+    ? body
+    : ((body as { hits?: unknown[]; results?: unknown[] }).hits ??
+      (body as { results?: unknown[] }).results ??
+      []);
+  const hit =
+    (list as Array<{ id?: unknown; kind?: unknown }>).find((h) => h.kind === 'method') ??
+    (list as Array<{ id?: unknown }>)[0];
+  return typeof hit?.id === 'string' ? hit.id : expected;
+}
+
+function machine(): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  let os = process.platform;
+  try {
+    os = (readFileSync('/etc/os-release', 'utf8').match(/PRETTY_NAME="([^"]+)"/)?.[1] ??
+      os) as NodeJS.Platform;
+  } catch {
+    // not Linux
+  }
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
+  return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os}, Node ${process.version}; load average at the end ${load} (1/5/15 min)`;
+}
+
+function gitVersion(): string {
+  try {
+    return execFileSync('git', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'git not found';
+  }
+}
+
+function renderReport(options: Options, report: Report, elapsedMs: number): string {
+  const peerLines = peerTools().map((p) => `- ${p.name}: ${p.version} — ${p.does}`);
+  const corpusLines = [...REAL_CORPORA, DEDUPE_PAIR.base].map(
+    (c) => `- \`${c.pkg}@${c.version}\` — ${c.note}`,
+  );
+  return [
+    '# Benchmarks',
+    '',
+    options.smoke ? '_Smoke run (tiny synthetic corpus, one repetition): numbers here mean nothing._' : '',
+    `Reproduce: \`npm run bench\` (\`-- --quick\` for one repetition instead of a median of 3). The harness builds the corpora`,
+    'under `bench/.corpora/` from the npm registry (cached), installs the pinned peers into `bench/node_modules` when missing,',
+    'and rewrites this file.',
+    '',
+    `Machine: ${machine()}; ${gitVersion()}. Run took ${sec(elapsedMs)} s.`,
+    '',
+    'Pinned corpora (only the non-declaration `.ts` sources of each tarball, plus its package.json and a generated',
+    'tsconfig.json, committed with a fixed author and date so the commit sha is the same everywhere):',
+    ...corpusLines,
+    '- synthetic repositories: seeded generator in `bench/corpora.ts` (classes, cross-file imports and calls).',
+    '',
+    'Peers (dev-only, `bench/package.json`):',
+    ...peerLines,
+    '',
+    'Offline notes: the network here is the npm registry only. gitnexus tries to download its LadybugDB full-text-search',
+    'extension at run time; that fails, and it indexes without full-text search. Its onnxruntime-node dependency (embeddings,',
+    'not used by `analyze`) fails its postinstall download; the install still completes. better-sqlite3 (codegraph) has no',
+    'prebuilt download here and is compiled from source by `npm install` (needs a C++ toolchain; minutes on 2 cores).',
+    '',
+    "Peak RSS is the peak of the whole process tree (sum of /proc RSS sampled every 50 ms, or GNU time's max RSS if larger).",
+    '',
+    ...report.sections.flatMap((s) => [s, '']),
+    ...(report.notes.length ? ['## Notes', '', ...report.notes.map((n) => `- ${n}`), ''] : []),
+  ]
+    .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
+    .join('\n');
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
