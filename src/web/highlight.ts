@@ -60,6 +60,20 @@ function getHighlighter(): Promise<MinimalHighlighter> {
   return highlighterPromise;
 }
 
+/**
+ * Loads shiki and compiles the grammars of the common languages, so that the first page does not pay
+ * the seconds this takes. Safe to call more than once; never rejects.
+ */
+export async function warmHighlighter(): Promise<void> {
+  try {
+    const highlighter = await getHighlighter();
+    for (const lang of ['ts', 'tsx', 'js'] as const)
+      highlighter.codeToTokens('const a = 1;', { lang, themes: THEMES, defaultColor: false });
+  } catch {
+    // A highlighter that fails to load is reported by plain-text pages, not by a failed start.
+  }
+}
+
 /** Token style (CSS custom properties from shiki's dual themes) → class name. */
 const styleClasses = new Map<string, { name: string; decls: string }>();
 
