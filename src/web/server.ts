@@ -56,6 +56,13 @@ const MAX_URL_LENGTH = 8 * 1024;
 /** How long listen() waits for the highlighter to warm before handing out the URL anyway. */
 const WARM_WAIT_MS = 15_000;
 
+/** A file's lines as editors number them: a final newline ends the last line rather than starting another. */
+function fileLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
 /** Headers on every response (pages, API, assets, errors). */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy':
@@ -179,12 +186,13 @@ export function createWebServer(options: WebServerOptions): WebServer {
         }
         case 'blob': {
           const view = await service.getFile(route.repo, route.path);
+          const text = view.text !== null && view.verified ? fileLines(view.text) : null;
           const lines =
-            view.text !== null && view.verified && view.file.blobSha256
-              ? await highlightLines(view.file.path, view.text.split('\n'), `${view.file.blobSha256}:all`)
-              : view.text !== null && view.verified
-                ? plainLines(view.text.split('\n'))
-                : null;
+            text === null
+              ? null
+              : view.file.blobSha256
+                ? await highlightLines(view.file.path, text, `${view.file.blobSha256}:all`)
+                : plainLines(text);
           return sendHtml(req, res, 200, renderFilePage(ctx(), view, lines));
         }
         case 'symbol': {
