@@ -135,22 +135,30 @@ export function plainLines(lines: string[]): string[] {
  * Highlights `lines` (a whole file or an excerpt of one) and returns one HTML string per line.
  * `cacheKey` identifies the content (blob sha256 + range); unknown languages and huge inputs fall back to plain text.
  */
-export async function highlightLines(path: string, lines: string[], cacheKey: string): Promise<string[]> {
+export async function highlightLines(
+  path: string,
+  lines: string[],
+  cacheKey: string,
+  options: { insideClass?: boolean } = {},
+): Promise<string[]> {
   const lang = languageForPath(path);
   const bytes = lines.reduce((n, l) => n + l.length + 1, 0);
   if (!lang || bytes > MAX_HIGHLIGHT_BYTES || lines.length > MAX_HIGHLIGHT_LINES) return plainLines(lines);
-  const key = `${SHIKI_VERSION}|${lang}|${cacheKey}`;
+  // An excerpt of a class member read on its own looks like a call followed by an object literal to the
+  // grammar; an opening `class` line (highlighted, then dropped) gives it back its context.
+  const opener = options.insideClass && lang !== 'json' && lang !== 'md' ? ['class _ {'] : [];
+  const key = `${SHIKI_VERSION}|${lang}|${opener.length}|${cacheKey}`;
   const hit = cache.get(key);
   if (hit) return hit;
   try {
     const highlighter = await getHighlighter();
-    const { tokens } = highlighter.codeToTokens(lines.join('\n'), {
+    const { tokens } = highlighter.codeToTokens([...opener, ...lines].join('\n'), {
       lang,
       themes: THEMES,
       defaultColor: false,
     });
     const out = lines.map((_, i) =>
-      (tokens[i] ?? [])
+      (tokens[i + opener.length] ?? [])
         .map((t) => {
           const text = escapeHtml(t.content);
           return t.htmlStyle ? `<span class="${classFor(t.htmlStyle)}">${text}</span>` : text;

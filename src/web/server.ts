@@ -56,6 +56,15 @@ const MAX_URL_LENGTH = 8 * 1024;
 /** How long listen() waits for the highlighter to warm before handing out the URL anyway. */
 const WARM_WAIT_MS = 15_000;
 
+/** Kinds whose source sits inside a class body (their excerpt is highlighted in that context). */
+const CLASS_MEMBER_KINDS: ReadonlySet<string> = new Set([
+  'method',
+  'getter',
+  'setter',
+  'constructor',
+  'property',
+]);
+
 /** A file's lines as editors number them: a final newline ends the last line rather than starting another. */
 function fileLines(text: string): string[] {
   const lines = text.split('\n');
@@ -125,6 +134,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
       show.symbol.path,
       ex.lines,
       `${ex.blobSha256}:${ex.startLine}-${ex.startLine + ex.lines.length - 1}`,
+      { insideClass: CLASS_MEMBER_KINDS.has(show.symbol.kind) },
     );
     return {
       ok: true,

@@ -132,10 +132,12 @@ describe('the hub in Chromium on the indexed seed-pattern fixture', () => {
     assert.ok((await text(page, '#callers')).includes('startCheckout'));
 
     // File page: highlighted with anchors; the outline links back to the method.
-    const file = await browser.open(`${hub.url}/${REPO}/-/blob/${path}#L${startLine}`);
+    const file = await browser.open(`${hub.url}/${REPO}/-/blob/${path}`);
     assert.equal(await file.locator(`#L${startLine}`).count(), 1);
     assert.ok((await text(file, '#outline')).includes('startCheckout'));
     await browser.screenshot(file, 'file');
+    await file.click('#outline a >> text=startCheckout');
+    await file.waitForURL(/-\/symbol\//);
     await browser.screenshot(await browser.open(`${hub.url}/${REPO}`), 'repo');
 
     // A long body: truncation marker, and the expand link shows every line.
