@@ -151,4 +151,8 @@ footer { color: var(--fg-soft); font-size: 12px; text-align: center; padding: 24
   .rows .where { margin-left: 0; width: 100%; }
   .hide-narrow { display: none; }
 }
+/* On phones the picture scales to the screen: it shows the shape; the lists below carry the names. */
+@media (max-width: 600px) {
+  .neighbourhood svg { min-width: 0; width: 100%; }
+}
 `;
