@@ -54,7 +54,7 @@ export const CONTEXT_BEFORE = 3;
 export const MAX_BODY_LINES = 60;
 const MAX_URL_LENGTH = 8 * 1024;
 /** How long listen() waits for the highlighter to warm before handing out the URL anyway. */
-const WARM_WAIT_MS = 15_000;
+const WARM_WAIT_MS = 5_000;
 
 /** Kinds whose source sits inside a class body (their excerpt is highlighted in that context). */
 const CLASS_MEMBER_KINDS: ReadonlySet<string> = new Set([
