@@ -60,6 +60,51 @@ function getHighlighter(): Promise<MinimalHighlighter> {
   return highlighterPromise;
 }
 
+/** Code touching the common TypeScript constructs, tokenized once at start so their rules are compiled. */
+const WARM_SAMPLE = [
+  "import { a, type B } from './m.js';",
+  'export interface Shape<T extends object = {}> { readonly id: string; items?: T[] }',
+  'type Tag = "a" | "b";',
+  '/** Doc. */',
+  'export class Box<T> extends Base implements Shape<T> {',
+  '  private readonly map = new Map<string, number>();',
+  '  constructor(private x: number) { super(); }',
+  '  async run(input: string, opts: { n?: number } = {}): Promise<T | undefined> {',
+  '    const v = await fetch(`${input}/${opts.n ?? 0}`);',
+  '    for (const [k, w] of this.map) if (k === "x" && w > 1) return undefined;',
+  '    switch (input) { case "a": break; default: throw new Error("no"); }',
+  '    try { return (v as unknown) as T; } catch (err) { console.error(err); } finally { void 0; }',
+  '  }',
+  '  get size(): number { return this.map.size; }',
+  '}',
+  'export const go = <A, B>(f: (a: A) => B, xs: readonly A[]): B[] => xs.map((x, i) => f(x)).filter(Boolean);',
+  'function* gen(): Generator<number> { yield 1; }',
+  'const re = /a+b/g; let n = 0x1f + 1e3; n++;',
+  'export default { go, gen, re };',
+].join('\n');
+
+/**
+ * Loads shiki and compiles the grammars of the common languages, so that the first page does not pay
+ * the seconds this takes. Safe to call more than once; never rejects.
+ */
+export async function warmHighlighter(): Promise<void> {
+  try {
+    const highlighter = await getHighlighter();
+    // The grammar compiles its rules on first use: a sample touching the common constructs compiles most of them.
+    for (const lang of ['ts', 'tsx', 'js'] as const)
+      highlighter.codeToTokens(
+        lang === 'js' ? WARM_SAMPLE.replace(/: [A-Za-z<>[\]| ]+(?=[,)=;{])/g, '') : WARM_SAMPLE,
+        {
+          lang,
+          themes: THEMES,
+          defaultColor: false,
+        },
+      );
+  } catch {
+    // A highlighter that fails to load is reported by plain-text pages, not by a failed start.
+  }
+}
+
 /** Token style (CSS custom properties from shiki's dual themes) → class name. */
 const styleClasses = new Map<string, { name: string; decls: string }>();
 
@@ -121,22 +166,30 @@ export function plainLines(lines: string[]): string[] {
  * Highlights `lines` (a whole file or an excerpt of one) and returns one HTML string per line.
  * `cacheKey` identifies the content (blob sha256 + range); unknown languages and huge inputs fall back to plain text.
  */
-export async function highlightLines(path: string, lines: string[], cacheKey: string): Promise<string[]> {
+export async function highlightLines(
+  path: string,
+  lines: string[],
+  cacheKey: string,
+  options: { insideClass?: boolean } = {},
+): Promise<string[]> {
   const lang = languageForPath(path);
   const bytes = lines.reduce((n, l) => n + l.length + 1, 0);
   if (!lang || bytes > MAX_HIGHLIGHT_BYTES || lines.length > MAX_HIGHLIGHT_LINES) return plainLines(lines);
-  const key = `${SHIKI_VERSION}|${lang}|${cacheKey}`;
+  // An excerpt of a class member read on its own looks like a call followed by an object literal to the
+  // grammar; an opening `class` line (highlighted, then dropped) gives it back its context.
+  const opener = options.insideClass && lang !== 'json' && lang !== 'md' ? ['class _ {'] : [];
+  const key = `${SHIKI_VERSION}|${lang}|${opener.length}|${cacheKey}`;
   const hit = cache.get(key);
   if (hit) return hit;
   try {
     const highlighter = await getHighlighter();
-    const { tokens } = highlighter.codeToTokens(lines.join('\n'), {
+    const { tokens } = highlighter.codeToTokens([...opener, ...lines].join('\n'), {
       lang,
       themes: THEMES,
       defaultColor: false,
     });
     const out = lines.map((_, i) =>
-      (tokens[i] ?? [])
+      (tokens[i + opener.length] ?? [])
         .map((t) => {
           const text = escapeHtml(t.content);
           return t.htmlStyle ? `<span class="${classFor(t.htmlStyle)}">${text}</span>` : text;

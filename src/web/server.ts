@@ -6,11 +6,17 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { QueryService } from '../service/query-types.js';
+import type { QueryService, ShowResult } from '../service/query-types.js';
 import { handleApi } from './api.js';
 import { CLIENT_JS } from './assets/client-js.js';
 import { STYLE_CSS } from './assets/style-css.js';
-import { highlightCssVersion, highlightCss, highlightLines, plainLines } from './highlight.js';
+import {
+  highlightCssVersion,
+  highlightCss,
+  highlightLines,
+  plainLines,
+  warmHighlighter,
+} from './highlight.js';
 import { notFoundRoute, toHttpError, type HttpError } from './http-errors.js';
 import { renderErrorPage } from './pages/error-page.js';
 import { renderFilePage } from './pages/file-page.js';
@@ -19,8 +25,7 @@ import type { PageContext } from './pages/layout.js';
 import { renderRepoPage } from './pages/repo-page.js';
 import { renderSearchPage } from './pages/search-page.js';
 import { renderSymbolPage, type SymbolSource } from './pages/symbol-page.js';
-import { isCodehubError } from '../core/errors.js';
-import { parsePagePath, symbolUrl } from './urls.js';
+import { blobUrl, parsePagePath, symbolUrl } from './urls.js';
 
 export interface WebServerOptions {
   service: QueryService;
@@ -44,10 +49,28 @@ export interface WebServer {
   url(): string;
 }
 
-/** Lines of context shown above a symbol, and the body lines shown before the truncation marker. */
+/** Lines of context shown above a symbol, and the lines (context included) shown before the truncation marker. */
 export const CONTEXT_BEFORE = 3;
 export const MAX_BODY_LINES = 60;
 const MAX_URL_LENGTH = 8 * 1024;
+/** How long listen() waits for the highlighter to warm before handing out the URL anyway. */
+const WARM_WAIT_MS = 5_000;
+
+/** Kinds whose source sits inside a class body (their excerpt is highlighted in that context). */
+const CLASS_MEMBER_KINDS: ReadonlySet<string> = new Set([
+  'method',
+  'getter',
+  'setter',
+  'constructor',
+  'property',
+]);
+
+/** A file's lines as editors number them: a final newline ends the last line rather than starting another. */
+function fileLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
 
 /** Headers on every response (pages, API, assets, errors). */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -97,40 +120,30 @@ export function createWebServer(options: WebServerOptions): WebServer {
     sendHtml(req, res, err.status, renderErrorPage(ctx(), err, repo));
   };
 
-  async function symbolSource(
-    repo: string,
-    show: Awaited<ReturnType<QueryService['show']>>,
-    full: boolean,
-    expandUrl: string,
-  ): Promise<SymbolSource> {
-    const s = show.symbol;
-    const from = Math.max(1, s.startLine - CONTEXT_BEFORE);
-    const bodyLines = s.endLine - s.startLine + 1;
-    const truncate = !full && bodyLines > MAX_BODY_LINES;
-    const to = truncate ? s.startLine + MAX_BODY_LINES - 1 : s.endLine;
-    try {
-      const ex = await service.getSource(repo, s.path, from, to);
-      if (!ex.verified)
-        return { ok: false, blobSha256: ex.blobSha256, message: 'Its bytes no longer hash to this sha256.' };
-      const lines = await highlightLines(
-        s.path,
-        ex.lines,
-        `${ex.blobSha256}:${ex.startLine}-${ex.startLine + ex.lines.length - 1}`,
-      );
+  /** Highlights the verified excerpt `show()` returned; a failed verification becomes the error block. */
+  async function symbolSource(show: ShowResult, expandUrl: string): Promise<SymbolSource> {
+    const ex = show.source;
+    if (!ex.verified || ex.error !== null) {
       return {
-        ok: true,
-        blobSha256: ex.blobSha256,
-        startLine: ex.startLine,
-        lines,
-        truncated: truncate,
-        expandUrl: truncate ? expandUrl : null,
+        ok: false,
+        blobSha256: ex.blobSha256 || show.symbol.blobSha256,
+        message: ex.error ?? 'Its bytes no longer hash to this sha256.',
       };
-    } catch (err) {
-      if (isCodehubError(err, 'BlobHashMismatch') || isCodehubError(err, 'BlobMissing')) {
-        return { ok: false, blobSha256: s.blobSha256, message: err.message };
-      }
-      throw err;
     }
+    const lines = await highlightLines(
+      show.symbol.path,
+      ex.lines,
+      `${ex.blobSha256}:${ex.startLine}-${ex.startLine + ex.lines.length - 1}`,
+      { insideClass: CLASS_MEMBER_KINDS.has(show.symbol.kind) },
+    );
+    return {
+      ok: true,
+      blobSha256: ex.blobSha256,
+      startLine: ex.startLine,
+      lines,
+      truncated: ex.truncated,
+      expandUrl: ex.truncated ? expandUrl : null,
+    };
   }
 
   async function handlePage(
@@ -183,23 +196,33 @@ export function createWebServer(options: WebServerOptions): WebServer {
         }
         case 'blob': {
           const view = await service.getFile(route.repo, route.path);
+          const text = view.text !== null && view.verified ? fileLines(view.text) : null;
           const lines =
-            view.text !== null && view.verified && view.file.blobSha256
-              ? await highlightLines(view.file.path, view.text.split('\n'), `${view.file.blobSha256}:all`)
-              : view.text !== null && view.verified
-                ? plainLines(view.text.split('\n'))
-                : null;
+            text === null
+              ? null
+              : view.file.blobSha256
+                ? await highlightLines(view.file.path, text, `${view.file.blobSha256}:all`)
+                : plainLines(text);
           return sendHtml(req, res, 200, renderFilePage(ctx(), view, lines));
         }
         case 'symbol': {
           const full = params.get('full') === '1';
-          const show = await service.show(route.repo, route.id);
-          const source = await symbolSource(
-            route.repo,
-            show,
-            full,
-            `${symbolUrl(route.repo, show.symbol.id)}?full=1#L${show.symbol.startLine}`,
-          );
+          let show = await service.show(route.repo, route.id, {
+            contextBefore: CONTEXT_BEFORE,
+            maxLines: MAX_BODY_LINES,
+          });
+          if (full && show.source.truncated) {
+            // The whole body (the service caps excerpts at its own maximum; past that the file page has the rest).
+            const s = show.symbol;
+            show = await service.show(route.repo, s.id, {
+              contextBefore: CONTEXT_BEFORE,
+              maxLines: s.endLine - Math.max(1, s.startLine - CONTEXT_BEFORE) + 1,
+            });
+          }
+          const expandUrl = full
+            ? blobUrl(route.repo, show.symbol.path, show.symbol.startLine)
+            : `${symbolUrl(route.repo, show.symbol.id)}?full=1#L${show.symbol.startLine}`;
+          const source = await symbolSource(show, expandUrl);
           return sendHtml(req, res, 200, renderSymbolPage(ctx(), show, source));
         }
       }
@@ -296,8 +319,10 @@ export function createWebServer(options: WebServerOptions): WebServer {
   return {
     server,
     url: () => baseUrl,
-    listen: () =>
-      new Promise<string>((resolve, reject) => {
+    listen: async () => {
+      // The highlighter warms while the socket binds; the URL is handed out once the first page can be fast.
+      const warm = warmHighlighter();
+      const url = await new Promise<string>((resolve, reject) => {
         server.once('error', reject);
         server.listen(options.port ?? 7070, host, () => {
           server.off('error', reject);
@@ -306,7 +331,12 @@ export function createWebServer(options: WebServerOptions): WebServer {
           if (!options.publicUrl) baseUrl = `http://${shownHost}:${addr.port}`;
           resolve(baseUrl);
         });
-      }),
+      });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([warm, new Promise<void>((r) => (timer = setTimeout(r, WARM_WAIT_MS)))]);
+      clearTimeout(timer);
+      return url;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

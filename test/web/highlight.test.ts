@@ -16,6 +16,28 @@ describe('highlighting', () => {
     assert.equal(languageForPath('Makefile'), null);
   });
 
+  it('highlights a method excerpt as class-member code when told it sits inside a class', async () => {
+    const excerpt = ['  async run(a: string): Promise<number> {', '    const x = 1;', '  }'];
+    const keyword = (await highlightLines('k.ts', ['const y = 2;'], 'kw'))[0]!.match(
+      /^<span class="(t\d+)">const/,
+    )?.[1];
+    assert.ok(keyword, 'const is a keyword at top level');
+    const member = await highlightLines('m.ts', excerpt, 'member', { insideClass: true });
+    assert.equal(member.length, excerpt.length);
+    assert.match(member[1]!, new RegExp(`<span class="${keyword}">const</span>`));
+    assert.equal(
+      member
+        .map((l) =>
+          l
+            .replace(/<[^>]+>/g, '')
+            .replace(/&lt;/g, '<')
+            .replace(/&gt;/g, '>'),
+        )
+        .join('\n'),
+      excerpt.join('\n'),
+    );
+  });
+
   it('highlights TypeScript one HTML string per line, with classes and escaped text', async () => {
     const lines = ['const a = "</script>";', 'function f(): number { return 1 }'];
     const out = await highlightLines('x.ts', lines, 'test-sha:1');

@@ -70,39 +70,39 @@ describe('symbol page', () => {
       '/',
       REPO,
       '/',
-      'startDesktopFlow',
+      'openReadingSession',
       'MCP',
       'reference',
-      'Method startDesktopFlow',
-      'src/node/oauth-service.ts:121–199',
+      'Method openReadingSession',
+      'src/desk/library-desk.ts:121–199',
       'view source on GitHub ↗',
       '()',
-      ': Promise<Result<string, string>>',
+      ': Promise<Outcome<string>>',
       'Source from the content-addressed store, hash-verified',
       `sha256:${SHA}`,
       '118',
-      '121 async startDesktopFlow()',
+      '121 async openReadingSession()',
       'Callers',
       'nothing calls this directly',
       'Calls 12',
-      'startLoopbackServer Function · 0.90',
-      'finish Method · 0.45',
+      'bindLocalPort Function · 0.90',
+      'settle Method · 0.45',
       'Unresolved calls',
-      'loopback.result.then',
+      'pending.answer.then',
       'Tested by',
       'no test coverage detected',
     ]);
     assert.ok(
       page.includes(
-        `href="https://github.com/acme/widgets/blob/${COMMIT}/src/node/oauth-service.ts#L121-L199"`,
+        `href="https://github.com/acme/widgets/blob/${COMMIT}/src/desk/library-desk.ts#L121-L199"`,
       ),
     );
   });
 
   it('links every callee row to its target and explains reason and call-site lines on expand', () => {
     const page = renderSymbolPage(ctx, sampleShow(), okSource());
-    assert.ok(page.includes(`href="/${REPO}/-/symbol/src/lib/getErrorMessage.ts::getErrorMessage:function"`));
-    assert.match(page, /<details><summary><a class="name" href="[^"]+">register<\/a>/);
+    assert.ok(page.includes(`href="/${REPO}/-/symbol/src/lib/describeFailure.ts::describeFailure:function"`));
+    assert.match(page, /<details><summary><a class="name" href="[^"]+">enqueue<\/a>/);
     assert.match(visibleText(page), /reason import · call sites in this file: L130, L155/);
     assert.match(visibleText(page), /reason name-only · 2 candidates/);
   });
@@ -114,7 +114,7 @@ describe('symbol page', () => {
     assert.ok(page.includes(`data-copy="${config.replace(/"/g, '&quot;')}"`));
     assert.equal(
       symbolReference(show),
-      `${REPO}@${COMMIT}:src/node/oauth-service.ts#L121-L199 OauthService.startDesktopFlow`,
+      `${REPO}@${COMMIT}:src/desk/library-desk.ts#L121-L199 LibraryDesk.openReadingSession`,
     );
     assert.ok(page.includes(`data-copy="${symbolReference(show)}"`));
   });
@@ -240,7 +240,7 @@ describe('other pages', () => {
       COMMIT,
       'main',
       'Most-called symbols',
-      'OauthService.startDesktopFlow',
+      'LibraryDesk.openReadingSession',
       '17',
       'Untested hotspots',
       'hot',
@@ -253,7 +253,7 @@ describe('other pages', () => {
       'unresolved: builtin',
       'Files',
       'src/',
-      'oauth-service.ts',
+      'library-desk.ts',
     ]);
     assert.ok(page.includes('&lt;img src=x onerror=alert(1)&gt;.ts'));
     assert.ok(!page.includes('<img src=x'));
@@ -264,11 +264,11 @@ describe('other pages', () => {
     const page = renderFilePage(ctx, view, plainLines(view.text!.split('\n')));
     assert.ok(page.includes('id="L2"'));
     assert.ok(page.includes('href="#L2"'));
-    assert.ok(page.includes(`href="/${REPO}/-/symbol/src/node/oauth-service.ts::OauthService:class"`));
+    assert.ok(page.includes(`href="/${REPO}/-/symbol/src/desk/library-desk.ts::LibraryDesk:class"`));
     assertInOrder(visibleText(page), [
       'Outline',
-      'OauthService',
-      'startDesktopFlow',
+      'LibraryDesk',
+      'openReadingSession',
       'hash-verified',
       `sha256:${SHA}`,
     ]);
@@ -287,16 +287,16 @@ describe('other pages', () => {
       sampleHit(),
       sampleHit({
         id: 'test/t.ts::x:test',
-        qualifiedName: 'startDesktopFlow works',
+        qualifiedName: 'openReadingSession works',
         kind: 'test',
         isTest: true,
       }),
     ];
-    const page = renderSearchPage(ctx, { q: 'sDF', kind: 'method' }, hits, [REPO]);
+    const page = renderSearchPage(ctx, { q: 'oRS', kind: 'method' }, hits, [REPO]);
     assertInOrder(visibleText(page), [
-      'OauthService.startDesktopFlow',
+      'LibraryDesk.openReadingSession',
       'Method · 3 callers',
-      'startDesktopFlow works',
+      'openReadingSession works',
       'test',
     ]);
     assert.ok(page.includes('<option value="method" selected>'));
@@ -314,11 +314,11 @@ describe('other pages', () => {
       'Symbol not found 404',
       'No symbol startDesktopFlw',
       'Closest matches',
-      'OauthService.startDesktopFlow',
+      'LibraryDesk.openReadingSession',
     ]);
     assert.ok(
       page.includes(
-        `href="/${REPO}/-/symbol/src/node/oauth-service.ts::OauthService.startDesktopFlow:method"`,
+        `href="/${REPO}/-/symbol/src/desk/library-desk.ts::LibraryDesk.openReadingSession:method"`,
       ),
     );
     const repoErr = renderErrorPage(
@@ -337,7 +337,7 @@ describe('other pages', () => {
     );
     assert.equal(err.status, 300);
     const text = visibleText(renderErrorPage(ctx, err, REPO));
-    assertInOrder(text, ['Pick one', 'OauthService.startDesktopFlow', 'start']);
+    assertInOrder(text, ['Pick one', 'LibraryDesk.openReadingSession', 'start']);
   });
 });
 

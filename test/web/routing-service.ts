@@ -110,9 +110,38 @@ export function createRoutingService(calls: string[] = []): QueryService {
     async resolveSymbol(repo, symbol) {
       return findSymbol(repo, symbol).symbol;
     },
-    async show(repo, symbol) {
+    async show(repo, symbol, options = {}) {
       calls.push(`show ${repo} ${symbol}`);
-      return findSymbol(repo, symbol);
+      const found = findSymbol(repo, symbol);
+      const s = found.symbol;
+      // The excerpt the real service cuts: context before, then at most maxLines lines in all.
+      const start = Math.max(1, s.startLine - (options.contextBefore ?? 2));
+      const end = Math.min(s.endLine, start + (options.maxLines ?? 60) - 1);
+      calls.push(`excerpt ${s.path} ${start}-${end}`);
+      if (s.path === CORRUPT_PATH)
+        return {
+          ...found,
+          symbol: { ...s, verified: false },
+          source: {
+            blobSha256: SHA,
+            verified: false,
+            startLine: start,
+            lines: [],
+            truncated: false,
+            error: `Blob ${SHA} does not match its hash.`,
+          },
+        };
+      return {
+        ...found,
+        source: {
+          blobSha256: SHA,
+          verified: true,
+          startLine: start,
+          lines: sampleLines(end - start + 1, start),
+          truncated: end < s.endLine,
+          error: null,
+        },
+      };
     },
     async callers(repo, symbol, options) {
       calls.push(`callers ${repo} ${symbol} ${JSON.stringify(options ?? {})}`);
@@ -151,7 +180,7 @@ export function createRoutingService(calls: string[] = []): QueryService {
     async search(query) {
       calls.push(`search ${JSON.stringify(query)}`);
       if (query.q === 'boom') throw new Error('database exploded');
-      return query.q === 'sDF' ? [sampleHit()] : [];
+      return query.q === 'oRS' ? [sampleHit()] : [];
     },
   };
 }

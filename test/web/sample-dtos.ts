@@ -1,4 +1,4 @@
-/** DTO values for the web tests, shaped like the seed page (a method with 11 callees, no callers, no tests). */
+/** DTO values for the web tests, shaped like a busy method page (a method with 11 callees, no callers, no tests). */
 import type {
   EdgeDTO,
   FileView,
@@ -16,16 +16,16 @@ export const SHA = 'a'.repeat(64);
 /** A symbol DTO with overridable fields. */
 export function sampleSymbol(over: Partial<SymbolDTO> = {}): SymbolDTO {
   return {
-    id: 'src/node/oauth-service.ts::OauthService.startDesktopFlow:method',
-    name: 'startDesktopFlow',
-    qualifiedName: 'OauthService.startDesktopFlow',
+    id: 'src/desk/library-desk.ts::LibraryDesk.openReadingSession:method',
+    name: 'openReadingSession',
+    qualifiedName: 'LibraryDesk.openReadingSession',
     kind: 'method',
-    path: 'src/node/oauth-service.ts',
+    path: 'src/desk/library-desk.ts',
     startLine: 121,
     endLine: 199,
     signature: '()',
-    returnType: 'Promise<Result<string, string>>',
-    permalink: `https://github.com/acme/widgets/blob/${COMMIT}/src/node/oauth-service.ts#L121-L199`,
+    returnType: 'Promise<Outcome<string>>',
+    permalink: `https://github.com/acme/widgets/blob/${COMMIT}/src/desk/library-desk.ts#L121-L199`,
     blobSha256: SHA,
     verified: true,
     exported: false,
@@ -53,14 +53,14 @@ export function sampleEdge(name: string, confidence: number, over: Partial<EdgeD
 /** A ShowResult like the seed page's. */
 export function sampleShow(over: Partial<ShowResult> = {}): ShowResult {
   const names = [
-    'startLoopbackServer',
-    'getErrorMessage',
-    'Err',
-    'createDeferred',
-    'buildAuthorizeUrl',
-    'Ok',
-    'randomBase64Url',
-    'sha256Base64Url',
+    'bindLocalPort',
+    'describeFailure',
+    'refuse',
+    'makeLatch',
+    'composeTicketLink',
+    'accept',
+    'pickShelfCode',
+    'digestShelfCode',
   ];
   return {
     repo: { id: REPO, commit: COMMIT, ref: 'main' },
@@ -68,11 +68,11 @@ export function sampleShow(over: Partial<ShowResult> = {}): ShowResult {
     callers: [],
     callees: [
       ...names.map((n, i) => sampleEdge(n, i < 6 ? 0.9 : 0.85)),
-      sampleEdge('debug', 0.8, { kind: 'method', qualifiedName: 'Logger.debug', reason: 'receiver-typed' }),
-      sampleEdge('register', 0.45, { kind: 'method', qualifiedName: 'FlowRegistry.register', candidates: 2 }),
-      sampleEdge('finish', 0.45, { kind: 'method', qualifiedName: 'FlowRegistry.finish' }),
+      sampleEdge('note', 0.8, { kind: 'method', qualifiedName: 'Journal.note', reason: 'receiver-typed' }),
+      sampleEdge('enqueue', 0.45, { kind: 'method', qualifiedName: 'SessionQueue.enqueue', candidates: 2 }),
+      sampleEdge('settle', 0.45, { kind: 'method', qualifiedName: 'SessionQueue.settle' }),
     ],
-    unresolved: [{ text: 'loopback.result.then', reason: 'dynamic', line: 166 }],
+    unresolved: [{ text: 'pending.answer.then', reason: 'dynamic', line: 166 }],
     callersComplete: 'exact',
     unresolvedThatMayCall: 0,
     tests: [],
@@ -93,7 +93,7 @@ export function sampleShow(over: Partial<ShowResult> = {}): ShowResult {
 export function sampleLines(count: number, first = 118): string[] {
   return Array.from({ length: count }, (_, i) =>
     first + i === 121
-      ? '  async startDesktopFlow(): Promise<Result<string, string>> {'
+      ? '  async openReadingSession(): Promise<Outcome<string>> {'
       : `  const v${first + i} = ${first + i};`,
   );
 }
@@ -144,7 +144,7 @@ export function sampleFileView(over: Partial<FileView> = {}): FileView {
   return {
     repo: { id: REPO, commit: COMMIT, ref: 'main' },
     file: {
-      path: 'src/node/oauth-service.ts',
+      path: 'src/desk/library-desk.ts',
       blobSha256: SHA,
       gitOid: 'b'.repeat(40),
       language: 'typescript',
@@ -152,21 +152,21 @@ export function sampleFileView(over: Partial<FileView> = {}): FileView {
       lines: 3,
       skipReason: null,
     },
-    text: 'export class OauthService {\n  startDesktopFlow() {}\n}',
+    text: 'export class LibraryDesk {\n  openReadingSession() {}\n}',
     verified: true,
     error: null,
     symbols: [
       sampleSymbol(),
       sampleSymbol({
-        id: 'src/node/oauth-service.ts::OauthService:class',
-        name: 'OauthService',
-        qualifiedName: 'OauthService',
+        id: 'src/desk/library-desk.ts::LibraryDesk:class',
+        name: 'LibraryDesk',
+        qualifiedName: 'LibraryDesk',
         kind: 'class',
         startLine: 1,
         endLine: 3,
       }),
     ],
-    permalink: `https://github.com/acme/widgets/blob/${COMMIT}/src/node/oauth-service.ts`,
+    permalink: `https://github.com/acme/widgets/blob/${COMMIT}/src/desk/library-desk.ts`,
     ...over,
   };
 }

@@ -57,9 +57,9 @@ describe('web server routing (tiny in-test service)', () => {
     const paths = [
       '/',
       `/${REPO}`,
-      `/${REPO}/-/blob/src/node/oauth-service.ts`,
+      `/${REPO}/-/blob/src/desk/library-desk.ts`,
       symbolUrl(REPO, sym.id),
-      '/search?q=sDF',
+      '/search?q=oRS',
       '/search',
     ];
     for (const p of paths) {
@@ -77,22 +77,22 @@ describe('web server routing (tiny in-test service)', () => {
 
   it('decodes the symbol id from a readable, per-segment encoded URL', async () => {
     const url = symbolUrl(REPO, sampleSymbol().id);
-    assert.equal(url, `/${REPO}/-/symbol/src/node/oauth-service.ts::OauthService.startDesktopFlow:method`);
+    assert.equal(url, `/${REPO}/-/symbol/src/desk/library-desk.ts::LibraryDesk.openReadingSession:method`);
     calls.length = 0;
     const r = await get(url.replace(/:/g, '%3A'));
     assert.equal(r.status, 200);
     assert.ok(calls.includes(`show ${REPO} ${sampleSymbol().id}`));
-    assert.match(r.body, /Method<\/span> startDesktopFlow/);
+    assert.match(r.body, /Method<\/span> openReadingSession/);
   });
 
-  it('reads the symbol body with context before it and links to the full source when long', async () => {
+  it('shows the excerpt from show() with context before it and asks for the whole body when expanded', async () => {
     calls.length = 0;
     const r = await get(symbolUrl(REPO, sampleSymbol().id));
-    assert.ok(calls.includes(`getSource ${REPO} src/node/oauth-service.ts 118-180`), calls.join('\n'));
+    assert.ok(calls.includes('excerpt src/desk/library-desk.ts 118-177'), calls.join('\n'));
     assert.ok(r.body.includes('?full=1'));
     calls.length = 0;
     const full = await get(`${symbolUrl(REPO, sampleSymbol().id)}?full=1`);
-    assert.ok(calls.includes(`getSource ${REPO} src/node/oauth-service.ts 118-199`), calls.join('\n'));
+    assert.ok(calls.includes('excerpt src/desk/library-desk.ts 118-199'), calls.join('\n'));
     assert.ok(!full.body.includes('more lines'));
   });
 
@@ -105,7 +105,7 @@ describe('web server routing (tiny in-test service)', () => {
     assert.ok(sym.body.includes(symbolUrl(REPO, sampleSymbol().id)));
     const path = await get(`/${REPO}/-/blob/src/nope.ts`);
     assert.equal(path.status, 404);
-    assert.ok(path.body.includes(`/${REPO}/-/blob/src/node/oauth-service.ts`));
+    assert.ok(path.body.includes(`/${REPO}/-/blob/src/desk/library-desk.ts`));
     assert.equal((await get('/not/a/page/at/all')).status, 404);
   });
 
@@ -165,7 +165,7 @@ describe('web server routing (tiny in-test service)', () => {
   });
 
   it('highlights TypeScript with classes, not inline styles', async () => {
-    const r = await get(`/${REPO}/-/blob/src/node/oauth-service.ts`);
+    const r = await get(`/${REPO}/-/blob/src/desk/library-desk.ts`);
     assert.match(r.body, /<span class="t\d+">export<\/span>/);
     assert.ok(!/ style="/.test(r.body));
     const m = r.body.match(/highlight\.css\?v=([a-z0-9]+-\d+)/);
@@ -182,10 +182,10 @@ describe('web server routing (tiny in-test service)', () => {
     assert.equal(overview.summary.id, REPO);
     const files = JSON.parse((await get(`/api/v1/repos/${REPO}/-/files`)).body) as { files: unknown[] };
     assert.equal(files.files.length, 2);
-    const blob = JSON.parse((await get(`/api/v1/repos/${REPO}/-/blob/src/node/oauth-service.ts`)).body) as {
+    const blob = JSON.parse((await get(`/api/v1/repos/${REPO}/-/blob/src/desk/library-desk.ts`)).body) as {
       file: { path: string };
     };
-    assert.equal(blob.file.path, 'src/node/oauth-service.ts');
+    assert.equal(blob.file.path, 'src/desk/library-desk.ts');
     const show = JSON.parse((await get(`/api/v1/repos/${REPO}/-/symbol/${id}`)).body) as {
       symbol: { id: string; blobSha256: string; permalink: string };
     };
@@ -203,7 +203,7 @@ describe('web server routing (tiny in-test service)', () => {
     assert.equal(callees.complete, 'lower_bound');
     const tests = JSON.parse((await get(`/api/v1/repos/${REPO}/-/tests/${id}`)).body) as { tests: unknown[] };
     assert.deepEqual(tests.tests, []);
-    const search = JSON.parse((await get('/api/v1/search?q=sDF&kind=method')).body) as {
+    const search = JSON.parse((await get('/api/v1/search?q=oRS&kind=method')).body) as {
       results: Array<{ url: string }>;
     };
     assert.equal(search.results[0]?.url, symbolUrl(REPO, sampleSymbol().id));

@@ -31,14 +31,14 @@ describe('symbol page in Chromium (routing server)', () => {
     });
     const page = await browser.open(base + symbolUrl(REPO, sampleSymbol().id));
     await browser.screenshot(page, 'routing-symbol-light');
-    assert.equal(await page.textContent('#symbol-title'), 'Method startDesktopFlow');
+    assert.equal(await page.textContent('#symbol-title'), 'Method openReadingSession');
     assert.equal(await page.textContent('#callers'), 'nothing calls this directly');
     assert.equal(await page.textContent('#tests'), 'no test coverage detected');
     assert.equal(await page.locator('#calls > li').count(), 11);
     const mcp = await browser.copiedText(page, '#copy-mcp-symbol');
     assert.deepEqual(JSON.parse(mcp), { mcpServers: { codehub: { type: 'http', url: `${base}/mcp` } } });
     const ref = await browser.copiedText(page, '#copy-ref');
-    assert.equal(ref, `${REPO}@${COMMIT}:src/node/oauth-service.ts#L121-L199 OauthService.startDesktopFlow`);
+    assert.equal(ref, `${REPO}@${COMMIT}:src/desk/library-desk.ts#L121-L199 LibraryDesk.openReadingSession`);
     // Highlight classes resolve to real colours through the served stylesheet (no inline styles).
     const colour = await page.evaluate(() => {
       const span = document.querySelector('.code td.src span[class^=t]');
@@ -58,16 +58,16 @@ describe('symbol page in Chromium (routing server)', () => {
     for (const [name, path] of [
       ['routing-hub', '/'],
       ['routing-repo', `/${REPO}`],
-      ['routing-file', `/${REPO}/-/blob/src/node/oauth-service.ts`],
-      ['routing-search', '/search?q=sDF'],
+      ['routing-file', `/${REPO}/-/blob/src/desk/library-desk.ts`],
+      ['routing-search', '/search?q=oRS'],
     ] as const) {
       await browser.screenshot(await browser.open(base + path), name);
     }
     // Search as you type, then arrow keys move through the results.
     const search = await browser.open(`${base}/search`);
-    await search.fill('input[data-live]', 'sDF');
+    await search.fill('input[data-live]', 'oRS');
     await search.waitForSelector('#results a.hit');
-    assert.equal(await search.textContent('#results a.hit .hit-name'), 'OauthService.startDesktopFlow');
+    assert.equal(await search.textContent('#results a.hit .hit-name'), 'LibraryDesk.openReadingSession');
     await search.focus('input[data-live]');
     await search.keyboard.press('ArrowDown');
     assert.equal(await search.evaluate(() => document.activeElement?.className), 'hit');

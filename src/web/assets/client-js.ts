@@ -70,7 +70,7 @@ export const CLIENT_JS = String.raw`(function () {
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; }
   function render(hits) {
     var status = document.getElementById('result-status');
-    if (status) status.textContent = hits.length ? hits.length + ' results' : 'No symbols match.';
+    if (status) status.textContent = hits.length ? hits.length + (hits.length === 1 ? ' result' : ' results') : 'No symbols match.';
     var ul = el('ul', 'results');
     hits.forEach(function (h) {
       var li = el('li');

@@ -49,7 +49,7 @@ h2 { font-size: 16px; margin: 28px 0 10px; padding-bottom: 6px; border-bottom: 1
 h2 .count { font-size: 12px; font-weight: 500; color: var(--fg-soft); background: var(--bg-soft); border: 1px solid var(--border); border-radius: 999px; padding: 0 8px; }
 .meta { color: var(--fg-soft); margin: 0 0 6px; display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: baseline; }
 .meta .dot { color: var(--border); }
-.signature { margin: 8px 0 14px; padding: 8px 12px; background: var(--bg-soft); border: 1px solid var(--border); border-radius: 6px; overflow-x: auto; white-space: pre; }
+.signature { margin: 8px 0 14px; padding: 8px 12px; background: var(--bg-soft); border: 1px solid var(--border); border-radius: 6px; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
 .signature .ret { color: var(--fg-soft); }
 .doc { margin: 0 0 12px; color: var(--fg-soft); }
 .provenance { display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: center; font-size: 12.5px; color: var(--fg-soft); padding: 6px 12px; border: 1px solid var(--border); border-bottom: 0; border-radius: 6px 6px 0 0; background: var(--bg-soft); }
@@ -150,5 +150,9 @@ footer { color: var(--fg-soft); font-size: 12px; text-align: center; padding: 24
   .bars .bar { grid-template-columns: 110px 1fr 64px; }
   .rows .where { margin-left: 0; width: 100%; }
   .hide-narrow { display: none; }
+}
+/* On phones the picture scales to the screen: it shows the shape; the lists below carry the names. */
+@media (max-width: 600px) {
+  .neighbourhood svg { min-width: 0; width: 100%; }
 }
 `;

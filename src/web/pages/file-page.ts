@@ -23,7 +23,7 @@ ${breadcrumbs([{ label: 'hub', href: hubUrl() }, { label: repo.id, href: repoUrl
 <h1 class="mono" id="file-title">${file.path}</h1>
 <p class="meta"><span>${file.language ?? 'unknown language'}</span><span class="dot">·</span><span>${file.size.toLocaleString('en')} bytes</span>${
     file.lines !== null ? markup`<span class="dot">·</span><span>${file.lines} lines</span>` : ''
-  }<span class="dot">·</span><span class="mono" title="${repo.commit}">@${repo.commit.slice(0, 12)}</span>${
+  }<span class="dot">·</span><span class="mono" title="${repo.commit}">${repo.ref ? `${repo.ref}@` : 'commit '}${repo.commit.slice(0, 12)}</span>${
     view.permalink
       ? markup`<span class="dot">·</span><a href="${view.permalink}" rel="noreferrer">view source on GitHub ↗</a>`
       : ''

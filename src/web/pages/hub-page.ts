@@ -35,7 +35,7 @@ ${languageBar(r.languages)}</article>`,
       )}</div>`
     : markup`<p class="empty" id="repos">No repositories indexed yet. Run <code>codehub index &lt;path or URL&gt;</code>, then reload.</p>`;
   const body = markup`<h1>Repositories</h1>
-<form class="search-form" action="${searchUrl({})}" method="get" role="search"><input type="search" name="q" placeholder="Find a symbol across all repositories — e.g. sDF for startDesktopFlow" aria-label="Search symbols" data-search autofocus><button type="submit">Search</button></form>
+<form class="search-form" action="${searchUrl({})}" method="get" role="search"><input type="search" name="q" placeholder="Find a symbol across all repositories — e.g. pRS for parseRepoSpec" aria-label="Search symbols" data-search autofocus><button type="submit">Search</button></form>
 <h2>Indexed <span class="count">${repos.length}</span></h2>
 ${cards}`;
   return layout(ctx, 'Hub', body);

@@ -26,10 +26,10 @@ export function renderSearchPage(
 ): string {
   const results =
     hits === null
-      ? markup`<p class="hint" id="result-status">Type a name, a prefix, a substring or camelCase humps (<code>sDF</code> finds <code>startDesktopFlow</code>). Press <kbd>/</kbd> to focus, <kbd>↓</kbd> <kbd>↑</kbd> to move through results.</p><div id="results"></div>`
+      ? markup`<p class="hint" id="result-status">Type a name, a prefix, a substring or camelCase humps (<code>pRS</code> finds <code>parseRepoSpec</code>). Press <kbd>/</kbd> to focus, <kbd>↓</kbd> <kbd>↑</kbd> to move through results.</p><div id="results"></div>`
       : hits.length === 0
         ? markup`<p class="hint" id="result-status">No symbols match.</p><div id="results"></div>`
-        : markup`<p class="hint" id="result-status">${hits.length} results</p><div id="results"><ul class="results">${hits.map(
+        : markup`<p class="hint" id="result-status">${hits.length} ${hits.length === 1 ? 'result' : 'results'}</p><div id="results"><ul class="results">${hits.map(
             (h) =>
               markup`<li><a class="hit" href="${symbolUrl(h.repo, h.id)}"><span class="hit-name">${h.qualifiedName}</span><span class="hit-side">${kindLabel(h.kind)} · ${h.callers} callers${h.isTest ? ' · test' : ''}</span><span class="hit-where">${h.repo} · ${h.path}:${h.startLine}</span></a></li>`,
           )}</ul></div>`;

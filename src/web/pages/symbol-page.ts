@@ -112,7 +112,7 @@ ${breadcrumbs([{ label: 'hub', href: hubUrl() }, { label: repo.id, href: repoUrl
     symbol.permalink
       ? markup`<span class="dot">·</span><a href="${symbol.permalink}" rel="noreferrer" id="permalink">view source on GitHub ↗</a>`
       : ''
-  }<span class="dot">·</span><span class="mono" title="${repo.commit}">${repo.ref ?? ''}@${repo.commit.slice(0, 12)}</span>${
+  }<span class="dot">·</span><span class="mono" id="symbol-commit" title="${repo.commit}">${repo.ref ? `${repo.ref}@` : 'commit '}${repo.commit.slice(0, 12)}</span>${
     symbol.qualifiedName !== symbol.name
       ? markup`<span class="dot">·</span><span class="mono">${symbol.qualifiedName}</span>`
       : ''
