@@ -12,7 +12,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import Database from 'better-sqlite3';
 import { confidenceFor } from '../src/core/confidence.js';
+import { QUERY_SQL } from '../src/db/sqlite-query-index.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..'); // dist/test → project root
 const BIN = join(ROOT, 'bin', 'codehub.js');
@@ -534,6 +536,30 @@ describe('codehub mcp over raw stdio', () => {
     fixture = indexFixture();
   });
   after(() => fixture?.cleanup());
+
+  it('plans the edge lookups behind get_callees and get_callers as seeks on the asked-for end', () => {
+    // A range over the other end's index reads every resolved edge of the snapshot per call (34 ms per
+    // get_symbol on a 20k-edge repo); a seek reads only the symbol's own edges.
+    const db = new Database(join(fixture.dataDir, 'codehub.db'), { readonly: true });
+    try {
+      for (const [sql, index] of [
+        [QUERY_SQL.edgesFrom, 'edges_by_caller'],
+        [QUERY_SQL.edgesTo, 'edges_by_callee'],
+      ] as const) {
+        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1, 'x') as Array<{ detail: string }>).map(
+          (r) => r.detail,
+        );
+        const edges = plan.find((d) => / e /.test(` ${d} `)) ?? '';
+        assert.match(
+          edges,
+          new RegExp(`SEARCH e USING INDEX ${index} \\(snapshot_id=\\? AND \\w+_id=\\?\\)`),
+          plan.join('\n'),
+        );
+      }
+    } finally {
+      db.close();
+    }
+  });
 
   it('answers malformed, non-JSON-RPC and oversized lines with errors and keeps serving', async () => {
     const child = spawn(process.execPath, [BIN, 'mcp', '--data', fixture.dataDir], {
