@@ -32,7 +32,9 @@ const calls = Number(values.calls);
 const ws = openWorkspace(dataDir);
 const service = createQueryService(ws);
 const repos = await service.listRepos();
-const repo = values.repo ? repos.find((r) => r.id === values.repo) : repos.sort((a, b) => b.symbols - a.symbols)[0];
+const repo = values.repo
+  ? repos.find((r) => r.id === values.repo)
+  : repos.sort((a, b) => b.symbols - a.symbols)[0];
 if (!repo) throw new Error(`no repo ${values.repo ?? ''} in ${dataDir}`);
 const overview = await service.getRepo(repo.id);
 const hot = overview.mostCalled[0];
@@ -100,7 +102,9 @@ await memory.close();
 ws.close();
 
 const stdio = new Client({ name: 'bench', version: '0' });
-await stdio.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', '--data', dataDir] }));
+await stdio.connect(
+  new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', '--data', dataDir] }),
+);
 await measure('stdio', stdio);
 await stdio.close();
 
