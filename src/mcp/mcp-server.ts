@@ -326,7 +326,7 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
     tool(
       `get_${direction}`,
       direction === 'callers'
-        ? 'List who calls a symbol, up to 5 hops back, with each edge’s confidence, resolution reason and call-site lines. Says whether the list is exact or a lower bound because of unresolved calls.'
+        ? 'List who calls a symbol, up to 5 hops back, with each edge’s confidence, resolution reason and call-site lines. Use it before changing a symbol; it says whether the list is exact or a lower bound.'
         : 'List what a symbol calls, up to 5 hops deep, with each edge’s confidence, resolution reason and call-site lines. Use it to see what a function depends on.',
       direction === 'callers' ? inputSchemas.get_callers : inputSchemas.get_callees,
       outputSchemas.traversal,
@@ -397,7 +397,7 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
 
   tool(
     'impact',
-    'Estimate the blast radius of changing a symbol: its transitive callers grouped by file, and the tests that cover them. Says whether the answer is exact or a lower bound.',
+    'Estimate the blast radius of changing a symbol: transitive callers grouped by file and the tests that cover them, exact or lower bound. Use it to plan a change and which tests to run.',
     inputSchemas.impact,
     outputSchemas.impact,
     async ({ repo, symbol, depth, limit }) => {

@@ -67,13 +67,19 @@ const path = z
   .max(1024)
   .superRefine((p, ctx) => {
     const why = unsafePathReason(p);
-    if (why) ctx.addIssue({ code: 'custom', message: `path ${why}: give a path relative to the repo root, e.g. src/index.ts` });
+    if (why)
+      ctx.addIssue({
+        code: 'custom',
+        message: `path ${why}: give a path relative to the repo root, e.g. src/index.ts`,
+      });
   })
   .describe('File path relative to the repo root, e.g. src/index.ts.');
 const line = z.number().int().min(1).max(10_000_000);
 
 export const inputSchemas = {
-  list_repos: z.object({ limit: limit.optional().describe(`At most this many repos (default ${LIMITS.defaultListLimit}).`) }),
+  list_repos: z.object({
+    limit: limit.optional().describe(`At most this many repos (default ${LIMITS.defaultListLimit}).`),
+  }),
   search_symbols: z.object({
     query: z.string().min(1).max(200).describe('Name or part of a name; camel humps (gSF) match too.'),
     repo: repo.optional(),
@@ -101,7 +107,11 @@ export const inputSchemas = {
     min_confidence: minConfidence.optional().describe('Drop edges below this confidence, 0-1 (default 0).'),
     limit: limit.optional().describe(`Default ${LIMITS.defaultListLimit}.`),
   }),
-  get_tests: z.object({ repo, symbol, limit: limit.optional().describe(`Default ${LIMITS.defaultListLimit}.`) }),
+  get_tests: z.object({
+    repo,
+    symbol,
+    limit: limit.optional().describe(`Default ${LIMITS.defaultListLimit}.`),
+  }),
   impact: z.object({
     repo,
     symbol,
@@ -118,33 +128,45 @@ export const inputSchemas = {
 
 // ---- outputs ----
 
+/**
+ * Whole numbers in answers (lines, depths, counts). Plain `number` in the published schema: zod's `.int()`
+ * adds ±2^53 bounds to every such field, a fifth of the tools/list payload that agents pay for in context.
+ */
+const count = z.number();
+
+// Shapes used many times carry an id, so each tool's outputSchema defines them once and refers to them.
+
 /** Where an answer comes from: enough to re-check it against the repository at that commit. */
-export const evidenceSchema = z.object({
-  repo: z.string(),
-  commit: z.string(),
-  path: z.string(),
-  startLine: z.number().int(),
-  endLine: z.number().int(),
-  blobSha256: z.string().nullable(),
-  permalink: z.string().nullable(),
-});
+export const evidenceSchema = z
+  .object({
+    repo: z.string(),
+    commit: z.string(),
+    path: z.string(),
+    startLine: count,
+    endLine: count,
+    blobSha256: z.string().nullable(),
+    permalink: z.string().nullable(),
+  })
+  .meta({ id: 'Evidence' });
 export type Evidence = z.infer<typeof evidenceSchema>;
 
-const symbolOut = z.object({
-  id: z.string(),
-  name: z.string(),
-  qualifiedName: z.string(),
-  kind: z.string(),
-  path: z.string(),
-  startLine: z.number().int(),
-  endLine: z.number().int(),
-  signature: z.string(),
-  returnType: z.string().nullable(),
-  exported: z.boolean(),
-  doc: z.string().nullable(),
-  verified: z.boolean().nullable(),
-  evidence: evidenceSchema,
-});
+const symbolOut = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    qualifiedName: z.string(),
+    kind: z.string(),
+    path: z.string(),
+    startLine: count,
+    endLine: count,
+    signature: z.string(),
+    returnType: z.string().nullable(),
+    exported: z.boolean(),
+    doc: z.string().nullable(),
+    verified: z.boolean().nullable(),
+    evidence: evidenceSchema,
+  })
+  .meta({ id: 'Symbol' });
 export type SymbolOut = z.infer<typeof symbolOut>;
 
 const completeness = z.enum(['exact', 'lower_bound']);
@@ -155,29 +177,31 @@ const edgeOut = z.object({
   qualifiedName: z.string(),
   kind: z.string(),
   path: z.string(),
-  line: z.number().int(),
-  depth: z.number().int(),
+  line: count,
+  depth: count,
   fromId: z.string(),
   confidence: z.number(),
   pathConfidence: z.number(),
   reason: z.string(),
-  candidates: z.number().int().nullable(),
+  candidates: count.nullable(),
   /** Where the call is written: the caller's file and the lines of the call. */
-  callSite: z.object({ path: z.string(), lines: z.array(z.number().int()) }),
+  callSite: z.object({ path: z.string(), lines: z.array(count) }),
   evidence: evidenceSchema,
 });
 
-const testOut = z.object({
-  id: z.string(),
-  name: z.string(),
-  path: z.string(),
-  startLine: z.number().int(),
-  endLine: z.number().int(),
-  depth: z.number().int(),
-  confidence: z.number(),
-  command: z.string().nullable(),
-  evidence: evidenceSchema,
-});
+const testOut = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    path: z.string(),
+    startLine: count,
+    endLine: count,
+    depth: count,
+    confidence: z.number(),
+    command: z.string().nullable(),
+    evidence: evidenceSchema,
+  })
+  .meta({ id: 'Test' });
 
 const snapshot = { repo: z.string(), commit: z.string() };
 
@@ -189,14 +213,14 @@ export const outputSchemas = {
         commit: z.string(),
         ref: z.string().nullable(),
         indexedAt: z.string(),
-        files: z.number().int(),
-        symbols: z.number().int(),
-        edges: z.number().int(),
+        files: count,
+        symbols: count,
+        edges: count,
         languages: z.record(z.string(), z.number()),
         webUrl: z.string().nullable(),
       }),
     ),
-    total: z.number().int(),
+    total: count,
     truncated: z.boolean(),
   }),
   search_symbols: z.object({
@@ -204,7 +228,7 @@ export const outputSchemas = {
     hits: z.array(
       symbolOut.extend({
         repo: z.string(),
-        callers: z.number().int(),
+        callers: count,
         isTest: z.boolean(),
         match: z.string(),
       }),
@@ -215,18 +239,18 @@ export const outputSchemas = {
     ...snapshot,
     symbol: symbolOut,
     source: z.object({
-      startLine: z.number().int(),
-      endLine: z.number().int(),
+      startLine: count,
+      endLine: count,
       lines: z.array(z.string()),
       truncated: z.boolean(),
       blobSha256: z.string(),
       verified: z.boolean(),
     }),
     counts: z.object({
-      callers: z.number().int(),
-      callees: z.number().int(),
-      tests: z.number().int(),
-      unresolvedThatMayCall: z.number().int(),
+      callers: count,
+      callees: count,
+      tests: count,
+      unresolvedThatMayCall: count,
     }),
     callersComplete: completeness,
     testsComplete: completeness,
@@ -234,13 +258,13 @@ export const outputSchemas = {
   get_source: z.object({
     ...snapshot,
     path: z.string(),
-    startLine: z.number().int(),
-    endLine: z.number().int(),
+    startLine: count,
+    endLine: count,
     lines: z.array(z.string()),
     verified: z.boolean(),
     truncated: z.boolean(),
     /** Where to continue reading when truncated; null at the end of the range asked for. */
-    nextStartLine: z.number().int().nullable(),
+    nextStartLine: count.nullable(),
     evidence: evidenceSchema,
   }),
   traversal: z.object({
@@ -249,7 +273,7 @@ export const outputSchemas = {
     symbol: symbolOut,
     edges: z.array(edgeOut),
     complete: completeness,
-    unresolvedCount: z.number().int(),
+    unresolvedCount: count,
     truncated: z.boolean(),
   }),
   get_tests: z.object({
@@ -266,10 +290,10 @@ export const outputSchemas = {
       z.object({
         path: z.string(),
         blobSha256: z.string().nullable(),
-        symbols: z.array(symbolOut.extend({ depth: z.number().int(), pathConfidence: z.number() })),
+        symbols: z.array(symbolOut.extend({ depth: count, pathConfidence: z.number() })),
       }),
     ),
-    affectedSymbols: z.number().int(),
+    affectedSymbols: count,
     tests: z.array(testOut),
     complete: completeness,
     truncated: z.boolean(),
@@ -287,7 +311,7 @@ export const outputSchemas = {
           z.object({
             reason: z.string(),
             confidence: z.number(),
-            callSite: z.object({ path: z.string(), lines: z.array(z.number().int()) }),
+            callSite: z.object({ path: z.string(), lines: z.array(count) }),
           }),
         ),
       }),

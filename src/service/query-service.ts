@@ -3,6 +3,7 @@
  * (show), call-graph traversals, impact, paths, files, repo overviews and search. Web, API, MCP and
  * CLI call this and only render.
  */
+import { testCommand } from '../analysis/test-command.js';
 import { CodehubError, isCodehubError } from '../core/errors.js';
 import type { SymbolKind } from '../core/facts.js';
 import { parseSymbolId } from '../core/ids.js';
@@ -68,6 +69,8 @@ const MAX_DEPTH = 5;
 /** Nodes one traversal level may expand before the answer is cut (and marked truncated). */
 const MAX_LEVEL_NODES = 5000;
 const AMBIGUOUS_LIMIT = 50;
+/** package.json lookups kept for test run commands; snapshots are immutable, so this only bounds memory. */
+const MAX_CACHED_PACKAGE_JSONS = 10_000;
 
 interface Ctx {
   repo: RepoRecord;
@@ -95,6 +98,8 @@ export function createQueryService(workspace: { storage: Storage; blobs: BlobSto
 class StorageQueryService implements QueryService {
   /** Snapshots are immutable once ready, so their summaries are cached by snapshot id. */
   private readonly summaries = new Map<number, RepoSummary>();
+  /** `snapshotId\0path` → the verified text of that package.json, or null when there is none. */
+  private readonly packageJsons = new Map<string, Promise<string | null>>();
 
   constructor(
     private readonly storage: Storage,
@@ -228,7 +233,7 @@ class StorageQueryService implements QueryService {
       )
       .sort((a, b) => a.line - b.line || cmp(a.text, b.text));
     const unresolvedThatMayCall = this.storage.countUnresolvedMayCall(snap, row.name);
-    const tests = this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]);
+    const tests = await this.withCommands(ctx, this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]));
     return {
       repo: this.repoRef(ctx),
       symbol: this.dto(ctx, row, source.verified),
@@ -258,7 +263,7 @@ class StorageQueryService implements QueryService {
     const ctx = this.ctx(repo);
     const row = this.resolveRow(ctx, symbol);
     return {
-      tests: this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]),
+      tests: await this.withCommands(ctx, this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }])),
       complete: this.testsComplete(ctx),
     };
   }
@@ -287,7 +292,7 @@ class StorageQueryService implements QueryService {
       repo: this.repoRef(ctx),
       symbol: this.dto(ctx, start),
       byFile,
-      tests: this.testsOf(ctx, [...walk.nodes.values()]),
+      tests: await this.withCommands(ctx, this.testsOf(ctx, [...walk.nodes.values()])),
       complete: walk.unresolvedCount > 0 || !testsExact ? 'lower_bound' : 'exact',
       truncated: walk.truncated,
     };
@@ -597,10 +602,44 @@ class StorageQueryService implements QueryService {
       endLine: test.endLine,
       depth,
       confidence: round(confidence),
-      // INTEGRATION POINT (tested-by branch): src/analysis/test-command.ts builds the command that runs just this
-      // test from the repo's runner; until it is merged the runner is unknown here.
-      command: null,
+      command: null, // filled by withCommands, which reads the package.json files
     };
+  }
+
+  /** Sets each test's run command from the runner its package uses (the package.json files above the test file). */
+  private async withCommands(ctx: Ctx, tests: TestDTO[]): Promise<TestDTO[]> {
+    return Promise.all(
+      tests.map(async (t) => {
+        const packageJsons: Array<{ path: string; text: string }> = [];
+        const dirs = t.path.split('/').slice(0, -1);
+        for (let n = dirs.length; n >= 0; n--) {
+          const path = [...dirs.slice(0, n), 'package.json'].join('/');
+          const text = await this.packageJson(ctx, path);
+          if (text !== null) packageJsons.push({ path, text });
+        }
+        // No package.json at all: nothing says which runner the repo uses, so the command stays unknown.
+        if (packageJsons.length === 0) return t;
+        return { ...t, command: testCommand({ testFile: t.path, testName: t.name, packageJsons }).command };
+      }),
+    );
+  }
+
+  /** The verified text of a package.json in the snapshot, or null when it is absent or unreadable. */
+  private packageJson(ctx: Ctx, path: string): Promise<string | null> {
+    const key = `${ctx.snapshot.id}\u0000${path}`;
+    let text = this.packageJsons.get(key);
+    if (!text) {
+      const file = this.storage.getFile(ctx.snapshot.id, path);
+      text = file?.blobSha256
+        ? this.blobs.readVerified(file.blobSha256).then(
+            (bytes) => bytes.toString('utf8'),
+            () => null, // a corrupt package.json costs the command its runner hint, not the answer
+          )
+        : Promise.resolve(null);
+      if (this.packageJsons.size >= MAX_CACHED_PACKAGE_JSONS) this.packageJsons.clear();
+      this.packageJsons.set(key, text);
+    }
+    return text;
   }
 
   /** Reads the symbol's blob, re-hashing it; a failed verification yields no lines and an error, not a throw. */
