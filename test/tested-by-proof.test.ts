@@ -1,0 +1,103 @@
+/**
+ * Tested-by against real execution: the fixture project is indexed by the real indexer (real git, real SQLite),
+ * and codehub's tested-by at the default depth is scored against what each test really executes under V8 coverage.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { indexRepository } from '../src/service/indexer.js';
+import { createQueryService } from '../src/service/query-service.js';
+import { openWorkspace } from '../src/service/workspace.js';
+import type { QueryService, TestDTO } from '../src/service/query-types.js';
+import { FixtureRepo, removeDir, ROOT, tempDir } from './helpers/fixture-repo.js';
+import { collectCoverageTruth, listProjectFunctions, scoreAgainstTruth } from './support/coverage-truth.js';
+
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'tested-by-proof');
+
+describe('tested-by proof against V8 coverage', () => {
+  let work: string;
+  let repoDir: string;
+  let dataDir: string;
+  let repoId: string;
+
+  before(async () => {
+    work = tempDir('tested-by-proof');
+    repoDir = join(work, 'tested-by-proof');
+    dataDir = join(work, 'data');
+    cpSync(FIXTURE, repoDir, { recursive: true });
+    FixtureRepo.init(repoDir).commit('fixture');
+    repoId = (await indexRepository({ dataDir, source: repoDir })).repo;
+  });
+
+  after(() => removeDir(work));
+
+  it('finds the tests that really execute each function with precision ≥ 0.9 and recall ≥ 0.8', async () => {
+    const [truth, known] = await Promise.all([collectCoverageTruth(repoDir), listProjectFunctions(repoDir)]);
+    assert.ok(truth.size >= 20, `the fixture has ${truth.size} tests; the proof needs at least 20`);
+    assert.ok(known.size >= 30, `the fixture has ${known.size} functions; the proof needs at least 30`);
+
+    const ws = openWorkspace(dataDir);
+    try {
+      const service = createQueryService(ws);
+      const claimed = await claimedTestedBy(service, repoId, ws.storage, known);
+      const score = scoreAgainstTruth(truth, claimed, known);
+      const executedPairs = [...truth.values()].reduce((n, s) => n + s.size, 0);
+      console.log(
+        `tested-by vs V8 coverage: precision ${score.precision.toFixed(3)}, recall ${score.recall.toFixed(3)} ` +
+          `(${score.truePositives} right of ${executedPairs} executed pairs; ${truth.size} tests, ${known.size} functions)`,
+      );
+      if (score.misses.length > 0) console.log(`misses:\n  ${score.misses.join('\n  ')}`);
+      if (score.falsePositives.length > 0) console.log(`false positives:\n  ${score.falsePositives.join('\n  ')}`);
+      assert.ok(score.precision >= 0.9, `precision ${score.precision.toFixed(3)} < 0.9`);
+      assert.ok(score.recall >= 0.8, `recall ${score.recall.toFixed(3)} < 0.8`);
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('gives every test a node:test command that runs just that test', async () => {
+    const ws = openWorkspace(dataDir);
+    try {
+      const service = createQueryService(ws);
+      const { tests } = await service.tests(repoId, 'src/cart.mjs::Cart.subtotal:method');
+      const direct = tests.find((t) => t.name === 'Cart > sums line totals into the subtotal');
+      assert.ok(direct, `expected the direct test among ${tests.map((t) => t.name).join(', ')}`);
+      assert.equal(direct.depth, 1);
+      assert.equal(
+        direct.command,
+        `node --test --test-name-pattern='^sums line totals into the subtotal$' test/cart.test.mjs`,
+      );
+    } finally {
+      ws.close();
+    }
+  });
+});
+
+/** Test name → `path:qualifiedName` of every fixture function whose tested-by lists that test. */
+async function claimedTestedBy(
+  service: QueryService,
+  repoId: string,
+  storage: ReturnType<typeof openWorkspace>['storage'],
+  known: ReadonlySet<string>,
+): Promise<Map<string, Set<string>>> {
+  const snapshot = storage.latestSnapshot(repoId);
+  assert.ok(snapshot, 'the fixture was indexed');
+  const claimed = new Map<string, Set<string>>();
+  const found = new Set<string>();
+  for (const symbol of [...storage.iterateSymbols(snapshot.id)]) {
+    const key = `${symbol.path}:${symbol.qualifiedName}`;
+    if (!known.has(key)) continue;
+    found.add(key);
+    const { tests } = await service.tests(repoId, symbol.id);
+    for (const test of tests as TestDTO[]) {
+      let set = claimed.get(test.name);
+      if (!set) claimed.set(test.name, (set = new Set()));
+      set.add(key);
+    }
+  }
+  // Every function the truth can name must be a codehub symbol too, or the score would hide what it missed.
+  const unnamed = [...known].filter((k) => !found.has(k));
+  assert.deepEqual(unnamed, [], 'codehub names every fixture function the way the truth does');
+  return claimed;
+}
