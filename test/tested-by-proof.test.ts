@@ -48,7 +48,8 @@ describe('tested-by proof against V8 coverage', () => {
           `(${score.truePositives} right of ${executedPairs} executed pairs; ${truth.size} tests, ${known.size} functions)`,
       );
       if (score.misses.length > 0) console.log(`misses:\n  ${score.misses.join('\n  ')}`);
-      if (score.falsePositives.length > 0) console.log(`false positives:\n  ${score.falsePositives.join('\n  ')}`);
+      if (score.falsePositives.length > 0)
+        console.log(`false positives:\n  ${score.falsePositives.join('\n  ')}`);
       assert.ok(score.precision >= 0.9, `precision ${score.precision.toFixed(3)} < 0.9`);
       assert.ok(score.recall >= 0.8, `recall ${score.recall.toFixed(3)} < 0.8`);
     } finally {

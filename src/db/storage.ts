@@ -20,6 +20,10 @@ export interface SnapshotStats {
   unresolvedByReason: Record<string, number>;
   testFiles: number;
   testFilesAnalysed: number;
+  /** Test files whose tests could not be read (skipped, too large, not UTF-8), sorted; absent in older snapshots. */
+  testFilesNotAnalysed?: string[];
+  /** Test file path → the test framework it imports (files using globals are absent). */
+  testFrameworks?: Record<string, string>;
 }
 
 export type SnapshotStatus = 'building' | 'ready' | 'failed';
@@ -170,7 +174,10 @@ export interface Storage {
   /** Every unresolved call site of the snapshot. */
   countUnresolved(snapshotId: number): number;
   /** Tested-by rows of the given symbols, each with its test symbol's row. */
-  testsReaching(snapshotId: number, symbolIds: readonly string[]): Array<{ reach: TestReach; test: SymbolRow }>;
+  testsReaching(
+    snapshotId: number,
+    symbolIds: readonly string[],
+  ): Array<{ reach: TestReach; test: SymbolRow }>;
   /** Number of distinct callers of each symbol (absent = 0). */
   callerCounts(snapshotId: number, symbolIds: readonly string[]): Map<string, number>;
   mostCalled(snapshotId: number, limit: number): RankedSymbol[];

@@ -399,14 +399,19 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     }
     const testReach = computeTestReach(symbols, resolution.edges);
     const testFiles = analysed.filter((a) => a.facts.isTestFile);
+    const testFilesNotAnalysed = testFilesLeftOut(files, analysed, (path) => plugins.get(path) !== undefined);
+    const testFrameworks: Record<string, string> = {};
+    for (const a of testFiles) if (a.facts.testFramework) testFrameworks[a.path] = a.facts.testFramework;
     const stats: SnapshotStats = {
       filesParsed: analysed.filter((a) => !a.facts.skipped).length,
       filesSkipped: skipped,
       callSites: resolution.stats.callSites,
       resolvedByReason: resolution.stats.resolvedByReason,
       unresolvedByReason: resolution.stats.unresolvedByReason,
-      testFiles: testFiles.length,
+      testFiles: new Set([...testFiles.map((a) => a.path), ...testFilesNotAnalysed]).size,
       testFilesAnalysed: testFiles.filter((a) => !a.facts.skipped).length,
+      testFilesNotAnalysed,
+      testFrameworks,
     };
 
     progress('writing', files.length);
@@ -439,6 +444,33 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     lock?.release();
     ws.close();
   }
+}
+
+/** Test-file conventions shared by the JS/TS runners, for files no plug-in could read (too large, not UTF-8). */
+const TEST_PATH_CONVENTION = /(^|\/)(__tests__|tests?)\/|\.(test|spec)\.[^/]+$/;
+
+/**
+ * Test files whose tests are unknown: analysed but skipped (minified, analyzer error), or never analysed although a
+ * plug-in owns them (too large, binary, invalid UTF-8). Tested-by answers are a lower bound while any exist.
+ */
+function testFilesLeftOut(
+  files: readonly FileRecord[],
+  analysed: ReadonlyArray<{ path: string; facts: FileFacts }>,
+  hasPlugin: (path: string) => boolean,
+): string[] {
+  const out = new Set<string>();
+  for (const a of analysed)
+    if (a.facts.skipped && (a.facts.isTestFile || TEST_PATH_CONVENTION.test(a.path))) out.add(a.path);
+  for (const f of files)
+    if (
+      f.skipReason &&
+      f.skipReason !== 'symlink' &&
+      f.skipReason !== 'submodule' &&
+      hasPlugin(f.path) &&
+      TEST_PATH_CONVENTION.test(f.path)
+    )
+      out.add(f.path);
+  return [...out].sort();
 }
 
 /** Hashes and classifies a blob's bytes: binary (NUL byte), invalid UTF-8, or text with line count and EOL style. */
