@@ -174,10 +174,7 @@ export interface Storage {
   /** Every unresolved call site of the snapshot. */
   countUnresolved(snapshotId: number): number;
   /** Tested-by rows of the given symbols, each with its test symbol's row. */
-  testsReaching(
-    snapshotId: number,
-    symbolIds: readonly string[],
-  ): Array<{ reach: TestReach; test: SymbolRow }>;
+  testsReaching(snapshotId: number, symbolIds: readonly string[]): Array<{ reach: TestReach; test: SymbolRow }>;
   /** Number of distinct callers of each symbol (absent = 0). */
   callerCounts(snapshotId: number, symbolIds: readonly string[]): Map<string, number>;
   mostCalled(snapshotId: number, limit: number): RankedSymbol[];
