@@ -6,7 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { createMcpServer } from '../src/mcp/mcp-server.js';
 import { indexRepository } from '../src/service/indexer.js';
+import { createWebServer } from '../src/web/server.js';
+import { encodePathValue } from '../src/web/urls.js';
 import { createQueryService } from '../src/service/query-service.js';
 import { openWorkspace } from '../src/service/workspace.js';
 import type { QueryService, TestDTO } from '../src/service/query-types.js';
@@ -70,6 +75,48 @@ describe('tested-by proof against V8 coverage', () => {
         `node --test --test-name-pattern='^sums line totals into the subtotal$' test/cart.test.mjs`,
       );
     } finally {
+      ws.close();
+    }
+  });
+
+  it('hands the same commands to the MCP get_tests tool and the JSON API', async () => {
+    const ws = openWorkspace(dataDir);
+    const service = createQueryService(ws);
+    const symbol = 'src/inventory.mjs::Inventory.release:method';
+    const expected = (await service.tests(repoId, symbol)).tests.map((t) => [t.name, t.command]);
+    assert.ok(expected.length > 0 && expected.every(([, command]) => command !== null));
+
+    const server = createMcpServer(service, { hubUrl: 'http://127.0.0.1:7070' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'tested-by-proof', version: '0.0.0' });
+    await client.connect(clientSide);
+    const web = createWebServer({ service, port: 0 });
+    try {
+      await client.listTools();
+      const result = await client.callTool({ name: 'get_tests', arguments: { repo: repoId, symbol } });
+      const data = result.structuredContent as { tests: Array<{ name: string; command: string | null }> };
+      assert.deepEqual(
+        data.tests.map((t) => [t.name, t.command]),
+        expected,
+      );
+      const text = (result.content as Array<{ text: string }>)[0]?.text ?? '';
+      assert.ok(text.includes(`run: ${expected[0]?.[1]}`), text);
+
+      const base = await web.listen();
+      const response = await fetch(
+        `${base}/api/v1/repos/${encodePathValue(repoId)}/-/tests/${encodePathValue(symbol)}`,
+      );
+      assert.equal(response.status, 200);
+      const api = (await response.json()) as { tests: Array<{ name: string; command: string | null }> };
+      assert.deepEqual(
+        api.tests.map((t) => [t.name, t.command]),
+        expected,
+      );
+    } finally {
+      await client.close();
+      await server.close();
+      await web.close();
       ws.close();
     }
   });
