@@ -4,8 +4,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createMcpServer } from '../src/mcp/mcp-server.js';
@@ -18,6 +20,7 @@ import type { QueryService, TestDTO } from '../src/service/query-types.js';
 import { FixtureRepo, removeDir, ROOT, tempDir } from './helpers/fixture-repo.js';
 import { collectCoverageTruth, listProjectFunctions, scoreAgainstTruth } from './support/coverage-truth.js';
 
+const run = promisify(execFile);
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'tested-by-proof');
 
 describe('tested-by proof against V8 coverage', () => {
@@ -74,6 +77,30 @@ describe('tested-by proof against V8 coverage', () => {
         direct.command,
         `node --test --test-name-pattern='^sums line totals into the subtotal$' test/cart.test.mjs`,
       );
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('gives commands that, run in a shell, run exactly the one test they name', async () => {
+    const ws = openWorkspace(dataDir);
+    try {
+      const service = createQueryService(ws);
+      const byName = new Map<string, TestDTO>();
+      for (const symbol of ['Cart.count', 'Inventory.audit', 'formatCents', 'placeOrder', 'slugify'])
+        for (const t of (await service.tests(repoId, symbol)).tests) byName.set(t.name, t);
+      assert.ok(byName.size >= 5);
+      for (const t of byName.values()) {
+        assert.ok(t.command, `${t.name} has a command`);
+        const env: NodeJS.ProcessEnv = { ...process.env };
+        delete env.NODE_TEST_CONTEXT; // else the nested runner reports to ours instead of printing
+        env.NODE_OPTIONS = '--test-reporter=tap';
+        const { stdout } = await run('sh', ['-c', t.command], { cwd: repoDir, env });
+        const passed = /^# pass (\d+)$/m.exec(stdout)?.[1];
+        assert.equal(passed, '1', `${t.command} ran ${passed ?? '?'} tests`);
+        const title = t.name.split(' > ').at(-1) ?? '';
+        assert.ok(stdout.includes(`ok 1 - ${title}`) || stdout.includes(`- ${title}\n`), stdout);
+      }
     } finally {
       ws.close();
     }
