@@ -31,7 +31,7 @@ const LIB = [
 async function withIndexed(
   files: Record<string, string>,
   use: (service: QueryService, repo: string, dataDir: string) => Promise<void>,
-  options: { maxFileSize?: number } = {},
+  options: { maxFileSize?: number; testReachDepth?: number } = {},
 ): Promise<void> {
   const work = tempDir('tested-by');
   try {
@@ -128,6 +128,40 @@ describe('tested-by commands', () => {
         assert.equal(tests.length, 1, 'the global it() is a test of the conventional test file');
         assert.equal(tests[0]?.command, null);
       },
+    );
+  });
+});
+
+describe('tested-by depth', () => {
+  const files = {
+    'src/stack.js': `${LIB}export function fill(stack) {\n  stack.push(1);\n}\n`,
+    'test/fill.test.mjs': [
+      "import { test } from 'node:test';",
+      "import { fill, Stack } from '../src/stack.js';",
+      "test('fills', () => fill(new Stack()));",
+      '',
+    ].join('\n'),
+  };
+
+  it('lists a test two calls away at depth 2 by default, direct tests first', async () => {
+    await withIndexed(files, async (service, repo) => {
+      const { tests } = await service.tests(repo, 'Stack.push');
+      assert.deepEqual(
+        tests.map((t) => [t.name, t.depth]),
+        [['fills', 2]],
+      );
+      assert.ok((tests[0]?.confidence ?? 1) < 0.9, 'path confidence multiplies along the path');
+    });
+  });
+
+  it('drops it when the index was built with a tested-by depth of 1', async () => {
+    await withIndexed(
+      files,
+      async (service, repo) => {
+        assert.deepEqual((await service.tests(repo, 'Stack.push')).tests, []);
+        assert.equal((await service.tests(repo, 'fill')).tests.length, 1);
+      },
+      { testReachDepth: 1 },
     );
   });
 });

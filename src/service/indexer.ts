@@ -8,7 +8,7 @@ import { CodehubError } from '../core/errors.js';
 import type { FileFacts } from '../core/facts.js';
 import { languageByExtension } from '../core/file-language.js';
 import { isRepoId, makeSymbolId } from '../core/ids.js';
-import { computeTestReach } from '../analysis/test-reach.js';
+import { computeTestReach, DEFAULT_TEST_REACH_DEPTH } from '../analysis/test-reach.js';
 import { resolveRepo } from '../analysis/resolve-repo.js';
 import type { LanguagePlugin, ModuleResolver } from '../languages/plugin.js';
 import { pluginForPath } from '../languages/registry.js';
@@ -56,6 +56,8 @@ export interface IndexOptions {
   name?: string;
   ref?: string;
   maxFileSize?: number;
+  /** Call hops from a test that still count as tested-by (default 3). */
+  testReachDepth?: number;
   onProgress?: (p: IndexProgress) => void;
   /** How long to wait for another indexer of the same repo (default 5 s). */
   lockWaitMs?: number;
@@ -154,8 +156,11 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       plugins.set(e.path, p);
       if (p) used.set(p.id, p);
     }
+    const testReachDepth = opts.testReachDepth ?? DEFAULT_TEST_REACH_DEPTH;
     const analyzerVersion = [
       `indexer:${INDEXER_VERSION}`,
+      // A non-default tested-by depth makes a different snapshot of the same commit.
+      ...(testReachDepth !== DEFAULT_TEST_REACH_DEPTH ? [`test-depth:${testReachDepth}`] : []),
       ...[...used.values()].map((p) => `${p.id}:${p.analyzerVersion}`).sort(),
     ].join(';');
     const latest = storage.latestSnapshot(target.repoId);
@@ -397,7 +402,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
         symbols.push({ ...s, id, path: a.path });
       }
     }
-    const testReach = computeTestReach(symbols, resolution.edges);
+    const testReach = computeTestReach(symbols, resolution.edges, testReachDepth);
     const testFiles = analysed.filter((a) => a.facts.isTestFile);
     const testFilesNotAnalysed = testFilesLeftOut(files, analysed, (path) => plugins.get(path) !== undefined);
     const testFrameworks: Record<string, string> = {};
