@@ -18,6 +18,8 @@ export interface TestCommand {
   /** Repo-relative directory to run the command in (the package that owns the runner; `` for the root). */
   cwd: string;
   command: string;
+  /** What named the runner: the file's framework import, a package.json, or nothing (then `node` is a guess). */
+  runnerFrom: 'framework' | 'package.json' | 'default';
 }
 
 const FRAMEWORK_RUNNERS: Readonly<Record<string, TestRunner>> = {
@@ -76,9 +78,11 @@ export function testCommand(input: TestCommandInput): TestCommand {
     );
     if (owner !== undefined) cwd = owner.dir;
   }
+  const runnerFrom =
+    fromFramework !== undefined ? 'framework' : runner !== undefined ? 'package.json' : 'default';
   runner ??= 'node';
   const file = relativeTo(cwd, input.testFile);
-  return { runner, cwd, command: commandFor(runner, file, input.testName) };
+  return { runner, cwd, command: commandFor(runner, file, input.testName), runnerFrom };
 }
 
 function commandFor(runner: TestRunner, file: string, qualifiedName: string): string {

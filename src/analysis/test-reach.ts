@@ -46,7 +46,7 @@ export const computeTestReach: ComputeTestReach = (symbols, edges, maxDepth = DE
     for (let depth = 1; depth <= depthLimit && frontier.length > 0; depth++) {
       const next: number[] = [];
       for (const node of frontier) {
-        const targets = adjacency.get(node);
+        const targets = adjacency[node];
         if (targets === undefined) continue;
         const base = bestConfidence[node] as number;
         for (let i = 0; i < targets.callees.length; i++) {
@@ -79,15 +79,31 @@ export const computeTestReach: ComputeTestReach = (symbols, edges, maxDepth = DE
     .map((id, n) => ({ id, n }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .forEach((entry, position) => (rank[entry.n] = position));
-  const order = Array.from({ length: rowSymbol.length }, (_, i) => i);
-  order.sort(
-    (a, b) =>
-      (rank[rowSymbol[a] as number] as number) - (rank[rowSymbol[b] as number] as number) ||
-      (rowDepth[a] as number) - (rowDepth[b] as number) ||
-      (rowConfidence[b] as number) - (rowConfidence[a] as number) ||
-      (rank[rowTest[a] as number] as number) - (rank[rowTest[b] as number] as number),
-  );
-  return order.map((row) => ({
+  // Bucket rows by symbol (counting sort, linear), then sort each symbol's few rows by depth, confidence, test.
+  const rows = rowSymbol.length;
+  const start = new Int32Array(ids.length + 1);
+  for (let r = 0; r < rows; r++) {
+    const next = (rank[rowSymbol[r] as number] as number) + 1;
+    start[next] = (start[next] as number) + 1;
+  }
+  for (let i = 1; i <= ids.length; i++) start[i] = (start[i] as number) + (start[i - 1] as number);
+  const fill = start.slice(0, ids.length);
+  const order = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const bucket = rank[rowSymbol[r] as number] as number;
+    order[fill[bucket] as number] = r;
+    fill[bucket] = (fill[bucket] as number) + 1;
+  }
+  const withinSymbol = (a: number, b: number): number =>
+    (rowDepth[a] as number) - (rowDepth[b] as number) ||
+    (rowConfidence[b] as number) - (rowConfidence[a] as number) ||
+    (rank[rowTest[a] as number] as number) - (rank[rowTest[b] as number] as number);
+  for (let i = 0; i < ids.length; i++) {
+    const from = start[i] as number;
+    const to = start[i + 1] as number;
+    if (to - from > 1) order.subarray(from, to).sort(withinSymbol);
+  }
+  return Array.from(order, (row) => ({
     symbolId: ids[rowSymbol[row] as number] as string,
     testId: ids[rowTest[row] as number] as string,
     depth: rowDepth[row] as number,
@@ -101,8 +117,11 @@ interface Adjacent {
 }
 
 /** Caller → distinct callees with the best confidence among parallel edges (call and new, several lines). */
-function buildAdjacency(edges: ReadonlyArray<Edge>, intern: (id: string) => number): Map<number, Adjacent> {
-  const adjacency = new Map<number, Adjacent>();
+function buildAdjacency(
+  edges: ReadonlyArray<Edge>,
+  intern: (id: string) => number,
+): Array<Adjacent | undefined> {
+  const adjacency: Array<Adjacent | undefined> = [];
   const slot = new Map<number, Map<number, number>>();
   for (const edge of edges) {
     if (edge.calleeId === null) continue;
@@ -110,12 +129,12 @@ function buildAdjacency(edges: ReadonlyArray<Edge>, intern: (id: string) => numb
     const callee = intern(edge.calleeId);
     if (caller === callee) continue;
     const confidence = edge.confidence ?? 0;
-    let adjacent = adjacency.get(caller);
+    let adjacent = adjacency[caller];
     let slots = slot.get(caller);
     if (adjacent === undefined || slots === undefined) {
       adjacent = { callees: [], confidences: [] };
       slots = new Map();
-      adjacency.set(caller, adjacent);
+      adjacency[caller] = adjacent;
       slot.set(caller, slots);
     }
     const at = slots.get(callee);

@@ -31,7 +31,7 @@ export const EXIT: Readonly<Record<ErrorCode | 'ok' | 'usage' | 'internal' | 'in
 };
 
 const USAGE = `usage: codehub <command> [options]
-  index <path|git-url> [--name host/owner/name] [--ref REF] [--max-file-size BYTES]
+  index <path|git-url> [--name host/owner/name] [--ref REF] [--max-file-size BYTES] [--test-depth 1-5]
   repos
   files <repo> [prefix]
   cat <repo> <path>
@@ -125,6 +125,7 @@ async function cmdIndex(args: string[]): Promise<number> {
     name: { type: 'string' },
     ref: { type: 'string' },
     'max-file-size': { type: 'string' },
+    'test-depth': { type: 'string' },
   });
   if (values.help) return usage();
   const source = positionals[0];
@@ -137,7 +138,14 @@ async function cmdIndex(args: string[]): Promise<number> {
 
 async function runIndex(
   source: string,
-  values: { data?: string; name?: string; ref?: string; 'max-file-size'?: string; skipIfIndexed?: boolean },
+  values: {
+    data?: string;
+    name?: string;
+    ref?: string;
+    'max-file-size'?: string;
+    'test-depth'?: string;
+    skipIfIndexed?: boolean;
+  },
   json: boolean,
 ): Promise<IndexResult> {
   let maxFileSize = DEFAULT_MAX_FILE_SIZE;
@@ -150,6 +158,12 @@ async function runIndex(
       );
     }
   }
+  const testDepth = values['test-depth'] === undefined ? undefined : Number(values['test-depth']);
+  if (testDepth !== undefined && !(Number.isInteger(testDepth) && testDepth >= 1 && testDepth <= 5))
+    throw new CodehubError(
+      'InvalidInput',
+      `--test-depth must be 1 to 5 call hops, got '${values['test-depth']}'`,
+    );
   const progress = json ? createProgress({ isTTY: false } as NodeJS.WriteStream) : createProgress();
   try {
     return await indexRepository({
@@ -158,6 +172,7 @@ async function runIndex(
       ...(values.name !== undefined ? { name: values.name } : {}),
       ...(values.ref !== undefined ? { ref: values.ref } : {}),
       maxFileSize,
+      ...(testDepth !== undefined ? { testReachDepth: testDepth } : {}),
       skipIfIndexed: values.skipIfIndexed ?? false,
       onProgress: (p) => progress.update(p),
     });

@@ -20,6 +20,10 @@ export interface SnapshotStats {
   unresolvedByReason: Record<string, number>;
   testFiles: number;
   testFilesAnalysed: number;
+  /** Test files whose tests could not be read (skipped, too large, not UTF-8), sorted; absent in older snapshots. */
+  testFilesNotAnalysed?: string[];
+  /** Test file path → the test framework it imports (files using globals are absent). */
+  testFrameworks?: Record<string, string>;
 }
 
 export type SnapshotStatus = 'building' | 'ready' | 'failed';

@@ -8,7 +8,7 @@ import { CodehubError } from '../core/errors.js';
 import type { FileFacts } from '../core/facts.js';
 import { languageByExtension } from '../core/file-language.js';
 import { isRepoId, makeSymbolId } from '../core/ids.js';
-import { computeTestReach } from '../analysis/test-reach.js';
+import { computeTestReach, DEFAULT_TEST_REACH_DEPTH } from '../analysis/test-reach.js';
 import { resolveRepo } from '../analysis/resolve-repo.js';
 import type { LanguagePlugin, ModuleResolver } from '../languages/plugin.js';
 import { pluginForPath } from '../languages/registry.js';
@@ -56,6 +56,8 @@ export interface IndexOptions {
   name?: string;
   ref?: string;
   maxFileSize?: number;
+  /** Call hops from a test that still count as tested-by (default 3). */
+  testReachDepth?: number;
   onProgress?: (p: IndexProgress) => void;
   /** How long to wait for another indexer of the same repo (default 5 s). */
   lockWaitMs?: number;
@@ -154,8 +156,11 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       plugins.set(e.path, p);
       if (p) used.set(p.id, p);
     }
+    const testReachDepth = opts.testReachDepth ?? DEFAULT_TEST_REACH_DEPTH;
     const analyzerVersion = [
       `indexer:${INDEXER_VERSION}`,
+      // A non-default tested-by depth makes a different snapshot of the same commit.
+      ...(testReachDepth !== DEFAULT_TEST_REACH_DEPTH ? [`test-depth:${testReachDepth}`] : []),
       ...[...used.values()].map((p) => `${p.id}:${p.analyzerVersion}`).sort(),
     ].join(';');
     const latest = storage.latestSnapshot(target.repoId);
@@ -397,16 +402,21 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
         symbols.push({ ...s, id, path: a.path });
       }
     }
-    const testReach = computeTestReach(symbols, resolution.edges);
+    const testReach = computeTestReach(symbols, resolution.edges, testReachDepth);
     const testFiles = analysed.filter((a) => a.facts.isTestFile);
+    const testFilesNotAnalysed = testFilesLeftOut(files, analysed, (path) => plugins.get(path) !== undefined);
+    const testFrameworks: Record<string, string> = {};
+    for (const a of testFiles) if (a.facts.testFramework) testFrameworks[a.path] = a.facts.testFramework;
     const stats: SnapshotStats = {
       filesParsed: analysed.filter((a) => !a.facts.skipped).length,
       filesSkipped: skipped,
       callSites: resolution.stats.callSites,
       resolvedByReason: resolution.stats.resolvedByReason,
       unresolvedByReason: resolution.stats.unresolvedByReason,
-      testFiles: testFiles.length,
+      testFiles: new Set([...testFiles.map((a) => a.path), ...testFilesNotAnalysed]).size,
       testFilesAnalysed: testFiles.filter((a) => !a.facts.skipped).length,
+      testFilesNotAnalysed,
+      testFrameworks,
     };
 
     progress('writing', files.length);
@@ -439,6 +449,33 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     lock?.release();
     ws.close();
   }
+}
+
+/** Test-file conventions shared by the JS/TS runners, for files no plug-in could read (too large, not UTF-8). */
+const TEST_PATH_CONVENTION = /(^|\/)(__tests__|tests?)\/|\.(test|spec)\.[^/]+$/;
+
+/**
+ * Test files whose tests are unknown: analysed but skipped (minified, analyzer error), or never analysed although a
+ * plug-in owns them (too large, binary, invalid UTF-8). Tested-by answers are a lower bound while any exist.
+ */
+function testFilesLeftOut(
+  files: readonly FileRecord[],
+  analysed: ReadonlyArray<{ path: string; facts: FileFacts }>,
+  hasPlugin: (path: string) => boolean,
+): string[] {
+  const out = new Set<string>();
+  for (const a of analysed)
+    if (a.facts.skipped && (a.facts.isTestFile || TEST_PATH_CONVENTION.test(a.path))) out.add(a.path);
+  for (const f of files)
+    if (
+      f.skipReason &&
+      f.skipReason !== 'symlink' &&
+      f.skipReason !== 'submodule' &&
+      hasPlugin(f.path) &&
+      TEST_PATH_CONVENTION.test(f.path)
+    )
+      out.add(f.path);
+  return [...out].sort();
 }
 
 /** Hashes and classifies a blob's bytes: binary (NUL byte), invalid UTF-8, or text with line count and EOL style. */

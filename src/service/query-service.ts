@@ -3,10 +3,10 @@
  * (show), call-graph traversals, impact, paths, files, repo overviews and search. Web, API, MCP and
  * CLI call this and only render.
  */
-import { testCommand } from '../analysis/test-command.js';
 import { CodehubError, isCodehubError } from '../core/errors.js';
 import type { SymbolKind } from '../core/facts.js';
 import { parseSymbolId } from '../core/ids.js';
+import { shellQuote, testCommand } from '../analysis/test-command.js';
 import { isHumpsQuery, mayHideRepoCall } from '../core/search-keys.js';
 import type {
   EdgeWithSymbol,
@@ -69,8 +69,8 @@ const MAX_DEPTH = 5;
 /** Nodes one traversal level may expand before the answer is cut (and marked truncated). */
 const MAX_LEVEL_NODES = 5000;
 const AMBIGUOUS_LIMIT = 50;
-/** package.json lookups kept for test run commands; snapshots are immutable, so this only bounds memory. */
-const MAX_CACHED_PACKAGE_JSONS = 10_000;
+/** Test files named in a lower-bound tested-by answer; the repo page's coverage has them all. */
+const MAX_NOT_ANALYSED_LISTED = 20;
 
 interface Ctx {
   repo: RepoRecord;
@@ -98,8 +98,9 @@ export function createQueryService(workspace: { storage: Storage; blobs: BlobSto
 class StorageQueryService implements QueryService {
   /** Snapshots are immutable once ready, so their summaries are cached by snapshot id. */
   private readonly summaries = new Map<number, RepoSummary>();
-  /** `snapshotId\0path` → the verified text of that package.json, or null when there is none. */
-  private readonly packageJsons = new Map<string, Promise<string | null>>();
+  private readonly statsBySnapshot = new Map<number, SnapshotStats | null>();
+  /** package.json texts by snapshot and path, for test commands. */
+  private readonly packageJsonTexts = new Map<number, Map<string, Promise<string | null>>>();
 
   constructor(
     private readonly storage: Storage,
@@ -233,7 +234,8 @@ class StorageQueryService implements QueryService {
       )
       .sort((a, b) => a.line - b.line || cmp(a.text, b.text));
     const unresolvedThatMayCall = this.storage.countUnresolvedMayCall(snap, row.name);
-    const tests = await this.withCommands(ctx, this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]));
+    const tests = await this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]);
+    const testsNotAnalysed = this.testsNotAnalysed(ctx);
     return {
       repo: this.repoRef(ctx),
       symbol: this.dto(ctx, row, source.verified),
@@ -245,6 +247,7 @@ class StorageQueryService implements QueryService {
       unresolvedThatMayCall,
       tests,
       testsComplete: this.testsComplete(ctx),
+      ...(testsNotAnalysed.length > 0 ? { testsNotAnalysed } : {}),
     };
   }
 
@@ -259,12 +262,14 @@ class StorageQueryService implements QueryService {
   async tests(
     repo: string,
     symbol: string,
-  ): Promise<{ tests: TestDTO[]; complete: 'exact' | 'lower_bound' }> {
+  ): Promise<{ tests: TestDTO[]; complete: 'exact' | 'lower_bound'; testsNotAnalysed?: string[] }> {
     const ctx = this.ctx(repo);
     const row = this.resolveRow(ctx, symbol);
+    const testsNotAnalysed = this.testsNotAnalysed(ctx);
     return {
-      tests: await this.withCommands(ctx, this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }])),
+      tests: await this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]),
       complete: this.testsComplete(ctx),
+      ...(testsNotAnalysed.length > 0 ? { testsNotAnalysed } : {}),
     };
   }
 
@@ -292,7 +297,7 @@ class StorageQueryService implements QueryService {
       repo: this.repoRef(ctx),
       symbol: this.dto(ctx, start),
       byFile,
-      tests: await this.withCommands(ctx, this.testsOf(ctx, [...walk.nodes.values()])),
+      tests: await this.testsOf(ctx, [...walk.nodes.values()]),
       complete: walk.unresolvedCount > 0 || !testsExact ? 'lower_bound' : 'exact',
       truncated: walk.truncated,
     };
@@ -549,30 +554,44 @@ class StorageQueryService implements QueryService {
   }
 
   private stats(ctx: Ctx): SnapshotStats | null {
-    return this.storage.snapshotStats(ctx.snapshot.id);
+    if (!this.statsBySnapshot.has(ctx.snapshot.id))
+      this.statsBySnapshot.set(ctx.snapshot.id, this.storage.snapshotStats(ctx.snapshot.id));
+    return this.statsBySnapshot.get(ctx.snapshot.id) ?? null;
   }
 
   private coverage(ctx: Ctx): CoverageStats {
-    return (
-      this.stats(ctx) ?? {
-        filesParsed: 0,
-        filesSkipped: {},
-        callSites: 0,
-        resolvedByReason: {},
-        unresolvedByReason: {},
-        testFiles: 0,
-        testFilesAnalysed: 0,
-      }
-    );
+    const stats = this.stats(ctx);
+    if (stats) {
+      // Frameworks per file feed test commands; they are not coverage.
+      const { testFrameworks: _frameworks, ...coverage } = stats;
+      return coverage;
+    }
+    return {
+      filesParsed: 0,
+      filesSkipped: {},
+      callSites: 0,
+      resolvedByReason: {},
+      unresolvedByReason: {},
+      testFiles: 0,
+      testFilesAnalysed: 0,
+    };
   }
 
   private testsComplete(ctx: Ctx): 'exact' | 'lower_bound' {
     const stats = this.stats(ctx);
-    return stats && stats.testFiles > stats.testFilesAnalysed ? 'lower_bound' : 'exact';
+    return stats &&
+      (stats.testFiles > stats.testFilesAnalysed || (stats.testFilesNotAnalysed?.length ?? 0) > 0)
+      ? 'lower_bound'
+      : 'exact';
+  }
+
+  /** The first test files that could not be analysed, for "lower bound: these were not read". */
+  private testsNotAnalysed(ctx: Ctx): string[] {
+    return (this.stats(ctx)?.testFilesNotAnalysed ?? []).slice(0, MAX_NOT_ANALYSED_LISTED);
   }
 
   /** Tests reaching any of the given symbols, depth and confidence measured from the first (depth 0) one. */
-  private testsOf(ctx: Ctx, reached: readonly Reached[]): TestDTO[] {
+  private async testsOf(ctx: Ctx, reached: readonly Reached[]): Promise<TestDTO[]> {
     const at = new Map(reached.map((n) => [n.row.id, n]));
     const best = new Map<string, TestDTO>();
     const offer = (t: TestDTO): void => {
@@ -588,9 +607,48 @@ class StorageQueryService implements QueryService {
     // A test that is itself among the reached callers (impact) covers the start symbol too.
     for (const n of reached)
       if (n.depth > 0 && n.row.kind === 'test') offer(this.testDTO(n.row, n.depth, n.pathConfidence));
-    return [...best.values()].sort(
+    const tests = [...best.values()].sort(
       (a, b) => a.depth - b.depth || b.confidence - a.confidence || cmp(a.name, b.name) || cmp(a.id, b.id),
     );
+    for (const t of tests) t.command = await this.commandFor(ctx, t);
+    return tests;
+  }
+
+  /**
+   * The command that runs just this test: the runner from the file's framework import, else from the package.json
+   * files between the test and the repo root (read verified from the blob store); null when nothing names a runner.
+   */
+  private async commandFor(ctx: Ctx, test: TestDTO): Promise<string | null> {
+    const packageJsons: Array<{ path: string; text: string }> = [];
+    const dirs = test.path.split('/').slice(0, -1);
+    for (let n = dirs.length; n >= 0; n--) {
+      const path = [...dirs.slice(0, n), 'package.json'].join('/');
+      const text = await this.packageJson(ctx, path);
+      if (text !== null) packageJsons.push({ path, text });
+    }
+    const framework = this.stats(ctx)?.testFrameworks?.[test.path] ?? null;
+    const cmd = testCommand({ testFile: test.path, testName: test.name, framework, packageJsons });
+    if (cmd.runnerFrom === 'default') return null;
+    return cmd.cwd === '' ? cmd.command : `cd ${shellQuote(cmd.cwd)} && ${cmd.command}`;
+  }
+
+  /** A package.json's text at the snapshot, hash-verified; null when absent, not stored or not verifiable. */
+  private packageJson(ctx: Ctx, path: string): Promise<string | null> {
+    let texts = this.packageJsonTexts.get(ctx.snapshot.id);
+    if (!texts) this.packageJsonTexts.set(ctx.snapshot.id, (texts = new Map()));
+    let text = texts.get(path);
+    if (text === undefined) {
+      const sha = this.storage.getFile(ctx.snapshot.id, path)?.blobSha256 ?? null;
+      text =
+        sha === null
+          ? Promise.resolve(null)
+          : this.blobs.readVerified(sha).then(
+              (bytes) => bytes.toString('utf8'),
+              () => null,
+            );
+      texts.set(path, text);
+    }
+    return text;
   }
 
   private testDTO(test: SymbolRow, depth: number, confidence: number): TestDTO {
@@ -602,44 +660,8 @@ class StorageQueryService implements QueryService {
       endLine: test.endLine,
       depth,
       confidence: round(confidence),
-      command: null, // filled by withCommands, which reads the package.json files
+      command: null, // filled by testsOf through commandFor, which reads the package.json files
     };
-  }
-
-  /** Sets each test's run command from the runner its package uses (the package.json files above the test file). */
-  private async withCommands(ctx: Ctx, tests: TestDTO[]): Promise<TestDTO[]> {
-    return Promise.all(
-      tests.map(async (t) => {
-        const packageJsons: Array<{ path: string; text: string }> = [];
-        const dirs = t.path.split('/').slice(0, -1);
-        for (let n = dirs.length; n >= 0; n--) {
-          const path = [...dirs.slice(0, n), 'package.json'].join('/');
-          const text = await this.packageJson(ctx, path);
-          if (text !== null) packageJsons.push({ path, text });
-        }
-        // No package.json at all: nothing says which runner the repo uses, so the command stays unknown.
-        if (packageJsons.length === 0) return t;
-        return { ...t, command: testCommand({ testFile: t.path, testName: t.name, packageJsons }).command };
-      }),
-    );
-  }
-
-  /** The verified text of a package.json in the snapshot, or null when it is absent or unreadable. */
-  private packageJson(ctx: Ctx, path: string): Promise<string | null> {
-    const key = `${ctx.snapshot.id}\u0000${path}`;
-    let text = this.packageJsons.get(key);
-    if (!text) {
-      const file = this.storage.getFile(ctx.snapshot.id, path);
-      text = file?.blobSha256
-        ? this.blobs.readVerified(file.blobSha256).then(
-            (bytes) => bytes.toString('utf8'),
-            () => null, // a corrupt package.json costs the command its runner hint, not the answer
-          )
-        : Promise.resolve(null);
-      if (this.packageJsons.size >= MAX_CACHED_PACKAGE_JSONS) this.packageJsons.clear();
-      this.packageJsons.set(key, text);
-    }
-    return text;
   }
 
   /** Reads the symbol's blob, re-hashing it; a failed verification yields no lines and an error, not a throw. */

@@ -99,6 +99,8 @@ export interface ShowResult {
   tests: TestDTO[];
   /** `lower_bound` when some test files could not be analysed. */
   testsComplete: 'exact' | 'lower_bound';
+  /** The test files that could not be analysed (first 20, sorted) when `testsComplete` is `lower_bound`. */
+  testsNotAnalysed?: string[];
 }
 
 export interface FileDTO {
@@ -133,6 +135,8 @@ export interface CoverageStats {
   unresolvedByReason: Record<string, number>;
   testFiles: number;
   testFilesAnalysed: number;
+  /** Test files that could not be analysed (tested-by answers are a lower bound while any exist). */
+  testFilesNotAnalysed?: string[];
 }
 
 export interface RepoOverview {
@@ -208,7 +212,10 @@ export interface QueryService {
   show(repo: string, symbol: string, options?: { contextBefore?: number; maxLines?: number }): Promise<ShowResult>;
   callers(repo: string, symbol: string, options?: TraversalOptions): Promise<TraversalResult>;
   callees(repo: string, symbol: string, options?: TraversalOptions): Promise<TraversalResult>;
-  tests(repo: string, symbol: string): Promise<{ tests: TestDTO[]; complete: 'exact' | 'lower_bound' }>;
+  tests(
+    repo: string,
+    symbol: string,
+  ): Promise<{ tests: TestDTO[]; complete: 'exact' | 'lower_bound'; testsNotAnalysed?: string[] }>;
   impact(repo: string, symbol: string, depth?: number): Promise<ImpactResult>;
   findPath(repo: string, from: string, to: string, maxDepth?: number): Promise<PathResult>;
   search(query: { q: string; repo?: string; kind?: string; limit?: number }): Promise<SearchHit[]>;

@@ -40,6 +40,7 @@ describe('testCommand', () => {
       runner: 'mocha',
       cwd: 'packages/core',
       command: "npx mocha test/x.test.js --grep '^S works$'",
+      runnerFrom: 'package.json',
     });
   });
 
@@ -80,6 +81,8 @@ describe('testCommand', () => {
       packageJsons: [{ path: 'package.json', text: '{ broken' }],
     });
     assert.equal(fallback.runner, 'node');
+    assert.equal(fallback.runnerFrom, 'default', 'a guessed runner says so');
+    assert.equal(viaScript.runnerFrom, 'package.json');
   });
 
   it('quotes names with quotes, dollars and backticks so the shell passes them unchanged', () => {

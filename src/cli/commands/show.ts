@@ -112,13 +112,21 @@ export function renderShow(r: ShowResult): string {
   }
   out.push('');
   out.push(r.tests.length > 0 ? `Tested by ${r.tests.length}` : 'Tested by');
-  if (r.tests.length === 0) out.push('  no test coverage detected');
+  if (r.tests.length === 0)
+    out.push(
+      r.testsComplete === 'exact'
+        ? '  no test coverage detected'
+        : '  no test coverage detected in the test files that were analysed',
+    );
   for (const t of r.tests) {
     out.push(
       `  ${t.name}  depth ${t.depth}  ${t.confidence.toFixed(2)}  ${t.path}:${t.startLine}${t.command ? `  $ ${t.command}` : ''}`,
     );
   }
-  if (r.testsComplete === 'lower_bound') out.push('  (a lower bound: some test files could not be analysed)');
+  if (r.testsComplete === 'lower_bound')
+    out.push(
+      `  (a lower bound: some test files could not be analysed${r.testsNotAnalysed?.length ? `: ${r.testsNotAnalysed.join(', ')}` : ''})`,
+    );
   return `${out.join('\n')}\n`;
 }
 
