@@ -31,7 +31,7 @@ export const EXIT: Readonly<Record<ErrorCode | 'ok' | 'usage' | 'internal' | 'in
 };
 
 const USAGE = `usage: codehub <command> [options]
-  index <path|git-url> [--name host/owner/name] [--ref REF] [--max-file-size BYTES]
+  index <path|git-url> [--name host/owner/name] [--ref REF] [--max-file-size BYTES] [--workers N]
   repos
   files <repo> [prefix]
   cat <repo> <path>
@@ -125,6 +125,7 @@ async function cmdIndex(args: string[]): Promise<number> {
     name: { type: 'string' },
     ref: { type: 'string' },
     'max-file-size': { type: 'string' },
+    workers: { type: 'string' },
   });
   if (values.help) return usage();
   const source = positionals[0];
@@ -137,7 +138,14 @@ async function cmdIndex(args: string[]): Promise<number> {
 
 async function runIndex(
   source: string,
-  values: { data?: string; name?: string; ref?: string; 'max-file-size'?: string; skipIfIndexed?: boolean },
+  values: {
+    data?: string;
+    name?: string;
+    ref?: string;
+    'max-file-size'?: string;
+    workers?: string;
+    skipIfIndexed?: boolean;
+  },
   json: boolean,
 ): Promise<IndexResult> {
   let maxFileSize = DEFAULT_MAX_FILE_SIZE;
@@ -150,6 +158,12 @@ async function runIndex(
       );
     }
   }
+  let workers: number | undefined;
+  if (values.workers !== undefined) {
+    workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 1)
+      throw new CodehubError('InvalidInput', `--workers must be a whole number ≥ 1, got '${values.workers}'`);
+  }
   const progress = json ? createProgress({ isTTY: false } as NodeJS.WriteStream) : createProgress();
   try {
     return await indexRepository({
@@ -158,6 +172,7 @@ async function runIndex(
       ...(values.name !== undefined ? { name: values.name } : {}),
       ...(values.ref !== undefined ? { ref: values.ref } : {}),
       maxFileSize,
+      ...(workers !== undefined ? { workers } : {}),
       skipIfIndexed: values.skipIfIndexed ?? false,
       onProgress: (p) => progress.update(p),
     });

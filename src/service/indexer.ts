@@ -33,6 +33,7 @@ import {
 } from '../git/git.js';
 import { sha256Hex } from '../store/fs-blob-store.js';
 import { acquireLock, GC_LOCK, isLockHeld } from '../store/index-lock.js';
+import { createAnalyser, defaultWorkerCount, type AnalysisJob, type FileAnalyser } from './analysis-pool.js';
 import { openWorkspace } from './workspace.js';
 
 /** Bumped when the indexer's own output for the same tree changes. */
@@ -40,6 +41,10 @@ export const INDEXER_VERSION = '1';
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 /** Entries read and written per window: git reads are pipelined, blob writes compress in parallel. */
 const WINDOW = 128;
+/** Windows whose analysis may still be running while later windows are read (bounds memory). */
+const WINDOWS_IN_FLIGHT = 4;
+/** New files each analysis thread should get before another thread is started. */
+const MIN_FILES_PER_WORKER = 150;
 
 export interface IndexProgress {
   phase: 'reading' | 'resolving' | 'writing' | 'verifying';
@@ -63,6 +68,11 @@ export interface IndexOptions {
   skipIfIndexed?: boolean;
   /** Plug-in lookup (default: the registry); tests pass their own. */
   pluginFor?: (path: string) => LanguagePlugin | undefined;
+  /**
+   * Analysis threads; 1 analyses in-process. Default: cores (at most 4), fewer when few files are new.
+   * Tests' own plug-ins (pluginFor) always run in-process.
+   */
+  workers?: number;
 }
 
 export interface IndexResult {
@@ -123,6 +133,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
   const lockWait = opts.lockWaitMs ?? 5000;
   const pluginFor = opts.pluginFor ?? pluginForPath;
   let catFile: CatFileBatch | null = null;
+  let analyser: FileAnalyser | null = null;
   let snapshotId: number | null = null;
   let lock: { release(): void } | null = null;
   try {
@@ -185,6 +196,15 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
         upToDate: true,
       };
     }
+    const known = storage.knownGitObjects(entries.filter((e) => e.type === 'blob').map((e) => e.oid));
+    // Threads pay for loading the plug-ins once each: by default, one per MIN_FILES_PER_WORKER new files.
+    const newFiles = entries.filter((e) => plugins.get(e.path) && !known.has(e.oid)).length;
+    analyser = createAnalyser(
+      opts.workers ?? Math.min(defaultWorkerCount(), Math.floor(newFiles / MIN_FILES_PER_WORKER) || 1),
+      (id) => used.get(id),
+      opts.pluginFor === undefined,
+    );
+    const analysis = analyser;
     snapshotId = storage.beginSnapshot(target.repoId, commit, opts.ref ?? null, analyzerVersion);
 
     const configOwners = new Map<string, LanguagePlugin[]>();
@@ -194,7 +214,6 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     }
     const configs = new Map<string, Map<string, string>>(); // plugin id → path → text
 
-    const known = storage.knownGitObjects(entries.filter((e) => e.type === 'blob').map((e) => e.oid));
     catFile = new CatFileBatch(target.gitDir);
     const reader = catFile;
 
@@ -209,6 +228,9 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     let cachedFiles = 0;
     const progress = (phase: IndexProgress['phase'], filesDone: number): void =>
       opts.onProgress?.({ phase, filesDone, filesTotal: entries.length, bytesDone, bytesTotal });
+    // Analysis of a window runs (in the pool) while the next windows are read; its facts fill their slots in order.
+    const inFlight: Array<Promise<void>> = [];
+    let analysisError: unknown = null;
 
     for (let w = 0; w < entries.length; w += WINDOW) {
       const window = entries.slice(w, w + WINDOW);
@@ -258,7 +280,8 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       }
       const puts: Array<Promise<unknown>> = [];
       const learned: GitObjectInfo[] = [];
-      const newFacts: Array<{ key: FactsCacheKey; facts: FileFacts }> = [];
+      const jobs: AnalysisJob[] = [];
+      const slots: Array<{ key: FactsCacheKey; slot: { path: string; facts: FileFacts } }> = [];
 
       for (const e of window) {
         const size = e.size ?? 0;
@@ -342,16 +365,18 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
               analyzerVersion: p.analyzerVersion,
               path: e.path,
             };
-            let facts =
+            const facts =
               cached.get(factsKeyString(key)) ?? storage.getCachedFacts([key]).get(factsKeyString(key));
             if (facts) {
               cachedFiles++;
+              analysed.push({ path: e.path, facts });
             } else {
-              facts = analyseSafely(p, e.path, bytes!.toString('utf8'));
+              const slot = { path: e.path, facts: undefined as unknown as FileFacts };
+              analysed.push(slot);
+              jobs.push({ pluginId: p.id, path: e.path, text: bytes!.toString('utf8') });
+              slots.push({ key, slot });
               analysedFiles++;
-              newFacts.push({ key, facts });
             }
-            analysed.push({ path: e.path, facts });
           }
         }
         bytesDone += size;
@@ -360,8 +385,27 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       await Promise.all(puts);
       // Remember objects only once their blobs are durably in place.
       storage.rememberGitObjects(learned);
-      if (newFacts.length > 0) storage.putCachedFacts(newFacts);
+      if (jobs.length > 0) {
+        inFlight.push(
+          analysis.analyze(jobs).then(
+            (results) => {
+              results.forEach((facts, i) => (slots[i]!.slot.facts = facts));
+              try {
+                storage.putCachedFacts(slots.map((s) => ({ key: s.key, facts: s.slot.facts })));
+              } catch (err) {
+                analysisError ??= err;
+              }
+            },
+            (err: unknown) => {
+              analysisError ??= err;
+            },
+          ),
+        );
+        if (inFlight.length >= WINDOWS_IN_FLIGHT) await inFlight.shift();
+      }
     }
+    await Promise.all(inFlight);
+    if (analysisError) throw analysisError;
 
     for (const f of files) {
       if (f.skipReason) skipped[f.skipReason] = (skipped[f.skipReason] ?? 0) + 1;
@@ -436,6 +480,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     throw err;
   } finally {
     catFile?.close();
+    await analyser?.close();
     lock?.release();
     ws.close();
   }
@@ -456,24 +501,4 @@ export function describe(oid: string, bytes: Buffer): GitObjectInfo {
   const eol = newlines === 0 ? null : crlf === 0 ? 'lf' : crlf === newlines ? 'crlf' : 'mixed';
   const content = isUtf8(bytes) ? 'text' : 'invalid-utf8';
   return { oid, sha256, size: bytes.length, lines, eol, content };
-}
-
-function analyseSafely(plugin: LanguagePlugin, path: string, text: string): FileFacts {
-  try {
-    return plugin.analyze(path, text);
-  } catch (err) {
-    // The plug-in contract says analyze never throws; if one does, the file is recorded as unparsed.
-    return {
-      path,
-      language: plugin.id,
-      symbols: [],
-      imports: [],
-      exports: [],
-      callSites: [],
-      isTestFile: false,
-      testFramework: null,
-      diagnostics: [{ line: 1, severity: 'error', message: `analyzer crashed: ${(err as Error).message}` }],
-      skipped: 'analyzer-error',
-    };
-  }
 }
