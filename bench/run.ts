@@ -369,48 +369,52 @@ async function main(): Promise<number> {
       ),
   );
 
-  // Incremental.
+  // Incremental: the biggest real corpus and a 2,000-file synthetic repo (the issue's target size).
   const biggest = [...corpora].sort((a, b) => b.files - a.files)[0]!;
   const incRows: string[][] = [];
-  if (codehubMissing) {
-    incRows.push(
-      [biggest.id, '1-file change (new commit)', PENDING, PENDING],
-      [biggest.id, 'no-op re-index', PENDING, PENDING],
-    );
-  } else {
-    log('incremental');
-    const repo = join(work, 'incremental', 'repo');
-    const data = join(work, 'incremental', 'data');
-    cloneCorpus(biggest, repo);
-    await indexWithCodehub(repo, data, 'bench/incremental/repo');
-    const changed = pickSourceFile(repo);
-    const changeRuns: number[] = [];
-    const changeRss: number[] = [];
-    const noopRuns: number[] = [];
-    const noopRss: number[] = [];
-    let failure = '';
-    for (let i = 0; i < reps; i++) {
-      commitOneFileChange(repo, changed, i + 1);
-      const change = await indexWithCodehub(repo, data, 'bench/incremental/repo');
-      const noop = await indexWithCodehub(repo, data, 'bench/incremental/repo');
-      if (change.exitCode !== 0 || noop.exitCode !== 0)
-        failure = (change.exitCode !== 0 ? change : noop).stderr.split('\n')[0] ?? '';
-      changeRuns.push(change.wallMs);
-      changeRss.push(change.peakRss);
-      noopRuns.push(noop.wallMs);
-      noopRss.push(noop.peakRss);
-    }
-    if (failure) incRows.push([biggest.id, 'incremental', `failed: ${failure}`, '']);
-    else
+  const incCorpora = [biggest, prepareSyntheticCorpus({ files: options.smoke ? 20 : 2000, seed: 1 })];
+  for (const incCorpus of incCorpora) await incremental(incCorpus);
+  async function incremental(biggest: PreparedCorpus): Promise<void> {
+    if (codehubMissing) {
       incRows.push(
-        [
-          biggest.id,
-          `1-file change (new commit, ${changed})`,
-          sec(median(changeRuns)),
-          mb(median(changeRss)),
-        ],
-        [biggest.id, 'no-op re-index', sec(median(noopRuns)), mb(median(noopRss))],
+        [biggest.id, '1-file change (new commit)', PENDING, PENDING],
+        [biggest.id, 'no-op re-index', PENDING, PENDING],
       );
+    } else {
+      log(`incremental ${biggest.id}`);
+      const repo = join(work, 'incremental', biggest.id, 'repo');
+      const data = join(work, 'incremental', biggest.id, 'data');
+      cloneCorpus(biggest, repo);
+      await indexWithCodehub(repo, data, 'bench/incremental/repo');
+      const changed = pickSourceFile(repo);
+      const changeRuns: number[] = [];
+      const changeRss: number[] = [];
+      const noopRuns: number[] = [];
+      const noopRss: number[] = [];
+      let failure = '';
+      for (let i = 0; i < reps; i++) {
+        commitOneFileChange(repo, changed, i + 1);
+        const change = await indexWithCodehub(repo, data, 'bench/incremental/repo');
+        const noop = await indexWithCodehub(repo, data, 'bench/incremental/repo');
+        if (change.exitCode !== 0 || noop.exitCode !== 0)
+          failure = (change.exitCode !== 0 ? change : noop).stderr.split('\n')[0] ?? '';
+        changeRuns.push(change.wallMs);
+        changeRss.push(change.peakRss);
+        noopRuns.push(noop.wallMs);
+        noopRss.push(noop.peakRss);
+      }
+      if (failure) incRows.push([biggest.id, 'incremental', `failed: ${failure}`, '']);
+      else
+        incRows.push(
+          [
+            biggest.id,
+            `1-file change (new commit, ${changed})`,
+            sec(median(changeRuns)),
+            mb(median(changeRss)),
+          ],
+          [biggest.id, 'no-op re-index', sec(median(noopRuns)), mb(median(noopRss))],
+        );
+    }
   }
   addSection('## Incremental re-index\n\n' + table(['corpus', 'step', 'wall s', 'peak RSS MB'], incRows));
 
@@ -567,16 +571,20 @@ async function main(): Promise<number> {
   // Workers.
   const n = Math.max(2, cpus().length);
   const workerRows: string[][] = [];
-  if (codehubMissing) workerRows.push([biggest.id, PENDING, PENDING, PENDING]);
-  else {
-    log('workers');
-    const one = await repeat(reps, () => runCodehubIndex(biggest, join(work, 'workers', '1'), 1));
-    const many = await repeat(reps, () => runCodehubIndex(biggest, join(work, 'workers', String(n)), n));
+  for (const corpus of incCorpora) {
+    if (codehubMissing) {
+      workerRows.push([corpus.id, PENDING, PENDING, PENDING]);
+      continue;
+    }
+    log(`workers ${corpus.id}`);
+    const dir = join(work, 'workers', corpus.id);
+    const one = await repeat(reps, () => runCodehubIndex(corpus, join(dir, '1'), 1));
+    const many = await repeat(reps, () => runCodehubIndex(corpus, join(dir, String(n)), n));
     workerRows.push(
       one.ok && many.ok
-        ? [biggest.id, sec(one.wallMs), sec(many.wallMs), `${(one.wallMs / many.wallMs).toFixed(2)}×`]
+        ? [corpus.id, sec(one.wallMs), sec(many.wallMs), `${(one.wallMs / many.wallMs).toFixed(2)}×`]
         : [
-            biggest.id,
+            corpus.id,
             one.ok ? sec(one.wallMs) : `failed: ${one.note}`,
             many.ok ? sec(many.wallMs) : `failed: ${many.note}`,
             '',

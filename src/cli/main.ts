@@ -4,10 +4,7 @@ import { CodehubError, isCodehubError, type ErrorCode } from '../core/errors.js'
 import { DEFAULT_MAX_FILE_SIZE, indexRepository, type IndexResult } from '../service/indexer.js';
 import { collectGarbage, listFiles, listRepos, readFile, verifyStore } from '../service/maintenance.js';
 import { defaultDataDir, openWorkspace, type Workspace } from '../service/workspace.js';
-import { cmdMcp, cmdServe, serveHub } from './commands/serve.js';
 import { createProgress } from './progress.js';
-import { cmdExport } from './commands/export.js';
-import { cmdShow } from './commands/show.js';
 
 /** Exit codes (docs/cli-json.md). */
 export const EXIT: Readonly<Record<ErrorCode | 'ok' | 'usage' | 'internal' | 'integrity', number>> = {
@@ -31,7 +28,7 @@ export const EXIT: Readonly<Record<ErrorCode | 'ok' | 'usage' | 'internal' | 'in
 };
 
 const USAGE = `usage: codehub <command> [options]
-  index <path|git-url> [--name host/owner/name] [--ref REF] [--max-file-size BYTES] [--workers N]
+  index <path|git-url> [--name host/owner/name] [--ref REF] [--max-file-size BYTES] [--workers N] [--force]
   repos
   files <repo> [prefix]
   cat <repo> <path>
@@ -85,13 +82,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'start':
         return await cmdStart(rest);
       case 'serve':
-        return await cmdServe(rest);
+        return await (await import('./commands/serve.js')).cmdServe(rest);
       case 'mcp':
-        return await cmdMcp(rest);
+        return await (await import('./commands/serve.js')).cmdMcp(rest);
       case 'show':
-        return await cmdShow(rest);
+        return await (await import('./commands/show.js')).cmdShow(rest);
       case 'export':
-        return await cmdExport(rest);
+        return await (await import('./commands/export.js')).cmdExport(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -126,13 +123,19 @@ async function cmdIndex(args: string[]): Promise<number> {
     ref: { type: 'string' },
     'max-file-size': { type: 'string' },
     workers: { type: 'string' },
+    force: { type: 'boolean' },
   });
   if (values.help) return usage();
   const source = positionals[0];
   if (!source || positionals.length > 1)
     throw new CodehubError('InvalidInput', 'index takes one <path|git-url>');
-  const result = await runIndex(source, values, values.json);
-  printIndexResult(result, values.json);
+  // An unchanged commit is not re-indexed (its snapshot is already the answer) unless --force.
+  const result = await runIndex(source, { ...values, skipIfIndexed: !values.force }, values.json);
+  if (result.upToDate && !values.json)
+    process.stdout.write(
+      `${result.repo}@${result.commit.slice(0, 12)} is already indexed (snapshot ${result.snapshot}); --force re-indexes it\n`,
+    );
+  else printIndexResult(result, values.json);
   return EXIT.ok;
 }
 
@@ -335,7 +338,7 @@ async function cmdStart(args: string[]): Promise<number> {
   } else {
     printIndexResult(result, values.json);
   }
-  return serveHub(values);
+  return (await import('./commands/serve.js')).serveHub(values);
 }
 
 function usage(): number {

@@ -64,7 +64,10 @@ export interface IndexOptions {
   onProgress?: (p: IndexProgress) => void;
   /** How long to wait for another indexer of the same repo (default 5 s). */
   lockWaitMs?: number;
-  /** Return at once, without re-indexing, when the newest ready snapshot already has this commit and analyzer version. */
+  /**
+   * Return at once, without re-indexing, when the newest ready snapshot already has this commit and analyzer version
+   * and all its blobs are in the store.
+   */
   skipIfIndexed?: boolean;
   /** Plug-in lookup (default: the registry); tests pass their own. */
   pluginFor?: (path: string) => LanguagePlugin | undefined;
@@ -174,7 +177,8 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       opts.skipIfIndexed &&
       latest &&
       latest.commit === commit &&
-      latest.analyzerVersion === analyzerVersion
+      latest.analyzerVersion === analyzerVersion &&
+      (await blobsPresent(storage.listFiles(latest.id), blobs))
     ) {
       const counts = storage.countRows(latest.id);
       return {
@@ -501,4 +505,17 @@ export function describe(oid: string, bytes: Buffer): GitObjectInfo {
   const eol = newlines === 0 ? null : crlf === 0 ? 'lf' : crlf === newlines ? 'crlf' : 'mixed';
   const content = isUtf8(bytes) ? 'text' : 'invalid-utf8';
   return { oid, sha256, size: bytes.length, lines, eol, content };
+}
+
+/** True when every stored file of a snapshot still has its blob (a store with lost blobs is re-indexed, not skipped). */
+async function blobsPresent(
+  files: readonly FileRecord[],
+  blobs: { has(sha256: string): Promise<boolean> },
+): Promise<boolean> {
+  const shas = [...new Set(files.map((f) => f.blobSha256).filter((s): s is string => s !== null))];
+  for (let i = 0; i < shas.length; i += 256) {
+    const present = await Promise.all(shas.slice(i, i + 256).map((sha) => blobs.has(sha)));
+    if (present.includes(false)) return false;
+  }
+  return true;
 }
