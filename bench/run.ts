@@ -6,6 +6,7 @@
  *   --out FILE       where to write the report (default BENCHMARKS.md; --smoke: bench/.work/smoke.md)
  *   --skip-peers     codehub rows only
  *   --search-symbols N   size of the search corpus (default 1,000,000)
+ *   --scale-base N   files of the scale curve's 1× corpus (default 500)
  *   --cpu-prof       codehub runs write V8 CPU profiles to bench/.work/profiles (where the time goes)
  *   --peers a,b      only these peers (ctags, codegraph, scip-typescript, gitnexus)
  *   --corpora a,b    only these real corpora (effect, zod, rxjs, mobx)
@@ -49,6 +50,7 @@ interface Options {
   skipPeers: boolean;
   out: string;
   searchSymbols: number;
+  scaleBase: number;
   peers: string[] | null;
   corpora: string[] | null;
 }
@@ -67,6 +69,7 @@ function parseArgs(argv: string[]): Options {
       value('--out') ??
       (smoke ? join(benchRoot(), '.work', 'smoke.md') : join(projectRoot(), 'BENCHMARKS.md')),
     searchSymbols: Number(value('--search-symbols') ?? (smoke ? 2_000 : 1_000_000)),
+    scaleBase: Number(value('--scale-base') ?? (smoke ? 10 : 500)),
     peers: value('--peers')?.split(',') ?? null,
     corpora: value('--corpora')?.split(',') ?? null,
   };
@@ -191,6 +194,9 @@ async function main(): Promise<number> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const report: Report = { sections: [], notes: [] };
+  // The issue's targets, checked against this run's numbers: [target, measured, verdict].
+  const targets: string[][] = [];
+  const verdict = (ok: boolean): string => (ok ? 'met' : 'missed');
   if (process.argv.includes('--cpu-prof')) {
     const dir = join(benchRoot(), '.work', 'profiles');
     mkdirSync(dir, { recursive: true });
@@ -295,6 +301,20 @@ async function main(): Promise<number> {
         runPeer(peer, corpus, join(work, peer.name, corpus.id), peerTimeout),
       );
       fullRows.push(fullRow(peer.name, r, ours?.ok ? ours.wallMs : null));
+      const want: Record<string, [string, (speedUp: number) => boolean]> = {
+        codegraph: ['≥ 2× faster than codegraph', (x) => x >= 2],
+        'scip-typescript': ['≥ 10× faster than scip-typescript', (x) => x >= 10],
+        ctags: ['within 3× of ctags time', (x) => x >= 1 / 3],
+      };
+      const w = want[peer.name];
+      if (w && ours?.ok && r.ok && !options.smoke) {
+        const speedUp = r.wallMs / ours.wallMs;
+        targets.push([
+          `full index ${corpus.id}: ${w[0]}`,
+          `${sec(ours.wallMs)} s vs ${sec(r.wallMs)} s = ${speedUp >= 1 ? `${speedUp.toFixed(2)}× faster` : `${(1 / speedUp).toFixed(2)}× slower`}`,
+          verdict(w[1](speedUp)),
+        ]);
+      }
     }
     if (options.smoke) {
       for (const name of ['codegraph', 'scip-typescript', 'gitnexus'])
@@ -414,6 +434,19 @@ async function main(): Promise<number> {
           ],
           [biggest.id, 'no-op re-index', sec(median(noopRuns)), mb(median(noopRss))],
         );
+      if (!failure && !options.smoke)
+        targets.push(
+          [
+            `1-file change < 1 s (${biggest.files} files)`,
+            `${sec(median(changeRuns))} s`,
+            verdict(median(changeRuns) < 1000),
+          ],
+          [
+            `no-op re-index < 0.3 s (${biggest.files} files)`,
+            `${sec(median(noopRuns))} s`,
+            verdict(median(noopRuns) < 300),
+          ],
+        );
     }
   }
   addSection('## Incremental re-index\n\n' + table(['corpus', 'step', 'wall s', 'peak RSS MB'], incRows));
@@ -466,6 +499,12 @@ async function main(): Promise<number> {
               ...load,
               ...(init ? { method: 'POST', headers: init.headers, body: init.body } : {}),
             });
+            if ((label === 'symbol page HTML' || label === 'MCP get_symbol') && !options.smoke)
+              targets.push([
+                `${label}: p99 < 20 ms at ≥ 1,000 req/s`,
+                `p99 ${r.p99Ms} ms at ${Math.round(r.reqPerSec).toLocaleString('en-US')} req/s`,
+                verdict(r.p99Ms < 20 && r.reqPerSec >= 1000),
+              ]);
             loadRows.push([
               label,
               Math.round(r.reqPerSec).toLocaleString('en-US'),
@@ -517,7 +556,7 @@ async function main(): Promise<number> {
   );
 
   // Scale curve.
-  const baseFiles = options.smoke ? 10 : 500;
+  const baseFiles = options.scaleBase;
   const scaleRows: string[][] = [];
   const ctags = peerTools().find((p) => p.name === 'ctags')!;
   let oursBase: ToolRun | null = null;
@@ -539,6 +578,12 @@ async function main(): Promise<number> {
     else {
       const r = await repeat(reps, () => runCodehubIndex(corpus, join(work, 'scale', `${factor}`)));
       oursBase ??= r;
+      if (factor === 8 && r.ok && !options.smoke)
+        targets.push([
+          'peak RSS < 1 GB for 50 MB of source',
+          `${mb(r.peakRss)} MB for ${mb(corpus.bytes)} MB (${(r.peakRss / corpus.bytes).toFixed(1)} × source; 50 MB would be ≈ ${mb((r.peakRss / corpus.bytes) * 50e6)} MB if linear)`,
+          verdict((r.peakRss / corpus.bytes) * 50e6 < 1e9),
+        ]);
       scaleRows.push([
         `${factor}×`,
         String(corpus.files),
@@ -595,6 +640,11 @@ async function main(): Promise<number> {
     `## Workers (1 vs ${n})\n\n` +
       table(['corpus', 'wall s, 1 worker', `wall s, ${n} workers`, 'speed-up'], workerRows),
   );
+
+  if (targets.length > 0)
+    addSection(
+      '## Targets (issue 8), checked on this run\n\n' + table(['target', 'measured', 'verdict'], targets),
+    );
 
   const markdown = renderReport(options, report, Date.now() - started);
   mkdirSync(join(options.out, '..'), { recursive: true });
