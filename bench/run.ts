@@ -667,6 +667,12 @@ async function resolveBenchSymbol(
   const direct = await fetch(`${base}${CODEHUB_ROUTES.apiSymbol(repo, expected)}`);
   await direct.text();
   if (direct.ok) return expected;
+  // The first method of the expected file (the generator's method names depend on its shape).
+  const file = await fetch(`${base}${CODEHUB_ROUTES.apiBlob(repo, expected.split('::')[0]!)}`);
+  if (file.ok) {
+    const method = /"id":\s*"([^"]+:method)"/.exec(await file.text())?.[1];
+    if (method) return method;
+  }
   const response = await fetch(`${base}${CODEHUB_ROUTES.apiSearch(repo, className)}`);
   if (!response.ok) return expected;
   const body = (await response.json()) as unknown;
