@@ -2,10 +2,12 @@
 import { createRequire } from 'node:module';
 import type { FileFacts } from '../../core/facts.js';
 import type { LanguagePlugin, ModuleResolver, ModuleResolverContext } from '../plugin.js';
+import type * as ExtractFacts from './extract-facts.js';
+import type * as TsModuleResolver from './module-resolver.js';
 
 const CONFIG_FILE = /(^|\/)(tsconfig[^/]*\.json|jsconfig\.json|package\.json)$/;
 
-type Impl = typeof import('./extract-facts.js') & typeof import('./module-resolver.js');
+type Impl = typeof ExtractFacts & typeof TsModuleResolver;
 let impl: Impl | undefined;
 /**
  * The compiler is loaded on first use (synchronous require of the ES modules), so commands that never parse
@@ -15,8 +17,8 @@ function load(): Impl {
   if (!impl) {
     const require = createRequire(import.meta.url);
     impl = {
-      ...(require('./extract-facts.js') as typeof import('./extract-facts.js')),
-      ...(require('./module-resolver.js') as typeof import('./module-resolver.js')),
+      ...(require('./extract-facts.js') as typeof ExtractFacts),
+      ...(require('./module-resolver.js') as typeof TsModuleResolver),
     };
   }
   return impl;
