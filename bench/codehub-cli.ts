@@ -14,7 +14,8 @@ import { measureCommand, treeRss } from './measure.js';
 /** Where each question is asked over HTTP; symbol ids follow src/core/ids.ts (`path::qualifiedName:kind`). */
 export const CODEHUB_ROUTES = {
   symbolPage: (repo: string, id: string): string => `/${repo}/-/symbol/${encodeURIComponent(id)}`,
-  apiSymbol: (repo: string, id: string): string => `/api/v1/repos/${repo}/symbols/${encodeURIComponent(id)}`,
+  apiSymbol: (repo: string, id: string): string => `/api/v1/repos/${repo}/-/symbol/${encodeURIComponent(id)}`,
+  apiBlob: (repo: string, path: string): string => `/api/v1/repos/${repo}/-/blob/${path}`,
   apiSearch: (repo: string, q: string): string =>
     `/api/v1/search?q=${encodeURIComponent(q)}&repo=${encodeURIComponent(repo)}&limit=20`,
   mcp: '/mcp',

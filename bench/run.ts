@@ -6,6 +6,7 @@
  *   --out FILE       where to write the report (default BENCHMARKS.md; --smoke: bench/.work/smoke.md)
  *   --skip-peers     codehub rows only
  *   --search-symbols N   size of the search corpus (default 1,000,000)
+ *   --scale-base N   files of the scale curve's 1× corpus (default 500)
  *   --cpu-prof       codehub runs write V8 CPU profiles to bench/.work/profiles (where the time goes)
  *   --peers a,b      only these peers (ctags, codegraph, scip-typescript, gitnexus)
  *   --corpora a,b    only these real corpora (effect, zod, rxjs, mobx)
@@ -49,6 +50,7 @@ interface Options {
   skipPeers: boolean;
   out: string;
   searchSymbols: number;
+  scaleBase: number;
   peers: string[] | null;
   corpora: string[] | null;
 }
@@ -67,6 +69,7 @@ function parseArgs(argv: string[]): Options {
       value('--out') ??
       (smoke ? join(benchRoot(), '.work', 'smoke.md') : join(projectRoot(), 'BENCHMARKS.md')),
     searchSymbols: Number(value('--search-symbols') ?? (smoke ? 2_000 : 1_000_000)),
+    scaleBase: Number(value('--scale-base') ?? (smoke ? 10 : 500)),
     peers: value('--peers')?.split(',') ?? null,
     corpora: value('--corpora')?.split(',') ?? null,
   };
@@ -191,6 +194,9 @@ async function main(): Promise<number> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const report: Report = { sections: [], notes: [] };
+  // The issue's targets, checked against this run's numbers: [target, measured, verdict].
+  const targets: string[][] = [];
+  const verdict = (ok: boolean): string => (ok ? 'met' : 'missed');
   if (process.argv.includes('--cpu-prof')) {
     const dir = join(benchRoot(), '.work', 'profiles');
     mkdirSync(dir, { recursive: true });
@@ -295,6 +301,20 @@ async function main(): Promise<number> {
         runPeer(peer, corpus, join(work, peer.name, corpus.id), peerTimeout),
       );
       fullRows.push(fullRow(peer.name, r, ours?.ok ? ours.wallMs : null));
+      const want: Record<string, [string, (speedUp: number) => boolean]> = {
+        codegraph: ['≥ 2× faster than codegraph', (x) => x >= 2],
+        'scip-typescript': ['≥ 10× faster than scip-typescript', (x) => x >= 10],
+        ctags: ['within 3× of ctags time', (x) => x >= 1 / 3],
+      };
+      const w = want[peer.name];
+      if (w && ours?.ok && r.ok && !options.smoke) {
+        const speedUp = r.wallMs / ours.wallMs;
+        targets.push([
+          `full index ${corpus.id}: ${w[0]}`,
+          `${sec(ours.wallMs)} s vs ${sec(r.wallMs)} s = ${speedUp >= 1 ? `${speedUp.toFixed(2)}× faster` : `${(1 / speedUp).toFixed(2)}× slower`}`,
+          verdict(w[1](speedUp)),
+        ]);
+      }
     }
     if (options.smoke) {
       for (const name of ['codegraph', 'scip-typescript', 'gitnexus'])
@@ -369,48 +389,65 @@ async function main(): Promise<number> {
       ),
   );
 
-  // Incremental.
+  // Incremental: the biggest real corpus and a 2,000-file synthetic repo (the issue's target size).
   const biggest = [...corpora].sort((a, b) => b.files - a.files)[0]!;
   const incRows: string[][] = [];
-  if (codehubMissing) {
-    incRows.push(
-      [biggest.id, '1-file change (new commit)', PENDING, PENDING],
-      [biggest.id, 'no-op re-index', PENDING, PENDING],
-    );
-  } else {
-    log('incremental');
-    const repo = join(work, 'incremental', 'repo');
-    const data = join(work, 'incremental', 'data');
-    cloneCorpus(biggest, repo);
-    await indexWithCodehub(repo, data, 'bench/incremental/repo');
-    const changed = pickSourceFile(repo);
-    const changeRuns: number[] = [];
-    const changeRss: number[] = [];
-    const noopRuns: number[] = [];
-    const noopRss: number[] = [];
-    let failure = '';
-    for (let i = 0; i < reps; i++) {
-      commitOneFileChange(repo, changed, i + 1);
-      const change = await indexWithCodehub(repo, data, 'bench/incremental/repo');
-      const noop = await indexWithCodehub(repo, data, 'bench/incremental/repo');
-      if (change.exitCode !== 0 || noop.exitCode !== 0)
-        failure = (change.exitCode !== 0 ? change : noop).stderr.split('\n')[0] ?? '';
-      changeRuns.push(change.wallMs);
-      changeRss.push(change.peakRss);
-      noopRuns.push(noop.wallMs);
-      noopRss.push(noop.peakRss);
-    }
-    if (failure) incRows.push([biggest.id, 'incremental', `failed: ${failure}`, '']);
-    else
+  const incCorpora = options.smoke ? [biggest] : [biggest, prepareSyntheticCorpus({ files: 2000, seed: 1 })];
+  for (const incCorpus of incCorpora) await incremental(incCorpus);
+  async function incremental(biggest: PreparedCorpus): Promise<void> {
+    if (codehubMissing) {
       incRows.push(
-        [
-          biggest.id,
-          `1-file change (new commit, ${changed})`,
-          sec(median(changeRuns)),
-          mb(median(changeRss)),
-        ],
-        [biggest.id, 'no-op re-index', sec(median(noopRuns)), mb(median(noopRss))],
+        [biggest.id, '1-file change (new commit)', PENDING, PENDING],
+        [biggest.id, 'no-op re-index', PENDING, PENDING],
       );
+    } else {
+      log(`incremental ${biggest.id}`);
+      const repo = join(work, 'incremental', biggest.id, 'repo');
+      const data = join(work, 'incremental', biggest.id, 'data');
+      cloneCorpus(biggest, repo);
+      await indexWithCodehub(repo, data, 'bench/incremental/repo');
+      const changed = pickSourceFile(repo);
+      const changeRuns: number[] = [];
+      const changeRss: number[] = [];
+      const noopRuns: number[] = [];
+      const noopRss: number[] = [];
+      let failure = '';
+      for (let i = 0; i < reps; i++) {
+        commitOneFileChange(repo, changed, i + 1);
+        const change = await indexWithCodehub(repo, data, 'bench/incremental/repo');
+        const noop = await indexWithCodehub(repo, data, 'bench/incremental/repo');
+        if (change.exitCode !== 0 || noop.exitCode !== 0)
+          failure = (change.exitCode !== 0 ? change : noop).stderr.split('\n')[0] ?? '';
+        changeRuns.push(change.wallMs);
+        changeRss.push(change.peakRss);
+        noopRuns.push(noop.wallMs);
+        noopRss.push(noop.peakRss);
+      }
+      if (failure) incRows.push([biggest.id, 'incremental', `failed: ${failure}`, '']);
+      else
+        incRows.push(
+          [
+            biggest.id,
+            `1-file change (new commit, ${changed})`,
+            sec(median(changeRuns)),
+            mb(median(changeRss)),
+          ],
+          [biggest.id, 'no-op re-index', sec(median(noopRuns)), mb(median(noopRss))],
+        );
+      if (!failure && !options.smoke)
+        targets.push(
+          [
+            `1-file change < 1 s (${biggest.files} files)`,
+            `${sec(median(changeRuns))} s`,
+            verdict(median(changeRuns) < 1000),
+          ],
+          [
+            `no-op re-index < 0.3 s (${biggest.files} files)`,
+            `${sec(median(noopRuns))} s`,
+            verdict(median(noopRuns) < 300),
+          ],
+        );
+    }
   }
   addSection('## Incremental re-index\n\n' + table(['corpus', 'step', 'wall s', 'peak RSS MB'], incRows));
 
@@ -462,6 +499,12 @@ async function main(): Promise<number> {
               ...load,
               ...(init ? { method: 'POST', headers: init.headers, body: init.body } : {}),
             });
+            if ((label === 'symbol page HTML' || label === 'MCP get_symbol') && !options.smoke)
+              targets.push([
+                `${label}: p99 < 20 ms at ≥ 1,000 req/s`,
+                `p99 ${r.p99Ms} ms at ${Math.round(r.reqPerSec).toLocaleString('en-US')} req/s`,
+                verdict(r.p99Ms < 20 && r.reqPerSec >= 1000),
+              ]);
             loadRows.push([
               label,
               Math.round(r.reqPerSec).toLocaleString('en-US'),
@@ -513,7 +556,7 @@ async function main(): Promise<number> {
   );
 
   // Scale curve.
-  const baseFiles = options.smoke ? 10 : 500;
+  const baseFiles = options.scaleBase;
   const scaleRows: string[][] = [];
   const ctags = peerTools().find((p) => p.name === 'ctags')!;
   let oursBase: ToolRun | null = null;
@@ -535,6 +578,12 @@ async function main(): Promise<number> {
     else {
       const r = await repeat(reps, () => runCodehubIndex(corpus, join(work, 'scale', `${factor}`)));
       oursBase ??= r;
+      if (factor === 8 && r.ok && !options.smoke)
+        targets.push([
+          'peak RSS < 1 GB for 50 MB of source',
+          `${mb(r.peakRss)} MB for ${mb(corpus.bytes)} MB (${(r.peakRss / corpus.bytes).toFixed(1)} × source; 50 MB would be ≈ ${mb((r.peakRss / corpus.bytes) * 50e6)} MB if linear)`,
+          verdict((r.peakRss / corpus.bytes) * 50e6 < 1e9),
+        ]);
       scaleRows.push([
         `${factor}×`,
         String(corpus.files),
@@ -567,16 +616,20 @@ async function main(): Promise<number> {
   // Workers.
   const n = Math.max(2, cpus().length);
   const workerRows: string[][] = [];
-  if (codehubMissing) workerRows.push([biggest.id, PENDING, PENDING, PENDING]);
-  else {
-    log('workers');
-    const one = await repeat(reps, () => runCodehubIndex(biggest, join(work, 'workers', '1'), 1));
-    const many = await repeat(reps, () => runCodehubIndex(biggest, join(work, 'workers', String(n)), n));
+  for (const corpus of incCorpora) {
+    if (codehubMissing) {
+      workerRows.push([corpus.id, PENDING, PENDING, PENDING]);
+      continue;
+    }
+    log(`workers ${corpus.id}`);
+    const dir = join(work, 'workers', corpus.id);
+    const one = await repeat(reps, () => runCodehubIndex(corpus, join(dir, '1'), 1));
+    const many = await repeat(reps, () => runCodehubIndex(corpus, join(dir, String(n)), n));
     workerRows.push(
       one.ok && many.ok
-        ? [biggest.id, sec(one.wallMs), sec(many.wallMs), `${(one.wallMs / many.wallMs).toFixed(2)}×`]
+        ? [corpus.id, sec(one.wallMs), sec(many.wallMs), `${(one.wallMs / many.wallMs).toFixed(2)}×`]
         : [
-            biggest.id,
+            corpus.id,
             one.ok ? sec(one.wallMs) : `failed: ${one.note}`,
             many.ok ? sec(many.wallMs) : `failed: ${many.note}`,
             '',
@@ -587,6 +640,11 @@ async function main(): Promise<number> {
     `## Workers (1 vs ${n})\n\n` +
       table(['corpus', 'wall s, 1 worker', `wall s, ${n} workers`, 'speed-up'], workerRows),
   );
+
+  if (targets.length > 0)
+    addSection(
+      '## Targets (issue 8), checked on this run\n\n' + table(['target', 'measured', 'verdict'], targets),
+    );
 
   const markdown = renderReport(options, report, Date.now() - started);
   mkdirSync(join(options.out, '..'), { recursive: true });
@@ -609,6 +667,12 @@ async function resolveBenchSymbol(
   const direct = await fetch(`${base}${CODEHUB_ROUTES.apiSymbol(repo, expected)}`);
   await direct.text();
   if (direct.ok) return expected;
+  // The first method of the expected file (the generator's method names depend on its shape).
+  const file = await fetch(`${base}${CODEHUB_ROUTES.apiBlob(repo, expected.split('::')[0]!)}`);
+  if (file.ok) {
+    const method = /"id":\s*"([^"]+:method)"/.exec(await file.text())?.[1];
+    if (method) return method;
+  }
   const response = await fetch(`${base}${CODEHUB_ROUTES.apiSearch(repo, className)}`);
   if (!response.ok) return expected;
   const body = (await response.json()) as unknown;

@@ -4,10 +4,7 @@ import { CodehubError, isCodehubError, type ErrorCode } from '../core/errors.js'
 import { DEFAULT_MAX_FILE_SIZE, indexRepository, type IndexResult } from '../service/indexer.js';
 import { collectGarbage, listFiles, listRepos, readFile, verifyStore } from '../service/maintenance.js';
 import { defaultDataDir, openWorkspace, type Workspace } from '../service/workspace.js';
-import { cmdMcp, cmdServe, serveHub } from './commands/serve.js';
 import { createProgress } from './progress.js';
-import { cmdExport } from './commands/export.js';
-import { cmdShow } from './commands/show.js';
 
 /** Exit codes (docs/cli-json.md). */
 export const EXIT: Readonly<Record<ErrorCode | 'ok' | 'usage' | 'internal' | 'integrity', number>> = {
@@ -31,7 +28,8 @@ export const EXIT: Readonly<Record<ErrorCode | 'ok' | 'usage' | 'internal' | 'in
 };
 
 const USAGE = `usage: codehub <command> [options]
-  index <path|git-url> [--name host/owner/name] [--ref REF] [--max-file-size BYTES] [--test-depth 1-5]
+  index <path|git-url> [--name host/owner/name] [--ref REF] [--max-file-size BYTES]
+        [--workers N] [--force] [--test-depth 1-5]
   repos
   files <repo> [prefix]
   cat <repo> <path>
@@ -85,13 +83,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'start':
         return await cmdStart(rest);
       case 'serve':
-        return await cmdServe(rest);
+        return await (await import('./commands/serve.js')).cmdServe(rest);
       case 'mcp':
-        return await cmdMcp(rest);
+        return await (await import('./commands/serve.js')).cmdMcp(rest);
       case 'show':
-        return await cmdShow(rest);
+        return await (await import('./commands/show.js')).cmdShow(rest);
       case 'export':
-        return await cmdExport(rest);
+        return await (await import('./commands/export.js')).cmdExport(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -126,13 +124,20 @@ async function cmdIndex(args: string[]): Promise<number> {
     ref: { type: 'string' },
     'max-file-size': { type: 'string' },
     'test-depth': { type: 'string' },
+    workers: { type: 'string' },
+    force: { type: 'boolean' },
   });
   if (values.help) return usage();
   const source = positionals[0];
   if (!source || positionals.length > 1)
     throw new CodehubError('InvalidInput', 'index takes one <path|git-url>');
-  const result = await runIndex(source, values, values.json);
-  printIndexResult(result, values.json);
+  // An unchanged commit is not re-indexed (its snapshot is already the answer) unless --force.
+  const result = await runIndex(source, { ...values, skipIfIndexed: !values.force }, values.json);
+  if (result.upToDate && !values.json)
+    process.stdout.write(
+      `${result.repo}@${result.commit.slice(0, 12)} is already indexed (snapshot ${result.snapshot}); --force re-indexes it\n`,
+    );
+  else printIndexResult(result, values.json);
   return EXIT.ok;
 }
 
@@ -144,6 +149,7 @@ async function runIndex(
     ref?: string;
     'max-file-size'?: string;
     'test-depth'?: string;
+    workers?: string;
     skipIfIndexed?: boolean;
   },
   json: boolean,
@@ -164,6 +170,12 @@ async function runIndex(
       'InvalidInput',
       `--test-depth must be 1 to 5 call hops, got '${values['test-depth']}'`,
     );
+  let workers: number | undefined;
+  if (values.workers !== undefined) {
+    workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 1)
+      throw new CodehubError('InvalidInput', `--workers must be a whole number ≥ 1, got '${values.workers}'`);
+  }
   const progress = json ? createProgress({ isTTY: false } as NodeJS.WriteStream) : createProgress();
   try {
     return await indexRepository({
@@ -173,6 +185,7 @@ async function runIndex(
       ...(values.ref !== undefined ? { ref: values.ref } : {}),
       maxFileSize,
       ...(testDepth !== undefined ? { testReachDepth: testDepth } : {}),
+      ...(workers !== undefined ? { workers } : {}),
       skipIfIndexed: values.skipIfIndexed ?? false,
       onProgress: (p) => progress.update(p),
     });
@@ -335,7 +348,7 @@ async function cmdStart(args: string[]): Promise<number> {
   } else {
     printIndexResult(result, values.json);
   }
-  return serveHub(values);
+  return (await import('./commands/serve.js')).serveHub(values);
 }
 
 function usage(): number {

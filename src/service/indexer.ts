@@ -33,6 +33,7 @@ import {
 } from '../git/git.js';
 import { sha256Hex } from '../store/fs-blob-store.js';
 import { acquireLock, GC_LOCK, isLockHeld } from '../store/index-lock.js';
+import { createAnalyser, defaultWorkerCount, type AnalysisJob, type FileAnalyser } from './analysis-pool.js';
 import { openWorkspace } from './workspace.js';
 
 /** Bumped when the indexer's own output for the same tree changes. */
@@ -40,6 +41,10 @@ export const INDEXER_VERSION = '1';
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 /** Entries read and written per window: git reads are pipelined, blob writes compress in parallel. */
 const WINDOW = 128;
+/** Windows whose analysis may still be running while later windows are read (bounds memory). */
+const WINDOWS_IN_FLIGHT = 4;
+/** New files each analysis thread should get before another thread is started. */
+const MIN_FILES_PER_WORKER = 150;
 
 export interface IndexProgress {
   phase: 'reading' | 'resolving' | 'writing' | 'verifying';
@@ -61,10 +66,18 @@ export interface IndexOptions {
   onProgress?: (p: IndexProgress) => void;
   /** How long to wait for another indexer of the same repo (default 5 s). */
   lockWaitMs?: number;
-  /** Return at once, without re-indexing, when the newest ready snapshot already has this commit and analyzer version. */
+  /**
+   * Return at once, without re-indexing, when the newest ready snapshot already has this commit and analyzer version
+   * and all its blobs are in the store.
+   */
   skipIfIndexed?: boolean;
   /** Plug-in lookup (default: the registry); tests pass their own. */
   pluginFor?: (path: string) => LanguagePlugin | undefined;
+  /**
+   * Analysis threads; 1 analyses in-process. Default: cores (at most 4), fewer when few files are new.
+   * Tests' own plug-ins (pluginFor) always run in-process.
+   */
+  workers?: number;
 }
 
 export interface IndexResult {
@@ -125,6 +138,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
   const lockWait = opts.lockWaitMs ?? 5000;
   const pluginFor = opts.pluginFor ?? pluginForPath;
   let catFile: CatFileBatch | null = null;
+  let analyser: FileAnalyser | null = null;
   let snapshotId: number | null = null;
   let lock: { release(): void } | null = null;
   try {
@@ -168,7 +182,8 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       opts.skipIfIndexed &&
       latest &&
       latest.commit === commit &&
-      latest.analyzerVersion === analyzerVersion
+      latest.analyzerVersion === analyzerVersion &&
+      (await blobsPresent(storage.listFiles(latest.id), blobs))
     ) {
       const counts = storage.countRows(latest.id);
       return {
@@ -190,6 +205,15 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
         upToDate: true,
       };
     }
+    const known = storage.knownGitObjects(entries.filter((e) => e.type === 'blob').map((e) => e.oid));
+    // Threads pay for loading the plug-ins once each: by default, one per MIN_FILES_PER_WORKER new files.
+    const newFiles = entries.filter((e) => plugins.get(e.path) && !known.has(e.oid)).length;
+    analyser = createAnalyser(
+      opts.workers ?? Math.min(defaultWorkerCount(), Math.floor(newFiles / MIN_FILES_PER_WORKER) || 1),
+      (id) => used.get(id),
+      opts.pluginFor === undefined,
+    );
+    const analysis = analyser;
     snapshotId = storage.beginSnapshot(target.repoId, commit, opts.ref ?? null, analyzerVersion);
 
     const configOwners = new Map<string, LanguagePlugin[]>();
@@ -199,7 +223,6 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     }
     const configs = new Map<string, Map<string, string>>(); // plugin id → path → text
 
-    const known = storage.knownGitObjects(entries.filter((e) => e.type === 'blob').map((e) => e.oid));
     catFile = new CatFileBatch(target.gitDir);
     const reader = catFile;
 
@@ -214,6 +237,9 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     let cachedFiles = 0;
     const progress = (phase: IndexProgress['phase'], filesDone: number): void =>
       opts.onProgress?.({ phase, filesDone, filesTotal: entries.length, bytesDone, bytesTotal });
+    // Analysis of a window runs (in the pool) while the next windows are read; its facts fill their slots in order.
+    const inFlight: Array<Promise<void>> = [];
+    let analysisError: unknown = null;
 
     for (let w = 0; w < entries.length; w += WINDOW) {
       const window = entries.slice(w, w + WINDOW);
@@ -263,7 +289,8 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       }
       const puts: Array<Promise<unknown>> = [];
       const learned: GitObjectInfo[] = [];
-      const newFacts: Array<{ key: FactsCacheKey; facts: FileFacts }> = [];
+      const jobs: AnalysisJob[] = [];
+      const slots: Array<{ key: FactsCacheKey; slot: { path: string; facts: FileFacts } }> = [];
 
       for (const e of window) {
         const size = e.size ?? 0;
@@ -347,16 +374,18 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
               analyzerVersion: p.analyzerVersion,
               path: e.path,
             };
-            let facts =
+            const facts =
               cached.get(factsKeyString(key)) ?? storage.getCachedFacts([key]).get(factsKeyString(key));
             if (facts) {
               cachedFiles++;
+              analysed.push({ path: e.path, facts });
             } else {
-              facts = analyseSafely(p, e.path, bytes!.toString('utf8'));
+              const slot = { path: e.path, facts: undefined as unknown as FileFacts };
+              analysed.push(slot);
+              jobs.push({ pluginId: p.id, path: e.path, text: bytes!.toString('utf8') });
+              slots.push({ key, slot });
               analysedFiles++;
-              newFacts.push({ key, facts });
             }
-            analysed.push({ path: e.path, facts });
           }
         }
         bytesDone += size;
@@ -365,8 +394,27 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       await Promise.all(puts);
       // Remember objects only once their blobs are durably in place.
       storage.rememberGitObjects(learned);
-      if (newFacts.length > 0) storage.putCachedFacts(newFacts);
+      if (jobs.length > 0) {
+        inFlight.push(
+          analysis.analyze(jobs).then(
+            (results) => {
+              results.forEach((facts, i) => (slots[i]!.slot.facts = facts));
+              try {
+                storage.putCachedFacts(slots.map((s) => ({ key: s.key, facts: s.slot.facts })));
+              } catch (err) {
+                analysisError ??= err;
+              }
+            },
+            (err: unknown) => {
+              analysisError ??= err;
+            },
+          ),
+        );
+        if (inFlight.length >= WINDOWS_IN_FLIGHT) await inFlight.shift();
+      }
     }
+    await Promise.all(inFlight);
+    if (analysisError) throw analysisError;
 
     for (const f of files) {
       if (f.skipReason) skipped[f.skipReason] = (skipped[f.skipReason] ?? 0) + 1;
@@ -446,6 +494,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     throw err;
   } finally {
     catFile?.close();
+    await analyser?.close();
     lock?.release();
     ws.close();
   }
@@ -495,22 +544,15 @@ export function describe(oid: string, bytes: Buffer): GitObjectInfo {
   return { oid, sha256, size: bytes.length, lines, eol, content };
 }
 
-function analyseSafely(plugin: LanguagePlugin, path: string, text: string): FileFacts {
-  try {
-    return plugin.analyze(path, text);
-  } catch (err) {
-    // The plug-in contract says analyze never throws; if one does, the file is recorded as unparsed.
-    return {
-      path,
-      language: plugin.id,
-      symbols: [],
-      imports: [],
-      exports: [],
-      callSites: [],
-      isTestFile: false,
-      testFramework: null,
-      diagnostics: [{ line: 1, severity: 'error', message: `analyzer crashed: ${(err as Error).message}` }],
-      skipped: 'analyzer-error',
-    };
+/** True when every stored file of a snapshot still has its blob (a store with lost blobs is re-indexed, not skipped). */
+async function blobsPresent(
+  files: readonly FileRecord[],
+  blobs: { has(sha256: string): Promise<boolean> },
+): Promise<boolean> {
+  const shas = [...new Set(files.map((f) => f.blobSha256).filter((s): s is string => s !== null))];
+  for (let i = 0; i < shas.length; i += 256) {
+    const present = await Promise.all(shas.slice(i, i + 256).map((sha) => blobs.has(sha)));
+    if (present.includes(false)) return false;
   }
+  return true;
 }

@@ -1,22 +1,40 @@
 /** The TypeScript/JavaScript language plug-in: TypeScript's own parser, one pass per file, no I/O. */
+import { createRequire } from 'node:module';
 import type { FileFacts } from '../../core/facts.js';
 import type { LanguagePlugin, ModuleResolver, ModuleResolverContext } from '../plugin.js';
-import { extractFacts } from './extract-facts.js';
-import { createTsModuleResolver } from './module-resolver.js';
+import type * as ExtractFacts from './extract-facts.js';
+import type * as TsModuleResolver from './module-resolver.js';
 
 const CONFIG_FILE = /(^|\/)(tsconfig[^/]*\.json|jsconfig\.json|package\.json)$/;
+
+type Impl = typeof ExtractFacts & typeof TsModuleResolver;
+let impl: Impl | undefined;
+/**
+ * The compiler is loaded on first use (synchronous require of the ES modules), so commands that never parse
+ * (a no-op re-index, `repos`, `serve`) do not pay for loading TypeScript.
+ */
+function load(): Impl {
+  if (!impl) {
+    const require = createRequire(import.meta.url);
+    impl = {
+      ...(require('./extract-facts.js') as typeof ExtractFacts),
+      ...(require('./module-resolver.js') as typeof TsModuleResolver),
+    };
+  }
+  return impl;
+}
 
 export const typescriptPlugin: LanguagePlugin = {
   id: 'typescript',
   extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'],
   analyzerVersion: 'ts-1',
   analyze(path: string, text: string): FileFacts {
-    return extractFacts(path, text);
+    return load().extractFacts(path, text);
   },
   isConfigFile(path: string): boolean {
     return CONFIG_FILE.test(path);
   },
   createModuleResolver(context: ModuleResolverContext): ModuleResolver {
-    return createTsModuleResolver(context);
+    return load().createTsModuleResolver(context);
   },
 };

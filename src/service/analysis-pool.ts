@@ -1,0 +1,147 @@
+/**
+ * Per-file analysis off the main thread: a pool of worker threads, each loading the plug-in registry itself,
+ * fed batches of files per message. With one worker the analysis runs in-process (no threads at all).
+ * Results are the same either way: each file's facts come from the same pure `plugin.analyze`.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { FileFacts } from '../core/facts.js';
+import type { LanguagePlugin } from '../languages/plugin.js';
+
+/** One file to analyse: the plug-in by id, the repo path and the file's text. */
+export interface AnalysisJob {
+  pluginId: string;
+  path: string;
+  text: string;
+}
+
+/** Analyses batches of files; `close` ends any threads. */
+export interface FileAnalyser {
+  readonly workers: number;
+  analyze(jobs: readonly AnalysisJob[]): Promise<FileFacts[]>;
+  close(): Promise<void>;
+}
+
+/** Files per worker message: large enough to amortise the message, small enough to balance the load. */
+const BATCH = 16;
+
+/** The default pool size: the machine's cores, at most 4. */
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(availableParallelism(), 4));
+}
+
+/** Runs `plugin.analyze`; a throwing plug-in yields an unparsed file, as the plug-in contract asks. */
+export function analyseSafely(plugin: LanguagePlugin, path: string, text: string): FileFacts {
+  try {
+    return plugin.analyze(path, text);
+  } catch (err) {
+    return {
+      path,
+      language: plugin.id,
+      symbols: [],
+      imports: [],
+      exports: [],
+      callSites: [],
+      isTestFile: false,
+      testFramework: null,
+      diagnostics: [{ line: 1, severity: 'error', message: `analyzer crashed: ${(err as Error).message}` }],
+      skipped: 'analyzer-error',
+    };
+  }
+}
+
+/** In-process analysis with the given plug-ins (used for --workers 1 and for tests' own plug-ins). */
+export function createInProcessAnalyser(
+  pluginById: (id: string) => LanguagePlugin | undefined,
+): FileAnalyser {
+  return {
+    workers: 1,
+    analyze(jobs) {
+      return Promise.resolve(
+        jobs.map((j) => {
+          const p = pluginById(j.pluginId);
+          if (!p) throw new Error(`no language plug-in '${j.pluginId}'`);
+          return analyseSafely(p, j.path, j.text);
+        }),
+      );
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+interface Pending {
+  jobs: readonly AnalysisJob[];
+  resolve(facts: FileFacts[]): void;
+  reject(err: Error): void;
+}
+
+/** A pool of `count` worker threads running the registry's plug-ins (count ≥ 2; use the in-process analyser for 1). */
+export function createWorkerPool(count: number): FileAnalyser {
+  const url = new URL('./analysis-worker.js', import.meta.url);
+  const queue: Pending[] = [];
+  const idle: Worker[] = [];
+  const busy = new Map<Worker, Pending>();
+  let failure: Error | null = null;
+  let closed = false;
+
+  const pump = (): void => {
+    while (idle.length > 0 && queue.length > 0) {
+      const w = idle.pop()!;
+      const task = queue.shift()!;
+      busy.set(w, task);
+      w.postMessage(task.jobs);
+    }
+  };
+  const fail = (err: Error): void => {
+    failure ??= err;
+    for (const t of [...busy.values(), ...queue.splice(0)]) t.reject(err);
+    busy.clear();
+  };
+  const workers: Worker[] = [];
+  for (let i = 0; i < count; i++) {
+    const w = new Worker(url);
+    w.on('message', (msg: { facts?: FileFacts[]; error?: string }) => {
+      const task = busy.get(w);
+      busy.delete(w);
+      if (task) {
+        if (msg.facts) task.resolve(msg.facts);
+        else task.reject(new Error(msg.error ?? 'analysis worker failed'));
+      }
+      idle.push(w);
+      pump();
+    });
+    w.on('error', (err) => fail(err));
+    w.on('exit', (code) => {
+      if (!closed) fail(new Error(`analysis worker exited with code ${code}`));
+    });
+    workers.push(w);
+    idle.push(w);
+  }
+
+  return {
+    workers: count,
+    async analyze(jobs) {
+      if (failure) throw failure;
+      const parts: Array<Promise<FileFacts[]>> = [];
+      for (let i = 0; i < jobs.length; i += BATCH) {
+        const batch = jobs.slice(i, i + BATCH);
+        parts.push(new Promise((resolve, reject) => queue.push({ jobs: batch, resolve, reject })));
+      }
+      pump();
+      return (await Promise.all(parts)).flat();
+    },
+    async close() {
+      closed = true;
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+/** The analyser for an index run: in-process for 1 worker or for plug-ins not from the registry, else a pool. */
+export function createAnalyser(
+  workers: number,
+  pluginById: (id: string) => LanguagePlugin | undefined,
+  registryPlugins: boolean,
+): FileAnalyser {
+  return workers <= 1 || !registryPlugins ? createInProcessAnalyser(pluginById) : createWorkerPool(workers);
+}
