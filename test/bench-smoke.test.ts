@@ -18,13 +18,13 @@ function rowsStartingWith(markdown: string, ...prefix: string[]): string[][] {
     .filter((cells) => prefix.every((p, i) => cells[i] === p));
 }
 
-test('the benchmark smoke run prints a report with every section and row', { timeout: 180_000 }, async () => {
+test('the benchmark smoke run prints a report with every section and row', { timeout: 500_000 }, async () => {
   const missing = await codehubUnavailable();
   const out = join(mkdtempSync(join(tmpdir(), 'codehub-bench-smoke-')), 'smoke.md');
   try {
     const run = spawnSync(process.execPath, [runScript, '--smoke', '--out', out], {
       encoding: 'utf8',
-      timeout: 170_000,
+      timeout: 480_000,
     });
     assert.equal(run.status, 0, `bench --smoke failed:\n${run.stderr}`);
     const report = readFileSync(out, 'utf8');
