@@ -19,7 +19,7 @@ import type { PageContext } from './pages/layout.js';
 import { renderRepoPage } from './pages/repo-page.js';
 import { renderSearchPage } from './pages/search-page.js';
 import { renderSymbolPage, type SymbolSource } from './pages/symbol-page.js';
-import { isCodehubError } from '../core/errors.js';
+import { CodehubError, isCodehubError } from '../core/errors.js';
 import { parsePagePath, symbolUrl } from './urls.js';
 
 export interface WebServerOptions {
@@ -193,14 +193,21 @@ export function createWebServer(options: WebServerOptions): WebServer {
         }
         case 'symbol': {
           const full = params.get('full') === '1';
-          const show = await service.show(route.repo, route.id);
-          const source = await symbolSource(
-            route.repo,
-            show,
-            full,
-            `${symbolUrl(route.repo, show.symbol.id)}?full=1#L${show.symbol.startLine}`,
-          );
-          return sendHtml(req, res, 200, renderSymbolPage(ctx(), show, source));
+          // The source is a second read by repo id: when a new snapshot was published in between and the
+          // file's blob changed, read both again so the page never pairs one commit's symbol with another's bytes.
+          for (let attempt = 1; ; attempt++) {
+            const show = await service.show(route.repo, route.id);
+            const source = await symbolSource(
+              route.repo,
+              show,
+              full,
+              `${symbolUrl(route.repo, show.symbol.id)}?full=1#L${show.symbol.startLine}`,
+            );
+            if (source.ok && source.blobSha256 !== show.symbol.blobSha256 && attempt < 3) continue;
+            if (source.ok && source.blobSha256 !== show.symbol.blobSha256)
+              throw new CodehubError('IndexLocked', 'the index is being rewritten; reload in a moment');
+            return sendHtml(req, res, 200, renderSymbolPage(ctx(), show, source));
+          }
         }
       }
     } catch (err) {

@@ -1,0 +1,107 @@
+// Crash safety: `codehub index` SIGKILLed at seeded random moments across its whole timeline.
+// After each kill the data dir must open, keep serving the previous snapshot, hold no partial blob
+// under a final name, and let the next index complete.
+import assert from 'node:assert/strict';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { indexRepository } from '../../src/service/indexer.js';
+import { verifyStore } from '../../src/service/maintenance.js';
+import { createQueryService } from '../../src/service/query-service.js';
+import { openWorkspace } from '../../src/service/workspace.js';
+import { FixtureRepo, removeDir, runCli, spawnCli, tempDir } from '../helpers/fixture-repo.js';
+import { prng, writeGeneratedSources } from './support.js';
+
+const TRIALS = Number(process.env.CRASH_TRIALS ?? 20);
+const SEED = Number(process.env.CRASH_SEED ?? 20261128);
+const FILES = 60;
+const REPO = 'local/repo';
+
+describe('an indexer SIGKILLed at random moments', () => {
+  let work: string;
+  let template: string;
+  let repo: FixtureRepo;
+  let c1: string;
+  let c2: string;
+  const symbolsAt = new Map<string, number>();
+  let fullMs = 0;
+
+  before(() => {
+    work = tempDir('crash');
+    repo = FixtureRepo.init(join(work, 'repo'));
+    writeGeneratedSources(repo, FILES, 1);
+    c1 = repo.commit('variant 1');
+    writeGeneratedSources(repo, FILES, 2);
+    c2 = repo.commit('variant 2');
+    template = join(work, 'template');
+    const first = runCli(['index', repo.dir, '--ref', c1, '--data', template, '--json']);
+    assert.equal(first.code, 0, first.stderr);
+    symbolsAt.set(c1, JSON.parse(first.stdout).symbols);
+    // One uninterrupted run from the same starting state gives the timeline the kills are spread over.
+    const probe = join(work, 'probe');
+    cpSync(template, probe, { recursive: true });
+    const t0 = Date.now();
+    const full = runCli(['index', repo.dir, '--ref', c2, '--data', probe, '--json']);
+    fullMs = Date.now() - t0;
+    assert.equal(full.code, 0, full.stderr);
+    symbolsAt.set(c2, JSON.parse(full.stdout).symbols);
+    assert.notEqual(symbolsAt.get(c1), undefined);
+  });
+  after(() => removeDir(work));
+
+  it(`keeps the previous snapshot intact and served, with a clean store, over ${TRIALS} seeded kills`, async (t) => {
+    const rand = prng(SEED);
+    let killedMidway = 0;
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const data = join(work, `trial-${trial}`);
+      cpSync(template, data, { recursive: true });
+      // Spread the kill over the whole run, from process start to a bit past the measured end.
+      const delay = Math.floor(rand() * fullMs * 1.1);
+      const child = spawnCli(['index', repo.dir, '--ref', c2, '--data', data]);
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('exit', (code, signal) => resolve({ code, signal })),
+      );
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      const end = await exited;
+      const finished = end.code === 0;
+      if (!finished) killedMidway++;
+      const ctx = `trial ${trial} (seed ${SEED}, kill after ${delay} ms of ~${fullMs} ms, ${finished ? 'finished first' : 'killed'})`;
+
+      const ws = openWorkspace(data);
+      try {
+        const service = createQueryService(ws);
+        const repos = await service.listRepos();
+        assert.equal(repos.length, 1, ctx);
+        const served = repos[0]!;
+        if (!finished) assert.ok(served.commit === c1 || served.commit === c2, ctx);
+        else assert.equal(served.commit, c2, ctx);
+        // Whichever snapshot is served is whole: its counts and content are that commit's.
+        assert.equal(served.symbols, symbolsAt.get(served.commit), `${ctx}: symbol count of ${served.commit}`);
+        const variant = served.commit === c1 ? 1 : 2;
+        const show = await service.show(REPO, 'marker');
+        assert.equal(show.symbol.path, 'src/marker.ts', ctx);
+        const src = await service.getSource(REPO, 'src/marker.ts', 1, 4);
+        assert.ok(src.verified, ctx);
+        assert.match(src.lines.join('\n'), new RegExp(`return ${variant};`), ctx);
+
+        const report = await verifyStore(ws, { repair: false });
+        assert.deepEqual(report.corrupt, [], `${ctx}: a blob under its final name does not re-hash`);
+        assert.deepEqual(report.missing, [], `${ctx}: the served snapshot references a missing blob`);
+      } finally {
+        ws.close();
+      }
+
+      const next = await indexRepository({ dataDir: data, source: repo.dir, ref: c2, lockWaitMs: 10_000 });
+      assert.equal(next.commit, c2, ctx);
+      assert.equal(next.symbols, symbolsAt.get(c2), ctx);
+      if (trial === TRIALS - 1) {
+        const verify = runCli(['verify', '--data', data, '--json']);
+        assert.equal(verify.code, 0, `${ctx}: ${verify.stdout}${verify.stderr}`);
+      }
+      removeDir(data);
+    }
+    t.diagnostic(`${TRIALS} kills, ${killedMidway} before the indexer finished; full run ~${fullMs} ms`);
+    assert.ok(killedMidway >= TRIALS / 2, 'most kills land before the indexer finishes');
+  });
+});
