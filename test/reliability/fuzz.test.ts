@@ -73,8 +73,8 @@ const source: fc.Arbitrary<{ path: string; text: string }> = fc.oneof(
     .map(({ ext, parts }) => ({ path: `gen/soup.${ext}`, text: parts.join(' ') })),
 );
 
-/** Lines as the TypeScript scanner counts them (\n, \r\n, \r, U+2028, U+2029). */
-const lineCount = (text: string): number => text.split(/\r\n|\r|\n|\u2028|\u2029/).length;
+/** Lines as a reader (and codehub's source view) counts them: only \n ends a line. */
+const lineCount = (text: string): number => text.split('\n').length;
 
 function checkFileFacts(facts: FileFacts, path: string, text: string): void {
   const lines = lineCount(text);

@@ -89,13 +89,14 @@ describe('HTTP hardening', () => {
     const ok = await rawRequest(hub.url, 'POST', '/mcp', { ...MCP_HEADERS, origin: hub.url }, LIST);
     assert.equal(ok.status, 200, ok.body);
     assert.ok(JSON.parse(ok.body).result.tools.length > 0);
-    for (const headers of [
+    const hostile: Record<string, string>[] = [
       { origin: 'http://evil.example' },
       { origin: `http://127.0.0.1:${Number(u.port) + 1}` },
       { origin: 'null' },
       { host: 'evil.example' },
       { host: `attacker.test:${u.port}` },
-    ]) {
+    ];
+    for (const headers of hostile) {
       const r = await rawRequest(hub.url, 'POST', '/mcp', { ...MCP_HEADERS, ...headers }, LIST);
       assert.equal(r.status, 403, JSON.stringify(headers));
       assert.match(JSON.parse(r.body).error.message, /not allowed/);

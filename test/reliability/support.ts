@@ -1,7 +1,7 @@
 /** Shared pieces of the reliability suite: generated repos, a served hub, raw HTTP and MCP calls, a seeded PRNG. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { BIN, ROOT, FixtureRepo } from '../helpers/fixture-repo.js';
+import { BIN, ROOT, type FixtureRepo } from '../helpers/fixture-repo.js';
 
 /** mulberry32: a small seeded PRNG so every random trial can be replayed from its seed. */
 export function prng(seed: number): () => number {
@@ -127,11 +127,19 @@ export function rawRequest(
 let rpcId = 0;
 
 /** A stateless JSON-RPC `tools/call` POSTed to /mcp; returns the raw response and the parsed result. */
+/** A tool result as it arrives on the wire (structuredContent is the tool's own JSON). */
+export interface ToolResultJson {
+  isError?: boolean;
+  content: { text: string }[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads its own tool's fields
+  structuredContent?: any;
+}
+
 export async function mcpCall(
   base: string,
   tool: string,
   args: Record<string, unknown>,
-): Promise<{ res: RawResponse; result: { isError?: boolean; content: { text: string }[]; structuredContent?: any } }> {
+): Promise<{ res: RawResponse; result: ToolResultJson }> {
   const res = await rawRequest(
     base,
     'POST',
