@@ -1,9 +1,10 @@
 /**
  * Load soak (on demand, not in CI): `codehub serve` on loopback under a steady request rate for a fixed time,
  * then a verdict: server RSS stays flat, p99 of every minute within 2× of the first minute, zero errors.
- *   npx tsc -p . && node dist/bench/soak.js [--minutes 10] [--rate 40] [--repo PATH] [--json FILE]
+ *   npx tsc -p . && node dist/bench/soak.js [--minutes 10] [--rate 10] [--warmup 60] [--repo PATH] [--json FILE]
  * It indexes --repo (default: this checkout) into a temp data dir, serves it, and sends an open-loop mix of
- * symbol pages, file pages, search pages, /api/v1 calls and MCP get_symbol/search_symbols POSTs. It stops by
+ * symbol pages, file pages, search pages, /api/v1 calls and MCP get_symbol/search_symbols POSTs, after an untimed
+ * warm-up (each distinct request once, at most --warmup seconds: highlighter start, caches). It stops by
  * itself after --minutes and exits 1 when a criterion fails.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -20,7 +21,8 @@ const BIN = join(ROOT, 'bin', 'codehub.js');
 const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '10' },
-    rate: { type: 'string', default: '40' },
+    rate: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '60' },
     repo: { type: 'string', default: ROOT },
     json: { type: 'string' },
   },
@@ -103,6 +105,15 @@ async function main(): Promise<number> {
           return ['POST', '/mcp', JSON.stringify({ jsonrpc: '2.0', id: n, method: 'tools/call', params: { name: 'search_symbols', arguments: { query: words[n % words.length] } } })];
       }
     };
+
+    // Warm-up: each distinct request once, sequentially, so the first minute measures a warm server.
+    const warmEnd = Date.now() + Number(values.warmup) * 1000;
+    for (let i = 0; i < 7 * symbols.length && Date.now() < warmEnd; i++) {
+      const [method, path, body] = nextRequest();
+      await get(base, method, path, body).catch(() => undefined);
+    }
+    n = 0;
+    process.stderr.write(`warm-up done (${Date.now() - warmEnd + Number(values.warmup) * 1000} ms)\n`);
 
     const minutes: { samples: Sample[]; rss: number[]; errors: string[] }[] = [];
     const started = Date.now();
