@@ -182,4 +182,29 @@ describe('a database file with corrupted pages', () => {
       assert.ok(corruptSeen > 0, 'the damage is detected by at least one command');
     });
   }
+
+  it('answers pages, API and MCP on a database with corrupted pages with a DatabaseCorrupt error and advice', async () => {
+    const copy = corruptCopy('served', (n) => Array.from({ length: n - 1 }, (_, i) => i + 1));
+    let hub: Served | null = null;
+    try {
+      hub = await serve(copy);
+    } catch (err) {
+      // Refusing to start is a clear outcome too, as long as it is the corruption that is named.
+      assert.match(String(err), /corrupt/);
+      return;
+    }
+    try {
+      for (const path of ['/', `/${REPO}`, `/${REPO}/-/symbol/work1`, '/api/v1/repos', `/api/v1/repos/${REPO}/-/symbol/work1`]) {
+        const r = await rawRequest(hub.url, 'GET', path);
+        assert.equal(r.status, 500, `${path}: ${r.status}`);
+        assert.match(r.body, /corrupt/i, path);
+        assert.match(r.body, /re-index/, `${path} says what to do`);
+      }
+      const { result } = await mcpCall(hub.url, 'get_symbol', { repo: REPO, symbol: 'work1' });
+      assert.equal(result.isError, true);
+      assert.match(result.content[0]!.text, /Error \[DatabaseCorrupt\].*re-index/);
+    } finally {
+      await hub.stop();
+    }
+  });
 });
