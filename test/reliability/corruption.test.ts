@@ -183,7 +183,7 @@ describe('a database file with corrupted pages', () => {
     });
   }
 
-  it('answers pages, API and MCP on a database with corrupted pages with a DatabaseCorrupt error and advice', async () => {
+  it('answers pages, API and MCP on a database with corrupted pages with a DatabaseCorrupt error and advice', async (t) => {
     const copy = corruptCopy('served', (n) => Array.from({ length: n - 1 }, (_, i) => i + 1));
     let hub: Served | null = null;
     try {
@@ -191,6 +191,7 @@ describe('a database file with corrupted pages', () => {
     } catch (err) {
       // Refusing to start is a clear outcome too, as long as it is the corruption that is named.
       assert.match(String(err), /corrupt/);
+      t.diagnostic(`serve refused to start: ${String(err).split('\n')[0]}`);
       return;
     }
     try {

@@ -17,6 +17,8 @@ const SEED = Number(process.env.CRASH_SEED ?? 20261128);
 const FILES = 60;
 const REPO = 'local/repo';
 
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 function countBlobs(dataDir: string): number {
   const root = join(dataDir, 'blobs');
   if (!existsSync(root)) return 0;
@@ -33,9 +35,9 @@ describe('an indexer SIGKILLed at random moments', () => {
   let c2: string;
   const symbolsAt = new Map<string, number>();
   let fullMs = 0;
-  let startupMs = 0;
+  let ingestMs = 0;
 
-  before(() => {
+  before(async () => {
     work = tempDir('crash');
     repo = FixtureRepo.init(join(work, 'repo'));
     writeGeneratedSources(repo, FILES, 1);
@@ -46,18 +48,25 @@ describe('an indexer SIGKILLed at random moments', () => {
     const first = runCli(['index', repo.dir, '--ref', c1, '--data', template, '--json']);
     assert.equal(first.code, 0, first.stderr);
     symbolsAt.set(c1, JSON.parse(first.stdout).symbols);
-    // The CLI's start-up (node, TypeScript, SQLite) is part of every run; time it to aim most kills past it.
-    const s0 = Date.now();
-    assert.equal(runCli(['repos', '--data', template]).code, 0);
-    startupMs = Date.now() - s0;
     // One uninterrupted run from the same starting state gives the timeline the kills are spread over.
     const probe = join(work, 'probe');
     cpSync(template, probe, { recursive: true });
+    // It also times the window from the first new blob written to the end (ingest, analysis, publish).
+    const templateBlobs = countBlobs(template);
     const t0 = Date.now();
-    const full = runCli(['index', repo.dir, '--ref', c2, '--data', probe, '--json']);
+    const child = spawnCli(['index', repo.dir, '--ref', c2, '--data', probe, '--json']);
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let firstBlobAt = 0;
+    while (child.exitCode === null && firstBlobAt === 0) {
+      if (countBlobs(probe) > templateBlobs) firstBlobAt = Date.now();
+      else await sleep(5);
+    }
+    assert.equal(await exited, 0);
     fullMs = Date.now() - t0;
-    assert.equal(full.code, 0, full.stderr);
-    symbolsAt.set(c2, JSON.parse(full.stdout).symbols);
+    ingestMs = Date.now() - (firstBlobAt || t0);
+    symbolsAt.set(c2, JSON.parse(stdout).symbols);
     assert.notEqual(symbolsAt.get(c1), undefined);
   });
   after(() => removeDir(work));
@@ -70,15 +79,22 @@ describe('an indexer SIGKILLed at random moments', () => {
     for (let trial = 0; trial < TRIALS; trial++) {
       const data = join(work, `trial-${trial}`);
       cpSync(template, data, { recursive: true });
-      // A quarter of the kills land anywhere in the run (start-up included), the rest during the indexing
-      // work proper: after the measured start-up, up to a bit past the measured end.
-      const from = trial % 4 === 0 ? 0 : Math.min(startupMs, fullMs * 0.8);
-      const delay = Math.floor(from + rand() * (fullMs * 1.1 - from));
+      // A quarter of the kills land anywhere in the run (start-up included); the rest in the indexing work
+      // proper: once the first new blob appears, after a random part of the measured ingest-to-end window.
       const child = spawnCli(['index', repo.dir, '--ref', c2, '--data', data]);
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
         child.on('exit', (code, signal) => resolve({ code, signal })),
       );
-      await new Promise((r) => setTimeout(r, delay));
+      const t0 = Date.now();
+      let delay: number;
+      if (trial % 4 === 0) {
+        delay = Math.floor(rand() * fullMs * 1.1);
+        await sleep(delay);
+      } else {
+        while (child.exitCode === null && countBlobs(data) <= templateBlobs) await sleep(5);
+        await sleep(Math.floor(rand() * ingestMs * 1.1));
+        delay = Date.now() - t0;
+      }
       child.kill('SIGKILL');
       const end = await exited;
       const finished = end.code === 0;
@@ -122,7 +138,7 @@ describe('an indexer SIGKILLed at random moments', () => {
     }
     t.diagnostic(
       `${TRIALS} kills, ${killedMidway} before the indexer finished, ${killedMidIngest} after it had written new blobs ` +
-        `but before it published; full run ~${fullMs} ms, CLI start-up ~${startupMs} ms`,
+        `but before it published; full run ~${fullMs} ms, of which ~${ingestMs} ms from the first new blob to the end`,
     );
     assert.ok(killedMidway >= TRIALS / 2, 'most kills land before the indexer finishes');
   });
