@@ -1,6 +1,6 @@
 /** CLI entry: parses argv, runs a command, returns the exit code. The only layer that prints. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CodehubError, isCodehubError, type ErrorCode } from '../core/errors.js';
+import { classifyError, CodehubError, isCodehubError, type ErrorCode } from '../core/errors.js';
 import { DEFAULT_MAX_FILE_SIZE, indexRepository, type IndexResult } from '../service/indexer.js';
 import { collectGarbage, listFiles, listRepos, readFile, verifyStore } from '../service/maintenance.js';
 import { defaultDataDir, openWorkspace, type Workspace } from '../service/workspace.js';
@@ -104,7 +104,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function reportError(err: unknown, out: Out): number {
+function reportError(thrown: unknown, out: Out): number {
+  const err = classifyError(thrown);
   const code: ErrorCode | 'internal' = isCodehubError(err) ? err.code : 'internal';
   const message = err instanceof Error ? err.message : String(err);
   const line = message.split('\n')[0] ?? message;

@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
-import { CodehubError } from '../core/errors.js';
+import { CodehubError, DATABASE_CORRUPT_ADVICE } from '../core/errors.js';
 import type { FileFacts } from '../core/facts.js';
 import type { Edge, TestReach } from '../core/graph.js';
 import { MIGRATIONS } from './migrations.js';
@@ -47,7 +47,7 @@ export class SqliteStorage implements Storage {
       if (err instanceof CodehubError) throw err;
       const msg = (err as Error).message;
       if (/not a database|malformed/i.test(msg)) {
-        throw new CodehubError('DatabaseCorrupt', `database ${file} is corrupt: ${msg}`);
+        throw new CodehubError('DatabaseCorrupt', `database ${file} is corrupt (${msg}); ${DATABASE_CORRUPT_ADVICE}`);
       }
       throw new CodehubError('DataDirNotWritable', `cannot open database ${file}: ${msg}`);
     }

@@ -3,7 +3,7 @@
  * `isError` tool result whose text tells the agent what exists and what to call next.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { isCodehubError } from '../core/errors.js';
+import { classifyError, isCodehubError } from '../core/errors.js';
 
 const MAX_LISTED = 20;
 
@@ -12,7 +12,8 @@ export function toolErrorResult(err: unknown): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: errorText(err) }] };
 }
 
-function errorText(err: unknown): string {
+function errorText(thrown: unknown): string {
+  const err = classifyError(thrown);
   if (!isCodehubError(err)) {
     return `Error [Internal]: ${err instanceof Error ? err.message : String(err)}. This is a codehub bug; the query was not answered.`;
   }
@@ -29,7 +30,7 @@ function errorText(err: unknown): string {
       return `${head}\n${listed ? `Closest existing paths:\n${listed}` : 'Paths are relative to the repo root.'}`;
     case 'BlobHashMismatch':
     case 'BlobMissing':
-      return `${head}\nThe stored file failed verification, so its text is not served; re-index the repo.`;
+      return `${head}\nThe stored file failed verification, so its text is not served. Run 'codehub verify --repair' to restore it from git, or re-index the repo.`;
     default:
       return listed ? `${head}\n${listed}` : head;
   }

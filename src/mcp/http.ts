@@ -69,6 +69,10 @@ export function createMcpHttpHandler(
     } catch {
       return sendError(req, res, 400, -32700, 'Parse error: request body is not valid JSON');
     }
+    // JSON-RPC 2.0: an empty batch is an invalid request (the SDK would take it for a batch of notifications).
+    if (Array.isArray(parsed) && parsed.length === 0) {
+      return sendError(req, res, 400, -32600, 'Invalid Request: empty batch');
+    }
 
     const server = createMcpServer(service, options.hubUrl ? { hubUrl: options.hubUrl } : {});
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

@@ -153,12 +153,18 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
     inputSchemas.get_symbol,
     outputSchemas.get_symbol,
     async ({ repo, symbol }) => {
-      const shown = await service.show(repo, symbol);
+      // The excerpt comes from the same show() call, so it is read from the same snapshot as the symbol
+      // (a second lookup by repo id could land on a snapshot published in between).
+      const shown = await service.show(repo, symbol, { contextBefore: 0, maxLines: LIMITS.symbolExcerptLines });
       const s = shown.symbol;
       const snap = { id: shown.repo.id, commit: shown.repo.commit };
       const excerptEnd = Math.min(s.endLine, s.startLine + LIMITS.symbolExcerptLines - 1);
-      const src = await service.getSource(repo, s.path, s.startLine, excerptEnd);
-      if (!src.verified) throw new CodehubError('BlobHashMismatch', `stored blob of ${s.path} does not match sha256 ${src.blobSha256}`);
+      const src = shown.source;
+      if (!src.verified)
+        throw new CodehubError(
+          /missing/i.test(src.error ?? '') ? 'BlobMissing' : 'BlobHashMismatch',
+          src.error ?? `stored blob of ${s.path} does not match sha256 ${src.blobSha256}`,
+        );
       const lines = src.lines.slice(0, excerptEnd - src.startLine + 1);
       const endLine = src.startLine + lines.length - 1;
       const source = {

@@ -2,7 +2,7 @@
  * The one place where errors become HTTP: status, title and what to do. Pages and the JSON API both
  * call `toHttpError`, so the mapping cannot drift between them.
  */
-import { isCodehubError } from '../core/errors.js';
+import { classifyError, isCodehubError } from '../core/errors.js';
 
 export interface HttpError {
   status: number;
@@ -27,7 +27,8 @@ const STATUS: Record<string, { status: number; title: string }> = {
 };
 
 /** Converts any thrown value into the HTTP status and message shown to the audience. */
-export function toHttpError(err: unknown): HttpError {
+export function toHttpError(thrown: unknown): HttpError {
+  const err = classifyError(thrown);
   if (isCodehubError(err)) {
     const known = STATUS[err.code];
     if (known) return { ...known, code: err.code, message: err.message, detail: err.detail ?? null };

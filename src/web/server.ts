@@ -39,6 +39,8 @@ export interface WebServerOptions {
   log?: (line: string) => void;
   /** Public base URL (e.g. behind a proxy); default http://<host>:<port>. */
   publicUrl?: string;
+  /** A request whose headers and body have not arrived by then is closed (default 30 s; headers alone 15 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface WebServer {
@@ -301,8 +303,16 @@ export function createWebServer(options: WebServerOptions): WebServer {
     return handlePage(req, res, path, params);
   }
 
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const headersTimeout = Math.min(15_000, requestTimeout);
   const server = createServer(
-    { maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 15_000 },
+    {
+      maxHeaderSize: 16 * 1024,
+      requestTimeout,
+      headersTimeout,
+      // Timeouts are only enforced when connections are checked; check often enough to honour short ones.
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4))),
+    },
     (req, res) => {
       handle(req, res).catch((err: unknown) => {
         log(

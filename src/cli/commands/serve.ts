@@ -23,6 +23,12 @@ function parsePort(text: string | undefined): number {
   return port;
 }
 
+/** `CODEHUB_REQUEST_TIMEOUT_MS` shortens the slow-client timeout (tests, or hubs facing slow networks lengthen it). */
+function requestTimeoutFromEnv(): { requestTimeoutMs?: number } {
+  const ms = Number(process.env.CODEHUB_REQUEST_TIMEOUT_MS);
+  return Number.isInteger(ms) && ms > 0 ? { requestTimeoutMs: ms } : {};
+}
+
 /** The MCP client config for a hub's /mcp endpoint (the same block the pages' copy button gives). */
 export function mcpConfigLine(baseUrl: string): string {
   return JSON.stringify({ mcpServers: { codehub: { type: 'http', url: `${baseUrl}/mcp` } } });
@@ -43,6 +49,7 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
     service,
     host,
     port,
+    ...requestTimeoutFromEnv(),
     mcpHandler: (req, res) => {
       if (!mcp) {
         res.writeHead(503).end();
