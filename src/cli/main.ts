@@ -8,6 +8,7 @@ import { cmdMcp, cmdServe, serveHub } from './commands/serve.js';
 import { createProgress } from './progress.js';
 import { cmdExport } from './commands/export.js';
 import { cmdShow } from './commands/show.js';
+import { cmdEval } from './commands/eval.js';
 
 /** Exit codes (docs/cli-json.md). */
 export const EXIT: Readonly<Record<ErrorCode | 'ok' | 'usage' | 'internal' | 'integrity', number>> = {
@@ -42,6 +43,7 @@ const USAGE = `usage: codehub <command> [options]
   start [--port 7070]       (index this checkout if its HEAD is not indexed yet, then serve)
   show <repo> <symbol> [--context N] [--max-lines N]   (symbol: id | qualified name | name | path:line)
   export <repo> [--ref SHA]   (JSON lines: one symbol or edge per line)
+  eval <path> [--tsconfig FILE] [--out DIR] [--calibrate] [--max-files N] [--max-file-bytes N]   (call graph vs the TS compiler)
 common options: --data DIR (default $CODEHUB_DATA or ~/.codehub), --json`;
 
 const COMMON = {
@@ -92,6 +94,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdShow(rest);
       case 'export':
         return await cmdExport(rest);
+      case 'eval':
+        return await cmdEval(rest);
       case undefined:
       case 'help':
       case '--help':
