@@ -322,19 +322,17 @@ describe('repo resolution', () => {
     assert.equal(out.stats.callSites, 4);
   });
 
-  it('matches by method name alone when nothing else is known, showing the candidate count', () => {
+  it('does not guess by method name alone: an untyped receiver leaves the call unresolved', () => {
     const out = resolve({
       'a.ts': 'export class A { save() {} }\n',
       'b.ts': 'export class B { save() {} }\n',
       'c.ts': 'export function run(x: any) { x.save(); }\n',
     });
     const edges = out.edges.filter((e) => e.calleeText === 'x.save');
-    assert.equal(edges.length, 2);
-    for (const e of edges) {
-      assert.equal(e.reason, 'name-only');
-      assert.equal(e.candidates, 2);
-      assert.ok((e.confidence ?? 1) < SEED_CONFIDENCE['name-only']);
-    }
+    assert.equal(edges.length, 1);
+    assert.equal(edges[0]?.calleeId, null);
+    assert.equal(edges[0]?.reason, 'unknown');
+    assert.equal(edges[0]?.confidence, null);
   });
 
   it('links a class call to its constructor and aggregates repeated calls into one edge with sorted lines', () => {
