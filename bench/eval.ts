@@ -3,41 +3,17 @@
  * source and on pinned npm corpora (built by bench/corpora.ts at eval time, never committed), writes EVAL.md.
  * Usage: `npm run eval [-- --calibrate] [--only NAME,…] [--out DIR]`.
  */
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { confidenceTablePath, evalRepository } from '../src/cli/commands/eval.js';
 import type { CorpusReport } from '../src/eval/report.js';
 import { assembleReport, calibrateFromReport, writeEvalOutputs } from '../src/eval/run-eval.js';
-import { benchRoot, commitTree, prepareNpmCorpus, REAL_CORPORA } from './corpora.js';
+import { benchRoot, prepareNpmCorpus, REAL_CORPORA } from './corpora.js';
+import { prepareSelfCorpus } from './self-corpus.js';
 
 /** The npm corpora the eval scores (effect is left out: its compiler truth alone takes minutes). */
 export const EVAL_CORPORA = ['mobx', 'rxjs', 'zod'];
-
-/** Copies the project's src/ and a tsconfig for it into a fresh git repository; returns its folder. */
-export function prepareSelfCorpus(projectRoot: string, into: string): string {
-  cpSync(join(projectRoot, 'src'), join(into, 'src'), {
-    recursive: true,
-    filter: (p) => !p.split(/[\\/]/).includes('fixtures'),
-  });
-  const tsconfig = {
-    compilerOptions: {
-      target: 'ES2022',
-      module: 'NodeNext',
-      moduleResolution: 'NodeNext',
-      lib: ['ES2023'],
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      types: [],
-    },
-    include: ['src/**/*.ts'],
-  };
-  writeFileSync(join(into, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
-  writeFileSync(join(into, 'package.json'), '{ "name": "codehub-src", "type": "module", "private": true }\n');
-  commitTree(into, 'codehub src/ for the eval');
-  return into;
-}
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
