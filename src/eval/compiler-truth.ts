@@ -278,7 +278,8 @@ function listSourceFiles(dir: string): string[] {
 /**
  * The callee's declaration, or null when the checker has none that names a definition.
  * `new X()` goes to X's own constructor, else to the class. Overloads go to the implementation.
- * Signatures declared by type nodes (`cb: () => void`) name no definition: null.
+ * Signatures declared by type nodes (`cb: () => void`) or as an interface's call/construct signature
+ * (`interface F { (x: number): void; new (): T }`) are types, not definitions: the callee symbol decides.
  */
 function resolveCallee(checker: ts.TypeChecker, node: ts.CallExpression | ts.NewExpression): ts.Declaration | null {
   const symbol = calleeSymbol(checker, node.expression);
@@ -342,7 +343,9 @@ function isTypeNodeSignature(declaration: ts.Declaration): boolean {
     ts.isFunctionTypeNode(declaration) ||
     ts.isConstructorTypeNode(declaration) ||
     ((ts.isCallSignatureDeclaration(declaration) || ts.isConstructSignatureDeclaration(declaration)) &&
-      ts.isTypeLiteralNode(declaration.parent))
+      (ts.isTypeLiteralNode(declaration.parent) ||
+        // lib's `String(x)` (StringConstructor's call signature) stays a call outside the repo
+        (ts.isInterfaceDeclaration(declaration.parent) && !declaration.getSourceFile().isDeclarationFile)))
   );
 }
 
