@@ -221,6 +221,65 @@ function typeNameFromText(text: string | null): string | null {
   return /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(name) ? name : null;
 }
 
+/** `(a, b)` → `a, b` when the text is wrapped in one pair of parentheses; else the text. */
+function unwrapParens(text: string): string {
+  const t = text.trim();
+  if (!t.startsWith('(')) return t;
+  let depth = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i === t.length - 1 ? t.slice(1, -1) : t;
+  }
+  return t;
+}
+
+/** Splits a parameter list at its top-level commas (brackets, generics and strings nest). */
+function splitTopLevel(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{' || c === '<') depth++;
+    else if (c === ')' || c === ']' || c === '}' || (c === '>' && text[i - 1] !== '=')) depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  const rest = text.slice(start).trim();
+  if (rest !== '') out.push(rest);
+  return out;
+}
+
+/** `name?: Type = init` → `Type` (the text after the first top-level colon, before a default). */
+function typeOfParam(param: string): string {
+  let depth = 0;
+  for (let i = 0; i < param.length; i++) {
+    const c = param[i];
+    if (c === '(' || c === '[' || c === '{' || c === '<') depth++;
+    else if (c === ')' || c === ']' || c === '}' || (c === '>' && param[i - 1] !== '=')) depth--;
+    else if (c === ':' && depth === 0) return param.slice(i + 1).trim();
+  }
+  return '';
+}
+
+/** `(a: A, b: B) => R` → `a: A, b: B`; anything else → null. */
+function functionTypeParams(type: string): string | null {
+  const t = type.trim().replace(/^\(\s*(\(.*=>.*\))\s*\)$/s, '$1');
+  if (!t.startsWith('(')) return null;
+  let depth = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) {
+      return /^\s*=>/.test(t.slice(i + 1)) ? t.slice(1, i) : null;
+    }
+  }
+  return null;
+}
+
 class RepoResolver {
   private readonly files = new Map<string, FileIndex>();
   private readonly moduleCache = new Map<string, ModuleResolution>();
@@ -419,11 +478,31 @@ class RepoResolver {
 
   private resolveTypeRefOnce(file: FileIndex, ref: TypeRef): Lookup {
     if (ref.kind === 'name') return this.resolveTypeName(file, ref.name);
+    if (ref.kind === 'callback-param') return this.callbackParamType(file, ref);
     const fn = this.resolveValuePath(file, ref.callee);
     if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : NONE;
     if (fn.def.sym.kind === 'class') return fn;
     const typeName = typeNameFromText(fn.def.sym.returnType);
     return typeName ? this.resolveTypeName(fn.def.file, typeName) : NONE;
+  }
+
+  /**
+   * The declared type of a callback's parameter, read from the callee's signature:
+   * `operate(init: (source: Observable<T>, subscriber: Subscriber<R>) => void)` types `subscriber` as Subscriber.
+   */
+  private callbackParamType(
+    file: FileIndex,
+    ref: { callee: string; arg: number; param: number },
+  ): Lookup {
+    const fn = this.resolveValuePath(file, ref.callee);
+    if (fn.kind !== 'symbol') return NONE;
+    const holder = fn.def.sym.kind === 'class' ? this.findMember(fn.def, 'constructor') : fn.def;
+    if (!holder) return NONE;
+    const declared = splitTopLevel(unwrapParens(holder.sym.signature))[ref.arg];
+    const fnType = declared === undefined ? null : functionTypeParams(typeOfParam(declared));
+    const paramText = fnType ? splitTopLevel(fnType)[ref.param] : undefined;
+    const typeName = paramText === undefined ? null : typeNameFromText(typeOfParam(paramText));
+    return typeName ? this.resolveTypeName(holder.file, typeName) : NONE;
   }
 
   /** `f` or `a.b.c` as written in `file` → the definition it names. */
@@ -516,10 +595,13 @@ class RepoResolver {
     return classes.map((cls) => this.findMember(cls, name)).filter((d): d is Def => d !== undefined);
   }
 
-  /** Calling a class means calling its constructor when one is declared. */
+  /**
+   * Calling a class means calling its own constructor when it declares one, else the class itself
+   * (as the compiler names it: an inherited constructor is not what `new Sub()` is written against).
+   */
   private callable(def: Def): Def {
     if (def.sym.kind !== 'class') return def;
-    return this.findMember(def, 'constructor') ?? def;
+    return this.directMember(def, 'constructor') ?? def;
   }
 
   /** A member found through a type: receiver-typed for classes, interface for interface members. */

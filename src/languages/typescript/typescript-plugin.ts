@@ -9,7 +9,7 @@ const CONFIG_FILE = /(^|\/)(tsconfig[^/]*\.json|jsconfig\.json|package\.json)$/;
 export const typescriptPlugin: LanguagePlugin = {
   id: 'typescript',
   extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'],
-  analyzerVersion: 'ts-1',
+  analyzerVersion: 'ts-2',
   analyze(path: string, text: string): FileFacts {
     return extractFacts(path, text);
   },
