@@ -27,4 +27,3 @@ export function prepareSelfCorpus(projectRoot: string, into: string): string {
   commitTree(into, 'codehub src/ for the eval');
   return into;
 }
-

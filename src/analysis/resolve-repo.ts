@@ -458,9 +458,12 @@ class RepoResolver {
   private asType(found: Lookup): Lookup {
     if (found.kind !== 'symbol') return found;
     const { file, sym } = found.def;
-    if (sym.kind === 'class' || sym.kind === 'interface' || sym.kind === 'enum' || sym.parent !== null) return found;
+    if (sym.kind === 'class' || sym.kind === 'interface' || sym.kind === 'enum' || sym.parent !== null)
+      return found;
     const typeDecl = last(
-      file.topLevel.get(sym.name)?.filter((s) => s.kind === 'class' || s.kind === 'interface' || s.kind === 'enum'),
+      file.topLevel
+        .get(sym.name)
+        ?.filter((s) => s.kind === 'class' || s.kind === 'interface' || s.kind === 'enum'),
     );
     return typeDecl ? { kind: 'symbol', def: { file, sym: typeDecl } } : found;
   }
@@ -490,10 +493,7 @@ class RepoResolver {
    * The declared type of a callback's parameter, read from the callee's signature:
    * `operate(init: (source: Observable<T>, subscriber: Subscriber<R>) => void)` types `subscriber` as Subscriber.
    */
-  private callbackParamType(
-    file: FileIndex,
-    ref: { callee: string; arg: number; param: number },
-  ): Lookup {
+  private callbackParamType(file: FileIndex, ref: { callee: string; arg: number; param: number }): Lookup {
     const fn = this.resolveValuePath(file, ref.callee);
     if (fn.kind !== 'symbol') return NONE;
     const holder = fn.def.sym.kind === 'class' ? this.findMember(fn.def, 'constructor') : fn.def;
@@ -762,8 +762,27 @@ class RepoResolver {
         );
         return typed ?? this.nameOnly(name, 'typed');
       }
-      case 'expression':
+      case 'expression': {
+        // `core.$ZodXID.init()`: a dotted path of names is followed to its definition, then its member.
+        if (
+          /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/.test(receiver.text) &&
+          !receiver.text.startsWith('this.')
+        ) {
+          const owner = this.resolveValuePath(file, receiver.text);
+          if (owner.kind === 'external') return { reason: `external:${owner.pkg}`, targets: [] };
+          if (owner.kind === 'symbol') {
+            const member = this.memberOnValue(owner.def, name);
+            const head = receiver.text.slice(0, receiver.text.indexOf('.'));
+            if (member)
+              return this.memberResolution(
+                member,
+                file.importsByLocal.has(head) ? 'import' : 'same-file',
+                name,
+              );
+          }
+        }
         return this.nameOnly(name, 'expression');
+      }
     }
   }
 

@@ -12,7 +12,12 @@ import type { Edge } from '../../core/graph.js';
 import type { SymbolRange } from '../../eval/compare.js';
 import type { CorpusReport } from '../../eval/report.js';
 import { renderJson, renderMarkdown } from '../../eval/report.js';
-import { assembleReport, calibrateFromReport, evaluateCorpus, writeEvalOutputs } from '../../eval/run-eval.js';
+import {
+  assembleReport,
+  calibrateFromReport,
+  evaluateCorpus,
+  writeEvalOutputs,
+} from '../../eval/run-eval.js';
 import { exportTarget } from '../../service/export-snapshot.js';
 import { indexRepository } from '../../service/indexer.js';
 import { openWorkspace } from '../../service/workspace.js';
@@ -92,7 +97,10 @@ export function confidenceTablePath(): string {
     if (existsSync(candidate) && existsSync(join(dir, 'package.json'))) return candidate;
     dir = dirname(dir);
   }
-  throw new CodehubError('PathNotFound', 'cannot find src/core/confidence.ts; run --calibrate from a checkout');
+  throw new CodehubError(
+    'PathNotFound',
+    'cannot find src/core/confidence.ts; run --calibrate from a checkout',
+  );
 }
 
 function gitTopLevel(path: string): string {
@@ -110,7 +118,8 @@ function gitTopLevel(path: string): string {
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new CodehubError('InvalidInput', `--${flag} must be a positive integer`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new CodehubError('InvalidInput', `--${flag} must be a positive integer`);
   return n;
 }
 
