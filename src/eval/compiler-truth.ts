@@ -12,7 +12,7 @@
  * one call and only plain data is returned, so it is released when the call ends.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
 /** Shape of the call site, used to group misses and errors in the report. */
@@ -124,7 +124,11 @@ export function buildCompilerTruth(options: CompilerTruthOptions): CompilerTruth
   const walked = options.maxFiles !== undefined ? candidates.slice(0, options.maxFiles) : candidates;
   const skippedOverMax = candidates.length - walked.length;
 
-  const program = ts.createProgram({ rootNames: walked, options: compilerOptions });
+  const program = ts.createProgram({
+    rootNames: walked,
+    options: compilerOptions,
+    host: repoOnlyHost(repoDir, compilerOptions),
+  });
   const checker = program.getTypeChecker();
   const walkSet = new Set(walked.map((f) => resolve(f)));
 
@@ -328,6 +332,29 @@ function resolveCallee(
   if (ts.isPropertyAssignment(decl)) return isFunctionValue(decl.initializer) ? decl : null;
   if (ts.isFunctionLike(decl) || ts.isClassLike(decl)) return definitionOf(decl);
   return null;
+}
+
+/**
+ * A compiler host that sees only the repository and TypeScript's own lib files: a checkout that sits
+ * inside another project must not pick up that project's `node_modules` (a package resolved there
+ * would turn the repo's self-imports into calls outside the repo).
+ */
+function repoOnlyHost(repoDir: string, options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options);
+  const libDir = dirname(resolve(ts.getDefaultLibFilePath(options)));
+  const inside = (path: string, dir: string): boolean => {
+    const r = resolve(path);
+    return r === dir || r.startsWith(dir + sep);
+  };
+  const visible = (path: string): boolean => inside(path, repoDir) || inside(path, libDir);
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
+  const directoryExists = host.directoryExists?.bind(host);
+  host.fileExists = (f) => visible(f) && fileExists(f);
+  host.readFile = (f) => (visible(f) ? readFile(f) : undefined);
+  host.directoryExists = (d) =>
+    (visible(d) || inside(repoDir, resolve(d))) && (directoryExists ? directoryExists(d) : true);
+  return host;
 }
 
 /** A `const`/`let` at file or namespace level (a local variable is not a definition of its own). */
