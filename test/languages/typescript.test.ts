@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Edge } from '../../src/core/graph.js';
 import type { FileFacts } from '../../src/core/facts.js';
-import { SEED_CONFIDENCE } from '../../src/core/confidence.js';
+import { confidenceFor } from '../../src/core/confidence.js';
 import { resolveRepo } from '../../src/analysis/resolve-repo.js';
 import { pluginForPath, allPlugins } from '../../src/languages/registry.js';
 import { typescriptPlugin } from '../../src/languages/typescript/typescript-plugin.js';
@@ -47,7 +47,7 @@ describe('the seed-pattern project', () => {
       const edge = edgeTo(calls, helper);
       assert.ok(edge, helper);
       assert.equal(edge.reason, 'import');
-      assert.equal(edge.confidence, SEED_CONFIDENCE.import);
+      assert.equal(edge.confidence, confidenceFor('import'));
     }
   });
 
@@ -59,7 +59,7 @@ describe('the seed-pattern project', () => {
       const edge = edgeTo(calls, helper);
       assert.ok(edge, helper);
       assert.equal(edge.reason, 'same-file');
-      assert.equal(edge.confidence, SEED_CONFIDENCE['same-file']);
+      assert.equal(edge.confidence, confidenceFor('same-file'));
     }
   });
 
@@ -69,7 +69,7 @@ describe('the seed-pattern project', () => {
       assert.equal(matches.length, 1, `one edge for this.flows.${name}`);
       assert.equal(matches[0]?.calleeId, `src/flow-registry.ts::FlowRegistry.${name}:method`);
       assert.equal(matches[0]?.reason, 'receiver-typed');
-      assert.equal(matches[0]?.confidence, SEED_CONFIDENCE['receiver-typed']);
+      assert.equal(matches[0]?.confidence, confidenceFor('receiver-typed'));
     }
     assert.ok(!calls.some((e) => e.calleeId?.includes('PluginCatalog')), 'no edge to the other register');
   });
