@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +50,15 @@ test('calibration pools the corpora per reason and rewrites only reasons with 10
   const dir = mkdtempSync(join(tmpdir(), 'codehub-calibrate-'));
   try {
     const file = join(dir, 'confidence.ts');
+    // Start from the checked-in table with MEASURED emptied (the real one holds earlier calibrations).
     copyFileSync(CONFIDENCE_TS, file);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        /export const MEASURED([^=]*)= \{[^;]*\};/,
+        'export const MEASURED$1= {};',
+      ),
+    );
     const before = readFileSync(file, 'utf8');
     const report = assembleReport(
       [
