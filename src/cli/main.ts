@@ -40,6 +40,7 @@ const USAGE = `usage: codehub <command> [options]
   start [--port 7070]       (index this checkout if its HEAD is not indexed yet, then serve)
   show <repo> <symbol> [--context N] [--max-lines N]   (symbol: id | qualified name | name | path:line)
   export <repo> [--ref SHA]   (JSON lines: one symbol or edge per line)
+  eval <path> [--tsconfig FILE] [--out DIR] [--calibrate] [--max-files N] [--max-file-bytes N]   (call graph vs the TS compiler)
 common options: --data DIR (default $CODEHUB_DATA or ~/.codehub), --json`;
 
 const COMMON = {
@@ -90,6 +91,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/show.js')).cmdShow(rest);
       case 'export':
         return await (await import('./commands/export.js')).cmdExport(rest);
+      case 'eval':
+        return await (await import('./commands/eval.js')).cmdEval(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -16,7 +16,12 @@ export const SEED_CONFIDENCE: Readonly<Record<ResolvedReason, number>> = {
 };
 
 /** Measured precision per reason (written by `codehub eval --calibrate`); empty until measured. */
-export const MEASURED: Partial<Record<ResolvedReason, number>> = {};
+export const MEASURED: Partial<Record<ResolvedReason, number>> = {
+  import: 1,
+  'same-file': 1,
+  'receiver-typed': 1,
+  interface: 1,
+};
 
 /** Confidence for a resolved edge; name-only and interface matches drop as candidates grow. */
 export function confidenceFor(reason: ResolvedReason, candidates = 1): number {

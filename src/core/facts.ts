@@ -30,7 +30,9 @@ export const MODULE_QUALIFIED_NAME = '<module>';
  */
 export type TypeRef =
   | { kind: 'name'; name: string } // `FlowRegistry`, `ns.Foo` (generics dropped)
-  | { kind: 'call-return'; callee: string }; // `createLogger` in `const log = createLogger()`
+  | { kind: 'call-return'; callee: string } // `createLogger` in `const log = createLogger()`
+  /** Untyped parameter `param` of a callback passed as argument `arg` to `callee`: `operate((src, sub) => …)`. */
+  | { kind: 'callback-param'; callee: string; arg: number; param: number };
 
 export interface SymbolFact {
   /** Unique within the file: `${qualifiedName}:${kind}` plus `~N` (N ≥ 2) for the N-th duplicate. */

@@ -12,7 +12,7 @@
  * one call and only plain data is returned, so it is released when the call ends.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
 /** Shape of the call site, used to group misses and errors in the report. */
@@ -124,7 +124,11 @@ export function buildCompilerTruth(options: CompilerTruthOptions): CompilerTruth
   const walked = options.maxFiles !== undefined ? candidates.slice(0, options.maxFiles) : candidates;
   const skippedOverMax = candidates.length - walked.length;
 
-  const program = ts.createProgram({ rootNames: walked, options: compilerOptions });
+  const program = ts.createProgram({
+    rootNames: walked,
+    options: compilerOptions,
+    host: repoOnlyHost(repoDir, compilerOptions),
+  });
   const checker = program.getTypeChecker();
   const walkSet = new Set(walked.map((f) => resolve(f)));
 
@@ -140,7 +144,10 @@ export function buildCompilerTruth(options: CompilerTruthOptions): CompilerTruth
     files.push(path);
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-        if (node.expression.kind !== ts.SyntaxKind.SuperKeyword && node.expression.kind !== ts.SyntaxKind.ImportKeyword) {
+        if (
+          node.expression.kind !== ts.SyntaxKind.SuperKeyword &&
+          node.expression.kind !== ts.SyntaxKind.ImportKeyword
+        ) {
           callSites++;
           const kind = ts.isNewExpression(node) ? 'new' : 'call';
           const line = lineOf(sourceFile, node.getStart(sourceFile));
@@ -214,8 +221,16 @@ function loadConfig(repoDir: string, tsconfig: string | undefined): LoadedConfig
     if (read.error) {
       configError = flatten(read.error);
     } else {
-      const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, join(configPath, '..'), undefined, configPath);
-      const fatal = parsed.errors.filter((d) => d.code !== 18003 && d.category === ts.DiagnosticCategory.Error);
+      const parsed = ts.parseJsonConfigFileContent(
+        read.config,
+        ts.sys,
+        join(configPath, '..'),
+        undefined,
+        configPath,
+      );
+      const fatal = parsed.errors.filter(
+        (d) => d.code !== 18003 && d.category === ts.DiagnosticCategory.Error,
+      );
       if (parsed.fileNames.length > 0) {
         return {
           config: 'tsconfig',
@@ -278,9 +293,13 @@ function listSourceFiles(dir: string): string[] {
 /**
  * The callee's declaration, or null when the checker has none that names a definition.
  * `new X()` goes to X's own constructor, else to the class. Overloads go to the implementation.
- * Signatures declared by type nodes (`cb: () => void`) name no definition: null.
+ * Signatures declared by type nodes (`cb: () => void`) or as an interface's call/construct signature
+ * (`interface F { (x: number): void; new (): T }`) are types, not definitions: the callee symbol decides.
  */
-function resolveCallee(checker: ts.TypeChecker, node: ts.CallExpression | ts.NewExpression): ts.Declaration | null {
+function resolveCallee(
+  checker: ts.TypeChecker,
+  node: ts.CallExpression | ts.NewExpression,
+): ts.Declaration | null {
   const symbol = calleeSymbol(checker, node.expression);
   if (ts.isNewExpression(node) && symbol) {
     const cls = symbol.declarations?.find(
@@ -315,10 +334,36 @@ function resolveCallee(checker: ts.TypeChecker, node: ts.CallExpression | ts.New
   return null;
 }
 
+/**
+ * A compiler host that sees only the repository and TypeScript's own lib files: a checkout that sits
+ * inside another project must not pick up that project's `node_modules` (a package resolved there
+ * would turn the repo's self-imports into calls outside the repo).
+ */
+function repoOnlyHost(repoDir: string, options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options);
+  const libDir = dirname(resolve(ts.getDefaultLibFilePath(options)));
+  const inside = (path: string, dir: string): boolean => {
+    const r = resolve(path);
+    return r === dir || r.startsWith(dir + sep);
+  };
+  const visible = (path: string): boolean => inside(path, repoDir) || inside(path, libDir);
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
+  const directoryExists = host.directoryExists?.bind(host);
+  host.fileExists = (f) => visible(f) && fileExists(f);
+  host.readFile = (f) => (visible(f) ? readFile(f) : undefined);
+  host.directoryExists = (d) =>
+    (visible(d) || inside(repoDir, resolve(d))) && (directoryExists ? directoryExists(d) : true);
+  return host;
+}
+
 /** A `const`/`let` at file or namespace level (a local variable is not a definition of its own). */
 function isModuleLevel(declaration: ts.VariableDeclaration): boolean {
   const statement = declaration.parent.parent;
-  return ts.isVariableStatement(statement) && (ts.isSourceFile(statement.parent) || ts.isModuleBlock(statement.parent));
+  return (
+    ts.isVariableStatement(statement) &&
+    (ts.isSourceFile(statement.parent) || ts.isModuleBlock(statement.parent))
+  );
 }
 
 function calleeSymbol(checker: ts.TypeChecker, expression: ts.Expression): ts.Symbol | undefined {
@@ -342,7 +387,9 @@ function isTypeNodeSignature(declaration: ts.Declaration): boolean {
     ts.isFunctionTypeNode(declaration) ||
     ts.isConstructorTypeNode(declaration) ||
     ((ts.isCallSignatureDeclaration(declaration) || ts.isConstructSignatureDeclaration(declaration)) &&
-      ts.isTypeLiteralNode(declaration.parent))
+      (ts.isTypeLiteralNode(declaration.parent) ||
+        // lib's `String(x)` (StringConstructor's call signature) stays a call outside the repo
+        (ts.isInterfaceDeclaration(declaration.parent) && !declaration.getSourceFile().isDeclarationFile)))
   );
 }
 
@@ -363,12 +410,24 @@ function definitionOf(declaration: ts.Declaration): ts.Declaration {
     const implementation = siblings.find((d) => ts.isFunctionLike(d) && 'body' in d && d.body !== undefined);
     if (implementation) return implementation;
   }
-  if (ts.isArrowFunction(declaration) || ts.isFunctionExpression(declaration) || ts.isClassExpression(declaration)) {
+  if (
+    ts.isArrowFunction(declaration) ||
+    ts.isFunctionExpression(declaration) ||
+    ts.isClassExpression(declaration)
+  ) {
     let holder: ts.Node = declaration.parent;
-    while (ts.isParenthesizedExpression(holder) || ts.isAsExpression(holder) || ts.isSatisfiesExpression(holder)) {
+    while (
+      ts.isParenthesizedExpression(holder) ||
+      ts.isAsExpression(holder) ||
+      ts.isSatisfiesExpression(holder)
+    ) {
       holder = holder.parent;
     }
-    if (ts.isVariableDeclaration(holder) || ts.isPropertyDeclaration(holder) || ts.isPropertyAssignment(holder)) {
+    if (
+      ts.isVariableDeclaration(holder) ||
+      ts.isPropertyDeclaration(holder) ||
+      ts.isPropertyAssignment(holder)
+    ) {
       return holder;
     }
   }
@@ -379,7 +438,11 @@ function definitionOf(declaration: ts.Declaration): ts.Declaration {
 function declarationLines(declaration: ts.Declaration): { start: number; end: number } {
   const sourceFile = declaration.getSourceFile();
   let node: ts.Node = declaration;
-  if (ts.isVariableDeclaration(node) && ts.isVariableDeclarationList(node.parent) && node.parent.declarations.length === 1) {
+  if (
+    ts.isVariableDeclaration(node) &&
+    ts.isVariableDeclarationList(node.parent) &&
+    node.parent.declarations.length === 1
+  ) {
     node = ts.isVariableStatement(node.parent.parent) ? node.parent.parent : node;
   }
   return { start: lineOf(sourceFile, node.getStart(sourceFile)), end: lineOf(sourceFile, node.getEnd()) };
@@ -393,13 +456,15 @@ function declarationName(declaration: ts.Declaration): string {
   }
   const own = name ? name.getText(declaration.getSourceFile()) : '<anonymous>';
   const parent = declaration.parent;
-  if (ts.isClassLike(parent) || ts.isInterfaceDeclaration(parent)) return `${parent.name?.text ?? '<class>'}.${own}`;
+  if (ts.isClassLike(parent) || ts.isInterfaceDeclaration(parent))
+    return `${parent.name?.text ?? '<class>'}.${own}`;
   return own;
 }
 
 /** Groups a call site by the shape of its callee expression. */
 function categorize(checker: ts.TypeChecker, expression: ts.Expression): CallCategory {
-  while (ts.isParenthesizedExpression(expression) || ts.isNonNullExpression(expression)) expression = expression.expression;
+  while (ts.isParenthesizedExpression(expression) || ts.isNonNullExpression(expression))
+    expression = expression.expression;
   if (ts.isIdentifier(expression)) {
     const symbol = checker.getSymbolAtLocation(expression);
     if (!symbol) return 'plain identifier';
@@ -410,14 +475,20 @@ function categorize(checker: ts.TypeChecker, expression: ts.Expression): CallCat
   if (ts.isElementAccessExpression(expression)) return 'element access';
   if (!ts.isPropertyAccessExpression(expression)) return 'other';
   let receiver: ts.Expression = expression.expression;
-  while (ts.isParenthesizedExpression(receiver) || ts.isNonNullExpression(receiver) || ts.isAwaitExpression(receiver)) {
+  while (
+    ts.isParenthesizedExpression(receiver) ||
+    ts.isNonNullExpression(receiver) ||
+    ts.isAwaitExpression(receiver)
+  ) {
     receiver = receiver.expression;
   }
-  if (receiver.kind === ts.SyntaxKind.ThisKeyword || receiver.kind === ts.SyntaxKind.SuperKeyword) return 'this method';
+  if (receiver.kind === ts.SyntaxKind.ThisKeyword || receiver.kind === ts.SyntaxKind.SuperKeyword)
+    return 'this method';
   if (ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword) {
     return 'this field method';
   }
-  if (ts.isCallExpression(receiver) || ts.isNewExpression(receiver)) return 'method on value returned by a call';
+  if (ts.isCallExpression(receiver) || ts.isNewExpression(receiver))
+    return 'method on value returned by a call';
   if (ts.isIdentifier(receiver)) {
     let symbol = checker.getSymbolAtLocation(receiver);
     if (!symbol) return 'other';
@@ -432,7 +503,8 @@ function categorize(checker: ts.TypeChecker, expression: ts.Expression): CallCat
     }
     if (symbol.flags & (ts.SymbolFlags.Module | ts.SymbolFlags.Enum)) return 'namespace member';
     if (symbol.flags & ts.SymbolFlags.Class) return 'static method';
-    if (symbol.flags & (ts.SymbolFlags.Variable | ts.SymbolFlags.Property)) return 'method on typed local/param';
+    if (symbol.flags & (ts.SymbolFlags.Variable | ts.SymbolFlags.Property))
+      return 'method on typed local/param';
     return 'other';
   }
   return 'other';

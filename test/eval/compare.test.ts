@@ -50,7 +50,11 @@ const edges: Edge[] = [
   edge(S, 'Service.tick:method', U, 'makeCounter:function', 'name-only', 0.45, 26), // EX: no call starts on line 26
   edge(U, 'parse:function~3', U, 'ghost:function', 'import', 0.9, 9), // EX: callee not in the symbols
   edge('test/x.test.ts', '<module>:module', I, 'start:function', 'import', 0.9, 1), // EX: file outside the truth
-  { ...edge(S, 'Service.run:method', S, 'x', 'external:not-installed-pkg', 0, 18), calleeId: null, confidence: null }, // not a prediction
+  {
+    ...edge(S, 'Service.run:method', S, 'x', 'external:not-installed-pkg', 0, 18),
+    calleeId: null,
+    confidence: null,
+  }, // not a prediction
 ];
 
 const result = compareWithTruth({ edges, symbols, truth: expectedAsTruth(), sampleSize: 2 });
@@ -113,14 +117,25 @@ test('missed and wrong edges are grouped by call-site category with deterministi
     'outside: src/service.ts:23',
   ]);
   assert.equal(result.missedByCategory[0]?.samples.length, 2);
-  const again = compareWithTruth({ edges: [...edges].reverse(), symbols, truth: expectedAsTruth(), sampleSize: 2 });
+  const again = compareWithTruth({
+    edges: [...edges].reverse(),
+    symbols,
+    truth: expectedAsTruth(),
+    sampleSize: 2,
+  });
   assert.deepEqual(again.missedByCategory, result.missedByCategory);
 });
 
 test('callee ranges match on equal starts, on equal ends with containment, and class-for-constructor on new', () => {
   const truth = {
-    path: S, line: 1, kind: 'call' as const, calleePath: U, calleeStartLine: 8, calleeEndLine: 10,
-    calleeName: 'parse', category: 'plain identifier' as const,
+    path: S,
+    line: 1,
+    kind: 'call' as const,
+    calleePath: U,
+    calleeStartLine: 8,
+    calleeEndLine: 10,
+    calleeName: 'parse',
+    category: 'plain identifier' as const,
   };
   assert.equal(calleeMatches({ id: 'a', path: U, startLine: 8, endLine: 12 }, truth), true);
   assert.equal(calleeMatches({ id: 'a', path: U, startLine: 6, endLine: 10 }, truth), true); // decorators/JSDoc
@@ -128,7 +143,10 @@ test('callee ranges match on equal starts, on equal ends with containment, and c
   assert.equal(calleeMatches({ id: 'a', path: U, startLine: 7, endLine: 11 }, truth), false);
   assert.equal(calleeMatches({ id: 'a', path: S, startLine: 8, endLine: 10 }, truth), false);
   assert.equal(calleeMatches({ id: 'a', path: U, startLine: 2, endLine: 20 }, truth), false);
-  assert.equal(calleeMatches({ id: 'a', path: U, startLine: 2, endLine: 20 }, { ...truth, kind: 'new' }), true);
+  assert.equal(
+    calleeMatches({ id: 'a', path: U, startLine: 2, endLine: 20 }, { ...truth, kind: 'new' }),
+    true,
+  );
 });
 
 function sym(path: string, localId: string, startLine: number, endLine: number): SymbolRange {

@@ -54,13 +54,19 @@ test('without a tsconfig every source file is walked with allowJs defaults, and 
     mkdirSync(join(dir, 'lib'));
     writeFileSync(join(dir, 'lib', 'a.js'), 'export function helper() {\n  return 1;\n}\n');
     writeFileSync(join(dir, 'main.ts'), "import { helper } from './lib/a.js';\n\nhelper();\n");
-    writeFileSync(join(dir, 'big.ts'), `export const big = ${JSON.stringify('x'.repeat(2000))};\nbig.trim();\n`);
+    writeFileSync(
+      join(dir, 'big.ts'),
+      `export const big = ${JSON.stringify('x'.repeat(2000))};\nbig.trim();\n`,
+    );
     const t = buildCompilerTruth({ repoDir: dir, maxFileBytes: 1000 });
     assert.equal(t.stats.config, 'defaults');
     assert.equal(t.stats.filesSkippedTooLarge, 1);
     assert.deepEqual(t.files, ['lib/a.js', 'main.ts']);
     assert.deepEqual(
-      t.edges.map((e) => `${e.path}:${e.line} -> ${e.calleePath}:${e.calleeStartLine}-${e.calleeEndLine} ${e.calleeName}`),
+      t.edges.map(
+        (e) =>
+          `${e.path}:${e.line} -> ${e.calleePath}:${e.calleeStartLine}-${e.calleeEndLine} ${e.calleeName}`,
+      ),
       ['main.ts:3 -> lib/a.js:1-3 helper'],
     );
   } finally {

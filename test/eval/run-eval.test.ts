@@ -1,12 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EvalResult, ReasonScores } from '../../src/eval/compare.js';
 import type { CorpusReport } from '../../src/eval/report.js';
-import { assembleReport, calibrateFromReport, evaluateCorpus, writeEvalOutputs } from '../../src/eval/run-eval.js';
+import {
+  assembleReport,
+  calibrateFromReport,
+  evaluateCorpus,
+  writeEvalOutputs,
+} from '../../src/eval/run-eval.js';
 import { EVAL_SMALL_DIR } from './fixture.js';
 
 const CONFIDENCE_TS = fileURLToPath(new URL('../../../src/core/confidence.ts', import.meta.url));
@@ -45,16 +50,33 @@ test('calibration pools the corpora per reason and rewrites only reasons with 10
   const dir = mkdtempSync(join(tmpdir(), 'codehub-calibrate-'));
   try {
     const file = join(dir, 'confidence.ts');
+    // Start from the checked-in table with MEASURED emptied (the real one holds earlier calibrations).
     copyFileSync(CONFIDENCE_TS, file);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        /export const MEASURED([^=]*)= \{[^;]*\};/,
+        'export const MEASURED$1= {};',
+      ),
+    );
     const before = readFileSync(file, 'utf8');
     const report = assembleReport(
-      [corpusWith([reason('import', 60, 3), reason('name-only', 20, 20)]), corpusWith([reason('import', 40, 0)])],
+      [
+        corpusWith([reason('import', 60, 3), reason('name-only', 20, 20)]),
+        corpusWith([reason('import', 40, 0)]),
+      ],
       'npm run eval',
     );
     assert.deepEqual(calibrateFromReport(report, file), { import: 0.95 });
     const after = readFileSync(file, 'utf8');
-    assert.match(after, /export const MEASURED: Partial<Record<ResolvedReason, number>> = \{\n {2}import: 0\.95,\n\};/);
-    assert.equal(after.replace(/export const MEASURED[^;]*;/, ''), before.replace(/export const MEASURED[^;]*;/, ''));
+    assert.match(
+      after,
+      /export const MEASURED: Partial<Record<ResolvedReason, number>> = \{\n {2}import: 0\.95,\n\};/,
+    );
+    assert.equal(
+      after.replace(/export const MEASURED[^;]*;/, ''),
+      before.replace(/export const MEASURED[^;]*;/, ''),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -63,14 +85,30 @@ test('calibration pools the corpora per reason and rewrites only reasons with 10
 function reason(name: string, tp: number, fp: number): ReasonScores {
   const precision = tp / (tp + fp);
   return {
-    reason: name, truePositives: tp, falsePositives: fp, precision, recall: 0, f1: 0,
-    sites: tp + fp, excluded: 0, confidence: 0.9, calibrationError: Math.abs(0.9 - precision),
+    reason: name,
+    truePositives: tp,
+    falsePositives: fp,
+    precision,
+    recall: 0,
+    f1: 0,
+    sites: tp + fp,
+    excluded: 0,
+    confidence: 0.9,
+    calibrationError: Math.abs(0.9 - precision),
   };
 }
 
 function corpusWith(byReason: ReasonScores[]): CorpusReport {
   const result: EvalResult = {
-    overall: { truePositives: 0, falsePositives: 0, precision: 0, recall: 0, f1: 0, truthEdges: 0, predictedSites: 0 },
+    overall: {
+      truePositives: 0,
+      falsePositives: 0,
+      precision: 0,
+      recall: 0,
+      f1: 0,
+      truthEdges: 0,
+      predictedSites: 0,
+    },
     byReason,
     excluded: { outOfScope: 0, unknownCallee: 0, unknown: 0, noTruthSite: 0 },
     missedByCategory: [],
@@ -80,8 +118,16 @@ function corpusWith(byReason: ReasonScores[]): CorpusReport {
     corpus: 'synthetic',
     result,
     truth: {
-      config: 'defaults', configError: null, filesWalked: 0, filesSkippedTooLarge: 0, filesSkippedOverMax: 0,
-      callSites: 0, millis: 0, truthEdges: 0, outside: 0, unresolved: 0,
+      config: 'defaults',
+      configError: null,
+      filesWalked: 0,
+      filesSkippedTooLarge: 0,
+      filesSkippedOverMax: 0,
+      callSites: 0,
+      millis: 0,
+      truthEdges: 0,
+      outside: 0,
+      unresolved: 0,
     },
   };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Edge } from '../../src/core/graph.js';
 import type { FileFacts } from '../../src/core/facts.js';
-import { SEED_CONFIDENCE } from '../../src/core/confidence.js';
+import { confidenceFor } from '../../src/core/confidence.js';
 import { resolveRepo } from '../../src/analysis/resolve-repo.js';
 import { pluginForPath, allPlugins } from '../../src/languages/registry.js';
 import { typescriptPlugin } from '../../src/languages/typescript/typescript-plugin.js';
@@ -47,7 +47,7 @@ describe('the seed-pattern project', () => {
       const edge = edgeTo(calls, helper);
       assert.ok(edge, helper);
       assert.equal(edge.reason, 'import');
-      assert.equal(edge.confidence, SEED_CONFIDENCE.import);
+      assert.equal(edge.confidence, confidenceFor('import'));
     }
   });
 
@@ -59,7 +59,7 @@ describe('the seed-pattern project', () => {
       const edge = edgeTo(calls, helper);
       assert.ok(edge, helper);
       assert.equal(edge.reason, 'same-file');
-      assert.equal(edge.confidence, SEED_CONFIDENCE['same-file']);
+      assert.equal(edge.confidence, confidenceFor('same-file'));
     }
   });
 
@@ -69,7 +69,7 @@ describe('the seed-pattern project', () => {
       assert.equal(matches.length, 1, `one edge for this.flows.${name}`);
       assert.equal(matches[0]?.calleeId, `src/flow-registry.ts::FlowRegistry.${name}:method`);
       assert.equal(matches[0]?.reason, 'receiver-typed');
-      assert.equal(matches[0]?.confidence, SEED_CONFIDENCE['receiver-typed']);
+      assert.equal(matches[0]?.confidence, confidenceFor('receiver-typed'));
     }
     assert.ok(!calls.some((e) => e.calleeId?.includes('PluginCatalog')), 'no edge to the other register');
   });
@@ -322,19 +322,17 @@ describe('repo resolution', () => {
     assert.equal(out.stats.callSites, 4);
   });
 
-  it('matches by method name alone when nothing else is known, showing the candidate count', () => {
+  it('does not guess by method name alone: an untyped receiver leaves the call unresolved', () => {
     const out = resolve({
       'a.ts': 'export class A { save() {} }\n',
       'b.ts': 'export class B { save() {} }\n',
       'c.ts': 'export function run(x: any) { x.save(); }\n',
     });
     const edges = out.edges.filter((e) => e.calleeText === 'x.save');
-    assert.equal(edges.length, 2);
-    for (const e of edges) {
-      assert.equal(e.reason, 'name-only');
-      assert.equal(e.candidates, 2);
-      assert.ok((e.confidence ?? 1) < SEED_CONFIDENCE['name-only']);
-    }
+    assert.equal(edges.length, 1);
+    assert.equal(edges[0]?.calleeId, null);
+    assert.equal(edges[0]?.reason, 'unknown');
+    assert.equal(edges[0]?.confidence, null);
   });
 
   it('links a class call to its constructor and aggregates repeated calls into one edge with sorted lines', () => {

@@ -22,6 +22,7 @@ import { makeLocalId } from '../../core/ids.js';
 import {
   collapse,
   dynamicImportSpecifier,
+  entityText,
   firstDocSentence,
   hasModifier,
   isFunctionValue,
@@ -127,6 +128,8 @@ class Extractor {
   private readonly declSymbol = new Map<ts.Node, string>();
   /** Node whose body's calls belong to a symbol → that symbol's localId. */
   private readonly callerSymbol = new Map<ts.Node, string>();
+  /** Function values passed as call arguments → the callee text and argument index (see noteCallbackArgs). */
+  private readonly callbackArgs = new Map<ts.Node, { callee: string; arg: number }>();
   private readonly classNodes = new Map<ts.Node, string>();
   private readonly describeCallbacks = new Set<ts.Node>();
   private readonly tests: TestRecord[] = [];
@@ -1057,8 +1060,13 @@ class Extractor {
         if ((ts.isFunctionExpression(node) || ts.isClassExpression(node)) && node.name) {
           scope.vars.set(node.name.text, { kind: 'local-value', valueType: null });
         }
-        for (const param of node.parameters) {
-          const type = typeRefFromTypeNode(param.type, this.sf);
+        const callback = this.callbackArgs.get(node);
+        for (const [index, param] of node.parameters.entries()) {
+          const type =
+            typeRefFromTypeNode(param.type, this.sf) ??
+            (callback && !param.type && !param.dotDotDotToken
+              ? { kind: 'callback-param' as const, callee: callback.callee, arg: callback.arg, param: index }
+              : null);
           for (const name of bindingNames(param.name)) {
             const binding: Binding = {
               kind: 'local-value',
@@ -1107,6 +1115,7 @@ class Extractor {
         state.scope.vars.set(node.name.text, { kind: 'local-value', valueType: null });
       }
 
+      if (ts.isCallExpression(node)) this.noteCallbackArgs(node);
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.recordCall(node, state);
       else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken)
         this.recordAssignment(node, state);
@@ -1120,6 +1129,21 @@ class Extractor {
       if (classId !== undefined) state.classes.pop();
       if (isSuite) state.suites.pop();
     }
+  }
+
+  /**
+   * Remembers where function values sit as call arguments: `operate((source, subscriber) => …)` → callee
+   * `operate`, argument 0. Only plain and dotted callee names (not `this.…`), so the resolver can look it up.
+   */
+  private noteCallbackArgs(node: ts.CallExpression): void {
+    let callee: string | null | undefined;
+    node.arguments.forEach((argument, arg) => {
+      const value = unwrapExpression(argument);
+      if (!ts.isArrowFunction(value) && !ts.isFunctionExpression(value)) return;
+      if (callee === undefined) callee = entityText(node.expression, this.sf);
+      if (!callee || callee === 'this' || callee.startsWith('this.')) return;
+      this.callbackArgs.set(value, { callee, arg });
+    });
   }
 
   /** `x = new X()` / `x = make()` gives an untyped local its type (e.g. a suite variable assigned in beforeEach). */

@@ -1,0 +1,161 @@
+/**
+ * `codehub eval <path>`: indexes a repository with the real indexer, builds the TypeScript compiler's
+ * call-graph truth for the same tree, and reports precision, recall, F1 and calibration (docs/eval.md).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CodehubError } from '../../core/errors.js';
+import type { Edge } from '../../core/graph.js';
+import type { SymbolRange } from '../../eval/compare.js';
+import type { CorpusReport } from '../../eval/report.js';
+import { renderJson, renderMarkdown } from '../../eval/report.js';
+import {
+  assembleReport,
+  calibrateFromReport,
+  evaluateCorpus,
+  writeEvalOutputs,
+} from '../../eval/run-eval.js';
+import { exportTarget } from '../../service/export-snapshot.js';
+import { indexRepository } from '../../service/indexer.js';
+import { openWorkspace } from '../../service/workspace.js';
+import { EXIT } from '../main.js';
+import { parseCommandArgs, writeOut } from './command-args.js';
+
+export interface EvalRepositoryOptions {
+  /** A git checkout, or a folder inside one (then only that folder is scored). */
+  path: string;
+  /** Data dir to index into; a temporary one (removed afterwards) when absent. */
+  dataDir?: string;
+  /** Display name in the report (default: the indexed repo id). */
+  corpus?: string;
+  tsconfig?: string;
+  maxFiles?: number;
+  maxFileBytes?: number;
+  sampleSize?: number;
+}
+
+/** Indexes `path` (the committed HEAD) and scores its edges against the compiler truth of the working tree. */
+export async function evalRepository(options: EvalRepositoryOptions): Promise<CorpusReport> {
+  const target = resolve(options.path);
+  if (!existsSync(target)) throw new CodehubError('PathNotFound', `no such path: ${options.path}`);
+  const repoDir = gitTopLevel(target);
+  const sub = relative(repoDir, target).split(sep).join('/');
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'codehub-eval-'));
+  try {
+    const indexed = await indexRepository({ dataDir, source: repoDir });
+    const ws = openWorkspace(dataDir);
+    let edges: Edge[];
+    let symbols: SymbolRange[];
+    try {
+      const { snapshot } = exportTarget(ws, indexed.repo, indexed.commit);
+      symbols = [];
+      for (const s of ws.storage.iterateSymbols(snapshot.id)) {
+        symbols.push({ id: s.id, path: s.path, startLine: s.startLine, endLine: s.endLine });
+      }
+      edges = [];
+      for (const e of ws.storage.iterateEdges(snapshot.id)) {
+        edges.push({
+          callerId: e.callerId,
+          calleeId: e.calleeId,
+          calleeText: e.calleeText,
+          kind: e.kind,
+          reason: e.reason,
+          confidence: e.confidence,
+          lines: e.lines,
+          ...(e.candidates !== undefined ? { candidates: e.candidates } : {}),
+        });
+      }
+    } finally {
+      ws.close();
+    }
+    return evaluateCorpus({
+      repoDir,
+      corpus: options.corpus ?? (sub === '' ? indexed.repo : `${indexed.repo}/${sub}`),
+      commit: indexed.commit,
+      edges,
+      symbols,
+      indexMillis: indexed.durationMs,
+      ...(sub !== '' ? { include: [`${sub}/`] } : {}),
+      ...(options.tsconfig !== undefined ? { tsconfig: resolve(options.tsconfig) } : {}),
+      ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
+      ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
+      ...(options.sampleSize !== undefined ? { sampleSize: options.sampleSize } : {}),
+    });
+  } finally {
+    if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The checked-in confidence table of this project (what `--calibrate` rewrites). */
+export function confidenceTablePath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'src', 'core', 'confidence.ts');
+    if (existsSync(candidate) && existsSync(join(dir, 'package.json'))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new CodehubError(
+    'PathNotFound',
+    'cannot find src/core/confidence.ts; run --calibrate from a checkout',
+  );
+}
+
+function gitTopLevel(path: string): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--show-toplevel'], {
+      cwd: path,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+  } catch {
+    throw new CodehubError('NotAGitRepository', `${path} is not inside a git repository`);
+  }
+}
+
+function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new CodehubError('InvalidInput', `--${flag} must be a positive integer`);
+  return n;
+}
+
+const USAGE =
+  'usage: codehub eval <path> [--tsconfig FILE] [--json] [--out DIR] [--calibrate] [--max-files N] [--max-file-bytes N] [--data DIR]\n';
+
+/** Runs `codehub eval`; returns the exit code. */
+export async function cmdEval(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    tsconfig: { type: 'string' },
+    out: { type: 'string' },
+    calibrate: { type: 'boolean', default: false },
+    'max-files': { type: 'string' },
+    'max-file-bytes': { type: 'string' },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  const [path] = positionals;
+  if (!path || positionals.length > 1) throw new CodehubError('InvalidInput', 'eval takes one <path>');
+  const maxFiles = positiveInt('max-files', values['max-files']);
+  const maxFileBytes = positiveInt('max-file-bytes', values['max-file-bytes']);
+  const corpus = await evalRepository({
+    path,
+    ...(values.data !== undefined ? { dataDir: values.data } : {}),
+    ...(values.tsconfig !== undefined ? { tsconfig: values.tsconfig } : {}),
+    ...(maxFiles !== undefined ? { maxFiles } : {}),
+    ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
+  });
+  const report = assembleReport([corpus], `codehub eval ${args.join(' ')}`);
+  if (values.out !== undefined) writeEvalOutputs(report, values.out);
+  if (values.calibrate) {
+    const written = calibrateFromReport(report, confidenceTablePath());
+    process.stderr.write(`calibrated: ${JSON.stringify(written)}\n`);
+  }
+  await writeOut(values.json ? renderJson(report) : renderMarkdown(report));
+  return EXIT.ok;
+}

@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evalRepository } from '../../src/cli/commands/eval.js';
+import { prepareSelfCorpus } from '../../bench/self-corpus.js';
+import { removeDir, ROOT, tempDir } from '../helpers/fixture-repo.js';
+
+/** The targets of the accuracy issue; EVAL.md reports the measured numbers. */
+const MIN_PRECISION = 0.95;
+const MIN_RECALL = 0.9;
+
+test("codehub's call graph of its own src/ agrees with the TypeScript compiler to the targets", async () => {
+  const dir = tempDir('self-eval');
+  try {
+    prepareSelfCorpus(ROOT, dir);
+    const report = await evalRepository({ path: dir, corpus: 'codehub src/' });
+    const o = report.result.overall;
+    const summary = `precision ${o.precision.toFixed(3)}, recall ${o.recall.toFixed(3)} over ${o.truthEdges} truth edges`;
+    assert.ok(o.truthEdges > 500, `the truth is too small to mean anything: ${summary}`);
+    assert.ok(o.precision >= MIN_PRECISION, `precision below ${MIN_PRECISION}: ${summary}`);
+    assert.ok(o.recall >= MIN_RECALL, `recall below ${MIN_RECALL}: ${summary}`);
+  } finally {
+    removeDir(dir);
+  }
+});
