@@ -5,21 +5,24 @@
  */
 
 /** Kinds of symbols. Lowercase in data; pages show them capitalised ("Method"). */
-export type SymbolKind =
-  | 'module' // one per file: owns top-level calls
-  | 'function'
-  | 'class'
-  | 'method'
-  | 'constructor'
-  | 'getter'
-  | 'setter'
-  | 'property'
-  | 'interface'
-  | 'type'
-  | 'enum'
-  | 'namespace'
-  | 'variable'
-  | 'test';
+export const SYMBOL_KINDS = [
+  'module', // one per file: owns top-level calls
+  'function',
+  'class',
+  'method',
+  'constructor',
+  'getter',
+  'setter',
+  'property',
+  'interface',
+  'type',
+  'enum',
+  'namespace',
+  'variable',
+  'test',
+] as const;
+
+export type SymbolKind = (typeof SYMBOL_KINDS)[number];
 
 /** Qualified name of the per-file module symbol. */
 export const MODULE_QUALIFIED_NAME = '<module>';

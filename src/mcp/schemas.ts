@@ -3,6 +3,7 @@
  * and outputs (the `structuredContent` each tool returns, published to clients as `outputSchema`).
  */
 import { z } from 'zod';
+import { SYMBOL_KINDS } from '../core/facts.js';
 
 /** Bounds shared by every tool; an agent learns them from the input schema. */
 export const LIMITS = {
@@ -19,22 +20,6 @@ export const LIMITS = {
   maxPaths: 10,
 } as const;
 
-const SYMBOL_KINDS = [
-  'module',
-  'function',
-  'class',
-  'method',
-  'constructor',
-  'getter',
-  'setter',
-  'property',
-  'interface',
-  'type',
-  'enum',
-  'namespace',
-  'variable',
-  'test',
-] as const;
 
 // `host/owner/name`; a local checkout indexed without --name is `local/<dirname>`, so two segments pass too.
 const REPO_ID = /^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)?$/;

@@ -4,7 +4,7 @@
  * CLI call this and only render.
  */
 import { CodehubError, isCodehubError } from '../core/errors.js';
-import type { SymbolKind } from '../core/facts.js';
+import { SYMBOL_KINDS, type SymbolKind } from '../core/facts.js';
 import { parseSymbolId } from '../core/ids.js';
 import { shellQuote, testCommand } from '../analysis/test-command.js';
 import { isHumpsQuery, mayHideRepoCall } from '../core/search-keys.js';
@@ -48,22 +48,6 @@ import type {
   TraversalResult,
 } from './query-types.js';
 
-const SYMBOL_KINDS: readonly SymbolKind[] = [
-  'module',
-  'function',
-  'class',
-  'method',
-  'constructor',
-  'getter',
-  'setter',
-  'property',
-  'interface',
-  'type',
-  'enum',
-  'namespace',
-  'variable',
-  'test',
-];
 const MAX_SOURCE_LINES = 2000;
 const MAX_DEPTH = 5;
 /** Nodes one traversal level may expand before the answer is cut (and marked truncated). */
