@@ -5,6 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { confidenceFor } from '../src/core/confidence.js';
 import { indexRepository } from '../src/service/indexer.js';
 import { createQueryService } from '../src/service/query-service.js';
 import { openWorkspace } from '../src/service/workspace.js';
@@ -134,11 +135,11 @@ describe('tested-by commands', () => {
 
 describe('tested-by depth', () => {
   const files = {
-    'src/stack.js': `${LIB}export function fill(stack) {\n  stack.push(1);\n}\n`,
+    'src/stack.js': `${LIB}export function fill() {\n  const stack = new Stack();\n  stack.push(1);\n  return stack;\n}\n`,
     'test/fill.test.mjs': [
       "import { test } from 'node:test';",
-      "import { fill, Stack } from '../src/stack.js';",
-      "test('fills', () => fill(new Stack()));",
+      "import { fill } from '../src/stack.js';",
+      "test('fills', () => fill());",
       '',
     ].join('\n'),
   };
@@ -150,7 +151,11 @@ describe('tested-by depth', () => {
         tests.map((t) => [t.name, t.depth]),
         [['fills', 2]],
       );
-      assert.ok((tests[0]?.confidence ?? 1) < 0.9, 'path confidence multiplies along the path');
+      const product = confidenceFor('import') * confidenceFor('receiver-typed');
+      assert.ok(
+        Math.abs((tests[0]?.confidence ?? -1) - product) < 0.01,
+        'path confidence multiplies along the path',
+      );
     });
   });
 
@@ -189,7 +194,7 @@ describe('tested-by empty states', () => {
         const pushed = runCli(['show', repo, 'Stack.push', '--data', dataDir]);
         assert.match(
           pushed.stdout,
-          /Tested by 1\n {2}pushes {2}depth 1 {2}0\.\d\d {2}test\/stack\.test\.mjs:3 {2}\$ node --test --test-name-pattern='\^pushes\$' test\/stack\.test\.mjs\n/,
+          /Tested by 1\n {2}pushes {2}depth 1 {2}[01]\.\d\d {2}test\/stack\.test\.mjs:3 {2}\$ node --test --test-name-pattern='\^pushes\$' test\/stack\.test\.mjs\n/,
         );
       },
     );
