@@ -660,16 +660,8 @@ class Extractor {
   ): void {
     const sf = this.sf;
     for (const prop of obj.properties) {
-      if (
-        ts.isMethodDeclaration(prop) ||
-        ts.isGetAccessorDeclaration(prop) ||
-        ts.isSetAccessorDeclaration(prop)
-      ) {
-        const kind: SymbolKind = ts.isGetAccessorDeclaration(prop)
-          ? 'getter'
-          : ts.isSetAccessorDeclaration(prop)
-            ? 'setter'
-            : 'method';
+      if (isMethodLike(prop)) {
+        const kind = methodLikeKind(prop);
         const id = this.declSymbolFor(
           propertyNameText(prop.name, sf),
           kind,
@@ -787,16 +779,8 @@ class Extractor {
         }
         if (member.body) ctor = member;
         this.declareChildren(member, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, depth + 1);
-      } else if (
-        ts.isMethodDeclaration(member) ||
-        ts.isGetAccessorDeclaration(member) ||
-        ts.isSetAccessorDeclaration(member)
-      ) {
-        const kind: SymbolKind = ts.isGetAccessorDeclaration(member)
-          ? 'getter'
-          : ts.isSetAccessorDeclaration(member)
-            ? 'setter'
-            : 'method';
+      } else if (isMethodLike(member)) {
+        const kind = methodLikeKind(member);
         const id = this.declSymbolFor(propertyNameText(member.name, sf), kind, member, member, inner, {
           ...this.functionExtra(member),
           isStatic,
@@ -1516,4 +1500,20 @@ export function extractFacts(path: string, text: string): FileFacts {
     if (error instanceof RangeError) return skippedFacts(path, text, 'nesting too deep to analyse');
     return skippedFacts(path, text, `analysis failed: ${message}`);
   }
+}
+
+/** A method, getter or setter, in a class or an object literal. */
+function isMethodLike(node: ts.Node): node is ts.MethodDeclaration | ts.AccessorDeclaration {
+  return (
+    ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)
+  );
+}
+
+/** The symbol kind of a method-like declaration. */
+function methodLikeKind(node: ts.MethodDeclaration | ts.AccessorDeclaration): SymbolKind {
+  return ts.isGetAccessorDeclaration(node)
+    ? 'getter'
+    : ts.isSetAccessorDeclaration(node)
+      ? 'setter'
+      : 'method';
 }
