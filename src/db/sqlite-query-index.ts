@@ -122,16 +122,16 @@ export function readSymbolRow(r: Row): SymbolRow {
 
 /** An edge selected with the `e_` aliases of EDGE. */
 export function edgeFromAliased(r: Row): Edge {
-  return {
-    callerId: String(r.e_caller),
-    calleeId: (r.e_callee as string | null) ?? null,
-    calleeText: String(r.e_text),
-    kind: r.e_kind as Edge['kind'],
-    reason: r.e_reason as Edge['reason'],
-    confidence: r.e_conf === null ? null : Number(r.e_conf),
-    lines: JSON.parse(String(r.e_lines)) as number[],
-    ...(r.e_cand === null || r.e_cand === undefined ? {} : { candidates: Number(r.e_cand) }),
-  };
+  return toEdge({
+    caller_id: r.e_caller,
+    callee_id: r.e_callee,
+    callee_text: r.e_text,
+    kind: r.e_kind,
+    reason: r.e_reason,
+    confidence: r.e_conf,
+    lines_json: r.e_lines,
+    candidates: r.e_cand,
+  });
 }
 
 function ranked(r: Row): RankedSymbol {
