@@ -47,7 +47,10 @@ export class SqliteStorage implements Storage {
       if (err instanceof CodehubError) throw err;
       const msg = (err as Error).message;
       if (/not a database|malformed/i.test(msg)) {
-        throw new CodehubError('DatabaseCorrupt', `database ${file} is corrupt (${msg}); ${DATABASE_CORRUPT_ADVICE}`);
+        throw new CodehubError(
+          'DatabaseCorrupt',
+          `database ${file} is corrupt (${msg}); ${DATABASE_CORRUPT_ADVICE}`,
+        );
       }
       throw new CodehubError('DataDirNotWritable', `cannot open database ${file}: ${msg}`);
     }
@@ -281,52 +284,6 @@ export class SqliteStorage implements Storage {
     return row ? toFile(row) : null;
   }
 
-  symbolsInFile(snapshotId: number, path: string): SymbolRecord[] {
-    return this.symbolRows(
-      'SELECT * FROM symbols WHERE snapshot_id = ? AND path = ? ORDER BY start_line, id',
-      snapshotId,
-      path,
-    );
-  }
-
-  symbolsByName(snapshotId: number, name: string): SymbolRecord[] {
-    return this.symbolRows(
-      'SELECT * FROM symbols WHERE snapshot_id = ? AND name = ? ORDER BY path, start_line',
-      snapshotId,
-      name,
-    );
-  }
-
-  symbolsByQualifiedName(snapshotId: number, qualifiedName: string): SymbolRecord[] {
-    return this.symbolRows(
-      'SELECT * FROM symbols WHERE snapshot_id = ? AND qualified_name = ? ORDER BY path, start_line',
-      snapshotId,
-      qualifiedName,
-    );
-  }
-
-  searchSymbolNames(snapshotId: number, text: string, limit: number): SymbolRecord[] {
-    if (text.length >= 3) {
-      return this.symbolRows(
-        `SELECT s.* FROM symbol_names n JOIN symbols s ON s.rowid = n.rowid
-         WHERE n.name MATCH ? AND s.snapshot_id = ? ORDER BY length(s.name), s.name, s.path LIMIT ?`,
-        `"${text.replace(/"/g, '""')}"`,
-        snapshotId,
-        limit,
-      );
-    }
-    return this.symbolRows(
-      `SELECT * FROM symbols WHERE snapshot_id = ? AND instr(lower(name), lower(?)) > 0 ORDER BY length(name), name, path LIMIT ?`,
-      snapshotId,
-      text,
-      limit,
-    );
-  }
-
-  private symbolRows(sql: string, ...params: unknown[]): SymbolRecord[] {
-    return (this.db.prepare(sql).all(...params) as Row[]).map(toSymbolRecord);
-  }
-
   knownGitObjects(oids: readonly string[]): Map<string, GitObjectInfo> {
     const out = new Map<string, GitObjectInfo>();
     for (let i = 0; i < oids.length; i += CHUNK) {
@@ -469,7 +426,10 @@ export class SqliteStorage implements Storage {
   countUnresolved(snapshotId: number): number {
     return this.queries.countUnresolved(snapshotId);
   }
-  testsReaching(snapshotId: number, symbolIds: readonly string[]): Array<{ reach: TestReach; test: SymbolRow }> {
+  testsReaching(
+    snapshotId: number,
+    symbolIds: readonly string[],
+  ): Array<{ reach: TestReach; test: SymbolRow }> {
     return this.queries.testsReaching(snapshotId, symbolIds);
   }
   callerCounts(snapshotId: number, symbolIds: readonly string[]): Map<string, number> {

@@ -134,13 +134,6 @@ export interface Storage {
   listFiles(snapshotId: number, prefix?: string): FileRecord[];
   getFile(snapshotId: number, path: string): FileRecord | null;
 
-  /** Reads for the query service (all scoped to one snapshot). */
-  symbolsInFile(snapshotId: number, path: string): SymbolRecord[];
-  symbolsByName(snapshotId: number, name: string): SymbolRecord[];
-  symbolsByQualifiedName(snapshotId: number, qualifiedName: string): SymbolRecord[];
-  /** Symbols whose name contains `text` (trigram index; shorter than 3 characters falls back to a scan). */
-  searchSymbolNames(snapshotId: number, text: string, limit: number): SymbolRecord[];
-
   knownGitObjects(oids: readonly string[]): Map<string, GitObjectInfo>;
   rememberGitObjects(objects: readonly GitObjectInfo[]): void;
   /** Drops cache rows (git objects, facts) of blobs that left the store. */
@@ -174,7 +167,10 @@ export interface Storage {
   /** Every unresolved call site of the snapshot. */
   countUnresolved(snapshotId: number): number;
   /** Tested-by rows of the given symbols, each with its test symbol's row. */
-  testsReaching(snapshotId: number, symbolIds: readonly string[]): Array<{ reach: TestReach; test: SymbolRow }>;
+  testsReaching(
+    snapshotId: number,
+    symbolIds: readonly string[],
+  ): Array<{ reach: TestReach; test: SymbolRow }>;
   /** Number of distinct callers of each symbol (absent = 0). */
   callerCounts(snapshotId: number, symbolIds: readonly string[]): Map<string, number>;
   mostCalled(snapshotId: number, limit: number): RankedSymbol[];

@@ -122,15 +122,15 @@ describe('the indexer with a language plug-in', () => {
         { id: 'b.toy::gamma:function', name: 'gamma', start_line: 1 },
       ]);
       assert.deepEqual(
-        storage.searchSymbolNames(snap.id, 'lph', 10).map((x) => x.id),
+        storage.searchSymbols(snap.id, { mode: 'substring', q: 'lph', limit: 10 }).map((x) => x.symbol.id),
         ['a.toy::alpha:function'],
       );
       assert.deepEqual(
-        storage.searchSymbolNames(snap.id, 'ET', 10).map((x) => x.id),
+        storage.searchSymbols(snap.id, { mode: 'substring', q: 'eta', limit: 10 }).map((x) => x.symbol.id),
         ['a.toy::beta:function'],
       );
       assert.deepEqual(
-        storage.symbolsByName(snap.id, 'delta').map((x) => [x.path, x.startLine]),
+        storage.findSymbolsByName(snap.id, 'delta').map((x) => [x.path, x.startLine]),
         [['b.toy', 2]],
       );
       const file = storage.getFile(snap.id, 'a.toy')!;
