@@ -8,7 +8,7 @@ import { resolveRepo } from '../src/analysis/resolve-repo.js';
 import { pluginForPath } from '../src/languages/registry.js';
 import { typescriptPlugin } from '../src/languages/typescript/typescript-plugin.js';
 import type { FileFacts } from '../src/core/facts.js';
-import ts from 'typescript';
+import ts = require('typescript');
 import { scriptKindFor } from '../src/languages/typescript/extract-facts.js';
 
 function walk(dir: string, out: string[]): void {

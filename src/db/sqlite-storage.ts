@@ -3,10 +3,10 @@
  * statements inside one transaction, which is also what publishes them (see storage.ts).
  */
 import Database from 'better-sqlite3';
-import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
 import { CodehubError, DATABASE_CORRUPT_ADVICE } from '../core/errors.js';
 import type { FileFacts } from '../core/facts.js';
 import type { Edge, TestReach } from '../core/graph.js';
+import { unpackFacts } from './facts-codec.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteQueries, buildQueryIndex } from './sqlite-query-index.js';
 import {
@@ -334,10 +334,7 @@ export class SqliteStorage implements Storage {
       const row = get.get(k.blobSha256, k.pluginId, k.analyzerVersion, k.path) as Row | undefined;
       if (!row) continue;
       try {
-        out.set(
-          factsKeyString(k),
-          JSON.parse(brotliDecompressSync(row.facts as Buffer).toString('utf8')) as FileFacts,
-        );
+        out.set(factsKeyString(k), unpackFacts(row.facts as Buffer));
       } catch {
         // A damaged cache entry is only a cache miss: the file is analysed again.
       }
@@ -345,21 +342,13 @@ export class SqliteStorage implements Storage {
     return out;
   }
 
-  putCachedFacts(entries: ReadonlyArray<{ key: FactsCacheKey; facts: FileFacts }>): void {
+  putCachedFacts(entries: ReadonlyArray<{ key: FactsCacheKey; packed: Uint8Array }>): void {
     const ins = this.db.prepare(
       'INSERT OR REPLACE INTO facts_cache (blob_sha256, plugin_id, analyzer_version, path, facts) VALUES (?, ?, ?, ?, ?)',
     );
-    const rows = entries.map(
-      (e) =>
-        [
-          e.key,
-          brotliCompressSync(Buffer.from(JSON.stringify(e.facts)), {
-            params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 },
-          }),
-        ] as const,
-    );
     this.db.transaction(() => {
-      for (const [k, packed] of rows) ins.run(k.blobSha256, k.pluginId, k.analyzerVersion, k.path, packed);
+      for (const { key: k, packed } of entries)
+        ins.run(k.blobSha256, k.pluginId, k.analyzerVersion, k.path, packed);
     })();
   }
 

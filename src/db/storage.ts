@@ -140,7 +140,8 @@ export interface Storage {
   forgetBlobs(sha256s: readonly string[]): void;
 
   getCachedFacts(keys: readonly FactsCacheKey[]): Map<string, FileFacts>;
-  putCachedFacts(entries: ReadonlyArray<{ key: FactsCacheKey; facts: FileFacts }>): void;
+  /** Stores facts packed with facts-codec's `packFacts`. */
+  putCachedFacts(entries: ReadonlyArray<{ key: FactsCacheKey; packed: Uint8Array }>): void;
 
   /** Every blob sha256 referenced by a snapshot's files. */
   referencedBlobs(): Set<string>;

@@ -13,7 +13,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import ts from 'typescript';
+import ts = require('typescript');
 
 /** Shape of the call site, used to group misses and errors in the report. */
 export type CallCategory =

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FileFacts } from '../core/facts.js';
+import { packFacts } from '../db/facts-codec.js';
 import type { LanguagePlugin } from '../languages/plugin.js';
 
 /** One file to analyse: the plug-in by id, the repo path and the file's text. */
@@ -15,10 +16,22 @@ export interface AnalysisJob {
   text: string;
 }
 
+/** One file's facts, and the same facts packed for the facts cache (facts-codec). */
+export interface AnalysisResult {
+  facts: FileFacts;
+  packed: Uint8Array;
+}
+
+/** What a worker thread posts back for a batch: each file's facts as JSON and packed, or the batch's error. */
+export interface WorkerReply {
+  results?: Array<{ json: string; packed: Uint8Array }>;
+  error?: string;
+}
+
 /** Analyses batches of files; `close` ends any threads. */
 export interface FileAnalyser {
   readonly workers: number;
-  analyze(jobs: readonly AnalysisJob[]): Promise<FileFacts[]>;
+  analyze(jobs: readonly AnalysisJob[]): Promise<AnalysisResult[]>;
   close(): Promise<void>;
 }
 
@@ -61,7 +74,8 @@ export function createInProcessAnalyser(
         jobs.map((j) => {
           const p = pluginById(j.pluginId);
           if (!p) throw new Error(`no language plug-in '${j.pluginId}'`);
-          return analyseSafely(p, j.path, j.text);
+          const facts = analyseSafely(p, j.path, j.text);
+          return { facts, packed: packFacts(facts) };
         }),
       );
     },
@@ -71,7 +85,7 @@ export function createInProcessAnalyser(
 
 interface Pending {
   jobs: readonly AnalysisJob[];
-  resolve(facts: FileFacts[]): void;
+  resolve(results: AnalysisResult[]): void;
   reject(err: Error): void;
 }
 
@@ -100,11 +114,13 @@ export function createWorkerPool(count: number): FileAnalyser {
   const workers: Worker[] = [];
   for (let i = 0; i < count; i++) {
     const w = new Worker(url);
-    w.on('message', (msg: { facts?: FileFacts[]; error?: string }) => {
+    w.on('message', (msg: WorkerReply) => {
       const task = busy.get(w);
       busy.delete(w);
       if (task) {
-        if (msg.facts) task.resolve(msg.facts);
+        // JSON.parse is cheaper for the main thread than structured-cloning the facts' object graph.
+        if (msg.results)
+          task.resolve(msg.results.map((r) => ({ facts: JSON.parse(r.json) as FileFacts, packed: r.packed })));
         else task.reject(new Error(msg.error ?? 'analysis worker failed'));
       }
       idle.push(w);
@@ -122,7 +138,7 @@ export function createWorkerPool(count: number): FileAnalyser {
     workers: count,
     async analyze(jobs) {
       if (failure) throw failure;
-      const parts: Array<Promise<FileFacts[]>> = [];
+      const parts: Array<Promise<AnalysisResult[]>> = [];
       for (let i = 0; i < jobs.length; i += BATCH) {
         const batch = jobs.slice(i, i + BATCH);
         parts.push(new Promise((resolve, reject) => queue.push({ jobs: batch, resolve, reject })));

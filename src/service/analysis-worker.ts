@@ -1,20 +1,25 @@
 /** Worker-thread entry of the analysis pool: receives batches of files, answers with their facts in order. */
 import { parentPort } from 'node:worker_threads';
+import { packFactsJson } from '../db/facts-codec.js';
 import type { LanguagePlugin } from '../languages/plugin.js';
 import { allPlugins } from '../languages/registry.js';
-import { analyseSafely, type AnalysisJob } from './analysis-pool.js';
+import { analyseSafely, type AnalysisJob, type WorkerReply } from './analysis-pool.js';
 
 const byId = new Map<string, LanguagePlugin>(allPlugins.map((p) => [p.id, p]));
 
 parentPort?.on('message', (jobs: AnalysisJob[]) => {
   try {
-    const facts = jobs.map((j) => {
+    // Serialising and packing here keeps that work off the indexer's main thread.
+    const results = jobs.map((j) => {
       const p = byId.get(j.pluginId);
       if (!p) throw new Error(`no language plug-in '${j.pluginId}' in the registry`);
-      return analyseSafely(p, j.path, j.text);
+      const json = JSON.stringify(analyseSafely(p, j.path, j.text));
+      return { json, packed: packFactsJson(json) };
     });
-    parentPort!.postMessage({ facts });
+    const reply: WorkerReply = { results };
+    parentPort!.postMessage(reply);
   } catch (err) {
-    parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) });
+    const reply: WorkerReply = { error: err instanceof Error ? err.message : String(err) };
+    parentPort!.postMessage(reply);
   }
 });

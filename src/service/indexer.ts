@@ -398,9 +398,9 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
         inFlight.push(
           analysis.analyze(jobs).then(
             (results) => {
-              results.forEach((facts, i) => (slots[i]!.slot.facts = facts));
+              results.forEach((r, i) => (slots[i]!.slot.facts = r.facts));
               try {
-                storage.putCachedFacts(slots.map((s) => ({ key: s.key, facts: s.slot.facts })));
+                storage.putCachedFacts(slots.map((s, i) => ({ key: s.key, packed: results[i]!.packed })));
               } catch (err) {
                 analysisError ??= err;
               }

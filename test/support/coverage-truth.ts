@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import ts from 'typescript';
+import ts = require('typescript');
 import { nodeTestNamePattern } from '../../src/analysis/test-command.js';
 
 const run = promisify(execFile);

@@ -3,7 +3,7 @@
  * scope analysis, and test cases. Two passes over one parse: declarations first (so ids exist before
  * calls refer to them), then calls with lexical scopes. Pure: no I/O.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type {
   Binding,
   CallSiteFact,

@@ -3,7 +3,7 @@
  * rules, tsconfig `paths`/`baseUrl` (with `extends`), package.json `imports`, workspace packages mapped to their
  * source, node builtins and external packages. Pure: the file list and config texts come in, nothing is read.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { ModuleResolution, ModuleResolver, ModuleResolverContext } from '../plugin.js';
 
 /** Extensions tried, in order, for a specifier written without one. Sources first, declarations last. */

@@ -1,5 +1,5 @@
 /** Small, pure helpers over TypeScript syntax nodes shared by the extractor passes. */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { TypeRef } from '../../core/facts.js';
 
 /** Strips parentheses, `as`, `satisfies`, non-null `!` and type assertions around an expression. */
