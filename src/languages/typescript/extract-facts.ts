@@ -1024,7 +1024,7 @@ class Extractor {
   }
 
   private walk(node: ts.Node, state: WalkState, depth: number): void {
-    if (this.tooDeep(depth, node)) return;
+    if (isTypeOnly(node) || this.tooDeep(depth, node)) return;
     const next = depth + 1;
     const marked =
       this.callerSymbol.has(node) || this.hookCallbacks.has(node) || this.describeCallbacks.has(node);
@@ -1500,6 +1500,16 @@ export function extractFacts(path: string, text: string): FileFacts {
     if (error instanceof RangeError) return skippedFacts(path, text, 'nesting too deep to analyse');
     return skippedFacts(path, text, `analysis failed: ${message}`);
   }
+}
+
+/** Type annotations, interfaces and type aliases: syntax with no calls in it, which the call walk skips. */
+function isTypeOnly(node: ts.Node): boolean {
+  const k = node.kind;
+  return (
+    (k >= ts.SyntaxKind.FirstTypeNode && k <= ts.SyntaxKind.LastTypeNode) ||
+    k === ts.SyntaxKind.InterfaceDeclaration ||
+    k === ts.SyntaxKind.TypeAliasDeclaration
+  );
 }
 
 /** A method, getter or setter, in a class or an object literal. */
