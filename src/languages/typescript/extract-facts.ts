@@ -467,7 +467,7 @@ class Extractor {
   // ---------- pass 1: declarations ----------
 
   private declare(node: ts.Node, container: Container, suites: ts.Node[], depth: number): void {
-    if (this.tooDeep(depth, node)) return;
+    if (isTypeAnnotation(node) || this.tooDeep(depth, node)) return;
     const sf = this.sf;
     const next = depth + 1;
     if (ts.isFunctionDeclaration(node)) {
@@ -1502,13 +1502,17 @@ export function extractFacts(path: string, text: string): FileFacts {
   }
 }
 
+/** A type annotation (`: Foo<T>`, `(a: A) => B`, `{ x: X }`…): it declares nothing and calls nothing. */
+function isTypeAnnotation(node: ts.Node): boolean {
+  return node.kind >= ts.SyntaxKind.FirstTypeNode && node.kind <= ts.SyntaxKind.LastTypeNode;
+}
+
 /** Type annotations, interfaces and type aliases: syntax with no calls in it, which the call walk skips. */
 function isTypeOnly(node: ts.Node): boolean {
-  const k = node.kind;
   return (
-    (k >= ts.SyntaxKind.FirstTypeNode && k <= ts.SyntaxKind.LastTypeNode) ||
-    k === ts.SyntaxKind.InterfaceDeclaration ||
-    k === ts.SyntaxKind.TypeAliasDeclaration
+    isTypeAnnotation(node) ||
+    node.kind === ts.SyntaxKind.InterfaceDeclaration ||
+    node.kind === ts.SyntaxKind.TypeAliasDeclaration
   );
 }
 
