@@ -5,9 +5,9 @@
 import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
 import type { FileFacts } from '../core/facts.js';
 
-/** Packs facts already serialised as JSON. */
+/** Packs facts already serialised as JSON (brotli quality 1: 2.4× faster than 4 on effect's facts, 20 % larger). */
 export function packFactsJson(json: string): Buffer {
-  return brotliCompressSync(Buffer.from(json), { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } });
+  return brotliCompressSync(Buffer.from(json), { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } });
 }
 
 /** Packs a file's facts for the cache. */
