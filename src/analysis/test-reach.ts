@@ -21,6 +21,7 @@ export const computeTestReach: ComputeTestReach = (symbols, edges, maxDepth = DE
     }
     return n;
   };
+  if (!symbols.some((s) => s.kind === 'test')) return [];
   const tests: number[] = [];
   for (const symbol of symbols) {
     const n = intern(symbol.id);

@@ -467,6 +467,8 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       testFrameworks,
     };
 
+    // The facts (call sites above all) are the bulk of the heap and are not needed to write: let them go first.
+    analysed.length = 0;
     progress('writing', files.length);
     storage.publishSnapshot(snapshotId, { files, symbols, edges: resolution.edges, testReach, stats });
     storage.deleteSupersededSnapshots(target.repoId, commit, snapshotId);
