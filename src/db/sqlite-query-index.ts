@@ -143,9 +143,10 @@ function ranked(r: Row): RankedSymbol {
  * caller count) and unresolved call sites by callee name. Call inside the publishing transaction.
  */
 export function buildQueryIndex(db: Db, snapshotId: number): void {
-  // Three secondary indexes grow in random order: a larger page cache keeps the build off the disk.
+  // Three secondary indexes grow in random order: a larger page cache (128 MB; 512 MB cost RSS for no measured
+  // gain on a 50 MB repo) keeps the build off the disk.
   const cacheSize = Number(db.pragma('cache_size', { simple: true }));
-  db.pragma('cache_size = -524288');
+  db.pragma('cache_size = -131072');
   try {
     writeQueryIndex(db, snapshotId);
   } finally {
