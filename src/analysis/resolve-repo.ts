@@ -289,7 +289,7 @@ class RepoResolver {
   private implementationsOf: Map<string, Def[]> | null = null;
 
   constructor(
-    input: ResolveInput,
+    private readonly input: ResolveInput,
     private readonly moduleResolver: ModuleResolver,
   ) {
     for (const { path, facts } of input.files) this.files.set(path, this.index(path, facts));
@@ -871,6 +871,8 @@ class RepoResolver {
           );
         }
       }
+      // The input's facts are the caller's to give up: a large repo need not hold every call site and every edge.
+      if (this.input.releaseCallSites) file.facts.callSites = [];
     }
     const out = [...edges.values()];
     for (const edge of out) edge.lines.sort((a, b) => a - b);

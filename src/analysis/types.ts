@@ -6,6 +6,8 @@ import type { ModuleResolver } from '../languages/plugin.js';
 export interface ResolveInput {
   files: ReadonlyArray<{ path: string; facts: FileFacts }>;
   moduleResolver: ModuleResolver;
+  /** Empty each file's `callSites` once its edges are drawn (saves memory; the facts are not read again). */
+  releaseCallSites?: boolean;
 }
 
 export interface ResolutionStats {

@@ -4,6 +4,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { CodehubError } from '../core/errors.js';
 import type { FileFacts } from '../core/facts.js';
 import { languageByExtension } from '../core/file-language.js';
@@ -43,6 +44,12 @@ export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 const WINDOW = 128;
 /** Windows whose analysis may still be running while later windows are read (bounds memory). */
 const WINDOWS_IN_FLIGHT = 4;
+/**
+ * Above this much source, V8's heap grows in 20 % steps instead of its default (about 2x): a large repo's facts and
+ * edges are live at once, and default growth left twice that resident (50 MB of source: 1.19 -> 0.97 GB peak RSS,
+ * for more GC time). Below it the default is faster and the heap is small anyway.
+ */
+const LEAN_HEAP_BYTES = 24 * 1024 * 1024;
 /** New files each analysis thread should get before another thread is started. */
 const MIN_FILES_PER_WORKER = 150;
 
@@ -230,6 +237,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     const analysed: Array<{ path: string; facts: FileFacts }> = [];
     const skipped: Record<string, number> = {};
     const bytesTotal = entries.reduce((n, e) => n + (e.size ?? 0), 0);
+    if (bytesTotal > LEAN_HEAP_BYTES) setFlagsFromString('--heap-growing-percent=20');
     let bytesDone = 0;
     let newBlobs = 0;
     const writing = new Set<string>();
@@ -439,7 +447,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
         return r ? r.resolve(fromPath, specifier) : { kind: 'unresolved', reason: 'no-language-plugin' };
       },
     };
-    const resolution = resolveRepo({ files: analysed, moduleResolver });
+    const resolution = resolveRepo({ files: analysed, moduleResolver, releaseCallSites: true });
     const symbols: SymbolRecord[] = [];
     const seen = new Set<string>();
     for (const a of analysed) {
