@@ -120,7 +120,9 @@ export function createWorkerPool(count: number): FileAnalyser {
       if (task) {
         // JSON.parse is cheaper for the main thread than structured-cloning the facts' object graph.
         if (msg.results)
-          task.resolve(msg.results.map((r) => ({ facts: JSON.parse(r.json) as FileFacts, packed: r.packed })));
+          task.resolve(
+            msg.results.map((r) => ({ facts: JSON.parse(r.json) as FileFacts, packed: r.packed })),
+          );
         else task.reject(new Error(msg.error ?? 'analysis worker failed'));
       }
       idle.push(w);
