@@ -182,6 +182,21 @@ async function runCodehubIndex(
   };
 }
 
+/** Below this line of the report file, text is written by hand (the analysis of a run) and kept by later runs. */
+const HAND_WRITTEN = '<!-- Written by hand below this line; npm run bench keeps it. -->';
+
+/** The report file's hand-written tail (from the marker on), or nothing. */
+function handWrittenTail(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+  const at = text.indexOf(HAND_WRITTEN);
+  return at === -1 ? '' : `\n${text.slice(at)}`;
+}
+
 /** Source size of the memory step's generated repo (the issue's "peak RSS < 1 GB for 50 MB of source"). */
 const MEMORY_TARGET_BYTES = 50e6;
 
@@ -215,7 +230,8 @@ async function main(): Promise<number> {
     mkdirSync(join(options.out, '..'), { recursive: true });
     writeFileSync(
       options.out,
-      `${renderReport(options, report, Date.now() - started)}\n\n_Partial: the run is still going._\n`,
+      `${renderReport(options, report, Date.now() - started)}\n\n_Partial: the run is still going._\n` +
+        handWrittenTail(options.out),
     );
   };
 
@@ -679,7 +695,7 @@ async function main(): Promise<number> {
 
   const markdown = renderReport(options, report, Date.now() - started);
   mkdirSync(join(options.out, '..'), { recursive: true });
-  writeFileSync(options.out, markdown);
+  writeFileSync(options.out, markdown + handWrittenTail(options.out));
   process.stdout.write(`${markdown}\n`);
   log(`wrote ${options.out}`);
   return 0;
