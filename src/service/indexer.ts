@@ -423,6 +423,9 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     }
     await Promise.all(inFlight);
     if (analysisError) throw analysisError;
+    // Analysis threads hold their own heaps (and a TypeScript each): end them before resolution needs the memory.
+    await analyser.close();
+    analyser = null;
 
     for (const f of files) {
       if (f.skipReason) skipped[f.skipReason] = (skipped[f.skipReason] ?? 0) + 1;
