@@ -34,6 +34,8 @@ const CHUNK = 500;
 
 export class SqliteStorage implements Storage {
   readonly db: Database.Database;
+  /** Prepared statements of the reads every query makes (preparing costs more than running them). */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file: string) {
     try {
@@ -65,13 +67,20 @@ export class SqliteStorage implements Storage {
       .run(repo.id, repo.source, repo.gitDir, repo.webUrl);
   }
 
+  /** The statement for `sql`, prepared once per connection. */
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
   getRepo(id: string): RepoRecord | null {
-    const row = this.db.prepare('SELECT * FROM repos WHERE id = ?').get(id) as Row | undefined;
+    const row = this.stmt('SELECT * FROM repos WHERE id = ?').get(id) as Row | undefined;
     return row ? toRepo(row) : null;
   }
 
   listRepos(): RepoRecord[] {
-    return (this.db.prepare('SELECT * FROM repos ORDER BY id').all() as Row[]).map(toRepo);
+    return (this.stmt('SELECT * FROM repos ORDER BY id').all() as Row[]).map(toRepo);
   }
 
   beginSnapshot(repoId: string, commit: string, ref: string | null, analyzerVersion: string): number {
@@ -232,9 +241,9 @@ export class SqliteStorage implements Storage {
   }
 
   latestSnapshot(repoId: string): SnapshotRecord | null {
-    const row = this.db
-      .prepare(`SELECT * FROM snapshots WHERE repo_id = ? AND status = 'ready' ORDER BY id DESC LIMIT 1`)
-      .get(repoId) as Row | undefined;
+    const row = this.stmt(
+      `SELECT * FROM snapshots WHERE repo_id = ? AND status = 'ready' ORDER BY id DESC LIMIT 1`,
+    ).get(repoId) as Row | undefined;
     return row ? toSnapshot(row) : null;
   }
 
@@ -278,9 +287,9 @@ export class SqliteStorage implements Storage {
   }
 
   getFile(snapshotId: number, path: string): FileRecord | null {
-    const row = this.db
-      .prepare('SELECT * FROM files WHERE snapshot_id = ? AND path = ?')
-      .get(snapshotId, path) as Row | undefined;
+    const row = this.stmt('SELECT * FROM files WHERE snapshot_id = ? AND path = ?').get(snapshotId, path) as
+      | Row
+      | undefined;
     return row ? toFile(row) : null;
   }
 
