@@ -247,6 +247,12 @@ export class SqliteStorage implements Storage {
     return row ? toSnapshot(row) : null;
   }
 
+  changeMark(): string {
+    // data_version moves on commits of other connections, total_changes() on this connection's own writes.
+    const r = this.stmt('SELECT data_version AS v, total_changes() AS t FROM pragma_data_version').get() as Row;
+    return `${String(r.v)}:${String(r.t)}`;
+  }
+
   getSnapshot(id: number): SnapshotRecord | null {
     const row = this.db.prepare('SELECT * FROM snapshots WHERE id = ?').get(id) as Row | undefined;
     return row ? toSnapshot(row) : null;

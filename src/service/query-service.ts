@@ -61,6 +61,8 @@ const MAX_NOT_ANALYSED_LISTED = 20;
  * at a few hundred bytes a row, some tens of MB at most.
  */
 const ANSWER_CACHE_ROWS = 200_000;
+const ROW_CACHE_ENTRIES = 20_000;
+const MAX_CACHED_CONTEXTS = 10_000;
 
 /** The parts of a show() answer that depend only on (snapshot, symbol), never on the blob store. */
 type ShowGraph = Readonly<
@@ -123,6 +125,14 @@ class StorageQueryService implements QueryService {
    * Answers derived from one ready snapshot (immutable once published; ids are never reused), keyed by
    * `<snapshot id>|<question>|<symbol id>…`. No blob bytes are cached: sources are re-read and re-hashed per call.
    */
+  /**
+   * Each repo's latest ready snapshot, as last looked up: valid while the database's change mark stays the same
+   * (a published snapshot is a commit, so it moves the mark and the next question looks again).
+   */
+  private readonly contexts = new Map<string, Ctx>();
+  private contextsMark = '';
+  /** Symbol rows by `<snapshot id>|<symbol id>` (rows of a snapshot never change). */
+  private readonly rows = new Lru<string, SymbolRow>(ROW_CACHE_ENTRIES);
   private readonly answers = new Lru<string, ShowGraph | TraversalResult | SearchHit[]>(ANSWER_CACHE_ROWS);
 
   constructor(
@@ -489,6 +499,13 @@ class StorageQueryService implements QueryService {
     if (typeof repoId !== 'string' || repoId === '' || repoId.includes('\u0000')) {
       throw new CodehubError('InvalidInput', 'repo must be host/owner/name');
     }
+    const mark = this.storage.changeMark();
+    if (mark !== this.contextsMark) {
+      this.contexts.clear();
+      this.contextsMark = mark;
+    }
+    const known = this.contexts.get(repoId);
+    if (known) return known;
     const repo = this.storage.getRepo(repoId);
     const snapshot = repo ? this.storage.latestSnapshot(repo.id) : null;
     if (!repo || !snapshot) {
@@ -499,7 +516,9 @@ class StorageQueryService implements QueryService {
       const what = repo ? `repo '${repoId}' has no indexed snapshot` : `no repo '${repoId}'`;
       throw new CodehubError('RepoNotFound', `${what}${hint}`, near);
     }
-    return { repo, snapshot };
+    const ctx = { repo, snapshot };
+    if (this.contexts.size < MAX_CACHED_CONTEXTS) this.contexts.set(repoId, ctx);
+    return ctx;
   }
 
   private allContexts(): Ctx[] {
@@ -530,8 +549,12 @@ class StorageQueryService implements QueryService {
     const snap = ctx.snapshot.id;
     const parsed = parseSymbolId(symbol);
     if (parsed) {
-      const row = this.storage.getSymbol(snap, symbol);
-      if (row) return row;
+      const key = `${snap}|${symbol}`;
+      const row = this.rows.get(key) ?? this.storage.getSymbol(snap, symbol);
+      if (row) {
+        this.rows.set(key, deepFreeze(row));
+        return row;
+      }
       checkRepoPath(parsed.path);
       const name = parsed.localId.split(':')[0] ?? parsed.localId;
       return this.notFound(ctx, symbol, name.slice(name.lastIndexOf('.') + 1));
