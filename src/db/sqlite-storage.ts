@@ -249,8 +249,9 @@ export class SqliteStorage implements Storage {
 
   changeMark(): string {
     // data_version moves on commits of other connections, total_changes() on this connection's own writes.
-    const r = this.stmt('SELECT data_version AS v, total_changes() AS t FROM pragma_data_version').get() as Row;
-    return `${String(r.v)}:${String(r.t)}`;
+    const version = this.stmt('PRAGMA data_version').pluck().get() as number;
+    const own = this.stmt('SELECT total_changes()').pluck().get() as number;
+    return `${version}:${own}`;
   }
 
   getSnapshot(id: number): SnapshotRecord | null {
