@@ -124,10 +124,7 @@ describe('answers cached per snapshot', () => {
       ['one', 'two'],
     );
     assert.notEqual(showAnswerToken(after), showAnswerToken(before1));
-    assert.deepEqual(
-      (await service.callers(repoId, TARGET)).edges.map((e) => e.name).sort(),
-      ['one', 'two'],
-    );
+    assert.deepEqual((await service.callers(repoId, TARGET)).edges.map((e) => e.name).sort(), ['one', 'two']);
     assert.deepEqual(
       (await service.search({ q: 'two', repo: repoId })).map((h) => h.name),
       ['two'],
