@@ -485,11 +485,14 @@ function migrate(db: Database.Database): void {
       `database schema version ${current} is newer than this codehub (${MIGRATIONS.length}); upgrade codehub`,
     );
   }
+  // Two processes may open a new database at once: each step takes the write lock first (IMMEDIATE) and
+  // re-reads the version under it, so a step another process has just applied is not applied again.
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
+      if (Number(db.pragma('user_version', { simple: true })) !== v) return;
       db.exec(MIGRATIONS[v] ?? '');
       db.pragma(`user_version = ${v + 1}`);
-    })();
+    }).immediate();
   }
 }
 

@@ -15,6 +15,7 @@ import {
   constants as zlibConstants,
 } from 'node:zlib';
 import { CodehubError } from '../core/errors.js';
+import { Lru } from '../core/lru.js';
 import type { BlobStore } from './blob-store.js';
 
 const compress = promisify(brotliCompress);
@@ -26,6 +27,8 @@ const SHA256 = /^[0-9a-f]{64}$/;
  * blobs go to the pool so one big file does not stall every other request.
  */
 const SYNC_READ_MAX_BYTES = 64 * 1024;
+/** Bound of the blobs this process has verified in full and keeps decompressed (bytes of content). */
+const VERIFIED_CACHE_BYTES = 64 * 1024 * 1024;
 
 /** sha256 of bytes as lowercase hex. */
 export function sha256Hex(bytes: Uint8Array): string {
@@ -35,6 +38,13 @@ export function sha256Hex(bytes: Uint8Array): string {
 export class FsBlobStore implements BlobStore {
   private readonly tmpDir: string;
   private readonly madeDirs = new Set<string>();
+  /**
+   * Blobs this process decompressed and found to hash to their name: the sha256 of the stored (compressed) file
+   * they came from, and their content. A later read re-hashes the stored file; only when it is byte for byte the
+   * file that verified is the kept content returned (so no decompression); any other stored bytes (a flipped bit,
+   * a truncated or replaced file) take the full decompress-and-hash check, which reports the mismatch.
+   */
+  private readonly verified = new Lru<string, { packedSha256: string; bytes: Buffer }>(VERIFIED_CACHE_BYTES);
 
   constructor(readonly root: string) {
     this.tmpDir = join(root, 'tmp');
@@ -81,6 +91,9 @@ export class FsBlobStore implements BlobStore {
         `blob ${sha256} is missing from the store (run 'codehub verify --repair')`,
       );
     }
+    const packedSha256 = sha256Hex(packed);
+    const known = this.verified.get(sha256);
+    if (known && known.packedSha256 === packedSha256) return Buffer.from(known.bytes);
     let bytes: Buffer;
     try {
       bytes = packed.length <= SYNC_READ_MAX_BYTES ? brotliDecompressSync(packed) : await decompress(packed);
@@ -88,7 +101,11 @@ export class FsBlobStore implements BlobStore {
       throw mismatch(sha256, 'it does not decompress');
     }
     const actual = sha256Hex(bytes);
-    if (actual !== sha256) throw mismatch(sha256, `its content hashes to ${actual}`);
+    if (actual !== sha256) {
+      this.verified.delete(sha256);
+      throw mismatch(sha256, `its content hashes to ${actual}`);
+    }
+    this.verified.set(sha256, { packedSha256, bytes: Buffer.from(bytes) }, bytes.length);
     return bytes;
   }
 
