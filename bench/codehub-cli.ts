@@ -137,17 +137,34 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts `codehub serve --port P --data DIR` and waits until it answers HTTP (any status). */
+/**
+ * Starts `codehub serve --port P --data DIR` and waits until it prints its URL (the server answers pages while
+ * its highlighter warms, but /mcp only once the URL is printed) and answers HTTP. With a CPU profile
+ * folder set, the server writes its profile there when stopped (SIGTERM ends it through its normal shutdown).
+ */
 export async function startCodehubServer(dataDir: string, timeoutMs = 120_000): Promise<RunningServer> {
   const port = await freePort();
+  const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
   const child = spawn(
     process.execPath,
-    [join(projectRoot(), 'bin', 'codehub.js'), 'serve', '--port', String(port), '--data', dataDir],
+    [
+      ...profile,
+      join(projectRoot(), 'bin', 'codehub.js'),
+      'serve',
+      '--port',
+      String(port),
+      '--data',
+      dataDir,
+    ],
     {
       cwd: projectRoot(),
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  let stdout = '';
+  child.stdout?.setEncoding('utf8').on('data', (c: string) => {
+    stdout += c;
+  });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (c: string) => {
     stderr += c;
@@ -166,6 +183,7 @@ export async function startCodehubServer(dataDir: string, timeoutMs = 120_000): 
     if (child.exitCode !== null)
       throw new Error(`codehub serve exited (${child.exitCode}): ${stderr.trim()}`);
     try {
+      if (!/^codehub hub: /m.test(stdout)) throw new Error('not ready');
       await fetch(`${url}/`);
       return { url, child, rss: () => (child.pid === undefined ? 0 : treeRss(child.pid)), stop };
     } catch {

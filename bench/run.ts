@@ -10,10 +10,14 @@
  *   --cpu-prof       codehub runs write V8 CPU profiles to bench/.work/profiles (where the time goes)
  *   --peers a,b      only these peers (ctags, codegraph, scip-typescript, gitnexus)
  *   --corpora a,b    only these real corpora (effect, zod, rxjs, mobx)
+ *   --only load      only the query-load section (default --out: bench/.work/load.md, BENCHMARKS.md is left alone)
+ *   --search-data DIR    data folder of the search corpus's index; an index already there from an earlier run is
+ *                        reused (indexing a million symbols takes minutes), otherwise it is built there
+ *   --load-seconds N     duration of each load run (default 10, --quick 5)
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   benchRoot,
@@ -53,6 +57,9 @@ interface Options {
   scaleBase: number;
   peers: string[] | null;
   corpora: string[] | null;
+  only: 'load' | null;
+  searchData: string | null;
+  loadSeconds: number | null;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -61,17 +68,27 @@ function parseArgs(argv: string[]): Options {
     return at >= 0 ? argv[at + 1] : undefined;
   };
   const smoke = argv.includes('--smoke');
+  const only = value('--only') ?? null;
+  if (only !== null && only !== 'load')
+    throw new Error(`--only ${only}: the only section that runs alone is 'load'`);
   return {
     smoke,
     quick: argv.includes('--quick') || smoke,
     skipPeers: argv.includes('--skip-peers'),
     out:
       value('--out') ??
-      (smoke ? join(benchRoot(), '.work', 'smoke.md') : join(projectRoot(), 'BENCHMARKS.md')),
+      (smoke
+        ? join(benchRoot(), '.work', 'smoke.md')
+        : only
+          ? join(benchRoot(), '.work', `${only}.md`)
+          : join(projectRoot(), 'BENCHMARKS.md')),
     searchSymbols: Number(value('--search-symbols') ?? (smoke ? 2_000 : 1_000_000)),
     scaleBase: Number(value('--scale-base') ?? (smoke ? 10 : 500)),
     peers: value('--peers')?.split(',') ?? null,
     corpora: value('--corpora')?.split(',') ?? null,
+    only,
+    searchData: value('--search-data') ?? null,
+    loadSeconds: value('--load-seconds') ? Number(value('--load-seconds')) : null,
   };
 }
 
@@ -208,7 +225,11 @@ interface Report {
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const reps = options.quick ? 1 : 3;
-  const work = join(benchRoot(), '.work', options.smoke ? 'smoke' : 'full');
+  const work = join(
+    benchRoot(),
+    '.work',
+    options.smoke ? 'smoke' : options.only ? `only-${options.only}` : 'full',
+  );
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const report: Report = { sections: [], notes: [] };
@@ -244,6 +265,19 @@ async function main(): Promise<number> {
     report.notes.push(
       'GNU time not found at /usr/bin/time (apt-get install -y time): peak RSS is sampled from /proc every 50 ms only.',
     );
+
+  if (options.only === 'load') {
+    addSection(await queryLoadSection(options, work, codehubMissing, targets, report));
+    if (targets.length > 0)
+      addSection(
+        '## Targets (issue 8), checked on this run\n\n' + table(['target', 'measured', 'verdict'], targets),
+      );
+    const markdown = renderReport(options, report, Date.now() - started);
+    writeFileSync(options.out, markdown);
+    process.stdout.write(`${markdown}\n`);
+    log(`wrote ${options.out}`);
+    return 0;
+  }
 
   // Corpora.
   log('preparing corpora');
@@ -470,109 +504,7 @@ async function main(): Promise<number> {
   }
   addSection('## Incremental re-index\n\n' + table(['corpus', 'step', 'wall s', 'peak RSS MB'], incRows));
 
-  // Query load on the search-size synthetic corpus.
-  const searchFiles = Math.ceil(options.searchSymbols / 100);
-  const loadLabels = ['symbol page HTML', '/api/v1 symbol', 'MCP get_symbol', 'MCP get_callers', 'search'];
-  const loadRows: string[][] = [];
-  const searchShape = {
-    files: searchFiles,
-    seed: 3,
-    methodsPerClass: 48,
-    functionsPerFile: 50,
-    compact: true,
-  };
-  // Generated only when codehub can index it (about 1.1 million lines, 90 MB at the default size).
-  const searchCorpus = codehubMissing
-    ? { id: `synthetic-${searchFiles}-s3-k100c`, files: searchFiles, symbols: searchFiles * 100, dir: '' }
-    : prepareSyntheticCorpus(searchShape);
-  const searchName = 'bench/synthetic/search';
-  if (codehubMissing) {
-    for (const label of loadLabels) loadRows.push([label, PENDING, PENDING, PENDING, PENDING]);
-  } else {
-    log(`query load: indexing ${searchCorpus.symbols.toLocaleString('en-US')} symbols`);
-    const data = join(work, 'search', 'data');
-    const indexed = await indexWithCodehub(searchCorpus.dir, data, searchName);
-    if (indexed.exitCode !== 0) {
-      for (const label of loadLabels)
-        loadRows.push([label, `failed to index: ${indexed.stderr.split('\n')[0] ?? ''}`, '', '', '']);
-    } else {
-      const server = await startCodehubServer(data);
-      try {
-        const mid = Math.floor(searchFiles / 2);
-        let symbolId = `${syntheticPath(mid)}::${syntheticClassName(mid)}.${['load', 'save', 'validate', 'render', 'compute', 'merge', 'apply', 'resolve', 'format', 'parse', 'sync', 'track'][(mid + 1) % 12]}1:method`;
-        symbolId = await resolveBenchSymbol(server.url, searchName, symbolId, syntheticClassName(mid));
-        const load = {
-          connections: options.smoke ? 2 : 16,
-          ...(options.smoke ? { amount: 40 } : { durationSec: options.quick ? 5 : 10 }),
-        };
-        const mcpUrl = `${server.url}${CODEHUB_ROUTES.mcp}`;
-        const runOne = async (
-          label: string,
-          url: string,
-          init?: { headers: Record<string, string>; body: string },
-        ): Promise<void> => {
-          try {
-            await checkOnce(url, init ? { method: 'POST', headers: init.headers, body: init.body } : {});
-            const r: LoadResult = await runLoad({
-              url,
-              ...load,
-              ...(init ? { method: 'POST', headers: init.headers, body: init.body } : {}),
-            });
-            if ((label === 'symbol page HTML' || label === 'MCP get_symbol') && !options.smoke)
-              targets.push([
-                `${label}: p99 < 20 ms at ≥ 1,000 req/s`,
-                `p99 ${r.p99Ms} ms at ${Math.round(r.reqPerSec).toLocaleString('en-US')} req/s`,
-                verdict(r.p99Ms < 20 && r.reqPerSec >= 1000),
-              ]);
-            loadRows.push([
-              label,
-              Math.round(r.reqPerSec).toLocaleString('en-US'),
-              String(r.p50Ms),
-              String(r.p99Ms),
-              `${r.requests} req, ${r.non2xx} non-2xx, ${r.errors} errors`,
-            ]);
-          } catch (err) {
-            loadRows.push([
-              label,
-              `failed: ${err instanceof Error ? err.message.slice(0, 160) : String(err)}`,
-              '',
-              '',
-              '',
-            ]);
-          }
-        };
-        log('query load');
-        await runOne('symbol page HTML', `${server.url}${CODEHUB_ROUTES.symbolPage(searchName, symbolId)}`);
-        await runOne('/api/v1 symbol', `${server.url}${CODEHUB_ROUTES.apiSymbol(searchName, symbolId)}`);
-        let headers: Record<string, string> | null = null;
-        try {
-          headers = await mcpHeaders(mcpUrl);
-        } catch (err) {
-          for (const label of ['MCP get_symbol', 'MCP get_callers'])
-            loadRows.push([label, `failed: ${err instanceof Error ? err.message : String(err)}`, '', '', '']);
-        }
-        if (headers) {
-          await runOne('MCP get_symbol', mcpUrl, {
-            headers,
-            body: mcpToolCallBody(CODEHUB_ROUTES.mcpGetSymbol(searchName, symbolId)),
-          });
-          await runOne('MCP get_callers', mcpUrl, {
-            headers,
-            body: mcpToolCallBody(CODEHUB_ROUTES.mcpGetCallers(searchName, symbolId)),
-          });
-        }
-        await runOne('search', `${server.url}${CODEHUB_ROUTES.apiSearch(searchName, 'Service4')}`);
-        report.notes.push(`Server RSS after the load: ${mb(server.rss())} MB.`);
-      } finally {
-        await server.stop();
-      }
-    }
-  }
-  addSection(
-    `## Queries under load (loopback, autocannon, ${options.smoke ? '2 connections, 40 requests' : `16 connections, ${options.quick ? 5 : 10} s each`}; ` +
-      `corpus ${searchCorpus.id}: ${searchCorpus.files.toLocaleString('en-US')} files, ${searchCorpus.symbols.toLocaleString('en-US')} symbols)\n\n` +
-      table(['query', 'req/s', 'p50 ms', 'p99 ms', 'requests'], loadRows),
-  );
+  addSection(await queryLoadSection(options, work, codehubMissing, targets, report));
 
   // Scale curve.
   const baseFiles = options.scaleBase;
@@ -702,6 +634,139 @@ async function main(): Promise<number> {
 }
 
 /**
+ * Query load on the search-size synthetic corpus (symbol page, /api/v1 symbol, MCP get_symbol/get_callers, search):
+ * returns the section's Markdown; target rows go to `targets`, notes to `report`.
+ */
+async function queryLoadSection(
+  options: Options,
+  work: string,
+  codehubMissing: string | null,
+  targets: string[][],
+  report: Report,
+): Promise<string> {
+  const verdict = (ok: boolean): string => (ok ? 'met' : 'missed');
+  const loadSeconds = options.loadSeconds ?? (options.quick ? 5 : 10);
+  const searchFiles = Math.ceil(options.searchSymbols / 100);
+  const loadLabels = ['symbol page HTML', '/api/v1 symbol', 'MCP get_symbol', 'MCP get_callers', 'search'];
+  const loadRows: string[][] = [];
+  const searchShape = {
+    files: searchFiles,
+    seed: 3,
+    methodsPerClass: 48,
+    functionsPerFile: 50,
+    compact: true,
+  };
+  // Generated only when codehub can index it (about 1.1 million lines, 90 MB at the default size).
+  const searchCorpus = codehubMissing
+    ? { id: `synthetic-${searchFiles}-s3-k100c`, files: searchFiles, symbols: searchFiles * 100, dir: '' }
+    : prepareSyntheticCorpus(searchShape);
+  const searchName = 'bench/synthetic/search';
+  if (codehubMissing) {
+    for (const label of loadLabels) loadRows.push([label, PENDING, PENDING, PENDING, PENDING, '']);
+  } else {
+    log(`query load: indexing ${searchCorpus.symbols.toLocaleString('en-US')} symbols`);
+    const data = options.searchData ?? join(work, 'search', 'data');
+    // An index of this very corpus (same id = same generator shape and seed) left by an earlier --search-data run.
+    const marker = join(data, `.bench-indexed-${searchCorpus.id}`);
+    const reused = options.searchData !== null && existsSync(marker);
+    if (reused) log(`query load: reusing the index in ${data}`);
+    const indexed = reused
+      ? { exitCode: 0, stderr: '' }
+      : await indexWithCodehub(searchCorpus.dir, data, searchName);
+    if (indexed.exitCode === 0 && !reused) writeFileSync(marker, `${new Date().toISOString()}\n`);
+    if (indexed.exitCode !== 0) {
+      for (const label of loadLabels)
+        loadRows.push([label, `failed to index: ${indexed.stderr.split('\n')[0] ?? ''}`, '', '', '', '']);
+    } else {
+      const server = await startCodehubServer(data);
+      try {
+        const mid = Math.floor(searchFiles / 2);
+        let symbolId = `${syntheticPath(mid)}::${syntheticClassName(mid)}.${['load', 'save', 'validate', 'render', 'compute', 'merge', 'apply', 'resolve', 'format', 'parse', 'sync', 'track'][(mid + 1) % 12]}1:method`;
+        symbolId = await resolveBenchSymbol(server.url, searchName, symbolId, syntheticClassName(mid));
+        const load = {
+          connections: options.smoke ? 2 : 16,
+          ...(options.smoke ? { amount: 40 } : { durationSec: loadSeconds }),
+        };
+        const mcpUrl = `${server.url}${CODEHUB_ROUTES.mcp}`;
+        const runOne = async (
+          label: string,
+          url: string,
+          init?: { headers: Record<string, string>; body: string },
+        ): Promise<void> => {
+          try {
+            await checkOnce(url, init ? { method: 'POST', headers: init.headers, body: init.body } : {});
+            const r: LoadResult = await runLoad({
+              url,
+              ...load,
+              ...(init ? { method: 'POST', headers: init.headers, body: init.body } : {}),
+            });
+            if ((label === 'symbol page HTML' || label === 'MCP get_symbol') && !options.smoke)
+              targets.push([
+                `${label}: p99 < 20 ms at ≥ 1,000 req/s`,
+                `p99 ${r.p99Ms} ms at ${Math.round(r.reqPerSec).toLocaleString('en-US')} req/s`,
+                verdict(r.p99Ms < 20 && r.reqPerSec >= 1000),
+              ]);
+            loadRows.push([
+              label,
+              Math.round(r.reqPerSec).toLocaleString('en-US'),
+              String(r.p50Ms),
+              String(r.p99Ms),
+              `${r.requests} req, ${r.non2xx} non-2xx, ${r.errors} errors`,
+              loadavg()[0]!.toFixed(1),
+            ]);
+          } catch (err) {
+            loadRows.push([
+              label,
+              `failed: ${err instanceof Error ? err.message.slice(0, 160) : String(err)}`,
+              '',
+              '',
+              '',
+              '',
+            ]);
+          }
+        };
+        log('query load');
+        await runOne('symbol page HTML', `${server.url}${CODEHUB_ROUTES.symbolPage(searchName, symbolId)}`);
+        await runOne('/api/v1 symbol', `${server.url}${CODEHUB_ROUTES.apiSymbol(searchName, symbolId)}`);
+        let headers: Record<string, string> | null = null;
+        try {
+          headers = await mcpHeaders(mcpUrl);
+        } catch (err) {
+          for (const label of ['MCP get_symbol', 'MCP get_callers'])
+            loadRows.push([
+              label,
+              `failed: ${err instanceof Error ? err.message : String(err)}`,
+              '',
+              '',
+              '',
+              '',
+            ]);
+        }
+        if (headers) {
+          await runOne('MCP get_symbol', mcpUrl, {
+            headers,
+            body: mcpToolCallBody(CODEHUB_ROUTES.mcpGetSymbol(searchName, symbolId)),
+          });
+          await runOne('MCP get_callers', mcpUrl, {
+            headers,
+            body: mcpToolCallBody(CODEHUB_ROUTES.mcpGetCallers(searchName, symbolId)),
+          });
+        }
+        await runOne('search', `${server.url}${CODEHUB_ROUTES.apiSearch(searchName, 'Service4')}`);
+        report.notes.push(`Server RSS after the load: ${mb(server.rss())} MB.`);
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  return (
+    `## Queries under load (loopback, autocannon, ${options.smoke ? '2 connections, 40 requests' : `16 connections, ${loadSeconds} s each`}; ` +
+    `corpus ${searchCorpus.id}: ${searchCorpus.files.toLocaleString('en-US')} files, ${searchCorpus.symbols.toLocaleString('en-US')} symbols)\n\n` +
+    table(['query', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'load avg (1 min)'], loadRows)
+  );
+}
+
+/**
  * The id the generator expects (`path::Class.method:method`, src/core/ids.ts); if the API does not know it,
  * the first search hit for the class name — so a change in id details does not void the load rows.
  */
@@ -768,7 +833,8 @@ function renderReport(options: Options, report: Report, elapsedMs: number): stri
     options.smoke ? '_Smoke run (tiny synthetic corpus, one repetition): numbers here mean nothing._' : '',
     `Reproduce: \`npm run bench\` (\`-- --quick\` for one repetition instead of a median of 3). The harness builds the corpora`,
     'under `bench/.corpora/` from the npm registry (cached), installs the pinned peers into `bench/node_modules` when missing,',
-    'and rewrites this file.',
+    'and rewrites this file. The query-load section alone: `npm run bench -- --only load [--search-data DIR]` (writes',
+    '`bench/.work/load.md`; with `--search-data` the million-symbol index is built once and reused by later runs).',
     '',
     `Machine: ${machine()}; ${gitVersion()}. Run took ${sec(elapsedMs)} s.`,
     '',

@@ -83,6 +83,33 @@ describe('MCP over Streamable HTTP', () => {
     }
   });
 
+  it('gives every one of many overlapping stateless tool calls its own answer, wave after wave', async () => {
+    // Servers are reused once their request is over; no answer may reach another request or carry its result.
+    const calls = [
+      { name: 'get_symbol', arguments: { repo: REPO, symbol: 'Cart.add' } },
+      { name: 'list_repos', arguments: {} },
+      { name: 'get_source', arguments: { repo: REPO, path: '../../etc/passwd' } },
+    ];
+    for (let wave = 0; wave < 3; wave++) {
+      const answers = await Promise.all(
+        Array.from({ length: 24 }, (_, i) => {
+          const id = wave * 100 + i;
+          const call = calls[i % calls.length]!;
+          return post(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: call })).then((r) => ({ id, call, r }));
+        }),
+      );
+      for (const { id, call, r } of answers) {
+        assert.equal(r.status, 200);
+        const body = JSON.parse(r.body) as { id: number; result: CallToolResult };
+        assert.equal(body.id, id);
+        const text = JSON.stringify(body.result.content);
+        if (call.name === 'get_symbol') assert.ok(body.result.structuredContent && text.includes('add'), text);
+        if (call.name === 'list_repos') assert.ok(text.includes(REPO), text);
+        if (call.name === 'get_source') assert.equal(body.result.isError, true);
+      }
+    }
+  });
+
   it('answers a plain initialize from the loopback host with and without a same-host Origin', async () => {
     for (const origin of [undefined, `http://127.0.0.1:${port}`, `http://localhost:${port}`]) {
       const res = await post(JSON.stringify(INIT), origin ? { origin } : {});

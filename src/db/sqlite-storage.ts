@@ -34,6 +34,8 @@ const CHUNK = 500;
 
 export class SqliteStorage implements Storage {
   readonly db: Database.Database;
+  /** Prepared statements of the reads every query makes (preparing costs more than running them). */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file: string) {
     try {
@@ -65,13 +67,20 @@ export class SqliteStorage implements Storage {
       .run(repo.id, repo.source, repo.gitDir, repo.webUrl);
   }
 
+  /** The statement for `sql`, prepared once per connection. */
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
   getRepo(id: string): RepoRecord | null {
-    const row = this.db.prepare('SELECT * FROM repos WHERE id = ?').get(id) as Row | undefined;
+    const row = this.stmt('SELECT * FROM repos WHERE id = ?').get(id) as Row | undefined;
     return row ? toRepo(row) : null;
   }
 
   listRepos(): RepoRecord[] {
-    return (this.db.prepare('SELECT * FROM repos ORDER BY id').all() as Row[]).map(toRepo);
+    return (this.stmt('SELECT * FROM repos ORDER BY id').all() as Row[]).map(toRepo);
   }
 
   beginSnapshot(repoId: string, commit: string, ref: string | null, analyzerVersion: string): number {
@@ -232,10 +241,17 @@ export class SqliteStorage implements Storage {
   }
 
   latestSnapshot(repoId: string): SnapshotRecord | null {
-    const row = this.db
-      .prepare(`SELECT * FROM snapshots WHERE repo_id = ? AND status = 'ready' ORDER BY id DESC LIMIT 1`)
-      .get(repoId) as Row | undefined;
+    const row = this.stmt(
+      `SELECT * FROM snapshots WHERE repo_id = ? AND status = 'ready' ORDER BY id DESC LIMIT 1`,
+    ).get(repoId) as Row | undefined;
     return row ? toSnapshot(row) : null;
+  }
+
+  changeMark(): string {
+    // data_version moves on commits of other connections, total_changes() on this connection's own writes.
+    const version = this.stmt('PRAGMA data_version').pluck().get() as number;
+    const own = this.stmt('SELECT total_changes()').pluck().get() as number;
+    return `${version}:${own}`;
   }
 
   getSnapshot(id: number): SnapshotRecord | null {
@@ -278,9 +294,9 @@ export class SqliteStorage implements Storage {
   }
 
   getFile(snapshotId: number, path: string): FileRecord | null {
-    const row = this.db
-      .prepare('SELECT * FROM files WHERE snapshot_id = ? AND path = ?')
-      .get(snapshotId, path) as Row | undefined;
+    const row = this.stmt('SELECT * FROM files WHERE snapshot_id = ? AND path = ?').get(snapshotId, path) as
+      | Row
+      | undefined;
     return row ? toFile(row) : null;
   }
 
@@ -458,11 +474,14 @@ function migrate(db: Database.Database): void {
       `database schema version ${current} is newer than this codehub (${MIGRATIONS.length}); upgrade codehub`,
     );
   }
+  // Two processes may open a new database at once: each step takes the write lock first (IMMEDIATE) and
+  // re-reads the version under it, so a step another process has just applied is not applied again.
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
+      if (Number(db.pragma('user_version', { simple: true })) !== v) return;
       db.exec(MIGRATIONS[v] ?? '');
       db.pragma(`user_version = ${v + 1}`);
-    })();
+    }).immediate();
   }
 }
 

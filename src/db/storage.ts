@@ -126,6 +126,11 @@ export interface Storage {
 
   /** Newest ready snapshot of a repo, or null. */
   latestSnapshot(repoId: string): SnapshotRecord | null;
+  /**
+   * A mark that changes whenever anything is committed to the database, by this connection or any other
+   * (another process indexing included): readers may keep what they looked up while it stays the same.
+   */
+  changeMark(): string;
   getSnapshot(id: number): SnapshotRecord | null;
   listSnapshots(repoId: string): SnapshotRecord[];
   snapshotStats(snapshotId: number): SnapshotStats | null;

@@ -1,12 +1,15 @@
 /**
  * The Streamable HTTP entry of the MCP server, mounted at `/mcp` by the web server (node:http).
  *
- * Stateless: each POST gets a fresh McpServer + transport. Every tool is a read of an immutable
- * snapshot, the server never pushes notifications or asks the client anything, so a session would hold
- * nothing worth keeping; without one there is no session table to bound or leak, and any number of
- * web nodes can answer any request.
+ * Stateless: each POST gets a fresh transport, connected to an McpServer that no other request is using.
+ * Every tool is a read of an immutable snapshot, the server never pushes notifications or asks the client
+ * anything, so a session would hold nothing worth keeping; without one there is no session table to bound or
+ * leak, and any number of web nodes can answer any request. Building an McpServer (its tool registrations)
+ * costs about as much as answering a small tool call, so servers whose transport has closed wait in a small
+ * pool for the next request instead of being rebuilt; one server still serves one request at a time.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { QueryService } from '../service/query-types.js';
 import { createMcpServer } from './mcp-server.js';
@@ -22,6 +25,8 @@ export interface McpHttpOptions {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Idle McpServers kept for reuse (concurrent requests beyond this build their own, dropped afterwards). */
+const MAX_IDLE_SERVERS = 16;
 
 /** Hosts and origins for a server bound to loopback on `port`. */
 export function loopbackAllowList(port: number): Pick<McpHttpOptions, 'allowedHosts' | 'allowedOrigins'> {
@@ -37,6 +42,8 @@ export function createMcpHttpHandler(
   const hosts = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
   const origins = new Set(options.allowedOrigins.map((o) => o.toLowerCase()));
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const idle: McpServer[] = [];
+  const serverOptions = options.hubUrl ? { hubUrl: options.hubUrl } : {};
 
   return async (req, res) => {
     const host = req.headers.host?.toLowerCase();
@@ -74,11 +81,16 @@ export function createMcpHttpHandler(
       return sendError(req, res, 400, -32600, 'Invalid Request: empty batch');
     }
 
-    const server = createMcpServer(service, options.hubUrl ? { hubUrl: options.hubUrl } : {});
+    const server = idle.pop() ?? createMcpServer(service, serverOptions);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
-      void transport.close();
-      void server.close();
+      // Closing the server closes its transport; once closed it can take another transport.
+      server.close().then(
+        () => {
+          if (idle.length < MAX_IDLE_SERVERS) idle.push(server);
+        },
+        () => {}, // a server that did not close cleanly is not reused
+      );
     });
     try {
       await server.connect(transport);

@@ -142,3 +142,25 @@ export function splitLines(text: string): string[] {
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
+
+/**
+ * Lines `first`..`last` (1-based, inclusive; cut at the end) of UTF-8 bytes, numbered and split exactly like
+ * `splitLines(bytes.toString('utf8'))`, and the total line count — decoding only the lines asked for.
+ */
+export function lineRange(bytes: Buffer, first: number, last: number): { total: number; lines: string[] } {
+  const bom = bytes.length >= 3 && UTF8_BOM.every((b, i) => bytes[i] === b) ? 3 : 0;
+  // Offsets where each line starts; a newline byte never sits inside a multi-byte UTF-8 sequence.
+  const starts = [bom];
+  for (let at = bytes.indexOf(0x0a, bom); at >= 0; at = bytes.indexOf(0x0a, at + 1)) starts.push(at + 1);
+  const total = starts[starts.length - 1] === bytes.length ? starts.length - 1 : starts.length;
+  const lines: string[] = [];
+  for (let n = Math.max(1, first); n <= Math.min(last, total); n++) {
+    const start = starts[n - 1]!;
+    let end = n < starts.length ? starts[n]! - 1 : bytes.length;
+    if (n < starts.length && end > start && bytes[end - 1] === 0x0d) end--;
+    lines.push(bytes.toString('utf8', start, end));
+  }
+  return { total, lines };
+}

@@ -7,6 +7,7 @@ import { CodehubError, isCodehubError } from '../core/errors.js';
 import { SYMBOL_KINDS, type SymbolKind } from '../core/facts.js';
 import { parseSymbolId } from '../core/ids.js';
 import { shellQuote, testCommand } from '../analysis/test-command.js';
+import { Lru } from '../core/lru.js';
 import { isHumpsQuery, mayHideRepoCall } from '../core/search-keys.js';
 import type {
   EdgeWithSymbol,
@@ -23,8 +24,8 @@ import {
   closest,
   cmp,
   compareEdges,
+  lineRange,
   permalinkFor,
-  splitLines,
   toEdgeDTO,
   toFileDTO,
   toSymbolDTO,
@@ -55,6 +56,41 @@ const MAX_LEVEL_NODES = 5000;
 const AMBIGUOUS_LIMIT = 50;
 /** Test files named in a lower-bound tested-by answer; the repo page's coverage has them all. */
 const MAX_NOT_ANALYSED_LISTED = 20;
+/**
+ * Bound of the per-snapshot answer cache, in rows (an answer weighs 1 + its edges, tests and unresolved calls):
+ * at a few hundred bytes a row, some tens of MB at most.
+ */
+const ANSWER_CACHE_ROWS = 200_000;
+const ROW_CACHE_ENTRIES = 20_000;
+const MAX_CACHED_CONTEXTS = 10_000;
+
+/** The parts of a show() answer that depend only on (snapshot, symbol), never on the blob store. */
+type ShowGraph = Readonly<
+  Pick<
+    ShowResult,
+    | 'callers'
+    | 'callees'
+    | 'unresolved'
+    | 'callersComplete'
+    | 'unresolvedThatMayCall'
+    | 'tests'
+    | 'testsComplete'
+    | 'testsNotAnalysed'
+  >
+>;
+
+/** show() answer → the cached graph part it was built from (see showAnswerToken). */
+const showTokens = new WeakMap<ShowResult, object>();
+
+/**
+ * An object that is the same for two show() answers exactly when both were built from the same cached
+ * (snapshot, symbol) entry, or null when the answer was not cached. Renderers may key caches of what they
+ * derive from the snapshot's part of an answer on it (the source excerpt is re-read and re-verified per call,
+ * so it is not covered: a renderer must still check `source.verified` on every answer).
+ */
+export function showAnswerToken(show: ShowResult): object | null {
+  return showTokens.get(show) ?? null;
+}
 
 interface Ctx {
   repo: RepoRecord;
@@ -85,6 +121,19 @@ class StorageQueryService implements QueryService {
   private readonly statsBySnapshot = new Map<number, SnapshotStats | null>();
   /** package.json texts by snapshot and path, for test commands. */
   private readonly packageJsonTexts = new Map<number, Map<string, Promise<string | null>>>();
+  /**
+   * Answers derived from one ready snapshot (immutable once published; ids are never reused), keyed by
+   * `<snapshot id>|<question>|<symbol id>…`. No blob bytes are cached: sources are re-read and re-hashed per call.
+   */
+  /**
+   * Each repo's latest ready snapshot, as last looked up: valid while the database's change mark stays the same
+   * (a published snapshot is a commit, so it moves the mark and the next question looks again).
+   */
+  private readonly contexts = new Map<string, Ctx>();
+  private contextsMark = '';
+  /** Symbol rows by `<snapshot id>|<symbol id>` (rows of a snapshot never change). */
+  private readonly rows = new Lru<string, SymbolRow>(ROW_CACHE_ENTRIES);
+  private readonly answers = new Lru<string, ShowGraph | TraversalResult | SearchHit[]>(ANSWER_CACHE_ROWS);
 
   constructor(
     private readonly storage: Storage,
@@ -173,22 +222,23 @@ class StorageQueryService implements QueryService {
       );
     if (file.skipReason === 'binary')
       throw new CodehubError('InvalidInput', `'${path}' is a binary file; it has no source lines`);
-    const lines = splitLines((await this.blobs.readVerified(file.blobSha256)).toString('utf8'));
+    const bytes = await this.blobs.readVerified(file.blobSha256);
     const start = startLine ?? 1;
-    if (start > Math.max(lines.length, 1)) {
+    const { total } = lineRange(bytes, 1, 0);
+    if (start > Math.max(total, 1)) {
       throw new CodehubError(
         'InvalidInput',
-        `startLine ${start} is past the end of '${path}' (${lines.length} lines)`,
+        `startLine ${start} is past the end of '${path}' (${total} lines)`,
       );
     }
-    const wantEnd = Math.min(endLine ?? lines.length, lines.length);
+    const wantEnd = Math.min(endLine ?? total, total);
     const end = Math.min(wantEnd, start + MAX_SOURCE_LINES - 1);
     return {
       path,
       blobSha256: file.blobSha256,
       verified: true,
       startLine: start,
-      lines: lines.slice(start - 1, end),
+      lines: lineRange(bytes, start, end).lines,
       truncated: end < wantEnd,
     };
   }
@@ -205,12 +255,35 @@ class StorageQueryService implements QueryService {
   ): Promise<ShowResult> {
     const ctx = this.ctx(repo);
     const row = this.resolveRow(ctx, symbol);
-    const snap = ctx.snapshot.id;
     const source = await this.excerpt(
       row,
       clampInt(options.contextBefore, 2, 0, 50),
       clampInt(options.maxLines, 60, 1, MAX_SOURCE_LINES),
     );
+    const graph = await this.showGraph(ctx, row);
+    const result: ShowResult = {
+      repo: this.repoRef(ctx),
+      symbol: this.dto(ctx, row, source.verified),
+      source,
+      callers: graph.callers,
+      callees: graph.callees,
+      unresolved: graph.unresolved,
+      callersComplete: graph.callersComplete,
+      unresolvedThatMayCall: graph.unresolvedThatMayCall,
+      tests: graph.tests,
+      testsComplete: graph.testsComplete,
+      ...(graph.testsNotAnalysed ? { testsNotAnalysed: graph.testsNotAnalysed } : {}),
+    };
+    showTokens.set(result, graph);
+    return result;
+  }
+
+  /** Callers, callees, unresolved calls and tests of a symbol: built once per (snapshot, symbol), then cached. */
+  private async showGraph(ctx: Ctx, row: SymbolRow): Promise<ShowGraph> {
+    const snap = ctx.snapshot.id;
+    const key = `${snap}|show|${row.id}`;
+    const cached = this.answers.get(key);
+    if (cached) return cached as ShowGraph;
     const unresolved = this.storage
       .unresolvedEdgesFrom(snap, row.id)
       .flatMap((e) =>
@@ -220,10 +293,7 @@ class StorageQueryService implements QueryService {
     const unresolvedThatMayCall = this.storage.countUnresolvedMayCall(snap, row.name);
     const tests = await this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]);
     const testsNotAnalysed = this.testsNotAnalysed(ctx);
-    return {
-      repo: this.repoRef(ctx),
-      symbol: this.dto(ctx, row, source.verified),
-      source,
+    const graph: ShowGraph = deepFreeze({
       callers: this.storage.edgesTo(snap, row.id).map(toEdgeDTO).sort(compareEdges),
       callees: this.storage.edgesFrom(snap, row.id).map(toEdgeDTO).sort(compareEdges),
       unresolved,
@@ -232,7 +302,13 @@ class StorageQueryService implements QueryService {
       tests,
       testsComplete: this.testsComplete(ctx),
       ...(testsNotAnalysed.length > 0 ? { testsNotAnalysed } : {}),
-    };
+    });
+    this.answers.set(
+      key,
+      graph,
+      1 + graph.callers.length + graph.callees.length + graph.unresolved.length + graph.tests.length,
+    );
+    return graph;
   }
 
   async callers(repo: string, symbol: string, options: TraversalOptions = {}): Promise<TraversalResult> {
@@ -364,6 +440,16 @@ class StorageQueryService implements QueryService {
     const limit = clampInt(query.limit, 20, 1, 200);
     const kind = query.kind === '' ? undefined : query.kind;
     const ctxs: Ctx[] = query.repo ? [this.ctx(query.repo)] : this.allContexts();
+    // The hits are a function of the snapshots searched and the question, and snapshots never change.
+    const key = `${ctxs.map((c) => c.snapshot.id).join(',')}|search|${kind ?? ''}|${limit}|${q}`;
+    const cached = this.answers.get(key);
+    if (cached) return cached as SearchHit[];
+    const hits = deepFreeze(this.searchUncached(ctxs, q, kind, limit));
+    this.answers.set(key, hits, 1 + hits.length);
+    return hits;
+  }
+
+  private searchUncached(ctxs: Ctx[], q: string, kind: string | undefined, limit: number): SearchHit[] {
     const modes: Array<SymbolSearch['mode']> = ['exact', 'prefix', 'substring'];
     if (isHumpsQuery(q)) modes.push('humps');
     const out: SearchHit[] = [];
@@ -413,6 +499,13 @@ class StorageQueryService implements QueryService {
     if (typeof repoId !== 'string' || repoId === '' || repoId.includes('\u0000')) {
       throw new CodehubError('InvalidInput', 'repo must be host/owner/name');
     }
+    const mark = this.storage.changeMark();
+    if (mark !== this.contextsMark) {
+      this.contexts.clear();
+      this.contextsMark = mark;
+    }
+    const known = this.contexts.get(repoId);
+    if (known) return known;
     const repo = this.storage.getRepo(repoId);
     const snapshot = repo ? this.storage.latestSnapshot(repo.id) : null;
     if (!repo || !snapshot) {
@@ -423,7 +516,9 @@ class StorageQueryService implements QueryService {
       const what = repo ? `repo '${repoId}' has no indexed snapshot` : `no repo '${repoId}'`;
       throw new CodehubError('RepoNotFound', `${what}${hint}`, near);
     }
-    return { repo, snapshot };
+    const ctx = { repo, snapshot };
+    if (this.contexts.size < MAX_CACHED_CONTEXTS) this.contexts.set(repoId, ctx);
+    return ctx;
   }
 
   private allContexts(): Ctx[] {
@@ -454,8 +549,12 @@ class StorageQueryService implements QueryService {
     const snap = ctx.snapshot.id;
     const parsed = parseSymbolId(symbol);
     if (parsed) {
-      const row = this.storage.getSymbol(snap, symbol);
-      if (row) return row;
+      const key = `${snap}|${symbol}`;
+      const row = this.rows.get(key) ?? this.storage.getSymbol(snap, symbol);
+      if (row) {
+        this.rows.set(key, deepFreeze(row));
+        return row;
+      }
       checkRepoPath(parsed.path);
       const name = parsed.localId.split(':')[0] ?? parsed.localId;
       return this.notFound(ctx, symbol, name.slice(name.lastIndexOf('.') + 1));
@@ -662,23 +761,25 @@ class StorageQueryService implements QueryService {
       truncated: false,
     };
     if (!row.blobSha256) return { ...empty, error: `the content of ${row.path} is not stored` };
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = (await this.blobs.readVerified(row.blobSha256)).toString('utf8');
+      bytes = await this.blobs.readVerified(row.blobSha256);
     } catch (err) {
       if (isCodehubError(err, 'BlobHashMismatch') || isCodehubError(err, 'BlobMissing'))
         return { ...empty, error: err.message };
       throw err;
     }
-    const lines = splitLines(text);
-    const start = Math.min(Math.max(1, row.startLine - contextBefore), Math.max(1, lines.length));
     // maxLines bounds the whole excerpt, context included (the seed page shows 60 lines: 2 before, 58 of the body).
-    const end = Math.min(row.endLine, start + maxLines - 1, lines.length);
+    const range = (from: number) => lineRange(bytes, from, Math.min(row.endLine, from + maxLines - 1));
+    let start = Math.max(1, row.startLine - contextBefore);
+    let excerpt = range(start);
+    if (start > Math.max(1, excerpt.total)) excerpt = range((start = Math.max(1, excerpt.total))); // file shrank
+    const end = start + excerpt.lines.length - 1;
     return {
       blobSha256: row.blobSha256,
       verified: true,
       startLine: start,
-      lines: lines.slice(start - 1, end),
+      lines: excerpt.lines,
       truncated: end < row.endLine,
       error: null,
     };
@@ -704,15 +805,20 @@ class StorageQueryService implements QueryService {
       throw new CodehubError('InvalidInput', `limit must be an integer from 1 to 1000, got ${String(limit)}`);
     }
     const start = this.resolveRow(ctx, symbol);
+    const key = `${ctx.snapshot.id}|${direction}|${depth}|${minConfidence}|${limit}|${start.id}`;
+    const cached = this.answers.get(key);
+    if (cached) return cached as TraversalResult;
     const walk = this.walk(ctx, start, direction, depth, minConfidence, limit);
-    return {
+    const result: TraversalResult = deepFreeze({
       repo: this.repoRef(ctx),
       symbol: this.dto(ctx, start),
       edges: walk.edges,
       complete: walk.unresolvedCount > 0 ? 'lower_bound' : 'exact',
       unresolvedCount: walk.unresolvedCount,
       truncated: walk.truncated,
-    };
+    });
+    this.answers.set(key, result, 1 + result.edges.length);
+    return result;
   }
 
   /**
@@ -787,6 +893,15 @@ class StorageQueryService implements QueryService {
     }
     return { edges, nodes, unresolvedCount, truncated };
   }
+}
+
+/** Freezes a cached answer all the way down, so no caller can change what later callers are handed. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 function checkDepth(depth: number): number {

@@ -4,17 +4,31 @@
  * partial object under its final name, and concurrent writers of one blob both end with the same file.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { readFile, readdir, rm, stat } from 'node:fs/promises';
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { brotliCompress, brotliDecompress, constants as zlibConstants } from 'node:zlib';
+import {
+  brotliCompress,
+  brotliDecompress,
+  brotliDecompressSync,
+  constants as zlibConstants,
+} from 'node:zlib';
 import { CodehubError } from '../core/errors.js';
+import { Lru } from '../core/lru.js';
 import type { BlobStore } from './blob-store.js';
 
 const compress = promisify(brotliCompress);
 const decompress = promisify(brotliDecompress);
 const SHA256 = /^[0-9a-f]{64}$/;
+/**
+ * Stored (compressed) size up to which a read decompresses on the calling thread: a source file of this size
+ * takes well under a millisecond, less than the thread-pool round trips of the asynchronous calls; larger
+ * blobs go to the pool so one big file does not stall every other request.
+ */
+const SYNC_READ_MAX_BYTES = 64 * 1024;
+/** Bound of the blobs this process has verified in full and keeps decompressed (bytes of content). */
+const VERIFIED_CACHE_BYTES = 64 * 1024 * 1024;
 
 /** sha256 of bytes as lowercase hex. */
 export function sha256Hex(bytes: Uint8Array): string {
@@ -24,6 +38,13 @@ export function sha256Hex(bytes: Uint8Array): string {
 export class FsBlobStore implements BlobStore {
   private readonly tmpDir: string;
   private readonly madeDirs = new Set<string>();
+  /**
+   * Blobs this process decompressed and found to hash to their name: the sha256 of the stored (compressed) file
+   * they came from, and their content. A later read re-hashes the stored file; only when it is byte for byte the
+   * file that verified is the kept content returned (so no decompression); any other stored bytes (a flipped bit,
+   * a truncated or replaced file) take the full decompress-and-hash check, which reports the mismatch.
+   */
+  private readonly verified = new Lru<string, { packedSha256: string; bytes: Buffer }>(VERIFIED_CACHE_BYTES);
 
   constructor(readonly root: string) {
     this.tmpDir = join(root, 'tmp');
@@ -62,21 +83,29 @@ export class FsBlobStore implements BlobStore {
     if (!SHA256.test(sha256)) throw new CodehubError('BlobMissing', `'${sha256}' is not a sha256`);
     let packed: Buffer;
     try {
-      packed = await readFile(this.pathOf(sha256));
+      // One read syscall on a small file beats open/stat/read/close through the thread pool.
+      packed = readFileSync(this.pathOf(sha256));
     } catch {
       throw new CodehubError(
         'BlobMissing',
         `blob ${sha256} is missing from the store (run 'codehub verify --repair')`,
       );
     }
+    const packedSha256 = sha256Hex(packed);
+    const known = this.verified.get(sha256);
+    if (known && known.packedSha256 === packedSha256) return Buffer.from(known.bytes);
     let bytes: Buffer;
     try {
-      bytes = await decompress(packed);
+      bytes = packed.length <= SYNC_READ_MAX_BYTES ? brotliDecompressSync(packed) : await decompress(packed);
     } catch {
       throw mismatch(sha256, 'it does not decompress');
     }
     const actual = sha256Hex(bytes);
-    if (actual !== sha256) throw mismatch(sha256, `its content hashes to ${actual}`);
+    if (actual !== sha256) {
+      this.verified.delete(sha256);
+      throw mismatch(sha256, `its content hashes to ${actual}`);
+    }
+    this.verified.set(sha256, { packedSha256, bytes: Buffer.from(bytes) }, bytes.length);
     return bytes;
   }
 

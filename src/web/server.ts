@@ -6,6 +6,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Lru } from '../core/lru.js';
+import { showAnswerToken } from '../service/query-service.js';
 import type { QueryService, ShowResult } from '../service/query-types.js';
 import { handleApi } from './api.js';
 import { CLIENT_JS } from './assets/client-js.js';
@@ -55,6 +57,8 @@ export interface WebServer {
 export const CONTEXT_BEFORE = 3;
 export const MAX_BODY_LINES = 60;
 const MAX_URL_LENGTH = 8 * 1024;
+/** Bound of the rendered symbol pages kept, in bytes of HTML. */
+const PAGE_CACHE_BYTES = 32 * 1024 * 1024;
 /** How long listen() waits for the highlighter to warm before handing out the URL anyway. */
 const WARM_WAIT_MS = 5_000;
 
@@ -89,10 +93,10 @@ function send(
   res: ServerResponse,
   status: number,
   type: string,
-  body: string,
+  body: string | Buffer,
   extra: Record<string, string> = {},
 ): void {
-  const buf = Buffer.from(body, 'utf8');
+  const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     'Content-Type': type,
@@ -115,11 +119,28 @@ export function createWebServer(options: WebServerOptions): WebServer {
     ...(query !== undefined ? { query } : {}),
   });
 
-  const sendHtml = (req: IncomingMessage, res: ServerResponse, status: number, body: string): void =>
+  const sendHtml = (req: IncomingMessage, res: ServerResponse, status: number, body: string | Buffer): void =>
     send(req, res, status, 'text/html; charset=utf-8', body, { 'Cache-Control': 'no-store' });
 
   const sendErrorPage = (req: IncomingMessage, res: ServerResponse, err: HttpError, repo?: string): void => {
     sendHtml(req, res, err.status, renderErrorPage(ctx(), err, repo));
+  };
+
+  /**
+   * Rendered symbol pages of verified answers, keyed by the service's answer token (one per cached
+   * (snapshot, symbol) entry) and the excerpt shown. A page is only served again for an answer whose blob was
+   * re-read and re-hashed to the same sha256 for this request: the same bytes, so the same highlighted lines.
+   */
+  const pages = new Lru<string, Buffer>(PAGE_CACHE_BYTES);
+  const tokenIds = new WeakMap<object, number>();
+  let nextTokenId = 0;
+  const pageKey = (show: ShowResult, full: boolean): string | null => {
+    const ex = show.source;
+    const token = ex.verified && ex.error === null ? showAnswerToken(show) : null;
+    if (token === null) return null;
+    let id = tokenIds.get(token);
+    if (id === undefined) tokenIds.set(token, (id = nextTokenId++));
+    return `${id}|${full ? 'full' : 'page'}|${ex.blobSha256}|${ex.startLine}|${ex.lines.length}|${ex.truncated}`;
   };
 
   /** Highlights the verified excerpt `show()` returned; a failed verification becomes the error block. */
@@ -221,11 +242,16 @@ export function createWebServer(options: WebServerOptions): WebServer {
               maxLines: s.endLine - Math.max(1, s.startLine - CONTEXT_BEFORE) + 1,
             });
           }
+          const key = pageKey(show, full);
+          const cached = key === null ? undefined : pages.get(key);
+          if (cached) return sendHtml(req, res, 200, cached);
           const expandUrl = full
             ? blobUrl(route.repo, show.symbol.path, show.symbol.startLine)
             : `${symbolUrl(route.repo, show.symbol.id)}?full=1#L${show.symbol.startLine}`;
           const source = await symbolSource(show, expandUrl);
-          return sendHtml(req, res, 200, renderSymbolPage(ctx(), show, source));
+          const page = Buffer.from(renderSymbolPage(ctx(), show, source), 'utf8');
+          if (key !== null && source.ok) pages.set(key, page, page.length);
+          return sendHtml(req, res, 200, page);
         }
       }
     } catch (err) {

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IndexedHub } from '../support/indexed-fixture.js';
 import type {
@@ -378,11 +378,18 @@ describe('JSON API on the indexed seed-pattern fixture', () => {
 });
 
 describe('a corrupted blob on the real hub', () => {
-  it('shows an error block naming the blob and no source on the symbol and file pages; the API says verified false', async () => {
+  it('shows an error block naming the blob and no source on the symbol and file pages, even right after the page was served; the API says verified false', async () => {
     const before = await api<FileView>(`/repos/${REPO}/-/blob/${FRAGILE_PATH}`);
     assert.equal(before.verified, true);
     const sha = before.file.blobSha256!;
     assert.equal(sha, sha256(FRAGILE_PATH));
+    // Served twice while intact (the second time from the rendered-page cache), then the blob is damaged.
+    for (let i = 0; i < 2; i++) {
+      const intact = await page(symbolUrl(REPO, FRAGILE_ID));
+      assert.ok(visibleText(intact).includes('return n * 2') && intact.includes('hash-verified'));
+    }
+    const blobFile = join(hub.dataDir, 'blobs', sha.slice(0, 2), sha);
+    const goodBytes = readFileSync(blobFile);
     corruptBlob(hub.dataDir, sha);
 
     const sym = await page(symbolUrl(REPO, FRAGILE_ID));
@@ -407,5 +414,11 @@ describe('a corrupted blob on the real hub', () => {
     assert.equal(view.text, null);
     // Other files are untouched.
     assert.equal((await api<FileView>(`/repos/${REPO}/-/blob/src/logger.ts`)).verified, true);
+
+    // Once the stored bytes are right again (what verify --repair does), the source is back.
+    writeFileSync(blobFile, goodBytes);
+    const repaired = await page(symbolUrl(REPO, FRAGILE_ID));
+    assert.ok(visibleText(repaired).includes('return n * 2') && repaired.includes('hash-verified'));
+    assert.ok(!repaired.includes('source-error'));
   });
 });
