@@ -164,6 +164,9 @@ export class SqliteStorage implements Storage {
         snapshotId,
         JSON.stringify(content.stats),
       );
+      db.prepare(
+        'INSERT OR REPLACE INTO snapshot_counts (snapshot_id, files, symbols, edges) VALUES (?, ?, ?, ?)',
+      ).run(snapshotId, content.files.length, content.symbols.length, content.edges.length);
       db.prepare(`UPDATE snapshots SET status = 'ready', indexed_at = ? WHERE id = ?`).run(
         new Date().toISOString(),
         snapshotId,
@@ -217,7 +220,14 @@ export class SqliteStorage implements Storage {
     const db = this.db;
     const del = db.transaction(() => {
       for (const id of ids) {
-        for (const table of ['files', 'symbols', 'edges', 'test_reach', 'snapshot_stats']) {
+        for (const table of [
+          'files',
+          'symbols',
+          'edges',
+          'test_reach',
+          'snapshot_stats',
+          'snapshot_counts',
+        ]) {
           db.prepare(`DELETE FROM ${table} WHERE snapshot_id = ?`).run(id);
         }
         db.prepare('DELETE FROM snapshots WHERE id = ?').run(id);
@@ -273,6 +283,10 @@ export class SqliteStorage implements Storage {
   }
 
   countRows(snapshotId: number): { files: number; symbols: number; edges: number } {
+    const stored = this.db
+      .prepare('SELECT files, symbols, edges FROM snapshot_counts WHERE snapshot_id = ?')
+      .get(snapshotId) as { files: number; symbols: number; edges: number } | undefined;
+    if (stored) return { files: stored.files, symbols: stored.symbols, edges: stored.edges };
     const count = (table: string): number =>
       Number(
         (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE snapshot_id = ?`).get(snapshotId) as Row)

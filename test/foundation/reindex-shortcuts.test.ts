@@ -64,6 +64,21 @@ describe('re-indexing an unchanged commit', () => {
     assert.equal(again.snapshot, first.snapshot);
     assert.equal(again.commit, commit);
     assert.deepEqual([again.files, again.symbols], [first.files, first.symbols]);
+    // The stored counts it answers with are the rows the snapshot holds.
+    withStorage(data, (s) => {
+      const count = (table: string): number =>
+        (
+          s.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE snapshot_id = ?`).get(first.snapshot) as {
+            n: number;
+          }
+        ).n;
+      assert.deepEqual(s.countRows(first.snapshot), {
+        files: count('files'),
+        symbols: count('symbols'),
+        edges: count('edges'),
+      });
+      assert.ok(count('symbols') > 0 && count('edges') > 0);
+    });
   });
 
   it('builds a new snapshot when the analyzer settings differ or --force is given', () => {
