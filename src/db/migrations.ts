@@ -151,4 +151,29 @@ export const MIGRATIONS: readonly string[] = [
     unresolved_call_sites INTEGER NOT NULL
   );
   `,
+  // 3: substring search over distinct names shared by all snapshots, instead of one trigram row per symbol per
+  // snapshot: a re-index adds only names no snapshot had, and the trigram index is a fraction of the size.
+  // Stored row counts per snapshot (older snapshots are counted on demand).
+  `
+  -- Every lowercased symbol name of any snapshot, once; joined to symbol_search on (snapshot_id, name_lower).
+  -- Names no snapshot uses any more are dropped by gc.
+  CREATE TABLE search_names (
+    id INTEGER PRIMARY KEY,
+    name_lower TEXT NOT NULL UNIQUE
+  );
+  CREATE VIRTUAL TABLE search_names_fts USING fts5(
+    name_lower, content = 'search_names', content_rowid = 'id', tokenize = 'trigram'
+  );
+  INSERT INTO search_names (name_lower) SELECT DISTINCT name_lower FROM symbol_search;
+  INSERT INTO search_names_fts (rowid, name_lower) SELECT id, name_lower FROM search_names;
+  DROP TABLE symbol_names;
+
+  -- Row counts written with the snapshot, so "already indexed" and the repo list need not count index entries.
+  CREATE TABLE snapshot_counts (
+    snapshot_id INTEGER PRIMARY KEY REFERENCES snapshots(id) ON DELETE CASCADE,
+    files INTEGER NOT NULL,
+    symbols INTEGER NOT NULL,
+    edges INTEGER NOT NULL
+  );
+  `,
 ];

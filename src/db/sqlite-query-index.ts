@@ -68,10 +68,11 @@ export const QUERY_SQL = {
     'symbol_search ss',
     'ss.snapshot_id = ? AND ss.name_lower > ? AND ss.name_lower < ? AND (? IS NULL OR ss.kind = ?)',
   ),
-  // Trigram FTS finds the substring; prefix matches were listed by the tier before.
+  // Trigram FTS finds the names that contain the substring (over all snapshots' names, once each); prefix matches
+  // were listed by the tier before.
   searchSubstring: rankedPage(
-    'symbol_names n JOIN symbol_search ss ON ss.rowid = n.rowid',
-    'symbol_names MATCH ? AND ss.snapshot_id = ? AND substr(ss.name_lower, 1, ?) != ? AND (? IS NULL OR ss.kind = ?)',
+    'search_names_fts n CROSS JOIN search_names sn ON sn.id = n.rowid CROSS JOIN symbol_search ss ON ss.name_lower = sn.name_lower',
+    'search_names_fts MATCH ? AND ss.snapshot_id = ? AND substr(ss.name_lower, 1, ?) != ? AND (? IS NULL OR ss.kind = ?)',
   ),
   // Names that contain the query were listed by the tiers before (substring needs ≥ 3 characters).
   searchHumps: rankedPage(
@@ -84,8 +85,10 @@ export const QUERY_SQL = {
     WHERE t.snapshot_id = ? AND t.symbol_id IN (${placeholders(n)})`,
   callerCounts: (n: number) => `SELECT callee_id, COUNT(DISTINCT caller_id) AS n FROM edges
     WHERE snapshot_id = ? AND callee_id IN (${placeholders(n)}) GROUP BY callee_id`,
-  similarByTrigram: `SELECT DISTINCT s.name FROM symbol_names n JOIN symbols s ON s.rowid = n.rowid
-    WHERE symbol_names MATCH ? AND s.snapshot_id = ? LIMIT ?`,
+  // CROSS JOIN keeps the trigram match first (else SQLite walks every symbol of the snapshot).
+  similarByTrigram: `SELECT DISTINCT s.name FROM search_names_fts n CROSS JOIN search_names sn ON sn.id = n.rowid
+    CROSS JOIN symbol_search ss ON ss.name_lower = sn.name_lower JOIN symbols s ON s.rowid = ss.rowid
+    WHERE search_names_fts MATCH ? AND ss.snapshot_id = ? LIMIT ?`,
   similarByPrefix: `SELECT DISTINCT s.name FROM symbol_search ss JOIN symbols s ON s.rowid = ss.rowid
     WHERE ss.snapshot_id = ? AND ss.name_lower >= ? AND ss.name_lower < ? LIMIT ?`,
   similarPaths: `SELECT path FROM files WHERE snapshot_id = ? AND (path = ? OR substr(path, ?) = ?) LIMIT ?`,
@@ -216,6 +219,15 @@ function writeQueryIndex(db: Db, snapshotId: number): void {
     const name = calleeNameOf(String(r.callee_text));
     if (name !== null) byName.set(name, (byName.get(name) ?? 0) + sites);
   }
+  // Names new to the data dir join the shared substring index (rowids above the old maximum are this call's).
+  const lastName = Number((db.prepare('SELECT MAX(id) AS m FROM search_names').get() as Row).m ?? 0);
+  db.prepare(
+    'INSERT OR IGNORE INTO search_names (name_lower) SELECT DISTINCT name_lower FROM symbol_search WHERE snapshot_id = ?',
+  ).run(snapshotId);
+  db.prepare(
+    'INSERT INTO search_names_fts (rowid, name_lower) SELECT id, name_lower FROM search_names WHERE id > ?',
+  ).run(lastName);
+
   const insName = db.prepare('INSERT INTO unresolved_names (snapshot_id, name, call_sites) VALUES (?, ?, ?)');
   for (const [name, n] of byName) insName.run(snapshotId, name, n);
   db.prepare('INSERT INTO query_index (snapshot_id, unresolved_call_sites) VALUES (?, ?)').run(

@@ -104,7 +104,6 @@ export class SqliteStorage implements Storage {
          return_type, exported, doc, parent, extends_json, implements_json, value_type_json, is_static)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insName = db.prepare('INSERT INTO symbol_names (rowid, name) VALUES (?, ?)');
     const insEdge = db.prepare(
       `INSERT INTO edges (snapshot_id, caller_id, callee_id, callee_text, kind, reason, confidence, lines_json, candidates)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -133,7 +132,7 @@ export class SqliteStorage implements Storage {
         );
       }
       for (const s of content.symbols) {
-        const r = insSymbol.run(
+        insSymbol.run(
           snapshotId,
           s.id,
           s.path,
@@ -153,7 +152,6 @@ export class SqliteStorage implements Storage {
           jsonOrNull(s.valueType),
           s.isStatic === undefined ? null : s.isStatic ? 1 : 0,
         );
-        insName.run(r.lastInsertRowid, s.name);
       }
       for (const e of content.edges) {
         insEdge.run(
@@ -175,6 +173,9 @@ export class SqliteStorage implements Storage {
         snapshotId,
         JSON.stringify(content.stats),
       );
+      db.prepare(
+        'INSERT OR REPLACE INTO snapshot_counts (snapshot_id, files, symbols, edges) VALUES (?, ?, ?, ?)',
+      ).run(snapshotId, content.files.length, content.symbols.length, content.edges.length);
       db.prepare(`UPDATE snapshots SET status = 'ready', indexed_at = ? WHERE id = ?`).run(
         new Date().toISOString(),
         snapshotId,
@@ -228,16 +229,41 @@ export class SqliteStorage implements Storage {
     const db = this.db;
     const del = db.transaction(() => {
       for (const id of ids) {
-        db.prepare(
-          'DELETE FROM symbol_names WHERE rowid IN (SELECT rowid FROM symbols WHERE snapshot_id = ?)',
-        ).run(id);
-        for (const table of ['files', 'symbols', 'edges', 'test_reach', 'snapshot_stats']) {
+        for (const table of [
+          'files',
+          'symbols',
+          'edges',
+          'test_reach',
+          'snapshot_stats',
+          'snapshot_counts',
+        ]) {
           db.prepare(`DELETE FROM ${table} WHERE snapshot_id = ?`).run(id);
         }
         db.prepare('DELETE FROM snapshots WHERE id = ?').run(id);
       }
     });
     del();
+  }
+
+  pruneSearchNames(): number {
+    const db = this.db;
+    return db.transaction(() => {
+      const orphans = db
+        .prepare(
+          'SELECT id, name_lower FROM search_names WHERE name_lower NOT IN (SELECT name_lower FROM symbol_search)',
+        )
+        .all() as Row[];
+      // External-content FTS: a row is removed from the index by repeating its values.
+      const unindex = db.prepare(
+        `INSERT INTO search_names_fts (search_names_fts, rowid, name_lower) VALUES ('delete', ?, ?)`,
+      );
+      const del = db.prepare('DELETE FROM search_names WHERE id = ?');
+      for (const o of orphans) {
+        unindex.run(o.id, o.name_lower);
+        del.run(o.id);
+      }
+      return orphans.length;
+    })();
   }
 
   latestSnapshot(repoId: string): SnapshotRecord | null {
@@ -273,6 +299,10 @@ export class SqliteStorage implements Storage {
   }
 
   countRows(snapshotId: number): { files: number; symbols: number; edges: number } {
+    const stored = this.db
+      .prepare('SELECT files, symbols, edges FROM snapshot_counts WHERE snapshot_id = ?')
+      .get(snapshotId) as { files: number; symbols: number; edges: number } | undefined;
+    if (stored) return { files: stored.files, symbols: stored.symbols, edges: stored.edges };
     const count = (table: string): number =>
       Number(
         (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE snapshot_id = ?`).get(snapshotId) as Row)

@@ -123,6 +123,8 @@ export interface Storage {
   deleteSupersededSnapshots(repoId: string, commit: string, keepId: number): number;
   /** Deletes every snapshot of every repo except the newest ready one; returns how many went. */
   deleteOldSnapshots(): number;
+  /** Drops search-index rows shared by snapshots that no snapshot uses any more (gc); returns how many went. */
+  pruneSearchNames(): number;
 
   /** Newest ready snapshot of a repo, or null. */
   latestSnapshot(repoId: string): SnapshotRecord | null;

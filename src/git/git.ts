@@ -65,6 +65,36 @@ export async function openRepository(dir: string): Promise<string> {
   return lines[1] ?? abs;
 }
 
+/**
+ * openRepository and resolveCommit in one git process (a re-index's fixed cost); on any failure the two separate
+ * calls run again to say precisely what is wrong.
+ */
+export async function openRepositoryAt(
+  dir: string,
+  ref: string,
+): Promise<{ gitDir: string; commit: string }> {
+  const abs = resolve(dir);
+  if (!ref.startsWith('-') && existsSync(abs)) {
+    const r = await runGit(abs, [
+      'rev-parse',
+      '--is-bare-repository',
+      '--show-toplevel',
+      '--verify',
+      '--quiet',
+      '--end-of-options',
+      `${ref}^{commit}`,
+    ]);
+    const lines = r.stdout.toString('utf8').trim().split('\n');
+    const commit = lines[lines.length - 1] ?? '';
+    if (r.code === 0 && /^[0-9a-f]{40,64}$/.test(commit)) {
+      if (lines[0] === 'true' && lines.length === 2) return { gitDir: abs, commit };
+      if (lines[0] === 'false' && lines.length === 3) return { gitDir: lines[1] ?? abs, commit };
+    }
+  }
+  const gitDir = await openRepository(dir);
+  return { gitDir, commit: await resolveCommit(gitDir, ref) };
+}
+
 /** Resolves a ref (branch, tag, sha, HEAD…) to a full commit sha; throws RefNotFound. */
 export async function resolveCommit(repoDir: string, ref: string): Promise<string> {
   if (ref.startsWith('-')) throw new CodehubError('RefNotFound', `ref '${ref}' not found`);

@@ -175,6 +175,7 @@ export async function collectGarbage(ws: Workspace, opts: { keepLatestOnly: bool
     let removedSnapshots = 0;
     for (const r of ws.storage.listRepos()) removedSnapshots += ws.storage.discardUnfinishedSnapshots(r.id);
     if (opts.keepLatestOnly) removedSnapshots += ws.storage.deleteOldSnapshots();
+    ws.storage.pruneSearchNames();
     const referenced = ws.storage.referencedBlobs();
     const removed: string[] = [];
     let freedBytes = 0;

@@ -119,7 +119,6 @@ describe('symbol search on 1,000,000 symbols', () => {
       `INSERT INTO symbols (snapshot_id, id, path, local_id, name, qualified_name, kind, start_line, end_line, signature, return_type, exported, doc, parent)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '()', NULL, 1, NULL, NULL)`,
     );
-    const insName = db.prepare('INSERT INTO symbol_names (rowid, name) VALUES (?, ?)');
     const insEdge = db.prepare(
       `INSERT INTO edges (snapshot_id, caller_id, callee_id, callee_text, kind, reason, confidence, lines_json, candidates)
        VALUES (?, ?, ?, ?, 'call', 'import', 0.9, '[1]', NULL)`,
@@ -127,8 +126,7 @@ describe('symbol search on 1,000,000 symbols', () => {
     const symbol = (path: string, name: string, kind: string, line: number): string => {
       const localId = `${name}:${kind}`;
       const id = `${path}::${localId}`;
-      const r = insSymbol.run(snap, id, path, localId, name, name, kind, line, line + 5);
-      insName.run(r.lastInsertRowid, name);
+      insSymbol.run(snap, id, path, localId, name, name, kind, line, line + 5);
       return id;
     };
     const callerIds: string[] = [];
@@ -222,6 +220,7 @@ describe('symbol search on 1,000,000 symbols', () => {
       QUERY_SQL.searchPrefix,
       QUERY_SQL.searchHumps,
       QUERY_SQL.mostCalled,
+      QUERY_SQL.searchSubstring,
     ]) {
       const params = (sql.match(/\?/g) ?? []).map(() => 'x');
       const plan = (
