@@ -1,10 +1,21 @@
 // Corruption: a flipped byte, a truncated blob and a missing blob are detected on the web pages, the API,
 // MCP and the CLI, with what to do, and never served as content; `verify --repair` restores them from git.
-// A database with overwritten middle pages gives a clear DatabaseCorrupt error, not a stack trace.
+// A database with overwritten pages (the middle of the files table, every page, the header) gives a clear
+// DatabaseCorrupt error, not a stack trace.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import {
+  cpSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { after, before, describe, it } from 'node:test';
 import { FixtureRepo, removeDir, runCli, tempDir } from '../helpers/fixture-repo.js';
 import { mcpCall, rawRequest, serve, writeGeneratedSources, type Served } from './support.js';
@@ -13,7 +24,10 @@ const REPO = 'local/repo';
 
 /** A file whose body carries a marker that must never appear in an answer once its blob is damaged. */
 function source(name: string): string {
-  const body = Array.from({ length: 40 }, (_, i) => `  total += ${i} * ${name.length}; // ${name.toUpperCase()}_MARK_${i}`);
+  const body = Array.from(
+    { length: 40 },
+    (_, i) => `  total += ${i} * ${name.length}; // ${name.toUpperCase()}_MARK_${i}`,
+  );
   return `/** ${name} */\nexport function ${name}(): number {\n  let total = 0;\n${body.join('\n')}\n  return total;\n}\n`;
 }
 
@@ -114,7 +128,10 @@ describe('damaged blobs', () => {
     const before = runCli(['verify', '--data', data, '--json']);
     assert.equal(before.code, 3);
     const report = JSON.parse(before.stdout);
-    assert.deepEqual([...report.corrupt].sort(), [sha(source(FAULTS.flipped)), sha(source(FAULTS.truncated))].sort());
+    assert.deepEqual(
+      [...report.corrupt].sort(),
+      [sha(source(FAULTS.flipped)), sha(source(FAULTS.truncated))].sort(),
+    );
     assert.deepEqual(report.missing, [sha(source(FAULTS.missing))]);
     const repair = runCli(['verify', '--repair', '--data', data, '--json']);
     assert.equal(repair.code, 0, repair.stdout + repair.stderr);
@@ -144,22 +161,36 @@ describe('a database file with corrupted pages', () => {
   after(() => removeDir(work));
 
   /** Copies the data dir and overwrites `pages` pages from the middle of the database file with garbage. */
-  function corruptCopy(label: string, at: (pages: number) => number[]): string {
+  function corruptCopy(label: string, at: (pages: number, filePages: number[]) => number[]): string {
     const copy = join(work, label);
     cpSync(data, copy, { recursive: true });
     const db = join(copy, 'codehub.db');
     const pageSize = 4096;
     const pages = Math.floor(statSync(db).size / pageSize);
     assert.ok(pages > 8, `database has ${pages} pages`);
+    // Pages of the files table (0-based offsets), which `codehub files` reads in full.
+    const reader = new Database(db, { readonly: true });
+    const filePages = (
+      reader.prepare(`SELECT pageno FROM dbstat WHERE name = 'files' ORDER BY pageno`).all() as Array<{
+        pageno: number;
+      }>
+    ).map((r) => r.pageno - 1);
+    reader.close();
+    assert.ok(filePages.length > 0, 'the files table has pages');
     const fd = openSync(db, 'r+');
     const junk = Buffer.alloc(pageSize, 0xa5);
-    for (const p of at(pages)) writeSync(fd, junk, 0, pageSize, p * pageSize);
+    for (const p of at(pages, filePages)) writeSync(fd, junk, 0, pageSize, p * pageSize);
     closeSync(fd);
     return copy;
   }
 
   for (const [label, at] of [
-    ['middle pages', (n: number) => [Math.floor(n / 2) - 1, Math.floor(n / 2), Math.floor(n / 2) + 1]],
+    // The middle of a table a command reads in full: where else pages sit depends on the schema and the data.
+    [
+      'pages in the middle of the files table',
+      (_n: number, filePages: number[]) =>
+        filePages.slice(Math.max(0, Math.floor(filePages.length / 2) - 1)).slice(0, 3),
+    ],
     ['every page past the first', (n: number) => Array.from({ length: n - 1 }, (_, i) => i + 1)],
     ['the header page', () => [0]],
   ] as const) {
@@ -195,7 +226,13 @@ describe('a database file with corrupted pages', () => {
       return;
     }
     try {
-      for (const path of ['/', `/${REPO}`, `/${REPO}/-/symbol/work1`, '/api/v1/repos', `/api/v1/repos/${REPO}/-/symbol/work1`]) {
+      for (const path of [
+        '/',
+        `/${REPO}`,
+        `/${REPO}/-/symbol/work1`,
+        '/api/v1/repos',
+        `/api/v1/repos/${REPO}/-/symbol/work1`,
+      ]) {
         const r = await rawRequest(hub.url, 'GET', path);
         assert.equal(r.status, 500, `${path}: ${r.status}`);
         assert.match(r.body, /corrupt/i, path);
