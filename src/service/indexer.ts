@@ -86,7 +86,7 @@ export interface IndexOptions {
   /** Plug-in lookup (default: the registry); tests pass their own. */
   pluginFor?: (path: string) => LanguagePlugin | undefined;
   /**
-   * Analysis threads; 1 analyses in-process. Default: cores (at most 4), fewer when few files are new.
+   * Analysis threads; 1 analyses in-process. Default: one per MIN_FILES_PER_WORKER new files, at most min(cores, 4).
    * Tests' own plug-ins (pluginFor) always run in-process.
    */
   workers?: number;
