@@ -146,14 +146,27 @@ export function splitLines(text: string): string[] {
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 
 /**
+ * Byte offsets where each line of UTF-8 bytes starts (after a BOM); the same bytes always give the same offsets, so
+ * callers may keep them per blob sha256 and pass them to `lineRange`.
+ */
+export function lineStarts(bytes: Buffer): number[] {
+  const bom = bytes.length >= 3 && UTF8_BOM.every((b, i) => bytes[i] === b) ? 3 : 0;
+  // A newline byte never sits inside a multi-byte UTF-8 sequence.
+  const starts = [bom];
+  for (let at = bytes.indexOf(0x0a, bom); at >= 0; at = bytes.indexOf(0x0a, at + 1)) starts.push(at + 1);
+  return starts;
+}
+
+/**
  * Lines `first`..`last` (1-based, inclusive; cut at the end) of UTF-8 bytes, numbered and split exactly like
  * `splitLines(bytes.toString('utf8'))`, and the total line count — decoding only the lines asked for.
  */
-export function lineRange(bytes: Buffer, first: number, last: number): { total: number; lines: string[] } {
-  const bom = bytes.length >= 3 && UTF8_BOM.every((b, i) => bytes[i] === b) ? 3 : 0;
-  // Offsets where each line starts; a newline byte never sits inside a multi-byte UTF-8 sequence.
-  const starts = [bom];
-  for (let at = bytes.indexOf(0x0a, bom); at >= 0; at = bytes.indexOf(0x0a, at + 1)) starts.push(at + 1);
+export function lineRange(
+  bytes: Buffer,
+  first: number,
+  last: number,
+  starts: readonly number[] = lineStarts(bytes),
+): { total: number; lines: string[] } {
   const total = starts[starts.length - 1] === bytes.length ? starts.length - 1 : starts.length;
   const lines: string[] = [];
   for (let n = Math.max(1, first); n <= Math.min(last, total); n++) {

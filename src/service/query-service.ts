@@ -25,6 +25,7 @@ import {
   cmp,
   compareEdges,
   lineRange,
+  lineStarts,
   permalinkFor,
   toEdgeDTO,
   toFileDTO,
@@ -62,6 +63,8 @@ const MAX_NOT_ANALYSED_LISTED = 20;
  */
 const ANSWER_CACHE_ROWS = 200_000;
 const ROW_CACHE_ENTRIES = 20_000;
+/** Line offsets kept across blobs (8 bytes each: about 16 MB). */
+const LINE_INDEX_LINES = 2_000_000;
 const MAX_CACHED_CONTEXTS = 10_000;
 
 /** The parts of a show() answer that depend only on (snapshot, symbol), never on the blob store. */
@@ -122,10 +125,6 @@ class StorageQueryService implements QueryService {
   /** package.json texts by snapshot and path, for test commands. */
   private readonly packageJsonTexts = new Map<number, Map<string, Promise<string | null>>>();
   /**
-   * Answers derived from one ready snapshot (immutable once published; ids are never reused), keyed by
-   * `<snapshot id>|<question>|<symbol id>…`. No blob bytes are cached: sources are re-read and re-hashed per call.
-   */
-  /**
    * Each repo's latest ready snapshot, as last looked up: valid while the database's change mark stays the same
    * (a published snapshot is a commit, so it moves the mark and the next question looks again).
    */
@@ -133,7 +132,16 @@ class StorageQueryService implements QueryService {
   private contextsMark = '';
   /** Symbol rows by `<snapshot id>|<symbol id>` (rows of a snapshot never change). */
   private readonly rows = new Lru<string, SymbolRow>(ROW_CACHE_ENTRIES);
+  /**
+   * Answers derived from one ready snapshot (immutable once published; ids are never reused), keyed by
+   * `<snapshot id>|<question>|<symbol id>…`. No blob bytes are cached: sources are re-read and re-hashed per call.
+   */
   private readonly answers = new Lru<string, ShowGraph | TraversalResult | SearchHit[]>(ANSWER_CACHE_ROWS);
+  /**
+   * Where each line starts, by blob sha256 (the bytes that verify to a sha256 never change): finding an excerpt's
+   * lines in a large file cost more than the excerpt itself. Weighed in lines.
+   */
+  private readonly lineIndex = new Lru<string, readonly number[]>(LINE_INDEX_LINES);
 
   constructor(
     private readonly storage: Storage,
@@ -223,8 +231,9 @@ class StorageQueryService implements QueryService {
     if (file.skipReason === 'binary')
       throw new CodehubError('InvalidInput', `'${path}' is a binary file; it has no source lines`);
     const bytes = await this.blobs.readVerified(file.blobSha256);
+    const starts = this.lineStartsOf(file.blobSha256, bytes);
     const start = startLine ?? 1;
-    const { total } = lineRange(bytes, 1, 0);
+    const { total } = lineRange(bytes, 1, 0, starts);
     if (start > Math.max(total, 1)) {
       throw new CodehubError(
         'InvalidInput',
@@ -238,7 +247,7 @@ class StorageQueryService implements QueryService {
       blobSha256: file.blobSha256,
       verified: true,
       startLine: start,
-      lines: lineRange(bytes, start, end).lines,
+      lines: lineRange(bytes, start, end, starts).lines,
       truncated: end < wantEnd,
     };
   }
@@ -748,6 +757,13 @@ class StorageQueryService implements QueryService {
   }
 
   /** Reads the symbol's blob, re-hashing it; a failed verification yields no lines and an error, not a throw. */
+  /** The line offsets of a blob's verified bytes, kept by sha256. */
+  private lineStartsOf(sha256: string, bytes: Buffer): readonly number[] {
+    let starts = this.lineIndex.get(sha256);
+    if (!starts) this.lineIndex.set(sha256, (starts = lineStarts(bytes)), starts.length);
+    return starts;
+  }
+
   private async excerpt(
     row: SymbolRow,
     contextBefore: number,
@@ -770,7 +786,9 @@ class StorageQueryService implements QueryService {
       throw err;
     }
     // maxLines bounds the whole excerpt, context included (the seed page shows 60 lines: 2 before, 58 of the body).
-    const range = (from: number) => lineRange(bytes, from, Math.min(row.endLine, from + maxLines - 1));
+    const starts = this.lineStartsOf(row.blobSha256, bytes);
+    const range = (from: number) =>
+      lineRange(bytes, from, Math.min(row.endLine, from + maxLines - 1), starts);
     let start = Math.max(1, row.startLine - contextBefore);
     let excerpt = range(start);
     if (start > Math.max(1, excerpt.total)) excerpt = range((start = Math.max(1, excerpt.total))); // file shrank

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Lru } from '../../src/core/lru.js';
-import { lineRange, splitLines } from '../../src/service/dto.js';
+import { lineRange, lineStarts, splitLines } from '../../src/service/dto.js';
 import { indexRepository } from '../../src/service/indexer.js';
 import { createQueryService, showAnswerToken } from '../../src/service/query-service.js';
 import type { QueryService } from '../../src/service/query-types.js';
@@ -52,9 +52,12 @@ describe('reading a range of lines from bytes', () => {
         (bom, pieces, first, count) => {
           const text = (bom ? '\uFEFF' : '') + pieces.join('');
           const all = splitLines(text);
-          const got = lineRange(Buffer.from(text, 'utf8'), first, first + count);
+          const bytes = Buffer.from(text, 'utf8');
+          const got = lineRange(bytes, first, first + count);
           assert.equal(got.total, all.length);
           assert.deepEqual(got.lines, all.slice(Math.max(1, first) - 1, Math.min(first + count, all.length)));
+          // Line offsets kept from an earlier read of the same bytes give the same answer.
+          assert.deepEqual(lineRange(bytes, first, first + count, lineStarts(bytes)), got);
         },
       ),
       { numRuns: 500 },
