@@ -168,6 +168,8 @@ interface FileIndex {
   /** Members by parent localId, then by name. */
   members: Map<string, Map<string, SymbolFact[]>>;
   importsByLocal: Map<string, ImportFact>;
+  /** Symbol ids made so far, by localId: every edge of a caller or callee shares one string. */
+  ids: Map<string, string>;
 }
 
 interface Def {
@@ -280,6 +282,13 @@ function functionTypeParams(type: string): string | null {
   return null;
 }
 
+/** A symbol's id, made once per file and localId (a large repo's edges repeat the same ids many times). */
+function idOf(file: FileIndex, localId: string): string {
+  let id = file.ids.get(localId);
+  if (id === undefined) file.ids.set(localId, (id = makeSymbolId(file.path, localId)));
+  return id;
+}
+
 class RepoResolver {
   private readonly files = new Map<string, FileIndex>();
   private readonly moduleCache = new Map<string, ModuleResolution>();
@@ -324,6 +333,7 @@ class RepoResolver {
       topLevel: new Map(),
       members: new Map(),
       importsByLocal: new Map(),
+      ids: new Map(),
     };
     for (const sym of facts.symbols) {
       file.byLocalId.set(sym.localId, sym);
@@ -835,7 +845,7 @@ class RepoResolver {
       const file = this.files.get(path) as FileIndex;
       for (const site of file.facts.callSites) {
         callSites++;
-        const callerId = makeSymbolId(path, site.caller);
+        const callerId = idOf(file, site.caller);
         const res = this.resolveSafely(file, site);
         const base = { callerId, calleeText: site.text, kind: site.kind };
         if (res.targets.length === 0) {
@@ -850,7 +860,7 @@ class RepoResolver {
         for (const def of res.targets) {
           const edge: Omit<Edge, 'lines'> = {
             ...base,
-            calleeId: makeSymbolId(def.file.path, def.sym.localId),
+            calleeId: idOf(def.file, def.sym.localId),
             reason,
             confidence: confidenceFor(reason, candidates),
           };
@@ -862,7 +872,7 @@ class RepoResolver {
           addEdge(
             {
               ...base,
-              calleeId: makeSymbolId(def.file.path, def.sym.localId),
+              calleeId: idOf(def.file, def.sym.localId),
               reason: 'interface',
               confidence: confidenceFor('interface', impls.length + 1),
               candidates: impls.length + 1,
