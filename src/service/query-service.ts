@@ -559,7 +559,9 @@ class StorageQueryService implements QueryService {
     const parsed = parseSymbolId(symbol);
     if (parsed) {
       const key = `${snap}|${symbol}`;
-      const row = this.rows.get(key) ?? this.storage.getSymbol(snap, symbol);
+      const cached = this.rows.get(key);
+      if (cached) return cached;
+      const row = this.storage.getSymbol(snap, symbol);
       if (row) {
         this.rows.set(key, deepFreeze(row));
         return row;
@@ -756,7 +758,6 @@ class StorageQueryService implements QueryService {
     };
   }
 
-  /** Reads the symbol's blob, re-hashing it; a failed verification yields no lines and an error, not a throw. */
   /** The line offsets of a blob's verified bytes, kept by sha256. */
   private lineStartsOf(sha256: string, bytes: Buffer): readonly number[] {
     let starts = this.lineIndex.get(sha256);
@@ -764,6 +765,7 @@ class StorageQueryService implements QueryService {
     return starts;
   }
 
+  /** Reads the symbol's blob, re-hashing it; a failed verification yields no lines and an error, not a throw. */
   private async excerpt(
     row: SymbolRow,
     contextBefore: number,
