@@ -110,7 +110,8 @@ function placeholders(n: number): string {
 
 const statements = new WeakMap<Db, Map<string, Database.Statement>>();
 
-function stmt(db: Db, sql: string): Database.Statement {
+/** The statement for `sql`, prepared once per connection (preparing costs more than running the reads). */
+export function stmt(db: Db, sql: string): Database.Statement {
   let cache = statements.get(db);
   if (!cache) statements.set(db, (cache = new Map()));
   let s = cache.get(sql);

@@ -8,7 +8,7 @@ import type { FileFacts } from '../core/facts.js';
 import type { Edge, TestReach } from '../core/graph.js';
 import { unpackFacts } from './facts-codec.js';
 import { MIGRATIONS } from './migrations.js';
-import { SqliteQueries, buildQueryIndex } from './sqlite-query-index.js';
+import { SqliteQueries, buildQueryIndex, stmt } from './sqlite-query-index.js';
 import {
   factsKeyString,
   type BlobSource,
@@ -34,8 +34,6 @@ const CHUNK = 500;
 
 export class SqliteStorage implements Storage {
   readonly db: Database.Database;
-  /** Prepared statements of the reads every query makes (preparing costs more than running them). */
-  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file: string) {
     try {
@@ -67,20 +65,13 @@ export class SqliteStorage implements Storage {
       .run(repo.id, repo.source, repo.gitDir, repo.webUrl);
   }
 
-  /** The statement for `sql`, prepared once per connection. */
-  private stmt(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
-    return s;
-  }
-
   getRepo(id: string): RepoRecord | null {
-    const row = this.stmt('SELECT * FROM repos WHERE id = ?').get(id) as Row | undefined;
+    const row = stmt(this.db, 'SELECT * FROM repos WHERE id = ?').get(id) as Row | undefined;
     return row ? toRepo(row) : null;
   }
 
   listRepos(): RepoRecord[] {
-    return (this.stmt('SELECT * FROM repos ORDER BY id').all() as Row[]).map(toRepo);
+    return (stmt(this.db, 'SELECT * FROM repos ORDER BY id').all() as Row[]).map(toRepo);
   }
 
   beginSnapshot(repoId: string, commit: string, ref: string | null, analyzerVersion: string): number {
@@ -267,7 +258,8 @@ export class SqliteStorage implements Storage {
   }
 
   latestSnapshot(repoId: string): SnapshotRecord | null {
-    const row = this.stmt(
+    const row = stmt(
+      this.db,
       `SELECT * FROM snapshots WHERE repo_id = ? AND status = 'ready' ORDER BY id DESC LIMIT 1`,
     ).get(repoId) as Row | undefined;
     return row ? toSnapshot(row) : null;
@@ -275,8 +267,8 @@ export class SqliteStorage implements Storage {
 
   changeMark(): string {
     // data_version moves on commits of other connections, total_changes() on this connection's own writes.
-    const version = this.stmt('PRAGMA data_version').pluck().get() as number;
-    const own = this.stmt('SELECT total_changes()').pluck().get() as number;
+    const version = stmt(this.db, 'PRAGMA data_version').pluck().get() as number;
+    const own = stmt(this.db, 'SELECT total_changes()').pluck().get() as number;
     return `${version}:${own}`;
   }
 
@@ -324,9 +316,10 @@ export class SqliteStorage implements Storage {
   }
 
   getFile(snapshotId: number, path: string): FileRecord | null {
-    const row = this.stmt('SELECT * FROM files WHERE snapshot_id = ? AND path = ?').get(snapshotId, path) as
-      | Row
-      | undefined;
+    const row = stmt(this.db, 'SELECT * FROM files WHERE snapshot_id = ? AND path = ?').get(
+      snapshotId,
+      path,
+    ) as Row | undefined;
     return row ? toFile(row) : null;
   }
 
