@@ -1,13 +1,14 @@
-// The /mcp Streamable HTTP handler on a real node:http server on an ephemeral 127.0.0.1 port:
-// the SDK client end to end, DNS-rebinding checks, body limits and malformed JSON-RPC.
+// The /mcp Streamable HTTP handler mounted on the hub's web server on an ephemeral 127.0.0.1 port:
+// the SDK client end to end, DNS-rebinding checks (done by the server for every route), body limits and
+// malformed JSON-RPC.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { createMcpHttpHandler, loopbackAllowList } from '../src/mcp/http.js';
+import { createMcpHttpHandler } from '../src/mcp/http.js';
+import { createWebServer, type WebServer } from '../src/web/server.js';
 import { COMMIT, FixedQueryService, REPO } from './helpers/fixed-query-service.js';
 
 interface RawResponse {
@@ -25,27 +26,17 @@ const INIT = {
 const MCP_ACCEPT = 'application/json, text/event-stream';
 
 describe('MCP over Streamable HTTP', () => {
-  let server: Server;
+  let web: WebServer;
   let port: number;
 
   before(async () => {
     const service = new FixedQueryService();
-    // The handler needs the port for its allow-list, so it is set once the server listens.
-    const mount: { handler?: ReturnType<typeof createMcpHttpHandler> } = {};
-    server = createServer((req, res) => {
-      if (req.url === '/mcp' && mount.handler) {
-        void mount.handler(req, res);
-        return;
-      }
-      res.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
-    mount.handler = createMcpHttpHandler(service, { ...loopbackAllowList(port), maxBodyBytes: 1024 * 1024 });
+    const handler = createMcpHttpHandler(service, { maxBodyBytes: 1024 * 1024 });
+    web = createWebServer({ service, port: 0, mcpHandler: handler });
+    port = Number(new URL(await web.listen()).port);
   });
   after(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await web.close();
   });
 
   /** A raw HTTP exchange, so that Host, Origin and bodies can be anything a hostile page could send. */
@@ -126,7 +117,7 @@ describe('MCP over Streamable HTTP', () => {
       assert.equal(res.status, 403, host);
       const body = JSON.parse(res.body);
       assert.equal(body.jsonrpc, '2.0');
-      assert.match(body.error.message, /Host header .* is not allowed/);
+      assert.match(body.error.message, /Host .* is not allowed/);
     }
   });
 

@@ -35,7 +35,8 @@ const USAGE = `usage: codehub <command> [options]
   cat <repo> <path>
   verify [--repair]
   gc [--keep-latest]
-  serve [--host 127.0.0.1] [--port 7070]
+  serve [--host 127.0.0.1] [--port 7070] [--allowed-host NAME]... [--read-token-file F | --public]
+        (beyond loopback, a read token or --public is required; CODEHUB_READ_TOKEN also sets the token)
   mcp                       (MCP server over stdio)
   start [--port 7070]       (index this checkout if its HEAD is not indexed yet, then serve)
   show <repo> <symbol> [--context N] [--max-lines N]   (symbol: id | qualified name | name | path:line)
@@ -343,7 +344,8 @@ async function cmdGc(args: string[]): Promise<number> {
 }
 
 async function cmdStart(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { host: { type: 'string' }, port: { type: 'string' } });
+  const { SERVE_OPTIONS, serveHub } = await import('./commands/serve.js');
+  const { values, positionals } = parse(args, SERVE_OPTIONS);
   if (values.help) return usage();
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'start takes no arguments');
   const result = await runIndex(process.cwd(), { ...values, skipIfIndexed: true }, values.json);
@@ -352,7 +354,7 @@ async function cmdStart(args: string[]): Promise<number> {
   } else {
     printIndexResult(result, values.json);
   }
-  return (await import('./commands/serve.js')).serveHub(values);
+  return serveHub(values);
 }
 
 function usage(): number {

@@ -14,11 +14,11 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { QueryService } from '../service/query-types.js';
 import { createMcpServer } from './mcp-server.js';
 
+/**
+ * Options of the /mcp handler. Host, Origin and the read token are checked by the web server for every route
+ * before a request reaches this handler (see web/access.ts).
+ */
 export interface McpHttpOptions {
-  /** `Host` header values accepted, e.g. `127.0.0.1:7070`, `localhost:7070` (DNS-rebinding protection). */
-  allowedHosts: string[];
-  /** `Origin` values accepted when a browser sends one, e.g. `http://127.0.0.1:7070`. No Origin is fine. */
-  allowedOrigins: string[];
   /** Largest accepted request body; default 1 MiB. */
   maxBodyBytes?: number;
   hubUrl?: string;
@@ -28,32 +28,16 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Idle McpServers kept for reuse (concurrent requests beyond this build their own, dropped afterwards). */
 const MAX_IDLE_SERVERS = 16;
 
-/** Hosts and origins for a server bound to loopback on `port`. */
-export function loopbackAllowList(port: number): Pick<McpHttpOptions, 'allowedHosts' | 'allowedOrigins'> {
-  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
-  return { allowedHosts: hosts, allowedOrigins: hosts.map((h) => `http://${h}`) };
-}
-
-/** Returns the `/mcp` request handler: checks Host/Origin, bounds and parses the body, then runs the MCP exchange. */
+/** Returns the `/mcp` request handler: bounds and parses the body, then runs the MCP exchange. */
 export function createMcpHttpHandler(
   service: QueryService,
-  options: McpHttpOptions,
+  options: McpHttpOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const hosts = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
-  const origins = new Set(options.allowedOrigins.map((o) => o.toLowerCase()));
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const idle: McpServer[] = [];
   const serverOptions = options.hubUrl ? { hubUrl: options.hubUrl } : {};
 
   return async (req, res) => {
-    const host = req.headers.host?.toLowerCase();
-    if (!host || !hosts.has(host)) {
-      return sendError(req, res, 403, -32000, `Forbidden: Host header '${req.headers.host ?? ''}' is not allowed`);
-    }
-    const origin = req.headers.origin;
-    if (origin !== undefined && !origins.has(origin.toLowerCase())) {
-      return sendError(req, res, 403, -32000, `Forbidden: Origin '${origin}' is not allowed`);
-    }
     if (req.method !== 'POST') {
       // No session and no server-initiated messages, so there is no stream to GET and nothing to DELETE.
       res.setHeader('Allow', 'POST');

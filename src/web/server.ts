@@ -6,9 +6,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import { Lru } from '../core/lru.js';
 import { showAnswerToken } from '../service/query-service.js';
 import type { QueryService, ShowResult } from '../service/query-types.js';
+import { createAccessPolicy, SESSION_COOKIE, type AccessPolicy } from './access.js';
 import { handleApi } from './api.js';
 import { CLIENT_JS } from './assets/client-js.js';
 import { STYLE_CSS } from './assets/style-css.js';
@@ -24,6 +26,7 @@ import { renderErrorPage } from './pages/error-page.js';
 import { renderFilePage } from './pages/file-page.js';
 import { renderHubPage } from './pages/hub-page.js';
 import type { PageContext } from './pages/layout.js';
+import { renderLoginPage } from './pages/login-page.js';
 import { renderRepoPage } from './pages/repo-page.js';
 import { renderSearchPage } from './pages/search-page.js';
 import { renderSymbolPage, type SymbolSource } from './pages/symbol-page.js';
@@ -43,6 +46,13 @@ export interface WebServerOptions {
   publicUrl?: string;
   /** A request whose headers and body have not arrived by then is closed (default 30 s; headers alone 15 s). */
   requestTimeoutMs?: number;
+  /**
+   * Names (`name` or `name:port`) the hub answers to besides loopback, the address it is bound to and the public
+   * URL's host; any other `Host` gets 403 (DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
+  /** When set, every page, API and /mcp request must carry this token (bearer header or the login cookie). */
+  readToken?: string | null;
 }
 
 export interface WebServer {
@@ -57,6 +67,8 @@ export interface WebServer {
 export const CONTEXT_BEFORE = 3;
 export const MAX_BODY_LINES = 60;
 const MAX_URL_LENGTH = 8 * 1024;
+/** Largest login form body read (a token and a return path). */
+const MAX_LOGIN_BODY = 4 * 1024;
 /** Bound of the rendered symbol pages kept, in bytes of HTML. */
 const PAGE_CACHE_BYTES = 32 * 1024 * 1024;
 /** How long listen() waits for the highlighter to warm before handing out the URL anyway. */
@@ -106,6 +118,60 @@ function send(
   res.end(req.method === 'HEAD' ? undefined : buf);
 }
 
+const isMcpPath = (path: string): boolean => path === '/mcp' || path.startsWith('/mcp/');
+const isApiPath = (path: string): boolean => path === '/api/v1' || path.startsWith('/api/v1/');
+
+/** A return path after login: a path on this hub, never another site (`//evil`, `/\\evil`, `https://…`). */
+function localPath(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && !/[\r\n]/.test(next)
+    ? next
+    : '/';
+}
+
+/** Reads a body of at most `max` bytes as text; null when it is larger. */
+function readSmallBody(req: IncomingMessage, max: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) resolve(null);
+      else chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
+}
+
+const WILDCARD_ADDRESSES: ReadonlySet<string> = new Set(['0.0.0.0', '::', '']);
+
+/** Whether `host` (a bind address or name) reaches only this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** `[::1]` for IPv6 literals, as URLs and Host headers write them. */
+const urlHost = (address: string): string => (address.includes(':') ? `[${address}]` : address);
+
+/**
+ * The names another machine reaches a hub bound to `address` by: the address itself, or for a wildcard bind,
+ * every external interface address (the first IPv4 one first, as the one to print).
+ */
+export function reachableNames(address: string): string[] {
+  if (!WILDCARD_ADDRESSES.has(address)) return [urlHost(address)];
+  const v4: string[] = [];
+  const v6: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) {
+      if (a.internal) continue;
+      if (a.family === 'IPv4') v4.push(a.address);
+      else if (address === '::') v6.push(urlHost(a.address.replace(/%.*$/, '')));
+    }
+  }
+  return [...v4, ...v6, hostname().toLowerCase()];
+}
+
 /** Creates the hub's HTTP server (not yet listening). */
 export function createWebServer(options: WebServerOptions): WebServer {
   const { service } = options;
@@ -113,9 +179,13 @@ export function createWebServer(options: WebServerOptions): WebServer {
   const log = options.log ?? (() => {});
   let baseUrl = options.publicUrl ?? '';
 
-  const ctx = (query?: string): PageContext => ({
-    mcpUrl: `${baseUrl}/mcp`,
+  let access: AccessPolicy | null = null;
+
+  /** The copied MCP config names the host the reader reached the hub by (already checked against the allow-list). */
+  const ctx = (req: IncomingMessage, query?: string): PageContext => ({
+    mcpUrl: `${options.publicUrl || !req.headers.host ? baseUrl : `http://${req.headers.host}`}/mcp`,
     highlightCssVersion: highlightCssVersion(),
+    ...(access?.requiresToken ? { mcpNeedsToken: true } : {}),
     ...(query !== undefined ? { query } : {}),
   });
 
@@ -123,7 +193,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
     send(req, res, status, 'text/html; charset=utf-8', body, { 'Cache-Control': 'no-store' });
 
   const sendErrorPage = (req: IncomingMessage, res: ServerResponse, err: HttpError, repo?: string): void => {
-    sendHtml(req, res, err.status, renderErrorPage(ctx(), err, repo));
+    sendHtml(req, res, err.status, renderErrorPage(ctx(req), err, repo));
   };
 
   /**
@@ -182,7 +252,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
       if (route.page !== 'hub' && route.page !== 'search') repoForErrors = route.repo;
       switch (route.page) {
         case 'hub':
-          return sendHtml(req, res, 200, renderHubPage(ctx(), await service.listRepos()));
+          return sendHtml(req, res, 200, renderHubPage(ctx(req), await service.listRepos()));
         case 'search': {
           const q = (params.get('q') ?? '').slice(0, 200);
           const repo = params.get('repo') || undefined;
@@ -203,7 +273,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
             res,
             200,
             renderSearchPage(
-              ctx(q),
+              ctx(req, q),
               { q, ...(repo ? { repo } : {}), ...(kind ? { kind } : {}) },
               hits,
               repos.map((r) => r.id),
@@ -215,7 +285,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
             service.getRepo(route.repo),
             service.listFiles(route.repo),
           ]);
-          return sendHtml(req, res, 200, renderRepoPage(ctx(), overview, files));
+          return sendHtml(req, res, 200, renderRepoPage(ctx(req), overview, files));
         }
         case 'blob': {
           const view = await service.getFile(route.repo, route.path);
@@ -226,7 +296,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
               : view.file.blobSha256
                 ? await highlightLines(view.file.path, text, `${view.file.blobSha256}:all`)
                 : plainLines(text);
-          return sendHtml(req, res, 200, renderFilePage(ctx(), view, lines));
+          return sendHtml(req, res, 200, renderFilePage(ctx(req), view, lines));
         }
         case 'symbol': {
           const full = params.get('full') === '1';
@@ -249,7 +319,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
             ? blobUrl(route.repo, show.symbol.path, show.symbol.startLine)
             : `${symbolUrl(route.repo, show.symbol.id)}?full=1#L${show.symbol.startLine}`;
           const source = await symbolSource(show, expandUrl);
-          const page = Buffer.from(renderSymbolPage(ctx(), show, source), 'utf8');
+          const page = Buffer.from(renderSymbolPage(ctx(req), show, source), 'utf8');
           if (key !== null && source.ok) pages.set(key, page, page.length);
           return sendHtml(req, res, 200, page);
         }
@@ -262,6 +332,58 @@ export function createWebServer(options: WebServerOptions): WebServer {
         );
       return sendErrorPage(req, res, httpErr, repoForErrors);
     }
+  }
+
+  /** A refusal shaped for the route's audience: JSON-RPC on /mcp, JSON on the API, one line of text elsewhere. */
+  function refuse(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    status: number,
+    message: string,
+    extra: Record<string, string> = {},
+  ): void {
+    if (isMcpPath(path)) {
+      const body = JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+      send(req, res, status, 'application/json', body, extra);
+    } else if (isApiPath(path)) {
+      const code = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'InvalidInput';
+      send(req, res, status, 'application/json; charset=utf-8', JSON.stringify({ error: { code, message } }), extra);
+    } else {
+      send(req, res, status, 'text/plain; charset=utf-8', `${message}\n`, extra);
+    }
+    // Discard what the client may still be sending, so it reads this answer instead of a reset.
+    req.resume();
+  }
+
+  /** `/-/login` (GET: the form; POST: check the token, set the cookie) and `/-/logout` (POST: clear it). */
+  async function handleLogin(req: IncomingMessage, res: ServerResponse, path: string, params: URLSearchParams): Promise<void> {
+    const policy = access!;
+    if (!policy.requiresToken) return sendErrorPage(req, res, notFoundRoute(path));
+    if (path === '/-/logout') {
+      if (req.method !== 'POST') return refuse(req, res, path, 405, 'Sign out with POST.', { Allow: 'POST' });
+      return send(req, res, 303, 'text/plain; charset=utf-8', 'Signed out.\n', {
+        Location: '/-/login',
+        'Set-Cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`,
+      });
+    }
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      return sendHtml(req, res, 200, renderLoginPage(ctx(req), localPath(params.get('next')), false));
+    }
+    if (req.method !== 'POST') return refuse(req, res, path, 405, 'Only GET and POST are served here.', { Allow: 'GET, HEAD, POST' });
+    const body = await readSmallBody(req, MAX_LOGIN_BODY);
+    if (body === null) return refuse(req, res, path, 413, `The login form's body exceeds ${MAX_LOGIN_BODY} bytes.`);
+    const form = new URLSearchParams(body);
+    const next = localPath(form.get('next'));
+    if (!policy.tokenMatches(form.get('token') ?? '')) {
+      return sendHtml(req, res, 401, renderLoginPage(ctx(req), next, true));
+    }
+    const secure = options.publicUrl?.startsWith('https:') ? '; Secure' : '';
+    return send(req, res, 303, 'text/plain; charset=utf-8', 'Signed in.\n', {
+      Location: next,
+      'Set-Cookie': `${SESSION_COOKIE}=${policy.sessionValue()}; Path=/; HttpOnly; SameSite=Strict${secure}`,
+      'Cache-Control': 'no-store',
+    });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -277,7 +399,22 @@ export function createWebServer(options: WebServerOptions): WebServer {
     const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const params = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
 
-    if (path === '/mcp' || path.startsWith('/mcp/')) {
+    // Every route, /mcp included: a Host this hub does not answer to is a rebound name; a foreign Origin a forged form.
+    if (!access) return refuse(req, res, path, 503, 'The hub is starting.');
+    const refusal = access.checkSite(req);
+    if (refusal) return refuse(req, res, path, refusal.status, refusal.message);
+    if (path === '/-/login' || path === '/-/logout') return handleLogin(req, res, path, params);
+    // Assets are the same fixed strings for everyone; the login page needs them before a token is given.
+    const isPublicAsset = path.startsWith('/-/static/') || path === '/favicon.ico';
+    if (!isPublicAsset && !access.isAuthorized(req)) {
+      const challenge = { 'WWW-Authenticate': 'Bearer realm="codehub"', 'Cache-Control': 'no-store' };
+      const message = 'This hub requires its read token: send Authorization: Bearer <token>, or sign in at /-/login';
+      if (isMcpPath(path) || isApiPath(path) || (req.method !== 'GET' && req.method !== 'HEAD'))
+        return refuse(req, res, path, 401, message, challenge);
+      return send(req, res, 401, 'text/html; charset=utf-8', renderLoginPage(ctx(req), localPath(rawUrl), false), challenge);
+    }
+
+    if (isMcpPath(path)) {
       if (!options.mcpHandler)
         return send(
           req,
@@ -296,9 +433,9 @@ export function createWebServer(options: WebServerOptions): WebServer {
         Allow: 'GET, HEAD',
       });
     }
-    // Requests to pages carry no body; refuse one rather than buffer it.
-    if (Number(req.headers['content-length'] ?? 0) > 0)
-      return send(req, res, 413, 'text/plain; charset=utf-8', 'Request bodies are not accepted.\n');
+    // Requests to pages carry no body, declared by length or sent in chunks; refuse one rather than buffer it.
+    if (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined)
+      return refuse(req, res, path, 413, 'Request bodies are not accepted.');
 
     if (path.startsWith('/-/static/')) {
       // Assets come from in-memory strings keyed by fixed names; the URL never reaches the file system.
@@ -314,7 +451,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
       return send(req, res, 404, 'text/plain; charset=utf-8', 'No such asset.\n');
     }
     if (path === '/favicon.ico') return send(req, res, 204, 'image/x-icon', '');
-    if (path === '/api/v1' || path.startsWith('/api/v1/')) {
+    if (isApiPath(path)) {
       return handleApi(
         service,
         path.slice('/api/v1'.length),
@@ -363,7 +500,14 @@ export function createWebServer(options: WebServerOptions): WebServer {
         server.listen(options.port ?? 7070, host, () => {
           server.off('error', reject);
           const addr = server.address() as AddressInfo;
-          const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+          const names = reachableNames(addr.address);
+          // The bound names with the bound port; --allowed-host names as given (without a port: any, as behind a proxy).
+          const extraHosts = [...names.map((n) => `${n}:${addr.port}`), ...(options.allowedHosts ?? [])];
+          if (options.publicUrl) extraHosts.push(new URL(options.publicUrl).host);
+          if (host !== addr.address && !isLoopbackHost(host)) extraHosts.push(`${urlHost(host)}:${addr.port}`);
+          access = createAccessPolicy({ port: addr.port, extraHosts, readToken: options.readToken ?? null });
+          // A URL that works from where it is read: loopback stays loopback, a wildcard bind shows an interface address.
+          const shownHost = isLoopbackHost(addr.address) ? urlHost(addr.address) : (names[0] ?? urlHost(addr.address));
           if (!options.publicUrl) baseUrl = `http://${shownHost}:${addr.port}`;
           resolve(baseUrl);
         });

@@ -55,6 +55,8 @@ export interface Served {
   stop(): Promise<void>;
   /** Everything the server wrote to stderr (unexpected errors land here). */
   stderr(): string;
+  /** Everything the server wrote to stdout so far (its URL and MCP config). */
+  stdout(): string;
 }
 
 /** Spawns `codehub serve --port 0` and resolves once it prints its URL. */
@@ -79,6 +81,7 @@ export function serve(data: string, extraArgs: string[] = [], env: NodeJS.Proces
           url: m[1]!,
           proc,
           stderr: () => err,
+          stdout: () => out,
           stop: () =>
             new Promise<void>((done) => {
               if (proc.exitCode !== null) return done();

@@ -1,18 +1,33 @@
 /** `codehub serve`, `codehub mcp` and the server half of `codehub start`: the hub, its JSON API and /mcp. */
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CodehubError } from '../../core/errors.js';
-import { createMcpHttpHandler, loopbackAllowList } from '../../mcp/http.js';
+import { createMcpHttpHandler } from '../../mcp/http.js';
 import { runStdioServer } from '../../mcp/stdio.js';
 import { createQueryService } from '../../service/query-service.js';
 import { defaultDataDir, openWorkspace } from '../../service/workspace.js';
-import { createWebServer } from '../../web/server.js';
+import { invalidHostName, MIN_READ_TOKEN_LENGTH } from '../../web/access.js';
+import { mcpConfig } from '../../web/pages/layout.js';
+import { createWebServer, isLoopbackHost } from '../../web/server.js';
 import { parseCommandArgs } from './command-args.js';
 
 export interface ServeFlags {
   data?: string;
   host?: string;
   port?: string;
+  'allowed-host'?: string[];
+  'read-token-file'?: string;
+  public?: boolean;
 }
+
+/** The options `serve` and `start` share. */
+export const SERVE_OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'allowed-host': { type: 'string', multiple: true },
+  'read-token-file': { type: 'string' },
+  public: { type: 'boolean', default: false },
+} as const;
 
 function parsePort(text: string | undefined): number {
   if (text === undefined) return 7070;
@@ -29,9 +44,28 @@ function requestTimeoutFromEnv(): { requestTimeoutMs?: number } {
   return Number.isInteger(ms) && ms > 0 ? { requestTimeoutMs: ms } : {};
 }
 
-/** The MCP client config for a hub's /mcp endpoint (the same block the pages' copy button gives). */
-export function mcpConfigLine(baseUrl: string): string {
-  return JSON.stringify({ mcpServers: { codehub: { type: 'http', url: `${baseUrl}/mcp` } } });
+/** The read token from `--read-token-file` or `CODEHUB_READ_TOKEN`, checked for length; null when neither is given. */
+function readTokenFrom(flags: ServeFlags): string | null {
+  let token: string;
+  let source: string;
+  if (flags['read-token-file'] !== undefined) {
+    source = `--read-token-file ${flags['read-token-file']}`;
+    try {
+      token = readFileSync(flags['read-token-file'], 'utf8').trim();
+    } catch (err) {
+      throw new CodehubError('InvalidInput', `cannot read ${source} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  } else if (process.env.CODEHUB_READ_TOKEN) {
+    source = 'CODEHUB_READ_TOKEN';
+    token = process.env.CODEHUB_READ_TOKEN.trim();
+  } else return null;
+  if (token.length < MIN_READ_TOKEN_LENGTH || /\s/.test(token)) {
+    throw new CodehubError(
+      'InvalidInput',
+      `the read token in ${source} must be at least ${MIN_READ_TOKEN_LENGTH} characters with no spaces (e.g. openssl rand -hex 24)`,
+    );
+  }
+  return token;
 }
 
 /**
@@ -41,14 +75,29 @@ export function mcpConfigLine(baseUrl: string): string {
 export async function serveHub(flags: ServeFlags): Promise<number> {
   const port = parsePort(flags.port);
   const host = flags.host ?? '127.0.0.1';
+  const allowedHosts = flags['allowed-host'] ?? [];
+  for (const name of allowedHosts) {
+    const problem = invalidHostName(name);
+    if (problem) throw new CodehubError('InvalidInput', `--allowed-host: ${problem}`);
+  }
+  const readToken = readTokenFrom(flags);
+  const exposed = !isLoopbackHost(host);
+  if (exposed && readToken === null && !flags.public) {
+    throw new CodehubError(
+      'InvalidInput',
+      `--host ${host} would let anyone who reaches this machine read every indexed repository; pass --read-token-file FILE (or set CODEHUB_READ_TOKEN) to require a token, or --public to serve them to everyone`,
+    );
+  }
   const ws = openWorkspace(defaultDataDir(flags.data));
   const service = createQueryService(ws);
-  // /mcp checks Host and Origin against the port actually bound (it may be ephemeral), so the handler is made after listen.
+  // The MCP server links answers to the hub's URL, known once the port is bound.
   let mcp: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   const web = createWebServer({
     service,
     host,
     port,
+    allowedHosts,
+    readToken,
     ...requestTimeoutFromEnv(),
     mcpHandler: (req, res) => {
       if (!mcp) {
@@ -71,14 +120,17 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
         : `cannot listen on ${host}:${port} (${code ?? String(err)})`,
     );
   }
-  const bound = Number(new URL(url).port);
-  const allow = loopbackAllowList(bound);
-  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
-    allow.allowedHosts.push(`${host}:${bound}`);
-    allow.allowedOrigins.push(`http://${host}:${bound}`);
+  mcp = createMcpHttpHandler(service, { hubUrl: url });
+  if (exposed && readToken === null) {
+    const repos = (await service.listRepos()).map((r) => r.id);
+    process.stderr.write(
+      `warning: --public: anyone who can reach ${url} can read the source, symbols, call graph and tests of every repository indexed in this hub (${repos.length}${repos.length ? `: ${repos.slice(0, 10).join(', ')}${repos.length > 10 ? ', …' : ''}` : ''}), and of any indexed later\n`,
+    );
   }
-  mcp = createMcpHttpHandler(service, { ...allow, hubUrl: url });
-  process.stdout.write(`codehub hub: ${url}\nMCP config: ${mcpConfigLine(url)}\n`);
+  process.stdout.write(`codehub hub: ${url}\nMCP config: ${mcpConfig(`${url}/mcp`, readToken !== null)}\n`);
+  if (readToken !== null) {
+    process.stdout.write('read token required: browsers sign in at /-/login; MCP clients send the Authorization header above (set CODEHUB_READ_TOKEN where the client runs)\n');
+  }
 
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -93,12 +145,9 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
   return 0;
 }
 
-/** `codehub serve [--host 127.0.0.1] [--port 7070] [--data DIR]`. */
+/** `codehub serve [--host 127.0.0.1] [--port 7070] [--allowed-host NAME]… [--read-token-file F | --public] [--data DIR]`. */
 export async function cmdServe(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, {
-    host: { type: 'string' },
-    port: { type: 'string' },
-  });
+  const { values, positionals } = parseCommandArgs(args, SERVE_OPTIONS);
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'serve takes no positional arguments');
   return serveHub(values);
 }

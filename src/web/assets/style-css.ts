@@ -29,7 +29,7 @@ code, pre, .mono { font-family: var(--mono); font-size: 12.5px; }
 .topbar form { flex: 1; max-width: 520px; }
 .topbar input[type=search] { width: 100%; }
 .topbar .spacer { flex: 1; }
-input[type=search], input[type=text], select { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--border); border-radius: 6px; padding: 6px 10px; }
+input[type=search], input[type=text], input[type=password], select { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--border); border-radius: 6px; padding: 6px 10px; }
 button, .button { font: inherit; font-size: 12.5px; color: var(--fg); background: var(--bg); border: 1px solid var(--border); border-radius: 6px; padding: 4px 10px; cursor: pointer; display: inline-flex; align-items: center; gap: 6px; }
 button:hover, .button:hover { background: var(--bg-soft); border-color: var(--fg-soft); text-decoration: none; }
 button.copied { color: var(--ok); border-color: var(--ok); }

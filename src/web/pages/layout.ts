@@ -11,11 +11,19 @@ export interface PageContext {
   highlightCssVersion: string;
   /** Current search text, echoed into the top bar. */
   query?: string;
+  /** The hub requires a read token: the copied MCP config carries an Authorization header for it. */
+  mcpNeedsToken?: boolean;
 }
 
-/** The MCP client config JSON copied by the MCP button. */
-export function mcpConfig(mcpUrl: string): string {
-  return JSON.stringify({ mcpServers: { codehub: { type: 'http', url: mcpUrl } } });
+/** Placeholder for the read token in copied configs: MCP clients expand it from the environment. */
+export const READ_TOKEN_PLACEHOLDER = '${CODEHUB_READ_TOKEN}';
+
+/** The MCP client config JSON for a hub's /mcp endpoint (the MCP buttons and `codehub serve` give this block). */
+export function mcpConfig(mcpUrl: string, needsToken = false): string {
+  const server = needsToken
+    ? { type: 'http', url: mcpUrl, headers: { Authorization: `Bearer ${READ_TOKEN_PLACEHOLDER}` } }
+    : { type: 'http', url: mcpUrl };
+  return JSON.stringify({ mcpServers: { codehub: server } });
 }
 
 /** A button that copies `text` (progressive: the text is also in its title for no-JS readers). */
@@ -66,7 +74,7 @@ export function layout(
     <input type="search" name="q" value="${opts.liveSearch ? '' : (ctx.query ?? '')}" placeholder="Search symbols  (press /)" aria-label="Search symbols" ${opts.liveSearch ? '' : markup`data-search`} autocomplete="off">
   </form>
   <span class="spacer"></span>
-  ${copyButton('MCP', mcpConfig(ctx.mcpUrl), { id: 'copy-mcp', title: `Copy the MCP client config for ${ctx.mcpUrl}` })}
+  ${copyButton('MCP', mcpConfig(ctx.mcpUrl, ctx.mcpNeedsToken), { id: 'copy-mcp', title: `Copy the MCP client config for ${ctx.mcpUrl}` })}
 </header>
 <main>
 ${body}

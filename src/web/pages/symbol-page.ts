@@ -14,6 +14,7 @@ import {
   copyButton,
   kindLabel,
   layout,
+  mcpConfig,
   type PageContext,
 } from './layout.js';
 
@@ -106,7 +107,7 @@ export function renderSymbolPage(ctx: PageContext, show: ShowResult, source: Sym
 
   const body = markup`
 ${breadcrumbs([{ label: 'hub', href: hubUrl() }, { label: repo.id, href: repoUrl(repo.id) }, { label: symbol.name }])}
-<div class="actions">${copyButton('MCP', JSON.stringify({ mcpServers: { codehub: { type: 'http', url: ctx.mcpUrl } } }), { id: 'copy-mcp-symbol', title: 'Copy the MCP client config for this hub' })}${copyButton('reference', symbolReference(show), { id: 'copy-ref' })}</div>
+<div class="actions">${copyButton('MCP', mcpConfig(ctx.mcpUrl, ctx.mcpNeedsToken), { id: 'copy-mcp-symbol', title: 'Copy the MCP client config for this hub' })}${copyButton('reference', symbolReference(show), { id: 'copy-ref' })}</div>
 <h1 id="symbol-title"><span class="kind">${kindLabel(symbol.kind)}</span> ${symbol.name}</h1>
 <p class="meta" id="symbol-location"><a class="mono" href="${blobUrl(repo.id, symbol.path, symbol.startLine)}">${range}</a>${
     symbol.permalink
