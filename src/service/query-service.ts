@@ -5,7 +5,7 @@
  */
 import { CodehubError, isCodehubError } from '../core/errors.js';
 import { SYMBOL_KINDS, type SymbolKind } from '../core/facts.js';
-import { parseSymbolId } from '../core/ids.js';
+import { checkRepoId, parseSymbolId } from '../core/ids.js';
 import { shellQuote, testCommand } from '../analysis/test-command.js';
 import { Lru } from '../core/lru.js';
 import { isHumpsQuery, mayHideRepoCall } from '../core/search-keys.js';
@@ -505,9 +505,8 @@ class StorageQueryService implements QueryService {
   // ---- resolution ----
 
   private ctx(repoId: string): Ctx {
-    if (typeof repoId !== 'string' || repoId === '' || repoId.includes('\u0000')) {
-      throw new CodehubError('InvalidInput', 'repo must be host/owner/name');
-    }
+    if (typeof repoId !== 'string') throw new CodehubError('InvalidInput', 'repo must be host/owner/name');
+    checkRepoId(repoId, 'repo');
     const mark = this.storage.changeMark();
     if (mark !== this.contextsMark) {
       this.contexts.clear();
