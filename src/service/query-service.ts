@@ -459,8 +459,11 @@ class StorageQueryService implements QueryService {
   }
 
   private searchUncached(ctxs: Ctx[], q: string, kind: string | undefined, limit: number): SearchHit[] {
-    const modes: Array<SymbolSearch['mode']> = ['exact', 'prefix', 'substring'];
-    if (isHumpsQuery(q)) modes.push('humps');
+    // A name the query abbreviates (`sDF` → startDesktopFlow) is a closer match than one that merely contains it
+    // (usdFormatter): humps rank before substring.
+    const modes: Array<SymbolSearch['mode']> = isHumpsQuery(q)
+      ? ['exact', 'prefix', 'humps', 'substring']
+      : ['exact', 'prefix', 'substring'];
     const out: SearchHit[] = [];
     const seen = new Set<string>();
     for (const mode of modes) {
