@@ -68,17 +68,19 @@ export const QUERY_SQL = {
     'symbol_search ss',
     'ss.snapshot_id = ? AND ss.name_lower > ? AND ss.name_lower < ? AND (? IS NULL OR ss.kind = ?)',
   ),
-  // Trigram FTS finds the names that contain the substring (over all snapshots' names, once each); prefix matches
-  // were listed by the tier before.
-  searchSubstring: rankedPage(
-    'search_names_fts n CROSS JOIN search_names sn ON sn.id = n.rowid CROSS JOIN symbol_search ss ON ss.name_lower = sn.name_lower',
-    'search_names_fts MATCH ? AND ss.snapshot_id = ? AND substr(ss.name_lower, 1, ?) != ? AND (? IS NULL OR ss.kind = ?)',
-  ),
-  // Names that contain the query were listed by the tiers before (substring needs ≥ 3 characters).
+  // Tiers run exact, prefix, humps, substring: each leaves out what a tier before it listed, so its LIMIT is spent on
+  // new names. Prefix matches (exact ones included) were listed before the humps tier.
   searchHumps: rankedPage(
     'symbol_search ss',
     `ss.snapshot_id = ? AND ss.humps >= ? AND ss.humps < ? AND (? IS NULL OR ss.kind = ?)
-      AND (CASE WHEN length(?) >= 3 THEN instr(ss.name_lower, ?) = 0 ELSE substr(ss.name_lower, 1, length(?)) != ? END)`,
+      AND substr(ss.name_lower, 1, ?) != ?`,
+  ),
+  // Trigram FTS finds the names that contain the substring (over all snapshots' names, once each); prefix and humps
+  // matches were listed before (a humps key is letters and digits, so it never matches another query).
+  searchSubstring: rankedPage(
+    'search_names_fts n CROSS JOIN search_names sn ON sn.id = n.rowid CROSS JOIN symbol_search ss ON ss.name_lower = sn.name_lower',
+    `search_names_fts MATCH ? AND ss.snapshot_id = ? AND substr(ss.name_lower, 1, ?) != ? AND substr(ss.humps, 1, ?) != ?
+      AND (? IS NULL OR ss.kind = ?)`,
   ),
   testsReaching: (n: number) => `SELECT t.symbol_id, t.test_id, t.depth, t.confidence, ${SYM}
     FROM test_reach t JOIN symbols s ON s.snapshot_id = t.snapshot_id AND s.id = t.test_id ${FILE_JOIN}
@@ -370,6 +372,8 @@ export class SqliteQueries {
           snapshotId,
           q.length,
           q,
+          q.length,
+          q,
           kind,
           kind,
           search.limit,
@@ -382,9 +386,7 @@ export class SqliteQueries {
           q + RANGE_END,
           kind,
           kind,
-          q,
-          q,
-          q,
+          q.length,
           q,
           search.limit,
         ) as Row[];

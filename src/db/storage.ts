@@ -215,9 +215,13 @@ export interface RankedSymbol {
   isTest: boolean;
 }
 
-/** One tier of symbol search; `q` is matched case-insensitively. */
+/**
+ * One tier of symbol search; `q` is matched case-insensitively. Tiers rank in the order exact, prefix, humps (the
+ * name's camelCase initials start with `q`), substring (≥ 3 characters), and a tier leaves out names that a tier
+ * before it matches.
+ */
 export interface SymbolSearch {
-  mode: 'exact' | 'prefix' | 'substring' | 'humps';
+  mode: 'exact' | 'prefix' | 'humps' | 'substring';
   q: string;
   kind?: string;
   limit: number;

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { CodehubError } from '../core/errors.js';
+import { checkRepoId, isRepoId } from '../core/ids.js';
 
 export interface GitResult {
   code: number;
@@ -161,8 +162,11 @@ export function isGitUrl(source: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^[^/\s]+@[^/\s:]+:/.test(source);
 }
 
-/** `git@github.com:o/r.git`, `https://github.com/o/r`, `ssh://git@host/o/r` → `github.com/o/r`; null if not of that form. */
-export function repoIdFromUrl(url: string): string | null {
+/**
+ * `git@github.com:o/r.git`, `https://github.com/o/r`, `ssh://git@host/o/r` → `github.com/o/r`, unchecked (see
+ * repoIdFromUrl); null when the URL has no host and two path parts.
+ */
+export function repoIdCandidateFromUrl(url: string): string | null {
   let host: string;
   let path: string;
   const scp = /^[^/\s]+@([^/\s:]+):(.+)$/.exec(url);
@@ -185,13 +189,19 @@ export function repoIdFromUrl(url: string): string | null {
     .split('/')
     .filter((p) => p !== '');
   if (parts.length < 2 || host === '') return null;
-  const owner = parts[parts.length - 2];
-  const name = parts[parts.length - 1];
-  const id = `${host.toLowerCase()}/${owner}/${name}`;
-  return /^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/.test(id) ? id : null;
+  return `${host.toLowerCase()}/${parts[parts.length - 2]}/${parts[parts.length - 1]}`;
 }
 
-/** Repo id for a local repository: the origin remote's id, else `local/<dirname>`. */
+/** The repo id a clone URL names, or null when it names none that is usable (`x@..:../..` would give `../../..`). */
+export function repoIdFromUrl(url: string): string | null {
+  const id = repoIdCandidateFromUrl(url);
+  return id !== null && isRepoId(id) ? id : null;
+}
+
+/**
+ * Repo id for a local repository: the origin remote's id, else `local/<dirname>`; throws InvalidInput when the
+ * folder's name cannot make one (`...git` would give `local/..`).
+ */
 export async function repoIdForLocal(repoDir: string): Promise<string> {
   const origin = await originUrl(repoDir);
   const fromOrigin = origin ? repoIdFromUrl(origin) : null;
@@ -200,7 +210,11 @@ export async function repoIdForLocal(repoDir: string): Promise<string> {
     basename(repoDir)
       .replace(/\.git$/, '')
       .replace(/[^A-Za-z0-9._-]/g, '-') || 'repo';
-  return `local/${dir}`;
+  return checkRepoId(
+    `local/${dir}`,
+    'repo id',
+    `it was made from the folder name ${JSON.stringify(basename(repoDir))}: pass --name host/owner/name`,
+  );
 }
 
 /** Clones `url` bare into `dest`, or fetches into it when it already exists. */

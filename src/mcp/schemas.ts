@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { SYMBOL_KINDS } from '../core/facts.js';
+import { repoIdProblem } from '../core/ids.js';
 
 /** Bounds shared by every tool; an agent learns them from the input schema. */
 export const LIMITS = {
@@ -36,7 +37,10 @@ const repo = z
   .string()
   .max(200)
   .regex(REPO_ID, 'repo must be host/owner/name, e.g. github.com/acme/widgets (see list_repos)')
-  .refine((id) => !id.split('/').some((p) => p === '.' || p === '..'), 'repo segments cannot be . or ..')
+  .superRefine((id, ctx) => {
+    const problem = repoIdProblem(id);
+    if (problem) ctx.addIssue({ code: 'custom', message: `repo ${problem} (see list_repos)` });
+  })
   .describe('Repository id host/owner/name, as list_repos shows it.');
 const symbol = z
   .string()

@@ -1,5 +1,6 @@
 /** `codehub export`: a snapshot's symbols and edges as JSON-lines records, streamed from storage. */
 import { CodehubError } from '../core/errors.js';
+import { checkRepoId } from '../core/ids.js';
 import type { RepoRecord, SnapshotRecord } from '../db/storage.js';
 import { closest, toSymbolDTO } from './dto.js';
 import type { SymbolDTO } from './query-types.js';
@@ -28,13 +29,14 @@ export type ExportLine = ExportedSymbolLine | ExportedEdgeLine;
 
 /**
  * The snapshot to export: the repo's newest, or the ready snapshot whose commit starts with `ref`
- * (≥ 4 hex digits) or whose ref name is `ref`. Throws RepoNotFound / RefNotFound.
+ * (≥ 4 hex digits) or whose ref name is `ref`. Throws InvalidInput (malformed id) / RepoNotFound / RefNotFound.
  */
 export function exportTarget(
   ws: Pick<Workspace, 'storage'>,
   repoId: string,
   ref?: string,
 ): { repo: RepoRecord; snapshot: SnapshotRecord } {
+  checkRepoId(repoId, 'repo');
   const repo = ws.storage.getRepo(repoId);
   if (!repo) {
     const near = closest(

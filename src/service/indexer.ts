@@ -9,7 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import { CodehubError } from '../core/errors.js';
 import type { FileFacts } from '../core/facts.js';
 import { languageByExtension } from '../core/file-language.js';
-import { isRepoId, makeSymbolId } from '../core/ids.js';
+import { checkRepoId, makeSymbolId } from '../core/ids.js';
 import { computeTestReach, DEFAULT_TEST_REACH_DEPTH } from '../analysis/test-reach.js';
 import type { LanguagePlugin, ModuleResolver } from '../languages/plugin.js';
 import { pluginForPath } from '../languages/registry.js';
@@ -27,8 +27,8 @@ import {
   isGitUrl,
   listTree,
   openRepositoryAt,
+  repoIdCandidateFromUrl,
   repoIdForLocal,
-  repoIdFromUrl,
   resolveCommit,
   type TreeEntry,
 } from '../git/git.js';
@@ -122,20 +122,19 @@ interface Target {
 }
 
 async function locate(opts: IndexOptions, dataDir: string): Promise<Target> {
-  if (opts.name !== undefined && !isRepoId(opts.name)) {
-    throw new CodehubError('InvalidInput', `--name '${opts.name}' is not of the form host/owner/name`);
-  }
   if (isGitUrl(opts.source)) {
-    const repoId = opts.name ?? repoIdFromUrl(opts.source);
+    const repoId = opts.name ?? repoIdCandidateFromUrl(opts.source);
     if (!repoId)
       throw new CodehubError(
         'InvalidInput',
-        `cannot derive host/owner/name from ${opts.source}; pass --name`,
+        `cannot derive host/owner/name from ${JSON.stringify(opts.source)}; pass --name`,
       );
+    // The id becomes the clone's folder under the data dir (repos/<id>.git): checked where it turns into a path.
+    checkRepoId(repoId, 'repo id', `it was made from ${JSON.stringify(opts.source)}: pass --name host/owner/name`);
     return { gitDir: join(dataDir, 'repos', `${repoId}.git`), repoId, source: opts.source, url: opts.source };
   }
   const { gitDir, commit } = await openRepositoryAt(opts.source, opts.ref ?? 'HEAD');
-  const repoId = opts.name ?? (await repoIdForLocal(gitDir));
+  const repoId = checkRepoId(opts.name ?? (await repoIdForLocal(gitDir)));
   return { gitDir, repoId, source: gitDir, url: null, commit };
 }
 
@@ -146,6 +145,7 @@ function webUrlFor(repoId: string): string | null {
 /** Indexes one repository at a ref into the data dir and publishes a snapshot. */
 export async function indexRepository(opts: IndexOptions): Promise<IndexResult> {
   const started = Date.now();
+  if (opts.name !== undefined) checkRepoId(opts.name, '--name');
   const ws = openWorkspace(opts.dataDir);
   const { storage, blobs } = ws;
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;

@@ -1,6 +1,7 @@
 /** Use cases over the data dir besides indexing: list repos and files, read a file, verify, gc. */
 import { existsSync } from 'node:fs';
 import { CodehubError, isCodehubError } from '../core/errors.js';
+import { checkRepoId } from '../core/ids.js';
 import type { FileRecord, SnapshotRecord } from '../db/storage.js';
 import { CatFileBatch } from '../git/cat-file-batch.js';
 import { sha256Hex } from '../store/fs-blob-store.js';
@@ -38,8 +39,9 @@ export function listRepos(ws: Workspace): RepoListing[] {
   });
 }
 
-/** The newest ready snapshot of a repo; throws RepoNotFound. */
+/** The newest ready snapshot of a repo; throws InvalidInput for a malformed id, RepoNotFound. */
 export function requireSnapshot(ws: Workspace, repoId: string): SnapshotRecord {
+  checkRepoId(repoId, 'repo');
   const snap = ws.storage.latestSnapshot(repoId);
   if (!snap) {
     const known = ws.storage.listRepos().map((r) => r.id);

@@ -5,7 +5,7 @@
  */
 import { CodehubError, isCodehubError } from '../core/errors.js';
 import { SYMBOL_KINDS, type SymbolKind } from '../core/facts.js';
-import { parseSymbolId } from '../core/ids.js';
+import { checkRepoId, parseSymbolId } from '../core/ids.js';
 import { shellQuote, testCommand } from '../analysis/test-command.js';
 import { Lru } from '../core/lru.js';
 import { isHumpsQuery, mayHideRepoCall } from '../core/search-keys.js';
@@ -459,8 +459,11 @@ class StorageQueryService implements QueryService {
   }
 
   private searchUncached(ctxs: Ctx[], q: string, kind: string | undefined, limit: number): SearchHit[] {
-    const modes: Array<SymbolSearch['mode']> = ['exact', 'prefix', 'substring'];
-    if (isHumpsQuery(q)) modes.push('humps');
+    // A name the query abbreviates (`sDF` → startDesktopFlow) is a closer match than one that merely contains it
+    // (usdFormatter): humps rank before substring.
+    const modes: Array<SymbolSearch['mode']> = isHumpsQuery(q)
+      ? ['exact', 'prefix', 'humps', 'substring']
+      : ['exact', 'prefix', 'substring'];
     const out: SearchHit[] = [];
     const seen = new Set<string>();
     for (const mode of modes) {
@@ -505,9 +508,8 @@ class StorageQueryService implements QueryService {
   // ---- resolution ----
 
   private ctx(repoId: string): Ctx {
-    if (typeof repoId !== 'string' || repoId === '' || repoId.includes('\u0000')) {
-      throw new CodehubError('InvalidInput', 'repo must be host/owner/name');
-    }
+    if (typeof repoId !== 'string') throw new CodehubError('InvalidInput', 'repo must be host/owner/name');
+    checkRepoId(repoId, 'repo');
     const mark = this.storage.changeMark();
     if (mark !== this.contextsMark) {
       this.contexts.clear();

@@ -150,7 +150,7 @@ export interface SearchHit extends SymbolDTO {
   repo: string;
   callers: number;
   isTest: boolean;
-  /** exact | prefix | substring | humps */
+  /** exact | prefix | humps | substring, the tiers in rank order */
   match: string;
 }
 

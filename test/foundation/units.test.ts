@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isCodehubError } from '../../src/core/errors.js';
+import { checkRepoId, repoIdProblem } from '../../src/core/ids.js';
 import { isGitUrl, repoIdFromUrl } from '../../src/git/git.js';
 import { describe as describeBlob } from '../../src/service/indexer.js';
 import { FsBlobStore, sha256Hex } from '../../src/store/fs-blob-store.js';
@@ -18,6 +19,24 @@ describe('repo ids from remotes', () => {
       'gitlab.example.com/group/r',
     );
     assert.equal(repoIdFromUrl('file:///tmp/x'), null);
+  });
+
+  it("gives no repo id for remotes whose parts are '..' or '.', which would name a folder outside the data dir", () => {
+    assert.equal(repoIdFromUrl('x@..:../..'), null);
+    assert.equal(repoIdFromUrl('git@github.com:o/..'), null);
+    assert.equal(repoIdFromUrl('git@github.com:./r'), null);
+  });
+
+  it('accepts host/owner/name and local/<name>, and says why anything else is not a repo id', () => {
+    assert.equal(repoIdProblem('github.com/o/r'), null);
+    assert.equal(repoIdProblem('local/r'), null);
+    assert.equal(repoIdProblem('../../x'), "has a '..' segment");
+    assert.equal(repoIdProblem('a/./b'), "has a '.' segment");
+    assert.equal(repoIdProblem('a//b'), 'has an empty segment');
+    assert.equal(repoIdProblem('a\\..\\b/c/d'), 'contains a path separator (\\)');
+    assert.equal(repoIdProblem('local/a/b'), 'is not local/<name>');
+    assert.equal(repoIdProblem('a/b'), 'is not host/owner/name');
+    assert.throws(() => checkRepoId('local/..', '--name'), (err) => isCodehubError(err, 'InvalidInput'));
   });
 
   it('tells URLs from local paths', () => {

@@ -186,6 +186,34 @@ describe('typescript extraction', () => {
     ]);
   });
 
+  it('shows a signature without the comments written inside its parameter list, whitespace collapsed', () => {
+    const facts = analyze(
+      [
+        'export function startFlow(input: {',
+        '  deploymentUrl: string;',
+        '  /**',
+        '   * Caller-generated flow ID, so a retried request resumes the same flow.',
+        '   */',
+        '  flowId?: string; // optional',
+        '}): Promise<{ /* id */ id: string }> {',
+        '  return Promise.resolve({ id: input.flowId ?? input.deploymentUrl });',
+        '}',
+        "export function route(mode: '/* kept */' | '// kept', path: `/${string}//*`, half = 4 / 2, re = /\\/\\*/g) {}",
+        '',
+      ].join('\n'),
+    );
+    const signatures = Object.fromEntries(facts.symbols.map((s) => [s.name, [s.signature, s.returnType]]));
+    assert.deepEqual(signatures.startFlow, [
+      '(input: { deploymentUrl: string; flowId?: string; })',
+      'Promise<{ id: string }>',
+    ]);
+    // Comment-like text inside string, template and regex literals is code, not a comment.
+    assert.deepEqual(signatures.route, [
+      "(mode: '/* kept */' | '// kept', path: `/${string}//*`, half = 4 / 2, re = /\\/\\*/g)",
+      null,
+    ]);
+  });
+
   it('types class fields from annotations, new initialisers, constructor assignments and parameter properties', () => {
     const facts = analyze(
       'class A {\n  x: Foo;\n  y = new Bar();\n  z;\n  constructor(private readonly w: Baz, q: Qux) {\n    this.z = makeZ();\n    this.extra = q;\n  }\n}\n',

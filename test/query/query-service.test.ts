@@ -282,7 +282,7 @@ describe('query service over a real SQLite snapshot and blob store', () => {
     );
   });
 
-  it('searches exact, then prefix, then substring, then humps; non-test code before tests', async () => {
+  it('searches exact, then prefix, then camel humps, then substring; non-test code before tests', async () => {
     const exact = await qs.search({ q: 'helperA' });
     assert.equal(exact[0]?.id, ID.helperA);
     assert.equal(exact[0]?.match, 'exact');

@@ -2,7 +2,8 @@
 // would crash on, hang on or serve unescaped. Each gets a clear answer (or a recorded skip reason).
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FixtureRepo, git, removeDir, runCli, tempDir } from '../helpers/fixture-repo.js';
 import { mcpCall, rawRequest, serve, type Served } from './support.js';
@@ -127,6 +128,36 @@ describe('hostile and odd input', () => {
     assert.doesNotMatch(cat.stderr, /internal error|\n\s+at /);
   });
 
+  it('refuses repo ids with empty, . or .. segments in page URLs, API paths, MCP arguments and CLI commands as invalid input', async () => {
+    for (const path of [
+      '/api/v1/repos/local/%2E%2E',
+      '/api/v1/repos/x/%2E%2E/y/-/files',
+      '/api/v1/repos/%2E%2E/%2E%2E/x/-/symbol/ok',
+      `/api/v1/search?q=ok&repo=${encodeURIComponent('../../x')}`,
+      `/api/v1/search?q=ok&repo=${encodeURIComponent('local/a/b')}`,
+    ]) {
+      const r = await rawRequest(hub.url, 'GET', path);
+      assert.equal(r.status, 400, `${path}: ${r.status} ${r.body.slice(0, 200)}`);
+      assert.equal(JSON.parse(r.body).error.code, 'InvalidInput', path);
+    }
+    for (const path of ['/local/%2E%2E', '/x/%2E%2E/y/-/symbol/ok', `/search?q=ok&repo=${encodeURIComponent('a//b')}`]) {
+      const r = await rawRequest(hub.url, 'GET', path);
+      assert.equal(r.status, 400, `${path}: ${r.status}`);
+    }
+    for (const repoArg of ['local/..', 'x/./y', '../../x']) {
+      const { res, result } = await mcpCall(hub.url, 'get_symbol', { repo: repoArg, symbol: 'ok' });
+      assert.equal(res.status, 200);
+      assert.equal(result.isError, true, `${repoArg}: ${res.body.slice(0, 200)}`);
+      assert.match(result.content[0]!.text, /repo has a '\.{1,2}' segment/, repoArg);
+    }
+    for (const args of [['files', 'local/..'], ['cat', '../../x', 'ok.ts'], ['show', 'x/../y', 'ok'], ['export', 'local/.']]) {
+      const r = runCli([...args, '--data', data]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.code} ${r.stderr}`);
+      assert.match(r.stderr, /^codehub: repo "[^"]+" has a '\.{1,2}' segment; give host\/owner\/name/, args.join(' '));
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+    }
+  });
+
   it('answers 10 KB search queries full of regex and SQL metacharacters without a server error', async () => {
     const nasty = `%_*[(\\'"\`;--/*$^.+?{}|)]\0 OR 1=1; DROP TABLE symbols; `.repeat(200).slice(0, 10_240);
     // Percent-encoded, 10 KB of metacharacters is ~30 KB of URL: refused by the URL/header limits (414/431).
@@ -245,5 +276,74 @@ describe('odd repositories and refs', () => {
     const r = runCli(['index', join(work, 'shallow'), '--data', data, '--json']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).files, 2);
+  });
+});
+
+describe('repo ids that would name a path outside the data folder', () => {
+  let work: string;
+  let data: string;
+  let repo: FixtureRepo;
+
+  /** Every path under the work folder except the data folder's own contents. */
+  const outsideData = (): string[] =>
+    (readdirSync(work, { recursive: true }) as string[])
+      .map((p) => p.split(sep).join('/'))
+      .filter((p) => !p.startsWith('nest/data/'))
+      .sort();
+
+  before(() => {
+    work = tempDir('repo-ids');
+    // `x@..:../..` used to become the repo id `../../..`, whose clone folder `repos/../../...git` is nest/...git.
+    data = join(work, 'nest', 'data');
+    mkdirSync(data, { recursive: true });
+    writeFileSync(join(work, 'nest', 'sentinel'), 'keep me\n');
+    repo = FixtureRepo.init(join(work, 'checkout'));
+    repo.write('a.ts', 'export function a(): number {\n  return 1;\n}\n').commit('one');
+  });
+  after(() => removeDir(work));
+
+  it('refuses codehub index with a repo id segment that is empty, . or .., or has a path separator, in one line, touching nothing outside the data folder', () => {
+    const before = outsideData();
+    for (const args of [
+      ['x@..:../..'],
+      ['git@example.com:acme/..'],
+      ['git@example.com:./widgets'],
+      ['git@example.com:acme/widgets', '--name', '../../x'],
+      [repo.dir, '--name', '../../x'],
+      [repo.dir, '--name', 'local/..'],
+      [repo.dir, '--name', 'host/./name'],
+      [repo.dir, '--name', 'host//name'],
+      [repo.dir, '--name', 'host/owner\\..\\..'],
+    ]) {
+      const r = runCli(['index', ...args, '--data', data]);
+      const what = args.join(' ');
+      assert.equal(r.code, 2, `${what}: exit ${r.code} ${r.stderr}`);
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1, `${what}: ${r.stderr}`);
+      assert.match(r.stderr, /'\.{1,2}' segment|empty segment|path separator/, what);
+      assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, what);
+    }
+    assert.deepEqual(outsideData(), before, 'nothing was created or removed outside the data folder');
+    assert.equal(existsSync(join(data, 'repos')), false, 'no clone folder was made');
+  });
+
+  it("indexes a checkout whose origin remote has '..' parts under its folder name instead", () => {
+    const odd = FixtureRepo.init(join(work, 'odd-origin'));
+    odd.write('b.ts', 'export const b = 2;\n').commit('one');
+    git(odd.dir, 'remote', 'add', 'origin', 'x@..:../..');
+    const r = runCli(['index', odd.dir, '--data', data, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).repo, 'local/odd-origin');
+  });
+
+  it("refuses a checkout whose folder name would make the repo id local/.., until --name names it", () => {
+    const dots = FixtureRepo.init(join(work, '...git'));
+    dots.write('c.ts', 'export const c = 3;\n').commit('one');
+    const refused = runCli(['index', dots.dir, '--data', data]);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.equal(refused.stderr.trimEnd().split('\n').length, 1, refused.stderr);
+    assert.match(refused.stderr, /"local\/\.\." has a '\.\.' segment; .*pass --name/);
+    const named = runCli(['index', dots.dir, '--name', 'local/dots', '--data', data, '--json']);
+    assert.equal(named.code, 0, named.stderr);
+    assert.equal(JSON.parse(named.stdout).repo, 'local/dots');
   });
 });

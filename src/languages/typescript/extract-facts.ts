@@ -20,6 +20,7 @@ import type {
 import { MODULE_QUALIFIED_NAME } from '../../core/facts.js';
 import { makeLocalId } from '../../core/ids.js';
 import {
+  codeText,
   collapse,
   dynamicImportSpecifier,
   entityText,
@@ -259,7 +260,7 @@ class Extractor {
   private functionExtra(fn: ts.SignatureDeclaration): Partial<SymbolFact> {
     return {
       signature: signatureText(fn, this.sf),
-      returnType: fn.type ? collapse(fn.type.getText(this.sf)) : null,
+      returnType: fn.type ? codeText(fn.type, this.sf) : null,
     };
   }
 

@@ -78,9 +78,39 @@ export function typeRefFromExpression(expr: ts.Expression | undefined, sf: ts.So
   return null;
 }
 
-/** The parameter list text, whitespace collapsed. */
+/** The parameter list text, without comments, whitespace collapsed. */
 export function signatureText(node: ts.SignatureDeclaration, sf: ts.SourceFile): string {
-  return `(${node.parameters.map((p) => collapse(p.getText(sf))).join(', ')})`;
+  return `(${node.parameters.map((p) => codeText(p, sf)).join(', ')})`;
+}
+
+/**
+ * A node's source text without its comments, whitespace collapsed: a parameter typed `{ deploymentUrl: string;
+ * <doc comment> flowId?: string }` reads `{ deploymentUrl: string; flowId?: string }`. Comments are told apart by the
+ * parser's tokens, not by pattern, so a string literal type `'/*'` stays whole.
+ */
+export function codeText(node: ts.Node, sf: ts.SourceFile): string {
+  const text = node.getText(sf);
+  // Every comment holds `/*` or `//`; without either, the text is code and whitespace only.
+  if (!text.includes('/*') && !text.includes('//')) return collapse(text);
+  let out = '';
+  let end = -1;
+  // Depth-first over the tokens, with a stack rather than recursion: a default value may nest thousands deep.
+  const stack: ts.Node[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    const children = n.getChildren(sf);
+    if (children.length > 0) {
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+      continue;
+    }
+    // Between two tokens lies trivia (whitespace, comments): it reads as one space.
+    const start = n.getStart(sf);
+    if (start === n.end) continue;
+    if (end !== -1 && start > end) out += ' ';
+    out += sf.text.slice(start, n.end);
+    end = n.end;
+  }
+  return collapse(out);
 }
 
 /** Collapses runs of whitespace to one space. */

@@ -27,7 +27,7 @@ function load(): Impl {
 export const typescriptPlugin: LanguagePlugin = {
   id: 'typescript',
   extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'],
-  analyzerVersion: 'ts-2',
+  analyzerVersion: 'ts-3',
   analyze(path: string, text: string): FileFacts {
     return load().extractFacts(path, text);
   },
