@@ -118,14 +118,23 @@ export interface TreeEntry {
   mode: string;
   type: 'blob' | 'commit' | 'tree';
   oid: string;
-  /** Blob size in bytes; null for submodules. */
+  /** Blob size in bytes; null for submodules and for missing blobs. */
   size: number | null;
+  /** True for a blob the repository does not have (a partial clone, a pruned mirror): it has no size or content. */
+  missing: boolean;
   path: string;
 }
 
-/** Lists every entry of a commit's tree (`git ls-tree -r -z --long`). */
+/**
+ * Lists every entry of a commit's tree with blob sizes, so sizes are known before any content is read (`git ls-tree
+ * -r --long`, which says `BAD` for a blob it cannot find).
+ */
 export async function listTree(repoDir: string, commit: string): Promise<TreeEntry[]> {
-  const out = await gitOk(repoDir, ['ls-tree', '-r', '-z', '--long', '--full-tree', commit], 'ls-tree');
+  return parseTree(await gitOk(repoDir, ['ls-tree', '-r', '-z', '--long', '--full-tree', commit], 'ls-tree'));
+}
+
+/** Parses `git ls-tree -r -z --long` output. */
+function parseTree(out: Buffer): TreeEntry[] {
   const entries: TreeEntry[] = [];
   let start = 0;
   while (start < out.length) {
@@ -137,11 +146,13 @@ export async function listTree(repoDir: string, commit: string): Promise<TreeEnt
     if (tab === -1) continue;
     const [mode, type, oid, size] = rec.slice(0, tab).split(/ +/);
     if (!mode || !type || !oid || size === undefined) continue;
+    // `-` for a submodule, `BAD` for a blob git cannot find.
     entries.push({
       mode,
       type: type as TreeEntry['type'],
       oid,
-      size: size === '-' ? null : Number(size),
+      size: size === '-' || size === 'BAD' ? null : Number(size),
+      missing: size === 'BAD',
       path: rec.slice(tab + 1),
     });
   }

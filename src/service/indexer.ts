@@ -287,9 +287,10 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
         }
       }
       const cached = storage.getCachedFacts(cacheKeys);
-      const reads = new Map<TreeEntry, Promise<Buffer>>();
+      // Sizes came with the tree: nothing too large, and nothing the repository lacks, is asked for.
+      const reads = new Map<TreeEntry, Promise<Buffer | null>>();
       for (const e of window) {
-        if (e.type !== 'blob') continue;
+        if (e.type !== 'blob' || e.missing) continue;
         if (e.mode === '120000') {
           reads.set(e, reader.read(e.oid));
           continue;
@@ -336,16 +337,22 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
           });
         } else if (e.type !== 'blob') {
           continue;
+        } else if (e.missing) {
+          files.push(missingObjectRecord(base));
         } else if (e.mode === '120000') {
           const bytes = await reads.get(e)!;
-          files.push({
-            ...base,
-            blobSha256: null,
-            lines: null,
-            eol: null,
-            skipReason: 'symlink',
-            target: bytes.toString('utf8'),
-          });
+          files.push(
+            bytes === null
+              ? missingObjectRecord(base)
+              : {
+                  ...base,
+                  blobSha256: null,
+                  lines: null,
+                  eol: null,
+                  skipReason: 'symlink',
+                  target: bytes.toString('utf8'),
+                },
+          );
         } else if (size > maxFileSize) {
           files.push({
             ...base,
@@ -359,6 +366,13 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
           const p = plugins.get(e.path);
           const pending = reads.get(e);
           const bytes = pending ? await pending : null;
+          if (pending && bytes === null) {
+            // Listed with a size, gone when read (pruned meanwhile): the same outcome as a blob listed missing.
+            files.push(missingObjectRecord(base));
+            bytesDone += size;
+            progress('reading', files.length);
+            continue;
+          }
           let info = infos.get(e.oid);
           if (!info) {
             info = describe(e.oid, bytes!);
@@ -527,6 +541,21 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     lock?.release();
     ws.close();
   }
+}
+
+/** A file whose blob the repository does not have: listed, with no content, size or analysis. */
+function missingObjectRecord(
+  base: Omit<FileRecord, 'blobSha256' | 'lines' | 'eol' | 'skipReason' | 'target'>,
+): FileRecord {
+  return {
+    ...base,
+    size: 0,
+    blobSha256: null,
+    lines: null,
+    eol: null,
+    skipReason: 'missing-object',
+    target: null,
+  };
 }
 
 /** The snapshot's analyzer version: indexer, non-default tested-by depth, and the plug-ins the tree uses. */

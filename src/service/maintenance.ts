@@ -142,7 +142,8 @@ async function repairBlob(ws: Workspace, sha: string, readers: Map<string, CatFi
     if (!reader) readers.set(src.gitDir, (reader = new CatFileBatch(src.gitDir)));
     try {
       const bytes = await reader.read(src.gitOid);
-      if (sha256Hex(bytes) !== sha) continue;
+      // null: this repository no longer has the object; try the next source.
+      if (bytes === null || sha256Hex(bytes) !== sha) continue;
       await ws.blobs.overwrite(bytes);
       await ws.blobs.readVerified(sha);
       return true;

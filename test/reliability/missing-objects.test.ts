@@ -1,0 +1,145 @@
+// A repository whose object store lacks some blobs (a pruned mirror, a partial clone, a lost loose object) still
+// indexes: what git has is indexed, each blob it lacks is a file skipped with reason `missing-object`.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { FixtureRepo, git, removeDir, runCli, tempDir } from '../helpers/fixture-repo.js';
+import { prng, rawRequest, removeLooseObject, serve } from './support.js';
+
+const REPO = 'local/repo';
+const MODEL = 'assets/model.bin';
+
+interface FileJson {
+  path: string;
+  size: number;
+  skipReason: string | null;
+  blobSha256: string | null;
+}
+
+/** Bytes that look like a compiled asset: seeded noise with NUL bytes. */
+function binaryBytes(length: number, seed: number): Buffer {
+  const next = prng(seed);
+  const bytes = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) bytes[i] = i % 97 === 0 ? 0 : Math.floor(next() * 256);
+  return bytes;
+}
+
+/** A repo with no automatic gc, so every object stays loose (and removable) until a test says otherwise. */
+function looseRepo(dir: string): FixtureRepo {
+  const repo = FixtureRepo.init(dir);
+  git(dir, 'config', 'gc.auto', '0');
+  return repo;
+}
+
+function filesOf(data: string, repo = REPO): Map<string, FileJson> {
+  const r = runCli(['files', repo, '--data', data, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  return new Map((JSON.parse(r.stdout).files as FileJson[]).map((f) => [f.path, f]));
+}
+
+describe('a repository whose git store lacks a large binary', () => {
+  let work: string;
+  let data: string;
+  let repo: FixtureRepo;
+  let modelOid: string;
+  let indexed: ReturnType<typeof runCli>;
+
+  before(() => {
+    work = tempDir('missing-object');
+    data = join(work, 'data');
+    repo = looseRepo(join(work, 'repo'));
+    repo.write(
+      'src/app.ts',
+      "import { double } from './util.js';\n\nexport function run(n: number): number {\n  return double(n) + 1;\n}\n",
+    );
+    repo.write('src/util.ts', 'export function double(n: number): number {\n  return n * 2;\n}\n');
+    repo.write(MODEL, binaryBytes(300_000, 13));
+    repo.commit('app and its model');
+    modelOid = git(repo.dir, 'rev-parse', `HEAD:${MODEL}`);
+    removeLooseObject(repo.dir, modelOid);
+    indexed = runCli(['index', repo.dir, '--data', data]);
+  });
+  after(() => removeDir(work));
+
+  it('indexes the files git has, with their symbols, and exits 0', () => {
+    assert.equal(indexed.code, 0, indexed.stderr);
+    assert.equal(indexed.stderr, '');
+    const files = filesOf(data);
+    for (const path of ['src/app.ts', 'src/util.ts']) {
+      assert.equal(files.get(path)?.skipReason, null, path);
+      assert.match(files.get(path)?.blobSha256 ?? '', /^[0-9a-f]{64}$/, `${path} is stored`);
+    }
+    const show = runCli(['show', REPO, 'run', '--data', data, '--json']);
+    assert.equal(show.code, 0, show.stderr);
+    const shown = JSON.parse(show.stdout);
+    assert.equal(shown.symbol.path, 'src/app.ts');
+    assert.deepEqual(
+      shown.callees.map((c: { name: string; path: string }) => `${c.path} ${c.name}`),
+      ['src/util.ts double'],
+      'the call into util.ts is resolved',
+    );
+  });
+
+  it('says in the summary line of codehub index that a file was skipped as missing-object', () => {
+    assert.match(indexed.stdout, /^ {2}1 file skipped: missing-object \(git does not have its blob/m);
+    assert.match(indexed.stdout, /not analysed: .*missing-object 1/);
+  });
+
+  it('lists the missing file in codehub files, as text and as JSON, with skipReason missing-object', () => {
+    const text = runCli(['files', REPO, '--data', data]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, new RegExp(`^${MODEL}  0  -  \\[missing-object\\]$`, 'm'));
+    const model = filesOf(data).get(MODEL);
+    assert.deepEqual(
+      { skipReason: model?.skipReason, blobSha256: model?.blobSha256, size: model?.size },
+      { skipReason: 'missing-object', blobSha256: null, size: 0 },
+    );
+  });
+
+  it("shows the missing object in the JSON API's files and coverage and on the repo page", async () => {
+    const hub = await serve(data);
+    try {
+      const files = await rawRequest(hub.url, 'GET', `/api/v1/repos/${REPO}/-/files`);
+      assert.equal(files.status, 200, files.body);
+      const model = (JSON.parse(files.body).files as FileJson[]).find((f) => f.path === MODEL);
+      assert.equal(model?.skipReason, 'missing-object');
+      const overview = await rawRequest(hub.url, 'GET', `/api/v1/repos/${REPO}`);
+      assert.equal(overview.status, 200, overview.body);
+      assert.equal(JSON.parse(overview.body).coverage.filesSkipped['missing-object'], 1);
+      const page = await rawRequest(hub.url, 'GET', `/${REPO}`);
+      assert.equal(page.status, 200);
+      assert.match(page.body, /skipped: missing-object/);
+      const blob = await rawRequest(hub.url, 'GET', `/${REPO}/-/blob/${MODEL}`);
+      assert.equal(blob.status, 200, 'the missing file has a page that says why it has no content');
+      assert.match(blob.body, /missing-object/);
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it('indexes a later commit from the facts cache while the blob is missing, and stores it at a commit that has it', () => {
+    repo.write('src/util.ts', 'export function double(n: number): number {\n  return n + n;\n}\n');
+    repo.commit('util: add instead of multiply');
+    removeLooseObject(repo.dir, modelOid); // after the commit: `git add` writes a missing object again
+    const second = runCli(['index', repo.dir, '--data', data, '--json']);
+    assert.equal(second.code, 0, second.stderr);
+    const r2 = JSON.parse(second.stdout);
+    assert.equal(r2.skipped['missing-object'], 1);
+    assert.equal(r2.cachedFiles, 1, 'app.ts is unchanged: its facts come from the cache');
+    assert.equal(r2.analysedFiles, 1, 'util.ts changed');
+    assert.equal(filesOf(data).get(MODEL)?.skipReason, 'missing-object');
+
+    git(repo.dir, 'hash-object', '-w', MODEL);
+    repo.write(
+      'src/app.ts',
+      "import { double } from './util.js';\n\nexport function run(n: number): number {\n  return double(n) - 1;\n}\n",
+    );
+    repo.commit('app: subtract');
+    const third = runCli(['index', repo.dir, '--data', data, '--json']);
+    assert.equal(third.code, 0, third.stderr);
+    assert.equal(JSON.parse(third.stdout).skipped['missing-object'], undefined);
+    const model = filesOf(data).get(MODEL);
+    assert.equal(model?.skipReason, 'binary');
+    assert.match(model?.blobSha256 ?? '', /^[0-9a-f]{64}$/);
+  });
+});
