@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { CodehubError } from '../core/errors.js';
-import { gitEnv } from './git.js';
+import { offlineGitEnv } from './git.js';
 
 interface Pending {
   oid: string;
@@ -22,7 +22,7 @@ export class CatFileBatch {
   private failure: Error | null = null;
 
   constructor(repoDir: string) {
-    this.child = spawn('git', ['cat-file', '--batch'], { cwd: repoDir, env: gitEnv() });
+    this.child = spawn('git', ['cat-file', '--batch'], { cwd: repoDir, env: offlineGitEnv() });
     this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     let stderr = '';
     this.child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));

@@ -143,3 +143,39 @@ describe('a repository whose git store lacks a large binary', () => {
     assert.match(model?.blobSha256 ?? '', /^[0-9a-f]{64}$/);
   });
 });
+
+describe('a partial clone', () => {
+  let work: string;
+
+  before(() => {
+    work = tempDir('partial-clone');
+  });
+  after(() => removeDir(work));
+
+  it('is indexed without fetching the blobs its filter left out, which are skipped as missing-object', () => {
+    const data = join(work, 'data');
+    const origin = looseRepo(join(work, 'origin'));
+    origin.write('src/a.ts', 'export function a(): number {\n  return 1;\n}\n');
+    origin.write(MODEL, binaryBytes(200_000, 21));
+    origin.commit('a and a model');
+    git(origin.dir, 'config', 'uploadpack.allowFilter', 'true');
+    const modelOid = git(origin.dir, 'rev-parse', `HEAD:${MODEL}`);
+    // --no-checkout: a checkout would fetch the filtered-out blob.
+    git(work, 'clone', '-q', '--no-checkout', '--filter=blob:limit=100k', `file://${origin.dir}`, 'clone');
+    const clone = join(work, 'clone');
+    const absent = (): boolean =>
+      git(clone, 'rev-list', '--objects', '--no-walk', '--missing=print', 'HEAD')
+        .split('\n')
+        .includes(`?${modelOid}`);
+    assert.ok(absent(), 'the clone lacks the model blob');
+
+    // The origin stays reachable: a lazy fetch would succeed, so the blob still absent afterwards shows none was made.
+    const r = runCli(['index', clone, '--data', data, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).skipped['missing-object'], 1);
+    const files = filesOf(data, 'local/clone');
+    assert.equal(files.get(MODEL)?.skipReason, 'missing-object');
+    assert.match(files.get('src/a.ts')?.blobSha256 ?? '', /^[0-9a-f]{64}$/);
+    assert.ok(absent(), 'indexing did not fetch the blob into the clone');
+  });
+});
