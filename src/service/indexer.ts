@@ -26,6 +26,7 @@ import {
   cloneOrFetch,
   isGitUrl,
   listTree,
+  missingObjects,
   openRepositoryAt,
   repoIdForLocal,
   repoIdFromUrl,
@@ -189,7 +190,11 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
         pluginFor,
         testReachDepth,
       );
-      if (version === latest.analyzerVersion && blobsPresent(latestFiles, blobs)) {
+      if (
+        version === latest.analyzerVersion &&
+        blobsPresent(latestFiles, blobs) &&
+        (await stillMissing(target.gitDir, commit, latestFiles))
+      ) {
         const counts = storage.countRows(latest.id);
         return {
           repo: target.repoId,
@@ -624,6 +629,17 @@ export function describe(oid: string, bytes: Buffer): GitObjectInfo {
   const eol = newlines === 0 ? null : crlf === 0 ? 'lf' : crlf === newlines ? 'crlf' : 'mixed';
   const content = isUtf8(bytes) ? 'text' : 'invalid-utf8';
   return { oid, sha256, size: bytes.length, lines, eol, content };
+}
+
+/**
+ * True unless the repository now has a blob the snapshot recorded as missing-object (fetched since): then the commit is
+ * indexed again. Asks git only when the snapshot has such files.
+ */
+async function stillMissing(gitDir: string, commit: string, files: readonly FileRecord[]): Promise<boolean> {
+  const recorded = files.filter((f) => f.skipReason === 'missing-object');
+  if (recorded.length === 0) return true;
+  const missing = await missingObjects(gitDir, commit);
+  return recorded.every((f) => missing.has(f.gitOid));
 }
 
 /** True when every stored file of a snapshot still has its blob (a store with lost blobs is re-indexed, not skipped). */

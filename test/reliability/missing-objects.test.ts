@@ -117,6 +117,22 @@ describe('a repository whose git store lacks a large binary', () => {
     }
   });
 
+  it('keeps the up-to-date shortcut while git lacks the blob, and indexes the commit again once git has it', () => {
+    const again = runCli(['index', repo.dir, '--data', data, '--json']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(JSON.parse(again.stdout).upToDate, true, 'nothing changed: the snapshot is the answer');
+    git(repo.dir, 'hash-object', '-w', MODEL); // the blob is back (fetched, restored from a backup)
+    const restored = runCli(['index', repo.dir, '--data', data, '--json']);
+    assert.equal(restored.code, 0, restored.stderr);
+    const result = JSON.parse(restored.stdout);
+    assert.equal(result.upToDate, undefined, 'the same commit is indexed again, now that git has the blob');
+    assert.equal(result.skipped['missing-object'], undefined);
+    const model = filesOf(data).get(MODEL);
+    assert.equal(model?.skipReason, 'binary');
+    assert.equal(model?.size, 300_000);
+    assert.match(model?.blobSha256 ?? '', /^[0-9a-f]{64}$/);
+  });
+
   it('indexes a later commit from the facts cache while the blob is missing, and stores it at a commit that has it', () => {
     repo.write('src/util.ts', 'export function double(n: number): number {\n  return n + n;\n}\n');
     repo.commit('util: add instead of multiply');
