@@ -323,7 +323,7 @@ async function cmdVerify(args: string[]): Promise<number> {
     if (remaining > 0) {
       process.stderr.write(
         values.repair
-          ? `codehub: ${remaining} blob(s) could not be repaired (their repositories are gone); re-index from a source that has them\n`
+          ? `codehub: ${remaining} blob(s) could not be repaired (their git repositories are gone or no longer have those objects); re-index from a source that has them\n`
           : `codehub: ${remaining} blob(s) failed verification; run 'codehub verify --repair'\n`,
       );
       return EXIT.integrity;

@@ -1,6 +1,8 @@
 // A repository whose object store lacks some blobs (a pruned mirror, a partial clone, a lost loose object) still
 // indexes: what git has is indexed, each blob it lacks is a file skipped with reason `missing-object`.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FixtureRepo, git, removeDir, runCli, tempDir } from '../helpers/fixture-repo.js';
@@ -193,5 +195,75 @@ describe('a partial clone', () => {
     assert.equal(files.get(MODEL)?.skipReason, 'missing-object');
     assert.match(files.get('src/a.ts')?.blobSha256 ?? '', /^[0-9a-f]{64}$/);
     assert.ok(absent(), 'indexing did not fetch the blob into the clone');
+  });
+});
+
+describe('verify --repair when git no longer has an object', () => {
+  let work: string;
+
+  before(() => {
+    work = tempDir('repair-missing-object');
+  });
+  after(() => removeDir(work));
+
+  /** Indexes two files, then loses both stored blobs and the git object of the one repair tries first. */
+  function setUp(name: string): { repo: FixtureRepo; data: string; first: string; second: string } {
+    const data = join(work, `${name}-data`);
+    const repo = looseRepo(join(work, name));
+    const contents = ['export const one = 1;\n', 'export const two = 2;\n'];
+    repo.write('one.ts', contents[0]!).write('two.ts', contents[1]!);
+    repo.commit('two files');
+    const r = runCli(['index', repo.dir, '--data', data]);
+    assert.equal(r.code, 0, r.stderr);
+    // Repair goes in sha256 order: `first` is the blob it tries first.
+    const [first, second] = contents
+      .map((c, i) => ({ sha: createHash('sha256').update(c).digest('hex'), path: ['one.ts', 'two.ts'][i]! }))
+      .sort((x, y) => x.sha.localeCompare(y.sha));
+    for (const b of [first!, second!]) rmSync(join(data, 'blobs', b.sha.slice(0, 2), b.sha));
+    removeLooseObject(repo.dir, git(repo.dir, 'rev-parse', `HEAD:${first!.path}`));
+    return { repo, data, first: first!.sha, second: second!.sha };
+  }
+
+  it('restores what git has, and names the blob git lacks with a clear message and exit 3', () => {
+    const { data, first, second } = setUp('plain');
+    const json = runCli(['verify', '--repair', '--data', data, '--json']);
+    assert.equal(json.code, 3, json.stderr);
+    const report = JSON.parse(json.stdout);
+    assert.deepEqual(report.repaired, [second]);
+    assert.deepEqual(report.unrepaired, [first]);
+    const text = runCli(['verify', '--repair', '--data', data]);
+    assert.equal(text.code, 3);
+    assert.equal(text.stderr.trimEnd().split('\n').length, 1, text.stderr);
+    assert.match(text.stderr, /1 blob\(s\) could not be repaired \(.*no longer have those objects\)/);
+    assert.doesNotMatch(text.stderr, /internal error|\n\s+at /);
+  });
+
+  it('still restores the next blob from a partial clone after one whose object git cannot read', () => {
+    const data = join(work, 'partial-data');
+    const origin = looseRepo(join(work, 'origin'));
+    const contents = ['export const one = 1;\n', 'export const two = 2;\n'];
+    origin.write('one.ts', contents[0]!).write('two.ts', contents[1]!);
+    origin.commit('two files');
+    git(origin.dir, 'config', 'uploadpack.allowFilter', 'true');
+    // Index a full clone, then put in its place a partial clone of the same commit that has only the blob repaired
+    // second: the first is a blob its filter left out, which git tries to fetch from a remote that is gone, and dies.
+    const dir = join(work, 'partial');
+    git(work, 'clone', '-q', `file://${origin.dir}`, 'partial');
+    const r = runCli(['index', dir, '--data', data]);
+    assert.equal(r.code, 0, r.stderr);
+    const [first, second] = contents
+      .map((c, i) => ({ sha: createHash('sha256').update(c).digest('hex'), path: ['one.ts', 'two.ts'][i]! }))
+      .sort((x, y) => x.sha.localeCompare(y.sha));
+    removeDir(dir);
+    git(work, 'clone', '-q', '--no-checkout', '--filter=blob:none', `file://${origin.dir}`, 'partial');
+    git(dir, 'cat-file', 'blob', `HEAD:${second!.path}`); // fetched now, as a checkout of that file would
+    git(dir, 'remote', 'set-url', 'origin', `file://${join(work, 'no-such-origin')}`);
+    for (const b of [first!, second!]) rmSync(join(data, 'blobs', b.sha.slice(0, 2), b.sha));
+
+    const repair = runCli(['verify', '--repair', '--data', data, '--json']);
+    assert.equal(repair.code, 3, repair.stderr);
+    const report = JSON.parse(repair.stdout);
+    assert.deepEqual(report.unrepaired, [first!.sha]);
+    assert.deepEqual(report.repaired, [second!.sha], 'the blob git still has is restored');
   });
 });
