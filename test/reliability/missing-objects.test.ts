@@ -2,11 +2,11 @@
 // indexes: what git has is indexed, each blob it lacks is a file skipped with reason `missing-object`.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FixtureRepo, git, removeDir, runCli, tempDir } from '../helpers/fixture-repo.js';
-import { prng, rawRequest, removeLooseObject, serve } from './support.js';
+import { looseObjectFile, prng, rawRequest, removeLooseObject, serve } from './support.js';
 
 const REPO = 'local/repo';
 const MODEL = 'assets/model.bin';
@@ -159,6 +159,37 @@ describe('a repository whose git store lacks a large binary', () => {
     const model = filesOf(data).get(MODEL);
     assert.equal(model?.skipReason, 'binary');
     assert.match(model?.blobSha256 ?? '', /^[0-9a-f]{64}$/);
+  });
+});
+
+describe('a file over the size limit', () => {
+  let work: string;
+
+  before(() => {
+    work = tempDir('too-large-unread');
+  });
+  after(() => removeDir(work));
+
+  it('is skipped as too-large without its content ever being read: its object is unreadable past the header', () => {
+    const data = join(work, 'data');
+    const repo = looseRepo(join(work, 'repo'));
+    repo.write('src/a.ts', 'export function a(): number {\n  return 1;\n}\n');
+    repo.write('assets/huge.bin', binaryBytes(64 * 1024, 7));
+    repo.commit('a and a huge asset');
+    const oid = git(repo.dir, 'rev-parse', 'HEAD:assets/huge.bin');
+    // Keep the compressed header (type and size) and cut the content: git can still say the size, not the bytes.
+    const file = looseObjectFile(repo.dir, oid);
+    chmodSync(file, 0o644);
+    truncateSync(file, 200);
+    assert.equal(git(repo.dir, 'cat-file', '-s', oid), String(64 * 1024), 'the size is still readable');
+    assert.throws(() => git(repo.dir, 'cat-file', 'blob', oid), 'reading the content fails');
+
+    const r = runCli(['index', repo.dir, '--data', data, '--max-file-size', '10000', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const files = filesOf(data);
+    assert.equal(files.get('assets/huge.bin')?.skipReason, 'too-large');
+    assert.equal(files.get('assets/huge.bin')?.size, 64 * 1024);
+    assert.equal(files.get('src/a.ts')?.skipReason, null);
   });
 });
 
