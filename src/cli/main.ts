@@ -208,10 +208,16 @@ function printIndexResult(r: IndexResult, json: boolean): void {
   const skipped = Object.entries(r.skipped)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
+  // Unlike the other skips, this one says the repository is incomplete: it gets a line of its own.
+  const missing = r.skipped['missing-object'] ?? 0;
   process.stdout.write(
     `indexed ${r.repo}@${r.commit.slice(0, 12)} (${r.ref}): ${r.files} files, ${r.storedFiles} stored (${r.newBlobs} new blobs), ` +
       `${r.symbols} symbols, ${r.edges} edges, ${r.testLinks} tested-by links\n` +
       `  analysed ${r.analysedFiles}, from cache ${r.cachedFiles}${skipped ? `; not analysed: ${skipped}` : ''}\n` +
+      (missing > 0
+        ? `  ${missing} ${missing === 1 ? 'file' : 'files'} skipped: missing-object (git does not have ${missing === 1 ? 'its blob' : 'their blobs'}: ` +
+          `a partial clone or pruned mirror); 'codehub files ${r.repo}' lists ${missing === 1 ? 'it' : 'them'}\n`
+        : '') +
       `  ${(r.bytes / 1e6).toFixed(1)} MB in ${secs.toFixed(2)} s (${(r.files / secs).toFixed(0)} files/s, ${(r.bytes / 1e6 / secs).toFixed(1)} MB/s)\n`,
   );
 }
@@ -318,7 +324,7 @@ async function cmdVerify(args: string[]): Promise<number> {
     if (remaining > 0) {
       process.stderr.write(
         values.repair
-          ? `codehub: ${remaining} blob(s) could not be repaired (their repositories are gone); re-index from a source that has them\n`
+          ? `codehub: ${remaining} blob(s) could not be repaired (their git repositories are gone or no longer have those objects); re-index from a source that has them\n`
           : `codehub: ${remaining} blob(s) failed verification; run 'codehub verify --repair'\n`,
       );
       return EXIT.integrity;

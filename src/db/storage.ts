@@ -50,11 +50,19 @@ export interface SnapshotRecord {
 }
 
 /** Why a file was not stored or not analysed. */
-export type SkipReason = 'binary' | 'too-large' | 'symlink' | 'submodule' | 'invalid-utf8' | 'unreadable';
+export type SkipReason =
+  | 'binary'
+  | 'too-large'
+  | 'symlink'
+  | 'submodule'
+  | 'invalid-utf8'
+  | 'unreadable'
+  /** The repository does not have the blob (a partial clone, a pruned mirror). */
+  | 'missing-object';
 
 export interface FileRecord {
   path: string;
-  /** null when the bytes are not in the blob store (symlink, submodule, too-large). */
+  /** null when the bytes are not in the blob store (symlink, submodule, too-large, missing-object). */
   blobSha256: string | null;
   gitOid: string;
   /** Git file mode (100644, 100755, 120000, 160000). */

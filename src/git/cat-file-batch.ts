@@ -4,11 +4,11 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { CodehubError } from '../core/errors.js';
-import { gitEnv } from './git.js';
+import { offlineGitEnv } from './git.js';
 
 interface Pending {
   oid: string;
-  resolve: (bytes: Buffer) => void;
+  resolve: (bytes: Buffer | null) => void;
   reject: (err: Error) => void;
 }
 
@@ -22,7 +22,7 @@ export class CatFileBatch {
   private failure: Error | null = null;
 
   constructor(repoDir: string) {
-    this.child = spawn('git', ['cat-file', '--batch'], { cwd: repoDir, env: gitEnv() });
+    this.child = spawn('git', ['cat-file', '--batch'], { cwd: repoDir, env: offlineGitEnv() });
     this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     let stderr = '';
     this.child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
@@ -36,8 +36,8 @@ export class CatFileBatch {
     this.child.stdin.on('error', () => undefined);
   }
 
-  /** Reads one object's bytes by git oid. */
-  read(oid: string): Promise<Buffer> {
+  /** Reads one object's bytes by git oid; null when the repository does not have it. */
+  read(oid: string): Promise<Buffer | null> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queue.push({ oid, resolve, reject });
@@ -70,9 +70,13 @@ export class CatFileBatch {
         const rest = all.subarray(nl + 1);
         this.chunks = rest.length > 0 ? [rest] : [];
         this.buffered = rest.length;
-        if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+        if (header.endsWith(' missing')) {
+          this.queue.shift()?.resolve(null);
+          continue;
+        }
+        if (header.endsWith(' ambiguous')) {
           const p = this.queue.shift();
-          p?.reject(new CodehubError('GitFailed', `git object ${p.oid} is ${header.split(' ').pop()}`));
+          p?.reject(new CodehubError('GitFailed', `git object ${p.oid} is ambiguous`));
           continue;
         }
         const size = Number(header.split(' ')[2]);

@@ -15,9 +15,13 @@ export interface GitResult {
 }
 
 /** Runs git with arguments in `cwd`; resolves with its exit code and output (never throws on non-zero exit). */
-export function runGit(cwd: string, args: string[]): Promise<GitResult> {
+export function runGit(
+  cwd: string,
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<GitResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: gitEnv() });
+    const child = spawn('git', args, { cwd, stdio: 'pipe', env: options.env ?? gitEnv() });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -30,6 +34,9 @@ export function runGit(cwd: string, args: string[]): Promise<GitResult> {
         stderr: Buffer.concat(err).toString('utf8').trim(),
       }),
     );
+    // git may exit before reading all its input (a bad object name): its exit code says what happened.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input);
   });
 }
 
@@ -38,8 +45,23 @@ export function gitEnv(): NodeJS.ProcessEnv {
   return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' };
 }
 
-async function gitOk(cwd: string, args: string[], what: string): Promise<Buffer> {
-  const r = await runGit(cwd, args);
+/**
+ * Environment for git children that read objects: they never reach a remote. A partial clone's filtered-out blob
+ * would otherwise be fetched one process at a time (or kill the reader when its remote is gone); indexing reads
+ * what the repository has. An empty allow-list refuses every transport whatever `protocol.*.allow` says (git ≤ 2.43
+ * has no other switch); GIT_NO_LAZY_FETCH (git ≥ 2.44) makes git answer "missing" without trying.
+ */
+export function offlineGitEnv(): NodeJS.ProcessEnv {
+  return { ...gitEnv(), GIT_ALLOW_PROTOCOL: '', GIT_NO_LAZY_FETCH: '1' };
+}
+
+async function gitOk(
+  cwd: string,
+  args: string[],
+  what: string,
+  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Buffer> {
+  const r = await runGit(cwd, args, options);
   if (r.code !== 0) throw new CodehubError('GitFailed', `git ${what} failed: ${firstLine(r.stderr)}`);
   return r.stdout;
 }
@@ -119,14 +141,45 @@ export interface TreeEntry {
   mode: string;
   type: 'blob' | 'commit' | 'tree';
   oid: string;
-  /** Blob size in bytes; null for submodules. */
+  /** Blob size in bytes; null for submodules and for missing blobs. */
   size: number | null;
+  /** True for a blob the repository does not have (a partial clone, a pruned mirror): it has no size or content. */
+  missing: boolean;
   path: string;
 }
 
-/** Lists every entry of a commit's tree (`git ls-tree -r -z --long`). */
+/**
+ * Lists every entry of a commit's tree with blob sizes, so sizes are known before any content is read (`git ls-tree
+ * -r --long`, which says `BAD` for a blob it cannot find). ls-tree stops at the first blob a partial clone left out;
+ * then the missing blobs are asked of rev-list and the others' sizes of cat-file.
+ */
 export async function listTree(repoDir: string, commit: string): Promise<TreeEntry[]> {
-  const out = await gitOk(repoDir, ['ls-tree', '-r', '-z', '--long', '--full-tree', commit], 'ls-tree');
+  const env = offlineGitEnv();
+  const long = await runGit(repoDir, ['ls-tree', '-r', '-z', '--long', '--full-tree', commit], { env });
+  if (long.code === 0) return parseTree(long.stdout);
+  try {
+    const [plain, missing] = await Promise.all([
+      gitOk(repoDir, ['ls-tree', '-r', '-z', '--full-tree', commit], 'ls-tree', { env }),
+      missingObjects(repoDir, commit),
+    ]);
+    const entries = parseTree(plain);
+    const sizes = await objectSizes(
+      repoDir,
+      entries.filter((e) => e.type === 'blob' && !missing.has(e.oid)).map((e) => e.oid),
+    );
+    for (const e of entries) {
+      if (e.type !== 'blob') continue;
+      e.size = sizes.get(e.oid) ?? null;
+      e.missing = e.size === null;
+    }
+    return entries;
+  } catch {
+    throw new CodehubError('GitFailed', `git ls-tree failed: ${firstLine(long.stderr)}`);
+  }
+}
+
+/** Parses `git ls-tree -r -z` output, with or without `--long` sizes. */
+function parseTree(out: Buffer): TreeEntry[] {
   const entries: TreeEntry[] = [];
   let start = 0;
   while (start < out.length) {
@@ -137,16 +190,50 @@ export async function listTree(repoDir: string, commit: string): Promise<TreeEnt
     const tab = rec.indexOf('\t');
     if (tab === -1) continue;
     const [mode, type, oid, size] = rec.slice(0, tab).split(/ +/);
-    if (!mode || !type || !oid || size === undefined) continue;
+    if (!mode || !type || !oid) continue;
+    // --long prints `-` for a submodule and `BAD` for a blob git cannot find.
+    const bytes = size === undefined || size === '-' || size === 'BAD' ? null : Number(size);
     entries.push({
       mode,
       type: type as TreeEntry['type'],
       oid,
-      size: size === '-' ? null : Number(size),
+      size: bytes,
+      missing: size === 'BAD',
       path: rec.slice(tab + 1),
     });
   }
   return entries;
+}
+
+/** Oids reachable from a commit's tree that the repository does not have (never fetched: see offlineGitEnv). */
+export async function missingObjects(repoDir: string, commit: string): Promise<Set<string>> {
+  const out = await gitOk(
+    repoDir,
+    ['rev-list', '--objects', '--no-walk', '--missing=print', commit],
+    'rev-list',
+    { env: offlineGitEnv() },
+  );
+  const missing = new Set<string>();
+  for (const line of out.toString('utf8').split('\n'))
+    if (line.startsWith('?')) missing.add(line.slice(1).trim());
+  return missing;
+}
+
+/** Sizes of objects by oid, in one `git cat-file --batch-check`; an object git lacks has no entry. */
+async function objectSizes(repoDir: string, oids: readonly string[]): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  if (oids.length === 0) return sizes;
+  const out = await gitOk(
+    repoDir,
+    ['cat-file', '--batch-check=%(objectname) %(objectsize)'],
+    'cat-file --batch-check',
+    { input: [...new Set(oids)].join('\n') + '\n', env: offlineGitEnv() },
+  );
+  for (const line of out.toString('utf8').split('\n')) {
+    const [oid, size] = line.split(' ');
+    if (oid && size && /^\d+$/.test(size)) sizes.set(oid, Number(size));
+  }
+  return sizes;
 }
 
 /** Returns the URL of the `origin` remote, or null. */

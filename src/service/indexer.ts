@@ -26,6 +26,7 @@ import {
   cloneOrFetch,
   isGitUrl,
   listTree,
+  missingObjects,
   openRepositoryAt,
   repoIdCandidateFromUrl,
   repoIdForLocal,
@@ -189,7 +190,11 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
         pluginFor,
         testReachDepth,
       );
-      if (version === latest.analyzerVersion && blobsPresent(latestFiles, blobs)) {
+      if (
+        version === latest.analyzerVersion &&
+        blobsPresent(latestFiles, blobs) &&
+        (await stillMissing(target.gitDir, commit, latestFiles))
+      ) {
         const counts = storage.countRows(latest.id);
         return {
           repo: target.repoId,
@@ -287,9 +292,10 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
         }
       }
       const cached = storage.getCachedFacts(cacheKeys);
-      const reads = new Map<TreeEntry, Promise<Buffer>>();
+      // Sizes came with the tree: nothing too large, and nothing the repository lacks, is asked for.
+      const reads = new Map<TreeEntry, Promise<Buffer | null>>();
       for (const e of window) {
-        if (e.type !== 'blob') continue;
+        if (e.type !== 'blob' || e.missing) continue;
         if (e.mode === '120000') {
           reads.set(e, reader.read(e.oid));
           continue;
@@ -336,16 +342,22 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
           });
         } else if (e.type !== 'blob') {
           continue;
+        } else if (e.missing) {
+          files.push(missingObjectRecord(base));
         } else if (e.mode === '120000') {
           const bytes = await reads.get(e)!;
-          files.push({
-            ...base,
-            blobSha256: null,
-            lines: null,
-            eol: null,
-            skipReason: 'symlink',
-            target: bytes.toString('utf8'),
-          });
+          files.push(
+            bytes === null
+              ? missingObjectRecord(base)
+              : {
+                  ...base,
+                  blobSha256: null,
+                  lines: null,
+                  eol: null,
+                  skipReason: 'symlink',
+                  target: bytes.toString('utf8'),
+                },
+          );
         } else if (size > maxFileSize) {
           files.push({
             ...base,
@@ -359,6 +371,13 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
           const p = plugins.get(e.path);
           const pending = reads.get(e);
           const bytes = pending ? await pending : null;
+          if (pending && bytes === null) {
+            // Listed with a size, gone when read (pruned meanwhile): the same outcome as a blob listed missing.
+            files.push(missingObjectRecord(base));
+            bytesDone += size;
+            progress('reading', files.length);
+            continue;
+          }
           let info = infos.get(e.oid);
           if (!info) {
             info = describe(e.oid, bytes!);
@@ -529,6 +548,21 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
   }
 }
 
+/** A file whose blob the repository does not have: listed, with no content, size or analysis. */
+function missingObjectRecord(
+  base: Omit<FileRecord, 'blobSha256' | 'lines' | 'eol' | 'skipReason' | 'target'>,
+): FileRecord {
+  return {
+    ...base,
+    size: 0,
+    blobSha256: null,
+    lines: null,
+    eol: null,
+    skipReason: 'missing-object',
+    target: null,
+  };
+}
+
 /** The snapshot's analyzer version: indexer, non-default tested-by depth, and the plug-ins the tree uses. */
 function analyzerVersionFor(used: Iterable<LanguagePlugin>, testReachDepth: number): string {
   return [
@@ -595,6 +629,17 @@ export function describe(oid: string, bytes: Buffer): GitObjectInfo {
   const eol = newlines === 0 ? null : crlf === 0 ? 'lf' : crlf === newlines ? 'crlf' : 'mixed';
   const content = isUtf8(bytes) ? 'text' : 'invalid-utf8';
   return { oid, sha256, size: bytes.length, lines, eol, content };
+}
+
+/**
+ * True unless the repository now has a blob the snapshot recorded as missing-object (fetched since): then the commit is
+ * indexed again. Asks git only when the snapshot has such files.
+ */
+async function stillMissing(gitDir: string, commit: string, files: readonly FileRecord[]): Promise<boolean> {
+  const recorded = files.filter((f) => f.skipReason === 'missing-object');
+  if (recorded.length === 0) return true;
+  const missing = await missingObjects(gitDir, commit);
+  return recorded.every((f) => missing.has(f.gitOid));
 }
 
 /** True when every stored file of a snapshot still has its blob (a store with lost blobs is re-indexed, not skipped). */

@@ -142,14 +142,23 @@ async function repairBlob(ws: Workspace, sha: string, readers: Map<string, CatFi
     if (!existsSync(src.gitDir)) continue;
     let reader = readers.get(src.gitDir);
     if (!reader) readers.set(src.gitDir, (reader = new CatFileBatch(src.gitDir)));
+    let bytes: Buffer | null;
     try {
-      const bytes = await reader.read(src.gitOid);
-      if (sha256Hex(bytes) !== sha) continue;
+      bytes = await reader.read(src.gitOid);
+    } catch {
+      // The reader died (git could not read this object at all): the next blob from this repository gets a new one.
+      reader.close();
+      readers.delete(src.gitDir);
+      continue;
+    }
+    // null: this repository no longer has the object (pruned, or a partial clone's); try the next source.
+    if (bytes === null || sha256Hex(bytes) !== sha) continue;
+    try {
       await ws.blobs.overwrite(bytes);
       await ws.blobs.readVerified(sha);
       return true;
     } catch {
-      // Not reachable from this repository any more; try the next source.
+      // Could not be written back from this source; try the next.
     }
   }
   return false;

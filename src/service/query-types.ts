@@ -110,7 +110,7 @@ export interface FileDTO {
   language: string | null;
   size: number;
   lines: number | null;
-  /** Why the file was not stored or not analysed: binary, too-large, symlink, submodule, parse-error…; null if fine. */
+  /** Why the file was not stored or not analysed: binary, too-large, missing-object, symlink, submodule…; null if fine. */
   skipReason: string | null;
   /** Symlink target or submodule commit, when relevant. */
   target?: string | null;

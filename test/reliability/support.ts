@@ -1,6 +1,8 @@
 /** Shared pieces of the reliability suite: generated repos, a served hub, raw HTTP and MCP calls, a seeded PRNG. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { BIN, ROOT, type FixtureRepo } from '../helpers/fixture-repo.js';
 
 /** mulberry32: a small seeded PRNG so every random trial can be replayed from its seed. */
@@ -157,4 +159,16 @@ export async function mcpCall(
     result = undefined;
   }
   return { res, result };
+}
+
+/** The file of a loose git object; fails when the object is not loose (packed objects cannot be removed one by one). */
+export function looseObjectFile(repoDir: string, oid: string): string {
+  const file = join(repoDir, '.git', 'objects', oid.slice(0, 2), oid.slice(2));
+  if (!existsSync(file)) throw new Error(`object ${oid} is not loose in ${repoDir}`);
+  return file;
+}
+
+/** Deletes a loose object, as a pruned mirror or a lost file would leave the repository. */
+export function removeLooseObject(repoDir: string, oid: string): void {
+  rmSync(looseObjectFile(repoDir, oid));
 }
