@@ -119,6 +119,17 @@ export const inputSchemas = {
  */
 const count = z.number();
 
+/**
+ * `T | null`, published as `anyOf: [T, {type: 'null'}]`. Zod folds a bare `T | null` into `type: [T, 'null']`,
+ * which clients that map a schema onto one type per field reject (the MCP Inspector's strict check warns on
+ * it); a null branch that says when the value is null is not folded, and tells the agent what null means.
+ */
+function orNull<T extends z.ZodType>(schema: T, whenNull: string): z.ZodUnion<[T, z.ZodNull]> {
+  return z.union([schema, z.null().describe(whenNull)]);
+}
+const noWebHome = 'No web home (github.com repos only).';
+const notStored = 'Content not stored.';
+
 // Shapes used many times carry an id, so each tool's outputSchema defines them once and refers to them.
 
 /** Where an answer comes from: enough to re-check it against the repository at that commit. */
@@ -129,8 +140,8 @@ export const evidenceSchema = z
     path: z.string(),
     startLine: count,
     endLine: count,
-    blobSha256: z.string().nullable(),
-    permalink: z.string().nullable(),
+    blobSha256: orNull(z.string(), notStored),
+    permalink: orNull(z.string(), noWebHome),
   })
   .meta({ id: 'Evidence' });
 export type Evidence = z.infer<typeof evidenceSchema>;
@@ -145,10 +156,10 @@ const symbolOut = z
     startLine: count,
     endLine: count,
     signature: z.string(),
-    returnType: z.string().nullable(),
+    returnType: orNull(z.string(), 'None written.'),
     exported: z.boolean(),
-    doc: z.string().nullable(),
-    verified: z.boolean().nullable(),
+    doc: orNull(z.string(), 'No doc comment.'),
+    verified: orNull(z.boolean(), 'Not re-hashed for this answer.'),
     evidence: evidenceSchema,
   })
   .meta({ id: 'Symbol' });
@@ -168,7 +179,7 @@ const edgeOut = z.object({
   confidence: z.number(),
   pathConfidence: z.number(),
   reason: z.string(),
-  candidates: count.nullable(),
+  candidates: orNull(count, 'One candidate.'),
   /** Where the call is written: the caller's file and the lines of the call. */
   callSite: z.object({ path: z.string(), lines: z.array(count) }),
   evidence: evidenceSchema,
@@ -183,7 +194,7 @@ const testOut = z
     endLine: count,
     depth: count,
     confidence: z.number(),
-    command: z.string().nullable(),
+    command: orNull(z.string(), 'Runner unknown.'),
     evidence: evidenceSchema,
   })
   .meta({ id: 'Test' });
@@ -196,13 +207,14 @@ export const outputSchemas = {
       z.object({
         id: z.string(),
         commit: z.string(),
-        ref: z.string().nullable(),
+        ref: orNull(z.string(), 'Indexed without --ref.'),
         indexedAt: z.string(),
         files: count,
         symbols: count,
         edges: count,
-        languages: z.record(z.string(), z.number()),
-        webUrl: z.string().nullable(),
+        // An object with a value type (not z.record, whose `propertyNames` some schema dialects do not know).
+        languages: z.object({}).catchall(count).describe('Files per language.'),
+        webUrl: orNull(z.string(), noWebHome),
       }),
     ),
     total: count,
@@ -249,7 +261,7 @@ export const outputSchemas = {
     verified: z.boolean(),
     truncated: z.boolean(),
     /** Where to continue reading when truncated; null at the end of the range asked for. */
-    nextStartLine: count.nullable(),
+    nextStartLine: orNull(count, 'Nothing follows.'),
     evidence: evidenceSchema,
   }),
   traversal: z.object({
@@ -274,7 +286,7 @@ export const outputSchemas = {
     byFile: z.array(
       z.object({
         path: z.string(),
-        blobSha256: z.string().nullable(),
+        blobSha256: orNull(z.string(), notStored),
         symbols: z.array(symbolOut.extend({ depth: count, pathConfidence: z.number() })),
       }),
     ),
