@@ -3,6 +3,7 @@
  * and answers with readable text plus `structuredContent`, both carrying evidence.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { z } from 'zod';
@@ -20,6 +21,7 @@ import {
   type Snapshot,
 } from './evidence.js';
 import { LIMITS, inputSchemas, outputSchemas, type Evidence } from './schemas.js';
+import { guardToolCalls } from './tool-call-guard.js';
 
 export interface McpServerOptions {
   /** Base URL of the web hub, mentioned to agents so they can hand people a page. */
@@ -35,9 +37,19 @@ let sharedValidator: AjvJsonSchemaValidator | undefined;
 
 type Answer<O extends z.ZodType> = { text: string; data: z.infer<O> };
 
+/** Tool inputs by tool name (get_callers and get_callees share one shape). */
+const toolInputs: Readonly<Record<string, z.ZodType>> = inputSchemas;
+
+/** The SDK's server, with each transport it serves guarded so that a malformed tool call gets a one-line answer. */
+class GuardedMcpServer extends McpServer {
+  override connect(transport: Transport): Promise<void> {
+    return super.connect(guardToolCalls(transport, toolInputs));
+  }
+}
+
 /** Builds an MCP server exposing codehub's questions as tools over any transport. */
 export function createMcpServer(service: QueryService, options: McpServerOptions = {}): McpServer {
-  const server = new McpServer(
+  const server = new GuardedMcpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
       jsonSchemaValidator: (sharedValidator ??= new AjvJsonSchemaValidator()),

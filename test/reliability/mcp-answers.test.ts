@@ -1,12 +1,14 @@
 // What a strict or careless MCP client meets on a real `codehub serve`: tool schemas that every schema dialect can
-// read, through the official SDK client over Streamable HTTP, on a real git repository indexed by the CLI.
+// read, and one-line answers to malformed tool calls; through the official SDK client over Streamable HTTP (raw
+// JSON-RPC where the client itself would refuse to send the message), on a real git repository indexed by the CLI.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { CallToolResultSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { FixtureRepo, removeDir, runCli, tempDir } from '../helpers/fixture-repo.js';
-import { serve, type Served } from './support.js';
+import { rawRequest, serve, type Served } from './support.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON Schema and tool results are walked as plain JSON
 type Json = any;
@@ -111,5 +113,77 @@ describe('MCP answers to strict and careless clients', () => {
       for (const keyword of ['anyOf', 'oneOf', 'allOf'])
         assert.ok(!(keyword in tool.inputSchema), `${tool.name}: no ${keyword} at the input root`);
     }
+  });
+
+  it('answers tools/call whose arguments are null, a string, an array or a number with one line of JSON-RPC -32602', async () => {
+    const call = (params: unknown) =>
+      client.request({ method: 'tools/call', params: params as { name: string } }, CallToolResultSchema).then(
+        () => assert.fail(`${JSON.stringify(params)} was answered as a tool result`),
+        (err: unknown) => err,
+      );
+    const cases: Array<[unknown, RegExp]> = [
+      [{ name: 'get_symbol', arguments: null }, /"arguments" of get_symbol must be an object .*got null/],
+      [{ name: 'list_repos', arguments: null }, /"arguments" of list_repos must be an object .*got null/],
+      [{ name: 'get_symbol', arguments: 'repo=local/repo' }, /got a string/],
+      [{ name: 'get_symbol', arguments: ['local/repo', 'ok'] }, /got an array/],
+      [{ name: 'get_symbol', arguments: 42 }, /got a number/],
+      [{ name: 42, arguments: {} }, /needs "name", a tool name .*got a number/],
+      [
+        { name: 'no_such_tool', arguments: {} },
+        /unknown tool 'no_such_tool'; the tools are list_repos, search_symbols/,
+      ],
+      [{ name: `x${'\n'.repeat(5)}${'y'.repeat(10_000)}`, arguments: {} }, /unknown tool 'x y{74}…'/],
+    ];
+    for (const [params, says] of cases) {
+      const err = await call(params);
+      assert.ok(err instanceof McpError, String(err));
+      assert.equal(err.code, -32602, `${JSON.stringify(params).slice(0, 80)}: ${err.message}`);
+      assert.doesNotMatch(err.message, /\n/, 'one line');
+      assert.ok(err.message.length < 300, `short: ${err.message.length} chars`);
+      assert.match(err.message, says);
+    }
+    // Params that are not an object do not make a JSON-RPC request at all; the SDK client cannot send them.
+    for (const params of ['null', '"get_symbol"', '[1]']) {
+      const r = await rawRequest(
+        hub.url,
+        'POST',
+        '/mcp',
+        { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":${params}}`,
+      );
+      const error = JSON.parse(r.body).error;
+      assert.ok(error && error.code !== -32603, `params ${params}: ${r.status} ${r.body.slice(0, 200)}`);
+      assert.doesNotMatch(error.message, /\n/, `params ${params}: one line`);
+    }
+  });
+
+  it('answers arguments of the wrong type, missing or out of bounds with one isError line naming each field', async () => {
+    const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+      [
+        'get_symbol',
+        { repo: 42, symbol: ['x'] },
+        /repo: expected string, received number; symbol: expected string, received array/,
+      ],
+      ['get_symbol', {}, /repo: missing \(string\); symbol: missing \(string\)/],
+      [
+        'get_callers',
+        { repo: 'local/repo', symbol: 'ok', depth: 9, limit: 'all' },
+        /depth: .*<=5.*; limit: expected number/,
+      ],
+      ['get_source', { repo: 'local/repo', path: 'src/ok.ts', start_line: -1 }, /start_line: .*>=1/],
+    ];
+    for (const [name, args, says] of cases) {
+      const result = await client.callTool({ name, arguments: args });
+      assert.equal(result.isError, true, `${name} ${JSON.stringify(args)}`);
+      const text = (result.content as Array<{ text: string }>).map((c) => c.text).join('\n');
+      assert.doesNotMatch(text, /\n/, `${name}: one line: ${text}`);
+      assert.match(text, /^Error \[InvalidInput\]: Input validation error in /);
+      assert.match(text, says);
+    }
+    const fine = await client.callTool({
+      name: 'get_symbol',
+      arguments: { repo: 'local/repo', symbol: 'ok' },
+    });
+    assert.equal(fine.isError, undefined, 'the server still answers a good call');
   });
 });
