@@ -11,12 +11,21 @@ export const LIMITS = {
   maxLimit: 500,
   defaultListLimit: 100,
   defaultSearchLimit: 20,
+  /**
+   * Bytes of any tool result serialized as JSON, text and structuredContent together (each carries the answer once):
+   * lists are cut to fit (and marked truncated), source is cut by line and column and says where to continue.
+   */
+  answerBytes: 256 * 1024,
   /** Lines of a symbol's source that get_symbol returns before marking it truncated. */
   symbolExcerptLines: 80,
+  /** Characters of a symbol's source that get_symbol returns; the line where they run out is cut. */
+  symbolExcerptChars: 32_000,
   /** Lines get_source returns per call; the answer says where to continue. */
   sourceLines: 400,
-  /** Characters get_source returns per call, so one minified line cannot flood an agent's context. */
-  sourceChars: 200_000,
+  /** Characters get_source reads per call: no more fit in the answer, which carries each twice. */
+  sourceChars: 128 * 1024,
+  /** Longest signature, return type, doc or test name in an answer; a longer one is cut with a marker. */
+  textChars: 2_000,
   maxPaths: 10,
 } as const;
 
@@ -60,6 +69,7 @@ const path = z
   })
   .describe('File path relative to the repo root, e.g. src/index.ts.');
 const line = z.number().int().min(1).max(10_000_000);
+const column = z.number().int().min(1).max(2_000_000_000);
 
 export const inputSchemas = {
   list_repos: z.object({
@@ -77,6 +87,9 @@ export const inputSchemas = {
     path,
     start_line: line.optional().describe('First line, 1-based (default 1).'),
     end_line: line.optional().describe(`Last line; at most ${LIMITS.sourceLines} lines per call.`),
+    start_column: column
+      .optional()
+      .describe('Column of start_line to start at, 1-based in UTF-16 code units (default 1); a cut line says where to go on.'),
   }),
   get_callers: z.object({
     repo,
@@ -167,6 +180,18 @@ export type SymbolOut = z.infer<typeof symbolOut>;
 
 const completeness = z.enum(['exact', 'lower_bound']);
 
+/** The last line of an excerpt when it stops inside it, so one long line cannot make an answer as big as the file. */
+const lineCut = orNull(
+  z.object({
+    line: count,
+    /** Last column served; the rest starts at endColumn + 1. */
+    endColumn: count,
+    /** The whole line's length in columns (UTF-16 code units). */
+    columns: count,
+  }),
+  'Every line is whole.',
+);
+
 const edgeOut = z.object({
   id: z.string(),
   name: z.string(),
@@ -240,6 +265,7 @@ export const outputSchemas = {
       endLine: count,
       lines: z.array(z.string()),
       truncated: z.boolean(),
+      cutLine: lineCut,
       blobSha256: z.string(),
       verified: z.boolean(),
     }),
@@ -257,11 +283,15 @@ export const outputSchemas = {
     path: z.string(),
     startLine: count,
     endLine: count,
+    /** Column where lines[0] starts (start_column). */
+    startColumn: count,
     lines: z.array(z.string()),
     verified: z.boolean(),
     truncated: z.boolean(),
-    /** Where to continue reading when truncated; null at the end of the range asked for. */
+    cutLine: lineCut,
+    /** Where to continue reading when truncated (a line of the file); null at the end of the range asked for. */
     nextStartLine: orNull(count, 'Nothing follows.'),
+    nextStartColumn: orNull(count, 'Nothing follows.'),
     evidence: evidenceSchema,
   }),
   traversal: z.object({
