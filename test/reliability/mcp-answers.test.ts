@@ -148,6 +148,8 @@ describe('MCP answers to strict and careless clients', () => {
         ).join('') +
         '});\n',
     );
+    // A name no list can cut: the symbol alone is over the cap.
+    repo.write('src/huge-name.ts', `export function ${'n'.repeat(150_000)}(): number {\n  return 1;\n}\n`);
     repo.commit('fixture');
     const indexed = runCli(['index', repo.dir, '--data', data, '--json']);
     assert.equal(indexed.code, 0, indexed.stderr);
@@ -203,6 +205,25 @@ describe('MCP answers to strict and careless clients', () => {
     assert.match(
       wideSig.structuredContent.symbol.signature,
       /^\(a = 's{1000,}… \[cut at \d+ of 100008 characters\]$/,
+    );
+    // A symbol too large by itself is refused in one error, and lists leave it out.
+    const huge: Json = await client.callTool({
+      name: 'get_symbol',
+      arguments: { repo: REPO, symbol: 'src/huge-name.ts:1' },
+    });
+    assert.equal(huge.isError, true);
+    assert.match(
+      textOf(huge),
+      /^Error \[AnswerTooLarge\]: the get_symbol answer would be \d+ bytes, over the 262144-byte cap/,
+    );
+    const hugeHits: Json = await client.callTool({
+      name: 'search_symbols',
+      arguments: { repo: REPO, query: 'nnnnnnnnnn' },
+    });
+    assert.ok(resultBytes(hugeHits) <= ANSWER_CAP);
+    assert.deepEqual(
+      [hugeHits.structuredContent.hits.length, hugeHits.structuredContent.truncated],
+      [0, true],
     );
     // On the wire (the JSON-RPC envelope around the result) the answer is as small.
     const { res } = await mcpCall(hub.url, 'get_source', { repo: REPO, path: 'wide.js' });
