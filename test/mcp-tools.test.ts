@@ -195,9 +195,34 @@ describe('MCP tool layer', () => {
     assert.deepEqual([short.lines.length, short.truncated], [152, false], 'a file shorter than the cap is complete');
   });
 
-  it('cuts get_source at a character budget so minified lines cannot flood the answer', async () => {
-    const data = (await call(client, 'get_source', { repo: REPO, path: 'dist/min.js' })).structuredContent as Json;
-    assert.deepEqual([data.lines.length, data.truncated, data.nextStartLine], [1, true, 2]);
+  it('cuts a minified line where the answer cap runs out and reads on from the column after the cut', async () => {
+    const first = await call(client, 'get_source', { repo: REPO, path: 'dist/min.js' });
+    const data = first.structuredContent as Json;
+    const lineLength = FILES['dist/min.js']!.split('\n')[0]!.length;
+    assert.deepEqual([data.lines.length, data.truncated, data.startColumn], [1, true, 1]);
+    assert.deepEqual(data.cutLine, { line: 1, endColumn: data.lines[0].length, columns: lineLength });
+    assert.deepEqual([data.nextStartLine, data.nextStartColumn], [1, data.lines[0].length + 1]);
+    assert.ok(Buffer.byteLength(JSON.stringify(first)) <= LIMITS.answerBytes);
+    assert.match(textOf(first), new RegExp(`… \\[line cut at column ${data.lines[0].length} of ${lineLength}; continue with start_line 1, start_column ${data.lines[0].length + 1}\\]$`, 'm'));
+    // Paging on from each answer's next line and column gives back the file, each line whole, and then stops.
+    const read: string[] = [];
+    let at: { line: number; column: number } | null = { line: 1, column: 1 };
+    for (let calls = 0; at && calls < 20; calls++) {
+      const page = (await call(client, 'get_source', { repo: REPO, path: 'dist/min.js', start_line: at.line, start_column: at.column })).structuredContent as Json;
+      page.lines.forEach((text: string, i: number) => {
+        if (i === 0 && page.startColumn > 1) read[read.length - 1] += text;
+        else read.push(text);
+      });
+      at = page.nextStartLine === null ? null : { line: page.nextStartLine, column: page.nextStartColumn };
+    }
+    assert.equal(at, null, 'paging ends');
+    assert.deepEqual(read, FILES['dist/min.js']!.split('\n'));
+  });
+
+  it('refuses a start_column past the end of its line', async () => {
+    const past = await call(client, 'get_source', { repo: REPO, path: 'src/big.ts', start_line: 1, start_column: 500 });
+    assert.equal(past.isError, true);
+    assert.match(textOf(past), /InvalidInput.*startColumn 500 is past the end of line 1/);
   });
 
   it('refuses an end_line before start_line', async () => {

@@ -4,12 +4,33 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { classifyError, isCodehubError } from '../core/errors.js';
+import { jsonPrefix, resultBytes } from './answer-budget.js';
+import { LIMITS } from './schemas.js';
 
 const MAX_LISTED = 20;
 
 /** Converts anything a tool handler threw into an `isError` result an agent can act on. */
 export function toolErrorResult(err: unknown): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: errorText(err) }] };
+}
+
+/**
+ * The result as it may be sent: within LIMITS.answerBytes. Each tool cuts its own lists and source to fit, so only
+ * an item too large by itself (a symbol name of megabytes) gets here: an error's text is cut to fit, an answer is
+ * replaced by an error that says so.
+ */
+export function withinAnswerCap(tool: string, result: CallToolResult): CallToolResult {
+  const bytes = resultBytes(result);
+  if (bytes <= LIMITS.answerBytes) return result;
+  const first = result.content[0];
+  if (result.isError && first?.type === 'text') {
+    const keep = jsonPrefix(first.text, LIMITS.answerBytes - 1024).chars;
+    return { isError: true, content: [{ type: 'text', text: `${first.text.slice(0, keep)}… [cut at the answer cap]` }] };
+  }
+  const text =
+    `Error [AnswerTooLarge]: the ${tool} answer would be ${bytes} bytes, over the ${LIMITS.answerBytes}-byte cap on every answer, ` +
+    'even with its lists cut to fit: one item in it is too large by itself. Ask about something narrower.';
+  return { isError: true, content: [{ type: 'text', text }] };
 }
 
 function errorText(thrown: unknown): string {

@@ -3,6 +3,7 @@
  * service's DTOs, and the one-line text form agents read.
  */
 import type { QueryService, SymbolDTO } from '../service/query-types.js';
+import { clipText, type LineCut } from './answer-budget.js';
 import type { Evidence, SymbolOut } from './schemas.js';
 
 export interface Snapshot {
@@ -37,7 +38,7 @@ export function symbolEvidence(snap: Snapshot, s: SymbolDTO): Evidence {
   };
 }
 
-/** A symbol as MCP answers show it: its DTO fields plus evidence. */
+/** A symbol as MCP answers show it: its DTO fields (free text cut at LIMITS.textChars) plus evidence. */
 export function symbolOut(snap: Snapshot, s: SymbolDTO): SymbolOut {
   return {
     id: s.id,
@@ -47,10 +48,10 @@ export function symbolOut(snap: Snapshot, s: SymbolDTO): SymbolOut {
     path: s.path,
     startLine: s.startLine,
     endLine: s.endLine,
-    signature: s.signature,
-    returnType: s.returnType,
+    signature: clipText(s.signature),
+    returnType: s.returnType === null ? null : clipText(s.returnType),
     exported: s.exported,
-    doc: s.doc,
+    doc: s.doc === null ? null : clipText(s.doc),
     verified: s.verified,
     evidence: symbolEvidence(snap, s),
   };
@@ -97,8 +98,26 @@ export function symbolTitle(s: { kind: string; qualifiedName: string; signature:
   return `${kind} ${s.qualifiedName}${s.signature}${s.returnType ? `: ${s.returnType}` : ''}`;
 }
 
-/** Source lines with right-aligned line numbers. */
-export function numberedLines(startLine: number, lines: string[]): string {
+/**
+ * Source lines with right-aligned line numbers. A first line read from a later column says so, and a cut line
+ * ends with where it was cut and the call that reads on (`continueWith`, e.g. `get_source` or nothing).
+ */
+export function numberedLines(
+  startLine: number,
+  lines: string[],
+  page: { startColumn?: number; cut?: LineCut | null; continueWith?: string } = {},
+): string {
   const width = String(startLine + lines.length - 1).length;
-  return lines.map((text, i) => `${String(startLine + i).padStart(width)} | ${text}`).join('\n');
+  const { startColumn = 1, cut = null, continueWith = '' } = page;
+  return lines
+    .map((text, i) => {
+      const line = startLine + i;
+      const from = i === 0 && startColumn > 1 ? `[from column ${startColumn}] ` : '';
+      const more =
+        cut?.line === line
+          ? `… [line cut at column ${cut.endColumn} of ${cut.columns}; continue with ${continueWith}start_line ${line}, start_column ${cut.endColumn + 1}]`
+          : '';
+      return `${String(line).padStart(width)} | ${from}${text}${more}`;
+    })
+    .join('\n');
 }

@@ -3,13 +3,15 @@
  * and answers with readable text plus `structuredContent`, both carrying evidence.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { z } from 'zod';
 import { CodehubError } from '../core/errors.js';
 import { parseSymbolId } from '../core/ids.js';
 import type { QueryService, TestDTO, TraversalResult } from '../service/query-types.js';
-import { toolErrorResult } from './errors.js';
+import { answerBytes, clipText, cutForCap, fitItems, fitLines, toResult, type Answer, type LineCut } from './answer-budget.js';
+import { toolErrorResult, withinAnswerCap } from './errors.js';
 import {
   blobShaLookup,
   evidenceLine,
@@ -20,6 +22,7 @@ import {
   type Snapshot,
 } from './evidence.js';
 import { LIMITS, inputSchemas, outputSchemas, type Evidence } from './schemas.js';
+import { guardToolCalls } from './tool-call-guard.js';
 
 export interface McpServerOptions {
   /** Base URL of the web hub, mentioned to agents so they can hand people a page. */
@@ -33,11 +36,24 @@ export const SERVER_VERSION = '0.1.0';
 // which the stateless HTTP endpoint would pay on every request. One shared instance is enough.
 let sharedValidator: AjvJsonSchemaValidator | undefined;
 
-type Answer<O extends z.ZodType> = { text: string; data: z.infer<O> };
+type ToolAnswer<O extends z.ZodType> = Answer<z.infer<O>>;
+
+/** Room kept in the answer cap for what a page of source adds besides its lines (the cut marker, wider numbers). */
+const PAGE_SLACK_BYTES = 1024;
+
+/** Tool inputs by tool name (get_callers and get_callees share one shape). */
+const toolInputs: Readonly<Record<string, z.ZodType>> = inputSchemas;
+
+/** The SDK's server, with each transport it serves guarded so that a malformed tool call gets a one-line answer. */
+class GuardedMcpServer extends McpServer {
+  override connect(transport: Transport): Promise<void> {
+    return super.connect(guardToolCalls(transport, toolInputs));
+  }
+}
 
 /** Builds an MCP server exposing codehub's questions as tools over any transport. */
 export function createMcpServer(service: QueryService, options: McpServerOptions = {}): McpServer {
-  const server = new McpServer(
+  const server = new GuardedMcpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
       jsonSchemaValidator: (sharedValidator ??= new AjvJsonSchemaValidator()),
@@ -48,21 +64,25 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
     },
   );
 
-  /** Registers one tool; the handler's errors become results in toolErrorResult, nowhere else. */
+  /**
+   * Registers one tool; the handler's errors become results in toolErrorResult, nowhere else, and no result leaves
+   * over the answer cap.
+   */
   function tool<I extends z.ZodObject, O extends z.ZodObject>(
     name: string,
     description: string,
     input: I,
     output: O,
-    run: (args: z.infer<I>) => Promise<Answer<O>>,
+    run: (args: z.infer<I>) => Promise<ToolAnswer<O>>,
   ): void {
     const handler = async (args: z.infer<I>): Promise<CallToolResult> => {
+      let result: CallToolResult;
       try {
-        const { text, data } = await run(args);
-        return { content: [{ type: 'text', text }], structuredContent: data as Record<string, unknown> };
+        result = toResult(await run(args));
       } catch (err) {
-        return toolErrorResult(err);
+        result = toolErrorResult(err);
       }
+      return withinAnswerCap(name, result);
     };
     server.registerTool(
       name,
@@ -94,7 +114,7 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
     async ({ limit }) => {
       const all = await service.listRepos();
       const max = limit ?? LIMITS.defaultListLimit;
-      const repos = all.slice(0, max).map((r) => ({
+      const listed = all.slice(0, max).map((r) => ({
         id: r.id,
         commit: r.commit,
         ref: r.ref,
@@ -105,15 +125,24 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
         languages: r.languages,
         webUrl: r.webUrl,
       }));
-      const truncated = all.length > max;
-      const text = [
-        `${all.length} indexed repo(s)${truncated ? `, first ${max} shown (raise limit)` : ''}`,
-        ...repos.map(
-          (r) =>
-            `- ${r.id}@${r.commit}${r.ref ? ` (${r.ref})` : ''}: ${r.files} files, ${r.symbols} symbols, ${r.edges} edges; indexed ${r.indexedAt}${r.webUrl ? ` ${r.webUrl}` : ''}`,
-        ),
-      ].join('\n');
-      return { text, data: { repos, total: all.length, truncated } };
+      return fitItems(listed.length, (n) => {
+        const repos = listed.slice(0, n);
+        const truncated = all.length > n;
+        const why =
+          n < listed.length
+            ? `, ${cutForCap(n, all.length, 'lower limit')}`
+            : truncated
+              ? `, first ${max} shown (raise limit)`
+              : '';
+        const text = [
+          `${all.length} indexed repo(s)${why}`,
+          ...repos.map(
+            (r) =>
+              `- ${r.id}@${r.commit}${r.ref ? ` (${r.ref})` : ''}: ${r.files} files, ${r.symbols} symbols, ${r.edges} edges; indexed ${r.indexedAt}${r.webUrl ? ` ${r.webUrl}` : ''}`,
+          ),
+        ].join('\n');
+        return { text, data: { repos, total: all.length, truncated } };
+      });
     },
   );
 
@@ -129,21 +158,30 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
         service.listRepos(),
       ]);
       const commits = new Map(repos.map((r) => [r.id, r.commit]));
-      const truncated = found.length > max;
-      const hits = found.slice(0, max).map((h) => ({
+      const all = found.slice(0, max).map((h) => ({
         ...symbolOut({ id: h.repo, commit: commits.get(h.repo) ?? 'unknown' }, h),
         repo: h.repo,
         callers: h.callers,
         isTest: h.isTest,
         match: h.match,
       }));
-      const text = [
-        `${hits.length} match(es) for "${query}"${truncated ? ` (truncated at ${max}; raise limit or add repo/kind)` : ''}`,
-        ...hits.map(
-          (h) => `- ${h.id} — ${symbolTitle(h)} [${h.match}, ${h.callers} callers${h.isTest ? ', test' : ''}]\n  ${evidenceLine(h.evidence)}`,
-        ),
-      ].join('\n');
-      return { text, data: { query, hits, truncated } };
+      return fitItems(all.length, (n) => {
+        const hits = all.slice(0, n);
+        const truncated = found.length > n;
+        const why =
+          n < all.length
+            ? ` (${cutForCap(n, all.length, 'lower limit or add repo/kind')})`
+            : truncated
+              ? ` (truncated at ${max}; raise limit or add repo/kind)`
+              : '';
+        const text = [
+          `${hits.length} match(es) for "${query}"${why}`,
+          ...hits.map(
+            (h) => `- ${h.id} — ${symbolTitle(h)} [${h.match}, ${h.callers} callers${h.isTest ? ', test' : ''}]\n  ${evidenceLine(h.evidence)}`,
+          ),
+        ].join('\n');
+        return { text, data: { query, hits, truncated } };
+      });
     },
   );
 
@@ -155,7 +193,11 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
     async ({ repo, symbol }) => {
       // The excerpt comes from the same show() call, so it is read from the same snapshot as the symbol
       // (a second lookup by repo id could land on a snapshot published in between).
-      const shown = await service.show(repo, symbol, { contextBefore: 0, maxLines: LIMITS.symbolExcerptLines });
+      const shown = await service.show(repo, symbol, {
+        contextBefore: 0,
+        maxLines: LIMITS.symbolExcerptLines,
+        maxChars: LIMITS.symbolExcerptChars,
+      });
       const s = shown.symbol;
       const snap = { id: shown.repo.id, commit: shown.repo.commit };
       const excerptEnd = Math.min(s.endLine, s.startLine + LIMITS.symbolExcerptLines - 1);
@@ -165,16 +207,6 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
           /missing/i.test(src.error ?? '') ? 'BlobMissing' : 'BlobHashMismatch',
           src.error ?? `stored blob of ${s.path} does not match sha256 ${src.blobSha256}`,
         );
-      const lines = src.lines.slice(0, excerptEnd - src.startLine + 1);
-      const endLine = src.startLine + lines.length - 1;
-      const source = {
-        startLine: src.startLine,
-        endLine,
-        lines,
-        truncated: endLine < s.endLine,
-        blobSha256: src.blobSha256,
-        verified: src.verified,
-      };
       const counts = {
         callers: shown.callers.length,
         callees: shown.callees.length,
@@ -182,28 +214,44 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
         unresolvedThatMayCall: shown.unresolvedThatMayCall,
       };
       const out = symbolOut(snap, s);
-      const text = [
-        `${symbolTitle(s)}  (id ${s.id})`,
-        `evidence: ${evidenceLine(out.evidence)} (${s.verified === false ? 'hash MISMATCH' : 'hash-verified'})`,
-        s.doc ? `doc: ${s.doc}` : null,
-        `callers: ${counts.callers} (${shown.callersComplete}${counts.unresolvedThatMayCall ? `; ${counts.unresolvedThatMayCall} unresolved call sites could hide more` : ''}) · callees: ${counts.callees} · tests: ${counts.tests} (${shown.testsComplete})`,
-        numberedLines(source.startLine, source.lines),
-        source.truncated ? `… truncated at line ${endLine} of ${s.endLine}; use get_source for the rest.` : null,
-      ]
-        .filter((l) => l !== null)
-        .join('\n');
-      return {
-        text,
-        data: {
-          repo: snap.id,
-          commit: snap.commit,
-          symbol: out,
-          source,
-          counts,
-          callersComplete: shown.callersComplete,
-          testsComplete: shown.testsComplete,
-        },
+      const render = (lines: string[], cutLine: LineCut | null): ToolAnswer<typeof outputSchemas.get_symbol> => {
+        const endLine = src.startLine + Math.max(lines.length, 1) - 1;
+        const source = {
+          startLine: src.startLine,
+          endLine,
+          lines,
+          truncated: endLine < s.endLine || cutLine !== null,
+          cutLine,
+          blobSha256: src.blobSha256,
+          verified: src.verified,
+        };
+        const text = [
+          `${symbolTitle(out)}  (id ${s.id})`,
+          `evidence: ${evidenceLine(out.evidence)} (${s.verified === false ? 'hash MISMATCH' : 'hash-verified'})`,
+          out.doc ? `doc: ${out.doc}` : null,
+          `callers: ${counts.callers} (${shown.callersComplete}${counts.unresolvedThatMayCall ? `; ${counts.unresolvedThatMayCall} unresolved call sites could hide more` : ''}) · callees: ${counts.callees} · tests: ${counts.tests} (${shown.testsComplete})`,
+          numberedLines(source.startLine, lines, { cut: cutLine, continueWith: 'get_source ' }),
+          source.truncated && !cutLine ? `… truncated at line ${endLine} of ${s.endLine}; use get_source for the rest.` : null,
+        ]
+          .filter((l) => l !== null)
+          .join('\n');
+        return {
+          text,
+          data: {
+            repo: snap.id,
+            commit: snap.commit,
+            symbol: out,
+            source,
+            counts,
+            callersComplete: shown.callersComplete,
+            testsComplete: shown.testsComplete,
+          },
+        };
       };
+      const excerpt = src.lines.slice(0, excerptEnd - src.startLine + 1);
+      const room = LIMITS.answerBytes - answerBytes(render([], null)) - PAGE_SLACK_BYTES;
+      const page = fitLines(excerpt, src.startLine, 1, src.cut, room);
+      return render(page.lines, page.cut);
     },
   );
 
@@ -212,58 +260,70 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
     `Read hash-verified lines of a file at the indexed commit, at most ${LIMITS.sourceLines} lines per call. Use it for context around a symbol or for code that is not inside one.`,
     inputSchemas.get_source,
     outputSchemas.get_source,
-    async ({ repo, path, start_line, end_line }) => {
+    async ({ repo, path, start_line, end_line, start_column }) => {
       const start = start_line ?? 1;
+      const startColumn = start_column ?? 1;
       if (end_line !== undefined && end_line < start) {
         throw new CodehubError('InvalidInput', `end_line ${end_line} is before start_line ${start}`);
       }
       const capEnd = start + LIMITS.sourceLines - 1;
       // Ask for one line past the cap: getting it back is how we know the range goes on.
       const askEnd = end_line !== undefined && end_line <= capEnd ? end_line : capEnd + 1;
-      const [snap, src] = await Promise.all([snapshotOf(repo), service.getSource(repo, path, start, askEnd)]);
+      const [snap, src] = await Promise.all([
+        snapshotOf(repo),
+        service.getSource(repo, path, start, askEnd, { startColumn, maxChars: LIMITS.sourceChars }),
+      ]);
       if (!src.verified) throw new CodehubError('BlobHashMismatch', `stored blob of ${path} does not match sha256 ${src.blobSha256}`);
       if (src.lines.length === 0) throw new CodehubError('InvalidInput', `start_line ${start} is past the end of ${path}`);
-      let lines = src.lines.slice(0, capEnd - src.startLine + 1);
-      let truncated = src.lines.length > lines.length;
-      let chars = 0;
-      const fit = lines.findIndex((l) => (chars += l.length + 1) > LIMITS.sourceChars);
-      if (fit >= 0) {
-        lines = lines.slice(0, Math.max(fit, 1));
-        truncated = true;
-      }
-      const endLine = src.startLine + lines.length - 1;
-      const evidence: Evidence = {
-        repo: snap.id,
-        commit: snap.commit,
-        path: src.path,
-        startLine: src.startLine,
-        endLine,
-        blobSha256: src.blobSha256,
-        permalink: permalinkFor(snap, src.path, src.startLine, endLine),
-      };
-      const nextStartLine = truncated ? endLine + 1 : null;
-      const text = [
-        `evidence: ${evidenceLine(evidence)} (hash-verified)`,
-        numberedLines(src.startLine, lines),
-        truncated ? `… truncated; continue with start_line ${nextStartLine}.` : null,
-      ]
-        .filter((l) => l !== null)
-        .join('\n');
-      return {
-        text,
-        data: {
+      const wanted = src.lines.slice(0, capEnd - src.startLine + 1);
+      // Lines the service returned past the page, or past the cap: the next line exists.
+      const moreLines = src.lines.length > wanted.length || (src.truncated && !src.cut);
+      const render = (lines: string[], cutLine: LineCut | null): ToolAnswer<typeof outputSchemas.get_source> => {
+        const endLine = src.startLine + Math.max(lines.length, 1) - 1;
+        const evidence: Evidence = {
           repo: snap.id,
           commit: snap.commit,
           path: src.path,
           startLine: src.startLine,
           endLine,
-          lines,
-          verified: src.verified,
-          truncated,
-          nextStartLine,
-          evidence,
-        },
+          blobSha256: src.blobSha256,
+          permalink: permalinkFor(snap, src.path, src.startLine, endLine),
+        };
+        // Every continuation points at a line and column that exist: the rest of a cut line, or the next line.
+        const next = cutLine
+          ? { line: cutLine.line, column: cutLine.endColumn + 1 }
+          : lines.length < wanted.length || moreLines
+            ? { line: endLine + 1, column: 1 }
+            : null;
+        const text = [
+          `evidence: ${evidenceLine(evidence)} (hash-verified)`,
+          numberedLines(src.startLine, lines, { startColumn, cut: cutLine }),
+          next && !cutLine ? `… truncated; continue with start_line ${next.line}.` : null,
+        ]
+          .filter((l) => l !== null)
+          .join('\n');
+        return {
+          text,
+          data: {
+            repo: snap.id,
+            commit: snap.commit,
+            path: src.path,
+            startLine: src.startLine,
+            endLine,
+            startColumn,
+            lines,
+            verified: src.verified,
+            truncated: next !== null,
+            cutLine,
+            nextStartLine: next?.line ?? null,
+            nextStartColumn: next?.column ?? null,
+            evidence,
+          },
+        };
       };
+      const room = LIMITS.answerBytes - answerBytes(render([], null)) - PAGE_SLACK_BYTES;
+      const page = fitLines(wanted, src.startLine, startColumn, src.cut, room);
+      return render(page.lines, page.cut);
     },
   );
 
@@ -271,7 +331,7 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
     direction: 'callers' | 'callees',
     r: TraversalResult,
     asked: { depth: number; minConfidence: number; limit: number },
-  ): Promise<Answer<typeof outputSchemas.traversal>> {
+  ): Promise<ToolAnswer<typeof outputSchemas.traversal>> {
     const snap = { id: r.repo.id, commit: r.repo.commit };
     const sha = await shaOf(snap);
     const edges = r.edges.map((e) => {
@@ -304,28 +364,37 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
     });
     const subject = symbolOut(snap, r.symbol);
     const label = direction === 'callers' ? 'Callers of' : 'Callees of';
-    const text = [
-      `${label} ${symbolTitle(r.symbol)} — depth ≤ ${asked.depth}, confidence ≥ ${asked.minConfidence}`,
-      `evidence: ${evidenceLine(subject.evidence)}`,
-      `${edges.length} edge(s), ${r.complete === 'exact' ? 'exact' : `lower bound: ${r.unresolvedCount} unresolved call site(s) could hide more`}${r.truncated ? `; truncated at limit ${asked.limit} (raise limit or min_confidence)` : ''}`,
-      ...edges.map(
-        (e) =>
-          `- d${e.depth} ${e.confidence.toFixed(2)} ${e.reason}${e.candidates ? ` (1 of ${e.candidates} candidates)` : ''} — ${symbolTitle({ ...e, signature: '', returnType: null })} (id ${e.id})\n  call at ${e.callSite.path}:${e.callSite.lines.join(',')}; ${evidenceLine(e.evidence, false)}`,
-      ),
-    ].join('\n');
-    return {
-      text,
-      data: {
-        repo: snap.id,
-        commit: snap.commit,
-        direction,
-        symbol: subject,
-        edges,
-        complete: r.complete,
-        unresolvedCount: r.unresolvedCount,
-        truncated: r.truncated,
-      },
-    };
+    const edgeLines = edges.map(
+      (e) =>
+        `- d${e.depth} ${e.confidence.toFixed(2)} ${e.reason}${e.candidates ? ` (1 of ${e.candidates} candidates)` : ''} — ${symbolTitle({ ...e, signature: '', returnType: null })} (id ${e.id})\n  call at ${e.callSite.path}:${e.callSite.lines.join(',')}; ${evidenceLine(e.evidence, false)}`,
+    );
+    return fitItems(edges.length, (n) => {
+      const why =
+        n < edges.length
+          ? `; ${cutForCap(n, edges.length, 'lower limit or depth, or raise min_confidence')}`
+          : r.truncated
+            ? `; truncated at limit ${asked.limit} (raise limit or min_confidence)`
+            : '';
+      const text = [
+        `${label} ${symbolTitle(subject)} — depth ≤ ${asked.depth}, confidence ≥ ${asked.minConfidence}`,
+        `evidence: ${evidenceLine(subject.evidence)}`,
+        `${n} edge(s), ${r.complete === 'exact' ? 'exact' : `lower bound: ${r.unresolvedCount} unresolved call site(s) could hide more`}${why}`,
+        ...edgeLines.slice(0, n),
+      ].join('\n');
+      return {
+        text,
+        data: {
+          repo: snap.id,
+          commit: snap.commit,
+          direction,
+          symbol: subject,
+          edges: edges.slice(0, n),
+          complete: r.complete,
+          unresolvedCount: r.unresolvedCount,
+          truncated: r.truncated || n < edges.length,
+        },
+      };
+    });
   }
 
   for (const direction of ['callers', 'callees'] as const) {
@@ -347,7 +416,7 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
   function testsOut(snap: Snapshot, tests: TestDTO[], sha: (p: string) => string | null) {
     return tests.map((t) => ({
       id: t.id,
-      name: t.name,
+      name: clipText(t.name),
       path: t.path,
       startLine: t.startLine,
       endLine: t.endLine,
@@ -386,18 +455,25 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
         snapshotOf(repo),
       ]);
       const sha = await shaOf(snap);
-      const tests = testsOut(snap, found.tests.slice(0, max), sha);
-      const truncated = found.tests.length > max;
+      const listed = testsOut(snap, found.tests.slice(0, max), sha);
+      const listedLines = testLines(listed);
       const subject = symbolOut(snap, sym);
-      const text = [
-        `Tests reaching ${symbolTitle(sym)}`,
-        `evidence: ${evidenceLine(subject.evidence)}`,
-        tests.length === 0
-          ? `No test reaches this symbol (${found.complete === 'exact' ? 'exact' : 'lower bound: some test files could not be analysed'}).`
-          : `${found.tests.length} test(s), ${found.complete === 'exact' ? 'exact' : 'lower bound: some test files could not be analysed'}${truncated ? `; first ${max} shown (raise limit)` : ''}`,
-        ...testLines(tests),
-      ].join('\n');
-      return { text, data: { repo: snap.id, commit: snap.commit, symbol: subject, tests, complete: found.complete, truncated } };
+      const complete = found.complete === 'exact' ? 'exact' : 'lower bound: some test files could not be analysed';
+      return fitItems(listed.length, (n) => {
+        const tests = listed.slice(0, n);
+        const truncated = found.tests.length > n;
+        const why =
+          n < listed.length ? `; ${cutForCap(n, found.tests.length, 'lower limit')}` : truncated ? `; first ${max} shown (raise limit)` : '';
+        const text = [
+          `Tests reaching ${symbolTitle(subject)}`,
+          `evidence: ${evidenceLine(subject.evidence)}`,
+          found.tests.length === 0
+            ? `No test reaches this symbol (${complete}).`
+            : `${found.tests.length} test(s), ${complete}${why}`,
+          ...listedLines.slice(0, n),
+        ].join('\n');
+        return { text, data: { repo: snap.id, commit: snap.commit, symbol: subject, tests, complete: found.complete, truncated } };
+      });
     },
   );
 
@@ -411,35 +487,49 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
       const r = await service.impact(repo, symbol, depth ?? 3);
       const snap = { id: r.repo.id, commit: r.repo.commit };
       const sha = await shaOf(snap);
+      const affectedSymbols = r.byFile.reduce((sum, file) => sum + file.symbols.length, 0);
+      // The first `max` affected symbols, in file order, and as many covering tests.
       let left = max;
-      let affectedSymbols = 0;
-      const byFile = [];
+      const files: z.infer<typeof outputSchemas.impact>['byFile'] = [];
       for (const file of r.byFile) {
-        affectedSymbols += file.symbols.length;
-        if (left <= 0) continue;
+        if (left <= 0) break;
         const symbols = file.symbols.slice(0, left).map((s) => ({ ...symbolOut(snap, s), depth: s.depth, pathConfidence: s.pathConfidence }));
         left -= symbols.length;
-        byFile.push({ path: file.path, blobSha256: sha(file.path), symbols });
+        files.push({ path: file.path, blobSha256: sha(file.path), symbols });
       }
-      const tests = testsOut(snap, r.tests.slice(0, max), sha);
-      const truncated = r.truncated || affectedSymbols > max || r.tests.length > max;
+      const allTests = testsOut(snap, r.tests.slice(0, max), sha);
       const subject = symbolOut(snap, r.symbol);
-      const text = [
-        `Impact of changing ${symbolTitle(r.symbol)} — ${affectedSymbols} caller symbol(s) in ${r.byFile.length} file(s), ${r.tests.length} covering test(s); ${r.complete === 'exact' ? 'exact' : 'lower bound (unresolved calls could hide more)'}${truncated ? `; truncated at limit ${max}` : ''}`,
-        `evidence: ${evidenceLine(subject.evidence)}`,
-        ...byFile.flatMap((f) => [
-          `${f.path} sha256:${f.blobSha256 ?? 'not-stored'}`,
-          ...f.symbols.map(
-            (s) => `  - d${s.depth} ${s.pathConfidence.toFixed(2)} ${symbolTitle(s)} :${s.startLine}-${s.endLine} ${s.evidence.permalink ?? ''}`.trimEnd(),
-          ),
-        ]),
-        tests.length ? 'Covering tests:' : 'No covering test found.',
-        ...testLines(tests),
-      ].join('\n');
-      return {
-        text,
-        data: { repo: snap.id, commit: snap.commit, symbol: subject, byFile, affectedSymbols, tests, complete: r.complete, truncated },
-      };
+      const listed = Math.min(max, Math.max(affectedSymbols, r.tests.length));
+      return fitItems(listed, (k) => {
+        let room = k;
+        const byFile = [];
+        for (const file of files) {
+          if (room <= 0) break;
+          const symbols = file.symbols.slice(0, room);
+          room -= symbols.length;
+          byFile.push({ ...file, symbols });
+        }
+        const tests = allTests.slice(0, k);
+        const truncated = r.truncated || affectedSymbols > k || r.tests.length > k;
+        const why =
+          k < listed ? `; ${cutForCap(k, listed, 'lower limit or depth')}` : truncated ? `; truncated at limit ${max}` : '';
+        const text = [
+          `Impact of changing ${symbolTitle(subject)} — ${affectedSymbols} caller symbol(s) in ${r.byFile.length} file(s), ${r.tests.length} covering test(s); ${r.complete === 'exact' ? 'exact' : 'lower bound (unresolved calls could hide more)'}${why}`,
+          `evidence: ${evidenceLine(subject.evidence)}`,
+          ...byFile.flatMap((f) => [
+            `${f.path} sha256:${f.blobSha256 ?? 'not-stored'}`,
+            ...f.symbols.map(
+              (s) => `  - d${s.depth} ${s.pathConfidence.toFixed(2)} ${symbolTitle(s)} :${s.startLine}-${s.endLine} ${s.evidence.permalink ?? ''}`.trimEnd(),
+            ),
+          ]),
+          tests.length ? 'Covering tests:' : 'No covering test found.',
+          ...testLines(tests),
+        ].join('\n');
+        return {
+          text,
+          data: { repo: snap.id, commit: snap.commit, symbol: subject, byFile, affectedSymbols, tests, complete: r.complete, truncated },
+        };
+      });
     },
   );
 
@@ -452,7 +542,7 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
       const maxDepth = max_depth ?? LIMITS.maxDepth;
       const r = await service.findPath(repo, from, to, maxDepth);
       const snap = { id: r.repo.id, commit: r.repo.commit };
-      const paths = r.paths.slice(0, LIMITS.maxPaths).map((p) => ({
+      const listed = r.paths.slice(0, LIMITS.maxPaths).map((p) => ({
         confidence: p.confidence,
         symbols: p.symbols.map((s) => symbolOut(snap, s)),
         edges: p.edges.map((e, i) => ({
@@ -461,27 +551,32 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
           callSite: { path: p.symbols[i]?.path ?? e.path, lines: e.callLines },
         })),
       }));
-      const truncated = r.paths.length > paths.length;
       const fromOut = symbolOut(snap, r.from);
       const toOut = symbolOut(snap, r.to);
-      const text = [
-        paths.length
-          ? `${r.paths.length} shortest path(s) from ${r.from.qualifiedName} to ${r.to.qualifiedName}${truncated ? `, first ${paths.length} shown` : ''}`
-          : `No call path from ${r.from.qualifiedName} to ${r.to.qualifiedName} within ${maxDepth} call(s).`,
-        `from: ${evidenceLine(fromOut.evidence)}`,
-        `to:   ${evidenceLine(toOut.evidence)}`,
-        ...paths.map((p, n) =>
-          [
-            `path ${n + 1} (confidence ${p.confidence.toFixed(2)}):`,
-            ...p.symbols.map((s, i) => {
-              const edge = p.edges[i];
-              const via = edge ? `\n      ↓ ${edge.reason} ${edge.confidence.toFixed(2)}, call at ${edge.callSite.path}:${edge.callSite.lines.join(',')}` : '';
-              return `  ${s.qualifiedName} ${evidenceLine(s.evidence, false)}${via}`;
-            }),
-          ].join('\n'),
-        ),
-      ].join('\n');
-      return { text, data: { repo: snap.id, commit: snap.commit, from: fromOut, to: toOut, found: paths.length > 0, paths, truncated } };
+      const pathTexts = listed.map((p, n) =>
+        [
+          `path ${n + 1} (confidence ${p.confidence.toFixed(2)}):`,
+          ...p.symbols.map((s, i) => {
+            const edge = p.edges[i];
+            const via = edge ? `\n      ↓ ${edge.reason} ${edge.confidence.toFixed(2)}, call at ${edge.callSite.path}:${edge.callSite.lines.join(',')}` : '';
+            return `  ${s.qualifiedName} ${evidenceLine(s.evidence, false)}${via}`;
+          }),
+        ].join('\n'),
+      );
+      return fitItems(listed.length, (n) => {
+        const paths = listed.slice(0, n);
+        const truncated = r.paths.length > n;
+        const why = n < listed.length ? `, ${cutForCap(n, r.paths.length, 'lower max_depth')}` : truncated ? `, first ${n} shown` : '';
+        const text = [
+          r.paths.length
+            ? `${r.paths.length} shortest path(s) from ${r.from.qualifiedName} to ${r.to.qualifiedName}${why}`
+            : `No call path from ${r.from.qualifiedName} to ${r.to.qualifiedName} within ${maxDepth} call(s).`,
+          `from: ${evidenceLine(fromOut.evidence)}`,
+          `to:   ${evidenceLine(toOut.evidence)}`,
+          ...pathTexts.slice(0, n),
+        ].join('\n');
+        return { text, data: { repo: snap.id, commit: snap.commit, from: fromOut, to: toOut, found: r.paths.length > 0, paths, truncated } };
+      });
     },
   );
 

@@ -12,12 +12,21 @@ export const LIMITS = {
   maxLimit: 500,
   defaultListLimit: 100,
   defaultSearchLimit: 20,
+  /**
+   * Bytes of any tool result serialized as JSON, text and structuredContent together (each carries the answer once):
+   * lists are cut to fit (and marked truncated), source is cut by line and column and says where to continue.
+   */
+  answerBytes: 256 * 1024,
   /** Lines of a symbol's source that get_symbol returns before marking it truncated. */
   symbolExcerptLines: 80,
+  /** Characters of a symbol's source that get_symbol returns; the line where they run out is cut. */
+  symbolExcerptChars: 32_000,
   /** Lines get_source returns per call; the answer says where to continue. */
   sourceLines: 400,
-  /** Characters get_source returns per call, so one minified line cannot flood an agent's context. */
-  sourceChars: 200_000,
+  /** Characters get_source reads per call: no more fit in the answer, which carries each twice. */
+  sourceChars: 128 * 1024,
+  /** Longest signature, return type, doc or test name in an answer; a longer one is cut with a marker. */
+  textChars: 2_000,
   maxPaths: 10,
 } as const;
 
@@ -64,6 +73,7 @@ const path = z
   })
   .describe('File path relative to the repo root, e.g. src/index.ts.');
 const line = z.number().int().min(1).max(10_000_000);
+const column = z.number().int().min(1).max(2_000_000_000);
 
 export const inputSchemas = {
   list_repos: z.object({
@@ -81,6 +91,9 @@ export const inputSchemas = {
     path,
     start_line: line.optional().describe('First line, 1-based (default 1).'),
     end_line: line.optional().describe(`Last line; at most ${LIMITS.sourceLines} lines per call.`),
+    start_column: column
+      .optional()
+      .describe('Column of start_line to start at, 1-based in UTF-16 code units (default 1); a cut line says where to go on.'),
   }),
   get_callers: z.object({
     repo,
@@ -123,6 +136,17 @@ export const inputSchemas = {
  */
 const count = z.number();
 
+/**
+ * `T | null`, published as `anyOf: [T, {type: 'null'}]`. Zod folds a bare `T | null` into `type: [T, 'null']`,
+ * which clients that map a schema onto one type per field reject (the MCP Inspector's strict check warns on
+ * it); a null branch that says when the value is null is not folded, and tells the agent what null means.
+ */
+function orNull<T extends z.ZodType>(schema: T, whenNull: string): z.ZodUnion<[T, z.ZodNull]> {
+  return z.union([schema, z.null().describe(whenNull)]);
+}
+const noWebHome = 'No web home (github.com repos only).';
+const notStored = 'Content not stored.';
+
 // Shapes used many times carry an id, so each tool's outputSchema defines them once and refers to them.
 
 /** Where an answer comes from: enough to re-check it against the repository at that commit. */
@@ -133,8 +157,8 @@ export const evidenceSchema = z
     path: z.string(),
     startLine: count,
     endLine: count,
-    blobSha256: z.string().nullable(),
-    permalink: z.string().nullable(),
+    blobSha256: orNull(z.string(), notStored),
+    permalink: orNull(z.string(), noWebHome),
   })
   .meta({ id: 'Evidence' });
 export type Evidence = z.infer<typeof evidenceSchema>;
@@ -149,16 +173,28 @@ const symbolOut = z
     startLine: count,
     endLine: count,
     signature: z.string(),
-    returnType: z.string().nullable(),
+    returnType: orNull(z.string(), 'None written.'),
     exported: z.boolean(),
-    doc: z.string().nullable(),
-    verified: z.boolean().nullable(),
+    doc: orNull(z.string(), 'No doc comment.'),
+    verified: orNull(z.boolean(), 'Not re-hashed for this answer.'),
     evidence: evidenceSchema,
   })
   .meta({ id: 'Symbol' });
 export type SymbolOut = z.infer<typeof symbolOut>;
 
 const completeness = z.enum(['exact', 'lower_bound']);
+
+/** The last line of an excerpt when it stops inside it, so one long line cannot make an answer as big as the file. */
+const lineCut = orNull(
+  z.object({
+    line: count,
+    /** Last column served; the rest starts at endColumn + 1. */
+    endColumn: count,
+    /** The whole line's length in columns (UTF-16 code units). */
+    columns: count,
+  }),
+  'Every line is whole.',
+);
 
 const edgeOut = z.object({
   id: z.string(),
@@ -172,7 +208,7 @@ const edgeOut = z.object({
   confidence: z.number(),
   pathConfidence: z.number(),
   reason: z.string(),
-  candidates: count.nullable(),
+  candidates: orNull(count, 'One candidate.'),
   /** Where the call is written: the caller's file and the lines of the call. */
   callSite: z.object({ path: z.string(), lines: z.array(count) }),
   evidence: evidenceSchema,
@@ -187,7 +223,7 @@ const testOut = z
     endLine: count,
     depth: count,
     confidence: z.number(),
-    command: z.string().nullable(),
+    command: orNull(z.string(), 'Runner unknown.'),
     evidence: evidenceSchema,
   })
   .meta({ id: 'Test' });
@@ -200,13 +236,14 @@ export const outputSchemas = {
       z.object({
         id: z.string(),
         commit: z.string(),
-        ref: z.string().nullable(),
+        ref: orNull(z.string(), 'Indexed without --ref.'),
         indexedAt: z.string(),
         files: count,
         symbols: count,
         edges: count,
-        languages: z.record(z.string(), z.number()),
-        webUrl: z.string().nullable(),
+        // An object with a value type (not z.record, whose `propertyNames` some schema dialects do not know).
+        languages: z.object({}).catchall(count).describe('Files per language.'),
+        webUrl: orNull(z.string(), noWebHome),
       }),
     ),
     total: count,
@@ -232,6 +269,7 @@ export const outputSchemas = {
       endLine: count,
       lines: z.array(z.string()),
       truncated: z.boolean(),
+      cutLine: lineCut,
       blobSha256: z.string(),
       verified: z.boolean(),
     }),
@@ -249,11 +287,15 @@ export const outputSchemas = {
     path: z.string(),
     startLine: count,
     endLine: count,
+    /** Column where lines[0] starts (start_column). */
+    startColumn: count,
     lines: z.array(z.string()),
     verified: z.boolean(),
     truncated: z.boolean(),
-    /** Where to continue reading when truncated; null at the end of the range asked for. */
-    nextStartLine: count.nullable(),
+    cutLine: lineCut,
+    /** Where to continue reading when truncated (a line of the file); null at the end of the range asked for. */
+    nextStartLine: orNull(count, 'Nothing follows.'),
+    nextStartColumn: orNull(count, 'Nothing follows.'),
     evidence: evidenceSchema,
   }),
   traversal: z.object({
@@ -278,7 +320,7 @@ export const outputSchemas = {
     byFile: z.array(
       z.object({
         path: z.string(),
-        blobSha256: z.string().nullable(),
+        blobSha256: orNull(z.string(), notStored),
         symbols: z.array(symbolOut.extend({ depth: count, pathConfidence: z.number() })),
       }),
     ),

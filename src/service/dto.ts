@@ -177,3 +177,82 @@ export function lineRange(
   }
   return { total, lines };
 }
+
+/** Bytes decoded at a time when reading part of a long line, so no line costs a string its own size. */
+const LINE_CHUNK_BYTES = 64 * 1024;
+
+/** A line of an excerpt that stops inside it: the line number and its whole length in columns. */
+export interface LineCut {
+  line: number;
+  columns: number;
+}
+
+/**
+ * Lines `first`..`last` of UTF-8 bytes, numbered and split like `lineRange`, the first from column `startColumn`
+ * (1-based, in UTF-16 code units, as editors count), taking at most `maxChars` code units in all. The line where the
+ * budget runs out is cut there (never inside a surrogate pair) and is the last one returned, and `cut` gives its
+ * whole length; when the budget runs out at a line's end, the excerpt stops there. `firstColumns` is the length of
+ * line `first`. Long lines are decoded a chunk at a time, so a 50 MB line costs no 50 MB string.
+ */
+export function lineWindow(
+  bytes: Buffer,
+  first: number,
+  last: number,
+  starts: readonly number[],
+  startColumn: number,
+  maxChars: number,
+): { total: number; lines: string[]; cut: LineCut | null; firstColumns: number } {
+  const total = starts[starts.length - 1] === bytes.length ? starts.length - 1 : starts.length;
+  const lines: string[] = [];
+  let cut: LineCut | null = null;
+  let firstColumns = 0;
+  let taken = 0;
+  for (let n = Math.max(1, first); n <= Math.min(last, total); n++) {
+    if (n > first && taken >= maxChars) break;
+    const start = starts[n - 1]!;
+    let end = n < starts.length ? starts[n]! - 1 : bytes.length;
+    if (n < starts.length && end > start && bytes[end - 1] === 0x0d) end--;
+    const from = n === first ? startColumn - 1 : 0;
+    const { text, columns } = lineSlice(bytes, start, end, from, maxChars - taken);
+    if (n === first) firstColumns = columns;
+    lines.push(text);
+    taken += text.length;
+    if (from + text.length < columns) {
+      cut = { line: n, columns };
+      break;
+    }
+  }
+  return { total, lines, cut, firstColumns };
+}
+
+/** Code units `from`..`from + max` of the line in bytes `start`..`end`, and the line's whole length in code units. */
+function lineSlice(bytes: Buffer, start: number, end: number, from: number, max: number): { text: string; columns: number } {
+  if (end - start <= LINE_CHUNK_BYTES) {
+    const whole = bytes.toString('utf8', start, end);
+    return { text: keepPairs(whole.slice(from, from + max), from + max < whole.length), columns: whole.length };
+  }
+  const parts: string[] = [];
+  let columns = 0;
+  let taken = 0;
+  for (let at = start; at < end; ) {
+    let stop = Math.min(end, at + LINE_CHUNK_BYTES);
+    // Chunks start on a UTF-8 sequence, so each decodes as it would inside the whole line.
+    while (stop < end && stop > at + 1 && (bytes[stop]! & 0xc0) === 0x80) stop--;
+    const piece = bytes.toString('utf8', at, stop);
+    if (taken < max && columns + piece.length > from) {
+      const lo = Math.max(0, from - columns);
+      const part = piece.slice(lo, lo + max - taken);
+      parts.push(part);
+      taken += part.length;
+    }
+    columns += piece.length;
+    at = stop;
+  }
+  return { text: keepPairs(parts.join(''), from + max < columns), columns };
+}
+
+/** Drops a high surrogate left alone at the end of a cut piece; its pair starts the next piece instead. */
+function keepPairs(text: string, wasCut: boolean): string {
+  const last = text.charCodeAt(text.length - 1);
+  return wasCut && last >= 0xd800 && last <= 0xdbff ? text.slice(0, -1) : text;
+}

@@ -26,6 +26,7 @@ import {
   compareEdges,
   lineRange,
   lineStarts,
+  lineWindow,
   permalinkFor,
   toEdgeDTO,
   toFileDTO,
@@ -43,6 +44,7 @@ import type {
   SearchHit,
   ShowResult,
   SourceExcerpt,
+  SourceWindow,
   SymbolDTO,
   TestDTO,
   TraversalEdge,
@@ -215,10 +217,16 @@ class StorageQueryService implements QueryService {
     path: string,
     startLine?: number,
     endLine?: number,
+    window: SourceWindow = {},
   ): Promise<SourceExcerpt & { path: string }> {
     const ctx = this.ctx(repo);
     if (startLine !== undefined) checkLine(startLine, 'startLine');
     if (endLine !== undefined) checkLine(endLine, 'endLine');
+    const startColumn = window.startColumn ?? 1;
+    if (!Number.isInteger(startColumn) || startColumn < 1)
+      throw new CodehubError('InvalidInput', `startColumn must be a column ≥ 1, got ${String(startColumn)}`);
+    const maxChars = window.maxChars ?? Infinity;
+    if (!(maxChars >= 1)) throw new CodehubError('InvalidInput', `maxChars must be ≥ 1, got ${String(maxChars)}`);
     if (startLine !== undefined && endLine !== undefined && endLine < startLine) {
       throw new CodehubError('InvalidInput', `endLine ${endLine} is before startLine ${startLine}`);
     }
@@ -241,14 +249,27 @@ class StorageQueryService implements QueryService {
       );
     }
     const wantEnd = Math.min(endLine ?? total, total);
-    const end = Math.min(wantEnd, start + MAX_SOURCE_LINES - 1);
+    const lastLine = Math.min(wantEnd, start + MAX_SOURCE_LINES - 1);
+    if (startColumn === 1 && maxChars === Infinity) {
+      const lines = lineRange(bytes, start, lastLine, starts).lines;
+      return { path, blobSha256: file.blobSha256, verified: true, startLine: start, lines, truncated: lastLine < wantEnd };
+    }
+    const { lines, cut, firstColumns } = lineWindow(bytes, start, lastLine, starts, startColumn, maxChars);
+    if (startColumn > Math.max(firstColumns, 1)) {
+      throw new CodehubError(
+        'InvalidInput',
+        `startColumn ${startColumn} is past the end of line ${start} of '${path}' (${firstColumns} columns)`,
+      );
+    }
     return {
       path,
       blobSha256: file.blobSha256,
       verified: true,
       startLine: start,
-      lines: lineRange(bytes, start, end, starts).lines,
-      truncated: end < wantEnd,
+      startColumn,
+      lines,
+      truncated: start + lines.length - 1 < wantEnd || cut !== null,
+      cut,
     };
   }
 
@@ -260,7 +281,7 @@ class StorageQueryService implements QueryService {
   async show(
     repo: string,
     symbol: string,
-    options: { contextBefore?: number; maxLines?: number } = {},
+    options: { contextBefore?: number; maxLines?: number; maxChars?: number } = {},
   ): Promise<ShowResult> {
     const ctx = this.ctx(repo);
     const row = this.resolveRow(ctx, symbol);
@@ -268,6 +289,7 @@ class StorageQueryService implements QueryService {
       row,
       clampInt(options.contextBefore, 2, 0, 50),
       clampInt(options.maxLines, 60, 1, MAX_SOURCE_LINES),
+      options.maxChars === undefined ? Infinity : clampInt(options.maxChars, 1, 1, Number.MAX_SAFE_INTEGER),
     );
     const graph = await this.showGraph(ctx, row);
     const result: ShowResult = {
@@ -767,11 +789,15 @@ class StorageQueryService implements QueryService {
     return starts;
   }
 
-  /** Reads the symbol's blob, re-hashing it; a failed verification yields no lines and an error, not a throw. */
+  /**
+   * Reads the symbol's blob, re-hashing it; a failed verification yields no lines and an error, not a throw.
+   * Past `maxChars` characters the excerpt stops, cutting the line where they ran out.
+   */
   private async excerpt(
     row: SymbolRow,
     contextBefore: number,
     maxLines: number,
+    maxChars: number,
   ): Promise<ShowResult['source']> {
     const empty = {
       blobSha256: row.blobSha256 ?? '',
@@ -791,8 +817,12 @@ class StorageQueryService implements QueryService {
     }
     // maxLines bounds the whole excerpt, context included (the seed page shows 60 lines: 2 before, 58 of the body).
     const starts = this.lineStartsOf(row.blobSha256, bytes);
-    const range = (from: number) =>
-      lineRange(bytes, from, Math.min(row.endLine, from + maxLines - 1), starts);
+    const range = (from: number) => {
+      const last = Math.min(row.endLine, from + maxLines - 1);
+      return maxChars === Infinity
+        ? { ...lineRange(bytes, from, last, starts), cut: null }
+        : lineWindow(bytes, from, last, starts, 1, maxChars);
+    };
     let start = Math.max(1, row.startLine - contextBefore);
     let excerpt = range(start);
     if (start > Math.max(1, excerpt.total)) excerpt = range((start = Math.max(1, excerpt.total))); // file shrank
@@ -802,7 +832,8 @@ class StorageQueryService implements QueryService {
       verified: true,
       startLine: start,
       lines: excerpt.lines,
-      truncated: end < row.endLine,
+      truncated: end < row.endLine || excerpt.cut !== null,
+      ...(maxChars === Infinity ? {} : { startColumn: 1, cut: excerpt.cut }),
       error: null,
     };
   }

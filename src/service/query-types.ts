@@ -77,8 +77,20 @@ export interface SourceExcerpt {
   /** First line number of `lines`. */
   startLine: number;
   lines: string[];
-  /** True when the excerpt stops before the symbol's end. */
+  /** True when the excerpt stops before the symbol's end (or the range asked for, or the character budget ran out). */
   truncated: boolean;
+  /** Column (1-based, UTF-16 code units) where `lines[0]` starts: 1 unless a start column was asked for. */
+  startColumn?: number;
+  /** When a character budget ran out inside a line: that line, the last of `lines`, and its whole length in columns. */
+  cut?: { line: number; columns: number } | null;
+}
+
+/** A character budget for an excerpt, so that one long line cannot make an answer as big as the file. */
+export interface SourceWindow {
+  /** Column (1-based, UTF-16 code units) of the first line to start at; default 1. */
+  startColumn?: number;
+  /** Most characters (UTF-16 code units) returned in all; the line where they run out is cut (`cut`) and ends the excerpt. */
+  maxChars?: number;
 }
 
 export interface ShowResult {
@@ -207,9 +219,19 @@ export interface QueryService {
   getRepo(repo: string): Promise<RepoOverview>;
   listFiles(repo: string, prefix?: string): Promise<FileDTO[]>;
   getFile(repo: string, path: string): Promise<FileView>;
-  getSource(repo: string, path: string, startLine?: number, endLine?: number): Promise<SourceExcerpt & { path: string }>;
+  getSource(
+    repo: string,
+    path: string,
+    startLine?: number,
+    endLine?: number,
+    window?: SourceWindow,
+  ): Promise<SourceExcerpt & { path: string }>;
   resolveSymbol(repo: string, symbol: string): Promise<SymbolDTO>;
-  show(repo: string, symbol: string, options?: { contextBefore?: number; maxLines?: number }): Promise<ShowResult>;
+  show(
+    repo: string,
+    symbol: string,
+    options?: { contextBefore?: number; maxLines?: number; maxChars?: number },
+  ): Promise<ShowResult>;
   callers(repo: string, symbol: string, options?: TraversalOptions): Promise<TraversalResult>;
   callees(repo: string, symbol: string, options?: TraversalOptions): Promise<TraversalResult>;
   tests(

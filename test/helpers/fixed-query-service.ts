@@ -18,6 +18,7 @@ import type {
   SearchHit,
   ShowResult,
   SourceExcerpt,
+  SourceWindow,
   SymbolDTO,
   TestDTO,
   TraversalEdge,
@@ -187,7 +188,13 @@ export class FixedQueryService implements QueryService {
     throw new CodehubError('InvalidInput', `getFile(${path}) is not used by the MCP tools`);
   }
 
-  async getSource(repo: string, path: string, startLine = 1, endLine?: number): Promise<SourceExcerpt & { path: string }> {
+  async getSource(
+    repo: string,
+    path: string,
+    startLine = 1,
+    endLine?: number,
+    window: SourceWindow = {},
+  ): Promise<SourceExcerpt & { path: string }> {
     this.snap(repo);
     const text = repo === REPO ? FILES[path] : undefined;
     if (text === undefined) {
@@ -195,15 +202,35 @@ export class FixedQueryService implements QueryService {
       throw new CodehubError('PathNotFound', `no file ${path} in ${repo}`, closest);
     }
     const all = text.split('\n');
-    const lines = all.slice(startLine - 1, endLine === undefined ? undefined : endLine);
+    const asked = all.slice(startLine - 1, endLine === undefined ? undefined : endLine);
+    const startColumn = window.startColumn ?? 1;
+    if (asked.length > 0 && startColumn > Math.max(1, asked[0]!.length))
+      throw new CodehubError('InvalidInput', `startColumn ${startColumn} is past the end of line ${startLine}`);
+    // The real service's character budget: the line where it runs out is cut and ends the excerpt.
+    const lines: string[] = [];
+    let cut: SourceExcerpt['cut'] = null;
+    let left = window.maxChars ?? Infinity;
+    for (const [i, line] of asked.entries()) {
+      if (i > 0 && left <= 0) break;
+      const from = i === 0 ? startColumn - 1 : 0;
+      const piece = line.slice(from, from + left);
+      lines.push(piece);
+      left -= piece.length;
+      if (from + piece.length < line.length) {
+        cut = { line: startLine + i, columns: line.length };
+        break;
+      }
+    }
     const tampered = path === 'src/tampered.ts';
     return {
       path,
       blobSha256: tampered ? sha256('what was indexed') : sha256(text),
       verified: !tampered,
       startLine,
+      startColumn,
       lines,
-      truncated: false,
+      truncated: lines.length < asked.length || cut !== null,
+      cut,
     };
   }
 
@@ -227,7 +254,7 @@ export class FixedQueryService implements QueryService {
     throw new CodehubError('SymbolNotFound', `no symbol ${symbol} in ${repo}`, closest);
   }
 
-  async show(repo: string, symbol: string): Promise<ShowResult> {
+  async show(repo: string, symbol: string, options: { maxChars?: number } = {}): Promise<ShowResult> {
     const s = await this.resolveSymbol(repo, symbol);
     const callers = await this.callers(repo, s.id);
     const callees = await this.callees(repo, s.id);
@@ -242,7 +269,10 @@ export class FixedQueryService implements QueryService {
       unresolvedThatMayCall: callers.unresolvedCount,
       tests: tests.tests,
       testsComplete: 'exact',
-      source: { ...(await this.getSource(repo, s.path, s.startLine, s.endLine)), error: null },
+      source: {
+        ...(await this.getSource(repo, s.path, s.startLine, s.endLine, { maxChars: options.maxChars ?? Infinity })),
+        error: null,
+      },
     };
   }
 
