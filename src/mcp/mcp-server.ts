@@ -148,7 +148,7 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
 
   tool(
     'search_symbols',
-    'Find functions, classes, methods and other symbols by name (exact, then prefix, then camel humps such as sDF for startDesktopFlow, then substring; callers order each tier), ranked like the web search. Use it to turn a name into a symbol id before asking about callers, tests or source.',
+    'Find functions, classes, methods and other symbols by name (exact, prefix, camel humps like sDF, then substring), ranked like the web search. Use it to turn a name into a symbol id before asking about callers, tests or source.',
     inputSchemas.search_symbols,
     outputSchemas.search_symbols,
     async ({ query, repo, kind, limit }) => {
