@@ -14,7 +14,9 @@ import {
 } from '../../src/eval/run-eval.js';
 import { EVAL_SMALL_DIR } from './fixture.js';
 
-const CONFIDENCE_TS = fileURLToPath(new URL('../../../src/core/confidence.ts', import.meta.url));
+const CONFIDENCE_TS = fileURLToPath(
+  new URL('../../../src/languages/typescript/confidence.ts', import.meta.url),
+);
 
 test('one corpus is evaluated end to end and written as EVAL.md and eval.json', () => {
   const corpus = evaluateCorpus({
