@@ -12,6 +12,9 @@ import {
   evaluateCorpus,
   writeEvalOutputs,
 } from '../../src/eval/run-eval.js';
+import { confidenceTablePath } from '../../src/cli/commands/eval.js';
+import { MEASURED } from '../../src/languages/typescript/confidence.js';
+import { typescriptPlugin } from '../../src/languages/typescript/typescript-plugin.js';
 import { EVAL_SMALL_DIR } from './fixture.js';
 
 const CONFIDENCE_TS = fileURLToPath(
@@ -82,6 +85,11 @@ test('calibration pools the corpora per reason and rewrites only reasons with 10
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("--calibrate rewrites the TypeScript plug-in's own table, the one its edges are scored with", () => {
+  assert.equal(confidenceTablePath(), CONFIDENCE_TS);
+  assert.equal(typescriptPlugin.confidence, MEASURED);
 });
 
 function reason(name: string, tp: number, fp: number): ReasonScores {

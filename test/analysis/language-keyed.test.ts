@@ -1,0 +1,70 @@
+/**
+ * The neutral resolver asks each file's own plug-in (found by FileFacts.language): its confidences per reason and its
+ * rules (builtins). A language that has not been measured gets the seed tiers; one that has, its own values.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveRepo } from '../../src/analysis/resolve-repo.js';
+import { SEED_CONFIDENCE } from '../../src/core/confidence.js';
+import type { Edge } from '../../src/core/graph.js';
+import type { LanguagePlugin } from '../../src/languages/plugin.js';
+import { typescriptPlugin } from '../../src/languages/typescript/typescript-plugin.js';
+
+const SOURCE = [
+  "import { helper } from './lib';",
+  'function local(): number {',
+  '  return 1;',
+  '}',
+  'export function run(): number {',
+  '  console.log(local());',
+  '  return helper();',
+  '}',
+  '',
+].join('\n');
+const LIB = 'export function helper(): number {\n  return 2;\n}\n';
+
+/** Resolves the same program once per language id, each copy analysed by TypeScript but owned by `plugin`. */
+function resolveAs(plugin: LanguagePlugin): Edge[] {
+  const files = [
+    { path: 'main.ts', facts: { ...typescriptPlugin.analyze('main.ts', SOURCE), language: plugin.id } },
+    { path: 'lib.ts', facts: { ...typescriptPlugin.analyze('lib.ts', LIB), language: plugin.id } },
+  ];
+  const moduleResolver = typescriptPlugin.createModuleResolver({
+    files: new Set(['main.ts', 'lib.ts']),
+    configs: new Map(),
+  });
+  return resolveRepo({ files, moduleResolver, plugins: [typescriptPlugin, plugin] }).edges;
+}
+
+function byCallee(edges: Edge[]): Record<string, [string, number | null]> {
+  return Object.fromEntries(edges.map((e) => [e.calleeText, [e.reason, e.confidence]]));
+}
+
+describe('resolution keyed by language', () => {
+  it("gives each reason the measured confidence of the file's own language", () => {
+    const measured = byCallee(resolveAs(typescriptPlugin));
+    assert.deepEqual(measured.helper, ['import', typescriptPlugin.confidence?.import]);
+    assert.deepEqual(measured.local, ['same-file', typescriptPlugin.confidence?.['same-file']]);
+    const partly: LanguagePlugin = {
+      ...typescriptPlugin,
+      id: 'partly-measured',
+      confidence: { import: 0.75 },
+    };
+    const edges = byCallee(resolveAs(partly));
+    assert.deepEqual(edges.helper, ['import', 0.75]);
+    assert.deepEqual(edges.local, ['same-file', SEED_CONFIDENCE['same-file']]);
+  });
+
+  it('gives a language that was never measured the seed tiers', () => {
+    const unmeasured: LanguagePlugin = { ...typescriptPlugin, id: 'unmeasured', confidence: undefined };
+    const edges = byCallee(resolveAs(unmeasured));
+    assert.deepEqual(edges.helper, ['import', SEED_CONFIDENCE.import]);
+    assert.deepEqual(edges.local, ['same-file', SEED_CONFIDENCE['same-file']]);
+  });
+
+  it("keeps a call to a global as builtin only when the file's language lists it", () => {
+    assert.deepEqual(byCallee(resolveAs(typescriptPlugin))['console.log'], ['builtin', null]);
+    const silent: LanguagePlugin = { ...typescriptPlugin, id: 'no-rules', resolution: undefined };
+    assert.deepEqual(byCallee(resolveAs(silent))['console.log'], ['unknown', null]);
+  });
+});
