@@ -65,6 +65,8 @@ export function failuresOf(plugin: LanguagePlugin, expected: ConformanceCase): s
     } catch (error) {
       out.push(`facts of ${f.path} break an invariant: ${(error as Error).message}`);
     }
+    if (plugin.isTestPath?.(f.path) && !f.isTestFile)
+      out.push(`${f.path} is test code by the plug-in's isTestPath, but analyze did not mark it a test file`);
     for (const d of f.diagnostics)
       if (d.severity === 'error') out.push(`${f.path}:${d.line}: the case does not parse: ${d.message}`);
   }
