@@ -13,7 +13,7 @@ import { typescriptPlugin } from '../../src/languages/typescript/typescript-plug
 import { templatePlugin } from '../../src/languages/_template/template-plugin.js';
 import { conformance as templateCases } from '../../src/languages/_template/conformance.js';
 import { failuresOf, loadConformance, runBehaviourConformance, unansweredCases } from './behaviour.js';
-import { assertFactsInvariants } from './conformance.js';
+import { assertFactsInvariants, runConformance } from './conformance.js';
 
 const loaded = await Promise.all(
   allPlugins.map(async (plugin) => ({ plugin, suite: await loadConformance(plugin) })),
@@ -29,7 +29,14 @@ describe('the registered language plug-ins', () => {
   });
 });
 
-for (const { plugin, suite } of loaded) if (suite) runBehaviourConformance(plugin, suite);
+for (const { plugin, suite } of loaded) {
+  if (!suite) continue;
+  runBehaviourConformance(plugin, suite);
+  const sources = Object.values(suite).flatMap((c) =>
+    'files' in c ? Object.entries(c.files).map(([path, text]) => ({ path, text })) : [],
+  );
+  runConformance(plugin, sources, `${plugin.id} plug-in: the shared invariants on its behavioural cases`);
+}
 
 describe('the behavioural runner', () => {
   it('reports a plug-in without a conformance file as having none', async () => {
