@@ -230,7 +230,9 @@ class RepoResolver {
       }
     }
     const declared = last(file.topLevel.get(name)?.filter((s) => s.exported));
-    return declared ? { kind: 'symbol', def: { file, sym: declared } } : NONE;
+    if (declared) return { kind: 'symbol', def: { file, sym: declared } };
+    const submodule = file.rules.packageSubmodule(file.path, name);
+    return submodule === null ? NONE : this.moduleLookup(file.path, submodule);
   }
 
   /** A name in a file's top-level scope: a declaration, or an import followed to its definition. */
@@ -250,9 +252,12 @@ class RepoResolver {
 
   private resolveImport(file: FileIndex, imp: ImportFact, seen = new Set<string>()): Lookup {
     const target = this.moduleLookup(file.path, imp.specifier);
-    if (target.kind !== 'module') return target;
     if (imp.imported === '*') return target;
-    return this.resolveExport(target.file, imp.imported, seen);
+    const found = target.kind === 'module' ? this.resolveExport(target.file, imp.imported, seen) : target;
+    if (found.kind !== 'none') return found;
+    // `from pkg import mod` may name a submodule (also of a package that has no module file of its own).
+    const submodule = file.rules.importedSubmodule(imp.specifier, imp.imported);
+    return submodule === null ? NONE : this.moduleLookup(file.path, submodule);
   }
 
   // ---------- types and members ----------

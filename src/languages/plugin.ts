@@ -56,6 +56,16 @@ export interface ResolutionRules {
   /** Whether a wildcard re-export (`export * from`, `from m import *`) forwards the export `name`. */
   wildcardExports(name: string): boolean;
   /**
+   * Modules that contain modules (Python packages): when `import { name } from specifier` (`from pkg import mod`)
+   * finds no such export, the specifier of the submodule it may name instead (`pkg.mod`); null when none can.
+   */
+  importedSubmodule(specifier: string, name: string): string | null;
+  /**
+   * When the module at `modulePath` has no export `name`, the specifier (as written in that module) of a submodule
+   * the name may stand for (a Python package's `__init__.py` exposes `pkg.mod`); null when none can.
+   */
+  packageSubmodule(modulePath: string, name: string): string | null;
+  /**
    * The type name a declared type text names, for member lookup: a return type (`Promise<Logger | null>` →
    * `Logger`) or an `implements` clause (`Repo<T>` → `Repo`); null when it names none.
    */
@@ -132,6 +142,8 @@ export const NEUTRAL_RULES: Readonly<ResolutionRules> = {
   constructorName: null,
   moduleValueExport: null,
   wildcardExports: () => true,
+  importedSubmodule: () => null,
+  packageSubmodule: () => null,
   typeName: (text) => {
     const t = text.trim();
     return t.split('.').every((part) => NAME.test(part)) ? t : null;

@@ -67,4 +67,47 @@ describe('resolution keyed by language', () => {
     const silent: LanguagePlugin = { ...typescriptPlugin, id: 'no-rules', resolution: undefined };
     assert.deepEqual(byCallee(resolveAs(silent))['console.log'], ['unknown', null]);
   });
+
+  it('follows a missing export to a submodule only for a language whose modules contain modules', () => {
+    const files: Record<string, string> = {
+      'pkg/index.ts': 'export const version = 1;\n',
+      'pkg/tools.ts': 'export function sharpen(): void {}\n',
+      'ns/helpers.ts': 'export function polish(): void {}\n',
+      'main.ts': [
+        "import { tools } from './pkg';",
+        "import { helpers } from './ns';",
+        'export function run(): void {',
+        '  tools.sharpen();',
+        '  helpers.polish();',
+        '}',
+        '',
+      ].join('\n'),
+    };
+    const resolveWith = (plugin: LanguagePlugin): Record<string, [string, number | null]> => {
+      const analysed = Object.entries(files).map(([path, text]) => ({
+        path,
+        facts: { ...typescriptPlugin.analyze(path, text), language: plugin.id },
+      }));
+      const moduleResolver = typescriptPlugin.createModuleResolver({
+        files: new Set(Object.keys(files)),
+        configs: new Map(),
+      });
+      return byCallee(resolveRepo({ files: analysed, moduleResolver, plugins: [plugin] }).edges);
+    };
+    assert.deepEqual(resolveWith(typescriptPlugin)['tools.sharpen']?.[0], 'unknown');
+    assert.deepEqual(resolveWith(typescriptPlugin)['helpers.polish']?.[0], 'unknown');
+    const packages: LanguagePlugin = {
+      ...typescriptPlugin,
+      id: 'with-packages',
+      resolution: {
+        ...typescriptPlugin.resolution,
+        // A package's module file exposes its submodules; `import { m } from 'pkg'` may name one.
+        packageSubmodule: (path, name) => (path.endsWith('/index.ts') ? `./${name}` : null),
+        importedSubmodule: (specifier, name) => `${specifier}/${name}`,
+      },
+    };
+    const edges = resolveWith(packages);
+    assert.deepEqual(edges['tools.sharpen']?.[0], 'import');
+    assert.deepEqual(edges['helpers.polish']?.[0], 'import');
+  });
 });

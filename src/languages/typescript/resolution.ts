@@ -13,6 +13,9 @@ export const tsResolutionRules: ResolutionRules = {
   moduleValueExport: 'default',
   // ES modules: `export *` forwards every export but the default.
   wildcardExports: (name) => name !== 'default',
+  // A module is a file: a missing export never stands for another module.
+  importedSubmodule: () => null,
+  packageSubmodule: () => null,
   typeName: typeNameFromText,
   callbackParamType: callbackParamTypeName,
   valuePath: valuePathOf,
