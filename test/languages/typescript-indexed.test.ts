@@ -16,7 +16,7 @@ import { FixtureRepo, removeDir, runCli, tempDir } from '../helpers/fixture-repo
 async function withIndexed(
   files: Record<string, string>,
   use: (service: QueryService, repo: string) => Promise<void>,
-  how: { cli?: boolean } = {},
+  how: { cli?: boolean; maxFileSize?: number } = {},
 ): Promise<void> {
   const work = tempDir('ts-indexed');
   try {
@@ -31,7 +31,7 @@ async function withIndexed(
       assert.equal(indexed.code, 0, indexed.stderr);
       repo = 'local/fixture';
     } else {
-      repo = (await indexRepository({ dataDir, source: repoDir })).repo;
+      repo = (await indexRepository({ dataDir, source: repoDir, maxFileSize: how.maxFileSize })).repo;
     }
     const ws = openWorkspace(dataDir);
     try {
@@ -104,6 +104,34 @@ describe('the TypeScript plug-in through the indexer', () => {
         const { coverage } = await service.getRepo(repo);
         assert.deepEqual([coverage.testFiles, coverage.testFilesAnalysed], [2, 2]);
       },
+    );
+  });
+
+  it('counts a spec/ file too large to read as a test file whose tests are unknown, so tested-by is a lower bound', async () => {
+    await withIndexed(
+      {
+        'lib/cart.js': CART,
+        'spec/cart.js': [
+          "const { Cart } = require('../lib/cart');",
+          "describe('Cart', () => {",
+          "  it('adds an item', () => {",
+          "    new Cart().add('apple');",
+          '  });',
+          '});',
+          '',
+        ].join('\n'),
+        'spec/big.js': `// generated\n${'const x = 1;\n'.repeat(400)}`,
+      },
+      async (service, repo) => {
+        const { tests, complete, testsNotAnalysed } = await service.tests(repo, 'Cart.add');
+        assert.deepEqual(
+          tests.map((t) => t.name),
+          ['Cart > adds an item'],
+        );
+        assert.equal(complete, 'lower_bound');
+        assert.deepEqual(testsNotAnalysed, ['spec/big.js']);
+      },
+      { maxFileSize: 2000 },
     );
   });
 
