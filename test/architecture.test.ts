@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import ts from 'typescript';
 import { ROOT } from './helpers/fixture-repo.js';
 
 /** DESIGN.md layering: core ← languages/analysis ← store/git/db ← service ← web/mcp/cli. */
@@ -61,6 +62,32 @@ export function violationsOf(fileRel: string, text: string): string[] {
   return out;
 }
 
+/** The layers that must stay language-neutral: everything a language knows lives in its src/languages/<id>/ folder. */
+const NEUTRAL_LAYERS = ['core', 'analysis', 'service'];
+/** Words that name a language, its tools or its files; none may appear in a string or regex of a neutral layer. */
+const LANGUAGE_WORDS =
+  /typescript|javascript|python|vitest|jest|mocha|jasmine|pytest|unittest|package\.json|tsconfig|jsconfig|pyproject|node_modules|\bnpx?\b|\[jt\]sx?|\\\.[cm]?[jt]sx?\b|\\\.pyi?\b/i;
+
+/** String, template and regular-expression literals of a source text that name a language (comments may). */
+export function languageNamesIn(fileRel: string, text: string): string[] {
+  const sf = ts.createSourceFile(fileRel, text, ts.ScriptTarget.Latest, true);
+  const out: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (
+      ts.isStringLiteralLike(node) ||
+      ts.isTemplateLiteralToken(node) ||
+      node.kind === ts.SyntaxKind.RegularExpressionLiteral
+    ) {
+      const literal = node.getText(sf);
+      if (LANGUAGE_WORDS.test(literal))
+        out.push(`${fileRel}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}: ${literal}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}
+
 describe('architecture', () => {
   it('every src file imports only its own or lower layers, and pure layers do no I/O', () => {
     const src = resolve(ROOT, 'src');
@@ -77,5 +104,25 @@ describe('architecture', () => {
     assert.equal(violationsOf('analysis/x.ts', "import { readFileSync } from 'node:fs';").length, 1);
     assert.equal(violationsOf('core/x.ts', "const db = await import('better-sqlite3');").length, 1);
     assert.equal(violationsOf('cli/x.ts', "import { a } from '../service/indexer.js';").length, 0);
+  });
+
+  it('the language-neutral layers (core, analysis, service) name no language in their strings or patterns', () => {
+    const src = resolve(ROOT, 'src');
+    const named = NEUTRAL_LAYERS.flatMap((layer) =>
+      sourceFiles(join(src, layer)).flatMap((f) =>
+        languageNamesIn(relative(src, f), readFileSync(f, 'utf8')),
+      ),
+    );
+    assert.deepEqual(named, []);
+  });
+
+  it('the language check catches a test-runner name, a config file and an extension pattern', () => {
+    assert.deepEqual(
+      languageNamesIn('service/x.ts', "const runner = 'vitest';\n// jest in a comment is fine\n"),
+      ["service/x.ts:1: 'vitest'"],
+    );
+    assert.equal(languageNamesIn('service/x.ts', 'const f = `${dir}/package.json`;').length, 1);
+    assert.equal(languageNamesIn('core/x.ts', 'const re = /\\.(test|spec)\\.[jt]sx?$/;').length, 1);
+    assert.equal(languageNamesIn('core/x.ts', "const reason = 'builtin';").length, 0);
   });
 });

@@ -13,8 +13,13 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import Database from 'better-sqlite3';
-import { confidenceFor } from '../src/core/confidence.js';
+import { confidenceFor as confidenceIn, type ResolvedReason } from '../src/core/confidence.js';
+import { typescriptPlugin } from '../src/languages/typescript/typescript-plugin.js';
 import { QUERY_SQL } from '../src/db/sqlite-query-index.js';
+
+/** A reason's confidence in the TypeScript plug-in's table (measured values, seed tiers elsewhere). */
+const confidenceFor = (reason: ResolvedReason): number =>
+  confidenceIn(reason, 1, typescriptPlugin.confidence);
 
 const ROOT = resolve(import.meta.dirname, '..', '..'); // dist/test → project root
 const BIN = join(ROOT, 'bin', 'codehub.js');
@@ -237,7 +242,7 @@ function toolSuite(label: string, open: (fixture: IndexedFixture) => Promise<Con
           lines: [lineOf('src/checkout-service.ts', needle)],
         });
       }
-      // The tiers' values come from the calibrated table (src/core/confidence.ts); what matters here is the reason.
+      // The tiers' values come from the TypeScript plug-in's calibrated table (src/languages/typescript/confidence.ts); what matters here is the reason.
       const register = edge('FlowRegistry.register');
       const decl = lineOf('src/flow-registry.ts', 'register(flowId');
       assertEvidence(register.evidence, 'src/flow-registry.ts', decl, decl, text);

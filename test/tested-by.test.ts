@@ -5,12 +5,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { confidenceFor } from '../src/core/confidence.js';
+import { confidenceFor as confidenceIn, type ResolvedReason } from '../src/core/confidence.js';
+import { typescriptPlugin } from '../src/languages/typescript/typescript-plugin.js';
 import { indexRepository } from '../src/service/indexer.js';
 import { createQueryService } from '../src/service/query-service.js';
 import { openWorkspace } from '../src/service/workspace.js';
 import type { QueryService } from '../src/service/query-types.js';
 import { FixtureRepo, removeDir, runCli, tempDir } from './helpers/fixture-repo.js';
+
+/** A reason's confidence in the TypeScript plug-in's table (measured values, seed tiers elsewhere). */
+const confidenceFor = (reason: ResolvedReason): number =>
+  confidenceIn(reason, 1, typescriptPlugin.confidence);
 
 const LIB = [
   'export class Stack {',

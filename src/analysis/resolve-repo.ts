@@ -1,14 +1,24 @@
 /**
  * Repo-wide call resolution: turns every file's call sites into edges with a reason and a confidence.
- * Builds the module graph through the plug-in's ModuleResolver, export tables (re-exports, `export *`,
- * default, namespaces, CommonJS), name tables and the class hierarchy. Pure: no I/O.
+ * Builds the module graph through the plug-in's ModuleResolver, export tables (re-exports, wildcard re-exports,
+ * module values, namespaces), name tables and the class hierarchy. The core is language-neutral: wherever a
+ * language decides (builtins, test globals, type texts, module values, constructors, confidence), it asks the
+ * plug-in that analysed the file (LanguagePlugin.resolution and .confidence; FileFacts.language names it).
+ * Pure: no I/O.
  */
 import type { CallSiteFact, FileFacts, ImportFact, Receiver, SymbolFact, TypeRef } from '../core/facts.js';
 import type { Edge } from '../core/graph.js';
-import type { ReasonCode, ResolvedReason } from '../core/confidence.js';
+import type { ConfidenceTable, ReasonCode, ResolvedReason } from '../core/confidence.js';
 import { confidenceFor } from '../core/confidence.js';
 import { makeSymbolId } from '../core/ids.js';
-import type { ModuleResolution, ModuleResolver } from '../languages/plugin.js';
+import type {
+  LanguagePlugin,
+  ModuleResolution,
+  ModuleResolver,
+  ResolutionRules,
+} from '../languages/plugin.js';
+import { rulesOf } from '../languages/plugin.js';
+import { allPlugins } from '../languages/registry.js';
 import type { ResolveInput, ResolveOutput, ResolveRepo } from './types.js';
 
 /** Name-only matches with more candidates than this are too ambiguous to draw: they stay unresolved. */
@@ -28,137 +38,6 @@ const NAME_ONLY_FROM: ReadonlySet<string> = new Set<string>();
  */
 const DRAW_IMPLEMENTATIONS = false;
 
-const BUILTIN_GLOBALS = new Set([
-  'Array',
-  'ArrayBuffer',
-  'AbortController',
-  'AbortSignal',
-  'AggregateError',
-  'atob',
-  'BigInt',
-  'Blob',
-  'Boolean',
-  'btoa',
-  'Buffer',
-  'clearImmediate',
-  'clearInterval',
-  'clearTimeout',
-  'console',
-  'crypto',
-  'DataView',
-  'Date',
-  'decodeURI',
-  'decodeURIComponent',
-  'encodeURI',
-  'encodeURIComponent',
-  'Error',
-  'escape',
-  'eval',
-  'EvalError',
-  'Event',
-  'EventTarget',
-  'fetch',
-  'FinalizationRegistry',
-  'Float32Array',
-  'Float64Array',
-  'FormData',
-  'Function',
-  'globalThis',
-  'Headers',
-  'Int8Array',
-  'Int16Array',
-  'Int32Array',
-  'Intl',
-  'isFinite',
-  'isNaN',
-  'JSON',
-  'Map',
-  'Math',
-  'module',
-  'Number',
-  'Object',
-  'parseFloat',
-  'parseInt',
-  'performance',
-  'process',
-  'Promise',
-  'Proxy',
-  'queueMicrotask',
-  'RangeError',
-  'ReferenceError',
-  'Reflect',
-  'RegExp',
-  'Request',
-  'require',
-  'Response',
-  'Set',
-  'setImmediate',
-  'setInterval',
-  'setTimeout',
-  'String',
-  'structuredClone',
-  'Symbol',
-  'SyntaxError',
-  'TextDecoder',
-  'TextEncoder',
-  'TypeError',
-  'Uint8Array',
-  'Uint8ClampedArray',
-  'Uint16Array',
-  'Uint32Array',
-  'unescape',
-  'URIError',
-  'URL',
-  'URLSearchParams',
-  'WeakMap',
-  'WeakRef',
-  'WeakSet',
-  'WebAssembly',
-  'window',
-  'document',
-  'navigator',
-  'alert',
-  'localStorage',
-  'requestAnimationFrame',
-  'cancelAnimationFrame',
-  'exports',
-  '__dirname',
-  '__filename',
-  'undefined',
-  'BigInt64Array',
-  'BigUint64Array',
-  'SharedArrayBuffer',
-  'Atomics',
-  'Worker',
-  'MessageChannel',
-  'ReadableStream',
-  'WritableStream',
-]);
-const TEST_GLOBALS = new Set([
-  'describe',
-  'it',
-  'test',
-  'expect',
-  'beforeEach',
-  'beforeAll',
-  'afterEach',
-  'afterAll',
-  'before',
-  'after',
-  'jest',
-  'vi',
-  'suite',
-  'context',
-  'specify',
-  'fit',
-  'xit',
-  'fdescribe',
-  'xdescribe',
-  'setup',
-  'teardown',
-  'assert',
-]);
-
 interface FileIndex {
   path: string;
   facts: FileFacts;
@@ -170,6 +49,9 @@ interface FileIndex {
   importsByLocal: Map<string, ImportFact>;
   /** Symbol ids made so far, by localId: every edge of a caller or callee shares one string. */
   ids: Map<string, string>;
+  /** The rules and measured confidences of the language that analysed the file. */
+  rules: ResolutionRules;
+  confidence: ConfidenceTable;
 }
 
 interface Def {
@@ -208,80 +90,6 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A declared return type text reduced to a type name: `Promise<Logger | null>` → `Logger`. */
-function typeNameFromText(text: string | null): string | null {
-  if (!text) return null;
-  let t = text.trim();
-  const promise = /^Promise<(.*)>$/s.exec(t);
-  if (promise?.[1]) t = promise[1].trim();
-  const part = t
-    .split('|')
-    .map((p) => p.trim())
-    .find((p) => p !== 'null' && p !== 'undefined' && p !== '');
-  if (!part) return null;
-  const name = part.replace(/<.*$/s, '').trim();
-  return /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(name) ? name : null;
-}
-
-/** `(a, b)` → `a, b` when the text is wrapped in one pair of parentheses; else the text. */
-function unwrapParens(text: string): string {
-  const t = text.trim();
-  if (!t.startsWith('(')) return t;
-  let depth = 0;
-  for (let i = 0; i < t.length; i++) {
-    const c = t[i];
-    if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return i === t.length - 1 ? t.slice(1, -1) : t;
-  }
-  return t;
-}
-
-/** Splits a parameter list at its top-level commas (brackets, generics and strings nest). */
-function splitTopLevel(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(' || c === '[' || c === '{' || c === '<') depth++;
-    else if (c === ')' || c === ']' || c === '}' || (c === '>' && text[i - 1] !== '=')) depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  const rest = text.slice(start).trim();
-  if (rest !== '') out.push(rest);
-  return out;
-}
-
-/** `name?: Type = init` → `Type` (the text after the first top-level colon, before a default). */
-function typeOfParam(param: string): string {
-  let depth = 0;
-  for (let i = 0; i < param.length; i++) {
-    const c = param[i];
-    if (c === '(' || c === '[' || c === '{' || c === '<') depth++;
-    else if (c === ')' || c === ']' || c === '}' || (c === '>' && param[i - 1] !== '=')) depth--;
-    else if (c === ':' && depth === 0) return param.slice(i + 1).trim();
-  }
-  return '';
-}
-
-/** `(a: A, b: B) => R` → `a: A, b: B`; anything else → null. */
-function functionTypeParams(type: string): string | null {
-  const t = type.trim().replace(/^\(\s*(\(.*=>.*\))\s*\)$/s, '$1');
-  if (!t.startsWith('(')) return null;
-  let depth = 0;
-  for (let i = 0; i < t.length; i++) {
-    const c = t[i];
-    if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) {
-      return /^\s*=>/.test(t.slice(i + 1)) ? t.slice(1, i) : null;
-    }
-  }
-  return null;
-}
-
 /** A symbol's id, made once per file and localId (a large repo's edges repeat the same ids many times). */
 function idOf(file: FileIndex, localId: string): string {
   let id = file.ids.get(localId);
@@ -297,10 +105,13 @@ class RepoResolver {
   private typeDepth = 0;
   private implementationsOf: Map<string, Def[]> | null = null;
 
+  private readonly plugins: ReadonlyMap<string, LanguagePlugin>;
+
   constructor(
     private readonly input: ResolveInput,
     private readonly moduleResolver: ModuleResolver,
   ) {
+    this.plugins = new Map((input.plugins ?? allPlugins).map((p) => [p.id, p]));
     for (const { path, facts } of input.files) this.files.set(path, this.index(path, facts));
     for (const file of this.files.values()) {
       for (const sym of file.facts.symbols) {
@@ -326,6 +137,7 @@ class RepoResolver {
   }
 
   private index(path: string, facts: FileFacts): FileIndex {
+    const plugin = this.plugins.get(facts.language);
     const file: FileIndex = {
       path,
       facts,
@@ -334,6 +146,8 @@ class RepoResolver {
       members: new Map(),
       importsByLocal: new Map(),
       ids: new Map(),
+      rules: rulesOf(plugin),
+      confidence: plugin?.confidence ?? {},
     };
     for (const sym of facts.symbols) {
       file.byLocalId.set(sym.localId, sym);
@@ -406,7 +220,7 @@ class RepoResolver {
         if (found.kind !== 'none') return found;
       }
     }
-    if (name !== 'default') {
+    if (file.rules.wildcardExports(name)) {
       for (const ex of file.facts.exports) {
         if (ex.exported !== '*' || ex.from === undefined) continue;
         const target = this.moduleLookup(file.path, ex.from);
@@ -416,7 +230,9 @@ class RepoResolver {
       }
     }
     const declared = last(file.topLevel.get(name)?.filter((s) => s.exported));
-    return declared ? { kind: 'symbol', def: { file, sym: declared } } : NONE;
+    if (declared) return { kind: 'symbol', def: { file, sym: declared } };
+    const submodule = file.rules.packageSubmodule(file.path, name);
+    return submodule === null ? NONE : this.moduleLookup(file.path, submodule);
   }
 
   /** A name in a file's top-level scope: a declaration, or an import followed to its definition. */
@@ -436,9 +252,12 @@ class RepoResolver {
 
   private resolveImport(file: FileIndex, imp: ImportFact, seen = new Set<string>()): Lookup {
     const target = this.moduleLookup(file.path, imp.specifier);
-    if (target.kind !== 'module') return target;
     if (imp.imported === '*') return target;
-    return this.resolveExport(target.file, imp.imported, seen);
+    const found = target.kind === 'module' ? this.resolveExport(target.file, imp.imported, seen) : target;
+    if (found.kind !== 'none') return found;
+    // `from pkg import mod` may name a submodule (also of a package that has no module file of its own).
+    const submodule = file.rules.importedSubmodule(imp.specifier, imp.imported);
+    return submodule === null ? NONE : this.moduleLookup(file.path, submodule);
   }
 
   // ---------- types and members ----------
@@ -495,7 +314,8 @@ class RepoResolver {
     const fn = this.resolveValuePath(file, ref.callee);
     if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : NONE;
     if (fn.def.sym.kind === 'class') return fn;
-    const typeName = typeNameFromText(fn.def.sym.returnType);
+    const returnType = fn.def.sym.returnType;
+    const typeName = returnType ? fn.def.file.rules.typeName(returnType) : null;
     return typeName ? this.resolveTypeName(fn.def.file, typeName) : NONE;
   }
 
@@ -506,12 +326,9 @@ class RepoResolver {
   private callbackParamType(file: FileIndex, ref: { callee: string; arg: number; param: number }): Lookup {
     const fn = this.resolveValuePath(file, ref.callee);
     if (fn.kind !== 'symbol') return NONE;
-    const holder = fn.def.sym.kind === 'class' ? this.findMember(fn.def, 'constructor') : fn.def;
+    const holder = fn.def.sym.kind === 'class' ? this.inheritedConstructorOf(fn.def) : fn.def;
     if (!holder) return NONE;
-    const declared = splitTopLevel(unwrapParens(holder.sym.signature))[ref.arg];
-    const fnType = declared === undefined ? null : functionTypeParams(typeOfParam(declared));
-    const paramText = fnType ? splitTopLevel(fnType)[ref.param] : undefined;
-    const typeName = paramText === undefined ? null : typeNameFromText(typeOfParam(paramText));
+    const typeName = holder.file.rules.callbackParamType(holder.sym.signature, ref.arg, ref.param);
     return typeName ? this.resolveTypeName(holder.file, typeName) : NONE;
   }
 
@@ -590,8 +407,10 @@ class RepoResolver {
       for (const file of this.files.values()) {
         for (const sym of file.facts.symbols) {
           if (sym.kind !== 'class' || !sym.implements) continue;
-          for (const typeName of sym.implements) {
-            const target = this.resolveTypeName(file, typeName.replace(/<.*$/s, ''));
+          for (const text of sym.implements) {
+            const typeName = file.rules.typeName(text);
+            if (typeName === null) continue;
+            const target = this.resolveTypeName(file, typeName);
             if (target.kind === 'symbol')
               push(this.implementationsOf, makeSymbolId(target.def.file.path, target.def.sym.localId), {
                 file,
@@ -611,7 +430,30 @@ class RepoResolver {
    */
   private callable(def: Def): Def {
     if (def.sym.kind !== 'class') return def;
-    return this.directMember(def, 'constructor') ?? def;
+    return this.constructorOf(def) ?? def;
+  }
+
+  /** The constructor a class declares or inherits through its `extends` chain. */
+  private inheritedConstructorOf(cls: Def, seen = new Set<string>()): Def | undefined {
+    const key = makeSymbolId(cls.file.path, cls.sym.localId);
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    const own = this.constructorOf(cls);
+    if (own) return own;
+    for (const base of cls.sym.extends ?? []) {
+      const parent = this.resolveTypeName(cls.file, base);
+      const found = parent.kind === 'symbol' ? this.inheritedConstructorOf(parent.def, seen) : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** A class's own constructor (its last member of kind `constructor`: an overload's implementation), if declared. */
+  private constructorOf(cls: Def): Def | undefined {
+    let found: SymbolFact | undefined;
+    for (const list of cls.file.members.get(cls.sym.localId)?.values() ?? [])
+      for (const sym of list) if (sym.kind === 'constructor') found = sym;
+    return found ? { file: cls.file, sym: found } : undefined;
   }
 
   /** A member found through a type: receiver-typed for classes, interface for interface members. */
@@ -626,11 +468,11 @@ class RepoResolver {
     return { reason: 'receiver-typed', targets: [member] };
   }
 
-  /** A type the repo does not define whose root is a JS/host global (`Map`, `Array`, `Math.random()`). */
+  /** A type the repo does not define whose root is a language builtin (`Map`, `Array`, `Math.random()`). */
   private isBuiltinType(file: FileIndex, ref: TypeRef): boolean {
     const text = ref.kind === 'name' ? ref.name : ref.callee;
     const root = text.split('.')[0] ?? '';
-    return BUILTIN_GLOBALS.has(root) && !file.topLevel.has(root) && !file.importsByLocal.has(root);
+    return file.rules.builtins.has(root) && !file.topLevel.has(root) && !file.importsByLocal.has(root);
   }
 
   private interfaceResolution(member: Def, name: string): Resolution {
@@ -657,13 +499,19 @@ class RepoResolver {
         const imp = file.importsByLocal.get(b.localName);
         if (!imp) return { reason: 'unknown', targets: [] };
         let found = this.resolveImport(file, imp);
-        if (found.kind === 'module') found = this.resolveExport(found.file, 'default');
+        if (found.kind === 'module') found = this.moduleValue(found.file);
         return this.fromLookup(found, 'import', true);
       }
       if (b.kind === 'local-value') return { reason: 'dynamic', targets: [] };
       return { reason: this.globalReason(file, b.name), targets: [] };
     }
     return this.resolveMember(file, target.name, target.receiver);
+  }
+
+  /** What a whole module stands for as a value (its default export in JS), or nothing. */
+  private moduleValue(module: FileIndex): Lookup {
+    const name = module.rules.moduleValueExport;
+    return name === null ? NONE : this.resolveExport(module, name);
   }
 
   private fromLookup(found: Lookup, reason: ResolvedReason, call: boolean): Resolution {
@@ -677,9 +525,9 @@ class RepoResolver {
   }
 
   private globalReason(file: FileIndex, name: string): ReasonCode {
-    if (file.facts.isTestFile && TEST_GLOBALS.has(name))
+    if (file.facts.isTestFile && file.rules.testGlobals.has(name))
       return `external:${file.facts.testFramework ?? 'test-runner'}`;
-    return BUILTIN_GLOBALS.has(name) ? 'builtin' : 'unknown';
+    return file.rules.builtins.has(name) ? 'builtin' : 'unknown';
   }
 
   private classDef(file: FileIndex, classLocalId: string | null): Def | undefined {
@@ -700,12 +548,14 @@ class RepoResolver {
           const parent = this.resolveTypeName(file, base);
           if (parent.kind === 'external') return { reason: `external:${parent.pkg}`, targets: [] };
           if (parent.kind !== 'symbol') continue;
-          if (name === 'constructor')
+          if (name === file.rules.constructorName)
             return { reason: 'receiver-typed', targets: [this.callable(parent.def)] };
           const member = this.findMember(parent.def, name);
           if (member) return { reason: 'receiver-typed', targets: [member] };
         }
-        return name === 'constructor' ? { reason: 'unknown', targets: [] } : this.nameOnly(name, 'super');
+        return name === file.rules.constructorName
+          ? { reason: 'unknown', targets: [] }
+          : this.nameOnly(name, 'super');
       }
       case 'this-field': {
         const cls = this.classDef(file, receiver.classLocalId);
@@ -738,9 +588,9 @@ class RepoResolver {
           if (found.kind === 'module') {
             const exported = this.resolveExport(found.file, name);
             if (exported.kind !== 'none') return this.fromLookup(exported, 'import', false);
-            const viaDefault = this.resolveExport(found.file, 'default');
-            if (viaDefault.kind === 'symbol') {
-              const member = this.memberOnValue(viaDefault.def, name);
+            const value = this.moduleValue(found.file);
+            if (value.kind === 'symbol') {
+              const member = this.memberOnValue(value.def, name);
               if (member) return this.memberResolution(member, 'import', name);
             }
             return this.nameOnly(name, 'import-module');
@@ -758,8 +608,8 @@ class RepoResolver {
           }
           return this.nameOnly(name, 'local-value');
         }
-        if (BUILTIN_GLOBALS.has(b.name)) return { reason: 'builtin', targets: [] };
-        if (file.facts.isTestFile && TEST_GLOBALS.has(b.name))
+        if (file.rules.builtins.has(b.name)) return { reason: 'builtin', targets: [] };
+        if (file.facts.isTestFile && file.rules.testGlobals.has(b.name))
           return { reason: this.globalReason(file, b.name), targets: [] };
         return this.nameOnly(name, 'global');
       }
@@ -774,15 +624,13 @@ class RepoResolver {
       }
       case 'expression': {
         // `core.$ZodXID.init()`: a dotted path of names is followed to its definition, then its member.
-        if (
-          /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/.test(receiver.text) &&
-          !receiver.text.startsWith('this.')
-        ) {
-          const owner = this.resolveValuePath(file, receiver.text);
+        const path = file.rules.valuePath(receiver.text);
+        if (path !== null) {
+          const owner = this.resolveValuePath(file, path.join('.'));
           if (owner.kind === 'external') return { reason: `external:${owner.pkg}`, targets: [] };
           if (owner.kind === 'symbol') {
             const member = this.memberOnValue(owner.def, name);
-            const head = receiver.text.slice(0, receiver.text.indexOf('.'));
+            const head = path[0] ?? '';
             if (member)
               return this.memberResolution(
                 member,
@@ -862,7 +710,7 @@ class RepoResolver {
             ...base,
             calleeId: idOf(def.file, def.sym.localId),
             reason,
-            confidence: confidenceFor(reason, candidates),
+            confidence: confidenceFor(reason, candidates, file.confidence),
           };
           if (res.candidates !== undefined) edge.candidates = res.candidates;
           addEdge(edge, site.line);
@@ -874,7 +722,7 @@ class RepoResolver {
               ...base,
               calleeId: idOf(def.file, def.sym.localId),
               reason: 'interface',
-              confidence: confidenceFor('interface', impls.length + 1),
+              confidence: confidenceFor('interface', impls.length + 1, file.confidence),
               candidates: impls.length + 1,
             },
             site.line,

@@ -1,11 +1,16 @@
 /** Contracts of the language-neutral analysis stage (pure: no I/O). */
 import type { FileFacts } from '../core/facts.js';
 import type { Edge, TestReach } from '../core/graph.js';
-import type { ModuleResolver } from '../languages/plugin.js';
+import type { LanguagePlugin, ModuleResolver } from '../languages/plugin.js';
 
 export interface ResolveInput {
   files: ReadonlyArray<{ path: string; facts: FileFacts }>;
   moduleResolver: ModuleResolver;
+  /**
+   * The plug-ins whose rules and confidences apply, found by FileFacts.language (default: the registry's). A file
+   * of a language not among them is resolved with the neutral rules and the seed confidences.
+   */
+  plugins?: readonly LanguagePlugin[];
   /** Empty each file's `callSites` once its edges are drawn (saves memory; the facts are not read again). */
   releaseCallSites?: boolean;
 }

@@ -1,11 +1,15 @@
 /**
- * The confidence table: one place that says how sure each resolution reason is.
- * Values start at DESIGN.md's seed tiers; `codehub eval --calibrate` rewrites MEASURED below
- * with the precision measured against the TypeScript compiler (rounded to 0.05, ≥ 100 edges).
+ * Confidence: how sure each resolution reason is, keyed by (language, reason). The seed tiers below
+ * (DESIGN.md) hold for a language whose plug-in has not been measured; a plug-in that has been measured
+ * owns its table (`LanguagePlugin.confidence`, e.g. src/languages/typescript/confidence.ts, which
+ * `codehub eval --calibrate` rewrites with the precision measured against that language's truth source).
  */
 export type ResolvedReason = 'import' | 'same-file' | 'receiver-typed' | 'interface' | 'name-only';
 export type UnresolvedReason = 'builtin' | 'dynamic' | 'unknown' | `external:${string}`;
 export type ReasonCode = ResolvedReason | UnresolvedReason;
+
+/** Measured precision per resolved reason for one language; reasons left out fall back to the seed tiers. */
+export type ConfidenceTable = Partial<Record<ResolvedReason, number>>;
 
 export const SEED_CONFIDENCE: Readonly<Record<ResolvedReason, number>> = {
   import: 0.9,
@@ -15,17 +19,16 @@ export const SEED_CONFIDENCE: Readonly<Record<ResolvedReason, number>> = {
   'name-only': 0.45,
 };
 
-/** Measured precision per reason (written by `codehub eval --calibrate`); empty until measured. */
-export const MEASURED: Partial<Record<ResolvedReason, number>> = {
-  import: 1,
-  'same-file': 1,
-  'receiver-typed': 1,
-  interface: 1,
-};
-
-/** Confidence for a resolved edge; name-only and interface matches drop as candidates grow. */
-export function confidenceFor(reason: ResolvedReason, candidates = 1): number {
-  const base = MEASURED[reason] ?? SEED_CONFIDENCE[reason];
+/**
+ * Confidence for a resolved edge from a language's measured table (seed tiers where it has no value);
+ * name-only and interface matches drop as candidates grow.
+ */
+export function confidenceFor(
+  reason: ResolvedReason,
+  candidates = 1,
+  measured: ConfidenceTable = {},
+): number {
+  const base = measured[reason] ?? SEED_CONFIDENCE[reason];
   if ((reason === 'name-only' || reason === 'interface') && candidates > 1) {
     return round2(base / candidates);
   }

@@ -47,9 +47,12 @@ export interface SymbolFact {
   /** 1-based, first and last line of the declaration (for the module: 1 and the file's last line). */
   startLine: number;
   endLine: number;
-  /** Parameter list text, e.g. `(a: string, b?: number)`; '' when not callable. */
+  /**
+   * Parameter list text as written, e.g. `(a: string, b?: number)`; '' when not callable. The resolver reads
+   * parameter types out of it only through the plug-in (ResolutionRules.callbackParamType).
+   */
   signature: string;
-  /** Declared return type text, or null when none is written. */
+  /** Declared return type text, or null when none is written (named as a type by ResolutionRules.typeName). */
   returnType: string | null;
   exported: boolean;
   /** First sentence of the JSDoc, or null. */
@@ -132,13 +135,14 @@ export interface Diagnostic {
 
 export interface FileFacts {
   path: string;
+  /** The id of the plug-in that analysed the file: the resolver asks that plug-in's rules and confidences. */
   language: string;
   /** Includes the module symbol (qualifiedName `<module>`) and test cases (kind `test`). */
   symbols: SymbolFact[];
   imports: ImportFact[];
   exports: ExportFact[];
   callSites: CallSiteFact[];
-  /** True when the file is a test file (by convention or because it imports a test framework). */
+  /** True when the file is a test file (by the plug-in's isTestPath, or because it imports a test framework). */
   isTestFile: boolean;
   /** The test framework the file uses (`vitest`, `jest`, `mocha`, `node:test`, `bun:test`, `ava`, `playwright`), if known. */
   testFramework: string | null;

@@ -27,10 +27,3 @@ export function calleeNameOf(text: string): string | null {
 export function mayHideRepoCall(reason: string): boolean {
   return !reason.startsWith('external') && reason !== 'builtin';
 }
-
-const TEST_PATH = /(^|\/)(__tests__|__mocks__|tests?|specs?)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
-
-/** Test code by file-name convention (`*.test.ts`, `*.spec.js`, `__tests__/`, `test/`, `tests/`). */
-export function isTestPath(path: string): boolean {
-  return TEST_PATH.test(path);
-}

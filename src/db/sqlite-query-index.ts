@@ -5,7 +5,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { Edge, TestReach } from '../core/graph.js';
-import { calleeNameOf, humpsOf, isTestPath, mayHideRepoCall } from '../core/search-keys.js';
+import { calleeNameOf, humpsOf, mayHideRepoCall } from '../core/search-keys.js';
+import { isTestPath } from '../languages/registry.js';
 import { toEdge, toSymbolRecord, toTestReach } from './sqlite-storage.js';
 import type { EdgeWithSymbol, ExportedEdge, RankedSymbol, SymbolRow, SymbolSearch } from './storage.js';
 

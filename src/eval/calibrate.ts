@@ -38,7 +38,7 @@ const MEASURED_LITERAL = /(export const MEASURED\b[^=]*=\s*)\{([^}]*)\}(\s*;)/;
 const ENTRY = /['"]?([A-Za-z-]+)['"]?\s*:\s*([0-9.]+)/g;
 
 /**
- * Rewrites the `MEASURED` object literal in confidence.ts's text: new values replace old ones, other
+ * Rewrites the `MEASURED` object literal in a plug-in's confidence.ts text: new values replace old ones, other
  * measured entries stay; entries are listed in the seed table's order. Throws when there is no literal.
  */
 export function rewriteMeasured(fileText: string, updates: Partial<Record<ResolvedReason, number>>): string {

@@ -128,7 +128,7 @@ export function renderMarkdown(report: EvalReport): string {
     '- Truth: a `ts.Program` from the repo\'s tsconfig (or, without one, every .ts/.tsx/.mts/.cts/.js file with `allowJs`); each call and `new` expression\'s callee is resolved with the type checker (resolved signature, else the callee symbol through import aliases) and kept when declared in a repo source file (not `node_modules`, not `.d.ts`). `new X()` goes to X\'s own constructor, else the class; overloads to the implementation. Missing packages are not needed: their calls are simply outside the truth.',
     '- A call site is (file, line of the call expression\'s start, callee). A codehub callee matches when the file is the same and the start lines are equal, or the end lines are equal and one range contains the other (JSDoc/decorators/`export`), or, for `new`, the class contains the constructor.',
     '- A predicted edge on a line where the compiler resolved the call outside the repo is wrong; on a line with a call the compiler could not resolve it is excluded as unknown.',
-    `- Calibration (\`codehub eval --calibrate\`): each reason's confidence becomes its measured precision rounded to 0.05, only for reasons with ≥ ${MIN_SITES_FOR_CALIBRATION} judged call sites; it is written into \`src/core/confidence.ts\` (MEASURED).`,
+    `- Calibration (\`codehub eval --calibrate\`): each reason's confidence becomes its measured precision rounded to 0.05, only for reasons with ≥ ${MIN_SITES_FOR_CALIBRATION} judged call sites; it is written into the TypeScript plug-in's table \`src/languages/typescript/confidence.ts\` (MEASURED).`,
     '',
   );
   out.push('## Reproduce', '', '```sh', report.command, '```', '');

@@ -1,14 +1,17 @@
 /**
- * The language plug-in contract. A plug-in turns one file's bytes + path into FileFacts with no I/O,
- * and supplies module-resolution hooks built from the repo's file list and config files.
- * Adding a language is copying a folder under src/languages/ and registering it in registry.ts.
+ * The language plug-in contract. Everything a language knows lives in its folder (src/languages/<id>/) and reaches
+ * the rest of codehub only through this interface: a plug-in turns one file's bytes + path into FileFacts with no
+ * I/O, supplies module resolution built from the repo's file list and config files, and answers the questions the
+ * language-neutral stages ask (which paths are tests, which names are builtins, how a type text names a type, how
+ * sure each resolution reason is, how to run one test). Every hook after `createModuleResolver` is optional: a new
+ * language starts from the neutral defaults below (see src/languages/_template/) and fills them in as it grows.
+ * Adding a language is adding its folder, one line in registry.ts and its conformance cases (conformance.ts).
  */
+import type { ConfidenceTable } from '../core/confidence.js';
 import type { FileFacts } from '../core/facts.js';
 
 export type ModuleResolution =
-  | { kind: 'file'; path: string }
-  | { kind: 'external'; pkg: string }
-  | { kind: 'unresolved'; reason: string };
+  { kind: 'file'; path: string } | { kind: 'external'; pkg: string } | { kind: 'unresolved'; reason: string };
 
 export interface ModuleResolver {
   /** Resolves an import specifier written in `fromPath` to a repo file, an external package, or nothing. */
@@ -22,8 +25,84 @@ export interface ModuleResolverContext {
   configs: ReadonlyMap<string, string>;
 }
 
+/**
+ * What the repo-wide resolver (src/analysis/resolve-repo.ts) asks a language. The resolver's core is neutral: it
+ * follows imports, exports, declarations, receivers and class hierarchies as FileFacts describe them, and asks
+ * these rules wherever a language decides.
+ */
+export interface ResolutionRules {
+  /**
+   * Names a file may use without declaring or importing them that the language or its runtime provides
+   * (`console`, `Map`; `len`, `print`): calls through them, or on them, stay unresolved as `builtin`.
+   */
+  builtins: ReadonlySet<string>;
+  /**
+   * Globals test frameworks provide inside test files (`describe`, `it`, `expect`): calls to them stay unresolved
+   * as `external:<the file's testFramework, else test-runner>`.
+   */
+  testGlobals: ReadonlySet<string>;
+  /**
+   * The member name that calls a base class's constructor through `super` (`super(…)` is written against
+   * `constructor`; Python's `super().__init__()`), or null. Calling a class itself always links to its member of
+   * kind `constructor` when it declares one, else to the class.
+   */
+  constructorName: string | null;
+  /**
+   * The export a whole-module binding stands for when it is called (`const m = require('m'); m()`) or has no
+   * export of the member's name (`m.x()` on `module.exports = { x }`): `default` for ES modules and CommonJS;
+   * null when a module is never a value.
+   */
+  moduleValueExport: string | null;
+  /** Whether a wildcard re-export (`export * from`, `from m import *`) forwards the export `name`. */
+  wildcardExports(name: string): boolean;
+  /**
+   * Modules that contain modules (Python packages): when `import { name } from specifier` (`from pkg import mod`)
+   * finds no such export, the specifier of the submodule it may name instead (`pkg.mod`); null when none can.
+   */
+  importedSubmodule(specifier: string, name: string): string | null;
+  /**
+   * When the module at `modulePath` has no export `name`, the specifier (as written in that module) of a submodule
+   * the name may stand for (a Python package's `__init__.py` exposes `pkg.mod`); null when none can.
+   */
+  packageSubmodule(modulePath: string, name: string): string | null;
+  /**
+   * The type name a declared type text names, for member lookup: a return type (`Promise<Logger | null>` →
+   * `Logger`) or an `implements` clause (`Repo<T>` → `Repo`); null when it names none.
+   */
+  typeName(text: string): string | null;
+  /**
+   * The type name of parameter `param` of the function passed as argument `arg` to a callable declared with
+   * `signature` (`operate(init: (source: Observable<T>, sub: Subscriber<R>) => void)`, 0, 1 → `Subscriber`).
+   */
+  callbackParamType(signature: string, arg: number, param: number): string | null;
+  /**
+   * A member call's receiver text as a path of names the resolver follows to a definition
+   * (`core.$ZodXID` → [`core`, `$ZodXID`]), or null when it is not one.
+   */
+  valuePath(text: string): string[] | null;
+}
+
+/** How a language's tests are run, one at a time (the command shown next to each test of a symbol). */
+export interface TestCommands {
+  /**
+   * Repo files whose texts decide how tests in `testFile` run (package manifests, runner configs), nearest first.
+   * The query service reads those present in the snapshot and passes them to `command`.
+   */
+  inputs(testFile: string): string[];
+  /** The shell command that runs just one test, run in `cwd` (repo-relative, '' = the root); null when unknown. */
+  command(input: {
+    testFile: string;
+    /** Qualified test name, suites first: `Suite > inner > title`. */
+    testName: string;
+    /** FileFacts.testFramework of the test file, when it named one. */
+    framework: string | null;
+    /** The texts of those `inputs(testFile)` that exist in the snapshot, in the same order. */
+    files: ReadonlyArray<{ path: string; text: string }>;
+  }): { cwd: string; command: string } | null;
+}
+
 export interface LanguagePlugin {
-  /** Stable id, e.g. `typescript`. */
+  /** Stable id, e.g. `typescript`; also FileFacts.language and the name of the plug-in's folder. */
   id: string;
   /** File extensions this plug-in analyses, with the dot. */
   extensions: readonly string[];
@@ -31,7 +110,62 @@ export interface LanguagePlugin {
   analyzerVersion: string;
   /** Extracts the facts of one file. Never throws: bad input yields partial facts plus diagnostics. */
   analyze(path: string, text: string): FileFacts;
-  /** True for config files the module resolver needs (tsconfig.json, package.json…). */
+  /**
+   * True for config files the module resolver needs (tsconfig.json, package.json, pyproject.toml…). The indexer
+   * hands the resolver exactly these files' texts: the plug-in's one rule for config selection.
+   */
   isConfigFile(path: string): boolean;
   createModuleResolver(context: ModuleResolverContext): ModuleResolver;
+  /**
+   * Test code by path convention: the one test-file rule. `analyze` must mark such files `isTestFile`; search ranks
+   * their symbols as test code; the indexer counts them as test files whose tests are unknown when they could not
+   * be analysed. Default: no path is test code by its name alone.
+   */
+  isTestPath?(path: string): boolean;
+  /** What the repo-wide resolver asks this language (any subset; the rest is NEUTRAL_RULES). */
+  resolution?: Partial<ResolutionRules>;
+  /**
+   * Measured precision per resolved reason for this language (`codehub eval --calibrate` writes it). Reasons
+   * without a measured value use the seed tiers of src/core/confidence.ts.
+   */
+  confidence?: ConfidenceTable;
+  /** How to run one test of this language. Default: no command is offered. */
+  testCommands?: TestCommands;
+}
+
+const NAME = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
+
+/** The rules of a language that has said nothing: no builtins, no test globals, no module values, dotted type names. */
+export const NEUTRAL_RULES: Readonly<ResolutionRules> = {
+  builtins: new Set(),
+  testGlobals: new Set(),
+  constructorName: null,
+  moduleValueExport: null,
+  wildcardExports: () => true,
+  importedSubmodule: () => null,
+  packageSubmodule: () => null,
+  typeName: (text) => {
+    const t = text.trim();
+    return t.split('.').every((part) => NAME.test(part)) ? t : null;
+  },
+  callbackParamType: () => null,
+  valuePath: (text) => {
+    const parts = text.split('.');
+    return parts.length > 1 && parts.every((part) => NAME.test(part)) ? parts : null;
+  },
+};
+
+const rulesCache = new WeakMap<LanguagePlugin, ResolutionRules>();
+
+/** A plug-in's resolution rules with the neutral defaults filled in. */
+export function rulesOf(plugin: LanguagePlugin | undefined): ResolutionRules {
+  if (!plugin) return NEUTRAL_RULES;
+  let rules = rulesCache.get(plugin);
+  if (!rules) rulesCache.set(plugin, (rules = { ...NEUTRAL_RULES, ...plugin.resolution }));
+  return rules;
+}
+
+/** The plug-in's test-file rule (false for every path when it has none). */
+export function isTestPathFor(plugin: LanguagePlugin | undefined, path: string): boolean {
+  return plugin?.isTestPath?.(path) ?? false;
 }

@@ -9,3 +9,13 @@ export function pluginForPath(path: string): LanguagePlugin | undefined {
   const lower = path.toLowerCase();
   return allPlugins.find((plugin) => plugin.extensions.some((ext) => lower.endsWith(ext)));
 }
+
+/** The registered plug-in with this id (FileFacts.language), or undefined. */
+export function pluginById(id: string): LanguagePlugin | undefined {
+  return allPlugins.find((plugin) => plugin.id === id);
+}
+
+/** Test code by the path convention of the plug-in that owns the path (false when no plug-in does). */
+export function isTestPath(path: string): boolean {
+  return pluginForPath(path)?.isTestPath?.(path) ?? false;
+}

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FileFacts } from '../core/facts.js';
 import { packFacts } from '../db/facts-codec.js';
-import type { LanguagePlugin } from '../languages/plugin.js';
+import { isTestPathFor, type LanguagePlugin } from '../languages/plugin.js';
 
 /** One file to analyse: the plug-in by id, the repo path and the file's text. */
 export interface AnalysisJob {
@@ -55,7 +55,7 @@ export function analyseSafely(plugin: LanguagePlugin, path: string, text: string
       imports: [],
       exports: [],
       callSites: [],
-      isTestFile: false,
+      isTestFile: isTestPathFor(plugin, path),
       testFramework: null,
       diagnostics: [{ line: 1, severity: 'error', message: `analyzer crashed: ${(err as Error).message}` }],
       skipped: 'analyzer-error',

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { CodehubError } from '../core/errors.js';
 import type { FileFacts } from '../core/facts.js';
-import { languageByExtension } from '../core/file-language.js';
 import { checkRepoId, makeSymbolId } from '../core/ids.js';
 import { computeTestReach, DEFAULT_TEST_REACH_DEPTH } from '../analysis/test-reach.js';
-import type { LanguagePlugin, ModuleResolver } from '../languages/plugin.js';
+import { languageByExtension } from '../languages/file-language.js';
+import { isTestPathFor, type LanguagePlugin, type ModuleResolver } from '../languages/plugin.js';
 import { pluginForPath } from '../languages/registry.js';
 import {
   factsKeyString,
@@ -485,7 +485,12 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
         return r ? r.resolve(fromPath, specifier) : { kind: 'unresolved', reason: 'no-language-plugin' };
       },
     };
-    const resolution = resolveRepo({ files: analysed, moduleResolver, releaseCallSites: true });
+    const resolution = resolveRepo({
+      files: analysed,
+      moduleResolver,
+      plugins: [...used.values()],
+      releaseCallSites: true,
+    });
     const symbols: SymbolRecord[] = [];
     const seen = new Set<string>();
     for (const a of analysed) {
@@ -498,7 +503,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     }
     const testReach = computeTestReach(symbols, resolution.edges, testReachDepth);
     const testFiles = analysed.filter((a) => a.facts.isTestFile);
-    const testFilesNotAnalysed = testFilesLeftOut(files, analysed, (path) => plugins.get(path) !== undefined);
+    const testFilesNotAnalysed = testFilesLeftOut(files, analysed, (path) => plugins.get(path));
     const testFrameworks: Record<string, string> = {};
     for (const a of testFiles) if (a.facts.testFramework) testFrameworks[a.path] = a.facts.testFramework;
     const stats: SnapshotStats = {
@@ -587,28 +592,25 @@ function analyzerVersionOf(
   return analyzerVersionFor(used.values(), testReachDepth);
 }
 
-/** Test-file conventions shared by the JS/TS runners, for files no plug-in could read (too large, not UTF-8). */
-const TEST_PATH_CONVENTION = /(^|\/)(__tests__|tests?)\/|\.(test|spec)\.[^/]+$/;
-
 /**
  * Test files whose tests are unknown: analysed but skipped (minified, analyzer error), or never analysed although a
- * plug-in owns them (too large, binary, invalid UTF-8). Tested-by answers are a lower bound while any exist.
+ * plug-in owns them (too large, binary, invalid UTF-8). What counts as a test file by its path is the owning
+ * plug-in's rule (LanguagePlugin.isTestPath). Tested-by answers are a lower bound while any exist.
  */
 function testFilesLeftOut(
   files: readonly FileRecord[],
   analysed: ReadonlyArray<{ path: string; facts: FileFacts }>,
-  hasPlugin: (path: string) => boolean,
+  pluginOf: (path: string) => LanguagePlugin | undefined,
 ): string[] {
   const out = new Set<string>();
   for (const a of analysed)
-    if (a.facts.skipped && (a.facts.isTestFile || TEST_PATH_CONVENTION.test(a.path))) out.add(a.path);
+    if (a.facts.skipped && (a.facts.isTestFile || isTestPathFor(pluginOf(a.path), a.path))) out.add(a.path);
   for (const f of files)
     if (
       f.skipReason &&
       f.skipReason !== 'symlink' &&
       f.skipReason !== 'submodule' &&
-      hasPlugin(f.path) &&
-      TEST_PATH_CONVENTION.test(f.path)
+      isTestPathFor(pluginOf(f.path), f.path)
     )
       out.add(f.path);
   return [...out].sort();

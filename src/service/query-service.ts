@@ -6,9 +6,10 @@
 import { CodehubError, isCodehubError } from '../core/errors.js';
 import { SYMBOL_KINDS, type SymbolKind } from '../core/facts.js';
 import { checkRepoId, parseSymbolId } from '../core/ids.js';
-import { shellQuote, testCommand } from '../analysis/test-command.js';
 import { Lru } from '../core/lru.js';
 import { isHumpsQuery, mayHideRepoCall } from '../core/search-keys.js';
+import { shellQuote } from '../core/shell.js';
+import { pluginForPath } from '../languages/registry.js';
 import type {
   EdgeWithSymbol,
   RepoRecord,
@@ -124,8 +125,8 @@ class StorageQueryService implements QueryService {
   /** Snapshots are immutable once ready, so their summaries are cached by snapshot id. */
   private readonly summaries = new Map<number, RepoSummary>();
   private readonly statsBySnapshot = new Map<number, SnapshotStats | null>();
-  /** package.json texts by snapshot and path, for test commands. */
-  private readonly packageJsonTexts = new Map<number, Map<string, Promise<string | null>>>();
+  /** Texts of the files test commands depend on (the plug-in names them), by snapshot and path. */
+  private readonly testCommandInputs = new Map<number, Map<string, Promise<string | null>>>();
   /**
    * Each repo's latest ready snapshot, as last looked up: valid while the database's change mark stays the same
    * (a published snapshot is a commit, so it moves the mark and the next question looks again).
@@ -733,27 +734,27 @@ class StorageQueryService implements QueryService {
   }
 
   /**
-   * The command that runs just this test: the runner from the file's framework import, else from the package.json
-   * files between the test and the repo root (read verified from the blob store); null when nothing names a runner.
+   * The command that runs just this test, from the plug-in that owns the test file: it names the files the command
+   * depends on (read verified from the blob store) and makes the command; null when it cannot tell.
    */
   private async commandFor(ctx: Ctx, test: TestDTO): Promise<string | null> {
-    const packageJsons: Array<{ path: string; text: string }> = [];
-    const dirs = test.path.split('/').slice(0, -1);
-    for (let n = dirs.length; n >= 0; n--) {
-      const path = [...dirs.slice(0, n), 'package.json'].join('/');
-      const text = await this.packageJson(ctx, path);
-      if (text !== null) packageJsons.push({ path, text });
+    const commands = pluginForPath(test.path)?.testCommands;
+    if (!commands) return null;
+    const files: Array<{ path: string; text: string }> = [];
+    for (const path of commands.inputs(test.path)) {
+      const text = await this.snapshotText(ctx, path);
+      if (text !== null) files.push({ path, text });
     }
     const framework = this.stats(ctx)?.testFrameworks?.[test.path] ?? null;
-    const cmd = testCommand({ testFile: test.path, testName: test.name, framework, packageJsons });
-    if (cmd.runnerFrom === 'default') return null;
+    const cmd = commands.command({ testFile: test.path, testName: test.name, framework, files });
+    if (cmd === null) return null;
     return cmd.cwd === '' ? cmd.command : `cd ${shellQuote(cmd.cwd)} && ${cmd.command}`;
   }
 
-  /** A package.json's text at the snapshot, hash-verified; null when absent, not stored or not verifiable. */
-  private packageJson(ctx: Ctx, path: string): Promise<string | null> {
-    let texts = this.packageJsonTexts.get(ctx.snapshot.id);
-    if (!texts) this.packageJsonTexts.set(ctx.snapshot.id, (texts = new Map()));
+  /** A file's text at the snapshot, hash-verified; null when absent, not stored or not verifiable. */
+  private snapshotText(ctx: Ctx, path: string): Promise<string | null> {
+    let texts = this.testCommandInputs.get(ctx.snapshot.id);
+    if (!texts) this.testCommandInputs.set(ctx.snapshot.id, (texts = new Map()));
     let text = texts.get(path);
     if (text === undefined) {
       const sha = this.storage.getFile(ctx.snapshot.id, path)?.blobSha256 ?? null;
@@ -778,7 +779,7 @@ class StorageQueryService implements QueryService {
       endLine: test.endLine,
       depth,
       confidence: round(confidence),
-      command: null, // filled by testsOf through commandFor, which reads the package.json files
+      command: null, // filled by testsOf through commandFor, which asks the test file's plug-in
     };
   }
 

@@ -12,9 +12,14 @@ import {
   evaluateCorpus,
   writeEvalOutputs,
 } from '../../src/eval/run-eval.js';
+import { confidenceTablePath } from '../../src/cli/commands/eval.js';
+import { MEASURED } from '../../src/languages/typescript/confidence.js';
+import { typescriptPlugin } from '../../src/languages/typescript/typescript-plugin.js';
 import { EVAL_SMALL_DIR } from './fixture.js';
 
-const CONFIDENCE_TS = fileURLToPath(new URL('../../../src/core/confidence.ts', import.meta.url));
+const CONFIDENCE_TS = fileURLToPath(
+  new URL('../../../src/languages/typescript/confidence.ts', import.meta.url),
+);
 
 test('one corpus is evaluated end to end and written as EVAL.md and eval.json', () => {
   const corpus = evaluateCorpus({
@@ -80,6 +85,11 @@ test('calibration pools the corpora per reason and rewrites only reasons with 10
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("--calibrate rewrites the TypeScript plug-in's own table, the one its edges are scored with", () => {
+  assert.equal(confidenceTablePath(), CONFIDENCE_TS);
+  assert.equal(typescriptPlugin.confidence, MEASURED);
 });
 
 function reason(name: string, tp: number, fp: number): ReasonScores {

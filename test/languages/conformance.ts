@@ -1,6 +1,7 @@
 /**
- * The conformance cases every language plug-in passes: generic invariants of FileFacts that hold for any
- * language. A plug-in's test calls runConformance(plugin, fixtureDir) once.
+ * The invariant cases every language plug-in passes: generic invariants of FileFacts that hold for any
+ * language, on garbage, empty, truncated and real sources. behaviour.test.ts runs them for every registered
+ * plug-in over its behavioural cases' sources; a plug-in's own test may run them over its fixture folder too.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -56,10 +57,29 @@ export function assertFactsInvariants(facts: FileFacts, text: string): void {
     assert.ok(e.line >= 1 && e.line <= lines, `export line ${e.line} inside the file`);
 }
 
-/** Registers the shared conformance cases for a plug-in over its fixture sources. */
-export function runConformance(plugin: LanguagePlugin, fixtureDir: string): void {
+/** A fixture folder's sources for a plug-in (its extensions only), or sources given directly. */
+function sourcesOf(
+  plugin: LanguagePlugin,
+  fixtures: string | ReadonlyArray<{ path: string; text: string }>,
+): Array<{ path: string; text: string }> {
+  const list =
+    typeof fixtures === 'string'
+      ? listFiles(fixtures).map((path) => ({ path, text: readFileSync(join(fixtures, path), 'utf8') }))
+      : [...fixtures];
+  return list.filter((s) => plugin.extensions.some((e) => s.path.toLowerCase().endsWith(e)));
+}
+
+/**
+ * Registers the shared invariant cases for a plug-in over its fixture sources: a fixture folder, or the sources of
+ * its behavioural conformance cases.
+ */
+export function runConformance(
+  plugin: LanguagePlugin,
+  fixtures: string | ReadonlyArray<{ path: string; text: string }>,
+  title = `${plugin.id} plug-in conformance`,
+): void {
   const ext = plugin.extensions[0] ?? '.txt';
-  describe(`${plugin.id} plug-in conformance`, () => {
+  describe(title, () => {
     it('never throws on garbage input and still yields a module symbol', () => {
       for (let seed = 1; seed <= 80; seed++) {
         const text = garbage(seed, 50 + (seed % 7) * 300);
@@ -69,19 +89,14 @@ export function runConformance(plugin: LanguagePlugin, fixtureDir: string): void
     });
 
     it('keeps every symbol and call inside the file, with unique ids and existing callers, on every fixture', () => {
-      const paths = listFiles(fixtureDir).filter((p) => plugin.extensions.some((e) => p.endsWith(e)));
-      assert.ok(paths.length > 0, 'the plug-in has fixture sources');
-      for (const path of paths) {
-        const text = readFileSync(join(fixtureDir, path), 'utf8');
-        assertFactsInvariants(plugin.analyze(path, text), text);
-      }
+      const sources = sourcesOf(plugin, fixtures);
+      assert.ok(sources.length > 0, 'the plug-in has fixture sources');
+      for (const { path, text } of sources) assertFactsInvariants(plugin.analyze(path, text), text);
     });
 
     it('gives the same facts for the same bytes every time', () => {
-      for (const path of listFiles(fixtureDir).filter((p) => plugin.extensions.some((e) => p.endsWith(e)))) {
-        const text = readFileSync(join(fixtureDir, path), 'utf8');
+      for (const { path, text } of sourcesOf(plugin, fixtures))
         assert.deepEqual(plugin.analyze(path, text), plugin.analyze(path, text), path);
-      }
     });
 
     it('handles an empty file', () => {
@@ -91,11 +106,7 @@ export function runConformance(plugin: LanguagePlugin, fixtureDir: string): void
     });
 
     it('never throws on truncated prefixes of real fixtures', () => {
-      const paths = listFiles(fixtureDir)
-        .filter((p) => plugin.extensions.some((e) => p.endsWith(e)))
-        .slice(0, 10);
-      for (const path of paths) {
-        const text = readFileSync(join(fixtureDir, path), 'utf8');
+      for (const { path, text } of sourcesOf(plugin, fixtures).slice(0, 10)) {
         for (let cut = 0; cut < text.length; cut += Math.max(1, Math.floor(text.length / 15))) {
           assertFactsInvariants(plugin.analyze(path, text.slice(0, cut)), text.slice(0, cut));
         }

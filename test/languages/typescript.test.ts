@@ -5,12 +5,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Edge } from '../../src/core/graph.js';
 import type { FileFacts } from '../../src/core/facts.js';
-import { confidenceFor } from '../../src/core/confidence.js';
+import { confidenceFor as confidenceIn, type ResolvedReason } from '../../src/core/confidence.js';
 import { resolveRepo } from '../../src/analysis/resolve-repo.js';
 import { pluginForPath, allPlugins } from '../../src/languages/registry.js';
 import { typescriptPlugin } from '../../src/languages/typescript/typescript-plugin.js';
 import { runConformance, assertFactsInvariants } from './conformance.js';
 import { analyseFolder, goldenCases, renderGolden } from './golden.js';
+
+/** A reason's confidence in the TypeScript plug-in's table (measured values, seed tiers elsewhere). */
+const confidenceFor = (reason: ResolvedReason): number =>
+  confidenceIn(reason, 1, typescriptPlugin.confidence);
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const fixtureDir = join(root, 'src/languages/typescript/fixtures');

@@ -10,7 +10,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ts = require('typescript');
-import { nodeTestNamePattern } from '../../src/analysis/test-command.js';
+import { nodeTestNamePattern } from '../../src/languages/typescript/test-command.js';
 
 const run = promisify(execFile);
 

@@ -18,6 +18,7 @@ import {
   evaluateCorpus,
   writeEvalOutputs,
 } from '../../eval/run-eval.js';
+import { typescriptPlugin } from '../../languages/typescript/typescript-plugin.js';
 import { exportTarget } from '../../service/export-snapshot.js';
 import { indexRepository } from '../../service/indexer.js';
 import { openWorkspace } from '../../service/workspace.js';
@@ -89,18 +90,22 @@ export async function evalRepository(options: EvalRepositoryOptions): Promise<Co
   }
 }
 
-/** The checked-in confidence table of this project (what `--calibrate` rewrites). */
-export function confidenceTablePath(): string {
+/**
+ * The language whose confidences `codehub eval` measures: its truth source is the TypeScript compiler, so the
+ * measured values belong to the TypeScript/JavaScript plug-in.
+ */
+export const EVAL_LANGUAGE = typescriptPlugin.id;
+
+/** A language plug-in's checked-in confidence table in this project (what `--calibrate` rewrites). */
+export function confidenceTablePath(languageId: string = EVAL_LANGUAGE): string {
+  const rel = join('src', 'languages', languageId, 'confidence.ts');
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'src', 'core', 'confidence.ts');
+    const candidate = join(dir, rel);
     if (existsSync(candidate) && existsSync(join(dir, 'package.json'))) return candidate;
     dir = dirname(dir);
   }
-  throw new CodehubError(
-    'PathNotFound',
-    'cannot find src/core/confidence.ts; run --calibrate from a checkout',
-  );
+  throw new CodehubError('PathNotFound', `cannot find ${rel}; run --calibrate from a checkout`);
 }
 
 function gitTopLevel(path: string): string {

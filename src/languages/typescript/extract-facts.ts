@@ -19,6 +19,7 @@ import type {
 } from '../../core/facts.js';
 import { MODULE_QUALIFIED_NAME } from '../../core/facts.js';
 import { makeLocalId } from '../../core/ids.js';
+import { isTestPath } from './conventions.js';
 import {
   codeText,
   collapse,
@@ -76,12 +77,6 @@ const TEST_MODIFIERS = new Set([
   'fixme',
   'slow',
 ]);
-const TEST_PATH = /(^|\/)(__tests__|tests?)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
-
-/** True when the path follows a test-file convention (`*.test.*`, `*.spec.*`, `__tests__/`, `test/`, `tests/`). */
-export function isTestPath(path: string): boolean {
-  return TEST_PATH.test(path);
-}
 
 /** Script kind for a path's extension. */
 export function scriptKindFor(path: string): ts.ScriptKind {

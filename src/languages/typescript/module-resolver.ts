@@ -79,18 +79,7 @@ interface PackageInfo {
 
 type Json = unknown;
 
-/** True for the config files the TS/JS module resolver reads (tsconfig*.json, jsconfig*.json, package.json, pnpm-workspace.yaml). */
-export function isTsConfigFile(path: string): boolean {
-  if (path.includes('node_modules/') || path.startsWith('node_modules')) return false;
-  const name = basename(path);
-  return (
-    name === 'package.json' ||
-    name === 'pnpm-workspace.yaml' ||
-    /^(?:.*[.-])?[tj]sconfig(?:[.-].*)?\.json$/i.test(name) ||
-    // Shared-config packages (`packages/tsconfig/base.json`) are extended by name from other packages.
-    /(?:^|\/)[^/]*tsconfig[^/]*\/[^/]+\.json$/i.test(path)
-  );
-}
+export { isTsConfigFile } from './conventions.js';
 
 /** Builds a resolver for one snapshot; results are cached per (importing directory, specifier). */
 export function createTsModuleResolver(context: ModuleResolverContext): ModuleResolver {

@@ -2,10 +2,12 @@
 import { createRequire } from 'node:module';
 import type { FileFacts } from '../../core/facts.js';
 import type { LanguagePlugin, ModuleResolver, ModuleResolverContext } from '../plugin.js';
+import { MEASURED } from './confidence.js';
+import { isTestPath, isTsConfigFile } from './conventions.js';
 import type * as ExtractFacts from './extract-facts.js';
 import type * as TsModuleResolver from './module-resolver.js';
-
-const CONFIG_FILE = /(^|\/)(tsconfig[^/]*\.json|jsconfig\.json|package\.json)$/;
+import { tsResolutionRules } from './resolution.js';
+import { jsTestCommands } from './test-command.js';
 
 type Impl = typeof ExtractFacts & typeof TsModuleResolver;
 let impl: Impl | undefined;
@@ -27,14 +29,16 @@ function load(): Impl {
 export const typescriptPlugin: LanguagePlugin = {
   id: 'typescript',
   extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'],
-  analyzerVersion: 'ts-3',
+  analyzerVersion: 'ts-4',
   analyze(path: string, text: string): FileFacts {
     return load().extractFacts(path, text);
   },
-  isConfigFile(path: string): boolean {
-    return CONFIG_FILE.test(path);
-  },
+  isConfigFile: isTsConfigFile,
   createModuleResolver(context: ModuleResolverContext): ModuleResolver {
     return load().createTsModuleResolver(context);
   },
+  isTestPath,
+  resolution: tsResolutionRules,
+  confidence: MEASURED,
+  testCommands: jsTestCommands,
 };

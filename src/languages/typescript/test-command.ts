@@ -1,4 +1,11 @@
-/** How to run one test: the runner the repo uses and a shell command that selects just that test (pure). */
+/**
+ * How to run one JS/TS test: the runner the repo uses (the file's framework import, else the package.json files
+ * from the test's package up to the root) and a shell command that selects just that test (pure).
+ */
+import { shellQuote } from '../../core/shell.js';
+import type { TestCommands } from '../plugin.js';
+
+export { shellQuote };
 
 export type TestRunner = 'vitest' | 'jest' | 'mocha' | 'node' | 'bun' | 'ava' | 'playwright';
 
@@ -147,12 +154,6 @@ export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-/** POSIX shell quoting: bare when safe, else single quotes with embedded quotes spliced as '\''. */
-export function shellQuote(arg: string): string {
-  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
 function parseJson(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text);
@@ -176,3 +177,20 @@ function dirname(path: string): string {
 function relativeTo(dir: string, path: string): string {
   return dir !== '' && path.startsWith(`${dir}/`) ? path.slice(dir.length + 1) : path;
 }
+
+/** The package.json files from a test file's directory up to the repo root, nearest first. */
+export function packageJsonsAbove(testFile: string): string[] {
+  const dirs = testFile.split('/').slice(0, -1);
+  const out: string[] = [];
+  for (let n = dirs.length; n >= 0; n--) out.push([...dirs.slice(0, n), 'package.json'].join('/'));
+  return out;
+}
+
+/** The plug-in's test-command hook: package.json files as inputs, no command when nothing names the runner. */
+export const jsTestCommands: TestCommands = {
+  inputs: packageJsonsAbove,
+  command({ testFile, testName, framework, files }) {
+    const cmd = testCommand({ testFile, testName, framework, packageJsons: files });
+    return cmd.runnerFrom === 'default' ? null : { cwd: cmd.cwd, command: cmd.command };
+  },
+};

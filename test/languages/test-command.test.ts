@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { escapeRegExp, shellQuote, testCommand } from '../../src/analysis/test-command.js';
+import { escapeRegExp, shellQuote, testCommand } from '../../src/languages/typescript/test-command.js';
 
 const pkg = (path: string, json: unknown) => ({ path, text: JSON.stringify(json) });
 
