@@ -87,7 +87,10 @@ export function s3SettingsFromEnv(env: NodeJS.ProcessEnv = process.env): S3Setti
   if (attempts !== undefined) {
     const n = Number(attempts);
     if (!Number.isInteger(n) || n < 1)
-      throw new CodehubError('InvalidInput', `AWS_MAX_ATTEMPTS must be a whole number ≥ 1, got '${attempts}'`);
+      throw new CodehubError(
+        'InvalidInput',
+        `AWS_MAX_ATTEMPTS must be a whole number ≥ 1, got '${attempts}'`,
+      );
     settings.maxAttempts = n;
   }
   return settings;
@@ -155,7 +158,9 @@ export class S3BlobStore implements BlobStore {
     const want = new Set(wanted);
     const shards = [...new Set(wanted.map((s) => s.slice(0, 2)))].sort();
     for (const shard of shards) {
-      for await (const blob of this.listUnder(`${this.where.prefix ? `${this.where.prefix}/` : ''}${shard}/`)) {
+      for await (const blob of this.listUnder(
+        `${this.where.prefix ? `${this.where.prefix}/` : ''}${shard}/`,
+      )) {
         if (want.has(blob.sha256)) present.add(blob.sha256);
       }
     }
@@ -188,7 +193,10 @@ export class S3BlobStore implements BlobStore {
       const batch = keys.slice(i, i + 1000);
       const out = await this.request(`DELETE ${batch.length} objects`, ({ sdk, client }) =>
         client.send(
-          new sdk.DeleteObjectsCommand({ Bucket: this.where.bucket, Delete: { Objects: batch, Quiet: true } }),
+          new sdk.DeleteObjectsCommand({
+            Bucket: this.where.bucket,
+            Delete: { Objects: batch, Quiet: true },
+          }),
         ),
       );
       const failed = out.Errors?.[0];
@@ -256,7 +264,8 @@ export class S3BlobStore implements BlobStore {
 
   /** Runs one SDK call (retried by the SDK) with bounded concurrency; turns its failures into one-line errors. */
   private async request<T>(what: string, run: (c: { sdk: Sdk; client: S3Client }) => Promise<T>): Promise<T> {
-    if (this.closed) throw new CodehubError('BlobStoreUnavailable', `the blob store ${this.location} is closed`);
+    if (this.closed)
+      throw new CodehubError('BlobStoreUnavailable', `the blob store ${this.location} is closed`);
     while (this.inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => this.waiting.push(r));
     this.inFlight++;
     try {
@@ -312,14 +321,16 @@ export class S3BlobStore implements BlobStore {
     const tries = attempts !== undefined && attempts > 1 ? ` after ${attempts} attempts` : '';
     const at = this.settings.endpoint ?? 'AWS S3';
     const fail = (msg: string): CodehubError => new CodehubError('BlobStoreUnavailable', msg);
-    if (name === 'CredentialsProviderError' || /credential/i.test(e.message) && status === undefined)
+    if (name === 'CredentialsProviderError' || (/credential/i.test(e.message) && status === undefined))
       return fail(
         `no S3 credentials for ${this.location}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (${firstLine(e.message)})`,
       );
     if (/region is missing/i.test(e.message))
       return fail(`no S3 region for ${this.location}: set AWS_REGION`);
     if (name === 'NoSuchBucket')
-      return fail(`bucket '${this.where.bucket}' does not exist at ${at}: create it, or fix --blobs / CODEHUB_BLOBS`);
+      return fail(
+        `bucket '${this.where.bucket}' does not exist at ${at}: create it, or fix --blobs / CODEHUB_BLOBS`,
+      );
     if (
       status === 403 ||
       name === 'AccessDenied' ||
@@ -344,7 +355,11 @@ export class S3BlobStore implements BlobStore {
 
 function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NoSuchKey' || e.name === 'NotFound' || (e.name !== 'NoSuchBucket' && e.$metadata?.httpStatusCode === 404);
+  return (
+    e.name === 'NoSuchKey' ||
+    e.name === 'NotFound' ||
+    (e.name !== 'NoSuchBucket' && e.$metadata?.httpStatusCode === 404)
+  );
 }
 
 function firstLine(s: string): string {

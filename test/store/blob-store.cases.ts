@@ -97,7 +97,12 @@ export function runBlobStoreCases(name: string, h: BlobStoreHarness, skip: Skipp
       const a = await open();
       const b = await open(a);
       const bytes = Buffer.from('same bytes\n'.repeat(1000));
-      const results = await Promise.all([a.put(bytes), b.put(bytes), a.put(bytes), b.put(Buffer.from(bytes))]);
+      const results = await Promise.all([
+        a.put(bytes),
+        b.put(bytes),
+        a.put(bytes),
+        b.put(Buffer.from(bytes)),
+      ]);
       assert.deepEqual(new Set(results.map((r) => r.sha256)), new Set([sha256Hex(bytes)]));
       assert.ok(results.some((r) => r.created));
       assert.deepEqual([...(await collect(a)).keys()], [sha256Hex(bytes)]);
@@ -106,7 +111,9 @@ export function runBlobStoreCases(name: string, h: BlobStoreHarness, skip: Skipp
 
     test('hasMany answers which of a set of names are stored, ignoring malformed ones', async () => {
       const store = await open();
-      const stored = await Promise.all(['a', 'b', 'c'].map(async (t) => (await store.put(Buffer.from(t))).sha256));
+      const stored = await Promise.all(
+        ['a', 'b', 'c'].map(async (t) => (await store.put(Buffer.from(t))).sha256),
+      );
       const absent = sha256Hex(Buffer.from('never stored'));
       assert.deepEqual(
         await store.hasMany([stored[0]!, absent, stored[2]!, 'not-a-sha', stored[0]!]),

@@ -36,7 +36,9 @@ const settings = () => ({ endpoint: server.endpoint, region: 'us-east-1', creden
 runBlobStoreCases('S3 (s3rver)', {
   async open(sameAs) {
     // Each case gets a prefix of its own in the one bucket; a second handle shares it.
-    const prefix = sameAs ? sameAs.location.slice(`s3://${TEST_BUCKET}/`.length) : `cases/${randomBytes(6).toString('hex')}`;
+    const prefix = sameAs
+      ? sameAs.location.slice(`s3://${TEST_BUCKET}/`.length)
+      : `cases/${randomBytes(6).toString('hex')}`;
     return new S3BlobStore({ bucket: TEST_BUCKET, prefix }, settings());
   },
   async rawRead(store, sha) {

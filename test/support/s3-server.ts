@@ -54,7 +54,8 @@ export function s3Env(endpoint: string): Record<string, string> {
   };
 }
 
-export type Fault = { kind: 'status'; status: number } | { kind: 'stall' } | { kind: 'after'; status: number };
+export type Fault =
+  { kind: 'status'; status: number } | { kind: 'stall' } | { kind: 'after'; status: number };
 
 /**
  * A proxy in front of an S3 endpoint that applies queued faults to the next requests matching a method (or any):
@@ -63,7 +64,7 @@ export type Fault = { kind: 'status'; status: number } | { kind: 'stall' } | { k
  */
 export class FaultProxy {
   readonly seen: Array<{ method: string; url: string; status: number | 'stalled' }> = [];
-  private readonly faults: Array<{ method: string | null; fault: Fault }> = [];
+  private readonly faults: Array<{ method: string | null; url: RegExp | null; fault: Fault }> = [];
   private readonly stalled = new Set<ServerResponse>();
   private server: Server | null = null;
   endpoint = '';
@@ -77,9 +78,9 @@ export class FaultProxy {
     return this;
   }
 
-  /** The next `times` requests (of `method`, or any) meet `fault`. */
-  inject(fault: Fault, times: number, method: string | null = null): void {
-    for (let i = 0; i < times; i++) this.faults.push({ method, fault });
+  /** The next `times` requests (of `method`, or any; whose URL matches `url`, or any) meet `fault`. */
+  inject(fault: Fault, times: number, method: string | null = null, url: RegExp | null = null): void {
+    for (let i = 0; i < times; i++) this.faults.push({ method, url, fault });
   }
 
   clear(): void {
@@ -94,7 +95,9 @@ export class FaultProxy {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const at = this.faults.findIndex((f) => f.method === null || f.method === req.method);
+    const at = this.faults.findIndex(
+      (f) => (f.method === null || f.method === req.method) && (f.url === null || f.url.test(req.url ?? '')),
+    );
     const fault = at === -1 ? null : this.faults.splice(at, 1)[0]!.fault;
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
@@ -110,23 +113,19 @@ export class FaultProxy {
       req.on('end', () => answerError(res, fault.status));
       return;
     }
-    const upstream = request(
-      `${this.target}${url}`,
-      { method, headers: req.headers },
-      (up) => {
-        if (fault?.kind === 'after') {
-          up.resume();
-          up.on('end', () => {
-            this.seen.push({ method, url, status: fault.status });
-            answerError(res, fault.status);
-          });
-          return;
-        }
-        this.seen.push({ method, url, status: up.statusCode ?? 0 });
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
+    const upstream = request(`${this.target}${url}`, { method, headers: req.headers }, (up) => {
+      if (fault?.kind === 'after') {
+        up.resume();
+        up.on('end', () => {
+          this.seen.push({ method, url, status: fault.status });
+          answerError(res, fault.status);
+        });
+        return;
+      }
+      this.seen.push({ method, url, status: up.statusCode ?? 0 });
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   }
