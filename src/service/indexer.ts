@@ -133,11 +133,7 @@ async function locate(opts: IndexOptions, dataDir: string): Promise<Target> {
         `cannot derive host/owner/name from ${JSON.stringify(opts.source)}; pass --name`,
       );
     // The id becomes the clone's folder under the data dir (repos/<id>.git): checked where it turns into a path.
-    checkRepoId(
-      repoId,
-      'repo id',
-      `it was made from ${JSON.stringify(opts.source)}: pass --name host/owner/name`,
-    );
+    checkRepoId(repoId, 'repo id', `it was made from ${JSON.stringify(opts.source)}: pass --name host/owner/name`);
     return { gitDir: join(dataDir, 'repos', `${repoId}.git`), repoId, source: opts.source, url: opts.source };
   }
   const { gitDir, commit } = await openRepositoryAt(opts.source, opts.ref ?? 'HEAD');

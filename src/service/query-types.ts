@@ -207,18 +207,9 @@ export interface QueryService {
   getRepo(repo: string): Promise<RepoOverview>;
   listFiles(repo: string, prefix?: string): Promise<FileDTO[]>;
   getFile(repo: string, path: string): Promise<FileView>;
-  getSource(
-    repo: string,
-    path: string,
-    startLine?: number,
-    endLine?: number,
-  ): Promise<SourceExcerpt & { path: string }>;
+  getSource(repo: string, path: string, startLine?: number, endLine?: number): Promise<SourceExcerpt & { path: string }>;
   resolveSymbol(repo: string, symbol: string): Promise<SymbolDTO>;
-  show(
-    repo: string,
-    symbol: string,
-    options?: { contextBefore?: number; maxLines?: number },
-  ): Promise<ShowResult>;
+  show(repo: string, symbol: string, options?: { contextBefore?: number; maxLines?: number }): Promise<ShowResult>;
   callers(repo: string, symbol: string, options?: TraversalOptions): Promise<TraversalResult>;
   callees(repo: string, symbol: string, options?: TraversalOptions): Promise<TraversalResult>;
   tests(

@@ -32,10 +32,7 @@ describe('repo ids from remotes', () => {
     assert.equal(repoIdProblem('a\\..\\b/c/d'), 'contains a path separator (\\)');
     assert.equal(repoIdProblem('local/a/b'), 'is not local/<name>');
     assert.equal(repoIdProblem('a/b'), 'is not host/owner/name');
-    assert.throws(
-      () => checkRepoId('local/..', '--name'),
-      (err) => isCodehubError(err, 'InvalidInput'),
-    );
+    assert.throws(() => checkRepoId('local/..', '--name'), (err) => isCodehubError(err, 'InvalidInput'));
   });
 
   it('tells URLs from local paths', () => {

@@ -54,10 +54,7 @@ function readTokenFrom(flags: ServeFlags): string | null {
     try {
       token = readFileSync(flags['read-token-file'], 'utf8').trim();
     } catch (err) {
-      throw new CodehubError(
-        'InvalidInput',
-        `cannot read ${source} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-      );
+      throw new CodehubError('InvalidInput', `cannot read ${source} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     }
   } else if (process.env.CODEHUB_READ_TOKEN) {
     source = 'CODEHUB_READ_TOKEN';
@@ -133,9 +130,7 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
   }
   process.stdout.write(`codehub hub: ${url}\nMCP config: ${mcpConfig(`${url}/mcp`, readToken !== null)}\n`);
   if (readToken !== null) {
-    process.stdout.write(
-      'read token required: browsers sign in at /-/login; MCP clients send the Authorization header above (set CODEHUB_READ_TOKEN where the client runs)\n',
-    );
+    process.stdout.write('read token required: browsers sign in at /-/login; MCP clients send the Authorization header above (set CODEHUB_READ_TOKEN where the client runs)\n');
   }
 
   await new Promise<void>((resolve) => {
