@@ -170,17 +170,33 @@ export class S3BlobStore implements BlobStore {
   async readVerified(sha256: string): Promise<Buffer> {
     if (!SHA256_HEX.test(sha256)) throw new CodehubError('BlobMissing', `'${sha256}' is not a sha256`);
     const key = this.keyOf(sha256);
-    const packed = await this.request(`GET ${key}`, async ({ sdk, client }) => {
+    const attempts = this.settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    for (let attempt = 1; ; attempt++) {
       try {
-        const out = await client.send(new sdk.GetObjectCommand({ Bucket: this.where.bucket, Key: key }));
-        return out.Body ? Buffer.from(await out.Body.transformToByteArray()) : Buffer.alloc(0);
+        const packed = await this.request(`GET ${key}`, async ({ sdk, client }) => {
+          let out: S3Sdk.GetObjectCommandOutput;
+          try {
+            out = await client.send(new sdk.GetObjectCommand({ Bucket: this.where.bucket, Key: key }));
+          } catch (err) {
+            if (isNotFound(err)) return null;
+            throw err;
+          }
+          return readBody(out);
+        });
+        if (packed === null) throw blobMissing(sha256, this.location);
+        return await this.verifier.unpack(sha256, packed);
       } catch (err) {
-        if (isNotFound(err)) return null;
-        throw err;
+        // The SDK retries a request that fails; an answer cut short after its headers is retried here, and never
+        // reaches the hash check, where it would pass for a damaged object.
+        if (!(err instanceof AnswerCutShort)) throw err;
+        if (attempt >= attempts)
+          throw new CodehubError(
+            'BlobStoreUnavailable',
+            `S3 at ${this.settings.endpoint ?? 'AWS S3'} cut its answer to GET ${key} short (${err.message}) after ${attempts} attempts; check the network and try again`,
+          );
+        await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
       }
-    });
-    if (packed === null) throw blobMissing(sha256, this.location);
-    return this.verifier.unpack(sha256, packed);
+    }
   }
 
   list(): AsyncIterable<StoredBlob> {
@@ -271,7 +287,7 @@ export class S3BlobStore implements BlobStore {
     try {
       return await run(await this.connect());
     } catch (err) {
-      throw this.explain(err, what);
+      throw err instanceof AnswerCutShort ? err : this.explain(err, what);
     } finally {
       this.inFlight--;
       this.waiting.shift()?.();
@@ -351,6 +367,22 @@ export class S3BlobStore implements BlobStore {
       return fail(`S3 at ${at} answered ${status} (${name}) to ${what}: ${firstLine(e.message)}`);
     return fail(`S3 request ${what} on ${this.location} failed${tries}: ${firstLine(e.message)}`);
   }
+}
+
+/** An answer whose body broke off after its headers (a dropped connection), or came shorter than announced. */
+class AnswerCutShort extends Error {}
+
+async function readBody(out: S3Sdk.GetObjectCommandOutput): Promise<Buffer> {
+  let bytes: Buffer;
+  try {
+    bytes = out.Body ? Buffer.from(await out.Body.transformToByteArray()) : Buffer.alloc(0);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    throw new AnswerCutShort(e.code ?? e.message);
+  }
+  if (out.ContentLength !== undefined && bytes.length !== out.ContentLength)
+    throw new AnswerCutShort(`${bytes.length} of ${out.ContentLength} bytes`);
+  return bytes;
 }
 
 function isNotFound(err: unknown): boolean {

@@ -22,6 +22,8 @@ import {
   type S3TestServer,
 } from '../support/s3-server.js';
 
+/** Requests for one object (not listings). */
+const OBJECT_URL = /\/[0-9a-f]{64}(\?|$)/;
 let server: S3TestServer;
 let proxy: FaultProxy;
 const opened: S3BlobStore[] = [];
@@ -132,6 +134,29 @@ describe('the S3 blob store when the server fails', () => {
     assert.ok(Date.now() - started < 5000, `gave up after ${Date.now() - started} ms`);
   });
 
+  it('reads again an answer whose connection dropped half-way, rather than calling the blob damaged', async () => {
+    const store = storeViaProxy();
+    const bytes = randomBytes(64 * 1024);
+    const { sha256 } = await store.put(bytes);
+    proxy.clear();
+    proxy.inject({ kind: 'cut' }, 1, 'GET', OBJECT_URL);
+    assert.deepEqual(await store.readVerified(sha256), bytes);
+    assert.deepEqual(
+      proxy.seen.filter((r) => r.method === 'GET').map((r) => r.status),
+      ['cut', 200],
+    );
+  });
+
+  it('reports answers cut short on every attempt as S3 unavailable, never as BlobHashMismatch', async () => {
+    const store = storeViaProxy({ maxAttempts: 3 });
+    const { sha256 } = await store.put(randomBytes(64 * 1024));
+    proxy.inject({ kind: 'cut' }, 3, 'GET', OBJECT_URL);
+    await assert.rejects(
+      store.readVerified(sha256),
+      unavailable(/cut its answer to GET .* short .* after 3 attempts/),
+    );
+  });
+
   it('verify fails as a whole when S3 keeps answering 503, reporting no blob as corrupt', async () => {
     const data = tempDir('s3-verify');
     // The workspace reads its S3 settings from the environment, as the CLI does.
@@ -142,7 +167,7 @@ describe('the S3 blob store when the server fails', () => {
     try {
       for (const t of ['one', 'two', 'three']) await ws.blobs.put(Buffer.from(t));
       // Listing works; every object read fails.
-      proxy.inject({ kind: 'status', status: 503 }, 100, 'GET', /\/[0-9a-f]{64}(\?|$)/);
+      proxy.inject({ kind: 'status', status: 503 }, 100, 'GET', OBJECT_URL);
       await assert.rejects(
         verifyStore(ws, { repair: false }),
         unavailable(/answered 503 to GET .* after 2 attempts/),

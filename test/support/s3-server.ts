@@ -55,15 +55,19 @@ export function s3Env(endpoint: string): Record<string, string> {
 }
 
 export type Fault =
-  { kind: 'status'; status: number } | { kind: 'stall' } | { kind: 'after'; status: number };
+  | { kind: 'status'; status: number }
+  | { kind: 'stall' }
+  | { kind: 'after'; status: number }
+  | { kind: 'cut' };
 
 /**
  * A proxy in front of an S3 endpoint that applies queued faults to the next requests matching a method (or any):
  * `status` answers that status without forwarding, `stall` never answers, `after` forwards the request (so the
- * server acts on it) and then answers the status instead of the server's reply.
+ * server acts on it) and then answers the status instead of the server's reply, `cut` sends the server's headers
+ * and half its body, then drops the connection.
  */
 export class FaultProxy {
-  readonly seen: Array<{ method: string; url: string; status: number | 'stalled' }> = [];
+  readonly seen: Array<{ method: string; url: string; status: number | 'stalled' | 'cut' }> = [];
   private readonly faults: Array<{ method: string | null; url: RegExp | null; fault: Fault }> = [];
   private readonly stalled = new Set<ServerResponse>();
   private server: Server | null = null;
@@ -119,6 +123,17 @@ export class FaultProxy {
         up.on('end', () => {
           this.seen.push({ method, url, status: fault.status });
           answerError(res, fault.status);
+        });
+        return;
+      }
+      if (fault?.kind === 'cut') {
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () => {
+          const body = Buffer.concat(chunks);
+          this.seen.push({ method, url, status: 'cut' });
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          res.write(body.subarray(0, body.length >> 1), () => res.socket?.destroy());
         });
         return;
       }
