@@ -197,6 +197,16 @@ export function runBlobStoreCases(name: string, h: BlobStoreHarness, skip: Skipp
       for (const sha of shas) assert.equal(listed.get(sha), (await h.rawRead(store, sha))!.length);
     });
 
+    test('lists and deletes past one page of an object store listing (over 1,000 blobs)', async () => {
+      const store = await open();
+      const shas = await Promise.all(
+        Array.from({ length: 1100 }, async (_, i) => (await store.put(Buffer.from(`page ${i}\n`))).sha256),
+      );
+      assert.deepEqual([...(await collect(store)).keys()].sort(), [...shas].sort());
+      await store.deleteMany(shas.slice(0, 1050));
+      assert.deepEqual([...(await collect(store)).keys()].sort(), shas.slice(1050).sort());
+    });
+
     test('deleteMany removes the named blobs and leaves the others', async () => {
       const store = await open();
       const [keep, drop1, drop2] = await Promise.all(

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import S3rver from 's3rver';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BIN, ROOT, type CliResult } from '../helpers/fixture-repo.js';
 
 export const TEST_BUCKET = 'codehub-test';
@@ -22,23 +22,33 @@ export interface S3TestServer {
   close(): Promise<void>;
 }
 
-/** Starts s3rver on 127.0.0.1 (port chosen by the OS) with an empty bucket `codehub-test`. */
+/**
+ * Starts s3rver on 127.0.0.1 (port chosen by the OS) with an empty bucket `codehub-test`, in a child process: the
+ * CLI under test can then be run synchronously, and s3rver gets the OpenSSL provider its paged listings need.
+ */
 export async function startS3Server(): Promise<S3TestServer> {
   const directory = mkdtempSync(join(tmpdir(), 'codehub-s3rver-'));
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory,
-    configureBuckets: [{ name: TEST_BUCKET }],
+  const main = join(dirname(fileURLToPath(import.meta.url)), 's3rver-main.js');
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', main, directory, TEST_BUCKET], {
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const { port } = (await server.run()) as AddressInfo;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (b: Buffer) => {
+      text += b.toString('utf8');
+      const line = text.split('\n')[0];
+      if (text.includes('\n') && line !== undefined) resolve((JSON.parse(line) as { port: number }).port);
+    });
+    child.once('exit', (code) => reject(new Error(`s3rver exited (${code}) before listening`)));
+  });
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
     env: s3Env(endpoint),
     async close() {
-      await server.close();
+      child.stdin.end();
+      await exited;
       rmSync(directory, { recursive: true, force: true });
     },
   };
