@@ -103,8 +103,10 @@ export async function verifyStore(
   const all: string[] = [];
   for await (const blob of ws.blobs.list()) all.push(blob.sha256);
   let done = 0;
-  const workers = Array.from({ length: 4 }, async (_, k) => {
-    for (let i = k; i < all.length; i += 4) {
+  // Reads in flight: enough to hide an object store's round trips; a folder store reads mostly on this thread anyway.
+  const parallel = 16;
+  const workers = Array.from({ length: parallel }, async (_, k) => {
+    for (let i = k; i < all.length; i += parallel) {
       const sha = all[i]!;
       present.add(sha);
       try {

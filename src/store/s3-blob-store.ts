@@ -34,8 +34,11 @@ export interface S3Settings {
 
 /** Requests in flight at once per store (below the SDK's 50 sockets, so none queue there). */
 const MAX_IN_FLIGHT = 32;
-/** Up to this many names, `hasMany` asks per object (HEAD); above, it lists the shards they live in. */
-const HEAD_MAX = 2048;
+/**
+ * Up to this many names, `hasMany` asks per object (HEAD); above, it lists the shards (`<prefix>/ab/`) they live in:
+ * at most 256 listings, a page per 1,000 objects. On s3rver, 2,001 names took 4.8 s by HEAD.
+ */
+const HEAD_MAX = 256;
 const DEFAULT_MAX_ATTEMPTS = 4;
 
 /** Parses `s3://bucket[/prefix]`; throws InvalidInput saying what is wrong. */
