@@ -3,6 +3,7 @@
  * and verify, damage and delete objects in the bucket, repair them from git, collect garbage.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { FixtureRepo, removeDir, tempDir } from '../helpers/fixture-repo.js';
+import { BIN, FixtureRepo, removeDir, ROOT, tempDir } from '../helpers/fixture-repo.js';
 import {
   runCliAsync,
   startS3Server,
@@ -103,6 +104,36 @@ describe('codehub with --blobs s3://', () => {
     });
     assert.equal(viaEnv.code, 0, viaEnv.stderr);
     assert.equal(viaEnv.stdout, MAIN);
+  });
+
+  it('serves the file API from the bucket with codehub serve --blobs, hash-verified', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data, '--blobs', blobs], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let seen = '';
+        child.stdout.on('data', (c: Buffer) => {
+          seen += c.toString('utf8');
+          const m = /^codehub hub: (\S+)$/m.exec(seen);
+          if (m) resolve(m[1]!.replace(/\/$/, ''));
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${seen}`)));
+      });
+      const res = await fetch(`${url}/api/v1/repos/local/app/-/blob/src/greet.ts`);
+      assert.equal(res.status, 200);
+      const view = (await res.json()) as { verified: boolean; text: string | null };
+      assert.equal(view.verified, true);
+      assert.equal(view.text, GREET);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
   });
 
   it('verify re-reads every object in the bucket and finds them sound', async () => {
