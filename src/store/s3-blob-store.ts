@@ -160,13 +160,16 @@ export class S3BlobStore implements BlobStore {
     }
     const want = new Set(wanted);
     const shards = [...new Set(wanted.map((s) => s.slice(0, 2)))].sort();
-    for (const shard of shards) {
-      for await (const blob of this.listUnder(
-        `${this.where.prefix ? `${this.where.prefix}/` : ''}${shard}/`,
-      )) {
-        if (want.has(blob.sha256)) present.add(blob.sha256);
-      }
-    }
+    // Shards are listed side by side (request() bounds how many at once); each one's pages in order.
+    await Promise.all(
+      shards.map(async (shard) => {
+        for await (const blob of this.listUnder(
+          `${this.where.prefix ? `${this.where.prefix}/` : ''}${shard}/`,
+        )) {
+          if (want.has(blob.sha256)) present.add(blob.sha256);
+        }
+      }),
+    );
     return present;
   }
 
