@@ -18,7 +18,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { BIN, FixtureRepo, removeDir, ROOT, tempDir } from '../helpers/fixture-repo.js';
 import {
+  FaultProxy,
   runCliAsync,
+  s3Env,
   startS3Server,
   TEST_BUCKET,
   TEST_CREDENTIALS,
@@ -282,5 +284,73 @@ describe('codehub given a bad S3 set-up', () => {
     assert.match(v.stderr, /^codehub: cannot reach S3 at http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/);
     oneLine(v.stderr);
     assert.equal(JSON.parse(v.stdout).error.code, 'BlobStoreUnavailable');
+  });
+});
+
+describe('codehub index with S3 failing some of its requests', () => {
+  let server: S3TestServer;
+  let proxy: FaultProxy;
+  let work: string;
+  before(async () => {
+    server = await startS3Server();
+    proxy = await new FaultProxy(server.endpoint).start();
+    work = tempDir('s3-flaky');
+  });
+  after(async () => {
+    await proxy.close();
+    await server.close();
+    removeDir(work);
+  });
+
+  it('retries the requests answered 503 or 500, publishes a whole snapshot, and verify finds every blob sound', async () => {
+    const repo = FixtureRepo.init(join(work, 'flaky'));
+    for (let i = 0; i < 40; i++)
+      repo.write(`src/m${i}.ts`, `export function f${i}(): number {\n  return ${i};\n}\n`);
+    repo.commit('forty files');
+    const data = join(work, 'data');
+    const blobs = `s3://${TEST_BUCKET}/flaky`;
+    const env = { ...s3Env(proxy.endpoint), AWS_MAX_ATTEMPTS: '4' };
+    proxy.inject({ kind: 'status', status: 503 }, 10, 'PUT');
+    proxy.inject({ kind: 'after', status: 500 }, 5, 'PUT');
+    proxy.inject({ kind: 'status', status: 503 }, 5, 'HEAD');
+    const index = await runCliAsync(['index', repo.dir, '--data', data, '--blobs', blobs, '--json'], env);
+    assert.equal(index.code, 0, index.stderr);
+    assert.equal(JSON.parse(index.stdout).files, 40);
+    assert.ok(
+      proxy.seen.filter((r) => r.status === 503 || r.status === 500).length >= 20,
+      'the faults were met',
+    );
+    const verify = await runCliAsync(['verify', '--data', data, '--blobs', blobs, '--json'], env);
+    assert.equal(verify.code, 0, verify.stderr);
+    const report = JSON.parse(verify.stdout);
+    assert.equal(report.checked, 40);
+    assert.equal(report.ok, 40);
+    assert.deepEqual(report.missing, []);
+  });
+
+  it('stops with one line and exit 11 when S3 keeps failing, leaving the previous state served', async () => {
+    const repo = FixtureRepo.init(join(work, 'down'));
+    repo.write('src/a.ts', 'export const a = 1;\n');
+    repo.commit('one');
+    const data = join(work, 'data-down');
+    const env = { ...s3Env(proxy.endpoint), AWS_MAX_ATTEMPTS: '2' };
+    proxy.clear();
+    proxy.inject({ kind: 'status', status: 503 }, 1000, null);
+    const index = await runCliAsync(
+      ['index', repo.dir, '--data', data, '--blobs', `s3://${TEST_BUCKET}/down`],
+      env,
+    );
+    proxy.clear();
+    assert.equal(index.code, 11);
+    assert.match(
+      index.stderr,
+      /^codehub: S3 at http:\/\/127\.0\.0\.1:\d+ answered 503 to (HEAD|PUT) .* after 2 attempts; try again later\n$/,
+    );
+    // Nothing was published: the repo has no snapshot to serve.
+    const repos = await runCliAsync(['repos', '--data', data, '--json'], env);
+    assert.deepEqual(
+      JSON.parse(repos.stdout).repos.map((r: { snapshot: number | null }) => r.snapshot),
+      [null],
+    );
   });
 });
