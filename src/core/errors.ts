@@ -12,7 +12,9 @@ export type ErrorCode =
   | 'PathNotFound'
   | 'InvalidInput'
   | 'IndexLocked'
-  | 'DatabaseCorrupt';
+  | 'DatabaseCorrupt'
+  /** The blob store could not be reached or refused a request (after retries). */
+  | 'BlobStoreUnavailable';
 
 export class CodehubError extends Error {
   constructor(

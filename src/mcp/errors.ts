@@ -52,6 +52,8 @@ function errorText(thrown: unknown): string {
     case 'BlobHashMismatch':
     case 'BlobMissing':
       return `${head}\nThe stored file failed verification, so its text is not served. Run 'codehub verify --repair' to restore it from git, or re-index the repo.`;
+    case 'BlobStoreUnavailable':
+      return `${head}\nThe hub's blob store did not answer; the query can be retried later.`;
     default:
       return listed ? `${head}\n${listed}` : head;
   }

@@ -3,7 +3,6 @@
  * repo-wide resolution → one snapshot, published atomically.
  */
 import { isUtf8 } from 'node:buffer';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { CodehubError } from '../core/errors.js';
@@ -33,7 +32,8 @@ import {
   resolveCommit,
   type TreeEntry,
 } from '../git/git.js';
-import { sha256Hex } from '../store/fs-blob-store.js';
+import { sha256Hex } from '../store/blob-codec.js';
+import type { BlobStore } from '../store/blob-store.js';
 import { acquireLock, GC_LOCK, isLockHeld } from '../store/index-lock.js';
 import type { AnalysisJob, FileAnalyser } from './analysis-pool.js';
 import { openWorkspace } from './workspace.js';
@@ -69,6 +69,8 @@ export interface IndexProgress {
 
 export interface IndexOptions {
   dataDir: string;
+  /** The blob store: `s3://bucket/prefix` or a folder (default: the data dir's `blobs/`). */
+  blobs?: string | undefined;
   /** A local path or a clone URL. */
   source: string;
   name?: string;
@@ -147,7 +149,7 @@ function webUrlFor(repoId: string): string | null {
 export async function indexRepository(opts: IndexOptions): Promise<IndexResult> {
   const started = Date.now();
   if (opts.name !== undefined) checkRepoId(opts.name, '--name');
-  const ws = openWorkspace(opts.dataDir);
+  const ws = openWorkspace(opts.dataDir, { blobs: opts.blobs });
   const { storage, blobs } = ws;
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const lockWait = opts.lockWaitMs ?? 5000;
@@ -192,7 +194,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       );
       if (
         version === latest.analyzerVersion &&
-        blobsPresent(latestFiles, blobs) &&
+        (await blobsPresent(latestFiles, blobs)) &&
         (await stillMissing(target.gitDir, commit, latestFiles))
       ) {
         const counts = storage.countRows(latest.id);
@@ -274,10 +276,9 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       const window = entries.slice(w, w + WINDOW);
       // Decide what must be read from git, then pipeline those reads.
       const infos = new Map<string, GitObjectInfo>();
-      for (const e of window) {
-        const k = known.get(e.oid);
-        if (k && (await blobs.has(k.sha256))) infos.set(e.oid, k);
-      }
+      const knownHere = window.flatMap((e) => known.get(e.oid) ?? []);
+      const stored = knownHere.length > 0 ? await blobs.hasMany(knownHere.map((k) => k.sha256)) : new Set();
+      for (const k of knownHere) if (stored.has(k.sha256)) infos.set(k.oid, k);
       const cacheKeys: FactsCacheKey[] = [];
       for (const e of window) {
         const p = plugins.get(e.path);
@@ -387,7 +388,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
               // Identical content at several paths of this run is written (and counted) once.
               writing.add(sha);
               puts.push(
-                blobs.store(bytes!, sha).then((r) => {
+                blobs.put(bytes!, sha).then((r) => {
                   if (r.created) newBlobs++;
                 }),
               );
@@ -645,14 +646,8 @@ async function stillMissing(gitDir: string, commit: string, files: readonly File
 }
 
 /** True when every stored file of a snapshot still has its blob (a store with lost blobs is re-indexed, not skipped). */
-function blobsPresent(files: readonly FileRecord[], blobs: { pathOf(sha256: string): string }): boolean {
-  // One synchronous stat per blob: a promise per blob cost more than the stat on a 2,000-file no-op.
-  const seen = new Set<string>();
-  for (const f of files) {
-    const sha = f.blobSha256;
-    if (sha === null || seen.has(sha)) continue;
-    seen.add(sha);
-    if (!/^[0-9a-f]{64}$/.test(sha) || !existsSync(blobs.pathOf(sha))) return false;
-  }
-  return true;
+async function blobsPresent(files: readonly FileRecord[], blobs: BlobStore): Promise<boolean> {
+  const shas = new Set<string>();
+  for (const f of files) if (f.blobSha256 !== null) shas.add(f.blobSha256);
+  return (await blobs.hasMany([...shas])).size === shas.size;
 }

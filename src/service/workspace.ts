@@ -1,15 +1,20 @@
-/** The data dir: `codehub.db` (SQLite), `blobs/` (content-addressed store), `repos/` (bare clones), `locks/`. */
+/**
+ * The composition root: picks the adapters a command runs on. The data dir holds `codehub.db` (SQLite), `repos/`
+ * (bare clones), `locks/` and, unless `--blobs` / `$CODEHUB_BLOBS` names another store, `blobs/` (the
+ * content-addressed store).
+ */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CodehubError } from '../core/errors.js';
 import { SqliteStorage } from '../db/sqlite-storage.js';
-import { FsBlobStore } from '../store/fs-blob-store.js';
+import type { BlobStore } from '../store/blob-store.js';
+import { openBlobStore } from '../store/open-blob-store.js';
 
 export interface Workspace {
   dataDir: string;
   storage: SqliteStorage;
-  blobs: FsBlobStore;
+  blobs: BlobStore;
   close(): void;
 }
 
@@ -19,19 +24,44 @@ export function defaultDataDir(flag?: string): string {
   return resolve(flag ?? (env && env !== '' ? env : join(homedir(), '.codehub')));
 }
 
-/** Opens (creating if needed) the data dir; throws DataDirNotWritable when it cannot be used. */
-export function openWorkspace(dataDir: string): Workspace {
+/** `--blobs`, else `$CODEHUB_BLOBS`, else undefined (the data dir's own `blobs/` folder). */
+export function blobLocation(flag?: string): string | undefined {
+  const env = process.env.CODEHUB_BLOBS;
+  return flag ?? (env && env !== '' ? env : undefined);
+}
+
+/**
+ * Opens (creating if needed) the data dir and the blob store (`blobs`: `s3://bucket/prefix` or a folder; default
+ * `<data>/blobs`); throws DataDirNotWritable when the data dir cannot be used, InvalidInput for a malformed location.
+ */
+export function openWorkspace(dataDir: string, opts: { blobs?: string | undefined } = {}): Workspace {
   const dir = resolve(dataDir);
+  // Checked first: a bad --blobs is reported before anything is created.
+  const blobs = openBlobStore(opts.blobs ?? join(dir, 'blobs'));
   try {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK | constants.R_OK);
   } catch (err) {
+    blobs.close();
     throw new CodehubError(
       'DataDirNotWritable',
       `data dir ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass --data DIR`,
     );
   }
-  const storage = new SqliteStorage(join(dir, 'codehub.db'));
-  const blobs = new FsBlobStore(join(dir, 'blobs'));
-  return { dataDir: dir, storage, blobs, close: () => storage.close() };
+  let storage: SqliteStorage;
+  try {
+    storage = new SqliteStorage(join(dir, 'codehub.db'));
+  } catch (err) {
+    blobs.close();
+    throw err;
+  }
+  return {
+    dataDir: dir,
+    storage,
+    blobs,
+    close: () => {
+      storage.close();
+      blobs.close();
+    },
+  };
 }

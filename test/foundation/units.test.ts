@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { isCodehubError } from '../../src/core/errors.js';
 import { checkRepoId, repoIdProblem } from '../../src/core/ids.js';
 import { isGitUrl, repoIdFromUrl } from '../../src/git/git.js';
 import { describe as describeBlob } from '../../src/service/indexer.js';
-import { FsBlobStore, sha256Hex } from '../../src/store/fs-blob-store.js';
-import { removeDir, tempDir } from '../helpers/fixture-repo.js';
 
 describe('repo ids from remotes', () => {
   it('gives host/owner/name for scp-style, https and ssh remotes', () => {
@@ -61,35 +57,3 @@ describe('blob classification', () => {
 function pick(i: ReturnType<typeof describeBlob>): unknown[] {
   return [i.content, i.lines, i.eol];
 }
-
-describe('the file-system blob store', () => {
-  let dir: string;
-  before(() => {
-    dir = tempDir('blobs');
-  });
-  after(() => removeDir(dir));
-
-  it('stores identical content once, even from concurrent writers', async () => {
-    const a = new FsBlobStore(dir);
-    const b = new FsBlobStore(dir);
-    const bytes = Buffer.from('same bytes\n'.repeat(1000));
-    const shas = await Promise.all([a.put(bytes), b.put(bytes), a.put(bytes), b.put(Buffer.from(bytes))]);
-    assert.deepEqual(new Set(shas), new Set([sha256Hex(bytes)]));
-    const listed: string[] = [];
-    for await (const s of a.list()) listed.push(s);
-    assert.deepEqual(listed, [sha256Hex(bytes)]);
-    assert.deepEqual(await b.readVerified(shas[0]!), bytes);
-  });
-
-  it('throws BlobHashMismatch when stored bytes change and BlobMissing when absent', async () => {
-    const store = new FsBlobStore(dir);
-    const sha = await store.put(Buffer.from('original'));
-    const other = new FsBlobStore(join(dir, 'other'));
-    await other.put(Buffer.from('tampered'));
-    // Put another blob's valid compressed bytes under this name: decompresses fine, hashes wrong.
-    const { readFileSync } = await import('node:fs');
-    writeFileSync(store.pathOf(sha), readFileSync(other.pathOf(sha256Hex(Buffer.from('tampered')))));
-    await assert.rejects(store.readVerified(sha), (e) => isCodehubError(e, 'BlobHashMismatch'));
-    await assert.rejects(store.readVerified('0'.repeat(64)), (e) => isCodehubError(e, 'BlobMissing'));
-  });
-});

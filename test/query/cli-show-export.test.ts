@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { brotliCompressSync } from 'node:zlib';
 import { createQueryService } from '../../src/service/query-service.js';
-import { buildFixture, COMMIT, EDGES, ID, REPO, type Fixture } from './query-fixture.js';
+import { blobFile, buildFixture, COMMIT, EDGES, ID, REPO, type Fixture } from './query-fixture.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'codehub.js');
@@ -108,7 +108,7 @@ describe('codehub show and export', () => {
     const bad = await buildFixture();
     try {
       const sha = bad.blobOf['src/helpers.ts'] ?? '';
-      writeFileSync(bad.ws.blobs.pathOf(sha), brotliCompressSync(Buffer.from('tampered\n')));
+      writeFileSync(blobFile(bad.dataDir, sha), brotliCompressSync(Buffer.from('tampered\n')));
       const r = codehub(bad.dataDir, 'show', REPO, 'helperA');
       assert.equal(r.code, 3);
       assert.match(r.stdout, new RegExp(`Source NOT shown: blob ${sha} failed verification`));

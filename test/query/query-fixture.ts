@@ -207,6 +207,11 @@ export interface Fixture {
   blobOf: Record<string, string>;
 }
 
+/** The file a blob of the fixture's folder store is kept in (`<data>/blobs/ab/<sha256>`), for tests that damage it. */
+export function blobFile(dataDir: string, sha256: string): string {
+  return join(dataDir, 'blobs', sha256.slice(0, 2), sha256);
+}
+
 /** Creates a data dir holding the fixture snapshot; the caller closes `ws`. */
 export async function buildFixture(options: { webUrl?: string | null } = {}): Promise<Fixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'codehub-query-'));
@@ -216,7 +221,7 @@ export async function buildFixture(options: { webUrl?: string | null } = {}): Pr
   const blobOf: Record<string, string> = {};
   const files: FileRecord[] = [];
   for (const [path, text] of Object.entries(FILES)) {
-    const sha = await ws.blobs.put(Buffer.from(text));
+    const { sha256: sha } = await ws.blobs.put(Buffer.from(text));
     blobOf[path] = sha;
     files.push({
       path,

@@ -5,7 +5,7 @@ import { brotliCompressSync } from 'node:zlib';
 import { isCodehubError, type ErrorCode } from '../../src/core/errors.js';
 import { createQueryService } from '../../src/service/query-service.js';
 import type { QueryService } from '../../src/service/query-types.js';
-import { buildFixture, COMMIT, ID, REPO, STATS, type Fixture } from './query-fixture.js';
+import { blobFile, buildFixture, COMMIT, ID, REPO, STATS, type Fixture } from './query-fixture.js';
 
 async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise<unknown> {
   try {
@@ -373,7 +373,7 @@ describe('query service over a real SQLite snapshot and blob store', () => {
     try {
       const sha = bad.blobOf['src/helpers.ts'] ?? '';
       writeFileSync(
-        bad.ws.blobs.pathOf(sha),
+        blobFile(bad.dataDir, sha),
         brotliCompressSync(Buffer.from('export function helperA() { return "evil"; }\n')),
       );
       const q = createQueryService(bad.ws);

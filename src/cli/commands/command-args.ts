@@ -5,11 +5,12 @@ import { CodehubError } from '../../core/errors.js';
 
 const COMMON = {
   data: { type: 'string' },
+  blobs: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
-/** parseArgs with the common options (--data, --json, --help); bad arguments become InvalidInput. */
+/** parseArgs with the common options (--data, --blobs, --json, --help); bad arguments become InvalidInput. */
 export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(
   args: string[],
   options: O,

@@ -21,7 +21,7 @@ import {
 import { typescriptPlugin } from '../../languages/typescript/typescript-plugin.js';
 import { exportTarget } from '../../service/export-snapshot.js';
 import { indexRepository } from '../../service/indexer.js';
-import { openWorkspace } from '../../service/workspace.js';
+import { blobLocation, openWorkspace } from '../../service/workspace.js';
 import { EXIT } from '../main.js';
 import { parseCommandArgs, writeOut } from './command-args.js';
 
@@ -30,6 +30,8 @@ export interface EvalRepositoryOptions {
   path: string;
   /** Data dir to index into; a temporary one (removed afterwards) when absent. */
   dataDir?: string;
+  /** Blob store location (`--blobs`); default the data dir's own. */
+  blobs?: string | undefined;
   /** Display name in the report (default: the indexed repo id). */
   corpus?: string;
   tsconfig?: string;
@@ -46,8 +48,8 @@ export async function evalRepository(options: EvalRepositoryOptions): Promise<Co
   const sub = relative(repoDir, target).split(sep).join('/');
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'codehub-eval-'));
   try {
-    const indexed = await indexRepository({ dataDir, source: repoDir });
-    const ws = openWorkspace(dataDir);
+    const indexed = await indexRepository({ dataDir, blobs: options.blobs, source: repoDir });
+    const ws = openWorkspace(dataDir, { blobs: options.blobs });
     let edges: Edge[];
     let symbols: SymbolRange[];
     try {
@@ -151,6 +153,7 @@ export async function cmdEval(args: string[]): Promise<number> {
   const corpus = await evalRepository({
     path,
     ...(values.data !== undefined ? { dataDir: values.data } : {}),
+    blobs: blobLocation(values.blobs),
     ...(values.tsconfig !== undefined ? { tsconfig: values.tsconfig } : {}),
     ...(maxFiles !== undefined ? { maxFiles } : {}),
     ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),

@@ -1,7 +1,7 @@
 /** `codehub export <repo> [--ref SHA]`: the snapshot's symbols and edges as JSON lines on stdout, streamed. */
 import { CodehubError } from '../../core/errors.js';
 import { exportSnapshot, exportTarget } from '../../service/export-snapshot.js';
-import { defaultDataDir, openWorkspace } from '../../service/workspace.js';
+import { blobLocation, defaultDataDir, openWorkspace } from '../../service/workspace.js';
 import { EXIT } from '../main.js';
 import { parseCommandArgs, writeOut } from './command-args.js';
 
@@ -16,7 +16,7 @@ export async function cmdExport(args: string[]): Promise<number> {
   }
   const [repo] = positionals;
   if (!repo || positionals.length > 1) throw new CodehubError('InvalidInput', 'export takes <repo>');
-  const ws = openWorkspace(defaultDataDir(values.data));
+  const ws = openWorkspace(defaultDataDir(values.data), { blobs: blobLocation(values.blobs) });
   let closed = false;
   const onError = (err: NodeJS.ErrnoException): void => {
     if (err.code === 'EPIPE') closed = true; // the reader went away (`| head`): stop quietly

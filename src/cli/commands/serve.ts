@@ -5,7 +5,7 @@ import { CodehubError } from '../../core/errors.js';
 import { createMcpHttpHandler } from '../../mcp/http.js';
 import { runStdioServer } from '../../mcp/stdio.js';
 import { createQueryService } from '../../service/query-service.js';
-import { defaultDataDir, openWorkspace } from '../../service/workspace.js';
+import { blobLocation, defaultDataDir, openWorkspace } from '../../service/workspace.js';
 import { invalidHostName, MIN_READ_TOKEN_LENGTH } from '../../web/access.js';
 import { mcpConfig } from '../../web/pages/layout.js';
 import { createWebServer, isLoopbackHost } from '../../web/server.js';
@@ -13,6 +13,7 @@ import { parseCommandArgs } from './command-args.js';
 
 export interface ServeFlags {
   data?: string;
+  blobs?: string;
   host?: string;
   port?: string;
   'allowed-host'?: string[];
@@ -88,7 +89,7 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
       `--host ${host} would let anyone who reaches this machine read every indexed repository; pass --read-token-file FILE (or set CODEHUB_READ_TOKEN) to require a token, or --public to serve them to everyone`,
     );
   }
-  const ws = openWorkspace(defaultDataDir(flags.data));
+  const ws = openWorkspace(defaultDataDir(flags.data), { blobs: blobLocation(flags.blobs) });
   const service = createQueryService(ws);
   // The MCP server links answers to the hub's URL, known once the port is bound.
   let mcp: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
@@ -156,7 +157,7 @@ export async function cmdServe(args: string[]): Promise<number> {
 export async function cmdMcp(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {});
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'mcp takes no positional arguments');
-  const ws = openWorkspace(defaultDataDir(values.data));
+  const ws = openWorkspace(defaultDataDir(values.data), { blobs: blobLocation(values.blobs) });
   try {
     await runStdioServer(createQueryService(ws));
   } finally {

@@ -2,7 +2,7 @@
 import { CodehubError, isCodehubError } from '../../core/errors.js';
 import { createQueryService } from '../../service/query-service.js';
 import type { EdgeDTO, ShowResult, SymbolDTO } from '../../service/query-types.js';
-import { defaultDataDir, openWorkspace } from '../../service/workspace.js';
+import { blobLocation, defaultDataDir, openWorkspace } from '../../service/workspace.js';
 import { EXIT } from '../main.js';
 import { kindLabel, parseCommandArgs, printJson } from './command-args.js';
 
@@ -21,7 +21,7 @@ export async function cmdShow(args: string[]): Promise<number> {
     throw new CodehubError('InvalidInput', 'show takes <repo> <symbol>');
   const contextBefore = optionalCount(values.context, '--context');
   const maxLines = optionalCount(values['max-lines'], '--max-lines');
-  const ws = openWorkspace(defaultDataDir(values.data));
+  const ws = openWorkspace(defaultDataDir(values.data), { blobs: blobLocation(values.blobs) });
   try {
     const result = await createQueryService(ws).show(repo, symbol, {
       ...(contextBefore !== undefined ? { contextBefore } : {}),
