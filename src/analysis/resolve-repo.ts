@@ -9,6 +9,13 @@ import type { ReasonCode, ResolvedReason } from '../core/confidence.js';
 import { confidenceFor } from '../core/confidence.js';
 import { makeSymbolId } from '../core/ids.js';
 import type { ModuleResolution, ModuleResolver } from '../languages/plugin.js';
+// Python-specific rules the neutral contract does not carry yet (issue 14 Part 1 moves them onto plug-in hooks).
+import {
+  PYTEST_BUILTIN_FIXTURES,
+  PYTHON_BUILTINS,
+  pythonSubmoduleSpecifier,
+  pythonTypeName,
+} from '../languages/python/conventions.js';
 import type { ResolveInput, ResolveOutput, ResolveRepo } from './types.js';
 
 /** Name-only matches with more candidates than this are too ambiguous to draw: they stay unresolved. */
@@ -158,6 +165,21 @@ const TEST_GLOBALS = new Set([
   'teardown',
   'assert',
 ]);
+
+/** Builtins of the file's language (hook: keyed by FileFacts.language until plug-ins own them). */
+function builtinsOf(file: FileIndex): ReadonlySet<string> {
+  return file.facts.language === 'python' ? PYTHON_BUILTINS : BUILTIN_GLOBALS;
+}
+
+/** Names a test framework provides without an import (hook: pytest's fixtures for Python). */
+function testGlobalsOf(file: FileIndex): ReadonlySet<string> {
+  return file.facts.language === 'python' ? PYTEST_BUILTIN_FIXTURES : TEST_GLOBALS;
+}
+
+/** A declared return type's text reduced to a type name, by the callee file's language (hook). */
+function returnTypeName(file: FileIndex, text: string | null): string | null {
+  return file.facts.language === 'python' ? pythonTypeName(text) : typeNameFromText(text);
+}
 
 interface FileIndex {
   path: string;
@@ -416,7 +438,11 @@ class RepoResolver {
       }
     }
     const declared = last(file.topLevel.get(name)?.filter((s) => s.exported));
-    return declared ? { kind: 'symbol', def: { file, sym: declared } } : NONE;
+    if (declared) return { kind: 'symbol', def: { file, sym: declared } };
+    // Hook: a Python package's attribute may be its submodule (`pkg.mod` after `import pkg`).
+    if (file.facts.language === 'python' && /(^|\/)__init__\.pyi?$/.test(file.path))
+      return this.moduleLookup(file.path, pythonSubmoduleSpecifier('.', name));
+    return NONE;
   }
 
   /** A name in a file's top-level scope: a declaration, or an import followed to its definition. */
@@ -436,9 +462,28 @@ class RepoResolver {
 
   private resolveImport(file: FileIndex, imp: ImportFact, seen = new Set<string>()): Lookup {
     const target = this.moduleLookup(file.path, imp.specifier);
-    if (target.kind !== 'module') return target;
     if (imp.imported === '*') return target;
-    return this.resolveExport(target.file, imp.imported, seen);
+    const found = target.kind === 'module' ? this.resolveExport(target.file, imp.imported, seen) : target;
+    // Hook: in Python, `from pkg import mod` may name a submodule (also of a namespace package without a module file).
+    if (found.kind === 'none' && file.facts.language === 'python')
+      return this.moduleLookup(file.path, pythonSubmoduleSpecifier(imp.specifier, imp.imported));
+    return found;
+  }
+
+  /** The first of `specifiers` that defines `name` (star imports, pytest conftest fixtures), else an external one. */
+  private searchModules(file: FileIndex, name: string, specifiers: readonly string[]): Lookup {
+    let external: Lookup = NONE;
+    for (const specifier of specifiers) {
+      const target = this.moduleLookup(file.path, specifier);
+      if (target.kind === 'external') {
+        if (external.kind === 'none') external = target;
+        continue;
+      }
+      if (target.kind !== 'module') continue;
+      const found = this.resolveExport(target.file, name);
+      if (found.kind === 'symbol') return found;
+    }
+    return external;
   }
 
   // ---------- types and members ----------
@@ -495,7 +540,7 @@ class RepoResolver {
     const fn = this.resolveValuePath(file, ref.callee);
     if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : NONE;
     if (fn.def.sym.kind === 'class') return fn;
-    const typeName = typeNameFromText(fn.def.sym.returnType);
+    const typeName = returnTypeName(fn.def.file, fn.def.sym.returnType);
     return typeName ? this.resolveTypeName(fn.def.file, typeName) : NONE;
   }
 
@@ -611,7 +656,16 @@ class RepoResolver {
    */
   private callable(def: Def): Def {
     if (def.sym.kind !== 'class') return def;
-    return this.directMember(def, 'constructor') ?? def;
+    return this.directMember(def, 'constructor') ?? this.directConstructor(def) ?? def;
+  }
+
+  /** A constructor declared under another name (Python's `__init__`): the member of kind `constructor`. */
+  private directConstructor(owner: Def): Def | undefined {
+    for (const list of owner.file.members.get(owner.sym.localId)?.values() ?? []) {
+      const ctor = list.find((s) => s.kind === 'constructor');
+      if (ctor) return { file: owner.file, sym: ctor };
+    }
+    return undefined;
   }
 
   /** A member found through a type: receiver-typed for classes, interface for interface members. */
@@ -630,7 +684,7 @@ class RepoResolver {
   private isBuiltinType(file: FileIndex, ref: TypeRef): boolean {
     const text = ref.kind === 'name' ? ref.name : ref.callee;
     const root = text.split('.')[0] ?? '';
-    return BUILTIN_GLOBALS.has(root) && !file.topLevel.has(root) && !file.importsByLocal.has(root);
+    return builtinsOf(file).has(root) && !file.topLevel.has(root) && !file.importsByLocal.has(root);
   }
 
   private interfaceResolution(member: Def, name: string): Resolution {
@@ -661,6 +715,11 @@ class RepoResolver {
         return this.fromLookup(found, 'import', true);
       }
       if (b.kind === 'local-value') return { reason: 'dynamic', targets: [] };
+      if (b.kind === 'import-search') {
+        const found = this.searchModules(file, target.name, b.specifiers);
+        if (found.kind === 'none') return { reason: 'unknown', targets: [] };
+        return this.fromLookup(found, 'import', true);
+      }
       return { reason: this.globalReason(file, b.name), targets: [] };
     }
     return this.resolveMember(file, target.name, target.receiver);
@@ -677,9 +736,9 @@ class RepoResolver {
   }
 
   private globalReason(file: FileIndex, name: string): ReasonCode {
-    if (file.facts.isTestFile && TEST_GLOBALS.has(name))
+    if (file.facts.isTestFile && testGlobalsOf(file).has(name))
       return `external:${file.facts.testFramework ?? 'test-runner'}`;
-    return BUILTIN_GLOBALS.has(name) ? 'builtin' : 'unknown';
+    return builtinsOf(file).has(name) ? 'builtin' : 'unknown';
   }
 
   private classDef(file: FileIndex, classLocalId: string | null): Def | undefined {
@@ -758,8 +817,17 @@ class RepoResolver {
           }
           return this.nameOnly(name, 'local-value');
         }
-        if (BUILTIN_GLOBALS.has(b.name)) return { reason: 'builtin', targets: [] };
-        if (file.facts.isTestFile && TEST_GLOBALS.has(b.name))
+        if (b.kind === 'import-search') {
+          const found = this.searchModules(file, receiver.name, b.specifiers);
+          if (found.kind === 'external') return { reason: `external:${found.pkg}`, targets: [] };
+          if (found.kind === 'symbol') {
+            const member = this.memberOnValue(found.def, name);
+            if (member) return this.memberResolution(member, 'import', name);
+          }
+          return this.nameOnly(name, 'import-search');
+        }
+        if (builtinsOf(file).has(b.name)) return { reason: 'builtin', targets: [] };
+        if (file.facts.isTestFile && testGlobalsOf(file).has(b.name))
           return { reason: this.globalReason(file, b.name), targets: [] };
         return this.nameOnly(name, 'global');
       }
@@ -780,6 +848,10 @@ class RepoResolver {
         ) {
           const owner = this.resolveValuePath(file, receiver.text);
           if (owner.kind === 'external') return { reason: `external:${owner.pkg}`, targets: [] };
+          if (owner.kind === 'module') {
+            const exported = this.resolveExport(owner.file, name);
+            if (exported.kind !== 'none') return this.fromLookup(exported, 'import', false);
+          }
           if (owner.kind === 'symbol') {
             const member = this.memberOnValue(owner.def, name);
             const head = receiver.text.slice(0, receiver.text.indexOf('.'));

@@ -1,6 +1,8 @@
 /** How to run one test: the runner the repo uses and a shell command that selects just that test (pure). */
+import { pythonTestCommand } from '../languages/python/conventions.js';
 
-export type TestRunner = 'vitest' | 'jest' | 'mocha' | 'node' | 'bun' | 'ava' | 'playwright';
+export type TestRunner =
+  'vitest' | 'jest' | 'mocha' | 'node' | 'bun' | 'ava' | 'playwright' | 'pytest' | 'unittest';
 
 export interface TestCommandInput {
   /** Repo-relative path of the test file. */
@@ -58,6 +60,11 @@ const DEPENDENCY_SIGNS: ReadonlyArray<[string, TestRunner]> = [
 
 /** The command that runs just `testName` in `testFile`, with the runner picked from the file's framework and package.json. */
 export function testCommand(input: TestCommandInput): TestCommand {
+  // Hook: Python's runners take the test's path and qualified name (issue 14 Part 1 moves this onto the plug-in).
+  if (input.framework === 'pytest' || input.framework === 'unittest') {
+    const { runner, command } = pythonTestCommand(input.testFile, input.testName, input.framework);
+    return { runner, cwd: '', command, runnerFrom: 'framework' };
+  }
   const packages = (input.packageJsons ?? []).map((p) => ({ dir: dirname(p.path), json: parseJson(p.text) }));
   const fromFramework = input.framework ? FRAMEWORK_RUNNERS[input.framework] : undefined;
   let runner: TestRunner | undefined = fromFramework;
@@ -106,6 +113,9 @@ function commandFor(runner: TestRunner, file: string, qualifiedName: string): st
       return `npx ava ${f} --match ${shellQuote(spaced.replace(/^!/, '*'))}`;
     case 'node':
       return `node --test --test-name-pattern=${shellQuote(nodeTestNamePattern(qualifiedName))} ${f}`;
+    case 'pytest':
+    case 'unittest':
+      return pythonTestCommand(file, qualifiedName, runner).command;
   }
 }
 

@@ -66,6 +66,8 @@ export interface SymbolFact {
   valueType?: TypeRef | null;
   /** Methods and properties: declared `static`. */
   isStatic?: boolean;
+  /** Decorators written on the declaration, as source text without the `@` (Python `staticmethod`, `app.route("/")`). */
+  decorators?: string[];
 }
 
 /** How an identifier is bound at a call site, as far as one file can tell. */
@@ -73,7 +75,12 @@ export type Binding =
   | { kind: 'local-symbol'; localId: string } // declared in this file (function, class, const arrow…)
   | { kind: 'import'; localName: string } // bound by an import/require in this file: see FileFacts.imports
   | { kind: 'local-value'; valueType: TypeRef | null } // a parameter or local variable; its type if known
-  | { kind: 'global'; name: string }; // declared nowhere in the file: a builtin or global
+  | { kind: 'global'; name: string } // declared nowhere in the file: a builtin or global
+  /**
+   * Defined by whichever of these modules (specifiers, searched in order) defines the name: Python star imports
+   * (`from m import *`, the last one first) and pytest fixtures from `conftest.py` files up the tree (nearest first).
+   */
+  | { kind: 'import-search'; specifiers: string[] };
 
 /** The receiver of a member call `recv.name()`. */
 export type Receiver =
@@ -109,7 +116,8 @@ export interface ImportFact {
   specifier: string;
   line: number;
   typeOnly: boolean;
-  kind: 'esm' | 'require' | 'dynamic';
+  /** `static`: a language's ordinary import statement (Python `import` / `from … import`). */
+  kind: 'esm' | 'require' | 'dynamic' | 'static';
 }
 
 export interface ExportFact {

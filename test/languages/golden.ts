@@ -66,6 +66,7 @@ export function renderGolden(project: AnalysedProject): string {
       if (s.implements?.length) parts.push(`implements ${s.implements.join(', ')}`);
       if (s.valueType)
         parts.push(`type ${s.valueType.kind === 'name' ? s.valueType.name : `${s.valueType.callee}()`}`);
+      if (s.decorators?.length) parts.push(`@${s.decorators.join(' @')}`);
       if (s.doc) parts.push(`"${s.doc}"`);
       lines.push(parts.join('  '));
     }
