@@ -290,12 +290,22 @@ describe('python bad input', () => {
     assert.ok(facts.diagnostics.some((d) => /declares encoding latin-1/.test(d.message)));
   });
 
-  it('survives 10,000-deep nesting with a diagnostic instead of a crash', () => {
+  it('finds a call inside 10,000-deep brackets without a crash', () => {
     const depth = 10_000;
     const text = `x = ${'('.repeat(depth)}f(1)${')'.repeat(depth)}\n${'['.repeat(depth)}${']'.repeat(depth)}\n`;
     const facts = pythonPlugin.analyze('deep.py', text);
     assertFactsInvariants(facts, text);
-    assert.ok(facts.diagnostics.some((d) => /nesting deeper/.test(d.message)));
+    assert.deepEqual(
+      facts.callSites.map((c) => c.text),
+      ['f'],
+    );
+  });
+
+  it('stops at 10,000 nested scopes with a diagnostic instead of a crash', () => {
+    const text = `h = ${'lambda: '.repeat(10_000)}g()\n`;
+    const facts = pythonPlugin.analyze('deep-lambdas.py', text);
+    assertFactsInvariants(facts, text);
+    assert.ok(facts.diagnostics.some((d) => /nesting deeper than \d+ levels/.test(d.message)));
   });
 
   it('analyses a huge generated module in linear time', () => {

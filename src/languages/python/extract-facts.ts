@@ -65,12 +65,43 @@ interface DeclInfo {
   autouse: boolean;
 }
 
-const COMPREHENSIONS = new Set([
+const COMPREHENSIONS = [
   'list_comprehension',
   'set_comprehension',
   'dictionary_comprehension',
   'generator_expression',
-]);
+];
+/** Node types the one pass over the tree visits (see walkTree). */
+const WALKED = [
+  'call',
+  'decorated_definition',
+  'decorator',
+  'function_definition',
+  'class_definition',
+  'lambda',
+  'assignment',
+  'augmented_assignment',
+  'named_expression',
+  'import_statement',
+  'import_from_statement',
+  'future_import_statement',
+  'global_statement',
+  'nonlocal_statement',
+  'for_statement',
+  'as_pattern_target',
+  'if_statement',
+  'print_statement',
+  'exec_statement',
+  ...COMPREHENSIONS,
+];
+
+interface Region {
+  start: number;
+  end: number;
+  scope: Scope;
+  /** Inside `if TYPE_CHECKING:`: imports there are for types only. */
+  typeOnly: boolean;
+}
 const LITERAL_TYPES: Readonly<Record<string, string>> = {
   string: 'str',
   concatenated_string: 'str',
@@ -130,15 +161,15 @@ function firstSentence(raw: string): string | null {
 }
 
 function docstringOf(body: SyntaxNode | null): string | null {
-  const first = body?.namedChildren[0];
+  const first = body?.firstNamedChild;
   if (!first || first.type !== 'expression_statement') return null;
   const value = stringValue(first.namedChildren[0] ?? null);
   return value === null ? null : firstSentence(value);
 }
 
 /** The names bound by an assignment target (`a`, `a, b`, `(a, [b, *c])`); attributes and subscripts bind nothing. */
-function targetNames(node: SyntaxNode | null, out: SyntaxNode[] = []): SyntaxNode[] {
-  if (!node) return out;
+function targetNames(node: SyntaxNode | null, out: SyntaxNode[] = [], depth = 0): SyntaxNode[] {
+  if (!node || depth > 64) return out;
   switch (node.type) {
     case 'identifier':
       out.push(node);
@@ -152,18 +183,18 @@ function targetNames(node: SyntaxNode | null, out: SyntaxNode[] = []): SyntaxNod
     case 'parenthesized_expression':
     case 'list_splat_pattern':
     case 'as_pattern_target':
-      for (const c of node.namedChildren) if (c) targetNames(c, out);
+      for (const c of node.namedChildren) if (c) targetNames(c, out, depth + 1);
       break;
   }
   return out;
 }
 
 /** Dotted name text of an identifier/attribute chain (`a.b.c`), or null for anything else. */
-function dottedName(node: SyntaxNode | null): string | null {
-  if (!node) return null;
+function dottedName(node: SyntaxNode | null, depth = 0): string | null {
+  if (!node || depth > 64) return null;
   if (node.type === 'identifier') return node.text;
   if (node.type === 'attribute') {
-    const object = dottedName(node.childForFieldName('object'));
+    const object = dottedName(node.childForFieldName('object'), depth + 1);
     const attr = node.childForFieldName('attribute');
     return object !== null && attr ? `${object}.${attr.text}` : null;
   }
@@ -231,8 +262,7 @@ class Extractor {
       outer: new Set(),
       testClass: false,
     };
-    this.collect(root, scope, 0, false);
-    this.walkChildren(root, scope, 0);
+    this.walkTree(root, scope);
     this.addTestLinks();
     for (const [name, at] of this.exportedNames) {
       if (!this.exports.some((e) => e.exported === name))
@@ -296,111 +326,18 @@ class Extractor {
     });
   }
 
-  // ---------- phase 1: the bindings of a scope ----------
+  // ---------- bindings ----------
 
-  /** Binds the names a scope's statements define (not descending into nested function or class bodies). */
-  private collect(block: SyntaxNode, scope: Scope, depth: number, typeOnly: boolean): void {
-    if (depth > MAX_DEPTH) return this.warnDepth(block);
-    for (const statement of block.namedChildren) {
-      if (statement) this.collectStatement(statement, scope, depth + 1, typeOnly);
-    }
-  }
-
-  private collectStatement(node: SyntaxNode, scope: Scope, depth: number, typeOnly: boolean): void {
-    switch (node.type) {
-      case 'function_definition':
-      case 'class_definition':
-        this.declareDefinition(node, [], scope);
-        return;
-      case 'decorated_definition': {
-        const definition = node.childForFieldName('definition');
-        const decorators = node.namedChildren.filter((c): c is SyntaxNode => c?.type === 'decorator');
-        if (definition) this.declareDefinition(definition, decorators, scope);
-        return;
-      }
-      case 'expression_statement':
-        for (const child of node.namedChildren) if (child) this.collectExpression(child, scope);
-        return;
-      case 'import_statement':
-      case 'import_from_statement':
-      case 'future_import_statement':
-        this.collectImport(node, scope, typeOnly);
-        return;
-      case 'global_statement':
-      case 'nonlocal_statement':
-        for (const c of node.namedChildren) if (c?.type === 'identifier') scope.outer.add(c.text);
-        return;
-      case 'for_statement':
-        this.bindTargets(node.childForFieldName('left'), scope, null);
-        break;
-      case 'with_statement':
-        for (const clause of node.namedChildren)
-          if (clause?.type === 'with_clause')
-            for (const item of clause.descendantsOfType('as_pattern_target'))
-              if (item) this.bindTargets(item, scope, null);
-        break;
-      case 'except_clause':
-        for (const c of node.namedChildren)
-          if (c?.type === 'as_pattern') this.bindTargets(c.childForFieldName('alias'), scope, null);
-        break;
-      case 'if_statement': {
-        const condition = node.childForFieldName('condition');
-        if (condition && /^(typing\.)?TYPE_CHECKING$/.test(condition.text)) {
-          const consequence = node.childForFieldName('consequence');
-          if (consequence) this.collect(consequence, scope, depth, true);
-          for (const c of node.namedChildren)
-            if (c && c.type !== 'block' && c !== condition)
-              this.collectStatement(c, scope, depth + 1, typeOnly);
-          return;
-        }
-        break;
-      }
-      case 'ERROR':
-        // Statements the parser could not place are still read for what they define.
-        break;
-      default:
-        if (!/(_statement|_clause|^block$)/.test(node.type)) return;
-    }
-    if (depth > MAX_DEPTH) return this.warnDepth(node);
-    for (const child of node.namedChildren) {
-      if (child && (child.type === 'block' || /(_clause|_statement|^ERROR$)/.test(child.type)))
-        this.collectStatement(child, scope, depth + 1, typeOnly);
-      else if (child?.type === 'expression_statement' || child?.type === 'decorated_definition')
-        this.collectStatement(child, scope, depth + 1, typeOnly);
-      else if (child?.type === 'function_definition' || child?.type === 'class_definition')
-        this.collectStatement(child, scope, depth + 1, typeOnly);
-    }
-  }
-
-  private collectExpression(node: SyntaxNode, scope: Scope): void {
-    if (node.type === 'assignment') {
-      this.collectAssignment(node, scope);
-      // `a = b = f()`: the right side is itself an assignment.
-      const right = node.childForFieldName('right');
-      if (right?.type === 'assignment') this.collectExpression(right, scope);
-      return;
-    }
-    if (node.type === 'augmented_assignment') {
-      const left = node.childForFieldName('left');
-      if (left?.text === '__all__' && scope.kind === 'module') this.noteAll(node.childForFieldName('right'));
-      return;
-    }
-    if (node.type === 'named_expression') {
-      const name = node.childForFieldName('name');
-      if (name) this.bindTargets(name, scope, this.typeOfValue(node.childForFieldName('value'), scope));
-      return;
-    }
-    // `__all__.extend([...])` / `__all__.append("x")`
-    if (node.type === 'call' && scope.kind === 'module') {
-      const fn = dottedName(node.childForFieldName('function'));
-      if (fn === '__all__.extend' || fn === '__all__.append') {
-        const args = node.childForFieldName('arguments');
-        for (const a of args?.namedChildren ?? []) {
-          const v = stringValue(a);
-          if (v !== null) this.exportedNames.set(v, line(a ?? node));
-          else this.noteAll(a);
-        }
-      }
+  /** `__all__.extend([...])` / `__all__.append("x")` at module level. */
+  private noteAllCall(node: SyntaxNode): void {
+    const fn = node.childForFieldName('function');
+    if (fn?.type !== 'attribute') return;
+    const name = dottedName(fn);
+    if (name !== '__all__.extend' && name !== '__all__.append') return;
+    for (const a of node.childForFieldName('arguments')?.namedChildren ?? []) {
+      const v = stringValue(a);
+      if (v !== null && a) this.exportedNames.set(v, line(a));
+      else this.noteAll(a);
     }
   }
 
@@ -715,6 +652,11 @@ class Extractor {
   }
 
   private readonly classTestFlags = new Map<string, boolean>();
+  private readonly fixtureRequests: Array<{
+    decl: DeclInfo;
+    requested: Array<{ name: string; node: SyntaxNode }>;
+    scope: Scope;
+  }> = [];
 
   /** True when `name` is a test class declared earlier at the top of this file. */
   private isTestClassName(name: string): boolean {
@@ -744,47 +686,142 @@ class Extractor {
     return { kind: 'import-search', specifiers: [...this.starImports].reverse() };
   }
 
-  private walkChildren(node: SyntaxNode, scope: Scope, depth: number): void {
-    for (const child of node.namedChildren) if (child) this.walk(child, scope, depth + 1);
-  }
-
-  private walk(node: SyntaxNode, scope: Scope, depth: number): void {
-    if (depth > MAX_DEPTH) return this.warnDepth(node);
-    switch (node.type) {
-      case 'decorated_definition': {
-        const definition = node.childForFieldName('definition');
-        const decl = definition ? this.decls.get(definition.id) : undefined;
-        for (const d of node.namedChildren) {
-          if (d?.type !== 'decorator') continue;
+  /**
+   * One pass over a pre-order list of the nodes that matter (definitions, bindings, calls, and the lambdas,
+   * comprehensions and decorators that change scope), taken from tree-sitter in one query, with a stack of the
+   * regions (bodies) open at each node. Calls are resolved against their scope once the pass has bound every name
+   * (Python's rule: a name assigned anywhere in a function is local to all of it). No recursion over the tree, so
+   * deep nesting cannot overflow the stack.
+   */
+  private walkTree(root: SyntaxNode, moduleScope: Scope): void {
+    const regions: Region[] = [
+      { start: 0, end: Number.POSITIVE_INFINITY, scope: moduleScope, typeOnly: false },
+    ];
+    const declared = new Set<number>();
+    const calls: Array<{ at: SyntaxNode; callee: SyntaxNode; scope: Scope }> = [];
+    for (const node of root.descendantsOfType(WALKED)) {
+      if (!node) continue;
+      const at = node.startIndex;
+      while (regions.length > 1 && (regions[regions.length - 1] as Region).end <= at) regions.pop();
+      // A region opens where its body starts: a parameter default or a base class runs in the enclosing scope.
+      let top = regions.length - 1;
+      while (top > 0 && (regions[top] as Region).start > at) top--;
+      const region = regions[top] as Region;
+      const scope = region.scope;
+      if (regions.length > MAX_DEPTH) {
+        this.warnDepth(node);
+        continue;
+      }
+      switch (node.type) {
+        case 'call': {
+          const fn = node.childForFieldName('function');
+          if (!fn) break;
+          // `super().m()`: the call is of `m` on the base class; `super()` is how Python spells the receiver.
+          if (fn.type === 'identifier' && fn.text === 'super' && node.parent?.type === 'attribute') break;
+          calls.push({ at: node, callee: fn, scope });
+          if (scope.kind === 'module') this.noteAllCall(node);
+          break;
+        }
+        case 'decorated_definition': {
+          const definition = node.childForFieldName('definition');
+          if (definition?.type === 'function_definition' || definition?.type === 'class_definition') {
+            const decorators = node.namedChildren.filter((c): c is SyntaxNode => c?.type === 'decorator');
+            this.declareDefinition(definition, decorators, scope);
+            declared.add(definition.id);
+          }
+          break;
+        }
+        case 'decorator': {
+          const definition = node.parent?.childForFieldName('definition');
+          const decl = definition ? this.decls.get(definition.id) : undefined;
           // A decorator is called with the definition: its call belongs to the decorated symbol.
           const decoratorScope = decl ? { ...scope, caller: decl.localId } : scope;
-          this.walkDecorator(d, decoratorScope, depth);
+          const expr = node.namedChildren[0];
+          const text = expr ? dottedName(expr) : null;
+          // `@x.setter`: the property's own descriptor, not a call into code.
+          if (expr && text !== null && !/\.(setter|getter|deleter)$/.test(text))
+            calls.push({ at: expr, callee: expr, scope: decoratorScope });
+          regions.push({
+            start: node.startIndex,
+            end: node.endIndex,
+            scope: decoratorScope,
+            typeOnly: false,
+          });
+          break;
         }
-        if (definition) this.walk(definition, scope, depth + 1);
-        return;
+        case 'function_definition':
+        case 'class_definition': {
+          if (!declared.has(node.id)) this.declareDefinition(node, [], scope);
+          const inner =
+            node.type === 'function_definition'
+              ? this.enterFunction(node, scope)
+              : this.enterClass(node, scope);
+          const body = node.childForFieldName('body');
+          if (inner && body)
+            regions.push({ start: body.startIndex, end: body.endIndex, scope: inner, typeOnly: false });
+          break;
+        }
+        case 'lambda': {
+          const decl = this.decls.get(node.id);
+          const inline = this.inlineScope(scope);
+          if (decl) inline.caller = decl.localId;
+          for (const p of node.childForFieldName('parameters')?.namedChildren ?? [])
+            this.bindParam(p, inline);
+          regions.push({ start: node.startIndex, end: node.endIndex, scope: inline, typeOnly: false });
+          break;
+        }
+        case 'assignment':
+          this.collectAssignment(node, scope);
+          break;
+        case 'augmented_assignment': {
+          const left = node.childForFieldName('left');
+          if (left?.text === '__all__' && scope.kind === 'module')
+            this.noteAll(node.childForFieldName('right'));
+          break;
+        }
+        case 'named_expression': {
+          const name = node.childForFieldName('name');
+          if (name) this.bindTargets(name, scope, this.typeOfValue(node.childForFieldName('value'), scope));
+          break;
+        }
+        case 'import_statement':
+        case 'import_from_statement':
+        case 'future_import_statement':
+          this.collectImport(node, scope, region.typeOnly);
+          break;
+        case 'global_statement':
+        case 'nonlocal_statement':
+          for (const c of node.namedChildren) if (c?.type === 'identifier') scope.outer.add(c.text);
+          break;
+        case 'for_statement':
+          this.bindTargets(node.childForFieldName('left'), scope, null);
+          break;
+        case 'as_pattern_target':
+          this.bindTargets(node, scope, null);
+          break;
+        case 'if_statement': {
+          if (!/^if\s+(typing\.)?TYPE_CHECKING\s*:/.test(node.text.slice(0, 40))) break;
+          const consequence = node.childForFieldName('consequence');
+          if (consequence)
+            regions.push({ start: consequence.startIndex, end: consequence.endIndex, scope, typeOnly: true });
+          break;
+        }
+        case 'print_statement':
+        case 'exec_statement':
+          this.note(node, 'info', `Python 2 ${node.type.replace('_statement', '')} statement`);
+          break;
+        default: {
+          // Comprehensions: their loop variables are their own.
+          const inline = this.inlineScope(scope);
+          for (const clause of node.namedChildren)
+            if (clause?.type === 'for_in_clause')
+              this.bindTargets(clause.childForFieldName('left'), inline, null);
+          regions.push({ start: node.startIndex, end: node.endIndex, scope: inline, typeOnly: false });
+        }
       }
-      case 'function_definition':
-        return this.walkFunction(node, scope, depth);
-      case 'class_definition':
-        return this.walkClass(node, scope, depth);
-      case 'lambda':
-        return this.walkLambda(node, scope, depth);
-      case 'call':
-        this.addCall(node, scope);
-        break;
-      case 'print_statement':
-      case 'exec_statement':
-        this.note(node, 'info', `Python 2 ${node.type.replace('_statement', '')} statement`);
-        break;
     }
-    if (COMPREHENSIONS.has(node.type)) {
-      const inline = this.inlineScope(scope);
-      for (const clause of node.namedChildren)
-        if (clause?.type === 'for_in_clause')
-          this.bindTargets(clause.childForFieldName('left'), inline, null);
-      return this.walkChildren(node, inline, depth);
-    }
-    this.walkChildren(node, scope, depth);
+    for (const c of calls) this.pushSite(c.at, c.callee, c.scope);
+    for (const r of this.fixtureRequests) this.requestFixtures(r.decl, r.requested, r.scope);
   }
 
   private readonly noted = new Set<string>();
@@ -795,29 +832,8 @@ class Extractor {
     this.diagnostics.push({ line: line(node), severity, message });
   }
 
-  private walkDecorator(decorator: SyntaxNode, scope: Scope, depth: number): void {
-    const expr = decorator.namedChildren[0];
-    if (!expr) return;
-    const text = dottedName(expr);
-    if (text !== null) {
-      // `@x.setter`: the property's own descriptor, not a call into code.
-      if (!/\.(setter|getter|deleter)$/.test(text)) this.pushSite(expr, expr, scope);
-      return;
-    }
-    this.walk(expr, scope, depth + 1);
-  }
-
   private inlineScope(scope: Scope): Scope {
     return { ...scope, kind: 'inline', vars: new Map(), parent: scope, outer: new Set() };
-  }
-
-  private walkLambda(node: SyntaxNode, scope: Scope, depth: number): void {
-    const decl = this.decls.get(node.id);
-    const inline = this.inlineScope(scope);
-    if (decl) inline.caller = decl.localId;
-    for (const p of node.childForFieldName('parameters')?.namedChildren ?? []) this.bindParam(p, inline);
-    const body = node.childForFieldName('body');
-    if (body) this.walk(body, inline, depth + 1);
   }
 
   private bindParam(param: SyntaxNode | null, scope: Scope, self?: { classLocalId: string }): string | null {
@@ -854,9 +870,10 @@ class Extractor {
     return name;
   }
 
-  private walkFunction(node: SyntaxNode, scope: Scope, depth: number): void {
+  /** Binds a function's parameters and its body's names; returns the scope of its body. */
+  private enterFunction(node: SyntaxNode, scope: Scope): Scope | null {
     const decl = this.decls.get(node.id);
-    if (!decl) return this.walkChildren(node, scope, depth);
+    if (!decl) return null;
     const sym = this.byLocalId.get(decl.localId);
     const inClass = scope.kind === 'class';
     const fnScope: Scope = {
@@ -882,24 +899,17 @@ class Extractor {
         requested.push({ name, node: p });
       if (p && p.type !== 'positional_separator' && p.type !== 'keyword_separator') first = false;
     }
-    // Names bound by assignment anywhere in the body are local; a default's calls run in the enclosing scope.
-    const body = node.childForFieldName('body');
-    if (body) this.collect(body, fnScope, depth, false);
-    for (const p of params?.namedChildren ?? []) {
-      const value = p?.childForFieldName('value');
-      if (value) this.walk(value, scope, depth + 1);
-    }
+    // Fixtures are looked up once the whole file is read (a fixture may be defined below its test).
     if (this.isTestFile && (decl.kind === 'test' || decl.isFixture))
-      this.requestFixtures(decl, requested, scope);
-    if (body) this.walk(body, fnScope, depth + 1);
+      this.fixtureRequests.push({ decl, requested, scope });
+    return fnScope;
   }
 
-  private walkClass(node: SyntaxNode, scope: Scope, depth: number): void {
+  /** Binds a class body's names; returns the scope of its body. */
+  private enterClass(node: SyntaxNode, scope: Scope): Scope | null {
     const decl = this.decls.get(node.id);
-    if (!decl) return this.walkChildren(node, scope, depth);
+    if (!decl) return null;
     const sym = this.byLocalId.get(decl.localId);
-    for (const base of node.childForFieldName('superclasses')?.namedChildren ?? [])
-      if (base) this.walk(base, scope, depth + 1);
     const classScope: Scope = {
       kind: 'class',
       vars: new Map(),
@@ -911,10 +921,7 @@ class Extractor {
       outer: new Set(),
       testClass: this.classTestFlags.get(decl.localId) === true,
     };
-    const body = node.childForFieldName('body');
-    if (!body) return;
-    this.collect(body, classScope, depth, false);
-    this.walk(body, classScope, depth + 1);
+    return classScope;
   }
 
   private addCall(node: SyntaxNode, scope: Scope): void {
