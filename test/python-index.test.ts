@@ -129,6 +129,42 @@ describe('a repo mixing TypeScript and Python', () => {
     }
   });
 
+  it('records a latin-1 test file as skipped with its reason, and says tested-by is a lower bound', async () => {
+    const work = tempDir('py-latin1');
+    try {
+      const repoDir = join(work, 'repo');
+      const fixture = FixtureRepo.init(repoDir);
+      fixture.write('shop.py', 'def price():\n    return 1\n');
+      fixture.write(
+        'test_legacy.py',
+        Buffer.concat([
+          Buffer.from('# -*- coding: latin-1 -*-\nfrom shop import price\n\ndef test_caf'),
+          Buffer.from([0xe9]),
+          Buffer.from('():\n    assert price()\n'),
+        ]),
+      );
+      fixture.commit('latin-1');
+      const dataDir = join(work, 'data');
+      const result = await indexRepository({
+        dataDir,
+        source: repoDir,
+        name: 'example.com/o/latin1',
+        workers: 1,
+      });
+      assert.equal(result.skipped['invalid-utf8'], 1);
+      const ws = openWorkspace(dataDir);
+      try {
+        const shown = await createQueryService(ws).show('example.com/o/latin1', 'price');
+        assert.equal(shown.testsComplete, 'lower_bound');
+        assert.deepEqual(shown.testsNotAnalysed, ['test_legacy.py']);
+      } finally {
+        ws.close();
+      }
+    } finally {
+      removeDir(work);
+    }
+  });
+
   it('gives the same snapshot indexed incrementally as indexed in full after a Python change', async () => {
     const work = tempDir('py-incr');
     const incremental = join(work, 'incr');
