@@ -631,6 +631,8 @@ class Extractor {
       signature: params ? collapse(params.text) : '()',
       returnType: returnType ? collapse(returnType.text) : null,
       ...(inClass && isStaticLike ? { isStatic: true } : {}),
+      // A property's value is what its getter returns: `self.repo.save()` through `@property def repo(self) -> Repo`.
+      ...(kind === 'getter' && returnType ? { valueType: typeRefOfAnnotation(returnType) } : {}),
     });
     this.decls.set(node.id, {
       localId,
