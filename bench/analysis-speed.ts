@@ -34,6 +34,11 @@ const PARSE_ONLY: Readonly<Record<string, (path: string, text: string) => void>>
   python: (_p, t) => parsePython(t).delete(),
 };
 
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+}
+
 await initPlugins(allPlugins);
 for (const dir of process.argv.slice(2)) {
   const all: string[] = [];
@@ -50,10 +55,14 @@ for (const dir of process.argv.slice(2)) {
     const bytes = sources.reduce((n, [, t]) => n + Buffer.byteLength(t), 0);
     const parseOnly = PARSE_ONLY[plugin.id];
     const parseStarted = performance.now();
+    const parseCpu = process.cpuUsage();
     if (parseOnly) for (const [p, t] of sources) parseOnly(p, t);
+    const parsedCpu = cpuSeconds(parseCpu);
     const parsed = performance.now() - parseStarted;
     const started = performance.now();
+    const analyseCpu = process.cpuUsage();
     const facts: FileFacts[] = sources.map(([p, t]) => plugin.analyze(p, t));
+    const analysedCpu = cpuSeconds(analyseCpu);
     const analysed = performance.now() - started;
     const configs = new Map([...texts].filter(([p]) => plugin.isConfigFile(p)));
     const resolveStarted = performance.now();
@@ -76,7 +85,11 @@ for (const dir of process.argv.slice(2)) {
           analyseSeconds: +(analysed / 1000).toFixed(2),
           filesPerSecond: Math.round(sources.length / (analysed / 1000)),
           megabytesPerSecond: +(bytes / 1e6 / (analysed / 1000)).toFixed(2),
+          // CPU time of this (single-threaded) process: MB/s per core even when other work shares the machine.
+          analyseCpuSeconds: +analysedCpu.toFixed(2),
+          megabytesPerCpuSecond: +(bytes / 1e6 / analysedCpu).toFixed(2),
           parseOnlySeconds: +(parsed / 1000).toFixed(2),
+          parseOnlyMegabytesPerCpuSecond: parseOnly ? +(bytes / 1e6 / parsedCpu).toFixed(2) : null,
           parseOnlyMegabytesPerSecond: parseOnly ? +(bytes / 1e6 / (parsed / 1000)).toFixed(2) : null,
           resolveSeconds: +(resolved / 1000).toFixed(2),
           symbols,
