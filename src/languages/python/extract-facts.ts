@@ -365,12 +365,14 @@ class Extractor {
       const attr = left.childForFieldName('attribute');
       const self = object?.type === 'identifier' ? this.lookupSlot(scope, object.text) : null;
       if (attr && self?.kind === 'self') {
-        const valueType = typeRefOfAnnotation(annotation) ?? this.typeOfValue(right, scope);
-        this.declareProperty(self.classLocalId, attr.text, node, valueType);
+        const declared = typeRefOfAnnotation(annotation);
+        const valueType = declared ?? this.typeOfValue(right, scope);
+        this.declareProperty(self.classLocalId, attr.text, node, valueType, declared !== null);
       }
       return;
     }
-    const valueType = typeRefOfAnnotation(annotation) ?? this.typeOfValue(right, scope);
+    const declared = typeRefOfAnnotation(annotation);
+    const valueType = declared ?? this.typeOfValue(right, scope);
     if (right?.type === 'lambda' && left.type === 'identifier') {
       this.declareLambda(left.text, right, node, scope);
       return;
@@ -378,7 +380,13 @@ class Extractor {
     for (const target of targetNames(left)) {
       const name = target.text;
       if (scope.kind === 'module') {
-        if (scope.vars.has(name)) continue;
+        const bound = scope.vars.get(name);
+        if (bound?.kind === 'local-symbol') {
+          const sym = this.byLocalId.get(bound.localId);
+          if (sym?.kind === 'variable')
+            this.refineType(sym, left.type === 'identifier' ? valueType : null, declared !== null);
+        }
+        if (bound !== undefined) continue;
         const localId = this.addSymbol({
           name,
           qualifiedName: name,
@@ -388,10 +396,17 @@ class Extractor {
           exported: true,
           valueType: left.type === 'identifier' ? valueType : null,
         });
+        if (declared !== null) this.annotated.add(localId);
         scope.vars.set(name, { kind: 'local-symbol', localId });
       } else if (scope.kind === 'class') {
         if (scope.vars.has(name)) continue;
-        this.declareProperty(scope.ownerId, name, node, left.type === 'identifier' ? valueType : null);
+        this.declareProperty(
+          scope.ownerId,
+          name,
+          node,
+          left.type === 'identifier' ? valueType : null,
+          declared !== null,
+        );
         scope.vars.set(name, { kind: 'local-value', valueType: null });
       } else {
         this.bindTargets(target, scope, left.type === 'identifier' ? valueType : null);
@@ -404,12 +419,13 @@ class Extractor {
     name: string,
     node: SyntaxNode,
     valueType: TypeRef | null,
+    annotated: boolean,
   ): void {
     const members = this.membersOf(classLocalId);
     const existing = members.get(name);
     if (existing !== undefined) {
       const sym = this.byLocalId.get(existing);
-      if (sym && sym.kind === 'property' && !sym.valueType && valueType) sym.valueType = valueType;
+      if (sym && sym.kind === 'property') this.refineType(sym, valueType, annotated);
       return;
     }
     const cls = this.byLocalId.get(classLocalId);
@@ -422,7 +438,26 @@ class Extractor {
       parent: classLocalId,
       valueType,
     });
+    if (annotated) this.annotated.add(localId);
     members.set(name, localId);
+  }
+
+  /**
+   * A later assignment to a variable or property: an annotation decides its type; otherwise assignments of
+   * different types leave it unknown rather than guessed from the first one.
+   */
+  private refineType(sym: SymbolFact, valueType: TypeRef | null, annotated: boolean): void {
+    if (annotated) {
+      sym.valueType = valueType;
+      this.annotated.add(sym.localId);
+      return;
+    }
+    if (this.annotated.has(sym.localId) || this.conflicted.has(sym.localId) || valueType === null) return;
+    if (!sym.valueType) sym.valueType = valueType;
+    else if (!sameType(sym.valueType, valueType)) {
+      sym.valueType = null;
+      this.conflicted.add(sym.localId);
+    }
   }
 
   private membersOf(classLocalId: string): Map<string, string> {
@@ -654,6 +689,9 @@ class Extractor {
   }
 
   private readonly classTestFlags = new Map<string, boolean>();
+  /** Variables and properties whose type an annotation declares, and those assigned values of different types. */
+  private readonly annotated = new Set<string>();
+  private readonly conflicted = new Set<string>();
   private readonly fixtureRequests: Array<{
     decl: DeclInfo;
     requested: Array<{ name: string; node: SyntaxNode }>;
