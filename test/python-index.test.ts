@@ -119,6 +119,12 @@ describe('a repo mixing TypeScript and Python', () => {
           [['TestCart.test_total', 'python -m pytest tests/test_cart.py::TestCart::test_total']],
         );
 
+        // `cart.total()` in the test: the parameter holds the conftest fixture's value, a Cart.
+        assert.deepEqual(
+          total.tests.map((t) => [t.name, t.depth]),
+          [['TestCart.test_total', 1]],
+        );
+
         const render = await service.show('example.com/o/mixed', 'render');
         assert.equal(render.callees[0]?.qualifiedName, 'formatPrice');
       } finally {

@@ -537,11 +537,17 @@ class RepoResolver {
   private resolveTypeRefOnce(file: FileIndex, ref: TypeRef): Lookup {
     if (ref.kind === 'name') return this.resolveTypeName(file, ref.name);
     if (ref.kind === 'callback-param') return this.callbackParamType(file, ref);
-    const fn = this.resolveValuePath(file, ref.callee);
+    const fn = ref.search
+      ? this.searchModules(file, ref.callee, ref.search)
+      : this.resolveValuePath(file, ref.callee);
     if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : NONE;
     if (fn.def.sym.kind === 'class') return fn;
     const typeName = returnTypeName(fn.def.file, fn.def.sym.returnType);
-    return typeName ? this.resolveTypeName(fn.def.file, typeName) : NONE;
+    if (typeName) return this.resolveTypeName(fn.def.file, typeName);
+    // No declared return type: what the function is seen to return, when its file tells it.
+    if (fn.def.sym.kind === 'function' && fn.def.sym.valueType)
+      return this.resolveTypeRef(fn.def.file, fn.def.sym.valueType);
+    return NONE;
   }
 
   /**

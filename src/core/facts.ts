@@ -33,7 +33,11 @@ export const MODULE_QUALIFIED_NAME = '<module>';
  */
 export type TypeRef =
   | { kind: 'name'; name: string } // `FlowRegistry`, `ns.Foo` (generics dropped)
-  | { kind: 'call-return'; callee: string } // `createLogger` in `const log = createLogger()`
+  /**
+   * `createLogger` in `const log = createLogger()`. With `search`, the callee is not in the file's scope but defined by
+   * the first of these modules that defines it (a pytest fixture from a `conftest.py`, as Binding `import-search`).
+   */
+  | { kind: 'call-return'; callee: string; search?: string[] }
   /** Untyped parameter `param` of a callback passed as argument `arg` to `callee`: `operate((src, sub) => …)`. */
   | { kind: 'callback-param'; callee: string; arg: number; param: number };
 
@@ -61,7 +65,8 @@ export interface SymbolFact {
   implements?: string[];
   /**
    * Properties and variables: the value's type when the file tells it (annotation, `new X()` initialiser,
-   * constructor assignment `this.x = new X()`, constructor parameter property, call to a function).
+   * constructor assignment `this.x = new X()`, constructor parameter property, call to a function). Functions
+   * with no declared return type: the type of what they return, when the file tells it (a pytest fixture's value).
    */
   valueType?: TypeRef | null;
   /** Methods and properties: declared `static`. */

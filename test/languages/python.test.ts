@@ -243,6 +243,19 @@ describe('python tests and their run commands', () => {
     );
   });
 
+  it('types a parameter by the value of the conftest fixture it requests, through fixtures requesting fixtures', () => {
+    const query = project.resolved.edges.find(
+      (e) =>
+        e.callerId === 'tests/unit/test_price.py::test_reads_seeded_rows:test' &&
+        e.calleeText === 'seeded.query',
+    );
+    assert.equal(query?.calleeId, 'app.py::Db.query:method');
+    assert.equal(query?.reason, 'receiver-typed');
+    assert.ok(
+      testsOf('app.py::Db.query:method').includes('tests/unit/test_price.py::test_reads_seeded_rows:test'),
+    );
+  });
+
   it('counts a unittest setUp, also inherited, for every test of the class', () => {
     const tests = testsOf('app.py::Db.connect:method');
     assert.ok(tests.includes('tests/unit/test_db_unittest.py::DbTest.test_query:test'));

@@ -94,6 +94,8 @@ const WALKED = [
   'exec_statement',
   ...COMPREHENSIONS,
 ];
+/** In test files the pass also reads what fixtures return or yield (their value's type). */
+const WALKED_TESTS = [...WALKED, 'return_statement', 'yield'];
 
 interface Region {
   start: number;
@@ -678,6 +680,7 @@ class Extractor {
       isFixture,
       autouse,
     });
+    this.declNodeOf.set(localId, node.id);
     const classId = inClass ? scope.ownerId : null;
     if (kind === 'test') this.tests.push({ localId, classId, node });
     if (isFixture) {
@@ -696,7 +699,12 @@ class Extractor {
     decl: DeclInfo;
     requested: Array<{ name: string; node: SyntaxNode }>;
     scope: Scope;
+    fnScope: Scope;
   }> = [];
+  /** Function localId → its definition node's id. */
+  private readonly declNodeOf = new Map<string, number>();
+  /** Fixture localId → the types of the values it returns or yields (null: not known). */
+  private readonly fixtureValues = new Map<string, Array<{ value: SyntaxNode | null; scope: Scope }>>();
 
   /** True when `name` is a test class declared earlier at the top of this file. */
   private isTestClassName(name: string): boolean {
@@ -739,7 +747,7 @@ class Extractor {
     ];
     const declared = new Set<number>();
     const calls: Array<{ at: SyntaxNode; callee: SyntaxNode; scope: Scope }> = [];
-    for (const node of root.descendantsOfType(WALKED)) {
+    for (const node of root.descendantsOfType(this.isTestFile ? WALKED_TESTS : WALKED)) {
       if (!node) continue;
       const at = node.startIndex;
       while (regions.length > 1 && (regions[regions.length - 1] as Region).end <= at) regions.pop();
@@ -850,6 +858,17 @@ class Extractor {
         case 'exec_statement':
           this.note(node, 'info', `Python 2 ${node.type.replace('_statement', '')} statement`);
           break;
+        case 'return_statement':
+        case 'yield': {
+          // What a fixture returns or yields is the value of the parameters that request it.
+          const decl =
+            scope.kind === 'function' ? this.decls.get(this.declNodeOf.get(scope.ownerId) ?? -1) : undefined;
+          if (!decl?.isFixture) break;
+          let values = this.fixtureValues.get(decl.localId);
+          if (!values) this.fixtureValues.set(decl.localId, (values = []));
+          values.push({ value: node.namedChildren[0] ?? null, scope });
+          break;
+        }
         default: {
           // Comprehensions: their loop variables are their own.
           const inline = this.inlineScope(scope);
@@ -860,8 +879,15 @@ class Extractor {
         }
       }
     }
+    // Fixtures first: a requested fixture types its parameter before the calls on it are read.
+    for (const r of this.fixtureRequests) this.requestFixtures(r.decl, r.requested, r.scope, r.fnScope);
+    for (const [localId, values] of this.fixtureValues) {
+      const sym = this.byLocalId.get(localId);
+      const types = values.map((v) => this.typeOfValue(v.value, v.scope));
+      const first = types[0] ?? null;
+      if (sym && first !== null && types.every((t) => sameType(t, first))) sym.valueType = first;
+    }
     for (const c of calls) this.pushSite(c.at, c.callee, c.scope);
-    for (const r of this.fixtureRequests) this.requestFixtures(r.decl, r.requested, r.scope);
   }
 
   private readonly noted = new Set<string>();
@@ -941,7 +967,7 @@ class Extractor {
     }
     // Fixtures are looked up once the whole file is read (a fixture may be defined below its test).
     if (this.isTestFile && (decl.kind === 'test' || decl.isFixture))
-      this.fixtureRequests.push({ decl, requested, scope });
+      this.fixtureRequests.push({ decl, requested, scope, fnScope });
     return fnScope;
   }
 
@@ -1056,6 +1082,7 @@ class Extractor {
     decl: DeclInfo,
     requested: Array<{ name: string; node: SyntaxNode }>,
     scope: Scope,
+    fnScope: Scope,
   ): void {
     const parametrized = new Set<string>();
     const used: Array<{ name: string; node: SyntaxNode }> = [];
@@ -1082,13 +1109,30 @@ class Extractor {
     const classId = scope.kind === 'class' ? scope.ownerId : null;
     for (const r of [...requested, ...used]) {
       if (parametrized.has(r.name)) continue;
+      const binding = this.fixtureBinding(r.name, classId);
       this.callSites.push({
         caller: decl.localId,
         line: line(r.node),
         kind: 'call',
         text: r.name,
-        target: { kind: 'identifier', name: r.name, binding: this.fixtureBinding(r.name, classId) },
+        target: { kind: 'identifier', name: r.name, binding },
       });
+      // The parameter holds the fixture's value: typed as what the fixture function returns.
+      const param = fnScope.vars.get(r.name);
+      if (param?.kind !== 'local-value' || param.valueType !== null) continue;
+      if (binding.kind === 'local-symbol') {
+        const fixture = this.byLocalId.get(binding.localId);
+        if (fixture && fixture.parent === null)
+          fnScope.vars.set(r.name, {
+            kind: 'local-value',
+            valueType: { kind: 'call-return', callee: r.name },
+          });
+      } else if (binding.kind === 'import-search') {
+        fnScope.vars.set(r.name, {
+          kind: 'local-value',
+          valueType: { kind: 'call-return', callee: r.name, search: [...binding.specifiers] },
+        });
+      }
     }
   }
 
