@@ -490,7 +490,15 @@ class Extractor {
       if (callee === null) return null;
       const head = callee.split('.')[0] ?? '';
       const slot = this.lookupSlot(scope, head);
-      if (slot?.kind === 'self' || (slot?.kind === 'local-value' && callee.includes('.'))) return null;
+      if (slot?.kind === 'self') {
+        // `self.make()` / `cls.make()`: the method of the enclosing class (a top-level one, reachable by name).
+        const cls = this.byLocalId.get(slot.classLocalId);
+        const parts = callee.split('.');
+        return cls && cls.parent === null && parts.length === 2
+          ? { kind: 'call-return', callee: `${cls.name}.${parts[1]}` }
+          : null;
+      }
+      if (slot?.kind === 'local-value' && callee.includes('.')) return null;
       return { kind: 'call-return', callee };
     }
     if (value.type === 'identifier') {
