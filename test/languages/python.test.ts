@@ -137,6 +137,11 @@ describe('python module resolution', () => {
     assert.equal(r.resolve('src/app/core.py', '....x').kind, 'unresolved');
   });
 
+  it('prefers a package to a module of the same name, as CPython does', () => {
+    const { moduleResolver: r } = analyse({ 'dup/__init__.py': '', 'dup.py': '', 'main.py': '' });
+    assert.deepEqual(r.resolve('main.py', 'dup'), { kind: 'file', path: 'dup/__init__.py' });
+  });
+
   it('reads package roots from setup.cfg and setup.py', () => {
     assert.deepEqual(declaredRoots('setup.cfg', '[options]\npackage_dir =\n    =src\n'), ['', 'src']);
     assert.deepEqual(declaredRoots('pkg/setup.py', 'setup(package_dir={"": "lib"})'), ['pkg', 'pkg/lib']);

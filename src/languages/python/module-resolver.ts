@@ -102,10 +102,10 @@ export function createPythonModuleResolver(context: ModuleResolverContext): Modu
   for (const [path] of configs) addRoot(dirOf(path));
   const cache = new Map<string, ModuleResolution>();
 
-  /** The module file for a dotted path under a directory: `a/b.py`, `a/b/__init__.py`, then the `.pyi` stubs. */
+  /** The module file for a dotted path under a directory: a package before a module (CPython's order), then stubs. */
   const moduleFile = (dir: string, dotted: string): string | 'namespace' | null => {
     const rel = join(dir, dotted.split('.').join('/'));
-    for (const candidate of [`${rel}.py`, `${rel}/__init__.py`, `${rel}.pyi`, `${rel}/__init__.pyi`])
+    for (const candidate of [`${rel}/__init__.py`, `${rel}.py`, `${rel}/__init__.pyi`, `${rel}.pyi`])
       if (files.has(candidate)) return candidate;
     return dirs.has(rel) && rel !== dir ? 'namespace' : null;
   };
