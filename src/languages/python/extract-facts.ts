@@ -354,15 +354,19 @@ class Extractor {
 
   private collectAssignment(node: SyntaxNode, scope: Scope): void {
     const left = node.childForFieldName('left');
+    if (!left) return;
+    const leftType = left.type;
+    // `d[k] = v`, `a.b.c = v`: nothing is bound (except `self.x` below).
+    if (leftType === 'subscript' || (leftType === 'attribute' && scope.kind !== 'function')) return;
     const right = node.childForFieldName('right');
     const annotation = node.childForFieldName('type');
-    if (!left) return;
-    if (left.type === 'identifier' && left.text === '__all__' && scope.kind === 'module') {
+    if (leftType === 'identifier' && left.text === '__all__' && scope.kind === 'module') {
       this.noteAll(right);
       return;
     }
     // `self.x = …` in a method: a property of the class.
-    if (left.type === 'attribute' && scope.kind === 'function' && scope.classLocalId) {
+    if (leftType === 'attribute') {
+      if (!scope.classLocalId) return;
       const object = left.childForFieldName('object');
       const attr = left.childForFieldName('attribute');
       const self = object?.type === 'identifier' ? this.lookupSlot(scope, object.text) : null;
@@ -374,19 +378,19 @@ class Extractor {
       return;
     }
     const declared = typeRefOfAnnotation(annotation);
-    const valueType = declared ?? this.typeOfValue(right, scope);
-    if (right?.type === 'lambda' && left.type === 'identifier') {
+    if (leftType === 'identifier' && right?.type === 'lambda') {
       this.declareLambda(left.text, right, node, scope);
       return;
     }
-    for (const target of targetNames(left)) {
+    // Only a plain name takes the value's type (`a, b = f()` unpacks it).
+    const valueType = leftType === 'identifier' ? (declared ?? this.typeOfValue(right, scope)) : null;
+    for (const target of leftType === 'identifier' ? [left] : targetNames(left)) {
       const name = target.text;
       if (scope.kind === 'module') {
         const bound = scope.vars.get(name);
         if (bound?.kind === 'local-symbol') {
           const sym = this.byLocalId.get(bound.localId);
-          if (sym?.kind === 'variable')
-            this.refineType(sym, left.type === 'identifier' ? valueType : null, declared !== null);
+          if (sym?.kind === 'variable') this.refineType(sym, valueType, declared !== null);
         }
         if (bound !== undefined) continue;
         const localId = this.addSymbol({
@@ -396,22 +400,16 @@ class Extractor {
           startLine: line(node),
           endLine: endLine(node),
           exported: true,
-          valueType: left.type === 'identifier' ? valueType : null,
+          valueType,
         });
         if (declared !== null) this.annotated.add(localId);
         scope.vars.set(name, { kind: 'local-symbol', localId });
       } else if (scope.kind === 'class') {
         if (scope.vars.has(name)) continue;
-        this.declareProperty(
-          scope.ownerId,
-          name,
-          node,
-          left.type === 'identifier' ? valueType : null,
-          declared !== null,
-        );
+        this.declareProperty(scope.ownerId, name, node, valueType, declared !== null);
         scope.vars.set(name, { kind: 'local-value', valueType: null });
       } else {
-        this.bindTargets(target, scope, left.type === 'identifier' ? valueType : null);
+        this.bindTargets(target, scope, valueType);
       }
     }
   }
