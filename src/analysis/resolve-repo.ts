@@ -537,6 +537,7 @@ class RepoResolver {
   private resolveTypeRefOnce(file: FileIndex, ref: TypeRef): Lookup {
     if (ref.kind === 'name') return this.resolveTypeName(file, ref.name);
     if (ref.kind === 'callback-param') return this.callbackParamType(file, ref);
+    if (ref.kind === 'member') return this.memberType(file, ref.of, ref.name);
     const fn = ref.search
       ? this.searchModules(file, ref.callee, ref.search)
       : this.resolveValuePath(file, ref.callee);
@@ -548,6 +549,18 @@ class RepoResolver {
     if (fn.def.sym.kind === 'function' && fn.def.sym.valueType)
       return this.resolveTypeRef(fn.def.file, fn.def.sym.valueType);
     return NONE;
+  }
+
+  /** The type of a member of a type: a field's value type, or what a getter is declared to return. */
+  private memberType(file: FileIndex, of: TypeRef, name: string): Lookup {
+    const owner = this.resolveTypeRef(file, of);
+    if (owner.kind !== 'symbol') return owner.kind === 'external' ? owner : NONE;
+    const member = this.findMember(owner.def, name);
+    if (!member) return NONE;
+    if (member.sym.valueType) return this.resolveTypeRef(member.file, member.sym.valueType);
+    if (member.sym.kind !== 'getter') return NONE;
+    const typeName = returnTypeName(member.file, member.sym.returnType);
+    return typeName ? this.resolveTypeName(member.file, typeName) : NONE;
   }
 
   /**
@@ -688,6 +701,7 @@ class RepoResolver {
 
   /** A type the repo does not define whose root is a JS/host global (`Map`, `Array`, `Math.random()`). */
   private isBuiltinType(file: FileIndex, ref: TypeRef): boolean {
+    if (ref.kind === 'member') return false;
     const text = ref.kind === 'name' ? ref.name : ref.callee;
     const root = text.split('.')[0] ?? '';
     return builtinsOf(file).has(root) && !file.topLevel.has(root) && !file.importsByLocal.has(root);

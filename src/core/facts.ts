@@ -38,6 +38,8 @@ export type TypeRef =
    * the first of these modules that defines it (a pytest fixture from a `conftest.py`, as Binding `import-search`).
    */
   | { kind: 'call-return'; callee: string; search?: string[] }
+  /** The type of member `name` (a typed field, or a method's declared return) of the type `of`: `self.repo.db`. */
+  | { kind: 'member'; of: TypeRef; name: string }
   /** Untyped parameter `param` of a callback passed as argument `arg` to `callee`: `operate((src, sub) => …)`. */
   | { kind: 'callback-param'; callee: string; arg: number; param: number };
 

@@ -499,6 +499,7 @@ class Extractor {
       if (slot?.kind === 'local-value' && callee.includes('.')) return null;
       return { kind: 'call-return', callee };
     }
+    if (value.type === 'attribute') return this.typeOfAttribute(value, scope, 0);
     if (value.type === 'identifier') {
       const slot = this.lookupSlot(scope, value.text);
       if (slot?.kind === 'local-value') return slot.valueType;
@@ -1075,10 +1076,30 @@ class Extractor {
         if (slot && slot.kind === 'import')
           return { kind: 'identifier', name: dotted, binding: cloneBinding(slot) };
       }
+      // `self.repo.db.query()`, `order.customer.notify()`: members of a typed value, followed by the resolver.
+      const typed = this.typeOfAttribute(e, scope, 0);
+      if (typed) return { kind: 'typed', valueType: typed };
     }
     const literal = LITERAL_TYPES[e.type];
     if (literal) return { kind: 'typed', valueType: { kind: 'name', name: literal } };
     return { kind: 'expression', text: truncate(collapse(e.text)) };
+  }
+
+  /** The type of an attribute chain rooted at `self`/`cls` or a typed local: a `member` TypeRef, or null. */
+  private typeOfAttribute(e: SyntaxNode, scope: Scope, depth: number): TypeRef | null {
+    if (depth > 8) return null;
+    if (e.type === 'identifier') {
+      const slot = this.lookupSlot(scope, e.text);
+      if (slot?.kind === 'local-value') return slot.valueType;
+      if (slot?.kind !== 'self') return null;
+      const cls = this.byLocalId.get(slot.classLocalId);
+      return cls && cls.parent === null ? { kind: 'name', name: cls.name } : null;
+    }
+    if (e.type !== 'attribute') return null;
+    const object = e.childForFieldName('object');
+    const attr = e.childForFieldName('attribute');
+    const of = object && attr ? this.typeOfAttribute(object, scope, depth + 1) : null;
+    return of && attr ? { kind: 'member', of, name: attr.text } : null;
   }
 
   // ---------- tests ----------
