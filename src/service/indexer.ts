@@ -591,7 +591,8 @@ function analyzerVersionOf(
  * Test-file conventions shared by the JS/TS runners and pytest (`test_*.py`, `*_test.py`), for files no plug-in
  * could read (too large, not UTF-8). Hook: Part 1 of issue 14 moves test-file rules onto each plug-in.
  */
-const TEST_PATH_CONVENTION = /(^|\/)(__tests__|tests?)\/|\.(test|spec)\.[^/]+$|(^|\/)(test_[^/]*|[^/]*_test)\.py$/;
+const TEST_PATH_CONVENTION =
+  /(^|\/)(__tests__|tests?)\/|\.(test|spec)\.[^/]+$|(^|\/)(test_[^/]*|[^/]*_test)\.py$/;
 
 /**
  * Test files whose tests are unknown: analysed but skipped (minified, analyzer error), or never analysed although a
