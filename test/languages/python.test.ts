@@ -153,6 +153,9 @@ describe('python module resolution', () => {
     assert.equal(pythonTypeName('Repo | None'), 'Repo');
     assert.equal(pythonTypeName('models.Repo'), 'models.Repo');
     assert.equal(pythonTypeName('list[Repo]'), null);
+    assert.equal(pythonTypeName('Union[Repo, None]'), 'Repo');
+    assert.equal(pythonTypeName('Union[Repo, Cache]'), null, 'either of two classes names neither');
+    assert.equal(pythonTypeName('Optional[Union[Repo, Cache]]'), null);
   });
 });
 

@@ -238,13 +238,14 @@ export function pythonTypeName(text: string | null): string | null {
       .map((p) => p.trim())
       .filter((p) => p !== 'None' && p !== '');
     if (parts.length === 1 && parts[0] !== t) t = parts[0] as string;
-    else if (union)
-      t = (
-        t
-          .split(',')
-          .map((p) => p.trim())
-          .find((p) => p !== 'None') ?? ''
-      ).trim();
+    else if (union) {
+      // `Union[A, None]` names A; `Union[A, B]` could be either, so it names nothing.
+      const members = t
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== 'None' && p !== '');
+      t = members.length === 1 ? (members[0] as string) : '';
+    }
     if (!quoted && !optional && !union && parts.length <= 1) break;
   }
   return /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(t) && t !== 'None' ? t : null;
