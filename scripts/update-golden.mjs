@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { goldenCases, analyseFolder, renderGolden } = await import('../dist/test/languages/golden.js');
-const { allPlugins } = await import('../dist/src/languages/registry.js');
+const { allPlugins, initPlugins } = await import('../dist/src/languages/registry.js');
+await initPlugins(allPlugins);
 
 for (const plugin of allPlugins) {
   for (const c of goldenCases(root, `src/languages/${plugin.id}/fixtures`)) {

@@ -260,6 +260,22 @@ class RepoResolver {
     return submodule === null ? NONE : this.moduleLookup(file.path, submodule);
   }
 
+  /** The first of `specifiers` that defines `name` (Binding `import-search`), else the first external one. */
+  private searchModules(file: FileIndex, name: string, specifiers: readonly string[]): Lookup {
+    let external: Lookup = NONE;
+    for (const specifier of specifiers) {
+      const target = this.moduleLookup(file.path, specifier);
+      if (target.kind === 'external') {
+        if (external.kind === 'none') external = target;
+        continue;
+      }
+      if (target.kind !== 'module') continue;
+      const found = this.resolveExport(target.file, name);
+      if (found.kind === 'symbol') return found;
+    }
+    return external;
+  }
+
   // ---------- types and members ----------
 
   /** A type name written in `file` (`Foo`, `ns.Foo`) → its class/interface/… definition. */
@@ -311,12 +327,35 @@ class RepoResolver {
   private resolveTypeRefOnce(file: FileIndex, ref: TypeRef): Lookup {
     if (ref.kind === 'name') return this.resolveTypeName(file, ref.name);
     if (ref.kind === 'callback-param') return this.callbackParamType(file, ref);
-    const fn = this.resolveValuePath(file, ref.callee);
+    if (ref.kind === 'member') return this.memberType(file, ref.of, ref.name);
+    const fn = ref.search
+      ? this.searchModules(file, ref.callee, ref.search)
+      : this.resolveValuePath(file, ref.callee);
     if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : NONE;
     if (fn.def.sym.kind === 'class') return fn;
-    const returnType = fn.def.sym.returnType;
-    const typeName = returnType ? fn.def.file.rules.typeName(returnType) : null;
-    return typeName ? this.resolveTypeName(fn.def.file, typeName) : NONE;
+    const typeName = this.declaredTypeName(fn.def.file, fn.def.sym.returnType);
+    if (typeName) return this.resolveTypeName(fn.def.file, typeName);
+    // No declared return type: what the function is seen to return, when its file tells it.
+    if (fn.def.sym.kind === 'function' && fn.def.sym.valueType)
+      return this.resolveTypeRef(fn.def.file, fn.def.sym.valueType);
+    return NONE;
+  }
+
+  /** The type name a declared type text names, read by the rules of the file that declares it. */
+  private declaredTypeName(file: FileIndex, text: string | null): string | null {
+    return text ? file.rules.typeName(text) : null;
+  }
+
+  /** The type of a member of a type: a field's value type, or what a getter is declared to return. */
+  private memberType(file: FileIndex, of: TypeRef, name: string): Lookup {
+    const owner = this.resolveTypeRef(file, of);
+    if (owner.kind !== 'symbol') return owner.kind === 'external' ? owner : NONE;
+    const member = this.findMember(owner.def, name);
+    if (!member) return NONE;
+    if (member.sym.valueType) return this.resolveTypeRef(member.file, member.sym.valueType);
+    if (member.sym.kind !== 'getter') return NONE;
+    const typeName = this.declaredTypeName(member.file, member.sym.returnType);
+    return typeName ? this.resolveTypeName(member.file, typeName) : NONE;
   }
 
   /**
@@ -470,6 +509,7 @@ class RepoResolver {
 
   /** A type the repo does not define whose root is a language builtin (`Map`, `Array`, `Math.random()`). */
   private isBuiltinType(file: FileIndex, ref: TypeRef): boolean {
+    if (ref.kind === 'member') return false;
     const text = ref.kind === 'name' ? ref.name : ref.callee;
     const root = text.split('.')[0] ?? '';
     return file.rules.builtins.has(root) && !file.topLevel.has(root) && !file.importsByLocal.has(root);
@@ -503,6 +543,11 @@ class RepoResolver {
         return this.fromLookup(found, 'import', true);
       }
       if (b.kind === 'local-value') return { reason: 'dynamic', targets: [] };
+      if (b.kind === 'import-search') {
+        const found = this.searchModules(file, target.name, b.specifiers);
+        if (found.kind === 'none') return { reason: 'unknown', targets: [] };
+        return this.fromLookup(found, 'import', true);
+      }
       return { reason: this.globalReason(file, b.name), targets: [] };
     }
     return this.resolveMember(file, target.name, target.receiver);
@@ -608,6 +653,15 @@ class RepoResolver {
           }
           return this.nameOnly(name, 'local-value');
         }
+        if (b.kind === 'import-search') {
+          const found = this.searchModules(file, receiver.name, b.specifiers);
+          if (found.kind === 'external') return { reason: `external:${found.pkg}`, targets: [] };
+          if (found.kind === 'symbol') {
+            const member = this.memberOnValue(found.def, name);
+            if (member) return this.memberResolution(member, 'import', name);
+          }
+          return this.nameOnly(name, 'import-search');
+        }
         if (file.rules.builtins.has(b.name)) return { reason: 'builtin', targets: [] };
         if (file.facts.isTestFile && file.rules.testGlobals.has(b.name))
           return { reason: this.globalReason(file, b.name), targets: [] };
@@ -628,6 +682,10 @@ class RepoResolver {
         if (path !== null) {
           const owner = this.resolveValuePath(file, path.join('.'));
           if (owner.kind === 'external') return { reason: `external:${owner.pkg}`, targets: [] };
+          if (owner.kind === 'module') {
+            const exported = this.resolveExport(owner.file, name);
+            if (exported.kind !== 'none') return this.fromLookup(exported, 'import', false);
+          }
           if (owner.kind === 'symbol') {
             const member = this.memberOnValue(owner.def, name);
             const head = path[0] ?? '';

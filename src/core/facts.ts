@@ -33,7 +33,13 @@ export const MODULE_QUALIFIED_NAME = '<module>';
  */
 export type TypeRef =
   | { kind: 'name'; name: string } // `FlowRegistry`, `ns.Foo` (generics dropped)
-  | { kind: 'call-return'; callee: string } // `createLogger` in `const log = createLogger()`
+  /**
+   * `createLogger` in `const log = createLogger()`. With `search`, the callee is not in the file's scope but defined by
+   * the first of these modules that defines it (a pytest fixture from a `conftest.py`, as Binding `import-search`).
+   */
+  | { kind: 'call-return'; callee: string; search?: string[] }
+  /** The type of member `name` (a typed field, or a method's declared return) of the type `of`: `self.repo.db`. */
+  | { kind: 'member'; of: TypeRef; name: string }
   /** Untyped parameter `param` of a callback passed as argument `arg` to `callee`: `operate((src, sub) => …)`. */
   | { kind: 'callback-param'; callee: string; arg: number; param: number };
 
@@ -64,11 +70,14 @@ export interface SymbolFact {
   implements?: string[];
   /**
    * Properties and variables: the value's type when the file tells it (annotation, `new X()` initialiser,
-   * constructor assignment `this.x = new X()`, constructor parameter property, call to a function).
+   * constructor assignment `this.x = new X()`, constructor parameter property, call to a function). Functions
+   * with no declared return type: the type of what they return, when the file tells it (a pytest fixture's value).
    */
   valueType?: TypeRef | null;
   /** Methods and properties: declared `static`. */
   isStatic?: boolean;
+  /** Decorators written on the declaration, as source text without the `@` (Python `staticmethod`, `app.route("/")`). */
+  decorators?: string[];
 }
 
 /** How an identifier is bound at a call site, as far as one file can tell. */
@@ -76,7 +85,12 @@ export type Binding =
   | { kind: 'local-symbol'; localId: string } // declared in this file (function, class, const arrow…)
   | { kind: 'import'; localName: string } // bound by an import/require in this file: see FileFacts.imports
   | { kind: 'local-value'; valueType: TypeRef | null } // a parameter or local variable; its type if known
-  | { kind: 'global'; name: string }; // declared nowhere in the file: a builtin or global
+  | { kind: 'global'; name: string } // declared nowhere in the file: a builtin or global
+  /**
+   * Defined by whichever of these modules (specifiers, searched in order) defines the name: Python star imports
+   * (`from m import *`, the last one first) and pytest fixtures from `conftest.py` files up the tree (nearest first).
+   */
+  | { kind: 'import-search'; specifiers: string[] };
 
 /** The receiver of a member call `recv.name()`. */
 export type Receiver =
@@ -112,7 +126,8 @@ export interface ImportFact {
   specifier: string;
   line: number;
   typeOnly: boolean;
-  kind: 'esm' | 'require' | 'dynamic';
+  /** `static`: a language's ordinary import statement (Python `import` / `from … import`). */
+  kind: 'esm' | 'require' | 'dynamic' | 'static';
 }
 
 export interface ExportFact {

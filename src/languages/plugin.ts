@@ -108,6 +108,11 @@ export interface LanguagePlugin {
   extensions: readonly string[];
   /** Bumped whenever the facts for the same bytes could change; part of the facts cache key. */
   analyzerVersion: string;
+  /**
+   * Loads what analysis needs (a parser, a grammar) before the first analyze(); awaited once per process or thread by
+   * whoever analyses (the indexer, each analysis worker). Plug-ins that need nothing omit it.
+   */
+  init?(): Promise<void>;
   /** Extracts the facts of one file. Never throws: bad input yields partial facts plus diagnostics. */
   analyze(path: string, text: string): FileFacts;
   /**

@@ -1,8 +1,14 @@
 /** The registered language plug-ins; adding a language is adding its folder and one line here. */
 import type { LanguagePlugin } from './plugin.js';
+import { pythonPlugin } from './python/python-plugin.js';
 import { typescriptPlugin } from './typescript/typescript-plugin.js';
 
-export const allPlugins: readonly LanguagePlugin[] = [typescriptPlugin];
+export const allPlugins: readonly LanguagePlugin[] = [typescriptPlugin, pythonPlugin];
+
+/** Awaits the init() of each plug-in given (parsers and grammars load once; later calls are cheap). */
+export async function initPlugins(plugins: Iterable<LanguagePlugin>): Promise<void> {
+  await Promise.all([...plugins].map((p) => p.init?.()));
+}
 
 /** The plug-in that analyses a path (by extension; `.d.ts` declaration files included), or undefined. */
 export function pluginForPath(path: string): LanguagePlugin | undefined {

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { FileFacts } from '../core/facts.js';
 import { packFacts } from '../db/facts-codec.js';
 import { isTestPathFor, type LanguagePlugin } from '../languages/plugin.js';
+import { initPlugins } from '../languages/registry.js';
 
 /** One file to analyse: the plug-in by id, the repo path and the file's text. */
 export interface AnalysisJob {
@@ -69,15 +70,17 @@ export function createInProcessAnalyser(
 ): FileAnalyser {
   return {
     workers: 1,
-    analyze(jobs) {
-      return Promise.resolve(
-        jobs.map((j) => {
-          const p = pluginById(j.pluginId);
-          if (!p) throw new Error(`no language plug-in '${j.pluginId}'`);
-          const facts = analyseSafely(p, j.path, j.text);
-          return { facts, packed: packFacts(facts) };
-        }),
-      );
+    async analyze(jobs) {
+      const plugins = jobs.map((j) => {
+        const p = pluginById(j.pluginId);
+        if (!p) throw new Error(`no language plug-in '${j.pluginId}'`);
+        return p;
+      });
+      await initPlugins(new Set(plugins));
+      return jobs.map((j, i) => {
+        const facts = analyseSafely(plugins[i]!, j.path, j.text);
+        return { facts, packed: packFacts(facts) };
+      });
     },
     close: () => Promise.resolve(),
   };

@@ -8,8 +8,8 @@
 import { createRequire } from 'node:module';
 import { escapeHtml } from './html.js';
 
-type Lang = 'ts' | 'tsx' | 'js' | 'jsx' | 'json' | 'md';
-const LANGS: Lang[] = ['ts', 'tsx', 'js', 'jsx', 'json', 'md'];
+type Lang = 'ts' | 'tsx' | 'js' | 'jsx' | 'json' | 'md' | 'python';
+const LANGS: Lang[] = ['ts', 'tsx', 'js', 'jsx', 'json', 'md', 'python'];
 const EXT: Record<string, Lang> = {
   ts: 'ts',
   mts: 'ts',
@@ -21,6 +21,8 @@ const EXT: Record<string, Lang> = {
   jsx: 'jsx',
   json: 'json',
   md: 'md',
+  py: 'python',
+  pyi: 'python',
 };
 const THEMES = { light: 'github-light', dark: 'github-dark' } as const;
 /** Files above these sizes are shown as plain escaped text: highlighting them would stall the page. */

@@ -8,12 +8,15 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ConformanceSuite } from '../../src/languages/conformance.js';
 import type { LanguagePlugin } from '../../src/languages/plugin.js';
-import { allPlugins, pluginForPath } from '../../src/languages/registry.js';
+import { allPlugins, initPlugins, pluginForPath } from '../../src/languages/registry.js';
 import { typescriptPlugin } from '../../src/languages/typescript/typescript-plugin.js';
 import { templatePlugin } from '../../src/languages/_template/template-plugin.js';
 import { conformance as templateCases } from '../../src/languages/_template/conformance.js';
 import { failuresOf, loadConformance, runBehaviourConformance, unansweredCases } from './behaviour.js';
 import { assertFactsInvariants, runConformance } from './conformance.js';
+
+// Plug-ins that load a parser (a tree-sitter grammar) do so once, before any analysis.
+await initPlugins(allPlugins);
 
 const loaded = await Promise.all(
   allPlugins.map(async (plugin) => ({ plugin, suite: await loadConformance(plugin) })),

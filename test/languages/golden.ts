@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { FileFacts } from '../../src/core/facts.js';
+import type { FileFacts, TypeRef } from '../../src/core/facts.js';
 import type { ResolveOutput } from '../../src/analysis/types.js';
 import type { LanguagePlugin } from '../../src/languages/plugin.js';
 import { resolveRepo } from '../../src/analysis/resolve-repo.js';
@@ -46,6 +46,12 @@ export function analyseFolder(plugin: LanguagePlugin, dir: string): AnalysedProj
   return { facts, resolved };
 }
 
+function typeRefText(ref: TypeRef): string {
+  if (ref.kind === 'name') return ref.name;
+  if (ref.kind === 'member') return `${typeRefText(ref.of)}.${ref.name}`;
+  return `${ref.callee}()`;
+}
+
 /** Renders symbols, test info, diagnostics and edges as stable, readable text. */
 export function renderGolden(project: AnalysedProject): string {
   const lines: string[] = [];
@@ -64,8 +70,8 @@ export function renderGolden(project: AnalysedProject): string {
       if (s.isStatic) parts.push('static');
       if (s.extends?.length) parts.push(`extends ${s.extends.join(', ')}`);
       if (s.implements?.length) parts.push(`implements ${s.implements.join(', ')}`);
-      if (s.valueType)
-        parts.push(`type ${s.valueType.kind === 'name' ? s.valueType.name : `${s.valueType.callee}()`}`);
+      if (s.valueType) parts.push(`type ${typeRefText(s.valueType)}`);
+      if (s.decorators?.length) parts.push(`@${s.decorators.join(' @')}`);
       if (s.doc) parts.push(`"${s.doc}"`);
       lines.push(parts.join('  '));
     }

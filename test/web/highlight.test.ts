@@ -12,8 +12,15 @@ describe('highlighting', () => {
     assert.equal(languageForPath('a/b.tsx'), 'tsx');
     assert.equal(languageForPath('x.mjs'), 'js');
     assert.equal(languageForPath('README.md'), 'md');
+    assert.equal(languageForPath('pkg/mod.py'), 'python');
+    assert.equal(languageForPath('pkg/mod.pyi'), 'python');
     assert.equal(languageForPath('main.go'), null);
     assert.equal(languageForPath('Makefile'), null);
+  });
+
+  it('highlights Python source with keyword classes', async () => {
+    const [lineHtml] = await highlightLines('a.py', ['def f(x):'], 'py');
+    assert.match(lineHtml!, /^<span class="t\d+">def<\/span>/);
   });
 
   it('highlights a method excerpt as class-member code when told it sits inside a class', async () => {

@@ -1,0 +1,355 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Edge } from '../../src/core/graph.js';
+import type { FileFacts } from '../../src/core/facts.js';
+import { resolveRepo } from '../../src/analysis/resolve-repo.js';
+import { computeTestReach } from '../../src/analysis/test-reach.js';
+import { makeSymbolId } from '../../src/core/ids.js';
+import { allPlugins, initPlugins, pluginForPath } from '../../src/languages/registry.js';
+import { pythonPlugin } from '../../src/languages/python/python-plugin.js';
+import { declaredRoots } from '../../src/languages/python/module-resolver.js';
+import { pythonTypeName } from '../../src/languages/python/conventions.js';
+import { runConformance, assertFactsInvariants } from './conformance.js';
+import { analyseFolder, goldenCases, renderGolden } from './golden.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const fixtureDir = join(root, 'src/languages/python/fixtures');
+
+// The grammar loads once, from node_modules, before any analysis.
+await initPlugins(allPlugins);
+
+runConformance(pythonPlugin, fixtureDir);
+
+describe('python golden fixtures', () => {
+  for (const c of goldenCases(root, 'src/languages/python/fixtures')) {
+    it(`matches the reviewed symbols and edges of the ${c.name} case (npm run golden:update regenerates)`, () => {
+      const actual = renderGolden(analyseFolder(pythonPlugin, c.sourceDir));
+      assert.equal(actual, readFileSync(c.expectedPath, 'utf8'));
+    });
+  }
+});
+
+describe('grammars', () => {
+  it('loads every grammar the project ships, from node_modules, and parses with it', async () => {
+    await initPlugins(allPlugins);
+    for (const plugin of allPlugins) {
+      const ext = plugin.extensions[0] ?? '';
+      const facts = plugin.analyze(`probe${ext}`, '');
+      assert.equal(facts.skipped, undefined, plugin.id);
+      assert.equal(facts.symbols[0]?.kind, 'module', plugin.id);
+    }
+    const facts = pythonPlugin.analyze('probe.py', 'def f():\n    return g()\n');
+    assert.deepEqual(
+      facts.symbols.map((s) => s.localId),
+      ['<module>:module', 'f:function'],
+    );
+  });
+
+  it('routes .py and .pyi files to the Python plug-in', () => {
+    assert.equal(pluginForPath('pkg/mod.py')?.id, 'python');
+    assert.equal(pluginForPath('pkg/mod.pyi')?.id, 'python');
+    assert.equal(pluginForPath('pkg/mod.ts')?.id, 'typescript');
+  });
+});
+
+function analyse(files: Record<string, string>, configs: Record<string, string> = {}) {
+  const facts: FileFacts[] = Object.entries(files).map(([path, text]) => pythonPlugin.analyze(path, text));
+  const moduleResolver = pythonPlugin.createModuleResolver({
+    files: new Set([...Object.keys(files), ...Object.keys(configs)]),
+    configs: new Map(Object.entries(configs)),
+  });
+  const resolved = resolveRepo({ files: facts.map((f) => ({ path: f.path, facts: f })), moduleResolver });
+  return { facts, edges: resolved.edges, moduleResolver };
+}
+
+function edge(edges: Edge[], caller: string, callee: string): Edge | undefined {
+  return edges.find((e) => e.callerId === caller && e.calleeId === callee);
+}
+
+describe('python symbols', () => {
+  const text = [
+    'class A:',
+    '    @staticmethod',
+    '    def s(): ...',
+    '    @classmethod',
+    '    def c(cls): ...',
+    '    @property',
+    '    def p(self) -> int:',
+    '        """The p.  Second sentence."""',
+    '        return 1',
+    '    def __init__(self, a: int = 1, *args, **kw) -> None: ...',
+    'def outer():',
+    '    def inner(): ...',
+    '    if True:',
+    '        def inner(): ...',
+    'async def run(): ...',
+    'handler = lambda event: event',
+    '',
+  ].join('\n');
+  const facts = pythonPlugin.analyze('a.py', text);
+  const byId = new Map(facts.symbols.map((s) => [s.localId, s]));
+
+  it('names methods Class.method with kinds for static, class, property and constructor members', () => {
+    assert.equal(byId.get('A.s:method')?.isStatic, true);
+    assert.deepEqual(byId.get('A.c:method')?.decorators, ['classmethod']);
+    assert.equal(byId.get('A.p:getter')?.returnType, 'int');
+    assert.equal(byId.get('A.p:getter')?.doc, 'The p.');
+    assert.equal(byId.get('A.__init__:constructor')?.signature, '(self, a: int = 1, *args, **kw)');
+  });
+
+  it('gives same-named nested functions distinct ids', () => {
+    assert.ok(byId.has('outer.inner:function'));
+    assert.ok(byId.has('outer.inner:function~2'));
+  });
+
+  it('records async functions and lambdas bound to names as functions', () => {
+    assert.equal(byId.get('run:function')?.startLine, 15);
+    assert.equal(byId.get('handler:function')?.signature, '(event)');
+  });
+});
+
+describe('python module resolution', () => {
+  it('resolves src layouts, relative imports, packages, namespace packages and stubs, and names externals', () => {
+    const { moduleResolver: r } = analyse(
+      {
+        'src/app/__init__.py': '',
+        'src/app/core.py': '',
+        'src/app/sub/mod.py': '',
+        'lib/ns/part.py': '',
+        'lib/ext.pyi': '',
+        'tests/test_core.py': '',
+        'tests/helpers.py': '',
+      },
+      { 'pyproject.toml': '[tool.setuptools.packages.find]\nwhere = ["lib"]\n' },
+    );
+    assert.deepEqual(r.resolve('tests/test_core.py', 'app.core'), { kind: 'file', path: 'src/app/core.py' });
+    assert.deepEqual(r.resolve('src/app/sub/mod.py', '..core'), { kind: 'file', path: 'src/app/core.py' });
+    assert.deepEqual(r.resolve('src/app/core.py', '.'), { kind: 'file', path: 'src/app/__init__.py' });
+    assert.deepEqual(r.resolve('tests/test_core.py', 'ns.part'), { kind: 'file', path: 'lib/ns/part.py' });
+    assert.equal(r.resolve('tests/test_core.py', 'ns').kind, 'unresolved');
+    assert.deepEqual(r.resolve('tests/test_core.py', 'ext'), { kind: 'file', path: 'lib/ext.pyi' });
+    assert.deepEqual(r.resolve('tests/test_core.py', 'helpers'), { kind: 'file', path: 'tests/helpers.py' });
+    assert.deepEqual(r.resolve('src/app/core.py', 'numpy.linalg'), { kind: 'external', pkg: 'numpy' });
+    assert.equal(r.resolve('src/app/core.py', '....x').kind, 'unresolved');
+  });
+
+  it('prefers a package to a module of the same name, as CPython does', () => {
+    const { moduleResolver: r } = analyse({ 'dup/__init__.py': '', 'dup.py': '', 'main.py': '' });
+    assert.deepEqual(r.resolve('main.py', 'dup'), { kind: 'file', path: 'dup/__init__.py' });
+  });
+
+  it('reads package roots from setup.cfg and setup.py', () => {
+    assert.deepEqual(declaredRoots('setup.cfg', '[options]\npackage_dir =\n    =src\n'), ['', 'src']);
+    assert.deepEqual(declaredRoots('pkg/setup.py', 'setup(package_dir={"": "lib"})'), ['pkg', 'pkg/lib']);
+  });
+
+  it('reduces annotations to the class they name', () => {
+    assert.equal(pythonTypeName('Optional[Repo]'), 'Repo');
+    assert.equal(pythonTypeName('"Repo"'), 'Repo');
+    assert.equal(pythonTypeName('Repo | None'), 'Repo');
+    assert.equal(pythonTypeName('models.Repo'), 'models.Repo');
+    assert.equal(pythonTypeName('list[Repo]'), null);
+    assert.equal(pythonTypeName('Union[Repo, None]'), 'Repo');
+    assert.equal(pythonTypeName('Union[Repo, Cache]'), null, 'either of two classes names neither');
+    assert.equal(pythonTypeName('Optional[Union[Repo, Cache]]'), null);
+  });
+});
+
+describe('python call resolution', () => {
+  const files = {
+    'pkg/__init__.py': 'from .base import Base\n',
+    'pkg/base.py': [
+      'class Base:',
+      '    def hello(self):',
+      '        return 1',
+      '    def shared(self):',
+      '        return 2',
+      '',
+    ].join('\n'),
+    'pkg/child.py': [
+      'from pkg import Base',
+      'from . import base as base_mod',
+      'class Child(Base):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '    def hello(self):',
+      '        self.shared()',
+      '        base_mod.Base().hello()',
+      '        return super().hello()',
+      '',
+    ].join('\n'),
+  };
+  const { edges } = analyse(files);
+
+  it('follows self calls up the class hierarchy across files', () => {
+    const e = edge(edges, 'pkg/child.py::Child.hello:method', 'pkg/base.py::Base.shared:method');
+    assert.equal(e?.reason, 'receiver-typed');
+  });
+
+  it('resolves super().m() to the base class method', () => {
+    const e = edge(edges, 'pkg/child.py::Child.hello:method', 'pkg/base.py::Base.hello:method');
+    assert.equal(e?.reason, 'receiver-typed');
+    assert.ok(e?.lines.includes(9), 'the super() call on line 9');
+  });
+
+  it('resolves module attributes and constructors through package re-exports', () => {
+    assert.ok(edge(edges, 'pkg/child.py::Child.hello:method', 'pkg/base.py::Base:class'));
+    assert.ok(
+      edge(edges, 'pkg/child.py::Child.hello:method', 'pkg/base.py::Base.hello:method')?.lines.includes(8),
+    );
+  });
+
+  it('keeps a builtin call unresolved with reason builtin', () => {
+    const { edges: e } = analyse({ 'm.py': 'def f(d: dict):\n    print(len(d))\n    d.get(1)\n' });
+    assert.deepEqual(
+      e.map((x) => [x.calleeText, x.reason]),
+      [
+        ['len', 'builtin'],
+        ['print', 'builtin'],
+        ['d.get', 'builtin'],
+      ],
+    );
+  });
+
+  it('binds names from a star import to the module that defines them', () => {
+    const { edges: e } = analyse({
+      'a.py': 'def helper():\n    return 1\n',
+      'b.py': 'from a import *\n\ndef main():\n    helper()\n',
+    });
+    assert.equal(edge(e, 'b.py::main:function', 'a.py::helper:function')?.reason, 'import');
+  });
+
+  it('attributes calls in lambdas and comprehensions to the enclosing function', () => {
+    const facts = pythonPlugin.analyze(
+      'c.py',
+      'def g(x):\n    return x\n\ndef f(xs):\n    return [g(x) for x in xs], (lambda: g(1))\n',
+    );
+    assert.deepEqual(
+      facts.callSites.map((c) => c.caller),
+      ['f:function', 'f:function'],
+    );
+  });
+});
+
+describe('python tests and their run commands', () => {
+  const project = analyseFolder(pythonPlugin, join(fixtureDir, 'tests'));
+  const symbols = project.facts.flatMap((f) =>
+    f.symbols.map((s) => ({ id: makeSymbolId(f.path, s.localId), kind: s.kind })),
+  );
+  const reach = computeTestReach(symbols, project.resolved.edges, 3);
+  const testsOf = (id: string): string[] => reach.filter((r) => r.symbolId === id).map((r) => r.testId);
+
+  it('counts a conftest fixture requested by parameter name for the test that requests it', () => {
+    assert.ok(
+      testsOf('tests/conftest.py::db:function').includes(
+        'tests/unit/test_price.py::test_reads_seeded_rows:test',
+      ),
+    );
+  });
+
+  it('types a parameter by the value of the conftest fixture it requests, through fixtures requesting fixtures', () => {
+    const query = project.resolved.edges.find(
+      (e) =>
+        e.callerId === 'tests/unit/test_price.py::test_reads_seeded_rows:test' &&
+        e.calleeText === 'seeded.query',
+    );
+    assert.equal(query?.calleeId, 'app.py::Db.query:method');
+    assert.equal(query?.reason, 'receiver-typed');
+    assert.ok(
+      testsOf('app.py::Db.query:method').includes('tests/unit/test_price.py::test_reads_seeded_rows:test'),
+    );
+  });
+
+  it('counts a unittest setUp, also inherited, for every test of the class', () => {
+    const tests = testsOf('app.py::Db.connect:method');
+    assert.ok(tests.includes('tests/unit/test_db_unittest.py::DbTest.test_query:test'));
+    assert.ok(tests.includes('tests/unit/test_db_unittest.py::LoudDbTest.test_loud_query:test'));
+  });
+
+  it('runs a pytest test by node id and a unittest test by dotted name', () => {
+    const commands = pythonPlugin.testCommands;
+    assert.ok(commands);
+    assert.deepEqual(commands.inputs('tests/unit/test_price.py'), []);
+    assert.equal(
+      commands.command({
+        testFile: 'tests/unit/test_price.py',
+        testName: 'TestPrice.test_zero',
+        framework: 'pytest',
+        files: [],
+      })?.command,
+      'python -m pytest tests/unit/test_price.py::TestPrice::test_zero',
+    );
+    assert.equal(
+      commands.command({
+        testFile: 'tests/unit/test_db_unittest.py',
+        testName: 'DbTest.test_query',
+        framework: 'unittest',
+        files: [],
+      })?.command,
+      'python -m unittest tests.unit.test_db_unittest.DbTest.test_query',
+    );
+  });
+});
+
+describe('python bad input', () => {
+  it('reads a Python 2 file and says so', () => {
+    const facts = pythonPlugin.analyze('py2.py', 'def f():\n    print "x"\n    g()\n');
+    assertFactsInvariants(facts, 'def f():\n    print "x"\n    g()\n');
+    assert.ok(facts.symbols.some((s) => s.localId === 'f:function'));
+    assert.ok(facts.diagnostics.some((d) => /Python 2 print/.test(d.message)));
+  });
+
+  it('keeps the definitions of a file that mixes tabs and spaces', () => {
+    const text = 'class A:\n\tdef m(self):\n\t\treturn 1\n        def n(self):\n\t\treturn self.m()\n';
+    const facts = pythonPlugin.analyze('tabs.py', text);
+    assertFactsInvariants(facts, text);
+    assert.ok(facts.symbols.some((s) => s.localId === 'A.m:method'));
+  });
+
+  it('warns when a file declares latin-1 but its bytes were read as UTF-8', () => {
+    const text = '# -*- coding: latin-1 -*-\nname = "caf\u00e9"\n';
+    const facts = pythonPlugin.analyze('enc.py', text);
+    assert.ok(facts.diagnostics.some((d) => /declares encoding latin-1/.test(d.message)));
+  });
+
+  it('finds a call inside 10,000-deep brackets without a crash', () => {
+    const depth = 10_000;
+    const text = `x = ${'('.repeat(depth)}f(1)${')'.repeat(depth)}\n${'['.repeat(depth)}${']'.repeat(depth)}\n`;
+    const facts = pythonPlugin.analyze('deep.py', text);
+    assertFactsInvariants(facts, text);
+    assert.deepEqual(
+      facts.callSites.map((c) => c.text),
+      ['f'],
+    );
+  });
+
+  it('stops at 10,000 nested scopes with a diagnostic instead of a crash', () => {
+    const text = `h = ${'lambda: '.repeat(10_000)}g()\n`;
+    const facts = pythonPlugin.analyze('deep-lambdas.py', text);
+    assertFactsInvariants(facts, text);
+    assert.ok(facts.diagnostics.some((d) => /nesting deeper than \d+ levels/.test(d.message)));
+  });
+
+  it('analyses a huge generated module in linear time', () => {
+    const parts: string[] = [];
+    for (let i = 0; i < 20_000; i++) parts.push(`def f${i}(x):\n    return f${i > 0 ? i - 1 : 0}(x)\n`);
+    const text = parts.join('\n');
+    const started = performance.now();
+    const facts = pythonPlugin.analyze('generated.py', text);
+    const ms = performance.now() - started;
+    assert.equal(facts.symbols.length, 20_001);
+    assert.equal(facts.callSites.length, 20_000);
+    assert.ok(ms < 20_000, `took ${ms} ms`);
+  });
+
+  it('keeps the facts around a syntax error and reports it', () => {
+    const text = 'def ok():\n    return 1\n\ndef bad(:\n    return 2\n\nclass Kept:\n    pass\n';
+    const facts = pythonPlugin.analyze('broken.py', text);
+    assert.ok(facts.symbols.some((s) => s.localId === 'ok:function'));
+    assert.ok(facts.symbols.some((s) => s.localId === 'Kept:class'));
+    assert.ok(facts.diagnostics.some((d) => d.severity === 'error' && d.line === 4));
+  });
+});
