@@ -10,6 +10,9 @@ import { computeTestReach } from '../../src/analysis/test-reach.js';
 import { makeSymbolId } from '../../src/core/ids.js';
 import { allPlugins, initPlugins, pluginForPath } from '../../src/languages/registry.js';
 import { pythonPlugin } from '../../src/languages/python/python-plugin.js';
+import type { LanguagePlugin } from '../../src/languages/plugin.js';
+import { typescriptPlugin } from '../../src/languages/typescript/typescript-plugin.js';
+import { SEED_CONFIDENCE } from '../../src/core/confidence.js';
 import { declaredRoots } from '../../src/languages/python/module-resolver.js';
 import { pythonTypeName } from '../../src/languages/python/conventions.js';
 import { runConformance, assertFactsInvariants } from './conformance.js';
@@ -231,6 +234,38 @@ describe('python call resolution', () => {
       facts.callSites.map((c) => c.caller),
       ['f:function', 'f:function'],
     );
+  });
+});
+
+describe('python confidence', () => {
+  const files = {
+    'lib.py': 'def helper():\n    return 2\n',
+    'main.py':
+      'from lib import helper\n\ndef local():\n    return 1\n\ndef run():\n    return helper() + local()\n',
+  };
+  const edgesWith = (plugin: LanguagePlugin): Record<string, number | null> => {
+    const facts = Object.entries(files).map(([path, text]) => ({ path, facts: plugin.analyze(path, text) }));
+    const moduleResolver = plugin.createModuleResolver({
+      files: new Set(Object.keys(files)),
+      configs: new Map(),
+    });
+    // Both languages registered, as the indexer passes them for a repo mixing the two.
+    const { edges } = resolveRepo({ files: facts, moduleResolver, plugins: [typescriptPlugin, plugin] });
+    return Object.fromEntries(edges.map((e) => [e.calleeText, e.confidence]));
+  };
+
+  it("scores Python edges from the Python plug-in's own table: the seed tiers while Python is unmeasured", () => {
+    assert.deepEqual(pythonPlugin.confidence, {});
+    const edges = edgesWith(pythonPlugin);
+    assert.equal(edges.helper, SEED_CONFIDENCE.import);
+    assert.equal(edges.local, SEED_CONFIDENCE['same-file']);
+    assert.notEqual(SEED_CONFIDENCE.import, typescriptPlugin.confidence?.import);
+  });
+
+  it('uses a value measured for Python once its table has one', () => {
+    const edges = edgesWith({ ...pythonPlugin, confidence: { import: 0.95 } });
+    assert.equal(edges.helper, 0.95);
+    assert.equal(edges.local, SEED_CONFIDENCE['same-file']);
   });
 });
 

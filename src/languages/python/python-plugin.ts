@@ -1,6 +1,7 @@
 /** The Python language plug-in: tree-sitter (web-tree-sitter + the tree-sitter-python grammar), no I/O once loaded. */
 import type { FileFacts } from '../../core/facts.js';
 import type { LanguagePlugin, ModuleResolver, ModuleResolverContext } from '../plugin.js';
+import { MEASURED } from './confidence.js';
 import { isPythonTestPath } from './conventions.js';
 import { extractPythonFacts } from './extract-facts.js';
 import { createPythonModuleResolver, isPythonConfigFile } from './module-resolver.js';
@@ -26,5 +27,7 @@ export const pythonPlugin: LanguagePlugin = {
   },
   isTestPath: isPythonTestPath,
   resolution: pythonResolutionRules,
+  // Not measured yet: an empty table, so every reason scores at the seed tiers (not TypeScript's measurements).
+  confidence: MEASURED,
   testCommands: pythonTestCommands,
 };
