@@ -225,6 +225,37 @@ describe('python call resolution', () => {
     assert.equal(edge(e, 'b.py::main:function', 'a.py::helper:function')?.reason, 'import');
   });
 
+  it('resolves super().__init__() through the bases in MRO order, to the nearest base defining __init__', () => {
+    const { edges: e } = analyse({
+      'm.py': [
+        'class A:',
+        '    def __init__(self):',
+        '        pass',
+        'class B(A):',
+        '    pass',
+        'class C(B):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '',
+      ].join('\n'),
+    });
+    assert.equal(
+      edge(e, 'm.py::C.__init__:constructor', 'm.py::A.__init__:constructor')?.reason,
+      'receiver-typed',
+    );
+    assert.equal(edge(e, 'm.py::C.__init__:constructor', 'm.py::B:class'), undefined);
+  });
+
+  it("forwards only a module's public names through a star import in a package's __init__", () => {
+    const { edges: e } = analyse({
+      'pkg/__init__.py': 'from .impl import *\n',
+      'pkg/impl.py': 'def public():\n    return 1\n\ndef _private():\n    return 2\n',
+      'app.py': 'from pkg import public, _private\n\ndef main():\n    public()\n    _private()\n',
+    });
+    assert.equal(edge(e, 'app.py::main:function', 'pkg/impl.py::public:function')?.reason, 'import');
+    assert.equal(edge(e, 'app.py::main:function', 'pkg/impl.py::_private:function'), undefined);
+  });
+
   it('attributes calls in lambdas and comprehensions to the enclosing function', () => {
     const facts = pythonPlugin.analyze(
       'c.py',
