@@ -159,7 +159,10 @@ export interface FileFacts {
   callSites: CallSiteFact[];
   /** True when the file is a test file (by the plug-in's isTestPath, or because it imports a test framework). */
   isTestFile: boolean;
-  /** The test framework the file uses (`vitest`, `jest`, `mocha`, `node:test`, `bun:test`, `ava`, `playwright`), if known. */
+  /**
+   * The test framework the file uses, as its plug-in names it (`vitest`, `jest`, `mocha`, `node:test`, `bun:test`,
+   * `ava`, `playwright`; `pytest`, `unittest`), if known. The plug-in's testCommands reads it.
+   */
   testFramework: string | null;
   diagnostics: Diagnostic[];
   /** Set when the file was not analysed (too large, minified…): the facts are then only the module symbol. */

@@ -92,7 +92,7 @@ export interface TestCommands {
   /** The shell command that runs just one test, run in `cwd` (repo-relative, '' = the root); null when unknown. */
   command(input: {
     testFile: string;
-    /** Qualified test name, suites first: `Suite > inner > title`. */
+    /** The test's qualified name as its plug-in gives it, suites or classes first (`Suite > title`, `Class.test_x`). */
     testName: string;
     /** FileFacts.testFramework of the test file, when it named one. */
     framework: string | null;
