@@ -1,0 +1,693 @@
+/**
+ * Change intelligence between two indexed snapshots of one repository: what changed (symbols and edges), who is
+ * affected (transitive callers), and which tests to run, with their commands. Also the history a repository's
+ * snapshots form (commit, dates, refs). Every snapshot is read through the storage port; span texts come from the
+ * blob store, hash-verified.
+ */
+import { existsSync } from 'node:fs';
+import {
+  diffEdges,
+  diffSymbols,
+  moduleOwnText,
+  sideBySide,
+  spanOf,
+  type DiffRow,
+  type SpannedSymbol,
+} from '../analysis/diff-snapshots.js';
+import { groupTestCommands, type GroupedTestCommand } from '../analysis/test-command-groups.js';
+import { shellQuote, testCommand, type TestCommandInput } from '../analysis/test-command.js';
+import { CodehubError, isCodehubError } from '../core/errors.js';
+import type { Edge } from '../core/graph.js';
+import { checkRepoId } from '../core/ids.js';
+import type {
+  FileRecord,
+  RepoRecord,
+  SnapshotRecord,
+  SnapshotStats,
+  Storage,
+  SymbolRow,
+} from '../db/storage.js';
+import { resolveCommit } from '../git/git.js';
+import { describeCommits } from '../git/refs.js';
+import type { BlobStore } from '../store/blob-store.js';
+import { closest } from './dto.js';
+
+/** One indexed snapshot in a repository's history. */
+export interface SnapshotInfo {
+  snapshot: number;
+  commit: string;
+  /** The `--ref` it was indexed with (null for the default HEAD). */
+  ref: string | null;
+  /** Branches and tags pointing at the commit now (empty when the repository cannot be read). */
+  refs: string[];
+  indexedAt: string;
+  /** Committer date from git, or null when git no longer has the commit. */
+  committedAt: string | null;
+}
+
+export type ChangeKind = 'added' | 'removed' | 'modified' | 'moved';
+
+export interface ChangedSymbol {
+  id: string;
+  name: string;
+  qualifiedName: string;
+  kind: string;
+  path: string;
+  change: ChangeKind;
+  /** Lines in head (in base for `removed`). */
+  startLine: number;
+  endLine: number;
+  signature: string;
+  /** The base version of a modified or moved symbol. */
+  before: { id: string; path: string; startLine: number; endLine: number; signature: string } | null;
+}
+
+export interface ChangedEdge {
+  callerId: string;
+  calleeId: string | null;
+  calleeText: string;
+  kind: 'call' | 'new';
+  reason: string;
+  confidence: number | null;
+  lines: number[];
+}
+
+export interface ImpactedSymbol {
+  id: string;
+  name: string;
+  qualifiedName: string;
+  kind: string;
+  path: string;
+  /** Call hops from the nearest changed symbol. */
+  depth: number;
+  /** Product of edge confidences along the best path from a changed symbol. */
+  confidence: number;
+  /** The changed symbols it reaches. */
+  reaches: string[];
+}
+
+export interface TestToRun {
+  id: string;
+  name: string;
+  path: string;
+  startLine: number;
+  /** The command that runs just this test, or null when nothing names its runner. */
+  command: string | null;
+  /** The changed symbols it reaches (ids; the base id for a removed symbol). */
+  reaches: string[];
+  /** Call hops to the nearest changed symbol (0: the test itself changed). */
+  depth: number;
+  confidence: number;
+}
+
+export interface IncompleteReason {
+  reason:
+    | 'unresolved-calls'
+    | 'unanalysed-file'
+    | 'test-files-not-analysed'
+    | 'unreadable-source'
+    | 'traversal-truncated';
+  message: string;
+  path?: string;
+  symbol?: string;
+  count?: number;
+}
+
+export interface ChangeReport {
+  repo: string;
+  base: SnapshotInfo;
+  head: SnapshotInfo;
+  files: { added: string[]; removed: string[]; modified: string[] };
+  changed: ChangedSymbol[];
+  edges: { added: ChangedEdge[]; removed: ChangedEdge[] };
+  impacted: ImpactedSymbol[];
+  tests: TestToRun[];
+  /** One command per test file and runner selecting all of its tests to run. */
+  commands: GroupedTestCommand[];
+  /** False when unresolved calls, unanalysed files or unreadable sources could hide an affected test. */
+  complete: boolean;
+  /** Why `complete` is false (empty when it is true). */
+  incomplete: IncompleteReason[];
+}
+
+/** Before/after text of a changed symbol, line-diffed for a side-by-side view. */
+export interface ChangeSource {
+  id: string;
+  rows: DiffRow[];
+  /** False when a blob failed verification (then `error` says which and `rows` is empty). */
+  verified: boolean;
+  error: string | null;
+}
+
+export interface CompareOptions {
+  /** Caller hops for `impacted`, 1–5 (default 3). */
+  depth?: number;
+}
+
+const DEFAULT_DEPTH = 3;
+const MAX_DEPTH = 5;
+/** Symbols the caller walk may reach before it stops (and says the answer is truncated). */
+const MAX_IMPACTED = 5000;
+/** Reasons listed one by one before the rest are summed up. */
+const MAX_LISTED_REASONS = 50;
+
+/** The change service of a workspace (its storage and blob store). */
+export function createChangeService(workspace: { storage: Storage; blobs: BlobStore }): ChangeService {
+  return new ChangeService(workspace.storage, workspace.blobs);
+}
+
+export class ChangeService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly blobs: BlobStore,
+  ) {}
+
+  /** The ready snapshots of a repository, newest first, with the refs pointing at their commits and commit dates. */
+  async history(repoId: string): Promise<SnapshotInfo[]> {
+    const repo = this.requireRepo(repoId);
+    return this.historyOf(repo);
+  }
+
+  private async historyOf(repo: RepoRecord): Promise<SnapshotInfo[]> {
+    const ready = this.storage
+      .listSnapshots(repo.id)
+      .filter((s) => s.status === 'ready')
+      .reverse();
+    const commits = [...new Set(ready.map((s) => s.commit))];
+    const described = existsSync(repo.gitDir) ? await describeCommits(repo.gitDir, commits) : new Map();
+    return ready.map((s) => {
+      const info = described.get(s.commit);
+      return {
+        snapshot: s.id,
+        commit: s.commit,
+        ref: s.ref,
+        refs: info?.refs ?? [],
+        indexedAt: s.indexedAt,
+        committedAt: info?.committedAt ?? null,
+      };
+    });
+  }
+
+  /**
+   * The indexed snapshot a spec names: a commit sha (or its first ≥ 4 hex digits), the ref it was indexed with, or
+   * any branch, tag or revision the repository's git resolves to an indexed commit. Throws InvalidInput (malformed),
+   * RepoNotFound, RefNotFound (naming how to index it).
+   */
+  async resolveSnapshot(
+    repoId: string,
+    spec: string,
+  ): Promise<{ repo: RepoRecord; snapshot: SnapshotRecord }> {
+    const repo = this.requireRepo(repoId);
+    checkSnapshotSpec(spec);
+    const ready = this.storage.listSnapshots(repo.id).filter((s) => s.status === 'ready');
+    const wanted = spec.toLowerCase();
+    const byRef = ready.filter((s) => s.ref === spec);
+    const byCommit = /^[0-9a-f]{4,64}$/.test(wanted) ? ready.filter((s) => s.commit.startsWith(wanted)) : [];
+    const commits = new Set(byCommit.map((s) => s.commit));
+    if (commits.size > 1)
+      throw new CodehubError(
+        'InvalidInput',
+        `'${spec}' is the start of ${commits.size} indexed commits of ${repo.id} (${[...commits].map((c) => c.slice(0, 12)).join(', ')}); give more digits`,
+      );
+    const direct = byCommit.at(-1) ?? byRef.at(-1);
+    if (direct) return { repo, snapshot: direct };
+    const indexHint = `index it with 'codehub index ${shellQuote(repo.source)} --ref ${shellQuote(spec)}'`;
+    const have = ready.map((s) => s.commit.slice(0, 12)).join(', ') || 'none';
+    if (existsSync(repo.gitDir)) {
+      let commit: string | null = null;
+      try {
+        commit = await resolveCommit(repo.gitDir, spec);
+      } catch (err) {
+        if (!isCodehubError(err, 'RefNotFound')) throw err;
+      }
+      if (commit !== null) {
+        const snapshot = ready.filter((s) => s.commit === commit).at(-1);
+        if (snapshot) return { repo, snapshot };
+        throw new CodehubError(
+          'RefNotFound',
+          `'${spec}' is commit ${commit.slice(0, 12)} of ${repo.id}, which is not indexed; ${indexHint}`,
+        );
+      }
+      throw new CodehubError(
+        'RefNotFound',
+        `'${spec}' names no indexed snapshot of ${repo.id} and no commit in its repository (indexed commits: ${have})`,
+      );
+    }
+    throw new CodehubError(
+      'RefNotFound',
+      `no indexed snapshot of ${repo.id} at '${spec}' (indexed commits: ${have}); ${indexHint}`,
+    );
+  }
+
+  /** What changed from `base` to `head`, who calls it, and the tests to run. */
+  async compare(
+    repoId: string,
+    baseSpec: string,
+    headSpec: string,
+    options: CompareOptions = {},
+  ): Promise<ChangeReport> {
+    return (await this.compareDetailed(repoId, baseSpec, headSpec, options)).report;
+  }
+
+  /** compare(), plus the before/after lines of every changed symbol, line-diffed (for the web's side-by-side view). */
+  async compareWithSources(
+    repoId: string,
+    baseSpec: string,
+    headSpec: string,
+    options: CompareOptions = {},
+  ): Promise<{ report: ChangeReport; sources: Map<string, ChangeSource> }> {
+    const detailed = await this.compareDetailed(repoId, baseSpec, headSpec, options);
+    const sources = new Map<string, ChangeSource>();
+    for (const c of detailed.changes) {
+      const id = c.symbol.id;
+      const failed = [
+        detailed.failures.get(`h:${c.symbol.path}`),
+        c.before ? detailed.failures.get(`b:${c.before.path}`) : undefined,
+      ].find(Boolean);
+      if (failed) {
+        sources.set(id, { id, rows: [], verified: false, error: failed });
+        continue;
+      }
+      const lines = (s: SpannedSymbol | null, side: 'b' | 'h') =>
+        s ? (detailed.texts.get(`${side}:${s.path}`)?.slice(s.startLine - 1, s.endLine) ?? []) : [];
+      const removed = c.change === 'removed';
+      const left = removed ? lines(c.symbol, 'b') : lines(c.before, 'b');
+      const right = removed ? [] : lines(c.symbol, 'h');
+      const leftStart = removed ? c.symbol.startLine : (c.before?.startLine ?? 1);
+      sources.set(id, {
+        id,
+        rows: sideBySide(left, leftStart, right, c.symbol.startLine),
+        verified: true,
+        error: null,
+      });
+    }
+    return { report: detailed.report, sources };
+  }
+
+  private async compareDetailed(repoId: string, baseSpec: string, headSpec: string, options: CompareOptions) {
+    const depth = options.depth ?? DEFAULT_DEPTH;
+    if (!Number.isInteger(depth) || depth < 1 || depth > MAX_DEPTH)
+      throw new CodehubError(
+        'InvalidInput',
+        `depth must be an integer from 1 to ${MAX_DEPTH}, got ${String(depth)}`,
+      );
+    const base = await this.resolveSnapshot(repoId, baseSpec);
+    const head = await this.resolveSnapshot(repoId, headSpec);
+    if (base.snapshot.id === head.snapshot.id)
+      throw new CodehubError(
+        'InvalidInput',
+        `base '${baseSpec}' and head '${headSpec}' are the same snapshot (commit ${head.snapshot.commit.slice(0, 12)}); compare two different indexed commits`,
+      );
+    const history = await this.historyOf(base.repo);
+    const info = (s: SnapshotRecord): SnapshotInfo =>
+      history.find((h) => h.snapshot === s.id) ?? {
+        snapshot: s.id,
+        commit: s.commit,
+        ref: s.ref,
+        refs: [],
+        indexedAt: s.indexedAt,
+        committedAt: null,
+      };
+    const incomplete: IncompleteReason[] = [];
+
+    // Files: only paths whose content differs can hold changed symbols.
+    const baseFiles = new Map(this.storage.listFiles(base.snapshot.id).map((f) => [f.path, f]));
+    const headFiles = new Map(this.storage.listFiles(head.snapshot.id).map((f) => [f.path, f]));
+    const files = { added: [] as string[], removed: [] as string[], modified: [] as string[] };
+    for (const [path, h] of headFiles) {
+      const b = baseFiles.get(path);
+      if (!b) files.added.push(path);
+      else if (contentKey(b) !== contentKey(h)) files.modified.push(path);
+    }
+    for (const path of baseFiles.keys()) if (!headFiles.has(path)) files.removed.push(path);
+    const changedPaths = [...files.added, ...files.modified, ...files.removed].sort();
+    // Every analysed file has a module symbol: a changed file without one was not read by any plug-in.
+    for (const path of changedPaths) {
+      const f = headFiles.get(path) ?? baseFiles.get(path);
+      const snapshotId = headFiles.has(path) ? head.snapshot.id : base.snapshot.id;
+      const analysed = this.storage.symbolsOfFile(snapshotId, path).some((r) => r.kind === 'module');
+      if (f && !analysed) {
+        const why = f.skipReason ?? 'no language plug-in';
+        incomplete.push({
+          reason: 'unanalysed-file',
+          path,
+          message: `changed file ${path} was not analysed (${why}): code that reads it is not traced`,
+        });
+      }
+    }
+
+    // Texts of the changed files on both sides, hash-verified; a failure is reported, never shown as source.
+    const texts = new Map<string, string[]>();
+    const failures = new Map<string, string>();
+    const load = async (side: 'b' | 'h', f: FileRecord | undefined): Promise<void> => {
+      if (!f || !f.blobSha256 || f.skipReason === 'binary' || f.skipReason === 'invalid-utf8') return;
+      try {
+        texts.set(
+          `${side}:${f.path}`,
+          (await this.blobs.readVerified(f.blobSha256)).toString('utf8').split('\n'),
+        );
+      } catch (err) {
+        if (!isCodehubError(err, 'BlobHashMismatch') && !isCodehubError(err, 'BlobMissing')) throw err;
+        failures.set(`${side}:${f.path}`, err.message);
+        incomplete.push({ reason: 'unreadable-source', path: f.path, message: `${f.path}: ${err.message}` });
+      }
+    };
+    for (const path of changedPaths) {
+      await load('b', baseFiles.get(path));
+      await load('h', headFiles.get(path));
+    }
+    const spanned = (side: 'b' | 'h', snapshotId: number): SpannedSymbol[] => {
+      const out: SpannedSymbol[] = [];
+      for (const path of changedPaths) {
+        const rows = this.storage.symbolsOfFile(snapshotId, path);
+        const lines = texts.get(`${side}:${path}`);
+        const topLevel = rows.filter((r) => r.parent === null && r.kind !== 'module');
+        for (const r of rows) {
+          out.push({
+            id: r.id,
+            name: r.name,
+            qualifiedName: r.qualifiedName,
+            kind: r.kind,
+            path: r.path,
+            startLine: r.startLine,
+            endLine: r.endLine,
+            text:
+              lines === undefined
+                ? null
+                : r.kind === 'module'
+                  ? moduleOwnText(lines, topLevel)
+                  : spanOf(lines, r.startLine, r.endLine),
+          });
+        }
+      }
+      return out;
+    };
+    const changes = diffSymbols(spanned('b', base.snapshot.id), spanned('h', head.snapshot.id));
+
+    const headRows = new Map<string, SymbolRow>();
+    const headRow = (id: string): SymbolRow | null => {
+      if (!headRows.has(id)) {
+        const row = this.storage.getSymbol(head.snapshot.id, id);
+        if (row) headRows.set(id, row);
+        return row;
+      }
+      return headRows.get(id) ?? null;
+    };
+    const baseRow = (id: string) => this.storage.getSymbol(base.snapshot.id, id);
+    const changed: ChangedSymbol[] = changes.map((c) => {
+      const row = c.change === 'removed' ? baseRow(c.symbol.id) : headRow(c.symbol.id);
+      const before = c.before ? baseRow(c.before.id) : null;
+      return {
+        id: c.symbol.id,
+        name: c.symbol.name,
+        qualifiedName: c.symbol.qualifiedName,
+        kind: c.symbol.kind,
+        path: c.symbol.path,
+        change: c.change,
+        startLine: c.symbol.startLine,
+        endLine: c.symbol.endLine,
+        signature: row?.signature ?? '',
+        before: c.before
+          ? {
+              id: c.before.id,
+              path: c.before.path,
+              startLine: c.before.startLine,
+              endLine: c.before.endLine,
+              signature: before?.signature ?? '',
+            }
+          : null,
+      };
+    });
+
+    const edges = diffEdges(
+      this.storage.iterateEdges(base.snapshot.id),
+      this.storage.iterateEdges(head.snapshot.id),
+    );
+
+    // Callers, walked in head from every changed symbol still there, and in base from every removed one.
+    const impacted = new Map<string, ImpactedSymbol>();
+    const changedIds = new Set(changed.map((c) => c.id));
+    let truncated = false;
+    const walk = (snapshotId: number, starts: string[], keep: (row: SymbolRow) => SymbolRow | null): void => {
+      for (const start of starts) {
+        let frontier: Array<{ id: string; confidence: number }> = [{ id: start, confidence: 1 }];
+        const seen = new Set([start]);
+        for (let d = 1; d <= depth && frontier.length > 0; d++) {
+          const next: Array<{ id: string; confidence: number }> = [];
+          for (const node of frontier) {
+            for (const e of this.storage.edgesTo(snapshotId, node.id)) {
+              const row = keep(e.symbol);
+              if (!row || seen.has(row.id)) continue;
+              seen.add(row.id);
+              const confidence = node.confidence * (e.edge.confidence ?? 0);
+              next.push({ id: row.id, confidence });
+              if (changedIds.has(row.id)) continue;
+              const old = impacted.get(row.id);
+              if (!old && impacted.size >= MAX_IMPACTED) {
+                truncated = true;
+                continue;
+              }
+              if (!old)
+                impacted.set(row.id, {
+                  id: row.id,
+                  name: row.name,
+                  qualifiedName: row.qualifiedName,
+                  kind: row.kind,
+                  path: row.path,
+                  depth: d,
+                  confidence: round(confidence),
+                  reaches: [start],
+                });
+              else {
+                if (d < old.depth || (d === old.depth && confidence > old.confidence)) {
+                  old.depth = d;
+                  old.confidence = round(confidence);
+                }
+                if (!old.reaches.includes(start)) old.reaches.push(start);
+              }
+            }
+          }
+          frontier = next;
+        }
+      }
+    };
+    const inHead = changed.filter((c) => c.change !== 'removed').map((c) => c.id);
+    const removedIds = changed.filter((c) => c.change === 'removed').map((c) => c.id);
+    walk(head.snapshot.id, inHead, (r) => r);
+    walk(base.snapshot.id, removedIds, (r) => headRow(r.id));
+    if (truncated)
+      incomplete.push({
+        reason: 'traversal-truncated',
+        message: `the caller walk stopped at ${MAX_IMPACTED} impacted symbols; more may be affected`,
+      });
+
+    // Unresolved call sites that could be calls to a changed or impacted symbol could hide callers, and their tests.
+    const mayCallNames = new Map<string, string>();
+    for (const c of changed) if (c.kind !== 'module') mayCallNames.set(c.name, c.id);
+    for (const i of impacted.values())
+      if (i.kind !== 'module' && i.kind !== 'test') mayCallNames.set(i.name, i.id);
+    const unresolvedReasons: IncompleteReason[] = [];
+    for (const [name, id] of mayCallNames) {
+      const n = this.storage.countUnresolvedMayCall(head.snapshot.id, name);
+      if (n > 0)
+        unresolvedReasons.push({
+          reason: 'unresolved-calls',
+          symbol: id,
+          count: n,
+          message: `${n} unresolved call site${n === 1 ? '' : 's'} could call ${name} (${id})`,
+        });
+    }
+    incomplete.push(...unresolvedReasons.sort((a, b) => (b.count ?? 0) - (a.count ?? 0)));
+
+    // Tests: tested-by links to changed symbols (in head; in base for what changed or went), changed tests
+    // themselves, and tests among the impacted callers.
+    const tests = new Map<string, TestToRun>();
+    const offer = (test: SymbolRow, reaches: string, d: number, confidence: number): void => {
+      const old = tests.get(test.id);
+      if (!old) {
+        tests.set(test.id, {
+          id: test.id,
+          name: test.qualifiedName,
+          path: test.path,
+          startLine: test.startLine,
+          command: null,
+          reaches: [reaches],
+          depth: d,
+          confidence: round(confidence),
+        });
+        return;
+      }
+      if (d < old.depth || (d === old.depth && confidence > old.confidence)) {
+        old.depth = d;
+        old.confidence = round(confidence);
+      }
+      if (!old.reaches.includes(reaches)) old.reaches.push(reaches);
+    };
+    for (const { reach, test } of this.storage.testsReaching(head.snapshot.id, inHead))
+      offer(test, reach.symbolId, reach.depth, reach.confidence);
+    const inBase = changed.flatMap((c) => (c.change === 'removed' ? [c.id] : c.before ? [c.before.id] : []));
+    const baseToChanged = new Map(
+      changed.flatMap((c) =>
+        c.change === 'removed' ? [[c.id, c.id]] : c.before ? [[c.before.id, c.id]] : [],
+      ),
+    );
+    for (const { reach, test } of this.storage.testsReaching(base.snapshot.id, inBase)) {
+      const now = headRow(test.id);
+      if (now) offer(now, baseToChanged.get(reach.symbolId) ?? reach.symbolId, reach.depth, reach.confidence);
+    }
+    for (const c of changed) {
+      if (c.kind !== 'test' || c.change === 'removed') continue;
+      const row = headRow(c.id);
+      if (row) offer(row, c.id, 0, 1);
+    }
+    for (const i of impacted.values()) {
+      if (i.kind !== 'test') continue;
+      const row = headRow(i.id);
+      if (row) for (const r of i.reaches) offer(row, r, i.depth, i.confidence);
+    }
+    const stats = this.storage.snapshotStats(head.snapshot.id);
+    const notAnalysed = stats?.testFilesNotAnalysed ?? [];
+    if (notAnalysed.length > 0 || (stats && stats.testFiles > stats.testFilesAnalysed))
+      incomplete.push({
+        reason: 'test-files-not-analysed',
+        count: notAnalysed.length || (stats ? stats.testFiles - stats.testFilesAnalysed : 0),
+        message: `test files not analysed in head: ${notAnalysed.slice(0, 10).join(', ') || 'some'}${notAnalysed.length > 10 ? ', …' : ''}`,
+      });
+
+    const testList = [...tests.values()].sort(
+      (a, b) =>
+        a.depth - b.depth || b.confidence - a.confidence || cmp(a.path, b.path) || cmp(a.name, b.name),
+    );
+    const commandInputs: TestCommandInput[] = [];
+    const packageJsons = new Map<string, Promise<string | null>>();
+    for (const t of testList) {
+      t.reaches.sort();
+      const input = await this.commandInput(head.snapshot.id, stats, t, packageJsons);
+      commandInputs.push(input);
+      const cmd = testCommand(input);
+      t.command =
+        cmd.runnerFrom === 'default'
+          ? null
+          : cmd.cwd === ''
+            ? cmd.command
+            : `cd ${shellQuote(cmd.cwd)} && ${cmd.command}`;
+    }
+
+    const listed =
+      incomplete.length > MAX_LISTED_REASONS
+        ? [
+            ...incomplete.slice(0, MAX_LISTED_REASONS),
+            {
+              reason: incomplete[MAX_LISTED_REASONS]?.reason ?? 'unresolved-calls',
+              message: `and ${incomplete.length - MAX_LISTED_REASONS} more`,
+            } as IncompleteReason,
+          ]
+        : incomplete;
+    const report: ChangeReport = {
+      repo: base.repo.id,
+      base: info(base.snapshot),
+      head: info(head.snapshot),
+      files,
+      changed,
+      edges: { added: edges.added.map(toChangedEdge), removed: edges.removed.map(toChangedEdge) },
+      impacted: [...impacted.values()]
+        .map((i) => ({ ...i, reaches: i.reaches.sort() }))
+        .sort((a, b) => a.depth - b.depth || b.confidence - a.confidence || cmp(a.id, b.id)),
+      tests: testList,
+      commands: groupTestCommands(commandInputs),
+      complete: incomplete.length === 0,
+      incomplete: listed,
+    };
+    return { report, changes, texts, failures };
+  }
+
+  /** What testCommand needs for a test: its framework import and the package.json files above it (verified). */
+  private async commandInput(
+    snapshotId: number,
+    stats: SnapshotStats | null,
+    test: TestToRun,
+    cache: Map<string, Promise<string | null>>,
+  ): Promise<TestCommandInput> {
+    const found: Array<{ path: string; text: string }> = [];
+    const dirs = test.path.split('/').slice(0, -1);
+    for (let n = dirs.length; n >= 0; n--) {
+      const path = [...dirs.slice(0, n), 'package.json'].join('/');
+      let text = cache.get(path);
+      if (text === undefined) {
+        const sha = this.storage.getFile(snapshotId, path)?.blobSha256 ?? null;
+        text =
+          sha === null
+            ? Promise.resolve(null)
+            : this.blobs.readVerified(sha).then(
+                (b) => b.toString('utf8'),
+                () => null,
+              );
+        cache.set(path, text);
+      }
+      const t = await text;
+      if (t !== null) found.push({ path, text: t });
+    }
+    return {
+      testFile: test.path,
+      testName: test.name,
+      framework: stats?.testFrameworks?.[test.path] ?? null,
+      packageJsons: found,
+    };
+  }
+
+  private requireRepo(repoId: string): RepoRecord {
+    if (typeof repoId !== 'string') throw new CodehubError('InvalidInput', 'repo must be host/owner/name');
+    checkRepoId(repoId, 'repo');
+    const repo = this.storage.getRepo(repoId);
+    if (repo) return repo;
+    const near = closest(
+      repoId,
+      this.storage.listRepos().map((r) => r.id),
+    );
+    const hint =
+      near.length > 0 ? `; closest: ${near.join(', ')}` : "; index one with 'codehub index <path>'";
+    throw new CodehubError('RepoNotFound', `no repo '${repoId}'${hint}`, near);
+  }
+}
+
+/** Rejects specs that are not a plain commit or ref name: empty, option-like, `..` ranges, control characters. */
+export function checkSnapshotSpec(spec: string): string {
+  if (typeof spec !== 'string' || spec === '')
+    throw new CodehubError('InvalidInput', 'a base or head commit/ref is empty');
+  if (spec.includes('..'))
+    throw new CodehubError(
+      'InvalidInput',
+      `'${spec}' contains '..'; give base and head as two separate commits or refs, not a range`,
+    );
+  // JSON quoting keeps the message on one line whatever the spec holds.
+  if (spec.startsWith('-') || /[\s\u0000-\u001f\u007f:?*[\\]/.test(spec) || spec.length > 256)
+    throw new CodehubError(
+      'InvalidInput',
+      `${JSON.stringify(spec)} is not a commit sha or a branch/tag name`,
+    );
+  return spec;
+}
+
+function contentKey(f: FileRecord): string {
+  return `${f.blobSha256 ?? f.gitOid}\u0000${f.mode}\u0000${f.target ?? ''}`;
+}
+
+function toChangedEdge(e: Edge): ChangedEdge {
+  return {
+    callerId: e.callerId,
+    calleeId: e.calleeId,
+    calleeText: e.calleeText,
+    kind: e.kind,
+    reason: e.reason,
+    confidence: e.confidence,
+    lines: e.lines,
+  };
+}
+
+function round(n: number): number {
+  return Math.round(n * 10000) / 10000;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
