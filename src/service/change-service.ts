@@ -650,6 +650,17 @@ export class ChangeService {
   }
 }
 
+/** Splits `<base>...<head>` (the compare URL's form) into its two specs; throws InvalidInput for anything else. */
+export function parseCompareSpec(spec: string): { base: string; head: string } {
+  const parts = spec.split('...');
+  if (parts.length !== 2 || !parts[0] || !parts[1])
+    throw new CodehubError(
+      'InvalidInput',
+      `compare takes <base>...<head> (two indexed commits or refs), got ${JSON.stringify(spec.slice(0, 200))}`,
+    );
+  return { base: checkSnapshotSpec(parts[0]), head: checkSnapshotSpec(parts[1]) };
+}
+
 /** Rejects specs that are not a plain commit or ref name: empty, option-like, `..` ranges, control characters. */
 export function checkSnapshotSpec(spec: string): string {
   if (typeof spec !== 'string' || spec === '')

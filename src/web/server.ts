@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { Lru } from '../core/lru.js';
 import { showAnswerToken } from '../service/query-service.js';
+import { parseCompareSpec, type ChangeService } from '../service/change-service.js';
 import type { QueryService, ShowResult } from '../service/query-types.js';
 import { createAccessPolicy, SESSION_COOKIE, type AccessPolicy } from './access.js';
 import { handleApi } from './api.js';
@@ -22,6 +23,7 @@ import {
   warmHighlighter,
 } from './highlight.js';
 import { notFoundRoute, toHttpError, type HttpError } from './http-errors.js';
+import { renderComparePage, renderHistoryPage } from './pages/compare-page.js';
 import { renderErrorPage } from './pages/error-page.js';
 import { renderFilePage } from './pages/file-page.js';
 import { renderHubPage } from './pages/hub-page.js';
@@ -30,10 +32,12 @@ import { renderLoginPage } from './pages/login-page.js';
 import { renderRepoPage } from './pages/repo-page.js';
 import { renderSearchPage } from './pages/search-page.js';
 import { renderSymbolPage, type SymbolSource } from './pages/symbol-page.js';
-import { blobUrl, parsePagePath, symbolUrl } from './urls.js';
+import { blobUrl, compareUrl, parsePagePath, symbolUrl } from './urls.js';
 
 export interface WebServerOptions {
   service: QueryService;
+  /** Snapshot history and comparisons (the compare pages and API); absent → those routes answer 404. */
+  changes?: ChangeService;
   /** Default 127.0.0.1: the hub is local unless asked otherwise. */
   host?: string;
   /** Default 7070; 0 picks a free port. */
@@ -323,6 +327,23 @@ export function createWebServer(options: WebServerOptions): WebServer {
           if (key !== null && source.ok) pages.set(key, page, page.length);
           return sendHtml(req, res, 200, page);
         }
+        case 'compare': {
+          const changes = options.changes;
+          if (!changes) return sendErrorPage(req, res, notFoundRoute(path));
+          if (route.spec === '') {
+            const base = params.get('base');
+            const head = params.get('head');
+            // The history form's GET lands here; the comparison's address is the path form.
+            if (base && head)
+              return send(req, res, 303, 'text/plain; charset=utf-8', 'See the comparison.\n', {
+                Location: compareUrl(route.repo, base, head),
+              });
+            return sendHtml(req, res, 200, renderHistoryPage(ctx(req), route.repo, await changes.history(route.repo)));
+          }
+          const { base, head } = parseCompareSpec(route.spec);
+          const { report, sources } = await changes.compareWithSources(route.repo, base, head);
+          return sendHtml(req, res, 200, renderComparePage(ctx(req), report, sources));
+        }
       }
     } catch (err) {
       const httpErr = toHttpError(err);
@@ -461,6 +482,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
             'Cache-Control': 'no-store',
           }),
         log,
+        options.changes,
       );
     }
     return handlePage(req, res, path, params);

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CodehubError } from '../../core/errors.js';
 import { createMcpHttpHandler } from '../../mcp/http.js';
 import { runStdioServer } from '../../mcp/stdio.js';
+import { createChangeService } from '../../service/change-service.js';
 import { createQueryService } from '../../service/query-service.js';
 import { defaultDataDir, openWorkspace } from '../../service/workspace.js';
 import { invalidHostName, MIN_READ_TOKEN_LENGTH } from '../../web/access.js';
@@ -94,6 +95,7 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
   let mcp: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   const web = createWebServer({
     service,
+    changes: createChangeService(ws),
     host,
     port,
     allowedHosts,
