@@ -23,6 +23,12 @@ export const MEASURED: Partial<Record<ResolvedReason, number>> = {
   interface: 1,
 };
 
+/**
+ * A possible caller: a call site left unresolved whose callee name is the symbol's name (`item.total()` with `item`
+ * untyped). Change impact follows these so that no test hides behind an untyped receiver; not measured yet.
+ */
+export const UNRESOLVED_NAME_MATCH_CONFIDENCE = 0.2;
+
 /** Confidence for a resolved edge; name-only and interface matches drop as candidates grow. */
 export function confidenceFor(reason: ResolvedReason, candidates = 1): number {
   const base = MEASURED[reason] ?? SEED_CONFIDENCE[reason];

@@ -16,9 +16,11 @@ import {
 } from '../analysis/diff-snapshots.js';
 import { groupTestCommands, type GroupedTestCommand } from '../analysis/test-command-groups.js';
 import { shellQuote, testCommand, type TestCommandInput } from '../analysis/test-command.js';
+import { UNRESOLVED_NAME_MATCH_CONFIDENCE } from '../core/confidence.js';
 import { CodehubError, isCodehubError } from '../core/errors.js';
 import type { Edge } from '../core/graph.js';
 import { checkRepoId } from '../core/ids.js';
+import { calleeNameOf, mayHideRepoCall } from '../core/search-keys.js';
 import type {
   FileRecord,
   RepoRecord,
@@ -146,10 +148,44 @@ export interface CompareOptions {
 
 const DEFAULT_DEPTH = 3;
 const MAX_DEPTH = 5;
-/** Symbols the caller walk may reach before it stops (and says the answer is truncated). */
-const MAX_IMPACTED = 5000;
+/** Caller hops walked to find tests (deeper than the impacted list: a test far up the chain still runs the change). */
+const WALK_DEPTH = 8;
+/** Caller steps the walk may take in all before it stops (and says the answer is truncated). */
+const MAX_WALK_VISITS = 200_000;
 /** Reasons listed one by one before the rest are summed up. */
 const MAX_LISTED_REASONS = 50;
+
+interface Reached {
+  row: SymbolRow;
+  depth: number;
+  confidence: number;
+  /** The changed symbols it calls (transitively). */
+  reaches: Set<string>;
+}
+
+/**
+ * Unresolved call sites that may call into the repo, by the name they would bind to (caller ids), and how many
+ * have no name at all (computed or dynamic callees: they could call anything).
+ */
+function possibleCallersByName(edges: readonly Edge[]): {
+  byName: Map<string, Set<string>>;
+  nameless: number;
+} {
+  const byName = new Map<string, Set<string>>();
+  let nameless = 0;
+  for (const e of edges) {
+    if (e.calleeId !== null || !mayHideRepoCall(e.reason)) continue;
+    const name = calleeNameOf(e.calleeText);
+    if (name === null) {
+      nameless += Math.max(1, e.lines.length);
+      continue;
+    }
+    let callers = byName.get(name);
+    if (!callers) byName.set(name, (callers = new Set()));
+    callers.add(e.callerId);
+  }
+  return { byName, nameless };
+}
 
 /** The change service of a workspace (its storage and blob store). */
 export function createChangeService(workspace: { storage: Storage; blobs: BlobStore }): ChangeService {
@@ -419,51 +455,66 @@ export class ChangeService {
       };
     });
 
-    const edges = diffEdges(
-      this.storage.iterateEdges(base.snapshot.id),
-      this.storage.iterateEdges(head.snapshot.id),
-    );
+    const baseEdges = [...this.storage.iterateEdges(base.snapshot.id)];
+    const headEdges = [...this.storage.iterateEdges(head.snapshot.id)];
+    const edges = diffEdges(baseEdges, headEdges);
 
-    // Callers, walked in head from every changed symbol still there, and in base from every removed one.
-    const impacted = new Map<string, ImpactedSymbol>();
+    // Callers, walked in head from every changed symbol still there, and in base from every removed one (through
+    // symbols head still has). Besides resolved edges, an unresolved call site whose callee name is the symbol's
+    // name is a possible caller: an untyped receiver must not hide a test.
+    const headPossible = possibleCallersByName(headEdges);
+    const basePossible = possibleCallersByName(baseEdges);
     const changedIds = new Set(changed.map((c) => c.id));
+    const reached = new Map<string, Reached>();
+    let visits = 0;
     let truncated = false;
-    const walk = (snapshotId: number, starts: string[], keep: (row: SymbolRow) => SymbolRow | null): void => {
+    const rowIn = (snapshotId: number, id: string): SymbolRow | null =>
+      snapshotId === head.snapshot.id ? headRow(id) : this.storage.getSymbol(snapshotId, id);
+    const callersOf = (
+      snapshotId: number,
+      possible: Map<string, Set<string>>,
+      row: SymbolRow,
+    ): Array<{ row: SymbolRow; confidence: number }> => {
+      const out = this.storage
+        .edgesTo(snapshotId, row.id)
+        .map((e) => ({ row: e.symbol, confidence: e.edge.confidence ?? 0 }));
+      for (const callerId of possible.get(row.name) ?? []) {
+        const caller = rowIn(snapshotId, callerId);
+        if (caller) out.push({ row: caller, confidence: UNRESOLVED_NAME_MATCH_CONFIDENCE });
+      }
+      return out;
+    };
+    const walk = (
+      snapshotId: number,
+      possible: Map<string, Set<string>>,
+      starts: readonly string[],
+      toHead: (row: SymbolRow) => SymbolRow | null,
+    ): void => {
       for (const start of starts) {
-        let frontier: Array<{ id: string; confidence: number }> = [{ id: start, confidence: 1 }];
+        const startRow = rowIn(snapshotId, start);
+        if (!startRow) continue;
+        let frontier = [{ row: startRow, confidence: 1 }];
         const seen = new Set([start]);
-        for (let d = 1; d <= depth && frontier.length > 0; d++) {
-          const next: Array<{ id: string; confidence: number }> = [];
+        for (let d = 1; d <= WALK_DEPTH && frontier.length > 0 && !truncated; d++) {
+          const next: typeof frontier = [];
           for (const node of frontier) {
-            for (const e of this.storage.edgesTo(snapshotId, node.id)) {
-              const row = keep(e.symbol);
-              if (!row || seen.has(row.id)) continue;
-              seen.add(row.id);
-              const confidence = node.confidence * (e.edge.confidence ?? 0);
-              next.push({ id: row.id, confidence });
-              if (changedIds.has(row.id)) continue;
-              const old = impacted.get(row.id);
-              if (!old && impacted.size >= MAX_IMPACTED) {
-                truncated = true;
-                continue;
-              }
-              if (!old)
-                impacted.set(row.id, {
-                  id: row.id,
-                  name: row.name,
-                  qualifiedName: row.qualifiedName,
-                  kind: row.kind,
-                  path: row.path,
-                  depth: d,
-                  confidence: round(confidence),
-                  reaches: [start],
-                });
+            for (const caller of callersOf(snapshotId, possible, node.row)) {
+              if (seen.has(caller.row.id)) continue;
+              seen.add(caller.row.id);
+              if (++visits > MAX_WALK_VISITS) truncated = true;
+              const now = toHead(caller.row);
+              if (!now || truncated) continue;
+              const confidence = node.confidence * caller.confidence;
+              next.push({ row: caller.row, confidence });
+              if (changedIds.has(now.id)) continue;
+              const old = reached.get(now.id);
+              if (!old) reached.set(now.id, { row: now, depth: d, confidence, reaches: new Set([start]) });
               else {
                 if (d < old.depth || (d === old.depth && confidence > old.confidence)) {
                   old.depth = d;
-                  old.confidence = round(confidence);
+                  old.confidence = confidence;
                 }
-                if (!old.reaches.includes(start)) old.reaches.push(start);
+                old.reaches.add(start);
               }
             }
           }
@@ -473,58 +524,64 @@ export class ChangeService {
     };
     const inHead = changed.filter((c) => c.change !== 'removed').map((c) => c.id);
     const removedIds = changed.filter((c) => c.change === 'removed').map((c) => c.id);
-    walk(head.snapshot.id, inHead, (r) => r);
-    walk(base.snapshot.id, removedIds, (r) => headRow(r.id));
+    walk(head.snapshot.id, headPossible.byName, inHead, (r) => r);
+    walk(base.snapshot.id, basePossible.byName, removedIds, (r) => headRow(r.id));
     if (truncated)
       incomplete.push({
         reason: 'traversal-truncated',
-        message: `the caller walk stopped at ${MAX_IMPACTED} impacted symbols; more may be affected`,
+        message: `the caller walk stopped after ${MAX_WALK_VISITS} steps; more callers and tests may be affected`,
       });
+    if (headPossible.nameless > 0 && changed.length > 0)
+      incomplete.push({
+        reason: 'unresolved-calls',
+        count: headPossible.nameless,
+        message: `${headPossible.nameless} unresolved call site${headPossible.nameless === 1 ? '' : 's'} in head name no callee (computed or dynamic) and could call a changed symbol`,
+      });
+    const impacted: ImpactedSymbol[] = [...reached.values()]
+      .filter((n) => n.depth <= depth)
+      .map((n) => ({
+        id: n.row.id,
+        name: n.row.name,
+        qualifiedName: n.row.qualifiedName,
+        kind: n.row.kind,
+        path: n.row.path,
+        depth: n.depth,
+        confidence: round(n.confidence),
+        reaches: [...n.reaches].sort(),
+      }))
+      .sort((a, b) => a.depth - b.depth || b.confidence - a.confidence || cmp(a.id, b.id));
 
-    // Unresolved call sites that could be calls to a changed or impacted symbol could hide callers, and their tests.
-    const mayCallNames = new Map<string, string>();
-    for (const c of changed) if (c.kind !== 'module') mayCallNames.set(c.name, c.id);
-    for (const i of impacted.values())
-      if (i.kind !== 'module' && i.kind !== 'test') mayCallNames.set(i.name, i.id);
-    const unresolvedReasons: IncompleteReason[] = [];
-    for (const [name, id] of mayCallNames) {
-      const n = this.storage.countUnresolvedMayCall(head.snapshot.id, name);
-      if (n > 0)
-        unresolvedReasons.push({
-          reason: 'unresolved-calls',
-          symbol: id,
-          count: n,
-          message: `${n} unresolved call site${n === 1 ? '' : 's'} could call ${name} (${id})`,
-        });
-    }
-    incomplete.push(...unresolvedReasons.sort((a, b) => (b.count ?? 0) - (a.count ?? 0)));
-
-    // Tests: tested-by links to changed symbols (in head; in base for what changed or went), changed tests
-    // themselves, and tests among the impacted callers.
+    // Tests: tested-by links to changed symbols and to every symbol the walk reached (in head; in base for what
+    // changed or went), changed tests themselves, and tests among the callers.
     const tests = new Map<string, TestToRun>();
-    const offer = (test: SymbolRow, reaches: string, d: number, confidence: number): void => {
-      const old = tests.get(test.id);
-      if (!old) {
-        tests.set(test.id, {
+    const offer = (test: SymbolRow, reaches: Iterable<string>, d: number, confidence: number): void => {
+      let t = tests.get(test.id);
+      if (!t) {
+        t = {
           id: test.id,
           name: test.qualifiedName,
           path: test.path,
           startLine: test.startLine,
           command: null,
-          reaches: [reaches],
+          reaches: [],
           depth: d,
           confidence: round(confidence),
-        });
-        return;
+        };
+        tests.set(test.id, t);
+      } else if (d < t.depth || (d === t.depth && confidence > t.confidence)) {
+        t.depth = d;
+        t.confidence = round(confidence);
       }
-      if (d < old.depth || (d === old.depth && confidence > old.confidence)) {
-        old.depth = d;
-        old.confidence = round(confidence);
-      }
-      if (!old.reaches.includes(reaches)) old.reaches.push(reaches);
+      for (const r of reaches) if (!t.reaches.includes(r)) t.reaches.push(r);
     };
-    for (const { reach, test } of this.storage.testsReaching(head.snapshot.id, inHead))
-      offer(test, reach.symbolId, reach.depth, reach.confidence);
+    for (const { reach, test } of this.storage.testsReaching(head.snapshot.id, [
+      ...inHead,
+      ...reached.keys(),
+    ])) {
+      if (changedIds.has(reach.symbolId)) offer(test, [reach.symbolId], reach.depth, reach.confidence);
+      const via = reached.get(reach.symbolId);
+      if (via) offer(test, via.reaches, reach.depth + via.depth, reach.confidence * via.confidence);
+    }
     const inBase = changed.flatMap((c) => (c.change === 'removed' ? [c.id] : c.before ? [c.before.id] : []));
     const baseToChanged = new Map(
       changed.flatMap((c) =>
@@ -533,18 +590,16 @@ export class ChangeService {
     );
     for (const { reach, test } of this.storage.testsReaching(base.snapshot.id, inBase)) {
       const now = headRow(test.id);
-      if (now) offer(now, baseToChanged.get(reach.symbolId) ?? reach.symbolId, reach.depth, reach.confidence);
+      if (now)
+        offer(now, [baseToChanged.get(reach.symbolId) ?? reach.symbolId], reach.depth, reach.confidence);
     }
     for (const c of changed) {
       if (c.kind !== 'test' || c.change === 'removed') continue;
       const row = headRow(c.id);
-      if (row) offer(row, c.id, 0, 1);
+      if (row) offer(row, [c.id], 0, 1);
     }
-    for (const i of impacted.values()) {
-      if (i.kind !== 'test') continue;
-      const row = headRow(i.id);
-      if (row) for (const r of i.reaches) offer(row, r, i.depth, i.confidence);
-    }
+    for (const n of reached.values())
+      if (n.row.kind === 'test') offer(n.row, n.reaches, n.depth, n.confidence);
     const stats = this.storage.snapshotStats(head.snapshot.id);
     const notAnalysed = stats?.testFilesNotAnalysed ?? [];
     if (notAnalysed.length > 0 || (stats && stats.testFiles > stats.testFilesAnalysed))
@@ -590,9 +645,7 @@ export class ChangeService {
       files,
       changed,
       edges: { added: edges.added.map(toChangedEdge), removed: edges.removed.map(toChangedEdge) },
-      impacted: [...impacted.values()]
-        .map((i) => ({ ...i, reaches: i.reaches.sort() }))
-        .sort((a, b) => a.depth - b.depth || b.confidence - a.confidence || cmp(a.id, b.id)),
+      impacted,
       tests: testList,
       commands: groupTestCommands(commandInputs),
       complete: incomplete.length === 0,
