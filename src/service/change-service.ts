@@ -132,6 +132,18 @@ export interface ChangeReport {
   incomplete: IncompleteReason[];
 }
 
+/** The tests to run if some symbols of one snapshot change (tests_for_symbols). */
+export interface SymbolTestsReport {
+  repo: string;
+  snapshot: SnapshotInfo;
+  symbols: string[];
+  impacted: ImpactedSymbol[];
+  tests: TestToRun[];
+  commands: GroupedTestCommand[];
+  complete: boolean;
+  incomplete: IncompleteReason[];
+}
+
 /** Before/after text of a changed symbol, line-diffed for a side-by-side view. */
 export interface ChangeSource {
   id: string;
@@ -154,6 +166,24 @@ const WALK_DEPTH = 8;
 const MAX_WALK_VISITS = 200_000;
 /** Reasons listed one by one before the rest are summed up. */
 const MAX_LISTED_REASONS = 50;
+
+interface AffectedInput {
+  head: SnapshotRecord;
+  headEdges: readonly Edge[];
+  base: SnapshotRecord | null;
+  baseEdges: readonly Edge[];
+  /** Changed symbols present in head: the walk starts there, and their tests run. */
+  inHead: readonly string[];
+  /** Symbols of base gone from head: walked in base, through callers head still has. */
+  removedIds: readonly string[];
+  /** Base symbol id → changed id, for base's tested-by links of what changed or went. */
+  baseToChanged: ReadonlyMap<string, string>;
+  /** Changed symbols that are tests themselves (run at depth 0). */
+  changedTests: readonly string[];
+  changedIds: ReadonlySet<string>;
+  /** Caller hops listed in `impacted`. */
+  depth: number;
+}
 
 interface Reached {
   row: SymbolRow;
@@ -285,6 +315,76 @@ export class ChangeService {
     return (await this.compareDetailed(repoId, baseSpec, headSpec, options)).report;
   }
 
+  /**
+   * The tests to run if the given symbols (ids) change, at the newest snapshot or at `at` (a commit or ref): tests
+   * that reach them or any of their callers, with depth, confidence and commands. Throws SymbolNotFound naming the ids
+   * the snapshot does not have.
+   */
+  async testsForSymbols(
+    repoId: string,
+    ids: readonly string[],
+    options: CompareOptions & { at?: string } = {},
+  ): Promise<SymbolTestsReport> {
+    const depth = checkDepth(options.depth ?? DEFAULT_DEPTH);
+    const { repo, snapshot } =
+      options.at === undefined ? this.latest(repoId) : await this.resolveSnapshot(repoId, options.at);
+    if (ids.length === 0) throw new CodehubError('InvalidInput', 'give at least one symbol id');
+    const unique = [...new Set(ids)];
+    const missing = unique.filter((id) => this.storage.getSymbol(snapshot.id, id) === null);
+    if (missing.length > 0)
+      throw new CodehubError(
+        'SymbolNotFound',
+        `no symbol ${missing
+          .slice(0, 5)
+          .map((id) => JSON.stringify(id))
+          .join(
+            ', ',
+          )}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} in ${repo.id}@${snapshot.commit.slice(0, 12)} (give symbol ids, as search results show them)`,
+        missing,
+      );
+    const affected = await this.affected({
+      head: snapshot,
+      headEdges: [...this.storage.iterateEdges(snapshot.id)],
+      base: null,
+      baseEdges: [],
+      inHead: unique,
+      removedIds: [],
+      baseToChanged: new Map(),
+      changedTests: unique.filter((id) => this.storage.getSymbol(snapshot.id, id)?.kind === 'test'),
+      changedIds: new Set(unique),
+      depth,
+    });
+    const history = await this.historyOf(repo);
+    return {
+      repo: repo.id,
+      snapshot: history.find((h) => h.snapshot === snapshot.id) ?? {
+        snapshot: snapshot.id,
+        commit: snapshot.commit,
+        ref: snapshot.ref,
+        refs: [],
+        indexedAt: snapshot.indexedAt,
+        committedAt: null,
+      },
+      symbols: unique,
+      impacted: affected.impacted,
+      tests: affected.tests,
+      commands: affected.commands,
+      complete: affected.incomplete.length === 0,
+      incomplete: affected.incomplete,
+    };
+  }
+
+  private latest(repoId: string): { repo: RepoRecord; snapshot: SnapshotRecord } {
+    const repo = this.requireRepo(repoId);
+    const snapshot = this.storage.latestSnapshot(repo.id);
+    if (!snapshot)
+      throw new CodehubError(
+        'RepoNotFound',
+        `repo '${repo.id}' has no indexed snapshot; index it with 'codehub index'`,
+      );
+    return { repo, snapshot };
+  }
+
   /** compare(), plus the before/after lines of every changed symbol, line-diffed (for the web's side-by-side view). */
   async compareWithSources(
     repoId: string,
@@ -321,12 +421,7 @@ export class ChangeService {
   }
 
   private async compareDetailed(repoId: string, baseSpec: string, headSpec: string, options: CompareOptions) {
-    const depth = options.depth ?? DEFAULT_DEPTH;
-    if (!Number.isInteger(depth) || depth < 1 || depth > MAX_DEPTH)
-      throw new CodehubError(
-        'InvalidInput',
-        `depth must be an integer from 1 to ${MAX_DEPTH}, got ${String(depth)}`,
-      );
+    const depth = checkDepth(options.depth ?? DEFAULT_DEPTH);
     const base = await this.resolveSnapshot(repoId, baseSpec);
     const head = await this.resolveSnapshot(repoId, headSpec);
     if (base.snapshot.id === head.snapshot.id)
@@ -459,17 +554,91 @@ export class ChangeService {
     const headEdges = [...this.storage.iterateEdges(head.snapshot.id)];
     const edges = diffEdges(baseEdges, headEdges);
 
+    const changedIds = new Set(changed.map((c) => c.id));
+    const affected = await this.affected({
+      head: head.snapshot,
+      headEdges,
+      base: base.snapshot,
+      baseEdges,
+      inHead: changed.filter((c) => c.change !== 'removed').map((c) => c.id),
+      removedIds: changed.filter((c) => c.change === 'removed').map((c) => c.id),
+      baseToChanged: new Map(
+        changed.flatMap((c) =>
+          c.change === 'removed' ? [[c.id, c.id]] : c.before ? [[c.before.id, c.id]] : [],
+        ),
+      ),
+      changedTests: changed.filter((c) => c.kind === 'test' && c.change !== 'removed').map((c) => c.id),
+      changedIds,
+      depth,
+    });
+    incomplete.push(...affected.incomplete);
+
+    const listed =
+      incomplete.length > MAX_LISTED_REASONS
+        ? [
+            ...incomplete.slice(0, MAX_LISTED_REASONS),
+            {
+              reason: incomplete[MAX_LISTED_REASONS]?.reason ?? 'unresolved-calls',
+              message: `and ${incomplete.length - MAX_LISTED_REASONS} more`,
+            } as IncompleteReason,
+          ]
+        : incomplete;
+    const report: ChangeReport = {
+      repo: base.repo.id,
+      base: info(base.snapshot),
+      head: info(head.snapshot),
+      files,
+      changed,
+      edges: { added: edges.added.map(toChangedEdge), removed: edges.removed.map(toChangedEdge) },
+      impacted: affected.impacted,
+      tests: affected.tests,
+      commands: affected.commands,
+      complete: incomplete.length === 0,
+      incomplete: listed,
+    };
+    return { report, changes, texts, failures };
+  }
+
+  /**
+   * Who is affected by changes to `inHead` (symbols of head) and `removedIds` (symbols of base gone from head): the
+   * callers walked from them (resolved edges, and unresolved call sites with the same name as possible callers), and
+   * the tests that reach a changed symbol or any caller, with their commands.
+   */
+  private async affected(input: AffectedInput): Promise<{
+    impacted: ImpactedSymbol[];
+    tests: TestToRun[];
+    commands: GroupedTestCommand[];
+    incomplete: IncompleteReason[];
+  }> {
+    const {
+      head,
+      headEdges,
+      base,
+      baseEdges,
+      inHead,
+      removedIds,
+      baseToChanged,
+      changedTests,
+      changedIds,
+      depth,
+    } = input;
+    const incomplete: IncompleteReason[] = [];
+    const headRows = new Map<string, SymbolRow | null>();
+    const headRow = (id: string): SymbolRow | null => {
+      let row = headRows.get(id);
+      if (row === undefined) headRows.set(id, (row = this.storage.getSymbol(head.id, id)));
+      return row;
+    };
     // Callers, walked in head from every changed symbol still there, and in base from every removed one (through
     // symbols head still has). Besides resolved edges, an unresolved call site whose callee name is the symbol's
     // name is a possible caller: an untyped receiver must not hide a test.
     const headPossible = possibleCallersByName(headEdges);
     const basePossible = possibleCallersByName(baseEdges);
-    const changedIds = new Set(changed.map((c) => c.id));
     const reached = new Map<string, Reached>();
     let visits = 0;
     let truncated = false;
     const rowIn = (snapshotId: number, id: string): SymbolRow | null =>
-      snapshotId === head.snapshot.id ? headRow(id) : this.storage.getSymbol(snapshotId, id);
+      snapshotId === head.id ? headRow(id) : this.storage.getSymbol(snapshotId, id);
     const callersOf = (
       snapshotId: number,
       possible: Map<string, Set<string>>,
@@ -522,16 +691,14 @@ export class ChangeService {
         }
       }
     };
-    const inHead = changed.filter((c) => c.change !== 'removed').map((c) => c.id);
-    const removedIds = changed.filter((c) => c.change === 'removed').map((c) => c.id);
-    walk(head.snapshot.id, headPossible.byName, inHead, (r) => r);
-    walk(base.snapshot.id, basePossible.byName, removedIds, (r) => headRow(r.id));
+    walk(head.id, headPossible.byName, inHead, (r) => r);
+    if (base) walk(base.id, basePossible.byName, removedIds, (r) => headRow(r.id));
     if (truncated)
       incomplete.push({
         reason: 'traversal-truncated',
         message: `the caller walk stopped after ${MAX_WALK_VISITS} steps; more callers and tests may be affected`,
       });
-    if (headPossible.nameless > 0 && changed.length > 0)
+    if (headPossible.nameless > 0 && (inHead.length > 0 || removedIds.length > 0))
       incomplete.push({
         reason: 'unresolved-calls',
         count: headPossible.nameless,
@@ -574,33 +741,24 @@ export class ChangeService {
       }
       for (const r of reaches) if (!t.reaches.includes(r)) t.reaches.push(r);
     };
-    for (const { reach, test } of this.storage.testsReaching(head.snapshot.id, [
-      ...inHead,
-      ...reached.keys(),
-    ])) {
+    for (const { reach, test } of this.storage.testsReaching(head.id, [...inHead, ...reached.keys()])) {
       if (changedIds.has(reach.symbolId)) offer(test, [reach.symbolId], reach.depth, reach.confidence);
       const via = reached.get(reach.symbolId);
       if (via) offer(test, via.reaches, reach.depth + via.depth, reach.confidence * via.confidence);
     }
-    const inBase = changed.flatMap((c) => (c.change === 'removed' ? [c.id] : c.before ? [c.before.id] : []));
-    const baseToChanged = new Map(
-      changed.flatMap((c) =>
-        c.change === 'removed' ? [[c.id, c.id]] : c.before ? [[c.before.id, c.id]] : [],
-      ),
-    );
-    for (const { reach, test } of this.storage.testsReaching(base.snapshot.id, inBase)) {
+    const baseLinks = base ? this.storage.testsReaching(base.id, [...baseToChanged.keys()]) : [];
+    for (const { reach, test } of baseLinks) {
       const now = headRow(test.id);
       if (now)
         offer(now, [baseToChanged.get(reach.symbolId) ?? reach.symbolId], reach.depth, reach.confidence);
     }
-    for (const c of changed) {
-      if (c.kind !== 'test' || c.change === 'removed') continue;
-      const row = headRow(c.id);
-      if (row) offer(row, [c.id], 0, 1);
+    for (const id of changedTests) {
+      const row = headRow(id);
+      if (row) offer(row, [id], 0, 1);
     }
     for (const n of reached.values())
       if (n.row.kind === 'test') offer(n.row, n.reaches, n.depth, n.confidence);
-    const stats = this.storage.snapshotStats(head.snapshot.id);
+    const stats = this.storage.snapshotStats(head.id);
     const notAnalysed = stats?.testFilesNotAnalysed ?? [];
     if (notAnalysed.length > 0 || (stats && stats.testFiles > stats.testFilesAnalysed))
       incomplete.push({
@@ -617,7 +775,7 @@ export class ChangeService {
     const packageJsons = new Map<string, Promise<string | null>>();
     for (const t of testList) {
       t.reaches.sort();
-      const input = await this.commandInput(head.snapshot.id, stats, t, packageJsons);
+      const input = await this.commandInput(head.id, stats, t, packageJsons);
       commandInputs.push(input);
       const cmd = testCommand(input);
       t.command =
@@ -628,30 +786,7 @@ export class ChangeService {
             : `cd ${shellQuote(cmd.cwd)} && ${cmd.command}`;
     }
 
-    const listed =
-      incomplete.length > MAX_LISTED_REASONS
-        ? [
-            ...incomplete.slice(0, MAX_LISTED_REASONS),
-            {
-              reason: incomplete[MAX_LISTED_REASONS]?.reason ?? 'unresolved-calls',
-              message: `and ${incomplete.length - MAX_LISTED_REASONS} more`,
-            } as IncompleteReason,
-          ]
-        : incomplete;
-    const report: ChangeReport = {
-      repo: base.repo.id,
-      base: info(base.snapshot),
-      head: info(head.snapshot),
-      files,
-      changed,
-      edges: { added: edges.added.map(toChangedEdge), removed: edges.removed.map(toChangedEdge) },
-      impacted,
-      tests: testList,
-      commands: groupTestCommands(commandInputs),
-      complete: incomplete.length === 0,
-      incomplete: listed,
-    };
-    return { report, changes, texts, failures };
+    return { impacted, tests: testList, commands: groupTestCommands(commandInputs), incomplete };
   }
 
   /** What testCommand needs for a test: its framework import and the package.json files above it (verified). */
@@ -701,6 +836,15 @@ export class ChangeService {
       near.length > 0 ? `; closest: ${near.join(', ')}` : "; index one with 'codehub index <path>'";
     throw new CodehubError('RepoNotFound', `no repo '${repoId}'${hint}`, near);
   }
+}
+
+function checkDepth(depth: number): number {
+  if (!Number.isInteger(depth) || depth < 1 || depth > MAX_DEPTH)
+    throw new CodehubError(
+      'InvalidInput',
+      `depth must be an integer from 1 to ${MAX_DEPTH}, got ${String(depth)}`,
+    );
+  return depth;
 }
 
 /** Splits `<base>...<head>` (the compare URL's form) into its two specs; throws InvalidInput for anything else. */

@@ -91,11 +91,12 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
   }
   const ws = openWorkspace(defaultDataDir(flags.data));
   const service = createQueryService(ws);
+  const changes = createChangeService(ws);
   // The MCP server links answers to the hub's URL, known once the port is bound.
   let mcp: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   const web = createWebServer({
     service,
-    changes: createChangeService(ws),
+    changes,
     host,
     port,
     allowedHosts,
@@ -122,7 +123,7 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
         : `cannot listen on ${host}:${port} (${code ?? String(err)})`,
     );
   }
-  mcp = createMcpHttpHandler(service, { hubUrl: url });
+  mcp = createMcpHttpHandler(service, { hubUrl: url, changes });
   if (exposed && readToken === null) {
     const repos = (await service.listRepos()).map((r) => r.id);
     process.stderr.write(
@@ -160,7 +161,7 @@ export async function cmdMcp(args: string[]): Promise<number> {
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'mcp takes no positional arguments');
   const ws = openWorkspace(defaultDataDir(values.data));
   try {
-    await runStdioServer(createQueryService(ws));
+    await runStdioServer(createQueryService(ws), { changes: createChangeService(ws) });
   } finally {
     ws.close();
   }
