@@ -46,3 +46,26 @@ export async function describeCommits(
   for (const info of out.values()) info.refs.sort();
   return out;
 }
+
+/**
+ * How two commits relate in history: `ancestor` (base is an ancestor of head: the usual forward comparison),
+ * `descendant` (base is newer than head), `diverged` (they share a merge base), `unrelated` (no common history),
+ * or `unknown` when git cannot say (the repository is gone or lacks a commit).
+ */
+export async function commitRelation(
+  gitDir: string,
+  base: string,
+  head: string,
+): Promise<'ancestor' | 'descendant' | 'diverged' | 'unrelated' | 'unknown'> {
+  const isAncestor = async (a: string, b: string): Promise<boolean | null> => {
+    const r = await runGit(gitDir, ['merge-base', '--is-ancestor', a, b]).catch(() => null);
+    return r === null ? null : r.code === 0 ? true : r.code === 1 ? false : null;
+  };
+  const forward = await isAncestor(base, head);
+  if (forward === null) return 'unknown';
+  if (forward) return 'ancestor';
+  if (await isAncestor(head, base)) return 'descendant';
+  const common = await runGit(gitDir, ['merge-base', base, head]).catch(() => null);
+  if (common === null) return 'unknown';
+  return common.code === 0 ? 'diverged' : common.code === 1 ? 'unrelated' : 'unknown';
+}

@@ -30,7 +30,7 @@ import type {
   SymbolRow,
 } from '../db/storage.js';
 import { resolveCommit } from '../git/git.js';
-import { describeCommits } from '../git/refs.js';
+import { commitRelation, describeCommits } from '../git/refs.js';
 import type { BlobStore } from '../store/blob-store.js';
 import { closest } from './dto.js';
 
@@ -119,6 +119,11 @@ export interface ChangeReport {
   repo: string;
   base: SnapshotInfo;
   head: SnapshotInfo;
+  /**
+   * How base relates to head in git: `ancestor` (the usual forward change), `descendant` (base is newer: the
+   * comparison shows the change undone), `diverged`, `unrelated` (no common history), `unknown` (git cannot say).
+   */
+  relation: 'ancestor' | 'descendant' | 'diverged' | 'unrelated' | 'unknown';
   files: { added: string[]; removed: string[]; modified: string[] };
   changed: ChangedSymbol[];
   edges: { added: ChangedEdge[]; removed: ChangedEdge[] };
@@ -587,6 +592,9 @@ export class ChangeService {
       repo: base.repo.id,
       base: info(base.snapshot),
       head: info(head.snapshot),
+      relation: existsSync(base.repo.gitDir)
+        ? await commitRelation(base.repo.gitDir, base.snapshot.commit, head.snapshot.commit)
+        : 'unknown',
       files,
       changed,
       edges: { added: edges.added.map(toChangedEdge), removed: edges.removed.map(toChangedEdge) },

@@ -96,6 +96,7 @@ const REPORT_KEYS = [
   'head',
   'impacted',
   'incomplete',
+  'relation',
   'repo',
   'tests',
 ];
@@ -108,6 +109,7 @@ describe('codehub diff between two indexed commits', () => {
   let c2: string;
   let c3: string;
   let unindexed: string;
+  let lonely: string;
   const repoId = 'local/diffrepo';
 
   const cli = (...args: string[]) => runCli([...args, '--data', data]);
@@ -130,11 +132,16 @@ describe('codehub diff between two indexed commits', () => {
     repo.write('src/lib/moved.ts', 'export function wander(): number {\n  return 7;\n}\n');
     c2 = repo.commit('two');
     git(repo.dir, 'branch', 'feature');
-    repo.write('data/table.json', '{"a": 1}\n');
+    repo.write('data/table.json', '{"a": 1}\n').write('assets/logo.bin', Buffer.from([0, 1, 2, 0, 255]));
     c3 = repo.commit('three: a data file no plug-in reads');
     repo.write('src/text.ts', TEXT.replace("'!'", "'!!'"));
     unindexed = repo.commit('four: never indexed');
-    for (const ref of ['v1', 'feature', c3]) {
+    git(repo.dir, 'checkout', '-q', '--orphan', 'lonely');
+    git(repo.dir, 'rm', '-rfq', '.');
+    repo.write('src/text.ts', TEXT);
+    lonely = repo.commit('an unrelated history');
+    git(repo.dir, 'checkout', '-q', 'main');
+    for (const ref of ['v1', 'feature', c3, 'lonely']) {
       const r = cli('index', repo.dir, '--ref', ref, '--json');
       assert.equal(r.code, 0, r.stderr);
     }
@@ -187,26 +194,42 @@ describe('codehub diff between two indexed commits', () => {
     assert.deepEqual(r.edges.added, []);
     assert.deepEqual(r.edges.removed, []);
     // Head → base turns the rename around: the old name is added back, and nothing calls either.
+    assert.equal(r.relation, 'ancestor');
     const back = diffJson('feature', 'v1');
+    assert.equal(back.relation, 'descendant');
     assert.equal(back.changed.find((c) => c.name === 'oldName')?.change, 'moved');
     assert.equal(back.changed.find((c) => c.name === 'goner')?.change, 'added');
   });
 
   it('says the answer is incomplete when a changed file was not analysed, naming it', () => {
     const r = diffJson('feature', c3);
-    assert.deepEqual(r.files.added, ['data/table.json']);
+    assert.deepEqual(r.files.added, ['assets/logo.bin', 'data/table.json']);
     assert.equal(r.changed.length, 0);
     assert.equal(r.complete, false);
-    assert.ok(
-      r.incomplete.some((i) => i.reason === 'unanalysed-file' && i.path === 'data/table.json'),
-      JSON.stringify(r.incomplete),
+    assert.deepEqual(
+      r.incomplete.filter((i) => i.reason === 'unanalysed-file').map((i) => i.message),
+      [
+        'changed file assets/logo.bin was not analysed (binary): code that reads it is not traced',
+        'changed file data/table.json was not analysed (no language plug-in): code that reads it is not traced',
+      ],
     );
     const text = cli('diff', repoId, 'feature', c3);
     assert.equal(text.code, 0, text.stderr);
     assert.match(
       text.stdout,
-      /incomplete: these could hide affected tests\n {2}unanalysed-file: changed file data\/table\.json/,
+      /incomplete: these could hide affected tests\n {2}unanalysed-file: changed file assets\/logo\.bin/,
     );
+  });
+
+  it('says when base is newer than head, or shares no history with it', () => {
+    const back = cli('diff', repoId, 'feature', 'v1');
+    assert.equal(back.code, 0, back.stderr);
+    assert.match(back.stdout, /\nnote: base is newer than head: this shows the change from base undone/);
+    const unrelated = diffJson('v1', 'lonely');
+    assert.equal(unrelated.relation, 'unrelated');
+    assert.equal(unrelated.head.commit, lonely);
+    assert.ok(unrelated.files.removed.includes('src/math.ts'));
+    assert.match(cli('diff', repoId, 'v1', 'lonely').stdout, /\nnote: base and head share no history/);
   });
 
   it('prints the changes, tests and pasteable commands as text', () => {
@@ -230,21 +253,21 @@ describe('codehub diff between two indexed commits', () => {
     const [entry] = (
       JSON.parse(r.stdout) as { repos: Array<{ commit: string; snapshots: ChangeReport['base'][] }> }
     ).repos;
-    assert.equal(entry?.commit, c3, 'the existing fields still describe the newest snapshot');
+    assert.equal(entry?.commit, lonely, 'the existing fields still describe the newest snapshot');
     assert.deepEqual(
       entry?.snapshots.map((s) => s.commit),
-      [c3, c2, c1],
+      [lonely, c3, c2, c1],
     );
     assert.deepEqual(
       entry?.snapshots.map((s) => s.ref),
-      [c3, 'feature', 'v1'],
+      ['lonely', c3, 'feature', 'v1'],
     );
     assert.deepEqual(
-      entry?.snapshots[2]?.refs,
+      entry?.snapshots[3]?.refs,
       ['v1'],
       'the tag indexed with --ref points at the first commit',
     );
-    assert.deepEqual(entry?.snapshots[1]?.refs, ['feature']);
+    assert.deepEqual(entry?.snapshots[2]?.refs, ['feature']);
     assert.match(String(entry?.snapshots[0]?.committedAt), /^\d{4}-\d\d-\d\dT/);
   });
 

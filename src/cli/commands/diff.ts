@@ -40,6 +40,14 @@ export async function cmdDiff(args: string[]): Promise<number> {
   }
 }
 
+const RELATION_NOTES: Partial<Record<ChangeReport['relation'], string>> = {
+  descendant:
+    'base is newer than head: this shows the change from base undone (swap them for the forward change)',
+  diverged: 'base and head are on diverged branches: the comparison includes both sides’ changes',
+  unrelated: 'base and head share no history: every difference between the two trees is listed',
+  unknown: 'git could not say how base and head relate (the repository is gone or lacks a commit)',
+};
+
 function label(s: SnapshotInfo): string {
   const names = [...new Set([...(s.ref ? [s.ref] : []), ...s.refs])];
   return `${s.commit.slice(0, 12)}${names.length > 0 ? ` (${names.join(', ')})` : ''}`;
@@ -49,6 +57,8 @@ function label(s: SnapshotInfo): string {
 export function renderDiff(r: ChangeReport): string {
   const out: string[] = [];
   out.push(`${r.repo}  ${label(r.base)} → ${label(r.head)}`);
+  const relation = RELATION_NOTES[r.relation];
+  if (relation) out.push(`note: ${relation}`);
   out.push(
     `files: ${r.files.added.length} added, ${r.files.removed.length} removed, ${r.files.modified.length} modified`,
   );

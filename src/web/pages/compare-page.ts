@@ -25,6 +25,13 @@ import {
   type PageContext,
 } from './layout.js';
 
+const RELATION_NOTES: Partial<Record<ChangeReport['relation'], string>> = {
+  descendant:
+    'Base is newer than head: this shows the change from base undone (swap for the forward change).',
+  diverged: 'Base and head are on diverged branches: both sides’ changes are listed.',
+  unrelated: 'Base and head share no history: every difference between the two trees is listed.',
+};
+
 /** Changed symbols shown with their lines and caller graph; the rest are listed by name (the API has them all). */
 export const MAX_DETAILED_CHANGES = 40;
 /** Unchanged lines kept around each changed run in a side-by-side view. */
@@ -216,6 +223,7 @@ export function renderComparePage(
 ${breadcrumbs([{ label: 'hub', href: hubUrl() }, { label: repo, href: repoUrl(repo) }, { label: 'history', href: compareUrl(repo) }, { label: 'compare' }])}
 <h1>Compare ${shortSha(report.base.commit)}...${shortSha(report.head.commit)}</h1>
 <p class="meta" id="compare-snapshots"><span>base</span>${snapshotLabel(report.base)}<span class="dot">→</span><span>head</span>${snapshotLabel(report.head)}<span class="dot">·</span><span>${report.files.added.length} files added, ${report.files.removed.length} removed, ${report.files.modified.length} modified</span><span class="dot">·</span><a href="${compareUrl(repo, report.head.commit, report.base.commit)}">swap</a></p>
+${RELATION_NOTES[report.relation] ? markup`<p class="note" id="relation">${RELATION_NOTES[report.relation]}</p>` : ''}
 ${completeness}
 <h2>Tests to run <span class="count">${report.tests.length}</span></h2>
 ${commands}
