@@ -10,7 +10,7 @@ import { createQueryService } from '../../src/service/query-service.js';
 import { openWorkspace, type Workspace } from '../../src/service/workspace.js';
 import { escapeHtml } from '../../src/web/html.js';
 import { createWebServer, type WebServer } from '../../src/web/server.js';
-import { compareUrl, repoUrl } from '../../src/web/urls.js';
+import { blobUrl, compareUrl, repoUrl, symbolUrl } from '../../src/web/urls.js';
 import { FixtureRepo, git, removeDir, runCli, tempDir } from '../helpers/fixture-repo.js';
 import { corruptBlob, get, visibleText } from '../web/served-hub.js';
 
@@ -172,6 +172,32 @@ describe('the compare page and API', () => {
     const api = await get(url, `/api/v1/repos/${repo}/compare/v1...v9`);
     assert.equal(api.status, 404);
     assert.equal((JSON.parse(api.body) as { error: { code: string } }).error.code, 'RefNotFound');
+  });
+
+  it('serves any indexed snapshot at repo@commit, and every page links to itself at its commit', async () => {
+    const id = 'src/stats.ts::total:function';
+    const latest = await get(url, symbolUrl(repo, id));
+    assert.match(visibleText(latest.body), /\(xs: number\[\], start = 0\)/);
+    assert.match(latest.body, new RegExp(`id="symbol-commit" href="${symbolUrl(`${repo}@${c2}`, id)}"`));
+    const pinned = await get(url, symbolUrl(`${repo}@${c1}`, id));
+    assert.equal(pinned.status, 200, pinned.body.slice(0, 300));
+    assert.match(visibleText(pinned.body), /\(xs: number\[\]\)/);
+    assert.doesNotMatch(visibleText(pinned.body), /start = 0/);
+    const byRef = await get(url, `/api/v1/repos/${repo}@v1/-/symbol/${id}`);
+    assert.equal((JSON.parse(byRef.body) as { repo: { commit: string } }).repo.commit, c1);
+    const file = await get(url, blobUrl(repo, 'src/stats.ts'));
+    assert.match(
+      file.body,
+      new RegExp(`id="file-commit" href="${blobUrl(`${repo}@${c2}`, 'src/stats.ts')}"`),
+    );
+    const history = await get(url, compareUrl(repo));
+    assert.match(history.body, new RegExp(`<a href="${repoUrl(`${repo}@${c1}`)}"`));
+    const missing = await get(url, symbolUrl(`${repo}@deadbeef`, id));
+    assert.equal(missing.status, 404);
+    assert.match(missing.body, /no indexed snapshot of local\/statsrepo at &#39;deadbeef&#39;/);
+    const cli = runCli(['show', `${repo}@v1`, 'total', '--json', '--data', data]);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal((JSON.parse(cli.stdout) as { repo: { commit: string } }).repo.commit, c1);
   });
 
   it('never shows a changed line whose blob fails verification', async () => {

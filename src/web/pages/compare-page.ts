@@ -61,7 +61,7 @@ export function renderHistoryPage(ctx: PageContext, repo: string, history: Snaps
       : markup`<p class="empty">Only one snapshot is indexed. Index another commit with <code>codehub index &lt;path&gt; --ref &lt;branch, tag or sha&gt;</code> to compare.</p>`;
   const rows = history.map(
     (s, i) =>
-      markup`<tr><td class="mono" title="${s.commit}">${s.commit}</td><td>${refNames(s).join(', ') || markup`<span class="hint">—</span>`}</td><td class="hide-narrow">${s.committedAt ?? '—'}</td><td class="hide-narrow">${formatTime(s.indexedAt)}</td><td>${
+      markup`<tr><td class="mono"><a href="${repoUrl(`${repo}@${s.commit}`)}" title="The repository at this commit">${s.commit}</a></td><td>${refNames(s).join(', ') || markup`<span class="hint">—</span>`}</td><td class="hide-narrow">${s.committedAt ?? '—'}</td><td class="hide-narrow">${formatTime(s.indexedAt)}</td><td>${
         i > 0 && newest
           ? markup`<a href="${compareUrl(repo, s.commit, newest.commit)}">compare with newest</a>`
           : markup`<span class="hint">newest</span>`
