@@ -42,6 +42,7 @@ const USAGE = `usage: codehub <command> [options]
   show <repo> <symbol> [--context N] [--max-lines N]   (symbol: id | qualified name | name | path:line)
   export <repo> [--ref SHA]   (JSON lines: one symbol or edge per line)
   diff <repo> <base> <head> [--depth 1-5]   (changed symbols, impacted callers, tests to run between two indexed commits/refs)
+  diff <repo> <base> --worktree <path>       (the same for a checkout's uncommitted state; indexed in a scratch dir, never published)
   eval <path> [--tsconfig FILE] [--out DIR] [--calibrate] [--max-files N] [--max-file-bytes N]   (call graph vs the TS compiler)
 common options: --data DIR (default $CODEHUB_DATA or ~/.codehub), --json`;
 

@@ -6,24 +6,42 @@ import { EXIT } from '../main.js';
 import { kindLabel, parseCommandArgs, printJson } from './command-args.js';
 
 const USAGE =
-  'usage: codehub diff <repo> <base> <head> [--depth 1-5] [--json] [--data DIR]   (base/head: indexed commits or refs)';
+  'usage: codehub diff <repo> <base> <head> [--depth 1-5] [--json] [--data DIR]   (base/head: indexed commits or refs)\n' +
+  '       codehub diff <repo> <base> --worktree <path>   (the uncommitted state of a checkout, never published)';
 
 /** Runs `codehub diff`; returns the exit code. */
 export async function cmdDiff(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { depth: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(args, {
+    depth: { type: 'string' },
+    worktree: { type: 'string' },
+  });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
   }
   const [repo, base, head] = positionals;
-  if (!repo || !base || !head || positionals.length > 3)
-    throw new CodehubError('InvalidInput', 'diff takes <repo> <base> <head> (two indexed commits or refs)');
+  const usage =
+    'diff takes <repo> <base> <head> (two indexed commits or refs), or <repo> <base> --worktree <path>';
   let depth: number | undefined;
   if (values.depth !== undefined) {
     depth = Number(values.depth);
     if (!Number.isInteger(depth) || depth < 1 || depth > 5)
       throw new CodehubError('InvalidInput', `--depth must be 1 to 5 call hops, got '${values.depth}'`);
   }
+  if (values.worktree !== undefined) {
+    if (!repo || !base || positionals.length > 2) throw new CodehubError('InvalidInput', usage);
+    const { compareWorktree } = await import('../../service/worktree-diff.js');
+    const report = await compareWorktree({
+      repoId: repo,
+      base,
+      worktree: values.worktree,
+      ...(depth === undefined ? {} : { depth }),
+    });
+    if (values.json) printJson(report);
+    else process.stdout.write(renderDiff(report));
+    return EXIT.ok;
+  }
+  if (!repo || !base || !head || positionals.length > 3) throw new CodehubError('InvalidInput', usage);
   const ws = openWorkspace(defaultDataDir(values.data));
   try {
     const report = await createChangeService(ws).compare(
@@ -48,7 +66,8 @@ const RELATION_NOTES: Partial<Record<ChangeReport['relation'], string>> = {
   unknown: 'git could not say how base and head relate (the repository is gone or lacks a commit)',
 };
 
-function label(s: SnapshotInfo): string {
+function label(s: SnapshotInfo, worktree?: string): string {
+  if (worktree !== undefined) return `work tree ${worktree} (uncommitted)`;
   const names = [...new Set([...(s.ref ? [s.ref] : []), ...s.refs])];
   return `${s.commit.slice(0, 12)}${names.length > 0 ? ` (${names.join(', ')})` : ''}`;
 }
@@ -56,7 +75,9 @@ function label(s: SnapshotInfo): string {
 /** The text rendering of a change report: changed symbols, edges, impacted callers, tests and their commands. */
 export function renderDiff(r: ChangeReport): string {
   const out: string[] = [];
-  out.push(`${r.repo}  ${label(r.base)} → ${label(r.head)}`);
+  out.push(
+    `${r.repo}  ${label(r.base)} → ${label(r.head, 'worktree' in r ? String(r.worktree) : undefined)}`,
+  );
   const relation = RELATION_NOTES[r.relation];
   if (relation) out.push(`note: ${relation}`);
   out.push(
