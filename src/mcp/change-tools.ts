@@ -4,7 +4,9 @@
  * per-answer cap: the lists are cut together, and the answer says so.
  */
 import { z } from 'zod';
-import type { ChangeService, SnapshotInfo, TestToRun } from '../service/change-service.js';
+import { CodehubError } from '../core/errors.js';
+import type { ChangeReport, ChangeService, SnapshotInfo, TestToRun } from '../service/change-service.js';
+import { comparePatch } from '../service/worktree-diff.js';
 import { cutForCap, fitItems, type Answer } from './answer-budget.js';
 import { LIMITS, repoInput } from './schemas.js';
 
@@ -20,7 +22,15 @@ export const changeToolInputs = {
   change_impact: z.object({
     repo: repoInput,
     base: spec,
-    head: spec,
+    head: spec.optional().describe('The indexed commit or ref to compare with base; or give diff instead.'),
+    diff: z
+      .string()
+      .min(1)
+      .max(512 * 1024)
+      .optional()
+      .describe(
+        'A unified diff (git diff output) of your own edit, applied to base instead of a head commit.',
+      ),
     depth: depth
       .optional()
       .describe('Caller hops listed as impacted, 1-5 (default 3); tests are found deeper.'),
@@ -39,7 +49,8 @@ export const changeToolInputs = {
 };
 
 /** `T | null` kept as anyOf (not folded into a type list), as the other tools publish it. */
-const orNull = <T extends z.ZodType>(schema: T, whenNull: string) => z.union([schema, z.null().describe(whenNull)]);
+const orNull = <T extends z.ZodType>(schema: T, whenNull: string) =>
+  z.union([schema, z.null().describe(whenNull)]);
 const snapshotOut = z.object({
   commit: z.string(),
   ref: orNull(z.string(), 'Indexed without --ref.'),
@@ -128,11 +139,20 @@ function testLines(tests: readonly TestToRun[]): string[] {
 export function registerChangeTools(tool: RegisterTool, changes: ChangeService): void {
   tool(
     'change_impact',
-    'What changed between two indexed commits or refs: symbols added, removed, modified, moved; impacted callers; and the tests to run, each with its command. Use it after a change to pick tests.',
+    'What changed between two indexed commits, or a snapshot and your own unified diff: symbols changed, impacted callers, and the tests to run with their commands. Use it after an edit to pick tests.',
     changeToolInputs.change_impact,
     changeToolOutputs.change_impact,
-    async ({ repo, base, head, depth, limit }) => {
-      const r = await changes.compare(repo, base, head, depth === undefined ? {} : { depth });
+    async ({ repo, base, head, diff, depth, limit }) => {
+      const options = depth === undefined ? {} : { depth };
+      let r: ChangeReport;
+      if (head !== undefined && diff === undefined) r = await changes.compare(repo, base, head, options);
+      else if (diff !== undefined && head === undefined)
+        r = await comparePatch(changes, { repoId: repo, base, diff, ...options });
+      else
+        throw new CodehubError(
+          'InvalidInput',
+          'give head (an indexed commit or ref) or diff (a unified diff), one of them',
+        );
       const max = limit ?? LIMITS.defaultListLimit;
       const longest = Math.min(max, Math.max(r.changed.length, r.impacted.length, r.tests.length));
       return fitItems(longest, (n) => {
@@ -146,15 +166,13 @@ export function registerChangeTools(tool: RegisterTool, changes: ChangeService):
           endLine: c.endLine,
           movedFrom: c.change === 'moved' ? (c.before?.id ?? null) : null,
         }));
-        const impacted = r.impacted
-          .slice(0, n)
-          .map((i) => ({
-            id: i.id,
-            qualifiedName: i.qualifiedName,
-            path: i.path,
-            depth: i.depth,
-            confidence: i.confidence,
-          }));
+        const impacted = r.impacted.slice(0, n).map((i) => ({
+          id: i.id,
+          qualifiedName: i.qualifiedName,
+          path: i.path,
+          depth: i.depth,
+          confidence: i.confidence,
+        }));
         const tests = r.tests.slice(0, n);
         const truncated = r.changed.length > n || r.impacted.length > n || r.tests.length > n;
         const why =

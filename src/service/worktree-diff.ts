@@ -7,10 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkRepoId } from '../core/ids.js';
-import { worktreeCommit } from '../git/worktree.js';
+import { patchedCommit, worktreeCommit } from '../git/worktree.js';
 import {
   checkSnapshotSpec,
   createChangeService,
+  type ChangeService,
   type ChangeReport,
   type CompareOptions,
 } from './change-service.js';
@@ -32,21 +33,45 @@ export async function compareWorktree(options: {
   checkRepoId(options.repoId, 'repo');
   checkSnapshotSpec(options.base);
   const { top, commit } = await worktreeCommit(options.worktree);
+  const report = await compareOverlay(options.repoId, top, options.base, commit, options.depth);
+  return { ...report, worktree: top };
+}
+
+/**
+ * Compares an indexed snapshot (`base`: a commit or ref) with that snapshot plus a unified diff (an agent's own
+ * uncommitted edit), as an overlay that is never published. Throws InvalidInput when the diff does not apply.
+ */
+export async function comparePatch(
+  changes: ChangeService,
+  options: { repoId: string; base: string; diff: string; depth?: number },
+): Promise<ChangeReport> {
+  const { repo, snapshot } = await changes.resolveSnapshot(options.repoId, options.base);
+  const commit = await patchedCommit(repo.gitDir, snapshot.commit, options.diff);
+  return compareOverlay(repo.id, repo.gitDir, snapshot.commit, commit, options.depth);
+}
+
+/** Indexes base and the overlay commit into a scratch data dir, compares them, and removes the scratch dir. */
+async function compareOverlay(
+  repoId: string,
+  source: string,
+  base: string,
+  overlay: string,
+  depth: number | undefined,
+): Promise<ChangeReport> {
   const scratch = mkdtempSync(join(tmpdir(), 'codehub-overlay-'));
   try {
-    const common = { dataDir: scratch, source: top, name: options.repoId, workers: 1 };
-    const base = await indexRepository({ ...common, ref: options.base });
-    await indexRepository({ ...common, ref: commit });
+    const common = { dataDir: scratch, source, name: repoId, workers: 1 };
+    const indexedBase = await indexRepository({ ...common, ref: base });
+    await indexRepository({ ...common, ref: overlay });
     const ws = openWorkspace(scratch);
     try {
-      const compare: CompareOptions = options.depth === undefined ? {} : { depth: options.depth };
-      const report = await createChangeService(ws).compare(options.repoId, base.commit, commit, compare);
-      // Scratch snapshot ids mean nothing outside this run; the work tree has no ref.
+      const compare: CompareOptions = depth === undefined ? {} : { depth };
+      const report = await createChangeService(ws).compare(repoId, indexedBase.commit, overlay, compare);
+      // Scratch snapshot ids mean nothing outside this run; the overlay has no ref.
       return {
         ...report,
-        base: { ...report.base, snapshot: 0, ref: options.base },
+        base: { ...report.base, snapshot: 0, ref: base },
         head: { ...report.head, snapshot: 0, ref: null, refs: [], committedAt: null },
-        worktree: top,
       };
     } finally {
       ws.close();

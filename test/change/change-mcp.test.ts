@@ -135,6 +135,44 @@ describe('MCP change tools', () => {
     assert.match(text(r), new RegExp(`${MANY - 1} changed symbol\\(s\\).*cut at \\d+ of 500`));
   });
 
+  it("change_impact applies an agent's own unified diff to a snapshot, without publishing it", async () => {
+    const patch = [
+      'diff --git a/src/shapes.ts b/src/shapes.ts',
+      '--- a/src/shapes.ts',
+      '+++ b/src/shapes.ts',
+      '@@ -1,3 +1,3 @@',
+      ' export function area(side: number): number {',
+      '-  return side ** 2;',
+      '+  return Math.pow(side, 2);',
+      ' }',
+      '',
+    ].join('\n');
+    const before = (await createChangeService(ws).history(repo)).length;
+    const r = await call('change_impact', { repo, base: 'v2', diff: patch });
+    assert.equal(r.isError, undefined, text(r));
+    const data = r.structuredContent as Json;
+    assert.deepEqual(
+      data.changed.map((c: Json) => [c.change, c.id]),
+      [['modified', 'src/shapes.ts::area:function']],
+    );
+    assert.deepEqual(
+      data.tests.map((t: Json) => t.name),
+      ['area of a square'],
+    );
+    assert.equal(data.head.ref, null);
+    assert.equal((await createChangeService(ws).history(repo)).length, before, 'no snapshot was published');
+
+    const stale = await call('change_impact', { repo, base: 'v1', diff: patch });
+    assert.equal(stale.isError, true);
+    assert.match(
+      text(stale),
+      /the diff does not apply to [0-9a-f]{12}: error: patch failed: src\/shapes\.ts:1$/,
+    );
+    const both = await call('change_impact', { repo, base: 'v1', head: 'v2', diff: patch });
+    assert.equal(both.isError, true);
+    assert.match(text(both), /give head .* or diff .*, one of them/);
+  });
+
   it('answers bad refs with one clear line', async () => {
     const same = await call('change_impact', { repo, base: 'v2', head: 'v2' });
     assert.equal(same.isError, true);
