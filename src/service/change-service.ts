@@ -395,11 +395,12 @@ export class ChangeService {
     repoId: string,
     baseSpec: string,
     headSpec: string,
-    options: CompareOptions = {},
+    options: CompareOptions & { maxSources?: number } = {},
   ): Promise<{ report: ChangeReport; sources: Map<string, ChangeSource> }> {
     const detailed = await this.compareDetailed(repoId, baseSpec, headSpec, options);
     const sources = new Map<string, ChangeSource>();
-    for (const c of detailed.changes) {
+    // The first changes only (in report order): a page shows that many, and each costs a line diff.
+    for (const c of detailed.changes.slice(0, options.maxSources ?? Infinity)) {
       const id = c.symbol.id;
       const failed = [
         detailed.failures.get(`h:${c.symbol.path}`),

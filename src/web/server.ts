@@ -23,7 +23,7 @@ import {
   warmHighlighter,
 } from './highlight.js';
 import { notFoundRoute, toHttpError, type HttpError } from './http-errors.js';
-import { renderComparePage, renderHistoryPage } from './pages/compare-page.js';
+import { MAX_DETAILED_CHANGES, renderComparePage, renderHistoryPage } from './pages/compare-page.js';
 import { renderErrorPage } from './pages/error-page.js';
 import { renderFilePage } from './pages/file-page.js';
 import { renderHubPage } from './pages/hub-page.js';
@@ -341,7 +341,9 @@ export function createWebServer(options: WebServerOptions): WebServer {
             return sendHtml(req, res, 200, renderHistoryPage(ctx(req), route.repo, await changes.history(route.repo)));
           }
           const { base, head } = parseCompareSpec(route.spec);
-          const { report, sources } = await changes.compareWithSources(route.repo, base, head);
+          const { report, sources } = await changes.compareWithSources(route.repo, base, head, {
+            maxSources: MAX_DETAILED_CHANGES,
+          });
           return sendHtml(req, res, 200, renderComparePage(ctx(req), report, sources));
         }
       }
