@@ -94,6 +94,11 @@ function fileLines(text: string): string[] {
   return lines;
 }
 
+/** An answer shown under the repo id it was asked for: `repo@commit` pages keep the pin in every link they render. */
+function pinnedAs<T extends { repo: { id: string } }>(answer: T, asked: string): T {
+  return asked === answer.repo.id ? answer : { ...answer, repo: { ...answer.repo, id: asked } };
+}
+
 /** Headers on every response (pages, API, assets, errors). */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy':
@@ -208,13 +213,14 @@ export function createWebServer(options: WebServerOptions): WebServer {
   const pages = new Lru<string, Buffer>(PAGE_CACHE_BYTES);
   const tokenIds = new WeakMap<object, number>();
   let nextTokenId = 0;
-  const pageKey = (show: ShowResult, full: boolean): string | null => {
+  const pageKey = (show: ShowResult, full: boolean, asked: string): string | null => {
     const ex = show.source;
     const token = ex.verified && ex.error === null ? showAnswerToken(show) : null;
     if (token === null) return null;
     let id = tokenIds.get(token);
     if (id === undefined) tokenIds.set(token, (id = nextTokenId++));
-    return `${id}|${full ? 'full' : 'page'}|${ex.blobSha256}|${ex.startLine}|${ex.lines.length}|${ex.truncated}`;
+    // `asked` (repo or repo@commit) is part of the key: a pinned page's links keep the pin.
+    return `${id}|${asked}|${full ? 'full' : 'page'}|${ex.blobSha256}|${ex.startLine}|${ex.lines.length}|${ex.truncated}`;
   };
 
   /** Highlights the verified excerpt `show()` returned; a failed verification becomes the error block. */
@@ -289,7 +295,8 @@ export function createWebServer(options: WebServerOptions): WebServer {
             service.getRepo(route.repo),
             service.listFiles(route.repo),
           ]);
-          return sendHtml(req, res, 200, renderRepoPage(ctx(req), overview, files));
+          const summary = { ...overview.summary, id: route.repo }; // a pinned page links on at its pin
+          return sendHtml(req, res, 200, renderRepoPage(ctx(req), { ...overview, summary }, files));
         }
         case 'blob': {
           const view = await service.getFile(route.repo, route.path);
@@ -300,7 +307,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
               : view.file.blobSha256
                 ? await highlightLines(view.file.path, text, `${view.file.blobSha256}:all`)
                 : plainLines(text);
-          return sendHtml(req, res, 200, renderFilePage(ctx(req), view, lines));
+          return sendHtml(req, res, 200, renderFilePage(ctx(req), pinnedAs(view, route.repo), lines));
         }
         case 'symbol': {
           const full = params.get('full') === '1';
@@ -316,14 +323,14 @@ export function createWebServer(options: WebServerOptions): WebServer {
               maxLines: s.endLine - Math.max(1, s.startLine - CONTEXT_BEFORE) + 1,
             });
           }
-          const key = pageKey(show, full);
+          const key = pageKey(show, full, route.repo);
           const cached = key === null ? undefined : pages.get(key);
           if (cached) return sendHtml(req, res, 200, cached);
           const expandUrl = full
             ? blobUrl(route.repo, show.symbol.path, show.symbol.startLine)
             : `${symbolUrl(route.repo, show.symbol.id)}?full=1#L${show.symbol.startLine}`;
           const source = await symbolSource(show, expandUrl);
-          const page = Buffer.from(renderSymbolPage(ctx(req), show, source), 'utf8');
+          const page = Buffer.from(renderSymbolPage(ctx(req), pinnedAs(show, route.repo), source), 'utf8');
           if (key !== null && source.ok) pages.set(key, page, page.length);
           return sendHtml(req, res, 200, page);
         }

@@ -183,6 +183,15 @@ describe('the compare page and API', () => {
     assert.equal(pinned.status, 200, pinned.body.slice(0, 300));
     assert.match(visibleText(pinned.body), /\(xs: number\[\]\)/);
     assert.doesNotMatch(visibleText(pinned.body), /start = 0/);
+    // A pinned page stays pinned: its links carry the pin, and its own permalink names the commit once.
+    assert.match(
+      pinned.body,
+      new RegExp(`href="${symbolUrl(`${repo}@${c1}`, 'src/stats.ts::mean:function')}"`),
+    );
+    assert.match(pinned.body, new RegExp(`id="symbol-commit" href="${symbolUrl(`${repo}@${c1}`, id)}"`));
+    const pinnedRepo = await get(url, repoUrl(`${repo}@${c1}`));
+    assert.match(pinnedRepo.body, new RegExp(`href="${blobUrl(`${repo}@${c1}`, 'src/stats.ts')}"`));
+    assert.match(pinnedRepo.body, new RegExp(`id="history-link" href="${compareUrl(repo)}"`));
     const byRef = await get(url, `/api/v1/repos/${repo}@v1/-/symbol/${id}`);
     assert.equal((JSON.parse(byRef.body) as { repo: { commit: string } }).repo.commit, c1);
     const file = await get(url, blobUrl(repo, 'src/stats.ts'));
