@@ -29,6 +29,12 @@ export const MEASURED: Partial<Record<ResolvedReason, number>> = {
  */
 export const UNRESOLVED_NAME_MATCH_CONFIDENCE = 0.2;
 
+/**
+ * A possible reader: a callable symbol in the same file as a changed variable, enum or module-level code (the graph
+ * has call edges, not references, so which of them reads it is unknown). Not measured yet.
+ */
+export const SAME_FILE_READER_CONFIDENCE = 0.3;
+
 /** Confidence for a resolved edge; name-only and interface matches drop as candidates grow. */
 export function confidenceFor(reason: ResolvedReason, candidates = 1): number {
   const base = MEASURED[reason] ?? SEED_CONFIDENCE[reason];

@@ -9,6 +9,7 @@ import {
   diffEdges,
   diffSymbols,
   moduleOwnText,
+  normalizeCode,
   sideBySide,
   spanOf,
   type DiffRow,
@@ -16,7 +17,7 @@ import {
 } from '../analysis/diff-snapshots.js';
 import { groupTestCommands, type GroupedTestCommand } from '../analysis/test-command-groups.js';
 import { shellQuote, testCommand, type TestCommandInput } from '../analysis/test-command.js';
-import { UNRESOLVED_NAME_MATCH_CONFIDENCE } from '../core/confidence.js';
+import { SAME_FILE_READER_CONFIDENCE, UNRESOLVED_NAME_MATCH_CONFIDENCE } from '../core/confidence.js';
 import { CodehubError, isCodehubError } from '../core/errors.js';
 import type { Edge } from '../core/graph.js';
 import { checkRepoId } from '../core/ids.js';
@@ -108,7 +109,8 @@ export interface IncompleteReason {
     | 'unanalysed-file'
     | 'test-files-not-analysed'
     | 'unreadable-source'
-    | 'traversal-truncated';
+    | 'traversal-truncated'
+    | 'references-not-traced';
   message: string;
   path?: string;
   symbol?: string;
@@ -165,6 +167,17 @@ export interface CompareOptions {
 
 const DEFAULT_DEPTH = 3;
 const MAX_DEPTH = 5;
+/** Kinds that are read rather than called: a change to one reaches the code of its file through no call edge. */
+const READ_NOT_CALLED: ReadonlySet<string> = new Set(['variable', 'property', 'enum', 'namespace', 'module']);
+const CALLABLE: ReadonlySet<string> = new Set([
+  'function',
+  'method',
+  'constructor',
+  'getter',
+  'setter',
+  'test',
+]);
+
 /** Caller hops walked to find tests (deeper than the impacted list: a test far up the chain still runs the change). */
 const WALK_DEPTH = 8;
 /** Caller steps the walk may take in all before it stops (and says the answer is truncated). */
@@ -186,6 +199,8 @@ interface AffectedInput {
   /** Changed symbols that are tests themselves (run at depth 0). */
   changedTests: readonly string[];
   changedIds: ReadonlySet<string>;
+  /** Read-not-called symbols whose own text changed (absent: every one given counts as changed). */
+  readChanged?: ReadonlySet<string>;
   /** Caller hops listed in `impacted`. */
   depth: number;
 }
@@ -493,6 +508,9 @@ export class ChangeService {
       await load('b', baseFiles.get(path));
       await load('h', headFiles.get(path));
     }
+    // A read-not-called symbol's own text (its span without its members' lines): a changed method inside an object
+    // literal changes the variable's bytes, but not what the rest of its file reads.
+    const ownTexts = new Map<string, string | null>();
     const spanned = (side: 'b' | 'h', snapshotId: number): SpannedSymbol[] => {
       const out: SpannedSymbol[] = [];
       for (const path of changedPaths) {
@@ -500,6 +518,21 @@ export class ChangeService {
         const lines = texts.get(`${side}:${path}`);
         const topLevel = rows.filter((r) => r.parent === null && r.kind !== 'module');
         for (const r of rows) {
+          if (READ_NOT_CALLED.has(r.kind) && r.kind !== 'module') {
+            const members = rows.filter((m) => m.parent === r.localId);
+            ownTexts.set(
+              `${side}:${r.id}`,
+              lines === undefined
+                ? null
+                : lines
+                    .slice(r.startLine - 1, r.endLine)
+                    .filter(
+                      (_, i) =>
+                        !members.some((m) => r.startLine + i >= m.startLine && r.startLine + i <= m.endLine),
+                    )
+                    .join('\n'),
+            );
+          }
           out.push({
             id: r.id,
             name: r.name,
@@ -520,6 +553,17 @@ export class ChangeService {
       return out;
     };
     const changes = diffSymbols(spanned('b', base.snapshot.id), spanned('h', head.snapshot.id));
+    const readChanged = new Set<string>();
+    for (const c of changes) {
+      if (c.change !== 'modified') readChanged.add(c.symbol.id);
+      else {
+        const before = ownTexts.get(`b:${c.symbol.id}`);
+        const after = ownTexts.get(`h:${c.symbol.id}`);
+        if (before === undefined || before === null || after === undefined || after === null)
+          readChanged.add(c.symbol.id);
+        else if (normalizeCode(before) !== normalizeCode(after)) readChanged.add(c.symbol.id);
+      }
+    }
 
     const headRows = new Map<string, SymbolRow>();
     const headRow = (id: string): SymbolRow | null => {
@@ -575,6 +619,7 @@ export class ChangeService {
       ),
       changedTests: changed.filter((c) => c.kind === 'test' && c.change !== 'removed').map((c) => c.id),
       changedIds,
+      readChanged,
       depth,
     });
     incomplete.push(...affected.incomplete);
@@ -662,18 +707,31 @@ export class ChangeService {
       }
       return out;
     };
+    /** Records `row` as reached from the changed symbol `reaches` at `depth` hops with `confidence`. */
+    const record = (row: SymbolRow, reaches: string, depth: number, confidence: number): void => {
+      if (changedIds.has(row.id)) return;
+      const old = reached.get(row.id);
+      if (!old) reached.set(row.id, { row, depth, confidence, reaches: new Set([reaches]) });
+      else {
+        if (depth < old.depth || (depth === old.depth && confidence > old.confidence)) {
+          old.depth = depth;
+          old.confidence = confidence;
+        }
+        old.reaches.add(reaches);
+      }
+    };
     const walk = (
       snapshotId: number,
       possible: Map<string, Set<string>>,
-      starts: readonly string[],
+      starts: ReadonlyArray<{ id: string; reaches: string; depth: number; confidence: number }>,
       toHead: (row: SymbolRow) => SymbolRow | null,
     ): void => {
       for (const start of starts) {
-        const startRow = rowIn(snapshotId, start);
+        const startRow = rowIn(snapshotId, start.id);
         if (!startRow) continue;
-        let frontier = [{ row: startRow, confidence: 1 }];
-        const seen = new Set([start]);
-        for (let d = 1; d <= WALK_DEPTH && frontier.length > 0 && !truncated; d++) {
+        let frontier = [{ row: startRow, confidence: start.confidence }];
+        const seen = new Set([start.id]);
+        for (let d = start.depth + 1; d <= WALK_DEPTH && frontier.length > 0 && !truncated; d++) {
           const next: typeof frontier = [];
           for (const node of frontier) {
             for (const caller of callersOf(snapshotId, possible, node.row)) {
@@ -684,24 +742,46 @@ export class ChangeService {
               if (!now || truncated) continue;
               const confidence = node.confidence * caller.confidence;
               next.push({ row: caller.row, confidence });
-              if (changedIds.has(now.id)) continue;
-              const old = reached.get(now.id);
-              if (!old) reached.set(now.id, { row: now, depth: d, confidence, reaches: new Set([start]) });
-              else {
-                if (d < old.depth || (d === old.depth && confidence > old.confidence)) {
-                  old.depth = d;
-                  old.confidence = confidence;
-                }
-                old.reaches.add(start);
-              }
+              record(now, start.reaches, d, confidence);
             }
           }
           frontier = next;
         }
       }
     };
-    walk(head.id, headPossible.byName, inHead, (r) => r);
-    if (base) walk(base.id, basePossible.byName, removedIds, (r) => headRow(r.id));
+    // What is read rather than called (a variable, an enum, a module's own lines) has no callers in the graph, which
+    // has no reference edges: every callable symbol of its file counts as a reader at one hop, and the walk goes on
+    // from there. Readers in other files are not traced; for exported ones the answer says so.
+    const readerStarts: Array<{ id: string; reaches: string; depth: number; confidence: number }> = [];
+    for (const id of inHead) {
+      const row = headRow(id);
+      if (!row || !READ_NOT_CALLED.has(row.kind) || (input.readChanged && !input.readChanged.has(id)))
+        continue;
+      for (const reader of this.storage.symbolsOfFile(head.id, row.path)) {
+        if (!CALLABLE.has(reader.kind) || reader.id === id) continue;
+        record(reader, id, 1, SAME_FILE_READER_CONFIDENCE);
+        readerStarts.push({ id: reader.id, reaches: id, depth: 1, confidence: SAME_FILE_READER_CONFIDENCE });
+      }
+      if (row.exported && row.kind !== 'module')
+        incomplete.push({
+          reason: 'references-not-traced',
+          symbol: id,
+          message: `exported ${row.kind} ${row.qualifiedName} changed: code reading it from other files is not traced`,
+        });
+    }
+    walk(
+      head.id,
+      headPossible.byName,
+      [...inHead.map((id) => ({ id, reaches: id, depth: 0, confidence: 1 })), ...readerStarts],
+      (r) => r,
+    );
+    if (base)
+      walk(
+        base.id,
+        basePossible.byName,
+        removedIds.map((id) => ({ id, reaches: id, depth: 0, confidence: 1 })),
+        (r) => headRow(r.id),
+      );
     if (truncated)
       incomplete.push({
         reason: 'traversal-truncated',

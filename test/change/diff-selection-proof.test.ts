@@ -38,11 +38,25 @@ const STEPS: ReadonlyArray<ReadonlyArray<[string, string]>> = [
   ],
 ];
 
+/**
+ * One more commit changes a constant (an extra entry no test looks up): no function's bytes change, and the
+ * functions that read it — found by reading the fixture — are the ones whose tests must run.
+ */
+const VARIABLE_STEP = {
+  after: 2,
+  file: 'src/tax.mjs',
+  id: 'src/tax.mjs::EXEMPT:variable',
+  from: "const EXEMPT = ['books', 'food'];",
+  to: "const EXEMPT = ['books', 'food', 'no-such-category'];",
+  readers: ['src/tax.mjs:isExempt', 'src/tax.mjs:describeTaxPolicy'],
+};
+
 describe('tests selected by codehub diff against V8 coverage', () => {
   let work: string;
   let data: string;
   let repo: FixtureRepo;
   const commits: string[] = [];
+  let variableCommit = '';
 
   before(() => {
     work = tempDir('diff-proof');
@@ -52,6 +66,14 @@ describe('tests selected by codehub diff against V8 coverage', () => {
     repo = FixtureRepo.init(dir);
     commits.push(repo.commit('fixture'));
     STEPS.forEach((edits, i) => {
+      if (i === VARIABLE_STEP.after) {
+        // A constant is read, not called: its readers are the functions that must be seen as touched.
+        const text = readFileSync(join(dir, VARIABLE_STEP.file), 'utf8');
+        assert.ok(text.includes(VARIABLE_STEP.from), `${VARIABLE_STEP.file} has '${VARIABLE_STEP.from}'`);
+        repo.write(VARIABLE_STEP.file, text.replace(VARIABLE_STEP.from, VARIABLE_STEP.to));
+        variableCommit = repo.commit('a constant');
+        commits.push(variableCommit);
+      }
       for (const [file, header] of edits) {
         const text = readFileSync(join(dir, file), 'utf8');
         assert.ok(
@@ -76,6 +98,7 @@ describe('tests selected by codehub diff against V8 coverage', () => {
       listProjectFunctions(repo.dir),
     ]);
     assert.ok(truth.size >= 20, `the fixture has ${truth.size} tests`);
+    assert.ok(variableCommit !== '', 'the history has the constant change');
     const pairs: Array<[string, string]> = commits.slice(1).map((c, i) => [commits[i] as string, c]);
     pairs.push([commits[0] as string, commits[commits.length - 1] as string]);
     let mustRun = 0;
@@ -89,6 +112,8 @@ describe('tests selected by codehub diff against V8 coverage', () => {
       const changedKeys = new Set(
         report.changed.map((c) => `${c.path}:${c.qualifiedName}`).filter((key) => known.has(key)),
       );
+      if (report.changed.some((c) => c.id === VARIABLE_STEP.id))
+        for (const reader of VARIABLE_STEP.readers) changedKeys.add(reader);
       assert.ok(changedKeys.size > 0, `${base.slice(0, 8)}..${head.slice(0, 8)} changes known functions`);
       const selected = new Set(report.tests.map((t) => t.name));
       const expected = [...truth].filter(([, executed]) => [...executed].some((k) => changedKeys.has(k)));
