@@ -159,9 +159,10 @@ function toolSuite(label: string, open: (fixture: IndexedFixture) => Promise<Con
       fixture?.cleanup();
     });
 
-    it('lists the nine tools, each with a short description and an output schema', async () => {
+    it('lists the eleven tools, each with a short description and an output schema', async () => {
       const { tools } = await conn.client.listTools();
       assert.deepEqual(tools.map((t) => t.name).sort(), [
+        'change_impact',
         'find_path',
         'get_callees',
         'get_callers',
@@ -171,6 +172,7 @@ function toolSuite(label: string, open: (fixture: IndexedFixture) => Promise<Con
         'impact',
         'list_repos',
         'search_symbols',
+        'tests_for_symbols',
       ]);
       for (const t of tools) {
         assert.ok(t.description && t.description.length <= 260, `${t.name}: ${t.description?.length} chars`);

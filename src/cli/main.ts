@@ -42,6 +42,8 @@ const USAGE = `usage: codehub <command> [options]
   start [--port 7070]       (index this checkout if its HEAD is not indexed yet, then serve)
   show <repo> <symbol> [--context N] [--max-lines N]   (symbol: id | qualified name | name | path:line)
   export <repo> [--ref SHA]   (JSON lines: one symbol or edge per line)
+  diff <repo> <base> <head> [--depth 1-5]   (changed symbols, impacted callers, tests to run between two indexed commits/refs)
+  diff <repo> <base> --worktree <path>       (the same for a checkout's uncommitted state; indexed in a scratch dir, never published)
   eval <path> [--tsconfig FILE] [--out DIR] [--calibrate] [--max-files N] [--max-file-bytes N]   (call graph vs the TS compiler)
 common options: --data DIR (default $CODEHUB_DATA or ~/.codehub),
   --blobs s3://bucket/prefix|DIR (default $CODEHUB_BLOBS, else DIR/blobs of --data), --json`;
@@ -95,6 +97,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/show.js')).cmdShow(rest);
       case 'export':
         return await (await import('./commands/export.js')).cmdExport(rest);
+      case 'diff':
+        return await (await import('./commands/diff.js')).cmdDiff(rest);
       case 'eval':
         return await (await import('./commands/eval.js')).cmdEval(rest);
       case undefined:
@@ -236,7 +240,10 @@ async function cmdRepos(args: string[]): Promise<number> {
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'repos takes no arguments');
   return withWorkspace(values, async (ws) => {
     const repos = listRepos(ws);
-    if (values.json) printJson({ repos });
+    const { createChangeService } = await import('../service/change-service.js');
+    const changes = createChangeService(ws);
+    const history = await Promise.all(repos.map((r) => changes.history(r.id)));
+    if (values.json) printJson({ repos: repos.map((r, i) => ({ ...r, snapshots: history[i] ?? [] })) });
     else if (repos.length === 0)
       process.stdout.write("no repositories indexed yet (run 'codehub index <path>')\n");
     else {
@@ -244,6 +251,11 @@ async function cmdRepos(args: string[]): Promise<number> {
         process.stdout.write(
           `${r.id}  ${r.commit ? r.commit.slice(0, 12) : '(no snapshot)'}  ${r.files} files  ${r.symbols} symbols  ${r.indexedAt ?? ''}\n`,
         );
+        const older = (history[repos.indexOf(r)] ?? []).slice(1);
+        for (const s of older) {
+          const refs = [...new Set([...(s.ref ? [s.ref] : []), ...s.refs])];
+          process.stdout.write(`  also ${s.commit.slice(0, 12)}${refs.length > 0 ? ` (${refs.join(', ')})` : ''}  ${s.indexedAt}\n`);
+        }
       }
     }
     return EXIT.ok;

@@ -20,6 +20,18 @@ export const SEED_CONFIDENCE: Readonly<Record<ResolvedReason, number>> = {
 };
 
 /**
+ * A possible caller: a call site left unresolved whose callee name is the symbol's name (`item.total()` with `item`
+ * untyped). Change impact follows these so that no test hides behind an untyped receiver; not measured yet.
+ */
+export const UNRESOLVED_NAME_MATCH_CONFIDENCE = 0.2;
+
+/**
+ * A possible reader: a callable symbol in the same file as a changed variable, enum or module-level code (the graph
+ * has call edges, not references, so which of them reads it is unknown). Not measured yet.
+ */
+export const SAME_FILE_READER_CONFIDENCE = 0.3;
+
+/**
  * Confidence for a resolved edge from a language's measured table (seed tiers where it has no value);
  * name-only and interface matches drop as candidates grow.
  */

@@ -99,6 +99,16 @@ export interface TestCommands {
     /** The texts of those `inputs(testFile)` that exist in the snapshot, in the same order. */
     files: ReadonlyArray<{ path: string; text: string }>;
   }): { cwd: string; command: string } | null;
+  /**
+   * One command that runs all of `testNames` (qualified names, as for `command`) of one test file, run in `cwd`;
+   * `runner` names the tool (`vitest`, `pytest`…). null when unknown. Used to offer pasteable commands per file.
+   */
+  group?(input: {
+    testFile: string;
+    testNames: readonly string[];
+    framework: string | null;
+    files: ReadonlyArray<{ path: string; text: string }>;
+  }): { runner: string; cwd: string; command: string } | null;
 }
 
 export interface LanguagePlugin {

@@ -8,6 +8,7 @@
  * costs about as much as answering a small tool call, so servers whose transport has closed wait in a small
  * pool for the next request instead of being rebuilt; one server still serves one request at a time.
  */
+import type { ChangeService } from '../service/change-service.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -22,6 +23,8 @@ export interface McpHttpOptions {
   /** Largest accepted request body; default 1 MiB. */
   maxBodyBytes?: number;
   hubUrl?: string;
+  /** Serves change_impact and tests_for_symbols too (see McpServerOptions). */
+  changes?: ChangeService;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -35,7 +38,10 @@ export function createMcpHttpHandler(
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const idle: McpServer[] = [];
-  const serverOptions = options.hubUrl ? { hubUrl: options.hubUrl } : {};
+  const serverOptions = {
+    ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
+    ...(options.changes ? { changes: options.changes } : {}),
+  };
 
   return async (req, res) => {
     if (req.method !== 'POST') {

@@ -9,8 +9,10 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import type { z } from 'zod';
 import { CodehubError } from '../core/errors.js';
 import { parseSymbolId } from '../core/ids.js';
+import type { ChangeService } from '../service/change-service.js';
 import type { QueryService, TestDTO, TraversalResult } from '../service/query-types.js';
 import { answerBytes, clipText, cutForCap, fitItems, fitLines, toResult, type Answer, type LineCut } from './answer-budget.js';
+import { changeToolInputs, registerChangeTools } from './change-tools.js';
 import { toolErrorResult, withinAnswerCap } from './errors.js';
 import {
   blobShaLookup,
@@ -27,6 +29,8 @@ import { guardToolCalls } from './tool-call-guard.js';
 export interface McpServerOptions {
   /** Base URL of the web hub, mentioned to agents so they can hand people a page. */
   hubUrl?: string;
+  /** Snapshot comparisons: with it, change_impact and tests_for_symbols are served too. */
+  changes?: ChangeService;
 }
 
 export const SERVER_NAME = 'codehub';
@@ -42,7 +46,7 @@ type ToolAnswer<O extends z.ZodType> = Answer<z.infer<O>>;
 const PAGE_SLACK_BYTES = 1024;
 
 /** Tool inputs by tool name (get_callers and get_callees share one shape). */
-const toolInputs: Readonly<Record<string, z.ZodType>> = inputSchemas;
+const toolInputs: Readonly<Record<string, z.ZodType>> = { ...inputSchemas, ...changeToolInputs };
 
 /** The SDK's server, with each transport it serves guarded so that a malformed tool call gets a one-line answer. */
 class GuardedMcpServer extends McpServer {
@@ -90,6 +94,8 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
       handler as never,
     );
   }
+
+  if (options.changes) registerChangeTools(tool, options.changes);
 
   async function snapshotOf(repo: string): Promise<Snapshot> {
     const found = (await service.listRepos()).find((r) => r.id === repo);

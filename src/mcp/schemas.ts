@@ -350,3 +350,6 @@ export const outputSchemas = {
     truncated: z.boolean(),
   }),
 };
+
+/** The repo id input every tool takes (bounded, checked like every other entry point). */
+export const repoInput = repo;

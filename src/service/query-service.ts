@@ -33,6 +33,7 @@ import {
   toFileDTO,
   toSymbolDTO,
 } from './dto.js';
+import { pinnedSnapshot, splitPinnedRepo } from './snapshot-pin.js';
 import type {
   CoverageStats,
   FileDTO,
@@ -532,7 +533,9 @@ class StorageQueryService implements QueryService {
 
   private ctx(repoId: string): Ctx {
     if (typeof repoId !== 'string') throw new CodehubError('InvalidInput', 'repo must be host/owner/name');
-    checkRepoId(repoId, 'repo');
+    // `id@commit` answers from that indexed snapshot instead of the newest (permalinks name their commit).
+    const { repoId: id, pin } = splitPinnedRepo(repoId);
+    checkRepoId(id, 'repo');
     const mark = this.storage.changeMark();
     if (mark !== this.contextsMark) {
       this.contexts.clear();
@@ -540,14 +543,14 @@ class StorageQueryService implements QueryService {
     }
     const known = this.contexts.get(repoId);
     if (known) return known;
-    const repo = this.storage.getRepo(repoId);
-    const snapshot = repo ? this.storage.latestSnapshot(repo.id) : null;
+    const repo = this.storage.getRepo(id);
+    const snapshot = !repo ? null : pin === null ? this.storage.latestSnapshot(repo.id) : pinnedSnapshot(this.storage, repo, pin);
     if (!repo || !snapshot) {
       const known = this.storage.listRepos().map((r) => r.id);
-      const near = closest(repoId, known);
+      const near = closest(id, known);
       const hint =
         near.length > 0 ? `; closest: ${near.join(', ')}` : "; index one with 'codehub index <path>'";
-      const what = repo ? `repo '${repoId}' has no indexed snapshot` : `no repo '${repoId}'`;
+      const what = repo ? `repo '${id}' has no indexed snapshot` : `no repo '${id}'`;
       throw new CodehubError('RepoNotFound', `${what}${hint}`, near);
     }
     const ctx = { repo, snapshot };

@@ -4,8 +4,10 @@
  * Scheme (docs/http-api.md):
  *   /repos · /repos/<host>/<owner>/<name> · …/-/files?prefix= · …/-/blob/<path> · …/-/symbol/<id>
  *   …/-/callers/<id> · …/-/callees/<id> · …/-/tests/<id> · /search?q=&repo=&kind=&limit=
+ *   …/-/history · …/-/compare/<base>...<head>?depth= (the `codehub diff --json` report)
  */
 import { CodehubError } from '../core/errors.js';
+import { parseCompareSpec, type ChangeService } from '../service/change-service.js';
 import type { QueryService, TraversalOptions } from '../service/query-types.js';
 import { toHttpError } from './http-errors.js';
 import { decodePathValue, repoSegments, symbolUrl } from './urls.js';
@@ -48,6 +50,7 @@ export async function handleApi(
   params: URLSearchParams,
   reply: Reply,
   log: (line: string) => void,
+  changes?: ChangeService,
 ): Promise<void> {
   try {
     if (path === '/repos' || path === '/repos/') return reply(200, { repos: await service.listRepos() });
@@ -70,10 +73,19 @@ export async function handleApi(
       const repo = all.slice(0, n).map(decodePathValue).join('/');
       // Re-based so that parts[3] is the `-` marker whatever the repo id's length.
       const parts = ['', '', '', ...all.slice(n)];
+      // The issue's form `/repos/<id>/compare/<base>...<head>` (and `/history`) is the same route without the `-` marker.
+      if (parts[3] === 'compare' || parts[3] === 'history') parts.splice(3, 0, '-');
       if (parts.length === 3) return reply(200, await service.getRepo(repo));
       if (parts[3] !== '-' || parts.length < 5) return reply(404, notFound(path));
       const action = parts[4];
       const rest = decodePathValue(parts.slice(5).join('/'));
+      if (changes && action === 'history' && parts.length === 5)
+        return reply(200, { repo, snapshots: await changes.history(repo) });
+      if (changes && action === 'compare' && rest) {
+        const { base, head } = parseCompareSpec(rest);
+        const depth = intParam(params, 'depth', 1, 5);
+        return reply(200, await changes.compare(repo, base, head, depth === undefined ? {} : { depth }));
+      }
       if (action === 'files' && parts.length === 5) {
         const prefix = params.get('prefix') || undefined;
         return reply(200, { repo, files: await service.listFiles(repo, prefix) });

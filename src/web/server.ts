@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { Lru } from '../core/lru.js';
 import { showAnswerToken } from '../service/query-service.js';
+import { parseCompareSpec, type ChangeService } from '../service/change-service.js';
 import type { QueryService, ShowResult } from '../service/query-types.js';
 import { createAccessPolicy, SESSION_COOKIE, type AccessPolicy } from './access.js';
 import { handleApi } from './api.js';
@@ -22,6 +23,7 @@ import {
   warmHighlighter,
 } from './highlight.js';
 import { notFoundRoute, toHttpError, type HttpError } from './http-errors.js';
+import { MAX_DETAILED_CHANGES, renderComparePage, renderHistoryPage } from './pages/compare-page.js';
 import { renderErrorPage } from './pages/error-page.js';
 import { renderFilePage } from './pages/file-page.js';
 import { renderHubPage } from './pages/hub-page.js';
@@ -30,10 +32,12 @@ import { renderLoginPage } from './pages/login-page.js';
 import { renderRepoPage } from './pages/repo-page.js';
 import { renderSearchPage } from './pages/search-page.js';
 import { renderSymbolPage, type SymbolSource } from './pages/symbol-page.js';
-import { blobUrl, parsePagePath, symbolUrl } from './urls.js';
+import { blobUrl, compareUrl, parsePagePath, symbolUrl } from './urls.js';
 
 export interface WebServerOptions {
   service: QueryService;
+  /** Snapshot history and comparisons (the compare pages and API); absent → those routes answer 404. */
+  changes?: ChangeService;
   /** Default 127.0.0.1: the hub is local unless asked otherwise. */
   host?: string;
   /** Default 7070; 0 picks a free port. */
@@ -88,6 +92,11 @@ function fileLines(text: string): string[] {
   const lines = text.split('\n');
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   return lines;
+}
+
+/** An answer shown under the repo id it was asked for: `repo@commit` pages keep the pin in every link they render. */
+function pinnedAs<T extends { repo: { id: string } }>(answer: T, asked: string): T {
+  return asked === answer.repo.id ? answer : { ...answer, repo: { ...answer.repo, id: asked } };
 }
 
 /** Headers on every response (pages, API, assets, errors). */
@@ -204,13 +213,14 @@ export function createWebServer(options: WebServerOptions): WebServer {
   const pages = new Lru<string, Buffer>(PAGE_CACHE_BYTES);
   const tokenIds = new WeakMap<object, number>();
   let nextTokenId = 0;
-  const pageKey = (show: ShowResult, full: boolean): string | null => {
+  const pageKey = (show: ShowResult, full: boolean, asked: string): string | null => {
     const ex = show.source;
     const token = ex.verified && ex.error === null ? showAnswerToken(show) : null;
     if (token === null) return null;
     let id = tokenIds.get(token);
     if (id === undefined) tokenIds.set(token, (id = nextTokenId++));
-    return `${id}|${full ? 'full' : 'page'}|${ex.blobSha256}|${ex.startLine}|${ex.lines.length}|${ex.truncated}`;
+    // `asked` (repo or repo@commit) is part of the key: a pinned page's links keep the pin.
+    return `${id}|${asked}|${full ? 'full' : 'page'}|${ex.blobSha256}|${ex.startLine}|${ex.lines.length}|${ex.truncated}`;
   };
 
   /** Highlights the verified excerpt `show()` returned; a failed verification becomes the error block. */
@@ -285,7 +295,8 @@ export function createWebServer(options: WebServerOptions): WebServer {
             service.getRepo(route.repo),
             service.listFiles(route.repo),
           ]);
-          return sendHtml(req, res, 200, renderRepoPage(ctx(req), overview, files));
+          const summary = { ...overview.summary, id: route.repo }; // a pinned page links on at its pin
+          return sendHtml(req, res, 200, renderRepoPage(ctx(req), { ...overview, summary }, files));
         }
         case 'blob': {
           const view = await service.getFile(route.repo, route.path);
@@ -296,7 +307,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
               : view.file.blobSha256
                 ? await highlightLines(view.file.path, text, `${view.file.blobSha256}:all`)
                 : plainLines(text);
-          return sendHtml(req, res, 200, renderFilePage(ctx(req), view, lines));
+          return sendHtml(req, res, 200, renderFilePage(ctx(req), pinnedAs(view, route.repo), lines));
         }
         case 'symbol': {
           const full = params.get('full') === '1';
@@ -312,16 +323,35 @@ export function createWebServer(options: WebServerOptions): WebServer {
               maxLines: s.endLine - Math.max(1, s.startLine - CONTEXT_BEFORE) + 1,
             });
           }
-          const key = pageKey(show, full);
+          const key = pageKey(show, full, route.repo);
           const cached = key === null ? undefined : pages.get(key);
           if (cached) return sendHtml(req, res, 200, cached);
           const expandUrl = full
             ? blobUrl(route.repo, show.symbol.path, show.symbol.startLine)
             : `${symbolUrl(route.repo, show.symbol.id)}?full=1#L${show.symbol.startLine}`;
           const source = await symbolSource(show, expandUrl);
-          const page = Buffer.from(renderSymbolPage(ctx(req), show, source), 'utf8');
+          const page = Buffer.from(renderSymbolPage(ctx(req), pinnedAs(show, route.repo), source), 'utf8');
           if (key !== null && source.ok) pages.set(key, page, page.length);
           return sendHtml(req, res, 200, page);
+        }
+        case 'compare': {
+          const changes = options.changes;
+          if (!changes) return sendErrorPage(req, res, notFoundRoute(path));
+          if (route.spec === '') {
+            const base = params.get('base');
+            const head = params.get('head');
+            // The history form's GET lands here; the comparison's address is the path form.
+            if (base && head)
+              return send(req, res, 303, 'text/plain; charset=utf-8', 'See the comparison.\n', {
+                Location: compareUrl(route.repo, base, head),
+              });
+            return sendHtml(req, res, 200, renderHistoryPage(ctx(req), route.repo, await changes.history(route.repo)));
+          }
+          const { base, head } = parseCompareSpec(route.spec);
+          const { report, sources } = await changes.compareWithSources(route.repo, base, head, {
+            maxSources: MAX_DETAILED_CHANGES,
+          });
+          return sendHtml(req, res, 200, renderComparePage(ctx(req), report, sources));
         }
       }
     } catch (err) {
@@ -461,6 +491,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
             'Cache-Control': 'no-store',
           }),
         log,
+        options.changes,
       );
     }
     return handlePage(req, res, path, params);

@@ -39,6 +39,9 @@ export const blobUrl = (repo: string, path: string, line?: number): string =>
 export const symbolUrl = (repo: string, id: string): string =>
   `${repoUrl(repo)}/-/symbol/${encodePathValue(id)}`;
 export const staticUrl = (file: string): string => `/-/static/${file}`;
+/** The snapshot history of a repo (pick two to compare), or the comparison of two indexed commits. */
+export const compareUrl = (repo: string, base?: string, head?: string): string =>
+  `${repoUrl(repo)}/-/compare${base !== undefined && head !== undefined ? `/${encodePathValue(base)}...${encodePathValue(head)}` : ''}`;
 
 /** Search page URL with its query parameters (empty ones omitted). */
 export function searchUrl(params: { q?: string; repo?: string; kind?: string }): string {
@@ -53,7 +56,9 @@ export type Route =
   | { page: 'search' }
   | { page: 'repo'; repo: string }
   | { page: 'blob'; repo: string; path: string }
-  | { page: 'symbol'; repo: string; id: string };
+  | { page: 'symbol'; repo: string; id: string }
+  /** `spec` is `<base>...<head>`, or '' for the history page. */
+  | { page: 'compare'; repo: string; spec: string };
 
 /** How many path segments a repo id takes: `host/owner/name`, or `local/<dirname>` for unnamed local checkouts. */
 export function repoSegments(first: string): number {
@@ -79,10 +84,13 @@ export function parsePagePath(rawPath: string): Route | null {
   const parts = ['', '', '', ...all.slice(n)];
   if (parts.length === 3) return { page: 'repo', repo };
   if (parts.length === 4 && parts[3] === '') return { page: 'repo', repo };
+  if (parts[3] === '-' && parts[4] === 'compare' && parts.length === 5)
+    return { page: 'compare', repo, spec: '' };
   if (parts[3] !== '-' || parts.length < 6) return null;
   const rest = decodePathValue(parts.slice(5).join('/'));
   if (rest === '') return null;
   if (parts[4] === 'blob') return { page: 'blob', repo, path: rest };
   if (parts[4] === 'symbol') return { page: 'symbol', repo, id: rest };
+  if (parts[4] === 'compare') return { page: 'compare', repo, spec: rest };
   return null;
 }

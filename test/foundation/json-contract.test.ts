@@ -29,10 +29,12 @@ const REPO_KEYS = [
   'indexedAt',
   'ref',
   'snapshot',
+  'snapshots',
   'source',
   'symbols',
   'webUrl',
 ];
+const SNAPSHOT_KEYS = ['commit', 'committedAt', 'indexedAt', 'ref', 'refs', 'snapshot'];
 const FILE_KEYS = [
   'blobSha256',
   'eol',
@@ -78,6 +80,8 @@ describe('--json output', () => {
     const repos = run('repos') as { repos: object[] };
     assert.deepEqual(keys(repos), ['repos']);
     assert.deepEqual(keys(repos.repos[0]!), REPO_KEYS);
+    const snapshots = (repos.repos[0] as { snapshots: object[] }).snapshots;
+    assert.deepEqual(keys(snapshots[0]!), SNAPSHOT_KEYS);
     const files = run('files', 'local/repo') as { files: object[] };
     assert.deepEqual(keys(files), ['commit', 'files', 'ref', 'repo']);
     assert.deepEqual(keys(files.files[0]!), FILE_KEYS);

@@ -309,7 +309,7 @@ describe('MCP answers to strict and careless clients', () => {
 
   it('publishes every input and output schema with one type per field, so single-type schema dialects can read them', async () => {
     const { tools } = await client.listTools();
-    assert.equal(tools.length, 9);
+    assert.equal(tools.length, 11);
     const problems = tools.flatMap((tool) => [
       ...portabilityProblems(tool.inputSchema).map((p) => `${tool.name} input${p}`),
       ...(tool.outputSchema

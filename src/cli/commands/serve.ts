@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CodehubError } from '../../core/errors.js';
 import { createMcpHttpHandler } from '../../mcp/http.js';
 import { runStdioServer } from '../../mcp/stdio.js';
+import { createChangeService } from '../../service/change-service.js';
 import { createQueryService } from '../../service/query-service.js';
 import { blobLocation, defaultDataDir, openWorkspace } from '../../service/workspace.js';
 import { invalidHostName, MIN_READ_TOKEN_LENGTH } from '../../web/access.js';
@@ -91,10 +92,12 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
   }
   const ws = openWorkspace(defaultDataDir(flags.data), { blobs: blobLocation(flags.blobs) });
   const service = createQueryService(ws);
+  const changes = createChangeService(ws);
   // The MCP server links answers to the hub's URL, known once the port is bound.
   let mcp: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   const web = createWebServer({
     service,
+    changes,
     host,
     port,
     allowedHosts,
@@ -121,7 +124,7 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
         : `cannot listen on ${host}:${port} (${code ?? String(err)})`,
     );
   }
-  mcp = createMcpHttpHandler(service, { hubUrl: url });
+  mcp = createMcpHttpHandler(service, { hubUrl: url, changes });
   if (exposed && readToken === null) {
     const repos = (await service.listRepos()).map((r) => r.id);
     process.stderr.write(
@@ -159,7 +162,7 @@ export async function cmdMcp(args: string[]): Promise<number> {
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'mcp takes no positional arguments');
   const ws = openWorkspace(defaultDataDir(values.data), { blobs: blobLocation(values.blobs) });
   try {
-    await runStdioServer(createQueryService(ws));
+    await runStdioServer(createQueryService(ws), { changes: createChangeService(ws) });
   } finally {
     ws.close();
   }

@@ -31,4 +31,15 @@ export const pythonTestCommands: TestCommands = {
   command({ testFile, testName, framework }) {
     return { cwd: '', command: pythonTestCommand(testFile, testName, framework).command };
   },
+  group({ testFile, testNames, framework }) {
+    if (testNames.length === 0) return null;
+    const names = [...new Set(testNames)];
+    let each = names.map((name) => pythonTestCommand(testFile, name, framework));
+    // A file whose tests would need both runners runs under pytest, which runs unittest tests too.
+    if (each.some((c) => c.runner !== each[0]!.runner)) each = names.map((name) => pythonTestCommand(testFile, name, null));
+    const runner = each[0]!.runner;
+    // Both runners take several tests on one command line: pytest node ids, unittest dotted names.
+    const targets = each.map((c) => c.command.slice(`python -m ${runner} `.length));
+    return { runner, cwd: '', command: `python -m ${runner} ${targets.join(' ')}` };
+  },
 };

@@ -193,4 +193,39 @@ export const jsTestCommands: TestCommands = {
     const cmd = testCommand({ testFile, testName, framework, packageJsons: files });
     return cmd.runnerFrom === 'default' ? null : { cwd: cmd.cwd, command: cmd.command };
   },
+  group({ testFile, testNames, framework, files }) {
+    const first = testNames[0];
+    if (first === undefined) return null;
+    const cmd = testCommand({ testFile, testName: first, framework, packageJsons: files });
+    if (cmd.runnerFrom === 'default') return null;
+    const relFile = cmd.cwd !== '' && testFile.startsWith(`${cmd.cwd}/`) ? testFile.slice(cmd.cwd.length + 1) : testFile;
+    return { runner: cmd.runner, cwd: cmd.cwd, command: groupCommand(cmd.runner, relFile, [...new Set(testNames)]) };
+  },
 };
+
+/** The command that runs the tests named `qualifiedNames` of one file with `runner`, selecting them by name. */
+function groupCommand(runner: TestRunner, file: string, qualifiedNames: readonly string[]): string {
+  const f = shellQuote(file);
+  const spaced = qualifiedNames.map((n) => escapeRegExp(n.split(' > ').join(' ')));
+  const anchored = shellQuote(spaced.length === 1 ? `^${spaced[0]}$` : `^(?:${spaced.join('|')})$`);
+  switch (runner) {
+    case 'vitest':
+      return `npx vitest run ${f} -t ${anchored}`;
+    case 'jest':
+      return `npx jest ${f} -t ${anchored}`;
+    case 'bun':
+      return `bun test ${f} -t ${anchored}`;
+    case 'mocha':
+      return `npx mocha ${f} --grep ${anchored}`;
+    case 'playwright':
+      return `npx playwright test ${f} -g ${shellQuote(spaced.join('|'))}`;
+    case 'ava':
+      return `npx ava ${f} ${qualifiedNames.map((n) => `--match ${shellQuote(n.split(' > ').join(' ').replace(/^!/, '*'))}`).join(' ')}`;
+    case 'node': {
+      // node:test matches each test's own title; several patterns run the tests matching any of them.
+      const patterns = [...new Set(qualifiedNames.map(nodeTestNamePattern))];
+      return `node --test ${patterns.map((p) => `--test-name-pattern=${shellQuote(p)}`).join(' ')} ${f}`;
+    }
+  }
+}
+

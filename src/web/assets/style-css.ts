@@ -141,6 +141,16 @@ table.data td.num, table.data th.num { text-align: right; font-variant-numeric: 
 .results .hit-side { grid-row: 1 / span 2; grid-column: 2; text-align: right; color: var(--fg-soft); font-size: 12px; }
 .hint { color: var(--fg-soft); font-size: 12.5px; }
 .matches { margin: 8px 0 0; padding-left: 20px; font-family: var(--mono); }
+.change { margin: 0 0 18px; }
+.change h3 { font-size: 14px; display: flex; flex-wrap: wrap; gap: 6px; align-items: baseline; margin: 0 0 6px; }
+.badge.added { color: var(--ok); border-color: var(--ok); } .badge.removed { color: var(--bad); border-color: var(--bad); }
+.badge.modified { color: var(--accent); border-color: var(--accent); } .badge.moved { color: var(--warn); border-color: var(--warn); }
+.code.sbs { border-radius: 6px; margin: 0 0 8px; }
+.code.sbs td.src { width: 50%; }
+.code.sbs td.src.del { background: var(--bad-soft); }
+.code.sbs td.src.ins { background: var(--accent-soft); }
+.code.sbs td.src.none { background: var(--bg-soft); }
+.code.sbs tr.fold td { padding: 2px 12px; text-align: center; color: var(--fg-soft); background: var(--bg-soft); font-family: var(--sans); }
 footer { color: var(--fg-soft); font-size: 12px; text-align: center; padding: 24px; border-top: 1px solid var(--border); }
 @media (max-width: 800px) {
   .topbar { padding: 8px 12px; gap: 8px; flex-wrap: wrap; }

@@ -1,7 +1,8 @@
 /** The file page: highlighted source with line anchors, the outline of its symbols, blob sha256 and verification. */
 import type { FileView } from '../../service/query-types.js';
+import { splitPinnedRepo } from '../../service/snapshot-pin.js';
 import { markup } from '../html.js';
-import { hubUrl, repoUrl, symbolUrl } from '../urls.js';
+import { blobUrl, hubUrl, repoUrl, symbolUrl } from '../urls.js';
 import { breadcrumbs, codeTable, kindLabel, layout, type PageContext } from './layout.js';
 
 /** Renders the file page; `lines` are the highlighted (or escaped) lines of `view.text`, null when withheld. */
@@ -23,7 +24,7 @@ ${breadcrumbs([{ label: 'hub', href: hubUrl() }, { label: repo.id, href: repoUrl
 <h1 class="mono" id="file-title">${file.path}</h1>
 <p class="meta"><span>${file.language ?? 'unknown language'}</span><span class="dot">·</span><span>${file.size.toLocaleString('en')} bytes</span>${
     file.lines !== null ? markup`<span class="dot">·</span><span>${file.lines} lines</span>` : ''
-  }<span class="dot">·</span><span class="mono" title="${repo.commit}">${repo.ref ? `${repo.ref}@` : 'commit '}${repo.commit.slice(0, 12)}</span>${
+  }<span class="dot">·</span><a class="mono" id="file-commit" href="${blobUrl(`${splitPinnedRepo(repo.id).repoId}@${repo.commit}`, file.path)}" title="This page at commit ${repo.commit} (a permalink)">${repo.ref ? `${repo.ref}@` : 'commit '}${repo.commit.slice(0, 12)}</a>${
     view.permalink
       ? markup`<span class="dot">·</span><a href="${view.permalink}" rel="noreferrer">view source on GitHub ↗</a>`
       : ''

@@ -1,7 +1,8 @@
 /** The repo overview: snapshot, languages, file tree, most-called symbols, untested hotspots, analysis coverage. */
 import type { FileDTO, RepoOverview, SymbolDTO } from '../../service/query-types.js';
+import { splitPinnedRepo } from '../../service/snapshot-pin.js';
 import { markup, type SafeHtml } from '../html.js';
-import { blobUrl, hubUrl, symbolUrl } from '../urls.js';
+import { blobUrl, compareUrl, hubUrl, symbolUrl } from '../urls.js';
 import { languageBar } from './hub-page.js';
 import { breadcrumbs, formatTime, kindLabel, layout, type PageContext } from './layout.js';
 
@@ -74,7 +75,7 @@ export function renderRepoPage(ctx: PageContext, overview: RepoOverview, files: 
   const body = markup`
 ${breadcrumbs([{ label: 'hub', href: hubUrl() }, { label: s.id }])}
 <h1>${s.id}</h1>
-<p class="meta" id="snapshot"><span>snapshot</span><span class="mono" title="${s.commit}">${s.commit}</span>${s.ref ? markup`<span class="dot">·</span><span class="mono">${s.ref}</span>` : ''}<span class="dot">·</span><span>indexed ${formatTime(s.indexedAt)}</span>${
+<p class="meta" id="snapshot"><span>snapshot</span><span class="mono" title="${s.commit}">${s.commit}</span>${s.ref ? markup`<span class="dot">·</span><span class="mono">${s.ref}</span>` : ''}<span class="dot">·</span><span>indexed ${formatTime(s.indexedAt)}</span><span class="dot">·</span><a id="history-link" href="${compareUrl(splitPinnedRepo(s.id).repoId)}">history &amp; compare</a>${
     s.webUrl ? markup`<span class="dot">·</span><a href="${s.webUrl}" rel="noreferrer">${s.webUrl} ↗</a>` : ''
   }</p>
 <div class="stats"><span><b>${s.files.toLocaleString('en')}</b> files</span><span><b>${s.symbols.toLocaleString('en')}</b> symbols</span><span><b>${s.edges.toLocaleString('en')}</b> edges</span></div>

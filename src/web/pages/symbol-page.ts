@@ -4,6 +4,7 @@
  * Callers, Calls N, unresolved calls, Tested by. A pure function of the service's answer.
  */
 import type { EdgeDTO, ShowResult, TestDTO } from '../../service/query-types.js';
+import { splitPinnedRepo } from '../../service/snapshot-pin.js';
 import { renderNeighbourhoodSvg } from '../graph-svg.js';
 import { markup, type SafeHtml } from '../html.js';
 import { blobUrl, hubUrl, repoUrl, symbolUrl } from '../urls.js';
@@ -113,7 +114,7 @@ ${breadcrumbs([{ label: 'hub', href: hubUrl() }, { label: repo.id, href: repoUrl
     symbol.permalink
       ? markup`<span class="dot">·</span><a href="${symbol.permalink}" rel="noreferrer" id="permalink">view source on GitHub ↗</a>`
       : ''
-  }<span class="dot">·</span><span class="mono" id="symbol-commit" title="${repo.commit}">${repo.ref ? `${repo.ref}@` : 'commit '}${repo.commit.slice(0, 12)}</span>${
+  }<span class="dot">·</span><a class="mono" id="symbol-commit" href="${symbolUrl(`${splitPinnedRepo(repo.id).repoId}@${repo.commit}`, symbol.id)}" title="This page at commit ${repo.commit} (a permalink)">${repo.ref ? `${repo.ref}@` : 'commit '}${repo.commit.slice(0, 12)}</a>${
     symbol.qualifiedName !== symbol.name
       ? markup`<span class="dot">·</span><span class="mono">${symbol.qualifiedName}</span>`
       : ''
