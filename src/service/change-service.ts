@@ -24,7 +24,6 @@ import type {
   FileRecord,
   RepoRecord,
   SnapshotRecord,
-  SnapshotStats,
   Storage,
   SymbolRow,
 } from '../db/storage.js';
