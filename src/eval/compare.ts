@@ -26,7 +26,7 @@
 import type { Edge } from '../core/graph.js';
 import { isResolvedReason } from '../core/confidence.js';
 import { parseSymbolId } from '../core/ids.js';
-import type { CallCategory, CompilerTruth, TruthEdge } from './compiler-truth.js';
+import type { CallCategory, CallTruth, TruthEdge } from './truth.js';
 
 /** Where a symbol id points: what the comparison needs from codehub's symbols. */
 export interface SymbolRange {
@@ -39,7 +39,7 @@ export interface SymbolRange {
 export interface CompareInput {
   edges: ReadonlyArray<Edge>;
   symbols: Iterable<SymbolRange>;
-  truth: Pick<CompilerTruth, 'edges' | 'outside' | 'unresolved' | 'files'>;
+  truth: Pick<CallTruth, 'edges' | 'outside' | 'unresolved' | 'files'>;
   /** Samples kept per category for missed and wrong edges. Default 5. */
   sampleSize?: number;
 }

@@ -3,7 +3,7 @@
  * Rendering is pure; `machineInfo()` is the one place that reads the host.
  */
 import { cpus, totalmem } from 'node:os';
-import type { CompilerTruth } from './compiler-truth.js';
+import type { TruthStats } from './truth.js';
 import type { CategoryBucket, EvalResult } from './compare.js';
 import { MIN_SITES_FOR_CALIBRATION } from './calibrate.js';
 
@@ -21,7 +21,7 @@ export interface CorpusReport {
   corpus: string;
   commit?: string;
   result: EvalResult;
-  truth: CompilerTruth['stats'] & { truthEdges: number; outside: number; unresolved: number };
+  truth: TruthStats & { truthEdges: number; outside: number; unresolved: number };
   timings?: { indexMillis?: number; truthMillis: number; peakRssMb?: number };
 }
 
