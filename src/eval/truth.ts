@@ -4,6 +4,15 @@
  * site: (file, line) with its callee's definition in the repo, or a site resolved outside the repo, or unresolved.
  */
 
+/** The languages a truth source exists for (truth-sources.ts picks the source by a file's language). */
+export type TruthLanguage = 'typescript' | 'python';
+
+/** Display names and checkers, for reports. */
+export const TRUTH_LANGUAGES: Readonly<Record<TruthLanguage, { label: string; checker: string }>> = {
+  typescript: { label: 'TypeScript', checker: 'the TypeScript compiler' },
+  python: { label: 'Python', checker: 'pyright' },
+};
+
 /** Shape of the call site, used to group misses and errors in the report. */
 export type CallCategory =
   | 'plain identifier'
