@@ -133,14 +133,19 @@ export async function buildPythonTruth(options: PythonTruthOptions): Promise<Cal
           unresolved.push({ ...base, kind: 'call', calleeText: site.text });
         } else {
           const def = target.definition;
+          // A class called constructs: its own `__init__` is the callee when it has one (as `new X()` in the
+          // compiler truth), whether pyright answered with the class or with `__init__` itself.
+          const constructs =
+            !site.decorator &&
+            (def.kind === 'class' || (def.qual.endsWith('.__init__') && site.name !== '__init__'));
           const init =
-            def.kind === 'class' && !site.decorator
+            constructs && def.kind === 'class'
               ? definitions.byQual.get(`${def.path}\0${def.qual}.__init__`)
               : undefined;
           const callee = init ?? def;
           edges.push({
             ...base,
-            kind: def.kind === 'class' && !site.decorator ? 'new' : 'call',
+            kind: constructs ? 'new' : 'call',
             calleePath: callee.path,
             calleeStartLine: callee.line,
             calleeEndLine: callee.end,
@@ -230,7 +235,11 @@ function pickDefinition(locations: Location[], repoDir: string, index: Definitio
     const onLine = index.byNameLine.get(`${path}\0${line}`) ?? [];
     // The name's exact position: a parameter or local on a `def` line (`def make(name, factory)`) is no definition.
     const def = onLine.find((d) => d.nameCol === col);
-    if (def) found.push(def);
+    // pyright may answer with a stub beside the module (`setters.pyi` next to `setters.py`); an indexer points at
+    // the implementation, so the module's own definition of the same name is the callee when there is one.
+    const implementation =
+      def && path.endsWith('.pyi') ? index.byQual.get(`${path.slice(0, -1)}\0${def.qual}`) : undefined;
+    if (implementation ?? def) found.push((implementation ?? def)!);
   }
   const best = found.find((d) => !d.overload) ?? found[0];
   if (best) return { kind: 'definition', definition: best };

@@ -143,6 +143,21 @@ test('pyright gives the in-repo edges of a small project: imports, self, super, 
   }
 });
 
+test("a definition pyright finds in a stub beside its module is the module's own definition", async () => {
+  const dir = tempDir('py-truth-stub');
+  try {
+    mkdirSync(join(dir, 'calc'));
+    writeFileSync(join(dir, 'calc', '__init__.py'), '');
+    writeFileSync(join(dir, 'calc', 'ops.py'), 'def add(a, b):\n    return a + b\n');
+    writeFileSync(join(dir, 'calc', 'ops.pyi'), '# stub\n\ndef add(a: int, b: int) -> int: ...\n');
+    writeFileSync(join(dir, 'calc', 'use.py'), 'from .ops import add\n\nadd(1, 2)\n');
+    const truth = await buildPythonTruth({ repoDir: dir });
+    assert.deepEqual(edgesOf(truth), ['calc/use.py:3 call add calc/ops.py:1-2']);
+  } finally {
+    removeDir(dir);
+  }
+});
+
 test('a language server that exits answers every waiting request with the reason, never hangs', async () => {
   const server = new LspConnection({
     command: process.execPath,
