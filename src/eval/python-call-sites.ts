@@ -1,7 +1,8 @@
 /**
  * The reference parser for Python call sites: CPython's own `ast` module, run as one `python3` process per eval.
  * It reads `{ root, walk, defs }` (repo-relative paths) as JSON on stdin and prints one JSON object per line:
- *  - `{"t":"file","path","error"}` for every file (error null when it parsed);
+ *  - `{"t":"file","path","error"}` for every file (error null when it parsed), with `text` when the file is not
+ *    UTF-8 (decoded as its `# -*- coding: … -*-` line says), so the checker sees the same characters;
  *  - `{"t":"call",…}` for every `Call` node of a walked file, and for every bare decorator (`@dec` calls `dec`);
  *  - `{"t":"def",…}` for every `def`, `async def`, `class` and name bound to a `lambda` of every listed file.
  * Lines are 1-based; columns are 0-based UTF-16 code units (what the language server protocol counts), converted
@@ -46,6 +47,8 @@ export interface PythonParseResult {
   /** Files `ast` could not parse or read (Python 2 syntax, undecodable bytes), with the reason. */
   failed: Array<{ path: string; error: string }>;
   parsed: number;
+  /** The text of files that are not UTF-8, decoded as their encoding declaration says (PEP 263), by path. */
+  decoded: Map<string, string>;
 }
 
 const SCRIPT = String.raw`
@@ -207,7 +210,12 @@ for path in req["defs"]:
     except RecursionError:
         emit({"t": "file", "path": path, "error": "RecursionError: nesting too deep for ast"})
         continue
-    emit({"t": "file", "path": path, "error": None})
+    row = {"t": "file", "path": path, "error": None}
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        row["text"] = source
+    emit(row)
 `;
 
 export interface PythonParseOptions {
@@ -230,7 +238,13 @@ export function parsePythonFiles(options: PythonParseOptions): Promise<PythonPar
   const all = [...options.walk, ...options.definitionsOnly.filter((p) => !walk.has(p))];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(python, ['-X', 'utf8', '-c', SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const result: PythonParseResult = { calls: [], definitions: [], failed: [], parsed: 0 };
+    const result: PythonParseResult = {
+      calls: [],
+      definitions: [],
+      failed: [],
+      parsed: 0,
+      decoded: new Map(),
+    };
     let buffered = '';
     let stderr = '';
     let settled = false;
@@ -247,12 +261,13 @@ export function parsePythonFiles(options: PythonParseOptions): Promise<PythonPar
     }, timeoutMillis);
     const take = (line: string): void => {
       if (line === '') return;
-      const row = JSON.parse(line) as { t: string; path: string; error?: string | null };
+      const row = JSON.parse(line) as { t: string; path: string; error?: string | null; text?: string };
       if (row.t === 'call') result.calls.push(row as unknown as PythonCallSite);
       else if (row.t === 'def') result.definitions.push(row as unknown as PythonDefinition);
       else if (row.t === 'file') {
         if (row.error) result.failed.push({ path: row.path, error: row.error });
         else result.parsed++;
+        if (typeof row.text === 'string') result.decoded.set(row.path, row.text);
       }
     };
     child.stdout.setEncoding('utf8');

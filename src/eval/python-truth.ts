@@ -101,7 +101,11 @@ export async function buildPythonTruth(options: PythonTruthOptions): Promise<Cal
 
   const definitions = indexDefinitions(parsed.definitions);
   const sitesByFile = new Map<string, PythonCallSite[]>();
-  for (const site of parsed.calls) sitesByFile.set(site.path, [...(sitesByFile.get(site.path) ?? []), site]);
+  for (const site of parsed.calls) {
+    const list = sitesByFile.get(site.path);
+    if (list) list.push(site);
+    else sitesByFile.set(site.path, [site]);
+  }
 
   const edges: TruthEdge[] = [];
   const outside: TruthSite[] = [];
@@ -113,7 +117,7 @@ export async function buildPythonTruth(options: PythonTruthOptions): Promise<Cal
     for (const path of files) {
       const sites = sitesByFile.get(path) ?? [];
       if (sites.length === 0) continue;
-      const answers = await server.definitions(path, sites, options.batchSize ?? 64);
+      const answers = await server.definitions(path, sites, options.batchSize ?? 64, parsed.decoded);
       for (let i = 0; i < sites.length; i++) {
         const site = sites[i]!;
         const answer = answers[i]!;
@@ -290,12 +294,17 @@ class PyrightSession {
   ) {}
 
   /** Definitions of each site's callee name, in order; sites without a name are `none`. */
-  async definitions(path: string, sites: PythonCallSite[], batchSize: number): Promise<Answer[]> {
+  async definitions(
+    path: string,
+    sites: PythonCallSite[],
+    batchSize: number,
+    decoded: ReadonlyMap<string, string>,
+  ): Promise<Answer[]> {
     const connection = await this.ready();
     if (!connection) return sites.map(() => ({ kind: 'failed', error: this.givenUp ?? 'no server' }));
     const uri = pathToFileURL(resolve(this.repoDir, path)).href;
     // An open document is analysed at once; a file only on disk may not be in the program yet when asked.
-    const text = readUtf8(resolve(this.repoDir, path));
+    const text = decoded.get(path) ?? readUtf8(resolve(this.repoDir, path));
     if (text !== null) {
       connection.notify('textDocument/didOpen', {
         textDocument: { uri, languageId: 'python', version: 1, text },
@@ -410,7 +419,7 @@ class PyrightSession {
   }
 }
 
-/** The file's text when it is valid UTF-8 (else pyright reads it from disk with its own decoding), or null. */
+/** The file's text when it is valid UTF-8, else null (pyright then reads the file from disk). */
 function readUtf8(file: string): string | null {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(file));

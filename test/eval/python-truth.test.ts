@@ -102,8 +102,12 @@ test('pyright gives the in-repo edges of a small project: imports, self, super, 
   const dir = tempDir('py-truth');
   try {
     writeProject(dir);
+    // Latin-1 bytes, declared: ast decodes them as declared, and pyright is handed the same characters.
+    const latin = '# -*- coding: latin-1 -*-\ndef helper():\n    return 1\n\n\nNAME = "café ß"; helper()\n';
+    writeFileSync(join(dir, 'legacy', 'latin.py'), Buffer.from(latin, 'latin1'));
     const truth = await buildPythonTruth({ repoDir: dir });
     assert.deepEqual(edgesOf(truth), [
+      'legacy/latin.py:6 call helper legacy/latin.py:2-3',
       'shop/models.py:11 call slug shop/util.py:4-5',
       'shop/models.py:16 call Base.__init__ shop/models.py:7-8',
       'shop/models.py:21 call Base.describe shop/models.py:10-11',
@@ -133,7 +137,7 @@ test('pyright gives the in-repo edges of a small project: imports, self, super, 
     assert.ok(unresolved.includes('shop/models.py:26 not_installed_anywhere.post'), unresolved.join('\n'));
     assert.ok(unresolved.includes('shop/models.py:42 factory'), unresolved.join('\n'));
     assert.ok(unresolved.includes('shop/util.py:5 text.lower'), unresolved.join('\n'));
-    assert.deepEqual(truth.files, ['shop/__init__.py', 'shop/models.py', 'shop/util.py']);
+    assert.deepEqual(truth.files, ['legacy/latin.py', 'shop/__init__.py', 'shop/models.py', 'shop/util.py']);
     assert.equal(truth.stats.filesFailed, 1);
     assert.match(truth.stats.problems?.join('\n') ?? '', /legacy\/old\.py: not parsed by ast \(SyntaxError/);
     assert.match(truth.stats.checker ?? '', /^pyright 1\.1\.414$/);
