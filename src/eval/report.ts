@@ -102,7 +102,14 @@ export function renderMarkdown(report: EvalReport): string {
         (r) => r.sites < MIN_SITES_FOR_CALIBRATION || r.calibrationError <= targets.calibrationError,
       );
       const ok = o.precision >= targets.precision && o.recall >= targets.recall && calibrated;
-      const verdict = c.indexedSymbols === 0 ? 'no (nothing indexed)' : ok ? 'yes' : 'no';
+      const verdict =
+        c.truth.filesWalked === 0
+          ? 'no (empty truth)'
+          : c.indexedSymbols === 0
+            ? 'no (nothing indexed)'
+            : ok
+              ? 'yes'
+              : 'no';
       out.push(
         `| ${c.corpus} |${withRole ? ` ${c.role ?? '–'} |` : ''} ${o.truthEdges} | ${o.predictedSites} | ${fmt(o.precision)} | ${fmt(o.recall)} | ${fmt(o.f1)} | ${verdict} |`,
       );

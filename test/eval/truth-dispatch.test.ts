@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { evalRepository } from '../../src/cli/commands/eval.js';
 import { assembleReport, evaluateRepository } from '../../src/eval/run-eval.js';
@@ -137,6 +137,21 @@ test('codehub eval on a git repository mixing TypeScript and Python indexes it o
     // Until a Python plug-in is registered nothing is indexed for .py files, and the report says so.
     if (py!.indexedSymbols === 0) assert.match(py!.notes?.join('\n') ?? '', /No Python symbols were indexed/);
     else assert.equal(py!.result.overall.truePositives, 1);
+  } finally {
+    removeDir(dir);
+  }
+});
+
+test('codehub eval through a symlinked path scores the repository, not an empty folder outside it', async () => {
+  const dir = tempDir('eval-symlink');
+  try {
+    const repo = FixtureRepo.init(join(dir, 'real'));
+    writeFiles(join(dir, 'real'), { 'tools/job.py': MIXED['tools/job.py']! });
+    repo.commit('python only');
+    symlinkSync(join(dir, 'real'), join(dir, 'link'));
+    const [report] = await evalRepository({ path: join(dir, 'link'), corpus: 'local/link' });
+    assert.equal(report!.truth.filesWalked, 1);
+    assert.equal(report!.truth.truthEdges, 1);
   } finally {
     removeDir(dir);
   }

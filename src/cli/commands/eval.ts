@@ -4,7 +4,7 @@
  * recall, F1 and calibration per language (docs/eval.md).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,8 +50,9 @@ export interface EvalRepositoryOptions {
  * language present (TypeScript/JavaScript files against the compiler, Python files against pyright).
  */
 export async function evalRepository(options: EvalRepositoryOptions): Promise<CorpusReport[]> {
-  const target = resolve(options.path);
-  if (!existsSync(target)) throw new CodehubError('PathNotFound', `no such path: ${options.path}`);
+  if (!existsSync(resolve(options.path))) throw new CodehubError('PathNotFound', `no such path: ${options.path}`);
+  // git answers with the real path: a path through a symlink must be real too, or the scored folder lies outside it.
+  const target = realpathSync(resolve(options.path));
   const repoDir = gitTopLevel(target);
   const sub = relative(repoDir, target).split(sep).join('/');
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'codehub-eval-'));
