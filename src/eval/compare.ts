@@ -9,7 +9,8 @@
  *  - the end lines are equal and one range contains the other (an indexer that starts a declaration at
  *    its JSDoc, decorators or `export` keyword and the checker that starts it at the declaration differ
  *    only in leading lines), or
- *  - the site is `new X()` and the predicted range contains the truth's constructor (class vs constructor).
+ *  - the site is `new X()` and the predicted range contains the truth's constructor (class vs constructor);
+ * and it matches a truth edge that lists alternatives (a definition in each branch of an `if`) when it matches any.
  *
  * Judging a predicted site (a line may hold several calls, so the truth is looked up per line):
  *  - caller file not in the truth's scope → excluded (`outOfScope`);
@@ -238,8 +239,15 @@ export function compareWithTruth(input: CompareInput): EvalResult {
   };
 }
 
-/** The callee-matching rule documented at the top of this file. */
+/** The callee-matching rule documented at the top of this file, for the truth's callee or any of its alternatives. */
 export function calleeMatches(predicted: SymbolRange, truth: TruthEdge): boolean {
+  return (
+    calleeMatchesOne(predicted, truth) ||
+    (truth.alternatives ?? []).some((alternative) => calleeMatchesOne(predicted, { ...truth, ...alternative }))
+  );
+}
+
+function calleeMatchesOne(predicted: SymbolRange, truth: TruthEdge): boolean {
   if (predicted.path !== truth.calleePath) return false;
   if (predicted.startLine === truth.calleeStartLine) return true;
   const contains = (aStart: number, aEnd: number, bStart: number, bEnd: number): boolean =>

@@ -4,7 +4,9 @@
  * language server where each callee is defined (`textDocument/definition` at the callee's last name).
  *
  *  - a definition in a repo `.py`/`.pyi` file that starts a `def`, `class` or name bound to a `lambda` → an in-repo
- *    truth edge to that definition (a class called goes to its own `__init__`, else the class: kind `new`);
+ *    truth edge to that definition (a class called goes to its own `__init__`, else the class: kind `new`); when
+ *    pyright answers with several (a `def` in each branch of an `if`), the last is the callee and the others are
+ *    alternatives a prediction may match;
  *  - a definition outside the repo (typeshed bundled with pyright, the interpreter's site-packages) → outside;
  *  - no answer, an error, a timeout, a crashed server, or an in-repo location that is no definition (a parameter, a
  *    local variable, an attribute) → unresolved, so a prediction there is excluded, not judged.
@@ -154,6 +156,16 @@ export async function buildPythonTruth(options: PythonTruthOptions): Promise<Cal
             calleeStartLine: callee.line,
             calleeEndLine: callee.end,
             calleeName: callee.qual,
+            ...(target.alternatives.length > 0
+              ? {
+                  alternatives: target.alternatives.map((a) => ({
+                    calleePath: a.path,
+                    calleeStartLine: a.line,
+                    calleeEndLine: a.end,
+                    calleeName: a.qual,
+                  })),
+                }
+              : {}),
           });
         }
       }
@@ -217,7 +229,7 @@ function indexDefinitions(definitions: PythonDefinition[]): DefinitionIndex {
 }
 
 type Picked =
-  | { kind: 'definition'; definition: PythonDefinition }
+  | { kind: 'definition'; definition: PythonDefinition; alternatives: PythonDefinition[] }
   | { kind: 'outside'; where: string }
   | { kind: 'not a definition' };
 
@@ -245,8 +257,12 @@ function pickDefinition(locations: Location[], repoDir: string, index: Definitio
       def && path.endsWith('.pyi') ? index.byQual.get(`${path.slice(0, -1)}\0${def.qual}`) : undefined;
     if (implementation ?? def) found.push((implementation ?? def)!);
   }
-  const best = found.find((d) => !d.overload) ?? found[0];
-  if (best) return { kind: 'definition', definition: best };
+  // `@overload` signatures are the implementation's; several implementations (a `def` in each branch of an `if`,
+  // `try`/`except ImportError`) are alternatives: the last one, as the module reads, and the others beside it.
+  const implementations = found.some((d) => !d.overload) ? found.filter((d) => !d.overload) : found;
+  const unique = [...new Map(implementations.map((d) => [`${d.path}\0${d.line}`, d])).values()];
+  const best = unique[unique.length - 1];
+  if (best) return { kind: 'definition', definition: best, alternatives: unique.slice(0, -1) };
   if (outsideWhere !== null) return { kind: 'outside', where: outsideWhere };
   return { kind: 'not a definition' };
 }

@@ -42,6 +42,16 @@ export interface TruthEdge {
   calleeEndLine: number;
   calleeName: string;
   category: CallCategory;
+  /**
+   * Other definitions the same call may reach, all equally right (a function defined in both branches of an `if`,
+   * `try`/`except ImportError` alternatives): a prediction of any of them matches; the site still counts once.
+   */
+  alternatives?: Array<{
+    calleePath: string;
+    calleeStartLine: number;
+    calleeEndLine: number;
+    calleeName: string;
+  }>;
 }
 
 /** A call site the truth has no in-repo callee for. */

@@ -162,6 +162,33 @@ test("a definition pyright finds in a stub beside its module is the module's own
   }
 });
 
+test('a function defined in both branches of an if is one truth edge whose other definition is an alternative', async () => {
+  const dir = tempDir('py-truth-branches');
+  try {
+    const text = [
+      'import sys',
+      '',
+      'if sys.argv:',
+      '    def pick():',
+      '        return 1',
+      'else:',
+      '    def pick():',
+      '        return 2',
+      '',
+      'pick()',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'branches.py'), text);
+    const truth = await buildPythonTruth({ repoDir: dir });
+    assert.deepEqual(edgesOf(truth), ['branches.py:10 call pick branches.py:7-8']);
+    assert.deepEqual(truth.edges[0]!.alternatives, [
+      { calleePath: 'branches.py', calleeStartLine: 4, calleeEndLine: 5, calleeName: 'pick' },
+    ]);
+  } finally {
+    removeDir(dir);
+  }
+});
+
 test('a language server that exits answers every waiting request with the reason, never hangs', async () => {
   const server = new LspConnection({
     command: process.execPath,
