@@ -114,7 +114,8 @@ function git(cwd: string, args: string[], extraEnv: Record<string, string> = {})
   }).trim();
 }
 
-function walkFiles(dir: string, out: string[] = []): string[] {
+/** Every file under dir (path order, `.git` left out). */
+export function walkFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
     if (name === '.git') continue;
     const full = join(dir, name);
@@ -124,13 +125,16 @@ function walkFiles(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-/** Counts source files, bytes and lines of a repository's TypeScript sources. */
-export function measureTree(dir: string): { files: number; bytes: number; loc: number } {
+/** Counts source files, bytes and lines of a repository's sources (TypeScript unless `isSource` says otherwise). */
+export function measureTree(
+  dir: string,
+  isSource: (file: string) => boolean = (f) => SOURCE_FILE.test(f) && !DECLARATION_FILE.test(f),
+): { files: number; bytes: number; loc: number } {
   let files = 0;
   let bytes = 0;
   let loc = 0;
   for (const file of walkFiles(dir)) {
-    if (!SOURCE_FILE.test(file) || DECLARATION_FILE.test(file)) continue;
+    if (!isSource(file)) continue;
     const text = readFileSync(file);
     files++;
     bytes += text.length;
@@ -151,7 +155,8 @@ export function commitTree(dir: string, message: string): string {
 
 const STATS_FILE = '.corpus-stats.json';
 
-function readCached(dir: string, id: string): PreparedCorpus | null {
+/** The prepared corpus at dir when its stats file matches its HEAD, else null. */
+export function readCached(dir: string, id: string): PreparedCorpus | null {
   const statsPath = join(dirname(dir), `${id}${STATS_FILE}`);
   if (!existsSync(join(dir, '.git')) || !existsSync(statsPath)) return null;
   try {
@@ -164,7 +169,7 @@ function readCached(dir: string, id: string): PreparedCorpus | null {
   }
 }
 
-function writeCached(corpus: PreparedCorpus): void {
+export function writeCached(corpus: PreparedCorpus): void {
   writeFileSync(join(dirname(corpus.dir), `${corpus.id}${STATS_FILE}`), JSON.stringify(corpus, null, 2));
 }
 

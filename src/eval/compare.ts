@@ -9,7 +9,8 @@
  *  - the end lines are equal and one range contains the other (an indexer that starts a declaration at
  *    its JSDoc, decorators or `export` keyword and the checker that starts it at the declaration differ
  *    only in leading lines), or
- *  - the site is `new X()` and the predicted range contains the truth's constructor (class vs constructor).
+ *  - the site is `new X()` and the predicted range contains the truth's constructor (class vs constructor);
+ * and it matches a truth edge that lists alternatives (a definition in each branch of an `if`) when it matches any.
  *
  * Judging a predicted site (a line may hold several calls, so the truth is looked up per line):
  *  - caller file not in the truth's scope → excluded (`outOfScope`);
@@ -26,7 +27,7 @@
 import type { Edge } from '../core/graph.js';
 import { isResolvedReason } from '../core/confidence.js';
 import { parseSymbolId } from '../core/ids.js';
-import type { CallCategory, CompilerTruth, TruthEdge } from './compiler-truth.js';
+import type { CallCategory, CallTruth, TruthEdge } from './truth.js';
 
 /** Where a symbol id points: what the comparison needs from codehub's symbols. */
 export interface SymbolRange {
@@ -39,7 +40,7 @@ export interface SymbolRange {
 export interface CompareInput {
   edges: ReadonlyArray<Edge>;
   symbols: Iterable<SymbolRange>;
-  truth: Pick<CompilerTruth, 'edges' | 'outside' | 'unresolved' | 'files'>;
+  truth: Pick<CallTruth, 'edges' | 'outside' | 'unresolved' | 'files'>;
   /** Samples kept per category for missed and wrong edges. Default 5. */
   sampleSize?: number;
 }
@@ -238,8 +239,15 @@ export function compareWithTruth(input: CompareInput): EvalResult {
   };
 }
 
-/** The callee-matching rule documented at the top of this file. */
+/** The callee-matching rule documented at the top of this file, for the truth's callee or any of its alternatives. */
 export function calleeMatches(predicted: SymbolRange, truth: TruthEdge): boolean {
+  return (
+    calleeMatchesOne(predicted, truth) ||
+    (truth.alternatives ?? []).some((alternative) => calleeMatchesOne(predicted, { ...truth, ...alternative }))
+  );
+}
+
+function calleeMatchesOne(predicted: SymbolRange, truth: TruthEdge): boolean {
   if (predicted.path !== truth.calleePath) return false;
   if (predicted.startLine === truth.calleeStartLine) return true;
   const contains = (aStart: number, aEnd: number, bStart: number, bEnd: number): boolean =>

@@ -14,45 +14,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts = require('typescript');
+import type { CallCategory, TruthEdge, TruthSite } from './truth.js';
 
-/** Shape of the call site, used to group misses and errors in the report. */
-export type CallCategory =
-  | 'plain identifier'
-  | 'imported identifier'
-  | 'this method'
-  | 'this field method'
-  | 'method on typed local/param'
-  | 'method on value returned by a call'
-  | 'callback parameter'
-  | 'element access'
-  | 'namespace member'
-  | 'static method'
-  | 'other';
-
-/** One call site whose callee the compiler resolved to a declaration in a repo source file. */
-export interface TruthEdge {
-  /** Caller file, repo-relative with `/` separators. */
-  path: string;
-  /** 1-based line of the call expression's start (`node.getStart()`, trivia excluded). */
-  line: number;
-  kind: 'call' | 'new';
-  calleePath: string;
-  /** 1-based first/last line of the callee declaration (decorators and modifiers included, JSDoc not). */
-  calleeStartLine: number;
-  calleeEndLine: number;
-  calleeName: string;
-  category: CallCategory;
-}
-
-/** A call site the truth has no in-repo callee for. */
-export interface TruthSite {
-  path: string;
-  line: number;
-  kind: 'call' | 'new';
-  category: CallCategory;
-  /** Name of the external declaration (outside) or the callee text (unresolved), for samples. */
-  calleeText: string;
-}
+export type { CallCategory, TruthEdge, TruthSite } from './truth.js';
 
 export interface CompilerTruth {
   /** In-repo edges, sorted by path, line, callee path, callee start line. */

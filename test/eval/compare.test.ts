@@ -149,6 +149,29 @@ test('callee ranges match on equal starts, on equal ends with containment, and c
   );
 });
 
+test('a prediction of any alternative definition matches, and the site still counts once for recall', () => {
+  const truth = {
+    path: S,
+    line: 3,
+    kind: 'call' as const,
+    calleePath: U,
+    calleeStartLine: 7,
+    calleeEndLine: 8,
+    calleeName: 'pick',
+    category: 'plain identifier' as const,
+    alternatives: [{ calleePath: U, calleeStartLine: 4, calleeEndLine: 5, calleeName: 'pick' }],
+  };
+  assert.equal(calleeMatches({ id: 'a', path: U, startLine: 4, endLine: 5 }, truth), true);
+  assert.equal(calleeMatches({ id: 'a', path: U, startLine: 1, endLine: 2 }, truth), false);
+  const result = compareWithTruth({
+    symbols: [sym(U, 'pick:function', 4, 5)],
+    edges: [edge(S, 'main:function', U, 'pick:function', 'import', 0.9, 3)],
+    truth: { edges: [truth], outside: [], unresolved: [], files: [S, U] },
+  });
+  assert.equal(result.overall.truePositives, 1);
+  assert.equal(result.overall.recall, 1);
+});
+
 function sym(path: string, localId: string, startLine: number, endLine: number): SymbolRange {
   return { id: `${path}::${localId}`, path, startLine, endLine };
 }

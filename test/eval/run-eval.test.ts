@@ -87,6 +87,30 @@ test('calibration pools the corpora per reason and rewrites only reasons with 10
   }
 });
 
+test('Python calibration pools only the tuned Python corpora: held-out and TypeScript corpora never count', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'codehub-calibrate-py-'));
+  try {
+    const file = join(dir, 'confidence.ts');
+    copyFileSync(CONFIDENCE_TS, file);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(/export const MEASURED([^=]*)= \{[^;]*\};/, 'export const MEASURED$1= {};'),
+    );
+    const report = assembleReport(
+      [
+        { ...corpusWith([reason('import', 120, 0)]), language: 'python', role: 'tuned' },
+        { ...corpusWith([reason('import', 0, 120)]), language: 'python', role: 'held out' },
+        corpusWith([reason('import', 60, 60)]),
+      ],
+      'npm run eval',
+    );
+    assert.deepEqual(calibrateFromReport(report, file, 'python'), { import: 1 });
+    assert.deepEqual(calibrateFromReport(report, file, 'typescript'), { import: 0.5 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("--calibrate rewrites the TypeScript plug-in's own table, the one its edges are scored with", () => {
   assert.equal(confidenceTablePath(), CONFIDENCE_TS);
   assert.equal(typescriptPlugin.confidence, MEASURED);

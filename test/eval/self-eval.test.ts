@@ -12,7 +12,12 @@ test("codehub's call graph of its own src/ agrees with the TypeScript compiler t
   const dir = tempDir('self-eval');
   try {
     prepareSelfCorpus(ROOT, dir);
-    const report = await evalRepository({ path: dir, corpus: 'codehub src/' });
+    const reports = await evalRepository({ path: dir, corpus: 'codehub src/' });
+    assert.deepEqual(
+      reports.map((r) => r.language),
+      ['typescript'],
+    );
+    const report = reports[0]!;
     const o = report.result.overall;
     const summary = `precision ${o.precision.toFixed(3)}, recall ${o.recall.toFixed(3)} over ${o.truthEdges} truth edges`;
     assert.ok(o.truthEdges > 500, `the truth is too small to mean anything: ${summary}`);

@@ -1,23 +1,26 @@
 /**
- * `codehub eval <path>`: indexes a repository with the real indexer, builds the TypeScript compiler's
- * call-graph truth for the same tree, and reports precision, recall, F1 and calibration (docs/eval.md).
+ * `codehub eval <path>`: indexes a repository with the real indexer, builds the call-graph truth of each language
+ * in the same tree (the TypeScript compiler for TS/JS files, pyright for Python files), and reports precision,
+ * recall, F1 and calibration per language (docs/eval.md).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodehubError } from '../../core/errors.js';
 import type { Edge } from '../../core/graph.js';
 import type { SymbolRange } from '../../eval/compare.js';
-import type { CorpusReport } from '../../eval/report.js';
+import type { CorpusReport, EvalReport } from '../../eval/report.js';
 import { renderJson, renderMarkdown } from '../../eval/report.js';
+import type { CorpusRole } from '../../eval/report.js';
 import {
   assembleReport,
   calibrateFromReport,
-  evaluateCorpus,
+  evaluateRepository,
   writeEvalOutputs,
 } from '../../eval/run-eval.js';
+import type { TruthLanguage } from '../../eval/truth.js';
 import { typescriptPlugin } from '../../languages/typescript/typescript-plugin.js';
 import { exportTarget } from '../../service/export-snapshot.js';
 import { indexRepository } from '../../service/indexer.js';
@@ -38,12 +41,20 @@ export interface EvalRepositoryOptions {
   maxFiles?: number;
   maxFileBytes?: number;
   sampleSize?: number;
+  /** Tuned or held out (a corpus of `npm run eval`). */
+  role?: CorpusRole;
+  /** Score only these languages (default: every language with files in the tree). */
+  languages?: TruthLanguage[];
 }
 
-/** Indexes `path` (the committed HEAD) and scores its edges against the compiler truth of the working tree. */
-export async function evalRepository(options: EvalRepositoryOptions): Promise<CorpusReport> {
-  const target = resolve(options.path);
-  if (!existsSync(target)) throw new CodehubError('PathNotFound', `no such path: ${options.path}`);
+/**
+ * Indexes `path` (the committed HEAD) and scores its edges against the truth of the working tree: one report per
+ * language present (TypeScript/JavaScript files against the compiler, Python files against pyright).
+ */
+export async function evalRepository(options: EvalRepositoryOptions): Promise<CorpusReport[]> {
+  if (!existsSync(resolve(options.path))) throw new CodehubError('PathNotFound', `no such path: ${options.path}`);
+  // git answers with the real path: a path through a symlink must be real too, or the scored folder lies outside it.
+  const target = realpathSync(resolve(options.path));
   const repoDir = gitTopLevel(target);
   const sub = relative(repoDir, target).split(sep).join('/');
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'codehub-eval-'));
@@ -74,7 +85,7 @@ export async function evalRepository(options: EvalRepositoryOptions): Promise<Co
     } finally {
       ws.close();
     }
-    return evaluateCorpus({
+    return await evaluateRepository({
       repoDir,
       corpus: options.corpus ?? (sub === '' ? indexed.repo : `${indexed.repo}/${sub}`),
       commit: indexed.commit,
@@ -86,6 +97,8 @@ export async function evalRepository(options: EvalRepositoryOptions): Promise<Co
       ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
       ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
       ...(options.sampleSize !== undefined ? { sampleSize: options.sampleSize } : {}),
+      ...(options.role !== undefined ? { role: options.role } : {}),
+      ...(options.languages !== undefined ? { languages: options.languages } : {}),
     });
   } finally {
     if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
@@ -93,10 +106,34 @@ export async function evalRepository(options: EvalRepositoryOptions): Promise<Co
 }
 
 /**
- * The language whose confidences `codehub eval` measures: its truth source is the TypeScript compiler, so the
- * measured values belong to the TypeScript/JavaScript plug-in.
+ * The language whose confidences `codehub eval` measures by default: the TypeScript compiler's truth measures the
+ * TypeScript/JavaScript plug-in. pyright's truth measures the plug-in whose id is `python`.
  */
 export const EVAL_LANGUAGE = typescriptPlugin.id;
+
+/** The plug-in id whose confidence table a truth language's measurements calibrate. */
+export function pluginIdForTruth(language: TruthLanguage): string {
+  return language === 'typescript' ? EVAL_LANGUAGE : language;
+}
+
+/**
+ * Calibrates each language's table from its corpora (held-out corpora never count). A language whose plug-in has
+ * no table in this checkout (not merged yet) is reported and skipped, not an error.
+ */
+export function calibrateAll(
+  report: EvalReport,
+): Array<{ language: TruthLanguage; written?: Record<string, number>; skipped?: string }> {
+  const languages = [...new Set(report.corpora.map((c) => c.language ?? 'typescript'))];
+  return languages.map((language) => {
+    let file: string;
+    try {
+      file = confidenceTablePath(pluginIdForTruth(language));
+    } catch (error) {
+      return { language, skipped: (error as Error).message };
+    }
+    return { language, written: calibrateFromReport(report, file, language) };
+  });
+}
 
 /** A language plug-in's checked-in confidence table in this project (what `--calibrate` rewrites). */
 export function confidenceTablePath(languageId: string = EVAL_LANGUAGE): string {
@@ -150,7 +187,7 @@ export async function cmdEval(args: string[]): Promise<number> {
   if (!path || positionals.length > 1) throw new CodehubError('InvalidInput', 'eval takes one <path>');
   const maxFiles = positiveInt('max-files', values['max-files']);
   const maxFileBytes = positiveInt('max-file-bytes', values['max-file-bytes']);
-  const corpus = await evalRepository({
+  const corpora = await evalRepository({
     path,
     ...(values.data !== undefined ? { dataDir: values.data } : {}),
     blobs: blobLocation(values.blobs),
@@ -158,11 +195,16 @@ export async function cmdEval(args: string[]): Promise<number> {
     ...(maxFiles !== undefined ? { maxFiles } : {}),
     ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
   });
-  const report = assembleReport([corpus], `codehub eval ${args.join(' ')}`);
+  const report = assembleReport(corpora, `codehub eval ${args.join(' ')}`);
   if (values.out !== undefined) writeEvalOutputs(report, values.out);
   if (values.calibrate) {
-    const written = calibrateFromReport(report, confidenceTablePath());
-    process.stderr.write(`calibrated: ${JSON.stringify(written)}\n`);
+    for (const c of calibrateAll(report)) {
+      process.stderr.write(
+        c.written
+          ? `calibrated ${c.language}: ${JSON.stringify(c.written)}\n`
+          : `not calibrated ${c.language}: ${c.skipped}\n`,
+      );
+    }
   }
   await writeOut(values.json ? renderJson(report) : renderMarkdown(report));
   return EXIT.ok;
