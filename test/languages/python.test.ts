@@ -358,6 +358,24 @@ describe('python tests and their run commands', () => {
       'python -m unittest tests.unit.test_db_unittest.DbTest.test_query',
     );
   });
+
+  it('runs several tests of one file in one command, with pytest unless every test is a unittest one', () => {
+    const group = pythonPlugin.testCommands?.group;
+    assert.ok(group);
+    assert.deepEqual(
+      group({ testFile: 'tests/test_price.py', testNames: ['TestPrice.test_zero', 'test_free', 'test_free'], framework: 'pytest', files: [] }),
+      { runner: 'pytest', cwd: '', command: 'python -m pytest tests/test_price.py::TestPrice::test_zero tests/test_price.py::test_free' },
+    );
+    assert.deepEqual(
+      group({ testFile: 'tests/test_db.py', testNames: ['DbTest.test_a', 'DbTest.test_b'], framework: 'unittest', files: [] }),
+      { runner: 'unittest', cwd: '', command: 'python -m unittest tests.test_db.DbTest.test_a tests.test_db.DbTest.test_b' },
+    );
+    // A bare function in a unittest file is not a unittest test: the whole file then runs under pytest.
+    assert.equal(
+      group({ testFile: 'tests/test_db.py', testNames: ['DbTest.test_a', 'test_plain'], framework: 'unittest', files: [] })?.command,
+      'python -m pytest tests/test_db.py::DbTest::test_a tests/test_db.py::test_plain',
+    );
+  });
 });
 
 describe('python bad input', () => {
