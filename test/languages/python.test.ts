@@ -285,11 +285,14 @@ describe('python confidence', () => {
     return Object.fromEntries(edges.map((e) => [e.calleeText, e.confidence]));
   };
 
-  it("scores Python edges from the Python plug-in's own table: the seed tiers while Python is unmeasured", () => {
-    assert.deepEqual(pythonPlugin.confidence, {});
+  it("scores Python edges from the Python plug-in's own table, and from the seed tiers while a language is unmeasured", () => {
+    const measured = pythonPlugin.confidence ?? {};
     const edges = edgesWith(pythonPlugin);
-    assert.equal(edges.helper, SEED_CONFIDENCE.import);
-    assert.equal(edges.local, SEED_CONFIDENCE['same-file']);
+    assert.equal(edges.helper, measured.import ?? SEED_CONFIDENCE.import);
+    assert.equal(edges.local, measured['same-file'] ?? SEED_CONFIDENCE['same-file']);
+    const unmeasured = edgesWith({ ...pythonPlugin, confidence: {} });
+    assert.equal(unmeasured.helper, SEED_CONFIDENCE.import);
+    assert.equal(unmeasured.local, SEED_CONFIDENCE['same-file']);
     assert.notEqual(SEED_CONFIDENCE.import, typescriptPlugin.confidence?.import);
   });
 
