@@ -71,6 +71,22 @@ def utf16_col(lines, line, byte_col):
     prefix = text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace")
     return len(prefix.encode("utf-16-le")) // 2
 
+def segment(lines, node):
+    # ast.get_source_segment splits the whole source on every call: quadratic on a large module.
+    first, last = node.lineno, node.end_lineno
+    if first is None or last is None or not (0 < first <= last <= len(lines)):
+        return None
+    if last - first > 3:
+        last = first + 3
+        end = None
+    else:
+        end = node.end_col_offset
+    parts = [line.encode("utf-8") for line in lines[first - 1:last]]
+    if end is not None:
+        parts[-1] = parts[-1][:end]
+    parts[0] = parts[0][node.col_offset:]
+    return "\n".join(p.decode("utf-8", errors="replace") for p in parts)
+
 def last_name(node, lines):
     if isinstance(node, ast.Name):
         return node.id, node.lineno, utf16_col(lines, node.lineno, node.col_offset)
@@ -129,7 +145,7 @@ class Visitor(ast.NodeVisitor):
 
     def site(self, func, line, decorator):
         name, name_line, name_col = last_name(func, self.lines)
-        text = ast.get_source_segment(self.source, func) or type(func).__name__
+        text = segment(self.lines, func) or type(func).__name__
         text = " ".join(text.split())
         if len(text) > 120:
             text = text[:117] + "..."

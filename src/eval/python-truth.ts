@@ -32,7 +32,7 @@ export interface PythonTruthOptions {
   include?: string[];
   /** The interpreter for `ast` (and the one pyright asks for search paths). Default `python3`. */
   python?: string;
-  /** Fail a file's waiting requests when the server answers nothing for this long. Default 60 s. */
+  /** Fail a file's waiting requests when the server answers nothing for this long. Default 120 s (the first answer in a file waits for pyright to check it: 12 s for a 2,000-line module on a loaded machine). */
   stallMillis?: number;
   /** Restarts after a crash or hang before the remaining files are given up. Default 3. */
   maxRestarts?: number;
@@ -386,7 +386,7 @@ class PyrightSession {
       command: process.execPath,
       args: [this.options.serverScript ?? pyrightServerScript(), '--stdio'],
       cwd: this.repoDir,
-      stallMillis: this.options.stallMillis ?? 60_000,
+      stallMillis: this.options.stallMillis ?? 120_000,
       onServerRequest: (method, params) => this.answerServer(method, params),
     });
     const rootUri = pathToFileURL(this.repoDir).href;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildPythonTruth } from '../../src/eval/python-truth.js';
 import { LspConnection } from '../../src/eval/lsp-connection.js';
@@ -184,6 +184,19 @@ test('a function defined in both branches of an if is one truth edge whose other
     assert.deepEqual(truth.edges[0]!.alternatives, [
       { calleePath: 'branches.py', calleeStartLine: 4, calleeEndLine: 5, calleeName: 'pick' },
     ]);
+  } finally {
+    removeDir(dir);
+  }
+});
+
+test('a repository reached through a symlink keeps its in-repo edges', async () => {
+  const dir = tempDir('py-truth-link');
+  try {
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real', 'one.py'), 'def f():\n    return 1\n\n\nf()\n');
+    symlinkSync(join(dir, 'real'), join(dir, 'link'));
+    const truth = await buildPythonTruth({ repoDir: join(dir, 'link') });
+    assert.deepEqual(edgesOf(truth), ['one.py:5 call f one.py:1-2']);
   } finally {
     removeDir(dir);
   }
