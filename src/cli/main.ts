@@ -227,7 +227,7 @@ async function cmdRepos(args: string[]): Promise<number> {
   if (values.help) return usage();
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'repos takes no arguments');
   return withWorkspace(values.data, async (ws) => {
-    const repos = listRepos(ws);
+    const repos = await listRepos(ws);
     if (values.json) printJson({ repos });
     else if (repos.length === 0)
       process.stdout.write("no repositories indexed yet (run 'codehub index <path>')\n");
@@ -248,7 +248,7 @@ async function cmdFiles(args: string[]): Promise<number> {
   const [repo, prefix] = positionals;
   if (!repo || positionals.length > 2) throw new CodehubError('InvalidInput', 'files takes <repo> [prefix]');
   return withWorkspace(values.data, async (ws) => {
-    const { snapshot, files } = listFiles(ws, repo, prefix ?? '');
+    const { snapshot, files } = await listFiles(ws, repo, prefix ?? '');
     if (values.json) {
       printJson({ repo, commit: snapshot.commit, ref: snapshot.ref, files });
     } else {

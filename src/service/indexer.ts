@@ -15,6 +15,7 @@ import type { LanguagePlugin, ModuleResolver } from '../languages/plugin.js';
 import { pluginForPath } from '../languages/registry.js';
 import {
   factsKeyString,
+  snapshotRows,
   type FactsCacheKey,
   type FileRecord,
   type GitObjectInfo,
@@ -170,18 +171,18 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     const commit = target.url ? await resolveCommit(target.gitDir, ref) : target.commit!;
     const testReachDepth = opts.testReachDepth ?? DEFAULT_TEST_REACH_DEPTH;
 
-    storage.upsertRepo({
+    await storage.writer.upsertRepo({
       id: target.repoId,
       source: target.source,
       gitDir: target.gitDir,
       webUrl: webUrlFor(target.repoId),
     });
-    storage.discardUnfinishedSnapshots(target.repoId);
+    await storage.writer.discardUnfinishedSnapshots(target.repoId);
 
     // A commit names one tree: the newest snapshot's file list stands in for `git ls-tree` when deciding "up to date".
-    const latest = storage.latestSnapshot(target.repoId);
+    const latest = await storage.reader.latestSnapshot(target.repoId);
     if (opts.skipIfIndexed && latest && latest.commit === commit) {
-      const latestFiles = storage.listFiles(latest.id);
+      const latestFiles = await storage.reader.listFiles(latest.id);
       const version = analyzerVersionOf(
         latestFiles.map((f) => ({
           path: f.path,
@@ -195,7 +196,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
         blobsPresent(latestFiles, blobs) &&
         (await stillMissing(target.gitDir, commit, latestFiles))
       ) {
-        const counts = storage.countRows(latest.id);
+        const counts = await storage.reader.countRows(latest.id);
         return {
           repo: target.repoId,
           commit,
@@ -233,7 +234,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       if (p) used.set(p.id, p);
     }
     const analyzerVersion = analyzerVersionFor(used.values(), testReachDepth);
-    const known = storage.knownGitObjects(entries.filter((e) => e.type === 'blob').map((e) => e.oid));
+    const known = await storage.cache.knownGitObjects(entries.filter((e) => e.type === 'blob').map((e) => e.oid));
     // Threads pay for loading the plug-ins once each: by default, one per MIN_FILES_PER_WORKER new files.
     const newFiles = entries.filter((e) => plugins.get(e.path) && !known.has(e.oid)).length;
     analyser = createAnalyser(
@@ -242,7 +243,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       opts.pluginFor === undefined,
     );
     const analysis = analyser;
-    snapshotId = storage.beginSnapshot(target.repoId, commit, opts.ref ?? null, analyzerVersion);
+    snapshotId = await storage.writer.beginSnapshot(target.repoId, commit, opts.ref ?? null, analyzerVersion);
 
     const configOwners = new Map<string, LanguagePlugin[]>();
     for (const e of entries) {
@@ -291,7 +292,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
           });
         }
       }
-      const cached = storage.getCachedFacts(cacheKeys);
+      const cached = await storage.cache.getCachedFacts(cacheKeys);
       // Sizes came with the tree: nothing too large, and nothing the repository lacks, is asked for.
       const reads = new Map<TreeEntry, Promise<Buffer | null>>();
       for (const e of window) {
@@ -418,7 +419,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
               path: e.path,
             };
             const facts =
-              cached.get(factsKeyString(key)) ?? storage.getCachedFacts([key]).get(factsKeyString(key));
+              cached.get(factsKeyString(key)) ?? (await storage.cache.getCachedFacts([key])).get(factsKeyString(key));
             if (facts) {
               cachedFiles++;
               analysed.push({ path: e.path, facts });
@@ -436,14 +437,14 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       }
       await Promise.all(puts);
       // Remember objects only once their blobs are durably in place.
-      storage.rememberGitObjects(learned);
+      await storage.cache.rememberGitObjects(learned);
       if (jobs.length > 0) {
         inFlight.push(
           analysis.analyze(jobs).then(
-            (results) => {
+            async (results) => {
               results.forEach((r, i) => (slots[i]!.slot.facts = r.facts));
               try {
-                storage.putCachedFacts(slots.map((s, i) => ({ key: s.key, packed: results[i]!.packed })));
+                await storage.cache.putCachedFacts(slots.map((s, i) => ({ key: s.key, packed: results[i]!.packed })));
               } catch (err) {
                 analysisError ??= err;
               }
@@ -516,8 +517,10 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     // The facts (call sites above all) are the bulk of the heap and are not needed to write: let them go first.
     analysed.length = 0;
     progress('writing', files.length);
-    storage.publishSnapshot(snapshotId, { files, symbols, edges: resolution.edges, testReach, stats });
-    storage.deleteSupersededSnapshots(target.repoId, commit, snapshotId);
+    // Build the snapshot's rows (pure), then publish them in one call.
+    const rows = snapshotRows({ files, symbols, edges: resolution.edges, testReach, stats });
+    await storage.writer.publishSnapshot(snapshotId, rows);
+    await storage.writer.deleteSupersededSnapshots(target.repoId, commit, snapshotId);
 
     return {
       repo: target.repoId,
@@ -538,13 +541,15 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     };
   } catch (err) {
     if (snapshotId !== null)
-      storage.failSnapshot(snapshotId, err instanceof Error ? err.message : String(err));
+      await storage.writer
+        .failSnapshot(snapshotId, err instanceof Error ? err.message : String(err))
+        .catch(() => undefined); // the storage may be what failed: the first error is the one to report
     throw err;
   } finally {
     catFile?.close();
     await analyser?.close();
     lock?.release();
-    ws.close();
+    await ws.close();
   }
 }
 

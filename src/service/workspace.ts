@@ -4,13 +4,15 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CodehubError } from '../core/errors.js';
 import { SqliteStorage } from '../db/sqlite-storage.js';
+import type { Storage } from '../db/storage.js';
 import { FsBlobStore } from '../store/fs-blob-store.js';
 
 export interface Workspace {
   dataDir: string;
-  storage: SqliteStorage;
+  storage: Storage;
   blobs: FsBlobStore;
-  close(): void;
+  /** Closes the storage; an embedded SQLite file is closed before this returns. */
+  close(): Promise<void>;
 }
 
 /** `--data`, else `$CODEHUB_DATA`, else `~/.codehub`. */

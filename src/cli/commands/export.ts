@@ -23,9 +23,9 @@ export async function cmdExport(args: string[]): Promise<number> {
   };
   process.stdout.on('error', onError);
   try {
-    const { repo: record, snapshot } = exportTarget(ws, repo, values.ref);
+    const { repo: record, snapshot } = await exportTarget(ws, repo, values.ref);
     let batch = '';
-    for (const line of exportSnapshot(ws, record, snapshot)) {
+    for await (const line of exportSnapshot(ws, record, snapshot)) {
       if (closed) break;
       batch += `${JSON.stringify(line)}\n`;
       if (batch.length >= BATCH_BYTES) {
