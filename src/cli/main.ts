@@ -23,6 +23,7 @@ export const EXIT: Readonly<Record<ErrorCode | 'ok' | 'usage' | 'internal' | 'in
   IndexLocked: 7,
   DataDirNotWritable: 8,
   DatabaseCorrupt: 9,
+  DatabaseUnavailable: 11,
   GitFailed: 10,
   internal: 70,
 };
@@ -42,10 +43,12 @@ const USAGE = `usage: codehub <command> [options]
   show <repo> <symbol> [--context N] [--max-lines N]   (symbol: id | qualified name | name | path:line)
   export <repo> [--ref SHA]   (JSON lines: one symbol or edge per line)
   eval <path> [--tsconfig FILE] [--out DIR] [--calibrate] [--max-files N] [--max-file-bytes N]   (call graph vs the TS compiler)
-common options: --data DIR (default $CODEHUB_DATA or ~/.codehub), --json`;
+common options: --data DIR (default $CODEHUB_DATA or ~/.codehub), --json,
+  --database postgres://… (default $CODEHUB_DATABASE_URL; else SQLite in the data dir)`;
 
 const COMMON = {
   data: { type: 'string' },
+  database: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
@@ -118,8 +121,11 @@ function reportError(thrown: unknown, out: Out): number {
   return EXIT[code];
 }
 
-function withWorkspace<T>(dataFlag: string | undefined, run: (ws: Workspace) => Promise<T>): Promise<T> {
-  const ws = openWorkspace(defaultDataDir(dataFlag));
+function withWorkspace<T>(
+  values: { data?: string | undefined; database?: string | undefined },
+  run: (ws: Workspace) => Promise<T>,
+): Promise<T> {
+  const ws = openWorkspace(defaultDataDir(values.data), { database: values.database });
   return run(ws).finally(() => ws.close());
 }
 
@@ -150,6 +156,7 @@ async function runIndex(
   source: string,
   values: {
     data?: string;
+    database?: string;
     name?: string;
     ref?: string;
     'max-file-size'?: string;
@@ -185,6 +192,7 @@ async function runIndex(
   try {
     return await indexRepository({
       dataDir: defaultDataDir(values.data),
+      ...(values.database !== undefined ? { database: values.database } : {}),
       source,
       ...(values.name !== undefined ? { name: values.name } : {}),
       ...(values.ref !== undefined ? { ref: values.ref } : {}),
@@ -226,7 +234,7 @@ async function cmdRepos(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {});
   if (values.help) return usage();
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'repos takes no arguments');
-  return withWorkspace(values.data, async (ws) => {
+  return withWorkspace(values, async (ws) => {
     const repos = await listRepos(ws);
     if (values.json) printJson({ repos });
     else if (repos.length === 0)
@@ -247,7 +255,7 @@ async function cmdFiles(args: string[]): Promise<number> {
   if (values.help) return usage();
   const [repo, prefix] = positionals;
   if (!repo || positionals.length > 2) throw new CodehubError('InvalidInput', 'files takes <repo> [prefix]');
-  return withWorkspace(values.data, async (ws) => {
+  return withWorkspace(values, async (ws) => {
     const { snapshot, files } = await listFiles(ws, repo, prefix ?? '');
     if (values.json) {
       printJson({ repo, commit: snapshot.commit, ref: snapshot.ref, files });
@@ -267,7 +275,7 @@ async function cmdCat(args: string[]): Promise<number> {
   const [repo, path] = positionals;
   if (!repo || !path || positionals.length > 2)
     throw new CodehubError('InvalidInput', 'cat takes <repo> <path>');
-  return withWorkspace(values.data, async (ws) => {
+  return withWorkspace(values, async (ws) => {
     const { snapshot, file, bytes } = await readFile(ws, repo, path);
     if (values.json) {
       const text = file.skipReason === null;
@@ -294,7 +302,7 @@ async function cmdVerify(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { repair: { type: 'boolean', default: false } });
   if (values.help) return usage();
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'verify takes no arguments');
-  return withWorkspace(values.data, async (ws) => {
+  return withWorkspace(values, async (ws) => {
     const progress = values.json ? createProgress({ isTTY: false } as NodeJS.WriteStream) : createProgress();
     const report = await verifyStore(ws, {
       repair: values.repair,
@@ -337,7 +345,7 @@ async function cmdGc(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { 'keep-latest': { type: 'boolean', default: false } });
   if (values.help) return usage();
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'gc takes no arguments');
-  return withWorkspace(values.data, async (ws) => {
+  return withWorkspace(values, async (ws) => {
     const report = await collectGarbage(ws, { keepLatestOnly: values['keep-latest'] });
     if (values.json) printJson(report);
     else {

@@ -12,7 +12,9 @@ export type ErrorCode =
   | 'PathNotFound'
   | 'InvalidInput'
   | 'IndexLocked'
-  | 'DatabaseCorrupt';
+  | 'DatabaseCorrupt'
+  /** The database server cannot be reached or refuses the connection. */
+  | 'DatabaseUnavailable';
 
 export class CodehubError extends Error {
   constructor(

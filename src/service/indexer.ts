@@ -70,6 +70,8 @@ export interface IndexProgress {
 
 export interface IndexOptions {
   dataDir: string;
+  /** A postgres:// URL (default: $CODEHUB_DATABASE_URL, else SQLite in the data dir). */
+  database?: string;
   /** A local path or a clone URL. */
   source: string;
   name?: string;
@@ -148,7 +150,7 @@ function webUrlFor(repoId: string): string | null {
 export async function indexRepository(opts: IndexOptions): Promise<IndexResult> {
   const started = Date.now();
   if (opts.name !== undefined) checkRepoId(opts.name, '--name');
-  const ws = openWorkspace(opts.dataDir);
+  const ws = openWorkspace(opts.dataDir, { database: opts.database });
   const { storage, blobs } = ws;
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const lockWait = opts.lockWaitMs ?? 5000;

@@ -3,6 +3,7 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CodehubError } from '../core/errors.js';
+import { PostgresStorage } from '../db/postgres-storage.js';
 import { SqliteStorage } from '../db/sqlite-storage.js';
 import type { Storage } from '../db/storage.js';
 import { FsBlobStore } from '../store/fs-blob-store.js';
@@ -22,7 +23,7 @@ export function defaultDataDir(flag?: string): string {
 }
 
 /** Opens (creating if needed) the data dir; throws DataDirNotWritable when it cannot be used. */
-export function openWorkspace(dataDir: string): Workspace {
+export function openWorkspace(dataDir: string, options: { database?: string | undefined } = {}): Workspace {
   const dir = resolve(dataDir);
   try {
     mkdirSync(dir, { recursive: true });
@@ -33,7 +34,15 @@ export function openWorkspace(dataDir: string): Workspace {
       `data dir ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass --data DIR`,
     );
   }
-  const storage = new SqliteStorage(join(dir, 'codehub.db'));
+  const url = databaseUrl(options.database);
+  const storage = url ? new PostgresStorage(url) : new SqliteStorage(join(dir, 'codehub.db'));
   const blobs = new FsBlobStore(join(dir, 'blobs'));
   return { dataDir: dir, storage, blobs, close: () => storage.close() };
+}
+
+/** `--database`, else `$CODEHUB_DATABASE_URL`, else none (SQLite in the data dir). */
+export function databaseUrl(flag?: string): string | undefined {
+  const env = process.env.CODEHUB_DATABASE_URL;
+  const url = flag ?? (env && env !== '' ? env : undefined);
+  return url === undefined || url === '' ? undefined : url;
 }

@@ -24,6 +24,7 @@ const STATUS: Record<string, { status: number; title: string }> = {
   BlobMissing: { status: 500, title: 'Stored blob is missing' },
   IndexLocked: { status: 503, title: 'Index is being written' },
   DatabaseCorrupt: { status: 500, title: 'Database is corrupt' },
+  DatabaseUnavailable: { status: 503, title: 'Database is unavailable' },
 };
 
 /** Converts any thrown value into the HTTP status and message shown to the audience. */

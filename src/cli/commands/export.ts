@@ -16,7 +16,7 @@ export async function cmdExport(args: string[]): Promise<number> {
   }
   const [repo] = positionals;
   if (!repo || positionals.length > 1) throw new CodehubError('InvalidInput', 'export takes <repo>');
-  const ws = openWorkspace(defaultDataDir(values.data));
+  const ws = openWorkspace(defaultDataDir(values.data), { database: values.database });
   let closed = false;
   const onError = (err: NodeJS.ErrnoException): void => {
     if (err.code === 'EPIPE') closed = true; // the reader went away (`| head`): stop quietly

@@ -13,6 +13,7 @@ import { parseCommandArgs } from './command-args.js';
 
 export interface ServeFlags {
   data?: string;
+  database?: string;
   host?: string;
   port?: string;
   'allowed-host'?: string[];
@@ -88,7 +89,7 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
       `--host ${host} would let anyone who reaches this machine read every indexed repository; pass --read-token-file FILE (or set CODEHUB_READ_TOKEN) to require a token, or --public to serve them to everyone`,
     );
   }
-  const ws = openWorkspace(defaultDataDir(flags.data));
+  const ws = openWorkspace(defaultDataDir(flags.data), { database: flags.database });
   const service = createQueryService(ws);
   // The MCP server links answers to the hub's URL, known once the port is bound.
   let mcp: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
@@ -156,7 +157,7 @@ export async function cmdServe(args: string[]): Promise<number> {
 export async function cmdMcp(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {});
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'mcp takes no positional arguments');
-  const ws = openWorkspace(defaultDataDir(values.data));
+  const ws = openWorkspace(defaultDataDir(values.data), { database: values.database });
   try {
     await runStdioServer(createQueryService(ws));
   } finally {

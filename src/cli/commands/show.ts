@@ -21,7 +21,7 @@ export async function cmdShow(args: string[]): Promise<number> {
     throw new CodehubError('InvalidInput', 'show takes <repo> <symbol>');
   const contextBefore = optionalCount(values.context, '--context');
   const maxLines = optionalCount(values['max-lines'], '--max-lines');
-  const ws = openWorkspace(defaultDataDir(values.data));
+  const ws = openWorkspace(defaultDataDir(values.data), { database: values.database });
   try {
     const result = await createQueryService(ws).show(repo, symbol, {
       ...(contextBefore !== undefined ? { contextBefore } : {}),
