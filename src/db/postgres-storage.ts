@@ -121,6 +121,10 @@ export class PostgresStorage implements Storage {
       throw this.classify(err);
     }
     let broken = false;
+    // A checked-out client whose server goes away emits 'error' as well as failing its query: the query's error is
+    // the one reported.
+    const ignore = (): void => undefined;
+    client.on('error', ignore);
     try {
       await client.query('BEGIN');
       const out = await work(client);
@@ -134,6 +138,7 @@ export class PostgresStorage implements Storage {
       }
       throw this.classify(err);
     } finally {
+      client.off('error', ignore);
       client.release(broken);
     }
   }
