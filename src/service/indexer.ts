@@ -35,8 +35,8 @@ import {
   type TreeEntry,
 } from '../git/git.js';
 import { sha256Hex } from '../store/fs-blob-store.js';
-import { acquireLock, GC_LOCK, isLockHeld } from '../store/index-lock.js';
 import type { AnalysisJob, FileAnalyser } from './analysis-pool.js';
+import { gcRunning, lockRepoForIndex } from './index-lease.js';
 import { openWorkspace } from './workspace.js';
 
 /** Bumped when the indexer's own output for the same tree changes. */
@@ -158,12 +158,12 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
   let catFile: CatFileBatch | null = null;
   let analyser: FileAnalyser | null = null;
   let snapshotId: number | null = null;
-  let lock: { release(): void } | null = null;
+  let lock: { release(): Promise<void> } | null = null;
   try {
     const target = await locate(opts, ws.dataDir);
-    lock = await acquireLock(ws.dataDir, target.repoId, `repo ${target.repoId}`, lockWait);
+    lock = await lockRepoForIndex(ws, target.repoId, lockWait);
     const gcWaitEnd = Date.now() + lockWait;
-    while (isLockHeld(ws.dataDir, GC_LOCK)) {
+    while (await gcRunning(ws)) {
       if (Date.now() > gcWaitEnd)
         throw new CodehubError('IndexLocked', 'codehub gc is running; index again when it finishes');
       await new Promise((r) => setTimeout(r, 100));
@@ -550,7 +550,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
   } finally {
     catFile?.close();
     await analyser?.close();
-    lock?.release();
+    await lock?.release();
     await ws.close();
   }
 }

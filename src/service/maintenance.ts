@@ -5,7 +5,7 @@ import { checkRepoId } from '../core/ids.js';
 import type { FileRecord, SnapshotRecord } from '../db/storage.js';
 import { CatFileBatch } from '../git/cat-file-batch.js';
 import { sha256Hex } from '../store/fs-blob-store.js';
-import { acquireLock, GC_LOCK, liveLocks } from '../store/index-lock.js';
+import { lockForGc } from './index-lease.js';
 import type { Workspace } from './workspace.js';
 
 export interface RepoListing {
@@ -177,15 +177,8 @@ export interface GcReport {
 
 /** Drops unfinished snapshots (and, with keepLatestOnly, older ones), then every blob no snapshot references. */
 export async function collectGarbage(ws: Workspace, opts: { keepLatestOnly: boolean }): Promise<GcReport> {
-  const lock = await acquireLock(ws.dataDir, GC_LOCK, 'the data dir (gc)', 2000);
+  const lock = await lockForGc(ws);
   try {
-    const busy = liveLocks(ws.dataDir).filter((n) => n !== GC_LOCK);
-    if (busy.length > 0) {
-      throw new CodehubError(
-        'IndexLocked',
-        `an index run is in progress (${busy.join(', ')}); run gc when it finishes`,
-      );
-    }
     let removedSnapshots = 0;
     const { reader, writer, maintenance } = ws.storage;
     for (const r of await reader.listRepos()) removedSnapshots += await writer.discardUnfinishedSnapshots(r.id);
@@ -208,6 +201,6 @@ export async function collectGarbage(ws: Workspace, opts: { keepLatestOnly: bool
     const removedTempFiles = await ws.blobs.removeTempFiles();
     return { removedSnapshots, removedBlobs: removed.length, freedBytes, keptBlobs, removedTempFiles };
   } finally {
-    lock.release();
+    await lock.release();
   }
 }

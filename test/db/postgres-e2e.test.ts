@@ -76,7 +76,7 @@ describe('codehub on PostgreSQL', () => {
       .filter((l) => l.startsWith('{"type":"symbol"'))
       .map((l) => (JSON.parse(l) as { id: string }).id);
     assert.ok(symbols.length > 10, 'the fixture has symbols to show');
-    for (const id of symbols.slice(0, 40)) {
+    for (const id of symbols.slice(0, 12)) {
       const a = onSqlite(['show', REPO, id, '--json']);
       const b = onPostgres(['show', REPO, id, '--json']);
       assert.equal(b.code, a.code, b.stderr);
@@ -118,6 +118,36 @@ describe('codehub on PostgreSQL', () => {
     } finally {
       await a?.stop();
       await b?.stop();
+    }
+  });
+
+  it('serves a snapshot published by another process without a restart', async () => {
+    const served = await serve(pgData(), ['--database', db.url]);
+    try {
+      const before = (await (await fetch(`${served.url}/api/v1/repos`)).json()) as {
+        repos: Array<{ commit: string }>;
+      };
+      const fixture = new FixtureRepo(repoDir).write(
+        'src/late.ts',
+        'export function late(): number {\n  return 2;\n}\n',
+      );
+      const commit = fixture.commit('later');
+      assert.notEqual(before.repos[0]?.commit, commit);
+      const r = onPostgres(['index', repoDir, '--name', REPO]);
+      assert.equal(r.code, 0, r.stderr);
+      const now = (await (await fetch(`${served.url}/api/v1/repos`)).json()) as {
+        repos: Array<{ commit: string }>;
+      };
+      assert.equal(now.repos[0]?.commit, commit);
+      const hits = (await (await fetch(`${served.url}/api/v1/search?q=late`)).json()) as {
+        results: Array<{ name: string }>;
+      };
+      assert.deepEqual(
+        hits.results.map((h) => h.name),
+        ['late'],
+      );
+    } finally {
+      await served.stop();
     }
   });
 
