@@ -352,6 +352,9 @@ class PgWriter implements SnapshotWriter {
       ]);
       await client.query('UPDATE generation SET value = value + 1');
     });
+    // COPY leaves the planner's statistics behind (autovacuum catches up later): without them a substring search
+    // scans the snapshot instead of the trigram index. Best effort: the snapshot is already published.
+    await this.db.query('ANALYZE symbols, edges, files').catch(() => undefined);
   }
 
   async failSnapshot(snapshotId: number, error: string): Promise<void> {
