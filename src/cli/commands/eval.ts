@@ -53,13 +53,13 @@ export async function evalRepository(options: EvalRepositoryOptions): Promise<Co
     let edges: Edge[];
     let symbols: SymbolRange[];
     try {
-      const { snapshot } = exportTarget(ws, indexed.repo, indexed.commit);
+      const { snapshot } = await exportTarget(ws, indexed.repo, indexed.commit);
       symbols = [];
-      for (const s of ws.storage.iterateSymbols(snapshot.id)) {
+      for await (const s of ws.storage.reader.iterateSymbols(snapshot.id)) {
         symbols.push({ id: s.id, path: s.path, startLine: s.startLine, endLine: s.endLine });
       }
       edges = [];
-      for (const e of ws.storage.iterateEdges(snapshot.id)) {
+      for await (const e of ws.storage.reader.iterateEdges(snapshot.id)) {
         edges.push({
           callerId: e.callerId,
           calleeId: e.calleeId,
