@@ -70,9 +70,9 @@ export interface IndexProgress {
 
 export interface IndexOptions {
   dataDir: string;
-  /** The blob store: `s3://bucket/prefix` or a folder (default: $CODEHUB_BLOBS, else the data dir's `blobs/`). */
+  /** The blob store: `s3://bucket/prefix` or a folder (default: the data dir's `blobs/`). */
   blobs?: string | undefined;
-  /** A postgres:// URL (default: $CODEHUB_DATABASE_URL, else SQLite in the data dir). */
+  /** A postgres:// URL (default: $CODEHUB_DATABASE_URL, else SQLite in the data dir; '' for SQLite regardless). */
   database?: string;
   /** A local path or a clone URL. */
   source: string;

@@ -77,7 +77,7 @@ export function openWorkspace(
   };
 }
 
-/** `--database`, else `$CODEHUB_DATABASE_URL`, else none (SQLite in the data dir). */
+/** `--database`, else `$CODEHUB_DATABASE_URL`, else none (SQLite in the data dir); `''` means none whatever the env says. */
 export function databaseUrl(flag?: string): string | undefined {
   const env = process.env.CODEHUB_DATABASE_URL;
   const url = flag ?? (env && env !== '' ? env : undefined);

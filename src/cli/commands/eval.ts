@@ -32,6 +32,8 @@ export interface EvalRepositoryOptions {
   dataDir?: string;
   /** Blob store location (`--blobs`); default the data dir's own. */
   blobs?: string | undefined;
+  /** Database URL (`--database`); default $CODEHUB_DATABASE_URL, else the data dir's SQLite. */
+  database?: string | undefined;
   /** Display name in the report (default: the indexed repo id). */
   corpus?: string;
   tsconfig?: string;
@@ -48,8 +50,13 @@ export async function evalRepository(options: EvalRepositoryOptions): Promise<Co
   const sub = relative(repoDir, target).split(sep).join('/');
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'codehub-eval-'));
   try {
-    const indexed = await indexRepository({ dataDir, blobs: options.blobs, source: repoDir });
-    const ws = openWorkspace(dataDir, { blobs: options.blobs });
+    const indexed = await indexRepository({
+      dataDir,
+      blobs: options.blobs,
+      ...(options.database !== undefined ? { database: options.database } : {}),
+      source: repoDir,
+    });
+    const ws = openWorkspace(dataDir, { blobs: options.blobs, database: options.database });
     let edges: Edge[];
     let symbols: SymbolRange[];
     try {
@@ -72,7 +79,7 @@ export async function evalRepository(options: EvalRepositoryOptions): Promise<Co
         });
       }
     } finally {
-      ws.close();
+      await ws.close();
     }
     return evaluateCorpus({
       repoDir,
@@ -154,6 +161,7 @@ export async function cmdEval(args: string[]): Promise<number> {
     path,
     ...(values.data !== undefined ? { dataDir: values.data } : {}),
     blobs: blobLocation(values.blobs),
+    database: values.database,
     ...(values.tsconfig !== undefined ? { tsconfig: values.tsconfig } : {}),
     ...(maxFiles !== undefined ? { maxFiles } : {}),
     ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),

@@ -40,6 +40,6 @@ export async function cmdExport(args: string[]): Promise<number> {
     return EXIT.ok;
   } finally {
     process.stdout.off('error', onError);
-    ws.close();
+    await ws.close();
   }
 }

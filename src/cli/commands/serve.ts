@@ -119,7 +119,7 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
   try {
     url = await web.listen();
   } catch (err) {
-    ws.close();
+    await ws.close();
     const code = (err as NodeJS.ErrnoException).code;
     throw new CodehubError(
       'InvalidInput',
@@ -149,7 +149,7 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  ws.close();
+  await ws.close();
   return 0;
 }
 
@@ -171,7 +171,7 @@ export async function cmdMcp(args: string[]): Promise<number> {
   try {
     await runStdioServer(createQueryService(ws), { changes: createChangeService(ws) });
   } finally {
-    ws.close();
+    await ws.close();
   }
   return 0;
 }

@@ -37,7 +37,7 @@ export async function cmdShow(args: string[]): Promise<number> {
     if (isCodehubError(err) && Array.isArray(err.detail)) return reportWithDetail(err, values.json);
     throw err;
   } finally {
-    ws.close();
+    await ws.close();
   }
 }
 
