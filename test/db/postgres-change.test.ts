@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import type { ChangeReport } from '../../src/service/change-service.js';
 import { FixtureRepo, ROOT, removeDir, runCli, tempDir } from '../helpers/fixture-repo.js';
 import { createTempDatabase, type TempDatabase } from '../helpers/postgres.js';
@@ -23,6 +24,7 @@ describe('codehub diff on PostgreSQL', () => {
   let db: TempDatabase;
   let c1: string;
   let c2: string;
+  let repoDir: string;
   const onSqlite = (args: string[]) => runCli([...args, '--data', join(tmp, 'data-sqlite')]);
   const onPostgres = (args: string[]) =>
     runCli([...args, '--data', join(tmp, 'data-pg'), '--database', db.url]);
@@ -30,7 +32,7 @@ describe('codehub diff on PostgreSQL', () => {
   before(async () => {
     tmp = tempDir('pg-change');
     db = await createTempDatabase();
-    const repoDir = join(tmp, 'repo');
+    repoDir = join(tmp, 'repo');
     cpSync(join(ROOT, 'test', 'fixtures', 'seed-pattern'), repoDir, { recursive: true });
     const fixture = FixtureRepo.init(repoDir);
     c1 = fixture.commit('fixture');
@@ -79,5 +81,24 @@ describe('codehub diff on PostgreSQL', () => {
     assert.equal(pinB.code, 0, pinB.stderr);
     assert.equal((JSON.parse(pinB.stdout) as { repo: { commit: string } }).repo.commit, c1);
     assert.deepEqual(normalise(pinB.stdout), normalise(pinA.stdout));
+  });
+
+  it('diff --worktree with CODEHUB_DATABASE_URL set publishes nothing into that database', async () => {
+    const before = onPostgres(['repos', '--json']).stdout;
+    const helpers = readFileSync(join(repoDir, 'src', 'cart-helpers.ts'), 'utf8');
+    new FixtureRepo(repoDir).write('src/cart-helpers.ts', helpers.replace('cart total', 'cart total (uncommitted)'));
+    const r = runCli(['diff', REPO, c2, '--worktree', repoDir, '--data', join(tmp, 'data-pg'), '--json'], {
+      env: { CODEHUB_DATABASE_URL: db.url },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM snapshots');
+      assert.equal(rows[0]?.n, 2, 'the two indexed commits, and no scratch snapshot');
+    } finally {
+      await client.end();
+    }
+    assert.equal(onPostgres(['repos', '--json']).stdout, before);
   });
 });
