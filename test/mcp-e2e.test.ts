@@ -557,10 +557,10 @@ describe('codehub mcp over raw stdio', () => {
     const db = new Database(join(fixture.dataDir, 'codehub.db'), { readonly: true });
     try {
       for (const [sql, index] of [
-        [QUERY_SQL.edgesFrom, 'edges_by_caller'],
-        [QUERY_SQL.edgesTo, 'edges_by_callee'],
+        [QUERY_SQL.edgesFrom(2), 'edges_by_caller'],
+        [QUERY_SQL.edgesTo(2), 'edges_by_callee'],
       ] as const) {
-        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1, 'x') as Array<{ detail: string }>).map(
+        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1, 'x', 'y') as Array<{ detail: string }>).map(
           (r) => r.detail,
         );
         const edges = plan.find((d) => / e /.test(` ${d} `)) ?? '';

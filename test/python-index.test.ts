@@ -60,13 +60,15 @@ const FILES: Record<string, string> = {
   ].join('\n'),
 };
 
-function exportAll(dataDir: string, repo: string, commit: string): string[] {
+async function exportAll(dataDir: string, repo: string, commit: string): Promise<string[]> {
   const ws = openWorkspace(dataDir);
   try {
-    const { repo: record, snapshot } = exportTarget(ws, repo, commit);
-    return [...exportSnapshot(ws, record, snapshot)].map((line) => JSON.stringify(line)).sort();
+    const { repo: record, snapshot } = await exportTarget(ws, repo, commit);
+    const lines: string[] = [];
+    for await (const line of exportSnapshot(ws, record, snapshot)) lines.push(JSON.stringify(line));
+    return lines.sort();
   } finally {
-    ws.close();
+    await ws.close();
   }
 }
 
@@ -128,7 +130,7 @@ describe('a repo mixing TypeScript and Python', () => {
         const render = await service.show('example.com/o/mixed', 'render');
         assert.equal(render.callees[0]?.qualifiedName, 'formatPrice');
       } finally {
-        ws.close();
+        await ws.close();
       }
     } finally {
       removeDir(work);
@@ -164,7 +166,7 @@ describe('a repo mixing TypeScript and Python', () => {
         assert.equal(shown.testsComplete, 'lower_bound');
         assert.deepEqual(shown.testsNotAnalysed, ['test_legacy.py']);
       } finally {
-        ws.close();
+        await ws.close();
       }
     } finally {
       removeDir(work);
@@ -197,8 +199,8 @@ describe('a repo mixing TypeScript and Python', () => {
       const scratch = await indexRepository({ dataDir: full, source: repoDir, name, workers: 2 });
       assert.equal(scratch.cachedFiles, 0);
 
-      const a = exportAll(incremental, name, commitB);
-      const b = exportAll(full, name, commitB);
+      const a = await exportAll(incremental, name, commitB);
+      const b = await exportAll(full, name, commitB);
       assert.ok(a.some((l) => l.includes('"calleeText":"discount"') && l.includes('Cart.sale')));
       assert.deepEqual(a, b);
     } finally {

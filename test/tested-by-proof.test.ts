@@ -156,11 +156,13 @@ async function claimedTestedBy(
   storage: ReturnType<typeof openWorkspace>['storage'],
   known: ReadonlySet<string>,
 ): Promise<Map<string, Set<string>>> {
-  const snapshot = storage.latestSnapshot(repoId);
+  const snapshot = await storage.reader.latestSnapshot(repoId);
   assert.ok(snapshot, 'the fixture was indexed');
   const claimed = new Map<string, Set<string>>();
   const found = new Set<string>();
-  for (const symbol of [...storage.iterateSymbols(snapshot.id)]) {
+  const symbols = [];
+  for await (const s of storage.reader.iterateSymbols(snapshot.id)) symbols.push(s);
+  for (const symbol of symbols) {
     const key = `${symbol.path}:${symbol.qualifiedName}`;
     if (!known.has(key)) continue;
     found.add(key);

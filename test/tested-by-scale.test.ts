@@ -78,10 +78,10 @@ describe('tested-by on a repository with 10,000 tests', () => {
     const ws = openWorkspace(dataDir);
     try {
       const service = createQueryService(ws);
-      const snapshot = ws.storage.latestSnapshot(repo);
+      const snapshot = await ws.storage.reader.latestSnapshot(repo);
       assert.ok(snapshot);
       assert.equal(
-        [...ws.storage.iterateSymbols(snapshot.id)].filter((s) => s.kind === 'test').length,
+        (await collect(ws.storage.reader.iterateSymbols(snapshot.id))).filter((s) => s.kind === 'test').length,
         TEST_FILES * TESTS_PER_FILE,
       );
       for (const [m, k] of [
@@ -157,3 +157,9 @@ describe('tested-by on a repository with 10,000 tests', () => {
     assert.equal(reach.length, expected);
   });
 });
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}

@@ -25,6 +25,7 @@ export const EXIT: Readonly<Record<ErrorCode | 'ok' | 'usage' | 'internal' | 'in
   DatabaseCorrupt: 9,
   GitFailed: 10,
   BlobStoreUnavailable: 11,
+  DatabaseUnavailable: 12,
   internal: 70,
 };
 
@@ -45,12 +46,14 @@ const USAGE = `usage: codehub <command> [options]
   diff <repo> <base> <head> [--depth 1-5]   (changed symbols, impacted callers, tests to run between two indexed commits/refs)
   diff <repo> <base> --worktree <path>       (the same for a checkout's uncommitted state; indexed in a scratch dir, never published)
   eval <path> [--tsconfig FILE] [--out DIR] [--calibrate] [--max-files N] [--max-file-bytes N]   (call graph vs the TS compiler)
-common options: --data DIR (default $CODEHUB_DATA or ~/.codehub),
-  --blobs s3://bucket/prefix|DIR (default $CODEHUB_BLOBS, else DIR/blobs of --data), --json`;
+common options: --data DIR (default $CODEHUB_DATA or ~/.codehub), --json,
+  --blobs s3://bucket/prefix|DIR (default $CODEHUB_BLOBS, else DIR/blobs of --data),
+  --database postgres://… (default $CODEHUB_DATABASE_URL; else SQLite in the data dir)`;
 
 const COMMON = {
   data: { type: 'string' },
   blobs: { type: 'string' },
+  database: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
@@ -126,10 +129,10 @@ function reportError(thrown: unknown, out: Out): number {
 }
 
 function withWorkspace<T>(
-  flags: { data?: string | undefined; blobs?: string | undefined },
+  flags: { data?: string | undefined; blobs?: string | undefined; database?: string | undefined },
   run: (ws: Workspace) => Promise<T>,
 ): Promise<T> {
-  const ws = openWorkspace(defaultDataDir(flags.data), { blobs: blobLocation(flags.blobs) });
+  const ws = openWorkspace(defaultDataDir(flags.data), { blobs: blobLocation(flags.blobs), database: flags.database });
   return run(ws).finally(() => ws.close());
 }
 
@@ -161,6 +164,7 @@ async function runIndex(
   values: {
     data?: string;
     blobs?: string;
+    database?: string;
     name?: string;
     ref?: string;
     'max-file-size'?: string;
@@ -197,6 +201,7 @@ async function runIndex(
     return await indexRepository({
       dataDir: defaultDataDir(values.data),
       blobs: blobLocation(values.blobs),
+      ...(values.database !== undefined ? { database: values.database } : {}),
       source,
       ...(values.name !== undefined ? { name: values.name } : {}),
       ...(values.ref !== undefined ? { ref: values.ref } : {}),
@@ -239,7 +244,7 @@ async function cmdRepos(args: string[]): Promise<number> {
   if (values.help) return usage();
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'repos takes no arguments');
   return withWorkspace(values, async (ws) => {
-    const repos = listRepos(ws);
+    const repos = await listRepos(ws);
     const { createChangeService } = await import('../service/change-service.js');
     const changes = createChangeService(ws);
     const history = await Promise.all(repos.map((r) => changes.history(r.id)));
@@ -268,7 +273,7 @@ async function cmdFiles(args: string[]): Promise<number> {
   const [repo, prefix] = positionals;
   if (!repo || positionals.length > 2) throw new CodehubError('InvalidInput', 'files takes <repo> [prefix]');
   return withWorkspace(values, async (ws) => {
-    const { snapshot, files } = listFiles(ws, repo, prefix ?? '');
+    const { snapshot, files } = await listFiles(ws, repo, prefix ?? '');
     if (values.json) {
       printJson({ repo, commit: snapshot.commit, ref: snapshot.ref, files });
     } else {

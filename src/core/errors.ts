@@ -14,7 +14,9 @@ export type ErrorCode =
   | 'IndexLocked'
   | 'DatabaseCorrupt'
   /** The blob store could not be reached or refused a request (after retries). */
-  | 'BlobStoreUnavailable';
+  | 'BlobStoreUnavailable'
+  /** The database server cannot be reached or refuses the connection. */
+  | 'DatabaseUnavailable';
 
 export class CodehubError extends Error {
   constructor(

@@ -176,4 +176,12 @@ export const MIGRATIONS: readonly string[] = [
     edges INTEGER NOT NULL
   );
   `,
+  // 4: leases (named, with a holder and an expiry), so locks need not be files on one host.
+  `
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

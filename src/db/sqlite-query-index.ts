@@ -5,10 +5,10 @@
  */
 import type Database from 'better-sqlite3';
 import type { Edge, TestReach } from '../core/graph.js';
-import { calleeNameOf, humpsOf, mayHideRepoCall } from '../core/search-keys.js';
+import { deriveQueryRows } from '../core/search-keys.js';
 import { isTestPath } from '../languages/registry.js';
 import { toEdge, toSymbolRecord, toTestReach } from './sqlite-storage.js';
-import type { EdgeWithSymbol, ExportedEdge, RankedSymbol, SymbolRow, SymbolSearch } from './storage.js';
+import type { DerivedRows, EdgeWithSymbol, ExportedEdge, RankedSymbol, SymbolRow, SymbolSearch } from './storage.js';
 
 type Row = Record<string, unknown>;
 type Db = Database.Database;
@@ -38,6 +38,7 @@ function rankedPage(from: string, where: string): string {
 /** SQL texts, exported for EXPLAIN QUERY PLAN checks in tests. */
 export const QUERY_SQL = {
   symbolById: `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? AND s.id = ?`,
+  symbolsById: (n: number) => `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? AND s.id IN (${placeholders(n)})`,
   byQualifiedName: `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? AND s.qualified_name = ? ORDER BY s.path, s.start_line LIMIT ?`,
   byName: `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? AND s.name = ? ORDER BY s.path, s.start_line LIMIT ?`,
   atLine: `SELECT ${SYM} FROM symbols s ${FILE_JOIN}
@@ -46,12 +47,14 @@ export const QUERY_SQL = {
   ofFile: `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? AND s.path = ? ORDER BY s.start_line, s.end_line DESC, s.id`,
   // `+e.callee_id`: without it SQLite walks edges_by_callee (every resolved edge of the snapshot) instead of the
   // caller's few rows through edges_by_caller — 500 ms instead of 0.1 ms per symbol on 100,000 symbols.
-  edgesFrom: `SELECT ${EDGE}, ${SYM} FROM edges e JOIN symbols s ON s.snapshot_id = e.snapshot_id AND s.id = e.callee_id ${FILE_JOIN}
-    WHERE e.snapshot_id = ? AND e.caller_id = ? AND +e.callee_id IS NOT NULL`,
-  edgesTo: `SELECT ${EDGE}, ${SYM} FROM edges e JOIN symbols s ON s.snapshot_id = e.snapshot_id AND s.id = e.caller_id ${FILE_JOIN}
-    WHERE e.snapshot_id = ? AND e.callee_id = ?`,
-  unresolvedFrom: 'SELECT * FROM edges WHERE snapshot_id = ? AND caller_id = ? AND callee_id IS NULL',
-  mayCall: 'SELECT call_sites FROM unresolved_names WHERE snapshot_id = ? AND name = ?',
+  edgesFrom: (n: number) => `SELECT e.rowid AS e_seq, ${EDGE}, ${SYM} FROM edges e JOIN symbols s ON s.snapshot_id = e.snapshot_id AND s.id = e.callee_id ${FILE_JOIN}
+    WHERE e.snapshot_id = ? AND e.caller_id IN (${placeholders(n)}) AND +e.callee_id IS NOT NULL`,
+  edgesTo: (n: number) => `SELECT e.rowid AS e_seq, ${EDGE}, ${SYM} FROM edges e JOIN symbols s ON s.snapshot_id = e.snapshot_id AND s.id = e.caller_id ${FILE_JOIN}
+    WHERE e.snapshot_id = ? AND e.callee_id IN (${placeholders(n)})`,
+  unresolvedFrom: (n: number) =>
+    `SELECT rowid AS e_seq, * FROM edges WHERE snapshot_id = ? AND caller_id IN (${placeholders(n)}) AND callee_id IS NULL`,
+  mayCall: (n: number) =>
+    `SELECT name, call_sites FROM unresolved_names WHERE snapshot_id = ? AND name IN (${placeholders(n)})`,
   unresolvedTotal: 'SELECT unresolved_call_sites FROM query_index WHERE snapshot_id = ?',
   mostCalled: `SELECT ss.callers AS rank_callers, ss.is_test AS rank_test, ${SYM}
     FROM symbol_search ss JOIN symbols s ON s.rowid = ss.rowid ${FILE_JOIN}
@@ -146,83 +149,26 @@ function ranked(r: Row): RankedSymbol {
 }
 
 /**
- * Derives the query tables of one snapshot from its rows: ranking keys per symbol (humps, test code,
- * caller count) and unresolved call sites by callee name. Call inside the publishing transaction.
+ * Writes the query tables of one snapshot from rows derived in pure code (core/search-keys.ts): ranking keys per
+ * symbol (its rowid in `symbolRowids`), unresolved call sites by callee name, and names new to the shared substring
+ * index. Call inside the publishing transaction.
  */
-export function buildQueryIndex(db: Db, snapshotId: number): void {
-  // Three secondary indexes grow in random order: a larger page cache (128 MB; 512 MB cost RSS for no measured
-  // gain on a 50 MB repo) keeps the build off the disk.
-  const cacheSize = Number(db.pragma('cache_size', { simple: true }));
-  db.pragma('cache_size = -131072');
-  try {
-    writeQueryIndex(db, snapshotId);
-  } finally {
-    db.pragma(`cache_size = ${cacheSize}`);
-  }
-}
-
-function writeQueryIndex(db: Db, snapshotId: number): void {
+export function writeQueryIndex(
+  db: Db,
+  snapshotId: number,
+  derived: DerivedRows,
+  symbols: ReadonlyArray<{ rowid: number; kind: string }>,
+): void {
   db.prepare('DELETE FROM symbol_search WHERE snapshot_id = ?').run(snapshotId);
   db.prepare('DELETE FROM unresolved_names WHERE snapshot_id = ?').run(snapshotId);
   db.prepare('DELETE FROM query_index WHERE snapshot_id = ?').run(snapshotId);
-
-  const callers = new Map<string, number>();
-  for (const r of db
-    .prepare(
-      `SELECT callee_id, COUNT(DISTINCT caller_id) AS n FROM edges
-       WHERE snapshot_id = ? AND callee_id IS NOT NULL GROUP BY callee_id`,
-    )
-    .all(snapshotId) as Row[]) {
-    callers.set(String(r.callee_id), Number(r.n));
-  }
-  // A file that declares test cases is test code as a whole (helpers and fixtures in it too).
-  const testFiles = new Set(
-    (
-      db
-        .prepare(`SELECT DISTINCT path FROM symbols WHERE snapshot_id = ? AND kind = 'test'`)
-        .all(snapshotId) as Row[]
-    ).map((r) => String(r.path)),
-  );
-
-  // `+snapshot_id`: walk the rowid range (a snapshot's rows are contiguous) instead of sorting the snapshot per page.
-  const page = db.prepare(
-    'SELECT rowid AS rid, id, path, name, kind FROM symbols WHERE rowid > ? AND +snapshot_id = ? ORDER BY rowid LIMIT 20000',
-  );
   const ins = db.prepare(
     'INSERT INTO symbol_search (rowid, snapshot_id, name_lower, humps, kind, is_test, callers) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  let after = -1;
-  for (;;) {
-    const rows = page.all(after, snapshotId) as Row[];
-    if (rows.length === 0) break;
-    for (const r of rows) {
-      const name = String(r.name);
-      const path = String(r.path);
-      const isTest = r.kind === 'test' || testFiles.has(path) || isTestPath(path);
-      ins.run(
-        r.rid,
-        snapshotId,
-        name.toLowerCase(),
-        humpsOf(name),
-        r.kind,
-        isTest ? 1 : 0,
-        callers.get(String(r.id)) ?? 0,
-      );
-    }
-    after = Number(rows[rows.length - 1]?.rid);
-  }
-
-  let total = 0;
-  const byName = new Map<string, number>();
-  for (const r of db
-    .prepare('SELECT callee_text, reason, lines_json FROM edges WHERE snapshot_id = ? AND callee_id IS NULL')
-    .all(snapshotId) as Row[]) {
-    const sites = Math.max(1, (JSON.parse(String(r.lines_json)) as number[]).length);
-    total += sites;
-    if (!mayHideRepoCall(String(r.reason))) continue;
-    const name = calleeNameOf(String(r.callee_text));
-    if (name !== null) byName.set(name, (byName.get(name) ?? 0) + sites);
-  }
+  derived.symbolKeys.forEach((k, i) => {
+    const s = symbols[i];
+    if (s) ins.run(s.rowid, snapshotId, k.nameLower, k.humps, s.kind, k.isTest ? 1 : 0, k.callers);
+  });
   // Names new to the data dir join the shared substring index (rowids above the old maximum are this call's).
   const lastName = Number((db.prepare('SELECT MAX(id) AS m FROM search_names').get() as Row).m ?? 0);
   db.prepare(
@@ -231,13 +177,31 @@ function writeQueryIndex(db: Db, snapshotId: number): void {
   db.prepare(
     'INSERT INTO search_names_fts (rowid, name_lower) SELECT id, name_lower FROM search_names WHERE id > ?',
   ).run(lastName);
-
   const insName = db.prepare('INSERT INTO unresolved_names (snapshot_id, name, call_sites) VALUES (?, ?, ?)');
-  for (const [name, n] of byName) insName.run(snapshotId, name, n);
+  for (const { name, callSites } of derived.unresolvedNames) insName.run(snapshotId, name, callSites);
   db.prepare('INSERT INTO query_index (snapshot_id, unresolved_call_sites) VALUES (?, ?)').run(
     snapshotId,
-    total,
+    derived.unresolvedCallSites,
   );
+}
+
+/** Reads a stored snapshot back and derives its query rows (for snapshots published before migration 2). */
+function rebuildQueryIndex(db: Db, snapshotId: number): void {
+  const symbols = db
+    .prepare('SELECT rowid AS rid, id, path, name, kind FROM symbols WHERE snapshot_id = ? ORDER BY rowid')
+    .all(snapshotId) as Array<{ rid: number; id: string; path: string; name: string; kind: string }>;
+  const edges = (
+    db
+      .prepare('SELECT caller_id, callee_id, callee_text, reason, lines_json FROM edges WHERE snapshot_id = ?')
+      .all(snapshotId) as Row[]
+  ).map((r) => ({
+    callerId: String(r.caller_id),
+    calleeId: (r.callee_id as string | null) ?? null,
+    calleeText: String(r.callee_text),
+    reason: String(r.reason),
+    lines: JSON.parse(String(r.lines_json)) as number[],
+  }));
+  writeQueryIndex(db, snapshotId, deriveQueryRows(symbols, edges, isTestPath), symbols.map((s) => ({ rowid: s.rid, kind: s.kind })));
 }
 
 const built = new WeakMap<Db, Set<number>>();
@@ -250,7 +214,7 @@ export function ensureQueryIndex(db: Db, snapshotId: number): void {
   if (!stmt(db, 'SELECT 1 FROM query_index WHERE snapshot_id = ?').get(snapshotId)) {
     const snap = stmt(db, 'SELECT status FROM snapshots WHERE id = ?').get(snapshotId) as Row | undefined;
     if (!snap || snap.status !== 'ready') return;
-    db.transaction(() => buildQueryIndex(db, snapshotId))();
+    db.transaction(() => rebuildQueryIndex(db, snapshotId))();
   }
   done.add(snapshotId);
 }
@@ -262,6 +226,15 @@ export class SqliteQueries {
   getSymbol(snapshotId: number, id: string): SymbolRow | null {
     const r = stmt(this.db, QUERY_SQL.symbolById).get(snapshotId, id) as Row | undefined;
     return r ? readSymbolRow(r) : null;
+  }
+
+  symbolsById(snapshotId: number, ids: readonly string[]): Map<string, SymbolRow> {
+    const out = new Map<string, SymbolRow>();
+    for (const r of this.chunked(QUERY_SQL.symbolsById, snapshotId, ids)) {
+      const row = readSymbolRow(r);
+      out.set(row.id, row);
+    }
+    return out;
   }
 
   findSymbolsByQualifiedName(snapshotId: number, qualifiedName: string, limit = 50): SymbolRow[] {
@@ -282,28 +255,41 @@ export class SqliteQueries {
     return (stmt(this.db, QUERY_SQL.ofFile).all(snapshotId, path) as Row[]).map(readSymbolRow);
   }
 
-  edgesFrom(snapshotId: number, callerId: string): EdgeWithSymbol[] {
-    return (stmt(this.db, QUERY_SQL.edgesFrom).all(snapshotId, callerId) as Row[]).map((r) => ({
+  /** Rows of a set query run in chunks of ids, in edge (insertion) order when the rows carry `e_seq`. */
+  private chunked(sql: (n: number) => string, snapshotId: number, ids: readonly string[]): Row[] {
+    const unique = [...new Set(ids)];
+    const out: Row[] = [];
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      const part = unique.slice(i, i + CHUNK);
+      for (const r of stmt(this.db, sql(part.length)).all(snapshotId, ...part) as Row[]) out.push(r);
+    }
+    if (out.length > 0 && out[0]?.e_seq !== undefined) out.sort((a, b) => Number(a.e_seq) - Number(b.e_seq));
+    return out;
+  }
+
+  edgesFrom(snapshotId: number, callerIds: readonly string[]): EdgeWithSymbol[] {
+    return this.chunked(QUERY_SQL.edgesFrom, snapshotId, callerIds).map((r) => ({
       edge: edgeFromAliased(r),
       symbol: readSymbolRow(r),
     }));
   }
 
-  edgesTo(snapshotId: number, calleeId: string): EdgeWithSymbol[] {
-    return (stmt(this.db, QUERY_SQL.edgesTo).all(snapshotId, calleeId) as Row[]).map((r) => ({
+  edgesTo(snapshotId: number, calleeIds: readonly string[]): EdgeWithSymbol[] {
+    return this.chunked(QUERY_SQL.edgesTo, snapshotId, calleeIds).map((r) => ({
       edge: edgeFromAliased(r),
       symbol: readSymbolRow(r),
     }));
   }
 
-  unresolvedEdgesFrom(snapshotId: number, callerId: string): Edge[] {
-    return (stmt(this.db, QUERY_SQL.unresolvedFrom).all(snapshotId, callerId) as Row[]).map(toEdge);
+  unresolvedEdgesFrom(snapshotId: number, callerIds: readonly string[]): Edge[] {
+    return this.chunked(QUERY_SQL.unresolvedFrom, snapshotId, callerIds).map(toEdge);
   }
 
-  countUnresolvedMayCall(snapshotId: number, name: string): number {
+  unresolvedMayCall(snapshotId: number, names: readonly string[]): Map<string, number> {
     ensureQueryIndex(this.db, snapshotId);
-    const r = stmt(this.db, QUERY_SQL.mayCall).get(snapshotId, name) as Row | undefined;
-    return r ? Number(r.call_sites) : 0;
+    const out = new Map<string, number>();
+    for (const r of this.chunked(QUERY_SQL.mayCall, snapshotId, names)) out.set(String(r.name), Number(r.call_sites));
+    return out;
   }
 
   countUnresolved(snapshotId: number): number {

@@ -1,8 +1,9 @@
 /**
  * Change intelligence between two indexed snapshots of one repository: what changed (symbols and edges), who is
  * affected (transitive callers), and which tests to run, with their commands. Also the history a repository's
- * snapshots form (commit, dates, refs). Every snapshot is read through the storage port; span texts come from the
- * blob store, hash-verified.
+ * snapshots form (commit, dates, refs). Every snapshot is read through the storage port's graph reader, a set of ids
+ * per question (a caller walk asks once per level, not once per symbol); span texts come from the blob store,
+ * hash-verified.
  */
 import { existsSync } from 'node:fs';
 import {
@@ -22,6 +23,7 @@ import { checkRepoId } from '../core/ids.js';
 import { calleeNameOf, mayHideRepoCall } from '../core/search-keys.js';
 import type {
   FileRecord,
+  GraphReader,
   RepoRecord,
   SnapshotRecord,
   Storage,
@@ -227,6 +229,8 @@ interface AffectedInput {
   readChanged?: ReadonlySet<string>;
   /** Caller hops listed in `impacted`. */
   depth: number;
+  /** Rows already fetched (the walk adds to them). */
+  rows: SymbolRows;
 }
 
 interface Reached {
@@ -261,28 +265,56 @@ function possibleCallersByName(edges: readonly Edge[]): {
   return { byName, nameless };
 }
 
+/** Every item of an async iterable, in order. */
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/**
+ * Symbol rows of snapshots, fetched a set at a time (`load`) and then looked up without a round trip (`get`); a row
+ * the snapshot does not have is remembered as null.
+ */
+class SymbolRows {
+  private readonly bySnapshot = new Map<number, Map<string, SymbolRow | null>>();
+
+  constructor(private readonly reader: GraphReader) {}
+
+  async load(snapshotId: number, ids: Iterable<string>): Promise<void> {
+    let known = this.bySnapshot.get(snapshotId);
+    if (!known) this.bySnapshot.set(snapshotId, (known = new Map()));
+    const wanted = [...new Set(ids)].filter((id) => !known.has(id));
+    if (wanted.length === 0) return;
+    const found = await this.reader.symbolsById(snapshotId, wanted);
+    for (const id of wanted) known.set(id, found.get(id) ?? null);
+  }
+
+  /** A row `load` fetched (null when the snapshot has no such symbol, or it was never loaded). */
+  get(snapshotId: number, id: string): SymbolRow | null {
+    return this.bySnapshot.get(snapshotId)?.get(id) ?? null;
+  }
+}
+
 /** The change service of a workspace (its storage and blob store). */
 export function createChangeService(workspace: { storage: Storage; blobs: BlobStore }): ChangeService {
-  return new ChangeService(workspace.storage, workspace.blobs);
+  return new ChangeService(workspace.storage.reader, workspace.blobs);
 }
 
 export class ChangeService {
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: GraphReader,
     private readonly blobs: BlobStore,
   ) {}
 
   /** The ready snapshots of a repository, newest first, with the refs pointing at their commits and commit dates. */
   async history(repoId: string): Promise<SnapshotInfo[]> {
-    const repo = this.requireRepo(repoId);
+    const repo = await this.requireRepo(repoId);
     return this.historyOf(repo);
   }
 
   private async historyOf(repo: RepoRecord): Promise<SnapshotInfo[]> {
-    const ready = this.storage
-      .listSnapshots(repo.id)
-      .filter((s) => s.status === 'ready')
-      .reverse();
+    const ready = (await this.storage.listSnapshots(repo.id)).filter((s) => s.status === 'ready').reverse();
     const commits = [...new Set(ready.map((s) => s.commit))];
     const described = existsSync(repo.gitDir) ? await describeCommits(repo.gitDir, commits) : new Map();
     return ready.map((s) => {
@@ -307,9 +339,9 @@ export class ChangeService {
     repoId: string,
     spec: string,
   ): Promise<{ repo: RepoRecord; snapshot: SnapshotRecord }> {
-    const repo = this.requireRepo(repoId);
+    const repo = await this.requireRepo(repoId);
     checkSnapshotSpec(spec);
-    const ready = this.storage.listSnapshots(repo.id).filter((s) => s.status === 'ready');
+    const ready = (await this.storage.listSnapshots(repo.id)).filter((s) => s.status === 'ready');
     const wanted = spec.toLowerCase();
     const byRef = ready.filter((s) => s.ref === spec);
     const byCommit = /^[0-9a-f]{4,64}$/.test(wanted) ? ready.filter((s) => s.commit.startsWith(wanted)) : [];
@@ -371,10 +403,12 @@ export class ChangeService {
   ): Promise<SymbolTestsReport> {
     const depth = checkDepth(options.depth ?? DEFAULT_DEPTH);
     const { repo, snapshot } =
-      options.at === undefined ? this.latest(repoId) : await this.resolveSnapshot(repoId, options.at);
+      options.at === undefined ? await this.latest(repoId) : await this.resolveSnapshot(repoId, options.at);
     if (ids.length === 0) throw new CodehubError('InvalidInput', 'give at least one symbol id');
     const unique = [...new Set(ids)];
-    const missing = unique.filter((id) => this.storage.getSymbol(snapshot.id, id) === null);
+    const rows = new SymbolRows(this.storage);
+    await rows.load(snapshot.id, unique);
+    const missing = unique.filter((id) => rows.get(snapshot.id, id) === null);
     if (missing.length > 0)
       throw new CodehubError(
         'SymbolNotFound',
@@ -388,15 +422,16 @@ export class ChangeService {
       );
     const affected = await this.affected({
       head: snapshot,
-      headEdges: [...this.storage.iterateEdges(snapshot.id)],
+      headEdges: await collect(this.storage.iterateEdges(snapshot.id)),
       base: null,
       baseEdges: [],
       inHead: unique,
       removedIds: [],
       baseToChanged: new Map(),
-      changedTests: unique.filter((id) => this.storage.getSymbol(snapshot.id, id)?.kind === 'test'),
+      changedTests: unique.filter((id) => rows.get(snapshot.id, id)?.kind === 'test'),
       changedIds: new Set(unique),
       depth,
+      rows,
     });
     const history = await this.historyOf(repo);
     return {
@@ -418,9 +453,9 @@ export class ChangeService {
     };
   }
 
-  private latest(repoId: string): { repo: RepoRecord; snapshot: SnapshotRecord } {
-    const repo = this.requireRepo(repoId);
-    const snapshot = this.storage.latestSnapshot(repo.id);
+  private async latest(repoId: string): Promise<{ repo: RepoRecord; snapshot: SnapshotRecord }> {
+    const repo = await this.requireRepo(repoId);
+    const snapshot = await this.storage.latestSnapshot(repo.id);
     if (!snapshot)
       throw new CodehubError(
         'RepoNotFound',
@@ -487,8 +522,8 @@ export class ChangeService {
     const incomplete: IncompleteReason[] = [];
 
     // Files: only paths whose content differs can hold changed symbols.
-    const baseFiles = new Map(this.storage.listFiles(base.snapshot.id).map((f) => [f.path, f]));
-    const headFiles = new Map(this.storage.listFiles(head.snapshot.id).map((f) => [f.path, f]));
+    const baseFiles = new Map((await this.storage.listFiles(base.snapshot.id)).map((f) => [f.path, f]));
+    const headFiles = new Map((await this.storage.listFiles(head.snapshot.id)).map((f) => [f.path, f]));
     const files = { added: [] as string[], removed: [] as string[], modified: [] as string[] };
     for (const [path, h] of headFiles) {
       const b = baseFiles.get(path);
@@ -497,11 +532,22 @@ export class ChangeService {
     }
     for (const path of baseFiles.keys()) if (!headFiles.has(path)) files.removed.push(path);
     const changedPaths = [...files.added, ...files.modified, ...files.removed].sort();
+    // The symbols of every changed file on both sides, asked for together (the port answers one file per question).
+    const fileSymbols = new Map<string, SymbolRow[]>();
+    await Promise.all(
+      [base.snapshot.id, head.snapshot.id].flatMap((snapshotId) =>
+        changedPaths.map(async (path) => {
+          fileSymbols.set(`${snapshotId}|${path}`, await this.storage.symbolsOfFile(snapshotId, path));
+        }),
+      ),
+    );
+    const symbolsOfFile = (snapshotId: number, path: string): SymbolRow[] =>
+      fileSymbols.get(`${snapshotId}|${path}`) ?? [];
     // Every analysed file has a module symbol: a changed file without one was not read by any plug-in.
     for (const path of changedPaths) {
       const f = headFiles.get(path) ?? baseFiles.get(path);
       const snapshotId = headFiles.has(path) ? head.snapshot.id : base.snapshot.id;
-      const analysed = this.storage.symbolsOfFile(snapshotId, path).some((r) => r.kind === 'module');
+      const analysed = symbolsOfFile(snapshotId, path).some((r) => r.kind === 'module');
       if (f && !analysed) {
         const why = f.skipReason ?? 'no language plug-in';
         incomplete.push({
@@ -538,7 +584,7 @@ export class ChangeService {
     const spanned = (side: 'b' | 'h', snapshotId: number): SpannedSymbol[] => {
       const out: SpannedSymbol[] = [];
       for (const path of changedPaths) {
-        const rows = this.storage.symbolsOfFile(snapshotId, path);
+        const rows = symbolsOfFile(snapshotId, path);
         const lines = texts.get(`${side}:${path}`);
         const topLevel = rows.filter((r) => r.parent === null && r.kind !== 'module');
         for (const r of rows) {
@@ -587,16 +633,17 @@ export class ChangeService {
         readChanged.add(c.symbol.id);
     }
 
-    const headRows = new Map<string, SymbolRow>();
-    const headRow = (id: string): SymbolRow | null => {
-      if (!headRows.has(id)) {
-        const row = this.storage.getSymbol(head.snapshot.id, id);
-        if (row) headRows.set(id, row);
-        return row;
-      }
-      return headRows.get(id) ?? null;
-    };
-    const baseRow = (id: string) => this.storage.getSymbol(base.snapshot.id, id);
+    const rows = new SymbolRows(this.storage);
+    await rows.load(
+      head.snapshot.id,
+      changes.filter((c) => c.change !== 'removed').map((c) => c.symbol.id),
+    );
+    await rows.load(
+      base.snapshot.id,
+      changes.flatMap((c) => (c.change === 'removed' ? [c.symbol.id] : c.before ? [c.before.id] : [])),
+    );
+    const headRow = (id: string): SymbolRow | null => rows.get(head.snapshot.id, id);
+    const baseRow = (id: string): SymbolRow | null => rows.get(base.snapshot.id, id);
     const changed: ChangedSymbol[] = changes.map((c) => {
       const row = c.change === 'removed' ? baseRow(c.symbol.id) : headRow(c.symbol.id);
       const before = c.before ? baseRow(c.before.id) : null;
@@ -622,8 +669,8 @@ export class ChangeService {
       };
     });
 
-    const baseEdges = [...this.storage.iterateEdges(base.snapshot.id)];
-    const headEdges = [...this.storage.iterateEdges(head.snapshot.id)];
+    const baseEdges = await collect(this.storage.iterateEdges(base.snapshot.id));
+    const headEdges = await collect(this.storage.iterateEdges(head.snapshot.id));
     const edges = diffEdges(baseEdges, headEdges);
 
     const changedIds = new Set(changed.map((c) => c.id));
@@ -643,6 +690,7 @@ export class ChangeService {
       changedIds,
       readChanged,
       depth,
+      rows,
     });
     incomplete.push(...affected.incomplete);
 
@@ -697,14 +745,13 @@ export class ChangeService {
       changedTests,
       changedIds,
       depth,
+      rows,
     } = input;
     const incomplete: IncompleteReason[] = [];
-    const headRows = new Map<string, SymbolRow | null>();
-    const headRow = (id: string): SymbolRow | null => {
-      let row = headRows.get(id);
-      if (row === undefined) headRows.set(id, (row = this.storage.getSymbol(head.id, id)));
-      return row;
-    };
+    // Rows are fetched a set at a time before they are looked at: the changed symbols, then each level's callers.
+    await rows.load(head.id, [...inHead, ...changedTests]);
+    if (base) await rows.load(base.id, removedIds);
+    const headRow = (id: string): SymbolRow | null => rows.get(head.id, id);
     // Callers, walked in head from every changed symbol still there, and in base from every removed one (through
     // symbols head still has). Besides resolved edges, an unresolved call site whose callee name is the symbol's
     // name is a possible caller: an untyped receiver must not hide a test.
@@ -713,28 +760,40 @@ export class ChangeService {
     const reached = new Map<string, Reached>();
     let visits = 0;
     let truncated = false;
-    const rowIn = (snapshotId: number, id: string): SymbolRow | null =>
-      snapshotId === head.id ? headRow(id) : this.storage.getSymbol(snapshotId, id);
+    const rowIn = (snapshotId: number, id: string): SymbolRow | null => rows.get(snapshotId, id);
+    // Callers by symbol and snapshot, fetched for a whole frontier at once: walks from different starts share them.
     const callerCache = new Map<string, Array<{ row: SymbolRow; confidence: number }>>();
-    const callersOf = (
+    const callerKey = (snapshotId: number, id: string): string => `${snapshotId}|${id}`;
+    const loadCallers = async (
       snapshotId: number,
       possible: Map<string, Set<string>>,
-      row: SymbolRow,
-    ): Array<{ row: SymbolRow; confidence: number }> => {
-      // Every walk start asks again for the callers of shared symbols: one storage read per symbol and snapshot.
-      const key = `${snapshotId}|${row.id}`;
-      const known = callerCache.get(key);
-      if (known) return known;
-      const out = this.storage
-        .edgesTo(snapshotId, row.id)
-        .map((e) => ({ row: e.symbol, confidence: e.edge.confidence ?? 0 }));
-      for (const callerId of possible.get(row.name) ?? []) {
-        const caller = rowIn(snapshotId, callerId);
-        if (caller) out.push({ row: caller, confidence: UNRESOLVED_NAME_MATCH_CONFIDENCE });
+      frontier: readonly SymbolRow[],
+    ): Promise<void> => {
+      const wanted = new Map<string, SymbolRow>();
+      for (const row of frontier) if (!callerCache.has(callerKey(snapshotId, row.id))) wanted.set(row.id, row);
+      if (wanted.size === 0) return;
+      const resolved = new Map<string, Array<{ row: SymbolRow; confidence: number }>>();
+      for (const e of await this.storage.edgesTo(snapshotId, [...wanted.keys()])) {
+        if (e.edge.calleeId === null) continue;
+        let list = resolved.get(e.edge.calleeId);
+        if (!list) resolved.set(e.edge.calleeId, (list = []));
+        list.push({ row: e.symbol, confidence: e.edge.confidence ?? 0 });
       }
-      callerCache.set(key, out);
-      return out;
+      await rows.load(
+        snapshotId,
+        [...wanted.values()].flatMap((row) => [...(possible.get(row.name) ?? [])]),
+      );
+      for (const row of wanted.values()) {
+        const out = resolved.get(row.id) ?? [];
+        for (const callerId of possible.get(row.name) ?? []) {
+          const caller = rowIn(snapshotId, callerId);
+          if (caller) out.push({ row: caller, confidence: UNRESOLVED_NAME_MATCH_CONFIDENCE });
+        }
+        callerCache.set(callerKey(snapshotId, row.id), out);
+      }
     };
+    const callersOf = (snapshotId: number, row: SymbolRow): Array<{ row: SymbolRow; confidence: number }> =>
+      callerCache.get(callerKey(snapshotId, row.id)) ?? [];
     /** Records `row` as reached from the changed symbol `reaches` at `depth` hops with `confidence`. */
     const record = (row: SymbolRow, reaches: string, depth: number, confidence: number): void => {
       if (changedIds.has(row.id)) return;
@@ -748,32 +807,61 @@ export class ChangeService {
         old.reaches.add(reaches);
       }
     };
-    const walk = (
+    /**
+     * Walks callers from every start, each with its own seen set, all starts a level at a time: one set of questions
+     * per level (the callers of the whole frontier; in base, also which of them head still has).
+     */
+    const walk = async (
       snapshotId: number,
       possible: Map<string, Set<string>>,
       starts: ReadonlyArray<{ id: string; reaches: string; depth: number; confidence: number }>,
-      toHead: (row: SymbolRow) => SymbolRow | null,
-    ): void => {
+      inHeadToo: boolean,
+    ): Promise<void> => {
+      await rows.load(snapshotId, starts.map((s) => s.id));
+      const toHead = (row: SymbolRow): SymbolRow | null => (inHeadToo ? headRow(row.id) : row);
+      type Walk = {
+        reaches: string;
+        d: number;
+        frontier: Array<{ row: SymbolRow; confidence: number }>;
+        seen: Set<string>;
+      };
+      const walks: Walk[] = [];
       for (const start of starts) {
         const startRow = rowIn(snapshotId, start.id);
         if (!startRow) continue;
-        let frontier = [{ row: startRow, confidence: start.confidence }];
-        const seen = new Set([start.id]);
-        for (let d = start.depth + 1; d <= WALK_DEPTH && frontier.length > 0 && !truncated; d++) {
-          const next: typeof frontier = [];
-          for (const node of frontier) {
-            for (const caller of callersOf(snapshotId, possible, node.row)) {
-              if (seen.has(caller.row.id)) continue;
-              seen.add(caller.row.id);
+        walks.push({
+          reaches: start.reaches,
+          d: start.depth,
+          frontier: [{ row: startRow, confidence: start.confidence }],
+          seen: new Set([start.id]),
+        });
+      }
+      for (;;) {
+        const active = walks.filter((w) => w.d + 1 <= WALK_DEPTH && w.frontier.length > 0);
+        if (active.length === 0 || truncated) break;
+        const frontier = active.flatMap((w) => w.frontier.map((n) => n.row));
+        await loadCallers(snapshotId, possible, frontier);
+        if (inHeadToo)
+          await rows.load(
+            head.id,
+            frontier.flatMap((row) => callersOf(snapshotId, row).map((c) => c.row.id)),
+          );
+        for (const w of active) {
+          const d = ++w.d;
+          const next: Walk['frontier'] = [];
+          for (const node of w.frontier) {
+            for (const caller of callersOf(snapshotId, node.row)) {
+              if (w.seen.has(caller.row.id)) continue;
+              w.seen.add(caller.row.id);
               if (++visits > MAX_WALK_VISITS) truncated = true;
               const now = toHead(caller.row);
               if (!now || truncated) continue;
               const confidence = node.confidence * caller.confidence;
               next.push({ row: caller.row, confidence });
-              record(now, start.reaches, d, confidence);
+              record(now, w.reaches, d, confidence);
             }
           }
-          frontier = next;
+          w.frontier = next;
         }
       }
     };
@@ -785,7 +873,7 @@ export class ChangeService {
       const row = headRow(id);
       if (!row || !READ_NOT_CALLED.has(row.kind) || (input.readChanged && !input.readChanged.has(id)))
         continue;
-      for (const reader of this.storage.symbolsOfFile(head.id, row.path)) {
+      for (const reader of await this.storage.symbolsOfFile(head.id, row.path)) {
         if (!CALLABLE.has(reader.kind) || reader.id === id) continue;
         record(reader, id, 1, SAME_FILE_READER_CONFIDENCE);
         readerStarts.push({ id: reader.id, reaches: id, depth: 1, confidence: SAME_FILE_READER_CONFIDENCE });
@@ -797,18 +885,18 @@ export class ChangeService {
           message: `exported ${row.kind} ${row.qualifiedName} changed: code reading it from other files is not traced`,
         });
     }
-    walk(
+    await walk(
       head.id,
       headPossible.byName,
       [...inHead.map((id) => ({ id, reaches: id, depth: 0, confidence: 1 })), ...readerStarts],
-      (r) => r,
+      false,
     );
     if (base)
-      walk(
+      await walk(
         base.id,
         basePossible.byName,
         removedIds.map((id) => ({ id, reaches: id, depth: 0, confidence: 1 })),
-        (r) => headRow(r.id),
+        true,
       );
     if (truncated)
       incomplete.push({
@@ -858,12 +946,16 @@ export class ChangeService {
       }
       for (const r of reaches) if (!t.reaches.includes(r)) t.reaches.push(r);
     };
-    for (const { reach, test } of this.storage.testsReaching(head.id, [...inHead, ...reached.keys()])) {
+    for (const { reach, test } of await this.storage.testsReaching(head.id, [...inHead, ...reached.keys()])) {
       if (changedIds.has(reach.symbolId)) offer(test, [reach.symbolId], reach.depth, reach.confidence);
       const via = reached.get(reach.symbolId);
       if (via) offer(test, via.reaches, reach.depth + via.depth, reach.confidence * via.confidence);
     }
-    const baseLinks = base ? this.storage.testsReaching(base.id, [...baseToChanged.keys()]) : [];
+    const baseLinks = base ? await this.storage.testsReaching(base.id, [...baseToChanged.keys()]) : [];
+    await rows.load(
+      head.id,
+      baseLinks.map((l) => l.test.id),
+    );
     for (const { reach, test } of baseLinks) {
       const now = headRow(test.id);
       if (now)
@@ -875,7 +967,7 @@ export class ChangeService {
     }
     for (const n of reached.values())
       if (n.row.kind === 'test') offer(n.row, n.reaches, n.depth, n.confidence);
-    const stats = this.storage.snapshotStats(head.id);
+    const stats = await this.storage.snapshotStats(head.id);
     const notAnalysed = stats?.testFilesNotAnalysed ?? [];
     if (notAnalysed.length > 0 || (stats && stats.testFiles > stats.testFilesAnalysed))
       incomplete.push({
@@ -923,14 +1015,14 @@ export class ChangeService {
     for (const path of paths) {
       let text = cache.get(path);
       if (text === undefined) {
-        const sha = this.storage.getFile(snapshotId, path)?.blobSha256 ?? null;
-        text =
-          sha === null
-            ? Promise.resolve(null)
-            : this.blobs.readVerified(sha).then(
+        text = this.storage.getFile(snapshotId, path).then((f) =>
+          !f?.blobSha256
+            ? null
+            : this.blobs.readVerified(f.blobSha256).then(
                 (b) => b.toString('utf8'),
                 () => null,
-              );
+              ),
+        );
         cache.set(path, text);
       }
       const t = await text;
@@ -939,14 +1031,14 @@ export class ChangeService {
     return found;
   }
 
-  private requireRepo(repoId: string): RepoRecord {
+  private async requireRepo(repoId: string): Promise<RepoRecord> {
     if (typeof repoId !== 'string') throw new CodehubError('InvalidInput', 'repo must be host/owner/name');
     checkRepoId(repoId, 'repo');
-    const repo = this.storage.getRepo(repoId);
+    const repo = await this.storage.getRepo(repoId);
     if (repo) return repo;
     const near = closest(
       repoId,
-      this.storage.listRepos().map((r) => r.id),
+      (await this.storage.listRepos()).map((r) => r.id),
     );
     const hint =
       near.length > 0 ? `; closest: ${near.join(', ')}` : "; index one with 'codehub index <path>'";

@@ -31,17 +31,18 @@ export type ExportLine = ExportedSymbolLine | ExportedEdgeLine;
  * The snapshot to export: the repo's newest, or the ready snapshot whose commit starts with `ref`
  * (≥ 4 hex digits) or whose ref name is `ref`. Throws InvalidInput (malformed id) / RepoNotFound / RefNotFound.
  */
-export function exportTarget(
+export async function exportTarget(
   ws: Pick<Workspace, 'storage'>,
   repoId: string,
   ref?: string,
-): { repo: RepoRecord; snapshot: SnapshotRecord } {
+): Promise<{ repo: RepoRecord; snapshot: SnapshotRecord }> {
   checkRepoId(repoId, 'repo');
-  const repo = ws.storage.getRepo(repoId);
+  const reader = ws.storage.reader;
+  const repo = await reader.getRepo(repoId);
   if (!repo) {
     const near = closest(
       repoId,
-      ws.storage.listRepos().map((r) => r.id),
+      (await reader.listRepos()).map((r) => r.id),
     );
     throw new CodehubError(
       'RepoNotFound',
@@ -49,9 +50,9 @@ export function exportTarget(
       near,
     );
   }
-  const ready = ws.storage.listSnapshots(repoId).filter((s) => s.status === 'ready');
+  const ready = (await reader.listSnapshots(repoId)).filter((s) => s.status === 'ready');
   if (ref === undefined) {
-    const latest = ws.storage.latestSnapshot(repoId);
+    const latest = await reader.latestSnapshot(repoId);
     if (!latest) throw new CodehubError('RepoNotFound', `repo '${repoId}' has no indexed snapshot`);
     return { repo, snapshot: latest };
   }
@@ -71,15 +72,15 @@ export function exportTarget(
 }
 
 /** Every symbol (by path and line), then every edge, as export records; a generator so nothing is built whole. */
-export function* exportSnapshot(
+export async function* exportSnapshot(
   ws: Pick<Workspace, 'storage'>,
   repo: RepoRecord,
   snapshot: SnapshotRecord,
-): Generator<ExportLine> {
-  for (const row of ws.storage.iterateSymbols(snapshot.id)) {
+): AsyncGenerator<ExportLine> {
+  for await (const row of ws.storage.reader.iterateSymbols(snapshot.id)) {
     yield { type: 'symbol', ...toSymbolDTO(repo, snapshot, row) };
   }
-  for (const e of ws.storage.iterateEdges(snapshot.id)) {
+  for await (const e of ws.storage.reader.iterateEdges(snapshot.id)) {
     yield {
       type: 'edge',
       callerId: e.callerId,

@@ -14,6 +14,7 @@ import { isTestPathFor, type LanguagePlugin, type ModuleResolver } from '../lang
 import { pluginForPath } from '../languages/registry.js';
 import {
   factsKeyString,
+  snapshotRows,
   type FactsCacheKey,
   type FileRecord,
   type GitObjectInfo,
@@ -34,8 +35,8 @@ import {
 } from '../git/git.js';
 import { sha256Hex } from '../store/blob-codec.js';
 import type { BlobStore } from '../store/blob-store.js';
-import { acquireLock, GC_LOCK, isLockHeld } from '../store/index-lock.js';
 import type { AnalysisJob, FileAnalyser } from './analysis-pool.js';
+import { gcRunning, lockRepoForIndex } from './index-lease.js';
 import { openWorkspace } from './workspace.js';
 
 /** Bumped when the indexer's own output for the same tree changes. */
@@ -71,6 +72,8 @@ export interface IndexOptions {
   dataDir: string;
   /** The blob store: `s3://bucket/prefix` or a folder (default: the data dir's `blobs/`). */
   blobs?: string | undefined;
+  /** A postgres:// URL (default: $CODEHUB_DATABASE_URL, else SQLite in the data dir; '' for SQLite regardless). */
+  database?: string;
   /** A local path or a clone URL. */
   source: string;
   name?: string;
@@ -149,7 +152,7 @@ function webUrlFor(repoId: string): string | null {
 export async function indexRepository(opts: IndexOptions): Promise<IndexResult> {
   const started = Date.now();
   if (opts.name !== undefined) checkRepoId(opts.name, '--name');
-  const ws = openWorkspace(opts.dataDir, { blobs: opts.blobs });
+  const ws = openWorkspace(opts.dataDir, { blobs: opts.blobs, database: opts.database });
   const { storage, blobs } = ws;
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const lockWait = opts.lockWaitMs ?? 5000;
@@ -157,12 +160,12 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
   let catFile: CatFileBatch | null = null;
   let analyser: FileAnalyser | null = null;
   let snapshotId: number | null = null;
-  let lock: { release(): void } | null = null;
+  let lock: { release(): Promise<void> } | null = null;
   try {
     const target = await locate(opts, ws.dataDir);
-    lock = await acquireLock(ws.dataDir, target.repoId, `repo ${target.repoId}`, lockWait);
+    lock = await lockRepoForIndex(ws, target.repoId, lockWait);
     const gcWaitEnd = Date.now() + lockWait;
-    while (isLockHeld(ws.dataDir, GC_LOCK)) {
+    while (await gcRunning(ws)) {
       if (Date.now() > gcWaitEnd)
         throw new CodehubError('IndexLocked', 'codehub gc is running; index again when it finishes');
       await new Promise((r) => setTimeout(r, 100));
@@ -172,18 +175,18 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     const commit = target.url ? await resolveCommit(target.gitDir, ref) : target.commit!;
     const testReachDepth = opts.testReachDepth ?? DEFAULT_TEST_REACH_DEPTH;
 
-    storage.upsertRepo({
+    await storage.writer.upsertRepo({
       id: target.repoId,
       source: target.source,
       gitDir: target.gitDir,
       webUrl: webUrlFor(target.repoId),
     });
-    storage.discardUnfinishedSnapshots(target.repoId);
+    await storage.writer.discardUnfinishedSnapshots(target.repoId);
 
     // A commit names one tree: the newest snapshot's file list stands in for `git ls-tree` when deciding "up to date".
-    const latest = storage.latestSnapshot(target.repoId);
+    const latest = await storage.reader.latestSnapshot(target.repoId);
     if (opts.skipIfIndexed && latest && latest.commit === commit) {
-      const latestFiles = storage.listFiles(latest.id);
+      const latestFiles = await storage.reader.listFiles(latest.id);
       const version = analyzerVersionOf(
         latestFiles.map((f) => ({
           path: f.path,
@@ -197,7 +200,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
         (await blobsPresent(latestFiles, blobs)) &&
         (await stillMissing(target.gitDir, commit, latestFiles))
       ) {
-        const counts = storage.countRows(latest.id);
+        const counts = await storage.reader.countRows(latest.id);
         return {
           repo: target.repoId,
           commit,
@@ -235,7 +238,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       if (p) used.set(p.id, p);
     }
     const analyzerVersion = analyzerVersionFor(used.values(), testReachDepth);
-    const known = storage.knownGitObjects(entries.filter((e) => e.type === 'blob').map((e) => e.oid));
+    const known = await storage.cache.knownGitObjects(entries.filter((e) => e.type === 'blob').map((e) => e.oid));
     // Threads pay for loading the plug-ins once each: by default, one per MIN_FILES_PER_WORKER new files.
     const newFiles = entries.filter((e) => plugins.get(e.path) && !known.has(e.oid)).length;
     analyser = createAnalyser(
@@ -244,7 +247,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       opts.pluginFor === undefined,
     );
     const analysis = analyser;
-    snapshotId = storage.beginSnapshot(target.repoId, commit, opts.ref ?? null, analyzerVersion);
+    snapshotId = await storage.writer.beginSnapshot(target.repoId, commit, opts.ref ?? null, analyzerVersion);
 
     const configOwners = new Map<string, LanguagePlugin[]>();
     for (const e of entries) {
@@ -292,7 +295,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
           });
         }
       }
-      const cached = storage.getCachedFacts(cacheKeys);
+      const cached = await storage.cache.getCachedFacts(cacheKeys);
       // Sizes came with the tree: nothing too large, and nothing the repository lacks, is asked for.
       const reads = new Map<TreeEntry, Promise<Buffer | null>>();
       for (const e of window) {
@@ -419,7 +422,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
               path: e.path,
             };
             const facts =
-              cached.get(factsKeyString(key)) ?? storage.getCachedFacts([key]).get(factsKeyString(key));
+              cached.get(factsKeyString(key)) ?? (await storage.cache.getCachedFacts([key])).get(factsKeyString(key));
             if (facts) {
               cachedFiles++;
               analysed.push({ path: e.path, facts });
@@ -437,14 +440,14 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       }
       await Promise.all(puts);
       // Remember objects only once their blobs are durably in place.
-      storage.rememberGitObjects(learned);
+      await storage.cache.rememberGitObjects(learned);
       if (jobs.length > 0) {
         inFlight.push(
           analysis.analyze(jobs).then(
-            (results) => {
+            async (results) => {
               results.forEach((r, i) => (slots[i]!.slot.facts = r.facts));
               try {
-                storage.putCachedFacts(slots.map((s, i) => ({ key: s.key, packed: results[i]!.packed })));
+                await storage.cache.putCachedFacts(slots.map((s, i) => ({ key: s.key, packed: results[i]!.packed })));
               } catch (err) {
                 analysisError ??= err;
               }
@@ -522,8 +525,10 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     // The facts (call sites above all) are the bulk of the heap and are not needed to write: let them go first.
     analysed.length = 0;
     progress('writing', files.length);
-    storage.publishSnapshot(snapshotId, { files, symbols, edges: resolution.edges, testReach, stats });
-    storage.deleteSupersededSnapshots(target.repoId, commit, snapshotId);
+    // Build the snapshot's rows (pure), then publish them in one call.
+    const rows = snapshotRows({ files, symbols, edges: resolution.edges, testReach, stats });
+    await storage.writer.publishSnapshot(snapshotId, rows);
+    await storage.writer.deleteSupersededSnapshots(target.repoId, commit, snapshotId);
 
     return {
       repo: target.repoId,
@@ -544,13 +549,15 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     };
   } catch (err) {
     if (snapshotId !== null)
-      storage.failSnapshot(snapshotId, err instanceof Error ? err.message : String(err));
+      await storage.writer
+        .failSnapshot(snapshotId, err instanceof Error ? err.message : String(err))
+        .catch(() => undefined); // the storage may be what failed: the first error is the one to report
     throw err;
   } finally {
     catFile?.close();
     await analyser?.close();
-    lock?.release();
-    ws.close();
+    await lock?.release();
+    await ws.close();
   }
 }
 

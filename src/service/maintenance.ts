@@ -5,7 +5,7 @@ import { checkRepoId } from '../core/ids.js';
 import type { FileRecord, SnapshotRecord } from '../db/storage.js';
 import { CatFileBatch } from '../git/cat-file-batch.js';
 import { sha256Hex } from '../store/blob-codec.js';
-import { acquireLock, GC_LOCK, liveLocks } from '../store/index-lock.js';
+import { lockForGc } from './index-lease.js';
 import type { Workspace } from './workspace.js';
 
 export interface RepoListing {
@@ -22,11 +22,13 @@ export interface RepoListing {
 }
 
 /** Every repo with its newest ready snapshot. */
-export function listRepos(ws: Workspace): RepoListing[] {
-  return ws.storage.listRepos().map((r) => {
-    const snap = ws.storage.latestSnapshot(r.id);
-    const counts = snap ? ws.storage.countRows(snap.id) : { files: 0, symbols: 0, edges: 0 };
-    return {
+export async function listRepos(ws: Workspace): Promise<RepoListing[]> {
+  const reader = ws.storage.reader;
+  const out: RepoListing[] = [];
+  for (const r of await reader.listRepos()) {
+    const snap = await reader.latestSnapshot(r.id);
+    const counts = snap ? await reader.countRows(snap.id) : { files: 0, symbols: 0, edges: 0 };
+    out.push({
       id: r.id,
       source: r.source,
       webUrl: r.webUrl,
@@ -35,16 +37,17 @@ export function listRepos(ws: Workspace): RepoListing[] {
       indexedAt: snap?.indexedAt ?? null,
       snapshot: snap?.id ?? null,
       ...counts,
-    };
-  });
+    });
+  }
+  return out;
 }
 
 /** The newest ready snapshot of a repo; throws InvalidInput for a malformed id, RepoNotFound. */
-export function requireSnapshot(ws: Workspace, repoId: string): SnapshotRecord {
+export async function requireSnapshot(ws: Workspace, repoId: string): Promise<SnapshotRecord> {
   checkRepoId(repoId, 'repo');
-  const snap = ws.storage.latestSnapshot(repoId);
+  const snap = await ws.storage.reader.latestSnapshot(repoId);
   if (!snap) {
-    const known = ws.storage.listRepos().map((r) => r.id);
+    const known = (await ws.storage.reader.listRepos()).map((r) => r.id);
     const hint = known.length > 0 ? `known: ${known.join(', ')}` : "index one with 'codehub index <path>'";
     throw new CodehubError('RepoNotFound', `repo '${repoId}' has no indexed snapshot (${hint})`);
   }
@@ -52,13 +55,13 @@ export function requireSnapshot(ws: Workspace, repoId: string): SnapshotRecord {
 }
 
 /** Files of a repo's newest snapshot under a path prefix. */
-export function listFiles(
+export async function listFiles(
   ws: Workspace,
   repoId: string,
   prefix = '',
-): { snapshot: SnapshotRecord; files: FileRecord[] } {
-  const snapshot = requireSnapshot(ws, repoId);
-  return { snapshot, files: ws.storage.listFiles(snapshot.id, prefix) };
+): Promise<{ snapshot: SnapshotRecord; files: FileRecord[] }> {
+  const snapshot = await requireSnapshot(ws, repoId);
+  return { snapshot, files: await ws.storage.reader.listFiles(snapshot.id, prefix) };
 }
 
 /** A file's verified bytes from the blob store; throws PathNotFound, BlobHashMismatch, BlobMissing. */
@@ -67,8 +70,8 @@ export async function readFile(
   repoId: string,
   path: string,
 ): Promise<{ snapshot: SnapshotRecord; file: FileRecord; bytes: Buffer }> {
-  const snapshot = requireSnapshot(ws, repoId);
-  const file = ws.storage.getFile(snapshot.id, path);
+  const snapshot = await requireSnapshot(ws, repoId);
+  const file = await ws.storage.reader.getFile(snapshot.id, path);
   if (!file)
     throw new CodehubError('PathNotFound', `no file '${path}' in ${repoId}@${snapshot.commit.slice(0, 12)}`);
   if (!file.blobSha256) {
@@ -120,7 +123,7 @@ export async function verifyStore(
     }
   });
   await Promise.all(workers);
-  const missing = [...ws.storage.referencedBlobs()].filter((s) => !present.has(s)).sort();
+  const missing = [...(await ws.storage.maintenance.referencedBlobs())].filter((s) => !present.has(s)).sort();
   corrupt.sort();
   const repaired: string[] = [];
   const unrepaired: string[] = [];
@@ -135,13 +138,13 @@ export async function verifyStore(
       for (const r of readers.values()) r.close();
     }
     // Cached knowledge about blobs that could not be restored must not let an indexer skip re-reading them.
-    ws.storage.forgetBlobs(unrepaired);
+    await ws.storage.maintenance.forgetBlobs(unrepaired);
   }
   return { checked: all.length, ok: all.length - corrupt.length, corrupt, missing, repaired, unrepaired };
 }
 
 async function repairBlob(ws: Workspace, sha: string, readers: Map<string, CatFileBatch>): Promise<boolean> {
-  for (const src of ws.storage.blobSources(sha)) {
+  for (const src of await ws.storage.maintenance.blobSources(sha)) {
     if (!existsSync(src.gitDir)) continue;
     let reader = readers.get(src.gitDir);
     if (!reader) readers.set(src.gitDir, (reader = new CatFileBatch(src.gitDir)));
@@ -177,20 +180,14 @@ export interface GcReport {
 
 /** Drops unfinished snapshots (and, with keepLatestOnly, older ones), then every blob no snapshot references. */
 export async function collectGarbage(ws: Workspace, opts: { keepLatestOnly: boolean }): Promise<GcReport> {
-  const lock = await acquireLock(ws.dataDir, GC_LOCK, 'the data dir (gc)', 2000);
+  const lock = await lockForGc(ws);
   try {
-    const busy = liveLocks(ws.dataDir).filter((n) => n !== GC_LOCK);
-    if (busy.length > 0) {
-      throw new CodehubError(
-        'IndexLocked',
-        `an index run is in progress (${busy.join(', ')}); run gc when it finishes`,
-      );
-    }
     let removedSnapshots = 0;
-    for (const r of ws.storage.listRepos()) removedSnapshots += ws.storage.discardUnfinishedSnapshots(r.id);
-    if (opts.keepLatestOnly) removedSnapshots += ws.storage.deleteOldSnapshots();
-    ws.storage.pruneSearchNames();
-    const referenced = ws.storage.referencedBlobs();
+    const { reader, writer, maintenance } = ws.storage;
+    for (const r of await reader.listRepos()) removedSnapshots += await writer.discardUnfinishedSnapshots(r.id);
+    if (opts.keepLatestOnly) removedSnapshots += await maintenance.deleteOldSnapshots();
+    await maintenance.pruneSearchNames();
+    const referenced = await maintenance.referencedBlobs();
     const removed: string[] = [];
     let freedBytes = 0;
     let keptBlobs = 0;
@@ -203,10 +200,10 @@ export async function collectGarbage(ws: Workspace, opts: { keepLatestOnly: bool
       removed.push(blob.sha256);
     }
     await ws.blobs.deleteMany(removed);
-    ws.storage.forgetBlobs(removed);
+    await maintenance.forgetBlobs(removed);
     const removedTempFiles = await ws.blobs.removeLeftovers();
     return { removedSnapshots, removedBlobs: removed.length, freedBytes, keptBlobs, removedTempFiles };
   } finally {
-    lock.release();
+    await lock.release();
   }
 }

@@ -15,6 +15,7 @@ import type {
   RepoRecord,
   SnapshotRecord,
   SnapshotStats,
+  GraphReader,
   Storage,
   SymbolRow,
   SymbolSearch,
@@ -119,7 +120,7 @@ interface Walk {
 
 /** The query service of a workspace (its storage and blob store). */
 export function createQueryService(workspace: { storage: Storage; blobs: BlobStore }): QueryService {
-  return new StorageQueryService(workspace.storage, workspace.blobs);
+  return new StorageQueryService(workspace.storage.reader, workspace.blobs);
 }
 
 class StorageQueryService implements QueryService {
@@ -148,46 +149,46 @@ class StorageQueryService implements QueryService {
   private readonly lineIndex = new Lru<string, readonly number[]>(LINE_INDEX_LINES);
 
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: GraphReader,
     private readonly blobs: BlobStore,
   ) {}
 
   async listRepos(): Promise<RepoSummary[]> {
     const out: RepoSummary[] = [];
-    for (const repo of this.storage.listRepos()) {
-      const snapshot = this.storage.latestSnapshot(repo.id);
-      if (snapshot) out.push(this.summary({ repo, snapshot }));
+    for (const repo of await this.storage.listRepos()) {
+      const snapshot = await this.storage.latestSnapshot(repo.id);
+      if (snapshot) out.push(await this.summary({ repo, snapshot }));
     }
     return out;
   }
 
   async getRepo(repo: string): Promise<RepoOverview> {
-    const ctx = this.ctx(repo);
+    const ctx = await this.ctx(repo);
     const ranked = (r: { symbol: SymbolRow; callers: number }) => ({
       ...this.dto(ctx, r.symbol),
       callers: r.callers,
     });
     return {
-      summary: this.summary(ctx),
-      mostCalled: this.storage.mostCalled(ctx.snapshot.id, 10).map(ranked),
-      untestedHotspots: this.storage.untestedHotspots(ctx.snapshot.id, 10).map(ranked),
-      coverage: this.coverage(ctx),
+      summary: await this.summary(ctx),
+      mostCalled: (await this.storage.mostCalled(ctx.snapshot.id, 10)).map(ranked),
+      untestedHotspots: (await this.storage.untestedHotspots(ctx.snapshot.id, 10)).map(ranked),
+      coverage: await this.coverage(ctx),
     };
   }
 
   async listFiles(repo: string, prefix = ''): Promise<FileDTO[]> {
-    const ctx = this.ctx(repo);
+    const ctx = await this.ctx(repo);
     if (prefix !== '') checkRepoPath(prefix, 'prefix');
-    return this.storage.listFiles(ctx.snapshot.id, prefix).map(toFileDTO);
+    return (await this.storage.listFiles(ctx.snapshot.id, prefix)).map(toFileDTO);
   }
 
   async getFile(repo: string, path: string): Promise<FileView> {
-    const ctx = this.ctx(repo);
-    const file = this.requireFile(ctx, path);
+    const ctx = await this.ctx(repo);
+    const file = await this.requireFile(ctx, path);
     const base = {
       repo: this.repoRef(ctx),
       file: toFileDTO(file),
-      symbols: this.storage.symbolsOfFile(ctx.snapshot.id, path).map((s) => this.dto(ctx, s)),
+      symbols: (await this.storage.symbolsOfFile(ctx.snapshot.id, path)).map((s) => this.dto(ctx, s)),
       permalink: permalinkFor(ctx.repo, ctx.snapshot.commit, path),
     };
     if (!file.blobSha256) {
@@ -221,7 +222,7 @@ class StorageQueryService implements QueryService {
     endLine?: number,
     window: SourceWindow = {},
   ): Promise<SourceExcerpt & { path: string }> {
-    const ctx = this.ctx(repo);
+    const ctx = await this.ctx(repo);
     if (startLine !== undefined) checkLine(startLine, 'startLine');
     if (endLine !== undefined) checkLine(endLine, 'endLine');
     const startColumn = window.startColumn ?? 1;
@@ -232,7 +233,7 @@ class StorageQueryService implements QueryService {
     if (startLine !== undefined && endLine !== undefined && endLine < startLine) {
       throw new CodehubError('InvalidInput', `endLine ${endLine} is before startLine ${startLine}`);
     }
-    const file = this.requireFile(ctx, path);
+    const file = await this.requireFile(ctx, path);
     if (!file.blobSha256)
       throw new CodehubError(
         'PathNotFound',
@@ -276,8 +277,8 @@ class StorageQueryService implements QueryService {
   }
 
   async resolveSymbol(repo: string, symbol: string): Promise<SymbolDTO> {
-    const ctx = this.ctx(repo);
-    return this.dto(ctx, this.resolveRow(ctx, symbol));
+    const ctx = await this.ctx(repo);
+    return this.dto(ctx, await this.resolveRow(ctx, symbol));
   }
 
   async show(
@@ -285,8 +286,8 @@ class StorageQueryService implements QueryService {
     symbol: string,
     options: { contextBefore?: number; maxLines?: number; maxChars?: number } = {},
   ): Promise<ShowResult> {
-    const ctx = this.ctx(repo);
-    const row = this.resolveRow(ctx, symbol);
+    const ctx = await this.ctx(repo);
+    const row = await this.resolveRow(ctx, symbol);
     const source = await this.excerpt(
       row,
       clampInt(options.contextBefore, 2, 0, 50),
@@ -317,23 +318,26 @@ class StorageQueryService implements QueryService {
     const key = `${snap}|show|${row.id}`;
     const cached = this.answers.get(key);
     if (cached) return cached as ShowGraph;
-    const unresolved = this.storage
-      .unresolvedEdgesFrom(snap, row.id)
+    const unresolved = (await this.storage.unresolvedEdgesFrom(snap, [row.id]))
       .flatMap((e) =>
         (e.lines.length > 0 ? e.lines : [0]).map((line) => ({ text: e.calleeText, reason: e.reason, line })),
       )
       .sort((a, b) => a.line - b.line || cmp(a.text, b.text));
-    const unresolvedThatMayCall = this.storage.countUnresolvedMayCall(snap, row.name);
+    const unresolvedThatMayCall = (await this.storage.unresolvedMayCall(snap, [row.name])).get(row.name) ?? 0;
     const tests = await this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]);
-    const testsNotAnalysed = this.testsNotAnalysed(ctx);
+    const testsNotAnalysed = await this.testsNotAnalysed(ctx);
+    const [callers, callees] = await Promise.all([
+      this.storage.edgesTo(snap, [row.id]),
+      this.storage.edgesFrom(snap, [row.id]),
+    ]);
     const graph: ShowGraph = deepFreeze({
-      callers: this.storage.edgesTo(snap, row.id).map(toEdgeDTO).sort(compareEdges),
-      callees: this.storage.edgesFrom(snap, row.id).map(toEdgeDTO).sort(compareEdges),
+      callers: callers.map(toEdgeDTO).sort(compareEdges),
+      callees: callees.map(toEdgeDTO).sort(compareEdges),
       unresolved,
       callersComplete: unresolvedThatMayCall > 0 ? 'lower_bound' : 'exact',
       unresolvedThatMayCall,
       tests,
-      testsComplete: this.testsComplete(ctx),
+      testsComplete: await this.testsComplete(ctx),
       ...(testsNotAnalysed.length > 0 ? { testsNotAnalysed } : {}),
     });
     this.answers.set(
@@ -345,31 +349,31 @@ class StorageQueryService implements QueryService {
   }
 
   async callers(repo: string, symbol: string, options: TraversalOptions = {}): Promise<TraversalResult> {
-    return this.traverse(repo, symbol, 'callers', options);
+    return await this.traverse(repo, symbol, 'callers', options);
   }
 
   async callees(repo: string, symbol: string, options: TraversalOptions = {}): Promise<TraversalResult> {
-    return this.traverse(repo, symbol, 'callees', options);
+    return await this.traverse(repo, symbol, 'callees', options);
   }
 
   async tests(
     repo: string,
     symbol: string,
   ): Promise<{ tests: TestDTO[]; complete: 'exact' | 'lower_bound'; testsNotAnalysed?: string[] }> {
-    const ctx = this.ctx(repo);
-    const row = this.resolveRow(ctx, symbol);
-    const testsNotAnalysed = this.testsNotAnalysed(ctx);
+    const ctx = await this.ctx(repo);
+    const row = await this.resolveRow(ctx, symbol);
+    const testsNotAnalysed = await this.testsNotAnalysed(ctx);
     return {
       tests: await this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]),
-      complete: this.testsComplete(ctx),
+      complete: await this.testsComplete(ctx),
       ...(testsNotAnalysed.length > 0 ? { testsNotAnalysed } : {}),
     };
   }
 
   async impact(repo: string, symbol: string, depth = 3): Promise<ImpactResult> {
-    const ctx = this.ctx(repo);
-    const start = this.resolveRow(ctx, symbol);
-    const walk = this.walk(ctx, start, 'callers', checkDepth(depth), 0, 2000);
+    const ctx = await this.ctx(repo);
+    const start = await this.resolveRow(ctx, symbol);
+    const walk = await this.walk(ctx, start, 'callers', checkDepth(depth), 0, 2000);
     const byPath = new Map<string, Array<SymbolDTO & { depth: number; pathConfidence: number }>>();
     for (const n of walk.nodes.values()) {
       if (n.depth === 0) continue;
@@ -385,7 +389,7 @@ class StorageQueryService implements QueryService {
         ),
       }))
       .sort((a, b) => (a.symbols[0]?.depth ?? 0) - (b.symbols[0]?.depth ?? 0) || cmp(a.path, b.path));
-    const testsExact = this.testsComplete(ctx) === 'exact';
+    const testsExact = await this.testsComplete(ctx) === 'exact';
     return {
       repo: this.repoRef(ctx),
       symbol: this.dto(ctx, start),
@@ -397,12 +401,12 @@ class StorageQueryService implements QueryService {
   }
 
   async findPath(repo: string, from: string, to: string, maxDepth = 5): Promise<PathResult> {
-    const ctx = this.ctx(repo);
+    const ctx = await this.ctx(repo);
     if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 10) {
       throw new CodehubError('InvalidInput', `maxDepth must be an integer from 1 to 10, got ${maxDepth}`);
     }
-    const source = this.resolveRow(ctx, from);
-    const target = this.resolveRow(ctx, to);
+    const source = await this.resolveRow(ctx, from);
+    const target = await this.resolveRow(ctx, to);
     const result: PathResult = {
       repo: this.repoRef(ctx),
       from: this.dto(ctx, source),
@@ -420,8 +424,10 @@ class StorageQueryService implements QueryService {
     let frontier = [source.id];
     for (let d = 1; d <= maxDepth && frontier.length > 0 && !depthOf.has(target.id); d++) {
       const next: string[] = [];
-      for (const id of frontier.slice(0, MAX_LEVEL_NODES)) {
-        for (const e of this.storage.edgesFrom(ctx.snapshot.id, id)) {
+      const level = frontier.slice(0, MAX_LEVEL_NODES);
+      const out = groupBy(await this.storage.edgesFrom(ctx.snapshot.id, level), (e) => e.edge.callerId);
+      for (const id of level) {
+        for (const e of out.get(id) ?? []) {
           const other = e.symbol.id;
           const seen = depthOf.get(other);
           if (seen !== undefined && seen < d) continue;
@@ -472,17 +478,17 @@ class StorageQueryService implements QueryService {
     }
     const limit = clampInt(query.limit, 20, 1, 200);
     const kind = query.kind === '' ? undefined : query.kind;
-    const ctxs: Ctx[] = query.repo ? [this.ctx(query.repo)] : this.allContexts();
+    const ctxs: Ctx[] = query.repo ? [await this.ctx(query.repo)] : await this.allContexts();
     // The hits are a function of the snapshots searched and the question, and snapshots never change.
     const key = `${ctxs.map((c) => c.snapshot.id).join(',')}|search|${kind ?? ''}|${limit}|${q}`;
     const cached = this.answers.get(key);
     if (cached) return cached as SearchHit[];
-    const hits = deepFreeze(this.searchUncached(ctxs, q, kind, limit));
+    const hits = deepFreeze(await this.searchUncached(ctxs, q, kind, limit));
     this.answers.set(key, hits, 1 + hits.length);
     return hits;
   }
 
-  private searchUncached(ctxs: Ctx[], q: string, kind: string | undefined, limit: number): SearchHit[] {
+  private async searchUncached(ctxs: Ctx[], q: string, kind: string | undefined, limit: number): Promise<SearchHit[]> {
     // A name the query abbreviates (`sDF` → startDesktopFlow) is a closer match than one that merely contains it
     // (usdFormatter): humps rank before substring.
     const modes: Array<SymbolSearch['mode']> = isHumpsQuery(q)
@@ -493,7 +499,7 @@ class StorageQueryService implements QueryService {
     for (const mode of modes) {
       const tier: SearchHit[] = [];
       for (const ctx of ctxs) {
-        for (const r of this.storage.searchSymbols(ctx.snapshot.id, {
+        for (const r of await this.storage.searchSymbols(ctx.snapshot.id, {
           mode,
           q,
           limit,
@@ -531,22 +537,26 @@ class StorageQueryService implements QueryService {
 
   // ---- resolution ----
 
-  private ctx(repoId: string): Ctx {
+  private async ctx(repoId: string): Promise<Ctx> {
     if (typeof repoId !== 'string') throw new CodehubError('InvalidInput', 'repo must be host/owner/name');
     // `id@commit` answers from that indexed snapshot instead of the newest (permalinks name their commit).
     const { repoId: id, pin } = splitPinnedRepo(repoId);
     checkRepoId(id, 'repo');
-    const mark = this.storage.changeMark();
+    const mark = await this.storage.changeMark();
     if (mark !== this.contextsMark) {
       this.contexts.clear();
       this.contextsMark = mark;
     }
     const known = this.contexts.get(repoId);
     if (known) return known;
-    const repo = this.storage.getRepo(id);
-    const snapshot = !repo ? null : pin === null ? this.storage.latestSnapshot(repo.id) : pinnedSnapshot(this.storage, repo, pin);
+    const repo = await this.storage.getRepo(id);
+    const snapshot = !repo
+      ? null
+      : pin === null
+        ? await this.storage.latestSnapshot(repo.id)
+        : await pinnedSnapshot(this.storage, repo, pin);
     if (!repo || !snapshot) {
-      const known = this.storage.listRepos().map((r) => r.id);
+      const known = (await this.storage.listRepos()).map((r) => r.id);
       const near = closest(id, known);
       const hint =
         near.length > 0 ? `; closest: ${near.join(', ')}` : "; index one with 'codehub index <path>'";
@@ -558,20 +568,20 @@ class StorageQueryService implements QueryService {
     return ctx;
   }
 
-  private allContexts(): Ctx[] {
+  private async allContexts(): Promise<Ctx[]> {
     const out: Ctx[] = [];
-    for (const repo of this.storage.listRepos()) {
-      const snapshot = this.storage.latestSnapshot(repo.id);
+    for (const repo of await this.storage.listRepos()) {
+      const snapshot = await this.storage.latestSnapshot(repo.id);
       if (snapshot) out.push({ repo, snapshot });
     }
     return out;
   }
 
-  private requireFile(ctx: Ctx, path: string) {
+  private async requireFile(ctx: Ctx, path: string) {
     checkRepoPath(path);
-    const file = this.storage.getFile(ctx.snapshot.id, path);
+    const file = await this.storage.getFile(ctx.snapshot.id, path);
     if (!file) {
-      const near = closest(path, this.storage.similarPaths(ctx.snapshot.id, path, 200));
+      const near = closest(path, await this.storage.similarPaths(ctx.snapshot.id, path, 200));
       const hint = near.length > 0 ? `; closest: ${near.join(', ')}` : '';
       throw new CodehubError('PathNotFound', `no file '${path}' in ${this.where(ctx)}${hint}`, near);
     }
@@ -579,7 +589,7 @@ class StorageQueryService implements QueryService {
   }
 
   /** id | `path:line` | qualified name | name → one symbol row, or SymbolAmbiguous / SymbolNotFound. */
-  private resolveRow(ctx: Ctx, input: string): SymbolRow {
+  private async resolveRow(ctx: Ctx, input: string): Promise<SymbolRow> {
     const symbol = typeof input === 'string' ? input.trim() : '';
     if (symbol === '') throw new CodehubError('InvalidInput', 'symbol is empty');
     if (symbol.includes('\u0000')) throw new CodehubError('InvalidInput', 'symbol contains a NUL character');
@@ -589,22 +599,22 @@ class StorageQueryService implements QueryService {
       const key = `${snap}|${symbol}`;
       const cached = this.rows.get(key);
       if (cached) return cached;
-      const row = this.storage.getSymbol(snap, symbol);
+      const row = (await this.storage.symbolsById(snap, [symbol])).get(symbol) ?? null;
       if (row) {
         this.rows.set(key, deepFreeze(row));
         return row;
       }
       checkRepoPath(parsed.path);
       const name = parsed.localId.split(':')[0] ?? parsed.localId;
-      return this.notFound(ctx, symbol, name.slice(name.lastIndexOf('.') + 1));
+      return await this.notFound(ctx, symbol, name.slice(name.lastIndexOf('.') + 1));
     }
     const at = /^(.+):(\d+)$/.exec(symbol);
     if (at) {
       const path = at[1] ?? '';
       const line = Number(at[2]);
-      const file = this.storage.getFile(snap, path);
+      const file = await this.storage.getFile(snap, path);
       if (file) {
-        const rows = this.storage.findSymbolsAtLine(snap, path, line);
+        const rows = await this.storage.findSymbolsAtLine(snap, path, line);
         if (rows[0]) return rows[0];
         throw new CodehubError(
           'SymbolNotFound',
@@ -613,12 +623,12 @@ class StorageQueryService implements QueryService {
         );
       }
       if (path.includes('/') || /\.[A-Za-z0-9]+$/.test(path)) {
-        this.requireFile(ctx, path); // throws InvalidInput or PathNotFound with the closest paths
+        await this.requireFile(ctx, path); // throws InvalidInput or PathNotFound with the closest paths
       }
     }
     for (const rows of [
-      this.storage.findSymbolsByQualifiedName(snap, symbol, AMBIGUOUS_LIMIT + 1),
-      this.storage.findSymbolsByName(snap, symbol, AMBIGUOUS_LIMIT + 1),
+      await this.storage.findSymbolsByQualifiedName(snap, symbol, AMBIGUOUS_LIMIT + 1),
+      await this.storage.findSymbolsByName(snap, symbol, AMBIGUOUS_LIMIT + 1),
     ]) {
       if (rows.length === 1 && rows[0]) return rows[0];
       if (rows.length > 1) {
@@ -635,11 +645,11 @@ class StorageQueryService implements QueryService {
         );
       }
     }
-    return this.notFound(ctx, symbol, symbol.slice(symbol.lastIndexOf('.') + 1));
+    return await this.notFound(ctx, symbol, symbol.slice(symbol.lastIndexOf('.') + 1));
   }
 
-  private notFound(ctx: Ctx, symbol: string, name: string): never {
-    const near = closest(name, this.storage.similarNames(ctx.snapshot.id, name, 300));
+  private async notFound(ctx: Ctx, symbol: string, name: string): Promise<never> {
+    const near = closest(name, await this.storage.similarNames(ctx.snapshot.id, name, 300));
     const hint = near.length > 0 ? `; closest names: ${near.join(', ')}` : '';
     throw new CodehubError('SymbolNotFound', `no symbol '${symbol}' in ${this.where(ctx)}${hint}`, near);
   }
@@ -658,31 +668,31 @@ class StorageQueryService implements QueryService {
     return `${ctx.repo.id}@${ctx.snapshot.commit.slice(0, 12)}`;
   }
 
-  private summary(ctx: Ctx): RepoSummary {
+  private async summary(ctx: Ctx): Promise<RepoSummary> {
     const cached = this.summaries.get(ctx.snapshot.id);
     if (cached) return cached;
-    const counts = this.storage.countRows(ctx.snapshot.id);
+    const counts = await this.storage.countRows(ctx.snapshot.id);
     const summary: RepoSummary = {
       id: ctx.repo.id,
       commit: ctx.snapshot.commit,
       ref: ctx.snapshot.ref,
       indexedAt: ctx.snapshot.indexedAt,
       ...counts,
-      languages: this.storage.languageCounts(ctx.snapshot.id),
+      languages: await this.storage.languageCounts(ctx.snapshot.id),
       webUrl: ctx.repo.webUrl,
     };
     this.summaries.set(ctx.snapshot.id, summary);
     return summary;
   }
 
-  private stats(ctx: Ctx): SnapshotStats | null {
+  private async stats(ctx: Ctx): Promise<SnapshotStats | null> {
     if (!this.statsBySnapshot.has(ctx.snapshot.id))
-      this.statsBySnapshot.set(ctx.snapshot.id, this.storage.snapshotStats(ctx.snapshot.id));
+      this.statsBySnapshot.set(ctx.snapshot.id, await this.storage.snapshotStats(ctx.snapshot.id));
     return this.statsBySnapshot.get(ctx.snapshot.id) ?? null;
   }
 
-  private coverage(ctx: Ctx): CoverageStats {
-    const stats = this.stats(ctx);
+  private async coverage(ctx: Ctx): Promise<CoverageStats> {
+    const stats = await this.stats(ctx);
     if (stats) {
       // Frameworks per file feed test commands; they are not coverage.
       const { testFrameworks: _frameworks, ...coverage } = stats;
@@ -699,8 +709,8 @@ class StorageQueryService implements QueryService {
     };
   }
 
-  private testsComplete(ctx: Ctx): 'exact' | 'lower_bound' {
-    const stats = this.stats(ctx);
+  private async testsComplete(ctx: Ctx): Promise<'exact' | 'lower_bound'> {
+    const stats = await this.stats(ctx);
     return stats &&
       (stats.testFiles > stats.testFilesAnalysed || (stats.testFilesNotAnalysed?.length ?? 0) > 0)
       ? 'lower_bound'
@@ -708,8 +718,8 @@ class StorageQueryService implements QueryService {
   }
 
   /** The first test files that could not be analysed, for "lower bound: these were not read". */
-  private testsNotAnalysed(ctx: Ctx): string[] {
-    return (this.stats(ctx)?.testFilesNotAnalysed ?? []).slice(0, MAX_NOT_ANALYSED_LISTED);
+  private async testsNotAnalysed(ctx: Ctx): Promise<string[]> {
+    return ((await this.stats(ctx))?.testFilesNotAnalysed ?? []).slice(0, MAX_NOT_ANALYSED_LISTED);
   }
 
   /** Tests reaching any of the given symbols, depth and confidence measured from the first (depth 0) one. */
@@ -721,7 +731,7 @@ class StorageQueryService implements QueryService {
       if (!old || t.depth < old.depth || (t.depth === old.depth && t.confidence > old.confidence))
         best.set(t.id, t);
     };
-    for (const { reach, test } of this.storage.testsReaching(ctx.snapshot.id, [...at.keys()])) {
+    for (const { reach, test } of await this.storage.testsReaching(ctx.snapshot.id, [...at.keys()])) {
       const via = at.get(reach.symbolId);
       if (!via) continue;
       offer(this.testDTO(test, reach.depth + via.depth, reach.confidence * via.pathConfidence));
@@ -748,7 +758,7 @@ class StorageQueryService implements QueryService {
       const text = await this.snapshotText(ctx, path);
       if (text !== null) files.push({ path, text });
     }
-    const framework = this.stats(ctx)?.testFrameworks?.[test.path] ?? null;
+    const framework = (await this.stats(ctx))?.testFrameworks?.[test.path] ?? null;
     const cmd = commands.command({ testFile: test.path, testName: test.name, framework, files });
     if (cmd === null) return null;
     return cmd.cwd === '' ? cmd.command : `cd ${shellQuote(cmd.cwd)} && ${cmd.command}`;
@@ -760,14 +770,15 @@ class StorageQueryService implements QueryService {
     if (!texts) this.testCommandInputs.set(ctx.snapshot.id, (texts = new Map()));
     let text = texts.get(path);
     if (text === undefined) {
-      const sha = this.storage.getFile(ctx.snapshot.id, path)?.blobSha256 ?? null;
-      text =
-        sha === null
-          ? Promise.resolve(null)
-          : this.blobs.readVerified(sha).then(
+      const sha = this.storage.getFile(ctx.snapshot.id, path).then((f) => f?.blobSha256 ?? null);
+      text = sha.then((blob) =>
+        blob === null
+          ? null
+          : this.blobs.readVerified(blob).then(
               (bytes) => bytes.toString('utf8'),
               () => null,
-            );
+            ),
+      );
       texts.set(path, text);
     }
     return text;
@@ -842,13 +853,13 @@ class StorageQueryService implements QueryService {
     };
   }
 
-  private traverse(
+  private async traverse(
     repo: string,
     symbol: string,
     direction: 'callers' | 'callees',
     options: TraversalOptions,
-  ): TraversalResult {
-    const ctx = this.ctx(repo);
+  ): Promise<TraversalResult> {
+    const ctx = await this.ctx(repo);
     const depth = checkDepth(options.depth ?? 1);
     const minConfidence = options.minConfidence ?? 0;
     if (typeof minConfidence !== 'number' || !(minConfidence >= 0 && minConfidence <= 1)) {
@@ -861,11 +872,11 @@ class StorageQueryService implements QueryService {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
       throw new CodehubError('InvalidInput', `limit must be an integer from 1 to 1000, got ${String(limit)}`);
     }
-    const start = this.resolveRow(ctx, symbol);
+    const start = await this.resolveRow(ctx, symbol);
     const key = `${ctx.snapshot.id}|${direction}|${depth}|${minConfidence}|${limit}|${start.id}`;
     const cached = this.answers.get(key);
     if (cached) return cached as TraversalResult;
-    const walk = this.walk(ctx, start, direction, depth, minConfidence, limit);
+    const walk = await this.walk(ctx, start, direction, depth, minConfidence, limit);
     const result: TraversalResult = deepFreeze({
       repo: this.repoRef(ctx),
       symbol: this.dto(ctx, start),
@@ -882,14 +893,14 @@ class StorageQueryService implements QueryService {
    * Breadth-first over callers or callees. Each level lists every edge from the level's symbols to symbols not
    * reached at a smaller depth (at depth 1: every direct edge), best path confidence first.
    */
-  private walk(
+  private async walk(
     ctx: Ctx,
     start: SymbolRow,
     direction: 'callers' | 'callees',
     depth: number,
     minConfidence: number,
     limit: number,
-  ): Walk {
+  ): Promise<Walk> {
     const snap = ctx.snapshot.id;
     const nodes = new Map<string, Reached>([[start.id, { row: start, depth: 0, pathConfidence: 1 }]]);
     const edges: TraversalEdge[] = [];
@@ -903,18 +914,21 @@ class StorageQueryService implements QueryService {
       }
       const level: TraversalEdge[] = [];
       const next: Reached[] = [];
+      // One question per level for the whole frontier, not one per node.
+      const ids = frontier.map((n) => n.row.id);
+      if (direction === 'callers') {
+        const mayCall = await this.storage.unresolvedMayCall(snap, [...new Set(frontier.map((n) => n.row.name))]);
+        for (const node of frontier) unresolvedCount += mayCall.get(node.row.name) ?? 0;
+      } else {
+        for (const e of await this.storage.unresolvedEdgesFrom(snap, ids))
+          if (mayHideRepoCall(e.reason)) unresolvedCount += Math.max(1, e.lines.length);
+      }
+      const byNode =
+        direction === 'callers'
+          ? groupBy(await this.storage.edgesTo(snap, ids), (e) => e.edge.calleeId ?? '')
+          : groupBy(await this.storage.edgesFrom(snap, ids), (e) => e.edge.callerId);
       for (const node of frontier) {
-        unresolvedCount +=
-          direction === 'callers'
-            ? this.storage.countUnresolvedMayCall(snap, node.row.name)
-            : this.storage
-                .unresolvedEdgesFrom(snap, node.row.id)
-                .filter((e) => mayHideRepoCall(e.reason))
-                .reduce((n, e) => n + Math.max(1, e.lines.length), 0);
-        const list =
-          direction === 'callers'
-            ? this.storage.edgesTo(snap, node.row.id)
-            : this.storage.edgesFrom(snap, node.row.id);
+        const list = byNode.get(node.row.id) ?? [];
         for (const e of list) {
           const confidence = e.edge.confidence ?? 0;
           if (confidence < minConfidence) continue;
@@ -950,6 +964,18 @@ class StorageQueryService implements QueryService {
     }
     return { edges, nodes, unresolvedCount, truncated };
   }
+}
+
+/** Items grouped by a key, each group in the items' order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
 }
 
 /** Freezes a cached answer all the way down, so no caller can change what later callers are handed. */

@@ -3,7 +3,7 @@
  * CLI argument can name the commit it answers from instead of following the newest snapshot.
  */
 import { CodehubError } from '../core/errors.js';
-import type { RepoRecord, SnapshotRecord, Storage } from '../db/storage.js';
+import type { GraphReader, RepoRecord, SnapshotRecord } from '../db/storage.js';
 
 /** Splits `id@pin` into the repo id and the pin (null when there is none). */
 export function splitPinnedRepo(spec: string): { repoId: string; pin: string | null } {
@@ -15,14 +15,14 @@ export function splitPinnedRepo(spec: string): { repoId: string; pin: string | n
  * The ready snapshot of `repo` a pin names: its commit (or the first ≥ 4 hex digits of it) or the ref it was indexed
  * with. Throws InvalidInput for an empty or ambiguous pin, RefNotFound naming the indexed commits otherwise.
  */
-export function pinnedSnapshot(
-  storage: Pick<Storage, 'listSnapshots'>,
+export async function pinnedSnapshot(
+  storage: Pick<GraphReader, 'listSnapshots'>,
   repo: RepoRecord,
   pin: string,
-): SnapshotRecord {
+): Promise<SnapshotRecord> {
   if (pin === '' || pin.length > 256 || /[\s\u0000-\u001f]/.test(pin))
     throw new CodehubError('InvalidInput', `'${repo.id}@' needs a commit sha or ref after the '@'`);
-  const ready = storage.listSnapshots(repo.id).filter((s) => s.status === 'ready');
+  const ready = (await storage.listSnapshots(repo.id)).filter((s) => s.status === 'ready');
   const wanted = pin.toLowerCase();
   const byCommit = /^[0-9a-f]{4,64}$/.test(wanted) ? ready.filter((s) => s.commit.startsWith(wanted)) : [];
   if (new Set(byCommit.map((s) => s.commit)).size > 1)

@@ -60,10 +60,12 @@ async function compareOverlay(
 ): Promise<ChangeReport> {
   const scratch = mkdtempSync(join(tmpdir(), 'codehub-overlay-'));
   try {
-    const common = { dataDir: scratch, source, name: repoId, workers: 1 };
+    // The scratch dir's own SQLite and blob folder, whatever $CODEHUB_DATABASE_URL / $CODEHUB_BLOBS say: the
+    // overlay must never reach the hub's shared storage.
+    const common = { dataDir: scratch, database: '', source, name: repoId, workers: 1 };
     const indexedBase = await indexRepository({ ...common, ref: base });
     await indexRepository({ ...common, ref: overlay });
-    const ws = openWorkspace(scratch);
+    const ws = openWorkspace(scratch, { database: '' });
     try {
       const compare: CompareOptions = depth === undefined ? {} : { depth };
       const report = await createChangeService(ws).compare(repoId, indexedBase.commit, overlay, compare);
@@ -74,7 +76,7 @@ async function compareOverlay(
         head: { ...report.head, snapshot: 0, ref: null, refs: [], committedAt: null },
       };
     } finally {
-      ws.close();
+      await ws.close();
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

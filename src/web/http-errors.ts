@@ -25,6 +25,7 @@ const STATUS: Record<string, { status: number; title: string }> = {
   IndexLocked: { status: 503, title: 'Index is being written' },
   DatabaseCorrupt: { status: 500, title: 'Database is corrupt' },
   BlobStoreUnavailable: { status: 503, title: 'Blob store unavailable' },
+  DatabaseUnavailable: { status: 503, title: 'Database is unavailable' },
 };
 
 /** Converts any thrown value into the HTTP status and message shown to the audience. */

@@ -84,7 +84,7 @@ describe('MCP change tools', () => {
   });
   after(async () => {
     await client?.close();
-    ws?.close();
+    await ws?.close();
     removeDir(work);
   });
 

@@ -74,7 +74,7 @@ describe('the compare page and API', () => {
   });
   after(async () => {
     await web?.close();
-    ws?.close();
+    await ws?.close();
     removeDir(work);
   });
 
@@ -210,7 +210,8 @@ describe('the compare page and API', () => {
   });
 
   it('never shows a changed line whose blob fails verification', async () => {
-    const sha = ws.storage.getFile(ws.storage.latestSnapshot(repo)!.id, 'src/stats.ts')!.blobSha256!;
+    const latest = (await ws.storage.reader.latestSnapshot(repo))!;
+    const sha = (await ws.storage.reader.getFile(latest.id, 'src/stats.ts'))!.blobSha256!;
     corruptBlob(data, sha);
     const r = await get(url, compareUrl(repo, 'v1', 'main'));
     assert.equal(r.status, 200);

@@ -7,13 +7,15 @@ import { indexRepository } from '../../src/service/indexer.js';
 import { openWorkspace } from '../../src/service/workspace.js';
 import { FixtureRepo, removeDir, ROOT, tempDir } from '../helpers/fixture-repo.js';
 
-function exportAll(dataDir: string, repo: string, commit: string): string[] {
+async function exportAll(dataDir: string, repo: string, commit: string): Promise<string[]> {
   const ws = openWorkspace(dataDir);
   try {
-    const { repo: record, snapshot } = exportTarget(ws, repo, commit);
-    return [...exportSnapshot(ws, record, snapshot)].map((line) => JSON.stringify(line)).sort();
+    const { repo: record, snapshot } = await exportTarget(ws, repo, commit);
+    const lines: string[] = [];
+    for await (const line of exportSnapshot(ws, record, snapshot)) lines.push(JSON.stringify(line));
+    return lines.sort();
   } finally {
-    ws.close();
+    await ws.close();
   }
 }
 
@@ -48,8 +50,8 @@ test('an incremental index of a commit equals a full index of it, symbol for sym
     const scratch = await indexRepository({ dataDir: full, source: work, name: 'example.com/o/incr' });
     assert.equal(scratch.cachedFiles, 0);
 
-    const a = exportAll(incremental, 'example.com/o/incr', commitB);
-    const b = exportAll(full, 'example.com/o/incr', commitB);
+    const a = await exportAll(incremental, 'example.com/o/incr', commitB);
+    const b = await exportAll(full, 'example.com/o/incr', commitB);
     assert.ok(a.some((l) => l.includes('"calleeText":"addedHelper"') && l.includes('usesAdded')));
     assert.deepEqual(a, b);
   } finally {

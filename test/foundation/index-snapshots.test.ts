@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SqliteStorage } from '../../src/db/sqlite-storage.js';
+import { SqliteEngine } from '../../src/db/sqlite-storage.js';
 import { FixtureRepo, git, removeDir, runCli, tempDir } from '../helpers/fixture-repo.js';
 
 const sha256 = (s: string | Uint8Array): string => createHash('sha256').update(s).digest('hex');
@@ -62,7 +62,7 @@ describe('indexing two commits', () => {
     assert.equal(r2.newBlobs, 2, 'only the changed b.ts and the new c.ts are new blobs');
     assert.equal(countBlobs(data), 5);
 
-    const storage = new SqliteStorage(join(data, 'codehub.db'));
+    const storage = new SqliteEngine(join(data, 'codehub.db'));
     try {
       const snaps = storage.listSnapshots('local/repo').filter((s) => s.status === 'ready');
       assert.deepEqual(
@@ -97,7 +97,7 @@ describe('indexing two commits', () => {
     const again = runCli(['index', repo.dir, '--data', data, '--json']);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(JSON.parse(again.stdout).newBlobs, 0);
-    const storage = new SqliteStorage(join(data, 'codehub.db'));
+    const storage = new SqliteEngine(join(data, 'codehub.db'));
     try {
       const ready = storage.listSnapshots('local/repo').filter((s) => s.status === 'ready');
       assert.equal(ready.filter((s) => s.commit === c2).length, 1);

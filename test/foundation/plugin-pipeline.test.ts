@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FileFacts, SymbolFact } from '../../src/core/facts.js';
 import type { LanguagePlugin, ModuleResolverContext } from '../../src/languages/plugin.js';
-import { SqliteStorage } from '../../src/db/sqlite-storage.js';
+import { SqliteEngine } from '../../src/db/sqlite-storage.js';
 import { indexRepository } from '../../src/service/indexer.js';
 import { FixtureRepo, removeDir, tempDir } from '../helpers/fixture-repo.js';
 
@@ -109,7 +109,7 @@ describe('the indexer with a language plug-in', () => {
       'config text is read even when its blob is known',
     );
 
-    const storage = new SqliteStorage(join(data, 'codehub.db'));
+    const storage = new SqliteEngine(join(data, 'codehub.db'));
     try {
       const snap = storage.latestSnapshot('local/repo')!;
       const rows = storage.db
@@ -143,7 +143,7 @@ describe('the indexer with a language plug-in', () => {
 
   it('gives the same snapshot incrementally as from scratch', async () => {
     const dump = (data: string): unknown => {
-      const storage = new SqliteStorage(join(data, 'codehub.db'));
+      const storage = new SqliteEngine(join(data, 'codehub.db'));
       try {
         const snap = storage.latestSnapshot('local/repo')!;
         return {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SqliteStorage } from '../../src/db/sqlite-storage.js';
+import { SqliteEngine } from '../../src/db/sqlite-storage.js';
 import { FsBlobStore } from '../../src/store/fs-blob-store.js';
 import { FixtureRepo, removeDir, runCli, tempDir } from '../helpers/fixture-repo.js';
 
@@ -29,8 +29,8 @@ function index(repoDir: string, data: string, ...extra: string[]): IndexJson {
   return JSON.parse(r.stdout) as IndexJson;
 }
 
-function withStorage<T>(data: string, run: (s: SqliteStorage) => T): T {
-  const storage = new SqliteStorage(join(data, 'codehub.db'));
+function withStorage<T>(data: string, run: (s: SqliteEngine) => T): T {
+  const storage = new SqliteEngine(join(data, 'codehub.db'));
   try {
     return run(storage);
   } finally {
@@ -128,7 +128,7 @@ describe('the substring index shared by snapshots', () => {
   });
   after(() => removeDir(work));
 
-  const substring = (s: SqliteStorage, snapshot: number, q: string): string[] =>
+  const substring = (s: SqliteEngine, snapshot: number, q: string): string[] =>
     s.searchSymbols(snapshot, { mode: 'substring', q, limit: 10 }).map((h) => h.symbol.name);
 
   it('finds each snapshot its own names only, though the names are stored once', () => {

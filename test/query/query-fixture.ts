@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { SymbolKind } from '../../src/core/facts.js';
 import type { Edge, TestReach } from '../../src/core/graph.js';
 import { makeLocalId, makeSymbolId } from '../../src/core/ids.js';
-import type { FileRecord, SnapshotStats, SymbolRecord } from '../../src/db/storage.js';
+import { snapshotRows, type FileRecord, type SnapshotStats, type SymbolRecord } from '../../src/db/storage.js';
 import { openWorkspace, type Workspace } from '../../src/service/workspace.js';
 
 export const REPO = 'github.com/acme/flows';
@@ -217,7 +217,7 @@ export async function buildFixture(options: { webUrl?: string | null } = {}): Pr
   const dataDir = mkdtempSync(join(tmpdir(), 'codehub-query-'));
   const ws = openWorkspace(dataDir);
   const webUrl = options.webUrl === undefined ? 'https://github.com/acme/flows' : options.webUrl;
-  ws.storage.upsertRepo({ id: REPO, source: '/src/flows', gitDir: '/src/flows', webUrl });
+  await ws.storage.writer.upsertRepo({ id: REPO, source: '/src/flows', gitDir: '/src/flows', webUrl });
   const blobOf: Record<string, string> = {};
   const files: FileRecord[] = [];
   for (const [path, text] of Object.entries(FILES)) {
@@ -243,14 +243,14 @@ export async function buildFixture(options: { webUrl?: string | null } = {}): Pr
   }
   for (const [path, qn, kind, start, end, extra] of DECLS)
     symbols.push(symbolRecord(path, qn, kind, start, end, extra));
-  const snapshotId = ws.storage.beginSnapshot(REPO, COMMIT, 'main', 'test-1');
-  ws.storage.publishSnapshot(snapshotId, {
+  const snapshotId = await ws.storage.writer.beginSnapshot(REPO, COMMIT, 'main', 'test-1');
+  await ws.storage.writer.publishSnapshot(snapshotId, snapshotRows({
     files,
     symbols,
     edges: EDGES,
     testReach: TEST_REACH,
     stats: STATS,
-  });
+  }));
   return { dataDir, ws, snapshotId, blobOf };
 }
 

@@ -3,6 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { brotliCompressSync } from 'node:zlib';
 import { isCodehubError, type ErrorCode } from '../../src/core/errors.js';
+import type { SqliteStorage } from '../../src/db/sqlite-storage.js';
+import { snapshotRows } from '../../src/db/storage.js';
 import { createQueryService } from '../../src/service/query-service.js';
 import type { QueryService } from '../../src/service/query-types.js';
 import { blobFile, buildFixture, COMMIT, ID, REPO, STATS, type Fixture } from './query-fixture.js';
@@ -334,9 +336,12 @@ describe('query service over a real SQLite snapshot and blob store', () => {
   it('answers from the newest snapshot and drops the derived query rows of snapshots that gc removes', async () => {
     const g = await buildFixture();
     try {
-      const db = g.ws.storage.db;
-      const next = g.ws.storage.beginSnapshot(REPO, 'd'.repeat(40), 'main', 'test-1');
-      g.ws.storage.publishSnapshot(next, { files: [], symbols: [], edges: [], testReach: [], stats: STATS });
+      const db = (g.ws.storage as SqliteStorage).engine.db;
+      const next = await g.ws.storage.writer.beginSnapshot(REPO, 'd'.repeat(40), 'main', 'test-1');
+      await g.ws.storage.writer.publishSnapshot(
+        next,
+        snapshotRows({ files: [], symbols: [], edges: [], testReach: [], stats: STATS }),
+      );
       const q = createQueryService(g.ws);
       assert.equal((await q.listRepos())[0]?.commit, 'd'.repeat(40));
       await rejectsWith(q.resolveSymbol(REPO, 'helperA'), 'SymbolNotFound');
@@ -350,7 +355,7 @@ describe('query service over a real SQLite snapshot and blob store', () => {
         );
       assert.equal(rows('symbol_search'), 19);
       assert.equal(rows('unresolved_names'), 1);
-      g.ws.storage.deleteOldSnapshots();
+      await g.ws.storage.maintenance.deleteOldSnapshots();
       assert.deepEqual([rows('symbol_search'), rows('unresolved_names'), rows('query_index')], [0, 0, 0]);
     } finally {
       g.ws.close();

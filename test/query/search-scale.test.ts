@@ -100,14 +100,14 @@ describe('symbol search on 1,000,000 symbols', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'codehub-search-scale-'));
     storage = new SqliteStorage(join(dir, 'codehub.db'));
-    storage.upsertRepo({
+    storage.engine.upsertRepo({
       id: REPO,
       source: '/src/huge',
       gitDir: '/src/huge',
       webUrl: 'https://github.com/acme/huge',
     });
-    const snap = storage.beginSnapshot(REPO, 'f'.repeat(40), 'main', 'test-1');
-    const db = storage.db;
+    const snap = storage.engine.beginSnapshot(REPO, 'f'.repeat(40), 'main', 'test-1');
+    const db = storage.engine.db;
     // One big transaction: a page cache that holds it keeps WAL mode from spilling the same pages again and again.
     db.pragma('cache_size = -1048576');
     const t0 = process.hrtime.bigint();
@@ -168,7 +168,7 @@ describe('symbol search on 1,000,000 symbols', () => {
     const t1 = process.hrtime.bigint();
     // Rows were written behind the storage port's back, so the query tables are built on first use, as for a
     // snapshot published before the migration that added them.
-    storage.countUnresolved(snap);
+    storage.engine.countUnresolved(snap);
     console.log(`# built the search index (humps, callers, test flags) in ${ms(t1)}`);
     qs = createQueryService({ storage, blobs: new FsBlobStore(join(dir, 'blobs')) });
   });
@@ -242,7 +242,7 @@ describe('symbol search on 1,000,000 symbols', () => {
     ]) {
       const params = (sql.match(/\?/g) ?? []).map(() => 'x');
       const plan = (
-        storage.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>
+        storage.engine.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>
       ).map((r) => r.detail);
       const first = plan.find((d) => /symbol_search/.test(d)) ?? '';
       assert.match(first, /USING (COVERING )?INDEX symbol_search_by_/, plan.join('\n'));

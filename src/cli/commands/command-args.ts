@@ -6,6 +6,7 @@ import { CodehubError } from '../../core/errors.js';
 const COMMON = {
   data: { type: 'string' },
   blobs: { type: 'string' },
+  database: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];

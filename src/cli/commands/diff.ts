@@ -1,12 +1,12 @@
 /** `codehub diff <repo> <base> <head>`: what changed between two indexed commits, who is affected, which tests to run. */
 import { CodehubError } from '../../core/errors.js';
 import { createChangeService, type ChangeReport, type SnapshotInfo } from '../../service/change-service.js';
-import { defaultDataDir, openWorkspace } from '../../service/workspace.js';
+import { blobLocation, defaultDataDir, openWorkspace } from '../../service/workspace.js';
 import { EXIT } from '../main.js';
 import { kindLabel, parseCommandArgs, printJson } from './command-args.js';
 
 const USAGE =
-  'usage: codehub diff <repo> <base> <head> [--depth 1-5] [--json] [--data DIR]   (base/head: indexed commits or refs)\n' +
+  'usage: codehub diff <repo> <base> <head> [--depth 1-5] [--json] [--data DIR] [--blobs LOC] [--database URL]   (base/head: indexed commits or refs)\n' +
   '       codehub diff <repo> <base> --worktree <path>   (the uncommitted state of a checkout, never published)';
 
 /** Runs `codehub diff`; returns the exit code. */
@@ -42,7 +42,10 @@ export async function cmdDiff(args: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (!repo || !base || !head || positionals.length > 3) throw new CodehubError('InvalidInput', usage);
-  const ws = openWorkspace(defaultDataDir(values.data));
+  const ws = openWorkspace(defaultDataDir(values.data), {
+    blobs: blobLocation(values.blobs),
+    database: values.database,
+  });
   try {
     const report = await createChangeService(ws).compare(
       repo,
@@ -54,7 +57,7 @@ export async function cmdDiff(args: string[]): Promise<number> {
     else process.stdout.write(renderDiff(report));
     return EXIT.ok;
   } finally {
-    ws.close();
+    await ws.close();
   }
 }
 

@@ -35,6 +35,8 @@ export interface EvalRepositoryOptions {
   dataDir?: string;
   /** Blob store location (`--blobs`); default the data dir's own. */
   blobs?: string | undefined;
+  /** Database URL (`--database`); default $CODEHUB_DATABASE_URL, else the data dir's SQLite. */
+  database?: string | undefined;
   /** Display name in the report (default: the indexed repo id). */
   corpus?: string;
   tsconfig?: string;
@@ -59,18 +61,23 @@ export async function evalRepository(options: EvalRepositoryOptions): Promise<Co
   const sub = relative(repoDir, target).split(sep).join('/');
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'codehub-eval-'));
   try {
-    const indexed = await indexRepository({ dataDir, blobs: options.blobs, source: repoDir });
-    const ws = openWorkspace(dataDir, { blobs: options.blobs });
+    const indexed = await indexRepository({
+      dataDir,
+      blobs: options.blobs,
+      ...(options.database !== undefined ? { database: options.database } : {}),
+      source: repoDir,
+    });
+    const ws = openWorkspace(dataDir, { blobs: options.blobs, database: options.database });
     let edges: Edge[];
     let symbols: SymbolRange[];
     try {
-      const { snapshot } = exportTarget(ws, indexed.repo, indexed.commit);
+      const { snapshot } = await exportTarget(ws, indexed.repo, indexed.commit);
       symbols = [];
-      for (const s of ws.storage.iterateSymbols(snapshot.id)) {
+      for await (const s of ws.storage.reader.iterateSymbols(snapshot.id)) {
         symbols.push({ id: s.id, path: s.path, startLine: s.startLine, endLine: s.endLine });
       }
       edges = [];
-      for (const e of ws.storage.iterateEdges(snapshot.id)) {
+      for await (const e of ws.storage.reader.iterateEdges(snapshot.id)) {
         edges.push({
           callerId: e.callerId,
           calleeId: e.calleeId,
@@ -83,7 +90,7 @@ export async function evalRepository(options: EvalRepositoryOptions): Promise<Co
         });
       }
     } finally {
-      ws.close();
+      await ws.close();
     }
     return await evaluateRepository({
       repoDir,
@@ -191,6 +198,7 @@ export async function cmdEval(args: string[]): Promise<number> {
     path,
     ...(values.data !== undefined ? { dataDir: values.data } : {}),
     blobs: blobLocation(values.blobs),
+    database: values.database,
     ...(values.tsconfig !== undefined ? { tsconfig: values.tsconfig } : {}),
     ...(maxFiles !== undefined ? { maxFiles } : {}),
     ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),

@@ -16,16 +16,19 @@ export async function cmdExport(args: string[]): Promise<number> {
   }
   const [repo] = positionals;
   if (!repo || positionals.length > 1) throw new CodehubError('InvalidInput', 'export takes <repo>');
-  const ws = openWorkspace(defaultDataDir(values.data), { blobs: blobLocation(values.blobs) });
+  const ws = openWorkspace(defaultDataDir(values.data), {
+    blobs: blobLocation(values.blobs),
+    database: values.database,
+  });
   let closed = false;
   const onError = (err: NodeJS.ErrnoException): void => {
     if (err.code === 'EPIPE') closed = true; // the reader went away (`| head`): stop quietly
   };
   process.stdout.on('error', onError);
   try {
-    const { repo: record, snapshot } = exportTarget(ws, repo, values.ref);
+    const { repo: record, snapshot } = await exportTarget(ws, repo, values.ref);
     let batch = '';
-    for (const line of exportSnapshot(ws, record, snapshot)) {
+    for await (const line of exportSnapshot(ws, record, snapshot)) {
       if (closed) break;
       batch += `${JSON.stringify(line)}\n`;
       if (batch.length >= BATCH_BYTES) {
@@ -37,6 +40,6 @@ export async function cmdExport(args: string[]): Promise<number> {
     return EXIT.ok;
   } finally {
     process.stdout.off('error', onError);
-    ws.close();
+    await ws.close();
   }
 }

@@ -15,6 +15,7 @@ import { parseCommandArgs } from './command-args.js';
 export interface ServeFlags {
   data?: string;
   blobs?: string;
+  database?: string;
   host?: string;
   port?: string;
   'allowed-host'?: string[];
@@ -90,7 +91,10 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
       `--host ${host} would let anyone who reaches this machine read every indexed repository; pass --read-token-file FILE (or set CODEHUB_READ_TOKEN) to require a token, or --public to serve them to everyone`,
     );
   }
-  const ws = openWorkspace(defaultDataDir(flags.data), { blobs: blobLocation(flags.blobs) });
+  const ws = openWorkspace(defaultDataDir(flags.data), {
+    blobs: blobLocation(flags.blobs),
+    database: flags.database,
+  });
   const service = createQueryService(ws);
   const changes = createChangeService(ws);
   // The MCP server links answers to the hub's URL, known once the port is bound.
@@ -115,7 +119,7 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
   try {
     url = await web.listen();
   } catch (err) {
-    ws.close();
+    await ws.close();
     const code = (err as NodeJS.ErrnoException).code;
     throw new CodehubError(
       'InvalidInput',
@@ -145,7 +149,7 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  ws.close();
+  await ws.close();
   return 0;
 }
 
@@ -160,11 +164,14 @@ export async function cmdServe(args: string[]): Promise<number> {
 export async function cmdMcp(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {});
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'mcp takes no positional arguments');
-  const ws = openWorkspace(defaultDataDir(values.data), { blobs: blobLocation(values.blobs) });
+  const ws = openWorkspace(defaultDataDir(values.data), {
+    blobs: blobLocation(values.blobs),
+    database: values.database,
+  });
   try {
     await runStdioServer(createQueryService(ws), { changes: createChangeService(ws) });
   } finally {
-    ws.close();
+    await ws.close();
   }
   return 0;
 }

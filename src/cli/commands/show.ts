@@ -21,7 +21,10 @@ export async function cmdShow(args: string[]): Promise<number> {
     throw new CodehubError('InvalidInput', 'show takes <repo> <symbol>');
   const contextBefore = optionalCount(values.context, '--context');
   const maxLines = optionalCount(values['max-lines'], '--max-lines');
-  const ws = openWorkspace(defaultDataDir(values.data), { blobs: blobLocation(values.blobs) });
+  const ws = openWorkspace(defaultDataDir(values.data), {
+    blobs: blobLocation(values.blobs),
+    database: values.database,
+  });
   try {
     const result = await createQueryService(ws).show(repo, symbol, {
       ...(contextBefore !== undefined ? { contextBefore } : {}),
@@ -34,7 +37,7 @@ export async function cmdShow(args: string[]): Promise<number> {
     if (isCodehubError(err) && Array.isArray(err.detail)) return reportWithDetail(err, values.json);
     throw err;
   } finally {
-    ws.close();
+    await ws.close();
   }
 }
 

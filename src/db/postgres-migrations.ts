@@ -1,0 +1,156 @@
+/**
+ * Versioned schema migrations of the PostgreSQL adapter. Append a new entry to change the schema; never edit a
+ * released one. `codehub_schema` records how many have been applied.
+ *
+ * Text that is sorted or range-scanned (ids, paths, names, search keys) is `COLLATE "C"`: byte order, the order
+ * SQLite's BINARY collation gives, so both adapters rank and page alike. Snapshot tables carry no foreign keys: a
+ * publish writes hundreds of thousands of rows with COPY, and rows are deleted with their snapshot explicitly.
+ */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `
+  CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+  CREATE TABLE repos (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    source TEXT NOT NULL,
+    git_dir TEXT NOT NULL,
+    web_url TEXT
+  );
+
+  CREATE TABLE snapshots (
+    id BIGSERIAL PRIMARY KEY,
+    repo_id TEXT COLLATE "C" NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+    commit_sha TEXT NOT NULL,
+    ref TEXT,
+    indexed_at TEXT NOT NULL,
+    analyzer_version TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('building', 'ready', 'failed')),
+    error TEXT
+  );
+  CREATE INDEX snapshots_by_repo ON snapshots(repo_id, status, id);
+
+  CREATE TABLE files (
+    snapshot_id BIGINT NOT NULL,
+    path TEXT COLLATE "C" NOT NULL,
+    blob_sha256 TEXT,
+    git_oid TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    language TEXT,
+    size BIGINT NOT NULL,
+    line_count INTEGER,
+    eol TEXT,
+    skip_reason TEXT,
+    target TEXT,
+    PRIMARY KEY (snapshot_id, path)
+  );
+  CREATE INDEX files_by_blob ON files(blob_sha256);
+
+  -- One row per symbol with its search keys (derived in pure code and handed over with the snapshot).
+  CREATE TABLE symbols (
+    snapshot_id BIGINT NOT NULL,
+    seq INTEGER NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    path TEXT COLLATE "C" NOT NULL,
+    local_id TEXT NOT NULL,
+    name TEXT COLLATE "C" NOT NULL,
+    qualified_name TEXT COLLATE "C" NOT NULL,
+    kind TEXT NOT NULL,
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL,
+    signature TEXT NOT NULL,
+    return_type TEXT,
+    exported BOOLEAN NOT NULL,
+    doc TEXT,
+    parent TEXT,
+    extends_json TEXT,
+    implements_json TEXT,
+    value_type_json TEXT,
+    is_static BOOLEAN,
+    name_lower TEXT COLLATE "C" NOT NULL,
+    humps TEXT COLLATE "C" NOT NULL,
+    is_test BOOLEAN NOT NULL,
+    callers INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, id)
+  );
+  CREATE INDEX symbols_by_name ON symbols(snapshot_id, name);
+  CREATE INDEX symbols_by_qualified_name ON symbols(snapshot_id, qualified_name);
+  CREATE INDEX symbols_by_location ON symbols(snapshot_id, path, start_line);
+  CREATE INDEX symbols_by_name_lower ON symbols(snapshot_id, name_lower);
+  CREATE INDEX symbols_by_humps ON symbols(snapshot_id, humps);
+  CREATE INDEX symbols_by_callers ON symbols(snapshot_id, callers);
+  CREATE INDEX symbols_name_trgm ON symbols USING gin (name_lower gin_trgm_ops);
+
+  CREATE TABLE edges (
+    snapshot_id BIGINT NOT NULL,
+    seq INTEGER NOT NULL,
+    caller_id TEXT COLLATE "C" NOT NULL,
+    callee_id TEXT COLLATE "C",
+    callee_text TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    confidence DOUBLE PRECISION,
+    lines_json TEXT NOT NULL,
+    candidates INTEGER
+  );
+  CREATE INDEX edges_by_caller ON edges(snapshot_id, caller_id);
+  CREATE INDEX edges_by_callee ON edges(snapshot_id, callee_id);
+
+  CREATE TABLE test_reach (
+    snapshot_id BIGINT NOT NULL,
+    symbol_id TEXT COLLATE "C" NOT NULL,
+    test_id TEXT COLLATE "C" NOT NULL,
+    depth INTEGER NOT NULL,
+    confidence DOUBLE PRECISION NOT NULL
+  );
+  CREATE INDEX test_reach_by_symbol ON test_reach(snapshot_id, symbol_id);
+
+  CREATE TABLE unresolved_names (
+    snapshot_id BIGINT NOT NULL,
+    name TEXT COLLATE "C" NOT NULL,
+    call_sites INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, name)
+  );
+
+  -- Stats, row counts and the unresolved total, written with the snapshot.
+  CREATE TABLE snapshot_meta (
+    snapshot_id BIGINT PRIMARY KEY,
+    stats_json TEXT NOT NULL,
+    files INTEGER NOT NULL,
+    symbols INTEGER NOT NULL,
+    edges INTEGER NOT NULL,
+    unresolved_call_sites INTEGER NOT NULL
+  );
+
+  CREATE TABLE facts_cache (
+    blob_sha256 TEXT NOT NULL,
+    plugin_id TEXT NOT NULL,
+    analyzer_version TEXT NOT NULL,
+    path TEXT NOT NULL,
+    facts BYTEA NOT NULL,
+    PRIMARY KEY (blob_sha256, plugin_id, analyzer_version, path)
+  );
+
+  CREATE TABLE git_objects (
+    oid TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    line_count INTEGER,
+    eol TEXT,
+    content TEXT NOT NULL
+  );
+  CREATE INDEX git_objects_by_sha ON git_objects(sha256);
+
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL
+  );
+
+  -- Moves on every publish and every removal of snapshots: readers' change mark.
+  CREATE TABLE generation (
+    one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+    value BIGINT NOT NULL
+  );
+  INSERT INTO generation (value) VALUES (0);
+  `,
+];

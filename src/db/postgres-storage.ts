@@ -1,0 +1,1130 @@
+/**
+ * PostgreSQL adapter of the storage ports (`pg` 8). A snapshot's rows go in with COPY inside one transaction that also
+ * flips it to `ready`: a dropped connection or a restarted server rolls the whole publish back, and readers keep the
+ * previous snapshot. Graph reads take sets of ids (`= ANY($2)`), one round trip per traversal level.
+ */
+import { once } from 'node:events';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { CodehubError } from '../core/errors.js';
+import type { FileFacts } from '../core/facts.js';
+import type { Edge, TestReach } from '../core/graph.js';
+import { unpackFacts } from './facts-codec.js';
+import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+import {
+  factsKeyString,
+  type AnalysisCache,
+  type BlobSource,
+  type EdgeWithSymbol,
+  type ExportedEdge,
+  type FileRecord,
+  type GitObjectInfo,
+  type GraphReader,
+  type LeaseRecord,
+  type Leases,
+  type Maintenance,
+  type RankedSymbol,
+  type RepoRecord,
+  type SnapshotRecord,
+  type SnapshotRows,
+  type SnapshotStats,
+  type SnapshotWriter,
+  type Storage,
+  type SymbolRecord,
+  type SymbolRow,
+  type SymbolSearch,
+} from './storage.js';
+
+type Row = Record<string, unknown>;
+
+/** Sorts after every valid string under COLLATE "C": the end of a prefix range. */
+const RANGE_END = '\u{10FFFF}';
+const PAGE = 5000;
+
+const SYM = `s.id, s.path, s.local_id, s.name, s.qualified_name, s.kind, s.start_line, s.end_line, s.signature,
+  s.return_type, s.exported, s.doc, s.parent, s.extends_json, s.implements_json, s.value_type_json, s.is_static,
+  f.blob_sha256 AS file_blob`;
+const FILE_JOIN = 'LEFT JOIN files f ON f.snapshot_id = s.snapshot_id AND f.path = s.path';
+const EDGE = `e.seq AS e_seq, e.caller_id AS e_caller, e.callee_id AS e_callee, e.callee_text AS e_text,
+  e.kind AS e_kind, e.reason AS e_reason, e.confidence AS e_conf, e.lines_json AS e_lines, e.candidates AS e_cand`;
+/** Ranking inside one search tier: non-test first, more callers, shorter name, then name, then insertion order. */
+const RANK = 'ORDER BY s.is_test, s.callers DESC, length(s.name_lower), s.name_lower, s.seq';
+
+/** True for a `postgres://` or `postgresql://` URL. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@');
+  }
+}
+
+/** The PostgreSQL adapter. Connects lazily: the first call connects and migrates, and reports a clear error if it cannot. */
+export class PostgresStorage implements Storage {
+  readonly kind = 'postgres';
+  readonly writer: SnapshotWriter;
+  readonly reader: GraphReader;
+  readonly cache: AnalysisCache;
+  readonly maintenance: Maintenance;
+  readonly leases: Leases;
+  private readonly pool: pg.Pool;
+  private ready: Promise<void> | null = null;
+
+  constructor(readonly url: string) {
+    if (!isPostgresUrl(url)) {
+      throw new CodehubError(
+        'InvalidInput',
+        `--database must be a postgres:// URL, got ${JSON.stringify(redactUrl(url))}`,
+      );
+    }
+    try {
+      this.pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });
+    } catch (err) {
+      throw new CodehubError(
+        'InvalidInput',
+        `cannot use database URL ${redactUrl(url)}: ${(err as Error).message}`,
+      );
+    }
+    // An idle client whose server went away emits 'error' on the pool; the next query reconnects.
+    this.pool.on('error', () => undefined);
+    this.writer = new PgWriter(this);
+    this.reader = new PgReader(this);
+    this.cache = new PgCache(this);
+    this.maintenance = new PgMaintenance(this);
+    this.leases = new PgLeases(this);
+  }
+
+  /** Runs one statement (after connecting and migrating once); engine errors become one-line CodehubErrors. */
+  async query(sql: string, params: unknown[] = []): Promise<Row[]> {
+    await this.connect();
+    try {
+      return (await this.pool.query(sql, params)).rows as Row[];
+    } catch (err) {
+      throw this.classify(err);
+    }
+  }
+
+  /** Runs `work` in one transaction on one connection. */
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    await this.connect();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw this.classify(err);
+    }
+    let broken = false;
+    // A checked-out client whose server goes away emits 'error' as well as failing its query: the query's error is
+    // the one reported.
+    const ignore = (): void => undefined;
+    client.on('error', ignore);
+    try {
+      await client.query('BEGIN');
+      const out = await work(client);
+      await client.query('COMMIT');
+      return out;
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true; // the connection itself failed: the server rolls the transaction back
+      }
+      throw this.classify(err);
+    } finally {
+      client.off('error', ignore);
+      client.release(broken);
+    }
+  }
+
+  private connect(): Promise<void> {
+    this.ready ??= this.migrate().catch((err: unknown) => {
+      this.ready = null;
+      throw this.classify(err);
+    });
+    return this.ready;
+  }
+
+  private async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // One migrator at a time across processes; the others find the schema current once they get the lock.
+      await client.query('SELECT pg_advisory_xact_lock(4242015)');
+      await client.query('CREATE TABLE IF NOT EXISTS codehub_schema (version INTEGER NOT NULL)');
+      const rows = (await client.query('SELECT version FROM codehub_schema')).rows as Row[];
+      const current = rows.length > 0 ? Number(rows[0]?.version) : 0;
+      if (current > POSTGRES_MIGRATIONS.length) {
+        throw new CodehubError(
+          'DatabaseCorrupt',
+          `database schema version ${current} is newer than this codehub (${POSTGRES_MIGRATIONS.length}); upgrade codehub`,
+        );
+      }
+      for (let v = current; v < POSTGRES_MIGRATIONS.length; v++)
+        await client.query(POSTGRES_MIGRATIONS[v] ?? '');
+      if (rows.length === 0)
+        await client.query('INSERT INTO codehub_schema (version) VALUES ($1)', [POSTGRES_MIGRATIONS.length]);
+      else await client.query('UPDATE codehub_schema SET version = $1', [POSTGRES_MIGRATIONS.length]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Turns driver errors into one-line CodehubErrors that say what to do. */
+  classify(err: unknown): unknown {
+    if (err instanceof CodehubError) return err;
+    const e = err as { code?: string; message?: string };
+    const where = redactUrl(this.url);
+    const code = e.code ?? '';
+    if (
+      ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ENOENT'].includes(
+        code,
+      ) ||
+      code.startsWith('08') ||
+      code === '57P01' ||
+      code === '57P02' ||
+      code === '57P03' ||
+      /terminat|Connection terminated|timeout exceeded when trying to connect/i.test(e.message ?? '')
+    ) {
+      return new CodehubError(
+        'DatabaseUnavailable',
+        `database ${where} is unavailable (${firstLine(e.message ?? code)}); check that PostgreSQL runs and the URL is right, then retry`,
+      );
+    }
+    if (code === '3D000' || code === '28000' || code === '28P01' || code === '42501') {
+      return new CodehubError(
+        'DatabaseUnavailable',
+        `cannot use database ${where}: ${firstLine(e.message ?? code)}`,
+      );
+    }
+    return err;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
+
+class PgWriter implements SnapshotWriter {
+  constructor(private readonly db: PostgresStorage) {}
+
+  async upsertRepo(repo: RepoRecord): Promise<void> {
+    await this.db.query(
+      `INSERT INTO repos (id, source, git_dir, web_url) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET source = excluded.source, git_dir = excluded.git_dir, web_url = excluded.web_url`,
+      [repo.id, repo.source, repo.gitDir, repo.webUrl],
+    );
+  }
+
+  async beginSnapshot(
+    repoId: string,
+    commit: string,
+    ref: string | null,
+    analyzerVersion: string,
+  ): Promise<number> {
+    const rows = await this.db.query(
+      `INSERT INTO snapshots (repo_id, commit_sha, ref, indexed_at, analyzer_version, status)
+       VALUES ($1, $2, $3, $4, $5, 'building') RETURNING id`,
+      [repoId, commit, ref, new Date().toISOString(), analyzerVersion],
+    );
+    return Number(rows[0]?.id);
+  }
+
+  async publishSnapshot(snapshotId: number, content: SnapshotRows): Promise<void> {
+    await this.db.transaction(async (client) => {
+      const snap = (await client.query('SELECT status FROM snapshots WHERE id = $1 FOR UPDATE', [snapshotId]))
+        .rows[0] as Row | undefined;
+      if (!snap || snap.status !== 'building') {
+        throw new CodehubError('InvalidInput', `snapshot ${snapshotId} is not being built`);
+      }
+      const id = String(snapshotId);
+      await copyRows(
+        client,
+        'files (snapshot_id, path, blob_sha256, git_oid, mode, language, size, line_count, eol, skip_reason, target)',
+        content.files,
+        (f) => [
+          id,
+          f.path,
+          f.blobSha256,
+          f.gitOid,
+          f.mode,
+          f.language,
+          f.size,
+          f.lines,
+          f.eol,
+          f.skipReason,
+          f.target,
+        ],
+      );
+      const keys = content.derived.symbolKeys;
+      await copyRows(
+        client,
+        `symbols (snapshot_id, seq, id, path, local_id, name, qualified_name, kind, start_line, end_line, signature,
+          return_type, exported, doc, parent, extends_json, implements_json, value_type_json, is_static,
+          name_lower, humps, is_test, callers)`,
+        content.symbols,
+        (s, i) => {
+          const k = keys[i];
+          return [
+            id,
+            i,
+            s.id,
+            s.path,
+            s.localId,
+            s.name,
+            s.qualifiedName,
+            s.kind,
+            s.startLine,
+            s.endLine,
+            s.signature,
+            s.returnType,
+            s.exported,
+            s.doc,
+            s.parent,
+            jsonOrNull(s.extends),
+            jsonOrNull(s.implements),
+            jsonOrNull(s.valueType),
+            s.isStatic ?? null,
+            k?.nameLower ?? s.name.toLowerCase(),
+            k?.humps ?? '',
+            k?.isTest ?? false,
+            k?.callers ?? 0,
+          ];
+        },
+      );
+      await copyRows(
+        client,
+        'edges (snapshot_id, seq, caller_id, callee_id, callee_text, kind, reason, confidence, lines_json, candidates)',
+        content.edges,
+        (e, i) => [
+          id,
+          i,
+          e.callerId,
+          e.calleeId,
+          e.calleeText,
+          e.kind,
+          e.reason,
+          e.confidence,
+          JSON.stringify(e.lines),
+          e.candidates ?? null,
+        ],
+      );
+      await copyRows(
+        client,
+        'test_reach (snapshot_id, symbol_id, test_id, depth, confidence)',
+        content.testReach,
+        (t) => [id, t.symbolId, t.testId, t.depth, t.confidence],
+      );
+      await copyRows(
+        client,
+        'unresolved_names (snapshot_id, name, call_sites)',
+        content.derived.unresolvedNames,
+        (n) => [id, n.name, n.callSites],
+      );
+      await client.query(
+        `INSERT INTO snapshot_meta (snapshot_id, stats_json, files, symbols, edges, unresolved_call_sites) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [
+          snapshotId,
+          JSON.stringify(content.stats),
+          content.files.length,
+          content.symbols.length,
+          content.edges.length,
+          content.derived.unresolvedCallSites,
+        ],
+      );
+      await client.query(`UPDATE snapshots SET status = 'ready', indexed_at = $2 WHERE id = $1`, [
+        snapshotId,
+        new Date().toISOString(),
+      ]);
+      await client.query('UPDATE generation SET value = value + 1');
+    });
+    // COPY leaves the planner's statistics behind (autovacuum catches up later): without them a substring search
+    // scans the snapshot instead of the trigram index. Best effort: the snapshot is already published.
+    await this.db.query('ANALYZE symbols, edges, files').catch(() => undefined);
+  }
+
+  async failSnapshot(snapshotId: number, error: string): Promise<void> {
+    await this.db.query(
+      `UPDATE snapshots SET status = 'failed', error = $2 WHERE id = $1 AND status = 'building'`,
+      [snapshotId, error],
+    );
+  }
+
+  async discardUnfinishedSnapshots(repoId: string): Promise<number> {
+    const ids = await this.db.query(`SELECT id FROM snapshots WHERE repo_id = $1 AND status != 'ready'`, [
+      repoId,
+    ]);
+    return deleteSnapshots(
+      this.db,
+      ids.map((r) => Number(r.id)),
+    );
+  }
+
+  async deleteSupersededSnapshots(repoId: string, commit: string, keepId: number): Promise<number> {
+    const ids = await this.db.query(
+      `SELECT id FROM snapshots WHERE repo_id = $1 AND commit_sha = $2 AND status = 'ready' AND id != $3`,
+      [repoId, commit, keepId],
+    );
+    return deleteSnapshots(
+      this.db,
+      ids.map((r) => Number(r.id)),
+    );
+  }
+}
+
+async function deleteSnapshots(db: PostgresStorage, ids: number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  await db.transaction(async (client) => {
+    for (const table of ['files', 'symbols', 'edges', 'test_reach', 'unresolved_names', 'snapshot_meta']) {
+      await client.query(`DELETE FROM ${table} WHERE snapshot_id = ANY($1::bigint[])`, [ids]);
+    }
+    await client.query('DELETE FROM snapshots WHERE id = ANY($1::bigint[])', [ids]);
+    await client.query('UPDATE generation SET value = value + 1');
+  });
+  return ids.length;
+}
+
+/** One COPY … FROM STDIN in text format, streamed in chunks (waiting when the socket is full). */
+async function copyRows<T>(
+  client: pg.PoolClient,
+  target: string,
+  items: readonly T[],
+  row: (item: T, i: number) => unknown[],
+): Promise<void> {
+  if (items.length === 0) return;
+  const stream = client.query(copyFrom(`COPY ${target} FROM STDIN`));
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+  });
+  let chunk = '';
+  for (let i = 0; i < items.length; i++) {
+    chunk +=
+      row(items[i] as T, i)
+        .map(copyField)
+        .join('\t') + '\n';
+    if (chunk.length >= 1 << 16) {
+      if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), done]);
+      chunk = '';
+    }
+  }
+  stream.end(chunk);
+  await done;
+}
+
+/** A value in COPY's text format: \N for null, backslash escapes for the characters that delimit. */
+function copyField(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  const s = String(v);
+  return /[\\\t\n\r]/.test(s)
+    ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : s;
+}
+
+function jsonOrNull(v: unknown): string | null {
+  return v === undefined || v === null ? null : JSON.stringify(v);
+}
+
+class PgReader implements GraphReader {
+  constructor(private readonly db: PostgresStorage) {}
+
+  async getRepo(id: string): Promise<RepoRecord | null> {
+    const r = (await this.db.query('SELECT * FROM repos WHERE id = $1', [id]))[0];
+    return r ? toRepo(r) : null;
+  }
+
+  async listRepos(): Promise<RepoRecord[]> {
+    return (await this.db.query('SELECT * FROM repos ORDER BY id')).map(toRepo);
+  }
+
+  async latestSnapshot(repoId: string): Promise<SnapshotRecord | null> {
+    const r = (
+      await this.db.query(
+        `SELECT * FROM snapshots WHERE repo_id = $1 AND status = 'ready' ORDER BY id DESC LIMIT 1`,
+        [repoId],
+      )
+    )[0];
+    return r ? toSnapshot(r) : null;
+  }
+
+  async changeMark(): Promise<string> {
+    const r = (await this.db.query('SELECT value FROM generation'))[0];
+    return String(r?.value ?? 0);
+  }
+
+  async getSnapshot(id: number): Promise<SnapshotRecord | null> {
+    const r = (await this.db.query('SELECT * FROM snapshots WHERE id = $1', [id]))[0];
+    return r ? toSnapshot(r) : null;
+  }
+
+  async listSnapshots(repoId: string): Promise<SnapshotRecord[]> {
+    return (await this.db.query('SELECT * FROM snapshots WHERE repo_id = $1 ORDER BY id', [repoId])).map(
+      toSnapshot,
+    );
+  }
+
+  async snapshotStats(snapshotId: number): Promise<SnapshotStats | null> {
+    const r = (
+      await this.db.query('SELECT stats_json FROM snapshot_meta WHERE snapshot_id = $1', [snapshotId])
+    )[0];
+    return r ? (JSON.parse(String(r.stats_json)) as SnapshotStats) : null;
+  }
+
+  async countRows(snapshotId: number): Promise<{ files: number; symbols: number; edges: number }> {
+    const r = (
+      await this.db.query('SELECT files, symbols, edges FROM snapshot_meta WHERE snapshot_id = $1', [
+        snapshotId,
+      ])
+    )[0];
+    return r
+      ? { files: Number(r.files), symbols: Number(r.symbols), edges: Number(r.edges) }
+      : { files: 0, symbols: 0, edges: 0 };
+  }
+
+  async listFiles(snapshotId: number, prefix = ''): Promise<FileRecord[]> {
+    const rows =
+      prefix === ''
+        ? await this.db.query('SELECT * FROM files WHERE snapshot_id = $1 ORDER BY path', [snapshotId])
+        : await this.db.query(
+            'SELECT * FROM files WHERE snapshot_id = $1 AND substr(path, 1, $2) = $3 ORDER BY path',
+            [snapshotId, prefix.length, prefix],
+          );
+    return rows.map(toFile);
+  }
+
+  async getFile(snapshotId: number, path: string): Promise<FileRecord | null> {
+    const r = (
+      await this.db.query('SELECT * FROM files WHERE snapshot_id = $1 AND path = $2', [snapshotId, path])
+    )[0];
+    return r ? toFile(r) : null;
+  }
+
+  async symbolsById(snapshotId: number, ids: readonly string[]): Promise<Map<string, SymbolRow>> {
+    const out = new Map<string, SymbolRow>();
+    if (ids.length === 0) return out;
+    for (const r of await this.db.query(
+      `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = $1 AND s.id = ANY($2::text[])`,
+      [snapshotId, [...new Set(ids)]],
+    )) {
+      const row = readSymbolRow(r);
+      out.set(row.id, row);
+    }
+    return out;
+  }
+
+  async findSymbolsByQualifiedName(
+    snapshotId: number,
+    qualifiedName: string,
+    limit = 50,
+  ): Promise<SymbolRow[]> {
+    return (
+      await this.db.query(
+        `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = $1 AND s.qualified_name = $2 ORDER BY s.path, s.start_line LIMIT $3`,
+        [snapshotId, qualifiedName, limit],
+      )
+    ).map(readSymbolRow);
+  }
+
+  async findSymbolsByName(snapshotId: number, name: string, limit = 50): Promise<SymbolRow[]> {
+    return (
+      await this.db.query(
+        `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = $1 AND s.name = $2 ORDER BY s.path, s.start_line LIMIT $3`,
+        [snapshotId, name, limit],
+      )
+    ).map(readSymbolRow);
+  }
+
+  async findSymbolsAtLine(snapshotId: number, path: string, line: number): Promise<SymbolRow[]> {
+    return (
+      await this.db.query(
+        `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = $1 AND s.path = $2 AND s.start_line <= $3 AND s.end_line >= $3
+         ORDER BY s.end_line - s.start_line, s.start_line DESC, s.kind = 'module'`,
+        [snapshotId, path, line],
+      )
+    ).map(readSymbolRow);
+  }
+
+  async symbolsOfFile(snapshotId: number, path: string): Promise<SymbolRow[]> {
+    return (
+      await this.db.query(
+        `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = $1 AND s.path = $2 ORDER BY s.start_line, s.end_line DESC, s.id`,
+        [snapshotId, path],
+      )
+    ).map(readSymbolRow);
+  }
+
+  async edgesFrom(snapshotId: number, callerIds: readonly string[]): Promise<EdgeWithSymbol[]> {
+    if (callerIds.length === 0) return [];
+    return (
+      await this.db.query(
+        `SELECT ${EDGE}, ${SYM} FROM edges e JOIN symbols s ON s.snapshot_id = e.snapshot_id AND s.id = e.callee_id ${FILE_JOIN}
+         WHERE e.snapshot_id = $1 AND e.caller_id = ANY($2::text[]) AND e.callee_id IS NOT NULL ORDER BY e.seq`,
+        [snapshotId, [...new Set(callerIds)]],
+      )
+    ).map((r) => ({ edge: edgeFromAliased(r), symbol: readSymbolRow(r) }));
+  }
+
+  async edgesTo(snapshotId: number, calleeIds: readonly string[]): Promise<EdgeWithSymbol[]> {
+    if (calleeIds.length === 0) return [];
+    return (
+      await this.db.query(
+        `SELECT ${EDGE}, ${SYM} FROM edges e JOIN symbols s ON s.snapshot_id = e.snapshot_id AND s.id = e.caller_id ${FILE_JOIN}
+         WHERE e.snapshot_id = $1 AND e.callee_id = ANY($2::text[]) ORDER BY e.seq`,
+        [snapshotId, [...new Set(calleeIds)]],
+      )
+    ).map((r) => ({ edge: edgeFromAliased(r), symbol: readSymbolRow(r) }));
+  }
+
+  async unresolvedEdgesFrom(snapshotId: number, callerIds: readonly string[]): Promise<Edge[]> {
+    if (callerIds.length === 0) return [];
+    return (
+      await this.db.query(
+        'SELECT * FROM edges WHERE snapshot_id = $1 AND caller_id = ANY($2::text[]) AND callee_id IS NULL ORDER BY seq',
+        [snapshotId, [...new Set(callerIds)]],
+      )
+    ).map(toEdge);
+  }
+
+  async unresolvedMayCall(snapshotId: number, names: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (names.length === 0) return out;
+    for (const r of await this.db.query(
+      'SELECT name, call_sites FROM unresolved_names WHERE snapshot_id = $1 AND name = ANY($2::text[])',
+      [snapshotId, [...new Set(names)]],
+    )) {
+      out.set(String(r.name), Number(r.call_sites));
+    }
+    return out;
+  }
+
+  async countUnresolved(snapshotId: number): Promise<number> {
+    const r = (
+      await this.db.query('SELECT unresolved_call_sites FROM snapshot_meta WHERE snapshot_id = $1', [
+        snapshotId,
+      ])
+    )[0];
+    return r ? Number(r.unresolved_call_sites) : 0;
+  }
+
+  async testsReaching(
+    snapshotId: number,
+    symbolIds: readonly string[],
+  ): Promise<Array<{ reach: TestReach; test: SymbolRow }>> {
+    if (symbolIds.length === 0) return [];
+    return (
+      await this.db.query(
+        `SELECT t.symbol_id, t.test_id, t.depth, t.confidence, ${SYM}
+         FROM test_reach t JOIN symbols s ON s.snapshot_id = t.snapshot_id AND s.id = t.test_id ${FILE_JOIN}
+         WHERE t.snapshot_id = $1 AND t.symbol_id = ANY($2::text[])`,
+        [snapshotId, [...new Set(symbolIds)]],
+      )
+    ).map((r) => ({
+      reach: {
+        symbolId: String(r.symbol_id),
+        testId: String(r.test_id),
+        depth: Number(r.depth),
+        confidence: Number(r.confidence),
+      },
+      test: readSymbolRow(r),
+    }));
+  }
+
+  async callerCounts(snapshotId: number, symbolIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (symbolIds.length === 0) return out;
+    for (const r of await this.db.query(
+      'SELECT callee_id, COUNT(DISTINCT caller_id) AS n FROM edges WHERE snapshot_id = $1 AND callee_id = ANY($2::text[]) GROUP BY callee_id',
+      [snapshotId, [...new Set(symbolIds)]],
+    )) {
+      out.set(String(r.callee_id), Number(r.n));
+    }
+    return out;
+  }
+
+  async mostCalled(snapshotId: number, limit: number): Promise<RankedSymbol[]> {
+    return (
+      await this.db.query(
+        `SELECT s.callers AS rank_callers, s.is_test AS rank_test, ${SYM} FROM symbols s ${FILE_JOIN}
+         WHERE s.snapshot_id = $1 AND s.callers > 0 ORDER BY s.callers DESC, s.seq DESC LIMIT $2`,
+        [snapshotId, limit],
+      )
+    ).map(ranked);
+  }
+
+  async untestedHotspots(snapshotId: number, limit: number): Promise<RankedSymbol[]> {
+    return (
+      await this.db.query(
+        `SELECT s.callers AS rank_callers, s.is_test AS rank_test, ${SYM} FROM symbols s ${FILE_JOIN}
+         WHERE s.snapshot_id = $1 AND s.callers > 0 AND NOT s.is_test AND s.kind NOT IN ('module', 'test')
+           AND NOT EXISTS (SELECT 1 FROM test_reach t WHERE t.snapshot_id = s.snapshot_id AND t.symbol_id = s.id)
+         ORDER BY s.callers DESC, s.seq DESC LIMIT $2`,
+        [snapshotId, limit],
+      )
+    ).map(ranked);
+  }
+
+  async searchSymbols(snapshotId: number, search: SymbolSearch): Promise<RankedSymbol[]> {
+    const q = search.q.toLowerCase();
+    const kind = search.kind ?? null;
+    const head = `SELECT s.callers AS rank_callers, s.is_test AS rank_test, ${SYM} FROM symbols s ${FILE_JOIN}
+      WHERE s.snapshot_id = $1 AND ($2::text IS NULL OR s.kind = $2)`;
+    let rows: Row[];
+    switch (search.mode) {
+      case 'exact':
+        rows = await this.db.query(`${head} AND s.name_lower = $3 ${RANK} LIMIT $4`, [
+          snapshotId,
+          kind,
+          q,
+          search.limit,
+        ]);
+        break;
+      case 'prefix':
+        rows = await this.db.query(`${head} AND s.name_lower > $3 AND s.name_lower < $4 ${RANK} LIMIT $5`, [
+          snapshotId,
+          kind,
+          q,
+          q + RANGE_END,
+          search.limit,
+        ]);
+        break;
+      case 'humps':
+        // Prefix matches (exact ones included) were listed in the tier before.
+        rows = await this.db.query(
+          `${head} AND s.humps >= $3 AND s.humps < $4 AND left(s.name_lower, $5) != $3 ${RANK} LIMIT $6`,
+          [snapshotId, kind, q, q + RANGE_END, [...q].length, search.limit],
+        );
+        break;
+      case 'substring':
+        if ([...q].length < 3) return [];
+        // The trigram index finds names containing the substring; prefix and humps matches were listed before.
+        rows = await this.db.query(
+          `${head} AND s.name_lower LIKE $3 AND left(s.name_lower, $4) != $5 AND left(s.humps, $4) != $5 ${RANK} LIMIT $6`,
+          [snapshotId, kind, `%${likeEscape(q)}%`, [...q].length, q, search.limit],
+        );
+        break;
+    }
+    return rows.map(ranked);
+  }
+
+  async similarNames(snapshotId: number, name: string, limit: number): Promise<string[]> {
+    const lower = name.toLowerCase();
+    const out = new Set<string>();
+    const chars = [...lower];
+    const grams = new Set<string>();
+    for (let i = 0; i + 3 <= chars.length && grams.size < 16; i++) grams.add(chars.slice(i, i + 3).join(''));
+    if (grams.size > 0) {
+      for (const r of await this.db.query(
+        'SELECT DISTINCT name FROM symbols WHERE snapshot_id = $1 AND name_lower LIKE ANY($2::text[]) LIMIT $3',
+        [snapshotId, [...grams].map((g) => `%${likeEscape(g)}%`), limit],
+      )) {
+        out.add(String(r.name));
+      }
+    }
+    const head = chars.slice(0, 2).join('');
+    if (head !== '') {
+      for (const r of await this.db.query(
+        'SELECT DISTINCT name FROM symbols WHERE snapshot_id = $1 AND name_lower >= $2 AND name_lower < $3 LIMIT $4',
+        [snapshotId, head, head + RANGE_END, limit],
+      )) {
+        out.add(String(r.name));
+      }
+    }
+    return [...out];
+  }
+
+  async similarPaths(snapshotId: number, path: string, limit: number): Promise<string[]> {
+    const out = new Set<string>();
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    if (base !== '') {
+      for (const r of await this.db.query(
+        'SELECT path FROM files WHERE snapshot_id = $1 AND (path = $2 OR right(path, $3) = $4) ORDER BY path LIMIT $5',
+        [snapshotId, base, base.length + 1, `/${base}`, limit],
+      )) {
+        out.add(String(r.path));
+      }
+    }
+    const parts = path.split('/').slice(0, -1);
+    while (parts.length > 0) {
+      const dir = `${parts.join('/')}/`;
+      const rows = await this.db.query(
+        'SELECT path FROM files WHERE snapshot_id = $1 AND path > $2 AND path < $3 ORDER BY path LIMIT $4',
+        [snapshotId, dir, dir + RANGE_END, limit],
+      );
+      if (rows.length > 0) {
+        for (const r of rows) out.add(String(r.path));
+        break;
+      }
+      parts.pop();
+    }
+    if (out.size === 0) {
+      for (const r of await this.db.query(
+        'SELECT path FROM files WHERE snapshot_id = $1 ORDER BY path LIMIT $2',
+        [snapshotId, limit],
+      ))
+        out.add(String(r.path));
+    }
+    return [...out];
+  }
+
+  async languageCounts(snapshotId: number): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const r of await this.db.query(
+      'SELECT language, COUNT(*) AS n FROM files WHERE snapshot_id = $1 AND language IS NOT NULL GROUP BY language ORDER BY language',
+      [snapshotId],
+    )) {
+      out[String(r.language)] = Number(r.n);
+    }
+    return out;
+  }
+
+  async *iterateSymbols(snapshotId: number): AsyncIterable<SymbolRow> {
+    // Pages by key (path, line, id): each page is one short query, nothing is held open between them.
+    let after: [string, number, string] | null = null;
+    for (;;) {
+      const rows: Row[] = after
+        ? await this.db.query(
+            `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = $1 AND (s.path, s.start_line, s.id) > ($2, $3, $4)
+             ORDER BY s.path, s.start_line, s.id LIMIT ${PAGE}`,
+            [snapshotId, ...after],
+          )
+        : await this.db.query(
+            `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = $1 ORDER BY s.path, s.start_line, s.id LIMIT ${PAGE}`,
+            [snapshotId],
+          );
+      for (const r of rows) yield readSymbolRow(r);
+      const last = rows[rows.length - 1];
+      if (rows.length < PAGE || !last) return;
+      after = [String(last.path), Number(last.start_line), String(last.id)];
+    }
+  }
+
+  async *iterateEdges(snapshotId: number): AsyncIterable<ExportedEdge> {
+    let after = -1;
+    for (;;) {
+      const rows = await this.db.query(
+        `SELECT e.*, cs.path AS caller_path, cs.start_line AS caller_line, ce.path AS callee_path, ce.start_line AS callee_line
+         FROM edges e
+         LEFT JOIN symbols cs ON cs.snapshot_id = e.snapshot_id AND cs.id = e.caller_id
+         LEFT JOIN symbols ce ON ce.snapshot_id = e.snapshot_id AND ce.id = e.callee_id
+         WHERE e.snapshot_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT ${PAGE}`,
+        [snapshotId, after],
+      );
+      for (const r of rows) {
+        const edge = toEdge(r);
+        yield {
+          ...edge,
+          callerPath:
+            r.caller_path === null
+              ? edge.callerId.slice(0, Math.max(0, edge.callerId.indexOf('::')))
+              : String(r.caller_path),
+          callerLine: r.caller_line === null ? 0 : Number(r.caller_line),
+          calleePath: r.callee_path === null ? null : String(r.callee_path),
+          calleeLine: r.callee_line === null ? null : Number(r.callee_line),
+        };
+      }
+      const last = rows[rows.length - 1];
+      if (rows.length < PAGE || !last) return;
+      after = Number(last.seq);
+    }
+  }
+}
+
+class PgCache implements AnalysisCache {
+  constructor(private readonly db: PostgresStorage) {}
+
+  async knownGitObjects(oids: readonly string[]): Promise<Map<string, GitObjectInfo>> {
+    const out = new Map<string, GitObjectInfo>();
+    if (oids.length === 0) return out;
+    for (const r of await this.db.query('SELECT * FROM git_objects WHERE oid = ANY($1::text[])', [
+      [...new Set(oids)],
+    ])) {
+      out.set(String(r.oid), {
+        oid: String(r.oid),
+        sha256: String(r.sha256),
+        size: Number(r.size),
+        lines: r.line_count === null ? null : Number(r.line_count),
+        eol: (r.eol as GitObjectInfo['eol']) ?? null,
+        content: r.content as GitObjectInfo['content'],
+      });
+    }
+    return out;
+  }
+
+  async rememberGitObjects(objects: readonly GitObjectInfo[]): Promise<void> {
+    if (objects.length === 0) return;
+    const byOid = new Map(objects.map((o) => [o.oid, o]));
+    const list = [...byOid.values()];
+    await this.db.query(
+      `INSERT INTO git_objects (oid, sha256, size, line_count, eol, content)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::text[], $6::text[])
+       ON CONFLICT (oid) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size, line_count = excluded.line_count,
+         eol = excluded.eol, content = excluded.content`,
+      [
+        list.map((o) => o.oid),
+        list.map((o) => o.sha256),
+        list.map((o) => o.size),
+        list.map((o) => o.lines),
+        list.map((o) => o.eol),
+        list.map((o) => o.content),
+      ],
+    );
+  }
+
+  async getCachedFacts(
+    keys: readonly { blobSha256: string; pluginId: string; analyzerVersion: string; path: string }[],
+  ): Promise<Map<string, FileFacts>> {
+    const out = new Map<string, FileFacts>();
+    if (keys.length === 0) return out;
+    const rows = await this.db.query(
+      `SELECT f.blob_sha256, f.plugin_id, f.analyzer_version, f.path, f.facts FROM facts_cache f
+       JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(b, p, v, pa)
+         ON f.blob_sha256 = k.b AND f.plugin_id = k.p AND f.analyzer_version = k.v AND f.path = k.pa`,
+      [
+        keys.map((k) => k.blobSha256),
+        keys.map((k) => k.pluginId),
+        keys.map((k) => k.analyzerVersion),
+        keys.map((k) => k.path),
+      ],
+    );
+    for (const r of rows) {
+      try {
+        out.set(
+          factsKeyString({
+            blobSha256: String(r.blob_sha256),
+            pluginId: String(r.plugin_id),
+            analyzerVersion: String(r.analyzer_version),
+            path: String(r.path),
+          }),
+          unpackFacts(r.facts as Buffer),
+        );
+      } catch {
+        // A damaged cache entry is only a cache miss: the file is analysed again.
+      }
+    }
+    return out;
+  }
+
+  async putCachedFacts(
+    entries: ReadonlyArray<{
+      key: { blobSha256: string; pluginId: string; analyzerVersion: string; path: string };
+      packed: Uint8Array;
+    }>,
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    const unique = [...new Map(entries.map((e) => [factsKeyString(e.key), e])).values()];
+    await this.db.query(
+      `INSERT INTO facts_cache (blob_sha256, plugin_id, analyzer_version, path, facts)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[])
+       ON CONFLICT (blob_sha256, plugin_id, analyzer_version, path) DO UPDATE SET facts = excluded.facts`,
+      [
+        unique.map((e) => e.key.blobSha256),
+        unique.map((e) => e.key.pluginId),
+        unique.map((e) => e.key.analyzerVersion),
+        unique.map((e) => e.key.path),
+        unique.map((e) => Buffer.from(e.packed)),
+      ],
+    );
+  }
+}
+
+class PgMaintenance implements Maintenance {
+  constructor(private readonly db: PostgresStorage) {}
+
+  async deleteOldSnapshots(): Promise<number> {
+    const ids = await this.db.query(
+      `SELECT s.id FROM snapshots s WHERE s.status = 'ready' AND s.id != (
+         SELECT MAX(t.id) FROM snapshots t WHERE t.repo_id = s.repo_id AND t.status = 'ready')
+       UNION SELECT id FROM snapshots WHERE status = 'failed'`,
+    );
+    return deleteSnapshots(
+      this.db,
+      ids.map((r) => Number(r.id)),
+    );
+  }
+
+  /** Search keys live on the symbol rows here, so they go with their snapshot: nothing is left to prune. */
+  async pruneSearchNames(): Promise<number> {
+    return 0;
+  }
+
+  async referencedBlobs(): Promise<Set<string>> {
+    const rows = await this.db.query(
+      'SELECT DISTINCT blob_sha256 AS s FROM files WHERE blob_sha256 IS NOT NULL',
+    );
+    return new Set(rows.map((r) => String(r.s)));
+  }
+
+  async blobSources(sha256: string): Promise<BlobSource[]> {
+    const rows = await this.db.query(
+      `SELECT DISTINCT r.id AS repo_id, r.git_dir AS git_dir, f.git_oid AS git_oid
+       FROM files f JOIN snapshots s ON s.id = f.snapshot_id JOIN repos r ON r.id = s.repo_id
+       WHERE f.blob_sha256 = $1 ORDER BY 1, 3`,
+      [sha256],
+    );
+    return rows.map((r) => ({
+      repoId: String(r.repo_id),
+      gitDir: String(r.git_dir),
+      gitOid: String(r.git_oid),
+    }));
+  }
+
+  async forgetBlobs(sha256s: readonly string[]): Promise<void> {
+    if (sha256s.length === 0) return;
+    await this.db.transaction(async (client) => {
+      await client.query('DELETE FROM git_objects WHERE sha256 = ANY($1::text[])', [sha256s]);
+      await client.query('DELETE FROM facts_cache WHERE blob_sha256 = ANY($1::text[])', [sha256s]);
+    });
+  }
+}
+
+class PgLeases implements Leases {
+  constructor(private readonly db: PostgresStorage) {}
+
+  async acquire(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    // One statement: the row lock of ON CONFLICT makes racing holders take turns, and only one finds it free.
+    const rows = await this.db.query(
+      `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, clock_timestamp() + $3 * interval '1 millisecond')
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+       WHERE leases.holder = excluded.holder OR leases.expires_at <= clock_timestamp()
+       RETURNING holder`,
+      [name, holder, ttlMs],
+    );
+    return rows.length === 1;
+  }
+
+  async renew(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE leases SET expires_at = clock_timestamp() + $3 * interval '1 millisecond'
+       WHERE name = $1 AND holder = $2 AND expires_at > clock_timestamp() RETURNING name`,
+      [name, holder, ttlMs],
+    );
+    return rows.length === 1;
+  }
+
+  async release(name: string, holder: string): Promise<void> {
+    await this.db.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+  }
+
+  async live(): Promise<LeaseRecord[]> {
+    return (
+      await this.db.query(
+        `SELECT name, holder, (extract(epoch FROM expires_at) * 1000)::bigint AS expires_ms FROM leases
+         WHERE expires_at > clock_timestamp() ORDER BY name`,
+      )
+    ).map((r) => ({ name: String(r.name), holder: String(r.holder), expiresAt: Number(r.expires_ms) }));
+  }
+}
+
+function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function toRepo(r: Row): RepoRecord {
+  return {
+    id: String(r.id),
+    source: String(r.source),
+    gitDir: String(r.git_dir),
+    webUrl: (r.web_url as string | null) ?? null,
+  };
+}
+
+function toSnapshot(r: Row): SnapshotRecord {
+  return {
+    id: Number(r.id),
+    repoId: String(r.repo_id),
+    commit: String(r.commit_sha),
+    ref: (r.ref as string | null) ?? null,
+    indexedAt: String(r.indexed_at),
+    analyzerVersion: String(r.analyzer_version),
+    status: r.status as SnapshotRecord['status'],
+    error: (r.error as string | null) ?? null,
+  };
+}
+
+function toFile(r: Row): FileRecord {
+  return {
+    path: String(r.path),
+    blobSha256: (r.blob_sha256 as string | null) ?? null,
+    gitOid: String(r.git_oid),
+    mode: String(r.mode),
+    language: (r.language as string | null) ?? null,
+    size: Number(r.size),
+    lines: r.line_count === null ? null : Number(r.line_count),
+    eol: (r.eol as FileRecord['eol']) ?? null,
+    skipReason: (r.skip_reason as FileRecord['skipReason']) ?? null,
+    target: (r.target as string | null) ?? null,
+  };
+}
+
+function toSymbolRecord(r: Row): SymbolRecord {
+  return {
+    id: String(r.id),
+    path: String(r.path),
+    localId: String(r.local_id),
+    name: String(r.name),
+    qualifiedName: String(r.qualified_name),
+    kind: r.kind as SymbolRecord['kind'],
+    startLine: Number(r.start_line),
+    endLine: Number(r.end_line),
+    signature: String(r.signature),
+    returnType: (r.return_type as string | null) ?? null,
+    exported: r.exported === true,
+    doc: (r.doc as string | null) ?? null,
+    parent: (r.parent as string | null) ?? null,
+    ...(r.extends_json ? { extends: JSON.parse(String(r.extends_json)) as string[] } : {}),
+    ...(r.implements_json ? { implements: JSON.parse(String(r.implements_json)) as string[] } : {}),
+    ...(r.value_type_json
+      ? { valueType: JSON.parse(String(r.value_type_json)) as SymbolRecord['valueType'] }
+      : {}),
+    ...(r.is_static === null || r.is_static === undefined ? {} : { isStatic: r.is_static === true }),
+  };
+}
+
+function readSymbolRow(r: Row): SymbolRow {
+  return { ...toSymbolRecord(r), blobSha256: (r.file_blob as string | null) ?? null };
+}
+
+function toEdge(r: Row): Edge {
+  return {
+    callerId: String(r.caller_id),
+    calleeId: (r.callee_id as string | null) ?? null,
+    calleeText: String(r.callee_text),
+    kind: r.kind as Edge['kind'],
+    reason: r.reason as Edge['reason'],
+    confidence: r.confidence === null ? null : Number(r.confidence),
+    lines: JSON.parse(String(r.lines_json)) as number[],
+    ...(r.candidates === null || r.candidates === undefined ? {} : { candidates: Number(r.candidates) }),
+  };
+}
+
+function edgeFromAliased(r: Row): Edge {
+  return toEdge({
+    caller_id: r.e_caller,
+    callee_id: r.e_callee,
+    callee_text: r.e_text,
+    kind: r.e_kind,
+    reason: r.e_reason,
+    confidence: r.e_conf,
+    lines_json: r.e_lines,
+    candidates: r.e_cand,
+  });
+}
+
+function ranked(r: Row): RankedSymbol {
+  return { symbol: readSymbolRow(r), callers: Number(r.rank_callers), isTest: r.rank_test === true };
+}
