@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { Edge, TestReach } from '../core/graph.js';
 import { deriveQueryRows } from '../core/search-keys.js';
 import { isTestPath } from '../languages/registry.js';
-import { toEdge, toSymbolRecord, toTestReach } from './sqlite-storage.js';
+import { toEdge, toSymbolRecord, toTestReach } from './row-mappers.js';
 import type { DerivedRows, EdgeWithSymbol, ExportedEdge, RankedSymbol, SymbolRow, SymbolSearch } from './storage.js';
 
 type Row = Record<string, unknown>;

@@ -10,6 +10,7 @@ import type { FileFacts } from '../core/facts.js';
 import type { Edge, TestReach } from '../core/graph.js';
 import { unpackFacts } from './facts-codec.js';
 import { MIGRATIONS } from './migrations.js';
+import { jsonOrNull, toFile, toRepo, toSnapshot, type Row } from './row-mappers.js';
 import { SqliteQueries, stmt, writeQueryIndex } from './sqlite-query-index.js';
 import {
   factsKeyString,
@@ -23,7 +24,6 @@ import {
   type SnapshotRows,
   type SnapshotStats,
   type Storage,
-  type SymbolRecord,
   type EdgeWithSymbol,
   type ExportedEdge,
   type RankedSymbol,
@@ -31,7 +31,6 @@ import {
   type SymbolSearch,
 } from './storage.js';
 
-type Row = Record<string, unknown>;
 
 const CHUNK = 500;
 
@@ -653,92 +652,3 @@ function migrate(db: Database.Database): void {
   }
 }
 
-function jsonOrNull(v: unknown): string | null {
-  return v === undefined || v === null ? null : JSON.stringify(v);
-}
-
-function toRepo(r: Row): RepoRecord {
-  return {
-    id: String(r.id),
-    source: String(r.source),
-    gitDir: String(r.git_dir),
-    webUrl: (r.web_url as string | null) ?? null,
-  };
-}
-
-function toSnapshot(r: Row): SnapshotRecord {
-  return {
-    id: Number(r.id),
-    repoId: String(r.repo_id),
-    commit: String(r.commit_sha),
-    ref: (r.ref as string | null) ?? null,
-    indexedAt: String(r.indexed_at),
-    analyzerVersion: String(r.analyzer_version),
-    status: r.status as SnapshotRecord['status'],
-    error: (r.error as string | null) ?? null,
-  };
-}
-
-function toFile(r: Row): FileRecord {
-  return {
-    path: String(r.path),
-    blobSha256: (r.blob_sha256 as string | null) ?? null,
-    gitOid: String(r.git_oid),
-    mode: String(r.mode),
-    language: (r.language as string | null) ?? null,
-    size: Number(r.size),
-    lines: r.line_count === null ? null : Number(r.line_count),
-    eol: (r.eol as FileRecord['eol']) ?? null,
-    skipReason: (r.skip_reason as FileRecord['skipReason']) ?? null,
-    target: (r.target as string | null) ?? null,
-  };
-}
-
-/** Rebuilds a symbol row as a SymbolRecord (for query adapters). */
-export function toSymbolRecord(r: Row): SymbolRecord {
-  return {
-    id: String(r.id),
-    path: String(r.path),
-    localId: String(r.local_id),
-    name: String(r.name),
-    qualifiedName: String(r.qualified_name),
-    kind: r.kind as SymbolRecord['kind'],
-    startLine: Number(r.start_line),
-    endLine: Number(r.end_line),
-    signature: String(r.signature),
-    returnType: (r.return_type as string | null) ?? null,
-    exported: Number(r.exported) === 1,
-    doc: (r.doc as string | null) ?? null,
-    parent: (r.parent as string | null) ?? null,
-    ...(r.extends_json ? { extends: JSON.parse(String(r.extends_json)) as string[] } : {}),
-    ...(r.implements_json ? { implements: JSON.parse(String(r.implements_json)) as string[] } : {}),
-    ...(r.value_type_json
-      ? { valueType: JSON.parse(String(r.value_type_json)) as SymbolRecord['valueType'] }
-      : {}),
-    ...(r.is_static === null || r.is_static === undefined ? {} : { isStatic: Number(r.is_static) === 1 }),
-  };
-}
-
-/** Rebuilds an edge row as an Edge (for query adapters). */
-export function toEdge(r: Row): Edge {
-  return {
-    callerId: String(r.caller_id),
-    calleeId: (r.callee_id as string | null) ?? null,
-    calleeText: String(r.callee_text),
-    kind: r.kind as Edge['kind'],
-    reason: r.reason as Edge['reason'],
-    confidence: r.confidence === null ? null : Number(r.confidence),
-    lines: JSON.parse(String(r.lines_json)) as number[],
-    ...(r.candidates === null || r.candidates === undefined ? {} : { candidates: Number(r.candidates) }),
-  };
-}
-
-/** Rebuilds a test_reach row. */
-export function toTestReach(r: Row): TestReach {
-  return {
-    symbolId: String(r.symbol_id),
-    testId: String(r.test_id),
-    depth: Number(r.depth),
-    confidence: Number(r.confidence),
-  };
-}
