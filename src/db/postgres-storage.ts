@@ -11,7 +11,20 @@ import type { FileFacts } from '../core/facts.js';
 import type { Edge, TestReach } from '../core/graph.js';
 import { unpackFacts } from './facts-codec.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
-import { jsonOrNull, toEdge, toFile, toRepo, toSnapshot, toSymbolRecord, type Row } from './row-mappers.js';
+import {
+  EDGE_COLUMNS,
+  edgeValues,
+  FILE_COLUMNS,
+  fileValues,
+  SYMBOL_COLUMNS,
+  symbolValues,
+  toEdge,
+  toFile,
+  toRepo,
+  toSnapshot,
+  toSymbolRecord,
+  type Row,
+} from './row-mappers.js';
 import {
   factsKeyString,
   type AnalysisCache,
@@ -251,53 +264,18 @@ class PgWriter implements SnapshotWriter {
         throw new CodehubError('InvalidInput', `snapshot ${snapshotId} is not being built`);
       }
       const id = String(snapshotId);
-      await copyRows(
-        client,
-        'files (snapshot_id, path, blob_sha256, git_oid, mode, language, size, line_count, eol, skip_reason, target)',
-        content.files,
-        (f) => [
-          id,
-          f.path,
-          f.blobSha256,
-          f.gitOid,
-          f.mode,
-          f.language,
-          f.size,
-          f.lines,
-          f.eol,
-          f.skipReason,
-          f.target,
-        ],
-      );
+      await copyRows(client, `files (snapshot_id, ${FILE_COLUMNS})`, content.files, (f) => [id, ...fileValues(f)]);
       const keys = content.derived.symbolKeys;
       await copyRows(
         client,
-        `symbols (snapshot_id, seq, id, path, local_id, name, qualified_name, kind, start_line, end_line, signature,
-          return_type, exported, doc, parent, extends_json, implements_json, value_type_json, is_static,
-          name_lower, humps, is_test, callers)`,
+        `symbols (snapshot_id, seq, ${SYMBOL_COLUMNS}, name_lower, humps, is_test, callers)`,
         content.symbols,
         (s, i) => {
           const k = keys[i];
           return [
             id,
             i,
-            s.id,
-            s.path,
-            s.localId,
-            s.name,
-            s.qualifiedName,
-            s.kind,
-            s.startLine,
-            s.endLine,
-            s.signature,
-            s.returnType,
-            s.exported,
-            s.doc,
-            s.parent,
-            jsonOrNull(s.extends),
-            jsonOrNull(s.implements),
-            jsonOrNull(s.valueType),
-            s.isStatic ?? null,
+            ...symbolValues(s, (b) => b),
             k?.nameLower ?? s.name.toLowerCase(),
             k?.humps ?? '',
             k?.isTest ?? false,
@@ -305,23 +283,11 @@ class PgWriter implements SnapshotWriter {
           ];
         },
       );
-      await copyRows(
-        client,
-        'edges (snapshot_id, seq, caller_id, callee_id, callee_text, kind, reason, confidence, lines_json, candidates)',
-        content.edges,
-        (e, i) => [
-          id,
-          i,
-          e.callerId,
-          e.calleeId,
-          e.calleeText,
-          e.kind,
-          e.reason,
-          e.confidence,
-          JSON.stringify(e.lines),
-          e.candidates ?? null,
-        ],
-      );
+      await copyRows(client, `edges (snapshot_id, seq, ${EDGE_COLUMNS})`, content.edges, (e, i) => [
+        id,
+        i,
+        ...edgeValues(e),
+      ]);
       await copyRows(
         client,
         'test_reach (snapshot_id, symbol_id, test_id, depth, confidence)',

@@ -5,6 +5,55 @@
 import type { Edge, TestReach } from '../core/graph.js';
 import type { FileRecord, RepoRecord, SnapshotRecord, SymbolRecord } from './storage.js';
 
+/*
+ * Writing: the column lists and the values in their order, so both adapters write the same columns from the same
+ * fields (SQLite with prepared INSERTs, PostgreSQL with COPY).
+ */
+
+/** Columns of a files row after `snapshot_id`. */
+export const FILE_COLUMNS = 'path, blob_sha256, git_oid, mode, language, size, line_count, eol, skip_reason, target';
+
+/** A file's values in FILE_COLUMNS order. */
+export function fileValues(f: FileRecord): unknown[] {
+  return [f.path, f.blobSha256, f.gitOid, f.mode, f.language, f.size, f.lines, f.eol, f.skipReason, f.target];
+}
+
+/** Columns of a symbols row after `snapshot_id` (and an adapter's own columns). */
+export const SYMBOL_COLUMNS =
+  'id, path, local_id, name, qualified_name, kind, start_line, end_line, signature, return_type, exported, doc, parent, extends_json, implements_json, value_type_json, is_static';
+
+/** A symbol's values in SYMBOL_COLUMNS order; `bool` encodes a boolean as the engine stores it. */
+export function symbolValues(s: SymbolRecord, bool: (b: boolean) => unknown): unknown[] {
+  return [
+    s.id,
+    s.path,
+    s.localId,
+    s.name,
+    s.qualifiedName,
+    s.kind,
+    s.startLine,
+    s.endLine,
+    s.signature,
+    s.returnType,
+    bool(s.exported),
+    s.doc,
+    s.parent,
+    jsonOrNull(s.extends),
+    jsonOrNull(s.implements),
+    jsonOrNull(s.valueType),
+    s.isStatic === undefined ? null : bool(s.isStatic),
+  ];
+}
+
+/** Columns of an edges row after `snapshot_id` (and an adapter's own columns). */
+export const EDGE_COLUMNS = 'caller_id, callee_id, callee_text, kind, reason, confidence, lines_json, candidates';
+
+/** An edge's values in EDGE_COLUMNS order. */
+export function edgeValues(e: Edge): unknown[] {
+  return [e.callerId, e.calleeId, e.calleeText, e.kind, e.reason, e.confidence, JSON.stringify(e.lines), e.candidates ?? null];
+}
+
+
 /** A row as a driver returns it: column name → value. */
 export type Row = Record<string, unknown>;
 

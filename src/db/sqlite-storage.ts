@@ -10,7 +10,21 @@ import type { FileFacts } from '../core/facts.js';
 import type { Edge, TestReach } from '../core/graph.js';
 import { unpackFacts } from './facts-codec.js';
 import { MIGRATIONS } from './migrations.js';
-import { jsonOrNull, toFile, toRepo, toSnapshot, type Row } from './row-mappers.js';
+import {
+  EDGE_COLUMNS,
+  edgeValues,
+  FILE_COLUMNS,
+  fileValues,
+  SYMBOL_COLUMNS,
+  symbolValues,
+  toFile,
+  toRepo,
+  toSnapshot,
+  type Row,
+} from './row-mappers.js';
+
+/** `?, ?, …` for n values. */
+const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 import { SqliteQueries, stmt, writeQueryIndex } from './sqlite-query-index.js';
 import {
   factsKeyString,
@@ -89,19 +103,9 @@ export class SqliteEngine {
 
   publishSnapshot(snapshotId: number, content: SnapshotRows): void {
     const db = this.db;
-    const insFile = db.prepare(
-      `INSERT INTO files (snapshot_id, path, blob_sha256, git_oid, mode, language, size, line_count, eol, skip_reason, target)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const insSymbol = db.prepare(
-      `INSERT INTO symbols (snapshot_id, id, path, local_id, name, qualified_name, kind, start_line, end_line, signature,
-         return_type, exported, doc, parent, extends_json, implements_json, value_type_json, is_static)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const insEdge = db.prepare(
-      `INSERT INTO edges (snapshot_id, caller_id, callee_id, callee_text, kind, reason, confidence, lines_json, candidates)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const insFile = db.prepare(`INSERT INTO files (snapshot_id, ${FILE_COLUMNS}) VALUES (${placeholders(11)})`);
+    const insSymbol = db.prepare(`INSERT INTO symbols (snapshot_id, ${SYMBOL_COLUMNS}) VALUES (${placeholders(18)})`);
+    const insEdge = db.prepare(`INSERT INTO edges (snapshot_id, ${EDGE_COLUMNS}) VALUES (${placeholders(9)})`);
     const insReach = db.prepare(
       'INSERT INTO test_reach (snapshot_id, symbol_id, test_id, depth, confidence) VALUES (?, ?, ?, ?, ?)',
     );
@@ -110,58 +114,13 @@ export class SqliteEngine {
       if (!snap || snap.status !== 'building') {
         throw new CodehubError('InvalidInput', `snapshot ${snapshotId} is not being built`);
       }
-      for (const f of content.files) {
-        insFile.run(
-          snapshotId,
-          f.path,
-          f.blobSha256,
-          f.gitOid,
-          f.mode,
-          f.language,
-          f.size,
-          f.lines,
-          f.eol,
-          f.skipReason,
-          f.target,
-        );
-      }
+      for (const f of content.files) insFile.run(snapshotId, ...fileValues(f));
       const symbolRows: Array<{ rowid: number; kind: string }> = [];
       for (const s of content.symbols) {
-        const r = insSymbol.run(
-          snapshotId,
-          s.id,
-          s.path,
-          s.localId,
-          s.name,
-          s.qualifiedName,
-          s.kind,
-          s.startLine,
-          s.endLine,
-          s.signature,
-          s.returnType,
-          s.exported ? 1 : 0,
-          s.doc,
-          s.parent,
-          jsonOrNull(s.extends),
-          jsonOrNull(s.implements),
-          jsonOrNull(s.valueType),
-          s.isStatic === undefined ? null : s.isStatic ? 1 : 0,
-        );
+        const r = insSymbol.run(snapshotId, ...symbolValues(s, (b) => (b ? 1 : 0)));
         symbolRows.push({ rowid: Number(r.lastInsertRowid), kind: s.kind });
       }
-      for (const e of content.edges) {
-        insEdge.run(
-          snapshotId,
-          e.callerId,
-          e.calleeId,
-          e.calleeText,
-          e.kind,
-          e.reason,
-          e.confidence,
-          JSON.stringify(e.lines),
-          e.candidates ?? null,
-        );
-      }
+      for (const e of content.edges) insEdge.run(snapshotId, ...edgeValues(e));
       for (const t of content.testReach)
         insReach.run(snapshotId, t.symbolId, t.testId, t.depth, t.confidence);
       writeQueryIndex(db, snapshotId, content.derived, symbolRows);
