@@ -27,7 +27,7 @@
 import type { Edge } from '../core/graph.js';
 import { isResolvedReason } from '../core/confidence.js';
 import { parseSymbolId } from '../core/ids.js';
-import type { CallCategory, CallTruth, TruthEdge } from './truth.js';
+import { compareStrings, type CallCategory, type CallTruth, type TruthEdge } from './truth.js';
 
 /** Where a symbol id points: what the comparison needs from codehub's symbols. */
 export interface SymbolRange {
@@ -324,8 +324,4 @@ function fnv1a(text: string): number {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -14,7 +14,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts = require('typescript');
-import type { CallCategory, TruthEdge, TruthSite } from './truth.js';
+import { compareStrings, sortTruth, type CallCategory, type TruthEdge, type TruthSite } from './truth.js';
 
 export type { CallCategory, TruthEdge, TruthSite } from './truth.js';
 
@@ -141,17 +141,7 @@ export function buildCompilerTruth(options: CompilerTruthOptions): CompilerTruth
     visit(sourceFile);
   }
 
-  files.sort(compareStrings);
-  edges.sort(
-    (a, b) =>
-      compareStrings(a.path, b.path) ||
-      a.line - b.line ||
-      compareStrings(a.calleePath, b.calleePath) ||
-      a.calleeStartLine - b.calleeStartLine,
-  );
-  const bySite = (a: TruthSite, b: TruthSite): number => compareStrings(a.path, b.path) || a.line - b.line;
-  outside.sort(bySite);
-  unresolved.sort(bySite);
+  sortTruth(files, edges, outside, unresolved);
   return {
     edges,
     outside,
@@ -489,8 +479,4 @@ function fileSize(fileName: string): number {
 
 function flatten(diagnostic: ts.Diagnostic): string {
   return ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

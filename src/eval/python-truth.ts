@@ -20,7 +20,7 @@ import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LspConnection } from './lsp-connection.js';
 import { parsePythonFiles, type PythonCallSite, type PythonDefinition } from './python-call-sites.js';
-import type { CallCategory, CallTruth, TruthEdge, TruthSite } from './truth.js';
+import { compareStrings, sortTruth, type CallCategory, type CallTruth, type TruthEdge, type TruthSite } from './truth.js';
 
 export interface PythonTruthOptions {
   repoDir: string;
@@ -176,17 +176,7 @@ export async function buildPythonTruth(options: PythonTruthOptions): Promise<Cal
     for (const f of server.failures) problem(f);
   }
 
-  files.sort(compareStrings);
-  edges.sort(
-    (a, b) =>
-      compareStrings(a.path, b.path) ||
-      a.line - b.line ||
-      compareStrings(a.calleePath, b.calleePath) ||
-      a.calleeStartLine - b.calleeStartLine,
-  );
-  const bySite = (a: TruthSite, b: TruthSite): number => compareStrings(a.path, b.path) || a.line - b.line;
-  outside.sort(bySite);
-  unresolved.sort(bySite);
+  sortTruth(files, edges, outside, unresolved);
   const walkedFailures = parsed.failed.filter((f) => walkedSet.has(f.path)).length;
   return {
     edges,
@@ -487,8 +477,4 @@ function listPythonFiles(repoDir: string): Array<{ path: string; bytes: number }
   };
   walk(repoDir, '');
   return out.sort((a, b) => compareStrings(a.path, b.path));
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -95,3 +95,23 @@ export interface CallTruth {
   files: string[];
   stats: TruthStats;
 }
+
+/** Code-unit order, the same on every machine (no locale). */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Puts a truth's lists in one order, whichever source built them, so reports and diffs are stable. */
+export function sortTruth(files: string[], edges: TruthEdge[], outside: TruthSite[], unresolved: TruthSite[]): void {
+  files.sort(compareStrings);
+  edges.sort(
+    (a, b) =>
+      compareStrings(a.path, b.path) ||
+      a.line - b.line ||
+      compareStrings(a.calleePath, b.calleePath) ||
+      a.calleeStartLine - b.calleeStartLine,
+  );
+  const bySite = (a: TruthSite, b: TruthSite): number => compareStrings(a.path, b.path) || a.line - b.line;
+  outside.sort(bySite);
+  unresolved.sort(bySite);
+}
