@@ -730,6 +730,50 @@ class RepoResolver {
     }
   }
 
+  /**
+   * Languages with overloads (ResolutionRules.chooseOverload): the same-named callables of the target's class and its
+   * bases, nearest first, narrowed by the call's argument types; several left is an ambiguous `name-only` match.
+   */
+  private chooseOverload(file: FileIndex, site: CallSiteFact, res: Resolution): Resolution {
+    const choose = file.rules.chooseOverload;
+    const target = res.targets.length === 1 ? res.targets[0] : undefined;
+    if (!choose || !site.args || !target) return res;
+    const kind = target.sym.kind;
+    if (kind !== 'method' && kind !== 'constructor') return res;
+    const owner = target.sym.parent === null ? undefined : target.file.byLocalId.get(target.sym.parent);
+    if (!owner) return res;
+    const candidates: Def[] = [];
+    const seen = new Set<string>();
+    const collect = (cls: Def): void => {
+      const key = makeSymbolId(cls.file.path, cls.sym.localId);
+      if (seen.has(key)) return;
+      seen.add(key);
+      for (const sym of cls.file.members.get(cls.sym.localId)?.get(target.sym.name) ?? [])
+        if (sym.kind === kind) candidates.push({ file: cls.file, sym });
+      if (kind === 'constructor') return;
+      for (const base of cls.sym.extends ?? []) {
+        const parent = this.resolveTypeName(cls.file, base);
+        if (parent.kind === 'symbol') collect(parent.def);
+      }
+    };
+    try {
+      collect({ file: target.file, sym: owner });
+    } catch {
+      return res;
+    }
+    if (candidates.length < 2) return res;
+    const fit = choose(
+      candidates.map((c) => c.sym),
+      site.args,
+    );
+    const defs = fit
+      .map((sym) => candidates.find((c) => c.sym === sym))
+      .filter((d): d is Def => d !== undefined);
+    if (defs.length === 0) return res;
+    if (defs.length === 1) return { ...res, targets: defs };
+    return { reason: 'name-only', targets: defs, candidates: defs.length };
+  }
+
   // ---------- edges ----------
 
   run(): ResolveOutput {
@@ -752,7 +796,7 @@ class RepoResolver {
       for (const site of file.facts.callSites) {
         callSites++;
         const callerId = idOf(file, site.caller);
-        const res = this.resolveSafely(file, site);
+        const res = this.chooseOverload(file, site, this.resolveSafely(file, site));
         const base = { callerId, calleeText: site.text, kind: site.kind };
         if (res.targets.length === 0) {
           const folded = res.reason.startsWith('external:') ? 'external' : res.reason;

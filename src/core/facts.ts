@@ -115,6 +115,11 @@ export interface CallSiteFact {
   /** The callee expression's text (`this.flows.register`), at most 200 characters. */
   text: string;
   target: CallTarget;
+  /**
+   * The static types of the arguments as far as the file tells them, one entry per argument (null where unknown),
+   * when the plug-in reads them: with ResolutionRules.chooseOverload they pick among same-named methods (Java).
+   */
+  args?: Array<string | null>;
 }
 
 export interface ImportFact {

@@ -8,7 +8,7 @@
  * Adding a language is adding its folder, one line in registry.ts and its conformance cases (conformance.ts).
  */
 import type { ConfidenceTable } from '../core/confidence.js';
-import type { FileFacts } from '../core/facts.js';
+import type { FileFacts, SymbolFact } from '../core/facts.js';
 
 export type ModuleResolution =
   { kind: 'file'; path: string } | { kind: 'external'; pkg: string } | { kind: 'unresolved'; reason: string };
@@ -80,6 +80,12 @@ export interface ResolutionRules {
    * (`core.$ZodXID` → [`core`, `$ZodXID`]), or null when it is not one.
    */
   valuePath(text: string): string[] | null;
+  /**
+   * Languages with overloads: among same-named callables (nearest class first) the ones a call with these argument
+   * types (CallSiteFact.args) may run, best first; one means chosen, several mean ambiguous (kept as `name-only`
+   * edges to each), none means no candidate fits (the resolver's own pick stands). Absent: no overloads.
+   */
+  chooseOverload?(candidates: readonly SymbolFact[], args: ReadonlyArray<string | null>): SymbolFact[];
 }
 
 /** How a language's tests are run, one at a time (the command shown next to each test of a symbol). */
