@@ -2,7 +2,8 @@
  * Entry of `npm run eval`: scores codehub's call graph against the TypeScript compiler on this project's own
  * source and on pinned npm corpora (built by bench/corpora.ts at eval time, never committed), and against pyright
  * on pinned Debian Python corpora (bench/python-corpora.ts, tuned and held out), and writes EVAL.md.
- * Usage: `npm run eval [-- --calibrate] [--only NAME,…] [--out DIR]` (`--only python` runs the Python corpora).
+ * Usage: `npm run eval [-- --calibrate] [--only NAME,…] [--out DIR]` (`--only python` runs the Python corpora,
+ * `--only java` the Java ones).
  */
 import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import type { CorpusReport } from '../src/eval/report.js';
 import { pyrightVersion } from '../src/eval/python-truth.js';
 import { assembleReport, writeEvalOutputs } from '../src/eval/run-eval.js';
 import { benchRoot, prepareNpmCorpus, REAL_CORPORA } from './corpora.js';
+import { JAVA_CORPORA, prepareJavaCorpus } from './java-corpora.js';
 import { preparePythonCorpus, PYTHON_CORPORA } from './python-corpora.js';
 import { prepareSelfCorpus } from './self-corpus.js';
 
@@ -85,6 +87,19 @@ async function main(): Promise<void> {
         corpus: `debian:${spec.pkg}@${spec.version}`,
         role: spec.role,
         languages: ['python'],
+      })),
+    );
+  }
+  for (const spec of JAVA_CORPORA) {
+    if (only && !only.includes(spec.name) && !only.includes('java')) continue;
+    log(`eval: debian:${spec.source}@${spec.version} (${spec.role})`);
+    const prepared = prepareJavaCorpus(spec);
+    corpora.push(
+      ...(await evalRepository({
+        path: prepared.dir,
+        corpus: `debian:${spec.source}@${spec.version}`,
+        role: spec.role,
+        languages: ['java'],
       })),
     );
   }
