@@ -334,7 +334,13 @@ class RepoResolver {
     if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : NONE;
     if (fn.def.sym.kind === 'class') return fn;
     const typeName = this.declaredTypeName(fn.def.file, fn.def.sym.returnType);
-    if (typeName) return this.resolveTypeName(fn.def.file, typeName);
+    if (typeName) {
+      const declared = this.resolveTypeName(fn.def.file, typeName);
+      // A method's return type written by a name only its class scope knows (a nested type): its file said
+      // which type that is (valueType).
+      if (declared.kind !== 'none' || fn.def.sym.kind !== 'method' || !fn.def.sym.valueType) return declared;
+      return this.resolveTypeRef(fn.def.file, fn.def.sym.valueType);
+    }
     // No declared return type: what the function is seen to return, when its file tells it.
     if (fn.def.sym.kind === 'function' && fn.def.sym.valueType)
       return this.resolveTypeRef(fn.def.file, fn.def.sym.valueType);

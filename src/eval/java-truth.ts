@@ -209,7 +209,7 @@ export function buildJavaTruth(options: JavaTruthOptions): CallTruth {
     const list = join(work, 'sources.txt');
     writeFileSync(list, files.map((f) => join(repoDir, f)).join('\n'));
     const classes = join(work, 'classes');
-    const classpath = options.classpath ?? DEFAULT_CLASSPATH;
+    const classpath = expandClasspath(options.classpath ?? DEFAULT_CLASSPATH);
     const run = spawnSync('java', [program, list, classes, classpath], {
       encoding: 'utf8',
       maxBuffer: 512 * 1024 * 1024,
@@ -376,6 +376,23 @@ export function buildJavaTruth(options: JavaTruthOptions): CallTruth {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** `dir/*` entries as the jars in dir: javac's API, unlike its launcher, does not expand them. */
+function expandClasspath(classpath: string): string {
+  return classpath
+    .split(':')
+    .flatMap((entry) => {
+      if (!entry.endsWith('/*')) return [entry];
+      const dir = entry.slice(0, -2);
+      const stat = statSync(dir, { throwIfNoEntry: false });
+      if (!stat?.isDirectory()) return [];
+      return readdirSync(dir)
+        .filter((f) => f.endsWith('.jar'))
+        .sort()
+        .map((f) => join(dir, f));
+    })
+    .join(':');
 }
 
 let version: string | null = null;

@@ -64,6 +64,8 @@ interface TypeInfo {
   ref: string | null;
   kind: SymbolKind;
   methods: Set<string>;
+  /** The declared return type of each method, by name (one entry per overload). */
+  returns: Map<string, Var[]>;
   fields: Map<string, Var>;
   nested: Map<string, TypeInfo>;
   outer: TypeInfo | null;
@@ -92,6 +94,41 @@ interface Ctx {
   typeParams: Set<string>;
   localTypes: Map<string, TypeInfo>;
 }
+
+const UNKNOWN: Var = { ref: null, erased: null };
+const NUMERIC = ['byte', 'short', 'char', 'int', 'long', 'float', 'double'];
+const UNBOXED: Readonly<Record<string, string>> = {
+  Integer: 'int',
+  Long: 'long',
+  Double: 'double',
+  Float: 'float',
+  Short: 'short',
+  Byte: 'byte',
+  Character: 'char',
+};
+
+/** Binary numeric promotion (JLS 5.6.2); null when a side is not numeric. */
+function promote(a: string, b: string): string | null {
+  const x = UNBOXED[a] ?? a;
+  const y = UNBOXED[b] ?? b;
+  if (!NUMERIC.includes(x) || !NUMERIC.includes(y)) return null;
+  for (const t of ['double', 'float', 'long']) if (x === t || y === t) return t;
+  return 'int';
+}
+
+/** What some methods every Java class has, or String has, return: enough to pick an overload by. */
+const JDK_RETURNS: Readonly<Record<string, Var>> = {
+  toString: { ref: 'String', erased: 'String' },
+  name: { ref: 'String', erased: 'String' },
+  length: { ref: null, erased: 'int' },
+  size: { ref: null, erased: 'int' },
+  hashCode: { ref: null, erased: 'int' },
+  ordinal: { ref: null, erased: 'int' },
+  indexOf: { ref: null, erased: 'int' },
+  equals: { ref: null, erased: 'boolean' },
+  isEmpty: { ref: null, erased: 'boolean' },
+  charAt: { ref: null, erased: 'char' },
+};
 
 function line(node: SyntaxNode): number {
   return node.startPosition.row + 1;
@@ -133,6 +170,8 @@ class Extractor {
   private readonly staticMembers = new Map<string, string>();
   private readonly staticOnDemand: string[] = [];
   private readonly topTypes = new Map<string, TypeInfo>();
+  /** Types declared in this file by the name the resolver follows to them (`Outer.Inner`). */
+  private readonly typesByRef = new Map<string, TypeInfo>();
   private readonly implicitImports = new Set<string>();
   private readonly usedIds = new Map<string, number>();
   private readonly bodies: Array<{ node: SyntaxNode; ctx: Ctx }> = [];
@@ -433,6 +472,7 @@ class Extractor {
       ref: isLocal ? null : outer ? (outer.ref === null ? null : `${outer.ref}.${name}`) : name,
       kind,
       methods: new Set(),
+      returns: new Map(),
       fields: new Map(),
       nested: new Map(),
       outer,
@@ -441,6 +481,7 @@ class Extractor {
       tests: [],
       typeParams: this.typeParamsOf(node),
     };
+    if (info.ref !== null) this.typesByRef.set(info.ref, info);
     if (outer) outer.nested.set(name, info);
     else if (!isLocal) this.topTypes.set(name, info);
     else ctx.localTypes.set(name, info);
@@ -639,7 +680,12 @@ class Extractor {
           (mods.annotations.some((a) => SETUP_ANNOTATIONS.has(a)) ||
             (this.inheritsJUnit3(info) && JUNIT3_SETUP_METHODS.has(name)));
         const returnTypeNode = m.childForFieldName('type');
-        if (returnTypeNode) this.typeRefOf(returnTypeNode, fnCtx, at);
+        const returned = returnTypeNode ? this.varOf(returnTypeNode, fnCtx, at) : null;
+        if (returned && !isCtor) {
+          const list = info.returns.get(name);
+          if (list) list.push(returned);
+          else info.returns.set(name, [returned]);
+        }
         const kind: SymbolKind = isCtor ? 'constructor' : isTest ? 'test' : 'method';
         const localId = this.addSymbol({
           name,
@@ -654,6 +700,8 @@ class Extractor {
           parent: info.localId,
           isStatic: mods.isStatic,
           ...(mods.texts.length > 0 ? { decorators: mods.texts } : {}),
+          // What a call of the method is: a chain `a.m().n()` is typed through it.
+          ...(returned?.ref ? { valueType: { kind: 'name', name: returned.ref } as TypeRef } : {}),
         });
         if (isTest) {
           info.tests.push({ localId, line: at });
@@ -923,12 +971,113 @@ class Extractor {
         return v ?? { ref: null, erased: null };
       }
       case 'this':
-        return ctx.type && ctx.anonBase === null
-          ? { ref: ctx.type.ref, erased: ctx.type.name }
-          : { ref: null, erased: null };
+        return ctx.type && ctx.anonBase === null ? { ref: ctx.type.ref, erased: ctx.type.name } : UNKNOWN;
+      case 'method_invocation':
+        return this.callVar(node, ctx);
+      case 'field_access': {
+        const object = node.childForFieldName('object');
+        const field = node.childForFieldName('field')?.text ?? '';
+        if (!object) return UNKNOWN;
+        if (object.type === 'this' && ctx.anonBase === null)
+          return this.fieldOwner(field, ctx)?.fields.get(field) ?? UNKNOWN;
+        if (field === 'length' && this.exprVar(object, ctx).erased?.endsWith('[]'))
+          return { ref: null, erased: 'int' };
+        const owner = this.exprVar(object, ctx);
+        return (owner.ref ? this.typesByRef.get(owner.ref)?.fields.get(field) : undefined) ?? UNKNOWN;
+      }
+      case 'array_access': {
+        const array = node.childForFieldName('array');
+        const v = array ? this.exprVar(array, ctx) : UNKNOWN;
+        return v.erased?.endsWith('[]') ? { ref: null, erased: v.erased.slice(0, -2) } : UNKNOWN;
+      }
+      case 'array_creation_expression': {
+        const t = node.childForFieldName('type');
+        const dims = node.namedChildren.filter((c) => c?.type === 'dimensions_expr').length;
+        const more = (node.childForFieldName('dimensions')?.text.match(/\[/g) ?? []).length;
+        return t
+          ? { ref: null, erased: `${erasedParamType(t.text)}${'[]'.repeat(Math.max(dims + more, 1))}` }
+          : UNKNOWN;
+      }
+      case 'class_literal':
+        return { ref: 'Class', erased: 'Class' };
+      case 'binary_expression': {
+        const op = node.childForFieldName('operator')?.text ?? '';
+        if (['==', '!=', '<', '>', '<=', '>=', '&&', '||'].includes(op))
+          return { ref: null, erased: 'boolean' };
+        const leftNode = node.childForFieldName('left');
+        const rightNode = node.childForFieldName('right');
+        const left = leftNode ? this.exprVar(leftNode, ctx).erased : null;
+        const right = rightNode ? this.exprVar(rightNode, ctx).erased : null;
+        if (op === '+' && (left === 'String' || right === 'String'))
+          return { ref: 'String', erased: 'String' };
+        if (left === 'boolean' && right === 'boolean') return { ref: null, erased: 'boolean' };
+        if (['<<', '>>', '>>>'].includes(op)) {
+          const t = left ? promote(left, 'int') : null;
+          return t ? { ref: null, erased: t } : UNKNOWN;
+        }
+        const t = left && right ? promote(left, right) : null;
+        return t ? { ref: null, erased: t } : UNKNOWN;
+      }
+      case 'instanceof_expression':
+        return { ref: null, erased: 'boolean' };
+      case 'unary_expression': {
+        const op = node.childForFieldName('operator')?.text ?? '';
+        if (op === '!') return { ref: null, erased: 'boolean' };
+        const operand = node.childForFieldName('operand');
+        const v = operand ? this.exprVar(operand, ctx) : UNKNOWN;
+        const t = v.erased ? promote(v.erased, 'int') : null;
+        return t ? { ref: null, erased: t } : UNKNOWN;
+      }
+      case 'update_expression':
+        return node.namedChildren[0] ? this.exprVar(node.namedChildren[0], ctx) : UNKNOWN;
+      case 'assignment_expression': {
+        const left = node.childForFieldName('left');
+        return left ? this.exprVar(left, ctx) : UNKNOWN;
+      }
+      case 'ternary_expression': {
+        const a = this.exprVar(node.childForFieldName('consequence') ?? node, ctx);
+        const b = this.exprVar(node.childForFieldName('alternative') ?? node, ctx);
+        if (a.erased === b.erased) return a;
+        if (a.erased === 'null' || a.erased === null) return b.erased === 'null' ? UNKNOWN : b;
+        return b.erased === 'null' || b.erased === null ? a : UNKNOWN;
+      }
+      case 'decimal_integer_literal':
+      case 'hex_integer_literal':
+      case 'octal_integer_literal':
+      case 'binary_integer_literal':
+      case 'decimal_floating_point_literal':
+      case 'hex_floating_point_literal':
+      case 'character_literal':
+      case 'true':
+      case 'false':
+      case 'null_literal':
+        return { ref: null, erased: this.argType(node, ctx) };
       default:
-        return { ref: null, erased: null };
+        return UNKNOWN;
     }
+  }
+
+  /** The type a method call returns, when the file declares the method (one return type for all its overloads). */
+  private callVar(call: SyntaxNode, ctx: Ctx): Var {
+    const object = call.childForFieldName('object');
+    const name = call.childForFieldName('name')?.text ?? '';
+    let owner: TypeInfo | undefined;
+    if (!object) {
+      for (let t = ctx.type; t && !owner; t = t.outer) if (t.methods.has(name)) owner = t;
+    } else if (
+      object.type === 'identifier' &&
+      isCapitalised(object.text) &&
+      !this.lookupVar(object.text, ctx)
+    ) {
+      owner = this.visibleType(object.text, ctx);
+    } else if (object.type !== 'super') {
+      const v = this.exprVar(object, ctx);
+      owner = v.ref ? this.typesByRef.get(v.ref) : undefined;
+    }
+    const returns = owner?.returns.get(name);
+    if (!returns || returns.length === 0) return object && !owner ? (JDK_RETURNS[name] ?? UNKNOWN) : UNKNOWN;
+    const first = returns[0] as Var;
+    return returns.every((r) => r.erased === first.erased) ? first : UNKNOWN;
   }
 
   /** Argument types as an overload compares them (primitive names, erased simple class names); null when unknown. */
@@ -1156,18 +1305,22 @@ class Extractor {
         if (t.methods.has(name)) return t.ref ? `${t.ref}.${name}` : null;
       return null;
     }
-    if (object.type === 'this')
-      return ctx.type?.ref && ctx.anonBase === null ? `${ctx.type.ref}.${name}` : null;
-    if (object.type === 'identifier') {
-      const v =
-        this.lookupVar(object.text, ctx) ?? this.fieldOwner(object.text, ctx)?.fields.get(object.text);
-      if (v) return v.ref && !v.ref.includes('#') ? `${v.ref}.${name}` : null;
-      if (isCapitalised(object.text)) {
-        const ref = this.simpleTypeRef(object.text, ctx, line(object));
-        return ref && !ref.includes('#') ? `${ref}.${name}` : null;
-      }
+    if (object.type === 'method_invocation') {
+      const inner = this.calleePath(object, ctx);
+      return inner ? `${inner}.${name}` : null;
     }
-    return null;
+    if (
+      object.type === 'identifier' &&
+      isCapitalised(object.text) &&
+      !this.lookupVar(object.text, ctx) &&
+      !this.fieldOwner(object.text, ctx)
+    ) {
+      const ref = this.simpleTypeRef(object.text, ctx, line(object));
+      return ref ? `${ref}.${name}` : null;
+    }
+    if (object.type === 'super') return null;
+    const v = this.exprVar(object, ctx);
+    return v.ref ? `${v.ref}.${name}` : null;
   }
 
   private newCall(node: SyntaxNode, ctx: Ctx, depth: number): void {
