@@ -75,6 +75,8 @@ interface TypeInfo {
   setup: string[];
   tests: Array<{ localId: string; line: number }>;
   typeParams: Set<string>;
+  /** An anonymous class (`new X() { … }`, an enum constant's body): `superRef` is what it extends. */
+  anonymous: boolean;
 }
 
 /** A typed variable: the name the resolver follows to its type, and its erased type as an overload compares it. */
@@ -87,8 +89,6 @@ interface Ctx {
   caller: string;
   /** The named class whose members `this` reaches (the enclosing one inside an anonymous class). */
   type: TypeInfo | null;
-  /** Inside an anonymous class body: the type it extends or implements (resolvable name). */
-  anonBase: string | null;
   vars: Map<string, Var>;
   parent: Ctx | null;
   typeParams: Set<string>;
@@ -129,6 +129,19 @@ const JDK_RETURNS: Readonly<Record<string, Var>> = {
   isEmpty: { ref: null, erased: 'boolean' },
   charAt: { ref: null, erased: 'char' },
 };
+
+interface Body {
+  node: SyntaxNode;
+  ctx: Ctx;
+  anonymous?: { base: string | null; label: string };
+}
+
+/** The last segment of a resolvable type name (`Outer.Inner` → Inner, `a/b/C#` → C). */
+function simpleName(ref: string | null): string {
+  if (ref === null) return '';
+  const last = ref.slice(ref.lastIndexOf('.') + 1);
+  return last.slice(last.lastIndexOf('/') + 1).replace(/#$/, '');
+}
 
 function line(node: SyntaxNode): number {
   return node.startPosition.row + 1;
@@ -174,7 +187,7 @@ class Extractor {
   private readonly typesByRef = new Map<string, TypeInfo>();
   private readonly implicitImports = new Set<string>();
   private readonly usedIds = new Map<string, number>();
-  private readonly bodies: Array<{ node: SyntaxNode; ctx: Ctx }> = [];
+  private readonly bodies: Body[] = [];
   private readonly moduleId: string;
   private depthWarned = false;
 
@@ -211,7 +224,7 @@ class Extractor {
     }
     for (const child of root.namedChildren)
       if (child && TYPE_DECLARATIONS.has(child.type)) this.declareType(child, null, null, 0);
-    for (const { node, ctx } of this.bodies) this.walk(node, ctx, 0);
+    for (const body of this.bodies) this.runBody(body, 0);
     this.linkTests();
   }
 
@@ -480,6 +493,7 @@ class Extractor {
       setup: [],
       tests: [],
       typeParams: this.typeParamsOf(node),
+      anonymous: false,
     };
     if (info.ref !== null) this.typesByRef.set(info.ref, info);
     if (outer) outer.nested.set(name, info);
@@ -488,7 +502,6 @@ class Extractor {
     const typeCtx: Ctx = {
       caller: '',
       type: info,
-      anonBase: null,
       vars: new Map(),
       parent: ctx,
       typeParams: new Set(),
@@ -652,7 +665,6 @@ class Extractor {
         const fnCtx: Ctx = {
           caller: '',
           type: info,
-          anonBase: null,
           vars: new Map(),
           parent: typeCtx,
           typeParams,
@@ -774,7 +786,7 @@ class Extractor {
         });
         if (args) this.bodies.push({ node: args, ctx: ctorCtx });
         const body = m.childForFieldName('body');
-        if (body) this.bodies.push({ node: body, ctx: { ...ctorCtx, anonBase: info.ref } });
+        if (body) this.bodies.push({ node: body, ctx: ctorCtx, anonymous: { base: info.ref, label: name } });
         return;
       }
       case 'static_initializer':
@@ -931,7 +943,7 @@ class Extractor {
         const before = this.bodies.length;
         this.declareType(node, null, ctx, depth + 1);
         const queued = this.bodies.splice(before);
-        for (const b of queued) this.walk(b.node, { ...b.ctx, parent: b.ctx.parent ?? ctx }, depth + 1);
+        for (const b of queued) this.runBody(b, depth + 1);
         return;
       }
       case 'method_invocation':
@@ -971,15 +983,15 @@ class Extractor {
         return v ?? { ref: null, erased: null };
       }
       case 'this':
-        return ctx.type && ctx.anonBase === null ? { ref: ctx.type.ref, erased: ctx.type.name } : UNKNOWN;
+        if (ctx.type?.anonymous) return { ref: ctx.type.superRef, erased: simpleName(ctx.type.superRef) };
+        return ctx.type ? { ref: ctx.type.ref, erased: ctx.type.name } : UNKNOWN;
       case 'method_invocation':
         return this.callVar(node, ctx);
       case 'field_access': {
         const object = node.childForFieldName('object');
         const field = node.childForFieldName('field')?.text ?? '';
         if (!object) return UNKNOWN;
-        if (object.type === 'this' && ctx.anonBase === null)
-          return this.fieldOwner(field, ctx)?.fields.get(field) ?? UNKNOWN;
+        if (object.type === 'this') return this.fieldOwner(field, ctx)?.fields.get(field) ?? UNKNOWN;
         if (field === 'length' && this.exprVar(object, ctx).erased?.endsWith('[]'))
           return { ref: null, erased: 'int' };
         const owner = this.exprVar(object, ctx);
@@ -1138,7 +1150,6 @@ class Extractor {
 
   /** The receiver `this` stands for here (an anonymous class is typed by what it extends). */
   private thisReceiver(ctx: Ctx): Receiver {
-    if (ctx.anonBase !== null) return { kind: 'typed', valueType: { kind: 'name', name: ctx.anonBase } };
     return { kind: 'this', classLocalId: ctx.type?.localId ?? null };
   }
 
@@ -1161,16 +1172,26 @@ class Extractor {
   /** `m()`: a method of an enclosing class (innermost that declares it), a static import, else inherited. */
   private unqualifiedReceiver(name: string, ctx: Ctx): Receiver {
     for (let t = ctx.type; t; t = t.outer) {
-      if (t.methods.has(name)) {
-        if (t === ctx.type && ctx.anonBase !== null) break;
+      // An anonymous class inherits from a repo class before the enclosing class's scope is searched.
+      if (t.methods.has(name) || (t.anonymous && t.superRef !== null && !this.isJdkType(t.superRef)))
         return { kind: 'this', classLocalId: t.localId };
-      }
     }
     const owner = this.staticMembers.get(name);
     if (owner) return this.ownerReceiver(owner);
-    if (this.staticOnDemand.length === 1 && (ctx.type?.superRef ?? null) === null && ctx.anonBase === null)
+    if (this.staticOnDemand.length === 1 && (ctx.type?.superRef ?? null) === null)
       return this.ownerReceiver(this.staticOnDemand[0] as string);
-    return this.thisReceiver(ctx);
+    let named = ctx.type;
+    while (named?.anonymous) named = named.outer;
+    return { kind: 'this', classLocalId: named?.localId ?? null };
+  }
+
+  /** A type of the JDK: java.lang, or imported from `java.*` / `javax.*`. */
+  private isJdkType(ref: string): boolean {
+    const head = ref.split('.')[0] ?? ref;
+    if (head.includes('#')) return /^(java|javax)\//.test(head);
+    const imported = this.singleImports.get(head);
+    if (imported) return /^(java|javax)\./.test(imported);
+    return JAVA_LANG.has(head) && !this.implicitImports.has(head);
   }
 
   /** The receiver for a class bound by an import's local name (`a/b/C#`, or a path `a/b/Outer#.Inner`). */
@@ -1194,7 +1215,7 @@ class Extractor {
       case 'field_access': {
         const inner = object.childForFieldName('object');
         const field = object.childForFieldName('field')?.text ?? '';
-        if (inner?.type === 'this' && ctx.anonBase === null) {
+        if (inner?.type === 'this') {
           const owner = this.fieldOwner(field, ctx) ?? ctx.type;
           return { kind: 'this-field', classLocalId: owner?.localId ?? null, field };
         }
@@ -1271,8 +1292,7 @@ class Extractor {
       return { kind: 'identifier', name, binding: this.typeBinding(ref, ctx) };
     }
     // A field inherited from a class declared elsewhere.
-    if (ctx.type && ctx.anonBase === null)
-      return { kind: 'this-field', classLocalId: ctx.type.localId, field: name };
+    if (ctx.type) return { kind: 'this-field', classLocalId: ctx.type.localId, field: name };
     return { kind: 'expression', text: name };
   }
 
@@ -1335,10 +1355,21 @@ class Extractor {
       const dot = ref.lastIndexOf('.');
       const simple = ref.slice(dot + 1);
       const visible = this.visibleType(simple, ctx);
-      target =
-        visible && visible.ref === ref
+      const head = ref.slice(0, dot);
+      const declared = [...this.typesByRef.values()].find((t) => t.ref === ref);
+      target = declared
+        ? { kind: 'identifier', name: simple, binding: { kind: 'local-symbol', localId: declared.localId } }
+        : visible && visible.ref === ref
           ? { kind: 'identifier', name: simple, binding: { kind: 'local-symbol', localId: visible.localId } }
-          : { kind: 'member', name: simple, receiver: { kind: 'expression', text: ref.slice(0, dot) } };
+          : {
+              kind: 'member',
+              name: simple,
+              receiver: head.includes('.')
+                ? { kind: 'expression', text: head }
+                : head.endsWith('#')
+                  ? this.ownerReceiver(head)
+                  : { kind: 'identifier', name: head, binding: this.typeBinding(head, ctx) },
+            };
     } else {
       const visible = this.visibleType(ref, ctx);
       target = {
@@ -1369,28 +1400,81 @@ class Extractor {
     );
     if (outerObject) this.walk(outerObject, ctx, depth + 1);
     const body = node.namedChildren.find((c) => c?.type === 'class_body');
-    if (body) {
-      // An anonymous class: its calls count for the enclosing declaration; `this` is the type it extends.
-      const anon: Ctx = {
-        ...ctx,
-        anonBase: ref,
-        vars: new Map(),
-        parent: ctx,
-        typeParams: new Set(),
-        localTypes: new Map(),
-      };
-      for (const member of body.namedChildren) {
-        if (!member) continue;
-        if (member.type === 'method_declaration') {
-          const inner: Ctx = { ...anon, vars: new Map(), parent: anon };
-          this.declareParams(member.childForFieldName('parameters'), inner);
-          const b = member.childForFieldName('body');
-          if (b) this.walk(b, inner, depth + 1);
-        } else if (member.type === 'field_declaration' || member.type === 'block')
-          this.walk(member, anon, depth + 1);
-        else if (TYPE_DECLARATIONS.has(member.type)) this.walk(member, anon, depth + 1);
-      }
+    if (body) this.anonymousClass(body, ref, `<anonymous ${simpleName(ref) || '?'}>`, ctx, depth + 1);
+  }
+
+  /** A queued body: code to read, or an anonymous class body (an enum constant's) to declare and read. */
+  private runBody(body: Body, depth: number): void {
+    if (body.anonymous)
+      this.anonymousClass(body.node, body.anonymous.base, body.anonymous.label, body.ctx, depth);
+    else this.walk(body.node, body.ctx, depth);
+  }
+
+  /**
+   * An anonymous class body: a class symbol under the enclosing declaration (`Outer.run().<anonymous Runnable>`,
+   * an enum constant's body named after the constant), whose methods are symbols that own their calls.
+   */
+  private anonymousClass(
+    body: SyntaxNode,
+    base: string | null,
+    label: string,
+    ctx: Ctx,
+    depth: number,
+  ): void {
+    if (depth > MAX_DEPTH) {
+      this.tooDeep(body);
+      return;
     }
+    const parent = ctx.caller === '' ? (ctx.type?.localId ?? this.moduleId) : ctx.caller;
+    const parentSym = this.symbols.find((sym) => sym.localId === parent);
+    const qn = `${parentSym && parentSym.kind !== 'module' ? parentSym.qualifiedName : ''}${parentSym && parentSym.kind !== 'module' ? '.' : ''}${label}`;
+    const info: TypeInfo = {
+      localId: '',
+      name: label,
+      qn,
+      ref: null,
+      kind: 'class',
+      methods: new Set(),
+      returns: new Map(),
+      fields: new Map(),
+      nested: new Map(),
+      outer: ctx.type,
+      superRef: base,
+      setup: [],
+      tests: [],
+      typeParams: new Set(),
+      anonymous: true,
+    };
+    info.localId = this.addSymbol({
+      name: label,
+      qualifiedName: qn,
+      kind: 'class',
+      startLine: line(body),
+      endLine: endLine(body),
+      signature: '',
+      returnType: null,
+      exported: false,
+      doc: null,
+      parent,
+      ...(base !== null ? { extends: [base] } : {}),
+    });
+    const typeCtx: Ctx = {
+      caller: info.localId,
+      type: info,
+      vars: new Map(),
+      parent: ctx,
+      typeParams: new Set(),
+      localTypes: new Map(),
+    };
+    const members = body.namedChildren.filter((c): c is SyntaxNode => c !== null);
+    for (const m of members)
+      if (m.type === 'method_declaration') info.methods.add(m.childForFieldName('name')?.text ?? '');
+    const before = this.bodies.length;
+    for (const m of members) {
+      if (TYPE_DECLARATIONS.has(m.type)) this.declareType(m, null, typeCtx, depth + 1);
+      else this.declareMember(m, info, typeCtx);
+    }
+    for (const b of this.bodies.splice(before)) this.runBody(b, depth + 1);
   }
 
   private constructorCall(node: SyntaxNode, ctx: Ctx, depth: number): void {
