@@ -128,6 +128,14 @@ const JDK_RETURNS: Readonly<Record<string, Var>> = {
   equals: { ref: null, erased: 'boolean' },
   isEmpty: { ref: null, erased: 'boolean' },
   charAt: { ref: null, erased: 'char' },
+  charValue: { ref: null, erased: 'char' },
+  intValue: { ref: null, erased: 'int' },
+  longValue: { ref: null, erased: 'long' },
+  doubleValue: { ref: null, erased: 'double' },
+  booleanValue: { ref: null, erased: 'boolean' },
+  getMessage: { ref: 'String', erased: 'String' },
+  toPath: { ref: null, erased: 'Path' },
+  getClass: { ref: 'Class', erased: 'Class' },
 };
 
 interface Body {
@@ -1215,6 +1223,12 @@ class Extractor {
       case 'field_access': {
         const inner = object.childForFieldName('object');
         const field = object.childForFieldName('field')?.text ?? '';
+        // `Outer.this.m()`: the enclosing class of that name.
+        if (object.lastNamedChild?.type === 'this' && inner?.type === 'identifier') {
+          let t = ctx.type;
+          while (t && t.name !== inner.text) t = t.outer;
+          return { kind: 'this', classLocalId: t?.localId ?? ctx.type?.localId ?? null };
+        }
         if (inner?.type === 'this') {
           const owner = this.fieldOwner(field, ctx) ?? ctx.type;
           return { kind: 'this-field', classLocalId: owner?.localId ?? null, field };

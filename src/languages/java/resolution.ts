@@ -64,6 +64,8 @@ export function argumentFit(arg: string | null, param: string): number {
   }
   if (arg.endsWith('[]') !== simple.endsWith('[]')) return simple === 'Object' || typeVariable ? 1 : 0;
   if (arg === 'String') return STRING_SUPERTYPES.has(simple) || typeVariable ? 1 : 0;
+  // Object is assignable to Object (and type variables) only.
+  if (arg === 'Object') return simple === 'Object' || typeVariable ? 1 : 0;
   if (simple === 'String') return 0;
   if (BOXES[Object.keys(BOXES).find((k) => BOXES[k] === arg) ?? ''] === arg)
     return BOXED_SUPERTYPES.has(simple) || typeVariable ? 1 : 0;
@@ -94,9 +96,11 @@ export function chooseJavaOverload(
       const last = params.length - 1;
       const param = varargs && i >= last ? (params[last] ?? '').replace(/(\.\.\.|\[\])$/, '') : params[i];
       if (param === undefined) return -1;
-      const fit = argumentFit(args[i] ?? null, param);
+      const arg = args[i] ?? null;
+      const fit = argumentFit(arg, param);
       if (fit === 0) return -1;
-      total += fit;
+      // An argument of unknown type is seldom an array handed to a varargs parameter as such.
+      total += arg === null && !varargs && (params[i] ?? '').endsWith('...') ? 0.5 : fit;
     }
     return total;
   };
