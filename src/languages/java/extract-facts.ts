@@ -23,6 +23,7 @@ import type {
   ExportFact,
   FileFacts,
   ImportFact,
+  ParameterFact,
   Receiver,
   SymbolFact,
   SymbolKind,
@@ -643,6 +644,25 @@ class Extractor {
     return out.join(',');
   }
 
+  /** The declared parameters, with the types the resolver can follow (primitives and arrays have none). */
+  private parameterFacts(params: SyntaxNode | null, ctx: Ctx): ParameterFact[] {
+    const out: ParameterFact[] = [];
+    for (const p of params?.namedChildren ?? []) {
+      if (!p) continue;
+      if (p.type === 'formal_parameter') {
+        const ref = this.typeRefOf(p.childForFieldName('type'), ctx, line(p));
+        out.push({
+          name: p.childForFieldName('name')?.text ?? '',
+          type: ref ? { kind: 'name', name: ref } : null,
+        });
+      } else if (p.type === 'spread_parameter') {
+        const decl = p.namedChildren.find((c) => c?.type === 'variable_declarator');
+        out.push({ name: decl?.childForFieldName('name')?.text ?? '', type: null, rest: true });
+      }
+    }
+    return out;
+  }
+
   private declareParams(params: SyntaxNode | null, ctx: Ctx): void {
     for (const p of params?.namedChildren ?? []) {
       if (!p) continue;
@@ -722,6 +742,13 @@ class Extractor {
           ...(mods.texts.length > 0 ? { decorators: mods.texts } : {}),
           // What a call of the method is: a chain `a.m().n()` is typed through it.
           ...(returned?.ref ? { valueType: { kind: 'name', name: returned.ref } as TypeRef } : {}),
+          returnTypeRef: returned?.ref ? { kind: 'name', name: returned.ref } : null,
+          parameters: this.parameterFacts(
+            m.type === 'compact_constructor_declaration'
+              ? (m.parent?.parent?.childForFieldName('parameters') ?? null)
+              : params,
+            fnCtx,
+          ),
         });
         if (isTest) {
           info.tests.push({ localId, line: at });

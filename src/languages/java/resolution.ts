@@ -1,12 +1,11 @@
 /**
  * The Java answers to the repo-wide resolver's language questions (see ResolutionRules): java.lang as builtins,
- * `super(…)` written against `<init>`, no module values, type names with generics dropped, receiver paths that may
- * start at an import bound by its qualified name (`a/b/Outer#.Inner`), and overload choice by arity and the obvious
+ * `super(…)` written against `<init>`, no module values, receiver paths that may start at an import bound by its qualified name (`a/b/Outer#.Inner`), and overload choice by arity and the obvious
  * argument types (JLS 15.12.2, without the hierarchy: a class argument fits a class parameter it may extend).
  */
 import type { SymbolFact } from '../../core/facts.js';
 import type { ResolutionRules } from '../plugin.js';
-import { JAVA_LANG, javaTypeName, paramTypesOf, PRIMITIVES } from './conventions.js';
+import { JAVA_LANG, PRIMITIVES } from './conventions.js';
 
 const WIDENING: Readonly<Record<string, readonly string[]>> = {
   byte: ['short', 'int', 'long', 'float', 'double'],
@@ -84,7 +83,7 @@ export function chooseJavaOverload(
   const seen = new Set<string>();
   const unique: Array<{ sym: SymbolFact; params: string[] }> = [];
   for (const sym of candidates) {
-    const params = paramTypesOf(sym.signature);
+    const params = overloadParams(sym.qualifiedName);
     const key = params.join(',');
     if (seen.has(key)) continue;
     seen.add(key);
@@ -120,20 +119,17 @@ export function chooseJavaOverload(
   return fitting.filter((c) => c.total === best).map((c) => c.sym);
 }
 
+/** The erased parameter types an overload's qualified name carries (`Cart.add(int,String)` → int, String). */
+export function overloadParams(qualifiedName: string): string[] {
+  const open = qualifiedName.indexOf('(');
+  if (open < 0 || !qualifiedName.endsWith(')')) return [];
+  const inner = qualifiedName.slice(open + 1, -1);
+  return inner === '' ? [] : inner.split(',');
+}
+
 const NAME = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
 /** An import bound by its qualified name (`java/util/Collections#`), as extract-facts.ts names it. */
 const QUALIFIED_IMPORT = /^[\p{L}_$][\p{L}\p{N}_$/]*#$/u;
-
-/** A written type as the resolver follows it: fully qualified names become their import (`a.b.C` → `a/b/C#`). */
-export function javaResolvableTypeName(text: string): string | null {
-  const name = javaTypeName(text);
-  if (name === null || name.includes('#')) return name;
-  const segs = name.split('.');
-  if (/^[A-Z]/.test(segs[0] ?? '')) return name;
-  const cap = segs.findIndex((s) => /^[A-Z]/.test(s));
-  if (cap < 0) return null;
-  return [`${segs.slice(0, cap + 1).join('/')}#`, ...segs.slice(cap + 1)].join('.');
-}
 
 export const javaResolutionRules: Partial<ResolutionRules> = {
   builtins: JAVA_LANG,
@@ -142,7 +138,6 @@ export const javaResolutionRules: Partial<ResolutionRules> = {
   constructorName: '<init>',
   moduleValueExport: null,
   wildcardExports: () => false,
-  typeName: javaResolvableTypeName,
   valuePath: (text) => {
     const parts = text.split('.');
     if (parts.length < 2) return null;
