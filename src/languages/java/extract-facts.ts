@@ -517,29 +517,6 @@ class Extractor {
       localTypes: new Map(),
     };
     const at = line(node);
-    const extendsRefs: string[] = [];
-    const implementsRefs: string[] = [];
-    const superclass = node.childForFieldName('superclass');
-    if (superclass) {
-      const ref = this.typeRefOf(superclass.namedChildren[0] ?? null, typeCtx, at);
-      if (ref) extendsRefs.push(ref);
-      info.superRef = ref;
-    }
-    const listOf = (n: SyntaxNode | null | undefined): SyntaxNode[] => {
-      const list = n?.namedChildren.find((c) => c?.type === 'type_list') ?? n;
-      return (list?.namedChildren ?? []).filter((c): c is SyntaxNode => c !== null);
-    };
-    const interfaces =
-      node.childForFieldName('interfaces') ?? node.namedChildren.find((c) => c?.type === 'super_interfaces');
-    for (const t of listOf(interfaces)) {
-      const ref = this.typeRefOf(t, typeCtx, at);
-      if (ref) implementsRefs.push(ref);
-    }
-    const extendsInterfaces = node.namedChildren.find((c) => c?.type === 'extends_interfaces');
-    for (const t of listOf(extendsInterfaces)) {
-      const ref = this.typeRefOf(t, typeCtx, at);
-      if (ref) extendsRefs.push(ref);
-    }
     const localId = this.addSymbol({
       name,
       qualifiedName: qn,
@@ -552,19 +529,12 @@ class Extractor {
       exported: !isLocal,
       doc: this.docOf(node),
       parent,
-      ...(extendsRefs.length > 0 ? { extends: extendsRefs } : {}),
-      ...(implementsRefs.length > 0 ? { implements: implementsRefs } : {}),
       ...(mods.texts.length > 0 ? { decorators: mods.texts } : {}),
       ...(outer || isLocal ? { isStatic: mods.isStatic } : {}),
     });
     info.localId = localId;
     typeCtx.caller = localId;
     if (!outer && !isLocal) this.exports.push({ exported: name, local: name, line: at });
-    if (
-      this.isTestFile &&
-      (extendsRefs.some((r) => /(^|[./#])TestCase$/.test(r)) || this.inheritsJUnit3(info))
-    )
-      this.framework ??= 'junit3';
 
     // Record components are fields (their accessors are the compiler's).
     if (node.type === 'record_declaration') {
@@ -589,7 +559,10 @@ class Extractor {
       }
     }
     const body = node.childForFieldName('body');
-    if (!body) return info;
+    if (!body) {
+      this.heritage(node, info, typeCtx);
+      return info;
+    }
     // Members are declared before any body is read: a call may name a member declared below it.
     const members: SyntaxNode[] = [];
     for (const child of body.namedChildren) {
@@ -606,8 +579,42 @@ class Extractor {
     for (const m of members) {
       if (TYPE_DECLARATIONS.has(m.type)) this.declareType(m, info, null, depth + 1);
     }
+    // After the nested types: `class A implements A.Sized` may name one of them.
+    this.heritage(node, info, typeCtx);
     for (const m of members) this.declareMember(m, info, typeCtx);
     return info;
+  }
+
+  /** The `extends` and `implements` clauses of a type declaration, as the names the resolver follows. */
+  private heritage(node: SyntaxNode, info: TypeInfo, typeCtx: Ctx): void {
+    const at = line(node);
+    const extendsRefs: string[] = [];
+    const implementsRefs: string[] = [];
+    const superclass = node.childForFieldName('superclass');
+    if (superclass) {
+      const ref = this.typeRefOf(superclass.namedChildren[0] ?? null, typeCtx, at);
+      if (ref) extendsRefs.push(ref);
+      info.superRef = ref;
+    }
+    const listOf = (n: SyntaxNode | null | undefined): SyntaxNode[] => {
+      const list = n?.namedChildren.find((c) => c?.type === 'type_list') ?? n;
+      return (list?.namedChildren ?? []).filter((c): c is SyntaxNode => c !== null);
+    };
+    const interfaces =
+      node.childForFieldName('interfaces') ?? node.namedChildren.find((c) => c?.type === 'super_interfaces');
+    for (const t of listOf(interfaces)) {
+      const ref = this.typeRefOf(t, typeCtx, at);
+      if (ref) implementsRefs.push(ref);
+    }
+    const extendsInterfaces = node.namedChildren.find((c) => c?.type === 'extends_interfaces');
+    for (const t of listOf(extendsInterfaces)) {
+      const ref = this.typeRefOf(t, typeCtx, at);
+      if (ref) extendsRefs.push(ref);
+    }
+    const sym = this.symbols.find((s) => s.localId === info.localId);
+    if (sym && extendsRefs.length > 0) sym.extends = extendsRefs;
+    if (sym && implementsRefs.length > 0) sym.implements = implementsRefs;
+    if (this.isTestFile && extendsRefs.some((r) => /(^|[./#])TestCase$/.test(r))) this.framework ??= 'junit3';
   }
 
   private inheritsJUnit3(info: TypeInfo): boolean {
