@@ -14,9 +14,26 @@ import { javaPlugin } from '../../src/languages/java/java-plugin.js';
 import { chooseJavaOverload, argumentFit } from '../../src/languages/java/resolution.js';
 import { javaTestCommands } from '../../src/languages/java/test-command.js';
 import { buildJavaTruth, parseJavap } from '../../src/eval/java-truth.js';
-import { assertFactsInvariants } from './conformance.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { assertFactsInvariants, runConformance } from './conformance.js';
+import { analyseFolder, goldenCases, renderGolden } from './golden.js';
 
 await initPlugins(allPlugins);
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+runConformance(javaPlugin, join(root, 'src/languages/java/fixtures'));
+
+describe('java golden fixtures', () => {
+  for (const c of goldenCases(root, 'src/languages/java/fixtures')) {
+    it(`matches the reviewed symbols and edges of the ${c.name} case (npm run golden:update regenerates)`, () => {
+      assert.equal(
+        renderGolden(analyseFolder(javaPlugin, c.sourceDir)),
+        readFileSync(c.expectedPath, 'utf8'),
+      );
+    });
+  }
+});
 
 function analyse(files: Record<string, string>): { facts: FileFacts[]; edges: Edge[] } {
   const facts = Object.entries(files).map(([path, text]) => javaPlugin.analyze(path, text));
