@@ -40,8 +40,8 @@ const NAME_ONLY_FROM: ReadonlySet<string> = new Set<string>();
 const DRAW_IMPLEMENTATIONS = false;
 /**
  * Whether a call that several overloads fit equally (by arity and the argument types the file tells) draws a
- * `name-only` edge to each. Measured against javac on the tuned Java corpora, such edges were right 4 times in 10,
- * so the site stays unresolved as `ambiguous`; kept as a switch so the measurement can be redone.
+ * `name-only` edge to each. Measured against the compiler on the tuned corpora (EVAL.md), such edges were right
+ * 4 times in 10, so the site stays unresolved as `ambiguous`; kept as a switch so the measurement can be redone.
  */
 const DRAW_AMBIGUOUS_OVERLOADS = false;
 

@@ -148,7 +148,7 @@ export interface CallSiteFact {
   target: CallTarget;
   /**
    * The static types of the arguments as far as the file tells them, one entry per argument (null where unknown),
-   * when the plug-in reads them: with ResolutionRules.chooseOverload they pick among same-named methods (Java).
+   * when the plug-in reads them: with ResolutionRules.chooseOverload they pick among same-named overloads.
    */
   args?: Array<string | null>;
 }
