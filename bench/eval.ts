@@ -44,6 +44,17 @@ export const EVAL_NOTES = `
   resolver is adjusted and are the only ones Python calibration pools; *held-out* corpora (${namesWithRole('held out')}) are
   only measured, and issue 14's targets (precision ≥ 0.95, recall ≥ 0.92) are judged on them. Until a Python plug-in is
   registered, codehub indexes no Python symbols and the Python rows say so.
+- Java: the upstream \`src/main/java\` sources of Debian bookworm source packages (\`bench/java-corpora.ts\`, a private
+  apt configuration with \`deb-src\` lines), scored against javac 17 and javap (\`src/eval/java-truth.ts\`): javac's
+  API says where each method is declared, \`javap -c -p -l\` gives each \`invoke*\` instruction's declared target and
+  line. Tuned: ${JAVA_CORPORA.filter((c) => c.role === 'tuned')
+    .map((c) => c.name)
+    .join(', ')}; held out:
+  ${JAVA_CORPORA.filter((c) => c.role === 'held out')
+    .map((c) => c.name)
+    .join(', ')}. Calls that several overloads fit equally
+  stay unresolved as \`ambiguous\`; edges to an interface's implementations are not drawn (the bytecode names the
+  declared member only).
 - Guesses by method name alone (\`name-only\`) and edges from an interface member to its implementations are
   not drawn: measured, they were right about 1 time in 5 and never (the compiler resolves to the member).
 `;
