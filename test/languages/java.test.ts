@@ -14,6 +14,7 @@ import { javaPlugin } from '../../src/languages/java/java-plugin.js';
 import { chooseJavaOverload, argumentFit } from '../../src/languages/java/resolution.js';
 import { javaTestCommands } from '../../src/languages/java/test-command.js';
 import { buildJavaTruth, parseJavap } from '../../src/eval/java-truth.js';
+import { truthLanguageOf } from '../../src/eval/truth-sources.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { assertFactsInvariants, runConformance } from './conformance.js';
@@ -439,6 +440,10 @@ describe('java plug-in: bad input', () => {
 });
 
 describe('java truth (javac and javap)', () => {
+  it('scores .java files against javac and javap in codehub eval', () => {
+    assert.equal(truthLanguageOf('src/main/java/a/A.java'), 'java');
+  });
+
   it('reads invoke instructions and their lines from javap output', () => {
     const out = parseJavap(
       [
