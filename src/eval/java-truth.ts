@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
+import { isJavaTestPath } from '../languages/java/conventions.js';
 import { JAVA_DECLARATIONS_CLASS, JAVA_DECLARATIONS_SOURCE } from './java-declarations.js';
 import { sortTruth, type CallCategory, type CallTruth, type TruthEdge, type TruthSite } from './truth.js';
 
@@ -207,18 +208,31 @@ export function buildJavaTruth(options: JavaTruthOptions): CallTruth {
     const program = join(work, `${JAVA_DECLARATIONS_CLASS}.java`);
     writeFileSync(program, JAVA_DECLARATIONS_SOURCE);
     const list = join(work, 'sources.txt');
-    writeFileSync(list, files.map((f) => join(repoDir, f)).join('\n'));
     const classes = join(work, 'classes');
     const classpath = expandClasspath(options.classpath ?? DEFAULT_CLASSPATH);
-    const run = spawnSync('java', [program, list, classes, classpath], {
-      encoding: 'utf8',
-      maxBuffer: 512 * 1024 * 1024,
-    });
-    if (run.error)
-      throw new Error(
-        `cannot run java (install a JDK 17, e.g. Debian's default-jdk-headless): ${run.error.message}`,
+    const compile = (): { stdout: string; stderr: string } => {
+      writeFileSync(list, files.map((f) => join(repoDir, f)).join('\n'));
+      const result = spawnSync('java', [program, list, classes, classpath], {
+        encoding: 'utf8',
+        maxBuffer: 512 * 1024 * 1024,
+      });
+      if (result.error)
+        throw new Error(
+          `cannot run java (install a JDK 17, e.g. Debian's default-jdk-headless): ${result.error.message}`,
+        );
+      return { stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+    };
+    let run = compile();
+    // Test sources need their test framework's jars; when they are missing, the main sources alone are the truth.
+    const mainOnly = files.filter((f) => !isJavaTestPath(f));
+    if (!/generate: ok/.test(run.stderr) && mainOnly.length > 0 && mainOnly.length < files.length) {
+      problems.push(
+        `the sources did not compile with their tests; ${files.length - mainOnly.length} test files left out`,
       );
-    const errors = (run.stderr ?? '').split('\n').filter((l) => l.startsWith('error: '));
+      files = mainOnly;
+      run = compile();
+    }
+    const errors = run.stderr.split('\n').filter((l) => l.startsWith('error: '));
     problems.push(
       ...errors.map((l) =>
         l
@@ -227,7 +241,7 @@ export function buildJavaTruth(options: JavaTruthOptions): CallTruth {
           .join(''),
       ),
     );
-    if (!/generate: ok/.test(run.stderr ?? ''))
+    if (!/generate: ok/.test(run.stderr))
       return {
         edges,
         outside,
@@ -235,14 +249,14 @@ export function buildJavaTruth(options: JavaTruthOptions): CallTruth {
         files: [],
         stats: stats(
           'javac -g',
-          `javac could not compile the sources: ${problems[0] ?? run.stderr?.slice(0, 300) ?? 'no output'}`,
+          `javac could not compile the sources: ${problems[0] ?? (run.stderr.slice(0, 300) || 'no output')}`,
           0,
         ),
       };
 
     const classDecls = new Map<string, ClassDecl>();
     const methods = new Map<string, MethodDecl[]>();
-    for (const row of (run.stdout ?? '').split('\n')) {
+    for (const row of run.stdout.split('\n')) {
       const cols = row.split('\t');
       const rel = (p: string): string => relative(repoDir, p).split(sep).join('/');
       if (cols[0] === 'C' && cols.length >= 7) {

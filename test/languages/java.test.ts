@@ -527,6 +527,35 @@ describe('java truth (javac and javap)', () => {
   );
 
   it(
+    'leaves out test sources whose framework is not on the class path (needs javac)',
+    { skip: hasJdk ? false : 'javac not installed' },
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'codehub-java-truth-test-'));
+      try {
+        mkdirSync(join(dir, 'src/main/java/a'), { recursive: true });
+        mkdirSync(join(dir, 'src/test/java/a'), { recursive: true });
+        writeFileSync(
+          join(dir, 'src/main/java/a/A.java'),
+          'package a;\npublic class A {\n  void f() { g(); }\n  void g() {}\n}\n',
+        );
+        writeFileSync(
+          join(dir, 'src/test/java/a/ATest.java'),
+          'package a;\nimport org.nosuch.Test;\nclass ATest { @Test void t() {} }\n',
+        );
+        const truth = buildJavaTruth({ repoDir: dir, classpath: '' });
+        assert.equal(truth.stats.configError, null);
+        assert.ok(truth.stats.problems?.some((p) => /1 test files left out/.test(p)));
+        assert.deepEqual(
+          truth.edges.map((e) => `${e.line} ${e.calleeName}`),
+          ['3 A.g'],
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it(
     'reports a project that does not compile instead of failing (needs javac)',
     { skip: hasJdk ? false : 'javac not installed' },
     () => {
