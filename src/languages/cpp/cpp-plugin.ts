@@ -16,5 +16,7 @@ export const cppPlugin = createOutlinePlugin({
 (call_expression function: (qualified_identifier name: (identifier) @name)) @reference.call
 `,
   definitionNode: functionDefinitionOf,
+  // The tags name no namespace; `namespace geo { class Shape }` still gives `geo.Shape`.
+  namingContainers: { namespace_definition: { field: 'name', holds: 'functions' } },
   isTestPath: (path) => /(^|\/)tests?\/|_test\.(cc|cpp|cxx)$|_unittest\.(cc|cpp)$/.test(path),
 });

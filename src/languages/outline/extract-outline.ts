@@ -236,25 +236,26 @@ function outlineOf(
     // Walk up to the nearest enclosing definition, collecting the names of naming containers on the way.
     const prefix: string[] = [];
     let parent: SymbolFact | null = null;
+    // Whether the nearest container is a type (its functions are methods); null while none was met.
+    let inType: boolean | null = def.scope ? true : null;
     for (let up = def.node.parent; up; up = up.parent) {
       const outer = symbolOf.get(up.id);
       if (outer) {
         parent = outer;
+        inType ??= CONTAINER_KINDS.has(outer.kind);
         break;
       }
-      const field = own(lang.namingContainers, up.type);
-      if (field) {
-        const named = up.childForFieldName(field);
-        if (named) prefix.unshift(oneLine(named.text, 100));
+      const container = own(lang.namingContainers, up.type);
+      const named = container ? up.childForFieldName(container.field) : null;
+      if (container && named) {
+        prefix.unshift(oneLine(named.text, 100));
+        inType ??= container.holds === 'methods';
       }
     }
     if (def.scope) prefix.push(def.scope);
     const name = oneLine(def.nameNode.text, 200);
     let kind: SymbolKind = own(lang.kindByNode, def.node.type) ?? own(TAG_KINDS, def.tagKind) ?? 'variable';
-    if (kind === 'function' || kind === 'method') {
-      const inType = prefix.length > 0 || (parent !== null && CONTAINER_KINDS.has(parent.kind));
-      kind = inType ? 'method' : 'function';
-    }
+    if (kind === 'function' || kind === 'method') kind = inType ? 'method' : 'function';
     const qualifiedName = [...(parent ? [parent.qualifiedName] : []), ...prefix, name].join('.');
     const key = `${qualifiedName}:${kind}`;
     const ordinal = (ordinals.get(key) ?? 0) + 1;

@@ -35,10 +35,11 @@ export interface OutlineLanguage {
    */
   definitionNode?(captured: SyntaxNode, path: string): SyntaxNode | null;
   /**
-   * Nodes that are no definition themselves but name the definitions inside them (Rust `impl Foo { fn bar }` gives
-   * `Foo.bar`): node type → the field that holds the name.
+   * Nodes that are no definition themselves but name the definitions inside them: node type → the field that holds
+   * the name, and whether functions inside are methods of a type (Rust `impl Foo { fn bar }` gives the method
+   * `Foo.bar`) or members of a namespace (C++ `namespace geo { int f(); }` gives the function `geo.f`).
    */
-  namingContainers?: Readonly<Record<string, string>>;
+  namingContainers?: Readonly<Record<string, { field: string; holds: 'methods' | 'functions' }>>;
   /** False for a reference the query names that is not a call (a Ruby constant). Default: every reference is one. */
   isCall?(name: SyntaxNode): boolean;
   /** Test code by path: the language's one test-file rule. */

@@ -10,7 +10,7 @@ export const rustPlugin = createOutlinePlugin({
   tags: { pkg: 'tree-sitter-rust', file: 'queries/tags.scm' },
   kindByNode: { enum_item: 'enum', type_item: 'type' },
   // `impl Foo { fn bar() }` and `impl Display for Foo { fn fmt() }` name their methods `Foo.bar`, `Foo.fmt`.
-  namingContainers: { impl_item: 'type' },
+  namingContainers: { impl_item: { field: 'type', holds: 'methods' } },
   // Integration tests live in `tests/`; unit tests sit in the same file (`#[cfg(test)] mod tests`).
   isTestPath: (path) => /(^|\/)tests\//.test(path),
   confidence: MEASURED,
