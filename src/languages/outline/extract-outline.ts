@@ -94,6 +94,13 @@ export function outlineSkipReason(text: string): string | null {
   return null;
 }
 
+/** A container's name as a qualifier: type parameters and references dropped (`&NestLimiter<'p, P>` → `NestLimiter`). */
+function containerName(text: string): string {
+  const bare = text.replace(/^&\s*(mut\s+)?/, '');
+  const angle = bare.indexOf('<');
+  return oneLine(angle > 0 ? bare.slice(0, angle) : bare, 100);
+}
+
 /** The parameter list of a definition (searched in its header, not its body), on one line, or ''. */
 function signatureOf(node: SyntaxNode): string {
   let level: SyntaxNode[] = [node];
@@ -248,7 +255,7 @@ function outlineOf(
       const container = own(lang.namingContainers, up.type);
       const named = container ? up.childForFieldName(container.field) : null;
       if (container && named) {
-        prefix.unshift(oneLine(named.text, 100));
+        prefix.unshift(containerName(named.text));
         inType ??= container.holds === 'methods';
       }
     }
