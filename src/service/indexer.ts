@@ -11,7 +11,7 @@ import { checkRepoId, makeSymbolId } from '../core/ids.js';
 import { computeTestReach, DEFAULT_TEST_REACH_DEPTH } from '../analysis/test-reach.js';
 import { languageByExtension } from '../languages/file-language.js';
 import { isTestPathFor, type LanguagePlugin, type ModuleResolver } from '../languages/plugin.js';
-import { pluginForPath } from '../languages/registry.js';
+import { noPluginReason, pluginForPath } from '../languages/registry.js';
 import {
   factsKeyString,
   snapshotRows,
@@ -468,7 +468,10 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
 
     for (const f of files) {
       if (f.skipReason) skipped[f.skipReason] = (skipped[f.skipReason] ?? 0) + 1;
-      else if (!plugins.get(f.path)) skipped['no-language-plugin'] = (skipped['no-language-plugin'] ?? 0) + 1;
+      else if (!plugins.get(f.path)) {
+        const reason = noPluginReason(f.path);
+        skipped[reason] = (skipped[reason] ?? 0) + 1;
+      }
     }
     for (const a of analysed)
       if (a.facts.skipped) skipped[a.facts.skipped] = (skipped[a.facts.skipped] ?? 0) + 1;
