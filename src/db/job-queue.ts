@@ -68,6 +68,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { retryLimit: 3, retryDelaySeco
 export interface JobQueue {
   /** 'sqlite' or 'postgres'. */
   readonly kind: string;
+  /** Connects (on PostgreSQL: migrates and starts pg-boss); throws DatabaseUnavailable when the database is down. */
+  start(): Promise<void>;
   /**
    * Queues an index job; when a job for the same repo and ref is already queued (not yet started), returns that
    * one (`created: false`) instead of queueing the same work twice.

@@ -88,6 +88,10 @@ export class PostgresJobQueue implements JobQueue {
     return this.boss;
   }
 
+  async start(): Promise<void> {
+    await this.started();
+  }
+
   private async one(sql: string, params: unknown[]): Promise<JobRecord | null> {
     const rows = await this.storage.query(sql, params);
     return rows[0] ? toJobRecord(rows[0], iso) : null;

@@ -49,6 +49,10 @@ export class SqliteJobQueue implements JobQueue {
     private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   ) {}
 
+  async start(): Promise<void> {
+    // The file is open and migrated already.
+  }
+
   private row(id: string): JobRecord | null {
     const r = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
     return r ? toJobRecord(r, iso) : null;
