@@ -13,7 +13,7 @@ import { parseCompareSpec, type ChangeService } from '../service/change-service.
 import type { QueryService, ShowResult } from '../service/query-types.js';
 import { createAccessPolicy, SESSION_COOKIE, type AccessPolicy } from './access.js';
 import { handleApi } from './api.js';
-import { handleJobsApi, type JobsApiOptions } from './jobs-api.js';
+import { handleJobsApi, isJobsRoute, type JobsApiOptions } from './jobs-api.js';
 import { renderJobsPage } from './pages/jobs-page.js';
 import { CLIENT_JS } from './assets/client-js.js';
 import { STYLE_CSS } from './assets/style-css.js';
@@ -429,13 +429,14 @@ export function createWebServer(options: WebServerOptions): WebServer {
    * Whether a request may read: always when reads need no token; else with the read token (bearer or login
    * cookie) or a valid database token of either scope (bearer).
    */
-  async function readAuthorized(req: IncomingMessage): Promise<boolean> {
+  function readAuthorized(req: IncomingMessage): boolean | Promise<boolean> {
     const policy = access!;
     if (!policy.requiresToken && !options.requireToken) return true;
     if (policy.requiresToken && policy.isAuthorized(req)) return true;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (!m || !options.jobs) return false;
-    return (await options.jobs.tokens.check(m[1]!)).status === 'valid';
+    // Only a database token costs a round trip; everything else is answered in the same tick.
+    return options.jobs.tokens.check(m[1]!).then((c) => c.status === 'valid');
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -458,7 +459,8 @@ export function createWebServer(options: WebServerOptions): WebServer {
     if (path === '/-/login' || path === '/-/logout') return handleLogin(req, res, path, params);
     // Assets are the same fixed strings for everyone; the login page needs them before a token is given.
     const isPublicAsset = path.startsWith('/-/static/') || path === '/favicon.ico';
-    if (!isPublicAsset && !(await readAuthorized(req))) {
+    const readable = isPublicAsset || readAuthorized(req);
+    if (!(readable === true || (readable !== false && (await readable)))) {
       const challenge = { 'WWW-Authenticate': 'Bearer realm="codehub"', 'Cache-Control': 'no-store' };
       const message = 'This hub requires its read token: send Authorization: Bearer <token>, or sign in at /-/login';
       if (isMcpPath(path) || isApiPath(path) || (req.method !== 'GET' && req.method !== 'HEAD'))
@@ -480,7 +482,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
       req.socket.setTimeout(0);
       return options.mcpHandler(req, res);
     }
-    if (options.jobs && isApiPath(path)) {
+    if (options.jobs && isApiPath(path) && isJobsRoute(req.method, path.slice('/api/v1'.length))) {
       const jobs = options.jobs;
       const policy = access;
       const handled = await handleJobsApi(
