@@ -84,7 +84,7 @@ export class SqliteJobQueue implements JobQueue {
   }
 
   async recent(limit: number): Promise<JobRecord[]> {
-    return (this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT ?').all(limit) as Row[]).map((r) =>
+    return (this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as Row[]).map((r) =>
       toJobRecord(r, iso),
     );
   }
