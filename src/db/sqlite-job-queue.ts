@@ -177,6 +177,12 @@ export class SqliteJobQueue implements JobQueue {
       .immediate();
   }
 
+  async prune(olderThanMs: number): Promise<number> {
+    return this.db
+      .prepare("DELETE FROM jobs WHERE state IN ('done', 'failed') AND finished_at <= ?")
+      .run(Date.now() - olderThanMs).changes;
+  }
+
   async track(ref: Omit<TrackedRef, 'nextRunAt'>): Promise<TrackedRef> {
     const next = Date.now() + ref.intervalSeconds * 1000;
     this.db
