@@ -123,7 +123,7 @@ describe('index jobs on the embedded default (SQLite, jobs run by serve)', () =>
   it('rejects bad requests with 400 and a reason', async () => {
     const cases: Array<[unknown, RegExp]> = [
       [{}, /'url'/],
-      [{ url: 'ext::sh -c touch% /tmp/x' }, /./],
+      [{ url: 'ext::sh -c touch% marker' }, /./],
       [{ url: 'gopher://example.com/a/b' }, /scheme gopher: is not supported/],
       [{ url: repo.dir, ref: '--upload-pack=x' }, /'ref'/],
       [{ url: repo.dir, track: true, intervalSeconds: 0 }, /'intervalSeconds'/],
