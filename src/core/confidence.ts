@@ -5,7 +5,11 @@
  * `codehub eval --calibrate` rewrites with the precision measured against that language's truth source).
  */
 export type ResolvedReason = 'import' | 'same-file' | 'receiver-typed' | 'interface' | 'name-only';
-/** `ambiguous`: several overloads fit the call's argument types equally well (the candidates are not drawn). */
+/**
+ * `ambiguous`: several definitions fit equally — a call matched by name alone whose name is defined more than once
+ * (ResolutionRules.callsByName), or a call that several overloads fit equally well by its argument types
+ * (ResolutionRules.chooseOverload). The candidates are not drawn.
+ */
 export type UnresolvedReason = 'builtin' | 'dynamic' | 'unknown' | 'ambiguous' | `external:${string}`;
 export type ReasonCode = ResolvedReason | UnresolvedReason;
 

@@ -88,10 +88,16 @@ export interface ResolutionRules {
   valuePath(text: string): string[] | null;
   /**
    * Languages with overloads: among same-named callables (nearest class first) the ones a call with these argument
-   * types (CallSiteFact.args) may run, best first; one means chosen, several mean ambiguous (kept as `name-only`
-   * edges to each), none means no candidate fits (the resolver's own pick stands). Absent: no overloads.
+   * types (CallSiteFact.args) may run, best first; one means chosen, several mean ambiguous (unresolved as
+   * `ambiguous`), none means no candidate fits (the resolver's own pick stands). Absent: no overloads.
    */
   chooseOverload?(candidates: readonly SymbolFact[], args: ReadonlyArray<string | null>): SymbolFact[];
+  /**
+   * Whether a call the file binds to nothing (Binding `global`, not a builtin) is matched by name among the repo's
+   * definitions of the same language: one definition of that name gives a `name-only` edge, several leave the call
+   * unresolved as `ambiguous`. For languages whose plug-in does not bind names (depth `symbols`).
+   */
+  callsByName?: boolean;
 }
 
 /** How a language's tests are run, one at a time (the command shown next to each test of a symbol). */
@@ -128,6 +134,13 @@ export interface LanguagePlugin {
   id: string;
   /** File extensions this plug-in analyses, with the dot. */
   extensions: readonly string[];
+  /**
+   * How deep the plug-in analyses: `full` (the default) binds imports, receivers and types and passes the shared
+   * behavioural cases (src/languages/conformance.ts); `symbols` gives outlines (definitions, ranges, nesting) and
+   * name-only call candidates from a grammar's tags query, passes the outline cases instead
+   * (src/languages/outline-conformance.ts), and the repo page says "symbols only" for its files.
+   */
+  depth?: 'full' | 'symbols';
   /** Bumped whenever the facts for the same bytes could change; part of the facts cache key. */
   analyzerVersion: string;
   /**
@@ -171,6 +184,7 @@ export const NEUTRAL_RULES: Readonly<ResolutionRules> = {
   wildcardExports: () => true,
   importedSubmodule: () => null,
   packageSubmodule: () => null,
+  callsByName: false,
   valuePath: (text) => {
     const parts = text.split('.');
     return parts.length > 1 && parts.every((part) => NAME.test(part)) ? parts : null;
