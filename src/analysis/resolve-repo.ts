@@ -104,6 +104,9 @@ class RepoResolver {
   private readonly moduleCache = new Map<string, ModuleResolution>();
   /** The package each file is one file of (ModuleResolver.moduleOf), its other files only; absent when none. */
   private readonly siblingsCache = new Map<string, FileIndex[]>();
+  /** Declaration files (ModuleResolver.declarationsOf) by the path they declare types for, and the reverse. */
+  private readonly declarationFiles = new Map<string, FileIndex>();
+  private readonly implementationFiles = new Map<string, FileIndex>();
   private readonly membersByName = new Map<string, Def[]>();
   private readonly exportCache = new Map<string, Lookup>();
   private typeDepth = 0;
@@ -117,6 +120,21 @@ class RepoResolver {
   ) {
     this.plugins = new Map((input.plugins ?? allPlugins).map((p) => [p.id, p]));
     for (const { path, facts } of input.files) this.files.set(path, this.index(path, facts));
+    if (moduleResolver.declarationsOf) {
+      for (const file of this.files.values()) {
+        let declared: string | null = null;
+        try {
+          declared = moduleResolver.declarationsOf(file.path);
+        } catch {
+          declared = null;
+        }
+        const declarations =
+          declared === null || declared === file.path ? undefined : this.files.get(declared);
+        if (!declarations) continue;
+        this.declarationFiles.set(file.path, declarations);
+        this.implementationFiles.set(declarations.path, file);
+      }
+    }
     for (const file of this.files.values()) {
       for (const sym of file.facts.symbols) {
         if (
@@ -207,6 +225,37 @@ class RepoResolver {
       if (found.kind !== 'none') return found;
     }
     return NONE;
+  }
+
+  /** The same-named symbol (by localId, else qualified name) of `def` in another file, if it declares one. */
+  private twinIn(other: FileIndex | undefined, def: Def): Def | undefined {
+    if (!other) return undefined;
+    const sym =
+      other.byLocalId.get(def.sym.localId) ??
+      other.facts.symbols.find((s) => s.qualifiedName === def.sym.qualifiedName && s.kind !== 'test');
+    return sym ? { file: other, sym } : undefined;
+  }
+
+  /**
+   * A type a definition declares (`pick` reads it), or else the one its twin in its declaration file declares (a
+   * `.pyi` stub, a `.d.ts`), with the file it is written in.
+   */
+  private declaredType(
+    def: Def,
+    pick: (sym: SymbolFact) => TypeRef | null | undefined,
+  ): { file: FileIndex; ref: TypeRef } | null {
+    const own = pick(def.sym);
+    if (own) return { file: def.file, ref: own };
+    const twin = this.twinIn(this.declarationFiles.get(def.file.path), def);
+    const declared = twin ? pick(twin.sym) : undefined;
+    return twin && declared ? { file: twin.file, ref: declared } : null;
+  }
+
+  /** A type found in a declaration file stands for its implementation, when that file defines it: edges link there. */
+  private implementationOf(found: Lookup): Lookup {
+    if (found.kind !== 'symbol') return found;
+    const twin = this.twinIn(this.implementationFiles.get(found.def.file.path), found.def);
+    return twin && twin.sym.kind === found.def.sym.kind ? { kind: 'symbol', def: twin } : found;
   }
 
   /** The other files of the package `file` belongs to (ModuleResolver.moduleOf), [] when it is a module of its own. */
@@ -372,7 +421,7 @@ class RepoResolver {
     if (this.typeDepth > MAX_TYPE_DEPTH) return NONE;
     this.typeDepth++;
     try {
-      return this.resolveTypeRefOnce(file, ref);
+      return this.implementationOf(this.resolveTypeRefOnce(file, ref));
     } finally {
       this.typeDepth--;
     }
@@ -389,8 +438,8 @@ class RepoResolver {
       : this.resolveValuePath(file, ref.callee);
     if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : NONE;
     if (fn.def.sym.kind === 'class') return fn;
-    const declared = fn.def.sym.returnTypeRef;
-    if (declared) return this.resolveTypeRef(fn.def.file, declared);
+    const declared = this.declaredType(fn.def, (sym) => sym.returnTypeRef);
+    if (declared) return this.resolveTypeRef(declared.file, declared.ref);
     // No declared return type: what the function is seen to return, when its file tells it.
     if (fn.def.sym.kind === 'function' && fn.def.sym.valueType)
       return this.resolveTypeRef(fn.def.file, fn.def.sym.valueType);
@@ -403,10 +452,11 @@ class RepoResolver {
     if (owner.kind !== 'symbol') return owner.kind === 'external' ? owner : NONE;
     const member = this.findMember(owner.def, name);
     if (!member) return NONE;
-    if (member.sym.valueType) return this.resolveTypeRef(member.file, member.sym.valueType);
+    const value = this.declaredType(member, (sym) => sym.valueType);
+    if (value) return this.resolveTypeRef(value.file, value.ref);
     if (member.sym.kind !== 'getter') return NONE;
-    const declared = member.sym.returnTypeRef;
-    return declared ? this.resolveTypeRef(member.file, declared) : NONE;
+    const declared = this.declaredType(member, (sym) => sym.returnTypeRef);
+    return declared ? this.resolveTypeRef(declared.file, declared.ref) : NONE;
   }
 
   /**
@@ -418,9 +468,9 @@ class RepoResolver {
     if (fn.kind !== 'symbol') return NONE;
     const holder = fn.def.sym.kind === 'class' ? this.inheritedConstructorOf(fn.def) : fn.def;
     if (!holder) return NONE;
-    const callback = holder.sym.parameters?.[ref.arg]?.type;
-    const paramType = callback?.kind === 'function' ? callback.params[ref.param] : undefined;
-    return paramType ? this.resolveTypeRef(holder.file, paramType) : NONE;
+    const callback = this.declaredType(holder, (sym) => sym.parameters?.[ref.arg]?.type);
+    const paramType = callback?.ref.kind === 'function' ? callback.ref.params[ref.param] : undefined;
+    return callback && paramType ? this.resolveTypeRef(callback.file, paramType) : NONE;
   }
 
   /** `f` or `a.b.c` as written in `file` → the definition it names. */
@@ -477,8 +527,9 @@ class RepoResolver {
       const direct = kind === 'class' ? this.findMember(owner, name) : this.directMember(owner, name);
       if (direct) return { def: direct, viaType: false };
     }
-    if (owner.sym.valueType) {
-      const type = this.resolveTypeRef(owner.file, owner.sym.valueType);
+    const value = this.declaredType(owner, (sym) => sym.valueType);
+    if (value) {
+      const type = this.resolveTypeRef(value.file, value.ref);
       if (type.kind === 'symbol') {
         const member = this.findMember(type.def, name);
         if (member)
@@ -662,12 +713,13 @@ class RepoResolver {
       case 'this-field': {
         const cls = this.classDef(file, receiver.classLocalId);
         const field = cls ? this.findMember(cls, receiver.field) : undefined;
-        if (field?.sym.valueType) {
+        const value = field ? this.declaredType(field, (sym) => sym.valueType) : null;
+        if (value) {
           const typed = this.typedMember(
-            this.resolveTypeRef(field.file, field.sym.valueType),
+            this.resolveTypeRef(value.file, value.ref),
             name,
-            field.file,
-            field.sym.valueType,
+            value.file,
+            value.ref,
           );
           if (typed) return typed;
         }
