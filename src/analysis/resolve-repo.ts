@@ -111,6 +111,7 @@ class RepoResolver {
   private readonly exportCache = new Map<string, Lookup>();
   private typeDepth = 0;
   private implementationsOf: Map<string, Def[]> | null = null;
+  private detachedMembers: Map<string, Map<string, Def[]>> | null = null;
 
   private readonly plugins: ReadonlyMap<string, LanguagePlugin>;
 
@@ -174,8 +175,10 @@ class RepoResolver {
     for (const sym of facts.symbols) {
       file.byLocalId.set(sym.localId, sym);
       if (sym.kind === 'module' || sym.kind === 'test') continue;
-      if (sym.parent === null) push(file.topLevel, sym.name, sym);
-      else {
+      // A method declared apart from its type (memberOf) is no name of the file's scope.
+      if (sym.parent === null) {
+        if (sym.memberOf === undefined) push(file.topLevel, sym.name, sym);
+      } else {
         let byName = file.members.get(sym.parent);
         if (!byName) file.members.set(sym.parent, (byName = new Map()));
         push(byName, sym.name, sym);
@@ -492,7 +495,29 @@ class RepoResolver {
     // A method also assigned in the constructor (`this.parse = this.parse.bind(this)`) is the method.
     const callable = list?.filter((s) => s.kind !== 'property');
     const sym = last(callable && callable.length > 0 ? callable : list);
-    return sym ? { file: owner.file, sym } : undefined;
+    if (sym) return { file: owner.file, sym };
+    return last(this.detachedMembersOf(owner)?.get(name));
+  }
+
+  /** Methods declared apart from their type (SymbolFact.memberOf), of the type `owner`, by name. */
+  private detachedMembersOf(owner: Def): Map<string, Def[]> | undefined {
+    if (!this.detachedMembers) {
+      // Set before it is filled: binding a `memberOf` name may ask for members of other types meanwhile.
+      const byType = new Map<string, Map<string, Def[]>>();
+      this.detachedMembers = byType;
+      for (const file of this.files.values()) {
+        for (const sym of file.facts.symbols) {
+          if (sym.memberOf === undefined) continue;
+          const type = this.resolveTypeName(file, sym.memberOf);
+          if (type.kind !== 'symbol') continue;
+          const key = idOf(type.def.file, type.def.sym.localId);
+          let byName = byType.get(key);
+          if (!byName) byType.set(key, (byName = new Map()));
+          push(byName, sym.name, { file, sym });
+        }
+      }
+    }
+    return this.detachedMembers.get(idOf(owner.file, owner.sym.localId));
   }
 
   /** A member of a class or interface, searching its `extends` chain. */
