@@ -109,6 +109,8 @@ class RepoResolver {
   /** Declaration files (ModuleResolver.declarationsOf) by the path they declare types for, and the reverse. */
   private readonly declarationFiles = new Map<string, FileIndex>();
   private readonly implementationFiles = new Map<string, FileIndex>();
+  /** The first symbol of each qualified name, per declaration or implementation file (built when first asked). */
+  private readonly byQualifiedName = new Map<string, Map<string, SymbolFact>>();
   private readonly membersByName = new Map<string, Def[]>();
   private readonly exportCache = new Map<string, Lookup>();
   private typeDepth = 0;
@@ -236,9 +238,14 @@ class RepoResolver {
   /** The same-named symbol (by localId, else qualified name) of `def` in another file, if it declares one. */
   private twinIn(other: FileIndex | undefined, def: Def): Def | undefined {
     if (!other) return undefined;
-    const sym =
-      other.byLocalId.get(def.sym.localId) ??
-      other.facts.symbols.find((s) => s.qualifiedName === def.sym.qualifiedName && s.kind !== 'test');
+    let byName = this.byQualifiedName.get(other.path);
+    if (!byName) {
+      byName = new Map();
+      for (const s of other.facts.symbols)
+        if (s.kind !== 'test' && !byName.has(s.qualifiedName)) byName.set(s.qualifiedName, s);
+      this.byQualifiedName.set(other.path, byName);
+    }
+    const sym = other.byLocalId.get(def.sym.localId) ?? byName.get(def.sym.qualifiedName);
     return sym ? { file: other, sym } : undefined;
   }
 
