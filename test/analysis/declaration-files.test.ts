@@ -123,6 +123,24 @@ describe('declaration files feed types', () => {
     assert.deepEqual(edgeOf(edges, 'repo.save'), ['unknown', null]);
   });
 
+  it('resolves as if there were no declaration files when naming them fails', () => {
+    const failing: LanguagePlugin = {
+      ...typescriptPlugin,
+      createModuleResolver(context) {
+        const inner = typescriptPlugin.createModuleResolver(context);
+        return {
+          resolve: (from, specifier) => inner.resolve(from, specifier),
+          declarationsOf: () => {
+            throw new Error('declarations unavailable');
+          },
+        };
+      },
+    };
+    const edges = resolve(failing, { ...js, 'lib.d.ts': dts });
+    assert.deepEqual(edgeOf(edges, 'r.save'), ['unknown', null]);
+    assert.deepEqual(edgeOf(edges, 'load'), ['import', 'lib.js::load:function']);
+  });
+
   it('names the declaration file of each language only when it exists', () => {
     const pyResolver = pythonPlugin.createModuleResolver({
       files: new Set(['a.py', 'a.pyi', 'b.py']),
