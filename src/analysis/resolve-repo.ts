@@ -112,10 +112,16 @@ class RepoResolver {
   private readonly moduleCache = new Map<string, ModuleResolution>();
   /** The package each file is one file of (ModuleResolver.moduleOf), its other files only; absent when none. */
   private readonly siblingsCache = new Map<string, FileIndex[]>();
+  /** Declaration files (ModuleResolver.declarationsOf) by the path they declare types for, and the reverse. */
+  private readonly declarationFiles = new Map<string, FileIndex>();
+  private readonly implementationFiles = new Map<string, FileIndex>();
+  /** The first symbol of each qualified name, per declaration or implementation file (built when first asked). */
+  private readonly byQualifiedName = new Map<string, Map<string, SymbolFact>>();
   private readonly membersByName = new Map<string, Def[]>();
   private readonly exportCache = new Map<string, Lookup>();
   private typeDepth = 0;
   private implementationsOf: Map<string, Def[]> | null = null;
+  private detachedMembers: Map<string, Map<string, Def[]>> | null = null;
   private definitionsByName: Map<string, Def[]> | null = null;
 
   private readonly plugins: ReadonlyMap<string, LanguagePlugin>;
@@ -126,6 +132,21 @@ class RepoResolver {
   ) {
     this.plugins = new Map((input.plugins ?? allPlugins).map((p) => [p.id, p]));
     for (const { path, facts } of input.files) this.files.set(path, this.index(path, facts));
+    if (moduleResolver.declarationsOf) {
+      for (const file of this.files.values()) {
+        let declared: string | null = null;
+        try {
+          declared = moduleResolver.declarationsOf(file.path);
+        } catch {
+          declared = null;
+        }
+        const declarations =
+          declared === null || declared === file.path ? undefined : this.files.get(declared);
+        if (!declarations) continue;
+        this.declarationFiles.set(file.path, declarations);
+        this.implementationFiles.set(declarations.path, file);
+      }
+    }
     for (const file of this.files.values()) {
       for (const sym of file.facts.symbols) {
         if (
@@ -165,8 +186,10 @@ class RepoResolver {
     for (const sym of facts.symbols) {
       file.byLocalId.set(sym.localId, sym);
       if (sym.kind === 'module' || sym.kind === 'test') continue;
-      if (sym.parent === null) push(file.topLevel, sym.name, sym);
-      else {
+      // A method declared apart from its type (memberOf) is no name of the file's scope.
+      if (sym.parent === null) {
+        if (sym.memberOf === undefined) push(file.topLevel, sym.name, sym);
+      } else {
         let byName = file.members.get(sym.parent);
         if (!byName) file.members.set(sym.parent, (byName = new Map()));
         push(byName, sym.name, sym);
@@ -216,6 +239,42 @@ class RepoResolver {
       if (found.kind !== 'none') return found;
     }
     return NONE;
+  }
+
+  /** The same-named symbol (by localId, else qualified name) of `def` in another file, if it declares one. */
+  private twinIn(other: FileIndex | undefined, def: Def): Def | undefined {
+    if (!other) return undefined;
+    let byName = this.byQualifiedName.get(other.path);
+    if (!byName) {
+      byName = new Map();
+      for (const s of other.facts.symbols)
+        if (s.kind !== 'test' && !byName.has(s.qualifiedName)) byName.set(s.qualifiedName, s);
+      this.byQualifiedName.set(other.path, byName);
+    }
+    const sym = other.byLocalId.get(def.sym.localId) ?? byName.get(def.sym.qualifiedName);
+    return sym ? { file: other, sym } : undefined;
+  }
+
+  /**
+   * A type a definition declares (`pick` reads it), or else the one its twin in its declaration file declares (a
+   * `.pyi` stub, a `.d.ts`), with the file it is written in.
+   */
+  private declaredType(
+    def: Def,
+    pick: (sym: SymbolFact) => TypeRef | null | undefined,
+  ): { file: FileIndex; ref: TypeRef } | null {
+    const own = pick(def.sym);
+    if (own) return { file: def.file, ref: own };
+    const twin = this.twinIn(this.declarationFiles.get(def.file.path), def);
+    const declared = twin ? pick(twin.sym) : undefined;
+    return twin && declared ? { file: twin.file, ref: declared } : null;
+  }
+
+  /** A type found in a declaration file stands for its implementation, when that file defines it: edges link there. */
+  private implementationOf(found: Lookup): Lookup {
+    if (found.kind !== 'symbol') return found;
+    const twin = this.twinIn(this.implementationFiles.get(found.def.file.path), found.def);
+    return twin && twin.sym.kind === found.def.sym.kind ? { kind: 'symbol', def: twin } : found;
   }
 
   /** The other files of the package `file` belongs to (ModuleResolver.moduleOf), [] when it is a module of its own. */
@@ -381,7 +440,7 @@ class RepoResolver {
     if (this.typeDepth > MAX_TYPE_DEPTH) return NONE;
     this.typeDepth++;
     try {
-      return this.resolveTypeRefOnce(file, ref);
+      return this.implementationOf(this.resolveTypeRefOnce(file, ref));
     } finally {
       this.typeDepth--;
     }
@@ -398,8 +457,8 @@ class RepoResolver {
       : this.resolveValuePath(file, ref.callee);
     if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : NONE;
     if (fn.def.sym.kind === 'class') return fn;
-    const declared = fn.def.sym.returnTypeRef;
-    if (declared) return this.resolveTypeRef(fn.def.file, declared);
+    const declared = this.declaredType(fn.def, (sym) => sym.returnTypeRef);
+    if (declared) return this.resolveTypeRef(declared.file, declared.ref);
     // No declared return type: what the function is seen to return, when its file tells it.
     if (fn.def.sym.kind === 'function' && fn.def.sym.valueType)
       return this.resolveTypeRef(fn.def.file, fn.def.sym.valueType);
@@ -412,10 +471,11 @@ class RepoResolver {
     if (owner.kind !== 'symbol') return owner.kind === 'external' ? owner : NONE;
     const member = this.findMember(owner.def, name);
     if (!member) return NONE;
-    if (member.sym.valueType) return this.resolveTypeRef(member.file, member.sym.valueType);
+    const value = this.declaredType(member, (sym) => sym.valueType);
+    if (value) return this.resolveTypeRef(value.file, value.ref);
     if (member.sym.kind !== 'getter') return NONE;
-    const declared = member.sym.returnTypeRef;
-    return declared ? this.resolveTypeRef(member.file, declared) : NONE;
+    const declared = this.declaredType(member, (sym) => sym.returnTypeRef);
+    return declared ? this.resolveTypeRef(declared.file, declared.ref) : NONE;
   }
 
   /**
@@ -427,9 +487,9 @@ class RepoResolver {
     if (fn.kind !== 'symbol') return NONE;
     const holder = fn.def.sym.kind === 'class' ? this.inheritedConstructorOf(fn.def) : fn.def;
     if (!holder) return NONE;
-    const callback = holder.sym.parameters?.[ref.arg]?.type;
-    const paramType = callback?.kind === 'function' ? callback.params[ref.param] : undefined;
-    return paramType ? this.resolveTypeRef(holder.file, paramType) : NONE;
+    const callback = this.declaredType(holder, (sym) => sym.parameters?.[ref.arg]?.type);
+    const paramType = callback?.ref.kind === 'function' ? callback.ref.params[ref.param] : undefined;
+    return callback && paramType ? this.resolveTypeRef(callback.file, paramType) : NONE;
   }
 
   /** `f` or `a.b.c` as written in `file` → the definition it names. */
@@ -451,7 +511,29 @@ class RepoResolver {
     // A method also assigned in the constructor (`this.parse = this.parse.bind(this)`) is the method.
     const callable = list?.filter((s) => s.kind !== 'property');
     const sym = last(callable && callable.length > 0 ? callable : list);
-    return sym ? { file: owner.file, sym } : undefined;
+    if (sym) return { file: owner.file, sym };
+    return last(this.detachedMembersOf(owner)?.get(name));
+  }
+
+  /** Methods declared apart from their type (SymbolFact.memberOf), of the type `owner`, by name. */
+  private detachedMembersOf(owner: Def): Map<string, Def[]> | undefined {
+    if (!this.detachedMembers) {
+      // Set before it is filled: binding a `memberOf` name may ask for members of other types meanwhile.
+      const byType = new Map<string, Map<string, Def[]>>();
+      this.detachedMembers = byType;
+      for (const file of this.files.values()) {
+        for (const sym of file.facts.symbols) {
+          if (sym.memberOf === undefined) continue;
+          const type = this.resolveTypeName(file, sym.memberOf);
+          if (type.kind !== 'symbol') continue;
+          const key = idOf(type.def.file, type.def.sym.localId);
+          let byName = byType.get(key);
+          if (!byName) byType.set(key, (byName = new Map()));
+          push(byName, sym.name, { file, sym });
+        }
+      }
+    }
+    return this.detachedMembers.get(idOf(owner.file, owner.sym.localId));
   }
 
   /** A member of a class or interface, searching its `extends` chain. */
@@ -486,8 +568,9 @@ class RepoResolver {
       const direct = kind === 'class' ? this.findMember(owner, name) : this.directMember(owner, name);
       if (direct) return { def: direct, viaType: false };
     }
-    if (owner.sym.valueType) {
-      const type = this.resolveTypeRef(owner.file, owner.sym.valueType);
+    const value = this.declaredType(owner, (sym) => sym.valueType);
+    if (value) {
+      const type = this.resolveTypeRef(value.file, value.ref);
       if (type.kind === 'symbol') {
         const member = this.findMember(type.def, name);
         if (member)
@@ -673,12 +756,13 @@ class RepoResolver {
       case 'this-field': {
         const cls = this.classDef(file, receiver.classLocalId);
         const field = cls ? this.findMember(cls, receiver.field) : undefined;
-        if (field?.sym.valueType) {
+        const value = field ? this.declaredType(field, (sym) => sym.valueType) : null;
+        if (value) {
           const typed = this.typedMember(
-            this.resolveTypeRef(field.file, field.sym.valueType),
+            this.resolveTypeRef(value.file, value.ref),
             name,
-            field.file,
-            field.sym.valueType,
+            value.file,
+            value.ref,
           );
           if (typed) return typed;
         }

@@ -107,6 +107,12 @@ export interface SymbolFact {
   valueType?: TypeRef | null;
   /** Methods and properties: declared `static`. */
   isStatic?: boolean;
+  /**
+   * A method declared apart from its type (Go's `func (c *Circle) Area()`, possibly in another file of the package):
+   * the name of the type it is a member of, bound like a TypeRef `name` in this file's scope. The method is top-level
+   * here (`parent` null, qualified name `Circle.Area`); the resolver finds it as a member of that type.
+   */
+  memberOf?: string;
   /** Decorators written on the declaration, as source text without the `@` (Python `staticmethod`, `app.route("/")`). */
   decorators?: string[];
 }

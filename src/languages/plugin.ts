@@ -32,6 +32,12 @@ export interface ModuleResolver {
    * path, when every file is a module of its own.
    */
   moduleOf?(path: string): { kind: 'package'; paths: string[] } | null;
+  /**
+   * The file that declares the types of `path`'s definitions, when another file does (a `.pyi` stub beside its
+   * `.py`, a `.d.ts` beside its `.js`), else null. Where a definition declares no type of its own, the resolver reads
+   * the type its twin in that file (same qualified name) declares; edges still link to the definition.
+   */
+  declarationsOf?(path: string): string | null;
 }
 
 export interface ModuleResolverContext {

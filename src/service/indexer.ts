@@ -501,6 +501,10 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
         const p = plugins.get(path);
         return (p && resolvers.get(p.id)?.moduleOf?.(path)) ?? null;
       },
+      declarationsOf(path) {
+        const p = plugins.get(path);
+        return (p && resolvers.get(p.id)?.declarationsOf?.(path)) ?? null;
+      },
     };
     const resolution = resolveRepo({
       files: analysed,
