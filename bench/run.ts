@@ -16,6 +16,7 @@
  *   --load-seconds N     duration of each load run (default 10, --quick 5)
  *   --only backends  only PostgreSQL vs SQLite: full index of the corpora and the query load, each on both engines
  *                    (default --out: bench/.work/backends.md); --backends adds the same to a full run
+ *   --scale-run      adds the scale run (bench/scale-run.ts: PostgreSQL + S3 + workers killed mid-job; minutes)
  *   --postgres URL   server for the PostgreSQL runs (its maintenance database; default $CODEHUB_BENCH_PG, else
  *                    postgres://root@127.0.0.1:5432/postgres)
  */
@@ -45,6 +46,7 @@ import {
 } from './codehub-cli.js';
 import type { CodehubRun } from './codehub-cli.js';
 import { backendsReport, benchPostgresUrl } from './backends.js';
+import { scaleRun, scaleRunOptions } from './scale-run.js';
 import { LOAD_QUERIES, loadEveryQuery, searchCorpusSymbol } from './load.js';
 import { hasGnuTime, measureCommand, median } from './measure.js';
 import { ensurePeersInstalled, peerTools } from './peers.js';
@@ -63,6 +65,7 @@ interface Options {
   searchData: string | null;
   loadSeconds: number | null;
   backends: boolean;
+  scaleRun: boolean;
   postgres: string;
 }
 
@@ -94,6 +97,7 @@ function parseArgs(argv: string[]): Options {
     searchData: value('--search-data') ?? null,
     loadSeconds: value('--load-seconds') ? Number(value('--load-seconds')) : null,
     backends: argv.includes('--backends') || only === 'backends',
+    scaleRun: argv.includes('--scale-run'),
     postgres: benchPostgresUrl(value('--postgres')),
   };
 }
@@ -287,6 +291,7 @@ async function main(): Promise<number> {
 
   if (options.only === 'backends') {
     await backendsSections(options, work, codehubMissing, reps, targets, addSection);
+    if (options.scaleRun) addSection(await scaleRun(scaleRunOptions(process.argv.slice(2), log)));
     if (targets.length > 0)
       addSection(
         '## Targets (issue 15), checked on this run\n\n' + table(['target', 'measured', 'verdict'], targets),
@@ -643,6 +648,8 @@ async function main(): Promise<number> {
     addSection(
       '## Targets (issue 8), checked on this run\n\n' + table(['target', 'measured', 'verdict'], targets),
     );
+
+  if (options.scaleRun) addSection(await scaleRun(scaleRunOptions(process.argv.slice(2), log)));
 
   if (options.backends) {
     const backendTargets: string[][] = [];
