@@ -71,6 +71,11 @@ export function databaseOn(url: string, name: string): string {
   return u.toString();
 }
 
+/** The repo id a corpus is indexed under (`effect@3.19.0` → `bench/backends/effect-3.19.0`). */
+function repoName(corpus: PreparedCorpus): string {
+  return `bench/backends/${corpus.id.replace(/[^A-Za-z0-9._-]/g, '-')}`;
+}
+
 function sec(ms: number): string {
   return (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
 }
@@ -89,7 +94,7 @@ function firstLine(run: CodehubRun): string {
 async function indexSqliteOnce(corpus: PreparedCorpus, dir: string): Promise<number | Error> {
   rmSync(dir, { recursive: true, force: true });
   try {
-    const run = await indexWithCodehub(corpus.dir, dir, `bench/backends/${corpus.id}`);
+    const run = await indexWithCodehub(corpus.dir, dir, repoName(corpus));
     return run.exitCode === 0 ? run.wallMs : new Error(firstLine(run));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -106,7 +111,7 @@ async function indexPostgresOnce(
   const name = `codehub_bench_${process.pid}_${Date.now()}`;
   await onServer(server, `CREATE DATABASE ${name}`);
   try {
-    const run = await indexWithCodehub(corpus.dir, dir, `bench/backends/${corpus.id}`, undefined, [
+    const run = await indexWithCodehub(corpus.dir, dir, repoName(corpus), undefined, [
       '--database',
       databaseOn(server, name),
     ]);
@@ -131,10 +136,13 @@ async function fullIndexSection(options: BackendsOptions, targets: string[][]): 
       options.log(`backends: full index ${corpus.id}, run ${i + 1} of ${options.reps}`);
       const s = await indexSqliteOnce(corpus, join(options.work, 'index-sqlite'));
       const p = await indexPostgresOnce(corpus, join(options.work, 'index-postgres'), options.postgres);
-      if (s instanceof Error) error = `SQLite: ${s.message}`;
-      else sqlite.push(s);
-      if (p instanceof Error) error = `PostgreSQL: ${p.message}`;
-      else postgres.push(p);
+      const errors = [
+        s instanceof Error ? `SQLite: ${s.message}` : '',
+        p instanceof Error ? `PostgreSQL: ${p.message}` : '',
+      ];
+      if (errors.some((e) => e !== '')) error = errors.filter((e) => e !== '').join('; ');
+      if (!(s instanceof Error)) sqlite.push(s);
+      if (!(p instanceof Error)) postgres.push(p);
     }
     if (error !== null) {
       failed = true;

@@ -15,6 +15,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { databaseOn, benchPostgresUrl } from './backends.js';
 import { benchRoot, commitTree, prepareSyntheticCorpus, seededRandom } from './corpora.js';
@@ -44,6 +45,8 @@ interface Job {
   error: string | null;
   repo: string | null;
   commit: string | null;
+  /** Attempts started (the queue's field; absent from the minimal contract). */
+  attempts?: number;
 }
 
 /** One queued repository and what happened to its job. */
@@ -357,7 +360,7 @@ export async function scaleRun(options: ScaleRunOptions): Promise<string> {
         httpJson(`${urls[i % urls.length]}/api/v1/repos`, {
           method: 'POST',
           headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ url: source.dir, ref: 'main' }),
+          body: JSON.stringify({ url: pathToFileURL(source.dir).href, ref: 'main' }),
         }),
       ),
     );
