@@ -147,22 +147,26 @@ export interface LoadRow {
 }
 
 /**
- * Loads one running server with every question of LOAD_QUERIES about one symbol of `repo` (each checked once
- * first, so a run never times errors); `bound` is the autocannon run of each (connections, duration or amount).
+ * Loads one running server with every question of LOAD_QUERIES (or those in `only`) about one symbol of `repo` (each
+ * checked once first, so a run never times errors); `bound` is the autocannon run of each (connections, duration or
+ * amount).
  */
 export async function loadEveryQuery(
   base: string,
   repo: string,
   symbolId: string,
   bound: { connections: number; durationSec?: number; amount?: number },
+  only: ReadonlyArray<LoadRow['label']> = LOAD_QUERIES,
 ): Promise<LoadRow[]> {
   const rows: LoadRow[] = [];
+  const asked = new Set(only);
   const mcpUrl = `${base}${CODEHUB_ROUTES.mcp}`;
   const runOne = async (
     label: LoadRow['label'],
     url: string,
     init?: { headers: Record<string, string>; body: string },
   ): Promise<void> => {
+    if (!asked.has(label)) return;
     try {
       await checkOnce(url, init ? { method: 'POST', headers: init.headers, body: init.body } : {});
       const result = await runLoad({
@@ -179,7 +183,7 @@ export async function loadEveryQuery(
   await runOne('/api/v1 symbol', `${base}${CODEHUB_ROUTES.apiSymbol(repo, symbolId)}`);
   let headers: Record<string, string> | null = null;
   try {
-    headers = await mcpHeaders(mcpUrl);
+    if (asked.has('MCP get_symbol') || asked.has('MCP get_callers')) headers = await mcpHeaders(mcpUrl);
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     rows.push(
