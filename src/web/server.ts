@@ -13,6 +13,8 @@ import { parseCompareSpec, type ChangeService } from '../service/change-service.
 import type { QueryService, ShowResult } from '../service/query-types.js';
 import { createAccessPolicy, SESSION_COOKIE, type AccessPolicy } from './access.js';
 import { handleApi } from './api.js';
+import { handleJobsApi, type JobsApiOptions } from './jobs-api.js';
+import { renderJobsPage } from './pages/jobs-page.js';
 import { CLIENT_JS } from './assets/client-js.js';
 import { STYLE_CSS } from './assets/style-css.js';
 import {
@@ -57,6 +59,13 @@ export interface WebServerOptions {
   allowedHosts?: readonly string[];
   /** When set, every page, API and /mcp request must carry this token (bearer header or the login cookie). */
   readToken?: string | null;
+  /** Jobs API, write routes and the jobs page; absent → those routes answer 404. */
+  jobs?: JobsApiOptions;
+  /**
+   * Reads need a token even without `readToken`: a valid read or admin token from the database (or the read token).
+   * Database tokens are accepted for reads whenever reads need a token.
+   */
+  requireToken?: boolean;
 }
 
 export interface WebServer {
@@ -416,6 +425,19 @@ export function createWebServer(options: WebServerOptions): WebServer {
     });
   }
 
+  /**
+   * Whether a request may read: always when reads need no token; else with the read token (bearer or login
+   * cookie) or a valid database token of either scope (bearer).
+   */
+  async function readAuthorized(req: IncomingMessage): Promise<boolean> {
+    const policy = access!;
+    if (!policy.requiresToken && !options.requireToken) return true;
+    if (policy.requiresToken && policy.isAuthorized(req)) return true;
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    if (!m || !options.jobs) return false;
+    return (await options.jobs.tokens.check(m[1]!)).status === 'valid';
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -436,7 +458,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
     if (path === '/-/login' || path === '/-/logout') return handleLogin(req, res, path, params);
     // Assets are the same fixed strings for everyone; the login page needs them before a token is given.
     const isPublicAsset = path.startsWith('/-/static/') || path === '/favicon.ico';
-    if (!isPublicAsset && !access.isAuthorized(req)) {
+    if (!isPublicAsset && !(await readAuthorized(req))) {
       const challenge = { 'WWW-Authenticate': 'Bearer realm="codehub"', 'Cache-Control': 'no-store' };
       const message = 'This hub requires its read token: send Authorization: Bearer <token>, or sign in at /-/login';
       if (isMcpPath(path) || isApiPath(path) || (req.method !== 'GET' && req.method !== 'HEAD'))
@@ -457,6 +479,27 @@ export function createWebServer(options: WebServerOptions): WebServer {
       // MCP streams (SSE) may stay quiet for long; the page idle timeout must not cut them.
       req.socket.setTimeout(0);
       return options.mcpHandler(req, res);
+    }
+    if (options.jobs && isApiPath(path)) {
+      const jobs = options.jobs;
+      const policy = access;
+      const handled = await handleJobsApi(
+        req,
+        path.slice('/api/v1'.length),
+        params,
+        jobs,
+        (status, body, headers = {}) =>
+          send(req, res, status, 'application/json; charset=utf-8', JSON.stringify(body, null, 2), {
+            'Cache-Control': 'no-store',
+            ...headers,
+          }),
+        (candidate) => policy.requiresToken && policy.tokenMatches(candidate),
+        log,
+      );
+      if (handled) return;
+    }
+    if (options.jobs && path === '/-/jobs' && (req.method === 'GET' || req.method === 'HEAD')) {
+      return sendHtml(req, res, 200, renderJobsPage(ctx(req), await options.jobs.queue.recent(100)));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(req, res, 405, 'text/plain; charset=utf-8', 'Only GET and HEAD are served here.\n', {
