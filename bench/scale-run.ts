@@ -62,7 +62,7 @@ interface Kill {
   atMs: number;
   worker: number;
   pid: number;
-  /** What the killed worker's last log line said it was doing. */
+  /** The job the killed worker held: repo, attempt, progress. */
   doing: string;
   running: number;
 }
@@ -252,6 +252,51 @@ function table(header: string[], rows: string[][]): string {
   return [header, align, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
+/** The running jobs by the pid of the worker holding them (holders are `host pid nonce`). */
+async function runningHolders(
+  url: string,
+): Promise<Map<number, { repo: string; attempts: number; progress: string | null }>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const out = new Map<number, { repo: string; attempts: number; progress: string | null }>();
+    for (const r of (
+      await client.query(`SELECT repo, holder, attempts, progress FROM jobs WHERE state = 'running'`)
+    ).rows) {
+      const pid = Number(String(r.holder ?? '').split(' ')[1]);
+      let progress: string | null = null;
+      try {
+        const p = JSON.parse(String(r.progress)) as {
+          stage?: string;
+          filesDone?: number;
+          filesTotal?: number;
+        };
+        progress = `${p.stage ?? '?'} ${p.filesDone ?? '?'}/${p.filesTotal ?? '?'}`;
+      } catch {
+        progress = null;
+      }
+      if (Number.isInteger(pid))
+        out.set(pid, { repo: String(r.repo), attempts: Number(r.attempts), progress });
+    }
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Attempts started over all jobs. */
+async function totalAttempts(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return Number(
+      (await client.query('SELECT COALESCE(SUM(attempts), 0)::int AS n FROM jobs')).rows[0]?.n ?? 0,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
 /** Every ready snapshot has all its rows; counts of snapshots by status. */
 async function snapshotIntegrity(url: string): Promise<{
   byStatus: Record<string, number>;
@@ -314,6 +359,7 @@ export async function scaleRun(options: ScaleRunOptions): Promise<string> {
   let verifyOk = false;
   let answers = { asked: 0, ok: 0, same: 0, failures: [] as string[] };
   let integrity: Awaited<ReturnType<typeof snapshotIntegrity>> | null = null;
+  let attempts = 0;
   let queuedAt = 0;
   let allDoneAt = 0;
   try {
@@ -324,11 +370,8 @@ export async function scaleRun(options: ScaleRunOptions): Promise<string> {
     );
     if (token.code !== 0)
       throw new Error(`codehub token create failed (${token.code}): ${token.stderr.trim()}`);
-    const adminToken = token.stdout
-      .trim()
-      .split(/\s+/)
-      .filter((w) => w.length >= 16)
-      .pop();
+    // Without --json, stdout's first line is the token itself.
+    const adminToken = token.stdout.split('\n')[0]?.trim();
     if (!adminToken) throw new Error(`codehub token create printed no token: ${token.stdout.trim()}`);
 
     for (let i = 0; i < options.servers; i++) {
@@ -393,19 +436,25 @@ export async function scaleRun(options: ScaleRunOptions): Promise<string> {
         break;
       }
       if (kills.length < options.kills && running > 0 && Date.now() >= nextKillAt) {
-        const at = Math.floor(random() * workers.length);
-        const worker = workers[at]!;
-        kills.push({
-          atMs: Date.now() - queuedAt,
-          worker: at + 1,
-          pid: worker.pid,
-          doing: worker.lastLine().slice(0, 120),
-          running,
-        });
-        log(`scale run: SIGKILL worker ${at + 1} (pid ${worker.pid}) with ${running} jobs running`);
-        await worker.kill('SIGKILL');
-        worker.start();
-        nextKillAt = Date.now() + 2000 + random() * 4000;
+        // Kill a worker that holds a running job (its holder is `host pid nonce`): a kill mid-job, not an idle one.
+        const busy = await runningHolders(databaseUrl);
+        const candidates = workers
+          .map((worker, i) => ({ worker, i, job: busy.get(worker.pid) }))
+          .filter((c) => c.job !== undefined && c.worker.alive());
+        const pick = candidates[Math.floor(random() * candidates.length)];
+        if (pick) {
+          kills.push({
+            atMs: Date.now() - queuedAt,
+            worker: pick.i + 1,
+            pid: pick.worker.pid,
+            doing: `${pick.job!.repo} attempt ${pick.job!.attempts}, ${pick.job!.progress ?? 'no progress yet'}`,
+            running,
+          });
+          log(`scale run: SIGKILL worker ${pick.i + 1} (pid ${pick.worker.pid}) running ${pick.job!.repo}`);
+          await pick.worker.kill('SIGKILL');
+          pick.worker.start();
+          nextKillAt = Date.now() + 2000 + random() * 4000;
+        }
       }
       for (const worker of workers) {
         if (!worker.alive()) {
@@ -435,6 +484,7 @@ export async function scaleRun(options: ScaleRunOptions): Promise<string> {
       verify.code === 0 && (report.corrupt?.length ?? 0) === 0 && (report.missing?.length ?? 0) === 0;
     verifyLine = `exit ${verify.code}: ${report.checked ?? '?'} blobs checked, ${report.ok ?? '?'} ok, ${report.corrupt?.length ?? '?'} corrupt, ${report.missing?.length ?? '?'} missing`;
     integrity = await snapshotIntegrity(databaseUrl);
+    attempts = await totalAttempts(databaseUrl);
     answers = { asked: 0, ok: 0, same: 0, failures: [] };
     for (const q of queued) {
       const repo = q.job?.repo;
@@ -521,7 +571,8 @@ export async function scaleRun(options: ScaleRunOptions): Promise<string> {
     `${options.repos} generated repositories (${repos.filter((r) => r.language === 'typescript').length} TypeScript, ` +
       `${repos.filter((r) => r.language === 'python').length} Python; ${files.toLocaleString('en-US')} files, ` +
       `${lines.toLocaleString('en-US')} lines) queued at once through \`POST /api/v1/repos\` with an admin token; ` +
-      `${kills.length} SIGKILLs of a random worker while jobs ran, each worker restarted at once. ` +
+      `${kills.length} SIGKILLs, each of a random worker among those holding a running job, each worker restarted ` +
+      `at once; ${attempts} attempts for ${queued.length} jobs. ` +
       `All queued to all finished: ${allDoneAt > 0 ? sec(allDoneAt - queuedAt) : '–'} s; queued to done per job: ` +
       `p50 ${sec(percentile(durations, 50))} s, max ${sec(Math.max(0, ...durations))} s. ` +
       `Load average at the end ${loadavg()
@@ -533,7 +584,7 @@ export async function scaleRun(options: ScaleRunOptions): Promise<string> {
     '<details><summary>Kills</summary>',
     '',
     table(
-      ['#', 's after queueing', 'worker', 'jobs running', "worker's last log line"],
+      ['#', 's after queueing', 'worker', 'jobs running', 'job it held (repo, attempt, progress)'],
       kills.map((k, i) => [
         String(i + 1),
         sec(k.atMs),
