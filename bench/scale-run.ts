@@ -170,6 +170,7 @@ function preparePythonRepo(root: string, files: number, seed: number): PreparedC
     bytes += text.length;
   }
   writeFileSync(join(dir, 'pkg', '__init__.py'), '');
+  mkdirSync(join(dir, 'tests'), { recursive: true });
   writeFileSync(
     join(dir, 'tests', 'test_workers.py'),
     'from pkg.mod0 import Worker0\n\n\ndef test_step():\n    assert Worker0(1).step3(2) > 0\n',
@@ -482,6 +483,8 @@ export async function scaleRun(options: ScaleRunOptions): Promise<string> {
     }
     verifyOk =
       verify.code === 0 && (report.corrupt?.length ?? 0) === 0 && (report.missing?.length ?? 0) === 0;
+    for (const bad of [...(report.corrupt ?? []), ...(report.missing ?? [])].slice(0, 5))
+      problems.push(`verify: ${JSON.stringify(bad)}`);
     verifyLine = `exit ${verify.code}: ${report.checked ?? '?'} blobs checked, ${report.ok ?? '?'} ok, ${report.corrupt?.length ?? '?'} corrupt, ${report.missing?.length ?? '?'} missing`;
     integrity = await snapshotIntegrity(databaseUrl);
     attempts = await totalAttempts(databaseUrl);
