@@ -14,7 +14,7 @@ import type { CodehubRun, RunningServer } from './codehub-cli.js';
 import { prepareSyntheticCorpus, searchCorpusShape } from './corpora.js';
 import type { PreparedCorpus } from './corpora.js';
 import { LOAD_QUERIES, loadEveryQuery, searchCorpusSymbol } from './load.js';
-import type { LoadRow } from './load.js';
+import type { LoadResult, LoadRow } from './load.js';
 import { median } from './measure.js';
 
 /** The server the comparison creates its databases on: `--postgres`, else `$CODEHUB_BENCH_PG`, else loopback. */
@@ -235,13 +235,22 @@ async function queryLoadSection(options: BackendsOptions, targets: string[][]): 
         results[engine] = err instanceof Error ? err : new Error(String(err));
       }
     }
+    // Each question twice per engine in the order SQLite, PostgreSQL, PostgreSQL, SQLite: a drift in the machine's
+    // load over the four runs falls on both engines alike. The row is the mean of the two runs.
+    const order = options.loadBound.amount === undefined ? [...engines, ...[...engines].reverse()] : engines;
     for (const label of LOAD_QUERIES) {
-      for (const engine of engines) {
+      const runs: Record<'sqlite' | 'postgres', LoadRow[]> = { sqlite: [], postgres: [] };
+      for (const engine of order) {
         const server = servers[engine];
-        const list = results[engine];
-        if (!server || list instanceof Error) continue;
+        if (!server || results[engine] instanceof Error) continue;
         options.log(`backends: ${label} on ${engine}`);
-        list.push(...(await loadEveryQuery(server.url, repo, symbols[engine]!, options.loadBound, [label])));
+        runs[engine].push(
+          ...(await loadEveryQuery(server.url, repo, symbols[engine]!, options.loadBound, [label])),
+        );
+      }
+      for (const engine of engines) {
+        const list = results[engine];
+        if (!(list instanceof Error) && runs[engine].length > 0) list.push(meanOf(runs[engine]));
       }
       loadAvg.push(`${label} ${loadavg()[0]!.toFixed(1)}`);
     }
@@ -291,8 +300,9 @@ async function queryLoadSection(options: BackendsOptions, targets: string[][]): 
     `## Queries under load, PostgreSQL vs SQLite (loopback, autocannon, ${options.loadBound.connections} connections, ${bound}; ` +
     `corpus ${corpus.id}: ${corpus.files.toLocaleString('en-US')} files, ${corpus.symbols.toLocaleString('en-US')} symbols)\n\n` +
     'The same questions about the same symbol as the load section above, asked of one `codehub serve` on the SQLite ' +
-    'index and of one on the PostgreSQL index (same machine, loopback TCP; both servers up, each question asked of ' +
-    `SQLite then of PostgreSQL). Load average (1 min) after each question: ${loadAvg.join(', ')}. ` +
+    'index and of one on the PostgreSQL index (same machine, loopback TCP; both servers up; each question loaded ' +
+    'twice per engine, SQLite, PostgreSQL, PostgreSQL, SQLite, and each cell the mean of its two runs). ' +
+    `Load average (1 min) after each question: ${loadAvg.join(', ')}. ` +
     'p99 ratio = PostgreSQL p99 / SQLite p99 (a p99 of 0 ms counts as 1).\n\n' +
     table(
       [
@@ -308,6 +318,27 @@ async function queryLoadSection(options: BackendsOptions, targets: string[][]): 
       rows,
     )
   );
+}
+
+/** One row from runs of the same question: means of req/s, p50 and p99 (the first error, if any run failed). */
+function meanOf(runs: LoadRow[]): LoadRow {
+  const failed = runs.find((r) => r.result === null);
+  if (failed || runs.length === 1) return failed ?? runs[0]!;
+  const mean = (pick: (r: LoadResult) => number): number =>
+    runs.reduce((n, r) => n + pick(r.result!), 0) / runs.length;
+  const sum = (pick: (r: LoadResult) => number): number => runs.reduce((n, r) => n + pick(r.result!), 0);
+  return {
+    label: runs[0]!.label,
+    error: null,
+    result: {
+      requests: sum((r) => r.requests),
+      reqPerSec: mean((r) => r.reqPerSec),
+      p50Ms: Math.round(mean((r) => r.p50Ms) * 10) / 10,
+      p99Ms: Math.round(mean((r) => r.p99Ms) * 10) / 10,
+      non2xx: sum((r) => r.non2xx),
+      errors: sum((r) => r.errors),
+    },
+  };
 }
 
 /** Both comparisons: full index first (short runs), then the query load (a million symbols into each engine). */

@@ -7,7 +7,7 @@
  * and that both web servers answer every repo the same.
  *
  *   node dist/bench/scale-run.js [--repos 20] [--workers 3] [--servers 2] [--kills 10] [--files 200]
- *                                [--seed 1] [--postgres URL] [--out FILE] [--timeout-min 30]
+ *                                [--seed 1] [--postgres URL] [--out FILE] [--timeout-min 30] [--work DIR]
  * Also from `npm run bench -- --scale-run` (after the other sections). Writes its section as Markdown.
  */
 import { spawn } from 'node:child_process';
@@ -417,7 +417,8 @@ export async function scaleRun(options: ScaleRunOptions): Promise<string> {
 
     // Poll the jobs; kill a random worker every few seconds while jobs run, until the kills are spent.
     const random = seededRandom(options.seed * 7919);
-    let nextKillAt = Date.now() + 2000 + random() * 3000;
+    // The first kill comes early (jobs of a small run may all end within seconds), the next ones 2–6 s apart.
+    let nextKillAt = Date.now() + 500 + random() * 1500;
     const deadline = Date.now() + options.timeoutMs;
     for (;;) {
       for (const q of queued) {
@@ -635,7 +636,7 @@ export function scaleRunOptions(argv: string[], log: (message: string) => void):
     files: Math.max(3, num('--files', 200)),
     seed: num('--seed', 1),
     postgres: benchPostgresUrl(value('--postgres')),
-    work: join(benchRoot(), '.work', 'scale-run'),
+    work: value('--work') ?? join(benchRoot(), '.work', 'scale-run'),
     timeoutMs: num('--timeout-min', 30) * 60_000,
     log,
   };
