@@ -37,9 +37,9 @@ const USAGE = `usage: codehub <command> [options]
   cat <repo> <path>
   verify [--repair]
   gc [--keep-latest]
-  serve [--host 127.0.0.1] [--port 7070] [--allowed-host NAME]... [--read-token-file F | --public]
-        (beyond loopback, a read token or --public is required; CODEHUB_READ_TOKEN also sets the token)
-        [--require-token] [--work-dir DIR] [--min-track-interval SECONDS]
+  serve [--host 127.0.0.1] [--port 7070] [--allowed-host NAME]... [--read-token-file F | --require-token | --public]
+        [--work-dir DIR] [--min-track-interval SECONDS]
+        (beyond loopback, a token or --public is required; CODEHUB_READ_TOKEN also sets the read token)
   worker [--work-dir DIR] [--poll SECONDS] [--stale-after SECONDS]   (runs queued index jobs; PostgreSQL or SQLite)
   token create --scope admin|read [--expires DURATION] [--name NAME] | token list | token revoke ID
   mcp                       (MCP server over stdio)

@@ -94,6 +94,8 @@ export interface JobQueue {
    * on this host whose process is gone): each is retried (or failed when out of attempts). Returns their ids.
    */
   reclaimStale(staleMs: number, isDead: (holder: string) => boolean): Promise<string[]>;
+  /** Deletes done and failed jobs that finished more than `olderThanMs` ago; returns how many went. */
+  prune(olderThanMs: number): Promise<number>;
   /** Starts (or updates) tracking a ref: it is queued again every `intervalSeconds`. */
   track(ref: Omit<TrackedRef, 'nextRunAt'>): Promise<TrackedRef>;
   listTracked(): Promise<TrackedRef[]>;

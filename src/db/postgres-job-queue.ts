@@ -242,6 +242,16 @@ export class PostgresJobQueue implements JobQueue {
     });
   }
 
+  async prune(olderThanMs: number): Promise<number> {
+    // pg-boss archives and deletes its own rows; these are the ones users see.
+    const rows = await this.storage.query(
+      `DELETE FROM jobs WHERE state IN ('done', 'failed') AND finished_at <= clock_timestamp() - $1 * interval '1 millisecond'
+       RETURNING id`,
+      [olderThanMs],
+    );
+    return rows.length;
+  }
+
   async track(ref: Omit<TrackedRef, 'nextRunAt'>): Promise<TrackedRef> {
     const rows = await this.storage.query(
       `INSERT INTO tracked_refs (repo, ref, url, interval_seconds, next_run_at)

@@ -84,7 +84,7 @@ export class SqliteJobQueue implements JobQueue {
   }
 
   async recent(limit: number): Promise<JobRecord[]> {
-    return (this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT ?').all(limit) as Row[]).map((r) =>
+    return (this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as Row[]).map((r) =>
       toJobRecord(r, iso),
     );
   }
@@ -175,6 +175,12 @@ export class SqliteJobQueue implements JobQueue {
         return taken;
       })
       .immediate();
+  }
+
+  async prune(olderThanMs: number): Promise<number> {
+    return this.db
+      .prepare("DELETE FROM jobs WHERE state IN ('done', 'failed') AND finished_at <= ?")
+      .run(Date.now() - olderThanMs).changes;
   }
 
   async track(ref: Omit<TrackedRef, 'nextRunAt'>): Promise<TrackedRef> {

@@ -34,6 +34,8 @@ export interface TokenStore {
   /** False when no token has this id (revoking twice is fine). */
   revoke(id: string): Promise<boolean>;
   check(token: string): Promise<TokenCheck>;
+  /** A token by id with its stored sha256 (what a browser session derived from it is checked against); null if none. */
+  byId(id: string): Promise<{ check: TokenCheck; sha256: string } | null>;
 }
 
 /** Tokens start with this, so a leaked one is recognisable (secret scanners, logs). */
@@ -75,6 +77,11 @@ function judge(r: Row | undefined, now: number): TokenCheck {
 class SqliteTokenStore implements TokenStore {
   constructor(private readonly db: Database.Database) {}
 
+  async byId(id: string): Promise<{ check: TokenCheck; sha256: string } | null> {
+    const row = this.db.prepare('SELECT * FROM api_tokens WHERE id = ?').get(id) as Row | undefined;
+    return row ? { check: judge(row, Date.now()), sha256: String(row.token_sha256) } : null;
+  }
+
   async create(input: { scope: TokenScope; name: string | null; expiresAt: number | null }) {
     const { id, token } = newToken();
     this.db
@@ -105,6 +112,11 @@ class SqliteTokenStore implements TokenStore {
 }
 
 class PostgresTokenStore implements TokenStore {
+  async byId(id: string): Promise<{ check: TokenCheck; sha256: string } | null> {
+    const rows = await this.db.query('SELECT * FROM api_tokens WHERE id = $1', [id]);
+    return rows[0] ? { check: judge(rows[0], Date.now()), sha256: String(rows[0].token_sha256) } : null;
+  }
+
   constructor(private readonly db: PostgresStorage) {}
 
   async create(input: { scope: TokenScope; name: string | null; expiresAt: number | null }) {

@@ -18,6 +18,9 @@ import { holderDead } from './index-lease.js';
 import { indexRepository } from './indexer.js';
 
 export const DEFAULT_STALE_MS = 30_000;
+/** Finished jobs are kept this long (the jobs page and API show them), then pruned by any runner. */
+export const KEEP_FINISHED_JOBS_MS = 30 * 24 * 3600_000;
+const PRUNE_EVERY_MS = 3600_000;
 /** How long a job waits for another index run of the same repo (the repo's lease) before its attempt fails. */
 const REPO_LOCK_WAIT_MS = 30 * 60_000;
 /** Schemes git may fetch a job's repository over; `ext::` and other remote helpers are refused. */
@@ -168,8 +171,14 @@ export async function runJobRunner(opts: RunnerOptions): Promise<void> {
   const staleMs = opts.staleMs ?? DEFAULT_STALE_MS;
   const heartbeatMs = Math.max(100, Math.min(5_000, Math.floor(staleMs / 4)));
   const holder = newJobHolder();
+  let prunedAt = 0;
   while (!signal.aborted) {
     try {
+      if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
+        prunedAt = Date.now();
+        const gone = await queue.prune(KEEP_FINISHED_JOBS_MS);
+        if (gone > 0) log(`pruned ${gone} jobs finished over 30 days ago`);
+      }
       for (const id of await queue.reclaimStale(staleMs, holderDead)) log(`job ${id}: its worker is gone; queued again`);
       if (opts.track !== false) for (const j of await queue.enqueueDueTracked()) log(`job ${j.id}: tracked ${j.repo} ${j.ref} queued`);
       const job = await queue.claim(holder);

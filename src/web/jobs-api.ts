@@ -107,6 +107,12 @@ function trackingOf(body: Record<string, unknown>, minSeconds: number): number |
   return n;
 }
 
+/** Whether `method path` (path after /api/v1) is a route of this module. */
+export function isJobsRoute(method: string | undefined, path: string): boolean {
+  if (path === '/jobs' || path === '/jobs/' || path.startsWith('/jobs/')) return true;
+  return method === 'POST' && (path === '/repos' || path === '/repos/' || /^\/repos\/.+\/refresh$/.test(path));
+}
+
 /** Serves a jobs route; false when `path` (after /api/v1) is not one. `isReadToken` says whether a bearer is the hub's read token. */
 export async function handleJobsApi(
   req: IncomingMessage,
@@ -117,10 +123,10 @@ export async function handleJobsApi(
   isReadToken: (candidate: string) => boolean,
   log: (line: string) => void,
 ): Promise<boolean> {
+  if (!isJobsRoute(req.method, path)) return false;
   const write = req.method === 'POST';
   const isRefresh = /^\/repos\/.+\/refresh$/.test(path);
   const isJobs = path === '/jobs' || path === '/jobs/' || path.startsWith('/jobs/');
-  if (!isJobs && !(write && (path === '/repos' || path === '/repos/' || isRefresh))) return false;
   try {
     if (isJobs) {
       if (write) return reply(405, err('MethodNotAllowed', 'Jobs are read with GET.'), { Allow: 'GET, HEAD' }), true;

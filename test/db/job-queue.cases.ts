@@ -180,6 +180,19 @@ export function jobQueueConformance(name: string, open: () => Promise<OpenedQueu
       assert.ok(await claimJob(other, 'host 4 new', stale.id), 'another worker takes it over');
     });
 
+    it('prunes finished jobs past their age, never queued or running ones', async () => {
+      await drain(q);
+      const finishedJob = (await q.enqueue(request())).job;
+      assert.ok(await claimJob(q, 'w1', finishedJob.id));
+      assert.ok(await q.complete(finishedJob.id, 'w1', { commit: 'd'.repeat(40), snapshot: 3 }));
+      const queued = (await q.enqueue(request())).job;
+      assert.equal(await other.prune(60_000), 0, 'nothing finished a minute ago');
+      await sleep(20);
+      assert.ok((await other.prune(10)) >= 1);
+      assert.equal(await q.get(finishedJob.id), null);
+      assert.equal((await q.get(queued.id))?.state, 'queued');
+    });
+
     it('queues a tracked ref when it is due, once, whichever handle asks', async () => {
       const req = request('main');
       const tracked = await q.track({ ...req, intervalSeconds: 1 });

@@ -123,7 +123,7 @@ describe('index jobs on the embedded default (SQLite, jobs run by serve)', () =>
   it('rejects bad requests with 400 and a reason', async () => {
     const cases: Array<[unknown, RegExp]> = [
       [{}, /'url'/],
-      [{ url: 'ext::sh -c touch% /tmp/x' }, /./],
+      [{ url: 'ext::sh -c touch% marker' }, /./],
       [{ url: 'gopher://example.com/a/b' }, /scheme gopher: is not supported/],
       [{ url: repo.dir, ref: '--upload-pack=x' }, /'ref'/],
       [{ url: repo.dir, track: true, intervalSeconds: 0 }, /'intervalSeconds'/],
@@ -156,5 +156,45 @@ describe('index jobs on the embedded default (SQLite, jobs run by serve)', () =>
     });
     const done = await finished(hub.url, later.id);
     assert.equal(done.state, 'done');
+  });
+});
+
+describe('a job of an embedded hub that was SIGKILLed mid-job', () => {
+  it('is finished by the next serve on the same data dir, publishing one whole snapshot', async () => {
+    const tmp = tempDir('jobs-embedded-kill');
+    const dataDir = join(tmp, 'data');
+    let hub: (HubProcess & { url: string }) | null = null;
+    try {
+      const repo = FixtureRepo.init(join(tmp, 'big'));
+      for (let i = 0; i < 2500; i++)
+        repo.write(`src/m${i}.ts`, `export function f${i}(x: number): number {\n  return ${i > 0 ? `f${i - 1}(x) + ` : ''}x;\n}\n`);
+      const commit = repo.commit('many files');
+      const admin = token(dataDir, '--scope', 'admin').token;
+      hub = await startServe(['--data', dataDir]);
+      const first = hub;
+      const res = await api(first.url, '/api/v1/repos', { token: admin, body: { url: repo.dir, ref: 'main' } });
+      assert.equal(res.status, 202);
+      const id = (res.body.job as Job).id;
+      await waitFor('the job to be running with files read', 120_000, async () => {
+        const j = (await api(first.url, `/api/v1/jobs/${id}`)).body.job as Job & { progress: { filesDone: number } | null };
+        return j.state === 'running' && (j.progress?.filesDone ?? 0) > 0;
+      });
+      first.child.kill('SIGKILL');
+      await new Promise<void>((r) => (first.child.exitCode !== null || first.child.signalCode !== null ? r() : first.child.once('exit', () => r())));
+      hub = await startServe(['--data', dataDir]);
+      const done = await finished(hub.url, id, 180_000);
+      assert.equal(done.state, 'done', String(done.error));
+      assert.equal(done.commit, commit);
+      assert.equal(done.attempts, 2);
+      assert.match(hub.output(), new RegExp(`job ${id}: its worker is gone`));
+      const history = await api(hub.url, '/api/v1/repos/local/big/-/history');
+      const snapshots = history.body.snapshots as Array<{ commit: string }>;
+      assert.deepEqual(snapshots.map((s) => s.commit), [commit], 'one published snapshot');
+      const files = await api(hub.url, '/api/v1/repos/local/big/-/files');
+      assert.equal((files.body.files as unknown[]).length, 2500);
+    } finally {
+      await hub?.stop();
+      removeDir(tmp);
+    }
   });
 });

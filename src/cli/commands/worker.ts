@@ -25,6 +25,10 @@ export async function cmdWorker(args: string[]): Promise<number> {
     poll: { type: 'string' },
     'stale-after': { type: 'string' },
   });
+  if (values.help) {
+    process.stdout.write('usage: codehub worker [--work-dir DIR] [--poll SECONDS] [--stale-after SECONDS] [--data DIR] [--database URL] [--blobs LOCATION]\n');
+    return 0;
+  }
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'worker takes no positional arguments');
   const pollMs = secondsFlag('poll', values.poll, 1000, 0.1, 60);
   const staleMs = secondsFlag('stale-after', values['stale-after'], DEFAULT_STALE_MS, 1, 3600);
@@ -58,12 +62,19 @@ export async function cmdWorker(args: string[]): Promise<number> {
 
 /** `codehub token create --scope admin|read [--expires DURATION] [--name NAME]`, `token list`, `token revoke ID`. */
 export async function cmdToken(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  const { values, positionals } = parseCommandArgs(rest, {
+  const parsed = parseCommandArgs(args, {
     scope: { type: 'string' },
     expires: { type: 'string' },
     name: { type: 'string' },
   });
+  const { values } = parsed;
+  const [sub, ...positionals] = parsed.positionals;
+  if (values.help) {
+    process.stdout.write(
+      'usage: codehub token create --scope admin|read [--expires DURATION] [--name NAME] | token list | token revoke ID\n',
+    );
+    return 0;
+  }
   const ws = openWorkspace(defaultDataDir(values.data), { blobs: blobLocation(values.blobs), database: values.database });
   try {
     const tokens = openTokenStore(ws.storage);
