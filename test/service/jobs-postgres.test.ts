@@ -134,6 +134,27 @@ describe('index jobs on PostgreSQL with workers and several web servers', () => 
     await rescuer.stop();
   });
 
+  it('refuses write routes with a read, expired or revoked token from PostgreSQL on every server, queueing nothing', async () => {
+    const make = (...args: string[]): { token: string; id: string } => {
+      const r = runCli(['token', 'create', '--json', '--data', join(tmp, 'cli'), ...shared(), ...args]);
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout) as { token: string; id: string };
+    };
+    const read = make('--scope', 'read');
+    const expiring = make('--scope', 'admin', '--expires', '1s');
+    const revoked = make('--scope', 'admin');
+    assert.equal(runCli(['token', 'revoke', revoked.id, '--data', join(tmp, 'cli'), ...shared()]).code, 0);
+    await new Promise((r) => setTimeout(r, 1_100));
+    const before = ((await api(webA.url, '/api/v1/jobs?limit=500')).body.jobs as Job[]).length;
+    for (const web of [webA, webB]) {
+      for (const [tok, status] of [[read.token, 403], [expiring.token, 401], [revoked.token, 401], ['chb_wrong', 401]] as const) {
+        const res = await api(web.url, '/api/v1/repos', { token: tok, body: { url: join(tmp, 'shop') } });
+        assert.equal(res.status, status, `${web.url}: ${JSON.stringify(res.body)}`);
+      }
+    }
+    assert.equal(((await api(webB.url, '/api/v1/jobs?limit=500')).body.jobs as Job[]).length, before);
+  });
+
   it('exits with DatabaseUnavailable (12) and one clear line when PostgreSQL cannot be reached', async () => {
     const r = runCli(['worker', '--data', join(tmp, 'nodb'), '--database', 'postgres://root@127.0.0.1:1/codehub']);
     assert.equal(r.code, 12, r.stderr);
