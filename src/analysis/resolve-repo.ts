@@ -52,6 +52,15 @@ interface FileIndex {
   /** The rules and measured confidences of the language that analysed the file. */
   rules: ResolutionRules;
   confidence: ConfidenceTable;
+  /** The files of its package (FileFacts.packageScope), itself included; null when the file is its own scope. */
+  scope: PackageScope | null;
+}
+
+/** Files sharing one top-level scope (a Go package): their declarations and their methods by `Type.method`. */
+interface PackageScope {
+  files: FileIndex[];
+  topLevel: Map<string, Def[]>;
+  methods: Map<string, Def>;
 }
 
 interface Def {
@@ -113,6 +122,7 @@ class RepoResolver {
   ) {
     this.plugins = new Map((input.plugins ?? allPlugins).map((p) => [p.id, p]));
     for (const { path, facts } of input.files) this.files.set(path, this.index(path, facts));
+    this.indexPackageScopes();
     for (const file of this.files.values()) {
       for (const sym of file.facts.symbols) {
         if (
@@ -148,10 +158,13 @@ class RepoResolver {
       ids: new Map(),
       rules: rulesOf(plugin),
       confidence: plugin?.confidence ?? {},
+      scope: null,
     };
     for (const sym of facts.symbols) {
       file.byLocalId.set(sym.localId, sym);
       if (sym.kind === 'module' || sym.kind === 'test') continue;
+      // A method declared apart from its type (packageScope) is no top-level name: it is found through its type.
+      if (sym.kind === 'method' && sym.parent === null && facts.packageScope !== undefined) continue;
       if (sym.parent === null) push(file.topLevel, sym.name, sym);
       else {
         let byName = file.members.get(sym.parent);
@@ -161,6 +174,34 @@ class RepoResolver {
     }
     for (const imp of facts.imports) if (imp.localName !== '') file.importsByLocal.set(imp.localName, imp);
     return file;
+  }
+
+  /** Groups files by FileFacts.packageScope: each package's top-level names and methods, across its files. */
+  private indexPackageScopes(): void {
+    const scopes = new Map<string, PackageScope>();
+    for (const file of this.files.values()) {
+      const key = file.facts.packageScope;
+      if (key === undefined) continue;
+      let scope = scopes.get(key);
+      if (!scope) scopes.set(key, (scope = { files: [], topLevel: new Map(), methods: new Map() }));
+      scope.files.push(file);
+      file.scope = scope;
+      for (const [name, list] of file.topLevel)
+        for (const sym of list) push(scope.topLevel, name, { file, sym });
+      for (const sym of file.facts.symbols)
+        if (sym.kind === 'method' && sym.qualifiedName.includes('.')) {
+          const owner = sym.parent === null ? undefined : file.byLocalId.get(sym.parent);
+          if (owner?.kind !== 'interface') scope.methods.set(sym.qualifiedName, { file, sym });
+        }
+    }
+  }
+
+  /** A top-level declaration of another file of `file`'s package (exported ones only, when seen from outside). */
+  private packageDeclaration(file: FileIndex, name: string, exportedOnly: boolean): Def | undefined {
+    const list = file.scope?.topLevel.get(name)?.filter((d) => !exportedOnly || d.sym.exported);
+    if (!list || list.length === 0) return undefined;
+    const sym = this.preferDeclaration(list.map((d) => d.sym));
+    return list.find((d) => d.sym === sym);
   }
 
   // ---------- modules and exports ----------
@@ -231,6 +272,8 @@ class RepoResolver {
     }
     const declared = last(file.topLevel.get(name)?.filter((s) => s.exported));
     if (declared) return { kind: 'symbol', def: { file, sym: declared } };
+    const inPackage = this.packageDeclaration(file, name, true);
+    if (inPackage) return { kind: 'symbol', def: inPackage };
     const submodule = file.rules.packageSubmodule(file.path, name);
     return submodule === null ? NONE : this.moduleLookup(file.path, submodule);
   }
@@ -240,7 +283,9 @@ class RepoResolver {
     const declared = this.preferDeclaration(file.topLevel.get(name));
     if (declared) return { kind: 'symbol', def: { file, sym: declared } };
     const imp = file.importsByLocal.get(name);
-    return imp ? this.resolveImport(file, imp, seen) : NONE;
+    if (imp) return this.resolveImport(file, imp, seen);
+    const inPackage = this.packageDeclaration(file, name, false);
+    return inPackage ? { kind: 'symbol', def: inPackage } : NONE;
   }
 
   /** Among same-named declarations, the value one that comes last (an overload's implementation). */
@@ -386,6 +431,9 @@ class RepoResolver {
   }
 
   private directMember(owner: Def, name: string): Def | undefined {
+    // In a package scope a type's methods may be declared in any of its files.
+    const method = owner.file.scope?.methods.get(`${owner.sym.qualifiedName}.${name}`);
+    if (method && owner.sym.parent === null) return method;
     const list = owner.file.members.get(owner.sym.localId)?.get(name);
     // A method also assigned in the constructor (`this.parse = this.parse.bind(this)`) is the method.
     const callable = list?.filter((s) => s.kind !== 'property');
@@ -548,6 +596,13 @@ class RepoResolver {
         if (found.kind === 'none') return { reason: 'unknown', targets: [] };
         return this.fromLookup(found, 'import', true);
       }
+      // Declared in another file of the package: the package is the file's scope.
+      const inPackage = this.packageDeclaration(file, b.name, false);
+      if (inPackage) {
+        if (inPackage.sym.kind === 'property' || inPackage.sym.kind === 'variable')
+          return { reason: 'dynamic', targets: [] };
+        return { reason: 'same-file', targets: [this.callable(inPackage)] };
+      }
       return { reason: this.globalReason(file, b.name), targets: [] };
     }
     return this.resolveMember(file, target.name, target.receiver);
@@ -661,6 +716,12 @@ class RepoResolver {
             if (member) return this.memberResolution(member, 'import', name);
           }
           return this.nameOnly(name, 'import-search');
+        }
+        const inPackage = this.packageDeclaration(file, b.name, false);
+        if (inPackage) {
+          const member = this.memberOnValue(inPackage, name);
+          if (member) return this.memberResolution(member, 'same-file', name);
+          return this.nameOnly(name, 'local-symbol');
         }
         if (file.rules.builtins.has(b.name)) return { reason: 'builtin', targets: [] };
         if (file.facts.isTestFile && file.rules.testGlobals.has(b.name))

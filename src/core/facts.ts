@@ -165,6 +165,13 @@ export interface FileFacts {
    */
   testFramework: string | null;
   diagnostics: Diagnostic[];
+  /**
+   * Files with the same packageScope form one package whose files share a top-level scope (Go: the directory plus
+   * the package clause): a name one file does not declare may be declared in another, and a type's methods may be
+   * declared in any of them (a method whose type is elsewhere has no parent and is found by its `Type.method`
+   * qualified name). Absent: the file is its own scope.
+   */
+  packageScope?: string;
   /** Set when the file was not analysed (too large, minified…): the facts are then only the module symbol. */
   skipped?: string;
 }

@@ -1,9 +1,10 @@
 /** The registered language plug-ins; adding a language is adding its folder and one line here. */
+import { goPlugin } from './go/go-plugin.js';
 import type { LanguagePlugin } from './plugin.js';
 import { pythonPlugin } from './python/python-plugin.js';
 import { typescriptPlugin } from './typescript/typescript-plugin.js';
 
-export const allPlugins: readonly LanguagePlugin[] = [typescriptPlugin, pythonPlugin];
+export const allPlugins: readonly LanguagePlugin[] = [typescriptPlugin, pythonPlugin, goPlugin];
 
 /** Awaits the init() of each plug-in given (parsers and grammars load once; later calls are cheap). */
 export async function initPlugins(plugins: Iterable<LanguagePlugin>): Promise<void> {

@@ -1,0 +1,22 @@
+/**
+ * The Go answers to the repo-wide resolver's language questions (see ResolutionRules). A package's files share one
+ * scope (FileFacts.packageScope), so a same-package name resolves like a declaration of the file; an imported
+ * package is a module whose exported (capitalised) names are its members. Left to the neutral defaults: valuePath,
+ * callbackParamType, importedSubmodule, packageSubmodule.
+ */
+import type { ResolutionRules } from '../plugin.js';
+import { GO_BUILTINS, goTypeName } from './conventions.js';
+
+export const goResolutionRules: Partial<ResolutionRules> = {
+  // `len`, `append`, `make`…, and conversions to predeclared types (`int(x)`, `string(b)`).
+  builtins: GO_BUILTINS,
+  // `go test` provides no globals: `t.Run`, `t.Errorf` go through the `testing` package's types.
+  testGlobals: new Set(),
+  // Go has no constructors: `NewServer()` is an ordinary function, `Server{}` a composite literal.
+  constructorName: null,
+  // A package is never a value.
+  moduleValueExport: null,
+  // Go has no re-exports.
+  wildcardExports: () => false,
+  typeName: goTypeName,
+};
