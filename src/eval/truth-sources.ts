@@ -7,6 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { languageByExtension } from '../languages/file-language.js';
 import { buildCompilerTruth, type CompilerTruthOptions } from './compiler-truth.js';
+import { buildGoTruth, type GoTruthOptions } from './go-truth.js';
 import { buildPythonTruth, type PythonTruthOptions } from './python-truth.js';
 import { TRUTH_LANGUAGES, type CallTruth, type TruthLanguage } from './truth.js';
 
@@ -17,13 +18,17 @@ export function truthLanguageOf(path: string): TruthLanguage | null {
   const language = languageByExtension(path);
   if (language === 'typescript' || language === 'javascript') return 'typescript';
   if (language === 'python') return 'python';
+  if (language === 'go') return 'go';
   return null;
 }
 
-export type TruthOptions = CompilerTruthOptions & Omit<PythonTruthOptions, keyof CompilerTruthOptions>;
+export type TruthOptions = CompilerTruthOptions &
+  Omit<PythonTruthOptions, keyof CompilerTruthOptions> &
+  Omit<GoTruthOptions, 'repoDir' | 'include'>;
 
 /** Builds the truth of one language for the repository. */
 export async function buildTruth(language: TruthLanguage, options: TruthOptions): Promise<CallTruth> {
+  if (language === 'go') return buildGoTruth(options);
   return language === 'python' ? buildPythonTruth(options) : buildCompilerTruth(options);
 }
 

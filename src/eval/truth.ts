@@ -5,12 +5,13 @@
  */
 
 /** The languages a truth source exists for (truth-sources.ts picks the source by a file's language). */
-export type TruthLanguage = 'typescript' | 'python';
+export type TruthLanguage = 'typescript' | 'python' | 'go';
 
 /** Display names and checkers, for reports. */
 export const TRUTH_LANGUAGES: Readonly<Record<TruthLanguage, { label: string; checker: string }>> = {
   typescript: { label: 'TypeScript', checker: 'the TypeScript compiler' },
   python: { label: 'Python', checker: 'pyright' },
+  go: { label: 'Go', checker: 'callgraph' },
 };
 
 /** Shape of the call site, used to group misses and errors in the report. */
@@ -102,7 +103,12 @@ export function compareStrings(a: string, b: string): number {
 }
 
 /** Puts a truth's lists in one order, whichever source built them, so reports and diffs are stable. */
-export function sortTruth(files: string[], edges: TruthEdge[], outside: TruthSite[], unresolved: TruthSite[]): void {
+export function sortTruth(
+  files: string[],
+  edges: TruthEdge[],
+  outside: TruthSite[],
+  unresolved: TruthSite[],
+): void {
   files.sort(compareStrings);
   edges.sort(
     (a, b) =>
