@@ -76,7 +76,8 @@ export function goTestKind(name: string): 'test' | 'benchmark' | 'example' | 'fu
 /**
  * The named type a Go type text stands for when members are looked up on it: pointers and type arguments are
  * dropped (`*Server[T]` → `Server`, `*pkg.Client` → `pkg.Client`), a result list stands for its first result
- * (`(*Server, error)` → `Server`); slices, maps, channels, functions and literals name none.
+ * (`(*Server, error)` → `Server`), an unnamed slice, array, map or channel for its element (`[]*Route`,
+ * `map[string]Route` → `Route`); functions, interfaces and struct literals name none.
  */
 export function goTypeName(text: string): string | null {
   let t = text.trim();
@@ -87,11 +88,30 @@ export function goTypeName(text: string): string | null {
     const parts = first.trim().split(/\s+/);
     t = parts.length > 1 && !/^[*[]/.test(parts[0] ?? '') ? parts.slice(1).join(' ') : first.trim();
   }
-  while (t.startsWith('*')) t = t.slice(1).trim();
+  // Unnamed slices, arrays, maps and channels have no methods: what a member call reaches through one (after an index
+  // or a range) is its element, so the collection stands for its element type.
+  for (let guard = 0; guard < 16; guard++) {
+    const before = t;
+    t = t.replace(/^\*\s*/, '').replace(/^\.\.\./, '');
+    if (t.startsWith('[')) t = t.slice(closing(t, 0) + 1).trim();
+    else if (t.startsWith('map[')) t = t.slice(closing(t, 3) + 1).trim();
+    else if (/^(<-\s*)?chan\b/.test(t)) t = t.replace(/^(<-\s*)?chan\s*(<-)?\s*/, '');
+    if (t === before) break;
+  }
   const bracket = t.indexOf('[');
   if (bracket > 0) t = t.slice(0, bracket);
   if (!/^[\p{L}_][\p{L}\p{N}_]*(\.[\p{L}_][\p{L}\p{N}_]*)?$/u.test(t)) return null;
   return GO_BUILTIN_TYPES.has(t) ? null : t;
+}
+
+/** The index of the bracket closing the one at `open` (or the text's end). */
+function closing(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '[') depth++;
+    else if (text[i] === ']' && --depth === 0) return i;
+  }
+  return text.length;
 }
 
 function splitTopLevel(text: string): string[] {

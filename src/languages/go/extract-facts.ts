@@ -34,6 +34,10 @@ const MAX_SYNTAX_DIAGNOSTICS = 20;
 /** What a name in a function's scope stands for. */
 interface Local {
   type: TypeRef | null;
+  /** A local bound to a function literal: the types of its results, in order. */
+  results?: Array<TypeRef | null>;
+  /** A local bound to a named function (`f := helper`): calling it calls that function. */
+  alias?: SyntaxNode;
 }
 
 interface Scope {
@@ -488,6 +492,12 @@ class GoExtractor {
       }
       case 'type_assertion_expression':
         return typeRefOf(node.childForFieldName('type'));
+      // A collection's type stands for its element's (see goTypeName): an element or a slice of it has that type.
+      case 'index_expression':
+      case 'slice_expression': {
+        const operand = node.childForFieldName('operand');
+        return operand ? this.typeOfExpr(operand, scope, depth + 1) : null;
+      }
       case 'identifier': {
         const local = this.lookup(scope, node.text);
         if (local) return local.type;
@@ -533,6 +543,28 @@ class GoExtractor {
       default:
         return null;
     }
+  }
+
+  /** The result types of a function literal, in order. */
+  private resultTypes(literal: SyntaxNode): Array<TypeRef | null> {
+    const result = literal.childForFieldName('result');
+    if (!result) return [];
+    if (result.type !== 'parameter_list') return [typeRefOf(result)];
+    const out: Array<TypeRef | null> = [];
+    for (const param of children(result)) {
+      const type = typeRefOf(param.childForFieldName('type'));
+      const names = param.childrenForFieldName('name').length;
+      for (let i = 0; i < Math.max(1, names); i++) out.push(type);
+    }
+    return out;
+  }
+
+  /** `a, b := f()` where f is a local function literal: the types of its results, in order. */
+  private resultsOfCall(value: SyntaxNode | undefined, scope: Scope): Array<TypeRef | null> | null {
+    if (value?.type !== 'call_expression') return null;
+    const fn = value.childForFieldName('function');
+    if (fn?.type !== 'identifier') return null;
+    return this.lookup(scope, fn.text)?.results ?? null;
   }
 
   private isPackageName(name: string, scope: Scope | null): boolean {
@@ -613,10 +645,17 @@ class GoExtractor {
         if (right) this.walk(right, next());
         const names = children(node.childForFieldName('left'));
         const values = children(right);
+        const results =
+          values.length === 1 && names.length > 1 ? this.resultsOfCall(values[0], ctx.scope) : null;
         names.forEach((n, i) => {
           if (n.type !== 'identifier' || n.text === '_') return;
           const value = values.length === names.length ? values[i] : i === 0 ? values[0] : undefined;
-          ctx.scope.vars.set(n.text, { type: value ? this.typeOfExpr(value, ctx.scope) : null });
+          const local: Local = {
+            type: results ? (results[i] ?? null) : value ? this.typeOfExpr(value, ctx.scope) : null,
+          };
+          if (value?.type === 'func_literal') local.results = this.resultTypes(value);
+          else if (value?.type === 'identifier' && !this.lookup(ctx.scope, value.text)) local.alias = value;
+          ctx.scope.vars.set(n.text, local);
         });
         return;
       }
@@ -639,8 +678,11 @@ class GoExtractor {
       case 'range_clause': {
         const right = node.childForFieldName('right');
         if (right) this.walk(right, next());
+        // The value (and, for a map or channel, the only) variable has the element type; an index is an int, on
+        // which no method is called.
+        const type = right ? this.typeOfExpr(right, ctx.scope) : null;
         for (const n of children(node.childForFieldName('left')))
-          if (n.type === 'identifier') ctx.scope.vars.set(n.text, { type: null });
+          if (n.type === 'identifier') ctx.scope.vars.set(n.text, { type });
         return;
       }
       case 'for_statement':
@@ -676,15 +718,18 @@ class GoExtractor {
     const target = this.targetOf(fn, ctx.scope);
     if (!target) return;
     if (ctx.test && target.kind === 'member' && target.name === 'Run') this.addSubtest(node, ctx, target);
-    this.callSites.push({ caller: ctx.caller, line: line(node), kind: 'call', text, target });
+    // The line of the argument list's `(`: where a chained call `a.B().\n\tC()` is written (and where go/ssa puts it).
+    const args = node.childForFieldName('arguments');
+    this.callSites.push({ caller: ctx.caller, line: line(args ?? node), kind: 'call', text, target });
   }
 
   /** What a callee expression names; null when it is a conversion to a type (no call at all). */
-  private targetOf(fn: SyntaxNode, scope: Scope): CallTarget | null {
+  private targetOf(fn: SyntaxNode, scope: Scope | null): CallTarget | null {
     if (fn.type === 'identifier') {
       const name = fn.text;
-      if (this.lookup(scope, name))
-        return { kind: 'identifier', name, binding: { kind: 'local-value', valueType: null } };
+      const local = this.lookup(scope, name);
+      if (local?.alias) return this.targetOf(local.alias, null);
+      if (local) return { kind: 'identifier', name, binding: { kind: 'local-value', valueType: null } };
       const top = this.topLevel.get(name);
       if (top) {
         if (top.kind === 'class' || top.kind === 'interface' || top.kind === 'type') return null;
@@ -704,7 +749,7 @@ class GoExtractor {
     return { kind: 'dynamic', reason: `callee is a ${fn.type.replace(/_/g, ' ')}` };
   }
 
-  private receiverOf(operand: SyntaxNode, scope: Scope): Receiver {
+  private receiverOf(operand: SyntaxNode, scope: Scope | null): Receiver {
     if (operand.type === 'identifier') {
       const name = operand.text;
       const local = this.lookup(scope, name);
@@ -720,7 +765,7 @@ class GoExtractor {
       else binding = { kind: 'global', name };
       return { kind: 'identifier', name, binding };
     }
-    const type = this.typeOfExpr(operand, scope);
+    const type = scope ? this.typeOfExpr(operand, scope) : null;
     if (type) return { kind: 'typed', valueType: type };
     return { kind: 'expression', text: truncate(collapse(operand.text)) };
   }
@@ -746,10 +791,10 @@ class GoExtractor {
       endLine: endLine(node),
       parent: ctx.test.localId,
     });
-    // The parent test runs the subtest.
+    // The parent test runs the subtest: an edge at the parent's declaration (the `t.Run` call itself goes to testing).
     this.callSites.push({
       caller: ctx.test.localId,
-      line: line(node),
+      line: this.rootTestLine(ctx.test.localId) ?? line(node),
       kind: 'call',
       text: truncate(collapse(node.childForFieldName('function')?.text ?? 'Run')),
       target: { kind: 'identifier', name: title, binding: { kind: 'local-symbol', localId } },
@@ -765,6 +810,13 @@ class GoExtractor {
         test: { localId, qualifiedName },
         depth: ctx.depth + 1,
       });
+  }
+
+  /** The declaration line of the top-level test a (sub)test belongs to. */
+  private rootTestLine(localId: string): number | undefined {
+    let sym = this.byLocalId.get(localId);
+    for (let guard = 0; sym?.parent && guard < 64; guard++) sym = this.byLocalId.get(sym.parent);
+    return sym?.startLine;
   }
 
   /** Closure bodies of subtests, by node id, with the context their calls are attributed to. */
