@@ -784,11 +784,24 @@ class RepoResolver {
   /** A call site that trips over malformed facts stays unresolved instead of failing the whole snapshot. */
   private resolveSafely(file: FileIndex, site: CallSiteFact): Resolution {
     try {
-      return this.resolveCallSite(file, site);
+      const res = this.resolveCallSite(file, site);
+      return file.scope === null ? res : this.valueOrConversion(res);
     } catch {
       this.typeDepth = 0;
       return { reason: 'unknown', targets: [] };
     }
+  }
+
+  /**
+   * In a package scope (Go) a call that lands on a field or variable calls a function value (dynamic), and one that
+   * lands on a type is a conversion, which the language performs (builtin): neither is an edge to that symbol.
+   */
+  private valueOrConversion(res: Resolution): Resolution {
+    const kind = res.targets.length === 1 ? res.targets[0]?.sym.kind : undefined;
+    if (kind === 'property' || kind === 'variable') return { reason: 'dynamic', targets: [] };
+    if (kind === 'class' || kind === 'interface' || kind === 'type' || kind === 'enum')
+      return { reason: 'builtin', targets: [] };
+    return res;
   }
 
   // ---------- edges ----------

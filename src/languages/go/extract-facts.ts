@@ -685,6 +685,15 @@ class GoExtractor {
           if (n.type === 'identifier') ctx.scope.vars.set(n.text, { type });
         return;
       }
+      case 'type_case': {
+        // `case *Foo:` in `switch v := x.(type)`: v has that type in the clause (when the clause names one type).
+        const inner = next({ vars: new Map(), parent: ctx.scope });
+        const types = node.childrenForFieldName('type').filter((t): t is SyntaxNode => t !== null);
+        const alias = this.typeSwitchAlias.get(node.parent?.id ?? -1);
+        if (alias && types.length === 1) inner.scope.vars.set(alias, { type: typeRefOf(types[0] ?? null) });
+        for (const c of children(node)) this.walk(c, inner);
+        return;
+      }
       case 'for_statement':
       case 'if_statement':
       case 'expression_switch_statement':
@@ -695,7 +704,10 @@ class GoExtractor {
         if (node.type === 'type_switch_statement') {
           const alias = node.childForFieldName('alias');
           for (const n of alias ? [alias, ...children(alias)] : [])
-            if (n.type === 'identifier') inner.scope.vars.set(n.text, { type: null });
+            if (n.type === 'identifier') {
+              inner.scope.vars.set(n.text, { type: null });
+              this.typeSwitchAlias.set(node.id, n.text);
+            }
         }
         for (const c of children(node)) this.walk(c, inner);
         return;
@@ -818,6 +830,9 @@ class GoExtractor {
     for (let guard = 0; sym?.parent && guard < 64; guard++) sym = this.byLocalId.get(sym.parent);
     return sym?.startLine;
   }
+
+  /** The variable a type switch binds (`switch v := x.(type)`), by the switch's node id. */
+  private readonly typeSwitchAlias = new Map<number, string>();
 
   /** Closure bodies of subtests, by node id, with the context their calls are attributed to. */
   readonly subtestBodies = new Map<number, Context>();
