@@ -80,6 +80,13 @@ function children(node: SyntaxNode | null): SyntaxNode[] {
   return node.namedChildren.filter((c): c is SyntaxNode => c !== null);
 }
 
+/** The names a declaration lists in its `name` field (the commas between them are not names). */
+function namesOf(node: SyntaxNode): SyntaxNode[] {
+  return node
+    .childrenForFieldName('name')
+    .filter((n): n is SyntaxNode => n !== null && n.isNamed && /identifier$/.test(n.type));
+}
+
 /** The value of a string literal (`"a b"`, `` `a b` ``), or null. */
 function stringValue(node: SyntaxNode | null): string | null {
   if (!node) return null;
@@ -281,7 +288,7 @@ class GoExtractor {
     for (const field of children(list ?? null)) {
       if (field.type !== 'field_declaration') continue;
       const typeNode = field.childForFieldName('type');
-      const names = field.childrenForFieldName('name').filter((n): n is SyntaxNode => n !== null);
+      const names = namesOf(field);
       const valueType = typeRefOf(typeNode);
       if (names.length === 0) {
         // An embedded field: its type's methods and fields are promoted; the field is named by the type's name.
@@ -433,7 +440,7 @@ class GoExtractor {
       .descendantsOfType(['var_spec', 'const_spec'])
       .filter((s): s is SyntaxNode => s !== null);
     for (const spec of specs) {
-      const names = spec.childrenForFieldName('name').filter((n): n is SyntaxNode => n !== null);
+      const names = namesOf(spec);
       const declared = typeRefOf(spec.childForFieldName('type'));
       const values = children(spec.childForFieldName('value'));
       names.forEach((n, i) => {
@@ -472,7 +479,7 @@ class GoExtractor {
       if (param.type !== 'parameter_declaration' && param.type !== 'variadic_parameter_declaration') continue;
       const type =
         param.type === 'variadic_parameter_declaration' ? null : typeRefOf(param.childForFieldName('type'));
-      for (const n of param.childrenForFieldName('name')) if (n) scope.vars.set(n.text, { type });
+      for (const n of namesOf(param)) scope.vars.set(n.text, { type });
     }
   }
 
@@ -553,7 +560,7 @@ class GoExtractor {
     const out: Array<TypeRef | null> = [];
     for (const param of children(result)) {
       const type = typeRefOf(param.childForFieldName('type'));
-      const names = param.childrenForFieldName('name').length;
+      const names = namesOf(param).length;
       for (let i = 0; i < Math.max(1, names); i++) out.push(type);
     }
     return out;
@@ -667,7 +674,7 @@ class GoExtractor {
           if (value) this.walk(value, next());
           const declared = typeRefOf(spec.childForFieldName('type'));
           const values = children(value);
-          const names = spec.childrenForFieldName('name').filter((n): n is SyntaxNode => n !== null);
+          const names = namesOf(spec);
           names.forEach((n, i) => {
             const v = values.length === names.length ? values[i] : undefined;
             ctx.scope.vars.set(n.text, { type: declared ?? (v ? this.typeOfExpr(v, ctx.scope) : null) });
