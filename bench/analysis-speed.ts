@@ -11,6 +11,7 @@ import type { FileFacts } from '../src/core/facts.js';
 import ts = require('typescript');
 import { scriptKindFor } from '../src/languages/typescript/extract-facts.js';
 import { parsePython } from '../src/languages/python/parser.js';
+import { parseGo } from '../src/languages/go/parser.js';
 
 function walk(dir: string, out: string[]): void {
   for (const name of readdirSync(dir)) {
@@ -32,6 +33,7 @@ const PARSE_ONLY: Readonly<Record<string, (path: string, text: string) => void>>
       scriptKindFor(p),
     ),
   python: (_p, t) => parsePython(t).delete(),
+  go: (_p, t) => parseGo(t).delete(),
 };
 
 function cpuSeconds(since: NodeJS.CpuUsage): number {

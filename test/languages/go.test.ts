@@ -242,7 +242,10 @@ describe('Go module model', () => {
   });
 
   it('maps import paths to directories in a GOPATH layout without go.mod', () => {
-    const r = resolver({ 'src/example.com/a/a.go': '', 'src/example.com/b/b.go': '' });
+    const r = resolver({ 'src/example.com/a/a.go': '', 'src/example.com/b/b.go': '', 'json/j.go': '' });
+    // A project checked out on its own: the import path ends in one of its directories.
+    assert.deepEqual(r.resolve('main.go', 'github.com/o/p/json'), { kind: 'file', path: 'json/j.go' });
+    assert.deepEqual(r.resolve('main.go', 'encoding/json'), { kind: 'external', pkg: 'std' });
     assert.deepEqual(r.resolve('src/example.com/a/a.go', 'example.com/b'), {
       kind: 'file',
       path: 'src/example.com/b/b.go',

@@ -4,10 +4,10 @@
  * whose target is a directory inside the repo, and `go.work` (`use` directories). An import path resolves to the
  * package directory of the module whose path is its longest prefix, to a file of that package (the resolver finds
  * the package's other files through FileFacts.packageScope). `internal/` packages are visible only from inside the
- * tree rooted at their parent. Vendored packages (`vendor/`) and everything outside the repo's modules are
- * `external:<module path>` (the standard library is `external:std`). A repo with no go.mod (GOPATH layout) maps an
- * import path to the same directory under the repo root or under `src/`. Pure: the file list and config texts come
- * in, nothing is read.
+ * tree rooted at their parent. Without go.mod (GOPATH layout) an import path maps to its directory under the root
+ * or `src/`, else to the longest ending of it that is a directory of the repo. Vendored packages (`vendor/`) and
+ * everything outside the repo's modules are `external:<module path>` (the standard library is `external:std`).
+ * Pure: the file list and config texts come in, nothing is read.
  */
 import type { ModuleResolution, ModuleResolver, ModuleResolverContext } from '../plugin.js';
 
@@ -229,6 +229,15 @@ export function createGoModuleResolver(context: ModuleResolverContext): ModuleRe
       for (const dir of [importPath, `src/${importPath}`]) {
         const file = packageFile(dir);
         if (file) return { kind: 'file', path: file };
+      }
+      // A GOPATH-era project checked out on its own: its import paths end in its directories
+      // (`github.com/o/p/sub` → `sub/`), the longest such ending first; never for the standard library.
+      if (!isStandardLibrary(importPath)) {
+        const parts = importPath.split('/');
+        for (let i = 1; i < parts.length; i++) {
+          const file = packageFile(parts.slice(i).join('/'));
+          if (file) return { kind: 'file', path: file };
+        }
       }
     }
     // Vendored copies are a dependency's code, not the repo's: external by their module.
