@@ -197,8 +197,17 @@ describe('Go module model', () => {
       'vendor/github.com/pkg/errors/errors.go': '',
       'vendor/modules.txt': '# github.com/pkg/errors v0.9.1\ngithub.com/pkg/errors\n',
     });
-    assert.deepEqual(r.resolve('main.go', 'example.com/root/util'), { kind: 'file', path: 'util/util.go' });
-    assert.deepEqual(r.resolve('svc/main.go', 'example.com/lib'), { kind: 'file', path: 'lib/lib.go' });
+    // A package is its directory's files, test files left out; each file sees the others through moduleOf.
+    assert.deepEqual(r.resolve('main.go', 'example.com/root/util'), {
+      kind: 'package',
+      paths: ['util/util.go'],
+    });
+    assert.deepEqual(r.moduleOf?.('util/util.go'), {
+      kind: 'package',
+      paths: ['util/util.go', 'util/util_test.go'],
+    });
+    assert.equal(r.moduleOf?.('lib/lib.go'), null);
+    assert.deepEqual(r.resolve('svc/main.go', 'example.com/lib'), { kind: 'package', paths: ['lib/lib.go'] });
     // The root module requires example.com/pinned by version without a replacement: the published copy builds.
     assert.deepEqual(r.resolve('main.go', 'example.com/pinned'), {
       kind: 'external',
@@ -222,7 +231,7 @@ describe('Go module model', () => {
       'b/go.mod': 'module example.com/b\n',
       'b/b.go': '',
     });
-    assert.deepEqual(r.resolve('a/a.go', 'example.com/b'), { kind: 'file', path: 'b/b.go' });
+    assert.deepEqual(r.resolve('a/a.go', 'example.com/b'), { kind: 'package', paths: ['b/b.go'] });
   });
 
   it('lets only the tree above internal/ import an internal package', () => {
@@ -233,8 +242,8 @@ describe('Go module model', () => {
       'cmd/main.go': '',
     });
     assert.deepEqual(r.resolve('lib/api.go', 'example.com/m/lib/internal/secret'), {
-      kind: 'file',
-      path: 'lib/internal/secret/s.go',
+      kind: 'package',
+      paths: ['lib/internal/secret/s.go'],
     });
     const denied = r.resolve('cmd/main.go', 'example.com/m/lib/internal/secret');
     assert.equal(denied.kind, 'unresolved');
@@ -244,11 +253,11 @@ describe('Go module model', () => {
   it('maps import paths to directories in a GOPATH layout without go.mod', () => {
     const r = resolver({ 'src/example.com/a/a.go': '', 'src/example.com/b/b.go': '', 'json/j.go': '' });
     // A project checked out on its own: the import path ends in one of its directories.
-    assert.deepEqual(r.resolve('main.go', 'github.com/o/p/json'), { kind: 'file', path: 'json/j.go' });
+    assert.deepEqual(r.resolve('main.go', 'github.com/o/p/json'), { kind: 'package', paths: ['json/j.go'] });
     assert.deepEqual(r.resolve('main.go', 'encoding/json'), { kind: 'external', pkg: 'std' });
     assert.deepEqual(r.resolve('src/example.com/a/a.go', 'example.com/b'), {
-      kind: 'file',
-      path: 'src/example.com/b/b.go',
+      kind: 'package',
+      paths: ['src/example.com/b/b.go'],
     });
   });
 });

@@ -213,6 +213,9 @@ class GoExtractor {
       doc: s.doc ?? null,
       parent: s.parent,
     };
+    // The result a call gives, as the resolver follows it: `(*Server, error)` → Server.
+    const resultName = s.returnType ? goTypeName(s.returnType) : null;
+    if (resultName) sym.returnTypeRef = { kind: 'name', name: resultName };
     if (s.valueType) sym.valueType = s.valueType;
     if (s.extends && s.extends.length > 0) sym.extends = s.extends;
     this.symbols.push(sym);

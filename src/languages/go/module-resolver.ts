@@ -2,8 +2,7 @@
  * Go module resolution over an in-memory snapshot. A package is a directory; an import path names one. The repo's
  * modules come from every `go.mod` (its `module` path; nested modules own their subtree), `replace` directives
  * whose target is a directory inside the repo, and `go.work` (`use` directories). An import path resolves to the
- * package directory of the module whose path is its longest prefix, to a file of that package (the resolver finds
- * the package's other files through FileFacts.packageScope). `internal/` packages are visible only from inside the
+ * package directory of the module whose path is its longest prefix: a `package` module of its non-test files. `internal/` packages are visible only from inside the
  * tree rooted at their parent. Without go.mod (GOPATH layout) an import path maps to its directory under the root
  * or `src/`, else to the longest ending of it that is a directory of the repo. Vendored packages (`vendor/`) and
  * everything outside the repo's modules are `external:<module path>` (the standard library is `external:std`).
@@ -186,6 +185,12 @@ export function createGoModuleResolver(context: ModuleResolverContext): ModuleRe
   };
 
   const packageFile = (dir: string): string | undefined => packages.get(dir)?.[0];
+  /** An imported package: its files, test files left out (an importer never sees them). */
+  const packageOf = (dir: string): ModuleResolution => {
+    const all = packages.get(dir) ?? [];
+    const proper = all.filter((f) => rank(f) === 0);
+    return { kind: 'package', paths: proper.length > 0 ? proper : all };
+  };
 
   const external = (importPath: string): ModuleResolution => {
     if (isStandardLibrary(importPath)) return { kind: 'external', pkg: 'std' };
@@ -222,21 +227,20 @@ export function createGoModuleResolver(context: ModuleResolverContext): ModuleRe
           kind: 'unresolved',
           reason: `internal package ${importPath} is not visible from ${dirOf(fromPath) || '.'}`,
         };
-      return { kind: 'file', path: file };
+      return packageOf(dir);
     }
     // GOPATH layout (no go.mod above the importer): the package's directory under the root or under src/.
     if (from === null) {
       for (const dir of [importPath, `src/${importPath}`]) {
-        const file = packageFile(dir);
-        if (file) return { kind: 'file', path: file };
+        if (packageFile(dir)) return packageOf(dir);
       }
       // A GOPATH-era project checked out on its own: its import paths end in its directories
       // (`github.com/o/p/sub` → `sub/`), the longest such ending first; never for the standard library.
       if (!isStandardLibrary(importPath)) {
         const parts = importPath.split('/');
         for (let i = 1; i < parts.length; i++) {
-          const file = packageFile(parts.slice(i).join('/'));
-          if (file) return { kind: 'file', path: file };
+          const dir = parts.slice(i).join('/');
+          if (packageFile(dir)) return packageOf(dir);
         }
       }
     }
@@ -245,6 +249,11 @@ export function createGoModuleResolver(context: ModuleResolverContext): ModuleRe
   };
 
   return {
+    /** A package is its directory's `.go` files (test files included; FileFacts.packageScope tells `foo_test` apart). */
+    moduleOf(path: string): { kind: 'package'; paths: string[] } | null {
+      const files = path.endsWith('.go') ? packages.get(dirOf(path)) : undefined;
+      return files && files.length > 1 ? { kind: 'package', paths: files } : null;
+    },
     resolve(fromPath: string, specifier: string): ModuleResolution {
       const key = `${moduleRootOf(fromPath) ?? ''}\u0000${dirOf(fromPath)}\u0000${specifier}`;
       let res = cache.get(key);

@@ -1,11 +1,12 @@
 /**
  * The Go answers to the repo-wide resolver's language questions (see ResolutionRules). A package's files share one
- * scope (FileFacts.packageScope), so a same-package name resolves like a declaration of the file; an imported
- * package is a module whose exported (capitalised) names are its members. Left to the neutral defaults: valuePath,
- * callbackParamType, importedSubmodule, packageSubmodule.
+ * scope (ModuleResolver.moduleOf, FileFacts.packageScope), so a same-package name resolves like a declaration of the
+ * file; an imported package is a module whose exported (capitalised) names are its members. Types reach the resolver
+ * as TypeRefs the extractor builds (goTypeName). Left to the neutral defaults: valuePath, importedSubmodule,
+ * packageSubmodule.
  */
 import type { ResolutionRules } from '../plugin.js';
-import { GO_BUILTINS, goTypeName } from './conventions.js';
+import { GO_BUILTINS } from './conventions.js';
 
 export const goResolutionRules: Partial<ResolutionRules> = {
   // `len`, `append`, `make`…, and conversions to predeclared types (`int(x)`, `string(b)`).
@@ -18,5 +19,4 @@ export const goResolutionRules: Partial<ResolutionRules> = {
   moduleValueExport: null,
   // Go has no re-exports.
   wildcardExports: () => false,
-  typeName: goTypeName,
 };
