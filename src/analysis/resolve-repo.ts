@@ -104,6 +104,13 @@ function samePackage(a: FileIndex, b: FileIndex): boolean {
   return pa === undefined || pb === undefined || pa === pb;
 }
 
+/** Files the default build leaves out (FileFacts.notInDefaultBuild) after the others; stable otherwise. */
+function builtFirst(a: FileIndex, b: FileIndex): number {
+  return (
+    (a.facts.notInDefaultBuild === undefined ? 0 : 1) - (b.facts.notInDefaultBuild === undefined ? 0 : 1)
+  );
+}
+
 /** A symbol's id, made once per file and localId (a large repo's edges repeat the same ids many times). */
 function idOf(file: FileIndex, localId: string): string {
   let id = file.ids.get(localId);
@@ -120,6 +127,8 @@ class RepoResolver {
   private readonly exportCache = new Map<string, Lookup>();
   private typeDepth = 0;
   private implementationsOf: Map<string, Def[]> | null = null;
+  /** Types implementing an interface by their methods, by the interface's id (structuralInterfaces). */
+  private readonly structuralCache = new Map<string, Def[]>();
 
   private readonly plugins: ReadonlyMap<string, LanguagePlugin>;
 
@@ -212,7 +221,8 @@ class RepoResolver {
       const files = [...new Set(res.paths)]
         .sort(cmp)
         .map((path) => this.files.get(path))
-        .filter((f): f is FileIndex => f !== undefined);
+        .filter((f): f is FileIndex => f !== undefined)
+        .sort(builtFirst);
       return files.length > 0 ? { kind: 'module', files } : NONE;
     }
     return NONE;
@@ -243,6 +253,7 @@ class RepoResolver {
             .sort(cmp)
             .map((path) => this.files.get(path))
             .filter((f): f is FileIndex => f !== undefined && samePackage(f, file))
+            .sort(builtFirst)
         : [];
       this.siblingsCache.set(file.path, siblings);
     }
@@ -540,6 +551,45 @@ class RepoResolver {
   }
 
   /**
+   * Where a type implements an interface by having its methods (ResolutionRules.structuralInterfaces): the member
+   * `name` of every repo type, of a language that says so, that has a method of each name the interface and the
+   * repo interfaces it embeds declare.
+   */
+  private structuralImplementations(iface: Def, name: string): Def[] {
+    const key = makeSymbolId(iface.file.path, iface.sym.localId);
+    let types = this.structuralCache.get(key);
+    if (!types) {
+      const required = new Set<string>();
+      const collect = (owner: Def, seen: Set<string>): void => {
+        const id = makeSymbolId(owner.file.path, owner.sym.localId);
+        if (seen.has(id)) return;
+        seen.add(id);
+        for (const list of owner.file.members.get(owner.sym.localId)?.values() ?? [])
+          for (const sym of list) if (sym.kind === 'method') required.add(sym.name);
+        for (const base of owner.sym.extends ?? []) {
+          const found = this.resolveTypeName(owner.file, base);
+          if (found.kind === 'symbol' && found.def.sym.kind === 'interface') collect(found.def, seen);
+        }
+      };
+      collect(iface, new Set());
+      types = [];
+      if (required.size > 0) {
+        for (const file of this.files.values()) {
+          if (!file.rules.structuralInterfaces) continue;
+          for (const [, list] of file.topLevel)
+            for (const sym of list) {
+              if (sym.kind !== 'class' && sym.kind !== 'type') continue;
+              const def = { file, sym };
+              if ([...required].every((n) => this.findMember(def, n)?.sym.kind === 'method')) types.push(def);
+            }
+        }
+      }
+      this.structuralCache.set(key, types);
+    }
+    return types.map((t) => this.findMember(t, name)).filter((d): d is Def => d !== undefined);
+  }
+
+  /**
    * Calling a class means calling its own constructor when it declares one, else the class itself
    * (as the compiler names it: an inherited constructor is not what `new Sub()` is written against).
    */
@@ -593,7 +643,12 @@ class RepoResolver {
 
   private interfaceResolution(member: Def, name: string): Resolution {
     const owner = member.file.byLocalId.get(member.sym.parent ?? '');
-    const impls = owner ? this.implementations({ file: member.file, sym: owner }, name) : [];
+    const iface = owner ? { file: member.file, sym: owner } : undefined;
+    const impls = !iface
+      ? []
+      : member.file.rules.structuralInterfaces
+        ? this.structuralImplementations(iface, name)
+        : this.implementations(iface, name);
     return { reason: 'interface', targets: [member], implementations: impls };
   }
 
@@ -875,7 +930,9 @@ class RepoResolver {
           if (res.candidates !== undefined) edge.candidates = res.candidates;
           addEdge(edge, site.line);
         }
-        const impls = DRAW_IMPLEMENTATIONS ? (res.implementations ?? []) : [];
+        // A language whose types implement interfaces by their methods draws them as a lower tier (measured apart).
+        const impls =
+          DRAW_IMPLEMENTATIONS || file.rules.structuralInterfaces ? (res.implementations ?? []) : [];
         for (const def of impls) {
           addEdge(
             {

@@ -203,6 +203,13 @@ export interface FileFacts {
    * method whose type is in another file has no parent and is found by its `Type.method` qualified name.
    */
   packageScope?: string;
+  /**
+   * The condition under which the file is compiled, as written (Go's `//go:build purego`, a `_windows.go` name), when
+   * the plug-in found it false for the default build (the usual platform, no custom tags). Such a file is still
+   * analysed, but its declarations are looked up after those of the files that are built: the same name is often
+   * declared once per build variant.
+   */
+  notInDefaultBuild?: string;
   /** Set when the file was not analysed (too large, minified…): the facts are then only the module symbol. */
   skipped?: string;
 }

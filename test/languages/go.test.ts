@@ -9,7 +9,13 @@ import { resolveRepo } from '../../src/analysis/resolve-repo.js';
 import { computeTestReach } from '../../src/analysis/test-reach.js';
 import { makeSymbolId } from '../../src/core/ids.js';
 import { goPlugin } from '../../src/languages/go/go-plugin.js';
-import { goImportName, goTestKind, goTypeName } from '../../src/languages/go/conventions.js';
+import {
+  evalBuildExpression,
+  goExcludingConstraint,
+  goImportName,
+  goTestKind,
+  goTypeName,
+} from '../../src/languages/go/conventions.js';
 import { goGrammarPath } from '../../src/languages/go/parser.js';
 import { goRunPattern } from '../../src/languages/go/test-command.js';
 import { parseGoMod, parseGoWork } from '../../src/languages/go/module-resolver.js';
@@ -141,6 +147,27 @@ describe('Go conventions', () => {
     assert.equal(goImportName('gopkg.in/yaml.v2'), 'yaml');
     assert.equal(goImportName('github.com/go-chi/chi/v5'), 'chi');
     assert.equal(goImportName('github.com/mattn/go-sqlite3'), 'sqlite3');
+  });
+
+  it('tells which files the default build (linux/amd64, no custom tags) leaves out', () => {
+    assert.equal(evalBuildExpression('linux && !purego'), true);
+    assert.equal(evalBuildExpression('(windows || darwin) && amd64'), false);
+    assert.equal(evalBuildExpression('go1.18'), true);
+    assert.equal(evalBuildExpression('&& broken'), null);
+    assert.equal(
+      goExcludingConstraint('p/ptr_purego.go', '//go:build purego\n\npackage p\n'),
+      '//go:build purego',
+    );
+    assert.equal(goExcludingConstraint('p/ptr_unsafe.go', '//go:build !purego\n\npackage p\n'), null);
+    assert.equal(
+      goExcludingConstraint('p/a.go', '// +build appengine js\n\npackage p\n'),
+      '// +build appengine js',
+    );
+    assert.equal(goExcludingConstraint('p/sys_windows.go', 'package p\n'), '_windows.go');
+    assert.equal(goExcludingConstraint('p/sys_linux_arm64.go', 'package p\n'), '_arm64.go');
+    assert.equal(goExcludingConstraint('p/sys_linux_test.go', 'package p\n'), null);
+    // A //go:build line after the package clause is no constraint.
+    assert.equal(goExcludingConstraint('p/b.go', 'package p\n//go:build ignore\n'), null);
   });
 
   it('recognises the test functions go test runs by name', () => {
@@ -317,6 +344,22 @@ describe('Go resolution', () => {
     );
   });
 
+  it('prefers the declaration of the file the default build compiles over a build variant', () => {
+    const { edges } = analyse({
+      'go.mod': mod,
+      'value/ptr_purego.go': '//go:build purego\n\npackage value\n\nfunc PointerOf() int { return 1 }\n',
+      'value/ptr_unsafe.go': '//go:build !purego\n\npackage value\n\nfunc PointerOf() int { return 2 }\n',
+      'value/use.go': 'package value\n\nfunc Use() int { return PointerOf() }\n',
+      'main.go': 'package main\n\nimport "example.com/m/value"\n\nfunc main() { value.PointerOf() }\n',
+    });
+    assert.deepEqual(edgesFrom(edges, makeSymbolId('value/use.go', 'Use:function')), [
+      'value/ptr_unsafe.go::PointerOf:function [same-file]',
+    ]);
+    assert.deepEqual(edgesFrom(edges, makeSymbolId('main.go', 'main:function')), [
+      'value/ptr_unsafe.go::PointerOf:function [import]',
+    ]);
+  });
+
   it('draws no edge for a conversion, and keeps a call through a func-typed field dynamic', () => {
     const { edges } = analyse({
       'go.mod': mod,
@@ -337,6 +380,44 @@ describe('Go resolution', () => {
       '?ID [builtin]',
       '?s.hook [dynamic]',
       'a/use.go::done:function [same-file]',
+    ]);
+  });
+
+  it('links a call through an interface to its method, and to the types whose method sets cover it as a lower tier', () => {
+    const { edges } = analyse({
+      'go.mod': mod,
+      'a/iface.go':
+        'package a\n\ntype Named interface{ Name() string }\n\ntype Saver interface {\n\tNamed\n\tSave() error\n}\n',
+      'a/impl.go': [
+        'package a',
+        '',
+        'type Disk struct{}',
+        '',
+        'func (d *Disk) Save() error  { return nil }',
+        'func (d *Disk) Name() string { return "disk" }',
+        '',
+        'type Base struct{}',
+        '',
+        'func (Base) Name() string { return "base" }',
+        '',
+        '// Cloud gets Name from Base.',
+        'type Cloud struct{ Base }',
+        '',
+        'func (c Cloud) Save() error { return nil }',
+        '',
+        '// Memo has no Name: it is no Saver.',
+        'type Memo struct{}',
+        '',
+        'func (m Memo) Save() error { return nil }',
+        '',
+        'func Store(s Saver) { s.Save() }',
+      ].join('\n'),
+    });
+    const store = edges.filter((e) => e.callerId === makeSymbolId('a/impl.go', 'Store:function'));
+    assert.deepEqual(store.map((e) => `${e.calleeId} ${e.reason} ${e.confidence}`).sort(), [
+      'a/iface.go::Saver.Save:method interface 0.7',
+      'a/impl.go::Cloud.Save:method interface 0.23',
+      'a/impl.go::Disk.Save:method interface 0.23',
     ]);
   });
 

@@ -146,3 +146,99 @@ export function goImportName(importPath: string): string {
     .replace(/[-.]go$/, '');
   return name.replace(/[-.]/g, '_');
 }
+
+const KNOWN_OS = new Set(
+  'aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 windows zos'.split(
+    ' ',
+  ),
+);
+const KNOWN_ARCH = new Set(
+  '386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm'.split(
+    ' ',
+  ),
+);
+
+/** The tags of the default build codehub reads Go code as: linux/amd64 with cgo, the gc toolchain, Go 1.21. */
+function defaultTag(tag: string): boolean {
+  if (tag === 'linux' || tag === 'amd64' || tag === 'unix' || tag === 'gc' || tag === 'cgo') return true;
+  const version = /^go1\.(\d+)$/.exec(tag);
+  return version !== null && Number(version[1]) <= 21;
+}
+
+/** Evaluates a `//go:build` expression (`linux && !purego`, `(a || b) && c`) with the default tags; null if malformed. */
+export function evalBuildExpression(expr: string): boolean | null {
+  const tokens = expr.match(/!|&&|\|\||\(|\)|[\p{L}\p{N}_.]+/gu) ?? [];
+  let at = 0;
+  const or = (): boolean | null => {
+    let value = and();
+    while (value !== null && tokens[at] === '||') {
+      at++;
+      const right = and();
+      value = right === null ? null : value || right;
+    }
+    return value;
+  };
+  const and = (): boolean | null => {
+    let value = unary();
+    while (value !== null && tokens[at] === '&&') {
+      at++;
+      const right = unary();
+      value = right === null ? null : value && right;
+    }
+    return value;
+  };
+  const unary = (): boolean | null => {
+    const token = tokens[at++];
+    if (token === undefined) return null;
+    if (token === '!') {
+      const value = unary();
+      return value === null ? null : !value;
+    }
+    if (token === '(') {
+      const value = or();
+      return tokens[at++] === ')' ? value : null;
+    }
+    return /^[\p{L}\p{N}_.]+$/u.test(token) ? defaultTag(token) : null;
+  };
+  const value = or();
+  return at === tokens.length ? value : null;
+}
+
+/**
+ * The build constraint that leaves a file out of the default build (linux/amd64, no custom tags), as written: a
+ * `//go:build` line (or legacy `// +build` lines) above the package clause, or a `_GOOS`/`_GOARCH` file name suffix.
+ * null when the file is built by default (or its constraint cannot be read).
+ */
+export function goExcludingConstraint(path: string, text: string): string | null {
+  const base = (
+    path
+      .slice(path.lastIndexOf('/') + 1)
+      .replace(/\.go$/, '')
+      .replace(/_test$/, '') || ''
+  ).split('_');
+  const last = base.length > 1 ? base[base.length - 1] : undefined;
+  const before = base.length > 2 ? base[base.length - 2] : undefined;
+  if (last && KNOWN_ARCH.has(last) && last !== 'amd64') return `_${last}.go`;
+  if (last && KNOWN_OS.has(last) && last !== 'linux') return `_${last}.go`;
+  if (last && KNOWN_ARCH.has(last) && before && KNOWN_OS.has(before) && before !== 'linux')
+    return `_${before}_${last}.go`;
+  const header = text.slice(0, Math.max(0, text.search(/^\s*package\s/m)));
+  const build = /^\/\/go:build\s+(.+)$/m.exec(header);
+  if (build?.[1]) {
+    const expr = build[1].trim();
+    return evalBuildExpression(expr) === false ? `//go:build ${expr}` : null;
+  }
+  // Legacy `// +build a,b c`: a space is OR, a comma AND; several lines are ANDed.
+  const lines = [...header.matchAll(/^\/\/\s*\+build\s+(.+)$/gm)].map((m) => (m[1] ?? '').trim());
+  if (lines.length === 0) return null;
+  const expr = lines
+    .map(
+      (l) =>
+        `(${l
+          .split(/\s+/)
+          .map((alt) => `(${alt.split(',').join(' && ')})`)
+          .join(' || ')})`,
+    )
+    .join(' && ');
+  return evalBuildExpression(expr) === false ? lines.map((l) => `// +build ${l}`).join('\n') : null;
+}

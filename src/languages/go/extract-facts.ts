@@ -23,7 +23,14 @@ import type {
 } from '../../core/facts.js';
 import { MODULE_QUALIFIED_NAME } from '../../core/facts.js';
 import { makeLocalId } from '../../core/ids.js';
-import { GO_BUILTINS, goImportName, goTestKind, goTypeName, isGoTestPath } from './conventions.js';
+import {
+  GO_BUILTINS,
+  goExcludingConstraint,
+  goImportName,
+  goTestKind,
+  goTypeName,
+  isGoTestPath,
+} from './conventions.js';
 import type { SyntaxNode } from './parser.js';
 import { parseGo } from './parser.js';
 
@@ -913,5 +920,8 @@ export function extractGoFacts(path: string, rawText: string): FileFacts {
     diagnostics: extractor.diagnostics.sort((a, b) => a.line - b.line),
   };
   if (extractor.packageName !== '') facts.packageScope = `${dir}#${extractor.packageName}`;
+  // Kept and analysed with its tags, but looked up after the files the default build compiles.
+  const excluded = goExcludingConstraint(path, text);
+  if (excluded !== null) facts.notInDefaultBuild = excluded;
   return facts;
 }

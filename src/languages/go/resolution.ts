@@ -19,4 +19,6 @@ export const goResolutionRules: Partial<ResolutionRules> = {
   moduleValueExport: null,
   // Go has no re-exports.
   wildcardExports: () => false,
+  // A type implements an interface by its method set: calls through an interface also reach the implementations.
+  structuralInterfaces: true,
 };
