@@ -127,6 +127,8 @@ class RepoResolver {
   private readonly exportCache = new Map<string, Lookup>();
   private typeDepth = 0;
   private implementationsOf: Map<string, Def[]> | null = null;
+  private readonly packageMethodsCache = new Map<string, Map<string, Def>>();
+  private readonly methodNamesCache = new Map<string, Set<string>>();
   /** Types implementing an interface by their methods, by the interface's id (structuralInterfaces). */
   private readonly structuralCache = new Map<string, Def[]>();
 
@@ -469,17 +471,27 @@ class RepoResolver {
   private directMember(owner: Def, name: string): Def | undefined {
     // In a package a type's methods may be declared in any of its files, without a parent there.
     if (owner.sym.parent === null && owner.file.facts.packageScope !== undefined) {
-      const qualified = `${owner.sym.qualifiedName}.${name}`;
-      for (const file of [owner.file, ...this.siblingsOf(owner.file)]) {
-        const sym = file.detachedMethods.get(qualified);
-        if (sym) return { file, sym };
-      }
+      const method = this.packageMethods(owner.file).get(`${owner.sym.qualifiedName}.${name}`);
+      if (method) return method;
     }
     const list = owner.file.members.get(owner.sym.localId)?.get(name);
     // A method also assigned in the constructor (`this.parse = this.parse.bind(this)`) is the method.
     const callable = list?.filter((s) => s.kind !== 'property');
     const sym = last(callable && callable.length > 0 ? callable : list);
     return sym ? { file: owner.file, sym } : undefined;
+  }
+
+  /** The methods declared apart from their type in `file`'s package, by qualified name (built once per file). */
+  private packageMethods(file: FileIndex): Map<string, Def> {
+    let methods = this.packageMethodsCache.get(file.path);
+    if (!methods) {
+      methods = new Map();
+      for (const f of [file, ...this.siblingsOf(file)])
+        for (const [qualified, sym] of f.detachedMethods)
+          if (!methods.has(qualified)) methods.set(qualified, { file: f, sym });
+      this.packageMethodsCache.set(file.path, methods);
+    }
+    return methods;
   }
 
   /** A member of a class or interface, searching its `extends` chain. */
@@ -580,13 +592,37 @@ class RepoResolver {
             for (const sym of list) {
               if (sym.kind !== 'class' && sym.kind !== 'type') continue;
               const def = { file, sym };
-              if ([...required].every((n) => this.findMember(def, n)?.sym.kind === 'method')) types.push(def);
+              const names = this.methodNames(def);
+              if ([...required].every((n) => names.has(n))) types.push(def);
             }
         }
       }
       this.structuralCache.set(key, types);
     }
     return types.map((t) => this.findMember(t, name)).filter((d): d is Def => d !== undefined);
+  }
+
+  /** The names of a type's methods: its own, those declared apart from it in its package, and promoted ones. */
+  private methodNames(type: Def, seen = new Set<string>()): Set<string> {
+    const key = makeSymbolId(type.file.path, type.sym.localId);
+    const cached = this.methodNamesCache.get(key);
+    if (cached) return cached;
+    const names = new Set<string>();
+    if (seen.has(key)) return names;
+    seen.add(key);
+    for (const list of type.file.members.get(type.sym.localId)?.values() ?? [])
+      for (const sym of list) if (sym.kind === 'method') names.add(sym.name);
+    const prefix = `${type.sym.qualifiedName}.`;
+    if (type.sym.parent === null && type.file.facts.packageScope !== undefined)
+      for (const qualified of this.packageMethods(type.file).keys())
+        if (qualified.startsWith(prefix) && !qualified.includes('.', prefix.length))
+          names.add(qualified.slice(prefix.length));
+    for (const base of type.sym.extends ?? []) {
+      const parent = this.resolveTypeName(type.file, base);
+      if (parent.kind === 'symbol') for (const n of this.methodNames(parent.def, seen)) names.add(n);
+    }
+    this.methodNamesCache.set(key, names);
+    return names;
   }
 
   /**
