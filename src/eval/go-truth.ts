@@ -101,7 +101,11 @@ export async function buildGoTruth(options: GoTruthOptions): Promise<GoCallTruth
         );
         return stdout;
       } catch (error) {
-        const e = error as { stderr?: string; message: string; stdout?: string };
+        const e = error as { stderr?: string; message: string; code?: string };
+        if (e.code === 'ENOENT')
+          throw new Error(
+            `${tool} was not found: the Go truth needs Debian's golang-go and golang-golang-x-tools (apt-get install golang-go golang-golang-x-tools)`,
+          );
         const message = (e.stderr ?? e.message).split('\n').slice(0, 5).join(' | ');
         throw new Error(`callgraph -algo=${algo} failed on ${importPath}: ${message}`);
       }

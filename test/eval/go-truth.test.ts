@@ -73,6 +73,21 @@ const FILES: Record<string, string> = {
 };
 
 describe('the Go truth (callgraph)', () => {
+  it('says which packages to install when callgraph is missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codehub-gotruth-missing-'));
+    try {
+      writeFileSync(join(dir, 'go.mod'), 'module example.com/x\n');
+      writeFileSync(join(dir, 'x.go'), 'package x\n');
+      await assert.rejects(
+        buildGoTruth({ repoDir: dir, gopath: [], callgraph: 'no-such-callgraph-binary' }),
+        /no-such-callgraph-binary was not found: .*apt-get install golang-go golang-golang-x-tools/,
+      );
+      await assert.rejects(buildGoTruth({ repoDir: join(dir, 'missing') }), /has no go\.mod/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it(
     'resolves static calls in the repo, keeps the standard library outside and dynamic calls apart',
     { skip },
