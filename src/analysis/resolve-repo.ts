@@ -25,6 +25,8 @@ import type { ResolveInput, ResolveOutput, ResolveRepo } from './types.js';
 /** Name-only matches with more candidates than this are too ambiguous to draw: they stay unresolved. */
 const MAX_NAME_ONLY_CANDIDATES = 5;
 const MAX_TYPE_DEPTH = 16;
+/** What a call matched by name alone (ResolutionRules.callsByName) may reach. */
+const BY_NAME_KINDS: ReadonlySet<string> = new Set(['function', 'method', 'constructor', 'class']);
 /**
  * Receivers whose member calls may fall back to a guess by method name. Measured against the compiler
  * (EVAL.md), such guesses were right about 1 time in 5 on every corpus, from every kind of receiver, so
@@ -131,6 +133,7 @@ class RepoResolver {
   private readonly methodNamesCache = new Map<string, Set<string>>();
   /** Types implementing an interface by their methods, by the interface's id (structuralInterfaces). */
   private readonly structuralCache = new Map<string, Def[]>();
+  private definitionsByName: Map<string, Def[]> | null = null;
 
   private readonly plugins: ReadonlyMap<string, LanguagePlugin>;
 
@@ -718,7 +721,9 @@ class RepoResolver {
       // Declared in another file of the same package: the same module scope, as `same-file` means.
       const sibling = this.packageScope(file, b.name);
       if (sibling.kind === 'symbol') return this.fromLookup(sibling, 'same-file', true);
-      return { reason: this.globalReason(file, b.name), targets: [] };
+      const reason = this.globalReason(file, b.name);
+      if (reason === 'unknown' && file.rules.callsByName) return this.byNameInLanguage(file, target.name);
+      return { reason, targets: [] };
     }
     return this.resolveMember(file, target.name, target.receiver);
   }
@@ -898,6 +903,26 @@ class RepoResolver {
     if (candidates.length === 0 || candidates.length > MAX_NAME_ONLY_CANDIDATES)
       return { reason: 'unknown', targets: [] };
     return { reason: 'name-only', targets: candidates, candidates: candidates.length };
+  }
+
+  /**
+   * A call its file binds to nothing, matched by name among the definitions of the file's language
+   * (ResolutionRules.callsByName): `name-only` when the name is defined once, `ambiguous` when more often.
+   */
+  private byNameInLanguage(file: FileIndex, name: string): Resolution {
+    if (!this.definitionsByName) {
+      this.definitionsByName = new Map();
+      for (const f of this.files.values()) {
+        if (!f.rules.callsByName) continue;
+        for (const sym of f.facts.symbols)
+          if (BY_NAME_KINDS.has(sym.kind))
+            push(this.definitionsByName, `${f.facts.language}\u0000${sym.name}`, { file: f, sym });
+      }
+    }
+    const candidates = this.definitionsByName.get(`${file.facts.language}\u0000${name}`) ?? [];
+    if (candidates.length === 0) return { reason: 'unknown', targets: [] };
+    if (candidates.length > 1) return { reason: 'ambiguous', targets: [] };
+    return { reason: 'name-only', targets: candidates, candidates: 1 };
   }
 
   /** A call site that trips over malformed facts stays unresolved instead of failing the whole snapshot. */

@@ -5,7 +5,8 @@
  * `codehub eval --calibrate` rewrites with the precision measured against that language's truth source).
  */
 export type ResolvedReason = 'import' | 'same-file' | 'receiver-typed' | 'interface' | 'name-only';
-export type UnresolvedReason = 'builtin' | 'dynamic' | 'unknown' | `external:${string}`;
+/** `ambiguous`: matched by name alone (ResolutionRules.callsByName), and the name is defined more than once. */
+export type UnresolvedReason = 'builtin' | 'dynamic' | 'unknown' | 'ambiguous' | `external:${string}`;
 export type ReasonCode = ResolvedReason | UnresolvedReason;
 
 /** Measured precision per resolved reason for one language; reasons left out fall back to the seed tiers. */

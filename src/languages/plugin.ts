@@ -92,6 +92,12 @@ export interface ResolutionRules {
    * (`core.$ZodXID` → [`core`, `$ZodXID`]), or null when it is not one.
    */
   valuePath(text: string): string[] | null;
+  /**
+   * Whether a call the file binds to nothing (Binding `global`, not a builtin) is matched by name among the repo's
+   * definitions of the same language: one definition of that name gives a `name-only` edge, several leave the call
+   * unresolved as `ambiguous`. For languages whose plug-in does not bind names (depth `symbols`).
+   */
+  callsByName?: boolean;
 }
 
 /** How a language's tests are run, one at a time (the command shown next to each test of a symbol). */
@@ -128,6 +134,13 @@ export interface LanguagePlugin {
   id: string;
   /** File extensions this plug-in analyses, with the dot. */
   extensions: readonly string[];
+  /**
+   * How deep the plug-in analyses: `full` (the default) binds imports, receivers and types and passes the shared
+   * behavioural cases (src/languages/conformance.ts); `symbols` gives outlines (definitions, ranges, nesting) and
+   * name-only call candidates from a grammar's tags query, passes the outline cases instead
+   * (src/languages/outline-conformance.ts), and the repo page says "symbols only" for its files.
+   */
+  depth?: 'full' | 'symbols';
   /** Bumped whenever the facts for the same bytes could change; part of the facts cache key. */
   analyzerVersion: string;
   /**
@@ -172,6 +185,7 @@ export const NEUTRAL_RULES: Readonly<ResolutionRules> = {
   importedSubmodule: () => null,
   packageSubmodule: () => null,
   structuralInterfaces: false,
+  callsByName: false,
   valuePath: (text) => {
     const parts = text.split('.');
     return parts.length > 1 && parts.every((part) => NAME.test(part)) ? parts : null;

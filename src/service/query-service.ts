@@ -9,7 +9,7 @@ import { checkRepoId, parseSymbolId } from '../core/ids.js';
 import { Lru } from '../core/lru.js';
 import { isHumpsQuery, mayHideRepoCall } from '../core/search-keys.js';
 import { shellQuote } from '../core/shell.js';
-import { pluginForPath } from '../languages/registry.js';
+import { pluginById, pluginForPath } from '../languages/registry.js';
 import type {
   EdgeWithSymbol,
   RepoRecord,
@@ -168,11 +168,15 @@ class StorageQueryService implements QueryService {
       ...this.dto(ctx, r.symbol),
       callers: r.callers,
     });
+    const summary = await this.summary(ctx);
     return {
-      summary: await this.summary(ctx),
+      summary,
       mostCalled: (await this.storage.mostCalled(ctx.snapshot.id, 10)).map(ranked),
       untestedHotspots: (await this.storage.untestedHotspots(ctx.snapshot.id, 10)).map(ranked),
       coverage: await this.coverage(ctx),
+      symbolsOnly: Object.keys(summary.languages)
+        .filter((language) => pluginById(language)?.depth === 'symbols')
+        .sort(),
     };
   }
 
