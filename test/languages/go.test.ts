@@ -277,6 +277,17 @@ describe('Go module model', () => {
     assert.match(denied.kind === 'unresolved' ? denied.reason : '', /internal package/);
   });
 
+  it('reads a malformed go.mod as declaring nothing: imports stay external, nothing throws', () => {
+    const r = resolver({
+      'go.mod': 'modul example.com/m\n\u0000 require (\n',
+      'util/u.go': '',
+    });
+    assert.deepEqual(r.resolve('main.go', 'example.com/m/util'), {
+      kind: 'external',
+      pkg: 'example.com/m/util',
+    });
+  });
+
   it('maps import paths to directories in a GOPATH layout without go.mod', () => {
     const r = resolver({ 'src/example.com/a/a.go': '', 'src/example.com/b/b.go': '', 'json/j.go': '' });
     // A project checked out on its own: the import path ends in one of its directories.
