@@ -5,7 +5,12 @@ import { pythonPlugin } from './python/python-plugin.js';
 import { typescriptPlugin } from './typescript/typescript-plugin.js';
 import { OUTLINE_PLUGINS, UNSUPPORTED_LANGUAGES } from './outline/outline-languages.js';
 
-export const allPlugins: readonly LanguagePlugin[] = [typescriptPlugin, pythonPlugin, goPlugin, ...OUTLINE_PLUGINS];
+export const allPlugins: readonly LanguagePlugin[] = [
+  typescriptPlugin,
+  pythonPlugin,
+  goPlugin,
+  ...OUTLINE_PLUGINS,
+];
 
 /** Awaits the init() of each plug-in given (parsers and grammars load once; later calls are cheap). */
 export async function initPlugins(plugins: Iterable<LanguagePlugin>): Promise<void> {
