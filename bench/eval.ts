@@ -14,6 +14,7 @@ import { pyrightVersion } from '../src/eval/python-truth.js';
 import { assembleReport, writeEvalOutputs } from '../src/eval/run-eval.js';
 import { benchRoot, prepareNpmCorpus, REAL_CORPORA } from './corpora.js';
 import { JAVA_CORPORA, prepareJavaCorpus } from './java-corpora.js';
+import { GO_CORPORA, prepareGoCorpus } from './go-corpora.js';
 import { preparePythonCorpus, PYTHON_CORPORA } from './python-corpora.js';
 import { prepareSelfCorpus } from './self-corpus.js';
 
@@ -111,6 +112,19 @@ async function main(): Promise<void> {
         corpus: `debian:${spec.source}@${spec.version}`,
         role: spec.role,
         languages: ['java'],
+      })),
+    );
+  }
+  for (const spec of GO_CORPORA) {
+    if (only && !only.includes(spec.name) && !only.includes('go')) continue;
+    log(`eval: debian:${spec.pkg}@${spec.version} (${spec.role})`);
+    const prepared = prepareGoCorpus(spec);
+    corpora.push(
+      ...(await evalRepository({
+        path: prepared.dir,
+        corpus: `debian:${spec.pkg}@${spec.version}`,
+        role: spec.role,
+        languages: ['go'],
       })),
     );
   }

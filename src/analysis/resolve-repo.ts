@@ -56,6 +56,8 @@ interface FileIndex {
   /** Members by parent localId, then by name. */
   members: Map<string, Map<string, SymbolFact[]>>;
   importsByLocal: Map<string, ImportFact>;
+  /** Methods declared apart from their type (no parent in this file), by qualified name `Type.method`. */
+  detachedMethods: Map<string, SymbolFact>;
   /** Symbol ids made so far, by localId: every edge of a caller or callee shares one string. */
   ids: Map<string, string>;
   /** The rules and measured confidences of the language that analysed the file. */
@@ -100,6 +102,23 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Two files of one directory package are one scope unless their facts name different packages (Go's external test
+ * package `foo_test` sits beside `foo`): FileFacts.packageScope refines ModuleResolver.moduleOf.
+ */
+function samePackage(a: FileIndex, b: FileIndex): boolean {
+  const pa = a.facts.packageScope;
+  const pb = b.facts.packageScope;
+  return pa === undefined || pb === undefined || pa === pb;
+}
+
+/** Files the default build leaves out (FileFacts.notInDefaultBuild) after the others; stable otherwise. */
+function builtFirst(a: FileIndex, b: FileIndex): number {
+  return (
+    (a.facts.notInDefaultBuild === undefined ? 0 : 1) - (b.facts.notInDefaultBuild === undefined ? 0 : 1)
+  );
+}
+
 /** A symbol's id, made once per file and localId (a large repo's edges repeat the same ids many times). */
 function idOf(file: FileIndex, localId: string): string {
   let id = file.ids.get(localId);
@@ -122,6 +141,10 @@ class RepoResolver {
   private typeDepth = 0;
   private implementationsOf: Map<string, Def[]> | null = null;
   private detachedMembers: Map<string, Map<string, Def[]>> | null = null;
+  private readonly packageMethodsCache = new Map<string, Map<string, Def>>();
+  private readonly methodNamesCache = new Map<string, Set<string>>();
+  /** Types implementing an interface by their methods, by the interface's id (structuralInterfaces). */
+  private readonly structuralCache = new Map<string, Def[]>();
   private definitionsByName: Map<string, Def[]> | null = null;
 
   private readonly plugins: ReadonlyMap<string, LanguagePlugin>;
@@ -179,6 +202,7 @@ class RepoResolver {
       topLevel: new Map(),
       members: new Map(),
       importsByLocal: new Map(),
+      detachedMethods: new Map(),
       ids: new Map(),
       rules: rulesOf(plugin),
       confidence: plugin?.confidence ?? {},
@@ -186,7 +210,12 @@ class RepoResolver {
     for (const sym of facts.symbols) {
       file.byLocalId.set(sym.localId, sym);
       if (sym.kind === 'module' || sym.kind === 'test') continue;
-      // A method declared apart from its type (memberOf) is no name of the file's scope.
+      // A method declared apart from its type (packageScope) is no top-level name: it is found through its type.
+      if (sym.kind === 'method' && sym.parent === null && facts.packageScope !== undefined) {
+        file.detachedMethods.set(sym.qualifiedName, sym);
+        continue;
+      }
+      // A method declared apart from its type (memberOf) is no name of the file's scope either.
       if (sym.parent === null) {
         if (sym.memberOf === undefined) push(file.topLevel, sym.name, sym);
       } else {
@@ -226,7 +255,8 @@ class RepoResolver {
       const files = [...new Set(res.paths)]
         .sort(cmp)
         .map((path) => this.files.get(path))
-        .filter((f): f is FileIndex => f !== undefined);
+        .filter((f): f is FileIndex => f !== undefined)
+        .sort(builtFirst);
       return files.length > 0 ? { kind: 'module', files } : NONE;
     }
     return NONE;
@@ -292,7 +322,8 @@ class RepoResolver {
             .filter((path) => path !== file.path)
             .sort(cmp)
             .map((path) => this.files.get(path))
-            .filter((f): f is FileIndex => f !== undefined)
+            .filter((f): f is FileIndex => f !== undefined && samePackage(f, file))
+            .sort(builtFirst)
         : [];
       this.siblingsCache.set(file.path, siblings);
     }
@@ -507,6 +538,11 @@ class RepoResolver {
   }
 
   private directMember(owner: Def, name: string): Def | undefined {
+    // In a package a type's methods may be declared in any of its files, without a parent there.
+    if (owner.sym.parent === null && owner.file.facts.packageScope !== undefined) {
+      const method = this.packageMethods(owner.file).get(`${owner.sym.qualifiedName}.${name}`);
+      if (method) return method;
+    }
     const list = owner.file.members.get(owner.sym.localId)?.get(name);
     // A method also assigned in the constructor (`this.parse = this.parse.bind(this)`) is the method.
     const callable = list?.filter((s) => s.kind !== 'property');
@@ -534,6 +570,19 @@ class RepoResolver {
       }
     }
     return this.detachedMembers.get(idOf(owner.file, owner.sym.localId));
+  }
+
+  /** The methods declared apart from their type in `file`'s package, by qualified name (built once per file). */
+  private packageMethods(file: FileIndex): Map<string, Def> {
+    let methods = this.packageMethodsCache.get(file.path);
+    if (!methods) {
+      methods = new Map();
+      for (const f of [file, ...this.siblingsOf(file)])
+        for (const [qualified, sym] of f.detachedMethods)
+          if (!methods.has(qualified)) methods.set(qualified, { file: f, sym });
+      this.packageMethodsCache.set(file.path, methods);
+    }
+    return methods;
   }
 
   /** A member of a class or interface, searching its `extends` chain. */
@@ -606,6 +655,69 @@ class RepoResolver {
   }
 
   /**
+   * Where a type implements an interface by having its methods (ResolutionRules.structuralInterfaces): the member
+   * `name` of every repo type, of a language that says so, that has a method of each name the interface and the
+   * repo interfaces it embeds declare.
+   */
+  private structuralImplementations(iface: Def, name: string): Def[] {
+    const key = makeSymbolId(iface.file.path, iface.sym.localId);
+    let types = this.structuralCache.get(key);
+    if (!types) {
+      const required = new Set<string>();
+      const collect = (owner: Def, seen: Set<string>): void => {
+        const id = makeSymbolId(owner.file.path, owner.sym.localId);
+        if (seen.has(id)) return;
+        seen.add(id);
+        for (const list of owner.file.members.get(owner.sym.localId)?.values() ?? [])
+          for (const sym of list) if (sym.kind === 'method') required.add(sym.name);
+        for (const base of owner.sym.extends ?? []) {
+          const found = this.resolveTypeName(owner.file, base);
+          if (found.kind === 'symbol' && found.def.sym.kind === 'interface') collect(found.def, seen);
+        }
+      };
+      collect(iface, new Set());
+      types = [];
+      if (required.size > 0) {
+        for (const file of this.files.values()) {
+          if (!file.rules.structuralInterfaces) continue;
+          for (const [, list] of file.topLevel)
+            for (const sym of list) {
+              if (sym.kind !== 'class' && sym.kind !== 'type') continue;
+              const def = { file, sym };
+              const names = this.methodNames(def);
+              if ([...required].every((n) => names.has(n))) types.push(def);
+            }
+        }
+      }
+      this.structuralCache.set(key, types);
+    }
+    return types.map((t) => this.findMember(t, name)).filter((d): d is Def => d !== undefined);
+  }
+
+  /** The names of a type's methods: its own, those declared apart from it in its package, and promoted ones. */
+  private methodNames(type: Def, seen = new Set<string>()): Set<string> {
+    const key = makeSymbolId(type.file.path, type.sym.localId);
+    const cached = this.methodNamesCache.get(key);
+    if (cached) return cached;
+    const names = new Set<string>();
+    if (seen.has(key)) return names;
+    seen.add(key);
+    for (const list of type.file.members.get(type.sym.localId)?.values() ?? [])
+      for (const sym of list) if (sym.kind === 'method') names.add(sym.name);
+    const prefix = `${type.sym.qualifiedName}.`;
+    if (type.sym.parent === null && type.file.facts.packageScope !== undefined)
+      for (const qualified of this.packageMethods(type.file).keys())
+        if (qualified.startsWith(prefix) && !qualified.includes('.', prefix.length))
+          names.add(qualified.slice(prefix.length));
+    for (const base of type.sym.extends ?? []) {
+      const parent = this.resolveTypeName(type.file, base);
+      if (parent.kind === 'symbol') for (const n of this.methodNames(parent.def, seen)) names.add(n);
+    }
+    this.methodNamesCache.set(key, names);
+    return names;
+  }
+
+  /**
    * Calling a class means calling its own constructor when it declares one, else the class itself
    * (as the compiler names it: an inherited constructor is not what `new Sub()` is written against).
    */
@@ -659,7 +771,12 @@ class RepoResolver {
 
   private interfaceResolution(member: Def, name: string): Resolution {
     const owner = member.file.byLocalId.get(member.sym.parent ?? '');
-    const impls = owner ? this.implementations({ file: member.file, sym: owner }, name) : [];
+    const iface = owner ? { file: member.file, sym: owner } : undefined;
+    const impls = !iface
+      ? []
+      : member.file.rules.structuralInterfaces
+        ? this.structuralImplementations(iface, name)
+        : this.implementations(iface, name);
     return { reason: 'interface', targets: [member], implementations: impls };
   }
 
@@ -901,7 +1018,8 @@ class RepoResolver {
   /** A call site that trips over malformed facts stays unresolved instead of failing the whole snapshot. */
   private resolveSafely(file: FileIndex, site: CallSiteFact): Resolution {
     try {
-      return this.resolveCallSite(file, site);
+      const res = this.resolveCallSite(file, site);
+      return file.facts.packageScope === undefined ? res : this.valueOrConversion(res);
     } catch {
       this.typeDepth = 0;
       return { reason: 'unknown', targets: [] };
@@ -959,6 +1077,18 @@ class RepoResolver {
     return { reason: 'name-only', targets: defs, candidates: defs.length };
   }
 
+  /**
+   * In a package scope (Go) a call that lands on a field or variable calls a function value (dynamic), and one that
+   * lands on a type is a conversion, which the language performs (builtin): neither is an edge to that symbol.
+   */
+  private valueOrConversion(res: Resolution): Resolution {
+    const kind = res.targets.length === 1 ? res.targets[0]?.sym.kind : undefined;
+    if (kind === 'property' || kind === 'variable') return { reason: 'dynamic', targets: [] };
+    if (kind === 'class' || kind === 'interface' || kind === 'type' || kind === 'enum')
+      return { reason: 'builtin', targets: [] };
+    return res;
+  }
+
   // ---------- edges ----------
 
   run(): ResolveOutput {
@@ -1002,7 +1132,9 @@ class RepoResolver {
           if (res.candidates !== undefined) edge.candidates = res.candidates;
           addEdge(edge, site.line);
         }
-        const impls = DRAW_IMPLEMENTATIONS ? (res.implementations ?? []) : [];
+        // A language whose types implement interfaces by their methods draws them as a lower tier (measured apart).
+        const impls =
+          DRAW_IMPLEMENTATIONS || file.rules.structuralInterfaces ? (res.implementations ?? []) : [];
         for (const def of impls) {
           addEdge(
             {

@@ -207,6 +207,20 @@ export interface FileFacts {
    */
   testFramework: string | null;
   diagnostics: Diagnostic[];
+  /**
+   * The package the file declares, for a module of several files (ModuleResolver.moduleOf; Go: the directory plus
+   * the package clause). Files of one such module share a top-level scope only when their packageScope agrees (Go's
+   * external test package `foo_test` sits beside `foo`), and a type's methods may be declared in any of them: a
+   * method whose type is in another file has no parent and is found by its `Type.method` qualified name.
+   */
+  packageScope?: string;
+  /**
+   * The condition under which the file is compiled, as written (Go's `//go:build purego`, a `_windows.go` name), when
+   * the plug-in found it false for the default build (the usual platform, no custom tags). Such a file is still
+   * analysed, but its declarations are looked up after those of the files that are built: the same name is often
+   * declared once per build variant.
+   */
+  notInDefaultBuild?: string;
   /** Set when the file was not analysed (too large, minified…): the facts are then only the module symbol. */
   skipped?: string;
 }

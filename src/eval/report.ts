@@ -66,6 +66,9 @@ export function renderJson(report: EvalReport): string {
 /** Issue 14's targets for Python, judged on the held-out corpora. */
 export const PYTHON_TARGETS = { precision: 0.95, recall: 0.92, calibrationError: 0.05 };
 
+/** Issue 18's targets for Go static calls, judged on the held-out corpora. */
+export const GO_TARGETS = { precision: 0.97, recall: 0.97, calibrationError: 0.05 };
+
 type Targets = { precision: number; recall: number; calibrationError: number };
 
 function languageOf(c: CorpusReport): TruthLanguage {
@@ -81,7 +84,7 @@ export function renderMarkdown(report: EvalReport): string {
     languages.length > 0 ? languages.map((l) => TRUTH_LANGUAGES[l].checker) : ['the TypeScript compiler'];
   const out: string[] = [`# EVAL: codehub call graph vs ${checkers.join(' and ')}`, ''];
   const targetsOf = (l: TruthLanguage): Targets =>
-    report.targets ?? (l === 'python' ? PYTHON_TARGETS : DEFAULT_TARGETS);
+    report.targets ?? (l === 'python' ? PYTHON_TARGETS : l === 'go' ? GO_TARGETS : DEFAULT_TARGETS);
   for (const language of languages.length > 0 ? languages : ['typescript' as const]) {
     const targets = targetsOf(language);
     const corpora = report.corpora.filter((c) => languageOf(c) === language);
@@ -214,6 +217,7 @@ export function renderMarkdown(report: EvalReport): string {
     );
   }
   if (languages.includes('python')) out.push(...PYTHON_METHOD, '');
+  if (languages.includes('go')) out.push(...GO_METHOD, '');
   out.push('## Reproduce', '', '```sh', report.command, '```', '');
   return out.join('\n');
 }
@@ -222,6 +226,11 @@ export function renderMarkdown(report: EvalReport): string {
 const PYTHON_METHOD = [
   "- Python truth: call sites from CPython's own `ast` (every `Call` node, plus bare decorators: `@dec` calls `dec`), one `python3` process per run; each callee's definition from pyright's language server (`textDocument/definition` at the callee's last name, `typeCheckingMode` off, no network). A definition in a repo `.py`/`.pyi` file that starts a `def`, `class` or a name bound to a `lambda` is a truth edge (a class called goes to its own `__init__`, else the class); a definition outside the repo (typeshed, site-packages) is outside; no answer, a parameter, a local or an attribute is unresolved. Lines are 1-based; a definition's range starts at its first decorator.",
   "- The comparison is the same as for TypeScript (compare.ts): a site is (file, line of the call's start, callee); a Python class called counts as `new`, so a codehub edge to the class matches a truth edge to its `__init__`.",
+];
+
+/** How the Go truth is built and compared (go-truth.ts has the full account). */
+const GO_METHOD = [
+  "- Go truth: `callgraph -algo=static -test` (golang.org/x/tools) over every package of the module in GOPATH mode, offline. A static callee declared in a repo `.go` file is a truth edge to the line of its name; a callee outside the repo is outside; a closure (`f$1`) or a method-value wrapper is unresolved (codehub counts a closure's calls for its enclosing function). Dynamic sites (through an interface or a function value), listed by `callgraph -algo=cha`, are unresolved here so the static scores judge static calls only.",
 ];
 
 function renderBuckets<T>(title: string, buckets: CategoryBucket<T>[], line: (s: T) => string): string[] {

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { languageByExtension } from '../languages/file-language.js';
 import { buildCompilerTruth, type CompilerTruthOptions } from './compiler-truth.js';
 import { buildJavaTruth, type JavaTruthOptions } from './java-truth.js';
+import { buildGoTruth, type GoTruthOptions } from './go-truth.js';
 import { buildPythonTruth, type PythonTruthOptions } from './python-truth.js';
 import { TRUTH_LANGUAGES, type CallTruth, type TruthLanguage } from './truth.js';
 
@@ -20,16 +21,19 @@ export function truthLanguageOf(path: string): TruthLanguage | null {
   if (language === 'typescript' || language === 'javascript') return 'typescript';
   if (language === 'python') return 'python';
   if (language === 'java') return 'java';
+  if (language === 'go') return 'go';
   return null;
 }
 
 export type TruthOptions = CompilerTruthOptions &
   Omit<PythonTruthOptions, keyof CompilerTruthOptions> &
-  Omit<JavaTruthOptions, keyof CompilerTruthOptions | keyof PythonTruthOptions>;
+  Omit<JavaTruthOptions, keyof CompilerTruthOptions | keyof PythonTruthOptions> &
+  Omit<GoTruthOptions, 'repoDir' | 'include'>;
 
 /** Builds the truth of one language for the repository. */
 export async function buildTruth(language: TruthLanguage, options: TruthOptions): Promise<CallTruth> {
   if (language === 'java') return buildJavaTruth(options);
+  if (language === 'go') return buildGoTruth(options);
   return language === 'python' ? buildPythonTruth(options) : buildCompilerTruth(options);
 }
 

@@ -6,13 +6,14 @@
  */
 
 /** The languages a truth source exists for (truth-sources.ts picks the source by a file's language). */
-export type TruthLanguage = 'typescript' | 'python' | 'java';
+export type TruthLanguage = 'typescript' | 'python' | 'java' | 'go';
 
 /** Display names and checkers, for reports. */
 export const TRUTH_LANGUAGES: Readonly<Record<TruthLanguage, { label: string; checker: string }>> = {
   typescript: { label: 'TypeScript', checker: 'the TypeScript compiler' },
   python: { label: 'Python', checker: 'pyright' },
   java: { label: 'Java', checker: 'javac and javap' },
+  go: { label: 'Go', checker: 'callgraph' },
 };
 
 /** Shape of the call site, used to group misses and errors in the report. */

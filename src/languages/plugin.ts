@@ -88,6 +88,12 @@ export interface ResolutionRules {
    */
   packageSubmodule(modulePath: string, name: string): string | null;
   /**
+   * Whether types implement interfaces by having their methods (Go's method sets) rather than by declaring them: a
+   * call through an interface member then also reaches, as a lower tier (reason `interface`, its confidence shared
+   * among the candidates), the same-named method of every repo type whose methods cover the interface's.
+   */
+  structuralInterfaces?: boolean;
+  /**
    * A member call's receiver text as a path of names the resolver follows to a definition
    * (`core.$ZodXID` → [`core`, `$ZodXID`]), or null when it is not one.
    */
@@ -190,6 +196,7 @@ export const NEUTRAL_RULES: Readonly<ResolutionRules> = {
   wildcardExports: () => true,
   importedSubmodule: () => null,
   packageSubmodule: () => null,
+  structuralInterfaces: false,
   callsByName: false,
   valuePath: (text) => {
     const parts = text.split('.');

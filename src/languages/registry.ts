@@ -1,4 +1,5 @@
 /** The registered language plug-ins; adding a language is adding its folder and one line here. */
+import { goPlugin } from './go/go-plugin.js';
 import type { LanguagePlugin } from './plugin.js';
 import { javaPlugin } from './java/java-plugin.js';
 import { pythonPlugin } from './python/python-plugin.js';
@@ -9,6 +10,7 @@ export const allPlugins: readonly LanguagePlugin[] = [
   typescriptPlugin,
   pythonPlugin,
   javaPlugin,
+  goPlugin,
   ...OUTLINE_PLUGINS,
 ];
 
