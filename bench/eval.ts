@@ -11,7 +11,7 @@ import { calibrateAll, evalRepository } from '../src/cli/commands/eval.js';
 import type { CorpusReport } from '../src/eval/report.js';
 import { pyrightVersion } from '../src/eval/python-truth.js';
 import { assembleReport, writeEvalOutputs } from '../src/eval/run-eval.js';
-import { benchRoot, prepareNpmCorpus, REAL_CORPORA } from './corpora.js';
+import { benchRoot, prepareNpmCorpus, REAL_CORPORA, TS_HELD_OUT_CORPORA } from './corpora.js';
 import { preparePythonCorpus, PYTHON_CORPORA } from './python-corpora.js';
 import { prepareSelfCorpus } from './self-corpus.js';
 
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     try {
       log('eval: codehub src/');
       prepareSelfCorpus(projectRoot, self);
-      corpora.push(...(await evalRepository({ path: self, corpus: 'codehub src/' })));
+      corpora.push(...(await evalRepository({ path: self, corpus: 'codehub src/', role: 'tuned' })));
     } finally {
       rmSync(self, { recursive: true, force: true });
     }
@@ -72,7 +72,20 @@ async function main(): Promise<void> {
     log(`eval: npm:${spec.pkg}@${spec.version}`);
     const prepared = prepareNpmCorpus(spec);
     corpora.push(
-      ...(await evalRepository({ path: prepared.dir, corpus: `npm:${spec.pkg}@${spec.version}` })),
+      ...(await evalRepository({ path: prepared.dir, corpus: `npm:${spec.pkg}@${spec.version}`, role: 'tuned' })),
+    );
+  }
+  for (const spec of TS_HELD_OUT_CORPORA) {
+    if (only && !only.includes(spec.name) && !only.includes('held-out')) continue;
+    log(`eval: npm:${spec.pkg}@${spec.version} (held out)`);
+    const prepared = prepareNpmCorpus(spec);
+    corpora.push(
+      ...(await evalRepository({
+        path: prepared.dir,
+        corpus: `npm:${spec.pkg}@${spec.version}`,
+        role: 'held out',
+        languages: ['typescript'],
+      })),
     );
   }
   for (const spec of PYTHON_CORPORA) {

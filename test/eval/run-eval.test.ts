@@ -129,6 +129,8 @@ function reason(name: string, tp: number, fp: number): ReasonScores {
     excluded: 0,
     confidence: 0.9,
     calibrationError: Math.abs(0.9 - precision),
+    wilsonLower: 0,
+    judgedShare: 1,
   };
 }
 
@@ -145,6 +147,7 @@ function corpusWith(byReason: ReasonScores[]): CorpusReport {
     },
     byReason,
     excluded: { outOfScope: 0, unknownCallee: 0, unknown: 0, noTruthSite: 0 },
+    views: [],
     missedByCategory: [],
     wrongByCategory: [],
   };
