@@ -21,22 +21,12 @@ import { rulesOf } from '../languages/plugin.js';
 import { allPlugins } from '../languages/registry.js';
 import type { ResolveInput, ResolveOutput, ResolveRepo } from './types.js';
 
-/** Name-only matches with more candidates than this are too ambiguous to draw: they stay unresolved. */
-const MAX_NAME_ONLY_CANDIDATES = 5;
+/**
+ * Name-only guesses (a language's `guesses` has `name-only`) with more candidates than this are too ambiguous to
+ * draw: they stay unresolved. Measured (EVAL.md), a guess among more was right too rarely to help.
+ */
+const MAX_NAME_ONLY_CANDIDATES = 3;
 const MAX_TYPE_DEPTH = 16;
-/**
- * Receivers whose member calls may fall back to a guess by method name. Measured against the compiler
- * (EVAL.md), such guesses were right about 1 time in 5 on every corpus, from every kind of receiver, so
- * none is drawn: the site stays unresolved (`unknown`). Kept as a switch so the measurement can be redone.
- */
-const NAME_ONLY_FROM: ReadonlySet<string> = new Set<string>();
-/**
- * Whether a call through an interface also draws edges to the classes implementing the member. The
- * compiler resolves such a call to the interface member only, so these edges measured as wrong (about
- * half of the `interface` sites on mobx and rxjs) and kept precision under target: off, the call links to
- * the interface member alone.
- */
-const DRAW_IMPLEMENTATIONS = false;
 
 interface FileIndex {
   path: string;
@@ -104,6 +94,8 @@ class RepoResolver {
   private readonly exportCache = new Map<string, Lookup>();
   private typeDepth = 0;
   private implementationsOf: Map<string, Def[]> | null = null;
+  /** Typed properties (fields, interface and object-type members with a value type) by name, across the repo. */
+  private typedPropertiesByName: Map<string, Def[]> | null = null;
 
   private readonly plugins: ReadonlyMap<string, LanguagePlugin>;
 
@@ -585,7 +577,7 @@ class RepoResolver {
       case 'this': {
         const cls = this.classDef(file, receiver.classLocalId);
         const member = cls ? this.findMember(cls, name) : undefined;
-        return member ? { reason: 'receiver-typed', targets: [member] } : this.nameOnly(name, 'this');
+        return member ? { reason: 'receiver-typed', targets: [member] } : this.guess(file, name, receiver);
       }
       case 'super': {
         const cls = this.classDef(file, receiver.classLocalId);
@@ -600,7 +592,7 @@ class RepoResolver {
         }
         return name === file.rules.constructorName
           ? { reason: 'unknown', targets: [] }
-          : this.nameOnly(name, 'super');
+          : this.guess(file, name, receiver);
       }
       case 'this-field': {
         const cls = this.classDef(file, receiver.classLocalId);
@@ -614,7 +606,7 @@ class RepoResolver {
           );
           if (typed) return typed;
         }
-        return this.nameOnly(name, 'this-field');
+        return this.guess(file, name, receiver);
       }
       case 'identifier': {
         const b = receiver.binding;
@@ -624,7 +616,7 @@ class RepoResolver {
             const member = this.memberOnValue({ file, sym }, name);
             if (member) return this.memberResolution(member, 'same-file', name);
           }
-          return this.nameOnly(name, 'local-symbol');
+          return this.guess(file, name, receiver);
         }
         if (b.kind === 'import') {
           const imp = file.importsByLocal.get(b.localName);
@@ -638,20 +630,20 @@ class RepoResolver {
               const member = this.memberOnValue(value.def, name);
               if (member) return this.memberResolution(member, 'import', name);
             }
-            return this.nameOnly(name, 'import-module');
+            return this.guess(file, name, receiver);
           }
           if (found.kind === 'symbol') {
             const member = this.memberOnValue(found.def, name);
             if (member) return this.memberResolution(member, 'import', name);
           }
-          return this.nameOnly(name, 'import-symbol');
+          return this.guess(file, name, receiver);
         }
         if (b.kind === 'local-value') {
           if (b.valueType) {
             const typed = this.typedMember(this.resolveTypeRef(file, b.valueType), name, file, b.valueType);
             if (typed) return typed;
           }
-          return this.nameOnly(name, 'local-value');
+          return this.guess(file, name, receiver);
         }
         if (b.kind === 'import-search') {
           const found = this.searchModules(file, receiver.name, b.specifiers);
@@ -660,12 +652,12 @@ class RepoResolver {
             const member = this.memberOnValue(found.def, name);
             if (member) return this.memberResolution(member, 'import', name);
           }
-          return this.nameOnly(name, 'import-search');
+          return this.guess(file, name, receiver);
         }
         if (file.rules.builtins.has(b.name)) return { reason: 'builtin', targets: [] };
         if (file.facts.isTestFile && file.rules.testGlobals.has(b.name))
           return { reason: this.globalReason(file, b.name), targets: [] };
-        return this.nameOnly(name, 'global');
+        return this.guess(file, name, receiver);
       }
       case 'typed': {
         const typed = this.typedMember(
@@ -674,7 +666,7 @@ class RepoResolver {
           file,
           receiver.valueType,
         );
-        return typed ?? this.nameOnly(name, 'typed');
+        return typed ?? this.guess(file, name, receiver);
       }
       case 'expression': {
         // `core.$ZodXID.init()`: a dotted path of names is followed to its definition, then its member.
@@ -697,7 +689,7 @@ class RepoResolver {
               );
           }
         }
-        return this.nameOnly(name, 'expression');
+        return this.guess(file, name, receiver);
       }
     }
   }
@@ -711,13 +703,43 @@ class RepoResolver {
     return { reason: member.viaType ? 'receiver-typed' : bindingReason, targets: [member.def] };
   }
 
-  /** A guess by method name alone, from a receiver of kind `from` (see NAME_ONLY_FROM). */
-  private nameOnly(name: string, from: string): Resolution {
-    if (!NAME_ONLY_FROM.has(from)) return { reason: 'unknown', targets: [] };
+  /**
+   * What is left when the receiver's type is not known: the one typed declaration of the receiver's property name
+   * (`unique-property`), else a guess by method name among few candidates (`name-only`), each only when the
+   * file's language draws that guess (ResolutionRules.guesses); otherwise unknown.
+   */
+  private guess(file: FileIndex, name: string, receiver: Receiver): Resolution {
+    const guesses = file.rules.guesses;
+    if (guesses.has('unique-property')) {
+      const property = receiverProperty(receiver);
+      const found = property === null ? null : this.uniqueProperty(property, name);
+      if (found) return found;
+    }
+    if (!guesses.has('name-only')) return { reason: 'unknown', targets: [] };
     const candidates = this.membersByName.get(name) ?? [];
     if (candidates.length === 0 || candidates.length > MAX_NAME_ONLY_CANDIDATES)
       return { reason: 'unknown', targets: [] };
     return { reason: 'name-only', targets: candidates, candidates: candidates.length };
+  }
+
+  /** `…​.prop.name()` where `prop` is declared once in the repository with a type: that type's member `name`. */
+  private uniqueProperty(property: string, name: string): Resolution | null {
+    if (!this.typedPropertiesByName) {
+      this.typedPropertiesByName = new Map();
+      for (const file of this.files.values()) {
+        for (const sym of file.facts.symbols) {
+          if (sym.parent !== null && sym.kind === 'property' && sym.valueType)
+            push(this.typedPropertiesByName, sym.name, { file, sym });
+        }
+      }
+    }
+    const declared = this.typedPropertiesByName.get(property);
+    const only = declared?.length === 1 ? declared[0] : undefined;
+    if (!only?.sym.valueType) return null;
+    const type = this.resolveTypeRef(only.file, only.sym.valueType);
+    if (type.kind !== 'symbol') return null;
+    const member = this.findMember(type.def, name);
+    return member ? { reason: 'unique-property', targets: [member] } : null;
   }
 
   /** A call site that trips over malformed facts stays unresolved instead of failing the whole snapshot. */
@@ -725,8 +747,9 @@ class RepoResolver {
     try {
       return this.resolveCallSite(file, site);
     } catch {
+      // Counted apart from `unknown`: a resolver bug, not a call the analysis could not know.
       this.typeDepth = 0;
-      return { reason: 'unknown', targets: [] };
+      return { reason: 'resolver-error', targets: [] };
     }
   }
 
@@ -773,15 +796,16 @@ class RepoResolver {
           if (res.candidates !== undefined) edge.candidates = res.candidates;
           addEdge(edge, site.line);
         }
-        const impls = DRAW_IMPLEMENTATIONS ? (res.implementations ?? []) : [];
+        // The compiler names the interface member; which class runs is a guess, drawn under its own reason.
+        const impls = file.rules.guesses.has('interface-impl') ? (res.implementations ?? []) : [];
         for (const def of impls) {
           addEdge(
             {
               ...base,
               calleeId: idOf(def.file, def.sym.localId),
-              reason: 'interface',
-              confidence: confidenceFor('interface', impls.length + 1, file.confidence),
-              candidates: impls.length + 1,
+              reason: 'interface-impl',
+              confidence: confidenceFor('interface-impl', impls.length, file.confidence),
+              candidates: impls.length,
             },
             site.line,
           );
@@ -803,6 +827,14 @@ class RepoResolver {
     );
     return { edges: out, stats: { callSites, resolvedByReason, unresolvedByReason } };
   }
+}
+
+/** The property a member call's receiver ends in (`ctx.auth` → `auth`, `this.flows` → `flows`), or null. */
+function receiverProperty(receiver: Receiver): string | null {
+  if (receiver.kind === 'this-field') return receiver.field;
+  if (receiver.kind === 'typed') return receiver.valueType.kind === 'member' ? receiver.valueType.name : null;
+  if (receiver.kind !== 'expression') return null;
+  return /\.(#?[A-Za-z_$][\w$]*)$/.exec(receiver.text)?.[1] ?? null;
 }
 
 /** Resolves every call site of a snapshot to an edge with a reason and a confidence (unresolved ones kept). */

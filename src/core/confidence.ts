@@ -7,7 +7,6 @@
 /**
  * Why an edge was drawn. The first five are the seed's tiers; the others are guesses or longer inferences whose
  * certainty differs, so each is measured on its own:
- * - `member-chain`: a method on a value reached through declared property types (`ctx.services.auth.begin()`);
  * - `interface-impl`: a class implementing the interface member that is called (the compiler names the member);
  * - `unique-property`: the receiver is a property whose name is declared once in the repository, with a type.
  */
@@ -17,7 +16,6 @@ export type ResolvedReason =
   | 'receiver-typed'
   | 'interface'
   | 'name-only'
-  | 'member-chain'
   | 'interface-impl'
   | 'unique-property';
 /** Why a call site has no edge; `resolver-error` is a call site the resolver failed on (a bug, counted apart). */
@@ -33,7 +31,6 @@ export const SEED_CONFIDENCE: Readonly<Record<ResolvedReason, number>> = {
   'receiver-typed': 0.8,
   interface: 0.7,
   'name-only': 0.45,
-  'member-chain': 0.8,
   'interface-impl': 0.45,
   'unique-property': 0.6,
 };

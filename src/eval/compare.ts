@@ -115,7 +115,11 @@ export interface CategoryBucket<T> {
 export interface EvalResult {
   overall: Scores & { truthEdges: number; predictedSites: number };
   byReason: ReasonScores[];
-  excluded: { outOfScope: number; unknownCallee: number; unknown: number; noTruthSite: number };
+  /**
+   * `dispatch`: an `interface-impl` guess on a line where the truth names the interface member: the compiler cannot
+   * say which implementation runs, so such a guess is not judged.
+   */
+  excluded: { outOfScope: number; unknownCallee: number; unknown: number; noTruthSite: number; dispatch: number };
   /** Precision and recall per confidence threshold (VIEW_THRESHOLDS), non-test callers only. */
   views: ViewScores[];
   missedByCategory: CategoryBucket<MissedSample>[];
@@ -175,7 +179,7 @@ export function compareWithTruth(input: CompareInput): EvalResult {
   const views = VIEW_THRESHOLDS.map((minConfidence) => ({ minConfidence, tp: 0, fp: 0, found: new Set<TruthEdge>() }));
   const inViews = (p: PredictedSite): typeof views =>
     isTest(p.path) ? [] : views.filter((v) => (p.confidence ?? 0) >= v.minConfidence);
-  const excluded = { outOfScope: 0, unknownCallee: 0, unknown: 0, noTruthSite: 0 };
+  const excluded = { outOfScope: 0, unknownCallee: 0, unknown: 0, noTruthSite: 0, dispatch: 0 };
   const perReason = new Map<string, { tp: number; fp: number; excluded: number; confSum: number; found: Set<TruthEdge> }>();
   const wrong: WrongSample[] = [];
   let tp = 0;
@@ -209,6 +213,11 @@ export function compareWithTruth(input: CompareInput): EvalResult {
         v.tp++;
         for (const m of matches) v.found.add(m);
       }
+      continue;
+    }
+    if (p.reason === 'interface-impl' && truthLine && truthLine.edges.length > 0) {
+      excluded.dispatch++;
+      r.excluded++;
       continue;
     }
     if (truthLine && truthLine.unresolved > 0) {

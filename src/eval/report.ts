@@ -168,14 +168,14 @@ export function renderMarkdown(report: EvalReport): string {
     }
     const e = c.result.excluded;
     out.push(
-      `Excluded predicted sites: ${e.unknown} where ${checker} could not resolve the call, ${e.noTruthSite} on lines where no call${language === 'typescript' ? '/new' : ''} expression starts, ${e.unknownCallee} with a callee id missing from the symbols, ${e.outOfScope} in files outside the truth.`,
+      `Excluded predicted sites: ${e.unknown} where ${checker} could not resolve the call, ${e.noTruthSite} on lines where no call${language === 'typescript' ? '/new' : ''} expression starts, ${e.unknownCallee} with a callee id missing from the symbols, ${e.outOfScope} in files outside the truth${e.dispatch ? `, ${e.dispatch} implementation guesses where the compiler names the interface member (not judgeable)` : ''}.`,
       '',
     );
     out.push('| reason | sites | TP | FP | excluded | precision | recall share | F1 |');
     out.push('|---|---:|---:|---:|---:|---:|---:|---:|');
     const o = c.result.overall;
     out.push(
-      `| **all** | ${o.truePositives + o.falsePositives} | ${o.truePositives} | ${o.falsePositives} | ${e.unknown + e.noTruthSite + e.unknownCallee + e.outOfScope} | ${fmt(o.precision)} | ${fmt(o.recall)} | ${fmt(o.f1)} |`,
+      `| **all** | ${o.truePositives + o.falsePositives} | ${o.truePositives} | ${o.falsePositives} | ${e.unknown + e.noTruthSite + e.unknownCallee + e.outOfScope + e.dispatch} | ${fmt(o.precision)} | ${fmt(o.recall)} | ${fmt(o.f1)} |`,
     );
     for (const r of c.result.byReason) {
       out.push(

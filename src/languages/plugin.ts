@@ -80,7 +80,17 @@ export interface ResolutionRules {
    * (`core.$ZodXID` → [`core`, `$ZodXID`]), or null when it is not one.
    */
   valuePath(text: string): string[] | null;
+  /**
+   * Guesses the resolver may draw for this language, each under its own reason and measured confidence:
+   * `name-only` (a method name with few candidates), `interface-impl` (implementations of a called interface
+   * member), `unique-property` (a receiver property whose name is declared once in the repository, with a type).
+   * Default: none (an unmeasured language draws no guesses).
+   */
+  guesses: ReadonlySet<GuessReason>;
 }
+
+/** The resolved reasons that are guesses a language opts into (ResolutionRules.guesses). */
+export type GuessReason = 'name-only' | 'interface-impl' | 'unique-property';
 
 /** How a language's tests are run, one at a time (the command shown next to each test of a symbol). */
 export interface TestCommands {
@@ -168,6 +178,7 @@ export const NEUTRAL_RULES: Readonly<ResolutionRules> = {
     const parts = text.split('.');
     return parts.length > 1 && parts.every((part) => NAME.test(part)) ? parts : null;
   },
+  guesses: new Set(),
 };
 
 const rulesCache = new WeakMap<LanguagePlugin, ResolutionRules>();

@@ -146,7 +146,7 @@ function corpusWith(byReason: ReasonScores[]): CorpusReport {
       predictedSites: 0,
     },
     byReason,
-    excluded: { outOfScope: 0, unknownCallee: 0, unknown: 0, noTruthSite: 0 },
+    excluded: { outOfScope: 0, unknownCallee: 0, unknown: 0, noTruthSite: 0, dispatch: 0 },
     views: [],
     missedByCategory: [],
     wrongByCategory: [],
