@@ -122,6 +122,11 @@ export interface EvalResult {
   excluded: { outOfScope: number; unknownCallee: number; unknown: number; noTruthSite: number; dispatch: number };
   /** Precision and recall per confidence threshold (VIEW_THRESHOLDS), non-test callers only. */
   views: ViewScores[];
+  /**
+   * codehub's call sites (caller, line, callee text) in the truth's files by outcome: `resolved`, or the reason an
+   * unresolved one gives (`builtin`, `external` for every `external:<pkg>`, `dynamic`, `unknown`, `resolver-error`).
+   */
+  callSites: Record<string, number>;
   missedByCategory: CategoryBucket<MissedSample>[];
   wrongByCategory: CategoryBucket<WrongSample>[];
 }
@@ -274,6 +279,7 @@ export function compareWithTruth(input: CompareInput): EvalResult {
     })
     .sort((a, b) => b.sites - a.sites || compareStrings(a.reason, b.reason));
 
+  const callSites = countCallSites(input.edges, scope);
   const nonTestTruth = input.truth.edges.filter((t) => !isTest(t.path)).length;
   return {
     overall: { ...score(tp, fp, found.size, truthEdges), truthEdges, predictedSites: predicted.length },
@@ -286,6 +292,7 @@ export function compareWithTruth(input: CompareInput): EvalResult {
       recall: nonTestTruth > 0 ? v.found.size / nonTestTruth : 0,
       truthEdges: nonTestTruth,
     })),
+    callSites,
     missedByCategory: bucket(missed, (m) => m.category, (m) => `${m.path}:${m.line}:${m.expected}`, sampleSize),
     wrongByCategory: bucket(wrong, (w) => w.category, (w) => `${w.path}:${w.line}:${w.predicted}`, sampleSize),
   };
@@ -332,6 +339,24 @@ function expandEdges(edges: ReadonlyArray<Edge>, symbols: Map<string, SymbolRang
     }
   }
   return out;
+}
+
+/** Call sites of edges whose caller file is in scope, by outcome; a site resolved to any callee counts as resolved. */
+function countCallSites(edges: ReadonlyArray<Edge>, scope: ReadonlySet<string>): Record<string, number> {
+  const outcome = new Map<string, string>();
+  for (const edge of edges) {
+    const caller = parseSymbolId(edge.callerId);
+    if (!caller || !scope.has(caller.path)) continue;
+    const kind =
+      edge.calleeId !== null ? 'resolved' : edge.reason.startsWith('external:') ? 'external' : edge.reason;
+    for (const line of edge.lines) {
+      const key = `${edge.callerId}\0${line}\0${edge.calleeText}`;
+      if (outcome.get(key) !== 'resolved') outcome.set(key, kind);
+    }
+  }
+  const counts: Record<string, number> = {};
+  for (const kind of outcome.values()) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
 }
 
 /** Wilson score interval's lower end for `successes` out of `n` (z = 1.96: 95 %); 0 when nothing was judged. */

@@ -223,3 +223,19 @@ test('an implementation guessed for an interface call is not judged where the co
   assert.equal(judged.overall.falsePositives, 0);
   assert.equal(judged.byReason[0]?.judgedShare, 0);
 });
+
+test('call sites in the truth files are counted by outcome, a site resolved anywhere counting as resolved', () => {
+  const sites = compareWithTruth({
+    edges: [
+      { ...edge(S, 'main:function', S, 'x', 'unknown', 0, 32), calleeId: null, confidence: null, calleeText: 'run' },
+      { ...edge(S, 'main:function', S, 'Service.run:method', 'name-only', 0.2, 32), calleeText: 'run' },
+      { ...edge(S, 'main:function', S, 'x', 'builtin', 0, 33), calleeId: null, confidence: null },
+      { ...edge(S, 'main:function', S, 'x', 'external:lodash', 0, 34), calleeId: null, confidence: null },
+      { ...edge(S, 'main:function', S, 'y', 'resolver-error', 0, 34), calleeId: null, confidence: null },
+      { ...edge('out/x.ts', 'f:function', S, 'x', 'unknown', 0, 1), calleeId: null, confidence: null },
+    ],
+    symbols,
+    truth: expectedAsTruth(),
+  }).callSites;
+  assert.deepEqual(sites, { resolved: 1, builtin: 1, external: 1, 'resolver-error': 1 });
+});
