@@ -91,6 +91,8 @@ class RepoResolver {
   private readonly files = new Map<string, FileIndex>();
   private readonly moduleCache = new Map<string, ModuleResolution>();
   private readonly membersByName = new Map<string, Def[]>();
+  /** Every name the repository declares as a method of something (classes, interfaces, objects). */
+  private readonly memberNames = new Set<string>();
   private readonly exportCache = new Map<string, Lookup>();
   private typeDepth = 0;
   private implementationsOf: Map<string, Def[]> | null = null;
@@ -107,6 +109,7 @@ class RepoResolver {
     for (const { path, facts } of input.files) this.files.set(path, this.index(path, facts));
     for (const file of this.files.values()) {
       for (const sym of file.facts.symbols) {
+        if (sym.parent !== null && (sym.kind === 'method' || sym.kind === 'function')) this.memberNames.add(sym.name);
         if (
           sym.parent === null ||
           sym.kind === 'test' ||
@@ -704,11 +707,13 @@ class RepoResolver {
   }
 
   /**
-   * What is left when the receiver's type is not known: the one typed declaration of the receiver's property name
+   * What is left when the receiver's type is not known: a runtime method no repository type declares (`builtin`),
+   * the one typed declaration of the receiver's property name
    * (`unique-property`), else a guess by method name among few candidates (`name-only`), each only when the
    * file's language draws that guess (ResolutionRules.guesses); otherwise unknown.
    */
   private guess(file: FileIndex, name: string, receiver: Receiver): Resolution {
+    if (file.rules.builtinMembers.has(name) && !this.memberNames.has(name)) return { reason: 'builtin', targets: [] };
     const guesses = file.rules.guesses;
     if (guesses.has('unique-property')) {
       const property = receiverProperty(receiver);

@@ -87,6 +87,11 @@ export interface ResolutionRules {
    * Default: none (an unmeasured language draws no guesses).
    */
   guesses: ReadonlySet<GuessReason>;
+  /**
+   * Method names the language's runtime declares on its builtin values (`map`, `then`, `toString`): a call of one on
+   * a value of unknown type is `builtin` when the repository declares no member of that name. Default: none.
+   */
+  builtinMembers: ReadonlySet<string>;
 }
 
 /** The resolved reasons that are guesses a language opts into (ResolutionRules.guesses). */
@@ -179,6 +184,7 @@ export const NEUTRAL_RULES: Readonly<ResolutionRules> = {
     return parts.length > 1 && parts.every((part) => NAME.test(part)) ? parts : null;
   },
   guesses: new Set(),
+  builtinMembers: new Set(),
 };
 
 const rulesCache = new WeakMap<LanguagePlugin, ResolutionRules>();

@@ -1,10 +1,11 @@
 /** The TypeScript/JavaScript answers to the repo-wide resolver's language questions (see ResolutionRules). */
 import type { ResolutionRules } from '../plugin.js';
-import { BUILTIN_GLOBALS, TEST_GLOBALS } from './conventions.js';
+import { BUILTIN_GLOBALS, BUILTIN_MEMBERS, TEST_GLOBALS } from './conventions.js';
 import { callbackParamTypeName, typeNameFromText, valuePathOf } from './type-text.js';
 
 export const tsResolutionRules: ResolutionRules = {
   builtins: BUILTIN_GLOBALS,
+  builtinMembers: BUILTIN_MEMBERS,
   testGlobals: TEST_GLOBALS,
   // `super(…)` is recorded as a call of member `constructor` through `super`.
   constructorName: 'constructor',
