@@ -43,6 +43,8 @@ const MAX_DEPTH = 600;
 const MINIFIED_MIN_BYTES = 1_000_000;
 const MINIFIED_AVG_LINE = 500;
 const MAX_CALL_TEXT = 200;
+/** Member chains longer than this (`a.b.c.…`) are not typed: the receiver stays an expression. */
+const MAX_CHAIN = 8;
 
 const TEST_FRAMEWORKS: Readonly<Record<string, string>> = {
   vitest: 'vitest',
@@ -133,6 +135,8 @@ class Extractor {
   private readonly hookCallbacks = new Map<ts.Node, number>();
   private readonly exportedLocals = new Set<string>();
   private readonly elementTypes = new WeakMap<Binding, TypeRef>();
+  /** Object literals' members that name another value (`{ f, g: h }`), by the object's localId. */
+  private readonly literalAliases = new Map<string, Map<string, string>>();
   private depthWarned = false;
   moduleId = '';
   testFramework: string | null = null;
@@ -618,16 +622,19 @@ class Extractor {
         ts.isPropertyAccessExpression(init) &&
         requireSpecifier(init.expression) !== null);
     if (isRequire) return;
-    if (init && ts.isObjectLiteralExpression(init)) {
-      if (container.topLevel) {
+    const literal = init ? objectLiteralOf(init, sf) : undefined;
+    if (literal) {
+      // A local object with functions (`const api = { f, g() {} }`) is a symbol too, so `api.g()` finds its member.
+      if (container.topLevel || hasFunctionMembers(literal)) {
         const id = this.declSymbolFor(name, 'variable', rangeNode, docNode, container, {
           valueType: typeRefFromTypeNode(decl.type, sf),
         });
         this.declSymbol.set(decl, id);
-        this.declareObjectLiteral(init, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, depth);
+        this.noteLiteralAliases(id, literal);
+        this.declareObjectLiteral(literal, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, depth);
       } else {
         this.declareObjectLiteral(
-          init,
+          literal,
           {
             qn: container.qn ? `${container.qn}.${name}` : name,
             localId: container.localId,
@@ -646,6 +653,18 @@ class Extractor {
       this.declSymbol.set(decl, id);
     }
     if (init) this.declare(init, container, suites, depth);
+  }
+
+  /** `{ f, g: h }`: members that only name another value; a call `obj.f()` in this file calls that value. */
+  private noteLiteralAliases(objectId: string, literal: ts.ObjectLiteralExpression): void {
+    const aliases = new Map<string, string>();
+    for (const prop of literal.properties) {
+      if (ts.isShorthandPropertyAssignment(prop)) aliases.set(prop.name.text, prop.name.text);
+      else if (ts.isPropertyAssignment(prop) && ts.isIdentifier(unwrapExpression(prop.initializer))) {
+        aliases.set(propertyNameText(prop.name, this.sf), (unwrapExpression(prop.initializer) as ts.Identifier).text);
+      }
+    }
+    if (aliases.size > 0) this.literalAliases.set(objectId, aliases);
   }
 
   private declareObjectLiteral(
@@ -1225,8 +1244,12 @@ class Extractor {
         receiver: { kind: 'super', classLocalId: this.currentClass(state) },
       };
     }
-    if (ts.isPropertyAccessExpression(e))
+    if (ts.isPropertyAccessExpression(e)) {
+      const alias = this.aliasedMember(e, state);
+      if (alias !== null)
+        return { kind: 'identifier', name: alias, binding: cloneBinding(this.lookup(state.scope, alias)) };
       return { kind: 'member', name: e.name.text, receiver: this.receiverOf(e.expression, state) };
+    }
     if (ts.isElementAccessExpression(e)) {
       const arg = e.argumentExpression;
       if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) {
@@ -1238,6 +1261,16 @@ class Extractor {
     if (ts.isConditionalExpression(e) || ts.isBinaryExpression(e))
       return { kind: 'dynamic', reason: 'conditional callee' };
     return { kind: 'dynamic', reason: `callee is ${ts.SyntaxKind[e.kind] ?? 'an expression'}` };
+  }
+
+  /** `api.f` where `api` is this file's object literal `{ f }`: the name `f` the member stands for, else null. */
+  private aliasedMember(e: ts.PropertyAccessExpression, state: WalkState): string | null {
+    if (this.literalAliases.size === 0) return null;
+    const owner = unwrapExpression(e.expression);
+    if (!ts.isIdentifier(owner)) return null;
+    const binding = this.lookup(state.scope, owner.text);
+    if (binding.kind !== 'local-symbol') return null;
+    return this.literalAliases.get(binding.localId)?.get(e.name.text) ?? null;
   }
 
   private currentClass(state: WalkState): string | null {
@@ -1258,6 +1291,8 @@ class Extractor {
     }
     if (ts.isIdentifier(e))
       return { kind: 'identifier', name: e.text, binding: cloneBinding(this.lookup(state.scope, e.text)) };
+    const chain = ts.isPropertyAccessExpression(e) ? this.memberChainType(e, state, 0) : null;
+    if (chain) return { kind: 'typed', valueType: chain };
     const typed = typeRefFromExpression(expr, sf);
     if (
       typed &&
@@ -1270,6 +1305,30 @@ class Extractor {
       return { kind: 'typed', valueType: typed };
     }
     return { kind: 'expression', text: truncate(collapse(e.getText(sf))) };
+  }
+
+  /**
+   * `this.#props.runner`, `ctx.services.auth`, `getX().a`: a member chain as the declared types of its properties,
+   * rooted at the enclosing class (top-level classes), a typed local or parameter, or a call's result. Null when the
+   * root's type is not known here (a dotted path of values is left to the resolver's value paths).
+   */
+  private memberChainType(e: ts.PropertyAccessExpression, state: WalkState, depth: number): TypeRef | null {
+    if (depth > MAX_CHAIN) return null;
+    const inner = unwrapExpression(e.expression);
+    let of: TypeRef | null = null;
+    if (inner.kind === ts.SyntaxKind.ThisKeyword) {
+      const cls = this.currentClass(state);
+      const qn = cls === null ? undefined : this.byLocalId.get(cls)?.qualifiedName;
+      of = qn !== undefined && !qn.includes('.') ? { kind: 'name', name: qn } : null;
+    } else if (ts.isIdentifier(inner)) {
+      const binding = this.lookup(state.scope, inner.text);
+      of = binding.kind === 'local-value' && binding.valueType ? { ...binding.valueType } : null;
+    } else if (ts.isPropertyAccessExpression(inner)) {
+      of = this.memberChainType(inner, state, depth + 1);
+    } else if (ts.isCallExpression(inner) || ts.isNewExpression(inner)) {
+      of = typeRefFromExpression(inner, this.sf);
+    }
+    return of ? { kind: 'member', of, name: e.name.text } : null;
   }
 
   private flushHooks(): void {
@@ -1290,6 +1349,31 @@ interface WalkState {
   callers: string[];
   classes: string[];
   suites: ts.Node[];
+}
+
+/** Calls that return the object literal they are given (`Object.freeze({…})`), by the callee's last name. */
+const OBJECT_WRAPPERS: ReadonlySet<string> = new Set(['freeze', 'seal', 'deepFreeze', 'markRaw', 'harden']);
+
+/** The object literal an initializer is, or wraps in a freezing call; undefined when it is neither. */
+function objectLiteralOf(init: ts.Expression, sf: ts.SourceFile): ts.ObjectLiteralExpression | undefined {
+  if (ts.isObjectLiteralExpression(init)) return init;
+  if (!ts.isCallExpression(init) || init.arguments.length !== 1) return undefined;
+  const callee = entityText(init.expression, sf);
+  const arg = init.arguments[0];
+  if (callee === null || arg === undefined || !OBJECT_WRAPPERS.has(callee.slice(callee.lastIndexOf('.') + 1)))
+    return undefined;
+  const inner = unwrapExpression(arg);
+  return ts.isObjectLiteralExpression(inner) ? inner : undefined;
+}
+
+/** True when an object literal has a method or a property that is a function or names one (`{ f }`). */
+function hasFunctionMembers(literal: ts.ObjectLiteralExpression): boolean {
+  return literal.properties.some(
+    (p) =>
+      isMethodLike(p) ||
+      ts.isShorthandPropertyAssignment(p) ||
+      (ts.isPropertyAssignment(p) && isFunctionValue(unwrapExpression(p.initializer))),
+  );
 }
 
 function cmp(a: string, b: string): number {
