@@ -118,7 +118,7 @@ class RepoResolver {
         )
           continue;
         const parent = file.byLocalId.get(sym.parent);
-        if (!parent || parent.kind === 'interface') continue;
+        if (!parent || isDeclaredType(parent)) continue;
         if (
           sym.kind === 'method' ||
           sym.kind === 'getter' ||
@@ -428,7 +428,7 @@ class RepoResolver {
           return {
             def: member,
             viaType: true,
-            ...(type.def.sym.kind === 'interface' ? { interfaceOwner: type.def } : {}),
+            ...(isDeclaredType(type.def.sym) ? { interfaceOwner: type.def } : {}),
           };
       }
     }
@@ -498,7 +498,7 @@ class RepoResolver {
     const member = this.findMember(type.def, name);
     if (!member) return null;
     const owner = member.file.byLocalId.get(member.sym.parent ?? '');
-    if (owner?.kind === 'interface') return this.interfaceResolution(member, name);
+    if (owner && isDeclaredType(owner)) return this.interfaceResolution(member, name);
     return { reason: 'receiver-typed', targets: [member] };
   }
 
@@ -832,6 +832,11 @@ class RepoResolver {
     );
     return { edges: out, stats: { callSites, resolvedByReason, unresolvedByReason } };
   }
+}
+
+/** An interface or an object type alias: its members are declarations without bodies (`interface` edges). */
+function isDeclaredType(sym: SymbolFact): boolean {
+  return sym.kind === 'interface' || sym.kind === 'type';
 }
 
 /** The property a member call's receiver ends in (`ctx.auth` → `auth`, `this.flows` → `flows`), or null. */

@@ -488,27 +488,15 @@ class Extractor {
         extends: heritageNames(node.heritageClauses, ts.SyntaxKind.ExtendsKeyword, sf),
       });
       this.declSymbol.set(node, id);
-      const inner: Container = { qn: this.qnOf(id), localId: id, topLevel: false };
-      for (const member of node.members) {
-        if (ts.isMethodSignature(member)) {
-          this.declSymbolFor(
-            propertyNameText(member.name, sf),
-            'method',
-            member,
-            member,
-            inner,
-            this.functionExtra(member),
-          );
-        } else if (ts.isPropertySignature(member)) {
-          this.declSymbolFor(propertyNameText(member.name, sf), 'property', member, member, inner, {
-            valueType: typeRefFromTypeNode(member.type, sf),
-          });
-        }
-      }
+      this.declareTypeMembers(node.members, { qn: this.qnOf(id), localId: id, topLevel: false });
       return;
     }
     if (ts.isTypeAliasDeclaration(node)) {
-      this.declSymbol.set(node, this.declSymbolFor(node.name.text, 'type', node, node, container));
+      const id = this.declSymbolFor(node.name.text, 'type', node, node, container);
+      this.declSymbol.set(node, id);
+      // `type Annotation = { extend_(…): …; target: X }`: an object type's members are looked up as an interface's.
+      if (ts.isTypeLiteralNode(node.type))
+        this.declareTypeMembers(node.type.members, { qn: this.qnOf(id), localId: id, topLevel: false });
       return;
     }
     if (ts.isEnumDeclaration(node)) {
@@ -570,6 +558,27 @@ class Extractor {
     if (this.isTestFile && ts.isCallExpression(node) && this.declareTestCall(node, container, suites, next))
       return;
     this.declareChildren(node, container, suites, next);
+  }
+
+  /** Method and property signatures of an interface or object type, as members of `inner`. */
+  private declareTypeMembers(members: ts.NodeArray<ts.TypeElement>, inner: Container): void {
+    const sf = this.sf;
+    for (const member of members) {
+      if (ts.isMethodSignature(member)) {
+        this.declSymbolFor(
+          propertyNameText(member.name, sf),
+          'method',
+          member,
+          member,
+          inner,
+          this.functionExtra(member),
+        );
+      } else if (ts.isPropertySignature(member)) {
+        this.declSymbolFor(propertyNameText(member.name, sf), 'property', member, member, inner, {
+          valueType: typeRefFromTypeNode(member.type, sf),
+        });
+      }
+    }
   }
 
   private declareChildren(node: ts.Node, container: Container, suites: ts.Node[], depth: number): void {
@@ -986,9 +995,18 @@ class Extractor {
         ? { kind: 'local-symbol', localId: id }
         : {
             kind: 'local-value',
-            valueType: typeRefFromTypeNode(decl.type, sf) ?? typeRefFromExpression(init, sf),
+            valueType:
+              typeRefFromTypeNode(decl.type, sf) ??
+              typeRefFromExpression(init, sf) ??
+              (init ? this.localValueType(init, scope) : null),
           };
       this.noteElementType(binding, decl.type);
+      if (!decl.type && init && ts.isIdentifier(unwrapExpression(init))) {
+        // `const list = items`: the copy has the element type the original was declared with.
+        const source = this.lookup(scope, (unwrapExpression(init) as ts.Identifier).text);
+        const element = this.elementTypes.get(source);
+        if (element) this.elementTypes.set(binding, element);
+      }
       scope.vars.set(name, binding);
       return;
     }
@@ -1010,6 +1028,30 @@ class Extractor {
     }
     for (const name of bindingNames(decl.name))
       scope.vars.set(name, { kind: 'local-value', valueType: null });
+  }
+
+  /**
+   * What this file's bindings tell about a value: `conn = connection` (a typed local), `xs[i]`, `xs.shift()`,
+   * `xs.at(-1)`, `xs.find(…)` of an array declared `X[]` → X. Null when nothing is known.
+   */
+  private localValueType(expr: ts.Expression, scope: Scope): TypeRef | null {
+    const e = unwrapExpression(expr);
+    if (ts.isIdentifier(e)) {
+      const b = this.lookup(scope, e.text);
+      return b.kind === 'local-value' && b.valueType ? { ...b.valueType } : null;
+    }
+    let array: ts.Expression | undefined;
+    if (ts.isElementAccessExpression(e)) array = e.expression;
+    else if (
+      ts.isCallExpression(e) &&
+      ts.isPropertyAccessExpression(e.expression) &&
+      ELEMENT_METHODS.has(e.expression.name.text)
+    )
+      array = e.expression.expression;
+    const owner = array ? unwrapExpression(array) : undefined;
+    if (!owner || !ts.isIdentifier(owner)) return null;
+    const element = this.elementTypes.get(this.lookup(scope, owner.text));
+    return element ? { ...element } : null;
   }
 
   /** Remembers the element type of an array-typed binding (`X[]`, `Array<X>`, `readonly X[]`). */
@@ -1293,6 +1335,8 @@ class Extractor {
       return { kind: 'identifier', name: e.text, binding: cloneBinding(this.lookup(state.scope, e.text)) };
     const chain = ts.isPropertyAccessExpression(e) ? this.memberChainType(e, state, 0) : null;
     if (chain) return { kind: 'typed', valueType: chain };
+    const element = ts.isElementAccessExpression(e) || ts.isCallExpression(e) ? this.localValueType(e, state.scope) : null;
+    if (element) return { kind: 'typed', valueType: element };
     const typed = typeRefFromExpression(expr, sf);
     if (
       typed &&
@@ -1350,6 +1394,9 @@ interface WalkState {
   classes: string[];
   suites: ts.Node[];
 }
+
+/** Array methods that return one of the array's elements. */
+const ELEMENT_METHODS: ReadonlySet<string> = new Set(['shift', 'pop', 'at', 'find', 'findLast']);
 
 /** Calls that return the object literal they are given (`Object.freeze({…})`), by the callee's last name. */
 const OBJECT_WRAPPERS: ReadonlySet<string> = new Set(['freeze', 'seal', 'deepFreeze', 'markRaw', 'harden']);
