@@ -1,7 +1,7 @@
 /** The TypeScript/JavaScript answers to the repo-wide resolver's language questions (see ResolutionRules). */
 import type { ResolutionRules } from '../plugin.js';
 import { BUILTIN_GLOBALS, BUILTIN_MEMBERS, TEST_GLOBALS } from './conventions.js';
-import { callbackParamTypeName, typeNameFromText, valuePathOf } from './type-text.js';
+import { valuePathOf } from './type-text.js';
 
 export const tsResolutionRules: ResolutionRules = {
   builtins: BUILTIN_GLOBALS,
@@ -17,8 +17,6 @@ export const tsResolutionRules: ResolutionRules = {
   // A module is a file: a missing export never stands for another module.
   importedSubmodule: () => null,
   packageSubmodule: () => null,
-  typeName: typeNameFromText,
-  callbackParamType: callbackParamTypeName,
   valuePath: valuePathOf,
   // Each measured on its own reason (EVAL.md); the default views hide those below 0.5.
   guesses: new Set(['name-only', 'interface-impl', 'unique-property']),
