@@ -387,7 +387,7 @@ class RepoResolver {
     const declared = fn.def.sym.returnTypeRef;
     if (declared) return this.resolveTypeRef(fn.def.file, declared);
     // No declared return type: what the function is seen to return, when its file tells it.
-    if (fn.def.sym.kind === 'function' && fn.def.sym.valueType)
+    if ((fn.def.sym.kind === 'function' || fn.def.sym.kind === 'method') && fn.def.sym.valueType)
       return this.resolveTypeRef(fn.def.file, fn.def.sym.valueType);
     return NONE;
   }
@@ -398,7 +398,9 @@ class RepoResolver {
     if (owner.kind !== 'symbol') return owner.kind === 'external' ? owner : NONE;
     const member = this.findMember(owner.def, name);
     if (!member) return NONE;
-    if (member.sym.valueType) return this.resolveTypeRef(member.file, member.sym.valueType);
+    // A callable's valueType is what it returns, not what it is: `a.m.x()` does not call x on m's result.
+    if (member.sym.valueType && !isCallableKind(member.sym))
+      return this.resolveTypeRef(member.file, member.sym.valueType);
     if (member.sym.kind !== 'getter') return NONE;
     const declared = member.sym.returnTypeRef;
     return declared ? this.resolveTypeRef(member.file, declared) : NONE;
@@ -895,6 +897,11 @@ class RepoResolver {
     );
     return { edges: out, stats: { callSites, resolvedByReason, unresolvedByReason } };
   }
+}
+
+/** Functions and methods: their valueType, when set, is what a call returns. */
+function isCallableKind(sym: SymbolFact): boolean {
+  return sym.kind === 'function' || sym.kind === 'method';
 }
 
 /** An interface or an object type alias: its members are declarations without bodies (`interface` edges). */

@@ -426,6 +426,19 @@ describe('repo resolution', () => {
     assert.equal(byText['Frozen.make']?.calleeId, 'nodes.ts::Frozen.make:function');
   });
 
+  it('types locals by what an in-repo function returns: declared, awaited, inferred from its one return, or ReturnType', () => {
+    const out = resolve({
+      'server.ts':
+        'export class Loopback { sendSuccessResponse() {} }\nexport async function startLoopbackServer(): Promise<Loopback> { return new Loopback(); }\nexport function make() { return new Loopback(); }\nexport const makeArrow = () => new Loopback();\n',
+      'flow.ts':
+        "import { startLoopbackServer, make, makeArrow } from './server';\nexport async function start() {\n  const a = await startLoopbackServer();\n  a.sendSuccessResponse();\n  const b = make();\n  b.sendSuccessResponse();\n  makeArrow().sendSuccessResponse();\n  let c: Awaited<ReturnType<typeof startLoopbackServer>>;\n  c = await startLoopbackServer();\n  c.sendSuccessResponse();\n}\n",
+    });
+    const lines = out.edges
+      .filter((e) => e.calleeId === 'server.ts::Loopback.sendSuccessResponse:method')
+      .flatMap((e) => e.lines);
+    assert.deepEqual(lines.sort((x, y) => x - y), [4, 6, 7, 10]);
+  });
+
   it('counts a call site the resolver fails on as resolver-error, not unknown, and keeps the rest', () => {
     const facts = typescriptPlugin.analyze('a.ts', 'export function f(x: any) { x.go(); f(); }\n');
     const site = facts.callSites.find((c) => c.text === 'x.go');

@@ -32,6 +32,7 @@ import {
   propertyNameText,
   requireSpecifier,
   returnTypeRefFromTypeNode,
+  returnedTypeRef,
   signatureText,
   titleText,
   typeRefFromExpression,
@@ -266,6 +267,7 @@ class Extractor {
       parameters: parameterFacts(fn, this.sf),
       returnType: fn.type ? codeText(fn.type, this.sf) : null,
       returnTypeRef: returnTypeRefFromTypeNode(fn.type, this.sf),
+      ...inferredReturn(fn, this.sf),
     };
   }
 
@@ -1399,6 +1401,12 @@ interface WalkState {
   callers: string[];
   classes: string[];
   suites: ts.Node[];
+}
+
+/** A function without a declared return type: what its body is seen to return, as its valueType (the resolver's). */
+function inferredReturn(fn: ts.SignatureDeclaration, sf: ts.SourceFile): Partial<SymbolFact> {
+  const seen = returnedTypeRef(fn, sf);
+  return seen ? { valueType: seen } : {};
 }
 
 /** Array methods that return one of the array's elements. */

@@ -30,7 +30,17 @@ export function propertyNameText(name: ts.PropertyName | ts.BindingName, sf: ts.
 export function typeRefFromTypeNode(type: ts.TypeNode | undefined, sf: ts.SourceFile): TypeRef | null {
   if (!type) return null;
   if (ts.isParenthesizedTypeNode(type)) return typeRefFromTypeNode(type.type, sf);
-  if (ts.isTypeReferenceNode(type)) return { kind: 'name', name: type.typeName.getText(sf) };
+  if (ts.isTypeReferenceNode(type)) {
+    const name = type.typeName.getText(sf);
+    const arg = type.typeArguments?.length === 1 ? type.typeArguments[0] : undefined;
+    // `Awaited<X>` is X as far as members go; `ReturnType<typeof f>` is what f returns.
+    if (name === 'Awaited' && arg) return typeRefFromTypeNode(arg, sf);
+    if (name === 'ReturnType' && arg && ts.isTypeQueryNode(arg)) {
+      const callee = arg.exprName.getText(sf);
+      return callee.startsWith('this.') ? null : { kind: 'call-return', callee };
+    }
+    return { kind: 'name', name };
+  }
   if (ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type)) return { kind: 'name', name: 'Array' };
   if (type.kind === ts.SyntaxKind.StringKeyword) return { kind: 'name', name: 'String' };
   if (ts.isUnionTypeNode(type)) {
@@ -144,6 +154,36 @@ export function typeRefFromExpression(expr: ts.Expression | undefined, sf: ts.So
     if (callee && callee !== 'require' && !callee.startsWith('this.')) return { kind: 'call-return', callee };
   }
   return null;
+}
+
+/**
+ * What a function without a declared return type is seen to return: its expression body, or the one expression all
+ * its `return` statements give (nested functions' returns not counted), as typeRefFromExpression reads it. Null when
+ * it returns nothing nameable or different things.
+ */
+export function returnedTypeRef(fn: ts.SignatureDeclaration, sf: ts.SourceFile): TypeRef | null {
+  if (fn.type) return null;
+  const body = (fn as { body?: ts.Node }).body;
+  if (!body) return null;
+  if (!ts.isBlock(body)) return ts.isExpression(body) ? typeRefFromExpression(body, sf) : null;
+  const returned: ts.Expression[] = [];
+  let other = false;
+  const visit = (node: ts.Node): void => {
+    if (other || ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+    if (ts.isReturnStatement(node)) {
+      if (node.expression) returned.push(node.expression);
+      else other = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  if (other || returned.length === 0 || returned.length > 4) return null;
+  const refs = returned.map((e) => typeRefFromExpression(e, sf));
+  const first = refs[0];
+  if (!first) return null;
+  const key = JSON.stringify(first);
+  return refs.every((r) => r !== null && JSON.stringify(r) === key) ? first : null;
 }
 
 /** The parameter list text, without comments, whitespace collapsed. */
