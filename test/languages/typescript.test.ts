@@ -439,6 +439,17 @@ describe('repo resolution', () => {
     assert.deepEqual(lines.sort((x, y) => x - y), [4, 6, 7, 10]);
   });
 
+  it('types `this` by the this-parameter a function declares, and its members by the object type alias', () => {
+    const out = resolve({
+      'a.ts':
+        'export type Annotation = { extend_(key: string): boolean; inner: Helper };\nexport class Helper { go() {} }\nexport function make_(this: Annotation) { this.extend_("k"); this.inner.go(); }\n',
+    });
+    const byText = Object.fromEntries(out.edges.map((e) => [e.calleeText, e]));
+    assert.equal(byText['this.extend_']?.calleeId, 'a.ts::Annotation.extend_:method');
+    assert.equal(byText['this.extend_']?.reason, 'interface');
+    assert.equal(byText['this.inner.go']?.calleeId, 'a.ts::Helper.go:method');
+  });
+
   it('counts a call site the resolver fails on as resolver-error, not unknown, and keeps the rest', () => {
     const facts = typescriptPlugin.analyze('a.ts', 'export function f(x: any) { x.go(); f(); }\n');
     const site = facts.callSites.find((c) => c.text === 'x.go');

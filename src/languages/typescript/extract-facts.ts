@@ -1313,6 +1313,12 @@ class Extractor {
     return { kind: 'dynamic', reason: `callee is ${ts.SyntaxKind[e.kind] ?? 'an expression'}` };
   }
 
+  /** The type a function declares for `this` (`function make_(this: Annotation, …)`), in scope as a parameter. */
+  private declaredThisType(state: WalkState): TypeRef | null {
+    const b = this.lookup(state.scope, 'this');
+    return b.kind === 'local-value' && b.valueType ? { ...b.valueType } : null;
+  }
+
   /** `api.f` where `api` is this file's object literal `{ f }`: the name `f` the member stands for, else null. */
   private aliasedMember(e: ts.PropertyAccessExpression, state: WalkState): string | null {
     if (this.literalAliases.size === 0) return null;
@@ -1330,10 +1336,13 @@ class Extractor {
   private receiverOf(expr: ts.Expression, state: WalkState): Receiver {
     const sf = this.sf;
     const e = unwrapExpression(expr);
-    if (e.kind === ts.SyntaxKind.ThisKeyword) return { kind: 'this', classLocalId: this.currentClass(state) };
+    const thisType = this.declaredThisType(state);
+    if (e.kind === ts.SyntaxKind.ThisKeyword)
+      return thisType ? { kind: 'typed', valueType: thisType } : { kind: 'this', classLocalId: this.currentClass(state) };
     if (e.kind === ts.SyntaxKind.SuperKeyword)
       return { kind: 'super', classLocalId: this.currentClass(state) };
     if (
+      !thisType &&
       ts.isPropertyAccessExpression(e) &&
       unwrapExpression(e.expression).kind === ts.SyntaxKind.ThisKeyword
     ) {
@@ -1368,7 +1377,9 @@ class Extractor {
     if (depth > MAX_CHAIN) return null;
     const inner = unwrapExpression(e.expression);
     let of: TypeRef | null = null;
-    if (inner.kind === ts.SyntaxKind.ThisKeyword) {
+    const thisType = inner.kind === ts.SyntaxKind.ThisKeyword ? this.declaredThisType(state) : null;
+    if (thisType) of = thisType;
+    else if (inner.kind === ts.SyntaxKind.ThisKeyword) {
       const cls = this.currentClass(state);
       const qn = cls === null ? undefined : this.byLocalId.get(cls)?.qualifiedName;
       of = qn !== undefined && !qn.includes('.') ? { kind: 'name', name: qn } : null;
