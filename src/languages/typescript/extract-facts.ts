@@ -32,7 +32,6 @@ import {
   propertyNameText,
   requireSpecifier,
   returnTypeRefFromTypeNode,
-  returnedTypeRef,
   signatureText,
   titleText,
   typeRefFromExpression,
@@ -140,6 +139,8 @@ class Extractor {
   private readonly elementTypes = new WeakMap<Binding, TypeRef>();
   /** Object literals' members that name another value (`{ f, g: h }`), by the object's localId. */
   private readonly literalAliases = new Map<string, Map<string, string>>();
+  /** What functions without a declared return type return, by localId; null once two returns disagree. */
+  private readonly returns = new Map<string, TypeRef | null>();
   private depthWarned = false;
   moduleId = '';
   testFramework: string | null = null;
@@ -184,9 +185,10 @@ class Extractor {
     if (sf.isDeclarationFile) return;
     const rootScope = this.newScope(null);
     this.declareStatements(sf.statements, rootScope);
-    const state: WalkState = { scope: rootScope, callers: [this.moduleId], classes: [], suites: [] };
+    const state: WalkState = { scope: rootScope, callers: [this.moduleId], classes: [], suites: [], functions: [] };
     for (const statement of sf.statements) this.walk(statement, state, 0);
     this.flushHooks();
+    this.flushReturns();
     this.callSites.sort((a, b) => a.line - b.line || cmp(a.caller, b.caller) || cmp(a.text, b.text));
   }
 
@@ -267,7 +269,6 @@ class Extractor {
       parameters: parameterFacts(fn, this.sf),
       returnType: fn.type ? codeText(fn.type, this.sf) : null,
       returnTypeRef: returnTypeRefFromTypeNode(fn.type, this.sf),
-      ...inferredReturn(fn, this.sf),
     };
   }
 
@@ -1103,8 +1104,15 @@ class Extractor {
     const isSuite = marked && this.describeCallbacks.has(node);
     if (isSuite) state.suites.push(node);
     const savedScope = state.scope;
+    const isFunction = ts.isFunctionLike(node);
+    if (isFunction) state.functions.push(node);
     try {
-      if (ts.isFunctionLike(node)) {
+      if (isFunction && ts.isArrowFunction(node) && !ts.isBlock(node.body)) this.noteReturn(node, node.body, state);
+      else if (ts.isReturnStatement(node)) {
+        const fn = state.functions[state.functions.length - 1];
+        if (fn) this.noteReturn(fn, node.expression, state);
+      }
+      if (isFunction) {
         const scope = this.newScope(state.scope);
         if ((ts.isFunctionExpression(node) || ts.isClassExpression(node)) && node.name) {
           scope.vars.set(node.name.text, { kind: 'local-value', valueType: null });
@@ -1174,6 +1182,7 @@ class Extractor {
       });
     } finally {
       state.scope = savedScope;
+      if (isFunction) state.functions.pop();
       if (pushedCaller !== undefined) state.callers.pop();
       if (classId !== undefined) state.classes.pop();
       if (isSuite) state.suites.pop();
@@ -1394,6 +1403,29 @@ class Extractor {
     return of ? { kind: 'member', of, name: e.name.text } : null;
   }
 
+  /**
+   * A function symbol without a declared return type returns `expr` (a `return`, or an arrow's expression body):
+   * what the file tells of its type (`new X()`, a call, a typed local) is kept while every return agrees.
+   */
+  private noteReturn(fn: ts.Node, expr: ts.Expression | undefined, state: WalkState): void {
+    const id = this.callerSymbol.get(fn);
+    const sym = id === undefined ? undefined : this.byLocalId.get(id);
+    if (!sym || sym.returnType !== null || (sym.kind !== 'function' && sym.kind !== 'method')) return;
+    const ref = expr ? (typeRefFromExpression(expr, this.sf) ?? this.localValueType(expr, state.scope)) : null;
+    const before = this.returns.get(sym.localId);
+    if (before === undefined) this.returns.set(sym.localId, ref);
+    else if (before !== null && (ref === null || JSON.stringify(before) !== JSON.stringify(ref)))
+      this.returns.set(sym.localId, null);
+  }
+
+  /** Functions whose every return told the same type get it as their valueType (what a call of them returns). */
+  private flushReturns(): void {
+    for (const [localId, ref] of this.returns) {
+      const sym = this.byLocalId.get(localId);
+      if (sym && ref && !sym.valueType) sym.valueType = ref;
+    }
+  }
+
   private flushHooks(): void {
     for (const group of this.hookGroups) {
       const tests = this.tests.filter((t) => group.suite === null || t.suites.includes(group.suite));
@@ -1412,12 +1444,8 @@ interface WalkState {
   callers: string[];
   classes: string[];
   suites: ts.Node[];
-}
-
-/** A function without a declared return type: what its body is seen to return, as its valueType (the resolver's). */
-function inferredReturn(fn: ts.SignatureDeclaration, sf: ts.SourceFile): Partial<SymbolFact> {
-  const seen = returnedTypeRef(fn, sf);
-  return seen ? { valueType: seen } : {};
+  /** The function-like nodes the walk is inside, innermost last: a `return` belongs to the last one. */
+  functions: ts.Node[];
 }
 
 /** Array methods that return one of the array's elements. */

@@ -156,36 +156,6 @@ export function typeRefFromExpression(expr: ts.Expression | undefined, sf: ts.So
   return null;
 }
 
-/**
- * What a function without a declared return type is seen to return: its expression body, or the one expression all
- * its `return` statements give (nested functions' returns not counted), as typeRefFromExpression reads it. Null when
- * it returns nothing nameable or different things.
- */
-export function returnedTypeRef(fn: ts.SignatureDeclaration, sf: ts.SourceFile): TypeRef | null {
-  if (fn.type) return null;
-  const body = (fn as { body?: ts.Node }).body;
-  if (!body) return null;
-  if (!ts.isBlock(body)) return ts.isExpression(body) ? typeRefFromExpression(body, sf) : null;
-  const returned: ts.Expression[] = [];
-  let other = false;
-  const visit = (node: ts.Node): void => {
-    if (other || ts.isFunctionLike(node) || ts.isClassLike(node)) return;
-    if (ts.isReturnStatement(node)) {
-      if (node.expression) returned.push(node.expression);
-      else other = true;
-      return;
-    }
-    ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(body, visit);
-  if (other || returned.length === 0 || returned.length > 4) return null;
-  const refs = returned.map((e) => typeRefFromExpression(e, sf));
-  const first = refs[0];
-  if (!first) return null;
-  const key = JSON.stringify(first);
-  return refs.every((r) => r !== null && JSON.stringify(r) === key) ? first : null;
-}
-
 /** The parameter list text, without comments, whitespace collapsed. */
 export function signatureText(node: ts.SignatureDeclaration, sf: ts.SourceFile): string {
   return `(${node.parameters.map((p) => codeText(p, sf)).join(', ')})`;
