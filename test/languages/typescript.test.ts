@@ -450,6 +450,22 @@ describe('repo resolution', () => {
     assert.equal(byText['this.inner.go']?.calleeId, 'a.ts::Helper.go:method');
   });
 
+  it('resolves namespace imports and inherited members of imported base classes', () => {
+    const out = resolve({
+      'base.ts': 'export class Base { start() {} }\nexport function helper() {}\n',
+      'sub.ts':
+        "import * as ns from './base';\nimport { Base } from './base';\nexport class Sub extends Base {\n  run() {\n    super.start();\n    this.start();\n    ns.helper();\n  }\n}\nexport function go(s: Sub) { s.start(); }\n",
+    });
+    const targets = out.edges
+      .filter((e) => e.calleeId !== null)
+      .map((e) => `${e.callerId} ${e.lines.join(',')}→${e.calleeId}`);
+    assert.deepEqual(targets.sort(), [
+      'sub.ts::Sub.run:method 5,6→base.ts::Base.start:method',
+      'sub.ts::Sub.run:method 7→base.ts::helper:function',
+      'sub.ts::go:function 10→base.ts::Base.start:method',
+    ]);
+  });
+
   it('counts a call site the resolver fails on as resolver-error, not unknown, and keeps the rest', () => {
     const facts = typescriptPlugin.analyze('a.ts', 'export function f(x: any) { x.go(); f(); }\n');
     const site = facts.callSites.find((c) => c.text === 'x.go');
