@@ -2,7 +2,8 @@
  * Entry of `npm run eval`: scores codehub's call graph against the TypeScript compiler on this project's own
  * source and on pinned npm corpora (built by bench/corpora.ts at eval time, never committed), and against pyright
  * on pinned Debian Python corpora (bench/python-corpora.ts, tuned and held out), and writes EVAL.md.
- * Usage: `npm run eval [-- --calibrate] [--only NAME,…] [--out DIR]` (`--only python` runs the Python corpora).
+ * Usage: `npm run eval [-- --calibrate] [--only NAME,…] [--out DIR]` (`--only python` runs the Python corpora,
+ * `--only java` the Java ones).
  */
 import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import type { CorpusReport } from '../src/eval/report.js';
 import { pyrightVersion } from '../src/eval/python-truth.js';
 import { assembleReport, writeEvalOutputs } from '../src/eval/run-eval.js';
 import { benchRoot, prepareNpmCorpus, REAL_CORPORA, TS_HELD_OUT_CORPORA } from './corpora.js';
+import { JAVA_CORPORA, prepareJavaCorpus } from './java-corpora.js';
 import { preparePythonCorpus, PYTHON_CORPORA } from './python-corpora.js';
 import { prepareSelfCorpus } from './self-corpus.js';
 
@@ -43,6 +45,17 @@ export const EVAL_NOTES = `
   resolver is adjusted and are the only ones Python calibration pools; *held-out* corpora (${namesWithRole('held out')}) are
   only measured, and issue 14's targets (precision ≥ 0.95, recall ≥ 0.92) are judged on them. Until a Python plug-in is
   registered, codehub indexes no Python symbols and the Python rows say so.
+- Java: the upstream \`src/main/java\` sources of Debian bookworm source packages (\`bench/java-corpora.ts\`, a private
+  apt configuration with \`deb-src\` lines), scored against javac 17 and javap (\`src/eval/java-truth.ts\`): javac's
+  API says where each method is declared, \`javap -c -p -l\` gives each \`invoke*\` instruction's declared target and
+  line. Tuned: ${JAVA_CORPORA.filter((c) => c.role === 'tuned')
+    .map((c) => c.name)
+    .join(', ')}; held out:
+  ${JAVA_CORPORA.filter((c) => c.role === 'held out')
+    .map((c) => c.name)
+    .join(', ')}. Calls that several overloads fit equally
+  stay unresolved as \`ambiguous\`; edges to an interface's implementations are not drawn (the bytecode names the
+  declared member only).
 - Guesses are drawn under their own reasons and confidences, below the default view's 0.5: \`name-only\` (a method
   name with at most 3 candidates), \`unique-property\` (a property name declared once with a type) and
   \`interface-impl\` (implementations of a called interface member; the compiler names the member, so these are
@@ -101,6 +114,19 @@ async function main(): Promise<void> {
         corpus: `debian:${spec.pkg}@${spec.version}`,
         role: spec.role,
         languages: ['python'],
+      })),
+    );
+  }
+  for (const spec of JAVA_CORPORA) {
+    if (only && !only.includes(spec.name) && !only.includes('java')) continue;
+    log(`eval: debian:${spec.source}@${spec.version} (${spec.role})`);
+    const prepared = prepareJavaCorpus(spec);
+    corpora.push(
+      ...(await evalRepository({
+        path: prepared.dir,
+        corpus: `debian:${spec.source}@${spec.version}`,
+        role: spec.role,
+        languages: ['java'],
       })),
     );
   }

@@ -18,8 +18,19 @@ export type ResolvedReason =
   | 'name-only'
   | 'interface-impl'
   | 'unique-property';
-/** Why a call site has no edge; `resolver-error` is a call site the resolver failed on (a bug, counted apart). */
-export type UnresolvedReason = 'builtin' | 'dynamic' | 'unknown' | 'resolver-error' | `external:${string}`;
+/**
+ * `resolver-error`: a call site the resolver failed on (a bug, counted apart). `ambiguous`: several definitions fit
+ * equally — a call matched by name alone whose name is defined more than once (ResolutionRules.callsByName), or a
+ * call that several overloads fit equally well by its argument types (ResolutionRules.chooseOverload). The
+ * candidates are not drawn.
+ */
+export type UnresolvedReason =
+  | 'builtin'
+  | 'dynamic'
+  | 'unknown'
+  | 'ambiguous'
+  | 'resolver-error'
+  | `external:${string}`;
 export type ReasonCode = ResolvedReason | UnresolvedReason;
 
 /** Measured precision per resolved reason for one language; reasons left out fall back to the seed tiers. */
