@@ -63,6 +63,26 @@ export const REAL_CORPORA: readonly CorpusSpec[] = [
   { name: 'mobx', pkg: 'mobx', version: '6.13.5', note: 'classes with methods, observable internals' },
 ];
 
+/**
+ * TypeScript corpora held out from tuning: the accuracy eval only measures them (EVAL.md, set "held out"); the
+ * resolver and its confidence table are never adjusted by looking at their missed or wrong edges.
+ */
+export const TS_HELD_OUT_CORPORA: readonly CorpusSpec[] = [
+  { name: 'immer', pkg: 'immer', version: '10.1.1', note: 'small: proxies, drafts, plugin objects' },
+  {
+    name: 'query-core',
+    pkg: '@tanstack/query-core',
+    version: '5.59.0',
+    note: 'classes with typed fields, observers, caches',
+  },
+  {
+    name: 'redux-toolkit',
+    pkg: '@reduxjs/toolkit',
+    version: '2.3.0',
+    note: 'builder objects, factories returning objects, generics',
+  },
+];
+
 /** The earlier release of one real corpus, indexed after it to measure blob-store dedupe. */
 export const DEDUPE_PAIR: { base: CorpusSpec; next: CorpusSpec } = {
   base: {

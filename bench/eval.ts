@@ -12,7 +12,7 @@ import { calibrateAll, evalRepository } from '../src/cli/commands/eval.js';
 import type { CorpusReport } from '../src/eval/report.js';
 import { pyrightVersion } from '../src/eval/python-truth.js';
 import { assembleReport, writeEvalOutputs } from '../src/eval/run-eval.js';
-import { benchRoot, prepareNpmCorpus, REAL_CORPORA } from './corpora.js';
+import { benchRoot, prepareNpmCorpus, REAL_CORPORA, TS_HELD_OUT_CORPORA } from './corpora.js';
 import { JAVA_CORPORA, prepareJavaCorpus } from './java-corpora.js';
 import { GO_CORPORA, prepareGoCorpus } from './go-corpora.js';
 import { preparePythonCorpus, PYTHON_CORPORA } from './python-corpora.js';
@@ -32,13 +32,14 @@ export const EVAL_NOTES = `
 ## Notes
 
 - Corpora: this project's \`src/\` (copied with a tsconfig into a temporary git repository) and the pinned npm
-  packages mobx 6.13.5, rxjs 7.8.2, zod 4.1.0, unpacked by \`bench/corpora.ts\` into \`bench/.corpora/\` at eval
-  time. effect 3.19.0 is left out: its compiler truth alone takes 4–6 minutes on this machine.
+  packages mobx 6.13.5, rxjs 7.8.2, zod 4.1.0 (*tuned*) and immer 10.1.1, @tanstack/query-core 5.59.0,
+  @reduxjs/toolkit 2.3.0 (*held out*), unpacked by \`bench/corpora.ts\` into \`bench/.corpora/\` at eval time. effect
+  3.19.0 is left out: its compiler truth alone takes 4–6 minutes on this machine.
 - zod ships its tests; their \`vitest\` calls have no declaration without \`node_modules\`, so most of zod's
   predicted sites on those lines are excluded as unknown rather than judged.
-- Confidence is the measured precision of the edge's reason, pooled over all corpora (right and wrong sites
-  summed before dividing), rounded to 0.05, written only for reasons with ≥ 100 judged sites. A value of 1
-  means at least 97.5 % of that reason's edges were right; the per-corpus tables give the exact figures.
+- Confidence is the measured precision of the edge's reason, pooled over the tuned corpora (right and wrong sites
+  summed before dividing), cut down to 0.01 (never rounded up), written only for reasons with ≥ 30 judged sites;
+  the per-corpus tables give the exact figures, the Wilson lower bound and the share of sites the truth could judge.
 - Python: the sources of Debian bookworm packages (\`apt-get download\` + \`dpkg -x\` by \`bench/python-corpora.ts\`
   into \`bench/.corpora/\`, pinned by exact Debian version), scored against pyright ${pyrightVersion()} through its language
   server, call sites from CPython's \`ast\`. *Tuned* corpora (${namesWithRole('tuned')}) may be looked at while the Python
@@ -56,8 +57,10 @@ export const EVAL_NOTES = `
     .join(', ')}. Calls that several overloads fit equally
   stay unresolved as \`ambiguous\`; edges to an interface's implementations are not drawn (the bytecode names the
   declared member only).
-- Guesses by method name alone (\`name-only\`) and edges from an interface member to its implementations are
-  not drawn: measured, they were right about 1 time in 5 and never (the compiler resolves to the member).
+- Guesses are drawn under their own reasons and confidences, below the default view's 0.5: \`name-only\` (a method
+  name with at most 3 candidates), \`unique-property\` (a property name declared once with a type) and
+  \`interface-impl\` (implementations of a called interface member; the compiler names the member, so these are
+  not judged and keep the seed tier divided by the number of implementations).
 `;
 
 async function main(): Promise<void> {
@@ -76,7 +79,7 @@ async function main(): Promise<void> {
     try {
       log('eval: codehub src/');
       prepareSelfCorpus(projectRoot, self);
-      corpora.push(...(await evalRepository({ path: self, corpus: 'codehub src/' })));
+      corpora.push(...(await evalRepository({ path: self, corpus: 'codehub src/', role: 'tuned' })));
     } finally {
       rmSync(self, { recursive: true, force: true });
     }
@@ -86,7 +89,20 @@ async function main(): Promise<void> {
     log(`eval: npm:${spec.pkg}@${spec.version}`);
     const prepared = prepareNpmCorpus(spec);
     corpora.push(
-      ...(await evalRepository({ path: prepared.dir, corpus: `npm:${spec.pkg}@${spec.version}` })),
+      ...(await evalRepository({ path: prepared.dir, corpus: `npm:${spec.pkg}@${spec.version}`, role: 'tuned' })),
+    );
+  }
+  for (const spec of TS_HELD_OUT_CORPORA) {
+    if (only && !only.includes(spec.name) && !only.includes('held-out')) continue;
+    log(`eval: npm:${spec.pkg}@${spec.version} (held out)`);
+    const prepared = prepareNpmCorpus(spec);
+    corpora.push(
+      ...(await evalRepository({
+        path: prepared.dir,
+        corpus: `npm:${spec.pkg}@${spec.version}`,
+        role: 'held out',
+        languages: ['typescript'],
+      })),
     );
   }
   for (const spec of PYTHON_CORPORA) {

@@ -289,9 +289,20 @@ describe('MCP tool layer', () => {
     assert.match(textOf(result), /truncated at limit 1/);
   });
 
-  it('drops edges below min_confidence', async () => {
-    const data = (await call(client, 'get_callers', { repo: REPO, symbol: 'save', depth: 3, min_confidence: 0.85 })).structuredContent as Json;
+  it('drops edges below min_confidence and says how many it left out', async () => {
+    const result = await call(client, 'get_callers', { repo: REPO, symbol: 'save', depth: 3, min_confidence: 0.85 });
+    const data = result.structuredContent as Json;
     assert.deepEqual(data.edges.map((e: Json) => e.qualifiedName), ['Cart.add']);
+    assert.equal(data.belowMinConfidence, 1);
+    assert.match(textOf(result), /1 lower-confidence edge\(s\) below 0\.85 not listed \(min_confidence 0 lists them\)/);
+  });
+
+  it('lists edges from confidence 0.5 up by default, and every edge at min_confidence 0', async () => {
+    const byDefault = (await call(client, 'get_callers', { repo: REPO, symbol: 'save', depth: 3 })).structuredContent as Json;
+    assert.ok(byDefault.edges.every((e: Json) => e.confidence >= 0.5));
+    const all = (await call(client, 'get_callers', { repo: REPO, symbol: 'save', depth: 3, min_confidence: 0 })).structuredContent as Json;
+    assert.equal(all.belowMinConfidence, 0);
+    assert.equal(all.edges.length, byDefault.edges.length + byDefault.belowMinConfidence);
   });
 
   it('lists the tests that reach a symbol with depth, path confidence and run command', async () => {

@@ -22,24 +22,14 @@ import { rulesOf } from '../languages/plugin.js';
 import { allPlugins } from '../languages/registry.js';
 import type { ResolveInput, ResolveOutput, ResolveRepo } from './types.js';
 
-/** Name-only matches with more candidates than this are too ambiguous to draw: they stay unresolved. */
-const MAX_NAME_ONLY_CANDIDATES = 5;
+/**
+ * Name-only guesses (a language's `guesses` has `name-only`) with more candidates than this are too ambiguous to
+ * draw: they stay unresolved. Measured (EVAL.md), a guess among more was right too rarely to help.
+ */
+const MAX_NAME_ONLY_CANDIDATES = 3;
 const MAX_TYPE_DEPTH = 16;
 /** What a call matched by name alone (ResolutionRules.callsByName) may reach. */
 const BY_NAME_KINDS: ReadonlySet<string> = new Set(['function', 'method', 'constructor', 'class']);
-/**
- * Receivers whose member calls may fall back to a guess by method name. Measured against the compiler
- * (EVAL.md), such guesses were right about 1 time in 5 on every corpus, from every kind of receiver, so
- * none is drawn: the site stays unresolved (`unknown`). Kept as a switch so the measurement can be redone.
- */
-const NAME_ONLY_FROM: ReadonlySet<string> = new Set<string>();
-/**
- * Whether a call through an interface also draws edges to the classes implementing the member. The
- * compiler resolves such a call to the interface member only, so these edges measured as wrong (about
- * half of the `interface` sites on mobx and rxjs) and kept precision under target: off, the call links to
- * the interface member alone.
- */
-const DRAW_IMPLEMENTATIONS = false;
 /**
  * Whether a call that several overloads fit equally (by arity and the argument types the file tells) draws a
  * `name-only` edge to each. Measured against the compiler on the tuned corpora (EVAL.md), such edges were right
@@ -137,9 +127,13 @@ class RepoResolver {
   /** The first symbol of each qualified name, per declaration or implementation file (built when first asked). */
   private readonly byQualifiedName = new Map<string, Map<string, SymbolFact>>();
   private readonly membersByName = new Map<string, Def[]>();
+  /** Every name the repository declares as a method of something (classes, interfaces, objects). */
+  private readonly memberNames = new Set<string>();
   private readonly exportCache = new Map<string, Lookup>();
   private typeDepth = 0;
   private implementationsOf: Map<string, Def[]> | null = null;
+  /** Typed properties (fields, interface and object-type members with a value type) by name, across the repo. */
+  private typedPropertiesByName: Map<string, Def[]> | null = null;
   private detachedMembers: Map<string, Map<string, Def[]>> | null = null;
   private readonly packageMethodsCache = new Map<string, Map<string, Def>>();
   private readonly methodNamesCache = new Map<string, Set<string>>();
@@ -172,6 +166,7 @@ class RepoResolver {
     }
     for (const file of this.files.values()) {
       for (const sym of file.facts.symbols) {
+        if (sym.parent !== null && (sym.kind === 'method' || sym.kind === 'function')) this.memberNames.add(sym.name);
         if (
           sym.parent === null ||
           sym.kind === 'test' ||
@@ -180,7 +175,7 @@ class RepoResolver {
         )
           continue;
         const parent = file.byLocalId.get(sym.parent);
-        if (!parent || parent.kind === 'interface') continue;
+        if (!parent || isDeclaredType(parent)) continue;
         if (
           sym.kind === 'method' ||
           sym.kind === 'getter' ||
@@ -491,7 +486,7 @@ class RepoResolver {
     const declared = this.declaredType(fn.def, (sym) => sym.returnTypeRef);
     if (declared) return this.resolveTypeRef(declared.file, declared.ref);
     // No declared return type: what the function is seen to return, when its file tells it.
-    if (fn.def.sym.kind === 'function' && fn.def.sym.valueType)
+    if ((fn.def.sym.kind === 'function' || fn.def.sym.kind === 'method') && fn.def.sym.valueType)
       return this.resolveTypeRef(fn.def.file, fn.def.sym.valueType);
     return NONE;
   }
@@ -502,7 +497,8 @@ class RepoResolver {
     if (owner.kind !== 'symbol') return owner.kind === 'external' ? owner : NONE;
     const member = this.findMember(owner.def, name);
     if (!member) return NONE;
-    const value = this.declaredType(member, (sym) => sym.valueType);
+    // A callable's valueType is what it returns, not what it is: `a.m.x()` does not call x on m's result.
+    const value = isCallableKind(member.sym) ? null : this.declaredType(member, (sym) => sym.valueType);
     if (value) return this.resolveTypeRef(value.file, value.ref);
     if (member.sym.kind !== 'getter') return NONE;
     const declared = this.declaredType(member, (sym) => sym.returnTypeRef);
@@ -626,7 +622,7 @@ class RepoResolver {
           return {
             def: member,
             viaType: true,
-            ...(type.def.sym.kind === 'interface' ? { interfaceOwner: type.def } : {}),
+            ...(isDeclaredType(type.def.sym) ? { interfaceOwner: type.def } : {}),
           };
       }
     }
@@ -757,7 +753,7 @@ class RepoResolver {
     const member = this.findMember(type.def, name);
     if (!member) return null;
     const owner = member.file.byLocalId.get(member.sym.parent ?? '');
-    if (owner?.kind === 'interface') return this.interfaceResolution(member, name);
+    if (owner && isDeclaredType(owner)) return this.interfaceResolution(member, name);
     return { reason: 'receiver-typed', targets: [member] };
   }
 
@@ -853,7 +849,7 @@ class RepoResolver {
       case 'this': {
         const cls = this.classDef(file, receiver.classLocalId);
         const member = cls ? this.findMember(cls, name) : undefined;
-        return member ? { reason: 'receiver-typed', targets: [member] } : this.nameOnly(name, 'this');
+        return member ? { reason: 'receiver-typed', targets: [member] } : this.guess(file, name, receiver);
       }
       case 'super': {
         const cls = this.classDef(file, receiver.classLocalId);
@@ -868,7 +864,7 @@ class RepoResolver {
         }
         return name === file.rules.constructorName
           ? { reason: 'unknown', targets: [] }
-          : this.nameOnly(name, 'super');
+          : this.guess(file, name, receiver);
       }
       case 'this-field': {
         const cls = this.classDef(file, receiver.classLocalId);
@@ -883,7 +879,7 @@ class RepoResolver {
           );
           if (typed) return typed;
         }
-        return this.nameOnly(name, 'this-field');
+        return this.guess(file, name, receiver);
       }
       case 'identifier': {
         const b = receiver.binding;
@@ -893,7 +889,7 @@ class RepoResolver {
             const member = this.memberOnValue({ file, sym }, name);
             if (member) return this.memberResolution(member, 'same-file', name);
           }
-          return this.nameOnly(name, 'local-symbol');
+          return this.guess(file, name, receiver);
         }
         if (b.kind === 'import') {
           const imp = file.importsByLocal.get(b.localName);
@@ -907,20 +903,20 @@ class RepoResolver {
               const member = this.memberOnValue(value.def, name);
               if (member) return this.memberResolution(member, 'import', name);
             }
-            return this.nameOnly(name, 'import-module');
+            return this.guess(file, name, receiver);
           }
           if (found.kind === 'symbol') {
             const member = this.memberOnValue(found.def, name);
             if (member) return this.memberResolution(member, 'import', name);
           }
-          return this.nameOnly(name, 'import-symbol');
+          return this.guess(file, name, receiver);
         }
         if (b.kind === 'local-value') {
           if (b.valueType) {
             const typed = this.typedMember(this.resolveTypeRef(file, b.valueType), name, file, b.valueType);
             if (typed) return typed;
           }
-          return this.nameOnly(name, 'local-value');
+          return this.guess(file, name, receiver);
         }
         if (b.kind === 'import-search') {
           const found = this.searchModules(file, receiver.name, b.specifiers);
@@ -929,18 +925,18 @@ class RepoResolver {
             const member = this.memberOnValue(found.def, name);
             if (member) return this.memberResolution(member, 'import', name);
           }
-          return this.nameOnly(name, 'import-search');
+          return this.guess(file, name, receiver);
         }
         const sibling = this.packageScope(file, b.name);
         if (sibling.kind === 'symbol') {
           const member = this.memberOnValue(sibling.def, name);
           if (member) return this.memberResolution(member, 'same-file', name);
-          return this.nameOnly(name, 'global');
+          return this.guess(file, name, receiver);
         }
         if (file.rules.builtins.has(b.name)) return { reason: 'builtin', targets: [] };
         if (file.facts.isTestFile && file.rules.testGlobals.has(b.name))
           return { reason: this.globalReason(file, b.name), targets: [] };
-        return this.nameOnly(name, 'global');
+        return this.guess(file, name, receiver);
       }
       case 'typed': {
         const typed = this.typedMember(
@@ -949,7 +945,7 @@ class RepoResolver {
           file,
           receiver.valueType,
         );
-        return typed ?? this.nameOnly(name, 'typed');
+        return typed ?? this.guess(file, name, receiver);
       }
       case 'expression': {
         // `core.$ZodXID.init()`: a dotted path of names is followed to its definition, then its member.
@@ -972,7 +968,7 @@ class RepoResolver {
               );
           }
         }
-        return this.nameOnly(name, 'expression');
+        return this.guess(file, name, receiver);
       }
     }
   }
@@ -986,13 +982,45 @@ class RepoResolver {
     return { reason: member.viaType ? 'receiver-typed' : bindingReason, targets: [member.def] };
   }
 
-  /** A guess by method name alone, from a receiver of kind `from` (see NAME_ONLY_FROM). */
-  private nameOnly(name: string, from: string): Resolution {
-    if (!NAME_ONLY_FROM.has(from)) return { reason: 'unknown', targets: [] };
+  /**
+   * What is left when the receiver's type is not known: a runtime method no repository type declares (`builtin`),
+   * the one typed declaration of the receiver's property name
+   * (`unique-property`), else a guess by method name among few candidates (`name-only`), each only when the
+   * file's language draws that guess (ResolutionRules.guesses); otherwise unknown.
+   */
+  private guess(file: FileIndex, name: string, receiver: Receiver): Resolution {
+    if (file.rules.builtinMembers.has(name) && !this.memberNames.has(name)) return { reason: 'builtin', targets: [] };
+    const guesses = file.rules.guesses;
+    if (guesses.has('unique-property')) {
+      const property = receiverProperty(receiver);
+      const found = property === null ? null : this.uniqueProperty(property, name);
+      if (found) return found;
+    }
+    if (!guesses.has('name-only')) return { reason: 'unknown', targets: [] };
     const candidates = this.membersByName.get(name) ?? [];
     if (candidates.length === 0 || candidates.length > MAX_NAME_ONLY_CANDIDATES)
       return { reason: 'unknown', targets: [] };
     return { reason: 'name-only', targets: candidates, candidates: candidates.length };
+  }
+
+  /** `…​.prop.name()` where `prop` is declared once in the repository with a type: that type's member `name`. */
+  private uniqueProperty(property: string, name: string): Resolution | null {
+    if (!this.typedPropertiesByName) {
+      this.typedPropertiesByName = new Map();
+      for (const file of this.files.values()) {
+        for (const sym of file.facts.symbols) {
+          if (sym.parent !== null && sym.kind === 'property' && sym.valueType)
+            push(this.typedPropertiesByName, sym.name, { file, sym });
+        }
+      }
+    }
+    const declared = this.typedPropertiesByName.get(property);
+    const only = declared?.length === 1 ? declared[0] : undefined;
+    if (!only?.sym.valueType) return null;
+    const type = this.resolveTypeRef(only.file, only.sym.valueType);
+    if (type.kind !== 'symbol') return null;
+    const member = this.findMember(type.def, name);
+    return member ? { reason: 'unique-property', targets: [member] } : null;
   }
 
   /**
@@ -1021,8 +1049,9 @@ class RepoResolver {
       const res = this.resolveCallSite(file, site);
       return file.facts.packageScope === undefined ? res : this.valueOrConversion(res);
     } catch {
+      // Counted apart from `unknown`: a resolver bug, not a call the analysis could not know.
       this.typeDepth = 0;
-      return { reason: 'unknown', targets: [] };
+      return { reason: 'resolver-error', targets: [] };
     }
   }
 
@@ -1132,17 +1161,20 @@ class RepoResolver {
           if (res.candidates !== undefined) edge.candidates = res.candidates;
           addEdge(edge, site.line);
         }
-        // A language whose types implement interfaces by their methods draws them as a lower tier (measured apart).
+        // The compiler names the interface member; which class runs is a guess, drawn under its own reason — also
+        // for a language whose types implement interfaces by their methods (a lower tier, measured apart).
         const impls =
-          DRAW_IMPLEMENTATIONS || file.rules.structuralInterfaces ? (res.implementations ?? []) : [];
+          file.rules.guesses.has('interface-impl') || file.rules.structuralInterfaces
+            ? (res.implementations ?? [])
+            : [];
         for (const def of impls) {
           addEdge(
             {
               ...base,
               calleeId: idOf(def.file, def.sym.localId),
-              reason: 'interface',
-              confidence: confidenceFor('interface', impls.length + 1, file.confidence),
-              candidates: impls.length + 1,
+              reason: 'interface-impl',
+              confidence: confidenceFor('interface-impl', impls.length, file.confidence),
+              candidates: impls.length,
             },
             site.line,
           );
@@ -1164,6 +1196,24 @@ class RepoResolver {
     );
     return { edges: out, stats: { callSites, resolvedByReason, unresolvedByReason } };
   }
+}
+
+/** Functions and methods: their valueType, when set, is what a call returns. */
+function isCallableKind(sym: SymbolFact): boolean {
+  return sym.kind === 'function' || sym.kind === 'method';
+}
+
+/** An interface or an object type alias: its members are declarations without bodies (`interface` edges). */
+function isDeclaredType(sym: SymbolFact): boolean {
+  return sym.kind === 'interface' || sym.kind === 'type';
+}
+
+/** The property a member call's receiver ends in (`ctx.auth` → `auth`, `this.flows` → `flows`), or null. */
+function receiverProperty(receiver: Receiver): string | null {
+  if (receiver.kind === 'this-field') return receiver.field;
+  if (receiver.kind === 'typed') return receiver.valueType.kind === 'member' ? receiver.valueType.name : null;
+  if (receiver.kind !== 'expression') return null;
+  return /\.(#?[A-Za-z_$][\w$]*)$/.exec(receiver.text)?.[1] ?? null;
 }
 
 /** Resolves every call site of a snapshot to an edge with a reason and a confidence (unresolved ones kept). */

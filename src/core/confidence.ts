@@ -4,13 +4,33 @@
  * owns its table (`LanguagePlugin.confidence`, e.g. src/languages/typescript/confidence.ts, which
  * `codehub eval --calibrate` rewrites with the precision measured against that language's truth source).
  */
-export type ResolvedReason = 'import' | 'same-file' | 'receiver-typed' | 'interface' | 'name-only';
 /**
- * `ambiguous`: several definitions fit equally — a call matched by name alone whose name is defined more than once
- * (ResolutionRules.callsByName), or a call that several overloads fit equally well by its argument types
- * (ResolutionRules.chooseOverload). The candidates are not drawn.
+ * Why an edge was drawn. The first five are the seed's tiers; the others are guesses or longer inferences whose
+ * certainty differs, so each is measured on its own:
+ * - `interface-impl`: a class implementing the interface member that is called (the compiler names the member);
+ * - `unique-property`: the receiver is a property whose name is declared once in the repository, with a type.
  */
-export type UnresolvedReason = 'builtin' | 'dynamic' | 'unknown' | 'ambiguous' | `external:${string}`;
+export type ResolvedReason =
+  | 'import'
+  | 'same-file'
+  | 'receiver-typed'
+  | 'interface'
+  | 'name-only'
+  | 'interface-impl'
+  | 'unique-property';
+/**
+ * `resolver-error`: a call site the resolver failed on (a bug, counted apart). `ambiguous`: several definitions fit
+ * equally — a call matched by name alone whose name is defined more than once (ResolutionRules.callsByName), or a
+ * call that several overloads fit equally well by its argument types (ResolutionRules.chooseOverload). The
+ * candidates are not drawn.
+ */
+export type UnresolvedReason =
+  | 'builtin'
+  | 'dynamic'
+  | 'unknown'
+  | 'ambiguous'
+  | 'resolver-error'
+  | `external:${string}`;
 export type ReasonCode = ResolvedReason | UnresolvedReason;
 
 /** Measured precision per resolved reason for one language; reasons left out fall back to the seed tiers. */
@@ -22,6 +42,8 @@ export const SEED_CONFIDENCE: Readonly<Record<ResolvedReason, number>> = {
   'receiver-typed': 0.8,
   interface: 0.7,
   'name-only': 0.45,
+  'interface-impl': 0.45,
+  'unique-property': 0.6,
 };
 
 /**
@@ -37,20 +59,29 @@ export const UNRESOLVED_NAME_MATCH_CONFIDENCE = 0.2;
 export const SAME_FILE_READER_CONFIDENCE = 0.3;
 
 /**
- * Confidence for a resolved edge from a language's measured table (seed tiers where it has no value);
- * name-only and interface matches drop as candidates grow.
+ * Confidence for a resolved edge from a language's measured table (seed tiers where it has no value). A measured
+ * value is the precision of the reason's edges as drawn (one per candidate), so it is used as is; a seed tier for
+ * a guess among several candidates is divided by their number.
  */
 export function confidenceFor(
   reason: ResolvedReason,
   candidates = 1,
   measured: ConfidenceTable = {},
 ): number {
-  const base = measured[reason] ?? SEED_CONFIDENCE[reason];
-  if ((reason === 'name-only' || reason === 'interface') && candidates > 1) {
+  const value = measured[reason];
+  if (value !== undefined) return value;
+  const base = SEED_CONFIDENCE[reason];
+  if (
+    (reason === 'name-only' || reason === 'interface' || reason === 'interface-impl') &&
+    candidates > 1
+  ) {
     return round2(base / candidates);
   }
   return base;
 }
+
+/** Edges at or above this confidence make the default view of pages and MCP answers; the rest are counted. */
+export const DEFAULT_MIN_CONFIDENCE = 0.5;
 
 export function isResolvedReason(reason: string): reason is ResolvedReason {
   return reason in SEED_CONFIDENCE;

@@ -1,8 +1,10 @@
 /**
  * Calibration: turns measured precision per reason into the checked-in confidence table.
- * Method: a reason's new confidence is its precision against the compiler truth, rounded to the
- * nearest 0.05, written only when the reason had at least `minSites` judged call sites (default 100);
- * reasons below that keep their current value (measured earlier, or the seed tier).
+ * Method: a reason's new confidence is its precision against the truth, pooled over the tuned corpora and cut
+ * down to two decimals (never rounded up: 0.996 → 0.99), written only when the reason had at least `minSites`
+ * judged call sites (default MIN_SITES_TO_WRITE); reasons below that keep their current value (measured earlier,
+ * or the seed tier). The calibration target (|confidence − precision| ≤ 0.05) is judged on reasons with at
+ * least MIN_SITES_FOR_CALIBRATION sites.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SEED_CONFIDENCE, isResolvedReason, type ResolvedReason } from '../core/confidence.js';
@@ -14,24 +16,27 @@ export interface ReasonMeasurement {
   sites: number;
 }
 
+/** Reasons with fewer judged sites than this are not held to the calibration target (too few to tell). */
 export const MIN_SITES_FOR_CALIBRATION = 100;
+/** Reasons with at least this many judged sites get their measured precision written. */
+export const MIN_SITES_TO_WRITE = 30;
 
-/** New MEASURED values: precision rounded to 0.05 for resolved reasons with ≥ minSites judged sites. */
+/** New MEASURED values: precision cut down to 0.01 for resolved reasons with ≥ minSites judged sites. */
 export function measuredConfidence(
   measurements: ReadonlyArray<ReasonMeasurement>,
-  minSites = MIN_SITES_FOR_CALIBRATION,
+  minSites = MIN_SITES_TO_WRITE,
 ): Partial<Record<ResolvedReason, number>> {
   const out: Partial<Record<ResolvedReason, number>> = {};
   for (const m of measurements) {
     if (!isResolvedReason(m.reason) || m.sites < minSites) continue;
-    out[m.reason] = roundTo005(m.precision);
+    out[m.reason] = floorTo001(m.precision);
   }
   return out;
 }
 
-/** Rounds to the nearest 0.05 (0.93 → 0.95, 0.92 → 0.9), keeping two decimals exact. */
-export function roundTo005(value: number): number {
-  return Number((Math.round(value * 20) / 20).toFixed(2));
+/** Cuts down to two decimals (0.996 → 0.99, 0.5 → 0.5): a confidence never claims more than was measured. */
+export function floorTo001(value: number): number {
+  return Number((Math.floor(value * 100 + 1e-9) / 100).toFixed(2));
 }
 
 const MEASURED_LITERAL = /(export const MEASURED\b[^=]*=\s*)\{([^}]*)\}(\s*;)/;
@@ -62,7 +67,7 @@ export function rewriteMeasured(fileText: string, updates: Partial<Record<Resolv
 export function writeCalibration(
   confidenceFile: string,
   measurements: ReadonlyArray<ReasonMeasurement>,
-  minSites = MIN_SITES_FOR_CALIBRATION,
+  minSites = MIN_SITES_TO_WRITE,
 ): Partial<Record<ResolvedReason, number>> {
   const updates = measuredConfidence(measurements, minSites);
   const text = readFileSync(confidenceFile, 'utf8');

@@ -43,7 +43,25 @@ export interface CompareInput {
   truth: Pick<CallTruth, 'edges' | 'outside' | 'unresolved' | 'files'>;
   /** Samples kept per category for missed and wrong edges. Default 5. */
   sampleSize?: number;
+  /** Test files: the views (`EvalResult.views`) score only callers outside them. Default: none is a test. */
+  isTestPath?: (path: string) => boolean;
 }
+
+/** What a reader sees at a confidence threshold: the edges drawn at or above it, scored on non-test callers. */
+export interface ViewScores {
+  /** Edges with confidence ≥ this are in the view (0: every drawn edge). */
+  minConfidence: number;
+  /** Judged predicted sites in the view (TP + FP). */
+  sites: number;
+  precision: number;
+  /** Truth edges from non-test callers found by the view / all such truth edges. */
+  recall: number;
+  /** Truth edges from non-test callers. */
+  truthEdges: number;
+}
+
+/** The thresholds EVAL.md reports: the confident view, the default view of pages and MCP, everything drawn. */
+export const VIEW_THRESHOLDS: readonly number[] = [0.8, 0.5, 0];
 
 export interface Scores {
   truePositives: number;
@@ -62,6 +80,10 @@ export interface ReasonScores extends Scores {
   confidence: number;
   /** |confidence − precision|. */
   calibrationError: number;
+  /** Wilson score lower bound (95 %) of the precision: what it is at least, given how few sites were judged. */
+  wilsonLower: number;
+  /** Judged sites / all of the reason's predicted sites: the share the truth could say right or wrong about. */
+  judgedShare: number;
 }
 
 export interface MissedSample {
@@ -93,7 +115,18 @@ export interface CategoryBucket<T> {
 export interface EvalResult {
   overall: Scores & { truthEdges: number; predictedSites: number };
   byReason: ReasonScores[];
-  excluded: { outOfScope: number; unknownCallee: number; unknown: number; noTruthSite: number };
+  /**
+   * `dispatch`: an `interface-impl` guess on a line where the truth names the interface member: the compiler cannot
+   * say which implementation runs, so such a guess is not judged.
+   */
+  excluded: { outOfScope: number; unknownCallee: number; unknown: number; noTruthSite: number; dispatch: number };
+  /** Precision and recall per confidence threshold (VIEW_THRESHOLDS), non-test callers only. */
+  views: ViewScores[];
+  /**
+   * codehub's call sites (caller, line, callee text) in the truth's files by outcome: `resolved`, or the reason an
+   * unresolved one gives (`builtin`, `external` for every `external:<pkg>`, `dynamic`, `unknown`, `resolver-error`).
+   */
+  callSites: Record<string, number>;
   missedByCategory: CategoryBucket<MissedSample>[];
   wrongByCategory: CategoryBucket<WrongSample>[];
 }
@@ -147,7 +180,11 @@ export function compareWithTruth(input: CompareInput): EvalResult {
   }
 
   const found = new Set<TruthEdge>();
-  const excluded = { outOfScope: 0, unknownCallee: 0, unknown: 0, noTruthSite: 0 };
+  const isTest = input.isTestPath ?? ((): boolean => false);
+  const views = VIEW_THRESHOLDS.map((minConfidence) => ({ minConfidence, tp: 0, fp: 0, found: new Set<TruthEdge>() }));
+  const inViews = (p: PredictedSite): typeof views =>
+    isTest(p.path) ? [] : views.filter((v) => (p.confidence ?? 0) >= v.minConfidence);
+  const excluded = { outOfScope: 0, unknownCallee: 0, unknown: 0, noTruthSite: 0, dispatch: 0 };
   const perReason = new Map<string, { tp: number; fp: number; excluded: number; confSum: number; found: Set<TruthEdge> }>();
   const wrong: WrongSample[] = [];
   let tp = 0;
@@ -177,6 +214,15 @@ export function compareWithTruth(input: CompareInput): EvalResult {
         found.add(m);
         r.found.add(m);
       }
+      for (const v of inViews(p)) {
+        v.tp++;
+        for (const m of matches) v.found.add(m);
+      }
+      continue;
+    }
+    if (p.reason === 'interface-impl' && truthLine && truthLine.edges.length > 0) {
+      excluded.dispatch++;
+      r.excluded++;
       continue;
     }
     if (truthLine && truthLine.unresolved > 0) {
@@ -192,6 +238,7 @@ export function compareWithTruth(input: CompareInput): EvalResult {
     fp++;
     r.fp++;
     r.confSum += p.confidence ?? 0;
+    for (const v of inViews(p)) v.fp++;
     wrong.push({
       path: p.path,
       line: p.line,
@@ -226,14 +273,26 @@ export function compareWithTruth(input: CompareInput): EvalResult {
         excluded: r.excluded,
         confidence,
         calibrationError: sites > 0 ? Math.abs(confidence - scores.precision) : 0,
+        wilsonLower: wilsonLowerBound(r.tp, sites),
+        judgedShare: sites + r.excluded > 0 ? sites / (sites + r.excluded) : 0,
       };
     })
     .sort((a, b) => b.sites - a.sites || compareStrings(a.reason, b.reason));
 
+  const callSites = countCallSites(input.edges, scope);
+  const nonTestTruth = input.truth.edges.filter((t) => !isTest(t.path)).length;
   return {
     overall: { ...score(tp, fp, found.size, truthEdges), truthEdges, predictedSites: predicted.length },
     byReason,
     excluded,
+    views: views.map((v) => ({
+      minConfidence: v.minConfidence,
+      sites: v.tp + v.fp,
+      precision: v.tp + v.fp > 0 ? v.tp / (v.tp + v.fp) : 0,
+      recall: nonTestTruth > 0 ? v.found.size / nonTestTruth : 0,
+      truthEdges: nonTestTruth,
+    })),
+    callSites,
     missedByCategory: bucket(missed, (m) => m.category, (m) => `${m.path}:${m.line}:${m.expected}`, sampleSize),
     wrongByCategory: bucket(wrong, (w) => w.category, (w) => `${w.path}:${w.line}:${w.predicted}`, sampleSize),
   };
@@ -280,6 +339,34 @@ function expandEdges(edges: ReadonlyArray<Edge>, symbols: Map<string, SymbolRang
     }
   }
   return out;
+}
+
+/** Call sites of edges whose caller file is in scope, by outcome; a site resolved to any callee counts as resolved. */
+function countCallSites(edges: ReadonlyArray<Edge>, scope: ReadonlySet<string>): Record<string, number> {
+  const outcome = new Map<string, string>();
+  for (const edge of edges) {
+    const caller = parseSymbolId(edge.callerId);
+    if (!caller || !scope.has(caller.path)) continue;
+    const kind =
+      edge.calleeId !== null ? 'resolved' : edge.reason.startsWith('external:') ? 'external' : edge.reason;
+    for (const line of edge.lines) {
+      const key = `${edge.callerId}\0${line}\0${edge.calleeText}`;
+      if (outcome.get(key) !== 'resolved') outcome.set(key, kind);
+    }
+  }
+  const counts: Record<string, number> = {};
+  for (const kind of outcome.values()) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+}
+
+/** Wilson score interval's lower end for `successes` out of `n` (z = 1.96: 95 %); 0 when nothing was judged. */
+export function wilsonLowerBound(successes: number, n: number, z = 1.96): number {
+  if (n <= 0) return 0;
+  const p = successes / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.max(0, (centre - margin) / (1 + z2 / n));
 }
 
 function score(tp: number, fp: number, truthFound: number, truthTotal: number): Scores {

@@ -5,7 +5,7 @@
 import { cpus, totalmem } from 'node:os';
 import { TRUTH_LANGUAGES, type TruthLanguage, type TruthStats } from './truth.js';
 import type { CategoryBucket, EvalResult } from './compare.js';
-import { MIN_SITES_FOR_CALIBRATION } from './calibrate.js';
+import { MIN_SITES_FOR_CALIBRATION, MIN_SITES_TO_WRITE } from './calibrate.js';
 
 export interface MachineInfo {
   cpuModel: string;
@@ -104,7 +104,9 @@ export function renderMarkdown(report: EvalReport): string {
       const calibrated = c.result.byReason.every(
         (r) => r.sites < MIN_SITES_FOR_CALIBRATION || r.calibrationError <= targets.calibrationError,
       );
-      const ok = o.precision >= targets.precision && o.recall >= targets.recall && calibrated;
+      // Precision is judged on the confident view (≥ 0.8) when there is one: lower guesses are drawn as guesses.
+      const judgedPrecision = c.result.views.find((v) => v.minConfidence === 0.8)?.precision ?? o.precision;
+      const ok = judgedPrecision >= targets.precision && o.recall >= targets.recall && calibrated;
       const verdict =
         c.truth.filesWalked === 0
           ? 'no (empty truth)'
@@ -119,9 +121,24 @@ export function renderMarkdown(report: EvalReport): string {
     }
     out.push(
       '',
-      `Targets: precision ≥ ${targets.precision}, recall ≥ ${targets.recall}, |confidence − measured precision| ≤ ${targets.calibrationError} for every reason with ≥ ${MIN_SITES_FOR_CALIBRATION} judged call sites.`,
+      `Targets: precision ≥ ${targets.precision} (of edges at confidence ≥ 0.8 where measured), recall ≥ ${targets.recall} (all drawn edges), |confidence − measured precision| ≤ ${targets.calibrationError} for every reason with ≥ ${MIN_SITES_FOR_CALIBRATION} judged call sites.`,
       '',
     );
+    if (corpora.some((c) => c.result.views.length > 0)) {
+      const thresholds = corpora.find((c) => c.result.views.length > 0)?.result.views ?? [];
+      out.push('Views (non-test callers): precision / recall of the edges drawn at or above each confidence.', '');
+      out.push(
+        `| corpus |${withRole ? ' set |' : ''} truth edges | ${thresholds.map((v) => (v.minConfidence > 0 ? `≥ ${v.minConfidence.toFixed(1)}` : 'all drawn')).join(' | ')} |`,
+      );
+      out.push(`|---|${withRole ? '---|' : ''}---:|${thresholds.map(() => '---:').join('|')}|`);
+      for (const c of corpora) {
+        const views = c.result.views;
+        out.push(
+          `| ${c.corpus} |${withRole ? ` ${c.role ?? '–'} |` : ''} ${views[0]?.truthEdges ?? 0} | ${views.map((v) => `${fmt(v.precision)} / ${fmt(v.recall)}`).join(' | ')} |`,
+        );
+      }
+      out.push('');
+    }
     if (withRole) {
       out.push(
         '*tuned*: looked at while the resolver was tuned and used for calibration; *held out*: only measured, never looked at while tuning — the targets are judged there.',
@@ -156,14 +173,26 @@ export function renderMarkdown(report: EvalReport): string {
     }
     const e = c.result.excluded;
     out.push(
-      `Excluded predicted sites: ${e.unknown} where ${checker} could not resolve the call, ${e.noTruthSite} on lines where no call${language === 'typescript' ? '/new' : ''} expression starts, ${e.unknownCallee} with a callee id missing from the symbols, ${e.outOfScope} in files outside the truth.`,
+      `Excluded predicted sites: ${e.unknown} where ${checker} could not resolve the call, ${e.noTruthSite} on lines where no call${language === 'typescript' ? '/new' : ''} expression starts, ${e.unknownCallee} with a callee id missing from the symbols, ${e.outOfScope} in files outside the truth${e.dispatch ? `, ${e.dispatch} implementation guesses where the compiler names the interface member (not judgeable)` : ''}.`,
       '',
     );
+    const sites = c.result.callSites;
+    const totalSites = Object.values(sites).reduce((a, b) => a + b, 0);
+    if (totalSites > 0) {
+      const share = (k: string): string => `${sites[k] ?? 0} (${(((sites[k] ?? 0) / totalSites) * 100).toFixed(1)} %)`;
+      const others = Object.keys(sites)
+        .filter((k) => !['resolved', 'builtin', 'external', 'dynamic', 'unknown'].includes(k))
+        .sort();
+      out.push(
+        `codehub's call sites: ${totalSites}; resolved ${share('resolved')}, builtin ${share('builtin')}, external ${share('external')}, dynamic ${share('dynamic')}, unknown ${share('unknown')}${others.map((k) => `, ${k} ${share(k)}`).join('')}.`,
+        '',
+      );
+    }
     out.push('| reason | sites | TP | FP | excluded | precision | recall share | F1 |');
     out.push('|---|---:|---:|---:|---:|---:|---:|---:|');
     const o = c.result.overall;
     out.push(
-      `| **all** | ${o.truePositives + o.falsePositives} | ${o.truePositives} | ${o.falsePositives} | ${e.unknown + e.noTruthSite + e.unknownCallee + e.outOfScope} | ${fmt(o.precision)} | ${fmt(o.recall)} | ${fmt(o.f1)} |`,
+      `| **all** | ${o.truePositives + o.falsePositives} | ${o.truePositives} | ${o.falsePositives} | ${e.unknown + e.noTruthSite + e.unknownCallee + e.outOfScope + e.dispatch} | ${fmt(o.precision)} | ${fmt(o.recall)} | ${fmt(o.f1)} |`,
     );
     for (const r of c.result.byReason) {
       out.push(
@@ -172,12 +201,12 @@ export function renderMarkdown(report: EvalReport): string {
     }
     out.push('', 'Calibration:', '');
     out.push(
-      '| reason | confidence given | precision measured | sites | abs error | counts for calibration |',
+      '| reason | confidence given | precision measured | Wilson lower 95 % | sites | judged share | abs error | counts for calibration |',
     );
-    out.push('|---|---:|---:|---:|---:|---|');
+    out.push('|---|---:|---:|---:|---:|---:|---:|---|');
     for (const r of c.result.byReason) {
       out.push(
-        `| ${r.reason} | ${fmt(r.confidence)} | ${fmt(r.precision)} | ${r.sites} | ${fmt(r.calibrationError)} | ${r.sites >= MIN_SITES_FOR_CALIBRATION ? 'yes' : `no (< ${MIN_SITES_FOR_CALIBRATION})`} |`,
+        `| ${r.reason} | ${fmt(r.confidence)} | ${fmt(r.precision)} | ${fmt(r.wilsonLower)} | ${r.sites} | ${fmt(r.judgedShare)} | ${fmt(r.calibrationError)} | ${r.sites >= MIN_SITES_FOR_CALIBRATION ? 'yes' : `no (< ${MIN_SITES_FOR_CALIBRATION})`} |`,
       );
     }
     out.push('');
@@ -212,7 +241,7 @@ export function renderMarkdown(report: EvalReport): string {
       "- Truth: a `ts.Program` from the repo's tsconfig (or, without one, every .ts/.tsx/.mts/.cts/.js file with `allowJs`); each call and `new` expression's callee is resolved with the type checker (resolved signature, else the callee symbol through import aliases) and kept when declared in a repo source file (not `node_modules`, not `.d.ts`). `new X()` goes to X's own constructor, else the class; overloads to the implementation. Missing packages are not needed: their calls are simply outside the truth.",
       "- A call site is (file, line of the call expression's start, callee). A codehub callee matches when the file is the same and the start lines are equal, or the end lines are equal and one range contains the other (JSDoc/decorators/`export`), or, for `new`, the class contains the constructor.",
       '- A predicted edge on a line where the compiler resolved the call outside the repo is wrong; on a line with a call the compiler could not resolve it is excluded as unknown.',
-      `- Calibration (\`codehub eval --calibrate\`): each reason's confidence becomes its measured precision rounded to 0.05, only for reasons with ≥ ${MIN_SITES_FOR_CALIBRATION} judged call sites; it is written into the TypeScript plug-in's table \`src/languages/typescript/confidence.ts\` (MEASURED).`,
+      `- Calibration (\`codehub eval --calibrate\`): each reason's confidence becomes its measured precision pooled over the *tuned* corpora, cut down (never up) to two decimals, for reasons with ≥ ${MIN_SITES_TO_WRITE} judged call sites; it is written into the TypeScript plug-in's table \`src/languages/typescript/confidence.ts\` (MEASURED).`,
       '',
     );
   }

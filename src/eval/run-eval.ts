@@ -28,6 +28,7 @@ import {
   type TruthOptions,
 } from './truth-sources.js';
 import { parseSymbolId } from '../core/ids.js';
+import { isTestPath } from '../languages/registry.js';
 
 export interface EvaluateCorpusInput extends CompilerTruthOptions {
   /** Display name: `local/codehub`, `npm:rxjs@7.8.2`… */
@@ -86,6 +87,7 @@ function scoreAgainst(
     edges: input.edges,
     symbols,
     truth,
+    isTestPath,
     ...(input.sampleSize !== undefined ? { sampleSize: input.sampleSize } : {}),
   });
   const scope = new Set(truth.files);

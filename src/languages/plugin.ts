@@ -110,7 +110,22 @@ export interface ResolutionRules {
    * unresolved as `ambiguous`. For languages whose plug-in does not bind names (depth `symbols`).
    */
   callsByName?: boolean;
+  /**
+   * Guesses the resolver may draw for this language, each under its own reason and measured confidence:
+   * `name-only` (a method name with few candidates), `interface-impl` (implementations of a called interface
+   * member), `unique-property` (a receiver property whose name is declared once in the repository, with a type).
+   * Default: none (an unmeasured language draws no guesses).
+   */
+  guesses: ReadonlySet<GuessReason>;
+  /**
+   * Method names the language's runtime declares on its builtin values (`map`, `then`, `toString`): a call of one on
+   * a value of unknown type is `builtin` when the repository declares no member of that name. Default: none.
+   */
+  builtinMembers: ReadonlySet<string>;
 }
+
+/** The resolved reasons that are guesses a language opts into (ResolutionRules.guesses). */
+export type GuessReason = 'name-only' | 'interface-impl' | 'unique-property';
 
 /** How a language's tests are run, one at a time (the command shown next to each test of a symbol). */
 export interface TestCommands {
@@ -202,6 +217,8 @@ export const NEUTRAL_RULES: Readonly<ResolutionRules> = {
     const parts = text.split('.');
     return parts.length > 1 && parts.every((part) => NAME.test(part)) ? parts : null;
   },
+  guesses: new Set(),
+  builtinMembers: new Set(),
 };
 
 const rulesCache = new WeakMap<LanguagePlugin, ResolutionRules>();

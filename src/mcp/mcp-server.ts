@@ -7,6 +7,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { z } from 'zod';
+import { DEFAULT_MIN_CONFIDENCE } from '../core/confidence.js';
 import { CodehubError } from '../core/errors.js';
 import { parseSymbolId } from '../core/ids.js';
 import type { ChangeService } from '../service/change-service.js';
@@ -369,6 +370,7 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
       };
     });
     const subject = symbolOut(snap, r.symbol);
+    const below = r.belowMinConfidence ?? 0;
     const label = direction === 'callers' ? 'Callers of' : 'Callees of';
     const edgeLines = edges.map(
       (e) =>
@@ -385,6 +387,9 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
         `${label} ${symbolTitle(subject)} — depth ≤ ${asked.depth}, confidence ≥ ${asked.minConfidence}`,
         `evidence: ${evidenceLine(subject.evidence)}`,
         `${n} edge(s), ${r.complete === 'exact' ? 'exact' : `lower bound: ${r.unresolvedCount} unresolved call site(s) could hide more`}${why}`,
+        ...(below > 0
+          ? [`${below} lower-confidence edge(s) below ${asked.minConfidence} not listed (min_confidence 0 lists them)`]
+          : []),
         ...edgeLines.slice(0, n),
       ].join('\n');
       return {
@@ -398,6 +403,7 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
           complete: r.complete,
           unresolvedCount: r.unresolvedCount,
           truncated: r.truncated || n < edges.length,
+          belowMinConfidence: below,
         },
       };
     });
@@ -412,7 +418,11 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
       direction === 'callers' ? inputSchemas.get_callers : inputSchemas.get_callees,
       outputSchemas.traversal,
       async ({ repo, symbol, depth, min_confidence, limit }) => {
-        const asked = { depth: depth ?? 1, minConfidence: min_confidence ?? 0, limit: limit ?? LIMITS.defaultListLimit };
+        const asked = {
+          depth: depth ?? 1,
+          minConfidence: min_confidence ?? DEFAULT_MIN_CONFIDENCE,
+          limit: limit ?? LIMITS.defaultListLimit,
+        };
         const r = await service[direction](repo, symbol, asked);
         return traversalAnswer(direction, r, asked);
       },

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { SYMBOL_KINDS } from '../core/facts.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../core/confidence.js';
 import { repoIdProblem } from '../core/ids.js';
 
 /** Bounds shared by every tool; an agent learns them from the input schema. */
@@ -99,14 +100,22 @@ export const inputSchemas = {
     repo,
     symbol,
     depth: depth.optional().describe('Hops to follow, 1-5 (default 1).'),
-    min_confidence: minConfidence.optional().describe('Drop edges below this confidence, 0-1 (default 0).'),
+    min_confidence: minConfidence
+      .optional()
+      .describe(
+        `Drop edges below this confidence, 0-1 (default ${DEFAULT_MIN_CONFIDENCE}: guesses below it are counted, not listed; 0 lists every edge).`,
+      ),
     limit: limit.optional().describe(`Default ${LIMITS.defaultListLimit}.`),
   }),
   get_callees: z.object({
     repo,
     symbol,
     depth: depth.optional().describe('Hops to follow, 1-5 (default 1).'),
-    min_confidence: minConfidence.optional().describe('Drop edges below this confidence, 0-1 (default 0).'),
+    min_confidence: minConfidence
+      .optional()
+      .describe(
+        `Drop edges below this confidence, 0-1 (default ${DEFAULT_MIN_CONFIDENCE}: guesses below it are counted, not listed; 0 lists every edge).`,
+      ),
     limit: limit.optional().describe(`Default ${LIMITS.defaultListLimit}.`),
   }),
   get_tests: z.object({
@@ -306,6 +315,8 @@ export const outputSchemas = {
     complete: completeness,
     unresolvedCount: count,
     truncated: z.boolean(),
+    /** Edges below min_confidence that were left out: min_confidence 0 lists them. */
+    belowMinConfidence: count.describe('Edges left out as below min_confidence; min_confidence 0 lists them.'),
   }),
   get_tests: z.object({
     ...snapshot,

@@ -116,6 +116,7 @@ interface Walk {
   nodes: Map<string, Reached>;
   unresolvedCount: number;
   truncated: boolean;
+  belowMinConfidence: number;
 }
 
 /** The query service of a workspace (its storage and blob store). */
@@ -894,6 +895,7 @@ class StorageQueryService implements QueryService {
       complete: walk.unresolvedCount > 0 ? 'lower_bound' : 'exact',
       unresolvedCount: walk.unresolvedCount,
       truncated: walk.truncated,
+      belowMinConfidence: walk.belowMinConfidence,
     });
     this.answers.set(key, result, 1 + result.edges.length);
     return result;
@@ -917,6 +919,7 @@ class StorageQueryService implements QueryService {
     let frontier: Reached[] = [nodes.get(start.id) as Reached];
     let unresolvedCount = 0;
     let truncated = false;
+    let belowMinConfidence = 0;
     for (let d = 1; d <= depth && frontier.length > 0; d++) {
       if (frontier.length > MAX_LEVEL_NODES) {
         frontier = frontier.slice(0, MAX_LEVEL_NODES);
@@ -941,7 +944,10 @@ class StorageQueryService implements QueryService {
         const list = byNode.get(node.row.id) ?? [];
         for (const e of list) {
           const confidence = e.edge.confidence ?? 0;
-          if (confidence < minConfidence) continue;
+          if (confidence < minConfidence) {
+            belowMinConfidence++;
+            continue;
+          }
           const seen = nodes.get(e.symbol.id);
           if (d > 1 && seen && seen.depth < d) continue;
           const pathConfidence = node.pathConfidence * confidence;
@@ -972,7 +978,7 @@ class StorageQueryService implements QueryService {
       edges.push(...level);
       frontier = next;
     }
-    return { edges, nodes, unresolvedCount, truncated };
+    return { edges, nodes, unresolvedCount, truncated, belowMinConfidence };
   }
 }
 

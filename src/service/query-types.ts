@@ -188,6 +188,8 @@ export interface TraversalResult {
   /** Unresolved call sites that could hide more edges. */
   unresolvedCount: number;
   truncated: boolean;
+  /** Edges left out because their confidence is below the asked minimum (counted at every level walked). */
+  belowMinConfidence?: number;
 }
 
 export interface ImpactResult {

@@ -335,6 +335,8 @@ export function createWebServer(options: WebServerOptions): WebServer {
         }
         case 'symbol': {
           const full = params.get('full') === '1';
+          // Default view: edges at confidence ≥ 0.5; `?edges=all` lists the guesses below it too.
+          const allEdges = params.get('edges') === 'all';
           let show = await service.show(route.repo, route.id, {
             contextBefore: CONTEXT_BEFORE,
             maxLines: MAX_BODY_LINES,
@@ -347,14 +349,22 @@ export function createWebServer(options: WebServerOptions): WebServer {
               maxLines: s.endLine - Math.max(1, s.startLine - CONTEXT_BEFORE) + 1,
             });
           }
-          const key = pageKey(show, full, route.repo);
+          const baseKey = pageKey(show, full, route.repo);
+          const key = baseKey === null ? null : `${baseKey}|${allEdges ? 'all' : 'default'}`;
           const cached = key === null ? undefined : pages.get(key);
           if (cached) return sendHtml(req, res, 200, cached);
           const expandUrl = full
             ? blobUrl(route.repo, show.symbol.path, show.symbol.startLine)
             : `${symbolUrl(route.repo, show.symbol.id)}?full=1#L${show.symbol.startLine}`;
           const source = await symbolSource(show, expandUrl);
-          const page = Buffer.from(renderSymbolPage(ctx(req), pinnedAs(show, route.repo), source), 'utf8');
+          const edgeView = {
+            all: allEdges,
+            toggleUrl: `${symbolUrl(route.repo, show.symbol.id)}${allEdges ? '' : '?edges=all'}`,
+          };
+          const page = Buffer.from(
+            renderSymbolPage(ctx(req), pinnedAs(show, route.repo), source, edgeView),
+            'utf8',
+          );
           if (key !== null && source.ok) pages.set(key, page, page.length);
           return sendHtml(req, res, 200, page);
         }

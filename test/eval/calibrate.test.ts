@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { measuredConfidence, rewriteMeasured, roundTo005 } from '../../src/eval/calibrate.js';
+import { floorTo001, measuredConfidence, rewriteMeasured } from '../../src/eval/calibrate.js';
+import { wilsonLowerBound } from '../../src/eval/compare.js';
 
 const SAMPLE = `/** The confidence table. */
 export const SEED_CONFIDENCE = { import: 0.9 };
@@ -13,18 +14,26 @@ export function confidenceFor(): number {
 }
 `;
 
-test('precision rounds to the nearest 0.05', () => {
-  assert.deepEqual([0.93, 0.92, 0.975, 0.5, 1, 0.024].map(roundTo005), [0.95, 0.9, 1, 0.5, 1, 0]);
+test('precision is cut down to two decimals, never rounded up to a certainty it did not reach', () => {
+  assert.deepEqual([0.996, 0.93, 0.975, 0.5, 1, 0.024, 0.29].map(floorTo001), [0.99, 0.93, 0.97, 0.5, 1, 0.02, 0.29]);
 });
 
-test('only resolved reasons with at least 100 judged sites are calibrated', () => {
+test('only resolved reasons with at least 30 judged sites are calibrated', () => {
   const values = measuredConfidence([
     { reason: 'import', precision: 0.973, sites: 400 },
-    { reason: 'same-file', precision: 0.88, sites: 100 },
-    { reason: 'name-only', precision: 0.31, sites: 99 },
+    { reason: 'same-file', precision: 0.88, sites: 30 },
+    { reason: 'name-only', precision: 0.31, sites: 29 },
     { reason: 'builtin', precision: 1, sites: 1000 },
   ]);
-  assert.deepEqual(values, { import: 0.95, 'same-file': 0.9 });
+  assert.deepEqual(values, { import: 0.97, 'same-file': 0.88 });
+});
+
+test('the Wilson lower bound is below the measured share and tightens as more sites are judged', () => {
+  assert.equal(wilsonLowerBound(0, 0), 0);
+  const few = wilsonLowerBound(9, 10);
+  const many = wilsonLowerBound(900, 1000);
+  assert.ok(few < many && many < 0.9, `${few} < ${many} < 0.9`);
+  assert.equal(Number(wilsonLowerBound(95, 100).toFixed(3)), 0.888);
 });
 
 test('the MEASURED literal is rewritten in place and nothing else changes', () => {

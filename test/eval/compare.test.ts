@@ -68,7 +68,7 @@ test('overall precision, recall and F1 are computed over judged call sites', () 
   assert.equal(o.precision, 13 / 15);
   assert.equal(o.recall, 14 / 22);
   assert.equal(o.f1, (2 * (13 / 15) * (14 / 22)) / (13 / 15 + 14 / 22));
-  assert.deepEqual(result.excluded, { outOfScope: 1, unknownCallee: 1, unknown: 1, noTruthSite: 1 });
+  assert.deepEqual(result.excluded, { outOfScope: 1, unknownCallee: 1, unknown: 1, noTruthSite: 1, dispatch: 0 });
 });
 
 test('per-reason scores and the calibration error follow from each reason’s own sites', () => {
@@ -196,3 +196,46 @@ function edge(
     lines: [line],
   };
 }
+
+test('each view scores only the edges drawn at or above its confidence', () => {
+  const views = result.views.map((v) => [v.minConfidence, v.sites, v.precision, v.recall]);
+  assert.deepEqual(views, [
+    [0.8, 13, 12 / 13, 13 / 22],
+    [0.5, 13, 12 / 13, 13 / 22],
+    [0, 15, 13 / 15, 14 / 22],
+  ]);
+});
+
+test('views leave out test callers, on both the predicted and the truth side', () => {
+  const viewed = compareWithTruth({ edges, symbols, truth: expectedAsTruth(), isTestPath: (p) => p === S });
+  const all = viewed.views.find((v) => v.minConfidence === 0);
+  const truthOutsideS = expectedAsTruth().edges.filter((t) => t.path !== S).length;
+  assert.equal(all?.truthEdges, truthOutsideS);
+  // Outside S: format→Service.run (FP), parse~3→ghost (excluded), start→double and <module>→start (TP).
+  assert.equal(all?.sites, 3);
+  assert.equal(all?.precision, 2 / 3);
+});
+
+test('an implementation guessed for an interface call is not judged where the compiler names the member', () => {
+  const guess = edge(S, 'Service.run:method', S, 'Service.tick:method', 'interface-impl', 0.2, 15);
+  const judged = compareWithTruth({ edges: [guess], symbols, truth: expectedAsTruth() });
+  assert.equal(judged.excluded.dispatch, 1);
+  assert.equal(judged.overall.falsePositives, 0);
+  assert.equal(judged.byReason[0]?.judgedShare, 0);
+});
+
+test('call sites in the truth files are counted by outcome, a site resolved anywhere counting as resolved', () => {
+  const sites = compareWithTruth({
+    edges: [
+      { ...edge(S, 'main:function', S, 'x', 'unknown', 0, 32), calleeId: null, confidence: null, calleeText: 'run' },
+      { ...edge(S, 'main:function', S, 'Service.run:method', 'name-only', 0.2, 32), calleeText: 'run' },
+      { ...edge(S, 'main:function', S, 'x', 'builtin', 0, 33), calleeId: null, confidence: null },
+      { ...edge(S, 'main:function', S, 'x', 'external:lodash', 0, 34), calleeId: null, confidence: null },
+      { ...edge(S, 'main:function', S, 'y', 'resolver-error', 0, 34), calleeId: null, confidence: null },
+      { ...edge('out/x.ts', 'f:function', S, 'x', 'unknown', 0, 1), calleeId: null, confidence: null },
+    ],
+    symbols,
+    truth: expectedAsTruth(),
+  }).callSites;
+  assert.deepEqual(sites, { resolved: 1, builtin: 1, external: 1, 'resolver-error': 1 });
+});

@@ -48,7 +48,7 @@ test('the Markdown report shows the overall row, each reason, the calibration ta
   const md = renderMarkdown(report);
   assert.match(md, /\| local\/eval-small \| 22 \| 1 \| 1\.000 \| 0\.045 \| 0\.087 \| no \|/);
   assert.match(md, /\| import \| 1 \| 1 \| 0 \| 0 \| 1\.000 \| 0\.045 \| 0\.087 \|/);
-  assert.match(md, /\| import \| 0\.900 \| 1\.000 \| 1 \| 0\.100 \| no \(< 100\) \|/);
+  assert.match(md, /\| import \| 0\.900 \| 1\.000 \| 0\.207 \| 1 \| 1\.000 \| 0\.100 \| no \(< 100\) \|/);
   assert.match(md, /- plain identifier: 7/);
   assert.match(md, /Test CPU, 2 cores, 4 GB RAM, Node v20\.19\.0/);
   assert.match(md, /```sh\ncodehub eval test\/fixtures\/eval-small\n```/);

@@ -283,13 +283,18 @@ export class FixedQueryService implements QueryService {
     const edges: TraversalEdge[] = [];
     const seen = new Set([start.id]);
     let frontier = [{ s: start, conf: 1 }];
+    let belowMinConfidence = 0;
     for (let d = 1; d <= depth; d++) {
       const next: typeof frontier = [];
       for (const { s, conf } of frontier) {
         for (const e of EDGES) {
           const near = direction === 'callers' ? e.to : e.from;
           const far = direction === 'callers' ? e.from : e.to;
-          if (near.id !== s.id || seen.has(far.id) || e.confidence < minConfidence) continue;
+          if (near.id !== s.id || seen.has(far.id)) continue;
+          if (e.confidence < minConfidence) {
+            belowMinConfidence++;
+            continue;
+          }
           seen.add(far.id);
           edges.push({ ...edgeDto(far, e), depth: d, fromId: s.id, pathConfidence: conf * e.confidence });
           next.push({ s: far, conf: conf * e.confidence });
@@ -305,6 +310,7 @@ export class FixedQueryService implements QueryService {
       complete: unresolvedCount > 0 ? 'lower_bound' : 'exact',
       unresolvedCount,
       truncated: edges.length > limit,
+      belowMinConfidence,
     };
   }
 

@@ -354,17 +354,131 @@ describe('repo resolution', () => {
     assert.equal(out.stats.callSites, 4);
   });
 
-  it('does not guess by method name alone: an untyped receiver leaves the call unresolved', () => {
+  it('guesses by method name among at most 3 candidates, under its own reason; more stay unresolved', () => {
     const out = resolve({
-      'a.ts': 'export class A { save() {} }\n',
-      'b.ts': 'export class B { save() {} }\n',
-      'c.ts': 'export function run(x: any) { x.save(); }\n',
+      'a.ts': 'export class A { save() {} load() {} }\n',
+      'b.ts': 'export class B { save() {} load() {} }\n',
+      'c.ts': 'export class C { load() {} }\nexport class D { load() {} }\n',
+      'd.ts': 'export function run(x: any) { x.save(); x.load(); }\n',
     });
-    const edges = out.edges.filter((e) => e.calleeText === 'x.save');
-    assert.equal(edges.length, 1);
-    assert.equal(edges[0]?.calleeId, null);
-    assert.equal(edges[0]?.reason, 'unknown');
-    assert.equal(edges[0]?.confidence, null);
+    const saves = out.edges.filter((e) => e.calleeText === 'x.save');
+    assert.deepEqual(saves.map((e) => e.calleeId).sort(), ['a.ts::A.save:method', 'b.ts::B.save:method']);
+    for (const e of saves) {
+      assert.equal(e.reason, 'name-only');
+      assert.equal(e.candidates, 2);
+      assert.equal(e.confidence, confidenceIn('name-only', 2, typescriptPlugin.confidence));
+    }
+    const loads = out.edges.filter((e) => e.calleeText === 'x.load');
+    assert.deepEqual(
+      loads.map((e) => [e.calleeId, e.reason]),
+      [[null, 'unknown']],
+    );
+  });
+
+  it('calls a runtime method on an untyped value builtin only when no repository type declares that method', () => {
+    const out = resolve({
+      'a.ts': 'export function f(xs: any, q: any) { xs.map(String); q.then(go); }\nfunction go() {}\n',
+      'b.ts': 'export class Task { then() {} }\n',
+    });
+    const reasons = Object.fromEntries(out.edges.map((e) => [e.calleeText, e.reason]));
+    assert.equal(reasons['xs.map'], 'builtin');
+    assert.equal(reasons['q.then'], 'name-only');
+  });
+
+  it('follows a member chain through the declared types of class and interface properties', () => {
+    const out = resolve({
+      'svc.ts':
+        'export class Auth { begin() {} }\nexport interface Services { auth: Auth }\nexport interface Ctx { services: Services }\n',
+      'app.ts':
+        "import type { Ctx } from './svc';\nimport { Auth } from './svc';\nclass Runner { run() {} }\ninterface Props { runner: Runner }\nexport class App {\n  #props: Props;\n  constructor() { this.#props = { runner: new Runner() }; }\n  go(ctx: Ctx) { ctx.services.auth.begin(); this.#props.runner.run(); }\n}\n",
+    });
+    const byText = Object.fromEntries(out.edges.map((e) => [e.calleeText, e]));
+    assert.equal(byText['ctx.services.auth.begin']?.calleeId, 'svc.ts::Auth.begin:method');
+    assert.equal(byText['ctx.services.auth.begin']?.reason, 'receiver-typed');
+    assert.equal(byText['this.#props.runner.run']?.calleeId, 'app.ts::Runner.run:method');
+    assert.equal(byText['this.#props.runner.run']?.reason, 'receiver-typed');
+  });
+
+  it('reaches a method through the one typed declaration of a property name in the repository', () => {
+    const out = resolve({
+      'svc.ts': 'export class CodexOauthService { startDesktopFlow() {} }\n',
+      'ctx.ts':
+        "import type { CodexOauthService } from './svc';\nexport interface RouterContext { codexOauthService: CodexOauthService }\n",
+      'router.ts': 'export function handle<T>(context: T & any) { context.codexOauthService.startDesktopFlow(); }\n',
+    });
+    const edge = out.edges.find((e) => e.calleeText === 'context.codexOauthService.startDesktopFlow');
+    assert.equal(edge?.calleeId, 'svc.ts::CodexOauthService.startDesktopFlow:method');
+    assert.equal(edge?.reason, 'unique-property');
+  });
+
+  it('finds methods of local object literals, of shorthand members and of frozen exported objects', () => {
+    const out = resolve({
+      'nodes.ts':
+        'const freeze = Object.freeze;\nexport const Nodes = freeze({ create() {}, cloneWith() { return 1; } });\nexport const Frozen = Object.freeze({ make: () => 1 });\n',
+      'use.ts':
+        "import { Nodes, Frozen } from './nodes';\nfunction f() {}\nfunction g() {}\nexport function run() {\n  const api = { f, g, h() {} };\n  api.f(); api.h();\n  Nodes.cloneWith(); Frozen.make();\n}\n",
+    });
+    const byText = Object.fromEntries(out.edges.map((e) => [e.calleeText, e]));
+    assert.equal(byText['api.f']?.calleeId, 'use.ts::f:function');
+    assert.equal(byText['api.h']?.calleeId, 'use.ts::run.api.h:method');
+    assert.equal(byText['Nodes.cloneWith']?.calleeId, 'nodes.ts::Nodes.cloneWith:method');
+    assert.equal(byText['Nodes.cloneWith']?.reason, 'import');
+    assert.equal(byText['Frozen.make']?.calleeId, 'nodes.ts::Frozen.make:function');
+  });
+
+  it('types locals by what an in-repo function returns: declared, awaited, inferred from its one return, or ReturnType', () => {
+    const out = resolve({
+      'server.ts':
+        'export class Loopback { sendSuccessResponse() {} }\nexport async function startLoopbackServer(): Promise<Loopback> { return new Loopback(); }\nexport function make() { return new Loopback(); }\nexport const makeArrow = () => new Loopback();\n',
+      'flow.ts':
+        "import { startLoopbackServer, make, makeArrow } from './server';\nexport async function start() {\n  const a = await startLoopbackServer();\n  a.sendSuccessResponse();\n  const b = make();\n  b.sendSuccessResponse();\n  makeArrow().sendSuccessResponse();\n  let c: Awaited<ReturnType<typeof startLoopbackServer>>;\n  c = await startLoopbackServer();\n  c.sendSuccessResponse();\n}\n",
+    });
+    const lines = out.edges
+      .filter((e) => e.calleeId === 'server.ts::Loopback.sendSuccessResponse:method')
+      .flatMap((e) => e.lines);
+    assert.deepEqual(lines.sort((x, y) => x - y), [4, 6, 7, 10]);
+  });
+
+  it('types `this` by the this-parameter a function declares, and its members by the object type alias', () => {
+    const out = resolve({
+      'a.ts':
+        'export type Annotation = { extend_(key: string): boolean; inner: Helper };\nexport class Helper { go() {} }\nexport function make_(this: Annotation) { this.extend_("k"); this.inner.go(); }\n',
+    });
+    const byText = Object.fromEntries(out.edges.map((e) => [e.calleeText, e]));
+    assert.equal(byText['this.extend_']?.calleeId, 'a.ts::Annotation.extend_:method');
+    assert.equal(byText['this.extend_']?.reason, 'interface');
+    assert.equal(byText['this.inner.go']?.calleeId, 'a.ts::Helper.go:method');
+  });
+
+  it('resolves namespace imports and inherited members of imported base classes', () => {
+    const out = resolve({
+      'base.ts': 'export class Base { start() {} }\nexport function helper() {}\n',
+      'sub.ts':
+        "import * as ns from './base';\nimport { Base } from './base';\nexport class Sub extends Base {\n  run() {\n    super.start();\n    this.start();\n    ns.helper();\n  }\n}\nexport function go(s: Sub) { s.start(); }\n",
+    });
+    const targets = out.edges
+      .filter((e) => e.calleeId !== null)
+      .map((e) => `${e.callerId} ${e.lines.join(',')}→${e.calleeId}`);
+    assert.deepEqual(targets.sort(), [
+      'sub.ts::Sub.run:method 5,6→base.ts::Base.start:method',
+      'sub.ts::Sub.run:method 7→base.ts::helper:function',
+      'sub.ts::go:function 10→base.ts::Base.start:method',
+    ]);
+  });
+
+  it('counts a call site the resolver fails on as resolver-error, not unknown, and keeps the rest', () => {
+    const facts = typescriptPlugin.analyze('a.ts', 'export function f(x: any) { x.go(); f(); }\n');
+    const site = facts.callSites.find((c) => c.text === 'x.go');
+    assert.ok(site);
+    // Malformed facts (a typed receiver without its type) make the resolver throw on this one site.
+    site.target = { kind: 'member', name: 'go', receiver: { kind: 'typed' } as never };
+    const out = resolveRepo({
+      files: [{ path: 'a.ts', facts }],
+      moduleResolver: typescriptPlugin.createModuleResolver({ files: new Set(['a.ts']), configs: new Map() }),
+    });
+    assert.equal(out.edges.find((e) => e.calleeText === 'x.go')?.reason, 'resolver-error');
+    assert.equal(out.edges.find((e) => e.calleeText === 'f')?.reason, 'same-file');
+    assert.equal(out.stats.unresolvedByReason['resolver-error'], 1);
   });
 
   it('links a class call to its constructor and aggregates repeated calls into one edge with sorted lines', () => {

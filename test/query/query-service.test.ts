@@ -200,6 +200,10 @@ describe('query service over a real SQLite snapshot and blob store', () => {
     );
     assert.equal(floor.complete, 'lower_bound'); // this.cb.register is unresolved
     assert.equal(floor.unresolvedCount, 1);
+    const every = await qs.callees(REPO, 'Service.startFlow', { minConfidence: 0 });
+    assert.equal(every.belowMinConfidence, 0);
+    assert.ok(every.edges.length > floor.edges.length, 'the floor left some edge out');
+    assert.equal(floor.belowMinConfidence, every.edges.length - floor.edges.length);
     const cut = await qs.callees(REPO, 'run', { depth: 2, limit: 3 });
     assert.equal(cut.edges.length, 3);
     assert.equal(cut.truncated, true);

@@ -107,6 +107,19 @@ describe('symbol page', () => {
     assert.match(visibleText(page), /reason name-only · 2 candidates/);
   });
 
+  it('lists edges from confidence 0.5 up by default, counts the guesses below and links to the full view', () => {
+    const show = sampleShow();
+    const low = show.callees.filter((e) => e.confidence < 0.5).length;
+    assert.ok(low > 0, 'the sample has a guess below 0.5');
+    const page = renderSymbolPage(ctx, show, okSource(), { all: false, toggleUrl: '/x?edges=all' });
+    assert.match(visibleText(page), new RegExp(`${low} lower-confidence edges? \\(below 0\\.50\\) not listed · show all`));
+    assert.ok(page.includes('href="/x?edges=all"'));
+    for (const e of show.callees) assert.equal(page.includes(`>${e.name}</a>`), e.confidence >= 0.5, e.name);
+    const full = renderSymbolPage(ctx, show, okSource(), { all: true, toggleUrl: '/x' });
+    for (const e of show.callees) assert.ok(full.includes(`>${e.name}</a>`), e.name);
+    assert.match(visibleText(full), /all edges, guesses below 0\.50 included · default view/);
+  });
+
   it('puts the MCP config and the symbol reference on the copy buttons', () => {
     const show = sampleShow();
     const page = renderSymbolPage(ctx, show, okSource());

@@ -45,6 +45,8 @@ const MAX_DEPTH = 600;
 const MINIFIED_MIN_BYTES = 1_000_000;
 const MINIFIED_AVG_LINE = 500;
 const MAX_CALL_TEXT = 200;
+/** Member chains longer than this (`a.b.c.…`) are not typed: the receiver stays an expression. */
+const MAX_CHAIN = 8;
 
 const TEST_FRAMEWORKS: Readonly<Record<string, string>> = {
   vitest: 'vitest',
@@ -135,6 +137,10 @@ class Extractor {
   private readonly hookCallbacks = new Map<ts.Node, number>();
   private readonly exportedLocals = new Set<string>();
   private readonly elementTypes = new WeakMap<Binding, TypeRef>();
+  /** Object literals' members that name another value (`{ f, g: h }`), by the object's localId. */
+  private readonly literalAliases = new Map<string, Map<string, string>>();
+  /** What functions without a declared return type return, by localId; null once two returns disagree. */
+  private readonly returns = new Map<string, TypeRef | null>();
   private depthWarned = false;
   moduleId = '';
   testFramework: string | null = null;
@@ -179,9 +185,10 @@ class Extractor {
     if (sf.isDeclarationFile) return;
     const rootScope = this.newScope(null);
     this.declareStatements(sf.statements, rootScope);
-    const state: WalkState = { scope: rootScope, callers: [this.moduleId], classes: [], suites: [] };
+    const state: WalkState = { scope: rootScope, callers: [this.moduleId], classes: [], suites: [], functions: [] };
     for (const statement of sf.statements) this.walk(statement, state, 0);
     this.flushHooks();
+    this.flushReturns();
     this.callSites.sort((a, b) => a.line - b.line || cmp(a.caller, b.caller) || cmp(a.text, b.text));
   }
 
@@ -490,27 +497,15 @@ class Extractor {
         extends: heritageNames(node.heritageClauses, ts.SyntaxKind.ExtendsKeyword, sf),
       });
       this.declSymbol.set(node, id);
-      const inner: Container = { qn: this.qnOf(id), localId: id, topLevel: false };
-      for (const member of node.members) {
-        if (ts.isMethodSignature(member)) {
-          this.declSymbolFor(
-            propertyNameText(member.name, sf),
-            'method',
-            member,
-            member,
-            inner,
-            this.functionExtra(member),
-          );
-        } else if (ts.isPropertySignature(member)) {
-          this.declSymbolFor(propertyNameText(member.name, sf), 'property', member, member, inner, {
-            valueType: typeRefFromTypeNode(member.type, sf),
-          });
-        }
-      }
+      this.declareTypeMembers(node.members, { qn: this.qnOf(id), localId: id, topLevel: false });
       return;
     }
     if (ts.isTypeAliasDeclaration(node)) {
-      this.declSymbol.set(node, this.declSymbolFor(node.name.text, 'type', node, node, container));
+      const id = this.declSymbolFor(node.name.text, 'type', node, node, container);
+      this.declSymbol.set(node, id);
+      // `type Annotation = { extend_(…): …; target: X }`: an object type's members are looked up as an interface's.
+      if (ts.isTypeLiteralNode(node.type))
+        this.declareTypeMembers(node.type.members, { qn: this.qnOf(id), localId: id, topLevel: false });
       return;
     }
     if (ts.isEnumDeclaration(node)) {
@@ -574,6 +569,27 @@ class Extractor {
     this.declareChildren(node, container, suites, next);
   }
 
+  /** Method and property signatures of an interface or object type, as members of `inner`. */
+  private declareTypeMembers(members: ts.NodeArray<ts.TypeElement>, inner: Container): void {
+    const sf = this.sf;
+    for (const member of members) {
+      if (ts.isMethodSignature(member)) {
+        this.declSymbolFor(
+          propertyNameText(member.name, sf),
+          'method',
+          member,
+          member,
+          inner,
+          this.functionExtra(member),
+        );
+      } else if (ts.isPropertySignature(member)) {
+        this.declSymbolFor(propertyNameText(member.name, sf), 'property', member, member, inner, {
+          valueType: typeRefFromTypeNode(member.type, sf),
+        });
+      }
+    }
+  }
+
   private declareChildren(node: ts.Node, container: Container, suites: ts.Node[], depth: number): void {
     ts.forEachChild(node, (child) => {
       this.declare(child, container, suites, depth);
@@ -624,16 +640,19 @@ class Extractor {
         ts.isPropertyAccessExpression(init) &&
         requireSpecifier(init.expression) !== null);
     if (isRequire) return;
-    if (init && ts.isObjectLiteralExpression(init)) {
-      if (container.topLevel) {
+    const literal = init ? objectLiteralOf(init, sf) : undefined;
+    if (literal) {
+      // A local object with functions (`const api = { f, g() {} }`) is a symbol too, so `api.g()` finds its member.
+      if (container.topLevel || hasFunctionMembers(literal)) {
         const id = this.declSymbolFor(name, 'variable', rangeNode, docNode, container, {
           valueType: typeRefFromTypeNode(decl.type, sf),
         });
         this.declSymbol.set(decl, id);
-        this.declareObjectLiteral(init, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, depth);
+        this.noteLiteralAliases(id, literal);
+        this.declareObjectLiteral(literal, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, depth);
       } else {
         this.declareObjectLiteral(
-          init,
+          literal,
           {
             qn: container.qn ? `${container.qn}.${name}` : name,
             localId: container.localId,
@@ -652,6 +671,18 @@ class Extractor {
       this.declSymbol.set(decl, id);
     }
     if (init) this.declare(init, container, suites, depth);
+  }
+
+  /** `{ f, g: h }`: members that only name another value; a call `obj.f()` in this file calls that value. */
+  private noteLiteralAliases(objectId: string, literal: ts.ObjectLiteralExpression): void {
+    const aliases = new Map<string, string>();
+    for (const prop of literal.properties) {
+      if (ts.isShorthandPropertyAssignment(prop)) aliases.set(prop.name.text, prop.name.text);
+      else if (ts.isPropertyAssignment(prop) && ts.isIdentifier(unwrapExpression(prop.initializer))) {
+        aliases.set(propertyNameText(prop.name, this.sf), (unwrapExpression(prop.initializer) as ts.Identifier).text);
+      }
+    }
+    if (aliases.size > 0) this.literalAliases.set(objectId, aliases);
   }
 
   private declareObjectLiteral(
@@ -973,9 +1004,18 @@ class Extractor {
         ? { kind: 'local-symbol', localId: id }
         : {
             kind: 'local-value',
-            valueType: typeRefFromTypeNode(decl.type, sf) ?? typeRefFromExpression(init, sf),
+            valueType:
+              typeRefFromTypeNode(decl.type, sf) ??
+              typeRefFromExpression(init, sf) ??
+              (init ? this.localValueType(init, scope) : null),
           };
       this.noteElementType(binding, decl.type);
+      if (!decl.type && init && ts.isIdentifier(unwrapExpression(init))) {
+        // `const list = items`: the copy has the element type the original was declared with.
+        const source = this.lookup(scope, (unwrapExpression(init) as ts.Identifier).text);
+        const element = this.elementTypes.get(source);
+        if (element) this.elementTypes.set(binding, element);
+      }
       scope.vars.set(name, binding);
       return;
     }
@@ -997,6 +1037,30 @@ class Extractor {
     }
     for (const name of bindingNames(decl.name))
       scope.vars.set(name, { kind: 'local-value', valueType: null });
+  }
+
+  /**
+   * What this file's bindings tell about a value: `conn = connection` (a typed local), `xs[i]`, `xs.shift()`,
+   * `xs.at(-1)`, `xs.find(…)` of an array declared `X[]` → X. Null when nothing is known.
+   */
+  private localValueType(expr: ts.Expression, scope: Scope): TypeRef | null {
+    const e = unwrapExpression(expr);
+    if (ts.isIdentifier(e)) {
+      const b = this.lookup(scope, e.text);
+      return b.kind === 'local-value' && b.valueType ? { ...b.valueType } : null;
+    }
+    let array: ts.Expression | undefined;
+    if (ts.isElementAccessExpression(e)) array = e.expression;
+    else if (
+      ts.isCallExpression(e) &&
+      ts.isPropertyAccessExpression(e.expression) &&
+      ELEMENT_METHODS.has(e.expression.name.text)
+    )
+      array = e.expression.expression;
+    const owner = array ? unwrapExpression(array) : undefined;
+    if (!owner || !ts.isIdentifier(owner)) return null;
+    const element = this.elementTypes.get(this.lookup(scope, owner.text));
+    return element ? { ...element } : null;
   }
 
   /** Remembers the element type of an array-typed binding (`X[]`, `Array<X>`, `readonly X[]`). */
@@ -1040,8 +1104,15 @@ class Extractor {
     const isSuite = marked && this.describeCallbacks.has(node);
     if (isSuite) state.suites.push(node);
     const savedScope = state.scope;
+    const isFunction = ts.isFunctionLike(node);
+    if (isFunction) state.functions.push(node);
     try {
-      if (ts.isFunctionLike(node)) {
+      if (isFunction && ts.isArrowFunction(node) && !ts.isBlock(node.body)) this.noteReturn(node, node.body, state);
+      else if (ts.isReturnStatement(node)) {
+        const fn = state.functions[state.functions.length - 1];
+        if (fn) this.noteReturn(fn, node.expression, state);
+      }
+      if (isFunction) {
         const scope = this.newScope(state.scope);
         if ((ts.isFunctionExpression(node) || ts.isClassExpression(node)) && node.name) {
           scope.vars.set(node.name.text, { kind: 'local-value', valueType: null });
@@ -1111,6 +1182,7 @@ class Extractor {
       });
     } finally {
       state.scope = savedScope;
+      if (isFunction) state.functions.pop();
       if (pushedCaller !== undefined) state.callers.pop();
       if (classId !== undefined) state.classes.pop();
       if (isSuite) state.suites.pop();
@@ -1231,8 +1303,12 @@ class Extractor {
         receiver: { kind: 'super', classLocalId: this.currentClass(state) },
       };
     }
-    if (ts.isPropertyAccessExpression(e))
+    if (ts.isPropertyAccessExpression(e)) {
+      const alias = this.aliasedMember(e, state);
+      if (alias !== null)
+        return { kind: 'identifier', name: alias, binding: cloneBinding(this.lookup(state.scope, alias)) };
       return { kind: 'member', name: e.name.text, receiver: this.receiverOf(e.expression, state) };
+    }
     if (ts.isElementAccessExpression(e)) {
       const arg = e.argumentExpression;
       if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) {
@@ -1246,6 +1322,22 @@ class Extractor {
     return { kind: 'dynamic', reason: `callee is ${ts.SyntaxKind[e.kind] ?? 'an expression'}` };
   }
 
+  /** The type a function declares for `this` (`function make_(this: Annotation, …)`), in scope as a parameter. */
+  private declaredThisType(state: WalkState): TypeRef | null {
+    const b = this.lookup(state.scope, 'this');
+    return b.kind === 'local-value' && b.valueType ? { ...b.valueType } : null;
+  }
+
+  /** `api.f` where `api` is this file's object literal `{ f }`: the name `f` the member stands for, else null. */
+  private aliasedMember(e: ts.PropertyAccessExpression, state: WalkState): string | null {
+    if (this.literalAliases.size === 0) return null;
+    const owner = unwrapExpression(e.expression);
+    if (!ts.isIdentifier(owner)) return null;
+    const binding = this.lookup(state.scope, owner.text);
+    if (binding.kind !== 'local-symbol') return null;
+    return this.literalAliases.get(binding.localId)?.get(e.name.text) ?? null;
+  }
+
   private currentClass(state: WalkState): string | null {
     return state.classes.length > 0 ? (state.classes[state.classes.length - 1] ?? null) : null;
   }
@@ -1253,10 +1345,13 @@ class Extractor {
   private receiverOf(expr: ts.Expression, state: WalkState): Receiver {
     const sf = this.sf;
     const e = unwrapExpression(expr);
-    if (e.kind === ts.SyntaxKind.ThisKeyword) return { kind: 'this', classLocalId: this.currentClass(state) };
+    const thisType = this.declaredThisType(state);
+    if (e.kind === ts.SyntaxKind.ThisKeyword)
+      return thisType ? { kind: 'typed', valueType: thisType } : { kind: 'this', classLocalId: this.currentClass(state) };
     if (e.kind === ts.SyntaxKind.SuperKeyword)
       return { kind: 'super', classLocalId: this.currentClass(state) };
     if (
+      !thisType &&
       ts.isPropertyAccessExpression(e) &&
       unwrapExpression(e.expression).kind === ts.SyntaxKind.ThisKeyword
     ) {
@@ -1264,6 +1359,10 @@ class Extractor {
     }
     if (ts.isIdentifier(e))
       return { kind: 'identifier', name: e.text, binding: cloneBinding(this.lookup(state.scope, e.text)) };
+    const chain = ts.isPropertyAccessExpression(e) ? this.memberChainType(e, state, 0) : null;
+    if (chain) return { kind: 'typed', valueType: chain };
+    const element = ts.isElementAccessExpression(e) || ts.isCallExpression(e) ? this.localValueType(e, state.scope) : null;
+    if (element) return { kind: 'typed', valueType: element };
     const typed = typeRefFromExpression(expr, sf);
     if (
       typed &&
@@ -1276,6 +1375,55 @@ class Extractor {
       return { kind: 'typed', valueType: typed };
     }
     return { kind: 'expression', text: truncate(collapse(e.getText(sf))) };
+  }
+
+  /**
+   * `this.#props.runner`, `ctx.services.auth`, `getX().a`: a member chain as the declared types of its properties,
+   * rooted at the enclosing class (top-level classes), a typed local or parameter, or a call's result. Null when the
+   * root's type is not known here (a dotted path of values is left to the resolver's value paths).
+   */
+  private memberChainType(e: ts.PropertyAccessExpression, state: WalkState, depth: number): TypeRef | null {
+    if (depth > MAX_CHAIN) return null;
+    const inner = unwrapExpression(e.expression);
+    let of: TypeRef | null = null;
+    const thisType = inner.kind === ts.SyntaxKind.ThisKeyword ? this.declaredThisType(state) : null;
+    if (thisType) of = thisType;
+    else if (inner.kind === ts.SyntaxKind.ThisKeyword) {
+      const cls = this.currentClass(state);
+      const qn = cls === null ? undefined : this.byLocalId.get(cls)?.qualifiedName;
+      of = qn !== undefined && !qn.includes('.') ? { kind: 'name', name: qn } : null;
+    } else if (ts.isIdentifier(inner)) {
+      const binding = this.lookup(state.scope, inner.text);
+      of = binding.kind === 'local-value' && binding.valueType ? { ...binding.valueType } : null;
+    } else if (ts.isPropertyAccessExpression(inner)) {
+      of = this.memberChainType(inner, state, depth + 1);
+    } else if (ts.isCallExpression(inner) || ts.isNewExpression(inner)) {
+      of = typeRefFromExpression(inner, this.sf);
+    }
+    return of ? { kind: 'member', of, name: e.name.text } : null;
+  }
+
+  /**
+   * A function symbol without a declared return type returns `expr` (a `return`, or an arrow's expression body):
+   * what the file tells of its type (`new X()`, a call, a typed local) is kept while every return agrees.
+   */
+  private noteReturn(fn: ts.Node, expr: ts.Expression | undefined, state: WalkState): void {
+    const id = this.callerSymbol.get(fn);
+    const sym = id === undefined ? undefined : this.byLocalId.get(id);
+    if (!sym || sym.returnType !== null || (sym.kind !== 'function' && sym.kind !== 'method')) return;
+    const ref = expr ? (typeRefFromExpression(expr, this.sf) ?? this.localValueType(expr, state.scope)) : null;
+    const before = this.returns.get(sym.localId);
+    if (before === undefined) this.returns.set(sym.localId, ref);
+    else if (before !== null && (ref === null || JSON.stringify(before) !== JSON.stringify(ref)))
+      this.returns.set(sym.localId, null);
+  }
+
+  /** Functions whose every return told the same type get it as their valueType (what a call of them returns). */
+  private flushReturns(): void {
+    for (const [localId, ref] of this.returns) {
+      const sym = this.byLocalId.get(localId);
+      if (sym && ref && !sym.valueType) sym.valueType = ref;
+    }
   }
 
   private flushHooks(): void {
@@ -1296,6 +1444,36 @@ interface WalkState {
   callers: string[];
   classes: string[];
   suites: ts.Node[];
+  /** The function-like nodes the walk is inside, innermost last: a `return` belongs to the last one. */
+  functions: ts.Node[];
+}
+
+/** Array methods that return one of the array's elements. */
+const ELEMENT_METHODS: ReadonlySet<string> = new Set(['shift', 'pop', 'at', 'find', 'findLast']);
+
+/** Calls that return the object literal they are given (`Object.freeze({…})`), by the callee's last name. */
+const OBJECT_WRAPPERS: ReadonlySet<string> = new Set(['freeze', 'seal', 'deepFreeze', 'markRaw', 'harden']);
+
+/** The object literal an initializer is, or wraps in a freezing call; undefined when it is neither. */
+function objectLiteralOf(init: ts.Expression, sf: ts.SourceFile): ts.ObjectLiteralExpression | undefined {
+  if (ts.isObjectLiteralExpression(init)) return init;
+  if (!ts.isCallExpression(init) || init.arguments.length !== 1) return undefined;
+  const callee = entityText(init.expression, sf);
+  const arg = init.arguments[0];
+  if (callee === null || arg === undefined || !OBJECT_WRAPPERS.has(callee.slice(callee.lastIndexOf('.') + 1)))
+    return undefined;
+  const inner = unwrapExpression(arg);
+  return ts.isObjectLiteralExpression(inner) ? inner : undefined;
+}
+
+/** True when an object literal has a method or a property that is a function or names one (`{ f }`). */
+function hasFunctionMembers(literal: ts.ObjectLiteralExpression): boolean {
+  return literal.properties.some(
+    (p) =>
+      isMethodLike(p) ||
+      ts.isShorthandPropertyAssignment(p) ||
+      (ts.isPropertyAssignment(p) && isFunctionValue(unwrapExpression(p.initializer))),
+  );
 }
 
 function cmp(a: string, b: string): number {

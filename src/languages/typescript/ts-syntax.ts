@@ -30,7 +30,17 @@ export function propertyNameText(name: ts.PropertyName | ts.BindingName, sf: ts.
 export function typeRefFromTypeNode(type: ts.TypeNode | undefined, sf: ts.SourceFile): TypeRef | null {
   if (!type) return null;
   if (ts.isParenthesizedTypeNode(type)) return typeRefFromTypeNode(type.type, sf);
-  if (ts.isTypeReferenceNode(type)) return { kind: 'name', name: type.typeName.getText(sf) };
+  if (ts.isTypeReferenceNode(type)) {
+    const name = type.typeName.getText(sf);
+    const arg = type.typeArguments?.length === 1 ? type.typeArguments[0] : undefined;
+    // `Awaited<X>` is X as far as members go; `ReturnType<typeof f>` is what f returns.
+    if (name === 'Awaited' && arg) return typeRefFromTypeNode(arg, sf);
+    if (name === 'ReturnType' && arg && ts.isTypeQueryNode(arg)) {
+      const callee = arg.exprName.getText(sf);
+      return callee.startsWith('this.') ? null : { kind: 'call-return', callee };
+    }
+    return { kind: 'name', name };
+  }
   if (ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type)) return { kind: 'name', name: 'Array' };
   if (type.kind === ts.SyntaxKind.StringKeyword) return { kind: 'name', name: 'String' };
   if (ts.isUnionTypeNode(type)) {

@@ -3,6 +3,7 @@
  * `path:start–end` with the permalink, signature, the hash-verified source, the neighbourhood picture,
  * Callers, Calls N, unresolved calls, Tested by. A pure function of the service's answer.
  */
+import { DEFAULT_MIN_CONFIDENCE } from '../../core/confidence.js';
 import type { EdgeDTO, ShowResult, TestDTO } from '../../service/query-types.js';
 import { splitPinnedRepo } from '../../service/snapshot-pin.js';
 import { renderNeighbourhoodSvg } from '../graph-svg.js';
@@ -54,8 +55,33 @@ function testRow(repo: string, t: TestDTO): SafeHtml {
   }</li>`;
 }
 
+/**
+ * Which edges the page lists: the default view hides those below DEFAULT_MIN_CONFIDENCE (guesses) and says how
+ * many there are, with a link to the full view (`?edges=all`) that lists every edge.
+ */
+export interface EdgeView {
+  all: boolean;
+  /** The same page in the other view. */
+  toggleUrl: string;
+}
+
 /** Renders the whole symbol page. */
-export function renderSymbolPage(ctx: PageContext, show: ShowResult, source: SymbolSource): string {
+export function renderSymbolPage(
+  ctx: PageContext,
+  shown: ShowResult,
+  source: SymbolSource,
+  view: EdgeView = { all: true, toggleUrl: '' },
+): string {
+  const keep = (e: EdgeDTO): boolean => view.all || e.confidence >= DEFAULT_MIN_CONFIDENCE;
+  const show: ShowResult = { ...shown, callers: shown.callers.filter(keep), callees: shown.callees.filter(keep) };
+  const hidden = shown.callers.length - show.callers.length + shown.callees.length - show.callees.length;
+  const viewNote = view.all
+    ? view.toggleUrl && shown.callers.concat(shown.callees).some((e) => e.confidence < DEFAULT_MIN_CONFIDENCE)
+      ? markup`<p class="note" id="edge-view">all edges, guesses below ${DEFAULT_MIN_CONFIDENCE.toFixed(2)} included · <a href="${view.toggleUrl}">default view</a></p>`
+      : ''
+    : hidden > 0
+      ? markup`<p class="note" id="edge-view">${hidden} lower-confidence edge${hidden === 1 ? '' : 's'} (below ${DEFAULT_MIN_CONFIDENCE.toFixed(2)}) not listed · <a href="${view.toggleUrl}" id="show-all-edges">show all</a></p>`
+      : '';
   const { repo, symbol } = show;
   const range = `${symbol.path}:${symbol.startLine}–${symbol.endLine}`;
   const fileHref = blobUrl(repo.id, symbol.path);
@@ -124,7 +150,7 @@ ${symbol.doc ? markup`<p class="doc">${symbol.doc}</p>` : ''}
 ${sourceBlock}
 <h2 id="neighbourhood-title">Neighbourhood</h2>
 <div class="neighbourhood">${renderNeighbourhoodSvg(symbol, show.callers, show.callees, (id) => symbolUrl(repo.id, id))}</div>
-<h2 id="callers-title">Callers <span class="count">${show.callers.length}${show.callersComplete === 'lower_bound' ? '+' : ''}</span></h2>
+${viewNote}<h2 id="callers-title">Callers <span class="count">${show.callers.length}${show.callersComplete === 'lower_bound' ? '+' : ''}</span></h2>
 ${callers}${callersNote}
 <h2 id="calls-title">Calls <span class="count">${callsCount}</span></h2>
 ${calls}${unresolved}
