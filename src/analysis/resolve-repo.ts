@@ -106,6 +106,8 @@ class RepoResolver {
   private implementationsOf: Map<string, Def[]> | null = null;
 
   private readonly plugins: ReadonlyMap<string, LanguagePlugin>;
+  /** Declaration twin path (`m.pyi`) → the source file it types (`m.py`). */
+  private readonly sourceOfTwin = new Map<string, FileIndex>();
 
   constructor(
     private readonly input: ResolveInput,
@@ -113,6 +115,10 @@ class RepoResolver {
   ) {
     this.plugins = new Map((input.plugins ?? allPlugins).map((p) => [p.id, p]));
     for (const { path, facts } of input.files) this.files.set(path, this.index(path, facts));
+    for (const file of this.files.values()) {
+      const twin = file.rules.declarationTwin?.(file.path) ?? null;
+      if (twin !== null && this.files.has(twin)) this.sourceOfTwin.set(twin, file);
+    }
     for (const file of this.files.values()) {
       for (const sym of file.facts.symbols) {
         if (
@@ -224,7 +230,7 @@ class RepoResolver {
       for (const ex of file.facts.exports) {
         if (ex.exported !== '*' || ex.from === undefined) continue;
         const target = this.moduleLookup(file.path, ex.from);
-        if (target.kind !== 'module') continue;
+        if (target.kind !== 'module' || !wildcardBinds(target.file, name)) continue;
         const found = this.resolveExport(target.file, name, seen);
         if (found.kind !== 'none') return found;
       }
@@ -269,7 +275,7 @@ class RepoResolver {
         if (external.kind === 'none') external = target;
         continue;
       }
-      if (target.kind !== 'module') continue;
+      if (target.kind !== 'module' || !wildcardBinds(target.file, name)) continue;
       const found = this.resolveExport(target.file, name);
       if (found.kind === 'symbol') return found;
     }
@@ -333,8 +339,9 @@ class RepoResolver {
       : this.resolveValuePath(file, ref.callee);
     if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : NONE;
     if (fn.def.sym.kind === 'class') return fn;
-    const typeName = this.declaredTypeName(fn.def.file, fn.def.sym.returnType);
-    if (typeName) return this.resolveTypeName(fn.def.file, typeName);
+    const declaring = fn.def.sym.returnType === null ? (this.twinOf(fn.def) ?? fn.def) : fn.def;
+    const typeName = this.declaredTypeName(declaring.file, declaring.sym.returnType);
+    if (typeName) return this.inSource(this.resolveTypeName(declaring.file, typeName));
     // No declared return type: what the function is seen to return, when its file tells it.
     if (fn.def.sym.kind === 'function' && fn.def.sym.valueType)
       return this.resolveTypeRef(fn.def.file, fn.def.sym.valueType);
@@ -350,12 +357,13 @@ class RepoResolver {
   private memberType(file: FileIndex, of: TypeRef, name: string): Lookup {
     const owner = this.resolveTypeRef(file, of);
     if (owner.kind !== 'symbol') return owner.kind === 'external' ? owner : NONE;
-    const member = this.findMember(owner.def, name);
+    const found = this.findMember(owner.def, name);
+    const member = found && !found.sym.valueType && found.sym.returnType === null ? (this.twinOf(found) ?? found) : found;
     if (!member) return NONE;
-    if (member.sym.valueType) return this.resolveTypeRef(member.file, member.sym.valueType);
+    if (member.sym.valueType) return this.inSource(this.resolveTypeRef(member.file, member.sym.valueType));
     if (member.sym.kind !== 'getter') return NONE;
     const typeName = this.declaredTypeName(member.file, member.sym.returnType);
-    return typeName ? this.resolveTypeName(member.file, typeName) : NONE;
+    return typeName ? this.inSource(this.resolveTypeName(member.file, typeName)) : NONE;
   }
 
   /**
@@ -383,6 +391,28 @@ class RepoResolver {
       } else return current;
     }
     return current;
+  }
+
+  /**
+   * The definition of the same qualified name in the file's declaration twin (a `.pyi` stub beside a `.py`); for a
+   * class given in place of a missing member, that member of the twin's class. Undefined when there is none.
+   */
+  private twinOf(def: Def | undefined, member?: string): Def | undefined {
+    if (!def) return undefined;
+    const twinPath = def.file.rules.declarationTwin?.(def.file.path) ?? null;
+    const twin = twinPath === null ? undefined : this.files.get(twinPath);
+    if (!twin) return undefined;
+    const qualifiedName = member === undefined ? def.sym.qualifiedName : `${def.sym.qualifiedName}.${member}`;
+    const sym = twin.facts.symbols.find((s) => s.qualifiedName === qualifiedName);
+    return sym ? { file: twin, sym } : undefined;
+  }
+
+  /** A type found in a declaration twin (`m.pyi`) is the same-named definition of its source file (`m.py`). */
+  private inSource(found: Lookup): Lookup {
+    if (found.kind !== 'symbol') return found;
+    const source = this.sourceOfTwin.get(found.def.file.path);
+    const sym = source?.facts.symbols.find((s) => s.qualifiedName === found.def.sym.qualifiedName);
+    return source && sym ? { kind: 'symbol', def: { file: source, sym } } : found;
   }
 
   private directMember(owner: Def, name: string): Def | undefined {
@@ -604,10 +634,13 @@ class RepoResolver {
       }
       case 'this-field': {
         const cls = this.classDef(file, receiver.classLocalId);
-        const field = cls ? this.findMember(cls, receiver.field) : undefined;
+        const own = cls ? this.findMember(cls, receiver.field) : undefined;
+        const field = own?.sym.valueType
+          ? own
+          : ((own ? this.twinOf(own) : this.twinOf(cls, receiver.field)) ?? own);
         if (field?.sym.valueType) {
           const typed = this.typedMember(
-            this.resolveTypeRef(field.file, field.sym.valueType),
+            this.inSource(this.resolveTypeRef(field.file, field.sym.valueType)),
             name,
             field.file,
             field.sym.valueType,
@@ -808,3 +841,8 @@ class RepoResolver {
 /** Resolves every call site of a snapshot to an edge with a reason and a confidence (unresolved ones kept). */
 export const resolveRepo: ResolveRepo = (input: ResolveInput): ResolveOutput =>
   new RepoResolver(input, input.moduleResolver).run();
+
+/** Whether a wildcard import of `module` binds `name`: only the names it lists, when it lists them (`__all__`). */
+function wildcardBinds(module: FileIndex, name: string): boolean {
+  return module.facts.wildcardNames === undefined || module.facts.wildcardNames.includes(name);
+}

@@ -165,6 +165,11 @@ export interface FileFacts {
    */
   testFramework: string | null;
   diagnostics: Diagnostic[];
+  /**
+   * The names a wildcard import of this module binds when the module lists them itself (Python `__all__`); absent:
+   * every export that the language's ResolutionRules.wildcardExports accepts.
+   */
+  wildcardNames?: string[];
   /** Set when the file was not analysed (too large, minified…): the facts are then only the module symbol. */
   skipped?: string;
 }

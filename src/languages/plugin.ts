@@ -80,6 +80,12 @@ export interface ResolutionRules {
    * (`core.$ZodXID` → [`core`, `$ZodXID`]), or null when it is not one.
    */
   valuePath(text: string): string[] | null;
+  /**
+   * The path of a declaration file that types the definitions of the source file at `path` (Python's `m.pyi` stub
+   * beside `m.py`), or null. Where a definition leaves its return type or value type out, the twin's same-named
+   * definition supplies it; calls still link to the source file's definitions.
+   */
+  declarationTwin?(path: string): string | null;
 }
 
 /** How a language's tests are run, one at a time (the command shown next to each test of a symbol). */
@@ -164,6 +170,7 @@ export const NEUTRAL_RULES: Readonly<ResolutionRules> = {
     return t.split('.').every((part) => NAME.test(part)) ? t : null;
   },
   callbackParamType: () => null,
+  declarationTwin: () => null,
   valuePath: (text) => {
     const parts = text.split('.');
     return parts.length > 1 && parts.every((part) => NAME.test(part)) ? parts : null;

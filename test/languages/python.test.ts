@@ -256,6 +256,98 @@ describe('python call resolution', () => {
     assert.equal(edge(e, 'app.py::main:function', 'pkg/impl.py::_private:function'), undefined);
   });
 
+  it('binds through `from m import *` only the names m lists in __all__, when it lists them', () => {
+    const { edges: e, facts } = analyse({
+      'm.py': "__all__ = ['listed']\n\ndef listed():\n    return 1\n\ndef unlisted():\n    return 2\n",
+      'app.py': 'from m import *\n\ndef main():\n    listed()\n    unlisted()\n',
+      'pkg/__init__.py': 'from .impl import *\n',
+      'pkg/impl.py': "__all__ = ('shown',)\n__all__ += ['added']\n\ndef shown():\n    return 1\n\ndef added():\n    return 2\n\ndef hidden():\n    return 3\n",
+      'user.py': 'from pkg import shown, added, hidden\n\ndef run():\n    shown()\n    added()\n    hidden()\n',
+    });
+    assert.deepEqual(facts.find((f) => f.path === 'm.py')?.wildcardNames, ['listed']);
+    assert.equal(edge(e, 'app.py::main:function', 'm.py::listed:function')?.reason, 'import');
+    assert.equal(edge(e, 'app.py::main:function', 'm.py::unlisted:function'), undefined);
+    assert.equal(edge(e, 'user.py::run:function', 'pkg/impl.py::shown:function')?.reason, 'import');
+    assert.equal(edge(e, 'user.py::run:function', 'pkg/impl.py::added:function')?.reason, 'import');
+    assert.equal(edge(e, 'user.py::run:function', 'pkg/impl.py::hidden:function'), undefined);
+  });
+
+  it('lets a computed __all__ restrict nothing, and an explicit import still reach an unlisted name', () => {
+    const { edges: e, facts } = analyse({
+      'm.py': "from base import __all__ as _base\n__all__ = _base + ['f']\n\ndef f():\n    return 1\n\ndef g():\n    return 2\n",
+      'n.py': "__all__ = ['f']\n\ndef f():\n    return 1\n\ndef g():\n    return 2\n",
+      'app.py': 'from m import *\nfrom n import g as ng\n\ndef main():\n    g()\n    ng()\n',
+    });
+    assert.equal(facts.find((f) => f.path === 'm.py')?.wildcardNames, undefined);
+    assert.equal(edge(e, 'app.py::main:function', 'm.py::g:function')?.reason, 'import');
+    assert.equal(edge(e, 'app.py::main:function', 'n.py::g:function')?.reason, 'import');
+  });
+
+  it('types values by the .pyi stub beside a module: return annotations and class attributes', () => {
+    const { edges: e } = analyse({
+      'store.py': [
+        'class Row:',
+        '    def save(self):',
+        '        return 1',
+        'class Store:',
+        '    def __init__(self):',
+        '        self.last = make_row()',
+        '    def get(self, key):',
+        '        return Row()',
+        'def make_row():',
+        '    return object()',
+        '',
+      ].join('\n'),
+      'store.pyi': [
+        'class Row:',
+        '    def save(self) -> int: ...',
+        'class Store:',
+        '    last: Row',
+        '    def get(self, key: str) -> Row: ...',
+        'def make_row() -> Row: ...',
+        '',
+      ].join('\n'),
+      'app.py': [
+        'from store import Store, make_row',
+        '',
+        'def main(s: Store):',
+        '    s.get("k").save()',
+        '    make_row().save()',
+        '    s.last.save()',
+        '',
+      ].join('\n'),
+    });
+    const saves = e.filter((x) => x.callerId === 'app.py::main:function' && x.calleeId === 'store.py::Row.save:method');
+    assert.deepEqual(saves.flatMap((x) => x.lines).sort(), [4, 5, 6]);
+    assert.ok(saves.every((x) => x.reason === 'receiver-typed'));
+  });
+
+  it('types a value by the method its typed receiver calls, and by typing.cast', () => {
+    const { edges: e } = analyse({
+      'm.py': [
+        'import typing as t',
+        'class Token:',
+        '    def test(self):',
+        '        return 1',
+        'class Stream:',
+        '    def look(self) -> "Token":',
+        '        return Token()',
+        'class Env:',
+        '    def tokenize(self) -> Stream:',
+        '        return Stream()',
+        'class Parser:',
+        '    def __init__(self, env: "Env", current: t.Optional["Token"]):',
+        '        self.stream = env.tokenize()',
+        '    def parse(self, raw):',
+        '        self.stream.look()',
+        '        t.cast("Token", raw).test()',
+        '',
+      ].join('\n'),
+    });
+    assert.ok(edge(e, 'm.py::Parser.parse:method', 'm.py::Stream.look:method')?.lines.includes(15));
+    assert.ok(edge(e, 'm.py::Parser.parse:method', 'm.py::Token.test:method')?.lines.includes(16));
+  });
+
   it('attributes calls in lambdas and comprehensions to the enclosing function', () => {
     const facts = pythonPlugin.analyze(
       'c.py',

@@ -203,6 +203,16 @@ function dottedName(node: SyntaxNode | null, depth = 0): string | null {
   return null;
 }
 
+const CAST = /^(typing\.|t\.)?cast$/;
+
+/** The first argument of `typing.cast` (a class, a dotted name, or its name in a string) as a TypeRef. */
+function typeOfCastTarget(node: SyntaxNode | null): TypeRef | null {
+  if (!node) return null;
+  const written = stringValue(node) ?? dottedName(node);
+  const name = written === null ? null : pythonTypeName(collapse(written));
+  return name ? { kind: 'name', name } : null;
+}
+
 /** A type annotation node (`type`) → a TypeRef naming the class it stands for, when it names one. */
 function typeRefOfAnnotation(node: SyntaxNode | null): TypeRef | null {
   if (!node) return null;
@@ -338,18 +348,36 @@ class Extractor {
     if (name !== '__all__.extend' && name !== '__all__.append') return;
     for (const a of node.childForFieldName('arguments')?.namedChildren ?? []) {
       const v = stringValue(a);
-      if (v !== null && a) this.exportedNames.set(v, line(a));
-      else this.noteAll(a);
+      if (v !== null && a) {
+        this.exportedNames.set(v, line(a));
+        this.listedNames.add(v);
+      } else this.noteAll(a);
     }
   }
 
   private noteAll(value: SyntaxNode | null): void {
     if (!value) return;
-    if (value.type !== 'list' && value.type !== 'tuple') return;
+    if (value.type !== 'list' && value.type !== 'tuple') {
+      this.allNames = 'computed';
+      return;
+    }
+    if (this.allNames === null) this.allNames = 'listed';
     for (const item of value.namedChildren) {
       const v = stringValue(item);
-      if (v !== null && item) this.exportedNames.set(v, line(item));
+      if (v !== null && item) {
+        this.exportedNames.set(v, line(item));
+        this.listedNames.add(v);
+      } else if (item) this.allNames = 'computed';
     }
+  }
+
+  /** `__all__` at module level: listed as literals, computed (its names unknown), or not declared. */
+  private allNames: 'listed' | 'computed' | null = null;
+  private readonly listedNames = new Set<string>();
+
+  /** The names `from this_module import *` binds, when `__all__` lists them as literals. */
+  wildcardNames(): string[] | undefined {
+    return this.allNames === 'listed' ? [...this.listedNames].sort(cmp) : undefined;
   }
 
   private collectAssignment(node: SyntaxNode, scope: Scope): void {
@@ -423,6 +451,8 @@ class Extractor {
   ): void {
     const members = this.membersOf(classLocalId);
     const existing = members.get(name);
+    // `saved = self.x … self.x = saved`: putting back the property's own value says nothing new about its type.
+    if (valueType?.kind === 'member' && valueType.name === name && !annotated) valueType = null;
     if (existing !== undefined) {
       const sym = this.byLocalId.get(existing);
       if (sym && sym.kind === 'property') this.refineType(sym, valueType, annotated);
@@ -496,7 +526,16 @@ class Extractor {
           ? { kind: 'call-return', callee: `${cls.name}.${parts[1]}` }
           : null;
       }
-      if (slot?.kind === 'local-value' && callee.includes('.')) return null;
+      if (slot?.kind === 'local-value' && callee.includes('.')) {
+        // `env.make()` on a local or parameter of a named class: what that class's `make` is declared to return.
+        const parts = callee.split('.');
+        const type = slot.valueType;
+        return parts.length === 2 && type?.kind === 'name'
+          ? { kind: 'call-return', callee: `${type.name}.${parts[1]}` }
+          : null;
+      }
+      // `typing.cast(Foo, x)`: the value is a Foo.
+      if (CAST.test(callee)) return typeOfCastTarget(value.childForFieldName('arguments')?.namedChildren[0] ?? null);
       return { kind: 'call-return', callee };
     }
     if (value.type === 'attribute') return this.typeOfAttribute(value, scope, 0);
@@ -1344,6 +1383,7 @@ export function extractPythonFacts(path: string, rawText: string): FileFacts {
       message: `declares encoding ${encoding}; its bytes were valid UTF-8 and were read as UTF-8`,
     });
   const symbols = extractor.symbols.slice(1).sort((a, b) => a.startLine - b.startLine);
+  const wildcardNames = extractor.wildcardNames();
   return {
     path,
     language: 'python',
@@ -1354,5 +1394,6 @@ export function extractPythonFacts(path: string, rawText: string): FileFacts {
     isTestFile: extractor.isTestFile,
     testFramework: extractor.testFramework(),
     diagnostics: extractor.diagnostics.sort((a, b) => a.line - b.line),
+    ...(wildcardNames !== undefined ? { wildcardNames } : {}),
   };
 }

@@ -31,4 +31,6 @@ export const pythonResolutionRules: Partial<ResolutionRules> = {
   packageSubmodule: (modulePath, name) =>
     PACKAGE_INIT.test(modulePath) ? pythonSubmoduleSpecifier('.', name) : null,
   typeName: pythonTypeName,
+  // A `.pyi` stub beside a `.py` module types what the module leaves unannotated (return types, attributes).
+  declarationTwin: (path) => (path.endsWith('.py') ? `${path}i` : null),
 };
