@@ -96,6 +96,10 @@ const WALKED = [
 ];
 /** In test files the pass also reads what fixtures return or yield (their value's type). */
 const WALKED_TESTS = [...WALKED, 'return_statement', 'yield'];
+/** `if` statements matter only to find `if TYPE_CHECKING:`; files that never name it skip them all. */
+const WITHOUT_IF = (types: string[]): string[] => types.filter((t) => t !== 'if_statement');
+const WALKED_NO_IF = WITHOUT_IF(WALKED);
+const WALKED_TESTS_NO_IF = WITHOUT_IF(WALKED_TESTS);
 
 interface Region {
   start: number;
@@ -121,7 +125,7 @@ const LITERAL_TYPES: Readonly<Record<string, string>> = {
 };
 
 function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return /\s/.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
 }
 
 function truncate(text: string): string {
@@ -165,7 +169,7 @@ function firstSentence(raw: string): string | null {
 function docstringOf(body: SyntaxNode | null): string | null {
   const first = body?.firstNamedChild;
   if (!first || first.type !== 'expression_statement') return null;
-  const value = stringValue(first.namedChildren[0] ?? null);
+  const value = stringValue(first.firstNamedChild);
   return value === null ? null : firstSentence(value);
 }
 
@@ -246,11 +250,18 @@ class Extractor {
   usesPytest = false;
   usesUnittest = false;
 
+  /** Whether the source names `TYPE_CHECKING` (only then are `if` statements read) or a test framework. */
+  private readonly namesTypeChecking: boolean;
+  private readonly namesTestFramework: boolean;
+
   constructor(
     private readonly path: string,
     private readonly lastLine: number,
+    source: string,
   ) {
     this.isTestFile = isPythonTestPath(path);
+    this.namesTypeChecking = source.includes('TYPE_CHECKING');
+    this.namesTestFramework = source.includes('pytest') || source.includes('unittest');
   }
 
   run(root: SyntaxNode): void {
@@ -314,6 +325,7 @@ class Extractor {
   }
 
   private detectTestFramework(root: SyntaxNode): void {
+    if (!this.namesTestFramework) return;
     for (const statement of root.namedChildren) {
       if (!statement) continue;
       if (statement.type !== 'import_statement' && statement.type !== 'import_from_statement') continue;
@@ -512,7 +524,7 @@ class Extractor {
   /** The type of an assigned value, when the file tells it: a constructor or function call, a literal. */
   private typeOfValue(value: SyntaxNode | null, scope: Scope): TypeRef | null {
     if (!value) return null;
-    if (value.type === 'await') return this.typeOfValue(value.namedChildren[0] ?? null, scope);
+    if (value.type === 'await') return this.typeOfValue(value.firstNamedChild, scope);
     if (value.type === 'call') {
       const callee = dottedName(value.childForFieldName('function'));
       if (callee === null) return null;
@@ -535,7 +547,7 @@ class Extractor {
           : null;
       }
       // `typing.cast(Foo, x)`: the value is a Foo.
-      if (CAST.test(callee)) return typeOfCastTarget(value.childForFieldName('arguments')?.namedChildren[0] ?? null);
+      if (CAST.test(callee)) return typeOfCastTarget(value.childForFieldName('arguments')?.firstNamedChild ?? null);
       return { kind: 'call-return', callee };
     }
     if (value.type === 'attribute') return this.typeOfAttribute(value, scope, 0);
@@ -793,7 +805,14 @@ class Extractor {
     ];
     const declared = new Set<number>();
     const calls: Array<{ at: SyntaxNode; callee: SyntaxNode; scope: Scope }> = [];
-    for (const node of root.descendantsOfType(this.isTestFile ? WALKED_TESTS : WALKED)) {
+    const walked = this.namesTypeChecking
+      ? this.isTestFile
+        ? WALKED_TESTS
+        : WALKED
+      : this.isTestFile
+        ? WALKED_TESTS_NO_IF
+        : WALKED_NO_IF;
+    for (const node of root.descendantsOfType(walked)) {
       if (!node) continue;
       const at = node.startIndex;
       while (regions.length > 1 && (regions[regions.length - 1] as Region).end <= at) regions.pop();
@@ -830,7 +849,7 @@ class Extractor {
           const decl = definition ? this.decls.get(definition.id) : undefined;
           // A decorator is called with the definition: its call belongs to the decorated symbol.
           const decoratorScope = decl ? { ...scope, caller: decl.localId } : scope;
-          const expr = node.namedChildren[0];
+          const expr = node.firstNamedChild;
           const text = expr ? dottedName(expr) : null;
           // `@x.setter`: the property's own descriptor, not a call into code.
           if (expr && text !== null && !/\.(setter|getter|deleter)$/.test(text))
@@ -912,7 +931,7 @@ class Extractor {
           if (!decl?.isFixture) break;
           let values = this.fixtureValues.get(decl.localId);
           if (!values) this.fixtureValues.set(decl.localId, (values = []));
-          values.push({ value: node.namedChildren[0] ?? null, scope });
+          values.push({ value: node.firstNamedChild, scope });
           break;
         }
         default: {
@@ -952,12 +971,13 @@ class Extractor {
     if (!param) return null;
     let nameNode: SyntaxNode | null = null;
     let annotation: SyntaxNode | null = null;
-    switch (param.type) {
+    const paramType = param.type;
+    switch (paramType) {
       case 'identifier':
         nameNode = param;
         break;
       case 'typed_parameter':
-        nameNode = param.namedChildren[0] ?? null;
+        nameNode = param.firstNamedChild;
         annotation = param.childForFieldName('type');
         break;
       case 'default_parameter':
@@ -967,15 +987,16 @@ class Extractor {
         break;
       case 'list_splat_pattern':
       case 'dictionary_splat_pattern':
-        nameNode = param.namedChildren[0] ?? null;
+        nameNode = param.firstNamedChild;
         break;
     }
     if (nameNode && nameNode.type !== 'identifier') {
       // `*args: int` — the splat's identifier, typed as its container.
-      nameNode = nameNode.namedChildren[0] ?? null;
+      nameNode = nameNode.firstNamedChild;
       annotation = null;
+      if (!nameNode || nameNode.type !== 'identifier') return null;
     }
-    if (!nameNode || nameNode.type !== 'identifier') return null;
+    if (!nameNode) return null;
     const name = nameNode.text;
     if (self) scope.vars.set(name, { kind: 'self', classLocalId: self.classLocalId });
     else scope.vars.set(name, { kind: 'local-value', valueType: typeRefOfAnnotation(annotation) });
@@ -1004,12 +1025,14 @@ class Extractor {
     let first = true;
     const requested: Array<{ name: string; node: SyntaxNode }> = [];
     for (const p of params?.namedChildren ?? []) {
+      if (!p) continue;
       const asSelf =
         first && inClass && !isStatic && scope.ownerId ? { classLocalId: scope.ownerId } : undefined;
+      const pType = p.type;
       const name = this.bindParam(p, fnScope, asSelf);
-      if (name !== null && !asSelf && p && (p.type === 'identifier' || p.type === 'typed_parameter'))
+      if (name !== null && !asSelf && (pType === 'identifier' || pType === 'typed_parameter'))
         requested.push({ name, node: p });
-      if (p && p.type !== 'positional_separator' && p.type !== 'keyword_separator') first = false;
+      if (pType !== 'positional_separator' && pType !== 'keyword_separator') first = false;
     }
     // Fixtures are looked up once the whole file is read (a fixture may be defined below its test).
     if (this.isTestFile && (decl.kind === 'test' || decl.isFixture))
@@ -1365,8 +1388,9 @@ export function declaredEncoding(text: string): string | null {
 export function extractPythonFacts(path: string, rawText: string): FileFacts {
   // A byte-order mark is not Python: drop it (it holds no newline, so lines stay the same).
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
-  const lastLine = text.split('\n').length;
-  const extractor = new Extractor(path, lastLine);
+  let lastLine = 1;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lastLine++;
+  const extractor = new Extractor(path, lastLine, text);
   const tree = parsePython(text);
   try {
     const root = tree.rootNode;
