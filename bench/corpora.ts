@@ -260,7 +260,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const NOUNS = [
+export const NOUNS = [
   'Order',
   'Invoice',
   'User',
@@ -274,7 +274,7 @@ const NOUNS = [
   'Cache',
   'Queue',
 ];
-const VERBS = [
+export const VERBS = [
   'load',
   'save',
   'validate',

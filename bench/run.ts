@@ -46,6 +46,7 @@ import { checkOnce, mcpHeaders, mcpToolCallBody, runLoad } from './load.js';
 import type { LoadResult } from './load.js';
 import { hasGnuTime, measureCommand, median } from './measure.js';
 import { ensurePeersInstalled, peerTools } from './peers.js';
+import { pythonSection } from './python-vs-typescript.js';
 import type { PeerTool } from './peers.js';
 
 interface Options {
@@ -619,6 +620,12 @@ async function main(): Promise<number> {
     `## Workers (1 vs ${n})\n\n` +
       table(['corpus', 'wall s, 1 worker', `wall s, ${n} workers`, 'speed-up'], workerRows),
   );
+
+  // Issue 14: Python indexing against TypeScript of the same size, and Python extraction speed.
+  log('python vs typescript');
+  const python = await pythonSection(options.smoke ? 20 : 2000, reps, join(work, 'python'));
+  addSection(python.markdown);
+  targets.push(...python.targets);
 
   if (targets.length > 0)
     addSection(
