@@ -275,7 +275,9 @@ class RepoResolver {
         if (external.kind === 'none') external = target;
         continue;
       }
-      if (target.kind !== 'module' || !wildcardBinds(target.file, name)) continue;
+      if (target.kind !== 'module') continue;
+      // Through a wildcard import, only what the module lets one bind (`__all__`); a fixture search sees every name.
+      if (isWildcardImport(file, specifier) && !wildcardBinds(target.file, name)) continue;
       const found = this.resolveExport(target.file, name);
       if (found.kind === 'symbol') return found;
     }
@@ -783,9 +785,11 @@ class RepoResolver {
     for (const path of paths) {
       const file = this.files.get(path) as FileIndex;
       for (const site of file.facts.callSites) {
+        const res = this.resolveSafely(file, site);
+        // A call no line writes (a framework's implicit one) that finds nothing is no call at all.
+        if (site.implicit && res.targets.length === 0) continue;
         callSites++;
         const callerId = idOf(file, site.caller);
-        const res = this.resolveSafely(file, site);
         const base = { callerId, calleeText: site.text, kind: site.kind };
         if (res.targets.length === 0) {
           const folded = res.reason.startsWith('external:') ? 'external' : res.reason;
@@ -845,4 +849,9 @@ export const resolveRepo: ResolveRepo = (input: ResolveInput): ResolveOutput =>
 /** Whether a wildcard import of `module` binds `name`: only the names it lists, when it lists them (`__all__`). */
 function wildcardBinds(module: FileIndex, name: string): boolean {
   return module.facts.wildcardNames === undefined || module.facts.wildcardNames.includes(name);
+}
+
+/** Whether `file` imports everything of `specifier` into its own names (`from m import *`). */
+function isWildcardImport(file: FileIndex, specifier: string): boolean {
+  return file.facts.imports.some((i) => i.specifier === specifier && i.imported === '*' && i.localName === '');
 }

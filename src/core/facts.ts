@@ -115,6 +115,11 @@ export interface CallSiteFact {
   /** The callee expression's text (`this.flows.register`), at most 200 characters. */
   text: string;
   target: CallTarget;
+  /**
+   * A call the test framework makes that no line writes (pytest running the `autouse` fixtures of `conftest.py`
+   * files up the tree): kept when it resolves, dropped (not counted as unresolved) when it finds nothing.
+   */
+  implicit?: boolean;
 }
 
 export interface ImportFact {

@@ -424,6 +424,53 @@ describe('python tests and their run commands', () => {
     );
   });
 
+  it('counts the autouse fixtures of conftest.py files up the tree for every test below them', () => {
+    const { facts, edges: e } = analyse({
+      'app.py': 'def reset():\n    return 1\n\ndef seed_rows():\n    return 2\n\ndef unused():\n    return 3\n',
+      'tests/conftest.py': [
+        'import pytest',
+        'import app',
+        '',
+        '@pytest.fixture(autouse=True)',
+        'def clean():',
+        '    app.reset()',
+        '',
+        '@pytest.fixture',
+        'def on_request():',
+        '    app.unused()',
+        '',
+      ].join('\n'),
+      'tests/unit/conftest.py': [
+        'import pytest',
+        'from app import seed_rows',
+        '',
+        '@pytest.fixture(autouse=True)',
+        'def seeded():',
+        '    seed_rows()',
+        '',
+      ].join('\n'),
+      'tests/unit/test_a.py': 'def test_unit():\n    assert True\n',
+      'tests/other/test_b.py': 'def test_other():\n    assert True\n',
+      'solo/test_c.py': 'def test_solo():\n    assert True\n',
+    });
+    const symbols = facts.flatMap((f) => f.symbols.map((s) => ({ id: makeSymbolId(f.path, s.localId), kind: s.kind })));
+    const reach = computeTestReach(symbols, e, 3);
+    const testsOf = (id: string): string[] => reach.filter((r) => r.symbolId === id).map((r) => r.testId).sort();
+    assert.deepEqual(testsOf('app.py::reset:function'), [
+      'tests/other/test_b.py::test_other:test',
+      'tests/unit/test_a.py::test_unit:test',
+    ]);
+    assert.deepEqual(testsOf('app.py::seed_rows:function'), ['tests/unit/test_a.py::test_unit:test']);
+    assert.deepEqual(testsOf('app.py::unused:function'), []);
+    assert.equal(edge(e, 'tests/unit/test_a.py::test_unit:test', 'tests/conftest.py::clean:function')?.reason, 'import');
+    // Conftests that are not there, or hold no autouse fixture, leave no trace: no unresolved edge.
+    assert.deepEqual(
+      e.filter((x) => x.calleeText.startsWith('<autouse') && x.calleeId === null),
+      [],
+    );
+    assert.equal(e.filter((x) => x.callerId === 'solo/test_c.py::test_solo:test').length, 0);
+  });
+
   it('counts a unittest setUp, also inherited, for every test of the class', () => {
     const tests = testsOf('app.py::Db.connect:method');
     assert.ok(tests.includes('tests/unit/test_db_unittest.py::DbTest.test_query:test'));

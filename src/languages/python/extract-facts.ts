@@ -1234,10 +1234,32 @@ class Extractor {
     return { kind: 'import-search', specifiers: conftestChain(this.path) };
   }
 
-  /** setUp methods and autouse fixtures run for every test of their class or module: each test calls them. */
+  /**
+   * setUp methods and autouse fixtures run for every test of their class or module: each test calls them. The
+   * autouse fixtures of `conftest.py` files up the tree run too: a conftest exports its module-level ones under the
+   * names `<autouse 1>`, `<autouse 2>`, …, and each test makes implicit calls of those names in every conftest
+   * above it (dropped by the resolver where there is none).
+   */
   private addTestLinks(): void {
+    if (/(^|\/)conftest\.py$/.test(this.path)) {
+      const shared = this.autouse.filter((f) => f.classId === null).slice(0, MAX_CONFTEST_AUTOUSE);
+      shared.forEach((f, n) => this.exports.push({ exported: autouseExport(n), local: f.name, line: f.line }));
+    }
+    const conftests = this.tests.length > 0 ? conftestChain(this.path) : [];
     for (const test of this.tests) {
       const at = line(test.node);
+      for (const specifier of conftests)
+        for (let n = 0; n < MAX_CONFTEST_AUTOUSE; n++) {
+          const name = autouseExport(n);
+          this.callSites.push({
+            caller: test.localId,
+            line: at,
+            kind: 'call',
+            text: name,
+            target: { kind: 'identifier', name, binding: { kind: 'import-search', specifiers: [specifier] } },
+            implicit: true,
+          });
+        }
       if (test.classId !== null) {
         for (const [name, owner] of this.setupMethods(test.classId)) {
           this.callSites.push({
@@ -1348,6 +1370,14 @@ class Extractor {
         message: `${count - MAX_SYNTAX_DIAGNOSTICS} more syntax errors`,
       });
   }
+}
+
+/** The autouse fixtures of one `conftest.py` that its tests are linked to (pytest runs them all; past this, none). */
+const MAX_CONFTEST_AUTOUSE = 8;
+
+/** The export name of a conftest's n-th (0-based) module-level autouse fixture: no Python name can clash with it. */
+function autouseExport(n: number): string {
+  return `<autouse ${n + 1}>`;
 }
 
 function fixtureKey(classId: string | null, name: string): string {
