@@ -471,6 +471,28 @@ describe('python tests and their run commands', () => {
     assert.equal(e.filter((x) => x.callerId === 'solo/test_c.py::test_solo:test').length, 0);
   });
 
+  it('counts a unittest setUpClass for every test of the class', () => {
+    const { facts, edges: e } = analyse({
+      'app.py': 'def connect():\n    return 1\n',
+      'tests/test_conn.py': [
+        'import unittest',
+        'from app import connect',
+        '',
+        'class ConnTest(unittest.TestCase):',
+        '    @classmethod',
+        '    def setUpClass(cls):',
+        '        connect()',
+        '',
+        '    def test_a(self):',
+        '        pass',
+        '',
+      ].join('\n'),
+    });
+    const symbols = facts.flatMap((f) => f.symbols.map((s) => ({ id: makeSymbolId(f.path, s.localId), kind: s.kind })));
+    const reached = computeTestReach(symbols, e, 3).filter((r) => r.symbolId === 'app.py::connect:function');
+    assert.deepEqual(reached.map((r) => r.testId), ['tests/test_conn.py::ConnTest.test_a:test']);
+  });
+
   it('counts a unittest setUp, also inherited, for every test of the class', () => {
     const tests = testsOf('app.py::Db.connect:method');
     assert.ok(tests.includes('tests/unit/test_db_unittest.py::DbTest.test_query:test'));
