@@ -124,8 +124,9 @@ const LITERAL_TYPES: Readonly<Record<string, string>> = {
   false: 'bool',
 };
 
+/** Whitespace runs as one space, trimmed; most texts (`(self, a: int)`) are already so and are returned as they are. */
 function collapse(text: string): string {
-  return /\s/.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
+  return /[^\S ]| {2}|^ | $/.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
 }
 
 function truncate(text: string): string {
@@ -296,6 +297,10 @@ class Extractor {
 
   // ---------- symbols ----------
 
+  /**
+   * Adds a symbol with its `~N` ordinal. Optional fields left undefined are not set; built field by field rather
+   * than by spreading, which is measurably slower on files with many definitions.
+   */
   private addSymbol(
     s: Omit<SymbolFact, 'localId' | 'signature' | 'returnType' | 'exported' | 'doc' | 'parent'> &
       Partial<Pick<SymbolFact, 'signature' | 'returnType' | 'exported' | 'doc' | 'parent'>>,
@@ -303,22 +308,25 @@ class Extractor {
     const base = makeLocalId(s.qualifiedName, s.kind);
     const n = (this.ordinals.get(base) ?? 0) + 1;
     this.ordinals.set(base, n);
-    const localId = makeLocalId(s.qualifiedName, s.kind, n);
-    const { name, qualifiedName, kind, startLine, endLine, ...rest } = s;
+    const localId = n > 1 ? makeLocalId(s.qualifiedName, s.kind, n) : base;
     const sym: SymbolFact = {
       localId,
-      name,
-      qualifiedName,
-      kind,
-      startLine,
-      endLine,
-      signature: '',
-      returnType: null,
-      exported: false,
-      doc: null,
-      parent: null,
-      ...rest,
+      name: s.name,
+      qualifiedName: s.qualifiedName,
+      kind: s.kind,
+      startLine: s.startLine,
+      endLine: s.endLine,
+      signature: s.signature ?? '',
+      returnType: s.returnType ?? null,
+      exported: s.exported ?? false,
+      doc: s.doc ?? null,
+      parent: s.parent ?? null,
     };
+    if (s.extends !== undefined) sym.extends = s.extends;
+    if (s.implements !== undefined) sym.implements = s.implements;
+    if (s.valueType !== undefined) sym.valueType = s.valueType;
+    if (s.isStatic !== undefined) sym.isStatic = s.isStatic;
+    if (s.decorators !== undefined) sym.decorators = s.decorators;
     this.symbols.push(sym);
     this.byLocalId.set(localId, sym);
     return localId;
@@ -656,16 +664,13 @@ class Extractor {
     const decorators = decoratorNodes.map((d) => truncate(collapse(d.text.replace(/^@\s*/, ''))));
     const start = decoratorNodes[0] ?? node;
     const inClass = scope.kind === 'class';
-    const common = {
-      name,
-      qualifiedName: this.qualify(scope, name),
-      startLine: line(start),
-      endLine: endLine(node),
-      exported: scope.kind === 'module',
-      parent: scope.kind === 'module' ? null : scope.ownerId,
-      doc: docstringOf(node.childForFieldName('body')),
-      ...(decorators.length > 0 ? { decorators } : {}),
-    };
+    const qualifiedName = this.qualify(scope, name);
+    const startLine = line(start);
+    const lastLine = endLine(node);
+    const exported = scope.kind === 'module';
+    const parent = scope.kind === 'module' ? null : scope.ownerId;
+    const doc = docstringOf(node.childForFieldName('body'));
+    const listed = decorators.length > 0 ? decorators : undefined;
     let kind: SymbolKind;
     let isStaticLike = false;
     let isFixture = false;
@@ -686,7 +691,18 @@ class Extractor {
         this.isTestFile &&
         (/^Test/.test(name) ||
           bases.some((b) => /(^|\.)\w*Test(Case|Base)?$/.test(b) || this.isTestClassName(b)));
-      const localId = this.addSymbol({ ...common, kind, ...(bases.length > 0 ? { extends: bases } : {}) });
+      const localId = this.addSymbol({
+        name,
+        qualifiedName,
+        kind,
+        startLine,
+        endLine: lastLine,
+        exported,
+        parent,
+        doc,
+        decorators: listed,
+        extends: bases.length > 0 ? bases : undefined,
+      });
       this.decls.set(node.id, {
         localId,
         kind,
@@ -721,13 +737,20 @@ class Extractor {
       else kind = 'method';
     } else kind = 'function';
     const localId = this.addSymbol({
-      ...common,
+      name,
+      qualifiedName,
       kind,
+      startLine,
+      endLine: lastLine,
+      exported,
+      parent,
+      doc,
+      decorators: listed,
       signature: params ? collapse(params.text) : '()',
       returnType: returnType ? collapse(returnType.text) : null,
-      ...(inClass && isStaticLike ? { isStatic: true } : {}),
+      isStatic: inClass && isStaticLike ? true : undefined,
       // A property's value is what its getter returns: `self.repo.save()` through `@property def repo(self) -> Repo`.
-      ...(kind === 'getter' && returnType ? { valueType: typeRefOfAnnotation(returnType) } : {}),
+      valueType: kind === 'getter' && returnType ? typeRefOfAnnotation(returnType) : undefined,
     });
     this.decls.set(node.id, {
       localId,
