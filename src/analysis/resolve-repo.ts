@@ -1,9 +1,10 @@
 /**
  * Repo-wide call resolution: turns every file's call sites into edges with a reason and a confidence.
  * Builds the module graph through the plug-in's ModuleResolver, export tables (re-exports, wildcard re-exports,
- * module values, namespaces), name tables and the class hierarchy. The core is language-neutral: wherever a
- * language decides (builtins, test globals, type texts, module values, constructors, confidence), it asks the
- * plug-in that analysed the file (LanguagePlugin.resolution and .confidence; FileFacts.language names it).
+ * module values, namespaces), name tables and the class hierarchy. The core is language-neutral: a module is a file or
+ * a package of files (ModuleResolution), types arrive as TypeRefs built by the extractors; wherever a language decides
+ * (builtins, test globals, module values, constructors, confidence), it asks the plug-in that analysed the file
+ * (LanguagePlugin.resolution and .confidence; FileFacts.language names it).
  * Pure: no I/O.
  */
 import type { CallSiteFact, FileFacts, ImportFact, Receiver, SymbolFact, TypeRef } from '../core/facts.js';
@@ -59,9 +60,10 @@ interface Def {
   sym: SymbolFact;
 }
 
+/** A module: one file, or the files of a package (in path order), looked up together. */
 type Lookup =
   | { kind: 'symbol'; def: Def }
-  | { kind: 'module'; file: FileIndex }
+  | { kind: 'module'; files: FileIndex[] }
   | { kind: 'external'; pkg: string }
   | { kind: 'none' };
 
@@ -100,6 +102,8 @@ function idOf(file: FileIndex, localId: string): string {
 class RepoResolver {
   private readonly files = new Map<string, FileIndex>();
   private readonly moduleCache = new Map<string, ModuleResolution>();
+  /** The package each file is one file of (ModuleResolver.moduleOf), its other files only; absent when none. */
+  private readonly siblingsCache = new Map<string, FileIndex[]>();
   private readonly membersByName = new Map<string, Def[]>();
   private readonly exportCache = new Map<string, Lookup>();
   private typeDepth = 0;
@@ -190,7 +194,54 @@ class RepoResolver {
     if (res.kind === 'external') return { kind: 'external', pkg: res.pkg };
     if (res.kind === 'file') {
       const file = this.files.get(res.path);
-      return file ? { kind: 'module', file } : NONE;
+      return file ? { kind: 'module', files: [file] } : NONE;
+    }
+    if (res.kind === 'package') {
+      const files = [...new Set(res.paths)]
+        .sort(cmp)
+        .map((path) => this.files.get(path))
+        .filter((f): f is FileIndex => f !== undefined);
+      return files.length > 0 ? { kind: 'module', files } : NONE;
+    }
+    return NONE;
+  }
+
+  /** What `name` exported from a module is: the first of its files (a package's, in path order) that exports it. */
+  private moduleExport(files: readonly FileIndex[], name: string, seen?: Set<string>): Lookup {
+    for (const file of files) {
+      const found = this.resolveExport(file, name, seen);
+      if (found.kind !== 'none') return found;
+    }
+    return NONE;
+  }
+
+  /** The other files of the package `file` belongs to (ModuleResolver.moduleOf), [] when it is a module of its own. */
+  private siblingsOf(file: FileIndex): FileIndex[] {
+    let siblings = this.siblingsCache.get(file.path);
+    if (siblings === undefined) {
+      let home: { kind: 'package'; paths: string[] } | null = null;
+      try {
+        home = this.moduleResolver.moduleOf?.(file.path) ?? null;
+      } catch {
+        home = null;
+      }
+      siblings = home
+        ? [...new Set(home.paths)]
+            .filter((path) => path !== file.path)
+            .sort(cmp)
+            .map((path) => this.files.get(path))
+            .filter((f): f is FileIndex => f !== undefined)
+        : [];
+      this.siblingsCache.set(file.path, siblings);
+    }
+    return siblings;
+  }
+
+  /** A top-level declaration of `name` in another file of the package `file` belongs to (Go: same package scope). */
+  private packageScope(file: FileIndex, name: string): Lookup {
+    for (const sibling of this.siblingsOf(file)) {
+      const declared = this.preferDeclaration(sibling.topLevel.get(name));
+      if (declared) return { kind: 'symbol', def: { file: sibling, sym: declared } };
     }
     return NONE;
   }
@@ -219,7 +270,7 @@ class RepoResolver {
           if (target.kind !== 'none') return target;
           continue;
         }
-        const found = this.resolveExport(target.file, ex.imported, seen);
+        const found = this.moduleExport(target.files, ex.imported, seen);
         if (found.kind !== 'none') return found;
       } else if (ex.local !== undefined) {
         const found = this.resolveLocalName(file, ex.local, seen);
@@ -230,8 +281,12 @@ class RepoResolver {
       for (const ex of file.facts.exports) {
         if (ex.exported !== '*' || ex.from === undefined) continue;
         const target = this.moduleLookup(file.path, ex.from);
-        if (target.kind !== 'module' || !wildcardBinds(target.file, name)) continue;
-        const found = this.resolveExport(target.file, name, seen);
+        if (target.kind !== 'module') continue;
+        const found = this.moduleExport(
+          target.files.filter((f) => wildcardBinds(f, name)),
+          name,
+          seen,
+        );
         if (found.kind !== 'none') return found;
       }
     }
@@ -241,12 +296,15 @@ class RepoResolver {
     return submodule === null ? NONE : this.moduleLookup(file.path, submodule);
   }
 
-  /** A name in a file's top-level scope: a declaration, or an import followed to its definition. */
+  /**
+   * A name in a file's top-level scope: a declaration, an import followed to its definition, or a declaration in
+   * another file of the file's package.
+   */
   private resolveLocalName(file: FileIndex, name: string, seen = new Set<string>()): Lookup {
     const declared = this.preferDeclaration(file.topLevel.get(name));
     if (declared) return { kind: 'symbol', def: { file, sym: declared } };
     const imp = file.importsByLocal.get(name);
-    return imp ? this.resolveImport(file, imp, seen) : NONE;
+    return imp ? this.resolveImport(file, imp, seen) : this.packageScope(file, name);
   }
 
   /** Among same-named declarations, the value one that comes last (an overload's implementation). */
@@ -259,7 +317,7 @@ class RepoResolver {
   private resolveImport(file: FileIndex, imp: ImportFact, seen = new Set<string>()): Lookup {
     const target = this.moduleLookup(file.path, imp.specifier);
     if (imp.imported === '*') return target;
-    const found = target.kind === 'module' ? this.resolveExport(target.file, imp.imported, seen) : target;
+    const found = target.kind === 'module' ? this.moduleExport(target.files, imp.imported, seen) : target;
     if (found.kind !== 'none') return found;
     // `from pkg import mod` may name a submodule (also of a package that has no module file of its own).
     const submodule = file.rules.importedSubmodule(imp.specifier, imp.imported);
@@ -277,8 +335,10 @@ class RepoResolver {
       }
       if (target.kind !== 'module') continue;
       // Through a wildcard import, only what the module lets one bind (`__all__`); a fixture search sees every name.
-      if (isWildcardImport(file, specifier) && !wildcardBinds(target.file, name)) continue;
-      const found = this.resolveExport(target.file, name);
+      const files = isWildcardImport(file, specifier)
+        ? target.files.filter((f) => wildcardBinds(f, name))
+        : target.files;
+      const found = this.moduleExport(files, name);
       if (found.kind === 'symbol') return found;
     }
     return external;
@@ -299,7 +359,7 @@ class RepoResolver {
     }
     const head = this.resolveLocalName(file, name.slice(0, dot));
     const rest = name.slice(dot + 1);
-    if (head.kind === 'module') return this.asType(this.resolveExport(head.file, rest));
+    if (head.kind === 'module') return this.asType(this.moduleExport(head.files, rest));
     if (head.kind === 'symbol') {
       const member = this.directMember(head.def, rest);
       return member ? { kind: 'symbol', def: member } : NONE;
@@ -336,23 +396,20 @@ class RepoResolver {
     if (ref.kind === 'name') return this.resolveTypeName(file, ref.name);
     if (ref.kind === 'callback-param') return this.callbackParamType(file, ref);
     if (ref.kind === 'member') return this.memberType(file, ref.of, ref.name);
+    // A function type has no members.
+    if (ref.kind === 'function') return NONE;
     const fn = ref.search
       ? this.searchModules(file, ref.callee, ref.search)
       : this.resolveValuePath(file, ref.callee);
     if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : NONE;
     if (fn.def.sym.kind === 'class') return fn;
-    const declaring = fn.def.sym.returnType === null ? (this.twinOf(fn.def) ?? fn.def) : fn.def;
-    const typeName = this.declaredTypeName(declaring.file, declaring.sym.returnType);
-    if (typeName) return this.inSource(this.resolveTypeName(declaring.file, typeName));
+    const declaring = fn.def.sym.returnTypeRef ? fn.def : (this.twinOf(fn.def) ?? fn.def);
+    const declared = declaring.sym.returnTypeRef;
+    if (declared) return this.inSource(this.resolveTypeRef(declaring.file, declared));
     // No declared return type: what the function is seen to return, when its file tells it.
     if (fn.def.sym.kind === 'function' && fn.def.sym.valueType)
       return this.resolveTypeRef(fn.def.file, fn.def.sym.valueType);
     return NONE;
-  }
-
-  /** The type name a declared type text names, read by the rules of the file that declares it. */
-  private declaredTypeName(file: FileIndex, text: string | null): string | null {
-    return text ? file.rules.typeName(text) : null;
   }
 
   /** The type of a member of a type: a field's value type, or what a getter is declared to return. */
@@ -360,16 +417,16 @@ class RepoResolver {
     const owner = this.resolveTypeRef(file, of);
     if (owner.kind !== 'symbol') return owner.kind === 'external' ? owner : NONE;
     const found = this.findMember(owner.def, name);
-    const member = found && !found.sym.valueType && found.sym.returnType === null ? (this.twinOf(found) ?? found) : found;
+    const member = found && !found.sym.valueType && !found.sym.returnTypeRef ? (this.twinOf(found) ?? found) : found;
     if (!member) return NONE;
     if (member.sym.valueType) return this.inSource(this.resolveTypeRef(member.file, member.sym.valueType));
     if (member.sym.kind !== 'getter') return NONE;
-    const typeName = this.declaredTypeName(member.file, member.sym.returnType);
-    return typeName ? this.inSource(this.resolveTypeName(member.file, typeName)) : NONE;
+    const declared = member.sym.returnTypeRef;
+    return declared ? this.inSource(this.resolveTypeRef(member.file, declared)) : NONE;
   }
 
   /**
-   * The declared type of a callback's parameter, read from the callee's signature:
+   * The declared type of a callback's parameter, read from the callee's parameters:
    * `operate(init: (source: Observable<T>, subscriber: Subscriber<R>) => void)` types `subscriber` as Subscriber.
    */
   private callbackParamType(file: FileIndex, ref: { callee: string; arg: number; param: number }): Lookup {
@@ -377,8 +434,9 @@ class RepoResolver {
     if (fn.kind !== 'symbol') return NONE;
     const holder = fn.def.sym.kind === 'class' ? this.inheritedConstructorOf(fn.def) : fn.def;
     if (!holder) return NONE;
-    const typeName = holder.file.rules.callbackParamType(holder.sym.signature, ref.arg, ref.param);
-    return typeName ? this.resolveTypeName(holder.file, typeName) : NONE;
+    const callback = holder.sym.parameters?.[ref.arg]?.type;
+    const paramType = callback?.kind === 'function' ? callback.params[ref.param] : undefined;
+    return paramType ? this.resolveTypeRef(holder.file, paramType) : NONE;
   }
 
   /** `f` or `a.b.c` as written in `file` → the definition it names. */
@@ -386,7 +444,7 @@ class RepoResolver {
     const parts = path.split('.');
     let current = this.resolveLocalName(file, parts[0] ?? '');
     for (const part of parts.slice(1)) {
-      if (current.kind === 'module') current = this.resolveExport(current.file, part);
+      if (current.kind === 'module') current = this.moduleExport(current.files, part);
       else if (current.kind === 'symbol') {
         const member = this.memberOnValue(current.def, part);
         current = member ? { kind: 'symbol', def: member.def } : NONE;
@@ -478,9 +536,7 @@ class RepoResolver {
       for (const file of this.files.values()) {
         for (const sym of file.facts.symbols) {
           if (sym.kind !== 'class' || !sym.implements) continue;
-          for (const text of sym.implements) {
-            const typeName = file.rules.typeName(text);
-            if (typeName === null) continue;
+          for (const typeName of sym.implements) {
             const target = this.resolveTypeName(file, typeName);
             if (target.kind === 'symbol')
               push(this.implementationsOf, makeSymbolId(target.def.file.path, target.def.sym.localId), {
@@ -541,7 +597,7 @@ class RepoResolver {
 
   /** A type the repo does not define whose root is a language builtin (`Map`, `Array`, `Math.random()`). */
   private isBuiltinType(file: FileIndex, ref: TypeRef): boolean {
-    if (ref.kind === 'member') return false;
+    if (ref.kind === 'member' || ref.kind === 'function') return false;
     const text = ref.kind === 'name' ? ref.name : ref.callee;
     const root = text.split('.')[0] ?? '';
     return file.rules.builtins.has(root) && !file.topLevel.has(root) && !file.importsByLocal.has(root);
@@ -571,7 +627,7 @@ class RepoResolver {
         const imp = file.importsByLocal.get(b.localName);
         if (!imp) return { reason: 'unknown', targets: [] };
         let found = this.resolveImport(file, imp);
-        if (found.kind === 'module') found = this.moduleValue(found.file);
+        if (found.kind === 'module') found = this.moduleValue(found.files);
         return this.fromLookup(found, 'import', true);
       }
       if (b.kind === 'local-value') return { reason: 'dynamic', targets: [] };
@@ -580,15 +636,22 @@ class RepoResolver {
         if (found.kind === 'none') return { reason: 'unknown', targets: [] };
         return this.fromLookup(found, 'import', true);
       }
+      // Declared in another file of the same package: the same module scope, as `same-file` means.
+      const sibling = this.packageScope(file, b.name);
+      if (sibling.kind === 'symbol') return this.fromLookup(sibling, 'same-file', true);
       return { reason: this.globalReason(file, b.name), targets: [] };
     }
     return this.resolveMember(file, target.name, target.receiver);
   }
 
   /** What a whole module stands for as a value (its default export in JS), or nothing. */
-  private moduleValue(module: FileIndex): Lookup {
-    const name = module.rules.moduleValueExport;
-    return name === null ? NONE : this.resolveExport(module, name);
+  private moduleValue(files: readonly FileIndex[]): Lookup {
+    for (const file of files) {
+      const name = file.rules.moduleValueExport;
+      const found = name === null ? NONE : this.resolveExport(file, name);
+      if (found.kind !== 'none') return found;
+    }
+    return NONE;
   }
 
   private fromLookup(found: Lookup, reason: ResolvedReason, call: boolean): Resolution {
@@ -666,9 +729,9 @@ class RepoResolver {
           const found = imp ? this.resolveImport(file, imp) : NONE;
           if (found.kind === 'external') return { reason: `external:${found.pkg}`, targets: [] };
           if (found.kind === 'module') {
-            const exported = this.resolveExport(found.file, name);
+            const exported = this.moduleExport(found.files, name);
             if (exported.kind !== 'none') return this.fromLookup(exported, 'import', false);
-            const value = this.moduleValue(found.file);
+            const value = this.moduleValue(found.files);
             if (value.kind === 'symbol') {
               const member = this.memberOnValue(value.def, name);
               if (member) return this.memberResolution(member, 'import', name);
@@ -697,6 +760,12 @@ class RepoResolver {
           }
           return this.nameOnly(name, 'import-search');
         }
+        const sibling = this.packageScope(file, b.name);
+        if (sibling.kind === 'symbol') {
+          const member = this.memberOnValue(sibling.def, name);
+          if (member) return this.memberResolution(member, 'same-file', name);
+          return this.nameOnly(name, 'global');
+        }
         if (file.rules.builtins.has(b.name)) return { reason: 'builtin', targets: [] };
         if (file.facts.isTestFile && file.rules.testGlobals.has(b.name))
           return { reason: this.globalReason(file, b.name), targets: [] };
@@ -718,7 +787,7 @@ class RepoResolver {
           const owner = this.resolveValuePath(file, path.join('.'));
           if (owner.kind === 'external') return { reason: `external:${owner.pkg}`, targets: [] };
           if (owner.kind === 'module') {
-            const exported = this.resolveExport(owner.file, name);
+            const exported = this.moduleExport(owner.files, name);
             if (exported.kind !== 'none') return this.fromLookup(exported, 'import', false);
           }
           if (owner.kind === 'symbol') {

@@ -28,11 +28,19 @@ export type SymbolKind = (typeof SYMBOL_KINDS)[number];
 export const MODULE_QUALIFIED_NAME = '<module>';
 
 /**
- * A reference to a type, as far as one file can tell. The resolver binds `name` through the
- * file's declarations and imports; `call-return` means "the declared return type of this callee".
+ * A reference to a type, as far as one file can tell, built by the extractor from its syntax tree (the resolver never
+ * reads type text). The resolver binds `name` through the file's declarations and imports (and, for a module made of
+ * several files, its sibling files); `call-return` means "the declared return type of this callee".
+ *
+ * A `name` is what member lookup needs: the type whose members a value of it has, with what the language wraps it in
+ * already removed by the extractor, which knows its language's wrappers: type arguments (`Repo<T>` → `Repo`), a
+ * return type's `Promise<X>` (awaited or chained, calls on it are read as calls on X), nullability (`X | null`,
+ * `X | undefined`, `Optional[X]`, `X | None` → X), quoting (Python's `"X"`). A union of several types names its first
+ * member (TypeScript) or nothing (Python); arrays name the language's array type (`Array`) or nothing; a type the
+ * extractor cannot name is no TypeRef at all (null).
  */
 export type TypeRef =
-  | { kind: 'name'; name: string } // `FlowRegistry`, `ns.Foo` (generics dropped)
+  | { kind: 'name'; name: string } // `FlowRegistry`, `ns.Foo`, `pkg.mod.Foo` (qualified as written)
   /**
    * `createLogger` in `const log = createLogger()`. With `search`, the callee is not in the file's scope but defined by
    * the first of these modules that defines it (a pytest fixture from a `conftest.py`, as Binding `import-search`).
@@ -41,7 +49,23 @@ export type TypeRef =
   /** The type of member `name` (a typed field, or a method's declared return) of the type `of`: `self.repo.db`. */
   | { kind: 'member'; of: TypeRef; name: string }
   /** Untyped parameter `param` of a callback passed as argument `arg` to `callee`: `operate((src, sub) => …)`. */
-  | { kind: 'callback-param'; callee: string; arg: number; param: number };
+  | { kind: 'callback-param'; callee: string; arg: number; param: number }
+  /**
+   * A function type, as a parameter declares it: `(source: Observable<T>, sub: Subscriber<R>) => void`,
+   * `Callable[[Source, Sub], None]`. Its parameters' types (null where not written or not nameable), in order, and
+   * its return type. Nothing has members through it; `callback-param` reads its `params`.
+   */
+  | { kind: 'function'; params: Array<TypeRef | null>; returns: TypeRef | null };
+
+/** One declared parameter of a callable, in the order a caller passes arguments. */
+export interface ParameterFact {
+  /** As written, without `...`/`*` (`args` for `...args` and `*args`). */
+  name: string;
+  /** The declared type, when one is written and the extractor can name it (a `function` ref for a callback). */
+  type: TypeRef | null;
+  /** `...rest`, `*args`, `**kw`: takes the remaining arguments. */
+  rest?: boolean;
+}
 
 export interface SymbolFact {
   /** Unique within the file: `${qualifiedName}:${kind}` plus `~N` (N ≥ 2) for the N-th duplicate. */
@@ -53,19 +77,26 @@ export interface SymbolFact {
   /** 1-based, first and last line of the declaration (for the module: 1 and the file's last line). */
   startLine: number;
   endLine: number;
-  /**
-   * Parameter list text as written, e.g. `(a: string, b?: number)`; '' when not callable. The resolver reads
-   * parameter types out of it only through the plug-in (ResolutionRules.callbackParamType).
-   */
+  /** Parameter list text as written, e.g. `(a: string, b?: number)`; '' when not callable. For display only. */
   signature: string;
-  /** Declared return type text, or null when none is written (named as a type by ResolutionRules.typeName). */
+  /**
+   * Callables: the parameters a caller passes (a Python method's `self`/`cls` left out: argument 0 of `obj.m(x)` is
+   * parameters[0]), with their declared types. Absent when not callable or not extracted.
+   */
+  parameters?: ParameterFact[];
+  /** Declared return type text as written, or null when none is written. For display only. */
   returnType: string | null;
+  /** The declared return type as the resolver follows it (see TypeRef), or null when none is written or nameable. */
+  returnTypeRef?: TypeRef | null;
   exported: boolean;
   /** First sentence of the JSDoc, or null. */
   doc: string | null;
   /** localId of the containing symbol (class for a method, function for a nested function), null at top level. */
   parent: string | null;
-  /** Classes and interfaces: type names in `extends` / `implements` clauses. */
+  /**
+   * Classes and interfaces: the types named in `extends` / `implements` clauses (base classes), as type names the
+   * extractor has already reduced (`Repo<T>` → `Repo`, `pkg.Base`): the resolver binds them like a TypeRef `name`.
+   */
   extends?: string[];
   implements?: string[];
   /**

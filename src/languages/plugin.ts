@@ -2,20 +2,36 @@
  * The language plug-in contract. Everything a language knows lives in its folder (src/languages/<id>/) and reaches
  * the rest of codehub only through this interface: a plug-in turns one file's bytes + path into FileFacts with no
  * I/O, supplies module resolution built from the repo's file list and config files, and answers the questions the
- * language-neutral stages ask (which paths are tests, which names are builtins, how a type text names a type, how
- * sure each resolution reason is, how to run one test). Every hook after `createModuleResolver` is optional: a new
- * language starts from the neutral defaults below (see src/languages/_template/) and fills them in as it grows.
+ * language-neutral stages ask (which paths are tests, which names are builtins, how sure each resolution reason is,
+ * how to run one test). Types reach the resolver as structures (TypeRef), never as text; a module is a file or a
+ * package of files (ModuleResolution). Every hook after `createModuleResolver` is optional: a new language starts
+ * from the neutral defaults below (see src/languages/_template/) and fills them in as it grows.
  * Adding a language is adding its folder, one line in registry.ts and its conformance cases (conformance.ts).
  */
 import type { ConfidenceTable } from '../core/confidence.js';
 import type { FileFacts } from '../core/facts.js';
 
+/**
+ * What a module specifier names. A module is one file (TypeScript, Python: `file`), or a set of files that together
+ * form one module (`package`: a Go package is every `.go` file of its directory; a Java package is its directory's
+ * classes). A Java qualified name maps to a `file` (`com.acme.Cart` → its `Cart.java`) or a `package` (`com.acme`).
+ * The resolver looks an imported name up in every file of a package (their exports and exported declarations).
+ */
 export type ModuleResolution =
-  { kind: 'file'; path: string } | { kind: 'external'; pkg: string } | { kind: 'unresolved'; reason: string };
+  | { kind: 'file'; path: string }
+  | { kind: 'package'; paths: string[] }
+  | { kind: 'external'; pkg: string }
+  | { kind: 'unresolved'; reason: string };
 
 export interface ModuleResolver {
-  /** Resolves an import specifier written in `fromPath` to a repo file, an external package, or nothing. */
+  /** Resolves an import specifier written in `fromPath` to a repo file or package, an external package, or nothing. */
   resolve(fromPath: string, specifier: string): ModuleResolution;
+  /**
+   * The module `path` is one file of, when that module has more files than this one (a Go package): its files'
+   * top-level declarations, exported or not, are in scope in each of them without an import. Omitted, or null for a
+   * path, when every file is a module of its own.
+   */
+  moduleOf?(path: string): { kind: 'package'; paths: string[] } | null;
 }
 
 export interface ModuleResolverContext {
@@ -65,16 +81,6 @@ export interface ResolutionRules {
    * the name may stand for (a Python package's `__init__.py` exposes `pkg.mod`); null when none can.
    */
   packageSubmodule(modulePath: string, name: string): string | null;
-  /**
-   * The type name a declared type text names, for member lookup: a return type (`Promise<Logger | null>` →
-   * `Logger`) or an `implements` clause (`Repo<T>` → `Repo`); null when it names none.
-   */
-  typeName(text: string): string | null;
-  /**
-   * The type name of parameter `param` of the function passed as argument `arg` to a callable declared with
-   * `signature` (`operate(init: (source: Observable<T>, sub: Subscriber<R>) => void)`, 0, 1 → `Subscriber`).
-   */
-  callbackParamType(signature: string, arg: number, param: number): string | null;
   /**
    * A member call's receiver text as a path of names the resolver follows to a definition
    * (`core.$ZodXID` → [`core`, `$ZodXID`]), or null when it is not one.
@@ -156,7 +162,7 @@ export interface LanguagePlugin {
 
 const NAME = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
 
-/** The rules of a language that has said nothing: no builtins, no test globals, no module values, dotted type names. */
+/** The rules of a language that has said nothing: no builtins, no test globals, no module values, dotted value paths. */
 export const NEUTRAL_RULES: Readonly<ResolutionRules> = {
   builtins: new Set(),
   testGlobals: new Set(),
@@ -165,11 +171,6 @@ export const NEUTRAL_RULES: Readonly<ResolutionRules> = {
   wildcardExports: () => true,
   importedSubmodule: () => null,
   packageSubmodule: () => null,
-  typeName: (text) => {
-    const t = text.trim();
-    return t.split('.').every((part) => NAME.test(part)) ? t : null;
-  },
-  callbackParamType: () => null,
   declarationTwin: () => null,
   valuePath: (text) => {
     const parts = text.split('.');

@@ -488,6 +488,10 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
         const r = p ? resolvers.get(p.id) : undefined;
         return r ? r.resolve(fromPath, specifier) : { kind: 'unresolved', reason: 'no-language-plugin' };
       },
+      moduleOf(path) {
+        const p = plugins.get(path);
+        return (p && resolvers.get(p.id)?.moduleOf?.(path)) ?? null;
+      },
     };
     const resolution = resolveRepo({
       files: analysed,

@@ -58,7 +58,11 @@ export const templatePlugin: LanguagePlugin = {
   /** The files module resolution reads (project manifests, import roots); the indexer passes exactly these. */
   isConfigFile: () => false,
 
-  /** Import specifier → repo file, external package or unresolved-with-reason, from the file list and configs. */
+  /**
+   * Import specifier → repo file, package (the files that together form one module: `{ kind: 'package', paths }`),
+   * external package or unresolved-with-reason, from the file list and configs. A language whose files share their
+   * package's scope (Go) also gives `moduleOf(path)`.
+   */
   createModuleResolver(_context: ModuleResolverContext) {
     return {
       resolve(_fromPath: string, specifier: string): ModuleResolution {

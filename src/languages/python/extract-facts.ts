@@ -12,6 +12,7 @@ import type {
   ExportFact,
   FileFacts,
   ImportFact,
+  ParameterFact,
   Receiver,
   SymbolFact,
   SymbolKind,
@@ -225,6 +226,66 @@ function typeRefOfAnnotation(node: SyntaxNode | null): TypeRef | null {
   return name ? { kind: 'name', name } : null;
 }
 
+const CALLABLE = /^(?:typing\.|collections\.abc\.|abc\.)?Callable$/;
+
+/**
+ * A parameter's annotation as a TypeRef: `Callable[[A, B], R]` (also `typing.Callable`, `collections.abc.Callable`)
+ * as a `function` ref, whose parameters type a lambda passed there; anything else as typeRefOfAnnotation.
+ */
+function parameterTypeRef(node: SyntaxNode | null): TypeRef | null {
+  let t = node;
+  if (t?.type === 'type') t = t.namedChildren[0] ?? null;
+  if (t && (t.type === 'generic_type' || t.type === 'subscript')) {
+    const head = t.type === 'subscript' ? t.childForFieldName('value') : t.namedChildren[0];
+    const args =
+      t.type === 'subscript'
+        ? t.childrenForFieldName('subscript')
+        : (t.namedChildren[1]?.namedChildren ?? []);
+    if (head && CALLABLE.test(head.text) && args.length === 2) {
+      const unwrap = (n: SyntaxNode | null | undefined): SyntaxNode | null =>
+        n?.type === 'type' ? (n.namedChildren[0] ?? null) : (n ?? null);
+      const list = unwrap(args[0]);
+      const params = list?.type === 'list' ? list.namedChildren.map((p) => typeRefOfAnnotation(p)) : [];
+      return { kind: 'function', params, returns: typeRefOfAnnotation(unwrap(args[1])) };
+    }
+  }
+  return typeRefOfAnnotation(node);
+}
+
+/**
+ * The parameters a caller passes, with their declared types; `dropFirst` leaves out a method's `self`/`cls` (the
+ * receiver, not an argument). The `*` and `/` markers are not parameters.
+ */
+function parameterFacts(params: SyntaxNode | null, dropFirst: boolean): ParameterFact[] {
+  const out: ParameterFact[] = [];
+  let first = true;
+  for (const p of params?.namedChildren ?? []) {
+    if (!p || p.type === 'positional_separator' || p.type === 'keyword_separator') continue;
+    const skip = first && dropFirst;
+    first = false;
+    if (skip) continue;
+    let nameNode: SyntaxNode | null = p;
+    let annotation: SyntaxNode | null = null;
+    if (p.type === 'typed_parameter') {
+      nameNode = p.namedChildren[0] ?? null;
+      annotation = p.childForFieldName('type');
+    } else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
+      nameNode = p.childForFieldName('name');
+      annotation = p.childForFieldName('type');
+    }
+    const rest = nameNode?.type === 'list_splat_pattern' || nameNode?.type === 'dictionary_splat_pattern';
+    if (rest) nameNode = nameNode?.namedChildren[0] ?? null;
+    if (!nameNode || nameNode.type !== 'identifier') continue;
+    out.push({
+      name: nameNode.text,
+      // `*args: int` types each argument, not the tuple they arrive in: no member lookup goes through it.
+      type: rest ? null : parameterTypeRef(annotation),
+      ...(rest ? { rest: true } : {}),
+    });
+  }
+  return out;
+}
+
 class Extractor {
   readonly symbols: SymbolFact[] = [];
   readonly imports: ImportFact[] = [];
@@ -322,6 +383,8 @@ class Extractor {
       doc: s.doc ?? null,
       parent: s.parent ?? null,
     };
+    if (s.parameters !== undefined) sym.parameters = s.parameters;
+    if (s.returnTypeRef !== undefined) sym.returnTypeRef = s.returnTypeRef;
     if (s.extends !== undefined) sym.extends = s.extends;
     if (s.implements !== undefined) sym.implements = s.implements;
     if (s.valueType !== undefined) sym.valueType = s.valueType;
@@ -747,7 +810,9 @@ class Extractor {
       doc,
       decorators: listed,
       signature: params ? collapse(params.text) : '()',
+      parameters: parameterFacts(params, inClass && !decoratorTexts.includes('staticmethod')),
       returnType: returnType ? collapse(returnType.text) : null,
+      returnTypeRef: returnType ? typeRefOfAnnotation(returnType) : undefined,
       isStatic: inClass && isStaticLike ? true : undefined,
       // A property's value is what its getter returns: `self.repo.save()` through `@property def repo(self) -> Repo`.
       valueType: kind === 'getter' && returnType ? typeRefOfAnnotation(returnType) : undefined,

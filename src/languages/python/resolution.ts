@@ -1,15 +1,10 @@
 /**
  * The Python answers to the repo-wide resolver's language questions (see ResolutionRules). Left to the neutral
- * defaults: callbackParamType (a parameter list's annotations do not type a callback's parameters yet) and
- * valuePath (a dotted receiver `pkg.mod.obj` is a path of names as written).
+ * default: valuePath (a dotted receiver `pkg.mod.obj` is a path of names as written). Types reach the resolver as
+ * TypeRefs the extractor builds from annotations.
  */
 import type { ResolutionRules } from '../plugin.js';
-import {
-  PYTEST_BUILTIN_FIXTURES,
-  PYTHON_BUILTINS,
-  pythonSubmoduleSpecifier,
-  pythonTypeName,
-} from './conventions.js';
+import { PYTEST_BUILTIN_FIXTURES, PYTHON_BUILTINS, pythonSubmoduleSpecifier } from './conventions.js';
 
 /** `pkg/__init__.py` (or its `.pyi` stub): a package, whose attributes may be its submodules. */
 const PACKAGE_INIT = /(^|\/)__init__\.pyi?$/;
@@ -30,7 +25,6 @@ export const pythonResolutionRules: Partial<ResolutionRules> = {
   // `pkg.mod` after `import pkg`: a package's `__init__` exposes its submodules as attributes.
   packageSubmodule: (modulePath, name) =>
     PACKAGE_INIT.test(modulePath) ? pythonSubmoduleSpecifier('.', name) : null,
-  typeName: pythonTypeName,
   // A `.pyi` stub beside a `.py` module types what the module leaves unannotated (return types, attributes).
   declarationTwin: (path) => (path.endsWith('.py') ? `${path}i` : null),
 };

@@ -28,8 +28,10 @@ import {
   firstDocSentence,
   hasModifier,
   isFunctionValue,
+  parameterFacts,
   propertyNameText,
   requireSpecifier,
+  returnTypeRefFromTypeNode,
   signatureText,
   titleText,
   typeRefFromExpression,
@@ -223,6 +225,8 @@ class Extractor {
       doc: input.doc ?? null,
       parent: input.parent ?? null,
     };
+    if (input.parameters) sym.parameters = input.parameters;
+    if (input.returnTypeRef) sym.returnTypeRef = input.returnTypeRef;
     if (input.extends) sym.extends = input.extends;
     if (input.implements) sym.implements = input.implements;
     if (input.valueType !== undefined) sym.valueType = input.valueType;
@@ -255,7 +259,9 @@ class Extractor {
   private functionExtra(fn: ts.SignatureDeclaration): Partial<SymbolFact> {
     return {
       signature: signatureText(fn, this.sf),
+      parameters: parameterFacts(fn, this.sf),
       returnType: fn.type ? codeText(fn.type, this.sf) : null,
+      returnTypeRef: returnTypeRefFromTypeNode(fn.type, this.sf),
     };
   }
 

@@ -1,7 +1,7 @@
 /** The TypeScript/JavaScript answers to the repo-wide resolver's language questions (see ResolutionRules). */
 import type { ResolutionRules } from '../plugin.js';
 import { BUILTIN_GLOBALS, TEST_GLOBALS } from './conventions.js';
-import { callbackParamTypeName, typeNameFromText, valuePathOf } from './type-text.js';
+import { valuePathOf } from './type-text.js';
 
 export const tsResolutionRules: ResolutionRules = {
   builtins: BUILTIN_GLOBALS,
@@ -16,7 +16,5 @@ export const tsResolutionRules: ResolutionRules = {
   // A module is a file: a missing export never stands for another module.
   importedSubmodule: () => null,
   packageSubmodule: () => null,
-  typeName: typeNameFromText,
-  callbackParamType: callbackParamTypeName,
   valuePath: valuePathOf,
 };

@@ -1,6 +1,6 @@
 /** Small, pure helpers over TypeScript syntax nodes shared by the extractor passes. */
 import ts = require('typescript');
-import type { TypeRef } from '../../core/facts.js';
+import type { ParameterFact, TypeRef } from '../../core/facts.js';
 
 /** Strips parentheses, `as`, `satisfies`, non-null `!` and type assertions around an expression. */
 export function unwrapExpression(expr: ts.Expression): ts.Expression {
@@ -40,6 +40,74 @@ export function typeRefFromTypeNode(type: ts.TypeNode | undefined, sf: ts.Source
     }
   }
   return null;
+}
+
+/**
+ * A declared return type as the resolver follows it: `Promise<X>` reads as X (a call on what an async function
+ * returns is, awaited or chained, a call on X), otherwise as typeRefFromTypeNode.
+ */
+export function returnTypeRefFromTypeNode(type: ts.TypeNode | undefined, sf: ts.SourceFile): TypeRef | null {
+  let t = type;
+  while (t && ts.isParenthesizedTypeNode(t)) t = t.type;
+  if (
+    t &&
+    ts.isTypeReferenceNode(t) &&
+    ts.isIdentifier(t.typeName) &&
+    t.typeName.text === 'Promise' &&
+    t.typeArguments?.length === 1
+  ) {
+    return typeRefFromTypeNode(t.typeArguments[0], sf);
+  }
+  return typeRefFromTypeNode(t, sf);
+}
+
+/**
+ * A parameter's declared type: a function type (`(a: A, b: B) => R`, also `… | undefined`) as a `function` TypeRef
+ * whose parameters a callback passed there is typed by; anything else as typeRefFromTypeNode.
+ */
+export function parameterTypeRef(type: ts.TypeNode | undefined, sf: ts.SourceFile): TypeRef | null {
+  const fn = functionTypeOf(type);
+  if (fn) {
+    return {
+      kind: 'function',
+      params: fn.parameters
+        .filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'))
+        .map((p) => typeRefFromTypeNode(p.type, sf)),
+      returns: returnTypeRefFromTypeNode(fn.type, sf),
+    };
+  }
+  return typeRefFromTypeNode(type, sf);
+}
+
+/** The function type a type node is, through parentheses and a union with `null`/`undefined`, or null. */
+function functionTypeOf(type: ts.TypeNode | undefined): ts.FunctionTypeNode | null {
+  if (!type) return null;
+  if (ts.isParenthesizedTypeNode(type)) return functionTypeOf(type.type);
+  if (ts.isFunctionTypeNode(type)) return type;
+  if (ts.isUnionTypeNode(type)) {
+    const rest = type.types.filter(
+      (t) =>
+        t.kind !== ts.SyntaxKind.UndefinedKeyword &&
+        !(ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword),
+    );
+    return rest.length === 1 ? functionTypeOf(rest[0]) : null;
+  }
+  return null;
+}
+
+/** The parameters a caller passes to a signature (a `this` parameter is not one), with their declared types. */
+export function parameterFacts(node: ts.SignatureDeclaration, sf: ts.SourceFile): ParameterFact[] {
+  const out: ParameterFact[] = [];
+  for (const p of node.parameters) {
+    if (ts.isIdentifier(p.name) && p.name.text === 'this') continue;
+    const fact: ParameterFact = {
+      name: ts.isIdentifier(p.name) ? p.name.text : codeText(p.name, sf),
+      type: parameterTypeRef(p.type, sf),
+    };
+    if (p.dotDotDotToken) fact.rest = true;
+    out.push(fact);
+  }
+  return out;
 }
 
 /** The text of a callee usable as a name (`foo`, `a.b.c`), or null for anything else. */
