@@ -396,6 +396,7 @@ class RepoResolver {
     if (ref.kind === 'name') return this.resolveTypeName(file, ref.name);
     if (ref.kind === 'callback-param') return this.callbackParamType(file, ref);
     if (ref.kind === 'member') return this.memberType(file, ref.of, ref.name);
+    if (ref.kind === 'method-return') return this.methodReturnType(file, ref.of, ref.name);
     // A function type has no members.
     if (ref.kind === 'function') return NONE;
     const fn = ref.search
@@ -423,6 +424,16 @@ class RepoResolver {
     if (member.sym.kind !== 'getter') return NONE;
     const declared = member.sym.returnTypeRef;
     return declared ? this.inSource(this.resolveTypeRef(member.file, declared)) : NONE;
+  }
+
+  /** What method `name` of the type `of` is declared to return (or its declaration twin, when it declares nothing). */
+  private methodReturnType(file: FileIndex, of: TypeRef, name: string): Lookup {
+    const owner = this.resolveTypeRef(file, of);
+    if (owner.kind !== 'symbol') return owner.kind === 'external' ? owner : NONE;
+    const found = this.findMember(owner.def, name);
+    const method = found && !found.sym.returnTypeRef ? (this.twinOf(found) ?? found) : found;
+    const declared = method?.sym.returnTypeRef;
+    return method && declared ? this.inSource(this.resolveTypeRef(method.file, declared)) : NONE;
   }
 
   /**
@@ -597,7 +608,7 @@ class RepoResolver {
 
   /** A type the repo does not define whose root is a language builtin (`Map`, `Array`, `Math.random()`). */
   private isBuiltinType(file: FileIndex, ref: TypeRef): boolean {
-    if (ref.kind === 'member' || ref.kind === 'function') return false;
+    if (ref.kind === 'member' || ref.kind === 'method-return' || ref.kind === 'function') return false;
     const text = ref.kind === 'name' ? ref.name : ref.callee;
     const root = text.split('.')[0] ?? '';
     return file.rules.builtins.has(root) && !file.topLevel.has(root) && !file.importsByLocal.has(root);

@@ -48,6 +48,11 @@ export type TypeRef =
   | { kind: 'call-return'; callee: string; search?: string[] }
   /** The type of member `name` (a typed field, or a method's declared return) of the type `of`: `self.repo.db`. */
   | { kind: 'member'; of: TypeRef; name: string }
+  /**
+   * What calling method `name` on a value of type `of` returns, by the method's declared return type:
+   * `self.stream.look()`, and `x` in Python's `with E as x` (`E.__enter__()`).
+   */
+  | { kind: 'method-return'; of: TypeRef; name: string }
   /** Untyped parameter `param` of a callback passed as argument `arg` to `callee`: `operate((src, sub) => …)`. */
   | { kind: 'callback-param'; callee: string; arg: number; param: number }
   /**

@@ -339,13 +339,40 @@ describe('python call resolution', () => {
         '    def __init__(self, env: "Env", current: t.Optional["Token"]):',
         '        self.stream = env.tokenize()',
         '    def parse(self, raw):',
-        '        self.stream.look()',
+        '        self.stream.look().test()',
         '        t.cast("Token", raw).test()',
+        '    def scan(self, env: Env):',
+        '        with env.tokenize() as s:',
+        '            s.look()',
         '',
       ].join('\n'),
     });
     assert.ok(edge(e, 'm.py::Parser.parse:method', 'm.py::Stream.look:method')?.lines.includes(15));
-    assert.ok(edge(e, 'm.py::Parser.parse:method', 'm.py::Token.test:method')?.lines.includes(16));
+    assert.deepEqual(edge(e, 'm.py::Parser.parse:method', 'm.py::Token.test:method')?.lines, [15, 16]);
+    // `with` binds what __enter__ is declared to return: Stream declares none, so `s` stays untyped.
+    assert.equal(edge(e, 'm.py::Parser.scan:method', 'm.py::Stream.look:method'), undefined);
+  });
+
+  it('types `with E as x` by what E.__enter__ is declared to return', () => {
+    const { edges: e } = analyse({
+      'm.py': [
+        'class Ctx:',
+        '    def __enter__(self) -> "Ctx":',
+        '        return self',
+        '    def __exit__(self, *a):',
+        '        return None',
+        '    def exit(self):',
+        '        return 1',
+        'class Cmd:',
+        '    def make_context(self) -> Ctx:',
+        '        return Ctx()',
+        '    def main(self):',
+        '        with self.make_context() as ctx:',
+        '            ctx.exit()',
+        '',
+      ].join('\n'),
+    });
+    assert.equal(edge(e, 'm.py::Cmd.main:method', 'm.py::Ctx.exit:method')?.reason, 'receiver-typed');
   });
 
   it('attributes calls in lambdas and comprehensions to the enclosing function', () => {

@@ -210,6 +210,8 @@ function dottedName(node: SyntaxNode | null, depth = 0): string | null {
 }
 
 const CAST = /^(typing\.|t\.)?cast$/;
+/** How many links of `a.b().c.d()` a value's type is followed through (a long chain is not typed past it). */
+const MAX_TYPE_CHAIN = 12;
 
 /** The first argument of `typing.cast` (a class, a dotted name, or its name in a string) as a TypeRef. */
 function typeOfCastTarget(node: SyntaxNode | null): TypeRef | null {
@@ -593,29 +595,32 @@ class Extractor {
   }
 
   /** The type of an assigned value, when the file tells it: a constructor or function call, a literal. */
-  private typeOfValue(value: SyntaxNode | null, scope: Scope): TypeRef | null {
-    if (!value) return null;
-    if (value.type === 'await') return this.typeOfValue(value.firstNamedChild, scope);
+  private typeOfValue(value: SyntaxNode | null, scope: Scope, depth = 0): TypeRef | null {
+    if (!value || depth > MAX_TYPE_CHAIN) return null;
+    if (value.type === 'await') return this.typeOfValue(value.firstNamedChild, scope, depth + 1);
     if (value.type === 'call') {
-      const callee = dottedName(value.childForFieldName('function'));
-      if (callee === null) return null;
-      const head = callee.split('.')[0] ?? '';
-      const slot = this.lookupSlot(scope, head);
-      if (slot?.kind === 'self') {
+      const fn = value.childForFieldName('function');
+      const callee = dottedName(fn);
+      if (callee === null) {
+        // `a.b().c()`: what `c` is declared to return, on the type of what `a.b()` returns.
+        if (fn?.type !== 'attribute') return null;
+        const object = fn.childForFieldName('object');
+        const attr = fn.childForFieldName('attribute');
+        const of = object?.type === 'call' ? this.typeOfValue(object, scope, depth + 1) : null;
+        return of && attr ? { kind: 'method-return', of, name: attr.text } : null;
+      }
+      const parts = callee.split('.');
+      const slot = this.lookupSlot(scope, parts[0] ?? '');
+      if (slot?.kind === 'self' && parts.length === 2) {
         // `self.make()` / `cls.make()`: the method of the enclosing class (a top-level one, reachable by name).
         const cls = this.byLocalId.get(slot.classLocalId);
-        const parts = callee.split('.');
-        return cls && cls.parent === null && parts.length === 2
-          ? { kind: 'call-return', callee: `${cls.name}.${parts[1]}` }
-          : null;
+        return cls && cls.parent === null ? { kind: 'call-return', callee: `${cls.name}.${parts[1]}` } : null;
       }
-      if (slot?.kind === 'local-value' && callee.includes('.')) {
-        // `env.make()` on a local or parameter of a named class: what that class's `make` is declared to return.
-        const parts = callee.split('.');
-        const type = slot.valueType;
-        return parts.length === 2 && type?.kind === 'name'
-          ? { kind: 'call-return', callee: `${type.name}.${parts[1]}` }
-          : null;
+      if (slot?.kind === 'self' || (slot?.kind === 'local-value' && parts.length > 1)) {
+        // `env.make()`, `self.stream.look()`: what `make` is declared to return on the receiver's type.
+        const object = fn?.childForFieldName('object') ?? null;
+        const of = object ? this.typeOfAttribute(object, scope, depth + 1) : null;
+        return of ? { kind: 'method-return', of, name: parts[parts.length - 1] as string } : null;
       }
       // `typing.cast(Foo, x)`: the value is a Foo.
       if (CAST.test(callee)) return typeOfCastTarget(value.childForFieldName('arguments')?.firstNamedChild ?? null);
@@ -997,9 +1002,21 @@ class Extractor {
         case 'for_statement':
           this.bindTargets(node.childForFieldName('left'), scope, null);
           break;
-        case 'as_pattern_target':
-          this.bindTargets(node, scope, null);
+        case 'as_pattern_target': {
+          // `with E as x`: x is what `E.__enter__()` is declared to return.
+          const pattern = node.parent;
+          const entered =
+            pattern?.type === 'as_pattern' && pattern.parent?.type === 'with_item'
+              ? this.typeOfValue(pattern.firstNamedChild, scope)
+              : null;
+          const single = node.firstNamedChild?.type === 'identifier' && node.namedChildCount === 1;
+          this.bindTargets(
+            node,
+            scope,
+            entered && single ? { kind: 'method-return', of: entered, name: '__enter__' } : null,
+          );
           break;
+        }
         case 'if_statement': {
           if (!/^if\s+(typing\.)?TYPE_CHECKING\s*:/.test(node.text.slice(0, 40))) break;
           const consequence = node.childForFieldName('consequence');
@@ -1235,9 +1252,10 @@ class Extractor {
     return { kind: 'expression', text: truncate(collapse(e.text)) };
   }
 
-  /** The type of an attribute chain rooted at `self`/`cls` or a typed local: a `member` TypeRef, or null. */
+  /** The type of an attribute chain rooted at `self`/`cls`, a typed local or a call: a `member` TypeRef, or null. */
   private typeOfAttribute(e: SyntaxNode, scope: Scope, depth: number): TypeRef | null {
-    if (depth > 8) return null;
+    if (depth > MAX_TYPE_CHAIN) return null;
+    if (e.type === 'call') return this.typeOfValue(e, scope, depth + 1);
     if (e.type === 'identifier') {
       const slot = this.lookupSlot(scope, e.text);
       if (slot?.kind === 'local-value') return slot.valueType;
