@@ -601,6 +601,13 @@ describe('python bad input', () => {
     );
   });
 
+  it('reads a 10,000-link method chain without a crash, typing it only a few links deep', () => {
+    const text = `def f(s: Stream):\n    return s${'.next()'.repeat(10_000)}\n`;
+    const facts = pythonPlugin.analyze('chain.py', text);
+    assertFactsInvariants(facts, text);
+    assert.equal(facts.callSites.length, 10_000);
+  });
+
   it('stops at 10,000 nested scopes with a diagnostic instead of a crash', () => {
     const text = `h = ${'lambda: '.repeat(10_000)}g()\n`;
     const facts = pythonPlugin.analyze('deep-lambdas.py', text);
