@@ -257,12 +257,13 @@ export async function pythonSection(
   files: number,
   reps: number,
   work: string,
+  options: { realCorpora: boolean } = { realCorpora: true },
 ): Promise<{ markdown: string; targets: string[][] }> {
   mkdirSync(work, { recursive: true });
   const comparison = await compareIndexing(files, reps, work);
   const speeds = [await measurePythonExtraction(`generated (${comparison.python.id})`, [comparison.python.dir])];
-  // The real Python corpora of the eval, when `npm run eval` has unpacked them.
-  const real = walkCorpora();
+  // The real Python corpora of the eval, when `npm run eval` has unpacked them (not in a smoke run).
+  const real = options.realCorpora ? walkCorpora() : [];
   if (real.length > 0) speeds.push(await measurePythonExtraction(`Debian corpora (${real.length})`, real));
   return renderPythonSection(comparison, speeds, reps);
 }

@@ -623,7 +623,9 @@ async function main(): Promise<number> {
 
   // Issue 14: Python indexing against TypeScript of the same size, and Python extraction speed.
   log('python vs typescript');
-  const python = await pythonSection(options.smoke ? 20 : 2000, reps, join(work, 'python'));
+  const python = await pythonSection(options.smoke ? 20 : 2000, reps, join(work, 'python'), {
+    realCorpora: !options.smoke,
+  });
   addSection(python.markdown);
   targets.push(...python.targets);
 
