@@ -1183,52 +1183,53 @@ class Extractor {
   }
 
   private callTarget(callee: SyntaxNode, scope: Scope): CallTarget {
-    let e = callee;
-    while (e.type === 'parenthesized_expression' && e.namedChildren.length === 1)
-      e = e.namedChildren[0] as SyntaxNode;
-    if (e.type === 'identifier') {
-      const slot = this.lookupSlot(scope, e.text);
+    const e = unparenthesized(callee);
+    // Each `type` and `text` read crosses into the parser's memory: read them once.
+    const type = e.type;
+    if (type === 'identifier') {
+      const text = e.text;
+      const slot = this.lookupSlot(scope, text);
       // `cls(…)` in a classmethod constructs the class; `self(…)` calls `__call__` of an unknown subclass.
       if (slot?.kind === 'self')
-        return e.text === 'cls'
+        return text === 'cls'
           ? {
               kind: 'identifier',
-              name: e.text,
+              name: text,
               binding: { kind: 'local-symbol', localId: slot.classLocalId },
             }
           : { kind: 'dynamic', reason: 'calls self' };
-      return { kind: 'identifier', name: e.text, binding: this.lookup(scope, e.text) };
+      return { kind: 'identifier', name: text, binding: this.lookup(scope, text) };
     }
-    if (e.type === 'attribute') {
+    if (type === 'attribute') {
       const name = e.childForFieldName('attribute')?.text ?? '';
       const object = e.childForFieldName('object');
       if (!object) return { kind: 'dynamic', reason: 'attribute without object' };
       return { kind: 'member', name, receiver: this.receiverOf(object, scope) };
     }
-    if (e.type === 'call') return { kind: 'dynamic', reason: 'call result' };
-    if (e.type === 'subscript') return { kind: 'dynamic', reason: 'subscript' };
-    if (e.type === 'conditional_expression' || e.type === 'boolean_operator')
+    if (type === 'call') return { kind: 'dynamic', reason: 'call result' };
+    if (type === 'subscript') return { kind: 'dynamic', reason: 'subscript' };
+    if (type === 'conditional_expression' || type === 'boolean_operator')
       return { kind: 'dynamic', reason: 'conditional callee' };
-    return { kind: 'dynamic', reason: `callee is ${e.type}` };
+    return { kind: 'dynamic', reason: `callee is ${type}` };
   }
 
   private receiverOf(object: SyntaxNode, scope: Scope): Receiver {
-    let e = object;
-    while (e.type === 'parenthesized_expression' && e.namedChildren.length === 1)
-      e = e.namedChildren[0] as SyntaxNode;
-    if (e.type === 'identifier') {
-      const slot = this.lookupSlot(scope, e.text);
+    const e = unparenthesized(object);
+    const type = e.type;
+    if (type === 'identifier') {
+      const text = e.text;
+      const slot = this.lookupSlot(scope, text);
       if (slot?.kind === 'self') return { kind: 'this', classLocalId: slot.classLocalId };
-      return { kind: 'identifier', name: e.text, binding: this.lookup(scope, e.text) };
+      return { kind: 'identifier', name: text, binding: this.lookup(scope, text) };
     }
-    if (e.type === 'call') {
+    if (type === 'call') {
       const fn = e.childForFieldName('function');
       if (fn?.type === 'identifier' && fn.text === 'super' && this.lookupSlot(scope, 'super') === undefined)
         return { kind: 'super', classLocalId: scope.classLocalId };
       const typed = this.typeOfValue(e, scope);
       if (typed) return { kind: 'typed', valueType: typed };
     }
-    if (e.type === 'attribute') {
+    if (type === 'attribute') {
       const inner = e.childForFieldName('object');
       const attr = e.childForFieldName('attribute');
       if (inner?.type === 'identifier' && attr) {
@@ -1247,7 +1248,7 @@ class Extractor {
       const typed = this.typeOfAttribute(e, scope, 0);
       if (typed) return { kind: 'typed', valueType: typed };
     }
-    const literal = LITERAL_TYPES[e.type];
+    const literal = LITERAL_TYPES[type];
     if (literal) return { kind: 'typed', valueType: { kind: 'name', name: literal } };
     return { kind: 'expression', text: truncate(collapse(e.text)) };
   }
@@ -1501,6 +1502,14 @@ export function conftestChain(path: string): string[] {
 
 function sameType(a: TypeRef | null, b: TypeRef | null): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** `((x))` → `x`: the expression inside single-item parentheses. */
+function unparenthesized(node: SyntaxNode): SyntaxNode {
+  let e = node;
+  for (let i = 0; i < 64 && e.type === 'parenthesized_expression' && e.namedChildCount === 1; i++)
+    e = e.firstNamedChild as SyntaxNode;
+  return e;
 }
 
 function cloneBinding(b: Binding): Binding {
