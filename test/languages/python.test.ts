@@ -322,6 +322,15 @@ describe('python call resolution', () => {
     assert.ok(saves.every((x) => x.reason === 'receiver-typed'));
   });
 
+  it('resolves calls into a module that exists only as a .pyi stub to the stub', () => {
+    const { edges: e } = analyse({
+      'native.pyi': 'class Handle:\n    def close(self) -> None: ...\ndef open_handle(path: str) -> Handle: ...\n',
+      'app.py': 'from native import open_handle\n\ndef main():\n    open_handle("p").close()\n',
+    });
+    assert.equal(edge(e, 'app.py::main:function', 'native.pyi::open_handle:function')?.reason, 'import');
+    assert.equal(edge(e, 'app.py::main:function', 'native.pyi::Handle.close:method')?.reason, 'receiver-typed');
+  });
+
   it('types a value by the method its typed receiver calls, and by typing.cast', () => {
     const { edges: e } = analyse({
       'm.py': [
