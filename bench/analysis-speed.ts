@@ -10,6 +10,7 @@ import { allPlugins, initPlugins, pluginForPath } from '../src/languages/registr
 import type { FileFacts } from '../src/core/facts.js';
 import ts = require('typescript');
 import { scriptKindFor } from '../src/languages/typescript/extract-facts.js';
+import { parseJava } from '../src/languages/java/parser.js';
 import { parsePython } from '../src/languages/python/parser.js';
 
 function walk(dir: string, out: string[]): void {
@@ -32,6 +33,7 @@ const PARSE_ONLY: Readonly<Record<string, (path: string, text: string) => void>>
       scriptKindFor(p),
     ),
   python: (_p, t) => parsePython(t).delete(),
+  java: (_p, t) => parseJava(t).delete(),
 };
 
 function cpuSeconds(since: NodeJS.CpuUsage): number {

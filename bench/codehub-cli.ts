@@ -63,14 +63,18 @@ export async function runCodehub(args: string[], timeoutMs = 30 * 60_000): Promi
   return { wallMs: m.wallMs, peakRss: m.peakRss, json, exitCode: m.exitCode, stderr: m.stderr };
 }
 
-/** Indexes `repoDir` into `dataDir` as `name`; `workers` adds `--workers N`. */
+/**
+ * Indexes `repoDir` into `dataDir` as `name`; `workers` adds `--workers N`; `storageArgs` picks another storage
+ * (`['--database', url]`, `['--blobs', location]`).
+ */
 export function indexWithCodehub(
   repoDir: string,
   dataDir: string,
   name: string,
   workers?: number,
+  storageArgs: readonly string[] = [],
 ): Promise<CodehubRun> {
-  const args = ['index', repoDir, '--data', dataDir, '--name', name, '--json'];
+  const args = ['index', repoDir, '--data', dataDir, '--name', name, '--json', ...storageArgs];
   if (workers !== undefined) args.push('--workers', String(workers));
   return runCodehub(args);
 }
@@ -142,7 +146,11 @@ export interface RunningServer {
  * its highlighter warms, but /mcp only once the URL is printed) and answers HTTP. With a CPU profile
  * folder set, the server writes its profile there when stopped (SIGTERM ends it through its normal shutdown).
  */
-export async function startCodehubServer(dataDir: string, timeoutMs = 120_000): Promise<RunningServer> {
+export async function startCodehubServer(
+  dataDir: string,
+  timeoutMs = 120_000,
+  storageArgs: readonly string[] = [],
+): Promise<RunningServer> {
   const port = await freePort();
   const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
   const child = spawn(
@@ -155,6 +163,7 @@ export async function startCodehubServer(dataDir: string, timeoutMs = 120_000): 
       String(port),
       '--data',
       dataDir,
+      ...storageArgs,
     ],
     {
       cwd: projectRoot(),

@@ -248,6 +248,20 @@ export interface SyntheticOptions {
   compact?: boolean;
 }
 
+/**
+ * Shape of the query-load corpus: compact files of one class of 48 methods and 50 functions (100 symbols per file
+ * with the module), `symbols / 100` files.
+ */
+export function searchCorpusShape(symbols: number): SyntheticOptions {
+  return {
+    files: Math.ceil(symbols / 100),
+    seed: 3,
+    methodsPerClass: 48,
+    functionsPerFile: 50,
+    compact: true,
+  };
+}
+
 /** Deterministic PRNG (mulberry32): same seed, same repository, byte for byte. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

@@ -3,7 +3,8 @@
  * source and on pinned npm corpora (built by bench/corpora.ts at eval time, never committed), and against pyright
  * on pinned Debian Python corpora (bench/python-corpora.ts, tuned and held out), and writes EVAL.md.
  * Usage: `npm run eval [-- --calibrate] [--only NAME,…] [--out DIR] [--samples N]` (`--only python` runs the Python
- * corpora; `--samples` keeps N examples per missed/wrong category instead of 5, to study misses with `--out`).
+ * corpora, `--only java` the Java ones; `--samples` keeps N examples per missed/wrong category instead of 5, to
+ * study misses with `--out`).
  */
 import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import type { CorpusReport } from '../src/eval/report.js';
 import { pyrightVersion } from '../src/eval/python-truth.js';
 import { assembleReport, writeEvalOutputs } from '../src/eval/run-eval.js';
 import { benchRoot, prepareNpmCorpus, REAL_CORPORA } from './corpora.js';
+import { JAVA_CORPORA, prepareJavaCorpus } from './java-corpora.js';
 import { preparePythonCorpus, PYTHON_CORPORA } from './python-corpora.js';
 import { prepareSelfCorpus } from './self-corpus.js';
 
@@ -43,6 +45,17 @@ export const EVAL_NOTES = `
   resolver is adjusted and are the only ones Python calibration pools; *held-out* corpora (${namesWithRole('held out')}) are
   only measured, and issue 14's targets (precision ≥ 0.95, recall ≥ 0.92) are judged on them. Until a Python plug-in is
   registered, codehub indexes no Python symbols and the Python rows say so.
+- Java: the upstream \`src/main/java\` sources of Debian bookworm source packages (\`bench/java-corpora.ts\`, a private
+  apt configuration with \`deb-src\` lines), scored against javac 17 and javap (\`src/eval/java-truth.ts\`): javac's
+  API says where each method is declared, \`javap -c -p -l\` gives each \`invoke*\` instruction's declared target and
+  line. Tuned: ${JAVA_CORPORA.filter((c) => c.role === 'tuned')
+    .map((c) => c.name)
+    .join(', ')}; held out:
+  ${JAVA_CORPORA.filter((c) => c.role === 'held out')
+    .map((c) => c.name)
+    .join(', ')}. Calls that several overloads fit equally
+  stay unresolved as \`ambiguous\`; edges to an interface's implementations are not drawn (the bytecode names the
+  declared member only).
 - Guesses by method name alone (\`name-only\`) and edges from an interface member to its implementations are
   not drawn: measured, they were right about 1 time in 5 and never (the compiler resolves to the member).
 `;
@@ -89,6 +102,19 @@ async function main(): Promise<void> {
         role: spec.role,
         languages: ['python'],
         ...sampling,
+      })),
+    );
+  }
+  for (const spec of JAVA_CORPORA) {
+    if (only && !only.includes(spec.name) && !only.includes('java')) continue;
+    log(`eval: debian:${spec.source}@${spec.version} (${spec.role})`);
+    const prepared = prepareJavaCorpus(spec);
+    corpora.push(
+      ...(await evalRepository({
+        path: prepared.dir,
+        corpus: `debian:${spec.source}@${spec.version}`,
+        role: spec.role,
+        languages: ['java'],
       })),
     );
   }

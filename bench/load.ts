@@ -3,6 +3,8 @@
  * for MCP tool calls over Streamable HTTP (JSON-RPC POST; a session id is obtained first if the server is stateful).
  */
 import { createRequire } from 'node:module';
+import { CODEHUB_ROUTES } from './codehub-cli.js';
+import { syntheticClassName, syntheticPath } from './corpora.js';
 
 /** Throughput and latency of one load run. */
 export interface LoadResult {
@@ -126,4 +128,133 @@ export async function checkOnce(url: string, init: RequestInit = {}): Promise<vo
     throw new Error(`${init.method ?? 'GET'} ${url} → HTTP ${response.status}: ${text.slice(0, 200)}`);
   if (/"isError"\s*:\s*true|"error"\s*:\s*\{/.test(text))
     throw new Error(`${url} answered an error: ${text.slice(0, 200)}`);
+}
+
+/** The questions of the query-load section, in the order they run. */
+export const LOAD_QUERIES = [
+  'symbol page HTML',
+  '/api/v1 symbol',
+  'MCP get_symbol',
+  'MCP get_callers',
+  'search',
+] as const;
+
+/** One row of the query-load section: a result, or why the query could not be loaded. */
+export interface LoadRow {
+  label: (typeof LOAD_QUERIES)[number];
+  result: LoadResult | null;
+  error: string | null;
+}
+
+/**
+ * Loads one running server with every question of LOAD_QUERIES (or those in `only`) about one symbol of `repo` (each
+ * checked once first, so a run never times errors); `bound` is the autocannon run of each (connections, duration or
+ * amount).
+ */
+export async function loadEveryQuery(
+  base: string,
+  repo: string,
+  symbolId: string,
+  bound: { connections: number; durationSec?: number; amount?: number },
+  only: ReadonlyArray<LoadRow['label']> = LOAD_QUERIES,
+): Promise<LoadRow[]> {
+  const rows: LoadRow[] = [];
+  const asked = new Set(only);
+  const mcpUrl = `${base}${CODEHUB_ROUTES.mcp}`;
+  const runOne = async (
+    label: LoadRow['label'],
+    url: string,
+    init?: { headers: Record<string, string>; body: string },
+  ): Promise<void> => {
+    if (!asked.has(label)) return;
+    try {
+      await checkOnce(url, init ? { method: 'POST', headers: init.headers, body: init.body } : {});
+      const result = await runLoad({
+        url,
+        ...bound,
+        ...(init ? { method: 'POST', headers: init.headers, body: init.body } : {}),
+      });
+      rows.push({ label, result, error: null });
+    } catch (err) {
+      rows.push({ label, result: null, error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  await runOne('symbol page HTML', `${base}${CODEHUB_ROUTES.symbolPage(repo, symbolId)}`);
+  await runOne('/api/v1 symbol', `${base}${CODEHUB_ROUTES.apiSymbol(repo, symbolId)}`);
+  let headers: Record<string, string> | null = null;
+  try {
+    if (asked.has('MCP get_symbol') || asked.has('MCP get_callers')) headers = await mcpHeaders(mcpUrl);
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    rows.push(
+      { label: 'MCP get_symbol', result: null, error },
+      { label: 'MCP get_callers', result: null, error },
+    );
+  }
+  if (headers) {
+    await runOne('MCP get_symbol', mcpUrl, {
+      headers,
+      body: mcpToolCallBody(CODEHUB_ROUTES.mcpGetSymbol(repo, symbolId)),
+    });
+    await runOne('MCP get_callers', mcpUrl, {
+      headers,
+      body: mcpToolCallBody(CODEHUB_ROUTES.mcpGetCallers(repo, symbolId)),
+    });
+  }
+  await runOne('search', `${base}${CODEHUB_ROUTES.apiSearch(repo, 'Service4')}`);
+  return rows;
+}
+
+/** The symbol the load asks about: a method of the middle file of the search corpus (`files` files). */
+export function searchCorpusSymbol(base: string, repo: string, files: number): Promise<string> {
+  const mid = Math.floor(files / 2);
+  const method = [
+    'load',
+    'save',
+    'validate',
+    'render',
+    'compute',
+    'merge',
+    'apply',
+    'resolve',
+    'format',
+    'parse',
+    'sync',
+    'track',
+  ][(mid + 1) % 12];
+  const expected = `${syntheticPath(mid)}::${syntheticClassName(mid)}.${method}1:method`;
+  return resolveBenchSymbol(base, repo, expected, syntheticClassName(mid));
+}
+
+/**
+ * The id the generator expects (`path::Class.method:method`, src/core/ids.ts); if the API does not know it,
+ * the first search hit for the class name — so a change in id details does not void the load rows.
+ */
+export async function resolveBenchSymbol(
+  base: string,
+  repo: string,
+  expected: string,
+  className: string,
+): Promise<string> {
+  const direct = await fetch(`${base}${CODEHUB_ROUTES.apiSymbol(repo, expected)}`);
+  await direct.text();
+  if (direct.ok) return expected;
+  // The first method of the expected file (the generator's method names depend on its shape).
+  const file = await fetch(`${base}${CODEHUB_ROUTES.apiBlob(repo, expected.split('::')[0]!)}`);
+  if (file.ok) {
+    const method = /"id":\s*"([^"]+:method)"/.exec(await file.text())?.[1];
+    if (method) return method;
+  }
+  const response = await fetch(`${base}${CODEHUB_ROUTES.apiSearch(repo, className)}`);
+  if (!response.ok) return expected;
+  const body = (await response.json()) as unknown;
+  const list = Array.isArray(body)
+    ? body
+    : ((body as { hits?: unknown[]; results?: unknown[] }).hits ??
+      (body as { results?: unknown[] }).results ??
+      []);
+  const hit =
+    (list as Array<{ id?: unknown; kind?: unknown }>).find((h) => h.kind === 'method') ??
+    (list as Array<{ id?: unknown }>)[0];
+  return typeof hit?.id === 'string' ? hit.id : expected;
 }

@@ -14,6 +14,11 @@
  *   --search-data DIR    data folder of the search corpus's index; an index already there from an earlier run is
  *                        reused (indexing a million symbols takes minutes), otherwise it is built there
  *   --load-seconds N     duration of each load run (default 10, --quick 5)
+ *   --only backends  only PostgreSQL vs SQLite: full index of the corpora and the query load, each on both engines
+ *                    (default --out: bench/.work/backends.md); --backends adds the same to a full run
+ *   --scale-run      adds the scale run (bench/scale-run.ts: PostgreSQL + S3 + workers killed mid-job; minutes)
+ *   --postgres URL   server for the PostgreSQL runs (its maintenance database; default $CODEHUB_BENCH_PG, else
+ *                    postgres://root@127.0.0.1:5432/postgres)
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -28,12 +33,10 @@ import {
   prepareNpmCorpus,
   prepareSyntheticCorpus,
   REAL_CORPORA,
-  syntheticClassName,
-  syntheticPath,
+  searchCorpusShape,
 } from './corpora.js';
 import type { PreparedCorpus } from './corpora.js';
 import {
-  CODEHUB_ROUTES,
   setCpuProfileDir,
   codehubUnavailable,
   dataDirSizes,
@@ -42,8 +45,9 @@ import {
   startCodehubServer,
 } from './codehub-cli.js';
 import type { CodehubRun } from './codehub-cli.js';
-import { checkOnce, mcpHeaders, mcpToolCallBody, runLoad } from './load.js';
-import type { LoadResult } from './load.js';
+import { backendsReport, benchPostgresUrl } from './backends.js';
+import { scaleRun, scaleRunOptions } from './scale-run.js';
+import { LOAD_QUERIES, loadEveryQuery, searchCorpusSymbol } from './load.js';
 import { hasGnuTime, measureCommand, median } from './measure.js';
 import { ensurePeersInstalled, peerTools } from './peers.js';
 import { pythonSection } from './python-vs-typescript.js';
@@ -58,9 +62,12 @@ interface Options {
   scaleBase: number;
   peers: string[] | null;
   corpora: string[] | null;
-  only: 'load' | null;
+  only: 'load' | 'backends' | null;
   searchData: string | null;
   loadSeconds: number | null;
+  backends: boolean;
+  scaleRun: boolean;
+  postgres: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -70,8 +77,8 @@ function parseArgs(argv: string[]): Options {
   };
   const smoke = argv.includes('--smoke');
   const only = value('--only') ?? null;
-  if (only !== null && only !== 'load')
-    throw new Error(`--only ${only}: the only section that runs alone is 'load'`);
+  if (only !== null && only !== 'load' && only !== 'backends')
+    throw new Error(`--only ${only}: the sections that run alone are 'load' and 'backends'`);
   return {
     smoke,
     quick: argv.includes('--quick') || smoke,
@@ -90,6 +97,9 @@ function parseArgs(argv: string[]): Options {
     only,
     searchData: value('--search-data') ?? null,
     loadSeconds: value('--load-seconds') ? Number(value('--load-seconds')) : null,
+    backends: argv.includes('--backends') || only === 'backends',
+    scaleRun: argv.includes('--scale-run'),
+    postgres: benchPostgresUrl(value('--postgres')),
   };
 }
 
@@ -272,6 +282,20 @@ async function main(): Promise<number> {
     if (targets.length > 0)
       addSection(
         '## Targets (issue 8), checked on this run\n\n' + table(['target', 'measured', 'verdict'], targets),
+      );
+    const markdown = renderReport(options, report, Date.now() - started);
+    writeFileSync(options.out, markdown);
+    process.stdout.write(`${markdown}\n`);
+    log(`wrote ${options.out}`);
+    return 0;
+  }
+
+  if (options.only === 'backends') {
+    await backendsSections(options, work, codehubMissing, reps, targets, addSection);
+    if (options.scaleRun) addSection(await scaleRun(scaleRunOptions(process.argv.slice(2), log)));
+    if (targets.length > 0)
+      addSection(
+        '## Targets (issue 15), checked on this run\n\n' + table(['target', 'measured', 'verdict'], targets),
       );
     const markdown = renderReport(options, report, Date.now() - started);
     writeFileSync(options.out, markdown);
@@ -634,12 +658,59 @@ async function main(): Promise<number> {
       '## Targets (issue 8), checked on this run\n\n' + table(['target', 'measured', 'verdict'], targets),
     );
 
+  if (options.scaleRun) addSection(await scaleRun(scaleRunOptions(process.argv.slice(2), log)));
+
+  if (options.backends) {
+    const backendTargets: string[][] = [];
+    await backendsSections(options, work, codehubMissing, reps, backendTargets, addSection);
+    if (backendTargets.length > 0)
+      addSection(
+        '## Targets (issue 15), checked on this run\n\n' +
+          table(['target', 'measured', 'verdict'], backendTargets),
+      );
+  }
+
   const markdown = renderReport(options, report, Date.now() - started);
   mkdirSync(join(options.out, '..'), { recursive: true });
   writeFileSync(options.out, markdown + handWrittenTail(options.out));
   process.stdout.write(`${markdown}\n`);
   log(`wrote ${options.out}`);
   return 0;
+}
+
+/** PostgreSQL vs SQLite (bench/backends.ts): each section is added as it is done. */
+async function backendsSections(
+  options: Options,
+  work: string,
+  codehubMissing: string | null,
+  reps: number,
+  targets: string[][],
+  addSection: (section: string) => void,
+): Promise<void> {
+  if (codehubMissing) {
+    addSection(`## PostgreSQL vs SQLite\n\n${PENDING}: ${codehubMissing}`);
+    return;
+  }
+  const corpora = options.smoke
+    ? [prepareSyntheticCorpus({ files: 20, seed: 1 })]
+    : REAL_CORPORA.filter((spec) => !options.corpora || options.corpora.includes(spec.name)).map((spec) =>
+        prepareNpmCorpus(spec),
+      );
+  const result = await backendsReport({
+    postgres: options.postgres,
+    corpora,
+    reps,
+    searchSymbols: options.searchSymbols,
+    searchData: options.searchData,
+    loadBound: {
+      connections: options.smoke ? 2 : 16,
+      ...(options.smoke ? { amount: 40 } : { durationSec: options.loadSeconds ?? (options.quick ? 5 : 10) }),
+    },
+    work: join(work, 'backends'),
+    log,
+  });
+  for (const section of result.sections) addSection(section);
+  targets.push(...result.targets);
 }
 
 /**
@@ -656,15 +727,9 @@ async function queryLoadSection(
   const verdict = (ok: boolean): string => (ok ? 'met' : 'missed');
   const loadSeconds = options.loadSeconds ?? (options.quick ? 5 : 10);
   const searchFiles = Math.ceil(options.searchSymbols / 100);
-  const loadLabels = ['symbol page HTML', '/api/v1 symbol', 'MCP get_symbol', 'MCP get_callers', 'search'];
+  const loadLabels = LOAD_QUERIES;
   const loadRows: string[][] = [];
-  const searchShape = {
-    files: searchFiles,
-    seed: 3,
-    methodsPerClass: 48,
-    functionsPerFile: 50,
-    compact: true,
-  };
+  const searchShape = searchCorpusShape(options.searchSymbols);
   // Generated only when codehub can index it (about 1.1 million lines, 90 MB at the default size).
   const searchCorpus = codehubMissing
     ? { id: `synthetic-${searchFiles}-s3-k100c`, files: searchFiles, symbols: searchFiles * 100, dir: '' }
@@ -689,79 +754,33 @@ async function queryLoadSection(
     } else {
       const server = await startCodehubServer(data);
       try {
-        const mid = Math.floor(searchFiles / 2);
-        let symbolId = `${syntheticPath(mid)}::${syntheticClassName(mid)}.${['load', 'save', 'validate', 'render', 'compute', 'merge', 'apply', 'resolve', 'format', 'parse', 'sync', 'track'][(mid + 1) % 12]}1:method`;
-        symbolId = await resolveBenchSymbol(server.url, searchName, symbolId, syntheticClassName(mid));
-        const load = {
+        const symbolId = await searchCorpusSymbol(server.url, searchName, searchFiles);
+        const bound = {
           connections: options.smoke ? 2 : 16,
           ...(options.smoke ? { amount: 40 } : { durationSec: loadSeconds }),
         };
-        const mcpUrl = `${server.url}${CODEHUB_ROUTES.mcp}`;
-        const runOne = async (
-          label: string,
-          url: string,
-          init?: { headers: Record<string, string>; body: string },
-        ): Promise<void> => {
-          try {
-            await checkOnce(url, init ? { method: 'POST', headers: init.headers, body: init.body } : {});
-            const r: LoadResult = await runLoad({
-              url,
-              ...load,
-              ...(init ? { method: 'POST', headers: init.headers, body: init.body } : {}),
-            });
-            if ((label === 'symbol page HTML' || label === 'MCP get_symbol') && !options.smoke)
-              targets.push([
-                `${label}: p99 < 20 ms at ≥ 1,000 req/s`,
-                `p99 ${r.p99Ms} ms at ${Math.round(r.reqPerSec).toLocaleString('en-US')} req/s`,
-                verdict(r.p99Ms < 20 && r.reqPerSec >= 1000),
-              ]);
-            loadRows.push([
-              label,
-              Math.round(r.reqPerSec).toLocaleString('en-US'),
-              String(r.p50Ms),
-              String(r.p99Ms),
-              `${r.requests} req, ${r.non2xx} non-2xx, ${r.errors} errors`,
-              loadavg()[0]!.toFixed(1),
-            ]);
-          } catch (err) {
-            loadRows.push([
-              label,
-              `failed: ${err instanceof Error ? err.message.slice(0, 160) : String(err)}`,
-              '',
-              '',
-              '',
-              '',
-            ]);
-          }
-        };
         log('query load');
-        await runOne('symbol page HTML', `${server.url}${CODEHUB_ROUTES.symbolPage(searchName, symbolId)}`);
-        await runOne('/api/v1 symbol', `${server.url}${CODEHUB_ROUTES.apiSymbol(searchName, symbolId)}`);
-        let headers: Record<string, string> | null = null;
-        try {
-          headers = await mcpHeaders(mcpUrl);
-        } catch (err) {
-          for (const label of ['MCP get_symbol', 'MCP get_callers'])
-            loadRows.push([
-              label,
-              `failed: ${err instanceof Error ? err.message : String(err)}`,
-              '',
-              '',
-              '',
-              '',
+        for (const row of await loadEveryQuery(server.url, searchName, symbolId, bound)) {
+          const r = row.result;
+          if (!r) {
+            loadRows.push([row.label, `failed: ${(row.error ?? '').slice(0, 160)}`, '', '', '', '']);
+            continue;
+          }
+          if ((row.label === 'symbol page HTML' || row.label === 'MCP get_symbol') && !options.smoke)
+            targets.push([
+              `${row.label}: p99 < 20 ms at ≥ 1,000 req/s`,
+              `p99 ${r.p99Ms} ms at ${Math.round(r.reqPerSec).toLocaleString('en-US')} req/s`,
+              verdict(r.p99Ms < 20 && r.reqPerSec >= 1000),
             ]);
+          loadRows.push([
+            row.label,
+            Math.round(r.reqPerSec).toLocaleString('en-US'),
+            String(r.p50Ms),
+            String(r.p99Ms),
+            `${r.requests} req, ${r.non2xx} non-2xx, ${r.errors} errors`,
+            loadavg()[0]!.toFixed(1),
+          ]);
         }
-        if (headers) {
-          await runOne('MCP get_symbol', mcpUrl, {
-            headers,
-            body: mcpToolCallBody(CODEHUB_ROUTES.mcpGetSymbol(searchName, symbolId)),
-          });
-          await runOne('MCP get_callers', mcpUrl, {
-            headers,
-            body: mcpToolCallBody(CODEHUB_ROUTES.mcpGetCallers(searchName, symbolId)),
-          });
-        }
-        await runOne('search', `${server.url}${CODEHUB_ROUTES.apiSearch(searchName, 'Service4')}`);
         report.notes.push(`Server RSS after the load: ${mb(server.rss())} MB.`);
       } finally {
         await server.stop();
@@ -773,39 +792,6 @@ async function queryLoadSection(
     `corpus ${searchCorpus.id}: ${searchCorpus.files.toLocaleString('en-US')} files, ${searchCorpus.symbols.toLocaleString('en-US')} symbols)\n\n` +
     table(['query', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'load avg (1 min)'], loadRows)
   );
-}
-
-/**
- * The id the generator expects (`path::Class.method:method`, src/core/ids.ts); if the API does not know it,
- * the first search hit for the class name — so a change in id details does not void the load rows.
- */
-async function resolveBenchSymbol(
-  base: string,
-  repo: string,
-  expected: string,
-  className: string,
-): Promise<string> {
-  const direct = await fetch(`${base}${CODEHUB_ROUTES.apiSymbol(repo, expected)}`);
-  await direct.text();
-  if (direct.ok) return expected;
-  // The first method of the expected file (the generator's method names depend on its shape).
-  const file = await fetch(`${base}${CODEHUB_ROUTES.apiBlob(repo, expected.split('::')[0]!)}`);
-  if (file.ok) {
-    const method = /"id":\s*"([^"]+:method)"/.exec(await file.text())?.[1];
-    if (method) return method;
-  }
-  const response = await fetch(`${base}${CODEHUB_ROUTES.apiSearch(repo, className)}`);
-  if (!response.ok) return expected;
-  const body = (await response.json()) as unknown;
-  const list = Array.isArray(body)
-    ? body
-    : ((body as { hits?: unknown[]; results?: unknown[] }).hits ??
-      (body as { results?: unknown[] }).results ??
-      []);
-  const hit =
-    (list as Array<{ id?: unknown; kind?: unknown }>).find((h) => h.kind === 'method') ??
-    (list as Array<{ id?: unknown }>)[0];
-  return typeof hit?.id === 'string' ? hit.id : expected;
 }
 
 function machine(): string {

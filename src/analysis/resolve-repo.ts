@@ -25,6 +25,8 @@ import type { ResolveInput, ResolveOutput, ResolveRepo } from './types.js';
 /** Name-only matches with more candidates than this are too ambiguous to draw: they stay unresolved. */
 const MAX_NAME_ONLY_CANDIDATES = 5;
 const MAX_TYPE_DEPTH = 16;
+/** What a call matched by name alone (ResolutionRules.callsByName) may reach. */
+const BY_NAME_KINDS: ReadonlySet<string> = new Set(['function', 'method', 'constructor', 'class']);
 /**
  * Receivers whose member calls may fall back to a guess by method name. Measured against the compiler
  * (EVAL.md), such guesses were right about 1 time in 5 on every corpus, from every kind of receiver, so
@@ -38,6 +40,12 @@ const NAME_ONLY_FROM: ReadonlySet<string> = new Set<string>();
  * the interface member alone.
  */
 const DRAW_IMPLEMENTATIONS = false;
+/**
+ * Whether a call that several overloads fit equally (by arity and the argument types the file tells) draws a
+ * `name-only` edge to each. Measured against the compiler on the tuned corpora (EVAL.md), such edges were right
+ * 4 times in 10, so the site stays unresolved as `ambiguous`; kept as a switch so the measurement can be redone.
+ */
+const DRAW_AMBIGUOUS_OVERLOADS = false;
 
 interface FileIndex {
   path: string;
@@ -104,14 +112,19 @@ class RepoResolver {
   private readonly moduleCache = new Map<string, ModuleResolution>();
   /** The package each file is one file of (ModuleResolver.moduleOf), its other files only; absent when none. */
   private readonly siblingsCache = new Map<string, FileIndex[]>();
+  /** Declaration files (ModuleResolver.declarationsOf) by the path they declare types for, and the reverse. */
+  private readonly declarationFiles = new Map<string, FileIndex>();
+  private readonly implementationFiles = new Map<string, FileIndex>();
+  /** The first symbol of each qualified name, per declaration or implementation file (built when first asked). */
+  private readonly byQualifiedName = new Map<string, Map<string, SymbolFact>>();
   private readonly membersByName = new Map<string, Def[]>();
   private readonly exportCache = new Map<string, Lookup>();
   private typeDepth = 0;
   private implementationsOf: Map<string, Def[]> | null = null;
+  private detachedMembers: Map<string, Map<string, Def[]>> | null = null;
+  private definitionsByName: Map<string, Def[]> | null = null;
 
   private readonly plugins: ReadonlyMap<string, LanguagePlugin>;
-  /** Declaration twin path (`m.pyi`) → the source file it types (`m.py`). */
-  private readonly sourceOfTwin = new Map<string, FileIndex>();
 
   constructor(
     private readonly input: ResolveInput,
@@ -119,9 +132,20 @@ class RepoResolver {
   ) {
     this.plugins = new Map((input.plugins ?? allPlugins).map((p) => [p.id, p]));
     for (const { path, facts } of input.files) this.files.set(path, this.index(path, facts));
-    for (const file of this.files.values()) {
-      const twin = file.rules.declarationTwin?.(file.path) ?? null;
-      if (twin !== null && this.files.has(twin)) this.sourceOfTwin.set(twin, file);
+    if (moduleResolver.declarationsOf) {
+      for (const file of this.files.values()) {
+        let declared: string | null = null;
+        try {
+          declared = moduleResolver.declarationsOf(file.path);
+        } catch {
+          declared = null;
+        }
+        const declarations =
+          declared === null || declared === file.path ? undefined : this.files.get(declared);
+        if (!declarations) continue;
+        this.declarationFiles.set(file.path, declarations);
+        this.implementationFiles.set(declarations.path, file);
+      }
     }
     for (const file of this.files.values()) {
       for (const sym of file.facts.symbols) {
@@ -162,8 +186,10 @@ class RepoResolver {
     for (const sym of facts.symbols) {
       file.byLocalId.set(sym.localId, sym);
       if (sym.kind === 'module' || sym.kind === 'test') continue;
-      if (sym.parent === null) push(file.topLevel, sym.name, sym);
-      else {
+      // A method declared apart from its type (memberOf) is no name of the file's scope.
+      if (sym.parent === null) {
+        if (sym.memberOf === undefined) push(file.topLevel, sym.name, sym);
+      } else {
         let byName = file.members.get(sym.parent);
         if (!byName) file.members.set(sym.parent, (byName = new Map()));
         push(byName, sym.name, sym);
@@ -213,6 +239,42 @@ class RepoResolver {
       if (found.kind !== 'none') return found;
     }
     return NONE;
+  }
+
+  /** The same-named symbol (by localId, else qualified name) of `def` in another file, if it declares one. */
+  private twinIn(other: FileIndex | undefined, def: Def): Def | undefined {
+    if (!other) return undefined;
+    let byName = this.byQualifiedName.get(other.path);
+    if (!byName) {
+      byName = new Map();
+      for (const s of other.facts.symbols)
+        if (s.kind !== 'test' && !byName.has(s.qualifiedName)) byName.set(s.qualifiedName, s);
+      this.byQualifiedName.set(other.path, byName);
+    }
+    const sym = other.byLocalId.get(def.sym.localId) ?? byName.get(def.sym.qualifiedName);
+    return sym ? { file: other, sym } : undefined;
+  }
+
+  /**
+   * A type a definition declares (`pick` reads it), or else the one its twin in its declaration file declares (a
+   * `.pyi` stub, a `.d.ts`), with the file it is written in.
+   */
+  private declaredType(
+    def: Def,
+    pick: (sym: SymbolFact) => TypeRef | null | undefined,
+  ): { file: FileIndex; ref: TypeRef } | null {
+    const own = pick(def.sym);
+    if (own) return { file: def.file, ref: own };
+    const twin = this.twinIn(this.declarationFiles.get(def.file.path), def);
+    const declared = twin ? pick(twin.sym) : undefined;
+    return twin && declared ? { file: twin.file, ref: declared } : null;
+  }
+
+  /** A type found in a declaration file stands for its implementation, when that file defines it: edges link there. */
+  private implementationOf(found: Lookup): Lookup {
+    if (found.kind !== 'symbol') return found;
+    const twin = this.twinIn(this.implementationFiles.get(found.def.file.path), found.def);
+    return twin && twin.sym.kind === found.def.sym.kind ? { kind: 'symbol', def: twin } : found;
   }
 
   /** The other files of the package `file` belongs to (ModuleResolver.moduleOf), [] when it is a module of its own. */
@@ -386,7 +448,7 @@ class RepoResolver {
     if (this.typeDepth > MAX_TYPE_DEPTH) return NONE;
     this.typeDepth++;
     try {
-      return this.resolveTypeRefOnce(file, ref);
+      return this.implementationOf(this.resolveTypeRefOnce(file, ref));
     } finally {
       this.typeDepth--;
     }
@@ -404,36 +466,34 @@ class RepoResolver {
       : this.resolveValuePath(file, ref.callee);
     if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : NONE;
     if (fn.def.sym.kind === 'class') return fn;
-    const declaring = fn.def.sym.returnTypeRef ? fn.def : (this.twinOf(fn.def) ?? fn.def);
-    const declared = declaring.sym.returnTypeRef;
-    if (declared) return this.inSource(this.resolveTypeRef(declaring.file, declared));
+    const declared = this.declaredType(fn.def, (sym) => sym.returnTypeRef);
+    if (declared) return this.resolveTypeRef(declared.file, declared.ref);
     // No declared return type: what the function is seen to return, when its file tells it.
     if (fn.def.sym.kind === 'function' && fn.def.sym.valueType)
       return this.resolveTypeRef(fn.def.file, fn.def.sym.valueType);
     return NONE;
   }
 
+  /** What method `name` of the type `of` is declared to return (or its declaration file's twin, when it says nothing). */
+  private methodReturnType(file: FileIndex, of: TypeRef, name: string): Lookup {
+    const owner = this.resolveTypeRef(file, of);
+    if (owner.kind !== 'symbol') return owner.kind === 'external' ? owner : NONE;
+    const method = this.findMember(owner.def, name);
+    const declared = method ? this.declaredType(method, (sym) => sym.returnTypeRef) : null;
+    return declared ? this.resolveTypeRef(declared.file, declared.ref) : NONE;
+  }
+
   /** The type of a member of a type: a field's value type, or what a getter is declared to return. */
   private memberType(file: FileIndex, of: TypeRef, name: string): Lookup {
     const owner = this.resolveTypeRef(file, of);
     if (owner.kind !== 'symbol') return owner.kind === 'external' ? owner : NONE;
-    const found = this.findMember(owner.def, name);
-    const member = found && !found.sym.valueType && !found.sym.returnTypeRef ? (this.twinOf(found) ?? found) : found;
+    const member = this.findMember(owner.def, name);
     if (!member) return NONE;
-    if (member.sym.valueType) return this.inSource(this.resolveTypeRef(member.file, member.sym.valueType));
+    const value = this.declaredType(member, (sym) => sym.valueType);
+    if (value) return this.resolveTypeRef(value.file, value.ref);
     if (member.sym.kind !== 'getter') return NONE;
-    const declared = member.sym.returnTypeRef;
-    return declared ? this.inSource(this.resolveTypeRef(member.file, declared)) : NONE;
-  }
-
-  /** What method `name` of the type `of` is declared to return (or its declaration twin, when it declares nothing). */
-  private methodReturnType(file: FileIndex, of: TypeRef, name: string): Lookup {
-    const owner = this.resolveTypeRef(file, of);
-    if (owner.kind !== 'symbol') return owner.kind === 'external' ? owner : NONE;
-    const found = this.findMember(owner.def, name);
-    const method = found && !found.sym.returnTypeRef ? (this.twinOf(found) ?? found) : found;
-    const declared = method?.sym.returnTypeRef;
-    return method && declared ? this.inSource(this.resolveTypeRef(method.file, declared)) : NONE;
+    const declared = this.declaredType(member, (sym) => sym.returnTypeRef);
+    return declared ? this.resolveTypeRef(declared.file, declared.ref) : NONE;
   }
 
   /**
@@ -445,9 +505,9 @@ class RepoResolver {
     if (fn.kind !== 'symbol') return NONE;
     const holder = fn.def.sym.kind === 'class' ? this.inheritedConstructorOf(fn.def) : fn.def;
     if (!holder) return NONE;
-    const callback = holder.sym.parameters?.[ref.arg]?.type;
-    const paramType = callback?.kind === 'function' ? callback.params[ref.param] : undefined;
-    return paramType ? this.resolveTypeRef(holder.file, paramType) : NONE;
+    const callback = this.declaredType(holder, (sym) => sym.parameters?.[ref.arg]?.type);
+    const paramType = callback?.ref.kind === 'function' ? callback.ref.params[ref.param] : undefined;
+    return callback && paramType ? this.resolveTypeRef(callback.file, paramType) : NONE;
   }
 
   /** `f` or `a.b.c` as written in `file` → the definition it names. */
@@ -464,34 +524,34 @@ class RepoResolver {
     return current;
   }
 
-  /**
-   * The definition of the same qualified name in the file's declaration twin (a `.pyi` stub beside a `.py`); for a
-   * class given in place of a missing member, that member of the twin's class. Undefined when there is none.
-   */
-  private twinOf(def: Def | undefined, member?: string): Def | undefined {
-    if (!def) return undefined;
-    const twinPath = def.file.rules.declarationTwin?.(def.file.path) ?? null;
-    const twin = twinPath === null ? undefined : this.files.get(twinPath);
-    if (!twin) return undefined;
-    const qualifiedName = member === undefined ? def.sym.qualifiedName : `${def.sym.qualifiedName}.${member}`;
-    const sym = twin.facts.symbols.find((s) => s.qualifiedName === qualifiedName);
-    return sym ? { file: twin, sym } : undefined;
-  }
-
-  /** A type found in a declaration twin (`m.pyi`) is the same-named definition of its source file (`m.py`). */
-  private inSource(found: Lookup): Lookup {
-    if (found.kind !== 'symbol') return found;
-    const source = this.sourceOfTwin.get(found.def.file.path);
-    const sym = source?.facts.symbols.find((s) => s.qualifiedName === found.def.sym.qualifiedName);
-    return source && sym ? { kind: 'symbol', def: { file: source, sym } } : found;
-  }
-
   private directMember(owner: Def, name: string): Def | undefined {
     const list = owner.file.members.get(owner.sym.localId)?.get(name);
     // A method also assigned in the constructor (`this.parse = this.parse.bind(this)`) is the method.
     const callable = list?.filter((s) => s.kind !== 'property');
     const sym = last(callable && callable.length > 0 ? callable : list);
-    return sym ? { file: owner.file, sym } : undefined;
+    if (sym) return { file: owner.file, sym };
+    return last(this.detachedMembersOf(owner)?.get(name));
+  }
+
+  /** Methods declared apart from their type (SymbolFact.memberOf), of the type `owner`, by name. */
+  private detachedMembersOf(owner: Def): Map<string, Def[]> | undefined {
+    if (!this.detachedMembers) {
+      // Set before it is filled: binding a `memberOf` name may ask for members of other types meanwhile.
+      const byType = new Map<string, Map<string, Def[]>>();
+      this.detachedMembers = byType;
+      for (const file of this.files.values()) {
+        for (const sym of file.facts.symbols) {
+          if (sym.memberOf === undefined) continue;
+          const type = this.resolveTypeName(file, sym.memberOf);
+          if (type.kind !== 'symbol') continue;
+          const key = idOf(type.def.file, type.def.sym.localId);
+          let byName = byType.get(key);
+          if (!byName) byType.set(key, (byName = new Map()));
+          push(byName, sym.name, { file, sym });
+        }
+      }
+    }
+    return this.detachedMembers.get(idOf(owner.file, owner.sym.localId));
   }
 
   /** A member of a class or interface, searching its `extends` chain. */
@@ -526,8 +586,9 @@ class RepoResolver {
       const direct = kind === 'class' ? this.findMember(owner, name) : this.directMember(owner, name);
       if (direct) return { def: direct, viaType: false };
     }
-    if (owner.sym.valueType) {
-      const type = this.resolveTypeRef(owner.file, owner.sym.valueType);
+    const value = this.declaredType(owner, (sym) => sym.valueType);
+    if (value) {
+      const type = this.resolveTypeRef(value.file, value.ref);
       if (type.kind === 'symbol') {
         const member = this.findMember(type.def, name);
         if (member)
@@ -650,7 +711,9 @@ class RepoResolver {
       // Declared in another file of the same package: the same module scope, as `same-file` means.
       const sibling = this.packageScope(file, b.name);
       if (sibling.kind === 'symbol') return this.fromLookup(sibling, 'same-file', true);
-      return { reason: this.globalReason(file, b.name), targets: [] };
+      const reason = this.globalReason(file, b.name);
+      if (reason === 'unknown' && file.rules.callsByName) return this.byNameInLanguage(file, target.name);
+      return { reason, targets: [] };
     }
     return this.resolveMember(file, target.name, target.receiver);
   }
@@ -710,16 +773,14 @@ class RepoResolver {
       }
       case 'this-field': {
         const cls = this.classDef(file, receiver.classLocalId);
-        const own = cls ? this.findMember(cls, receiver.field) : undefined;
-        const field = own?.sym.valueType
-          ? own
-          : ((own ? this.twinOf(own) : this.twinOf(cls, receiver.field)) ?? own);
-        if (field?.sym.valueType) {
+        const field = cls ? this.findMember(cls, receiver.field) : undefined;
+        const value = field ? this.declaredType(field, (sym) => sym.valueType) : null;
+        if (value) {
           const typed = this.typedMember(
-            this.inSource(this.resolveTypeRef(field.file, field.sym.valueType)),
+            this.resolveTypeRef(value.file, value.ref),
             name,
-            field.file,
-            field.sym.valueType,
+            value.file,
+            value.ref,
           );
           if (typed) return typed;
         }
@@ -835,6 +896,26 @@ class RepoResolver {
     return { reason: 'name-only', targets: candidates, candidates: candidates.length };
   }
 
+  /**
+   * A call its file binds to nothing, matched by name among the definitions of the file's language
+   * (ResolutionRules.callsByName): `name-only` when the name is defined once, `ambiguous` when more often.
+   */
+  private byNameInLanguage(file: FileIndex, name: string): Resolution {
+    if (!this.definitionsByName) {
+      this.definitionsByName = new Map();
+      for (const f of this.files.values()) {
+        if (!f.rules.callsByName) continue;
+        for (const sym of f.facts.symbols)
+          if (BY_NAME_KINDS.has(sym.kind))
+            push(this.definitionsByName, `${f.facts.language}\u0000${sym.name}`, { file: f, sym });
+      }
+    }
+    const candidates = this.definitionsByName.get(`${file.facts.language}\u0000${name}`) ?? [];
+    if (candidates.length === 0) return { reason: 'unknown', targets: [] };
+    if (candidates.length > 1) return { reason: 'ambiguous', targets: [] };
+    return { reason: 'name-only', targets: candidates, candidates: 1 };
+  }
+
   /** A call site that trips over malformed facts stays unresolved instead of failing the whole snapshot. */
   private resolveSafely(file: FileIndex, site: CallSiteFact): Resolution {
     try {
@@ -843,6 +924,57 @@ class RepoResolver {
       this.typeDepth = 0;
       return { reason: 'unknown', targets: [] };
     }
+  }
+
+  /**
+   * Languages with overloads (ResolutionRules.chooseOverload): the same-named callables of the target's class and its
+   * bases, nearest first, narrowed by the call's argument types; several left is an ambiguous `name-only` match.
+   */
+  private chooseOverload(file: FileIndex, site: CallSiteFact, res: Resolution): Resolution {
+    const choose = file.rules.chooseOverload;
+    const target = res.targets.length === 1 ? res.targets[0] : undefined;
+    if (!choose || !site.args || !target) return res;
+    // `new Outer.Inner(…)` found the class: its constructors are the candidates.
+    const isClass = target.sym.kind === 'class' && site.kind === 'new';
+    const kind = isClass ? 'constructor' : target.sym.kind;
+    if (kind !== 'method' && kind !== 'constructor') return res;
+    const owner = isClass
+      ? target.sym
+      : target.sym.parent === null
+        ? undefined
+        : target.file.byLocalId.get(target.sym.parent);
+    if (!owner) return res;
+    const candidates: Def[] = [];
+    const seen = new Set<string>();
+    const collect = (cls: Def): void => {
+      const key = makeSymbolId(cls.file.path, cls.sym.localId);
+      if (seen.has(key)) return;
+      seen.add(key);
+      for (const sym of cls.file.members.get(cls.sym.localId)?.get(target.sym.name) ?? [])
+        if (sym.kind === kind) candidates.push({ file: cls.file, sym });
+      if (kind === 'constructor') return;
+      for (const base of cls.sym.extends ?? []) {
+        const parent = this.resolveTypeName(cls.file, base);
+        if (parent.kind === 'symbol') collect(parent.def);
+      }
+    };
+    try {
+      collect({ file: target.file, sym: owner });
+    } catch {
+      return res;
+    }
+    if (candidates.length === 0 || (candidates.length === 1 && !isClass)) return res;
+    const fit = choose(
+      candidates.map((c) => c.sym),
+      site.args,
+    );
+    const defs = fit
+      .map((sym) => candidates.find((c) => c.sym === sym))
+      .filter((d): d is Def => d !== undefined);
+    if (defs.length === 0) return res;
+    if (defs.length === 1) return { ...res, targets: defs };
+    if (!DRAW_AMBIGUOUS_OVERLOADS) return { reason: 'ambiguous', targets: [] };
+    return { reason: 'name-only', targets: defs, candidates: defs.length };
   }
 
   // ---------- edges ----------
@@ -865,7 +997,7 @@ class RepoResolver {
     for (const path of paths) {
       const file = this.files.get(path) as FileIndex;
       for (const site of file.facts.callSites) {
-        const res = this.resolveSafely(file, site);
+        const res = this.chooseOverload(file, site, this.resolveSafely(file, site));
         // A call no line writes (a framework's implicit one) that finds nothing is no call at all.
         if (site.implicit && res.targets.length === 0) continue;
         callSites++;

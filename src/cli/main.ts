@@ -37,8 +37,11 @@ const USAGE = `usage: codehub <command> [options]
   cat <repo> <path>
   verify [--repair]
   gc [--keep-latest]
-  serve [--host 127.0.0.1] [--port 7070] [--allowed-host NAME]... [--read-token-file F | --public]
-        (beyond loopback, a read token or --public is required; CODEHUB_READ_TOKEN also sets the token)
+  serve [--host 127.0.0.1] [--port 7070] [--allowed-host NAME]... [--read-token-file F | --require-token | --public]
+        [--work-dir DIR] [--min-track-interval SECONDS]
+        (beyond loopback, a token or --public is required; CODEHUB_READ_TOKEN also sets the read token)
+  worker [--work-dir DIR] [--poll SECONDS] [--stale-after SECONDS]   (runs queued index jobs; PostgreSQL or SQLite)
+  token create --scope admin|read [--expires DURATION] [--name NAME] | token list | token revoke ID
   mcp                       (MCP server over stdio)
   start [--port 7070]       (index this checkout if its HEAD is not indexed yet, then serve)
   show <repo> <symbol> [--context N] [--max-lines N]   (symbol: id | qualified name | name | path:line)
@@ -102,6 +105,10 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/export.js')).cmdExport(rest);
       case 'diff':
         return await (await import('./commands/diff.js')).cmdDiff(rest);
+      case 'worker':
+        return await (await import('./commands/worker.js')).cmdWorker(rest);
+      case 'token':
+        return await (await import('./commands/worker.js')).cmdToken(rest);
       case 'eval':
         return await (await import('./commands/eval.js')).cmdEval(rest);
       case undefined:

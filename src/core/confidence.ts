@@ -5,7 +5,12 @@
  * `codehub eval --calibrate` rewrites with the precision measured against that language's truth source).
  */
 export type ResolvedReason = 'import' | 'same-file' | 'receiver-typed' | 'interface' | 'name-only';
-export type UnresolvedReason = 'builtin' | 'dynamic' | 'unknown' | `external:${string}`;
+/**
+ * `ambiguous`: several definitions fit equally — a call matched by name alone whose name is defined more than once
+ * (ResolutionRules.callsByName), or a call that several overloads fit equally well by its argument types
+ * (ResolutionRules.chooseOverload). The candidates are not drawn.
+ */
+export type UnresolvedReason = 'builtin' | 'dynamic' | 'unknown' | 'ambiguous' | `external:${string}`;
 export type ReasonCode = ResolvedReason | UnresolvedReason;
 
 /** Measured precision per resolved reason for one language; reasons left out fall back to the seed tiers. */

@@ -112,6 +112,12 @@ export interface SymbolFact {
   valueType?: TypeRef | null;
   /** Methods and properties: declared `static`. */
   isStatic?: boolean;
+  /**
+   * A method declared apart from its type (Go's `func (c *Circle) Area()`, possibly in another file of the package):
+   * the name of the type it is a member of, bound like a TypeRef `name` in this file's scope. The method is top-level
+   * here (`parent` null, qualified name `Circle.Area`); the resolver finds it as a member of that type.
+   */
+  memberOf?: string;
   /** Decorators written on the declaration, as source text without the `@` (Python `staticmethod`, `app.route("/")`). */
   decorators?: string[];
 }
@@ -156,6 +162,11 @@ export interface CallSiteFact {
    * files up the tree): kept when it resolves, dropped (not counted as unresolved) when it finds nothing.
    */
   implicit?: boolean;
+  /**
+   * The static types of the arguments as far as the file tells them, one entry per argument (null where unknown),
+   * when the plug-in reads them: with ResolutionRules.chooseOverload they pick among same-named overloads.
+   */
+  args?: Array<string | null>;
 }
 
 export interface ImportFact {

@@ -184,4 +184,51 @@ export const MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 5: index jobs of the embedded queue (run in-process by serve), tracked refs, and API tokens (sha256 only).
+  `
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    repo TEXT NOT NULL,
+    url TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+    commit_sha TEXT,
+    progress TEXT,
+    error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL,
+    retry_delay_ms INTEGER NOT NULL,
+    run_after INTEGER NOT NULL,
+    holder TEXT,
+    heartbeat_at INTEGER,
+    snapshot_id INTEGER,
+    created_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER
+  );
+  CREATE INDEX jobs_by_state ON jobs(state, run_after);
+  CREATE INDEX jobs_by_created ON jobs(created_at);
+  CREATE INDEX jobs_by_key ON jobs(dedupe_key, state);
+
+  CREATE TABLE tracked_refs (
+    repo TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    url TEXT NOT NULL,
+    interval_seconds INTEGER NOT NULL,
+    next_run_at INTEGER NOT NULL,
+    PRIMARY KEY (repo, ref)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    scope TEXT NOT NULL CHECK (scope IN ('admin', 'read')),
+    token_sha256 TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    revoked_at INTEGER,
+    last_used_at INTEGER
+  );
+  `,
 ];

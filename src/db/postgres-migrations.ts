@@ -153,4 +153,48 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   INSERT INTO generation (value) VALUES (0);
   `,
+  // 2: index jobs as users see them (pg-boss, in schema pgboss, delivers them), tracked refs, API tokens (sha256 only).
+  `
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    repo TEXT NOT NULL,
+    url TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+    commit_sha TEXT,
+    progress TEXT,
+    error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    holder TEXT,
+    heartbeat_at TIMESTAMPTZ,
+    snapshot_id BIGINT,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+    started_at TIMESTAMPTZ,
+    finished_at TIMESTAMPTZ
+  );
+  CREATE INDEX jobs_by_created ON jobs(created_at);
+  CREATE INDEX jobs_live ON jobs(state) WHERE state IN ('queued', 'running');
+  CREATE INDEX jobs_by_key ON jobs(dedupe_key) WHERE state = 'queued';
+
+  CREATE TABLE tracked_refs (
+    repo TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    url TEXT NOT NULL,
+    interval_seconds INTEGER NOT NULL,
+    next_run_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (repo, ref)
+  );
+
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    scope TEXT NOT NULL CHECK (scope IN ('admin', 'read')),
+    token_sha256 TEXT NOT NULL UNIQUE,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+    expires_at TIMESTAMPTZ,
+    revoked_at TIMESTAMPTZ,
+    last_used_at TIMESTAMPTZ
+  );
+  `,
 ];

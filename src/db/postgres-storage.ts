@@ -48,7 +48,6 @@ import {
   type SymbolSearch,
 } from './storage.js';
 
-
 /** Sorts after every valid string under COLLATE "C": the end of a prefix range. */
 const RANGE_END = '\u{10FFFF}';
 const PAGE = 5000;
@@ -88,6 +87,18 @@ export class PostgresStorage implements Storage {
   readonly leases: Leases;
   private readonly pool: pg.Pool;
   private ready: Promise<void> | null = null;
+  /**
+   * The change mark, kept while a LISTEN connection would hear it move; null when it must be read again. Every web
+   * request asks for the mark, and reading it costs a round trip to the server: kept, a warm request asks nothing.
+   */
+  private knownMark: string | null = null;
+  /** Moves on every notification, own write and lost listener: a mark read across a move is not kept. */
+  private markEpoch = 0;
+  private listener: pg.Client | null = null;
+  private listening: Promise<void> | null = null;
+  /** When the last LISTEN connection failed: the next try waits a second, reading the mark meanwhile. */
+  private listenFailedAt = 0;
+  private closed = false;
 
   constructor(readonly url: string) {
     if (!isPostgresUrl(url)) {
@@ -222,10 +233,73 @@ export class PostgresStorage implements Storage {
     return err;
   }
 
+  /**
+   * The change mark (the `generation` row). While a LISTEN connection is open the mark read last is kept until a
+   * notification says it moved (publish and removal notify in their transaction, so the notification comes with the
+   * commit); without one, it is read each time.
+   */
+  async changeMark(): Promise<string> {
+    if (this.knownMark !== null) return this.knownMark;
+    // Listening starts in the background: only a mark read after LISTEN took effect may be kept.
+    void this.listen();
+    const listening = this.listener !== null;
+    const epoch = this.markEpoch;
+    const mark = String((await this.query('SELECT value FROM generation'))[0]?.value ?? 0);
+    if (listening && this.listener !== null && epoch === this.markEpoch) this.knownMark = mark;
+    return mark;
+  }
+
+  /** Forgets the kept mark (after this process's own publish or removal, before anyone can ask). */
+  markMoved(): void {
+    this.markEpoch++;
+    this.knownMark = null;
+  }
+
+  private listen(): Promise<void> {
+    if (this.listener !== null || this.closed || Date.now() - this.listenFailedAt < 1000)
+      return Promise.resolve();
+    this.listening ??= (async () => {
+      const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 10_000 });
+      const lost = (): void => {
+        if (this.listener === client) this.listener = null;
+        this.markMoved();
+      };
+      client.on('error', lost);
+      client.on('end', lost);
+      client.on('notification', () => this.markMoved());
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+        if (this.closed) {
+          await client.end();
+          return;
+        }
+        this.listener = client;
+      } catch {
+        // Not fatal: the mark is read on every call until listening works.
+        this.listenFailedAt = Date.now();
+        client.removeAllListeners('end');
+        await client.end().catch(() => undefined);
+      }
+    })().finally(() => {
+      this.listening = null;
+    });
+    return this.listening;
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
+    await this.listening;
+    const listener = this.listener;
+    this.listener = null;
+    this.markMoved();
+    await listener?.end().catch(() => undefined);
     await this.pool.end();
   }
 }
+
+/** The channel publish and removal notify on, so readers in other processes drop their kept change mark. */
+const CHANGE_CHANNEL = 'codehub_generation';
 
 function firstLine(s: string): string {
   return s.split('\n')[0] ?? s;
@@ -264,7 +338,10 @@ class PgWriter implements SnapshotWriter {
         throw new CodehubError('InvalidInput', `snapshot ${snapshotId} is not being built`);
       }
       const id = String(snapshotId);
-      await copyRows(client, `files (snapshot_id, ${FILE_COLUMNS})`, content.files, (f) => [id, ...fileValues(f)]);
+      await copyRows(client, `files (snapshot_id, ${FILE_COLUMNS})`, content.files, (f) => [
+        id,
+        ...fileValues(f),
+      ]);
       const keys = content.derived.symbolKeys;
       await copyRows(
         client,
@@ -316,7 +393,9 @@ class PgWriter implements SnapshotWriter {
         new Date().toISOString(),
       ]);
       await client.query('UPDATE generation SET value = value + 1');
+      await client.query(`NOTIFY ${CHANGE_CHANNEL}`);
     });
+    this.db.markMoved();
     // COPY leaves the planner's statistics behind (autovacuum catches up later): without them a substring search
     // scans the snapshot instead of the trigram index. Best effort: the snapshot is already published.
     await this.db.query('ANALYZE symbols, edges, files').catch(() => undefined);
@@ -359,7 +438,9 @@ async function deleteSnapshots(db: PostgresStorage, ids: number[]): Promise<numb
     }
     await client.query('DELETE FROM snapshots WHERE id = ANY($1::bigint[])', [ids]);
     await client.query('UPDATE generation SET value = value + 1');
+    await client.query(`NOTIFY ${CHANGE_CHANNEL}`);
   });
+  db.markMoved();
   return ids.length;
 }
 
@@ -401,7 +482,6 @@ function copyField(v: unknown): string {
     : s;
 }
 
-
 class PgReader implements GraphReader {
   constructor(private readonly db: PostgresStorage) {}
 
@@ -424,9 +504,8 @@ class PgReader implements GraphReader {
     return r ? toSnapshot(r) : null;
   }
 
-  async changeMark(): Promise<string> {
-    const r = (await this.db.query('SELECT value FROM generation'))[0];
-    return String(r?.value ?? 0);
+  changeMark(): Promise<string> {
+    return this.db.changeMark();
   }
 
   async getSnapshot(id: number): Promise<SnapshotRecord | null> {
@@ -996,14 +1075,9 @@ function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-
-
-
-
 function readSymbolRow(r: Row): SymbolRow {
   return { ...toSymbolRecord(r), blobSha256: (r.file_blob as string | null) ?? null };
 }
-
 
 function edgeFromAliased(r: Row): Edge {
   return toEdge({

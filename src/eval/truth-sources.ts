@@ -1,12 +1,14 @@
 /**
  * Which truth source scores which file, by the file's language: TypeScript and JavaScript files go to the
- * TypeScript compiler (compiler-truth.ts), Python files to pyright (python-truth.ts). The choice does not depend
+ * TypeScript compiler (compiler-truth.ts), Python files to pyright (python-truth.ts), Java files to javac and javap
+ * (java-truth.ts). The choice does not depend
  * on which language plug-ins are registered: the truth exists whether or not codehub indexes the language yet.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { languageByExtension } from '../languages/file-language.js';
 import { buildCompilerTruth, type CompilerTruthOptions } from './compiler-truth.js';
+import { buildJavaTruth, type JavaTruthOptions } from './java-truth.js';
 import { buildPythonTruth, type PythonTruthOptions } from './python-truth.js';
 import { TRUTH_LANGUAGES, type CallTruth, type TruthLanguage } from './truth.js';
 
@@ -17,13 +19,17 @@ export function truthLanguageOf(path: string): TruthLanguage | null {
   const language = languageByExtension(path);
   if (language === 'typescript' || language === 'javascript') return 'typescript';
   if (language === 'python') return 'python';
+  if (language === 'java') return 'java';
   return null;
 }
 
-export type TruthOptions = CompilerTruthOptions & Omit<PythonTruthOptions, keyof CompilerTruthOptions>;
+export type TruthOptions = CompilerTruthOptions &
+  Omit<PythonTruthOptions, keyof CompilerTruthOptions> &
+  Omit<JavaTruthOptions, keyof CompilerTruthOptions | keyof PythonTruthOptions>;
 
 /** Builds the truth of one language for the repository. */
 export async function buildTruth(language: TruthLanguage, options: TruthOptions): Promise<CallTruth> {
+  if (language === 'java') return buildJavaTruth(options);
   return language === 'python' ? buildPythonTruth(options) : buildCompilerTruth(options);
 }
 
@@ -36,6 +42,8 @@ const SKIP_DIRS = new Set([
   '__pycache__',
   'venv',
   'site-packages',
+  '.pc',
+  'target',
 ]);
 
 /** The truth languages with at least one file in the repository (under `include` when given), in a fixed order. */

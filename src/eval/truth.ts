@@ -1,16 +1,18 @@
 /**
  * The shape every truth source gives the comparison (compare.ts), whatever checker built it: the TypeScript
- * compiler for .ts/.js files (compiler-truth.ts), pyright for .py files (python-truth.ts). A truth is per call
+ * compiler for .ts/.js files (compiler-truth.ts), pyright for .py files (python-truth.ts), javac's bytecode for .java
+ * files (java-truth.ts). A truth is per call
  * site: (file, line) with its callee's definition in the repo, or a site resolved outside the repo, or unresolved.
  */
 
 /** The languages a truth source exists for (truth-sources.ts picks the source by a file's language). */
-export type TruthLanguage = 'typescript' | 'python';
+export type TruthLanguage = 'typescript' | 'python' | 'java';
 
 /** Display names and checkers, for reports. */
 export const TRUTH_LANGUAGES: Readonly<Record<TruthLanguage, { label: string; checker: string }>> = {
   typescript: { label: 'TypeScript', checker: 'the TypeScript compiler' },
   python: { label: 'Python', checker: 'pyright' },
+  java: { label: 'Java', checker: 'javac and javap' },
 };
 
 /** Shape of the call site, used to group misses and errors in the report. */
@@ -102,7 +104,12 @@ export function compareStrings(a: string, b: string): number {
 }
 
 /** Puts a truth's lists in one order, whichever source built them, so reports and diffs are stable. */
-export function sortTruth(files: string[], edges: TruthEdge[], outside: TruthSite[], unresolved: TruthSite[]): void {
+export function sortTruth(
+  files: string[],
+  edges: TruthEdge[],
+  outside: TruthSite[],
+  unresolved: TruthSite[],
+): void {
   files.sort(compareStrings);
   edges.sort(
     (a, b) =>

@@ -9,7 +9,7 @@
  * Adding a language is adding its folder, one line in registry.ts and its conformance cases (conformance.ts).
  */
 import type { ConfidenceTable } from '../core/confidence.js';
-import type { FileFacts } from '../core/facts.js';
+import type { FileFacts, SymbolFact } from '../core/facts.js';
 
 /**
  * What a module specifier names. A module is one file (TypeScript, Python: `file`), or a set of files that together
@@ -32,6 +32,12 @@ export interface ModuleResolver {
    * path, when every file is a module of its own.
    */
   moduleOf?(path: string): { kind: 'package'; paths: string[] } | null;
+  /**
+   * The file that declares the types of `path`'s definitions, when another file does (a `.pyi` stub beside its
+   * `.py`, a `.d.ts` beside its `.js`), else null. Where a definition declares no type of its own, the resolver reads
+   * the type its twin in that file (same qualified name) declares; edges still link to the definition.
+   */
+  declarationsOf?(path: string): string | null;
 }
 
 export interface ModuleResolverContext {
@@ -87,11 +93,17 @@ export interface ResolutionRules {
    */
   valuePath(text: string): string[] | null;
   /**
-   * The path of a declaration file that types the definitions of the source file at `path` (Python's `m.pyi` stub
-   * beside `m.py`), or null. Where a definition leaves its return type or value type out, the twin's same-named
-   * definition supplies it; calls still link to the source file's definitions.
+   * Languages with overloads: among same-named callables (nearest class first) the ones a call with these argument
+   * types (CallSiteFact.args) may run, best first; one means chosen, several mean ambiguous (unresolved as
+   * `ambiguous`), none means no candidate fits (the resolver's own pick stands). Absent: no overloads.
    */
-  declarationTwin?(path: string): string | null;
+  chooseOverload?(candidates: readonly SymbolFact[], args: ReadonlyArray<string | null>): SymbolFact[];
+  /**
+   * Whether a call the file binds to nothing (Binding `global`, not a builtin) is matched by name among the repo's
+   * definitions of the same language: one definition of that name gives a `name-only` edge, several leave the call
+   * unresolved as `ambiguous`. For languages whose plug-in does not bind names (depth `symbols`).
+   */
+  callsByName?: boolean;
 }
 
 /** How a language's tests are run, one at a time (the command shown next to each test of a symbol). */
@@ -128,6 +140,13 @@ export interface LanguagePlugin {
   id: string;
   /** File extensions this plug-in analyses, with the dot. */
   extensions: readonly string[];
+  /**
+   * How deep the plug-in analyses: `full` (the default) binds imports, receivers and types and passes the shared
+   * behavioural cases (src/languages/conformance.ts); `symbols` gives outlines (definitions, ranges, nesting) and
+   * name-only call candidates from a grammar's tags query, passes the outline cases instead
+   * (src/languages/outline-conformance.ts), and the repo page says "symbols only" for its files.
+   */
+  depth?: 'full' | 'symbols';
   /** Bumped whenever the facts for the same bytes could change; part of the facts cache key. */
   analyzerVersion: string;
   /**
@@ -171,7 +190,7 @@ export const NEUTRAL_RULES: Readonly<ResolutionRules> = {
   wildcardExports: () => true,
   importedSubmodule: () => null,
   packageSubmodule: () => null,
-  declarationTwin: () => null,
+  callsByName: false,
   valuePath: (text) => {
     const parts = text.split('.');
     return parts.length > 1 && parts.every((part) => NAME.test(part)) ? parts : null;

@@ -1,9 +1,16 @@
 /** The registered language plug-ins; adding a language is adding its folder and one line here. */
 import type { LanguagePlugin } from './plugin.js';
+import { javaPlugin } from './java/java-plugin.js';
 import { pythonPlugin } from './python/python-plugin.js';
 import { typescriptPlugin } from './typescript/typescript-plugin.js';
+import { OUTLINE_PLUGINS, UNSUPPORTED_LANGUAGES } from './outline/outline-languages.js';
 
-export const allPlugins: readonly LanguagePlugin[] = [typescriptPlugin, pythonPlugin];
+export const allPlugins: readonly LanguagePlugin[] = [
+  typescriptPlugin,
+  pythonPlugin,
+  javaPlugin,
+  ...OUTLINE_PLUGINS,
+];
 
 /** Awaits the init() of each plug-in given (parsers and grammars load once; later calls are cheap). */
 export async function initPlugins(plugins: Iterable<LanguagePlugin>): Promise<void> {
@@ -19,6 +26,18 @@ export function pluginForPath(path: string): LanguagePlugin | undefined {
 /** The registered plug-in with this id (FileFacts.language), or undefined. */
 export function pluginById(id: string): LanguagePlugin | undefined {
   return allPlugins.find((plugin) => plugin.id === id);
+}
+
+/**
+ * Why a file no plug-in analyses was not analysed, for the coverage panel: a language whose grammar cannot load
+ * says so (see UNSUPPORTED_LANGUAGES), any other file is `no-language-plugin`.
+ */
+export function noPluginReason(path: string): string {
+  const lower = path.toLowerCase();
+  return (
+    UNSUPPORTED_LANGUAGES.find((u) => u.extensions.some((ext) => lower.endsWith(ext)))?.reason ??
+    'no-language-plugin'
+  );
 }
 
 /** Test code by the path convention of the plug-in that owns the path (false when no plug-in does). */

@@ -26,7 +26,7 @@ function newHolder(): string {
 }
 
 /** True when the holder ran on this host and its process is gone. */
-function holderDead(holder: string): boolean {
+export function holderDead(holder: string): boolean {
   const [host, pidText] = holder.split(' ');
   const pid = Number(pidText);
   if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;

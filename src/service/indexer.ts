@@ -11,7 +11,7 @@ import { checkRepoId, makeSymbolId } from '../core/ids.js';
 import { computeTestReach, DEFAULT_TEST_REACH_DEPTH } from '../analysis/test-reach.js';
 import { languageByExtension } from '../languages/file-language.js';
 import { isTestPathFor, type LanguagePlugin, type ModuleResolver } from '../languages/plugin.js';
-import { pluginForPath } from '../languages/registry.js';
+import { noPluginReason, pluginForPath } from '../languages/registry.js';
 import {
   factsKeyString,
   snapshotRows,
@@ -96,6 +96,10 @@ export interface IndexOptions {
    * Tests' own plug-ins (pluginFor) always run in-process.
    */
   workers?: number;
+  /** Where clones of URL sources go (default `<data dir>/repos`). */
+  workDir?: string;
+  /** Told the commit the ref resolved to, as soon as it is known (before anything is read). */
+  onCommit?: (commit: string) => void;
 }
 
 export interface IndexResult {
@@ -137,7 +141,8 @@ async function locate(opts: IndexOptions, dataDir: string): Promise<Target> {
       );
     // The id becomes the clone's folder under the data dir (repos/<id>.git): checked where it turns into a path.
     checkRepoId(repoId, 'repo id', `it was made from ${JSON.stringify(opts.source)}: pass --name host/owner/name`);
-    return { gitDir: join(dataDir, 'repos', `${repoId}.git`), repoId, source: opts.source, url: opts.source };
+    const cloneDir = join(opts.workDir ?? join(dataDir, 'repos'), `${repoId}.git`);
+    return { gitDir: cloneDir, repoId, source: opts.source, url: opts.source };
   }
   const { gitDir, commit } = await openRepositoryAt(opts.source, opts.ref ?? 'HEAD');
   const repoId = checkRepoId(opts.name ?? (await repoIdForLocal(gitDir)));
@@ -173,6 +178,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     if (target.url) await cloneOrFetch(target.url, target.gitDir);
     const ref = opts.ref ?? 'HEAD';
     const commit = target.url ? await resolveCommit(target.gitDir, ref) : target.commit!;
+    opts.onCommit?.(commit);
     const testReachDepth = opts.testReachDepth ?? DEFAULT_TEST_REACH_DEPTH;
 
     await storage.writer.upsertRepo({
@@ -468,7 +474,10 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
 
     for (const f of files) {
       if (f.skipReason) skipped[f.skipReason] = (skipped[f.skipReason] ?? 0) + 1;
-      else if (!plugins.get(f.path)) skipped['no-language-plugin'] = (skipped['no-language-plugin'] ?? 0) + 1;
+      else if (!plugins.get(f.path)) {
+        const reason = noPluginReason(f.path);
+        skipped[reason] = (skipped[reason] ?? 0) + 1;
+      }
     }
     for (const a of analysed)
       if (a.facts.skipped) skipped[a.facts.skipped] = (skipped[a.facts.skipped] ?? 0) + 1;
@@ -491,6 +500,10 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
       moduleOf(path) {
         const p = plugins.get(path);
         return (p && resolvers.get(p.id)?.moduleOf?.(path)) ?? null;
+      },
+      declarationsOf(path) {
+        const p = plugins.get(path);
+        return (p && resolvers.get(p.id)?.declarationsOf?.(path)) ?? null;
       },
     };
     const resolution = resolveRepo({

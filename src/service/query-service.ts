@@ -9,7 +9,7 @@ import { checkRepoId, parseSymbolId } from '../core/ids.js';
 import { Lru } from '../core/lru.js';
 import { isHumpsQuery, mayHideRepoCall } from '../core/search-keys.js';
 import { shellQuote } from '../core/shell.js';
-import { pluginForPath } from '../languages/registry.js';
+import { pluginById, pluginForPath } from '../languages/registry.js';
 import type {
   EdgeWithSymbol,
   RepoRecord,
@@ -168,11 +168,15 @@ class StorageQueryService implements QueryService {
       ...this.dto(ctx, r.symbol),
       callers: r.callers,
     });
+    const summary = await this.summary(ctx);
     return {
-      summary: await this.summary(ctx),
+      summary,
       mostCalled: (await this.storage.mostCalled(ctx.snapshot.id, 10)).map(ranked),
       untestedHotspots: (await this.storage.untestedHotspots(ctx.snapshot.id, 10)).map(ranked),
       coverage: await this.coverage(ctx),
+      symbolsOnly: Object.keys(summary.languages)
+        .filter((language) => pluginById(language)?.depth === 'symbols')
+        .sort(),
     };
   }
 
@@ -318,18 +322,24 @@ class StorageQueryService implements QueryService {
     const key = `${snap}|show|${row.id}`;
     const cached = this.answers.get(key);
     if (cached) return cached as ShowGraph;
-    const unresolved = (await this.storage.unresolvedEdgesFrom(snap, [row.id]))
+    // The questions are independent: asked at once, an uncached symbol costs one round trip of waiting on a
+    // networked engine instead of six (the snapshot's stats, shared by two of them, are read first and kept).
+    await this.stats(ctx);
+    const [unresolvedEdges, mayCall, tests, testsNotAnalysed, testsComplete, callers, callees] = await Promise.all([
+      this.storage.unresolvedEdgesFrom(snap, [row.id]),
+      this.storage.unresolvedMayCall(snap, [row.name]),
+      this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]),
+      this.testsNotAnalysed(ctx),
+      this.testsComplete(ctx),
+      this.storage.edgesTo(snap, [row.id]),
+      this.storage.edgesFrom(snap, [row.id]),
+    ]);
+    const unresolved = unresolvedEdges
       .flatMap((e) =>
         (e.lines.length > 0 ? e.lines : [0]).map((line) => ({ text: e.calleeText, reason: e.reason, line })),
       )
       .sort((a, b) => a.line - b.line || cmp(a.text, b.text));
-    const unresolvedThatMayCall = (await this.storage.unresolvedMayCall(snap, [row.name])).get(row.name) ?? 0;
-    const tests = await this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]);
-    const testsNotAnalysed = await this.testsNotAnalysed(ctx);
-    const [callers, callees] = await Promise.all([
-      this.storage.edgesTo(snap, [row.id]),
-      this.storage.edgesFrom(snap, [row.id]),
-    ]);
+    const unresolvedThatMayCall = mayCall.get(row.name) ?? 0;
     const graph: ShowGraph = deepFreeze({
       callers: callers.map(toEdgeDTO).sort(compareEdges),
       callees: callees.map(toEdgeDTO).sort(compareEdges),
@@ -337,7 +347,7 @@ class StorageQueryService implements QueryService {
       callersComplete: unresolvedThatMayCall > 0 ? 'lower_bound' : 'exact',
       unresolvedThatMayCall,
       tests,
-      testsComplete: await this.testsComplete(ctx),
+      testsComplete,
       ...(testsNotAnalysed.length > 0 ? { testsNotAnalysed } : {}),
     });
     this.answers.set(

@@ -156,6 +156,11 @@ export interface RepoOverview {
   mostCalled: Array<SymbolDTO & { callers: number }>;
   untestedHotspots: Array<SymbolDTO & { callers: number }>;
   coverage: CoverageStats;
+  /**
+   * Languages of the snapshot whose plug-in gives symbols only (LanguagePlugin.depth `symbols`): outlines and search,
+   * calls matched by name alone, no imports or types followed. Absent from answers of older servers.
+   */
+  symbolsOnly?: string[];
 }
 
 export interface SearchHit extends SymbolDTO {

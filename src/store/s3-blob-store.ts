@@ -127,15 +127,35 @@ export class S3BlobStore implements BlobStore {
 
   async put(bytes: Uint8Array, sha256?: string): Promise<{ sha256: string; created: boolean }> {
     const sha = sha256 ?? sha256Hex(bytes);
-    if (await this.has(sha)) return { sha256: sha, created: false };
-    await this.write(sha, bytes);
-    return { sha256: sha, created: true };
+    const packed = await packBlob(bytes);
+    // An object of another length is not this blob: some S3-compatible servers (s3rver among them) keep the part of
+    // a PUT whose client died mid-body at the final key, ignoring Content-Length and Content-MD5. Writing it again
+    // replaces that remnant instead of trusting it forever.
+    const size = await this.storedLength(sha);
+    if (size === packed.length) return { sha256: sha, created: false };
+    await this.writePacked(sha, packed);
+    return { sha256: sha, created: size === null };
   }
 
   async replace(bytes: Uint8Array): Promise<string> {
     const sha = sha256Hex(bytes);
     await this.write(sha, bytes);
     return sha;
+  }
+
+  /** Length of the stored object, or null when there is none. */
+  private async storedLength(sha256: string): Promise<number | null> {
+    return this.request(`HEAD ${this.keyOf(sha256)}`, async ({ sdk, client }) => {
+      try {
+        const out = await client.send(
+          new sdk.HeadObjectCommand({ Bucket: this.where.bucket, Key: this.keyOf(sha256) }),
+        );
+        return out.ContentLength ?? -1;
+      } catch (err) {
+        if (isNotFound(err)) return null;
+        throw err;
+      }
+    });
   }
 
   async has(sha256: string): Promise<boolean> {
@@ -246,7 +266,10 @@ export class S3BlobStore implements BlobStore {
   }
 
   private async write(sha: string, bytes: Uint8Array): Promise<void> {
-    const packed = await packBlob(bytes);
+    await this.writePacked(sha, await packBlob(bytes));
+  }
+
+  private async writePacked(sha: string, packed: Uint8Array): Promise<void> {
     const key = this.keyOf(sha);
     await this.request(`PUT ${key}`, ({ sdk, client }) =>
       client.send(

@@ -4,6 +4,7 @@
  * control of limits and headers. Every response carries the security headers; only GET/HEAD are served
  * (POST/DELETE/… only on /mcp); no file system path is ever derived from a URL.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
@@ -13,6 +14,9 @@ import { parseCompareSpec, type ChangeService } from '../service/change-service.
 import type { QueryService, ShowResult } from '../service/query-types.js';
 import { createAccessPolicy, SESSION_COOKIE, type AccessPolicy } from './access.js';
 import { handleApi } from './api.js';
+import { tokenSha256 } from '../db/token-store.js';
+import { handleJobsApi, isJobsRoute, type JobsApiOptions } from './jobs-api.js';
+import { renderJobsPage } from './pages/jobs-page.js';
 import { CLIENT_JS } from './assets/client-js.js';
 import { STYLE_CSS } from './assets/style-css.js';
 import {
@@ -57,6 +61,13 @@ export interface WebServerOptions {
   allowedHosts?: readonly string[];
   /** When set, every page, API and /mcp request must carry this token (bearer header or the login cookie). */
   readToken?: string | null;
+  /** Jobs API, write routes and the jobs page; absent → those routes answer 404. */
+  jobs?: JobsApiOptions;
+  /**
+   * Reads need a token even without `readToken`: a valid read or admin token from the database (or the read token).
+   * Database tokens are accepted for reads whenever reads need a token.
+   */
+  requireToken?: boolean;
 }
 
 export interface WebServer {
@@ -65,6 +76,19 @@ export interface WebServer {
   listen(): Promise<string>;
   close(): Promise<void>;
   url(): string;
+}
+
+/** The session cookie of a database token: its id and a MAC keyed by the token's stored sha256. */
+function tokenSession(id: string, sha256: string): string {
+  return `t.${id}.${createHmac('sha256', sha256).update('codehub web session').digest('base64url')}`;
+}
+
+function cookieOf(req: IncomingMessage, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
 }
 
 /** Lines of context shown above a symbol, and the lines (context included) shown before the truncation marker. */
@@ -389,7 +413,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
   /** `/-/login` (GET: the form; POST: check the token, set the cookie) and `/-/logout` (POST: clear it). */
   async function handleLogin(req: IncomingMessage, res: ServerResponse, path: string, params: URLSearchParams): Promise<void> {
     const policy = access!;
-    if (!policy.requiresToken) return sendErrorPage(req, res, notFoundRoute(path));
+    if (!policy.requiresToken && !options.requireToken) return sendErrorPage(req, res, notFoundRoute(path));
     if (path === '/-/logout') {
       if (req.method !== 'POST') return refuse(req, res, path, 405, 'Sign out with POST.', { Allow: 'POST' });
       return send(req, res, 303, 'text/plain; charset=utf-8', 'Signed out.\n', {
@@ -405,15 +429,47 @@ export function createWebServer(options: WebServerOptions): WebServer {
     if (body === null) return refuse(req, res, path, 413, `The login form's body exceeds ${MAX_LOGIN_BODY} bytes.`);
     const form = new URLSearchParams(body);
     const next = localPath(form.get('next'));
-    if (!policy.tokenMatches(form.get('token') ?? '')) {
+    const given = form.get('token') ?? '';
+    let cookie: string | null = policy.tokenMatches(given) ? policy.sessionValue() : null;
+    if (cookie === null && options.jobs && given !== '') {
+      // A database token signs in too; the cookie is derived from its stored sha256, so revoking it signs out.
+      const check = await options.jobs.tokens.check(given);
+      if (check.status === 'valid') cookie = tokenSession(check.token.id, tokenSha256(given));
+    }
+    if (cookie === null) {
       return sendHtml(req, res, 401, renderLoginPage(ctx(req), next, true));
     }
     const secure = options.publicUrl?.startsWith('https:') ? '; Secure' : '';
     return send(req, res, 303, 'text/plain; charset=utf-8', 'Signed in.\n', {
       Location: next,
-      'Set-Cookie': `${SESSION_COOKIE}=${policy.sessionValue()}; Path=/; HttpOnly; SameSite=Strict${secure}`,
+      'Set-Cookie': `${SESSION_COOKIE}=${cookie}; Path=/; HttpOnly; SameSite=Strict${secure}`,
       'Cache-Control': 'no-store',
     });
+  }
+
+  /**
+   * Whether a request may read: always when reads need no token; else with the read token (bearer or login
+   * cookie) or a valid database token of either scope (bearer).
+   */
+  function readAuthorized(req: IncomingMessage): boolean | Promise<boolean> {
+    const policy = access!;
+    if (!policy.requiresToken && !options.requireToken) return true;
+    if (policy.requiresToken && policy.isAuthorized(req)) return true;
+    if (!options.jobs) return false;
+    const tokens = options.jobs.tokens;
+    // Only a database token costs a round trip; everything else is answered in the same tick.
+    if (req.headers.authorization !== undefined) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization);
+      return m !== null && tokens.check(m[1]!).then((c) => c.status === 'valid');
+    }
+    const session = /^t\.([0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/.exec(cookieOf(req, SESSION_COOKIE) ?? '');
+    if (!session) return false;
+    return tokens.byId(session[1]!).then(
+      (found) =>
+        found !== null &&
+        found.check.status === 'valid' &&
+        timingSafeEqual(Buffer.from(tokenSession(found.check.token.id, found.sha256)), Buffer.from(session[0])),
+    );
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -436,7 +492,8 @@ export function createWebServer(options: WebServerOptions): WebServer {
     if (path === '/-/login' || path === '/-/logout') return handleLogin(req, res, path, params);
     // Assets are the same fixed strings for everyone; the login page needs them before a token is given.
     const isPublicAsset = path.startsWith('/-/static/') || path === '/favicon.ico';
-    if (!isPublicAsset && !access.isAuthorized(req)) {
+    const readable = isPublicAsset || readAuthorized(req);
+    if (!(readable === true || (readable !== false && (await readable)))) {
       const challenge = { 'WWW-Authenticate': 'Bearer realm="codehub"', 'Cache-Control': 'no-store' };
       const message = 'This hub requires its read token: send Authorization: Bearer <token>, or sign in at /-/login';
       if (isMcpPath(path) || isApiPath(path) || (req.method !== 'GET' && req.method !== 'HEAD'))
@@ -457,6 +514,27 @@ export function createWebServer(options: WebServerOptions): WebServer {
       // MCP streams (SSE) may stay quiet for long; the page idle timeout must not cut them.
       req.socket.setTimeout(0);
       return options.mcpHandler(req, res);
+    }
+    if (options.jobs && isApiPath(path) && isJobsRoute(req.method, path.slice('/api/v1'.length))) {
+      const jobs = options.jobs;
+      const policy = access;
+      const handled = await handleJobsApi(
+        req,
+        path.slice('/api/v1'.length),
+        params,
+        jobs,
+        (status, body, headers = {}) =>
+          send(req, res, status, 'application/json; charset=utf-8', JSON.stringify(body, null, 2), {
+            'Cache-Control': 'no-store',
+            ...headers,
+          }),
+        (candidate) => policy.requiresToken && policy.tokenMatches(candidate),
+        log,
+      );
+      if (handled) return;
+    }
+    if (options.jobs && path === '/-/jobs' && (req.method === 'GET' || req.method === 'HEAD')) {
+      return sendHtml(req, res, 200, renderJobsPage(ctx(req), await options.jobs.queue.recent(100)));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(req, res, 405, 'text/plain; charset=utf-8', 'Only GET and HEAD are served here.\n', {

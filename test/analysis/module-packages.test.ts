@@ -28,6 +28,7 @@ const MODULE_ID = makeLocalId(MODULE_QUALIFIED_NAME, 'module');
  *                                       TypeRef (its display text is written `*T`, which no rule may parse); `takes`
  *                                       one callback parameter whose function type has parameters A, B
  *   type Name / method Type.name        a class and a method of it
+ *   method-of Type name                 a method declared apart from its type (SymbolFact.memberOf), as Go allows
  *   var x T / var x = callee()          a typed local of the current function
  *   call f / call x.m                   a call from the current function
  *   callback callee arg param m         `p.m()` where p is parameter `param` of a lambda passed as argument `arg`
@@ -142,6 +143,20 @@ function analyzeToy(path: string, text: string): FileFacts {
           kind: 'method',
           exported: false,
           parent: makeLocalId(owner, 'class'),
+        },
+        line,
+      );
+    } else if (word === 'method-of') {
+      const member = words[2] ?? '';
+      add(
+        {
+          localId: makeLocalId(`${name}.${member}`, 'method'),
+          name: member,
+          qualifiedName: `${name}.${member}`,
+          kind: 'method',
+          exported: /^[A-Z]/.test(member),
+          parent: null,
+          memberOf: name,
         },
         line,
       );
@@ -288,6 +303,29 @@ describe('modules that are directory packages', () => {
       }),
     );
     assert.deepEqual(edges['c.Radius'], ['receiver-typed', 'geo/shapes.toy::Circle.Radius:method']);
+  });
+
+  it('finds a method declared apart from its type, in another file of the package', () => {
+    const edges = byText(
+      resolveToy({
+        ...GEO,
+        'geo/extra.toy': 'method-of Circle Diameter',
+        'app/main.toy': [
+          'import geo',
+          'type Local',
+          'func Run',
+          'var c geo.Circle',
+          'call c.Diameter',
+          'var l Local',
+          'call l.touch',
+          'call touch',
+        ].join('\n'),
+        'app/util.toy': ['method-of Local touch', 'method-of Missing gone'].join('\n'),
+      }),
+    );
+    assert.deepEqual(edges['c.Diameter'], ['receiver-typed', 'geo/extra.toy::Circle.Diameter:method']);
+    assert.deepEqual(edges['l.touch'], ['receiver-typed', 'app/util.toy::Local.touch:method']);
+    assert.deepEqual(edges.touch, ['unknown', null], 'a method is no name of the package scope');
   });
 
   it("follows a callee's structured return type, never its display text", () => {

@@ -1,6 +1,7 @@
 /**
- * Every plug-in registered in src/languages/registry.ts runs the shared behavioural cases; one registered without
- * them (no src/languages/<id>/conformance.ts) fails here, and so the build.
+ * Every plug-in registered in src/languages/registry.ts runs the shared behavioural cases, or, when it declares depth
+ * `symbols`, the shared outline cases (src/languages/outline-conformance.ts); one registered without the suite of its
+ * depth (no src/languages/<id>/conformance.ts, or no such export in it) fails here, and so the build.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,21 +15,68 @@ import { templatePlugin } from '../../src/languages/_template/template-plugin.js
 import { conformance as templateCases } from '../../src/languages/_template/conformance.js';
 import { failuresOf, loadConformance, runBehaviourConformance, unansweredCases } from './behaviour.js';
 import { assertFactsInvariants, runConformance } from './conformance.js';
+import { loadOutlineConformance, outlineFailuresOf, runOutlineConformance } from './outline-behaviour.js';
+import { rustPlugin } from '../../src/languages/rust/rust-plugin.js';
 
 // Plug-ins that load a parser (a tree-sitter grammar) do so once, before any analysis.
 await initPlugins(allPlugins);
 
+const symbolsOnly = (plugin: LanguagePlugin): boolean => plugin.depth === 'symbols';
 const loaded = await Promise.all(
-  allPlugins.map(async (plugin) => ({ plugin, suite: await loadConformance(plugin) })),
+  allPlugins.map(async (plugin) => ({
+    plugin,
+    suite: symbolsOnly(plugin) ? null : await loadConformance(plugin),
+    outline: symbolsOnly(plugin) ? await loadOutlineConformance(plugin) : null,
+  })),
 );
 
 describe('the registered language plug-ins', () => {
-  it('each supply the shared behavioural cases in their folder (src/languages/<id>/conformance.ts)', () => {
+  it('each supply the cases of their depth in their folder (src/languages/<id>/conformance.ts)', () => {
     assert.ok(allPlugins.length > 0);
     assert.deepEqual(
-      loaded.filter((l) => l.suite === null).map((l) => `${l.plugin.id} has no conformance cases`),
+      loaded
+        .filter((l) => (symbolsOnly(l.plugin) ? l.outline === null : l.suite === null))
+        .map((l) => `${l.plugin.id} has no ${symbolsOnly(l.plugin) ? 'outline' : 'conformance'} cases`),
       [],
     );
+  });
+});
+
+for (const { plugin, outline } of loaded) {
+  if (!outline) continue;
+  runOutlineConformance(plugin, outline);
+  const sources = Object.values(outline).flatMap((c) =>
+    'files' in c ? Object.entries(c.files).map(([path, text]) => ({ path, text })) : [],
+  );
+  runConformance(plugin, sources, `${plugin.id} plug-in: the shared invariants on its outline cases`);
+}
+
+describe('the outline runner', () => {
+  it('fails a case whose symbol, lines, name-only link or unresolved reason the pipeline does not produce', () => {
+    const files = { 'src/lib.rs': 'fn a() {\n    b();\n}\n\nfn b() {}\n' };
+    assert.deepEqual(
+      outlineFailuresOf(rustPlugin, {
+        files,
+        symbols: [{ name: 'a', kind: 'function', lines: [1, 3] }],
+        edges: [{ from: 'a', to: 'b' }],
+      }),
+      [],
+    );
+    const wrong = outlineFailuresOf(rustPlugin, {
+      files,
+      symbols: [
+        { name: 'a', kind: 'function', lines: [1, 2] },
+        { name: 'c', kind: 'function' },
+      ],
+      edges: [{ from: 'b', to: 'a' }],
+      unresolved: [{ from: 'a', callee: 'b', reason: 'ambiguous' }],
+      syntaxErrors: ['src/lib.rs'],
+    });
+    assert.equal(wrong.length, 5, wrong.join('\n'));
+  });
+
+  it('counts a symbols-only plug-in without outline cases as missing them', async () => {
+    assert.equal(await loadOutlineConformance({ ...rustPlugin, id: 'no-such-language' }), null);
   });
 });
 

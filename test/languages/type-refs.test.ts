@@ -151,4 +151,39 @@ describe('Python structured types', () => {
     assert.deepEqual(build.parameters, [{ name: 'repo', type: { kind: 'name', name: 'Repo' } }]);
     assert.deepEqual(build.returnTypeRef, { kind: 'name', name: 'Service' });
   });
+
+  it('reads annotations from the syntax tree: optional, union with None, quoted, parenthesised; containers and unions name none', () => {
+    const annotated = pythonPlugin.analyze(
+      'pkg/annotated.py',
+      [
+        'def f(a: Optional[Repo], b: typing.Optional[m.Repo], c: Repo | None, d: "Repo", e: Union[Repo, None],',
+        '      f: list[Repo], g: None | Repo | Cache, h: (Repo), i: Union[Repo, Cache], j: "Optional[Repo]",',
+        '      k: Optional[Union[Repo, Cache]], l: None, m: Repo[T]) -> None:',
+        '    pass',
+        '',
+      ].join('\n'),
+    );
+    const types = Object.fromEntries(
+      (symbol(annotated, 'f').parameters ?? []).map((p) => [
+        p.name,
+        p.type?.kind === 'name' ? p.type.name : null,
+      ]),
+    );
+    assert.deepEqual(types, {
+      a: 'Repo',
+      b: 'm.Repo',
+      c: 'Repo',
+      d: 'Repo',
+      e: 'Repo',
+      f: null,
+      g: null,
+      h: 'Repo',
+      i: null,
+      j: 'Repo',
+      k: null,
+      l: null,
+      m: null,
+    });
+    assert.equal(symbol(annotated, 'f').returnTypeRef, null);
+  });
 });

@@ -63,10 +63,16 @@ describe('HTTP hardening', () => {
     }
   });
 
-  it('is read-only: every method but GET and HEAD is refused outside /mcp, and no reindex route exists', async () => {
+  it('is read-only without an admin token: every other method but GET and HEAD is refused outside /mcp and the write routes, and no reindex route exists', async () => {
     for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
       for (const path of ['/', `/api/v1/repos/${REPO}`, `/api/v1/repos/${REPO}/-/reindex`, '/api/v1/repos']) {
         const r = await rawRequest(hub.url, method, path, { 'content-type': 'application/json' }, '{}');
+        if (method === 'POST' && path === '/api/v1/repos') {
+          // The write route of the jobs API: it exists, and without an admin token it changes nothing.
+          assert.equal(r.status, 401, `${method} ${path}`);
+          assert.match(String(r.headers['www-authenticate']), /Bearer/);
+          continue;
+        }
         assert.equal(r.status, 405, `${method} ${path}`);
         assert.equal(r.headers.allow, 'GET, HEAD');
       }

@@ -5,7 +5,11 @@ import { CodehubError } from '../../core/errors.js';
 import { createMcpHttpHandler } from '../../mcp/http.js';
 import { runStdioServer } from '../../mcp/stdio.js';
 import { createChangeService } from '../../service/change-service.js';
+import { openJobQueue } from '../../db/open-job-queue.js';
+import { openTokenStore } from '../../db/token-store.js';
+import { runJobRunner } from '../../service/job-runner.js';
 import { createQueryService } from '../../service/query-service.js';
+import { DEFAULT_MIN_TRACK_INTERVAL_SECONDS } from '../../web/jobs-api.js';
 import { blobLocation, defaultDataDir, openWorkspace } from '../../service/workspace.js';
 import { invalidHostName, MIN_READ_TOKEN_LENGTH } from '../../web/access.js';
 import { mcpConfig } from '../../web/pages/layout.js';
@@ -21,6 +25,9 @@ export interface ServeFlags {
   'allowed-host'?: string[];
   'read-token-file'?: string;
   public?: boolean;
+  'require-token'?: boolean;
+  'work-dir'?: string;
+  'min-track-interval'?: string;
 }
 
 /** The options `serve` and `start` share. */
@@ -30,6 +37,9 @@ export const SERVE_OPTIONS = {
   'allowed-host': { type: 'string', multiple: true },
   'read-token-file': { type: 'string' },
   public: { type: 'boolean', default: false },
+  'require-token': { type: 'boolean', default: false },
+  'work-dir': { type: 'string' },
+  'min-track-interval': { type: 'string' },
 } as const;
 
 function parsePort(text: string | undefined): number {
@@ -85,10 +95,14 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
   }
   const readToken = readTokenFrom(flags);
   const exposed = !isLoopbackHost(host);
-  if (exposed && readToken === null && !flags.public) {
+  const requireToken = flags['require-token'] === true;
+  const minTrack = flags['min-track-interval'] === undefined ? DEFAULT_MIN_TRACK_INTERVAL_SECONDS : Number(flags['min-track-interval']);
+  if (!Number.isInteger(minTrack) || minTrack < 1)
+    throw new CodehubError('InvalidInput', `--min-track-interval must be a whole number of seconds ≥ 1, got '${flags['min-track-interval']}'`);
+  if (exposed && readToken === null && !requireToken && !flags.public) {
     throw new CodehubError(
       'InvalidInput',
-      `--host ${host} would let anyone who reaches this machine read every indexed repository; pass --read-token-file FILE (or set CODEHUB_READ_TOKEN) to require a token, or --public to serve them to everyone`,
+      `--host ${host} would let anyone who reaches this machine read every indexed repository; pass --read-token-file FILE (or set CODEHUB_READ_TOKEN) to require a token (or --require-token to accept tokens from 'codehub token create'), or --public to serve them to everyone`,
     );
   }
   const ws = openWorkspace(defaultDataDir(flags.data), {
@@ -97,6 +111,9 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
   });
   const service = createQueryService(ws);
   const changes = createChangeService(ws);
+  const queue = openJobQueue(ws.storage);
+  const tokens = openTokenStore(ws.storage);
+  const dataDir = defaultDataDir(flags.data);
   // The MCP server links answers to the hub's URL, known once the port is bound.
   let mcp: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   const web = createWebServer({
@@ -106,6 +123,8 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
     port,
     allowedHosts,
     readToken,
+    requireToken,
+    jobs: { queue, tokens, reader: ws.storage.reader, minTrackIntervalSeconds: minTrack },
     ...requestTimeoutFromEnv(),
     mcpHandler: (req, res) => {
       if (!mcp) {
@@ -119,6 +138,7 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
   try {
     url = await web.listen();
   } catch (err) {
+    await queue.close();
     await ws.close();
     const code = (err as NodeJS.ErrnoException).code;
     throw new CodehubError(
@@ -140,15 +160,29 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
     process.stdout.write('read token required: browsers sign in at /-/login; MCP clients send the Authorization header above (set CODEHUB_READ_TOKEN where the client runs)\n');
   }
 
+  // The embedded default has no workers: this process runs the jobs its API queues (PostgreSQL hubs run `codehub worker`).
+  const runnerStop = new AbortController();
+  const runner =
+    ws.storage.kind === 'sqlite'
+      ? runJobRunner({
+          queue,
+          index: { dataDir, blobs: blobLocation(flags.blobs), database: flags.database, workDir: flags['work-dir'] },
+          signal: runnerStop.signal,
+          log: (line) => process.stderr.write(`${line}\n`),
+        })
+      : Promise.resolve();
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      runnerStop.abort();
       void web.close().finally(resolve);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  await runner;
+  await queue.close();
   await ws.close();
   return 0;
 }

@@ -24,11 +24,11 @@ import {
   isPythonTestPath,
   PYTEST_BUILTIN_FIXTURES,
   PYTHON_BUILTINS,
-  pythonTypeName,
   SETUP_METHODS,
 } from './conventions.js';
 import type { SyntaxNode } from './parser.js';
 import { parsePython } from './parser.js';
+import { annotationTypeName, parameterTypeRef, typeRefOfAnnotation } from './type-refs.js';
 
 /** Recursion bound for our walks; deeper subtrees are not visited and a diagnostic says so. */
 const MAX_DEPTH = 400;
@@ -215,43 +215,8 @@ const MAX_TYPE_CHAIN = 12;
 
 /** The first argument of `typing.cast` (a class, a dotted name, or its name in a string) as a TypeRef. */
 function typeOfCastTarget(node: SyntaxNode | null): TypeRef | null {
-  if (!node) return null;
-  const written = stringValue(node) ?? dottedName(node);
-  const name = written === null ? null : pythonTypeName(collapse(written));
+  const name = annotationTypeName(node);
   return name ? { kind: 'name', name } : null;
-}
-
-/** A type annotation node (`type`) → a TypeRef naming the class it stands for, when it names one. */
-function typeRefOfAnnotation(node: SyntaxNode | null): TypeRef | null {
-  if (!node) return null;
-  const name = pythonTypeName(collapse(node.text));
-  return name ? { kind: 'name', name } : null;
-}
-
-const CALLABLE = /^(?:typing\.|collections\.abc\.|abc\.)?Callable$/;
-
-/**
- * A parameter's annotation as a TypeRef: `Callable[[A, B], R]` (also `typing.Callable`, `collections.abc.Callable`)
- * as a `function` ref, whose parameters type a lambda passed there; anything else as typeRefOfAnnotation.
- */
-function parameterTypeRef(node: SyntaxNode | null): TypeRef | null {
-  let t = node;
-  if (t?.type === 'type') t = t.namedChildren[0] ?? null;
-  if (t && (t.type === 'generic_type' || t.type === 'subscript')) {
-    const head = t.type === 'subscript' ? t.childForFieldName('value') : t.namedChildren[0];
-    const args =
-      t.type === 'subscript'
-        ? t.childrenForFieldName('subscript')
-        : (t.namedChildren[1]?.namedChildren ?? []);
-    if (head && CALLABLE.test(head.text) && args.length === 2) {
-      const unwrap = (n: SyntaxNode | null | undefined): SyntaxNode | null =>
-        n?.type === 'type' ? (n.namedChildren[0] ?? null) : (n ?? null);
-      const list = unwrap(args[0]);
-      const params = list?.type === 'list' ? list.namedChildren.map((p) => typeRefOfAnnotation(p)) : [];
-      return { kind: 'function', params, returns: typeRefOfAnnotation(unwrap(args[1])) };
-    }
-  }
-  return typeRefOfAnnotation(node);
 }
 
 /**

@@ -162,5 +162,9 @@ export function createPythonModuleResolver(context: ModuleResolverContext): Modu
       if (!res) cache.set(key, (res = resolveUncached(fromPath, specifier)));
       return res;
     },
+    // A stub beside its module (`m.pyi` next to `m.py`) declares the module's types (PEP 484).
+    declarationsOf(path: string): string | null {
+      return path.endsWith('.py') && files.has(`${path}i`) ? `${path}i` : null;
+    },
   };
 }

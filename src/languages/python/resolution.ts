@@ -25,6 +25,4 @@ export const pythonResolutionRules: Partial<ResolutionRules> = {
   // `pkg.mod` after `import pkg`: a package's `__init__` exposes its submodules as attributes.
   packageSubmodule: (modulePath, name) =>
     PACKAGE_INIT.test(modulePath) ? pythonSubmoduleSpecifier('.', name) : null,
-  // A `.pyi` stub beside a `.py` module types what the module leaves unannotated (return types, attributes).
-  declarationTwin: (path) => (path.endsWith('.py') ? `${path}i` : null),
 };

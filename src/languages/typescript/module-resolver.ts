@@ -107,6 +107,14 @@ class TsModuleResolver implements ModuleResolver {
     this.indexWorkspaces();
   }
 
+  /** A JavaScript file's types are declared by the `.d.ts` (`.d.mts`, `.d.cts`) beside it, when there is one. */
+  declarationsOf(path: string): string | null {
+    const match = /\.(m|c)?jsx?$/.exec(path);
+    if (!match) return null;
+    const declarations = `${path.slice(0, match.index)}.d.${match[1] ?? ''}ts`;
+    return this.files.has(declarations) ? declarations : null;
+  }
+
   resolve(fromPath: string, specifier: string): ModuleResolution {
     const dir = dirname(fromPath);
     let byDir = this.cache.get(dir);

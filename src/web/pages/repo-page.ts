@@ -79,7 +79,11 @@ ${breadcrumbs([{ label: 'hub', href: hubUrl() }, { label: s.id }])}
     s.webUrl ? markup`<span class="dot">·</span><a href="${s.webUrl}" rel="noreferrer">${s.webUrl} ↗</a>` : ''
   }</p>
 <div class="stats"><span><b>${s.files.toLocaleString('en')}</b> files</span><span><b>${s.symbols.toLocaleString('en')}</b> symbols</span><span><b>${s.edges.toLocaleString('en')}</b> edges</span></div>
-<div id="languages">${languageBar(s.languages)}</div>
+<div id="languages">${languageBar(s.languages)}${
+    overview.symbolsOnly?.length
+      ? markup`<p class="hint" id="symbols-only">symbols only: ${overview.symbolsOnly.join(', ')} — outlines and search; their calls are matched by name alone, imports and types are not followed</p>`
+      : ''
+  }</div>
 <div class="grid2">
 <section><h2>Most-called symbols</h2>${symbolTable(s.id, overview.mostCalled, 'most-called', 'No resolved calls yet.')}</section>
 <section><h2>Untested hotspots <span class="count">most callers, no tests</span></h2>${symbolTable(s.id, overview.untestedHotspots, 'untested', 'Every called symbol is reached by a test.')}</section>
