@@ -12,7 +12,7 @@ import { pythonTestCommands } from './test-command.js';
 export const pythonPlugin: LanguagePlugin = {
   id: 'python',
   extensions: ['.py', '.pyi'],
-  analyzerVersion: 'py-3',
+  analyzerVersion: 'py-4',
   init(): Promise<void> {
     return initPythonParser();
   },
