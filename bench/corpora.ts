@@ -294,7 +294,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const NOUNS = [
+export const NOUNS = [
   'Order',
   'Invoice',
   'User',
@@ -308,7 +308,7 @@ const NOUNS = [
   'Cache',
   'Queue',
 ];
-const VERBS = [
+export const VERBS = [
   'load',
   'save',
   'validate',

@@ -2,8 +2,9 @@
  * Entry of `npm run eval`: scores codehub's call graph against the TypeScript compiler on this project's own
  * source and on pinned npm corpora (built by bench/corpora.ts at eval time, never committed), and against pyright
  * on pinned Debian Python corpora (bench/python-corpora.ts, tuned and held out), and writes EVAL.md.
- * Usage: `npm run eval [-- --calibrate] [--only NAME,…] [--out DIR]` (`--only python` runs the Python corpora,
- * `--only java` the Java ones).
+ * Usage: `npm run eval [-- --calibrate] [--only NAME,…] [--out DIR] [--samples N]` (`--only python` runs the Python
+ * corpora, `--only java` the Java ones; `--samples` keeps N examples per missed/wrong category instead of 5, to
+ * study misses with `--out`).
  */
 import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,6 +72,8 @@ async function main(): Promise<void> {
   const outAt = argv.indexOf('--out');
   const projectRoot = dirname(benchRoot());
   const outDir = outAt >= 0 ? argv[outAt + 1]! : projectRoot;
+  const samplesAt = argv.indexOf('--samples');
+  const sampling = samplesAt >= 0 ? { sampleSize: Number(argv[samplesAt + 1]) } : {};
   const corpora: CorpusReport[] = [];
   const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
@@ -115,6 +118,7 @@ async function main(): Promise<void> {
         corpus: `debian:${spec.pkg}@${spec.version}`,
         role: spec.role,
         languages: ['python'],
+        ...sampling,
       })),
     );
   }

@@ -50,6 +50,7 @@ import { scaleRun, scaleRunOptions } from './scale-run.js';
 import { LOAD_QUERIES, loadEveryQuery, searchCorpusSymbol } from './load.js';
 import { hasGnuTime, measureCommand, median } from './measure.js';
 import { ensurePeersInstalled, peerTools } from './peers.js';
+import { pythonSection } from './python-vs-typescript.js';
 import type { PeerTool } from './peers.js';
 
 interface Options {
@@ -643,6 +644,14 @@ async function main(): Promise<number> {
     `## Workers (1 vs ${n})\n\n` +
       table(['corpus', 'wall s, 1 worker', `wall s, ${n} workers`, 'speed-up'], workerRows),
   );
+
+  // Issue 14: Python indexing against TypeScript of the same size, and Python extraction speed.
+  log('python vs typescript');
+  const python = await pythonSection(options.smoke ? 20 : 2000, reps, join(work, 'python'), {
+    realCorpora: !options.smoke,
+  });
+  addSection(python.markdown);
+  targets.push(...python.targets);
 
   if (targets.length > 0)
     addSection(

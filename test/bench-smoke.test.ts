@@ -37,6 +37,7 @@ test('the benchmark smoke run prints a report with every section and row', { tim
       '## Queries under load',
       '## Scale curve',
       '## Workers',
+      '## Python (issue 14)',
     ]) {
       assert.ok(report.includes(heading), `missing section ${heading}`);
     }

@@ -370,7 +370,11 @@ class RepoResolver {
         if (ex.exported !== '*' || ex.from === undefined) continue;
         const target = this.moduleLookup(file.path, ex.from);
         if (target.kind !== 'module') continue;
-        const found = this.moduleExport(target.files, name, seen);
+        const found = this.moduleExport(
+          target.files.filter((f) => wildcardBinds(f, name)),
+          name,
+          seen,
+        );
         if (found.kind !== 'none') return found;
       }
     }
@@ -418,7 +422,11 @@ class RepoResolver {
         continue;
       }
       if (target.kind !== 'module') continue;
-      const found = this.moduleExport(target.files, name);
+      // Through a wildcard import, only what the module lets one bind (`__all__`); a fixture search sees every name.
+      const files = isWildcardImport(file, specifier)
+        ? target.files.filter((f) => wildcardBinds(f, name))
+        : target.files;
+      const found = this.moduleExport(files, name);
       if (found.kind === 'symbol') return found;
     }
     return external;
@@ -476,6 +484,7 @@ class RepoResolver {
     if (ref.kind === 'name') return this.resolveTypeName(file, ref.name);
     if (ref.kind === 'callback-param') return this.callbackParamType(file, ref);
     if (ref.kind === 'member') return this.memberType(file, ref.of, ref.name);
+    if (ref.kind === 'method-return') return this.methodReturnType(file, ref.of, ref.name);
     // A function type has no members.
     if (ref.kind === 'function') return NONE;
     const fn = ref.search
@@ -489,6 +498,15 @@ class RepoResolver {
     if ((fn.def.sym.kind === 'function' || fn.def.sym.kind === 'method') && fn.def.sym.valueType)
       return this.resolveTypeRef(fn.def.file, fn.def.sym.valueType);
     return NONE;
+  }
+
+  /** What method `name` of the type `of` is declared to return (or its declaration file's twin, when it says nothing). */
+  private methodReturnType(file: FileIndex, of: TypeRef, name: string): Lookup {
+    const owner = this.resolveTypeRef(file, of);
+    if (owner.kind !== 'symbol') return owner.kind === 'external' ? owner : NONE;
+    const method = this.findMember(owner.def, name);
+    const declared = method ? this.declaredType(method, (sym) => sym.returnTypeRef) : null;
+    return declared ? this.resolveTypeRef(declared.file, declared.ref) : NONE;
   }
 
   /** The type of a member of a type: a field's value type, or what a getter is declared to return. */
@@ -759,7 +777,7 @@ class RepoResolver {
 
   /** A type the repo does not define whose root is a language builtin (`Map`, `Array`, `Math.random()`). */
   private isBuiltinType(file: FileIndex, ref: TypeRef): boolean {
-    if (ref.kind === 'member' || ref.kind === 'function') return false;
+    if (ref.kind === 'member' || ref.kind === 'method-return' || ref.kind === 'function') return false;
     const text = ref.kind === 'name' ? ref.name : ref.callee;
     const root = text.split('.')[0] ?? '';
     return file.rules.builtins.has(root) && !file.topLevel.has(root) && !file.importsByLocal.has(root);
@@ -1138,9 +1156,11 @@ class RepoResolver {
     for (const path of paths) {
       const file = this.files.get(path) as FileIndex;
       for (const site of file.facts.callSites) {
+        const res = this.chooseOverload(file, site, this.resolveSafely(file, site));
+        // A call no line writes (a framework's implicit one) that finds nothing is no call at all.
+        if (site.implicit && res.targets.length === 0) continue;
         callSites++;
         const callerId = idOf(file, site.caller);
-        const res = this.chooseOverload(file, site, this.resolveSafely(file, site));
         const base = { callerId, calleeText: site.text, kind: site.kind };
         if (res.targets.length === 0) {
           const folded = res.reason.startsWith('external:') ? 'external' : res.reason;
@@ -1219,3 +1239,13 @@ function receiverProperty(receiver: Receiver): string | null {
 /** Resolves every call site of a snapshot to an edge with a reason and a confidence (unresolved ones kept). */
 export const resolveRepo: ResolveRepo = (input: ResolveInput): ResolveOutput =>
   new RepoResolver(input, input.moduleResolver).run();
+
+/** Whether a wildcard import of `module` binds `name`: only the names it lists, when it lists them (`__all__`). */
+function wildcardBinds(module: FileIndex, name: string): boolean {
+  return module.facts.wildcardNames === undefined || module.facts.wildcardNames.includes(name);
+}
+
+/** Whether `file` imports everything of `specifier` into its own names (`from m import *`). */
+function isWildcardImport(file: FileIndex, specifier: string): boolean {
+  return file.facts.imports.some((i) => i.specifier === specifier && i.imported === '*' && i.localName === '');
+}

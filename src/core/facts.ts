@@ -48,6 +48,11 @@ export type TypeRef =
   | { kind: 'call-return'; callee: string; search?: string[] }
   /** The type of member `name` (a typed field, or a method's declared return) of the type `of`: `self.repo.db`. */
   | { kind: 'member'; of: TypeRef; name: string }
+  /**
+   * What calling method `name` on a value of type `of` returns, by the method's declared return type:
+   * `self.stream.look()`, and `x` in Python's `with E as x` (`E.__enter__()`).
+   */
+  | { kind: 'method-return'; of: TypeRef; name: string }
   /** Untyped parameter `param` of a callback passed as argument `arg` to `callee`: `operate((src, sub) => …)`. */
   | { kind: 'callback-param'; callee: string; arg: number; param: number }
   /**
@@ -153,6 +158,11 @@ export interface CallSiteFact {
   text: string;
   target: CallTarget;
   /**
+   * A call the test framework makes that no line writes (pytest running the `autouse` fixtures of `conftest.py`
+   * files up the tree): kept when it resolves, dropped (not counted as unresolved) when it finds nothing.
+   */
+  implicit?: boolean;
+  /**
    * The static types of the arguments as far as the file tells them, one entry per argument (null where unknown),
    * when the plug-in reads them: with ResolutionRules.chooseOverload they pick among same-named overloads.
    */
@@ -221,6 +231,11 @@ export interface FileFacts {
    * declared once per build variant.
    */
   notInDefaultBuild?: string;
+  /**
+   * The names a wildcard import of this module binds when the module lists them itself (Python `__all__`); absent:
+   * every export that the language's ResolutionRules.wildcardExports accepts.
+   */
+  wildcardNames?: string[];
   /** Set when the file was not analysed (too large, minified…): the facts are then only the module symbol. */
   skipped?: string;
 }

@@ -427,8 +427,8 @@ describe('Go resolution', () => {
     const store = edges.filter((e) => e.callerId === makeSymbolId('a/impl.go', 'Store:function'));
     assert.deepEqual(store.map((e) => `${e.calleeId} ${e.reason} ${e.confidence}`).sort(), [
       'a/iface.go::Saver.Save:method interface 0.7',
-      'a/impl.go::Cloud.Save:method interface 0.23',
-      'a/impl.go::Disk.Save:method interface 0.23',
+      'a/impl.go::Cloud.Save:method interface-impl 0.23',
+      'a/impl.go::Disk.Save:method interface-impl 0.23',
     ]);
   });
 

@@ -49,6 +49,7 @@ export function analyseFolder(plugin: LanguagePlugin, dir: string): AnalysedProj
 function typeRefText(ref: TypeRef): string {
   if (ref.kind === 'name') return ref.name;
   if (ref.kind === 'member') return `${typeRefText(ref.of)}.${ref.name}`;
+  if (ref.kind === 'method-return') return `${typeRefText(ref.of)}.${ref.name}()`;
   if (ref.kind === 'function')
     return `(${ref.params.map((p) => (p ? typeRefText(p) : '?')).join(', ')}) => ${ref.returns ? typeRefText(ref.returns) : '?'}`;
   return `${ref.callee}()`;

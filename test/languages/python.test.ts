@@ -256,6 +256,134 @@ describe('python call resolution', () => {
     assert.equal(edge(e, 'app.py::main:function', 'pkg/impl.py::_private:function'), undefined);
   });
 
+  it('binds through `from m import *` only the names m lists in __all__, when it lists them', () => {
+    const { edges: e, facts } = analyse({
+      'm.py': "__all__ = ['listed']\n\ndef listed():\n    return 1\n\ndef unlisted():\n    return 2\n",
+      'app.py': 'from m import *\n\ndef main():\n    listed()\n    unlisted()\n',
+      'pkg/__init__.py': 'from .impl import *\n',
+      'pkg/impl.py': "__all__ = ('shown',)\n__all__ += ['added']\n\ndef shown():\n    return 1\n\ndef added():\n    return 2\n\ndef hidden():\n    return 3\n",
+      'user.py': 'from pkg import shown, added, hidden\n\ndef run():\n    shown()\n    added()\n    hidden()\n',
+    });
+    assert.deepEqual(facts.find((f) => f.path === 'm.py')?.wildcardNames, ['listed']);
+    assert.equal(edge(e, 'app.py::main:function', 'm.py::listed:function')?.reason, 'import');
+    assert.equal(edge(e, 'app.py::main:function', 'm.py::unlisted:function'), undefined);
+    assert.equal(edge(e, 'user.py::run:function', 'pkg/impl.py::shown:function')?.reason, 'import');
+    assert.equal(edge(e, 'user.py::run:function', 'pkg/impl.py::added:function')?.reason, 'import');
+    assert.equal(edge(e, 'user.py::run:function', 'pkg/impl.py::hidden:function'), undefined);
+  });
+
+  it('lets a computed __all__ restrict nothing, and an explicit import still reach an unlisted name', () => {
+    const { edges: e, facts } = analyse({
+      'm.py': "from base import __all__ as _base\n__all__ = _base + ['f']\n\ndef f():\n    return 1\n\ndef g():\n    return 2\n",
+      'n.py': "__all__ = ['f']\n\ndef f():\n    return 1\n\ndef g():\n    return 2\n",
+      'app.py': 'from m import *\nfrom n import g as ng\n\ndef main():\n    g()\n    ng()\n',
+    });
+    assert.equal(facts.find((f) => f.path === 'm.py')?.wildcardNames, undefined);
+    assert.equal(edge(e, 'app.py::main:function', 'm.py::g:function')?.reason, 'import');
+    assert.equal(edge(e, 'app.py::main:function', 'n.py::g:function')?.reason, 'import');
+  });
+
+  it('types values by the .pyi stub beside a module: return annotations and class attributes', () => {
+    const { edges: e } = analyse({
+      'store.py': [
+        'class Row:',
+        '    def save(self):',
+        '        return 1',
+        'class Store:',
+        '    def __init__(self):',
+        '        self.last = make_row()',
+        '    def get(self, key):',
+        '        return Row()',
+        'def make_row():',
+        '    return object()',
+        '',
+      ].join('\n'),
+      'store.pyi': [
+        'class Row:',
+        '    def save(self) -> int: ...',
+        'class Store:',
+        '    last: Row',
+        '    def get(self, key: str) -> Row: ...',
+        'def make_row() -> Row: ...',
+        '',
+      ].join('\n'),
+      'app.py': [
+        'from store import Store, make_row',
+        '',
+        'def main(s: Store):',
+        '    s.get("k").save()',
+        '    make_row().save()',
+        '    s.last.save()',
+        '',
+      ].join('\n'),
+    });
+    const saves = e.filter((x) => x.callerId === 'app.py::main:function' && x.calleeId === 'store.py::Row.save:method');
+    assert.deepEqual(saves.flatMap((x) => x.lines).sort(), [4, 5, 6]);
+    assert.ok(saves.every((x) => x.reason === 'receiver-typed'));
+  });
+
+  it('resolves calls into a module that exists only as a .pyi stub to the stub', () => {
+    const { edges: e } = analyse({
+      'native.pyi': 'class Handle:\n    def close(self) -> None: ...\ndef open_handle(path: str) -> Handle: ...\n',
+      'app.py': 'from native import open_handle\n\ndef main():\n    open_handle("p").close()\n',
+    });
+    assert.equal(edge(e, 'app.py::main:function', 'native.pyi::open_handle:function')?.reason, 'import');
+    assert.equal(edge(e, 'app.py::main:function', 'native.pyi::Handle.close:method')?.reason, 'receiver-typed');
+  });
+
+  it('types a value by the method its typed receiver calls, and by typing.cast', () => {
+    const { edges: e } = analyse({
+      'm.py': [
+        'import typing as t',
+        'class Token:',
+        '    def test(self):',
+        '        return 1',
+        'class Stream:',
+        '    def look(self) -> "Token":',
+        '        return Token()',
+        'class Env:',
+        '    def tokenize(self) -> Stream:',
+        '        return Stream()',
+        'class Parser:',
+        '    def __init__(self, env: "Env", current: t.Optional["Token"]):',
+        '        self.stream = env.tokenize()',
+        '    def parse(self, raw):',
+        '        self.stream.look().test()',
+        '        t.cast("Token", raw).test()',
+        '    def scan(self, env: Env):',
+        '        with env.tokenize() as s:',
+        '            s.look()',
+        '',
+      ].join('\n'),
+    });
+    assert.ok(edge(e, 'm.py::Parser.parse:method', 'm.py::Stream.look:method')?.lines.includes(15));
+    assert.deepEqual(edge(e, 'm.py::Parser.parse:method', 'm.py::Token.test:method')?.lines, [15, 16]);
+    // `with` binds what __enter__ is declared to return: Stream declares none, so `s` stays untyped.
+    assert.equal(edge(e, 'm.py::Parser.scan:method', 'm.py::Stream.look:method'), undefined);
+  });
+
+  it('types `with E as x` by what E.__enter__ is declared to return', () => {
+    const { edges: e } = analyse({
+      'm.py': [
+        'class Ctx:',
+        '    def __enter__(self) -> "Ctx":',
+        '        return self',
+        '    def __exit__(self, *a):',
+        '        return None',
+        '    def exit(self):',
+        '        return 1',
+        'class Cmd:',
+        '    def make_context(self) -> Ctx:',
+        '        return Ctx()',
+        '    def main(self):',
+        '        with self.make_context() as ctx:',
+        '            ctx.exit()',
+        '',
+      ].join('\n'),
+    });
+    assert.equal(edge(e, 'm.py::Cmd.main:method', 'm.py::Ctx.exit:method')?.reason, 'receiver-typed');
+  });
+
   it('attributes calls in lambdas and comprehensions to the enclosing function', () => {
     const facts = pythonPlugin.analyze(
       'c.py',
@@ -330,6 +458,75 @@ describe('python tests and their run commands', () => {
     assert.ok(
       testsOf('app.py::Db.query:method').includes('tests/unit/test_price.py::test_reads_seeded_rows:test'),
     );
+  });
+
+  it('counts the autouse fixtures of conftest.py files up the tree for every test below them', () => {
+    const { facts, edges: e } = analyse({
+      'app.py': 'def reset():\n    return 1\n\ndef seed_rows():\n    return 2\n\ndef unused():\n    return 3\n',
+      'tests/conftest.py': [
+        'import pytest',
+        'import app',
+        '',
+        '@pytest.fixture(autouse=True)',
+        'def clean():',
+        '    app.reset()',
+        '',
+        '@pytest.fixture',
+        'def on_request():',
+        '    app.unused()',
+        '',
+      ].join('\n'),
+      'tests/unit/conftest.py': [
+        'import pytest',
+        'from app import seed_rows',
+        '',
+        '@pytest.fixture(autouse=True)',
+        'def seeded():',
+        '    seed_rows()',
+        '',
+      ].join('\n'),
+      'tests/unit/test_a.py': 'def test_unit():\n    assert True\n',
+      'tests/other/test_b.py': 'def test_other():\n    assert True\n',
+      'solo/test_c.py': 'def test_solo():\n    assert True\n',
+    });
+    const symbols = facts.flatMap((f) => f.symbols.map((s) => ({ id: makeSymbolId(f.path, s.localId), kind: s.kind })));
+    const reach = computeTestReach(symbols, e, 3);
+    const testsOf = (id: string): string[] => reach.filter((r) => r.symbolId === id).map((r) => r.testId).sort();
+    assert.deepEqual(testsOf('app.py::reset:function'), [
+      'tests/other/test_b.py::test_other:test',
+      'tests/unit/test_a.py::test_unit:test',
+    ]);
+    assert.deepEqual(testsOf('app.py::seed_rows:function'), ['tests/unit/test_a.py::test_unit:test']);
+    assert.deepEqual(testsOf('app.py::unused:function'), []);
+    assert.equal(edge(e, 'tests/unit/test_a.py::test_unit:test', 'tests/conftest.py::clean:function')?.reason, 'import');
+    // Conftests that are not there, or hold no autouse fixture, leave no trace: no unresolved edge.
+    assert.deepEqual(
+      e.filter((x) => x.calleeText.startsWith('<autouse') && x.calleeId === null),
+      [],
+    );
+    assert.equal(e.filter((x) => x.callerId === 'solo/test_c.py::test_solo:test').length, 0);
+  });
+
+  it('counts a unittest setUpClass for every test of the class', () => {
+    const { facts, edges: e } = analyse({
+      'app.py': 'def connect():\n    return 1\n',
+      'tests/test_conn.py': [
+        'import unittest',
+        'from app import connect',
+        '',
+        'class ConnTest(unittest.TestCase):',
+        '    @classmethod',
+        '    def setUpClass(cls):',
+        '        connect()',
+        '',
+        '    def test_a(self):',
+        '        pass',
+        '',
+      ].join('\n'),
+    });
+    const symbols = facts.flatMap((f) => f.symbols.map((s) => ({ id: makeSymbolId(f.path, s.localId), kind: s.kind })));
+    const reached = computeTestReach(symbols, e, 3).filter((r) => r.symbolId === 'app.py::connect:function');
+    assert.deepEqual(reached.map((r) => r.testId), ['tests/test_conn.py::ConnTest.test_a:test']);
   });
 
   it('counts a unittest setUp, also inherited, for every test of the class', () => {
@@ -411,6 +608,13 @@ describe('python bad input', () => {
       facts.callSites.map((c) => c.text),
       ['f'],
     );
+  });
+
+  it('reads a 10,000-link method chain without a crash, typing it only a few links deep', () => {
+    const text = `def f(s: Stream):\n    return s${'.next()'.repeat(10_000)}\n`;
+    const facts = pythonPlugin.analyze('chain.py', text);
+    assertFactsInvariants(facts, text);
+    assert.equal(facts.callSites.length, 10_000);
   });
 
   it('stops at 10,000 nested scopes with a diagnostic instead of a crash', () => {

@@ -553,7 +553,7 @@ class GoExtractor {
           if (operand.type === 'identifier' && this.isPackageName(operand.text, scope))
             return { kind: 'call-return', callee: `${operand.text}.${field.text}` };
           const of = this.typeOfExpr(operand, scope, depth + 1);
-          return of ? { kind: 'member', of, name: field.text } : null;
+          return of ? { kind: 'method-return', of, name: field.text } : null;
         }
         return null;
       }

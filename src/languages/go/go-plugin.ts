@@ -12,7 +12,7 @@ import { goTestCommands } from './test-command.js';
 export const goPlugin: LanguagePlugin = {
   id: 'go',
   extensions: ['.go'],
-  analyzerVersion: 'go-1',
+  analyzerVersion: 'go-2',
   init(): Promise<void> {
     return initGoParser();
   },

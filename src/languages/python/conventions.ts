@@ -229,9 +229,9 @@ export function pythonTypeName(text: string | null): string | null {
   for (let i = 0; i < 4; i++) {
     const quoted = /^(['"])(.*)\1$/s.exec(t);
     if (quoted) t = (quoted[2] ?? '').trim();
-    const optional = /^(?:typing\.)?Optional\[(.*)\]$/s.exec(t);
+    const optional = /^(?:[A-Za-z_]\w*\.)?Optional\[(.*)\]$/s.exec(t);
     if (optional) t = (optional[1] ?? '').trim();
-    const union = /^(?:typing\.)?Union\[(.*)\]$/s.exec(t);
+    const union = /^(?:[A-Za-z_]\w*\.)?Union\[(.*)\]$/s.exec(t);
     if (union) t = union[1] ?? '';
     const parts = t
       .split('|')

@@ -28,7 +28,7 @@ import {
 } from './conventions.js';
 import type { SyntaxNode } from './parser.js';
 import { parsePython } from './parser.js';
-import { parameterTypeRef, typeRefOfAnnotation } from './type-refs.js';
+import { annotationTypeName, parameterTypeRef, typeRefOfAnnotation } from './type-refs.js';
 
 /** Recursion bound for our walks; deeper subtrees are not visited and a diagnostic says so. */
 const MAX_DEPTH = 400;
@@ -97,6 +97,10 @@ const WALKED = [
 ];
 /** In test files the pass also reads what fixtures return or yield (their value's type). */
 const WALKED_TESTS = [...WALKED, 'return_statement', 'yield'];
+/** `if` statements matter only to find `if TYPE_CHECKING:`; files that never name it skip them all. */
+const WITHOUT_IF = (types: string[]): string[] => types.filter((t) => t !== 'if_statement');
+const WALKED_NO_IF = WITHOUT_IF(WALKED);
+const WALKED_TESTS_NO_IF = WITHOUT_IF(WALKED_TESTS);
 
 interface Region {
   start: number;
@@ -121,8 +125,9 @@ const LITERAL_TYPES: Readonly<Record<string, string>> = {
   false: 'bool',
 };
 
+/** Whitespace runs as one space, trimmed; most texts (`(self, a: int)`) are already so and are returned as they are. */
 function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return /[^\S ]| {2}|^ | $/.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
 }
 
 function truncate(text: string): string {
@@ -166,7 +171,7 @@ function firstSentence(raw: string): string | null {
 function docstringOf(body: SyntaxNode | null): string | null {
   const first = body?.firstNamedChild;
   if (!first || first.type !== 'expression_statement') return null;
-  const value = stringValue(first.namedChildren[0] ?? null);
+  const value = stringValue(first.firstNamedChild);
   return value === null ? null : firstSentence(value);
 }
 
@@ -202,6 +207,16 @@ function dottedName(node: SyntaxNode | null, depth = 0): string | null {
     return object !== null && attr ? `${object}.${attr.text}` : null;
   }
   return null;
+}
+
+const CAST = /^(typing\.|t\.)?cast$/;
+/** How many links of `a.b().c.d()` a value's type is followed through (a long chain is not typed past it). */
+const MAX_TYPE_CHAIN = 12;
+
+/** The first argument of `typing.cast` (a class, a dotted name, or its name in a string) as a TypeRef. */
+function typeOfCastTarget(node: SyntaxNode | null): TypeRef | null {
+  const name = annotationTypeName(node);
+  return name ? { kind: 'name', name } : null;
 }
 
 /**
@@ -264,11 +279,18 @@ class Extractor {
   usesPytest = false;
   usesUnittest = false;
 
+  /** Whether the source names `TYPE_CHECKING` (only then are `if` statements read) or a test framework. */
+  private readonly namesTypeChecking: boolean;
+  private readonly namesTestFramework: boolean;
+
   constructor(
     private readonly path: string,
     private readonly lastLine: number,
+    source: string,
   ) {
     this.isTestFile = isPythonTestPath(path);
+    this.namesTypeChecking = source.includes('TYPE_CHECKING');
+    this.namesTestFramework = source.includes('pytest') || source.includes('unittest');
   }
 
   run(root: SyntaxNode): void {
@@ -303,6 +325,10 @@ class Extractor {
 
   // ---------- symbols ----------
 
+  /**
+   * Adds a symbol with its `~N` ordinal. Optional fields left undefined are not set; built field by field rather
+   * than by spreading, which is measurably slower on files with many definitions.
+   */
   private addSymbol(
     s: Omit<SymbolFact, 'localId' | 'signature' | 'returnType' | 'exported' | 'doc' | 'parent'> &
       Partial<Pick<SymbolFact, 'signature' | 'returnType' | 'exported' | 'doc' | 'parent'>>,
@@ -310,28 +336,34 @@ class Extractor {
     const base = makeLocalId(s.qualifiedName, s.kind);
     const n = (this.ordinals.get(base) ?? 0) + 1;
     this.ordinals.set(base, n);
-    const localId = makeLocalId(s.qualifiedName, s.kind, n);
-    const { name, qualifiedName, kind, startLine, endLine, ...rest } = s;
+    const localId = n > 1 ? makeLocalId(s.qualifiedName, s.kind, n) : base;
     const sym: SymbolFact = {
       localId,
-      name,
-      qualifiedName,
-      kind,
-      startLine,
-      endLine,
-      signature: '',
-      returnType: null,
-      exported: false,
-      doc: null,
-      parent: null,
-      ...rest,
+      name: s.name,
+      qualifiedName: s.qualifiedName,
+      kind: s.kind,
+      startLine: s.startLine,
+      endLine: s.endLine,
+      signature: s.signature ?? '',
+      returnType: s.returnType ?? null,
+      exported: s.exported ?? false,
+      doc: s.doc ?? null,
+      parent: s.parent ?? null,
     };
+    if (s.parameters !== undefined) sym.parameters = s.parameters;
+    if (s.returnTypeRef !== undefined) sym.returnTypeRef = s.returnTypeRef;
+    if (s.extends !== undefined) sym.extends = s.extends;
+    if (s.implements !== undefined) sym.implements = s.implements;
+    if (s.valueType !== undefined) sym.valueType = s.valueType;
+    if (s.isStatic !== undefined) sym.isStatic = s.isStatic;
+    if (s.decorators !== undefined) sym.decorators = s.decorators;
     this.symbols.push(sym);
     this.byLocalId.set(localId, sym);
     return localId;
   }
 
   private detectTestFramework(root: SyntaxNode): void {
+    if (!this.namesTestFramework) return;
     for (const statement of root.namedChildren) {
       if (!statement) continue;
       if (statement.type !== 'import_statement' && statement.type !== 'import_from_statement') continue;
@@ -366,18 +398,36 @@ class Extractor {
     if (name !== '__all__.extend' && name !== '__all__.append') return;
     for (const a of node.childForFieldName('arguments')?.namedChildren ?? []) {
       const v = stringValue(a);
-      if (v !== null && a) this.exportedNames.set(v, line(a));
-      else this.noteAll(a);
+      if (v !== null && a) {
+        this.exportedNames.set(v, line(a));
+        this.listedNames.add(v);
+      } else this.noteAll(a);
     }
   }
 
   private noteAll(value: SyntaxNode | null): void {
     if (!value) return;
-    if (value.type !== 'list' && value.type !== 'tuple') return;
+    if (value.type !== 'list' && value.type !== 'tuple') {
+      this.allNames = 'computed';
+      return;
+    }
+    if (this.allNames === null) this.allNames = 'listed';
     for (const item of value.namedChildren) {
       const v = stringValue(item);
-      if (v !== null && item) this.exportedNames.set(v, line(item));
+      if (v !== null && item) {
+        this.exportedNames.set(v, line(item));
+        this.listedNames.add(v);
+      } else if (item) this.allNames = 'computed';
     }
+  }
+
+  /** `__all__` at module level: listed as literals, computed (its names unknown), or not declared. */
+  private allNames: 'listed' | 'computed' | null = null;
+  private readonly listedNames = new Set<string>();
+
+  /** The names `from this_module import *` binds, when `__all__` lists them as literals. */
+  wildcardNames(): string[] | undefined {
+    return this.allNames === 'listed' ? [...this.listedNames].sort(cmp) : undefined;
   }
 
   private collectAssignment(node: SyntaxNode, scope: Scope): void {
@@ -451,6 +501,8 @@ class Extractor {
   ): void {
     const members = this.membersOf(classLocalId);
     const existing = members.get(name);
+    // `saved = self.x … self.x = saved`: putting back the property's own value says nothing new about its type.
+    if (valueType?.kind === 'member' && valueType.name === name && !annotated) valueType = null;
     if (existing !== undefined) {
       const sym = this.byLocalId.get(existing);
       if (sym && sym.kind === 'property') this.refineType(sym, valueType, annotated);
@@ -508,23 +560,35 @@ class Extractor {
   }
 
   /** The type of an assigned value, when the file tells it: a constructor or function call, a literal. */
-  private typeOfValue(value: SyntaxNode | null, scope: Scope): TypeRef | null {
-    if (!value) return null;
-    if (value.type === 'await') return this.typeOfValue(value.namedChildren[0] ?? null, scope);
+  private typeOfValue(value: SyntaxNode | null, scope: Scope, depth = 0): TypeRef | null {
+    if (!value || depth > MAX_TYPE_CHAIN) return null;
+    if (value.type === 'await') return this.typeOfValue(value.firstNamedChild, scope, depth + 1);
     if (value.type === 'call') {
-      const callee = dottedName(value.childForFieldName('function'));
-      if (callee === null) return null;
-      const head = callee.split('.')[0] ?? '';
-      const slot = this.lookupSlot(scope, head);
-      if (slot?.kind === 'self') {
+      const fn = value.childForFieldName('function');
+      const callee = dottedName(fn);
+      if (callee === null) {
+        // `a.b().c()`: what `c` is declared to return, on the type of what `a.b()` returns.
+        if (fn?.type !== 'attribute') return null;
+        const object = fn.childForFieldName('object');
+        const attr = fn.childForFieldName('attribute');
+        const of = object?.type === 'call' ? this.typeOfValue(object, scope, depth + 1) : null;
+        return of && attr ? { kind: 'method-return', of, name: attr.text } : null;
+      }
+      const parts = callee.split('.');
+      const slot = this.lookupSlot(scope, parts[0] ?? '');
+      if (slot?.kind === 'self' && parts.length === 2) {
         // `self.make()` / `cls.make()`: the method of the enclosing class (a top-level one, reachable by name).
         const cls = this.byLocalId.get(slot.classLocalId);
-        const parts = callee.split('.');
-        return cls && cls.parent === null && parts.length === 2
-          ? { kind: 'call-return', callee: `${cls.name}.${parts[1]}` }
-          : null;
+        return cls && cls.parent === null ? { kind: 'call-return', callee: `${cls.name}.${parts[1]}` } : null;
       }
-      if (slot?.kind === 'local-value' && callee.includes('.')) return null;
+      if (slot?.kind === 'self' || (slot?.kind === 'local-value' && parts.length > 1)) {
+        // `env.make()`, `self.stream.look()`: what `make` is declared to return on the receiver's type.
+        const object = fn?.childForFieldName('object') ?? null;
+        const of = object ? this.typeOfAttribute(object, scope, depth + 1) : null;
+        return of ? { kind: 'method-return', of, name: parts[parts.length - 1] as string } : null;
+      }
+      // `typing.cast(Foo, x)`: the value is a Foo.
+      if (CAST.test(callee)) return typeOfCastTarget(value.childForFieldName('arguments')?.firstNamedChild ?? null);
       return { kind: 'call-return', callee };
     }
     if (value.type === 'attribute') return this.typeOfAttribute(value, scope, 0);
@@ -633,16 +697,13 @@ class Extractor {
     const decorators = decoratorNodes.map((d) => truncate(collapse(d.text.replace(/^@\s*/, ''))));
     const start = decoratorNodes[0] ?? node;
     const inClass = scope.kind === 'class';
-    const common = {
-      name,
-      qualifiedName: this.qualify(scope, name),
-      startLine: line(start),
-      endLine: endLine(node),
-      exported: scope.kind === 'module',
-      parent: scope.kind === 'module' ? null : scope.ownerId,
-      doc: docstringOf(node.childForFieldName('body')),
-      ...(decorators.length > 0 ? { decorators } : {}),
-    };
+    const qualifiedName = this.qualify(scope, name);
+    const startLine = line(start);
+    const lastLine = endLine(node);
+    const exported = scope.kind === 'module';
+    const parent = scope.kind === 'module' ? null : scope.ownerId;
+    const doc = docstringOf(node.childForFieldName('body'));
+    const listed = decorators.length > 0 ? decorators : undefined;
     let kind: SymbolKind;
     let isStaticLike = false;
     let isFixture = false;
@@ -663,7 +724,18 @@ class Extractor {
         this.isTestFile &&
         (/^Test/.test(name) ||
           bases.some((b) => /(^|\.)\w*Test(Case|Base)?$/.test(b) || this.isTestClassName(b)));
-      const localId = this.addSymbol({ ...common, kind, ...(bases.length > 0 ? { extends: bases } : {}) });
+      const localId = this.addSymbol({
+        name,
+        qualifiedName,
+        kind,
+        startLine,
+        endLine: lastLine,
+        exported,
+        parent,
+        doc,
+        decorators: listed,
+        extends: bases.length > 0 ? bases : undefined,
+      });
       this.decls.set(node.id, {
         localId,
         kind,
@@ -698,15 +770,22 @@ class Extractor {
       else kind = 'method';
     } else kind = 'function';
     const localId = this.addSymbol({
-      ...common,
+      name,
+      qualifiedName,
       kind,
+      startLine,
+      endLine: lastLine,
+      exported,
+      parent,
+      doc,
+      decorators: listed,
       signature: params ? collapse(params.text) : '()',
       parameters: parameterFacts(params, inClass && !decoratorTexts.includes('staticmethod')),
       returnType: returnType ? collapse(returnType.text) : null,
-      ...(returnType ? { returnTypeRef: typeRefOfAnnotation(returnType) } : {}),
-      ...(inClass && isStaticLike ? { isStatic: true } : {}),
+      returnTypeRef: returnType ? typeRefOfAnnotation(returnType) : undefined,
+      isStatic: inClass && isStaticLike ? true : undefined,
       // A property's value is what its getter returns: `self.repo.save()` through `@property def repo(self) -> Repo`.
-      ...(kind === 'getter' && returnType ? { valueType: typeRefOfAnnotation(returnType) } : {}),
+      valueType: kind === 'getter' && returnType ? typeRefOfAnnotation(returnType) : undefined,
     });
     this.decls.set(node.id, {
       localId,
@@ -784,7 +863,14 @@ class Extractor {
     ];
     const declared = new Set<number>();
     const calls: Array<{ at: SyntaxNode; callee: SyntaxNode; scope: Scope }> = [];
-    for (const node of root.descendantsOfType(this.isTestFile ? WALKED_TESTS : WALKED)) {
+    const walked = this.namesTypeChecking
+      ? this.isTestFile
+        ? WALKED_TESTS
+        : WALKED
+      : this.isTestFile
+        ? WALKED_TESTS_NO_IF
+        : WALKED_NO_IF;
+    for (const node of root.descendantsOfType(walked)) {
       if (!node) continue;
       const at = node.startIndex;
       while (regions.length > 1 && (regions[regions.length - 1] as Region).end <= at) regions.pop();
@@ -821,7 +907,7 @@ class Extractor {
           const decl = definition ? this.decls.get(definition.id) : undefined;
           // A decorator is called with the definition: its call belongs to the decorated symbol.
           const decoratorScope = decl ? { ...scope, caller: decl.localId } : scope;
-          const expr = node.namedChildren[0];
+          const expr = node.firstNamedChild;
           const text = expr ? dottedName(expr) : null;
           // `@x.setter`: the property's own descriptor, not a call into code.
           if (expr && text !== null && !/\.(setter|getter|deleter)$/.test(text))
@@ -881,9 +967,21 @@ class Extractor {
         case 'for_statement':
           this.bindTargets(node.childForFieldName('left'), scope, null);
           break;
-        case 'as_pattern_target':
-          this.bindTargets(node, scope, null);
+        case 'as_pattern_target': {
+          // `with E as x`: x is what `E.__enter__()` is declared to return.
+          const pattern = node.parent;
+          const entered =
+            pattern?.type === 'as_pattern' && pattern.parent?.type === 'with_item'
+              ? this.typeOfValue(pattern.firstNamedChild, scope)
+              : null;
+          const single = node.firstNamedChild?.type === 'identifier' && node.namedChildCount === 1;
+          this.bindTargets(
+            node,
+            scope,
+            entered && single ? { kind: 'method-return', of: entered, name: '__enter__' } : null,
+          );
           break;
+        }
         case 'if_statement': {
           if (!/^if\s+(typing\.)?TYPE_CHECKING\s*:/.test(node.text.slice(0, 40))) break;
           const consequence = node.childForFieldName('consequence');
@@ -903,7 +1001,7 @@ class Extractor {
           if (!decl?.isFixture) break;
           let values = this.fixtureValues.get(decl.localId);
           if (!values) this.fixtureValues.set(decl.localId, (values = []));
-          values.push({ value: node.namedChildren[0] ?? null, scope });
+          values.push({ value: node.firstNamedChild, scope });
           break;
         }
         default: {
@@ -943,12 +1041,13 @@ class Extractor {
     if (!param) return null;
     let nameNode: SyntaxNode | null = null;
     let annotation: SyntaxNode | null = null;
-    switch (param.type) {
+    const paramType = param.type;
+    switch (paramType) {
       case 'identifier':
         nameNode = param;
         break;
       case 'typed_parameter':
-        nameNode = param.namedChildren[0] ?? null;
+        nameNode = param.firstNamedChild;
         annotation = param.childForFieldName('type');
         break;
       case 'default_parameter':
@@ -958,15 +1057,16 @@ class Extractor {
         break;
       case 'list_splat_pattern':
       case 'dictionary_splat_pattern':
-        nameNode = param.namedChildren[0] ?? null;
+        nameNode = param.firstNamedChild;
         break;
     }
     if (nameNode && nameNode.type !== 'identifier') {
       // `*args: int` — the splat's identifier, typed as its container.
-      nameNode = nameNode.namedChildren[0] ?? null;
+      nameNode = nameNode.firstNamedChild;
       annotation = null;
+      if (!nameNode || nameNode.type !== 'identifier') return null;
     }
-    if (!nameNode || nameNode.type !== 'identifier') return null;
+    if (!nameNode) return null;
     const name = nameNode.text;
     if (self) scope.vars.set(name, { kind: 'self', classLocalId: self.classLocalId });
     else scope.vars.set(name, { kind: 'local-value', valueType: typeRefOfAnnotation(annotation) });
@@ -995,12 +1095,14 @@ class Extractor {
     let first = true;
     const requested: Array<{ name: string; node: SyntaxNode }> = [];
     for (const p of params?.namedChildren ?? []) {
+      if (!p) continue;
       const asSelf =
         first && inClass && !isStatic && scope.ownerId ? { classLocalId: scope.ownerId } : undefined;
+      const pType = p.type;
       const name = this.bindParam(p, fnScope, asSelf);
-      if (name !== null && !asSelf && p && (p.type === 'identifier' || p.type === 'typed_parameter'))
+      if (name !== null && !asSelf && (pType === 'identifier' || pType === 'typed_parameter'))
         requested.push({ name, node: p });
-      if (p && p.type !== 'positional_separator' && p.type !== 'keyword_separator') first = false;
+      if (pType !== 'positional_separator' && pType !== 'keyword_separator') first = false;
     }
     // Fixtures are looked up once the whole file is read (a fixture may be defined below its test).
     if (this.isTestFile && (decl.kind === 'test' || decl.isFixture))
@@ -1046,52 +1148,53 @@ class Extractor {
   }
 
   private callTarget(callee: SyntaxNode, scope: Scope): CallTarget {
-    let e = callee;
-    while (e.type === 'parenthesized_expression' && e.namedChildren.length === 1)
-      e = e.namedChildren[0] as SyntaxNode;
-    if (e.type === 'identifier') {
-      const slot = this.lookupSlot(scope, e.text);
+    const e = unparenthesized(callee);
+    // Each `type` and `text` read crosses into the parser's memory: read them once.
+    const type = e.type;
+    if (type === 'identifier') {
+      const text = e.text;
+      const slot = this.lookupSlot(scope, text);
       // `cls(…)` in a classmethod constructs the class; `self(…)` calls `__call__` of an unknown subclass.
       if (slot?.kind === 'self')
-        return e.text === 'cls'
+        return text === 'cls'
           ? {
               kind: 'identifier',
-              name: e.text,
+              name: text,
               binding: { kind: 'local-symbol', localId: slot.classLocalId },
             }
           : { kind: 'dynamic', reason: 'calls self' };
-      return { kind: 'identifier', name: e.text, binding: this.lookup(scope, e.text) };
+      return { kind: 'identifier', name: text, binding: this.lookup(scope, text) };
     }
-    if (e.type === 'attribute') {
+    if (type === 'attribute') {
       const name = e.childForFieldName('attribute')?.text ?? '';
       const object = e.childForFieldName('object');
       if (!object) return { kind: 'dynamic', reason: 'attribute without object' };
       return { kind: 'member', name, receiver: this.receiverOf(object, scope) };
     }
-    if (e.type === 'call') return { kind: 'dynamic', reason: 'call result' };
-    if (e.type === 'subscript') return { kind: 'dynamic', reason: 'subscript' };
-    if (e.type === 'conditional_expression' || e.type === 'boolean_operator')
+    if (type === 'call') return { kind: 'dynamic', reason: 'call result' };
+    if (type === 'subscript') return { kind: 'dynamic', reason: 'subscript' };
+    if (type === 'conditional_expression' || type === 'boolean_operator')
       return { kind: 'dynamic', reason: 'conditional callee' };
-    return { kind: 'dynamic', reason: `callee is ${e.type}` };
+    return { kind: 'dynamic', reason: `callee is ${type}` };
   }
 
   private receiverOf(object: SyntaxNode, scope: Scope): Receiver {
-    let e = object;
-    while (e.type === 'parenthesized_expression' && e.namedChildren.length === 1)
-      e = e.namedChildren[0] as SyntaxNode;
-    if (e.type === 'identifier') {
-      const slot = this.lookupSlot(scope, e.text);
+    const e = unparenthesized(object);
+    const type = e.type;
+    if (type === 'identifier') {
+      const text = e.text;
+      const slot = this.lookupSlot(scope, text);
       if (slot?.kind === 'self') return { kind: 'this', classLocalId: slot.classLocalId };
-      return { kind: 'identifier', name: e.text, binding: this.lookup(scope, e.text) };
+      return { kind: 'identifier', name: text, binding: this.lookup(scope, text) };
     }
-    if (e.type === 'call') {
+    if (type === 'call') {
       const fn = e.childForFieldName('function');
       if (fn?.type === 'identifier' && fn.text === 'super' && this.lookupSlot(scope, 'super') === undefined)
         return { kind: 'super', classLocalId: scope.classLocalId };
       const typed = this.typeOfValue(e, scope);
       if (typed) return { kind: 'typed', valueType: typed };
     }
-    if (e.type === 'attribute') {
+    if (type === 'attribute') {
       const inner = e.childForFieldName('object');
       const attr = e.childForFieldName('attribute');
       if (inner?.type === 'identifier' && attr) {
@@ -1110,14 +1213,15 @@ class Extractor {
       const typed = this.typeOfAttribute(e, scope, 0);
       if (typed) return { kind: 'typed', valueType: typed };
     }
-    const literal = LITERAL_TYPES[e.type];
+    const literal = LITERAL_TYPES[type];
     if (literal) return { kind: 'typed', valueType: { kind: 'name', name: literal } };
     return { kind: 'expression', text: truncate(collapse(e.text)) };
   }
 
-  /** The type of an attribute chain rooted at `self`/`cls` or a typed local: a `member` TypeRef, or null. */
+  /** The type of an attribute chain rooted at `self`/`cls`, a typed local or a call: a `member` TypeRef, or null. */
   private typeOfAttribute(e: SyntaxNode, scope: Scope, depth: number): TypeRef | null {
-    if (depth > 8) return null;
+    if (depth > MAX_TYPE_CHAIN) return null;
+    if (e.type === 'call') return this.typeOfValue(e, scope, depth + 1);
     if (e.type === 'identifier') {
       const slot = this.lookupSlot(scope, e.text);
       if (slot?.kind === 'local-value') return slot.valueType;
@@ -1202,10 +1306,32 @@ class Extractor {
     return { kind: 'import-search', specifiers: conftestChain(this.path) };
   }
 
-  /** setUp methods and autouse fixtures run for every test of their class or module: each test calls them. */
+  /**
+   * setUp methods and autouse fixtures run for every test of their class or module: each test calls them. The
+   * autouse fixtures of `conftest.py` files up the tree run too: a conftest exports its module-level ones under the
+   * names `<autouse 1>`, `<autouse 2>`, …, and each test makes implicit calls of those names in every conftest
+   * above it (dropped by the resolver where there is none).
+   */
   private addTestLinks(): void {
+    if (/(^|\/)conftest\.py$/.test(this.path)) {
+      const shared = this.autouse.filter((f) => f.classId === null).slice(0, MAX_CONFTEST_AUTOUSE);
+      shared.forEach((f, n) => this.exports.push({ exported: autouseExport(n), local: f.name, line: f.line }));
+    }
+    const conftests = this.tests.length > 0 ? conftestChain(this.path) : [];
     for (const test of this.tests) {
       const at = line(test.node);
+      for (const specifier of conftests)
+        for (let n = 0; n < MAX_CONFTEST_AUTOUSE; n++) {
+          const name = autouseExport(n);
+          this.callSites.push({
+            caller: test.localId,
+            line: at,
+            kind: 'call',
+            text: name,
+            target: { kind: 'identifier', name, binding: { kind: 'import-search', specifiers: [specifier] } },
+            implicit: true,
+          });
+        }
       if (test.classId !== null) {
         for (const [name, owner] of this.setupMethods(test.classId)) {
           this.callSites.push({
@@ -1318,6 +1444,14 @@ class Extractor {
   }
 }
 
+/** The autouse fixtures of one `conftest.py` that its tests are linked to (pytest runs them all; past this, none). */
+const MAX_CONFTEST_AUTOUSE = 8;
+
+/** The export name of a conftest's n-th (0-based) module-level autouse fixture: no Python name can clash with it. */
+function autouseExport(n: number): string {
+  return `<autouse ${n + 1}>`;
+}
+
 function fixtureKey(classId: string | null, name: string): string {
   return `${classId ?? ''}\u0000${name}`;
 }
@@ -1333,6 +1467,14 @@ export function conftestChain(path: string): string[] {
 
 function sameType(a: TypeRef | null, b: TypeRef | null): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** `((x))` → `x`: the expression inside single-item parentheses. */
+function unparenthesized(node: SyntaxNode): SyntaxNode {
+  let e = node;
+  for (let i = 0; i < 64 && e.type === 'parenthesized_expression' && e.namedChildCount === 1; i++)
+    e = e.firstNamedChild as SyntaxNode;
+  return e;
 }
 
 function cloneBinding(b: Binding): Binding {
@@ -1356,8 +1498,9 @@ export function declaredEncoding(text: string): string | null {
 export function extractPythonFacts(path: string, rawText: string): FileFacts {
   // A byte-order mark is not Python: drop it (it holds no newline, so lines stay the same).
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
-  const lastLine = text.split('\n').length;
-  const extractor = new Extractor(path, lastLine);
+  let lastLine = 1;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lastLine++;
+  const extractor = new Extractor(path, lastLine, text);
   const tree = parsePython(text);
   try {
     const root = tree.rootNode;
@@ -1374,6 +1517,7 @@ export function extractPythonFacts(path: string, rawText: string): FileFacts {
       message: `declares encoding ${encoding}; its bytes were valid UTF-8 and were read as UTF-8`,
     });
   const symbols = extractor.symbols.slice(1).sort((a, b) => a.startLine - b.startLine);
+  const wildcardNames = extractor.wildcardNames();
   return {
     path,
     language: 'python',
@@ -1384,5 +1528,6 @@ export function extractPythonFacts(path: string, rawText: string): FileFacts {
     isTestFile: extractor.isTestFile,
     testFramework: extractor.testFramework(),
     diagnostics: extractor.diagnostics.sort((a, b) => a.line - b.line),
+    ...(wildcardNames !== undefined ? { wildcardNames } : {}),
   };
 }

@@ -12,7 +12,7 @@ import { pythonTestCommands } from './test-command.js';
 export const pythonPlugin: LanguagePlugin = {
   id: 'python',
   extensions: ['.py', '.pyi'],
-  analyzerVersion: 'py-3',
+  analyzerVersion: 'py-4',
   init(): Promise<void> {
     return initPythonParser();
   },
@@ -27,7 +27,7 @@ export const pythonPlugin: LanguagePlugin = {
   },
   isTestPath: isPythonTestPath,
   resolution: pythonResolutionRules,
-  // Not measured yet: an empty table, so every reason scores at the seed tiers (not TypeScript's measurements).
+  // Measured against pyright on the tuned corpora (confidence.ts); reasons not measured score at the seed tiers.
   confidence: MEASURED,
   testCommands: pythonTestCommands,
 };

@@ -7,8 +7,8 @@ import type { TypeRef } from '../../core/facts.js';
 import { pythonTypeName } from './conventions.js';
 import type { SyntaxNode } from './parser.js';
 
-const OPTIONAL = /^(?:typing\.)?Optional$/;
-const UNION = /^(?:typing\.)?Union$/;
+const OPTIONAL = /^(?:[A-Za-z_]\w*\.)?Optional$/; // `typing.Optional`, also under an alias (`t.Optional`)
+const UNION = /^(?:[A-Za-z_]\w*\.)?Union$/;
 const CALLABLE = /^(?:typing\.|collections\.abc\.|abc\.)?Callable$/;
 /** Annotations nest this deep at most before they are read as naming nothing. */
 const MAX_DEPTH = 32;
