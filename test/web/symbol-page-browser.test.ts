@@ -34,7 +34,14 @@ describe('symbol page in Chromium (routing server)', () => {
     assert.equal(await page.textContent('#symbol-title'), 'Method openReadingSession');
     assert.equal(await page.textContent('#callers'), 'nothing calls this directly');
     assert.equal(await page.textContent('#tests'), 'no test coverage detected');
-    assert.equal(await page.locator('#calls > li').count(), 11);
+    // The default view lists the edges from 0.5 up and says how many guesses it leaves out; the full view lists all.
+    assert.equal(await page.locator('#calls > li').count(), 9);
+    assert.match(
+      (await page.textContent('#edge-view')) ?? '',
+      /^2 lower-confidence edges \(below 0\.50\) not listed/,
+    );
+    const full = await browser.open(base + symbolUrl(REPO, sampleSymbol().id) + '?edges=all');
+    assert.equal(await full.locator('#calls > li').count(), 11);
     const mcp = await browser.copiedText(page, '#copy-mcp-symbol');
     assert.deepEqual(JSON.parse(mcp), { mcpServers: { codehub: { type: 'http', url: `${base}/mcp` } } });
     const ref = await browser.copiedText(page, '#copy-ref');
