@@ -544,8 +544,7 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     progress('writing', files.length);
     // Build the snapshot's rows (pure), then publish them in one call.
     const rows = snapshotRows({ files, symbols, edges: resolution.edges, testReach, stats });
-    await storage.writer.publishSnapshot(snapshotId, rows);
-    await storage.writer.deleteSupersededSnapshots(target.repoId, commit, snapshotId);
+    await storage.writer.publishSnapshotSuperseding(snapshotId, rows);
 
     return {
       repo: target.repoId,
