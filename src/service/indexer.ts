@@ -24,7 +24,7 @@ import {
 import type { BlobStore } from '../store/blob-store.js';
 import type { FileAnalyser } from './analysis-pool.js';
 import { gcRunning, lockRepoForIndex } from './index-lease.js';
-import { openWorkspace } from './workspace.js';
+import { openWorkspace, type Workspace } from './workspace.js';
 
 /** Bumped when the indexer's own output for the same tree changes. */
 export const INDEXER_VERSION = '1';
@@ -140,11 +140,24 @@ function webUrlFor(repoId: string): string | null {
   return repoId.startsWith('github.com/') ? `https://${repoId}` : null;
 }
 
-/** Indexes one repository at a ref into the data dir and publishes a snapshot. */
+/** Indexes one repository at a ref into the data dir and publishes a snapshot (opens and closes the workspace). */
 export async function indexRepository(opts: IndexOptions): Promise<IndexResult> {
-  const started = Date.now();
   if (opts.name !== undefined) checkRepoId(opts.name, '--name');
   const ws = openWorkspace(opts.dataDir, { blobs: opts.blobs, database: opts.database });
+  try {
+    return await indexInWorkspace(ws, opts);
+  } finally {
+    await ws.close();
+  }
+}
+
+/**
+ * The index use case on ports the caller opened (the composition root): ingest, analyse, build the snapshot (pure),
+ * publish. `opts.dataDir`, `blobs` and `database` are not read: the workspace is already open.
+ */
+export async function indexInWorkspace(ws: Workspace, opts: IndexOptions): Promise<IndexResult> {
+  const started = Date.now();
+  if (opts.name !== undefined) checkRepoId(opts.name, '--name');
   const { storage, blobs } = ws;
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const lockWait = opts.lockWaitMs ?? 5000;
@@ -322,7 +335,6 @@ export async function indexRepository(opts: IndexOptions): Promise<IndexResult> 
     catFile?.close();
     await analyser?.close();
     await lock?.release();
-    await ws.close();
   }
 }
 
