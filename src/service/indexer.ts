@@ -189,43 +189,9 @@ export async function indexInWorkspace(ws: Workspace, opts: IndexOptions): Promi
     });
     await storage.writer.discardUnfinishedSnapshots(target.repoId);
 
-    // A commit names one tree: the newest snapshot's file list stands in for `git ls-tree` when deciding "up to date".
-    const latest = await storage.reader.latestSnapshot(target.repoId);
-    if (opts.skipIfIndexed && latest && latest.commit === commit) {
-      const latestFiles = await storage.reader.listFiles(latest.id);
-      const version = analyzerVersionOf(
-        latestFiles.map((f) => ({
-          path: f.path,
-          analysable: f.skipReason !== 'submodule' && f.mode !== '120000',
-        })),
-        pluginFor,
-        testReachDepth,
-      );
-      if (
-        version === latest.analyzerVersion &&
-        (await blobsPresent(latestFiles, blobs)) &&
-        (await stillMissing(target.gitDir, commit, latestFiles))
-      ) {
-        const counts = await storage.reader.countRows(latest.id);
-        return {
-          repo: target.repoId,
-          commit,
-          ref,
-          snapshot: latest.id,
-          files: counts.files,
-          storedFiles: 0,
-          newBlobs: 0,
-          bytes: 0,
-          skipped: {},
-          analysedFiles: 0,
-          cachedFiles: 0,
-          symbols: counts.symbols,
-          edges: counts.edges,
-          testLinks: 0,
-          durationMs: Date.now() - started,
-          upToDate: true,
-        };
-      }
+    if (opts.skipIfIndexed) {
+      const indexed = await alreadyIndexed(ws, target, commit, ref, pluginFor, testReachDepth, started);
+      if (indexed) return indexed;
     }
 
     // Loaded only when there is work to do: a no-op re-index never pays for them.
@@ -336,6 +302,59 @@ export async function indexInWorkspace(ws: Workspace, opts: IndexOptions): Promi
     await analyser?.close();
     await lock?.release();
   }
+}
+
+/**
+ * The newest snapshot's counts when it already has this commit and analyzer version and all its blobs are in the store
+ * (skipIfIndexed); null when the commit must be indexed.
+ */
+async function alreadyIndexed(
+  ws: Workspace,
+  target: Target,
+  commit: string,
+  ref: string,
+  pluginFor: (path: string) => LanguagePlugin | undefined,
+  testReachDepth: number,
+  started: number,
+): Promise<IndexResult | null> {
+  const { storage, blobs } = ws;
+  // A commit names one tree: the newest snapshot's file list stands in for `git ls-tree` when deciding "up to date".
+  const latest = await storage.reader.latestSnapshot(target.repoId);
+  if (!latest || latest.commit !== commit) return null;
+  const latestFiles = await storage.reader.listFiles(latest.id);
+  const version = analyzerVersionOf(
+    latestFiles.map((f) => ({
+      path: f.path,
+      analysable: f.skipReason !== 'submodule' && f.mode !== '120000',
+    })),
+    pluginFor,
+    testReachDepth,
+  );
+  if (
+    version !== latest.analyzerVersion ||
+    !(await blobsPresent(latestFiles, blobs)) ||
+    !(await stillMissing(target.gitDir, commit, latestFiles))
+  )
+    return null;
+  const counts = await storage.reader.countRows(latest.id);
+  return {
+    repo: target.repoId,
+    commit,
+    ref,
+    snapshot: latest.id,
+    files: counts.files,
+    storedFiles: 0,
+    newBlobs: 0,
+    bytes: 0,
+    skipped: {},
+    analysedFiles: 0,
+    cachedFiles: 0,
+    symbols: counts.symbols,
+    edges: counts.edges,
+    testLinks: 0,
+    durationMs: Date.now() - started,
+    upToDate: true,
+  };
 }
 
 /** The snapshot's analyzer version: indexer, non-default tested-by depth, and the plug-ins the tree uses. */
