@@ -81,7 +81,12 @@ export interface JobQueue {
   /** Takes the oldest queued job whose backoff has passed, for `holder`; null when there is none. Atomic. */
   claim(holder: string): Promise<JobRecord | null>;
   /** Renews the holder's claim and records progress; false when the job is no longer this holder's (taken over). */
-  heartbeat(id: string, holder: string, progress: JobProgress | null, commit?: string | null): Promise<boolean>;
+  heartbeat(
+    id: string,
+    holder: string,
+    progress: JobProgress | null,
+    commit?: string | null,
+  ): Promise<boolean>;
   /** Marks the job done; false when it is no longer this holder's. */
   complete(id: string, holder: string, result: { commit: string; snapshot: number }): Promise<boolean>;
   /**

@@ -33,7 +33,11 @@ const EXPIRE_SECONDS = 6 * 60 * 60;
 type Row = Record<string, unknown>;
 
 const iso = (v: unknown): string | null =>
-  v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString();
+  v === null || v === undefined
+    ? null
+    : v instanceof Date
+      ? v.toISOString()
+      : new Date(String(v)).toISOString();
 
 /** pg-boss on one of our transaction's connection. */
 const on = (client: pg.PoolClient): { db: PgBoss.Db } => ({
@@ -116,14 +120,18 @@ export class PostgresJobQueue implements JobQueue {
           [id, request.repo, request.url, request.ref, key],
         )
       ).rows as Row[];
-      await boss.send(INDEX_QUEUE, { job: id }, {
-        id,
-        retryLimit: this.policy.retryLimit,
-        retryDelay: this.policy.retryDelaySeconds,
-        retryBackoff: true,
-        expireInSeconds: EXPIRE_SECONDS,
-        ...on(c),
-      });
+      await boss.send(
+        INDEX_QUEUE,
+        { job: id },
+        {
+          id,
+          retryLimit: this.policy.retryLimit,
+          retryDelay: this.policy.retryDelaySeconds,
+          retryBackoff: true,
+          expireInSeconds: EXPIRE_SECONDS,
+          ...on(c),
+        },
+      );
       return { job: toJobRecord(rows[0]!, iso), created: true };
     });
   }
@@ -133,9 +141,9 @@ export class PostgresJobQueue implements JobQueue {
   }
 
   async recent(limit: number): Promise<JobRecord[]> {
-    return (await this.storage.query('SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT $1', [limit])).map((r) =>
-      toJobRecord(r, iso),
-    );
+    return (
+      await this.storage.query('SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT $1', [limit])
+    ).map((r) => toJobRecord(r, iso));
   }
 
   async claim(holder: string): Promise<JobRecord | null> {
@@ -161,7 +169,12 @@ export class PostgresJobQueue implements JobQueue {
     });
   }
 
-  async heartbeat(id: string, holder: string, progress: JobProgress | null, commit?: string | null): Promise<boolean> {
+  async heartbeat(
+    id: string,
+    holder: string,
+    progress: JobProgress | null,
+    commit?: string | null,
+  ): Promise<boolean> {
     const rows = await this.storage.query(
       `UPDATE jobs SET heartbeat_at = clock_timestamp(), progress = COALESCE($3, progress), commit_sha = COALESCE($4, commit_sha)
        WHERE id = $1 AND holder = $2 AND state = 'running' RETURNING id`,
@@ -188,7 +201,13 @@ export class PostgresJobQueue implements JobQueue {
   }
 
   /** Ends the attempt in pg-boss (retry with backoff, or failed) and in `jobs`, on one transaction. */
-  private async endAttempt(boss: PgBoss, c: pg.PoolClient, id: string, error: string, retry: boolean): Promise<JobState> {
+  private async endAttempt(
+    boss: PgBoss,
+    c: pg.PoolClient,
+    id: string,
+    error: string,
+    retry: boolean,
+  ): Promise<JobState> {
     const line = oneLine(error);
     await boss.fail(INDEX_QUEUE, id, { message: line }, on(c));
     const after = await boss.getJobById(INDEX_QUEUE, id, { ...on(c), includeArchive: false });
@@ -210,7 +229,10 @@ export class PostgresJobQueue implements JobQueue {
     const boss = await this.started();
     return this.storage.transaction(async (c) => {
       const mine = (
-        await c.query("SELECT id FROM jobs WHERE id = $1 AND holder = $2 AND state = 'running' FOR UPDATE", [id, holder])
+        await c.query("SELECT id FROM jobs WHERE id = $1 AND holder = $2 AND state = 'running' FOR UPDATE", [
+          id,
+          holder,
+        ])
       ).rows;
       if (mine.length !== 1) return null;
       return this.endAttempt(boss, c, id, error, retry);

@@ -331,9 +331,21 @@ class PgWriter implements SnapshotWriter {
   }
 
   async publishSnapshot(snapshotId: number, content: SnapshotRows): Promise<void> {
+    await this.publish(snapshotId, content, false);
+  }
+
+  async publishSnapshotSuperseding(snapshotId: number, content: SnapshotRows): Promise<number> {
+    return this.publish(snapshotId, content, true);
+  }
+
+  private async publish(snapshotId: number, content: SnapshotRows, supersede: boolean): Promise<number> {
+    let superseded = 0;
     await this.db.transaction(async (client) => {
-      const snap = (await client.query('SELECT status FROM snapshots WHERE id = $1 FOR UPDATE', [snapshotId]))
-        .rows[0] as Row | undefined;
+      const snap = (
+        await client.query('SELECT status, repo_id, commit_sha FROM snapshots WHERE id = $1 FOR UPDATE', [
+          snapshotId,
+        ])
+      ).rows[0] as Row | undefined;
       if (!snap || snap.status !== 'building') {
         throw new CodehubError('InvalidInput', `snapshot ${snapshotId} is not being built`);
       }
@@ -392,6 +404,16 @@ class PgWriter implements SnapshotWriter {
         snapshotId,
         new Date().toISOString(),
       ]);
+      if (supersede) {
+        const ids = (
+          await client.query(
+            `SELECT id FROM snapshots WHERE repo_id = $1 AND commit_sha = $2 AND status = 'ready' AND id != $3`,
+            [snap.repo_id, snap.commit_sha, snapshotId],
+          )
+        ).rows.map((r: Row) => Number(r.id));
+        await deleteSnapshotRows(client, ids);
+        superseded = ids.length;
+      }
       await client.query('UPDATE generation SET value = value + 1');
       await client.query(`NOTIFY ${CHANGE_CHANNEL}`);
     });
@@ -399,6 +421,7 @@ class PgWriter implements SnapshotWriter {
     // COPY leaves the planner's statistics behind (autovacuum catches up later): without them a substring search
     // scans the snapshot instead of the trigram index. Best effort: the snapshot is already published.
     await this.db.query('ANALYZE symbols, edges, files').catch(() => undefined);
+    return superseded;
   }
 
   async failSnapshot(snapshotId: number, error: string): Promise<void> {
@@ -433,15 +456,21 @@ class PgWriter implements SnapshotWriter {
 async function deleteSnapshots(db: PostgresStorage, ids: number[]): Promise<number> {
   if (ids.length === 0) return 0;
   await db.transaction(async (client) => {
-    for (const table of ['files', 'symbols', 'edges', 'test_reach', 'unresolved_names', 'snapshot_meta']) {
-      await client.query(`DELETE FROM ${table} WHERE snapshot_id = ANY($1::bigint[])`, [ids]);
-    }
-    await client.query('DELETE FROM snapshots WHERE id = ANY($1::bigint[])', [ids]);
+    await deleteSnapshotRows(client, ids);
     await client.query('UPDATE generation SET value = value + 1');
     await client.query(`NOTIFY ${CHANGE_CHANNEL}`);
   });
   db.markMoved();
   return ids.length;
+}
+
+/** Deletes snapshots and their rows inside the caller's transaction. */
+async function deleteSnapshotRows(client: pg.PoolClient, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  for (const table of ['files', 'symbols', 'edges', 'test_reach', 'unresolved_names', 'snapshot_meta']) {
+    await client.query(`DELETE FROM ${table} WHERE snapshot_id = ANY($1::bigint[])`, [ids]);
+  }
+  await client.query('DELETE FROM snapshots WHERE id = ANY($1::bigint[])', [ids]);
 }
 
 /** One COPY … FROM STDIN in text format, streamed in chunks (waiting when the socket is full). */

@@ -11,7 +11,8 @@ import type { FileRecord, RepoRecord, SnapshotRecord, SymbolRecord } from './sto
  */
 
 /** Columns of a files row after `snapshot_id`. */
-export const FILE_COLUMNS = 'path, blob_sha256, git_oid, mode, language, size, line_count, eol, skip_reason, target';
+export const FILE_COLUMNS =
+  'path, blob_sha256, git_oid, mode, language, size, line_count, eol, skip_reason, target';
 
 /** A file's values in FILE_COLUMNS order. */
 export function fileValues(f: FileRecord): unknown[] {
@@ -46,13 +47,22 @@ export function symbolValues(s: SymbolRecord, bool: (b: boolean) => unknown): un
 }
 
 /** Columns of an edges row after `snapshot_id` (and an adapter's own columns). */
-export const EDGE_COLUMNS = 'caller_id, callee_id, callee_text, kind, reason, confidence, lines_json, candidates';
+export const EDGE_COLUMNS =
+  'caller_id, callee_id, callee_text, kind, reason, confidence, lines_json, candidates';
 
 /** An edge's values in EDGE_COLUMNS order. */
 export function edgeValues(e: Edge): unknown[] {
-  return [e.callerId, e.calleeId, e.calleeText, e.kind, e.reason, e.confidence, JSON.stringify(e.lines), e.candidates ?? null];
+  return [
+    e.callerId,
+    e.calleeId,
+    e.calleeText,
+    e.kind,
+    e.reason,
+    e.confidence,
+    JSON.stringify(e.lines),
+    e.candidates ?? null,
+  ];
 }
-
 
 /** A row as a driver returns it: column name → value. */
 export type Row = Record<string, unknown>;

@@ -20,7 +20,8 @@ import {
 
 type Row = Record<string, unknown>;
 
-const iso = (ms: unknown): string | null => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
+const iso = (ms: unknown): string | null =>
+  ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString();
 
 /** Rebuilds a jobs row (both adapters store the same columns; times are ms here, timestamptz there). */
 export function toJobRecord(r: Row, time: (v: unknown) => string | null): JobRecord {
@@ -63,7 +64,9 @@ export class SqliteJobQueue implements JobQueue {
       .transaction(() => {
         const key = dedupeKey(request);
         const queued = this.db
-          .prepare("SELECT * FROM jobs WHERE dedupe_key = ? AND state = 'queued' AND attempts = 0 ORDER BY created_at LIMIT 1")
+          .prepare(
+            "SELECT * FROM jobs WHERE dedupe_key = ? AND state = 'queued' AND attempts = 0 ORDER BY created_at LIMIT 1",
+          )
           .get(key) as Row | undefined;
         if (queued) return { job: toJobRecord(queued, iso), created: false };
         const id = randomUUID();
@@ -73,7 +76,17 @@ export class SqliteJobQueue implements JobQueue {
             `INSERT INTO jobs (id, repo, url, ref, dedupe_key, state, attempts, max_attempts, retry_delay_ms, run_after, created_at)
              VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)`,
           )
-          .run(id, request.repo, request.url, request.ref, key, this.policy.retryLimit + 1, this.policy.retryDelaySeconds * 1000, now, now);
+          .run(
+            id,
+            request.repo,
+            request.url,
+            request.ref,
+            key,
+            this.policy.retryLimit + 1,
+            this.policy.retryDelaySeconds * 1000,
+            now,
+            now,
+          );
         return { job: this.row(id)!, created: true };
       })
       .immediate();
@@ -84,9 +97,9 @@ export class SqliteJobQueue implements JobQueue {
   }
 
   async recent(limit: number): Promise<JobRecord[]> {
-    return (this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as Row[]).map((r) =>
-      toJobRecord(r, iso),
-    );
+    return (
+      this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as Row[]
+    ).map((r) => toJobRecord(r, iso));
   }
 
   async claim(holder: string): Promise<JobRecord | null> {
@@ -94,7 +107,9 @@ export class SqliteJobQueue implements JobQueue {
       .transaction(() => {
         const now = Date.now();
         const next = this.db
-          .prepare("SELECT id FROM jobs WHERE state = 'queued' AND run_after <= ? ORDER BY run_after, created_at LIMIT 1")
+          .prepare(
+            "SELECT id FROM jobs WHERE state = 'queued' AND run_after <= ? ORDER BY run_after, created_at LIMIT 1",
+          )
           .get(now) as Row | undefined;
         if (!next) return null;
         this.db
@@ -108,7 +123,12 @@ export class SqliteJobQueue implements JobQueue {
       .immediate();
   }
 
-  async heartbeat(id: string, holder: string, progress: JobProgress | null, commit?: string | null): Promise<boolean> {
+  async heartbeat(
+    id: string,
+    holder: string,
+    progress: JobProgress | null,
+    commit?: string | null,
+  ): Promise<boolean> {
     const r = this.db
       .prepare(
         `UPDATE jobs SET heartbeat_at = ?, progress = COALESCE(?, progress), commit_sha = COALESCE(?, commit_sha)
@@ -132,7 +152,9 @@ export class SqliteJobQueue implements JobQueue {
   private endAttempt(r: Row, error: string, retry: boolean): JobState {
     const now = Date.now();
     const again = retry && Number(r.attempts) < Number(r.max_attempts);
-    const delay = again ? backoffMs({ retryLimit: 0, retryDelaySeconds: Number(r.retry_delay_ms) / 1000 }, Number(r.attempts)) : 0;
+    const delay = again
+      ? backoffMs({ retryLimit: 0, retryDelaySeconds: Number(r.retry_delay_ms) / 1000 }, Number(r.attempts))
+      : 0;
     this.db
       .prepare(
         `UPDATE jobs SET state = ?, error = ?, holder = NULL, heartbeat_at = NULL, run_after = ?, finished_at = ?
@@ -203,7 +225,9 @@ export class SqliteJobQueue implements JobQueue {
     const due = this.db
       .transaction(() => {
         const now = Date.now();
-        const rows = (this.db.prepare('SELECT * FROM tracked_refs WHERE next_run_at <= ?').all(now) as Row[]).map(toTracked);
+        const rows = (
+          this.db.prepare('SELECT * FROM tracked_refs WHERE next_run_at <= ?').all(now) as Row[]
+        ).map(toTracked);
         for (const t of rows)
           this.db
             .prepare('UPDATE tracked_refs SET next_run_at = ? WHERE repo = ? AND ref = ?')
@@ -233,7 +257,10 @@ function toTracked(r: Row): TrackedRef {
     url: String(r.url),
     ref: String(r.ref),
     intervalSeconds: Number(r.interval_seconds),
-    nextRunAt: typeof r.next_run_at === 'object' && r.next_run_at !== null ? (r.next_run_at as Date).getTime() : Number(r.next_run_at),
+    nextRunAt:
+      typeof r.next_run_at === 'object' && r.next_run_at !== null
+        ? (r.next_run_at as Date).getTime()
+        : Number(r.next_run_at),
   };
 }
 

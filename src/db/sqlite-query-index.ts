@@ -8,7 +8,14 @@ import type { Edge, TestReach } from '../core/graph.js';
 import { deriveQueryRows } from '../core/search-keys.js';
 import { isTestPath } from '../languages/registry.js';
 import { toEdge, toSymbolRecord, toTestReach } from './row-mappers.js';
-import type { DerivedRows, EdgeWithSymbol, ExportedEdge, RankedSymbol, SymbolRow, SymbolSearch } from './storage.js';
+import type {
+  DerivedRows,
+  EdgeWithSymbol,
+  ExportedEdge,
+  RankedSymbol,
+  SymbolRow,
+  SymbolSearch,
+} from './storage.js';
 
 type Row = Record<string, unknown>;
 type Db = Database.Database;
@@ -38,7 +45,8 @@ function rankedPage(from: string, where: string): string {
 /** SQL texts, exported for EXPLAIN QUERY PLAN checks in tests. */
 export const QUERY_SQL = {
   symbolById: `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? AND s.id = ?`,
-  symbolsById: (n: number) => `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? AND s.id IN (${placeholders(n)})`,
+  symbolsById: (n: number) =>
+    `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? AND s.id IN (${placeholders(n)})`,
   byQualifiedName: `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? AND s.qualified_name = ? ORDER BY s.path, s.start_line LIMIT ?`,
   byName: `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? AND s.name = ? ORDER BY s.path, s.start_line LIMIT ?`,
   atLine: `SELECT ${SYM} FROM symbols s ${FILE_JOIN}
@@ -47,9 +55,13 @@ export const QUERY_SQL = {
   ofFile: `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = ? AND s.path = ? ORDER BY s.start_line, s.end_line DESC, s.id`,
   // `+e.callee_id`: without it SQLite walks edges_by_callee (every resolved edge of the snapshot) instead of the
   // caller's few rows through edges_by_caller — 500 ms instead of 0.1 ms per symbol on 100,000 symbols.
-  edgesFrom: (n: number) => `SELECT e.rowid AS e_seq, ${EDGE}, ${SYM} FROM edges e JOIN symbols s ON s.snapshot_id = e.snapshot_id AND s.id = e.callee_id ${FILE_JOIN}
+  edgesFrom: (
+    n: number,
+  ) => `SELECT e.rowid AS e_seq, ${EDGE}, ${SYM} FROM edges e JOIN symbols s ON s.snapshot_id = e.snapshot_id AND s.id = e.callee_id ${FILE_JOIN}
     WHERE e.snapshot_id = ? AND e.caller_id IN (${placeholders(n)}) AND +e.callee_id IS NOT NULL`,
-  edgesTo: (n: number) => `SELECT e.rowid AS e_seq, ${EDGE}, ${SYM} FROM edges e JOIN symbols s ON s.snapshot_id = e.snapshot_id AND s.id = e.caller_id ${FILE_JOIN}
+  edgesTo: (
+    n: number,
+  ) => `SELECT e.rowid AS e_seq, ${EDGE}, ${SYM} FROM edges e JOIN symbols s ON s.snapshot_id = e.snapshot_id AND s.id = e.caller_id ${FILE_JOIN}
     WHERE e.snapshot_id = ? AND e.callee_id IN (${placeholders(n)})`,
   unresolvedFrom: (n: number) =>
     `SELECT rowid AS e_seq, * FROM edges WHERE snapshot_id = ? AND caller_id IN (${placeholders(n)}) AND callee_id IS NULL`,
@@ -192,7 +204,9 @@ function rebuildQueryIndex(db: Db, snapshotId: number): void {
     .all(snapshotId) as Array<{ rid: number; id: string; path: string; name: string; kind: string }>;
   const edges = (
     db
-      .prepare('SELECT caller_id, callee_id, callee_text, reason, lines_json FROM edges WHERE snapshot_id = ?')
+      .prepare(
+        'SELECT caller_id, callee_id, callee_text, reason, lines_json FROM edges WHERE snapshot_id = ?',
+      )
       .all(snapshotId) as Row[]
   ).map((r) => ({
     callerId: String(r.caller_id),
@@ -201,7 +215,12 @@ function rebuildQueryIndex(db: Db, snapshotId: number): void {
     reason: String(r.reason),
     lines: JSON.parse(String(r.lines_json)) as number[],
   }));
-  writeQueryIndex(db, snapshotId, deriveQueryRows(symbols, edges, isTestPath), symbols.map((s) => ({ rowid: s.rid, kind: s.kind })));
+  writeQueryIndex(
+    db,
+    snapshotId,
+    deriveQueryRows(symbols, edges, isTestPath),
+    symbols.map((s) => ({ rowid: s.rid, kind: s.kind })),
+  );
 }
 
 const built = new WeakMap<Db, Set<number>>();
@@ -288,7 +307,8 @@ export class SqliteQueries {
   unresolvedMayCall(snapshotId: number, names: readonly string[]): Map<string, number> {
     ensureQueryIndex(this.db, snapshotId);
     const out = new Map<string, number>();
-    for (const r of this.chunked(QUERY_SQL.mayCall, snapshotId, names)) out.set(String(r.name), Number(r.call_sites));
+    for (const r of this.chunked(QUERY_SQL.mayCall, snapshotId, names))
+      out.set(String(r.name), Number(r.call_sites));
     return out;
   }
 

@@ -45,7 +45,6 @@ import {
   type SymbolSearch,
 } from './storage.js';
 
-
 const CHUNK = 500;
 
 /** The synchronous engine: every statement of the SQLite adapter. */
@@ -102,15 +101,31 @@ export class SqliteEngine {
   }
 
   publishSnapshot(snapshotId: number, content: SnapshotRows): void {
+    this.publish(snapshotId, content, false);
+  }
+
+  publishSnapshotSuperseding(snapshotId: number, content: SnapshotRows): number {
+    return this.publish(snapshotId, content, true);
+  }
+
+  private publish(snapshotId: number, content: SnapshotRows, supersede: boolean): number {
     const db = this.db;
-    const insFile = db.prepare(`INSERT INTO files (snapshot_id, ${FILE_COLUMNS}) VALUES (${placeholders(11)})`);
-    const insSymbol = db.prepare(`INSERT INTO symbols (snapshot_id, ${SYMBOL_COLUMNS}) VALUES (${placeholders(18)})`);
-    const insEdge = db.prepare(`INSERT INTO edges (snapshot_id, ${EDGE_COLUMNS}) VALUES (${placeholders(9)})`);
+    const insFile = db.prepare(
+      `INSERT INTO files (snapshot_id, ${FILE_COLUMNS}) VALUES (${placeholders(11)})`,
+    );
+    const insSymbol = db.prepare(
+      `INSERT INTO symbols (snapshot_id, ${SYMBOL_COLUMNS}) VALUES (${placeholders(18)})`,
+    );
+    const insEdge = db.prepare(
+      `INSERT INTO edges (snapshot_id, ${EDGE_COLUMNS}) VALUES (${placeholders(9)})`,
+    );
     const insReach = db.prepare(
       'INSERT INTO test_reach (snapshot_id, symbol_id, test_id, depth, confidence) VALUES (?, ?, ?, ?, ?)',
     );
-    const write = db.transaction(() => {
-      const snap = db.prepare('SELECT status FROM snapshots WHERE id = ?').get(snapshotId) as Row | undefined;
+    const write = db.transaction((): number => {
+      const snap = db
+        .prepare('SELECT status, repo_id, commit_sha FROM snapshots WHERE id = ?')
+        .get(snapshotId) as Row | undefined;
       if (!snap || snap.status !== 'building') {
         throw new CodehubError('InvalidInput', `snapshot ${snapshotId} is not being built`);
       }
@@ -135,13 +150,17 @@ export class SqliteEngine {
         new Date().toISOString(),
         snapshotId,
       );
+      // Nested in this transaction (a savepoint): the old snapshot goes in the commit that makes the new one ready.
+      return supersede
+        ? this.deleteSupersededSnapshots(String(snap.repo_id), String(snap.commit_sha), snapshotId)
+        : 0;
     });
     // Secondary indexes grow in random order: a larger page cache (128 MB; 512 MB cost RSS for no measured gain on a
     // 50 MB repo) keeps the write off the disk.
     const cacheSize = Number(db.pragma('cache_size', { simple: true }));
     db.pragma('cache_size = -131072');
     try {
-      write();
+      return write();
     } finally {
       db.pragma(`cache_size = ${cacheSize}`);
     }
@@ -469,7 +488,8 @@ export class SqliteEngine {
     return this.db
       .transaction(() => {
         const now = Date.now();
-        const row = this.db.prepare('SELECT holder, expires_at FROM leases WHERE name = ?').get(name) as Row | undefined;
+        const row = this.db.prepare('SELECT holder, expires_at FROM leases WHERE name = ?').get(name) as
+          Row | undefined;
         if (row && String(row.holder) !== holder && Number(row.expires_at) > now) return false;
         this.db
           .prepare('INSERT OR REPLACE INTO leases (name, holder, expires_at) VALUES (?, ?, ?)')
@@ -522,6 +542,7 @@ export class SqliteStorage implements Storage {
       discardUnfinishedSnapshots: async (repoId) => e.discardUnfinishedSnapshots(repoId),
       deleteSupersededSnapshots: async (repoId, commit, keepId) =>
         e.deleteSupersededSnapshots(repoId, commit, keepId),
+      publishSnapshotSuperseding: async (id, rows) => e.publishSnapshotSuperseding(id, rows),
     };
     this.reader = {
       getRepo: async (id) => e.getRepo(id),
@@ -610,4 +631,3 @@ function migrate(db: Database.Database): void {
     }).immediate();
   }
 }
-

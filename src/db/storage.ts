@@ -157,6 +157,11 @@ export interface SnapshotWriter {
   discardUnfinishedSnapshots(repoId: string): Promise<number>;
   /** Deletes ready snapshots of the repo at `commit` other than `keepId` (superseded by a re-index). */
   deleteSupersededSnapshots(repoId: string, commit: string, keepId: number): Promise<number>;
+  /**
+   * `publishSnapshot`, and in the same transaction deletes the repo's other ready snapshots of the same commit (a
+   * re-index replaces them): readers see the old snapshot or the new one, never both or neither. Returns how many went.
+   */
+  publishSnapshotSuperseding(snapshotId: number, rows: SnapshotRows): Promise<number>;
 }
 
 /**
@@ -197,7 +202,10 @@ export interface GraphReader {
   /** Every unresolved call site of the snapshot. */
   countUnresolved(snapshotId: number): Promise<number>;
   /** Tested-by rows of the given symbols, each with its test symbol's row. */
-  testsReaching(snapshotId: number, symbolIds: readonly string[]): Promise<Array<{ reach: TestReach; test: SymbolRow }>>;
+  testsReaching(
+    snapshotId: number,
+    symbolIds: readonly string[],
+  ): Promise<Array<{ reach: TestReach; test: SymbolRow }>>;
   /** Number of distinct callers of each symbol (absent = 0). */
   callerCounts(snapshotId: number, symbolIds: readonly string[]): Promise<Map<string, number>>;
   mostCalled(snapshotId: number, limit: number): Promise<RankedSymbol[]>;

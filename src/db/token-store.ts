@@ -29,7 +29,11 @@ export type TokenCheck =
 
 export interface TokenStore {
   /** Creates a token; the returned `token` is the only time it exists outside the caller. */
-  create(input: { scope: TokenScope; name: string | null; expiresAt: number | null }): Promise<{ token: string; record: TokenRecord }>;
+  create(input: {
+    scope: TokenScope;
+    name: string | null;
+    expiresAt: number | null;
+  }): Promise<{ token: string; record: TokenRecord }>;
   list(): Promise<TokenRecord[]>;
   /** False when no token has this id (revoking twice is fine). */
   revoke(id: string): Promise<boolean>;
@@ -46,13 +50,20 @@ export function tokenSha256(token: string): string {
 }
 
 function newToken(): { id: string; token: string } {
-  return { id: randomBytes(6).toString('hex'), token: `${TOKEN_PREFIX}${randomBytes(24).toString('base64url')}` };
+  return {
+    id: randomBytes(6).toString('hex'),
+    token: `${TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`,
+  };
 }
 
 type Row = Record<string, unknown>;
 
 const iso = (v: unknown): string | null =>
-  v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(Number(v)).toISOString();
+  v === null || v === undefined
+    ? null
+    : v instanceof Date
+      ? v.toISOString()
+      : new Date(Number(v)).toISOString();
 
 function toRecord(r: Row): TokenRecord {
   return {
@@ -85,9 +96,14 @@ class SqliteTokenStore implements TokenStore {
   async create(input: { scope: TokenScope; name: string | null; expiresAt: number | null }) {
     const { id, token } = newToken();
     this.db
-      .prepare('INSERT INTO api_tokens (id, name, scope, token_sha256, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO api_tokens (id, name, scope, token_sha256, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(id, input.name, input.scope, tokenSha256(token), Date.now(), input.expiresAt);
-    return { token, record: toRecord(this.db.prepare('SELECT * FROM api_tokens WHERE id = ?').get(id) as Row) };
+    return {
+      token,
+      record: toRecord(this.db.prepare('SELECT * FROM api_tokens WHERE id = ?').get(id) as Row),
+    };
   }
 
   async list(): Promise<TokenRecord[]> {
@@ -95,17 +111,22 @@ class SqliteTokenStore implements TokenStore {
   }
 
   async revoke(id: string): Promise<boolean> {
-    const r = this.db.prepare('UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(Date.now(), id);
+    const r = this.db
+      .prepare('UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?')
+      .run(Date.now(), id);
     return r.changes === 1;
   }
 
   async check(token: string): Promise<TokenCheck> {
-    const row = this.db.prepare('SELECT * FROM api_tokens WHERE token_sha256 = ?').get(tokenSha256(token)) as Row | undefined;
+    const row = this.db.prepare('SELECT * FROM api_tokens WHERE token_sha256 = ?').get(tokenSha256(token)) as
+      Row | undefined;
     const result = judge(row, Date.now());
     // Written at most once a minute: a read-heavy hub should not write on every request.
     if (result.status === 'valid')
       this.db
-        .prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)')
+        .prepare(
+          'UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)',
+        )
         .run(Date.now(), result.token.id, Date.now() - 60_000);
     return result;
   }
@@ -142,7 +163,9 @@ class PostgresTokenStore implements TokenStore {
   }
 
   async check(token: string): Promise<TokenCheck> {
-    const rows = await this.db.query('SELECT * FROM api_tokens WHERE token_sha256 = $1', [tokenSha256(token)]);
+    const rows = await this.db.query('SELECT * FROM api_tokens WHERE token_sha256 = $1', [
+      tokenSha256(token),
+    ]);
     const result = judge(rows[0], Date.now());
     if (result.status === 'valid')
       await this.db.query(

@@ -421,6 +421,51 @@ export function storageConformance(adapter: string, open: () => Promise<OpenedSt
       snap = again;
     });
 
+    it('publishes a re-index of a commit and removes the snapshot it supersedes in one call', async () => {
+      const other = await s.writer.beginSnapshot(REPO, 'f'.repeat(40), null, 'test:1');
+      await s.writer.publishSnapshot(
+        other,
+        snapshotRows({ ...content(), symbols: [], edges: [], testReach: [] }),
+      );
+      const reindex = await s.writer.beginSnapshot(REPO, 'e'.repeat(40), null, 'test:1');
+      const renamed = symbol('src/app.ts', 'afterReindex', 1);
+      assert.equal(
+        await s.writer.publishSnapshotSuperseding(
+          reindex,
+          snapshotRows({
+            ...content(),
+            symbols: [renamed],
+            edges: [],
+            testReach: [],
+            files: [file('src/app.ts')],
+          }),
+        ),
+        1,
+      );
+      assert.deepEqual(
+        (await s.reader.listSnapshots(REPO))
+          .map((x) => [x.id, x.commit])
+          .sort((a, b) => Number(a[0]) - Number(b[0])),
+        [
+          [other, 'f'.repeat(40)],
+          [reindex, 'e'.repeat(40)],
+        ],
+        'only the same commit is superseded',
+      );
+      assert.deepEqual(
+        (await s.reader.searchSymbols(reindex, { mode: 'exact', q: 'afterReindex', limit: 5 })).map(
+          (h) => h.symbol.name,
+        ),
+        ['afterReindex'],
+      );
+      await assert.rejects(
+        s.writer.publishSnapshotSuperseding(reindex, snapshotRows({ ...content(), files: [] })),
+        'a published snapshot is not published again',
+      );
+      assert.equal((await s.reader.listSnapshots(REPO)).length, 2, 'a refused publish removes nothing');
+      snap = reindex;
+    });
+
     it('grants a lease to one holder at a time until it is released or expires', async () => {
       assert.equal(await s.leases.acquire('repo local/x', 'worker-a', 60_000), true);
       assert.equal(await s.leases.acquire('repo local/x', 'worker-b', 60_000), false, 'held by another');

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { isCodehubError } from '../../src/core/errors.js';
 import { checkRepoId, repoIdProblem } from '../../src/core/ids.js';
 import { isGitUrl, repoIdFromUrl } from '../../src/git/git.js';
-import { describe as describeBlob } from '../../src/service/indexer.js';
+import { describe as describeBlob } from '../../src/service/indexing/ingest.js';
 
 describe('repo ids from remotes', () => {
   it('gives host/owner/name for scp-style, https and ssh remotes', () => {
@@ -32,7 +32,10 @@ describe('repo ids from remotes', () => {
     assert.equal(repoIdProblem('a\\..\\b/c/d'), 'contains a path separator (\\)');
     assert.equal(repoIdProblem('local/a/b'), 'is not local/<name>');
     assert.equal(repoIdProblem('a/b'), 'is not host/owner/name');
-    assert.throws(() => checkRepoId('local/..', '--name'), (err) => isCodehubError(err, 'InvalidInput'));
+    assert.throws(
+      () => checkRepoId('local/..', '--name'),
+      (err) => isCodehubError(err, 'InvalidInput'),
+    );
   });
 
   it('tells URLs from local paths', () => {
