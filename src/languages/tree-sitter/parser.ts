@@ -9,7 +9,7 @@ import type * as TreeSitter from 'web-tree-sitter';
 export type SyntaxNode = TreeSitter.Node;
 export type SyntaxTree = TreeSitter.Tree;
 
-/** The path of a grammar `.wasm` shipped by an npm package, resolved from node_modules. */
+/** The path of a file shipped by an npm package (a grammar `.wasm`, a tags query), resolved from node_modules. */
 export function grammarPath(pkg: string, file: string): string {
   const require = createRequire(import.meta.url);
   return require.resolve(`${pkg}/${file}`);
