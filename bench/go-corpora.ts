@@ -11,30 +11,11 @@
  * resolver may be looked at and adjusted against it, and calibration pools it) or `held out` (only measured; issue
  * 18's targets are judged there). Never fetched by `npm test`; never committed to this project.
  */
-import { execFileSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { CorpusRole } from '../src/eval/report.js';
-import {
-  commitTree,
-  corporaRoot,
-  measureTree,
-  readCached,
-  walkFiles,
-  writeCached,
-  type PreparedCorpus,
-} from './corpora.js';
+import { corporaRoot, walkFiles, type PreparedCorpus } from './corpora.js';
+import { copyFile, downloadDebianPackage, prepareCachedCorpus } from './debian-packages.js';
 
 /** One pinned Debian package whose Go module makes a corpus. */
 export interface DebianGoCorpusSpec {
@@ -118,48 +99,14 @@ export function isGoSource(file: string): boolean {
  */
 export function prepareGoCorpus(spec: DebianGoCorpusSpec, root = corporaRoot()): PreparedCorpus {
   const id = `go-${spec.name}@${spec.version.replace(/[^A-Za-z0-9.+-]/g, '_')}`;
-  const dir = join(root, id);
-  const cached = readCached(dir, id);
-  if (cached) return cached;
-  mkdirSync(root, { recursive: true });
-  rmSync(dir, { recursive: true, force: true });
-  const temp = mkdtempSync(join(tmpdir(), 'codehub-gocorpus-'));
-  try {
-    try {
-      execFileSync('apt-get', ['download', `${spec.pkg}=${spec.version}`], {
-        cwd: temp,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    } catch (error) {
-      const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim() ?? '';
-      throw new Error(
-        `apt-get download ${spec.pkg}=${spec.version} failed (needs Debian bookworm package lists: apt-get update)${stderr ? `: ${stderr}` : ''}`,
-      );
-    }
-    const deb = readdirSync(temp).find((f) => f.endsWith('.deb'));
-    if (!deb) throw new Error(`apt-get download ${spec.pkg}=${spec.version} left no .deb`);
-    const unpacked = join(temp, 'unpacked');
-    execFileSync('dpkg', ['-x', join(temp, deb), unpacked], { stdio: 'ignore' });
+  return prepareCachedCorpus(id, root, 'codehub-gocorpus-', isGoSource, (temp, staging) => {
+    const unpacked = downloadDebianPackage(spec.pkg, spec.version, temp);
     const from = join(unpacked, 'usr', 'share', 'gocode', 'src', ...spec.importPath.split('/'));
     if (!existsSync(from))
       throw new Error(`${spec.pkg} ${spec.version} has no usr/share/gocode/src/${spec.importPath}`);
-    const staging = join(temp, 'repo');
-    mkdirSync(staging);
-    for (const file of walkFiles(from)) copy(file, join(staging, relative(from, file)));
+    for (const file of walkFiles(from)) copyFile(file, join(staging, relative(from, file)));
     const copyright = join(unpacked, 'usr', 'share', 'doc', spec.pkg, 'copyright');
-    if (existsSync(copyright)) copy(copyright, join(staging, 'COPYRIGHT.debian'));
-    const commit = commitTree(staging, `${spec.pkg} ${spec.version} from Debian (module ${spec.importPath})`);
-    renameSync(staging, dir);
-    const corpus: PreparedCorpus = { id, dir, commit, ...measureTree(dir, isGoSource) };
-    writeCached(corpus);
-    return corpus;
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
-  }
-}
-
-function copy(from: string, to: string): void {
-  mkdirSync(dirname(to), { recursive: true });
-  writeFileSync(to, readFileSync(from));
-  chmodSync(to, 0o644);
+    if (existsSync(copyright)) copyFile(copyright, join(staging, 'COPYRIGHT.debian'));
+    return `${spec.pkg} ${spec.version} from Debian (module ${spec.importPath})`;
+  });
 }

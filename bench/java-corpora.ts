@@ -11,28 +11,11 @@
  * calibration pools it) or `held out` (only measured; issue 18's targets are judged there).
  */
 import { execFileSync } from 'node:child_process';
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import type { CorpusRole } from '../src/eval/report.js';
-import {
-  commitTree,
-  corporaRoot,
-  measureTree,
-  readCached,
-  walkFiles,
-  writeCached,
-  type PreparedCorpus,
-} from './corpora.js';
+import { corporaRoot, walkFiles, type PreparedCorpus } from './corpora.js';
+import { copyFile, prepareCachedCorpus } from './debian-packages.js';
 
 export interface DebianJavaCorpusSpec {
   name: string;
@@ -121,13 +104,7 @@ function aptSource(root: string): string[] {
  */
 export function prepareJavaCorpus(spec: DebianJavaCorpusSpec, root = corporaRoot()): PreparedCorpus {
   const id = `java-${spec.name}@${spec.version}`;
-  const dir = join(root, id);
-  const cached = readCached(dir, id);
-  if (cached) return cached;
-  mkdirSync(root, { recursive: true });
-  rmSync(dir, { recursive: true, force: true });
-  const temp = mkdtempSync(join(tmpdir(), 'codehub-javacorpus-'));
-  try {
+  return prepareCachedCorpus(id, root, 'codehub-javacorpus-', isJavaSource, (temp, staging) => {
     const options = aptSource(root);
     try {
       execFileSync('apt-get', [...options, 'source', '--download-only', `${spec.source}=${spec.version}`], {
@@ -146,33 +123,16 @@ export function prepareJavaCorpus(spec: DebianJavaCorpusSpec, root = corporaRoot
     const unpacked = join(temp, 'unpacked');
     mkdirSync(unpacked);
     execFileSync('tar', ['-xf', join(temp, tarball), '-C', unpacked], { stdio: 'ignore' });
-    const staging = join(temp, 'repo');
-    mkdirSync(staging);
     let kept = 0;
     for (const file of walkFiles(unpacked)) {
       const rel = relative(unpacked, file).split(sep).join('/');
       // Drop the tarball's top folder; keep main sources only (tests need JUnit, which the truth's compile lacks).
       const inner = rel.slice(rel.indexOf('/') + 1);
       if (!isJavaSource(inner) || !/(^|\/)src\/main\/java\//.test(inner)) continue;
-      copy(file, join(staging, inner));
+      copyFile(file, join(staging, inner));
       kept++;
     }
     if (kept === 0) throw new Error(`${spec.source} ${spec.version} has no src/main/java sources`);
-    const commit = commitTree(
-      staging,
-      `${spec.source} ${spec.version} from Debian (upstream src/main/java only)`,
-    );
-    renameSync(staging, dir);
-    const corpus: PreparedCorpus = { id, dir, commit, ...measureTree(dir, isJavaSource) };
-    writeCached(corpus);
-    return corpus;
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
-  }
-}
-
-function copy(from: string, to: string): void {
-  mkdirSync(dirname(to), { recursive: true });
-  writeFileSync(to, readFileSync(from));
-  chmodSync(to, 0o644);
+    return `${spec.source} ${spec.version} from Debian (upstream src/main/java only)`;
+  });
 }

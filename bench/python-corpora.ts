@@ -7,30 +7,11 @@
  * Each corpus is declared `tuned` (the Python resolver may be looked at and adjusted against it, and calibration
  * pools it) or `held out` (only measured; the targets of issue 14 are judged there).
  */
-import { execFileSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { CorpusRole } from '../src/eval/report.js';
-import {
-  commitTree,
-  corporaRoot,
-  measureTree,
-  readCached,
-  walkFiles,
-  writeCached,
-  type PreparedCorpus,
-} from './corpora.js';
+import { corporaRoot, walkFiles, type PreparedCorpus } from './corpora.js';
+import { copyFile, downloadDebianPackage, prepareCachedCorpus } from './debian-packages.js';
 
 /** One pinned Debian package whose Python sources make a corpus. */
 export interface DebianPythonCorpusSpec {
@@ -130,52 +111,18 @@ export function isPythonSource(file: string): boolean {
  */
 export function preparePythonCorpus(spec: DebianPythonCorpusSpec, root = corporaRoot()): PreparedCorpus {
   const id = `py-${spec.name}@${spec.version}`;
-  const dir = join(root, id);
-  const cached = readCached(dir, id);
-  if (cached) return cached;
-  mkdirSync(root, { recursive: true });
-  rmSync(dir, { recursive: true, force: true });
-  const temp = mkdtempSync(join(tmpdir(), 'codehub-pycorpus-'));
-  try {
-    try {
-      execFileSync('apt-get', ['download', `${spec.pkg}=${spec.version}`], {
-        cwd: temp,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    } catch (error) {
-      const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim() ?? '';
-      throw new Error(
-        `apt-get download ${spec.pkg}=${spec.version} failed (needs Debian bookworm package lists: apt-get update)${stderr ? `: ${stderr}` : ''}`,
-      );
-    }
-    const deb = readdirSync(temp).find((f) => f.endsWith('.deb'));
-    if (!deb) throw new Error(`apt-get download ${spec.pkg}=${spec.version} left no .deb`);
-    const unpacked = join(temp, 'unpacked');
-    execFileSync('dpkg', ['-x', join(temp, deb), unpacked], { stdio: 'ignore' });
-    const staging = join(temp, 'repo');
-    mkdirSync(staging);
+  return prepareCachedCorpus(id, root, 'codehub-pycorpus-', isPythonSource, (temp, staging) => {
+    const unpacked = downloadDebianPackage(spec.pkg, spec.version, temp);
     for (const module of spec.modules) {
       const from = join(unpacked, DIST_PACKAGES, module);
       if (!existsSync(from)) throw new Error(`${spec.pkg} ${spec.version} has no ${DIST_PACKAGES}/${module}`);
       for (const file of walkFiles(from)) {
         if (!isPythonSource(file)) continue;
-        copy(file, join(staging, module, relative(from, file)));
+        copyFile(file, join(staging, module, relative(from, file)));
       }
     }
     const copyright = join(unpacked, 'usr', 'share', 'doc', spec.pkg, 'copyright');
-    if (existsSync(copyright)) copy(copyright, join(staging, 'COPYRIGHT'));
-    const commit = commitTree(staging, `${spec.pkg} ${spec.version} from Debian (Python sources only)`);
-    renameSync(staging, dir);
-    const corpus: PreparedCorpus = { id, dir, commit, ...measureTree(dir, isPythonSource) };
-    writeCached(corpus);
-    return corpus;
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
-  }
-}
-
-function copy(from: string, to: string): void {
-  mkdirSync(dirname(to), { recursive: true });
-  writeFileSync(to, readFileSync(from));
-  chmodSync(to, 0o644);
+    if (existsSync(copyright)) copyFile(copyright, join(staging, 'COPYRIGHT'));
+    return `${spec.pkg} ${spec.version} from Debian (Python sources only)`;
+  });
 }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createQueryService } from '../src/service/query-service.js';
 import { openWorkspace } from '../src/service/workspace.js';
-import { FixtureRepo, removeDir, runCli, tempDir } from './helpers/fixture-repo.js';
+import { FixtureRepo, indexWithCli, removeDir, tempDir } from './helpers/fixture-repo.js';
 
 const FILES: Record<string, string> = {
   'go.mod': 'module example.com/shop\n\ngo 1.21\n',
@@ -72,20 +72,9 @@ describe('a Go module', () => {
     const work = tempDir('go-e2e');
     try {
       const repoDir = join(work, 'repo');
-      const fixture = FixtureRepo.init(repoDir);
-      for (const [path, text] of Object.entries(FILES)) fixture.write(path, text);
-      fixture.commit('shop');
+      FixtureRepo.withFiles(repoDir, FILES, 'shop');
       const dataDir = join(work, 'data');
-      const r = runCli([
-        'index',
-        repoDir,
-        '--data',
-        dataDir,
-        '--name',
-        'example.com/o/shop',
-        '--workers',
-        '2',
-      ]);
+      const r = indexWithCli(repoDir, dataDir, 'example.com/o/shop');
       assert.equal(r.code, 0, r.stderr);
 
       const ws = openWorkspace(dataDir);

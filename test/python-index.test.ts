@@ -9,7 +9,7 @@ import { exportSnapshot, exportTarget } from '../src/service/export-snapshot.js'
 import { indexRepository } from '../src/service/indexer.js';
 import { createQueryService } from '../src/service/query-service.js';
 import { openWorkspace } from '../src/service/workspace.js';
-import { FixtureRepo, removeDir, runCli, tempDir } from './helpers/fixture-repo.js';
+import { FixtureRepo, indexWithCli, removeDir, tempDir } from './helpers/fixture-repo.js';
 
 const FILES: Record<string, string> = {
   'package.json': JSON.stringify({ devDependencies: { vitest: '2' } }),
@@ -77,20 +77,9 @@ describe('a repo mixing TypeScript and Python', () => {
     const work = tempDir('py-e2e');
     try {
       const repoDir = join(work, 'repo');
-      const fixture = FixtureRepo.init(repoDir);
-      for (const [path, text] of Object.entries(FILES)) fixture.write(path, text);
-      fixture.commit('mixed');
+      FixtureRepo.withFiles(repoDir, FILES, 'mixed');
       const dataDir = join(work, 'data');
-      const r = runCli([
-        'index',
-        repoDir,
-        '--data',
-        dataDir,
-        '--name',
-        'example.com/o/mixed',
-        '--workers',
-        '2',
-      ]);
+      const r = indexWithCli(repoDir, dataDir, 'example.com/o/mixed');
       assert.equal(r.code, 0, r.stderr);
 
       const ws = openWorkspace(dataDir);
@@ -179,9 +168,7 @@ describe('a repo mixing TypeScript and Python', () => {
     const full = join(work, 'full');
     try {
       const repoDir = join(work, 'repo');
-      const fixture = FixtureRepo.init(repoDir);
-      for (const [path, text] of Object.entries(FILES)) fixture.write(path, text);
-      fixture.commit('A');
+      const fixture = FixtureRepo.withFiles(repoDir, FILES, 'A');
       const name = 'example.com/o/py-incr';
       await indexRepository({ dataDir: incremental, source: repoDir, name, workers: 1 });
 

@@ -48,6 +48,14 @@ export class FixtureRepo {
     return new FixtureRepo(dir);
   }
 
+  /** Creates a repo holding `files` (path → text) in one commit. */
+  static withFiles(dir: string, files: Readonly<Record<string, string>>, message: string): FixtureRepo {
+    const repo = FixtureRepo.init(dir);
+    for (const [path, text] of Object.entries(files)) repo.write(path, text);
+    repo.commit(message);
+    return repo;
+  }
+
   write(path: string, content: string | Uint8Array): this {
     const full = join(this.dir, path);
     mkdirSync(dirname(full), { recursive: true });
@@ -95,6 +103,11 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
     stderr: r.stderr.toString('utf8'),
     stdoutBytes: r.stdout,
   };
+}
+
+/** Runs `codehub index <repoDir> --data <dataDir> --name <name> --workers 2` (analysis in worker threads). */
+export function indexWithCli(repoDir: string, dataDir: string, name: string): CliResult {
+  return runCli(['index', repoDir, '--data', dataDir, '--name', name, '--workers', '2']);
 }
 
 /** Starts the CLI without waiting (for kill tests). */

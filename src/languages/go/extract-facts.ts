@@ -33,10 +33,10 @@ import {
 } from './conventions.js';
 import type { SyntaxNode } from './parser.js';
 import { parseGo } from './parser.js';
+import { endLine, MAX_SYNTAX_DIAGNOSTICS, startLine as line } from '../tree-sitter/syntax.js';
 
 const MAX_DEPTH = 400;
 const MAX_CALL_TEXT = 200;
-const MAX_SYNTAX_DIAGNOSTICS = 20;
 
 /** What a name in a function's scope stands for. */
 interface Local {
@@ -67,15 +67,6 @@ function collapse(text: string): string {
 
 function truncate(text: string): string {
   return text.length > MAX_CALL_TEXT ? text.slice(0, MAX_CALL_TEXT) : text;
-}
-
-function line(node: SyntaxNode): number {
-  return node.startPosition.row + 1;
-}
-
-function endLine(node: SyntaxNode): number {
-  const end = node.endPosition;
-  return end.column === 0 && end.row > node.startPosition.row ? end.row : end.row + 1;
 }
 
 function isExported(name: string): boolean {

@@ -8,6 +8,7 @@
  * everything outside the repo's modules are `external:<module path>` (the standard library is `external:std`).
  * Pure: the file list and config texts come in, nothing is read.
  */
+import { dirOf, joinRepoPath, normaliseRepoPath } from '../../core/repo-path.js';
 import type { ModuleResolution, ModuleResolver, ModuleResolverContext } from '../plugin.js';
 
 const CONFIG_FILE = /(^|\/)(go\.mod|go\.work)$/;
@@ -18,30 +19,6 @@ export function isGoConfigFile(path: string): boolean {
   // A vendored module's own go.mod says nothing about this repo's modules; vendor/modules.txt does.
   if (/(^|\/)vendor\//.test(path)) return /(^|\/)vendor\/modules\.txt$/.test(path);
   return CONFIG_FILE.test(path);
-}
-
-function dirOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash === -1 ? '' : path.slice(0, slash);
-}
-
-function join(dir: string, rest: string): string {
-  if (dir === '') return rest;
-  if (rest === '') return dir;
-  return `${dir}/${rest}`;
-}
-
-/** Normalises a `/`-separated path with `.`/`..` segments; null when it climbs above the repo root. */
-function normalise(path: string): string | null {
-  const out: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length === 0) return null;
-      out.pop();
-    } else out.push(part);
-  }
-  return out.join('/');
 }
 
 function unquote(text: string): string {
@@ -91,7 +68,7 @@ export function parseGoMod(path: string, text: string): GoModFile {
       const fromPath = unquote(from?.split(/\s+/)[0] ?? '');
       const target = unquote(to?.split(/\s+/)[0] ?? '');
       if (fromPath && (target.startsWith('./') || target.startsWith('../'))) {
-        const resolved = normalise(join(dir, target));
+        const resolved = normaliseRepoPath(joinRepoPath(dir, target));
         if (resolved !== null) out.replaces.set(fromPath, resolved);
       }
     }
@@ -108,7 +85,7 @@ export function parseGoWork(path: string, text: string): string[] {
     for (const entry of list) {
       const target = unquote(entry);
       if (!target) continue;
-      const resolved = normalise(join(dir, target));
+      const resolved = normaliseRepoPath(joinRepoPath(dir, target));
       if (resolved !== null) uses.push(resolved);
     }
   }
@@ -218,7 +195,7 @@ export function createGoModuleResolver(context: ModuleResolverContext): ModuleRe
     for (const mod of modules) {
       if (importPath !== mod.path && !importPath.startsWith(`${mod.path}/`)) continue;
       if (!buildsAgainst(from, mod)) continue;
-      const dir = join(mod.dir, importPath.slice(mod.path.length + 1));
+      const dir = joinRepoPath(mod.dir, importPath.slice(mod.path.length + 1));
       const file = packageFile(dir);
       if (!file)
         return { kind: 'unresolved', reason: `no Go files for package ${importPath} in ${dir || '.'}` };

@@ -1,11 +1,7 @@
 /** How to run one Go test: `go test` in the test's package directory, selected by an anchored `-run` pattern (pure). */
+import { dirOf } from '../../core/repo-path.js';
 import { shellQuote } from '../../core/shell.js';
 import type { TestCommands } from '../plugin.js';
-
-function dirOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash === -1 ? '' : path.slice(0, slash);
-}
 
 function escapeRegex(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');

@@ -42,10 +42,10 @@ import {
 } from './conventions.js';
 import type { SyntaxNode } from './parser.js';
 import { parseJava } from './parser.js';
+import { startLine as line, syntaxErrorDiagnostics } from '../tree-sitter/syntax.js';
 
 const MAX_DEPTH = 400;
 const MAX_CALL_TEXT = 200;
-const MAX_SYNTAX_DIAGNOSTICS = 20;
 
 const TYPE_DECLARATIONS = new Set([
   'class_declaration',
@@ -150,10 +150,6 @@ function simpleName(ref: string | null): string {
   if (ref === null) return '';
   const last = ref.slice(ref.lastIndexOf('.') + 1);
   return last.slice(last.lastIndexOf('/') + 1).replace(/#$/, '');
-}
-
-function line(node: SyntaxNode): number {
-  return node.startPosition.row + 1;
 }
 
 function endLine(node: SyntaxNode): number {
@@ -1614,39 +1610,7 @@ class Extractor {
   }
 
   collectSyntaxErrors(root: SyntaxNode): void {
-    if (!root.hasError) return;
-    const cursor = root.walk();
-    let count = 0;
-    try {
-      let more = true;
-      while (more) {
-        const node = cursor.currentNode;
-        if (node.isError || node.isMissing) {
-          count++;
-          if (count <= MAX_SYNTAX_DIAGNOSTICS)
-            this.diagnostics.push({
-              line: line(node),
-              severity: 'error',
-              message: node.isMissing ? `syntax error: missing ${node.type}` : 'syntax error',
-            });
-        }
-        if (!node.isError && node.hasError && cursor.gotoFirstChild()) continue;
-        while (!cursor.gotoNextSibling()) {
-          if (!cursor.gotoParent()) {
-            more = false;
-            break;
-          }
-        }
-      }
-    } finally {
-      cursor.delete();
-    }
-    if (count > MAX_SYNTAX_DIAGNOSTICS)
-      this.diagnostics.push({
-        line: 1,
-        severity: 'error',
-        message: `${count - MAX_SYNTAX_DIAGNOSTICS} more syntax errors`,
-      });
+    this.diagnostics.push(...syntaxErrorDiagnostics(root));
   }
 
   testFramework(): string | null {

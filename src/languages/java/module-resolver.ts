@@ -7,12 +7,8 @@
  * see extract-facts.ts): the first found in the repo is the module; when none is, the first candidate outside the
  * repo's packages is `external:<package>`. Pure: the file list comes in, nothing is read.
  */
+import { dirOf } from '../../core/repo-path.js';
 import type { ModuleResolution, ModuleResolver, ModuleResolverContext } from '../plugin.js';
-
-function dirOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash === -1 ? '' : path.slice(0, slash);
-}
 
 function commonPrefix(a: string, b: string): number {
   const x = a.split('/');

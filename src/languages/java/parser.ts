@@ -1,36 +1,20 @@
 /**
- * tree-sitter wiring for Java: web-tree-sitter with the `.wasm` grammar shipped in the npm package `tree-sitter-java`
- * (ABI 14), both loaded from node_modules in an asynchronous init step (never from the network). After init,
- * parsing is synchronous and does no I/O.
+ * tree-sitter wiring for Java: the `.wasm` grammar shipped in the npm package `tree-sitter-java` (ABI 14), loaded by
+ * the shared tree-sitter wiring (src/languages/tree-sitter/parser.ts). After init, parsing is synchronous and does no
+ * I/O.
  */
-import { createRequire } from 'node:module';
-import type * as TreeSitter from 'web-tree-sitter';
+import { grammarParser, type SyntaxTree } from '../tree-sitter/parser.js';
 
-export type SyntaxNode = TreeSitter.Node;
-export type SyntaxTree = TreeSitter.Tree;
+export type { SyntaxNode, SyntaxTree } from '../tree-sitter/parser.js';
 
-let parser: TreeSitter.Parser | null = null;
-let loading: Promise<void> | null = null;
+const java = grammarParser('tree-sitter-java', 'tree-sitter-java.wasm', 'Java');
 
 /** Loads web-tree-sitter and the Java grammar once; later calls wait for the same load. */
 export function initJavaParser(): Promise<void> {
-  loading ??= (async () => {
-    const { Parser, Language } = await import('web-tree-sitter');
-    await Parser.init();
-    const require = createRequire(import.meta.url);
-    const language = await Language.load(require.resolve('tree-sitter-java/tree-sitter-java.wasm'));
-    const p = new Parser();
-    p.setLanguage(language);
-    parser = p;
-  })();
-  loading.catch(() => (loading = null));
-  return loading;
+  return java.init();
 }
 
 /** Parses Java source; the caller must `delete()` the tree. Throws when the parser was not initialised. */
 export function parseJava(text: string): SyntaxTree {
-  if (!parser) throw new Error('the Java parser is not loaded: await the plug-in init() before analysing');
-  const tree = parser.parse(text);
-  if (!tree) throw new Error('tree-sitter returned no tree');
-  return tree;
+  return java.parse(text);
 }

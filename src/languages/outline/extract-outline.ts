@@ -9,11 +9,11 @@ import type * as TreeSitter from 'web-tree-sitter';
 import type { CallSiteFact, Diagnostic, FileFacts, SymbolFact, SymbolKind } from '../../core/facts.js';
 import { MODULE_QUALIFIED_NAME } from '../../core/facts.js';
 import { makeLocalId } from '../../core/ids.js';
+import { endLine, syntaxErrorDiagnostics } from '../tree-sitter/syntax.js';
 import { TAG_KINDS, type OutlineLanguage, type SyntaxNode } from './outline-language.js';
 
 const MAX_CALL_TEXT = 200;
 const MAX_SIGNATURE = 200;
-const MAX_SYNTAX_DIAGNOSTICS = 20;
 /** Larger texts are not outlined (the indexer's own limit is lower by default; this guards a raised one). */
 export const MAX_OUTLINE_CHARS = 4_000_000;
 /** A text at least this long whose average line is longer than MAX_AVG_LINE is generated or minified. */
@@ -120,40 +120,14 @@ function signatureOf(node: SyntaxNode): string {
 
 /** 1-based last line of a node: a node that ends at the start of a line ends on the line before. */
 function endLineOf(node: SyntaxNode, lastLine: number): number {
-  const end = node.endPosition;
-  const line = end.column === 0 && end.row > node.startPosition.row ? end.row : end.row + 1;
-  return Math.min(Math.max(line, node.startPosition.row + 1), lastLine);
+  return Math.min(Math.max(endLine(node), node.startPosition.row + 1), lastLine);
 }
 
-/** Syntax errors: a diagnostic per error node (the first few), found without recursion. */
+/** Syntax errors: a diagnostic per error node (the first few), by line; the outline around one may be partial. */
 function syntaxDiagnostics(root: SyntaxNode): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  if (!root.hasError) return out;
-  let count = 0;
-  const stack: SyntaxNode[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop() as SyntaxNode;
-    if (node.isError || node.isMissing) {
-      count++;
-      if (count <= MAX_SYNTAX_DIAGNOSTICS)
-        out.push({
-          line: node.startPosition.row + 1,
-          severity: 'error',
-          message: node.isMissing
-            ? `syntax error: missing ${node.type}; the outline around it may be partial`
-            : 'syntax error; the outline around it may be partial',
-        });
-      continue;
-    }
-    if (!node.hasError) continue;
-    for (let i = node.childCount - 1; i >= 0; i--) {
-      const child = node.child(i);
-      if (child) stack.push(child);
-    }
-  }
-  if (count > MAX_SYNTAX_DIAGNOSTICS)
-    out.push({ line: 1, severity: 'error', message: `${count - MAX_SYNTAX_DIAGNOSTICS} more syntax errors` });
-  return out.sort((a, b) => a.line - b.line);
+  return syntaxErrorDiagnostics(root, '; the outline around it may be partial').sort(
+    (a, b) => a.line - b.line,
+  );
 }
 
 /** Names bound inside a definition as parameters or assignment targets (the tags' `#is-not? local`, approximated). */

@@ -6,14 +6,11 @@
  * grammar's package ships, not something analysis could be handed per file.
  */
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type * as TreeSitter from 'web-tree-sitter';
+import { grammarPath } from '../tree-sitter/parser.js';
 
 /** The path of a file shipped by an npm package (`tree-sitter-rust`, `queries/tags.scm`), resolved from node_modules. */
-export function packageFilePath(pkg: string, file: string): string {
-  const require = createRequire(import.meta.url);
-  return require.resolve(`${pkg}/${file}`);
-}
+export const packageFilePath: (pkg: string, file: string) => string = grammarPath;
 
 /** Reads a text file an npm package ships (a tags query). */
 export async function readPackageText(pkg: string, file: string): Promise<string> {

@@ -20,20 +20,15 @@ import type {
 } from '../../core/facts.js';
 import { MODULE_QUALIFIED_NAME } from '../../core/facts.js';
 import { makeLocalId } from '../../core/ids.js';
-import {
-  isPythonTestPath,
-  PYTEST_BUILTIN_FIXTURES,
-  PYTHON_BUILTINS,
-  SETUP_METHODS,
-} from './conventions.js';
+import { isPythonTestPath, PYTEST_BUILTIN_FIXTURES, PYTHON_BUILTINS, SETUP_METHODS } from './conventions.js';
 import type { SyntaxNode } from './parser.js';
 import { parsePython } from './parser.js';
+import { endLine, startLine as line, syntaxErrorDiagnostics } from '../tree-sitter/syntax.js';
 import { annotationTypeName, parameterTypeRef, typeRefOfAnnotation } from './type-refs.js';
 
 /** Recursion bound for our walks; deeper subtrees are not visited and a diagnostic says so. */
 const MAX_DEPTH = 400;
 const MAX_CALL_TEXT = 200;
-const MAX_SYNTAX_DIAGNOSTICS = 20;
 
 type Slot = Binding | { kind: 'self'; classLocalId: string };
 
@@ -136,16 +131,6 @@ function truncate(text: string): string {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function line(node: SyntaxNode): number {
-  return node.startPosition.row + 1;
-}
-
-function endLine(node: SyntaxNode): number {
-  // A node ending at column 0 ends on the previous line (its trailing newline belongs to it).
-  const end = node.endPosition;
-  return end.column === 0 && end.row > node.startPosition.row ? end.row : end.row + 1;
 }
 
 /** The string value of a plain string literal node (no f-string interpolation), or null. */
@@ -588,7 +573,8 @@ class Extractor {
         return of ? { kind: 'method-return', of, name: parts[parts.length - 1] as string } : null;
       }
       // `typing.cast(Foo, x)`: the value is a Foo.
-      if (CAST.test(callee)) return typeOfCastTarget(value.childForFieldName('arguments')?.firstNamedChild ?? null);
+      if (CAST.test(callee))
+        return typeOfCastTarget(value.childForFieldName('arguments')?.firstNamedChild ?? null);
       return { kind: 'call-return', callee };
     }
     if (value.type === 'attribute') return this.typeOfAttribute(value, scope, 0);
@@ -1315,7 +1301,9 @@ class Extractor {
   private addTestLinks(): void {
     if (/(^|\/)conftest\.py$/.test(this.path)) {
       const shared = this.autouse.filter((f) => f.classId === null).slice(0, MAX_CONFTEST_AUTOUSE);
-      shared.forEach((f, n) => this.exports.push({ exported: autouseExport(n), local: f.name, line: f.line }));
+      shared.forEach((f, n) =>
+        this.exports.push({ exported: autouseExport(n), local: f.name, line: f.line }),
+      );
     }
     const conftests = this.tests.length > 0 ? conftestChain(this.path) : [];
     for (const test of this.tests) {
@@ -1408,39 +1396,7 @@ class Extractor {
 
   /** Syntax errors: a diagnostic per error node (the first few), found without recursion. */
   collectSyntaxErrors(root: SyntaxNode): void {
-    if (!root.hasError) return;
-    const cursor = root.walk();
-    let count = 0;
-    try {
-      let more = true;
-      while (more) {
-        const node = cursor.currentNode;
-        if (node.isError || node.isMissing) {
-          count++;
-          if (count <= MAX_SYNTAX_DIAGNOSTICS)
-            this.diagnostics.push({
-              line: line(node),
-              severity: 'error',
-              message: node.isMissing ? `syntax error: missing ${node.type}` : 'syntax error',
-            });
-        }
-        if (!node.isError && node.hasError && cursor.gotoFirstChild()) continue;
-        while (!cursor.gotoNextSibling()) {
-          if (!cursor.gotoParent()) {
-            more = false;
-            break;
-          }
-        }
-      }
-    } finally {
-      cursor.delete();
-    }
-    if (count > MAX_SYNTAX_DIAGNOSTICS)
-      this.diagnostics.push({
-        line: 1,
-        severity: 'error',
-        message: `${count - MAX_SYNTAX_DIAGNOSTICS} more syntax errors`,
-      });
+    this.diagnostics.push(...syntaxErrorDiagnostics(root));
   }
 }
 

@@ -5,6 +5,7 @@
  * packages, namespace packages (PEP 420) and `.pyi` stubs; everything else is `external:<top-level package>`.
  * Pure: the file list and config texts come in, nothing is read.
  */
+import { dirOf, joinRepoPath, normaliseRepoPath } from '../../core/repo-path.js';
 import type { ModuleResolution, ModuleResolver, ModuleResolverContext } from '../plugin.js';
 
 const CONFIG_FILE = /(^|\/)(pyproject\.toml|setup\.cfg|setup\.py)$/;
@@ -12,30 +13,6 @@ const CONFIG_FILE = /(^|\/)(pyproject\.toml|setup\.cfg|setup\.py)$/;
 /** True for the config files that declare package roots. */
 export function isPythonConfigFile(path: string): boolean {
   return CONFIG_FILE.test(path);
-}
-
-function dirOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash === -1 ? '' : path.slice(0, slash);
-}
-
-function join(dir: string, rest: string): string {
-  if (dir === '') return rest;
-  if (rest === '') return dir;
-  return `${dir}/${rest}`;
-}
-
-/** Normalises a `/`-separated path with `.`/`..` segments; null when it climbs above the repo root. */
-function normalise(path: string): string | null {
-  const out: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length === 0) return null;
-      out.pop();
-    } else out.push(part);
-  }
-  return out.join('/');
 }
 
 /** Package roots a config file declares, relative to the repo root (the config's own directory included). */
@@ -47,7 +24,7 @@ export function declaredRoots(configPath: string, text: string): string[] {
       .trim()
       .replace(/^\.\/?/, '')
       .replace(/\/$/, '');
-    const full = normalise(join(base, clean));
+    const full = normaliseRepoPath(joinRepoPath(base, clean));
     if (full !== null) found.push(full);
   };
   if (configPath.endsWith('pyproject.toml')) {
@@ -104,7 +81,7 @@ export function createPythonModuleResolver(context: ModuleResolverContext): Modu
 
   /** The module file for a dotted path under a directory: a package before a module (CPython's order), then stubs. */
   const moduleFile = (dir: string, dotted: string): string | 'namespace' | null => {
-    const rel = join(dir, dotted.split('.').join('/'));
+    const rel = joinRepoPath(dir, dotted.split('.').join('/'));
     for (const candidate of [`${rel}/__init__.py`, `${rel}.py`, `${rel}/__init__.pyi`, `${rel}.pyi`])
       if (files.has(candidate)) return candidate;
     return dirs.has(rel) && rel !== dir ? 'namespace' : null;
@@ -126,7 +103,7 @@ export function createPythonModuleResolver(context: ModuleResolverContext): Modu
       for (let i = 1; i < dots && base !== null; i++) base = base === '' ? null : dirOf(base);
       if (base === null) return { kind: 'unresolved', reason: 'relative import beyond the repo root' };
       if (rest === '') {
-        for (const init of [join(base, '__init__.py'), join(base, '__init__.pyi')])
+        for (const init of [joinRepoPath(base, '__init__.py'), joinRepoPath(base, '__init__.pyi')])
           if (files.has(init)) return { kind: 'file', path: init };
         return { kind: 'unresolved', reason: 'namespace package' };
       }
