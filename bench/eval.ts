@@ -92,7 +92,11 @@ async function main(): Promise<void> {
     log(`eval: npm:${spec.pkg}@${spec.version}`);
     const prepared = prepareNpmCorpus(spec);
     corpora.push(
-      ...(await evalRepository({ path: prepared.dir, corpus: `npm:${spec.pkg}@${spec.version}`, role: 'tuned' })),
+      ...(await evalRepository({
+        path: prepared.dir,
+        corpus: `npm:${spec.pkg}@${spec.version}`,
+        role: 'tuned',
+      })),
     );
   }
   for (const spec of TS_HELD_OUT_CORPORA) {

@@ -66,7 +66,10 @@ export function renderSyntheticPythonFile(i: number, options: SyntheticOptions):
   lines.push('', '');
   lines.push(`class ${cls}Options:`, '    retries: int', '    label: str', '', '');
   lines.push(`class ${cls}:`);
-  lines.push(`    """Service ${i}: a stand-in for application code with internal and cross-file calls."""`, '');
+  lines.push(
+    `    """Service ${i}: a stand-in for application code with internal and cross-file calls."""`,
+    '',
+  );
   lines.push(`    def __init__(self, options: ${cls}Options) -> None:`);
   lines.push('        self.options = options', '        self.items: list[int] = []');
   for (let m = 0; m < methods; m++) {
@@ -97,7 +100,10 @@ export function renderSyntheticPythonFile(i: number, options: SyntheticOptions):
 }
 
 /** Writes (or reuses) the Python twin of the synthetic TypeScript corpus as a git repository. */
-export function preparePythonSyntheticCorpus(options: SyntheticOptions, root = corporaRoot()): PreparedCorpus {
+export function preparePythonSyntheticCorpus(
+  options: SyntheticOptions,
+  root = corporaRoot(),
+): PreparedCorpus {
   const id = `synthetic-python-${options.files}-s${options.seed}`;
   const dir = join(root, id);
   const cached = readCached(dir, id);
@@ -138,13 +144,16 @@ function cpuSeconds(since: NodeJS.CpuUsage): number {
  * Warm single-thread extraction speed over the `.py`/`.pyi` files under `dirs`: one pass to warm up, then the best of
  * `passes` timed passes, in CPU seconds of this process (so other work on the machine does not count).
  */
-export async function measurePythonExtraction(label: string, dirs: string[], passes = 3): Promise<ExtractionSpeed> {
+export async function measurePythonExtraction(
+  label: string,
+  dirs: string[],
+  passes = 3,
+): Promise<ExtractionSpeed> {
   await initPlugins([pythonPlugin]);
   const files: Array<[string, string]> = [];
   for (const dir of dirs)
     for (const file of walkFiles(dir))
-      if (/\.pyi?$/.test(file))
-        files.push([file.slice(dir.length + 1), readFileSync(file, 'utf8')]);
+      if (/\.pyi?$/.test(file)) files.push([file.slice(dir.length + 1), readFileSync(file, 'utf8')]);
   const bytes = files.reduce((n, [, t]) => n + Buffer.byteLength(t), 0);
   const best = (run: () => void): number => {
     run();
@@ -186,11 +195,23 @@ const GNU_TIME = '/usr/bin/time';
 /** One full index by the CLI into a fresh data folder, timed by GNU time when it is installed. */
 function indexOnce(corpus: PreparedCorpus, data: string, name: string): IndexRun | string {
   rmSync(data, { recursive: true, force: true });
-  const cli = [join(projectRoot(), 'bin', 'codehub.js'), 'index', corpus.dir, '--data', data, '--name', name, '--json'];
+  const cli = [
+    join(projectRoot(), 'bin', 'codehub.js'),
+    'index',
+    corpus.dir,
+    '--data',
+    data,
+    '--name',
+    name,
+    '--json',
+  ];
   const timed = existsSync(GNU_TIME);
   const started = performance.now();
   const run = timed
-    ? spawnSync(GNU_TIME, ['-f', 'cpu %U %S', process.execPath, ...cli], { encoding: 'utf8', maxBuffer: 1 << 26 })
+    ? spawnSync(GNU_TIME, ['-f', 'cpu %U %S', process.execPath, ...cli], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      })
     : spawnSync(process.execPath, cli, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const wallMs = performance.now() - started;
   rmSync(data, { recursive: true, force: true });
@@ -221,7 +242,10 @@ export async function compareIndexing(files: number, reps: number, work: string)
   }
   const medianRun = (list: IndexRun[]): IndexRun => ({
     wallMs: list.length > 0 ? median(list.map((x) => x.wallMs)) : Number.NaN,
-    cpuMs: list.length > 0 && list.every((x) => x.cpuMs !== null) ? median(list.map((x) => x.cpuMs as number)) : null,
+    cpuMs:
+      list.length > 0 && list.every((x) => x.cpuMs !== null)
+        ? median(list.map((x) => x.cpuMs as number))
+        : null,
   });
   return {
     typescript,
@@ -249,7 +273,8 @@ export function renderPythonSection(
   // CPU time is what the target is judged on when GNU time measured it: wall time follows the machine's load.
   const byCpu = ts.cpuMs !== null && py.cpuMs !== null;
   const ratio = byCpu ? (py.cpuMs as number) / (ts.cpuMs as number) : py.wallMs / ts.wallMs;
-  const seconds = (ms: number | null): string => (ms === null || Number.isNaN(ms) ? '—' : (ms / 1000).toFixed(2));
+  const seconds = (ms: number | null): string =>
+    ms === null || Number.isNaN(ms) ? '—' : (ms / 1000).toFixed(2);
   const indexRows = [
     [comparison.typescript, 'TypeScript', ts],
     [comparison.python, 'Python', py],
@@ -306,7 +331,9 @@ export async function pythonSection(
 ): Promise<{ markdown: string; targets: string[][] }> {
   mkdirSync(work, { recursive: true });
   const comparison = await compareIndexing(files, reps, work);
-  const speeds = [await measurePythonExtraction(`generated (${comparison.python.id})`, [comparison.python.dir])];
+  const speeds = [
+    await measurePythonExtraction(`generated (${comparison.python.id})`, [comparison.python.dir]),
+  ];
   // The real Python corpora of the eval, when `npm run eval` has unpacked them (not in a smoke run).
   const real = options.realCorpora ? walkCorpora() : [];
   if (real.length > 0) speeds.push(await measurePythonExtraction(`Debian corpora (${real.length})`, real));
@@ -331,6 +358,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const at = argv.indexOf(flag);
     return at >= 0 ? Number(argv[at + 1]) : fallback;
   };
-  const section = await pythonSection(value('--files', 2000), value('--reps', 3), join(benchRoot(), '.work', 'python'));
-  process.stdout.write(`${section.markdown}\n\n${section.targets.map((t) => `- ${t.join(': ')}`).join('\n')}\n`);
+  const section = await pythonSection(
+    value('--files', 2000),
+    value('--reps', 3),
+    join(benchRoot(), '.work', 'python'),
+  );
+  process.stdout.write(
+    `${section.markdown}\n\n${section.targets.map((t) => `- ${t.join(': ')}`).join('\n')}\n`,
+  );
 }

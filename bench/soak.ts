@@ -35,7 +35,12 @@ interface Sample {
   ok: boolean;
 }
 
-function get(base: string, method: string, path: string, body?: string): Promise<{ status: number; body: string }> {
+function get(
+  base: string,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<{ status: number; body: string }> {
   const u = new URL(base);
   return new Promise((res, rej) => {
     const headers: Record<string, string> = body
@@ -67,10 +72,14 @@ async function main(): Promise<number> {
   try {
     process.stderr.write(`indexing ${values.repo} …\n`);
     const indexed = JSON.parse(
-      execFileSync(process.execPath, [BIN, 'index', values.repo!, '--data', data, '--json'], { encoding: 'utf8' }),
+      execFileSync(process.execPath, [BIN, 'index', values.repo!, '--data', data, '--json'], {
+        encoding: 'utf8',
+      }),
     );
     const repo: string = indexed.repo ?? indexed.repoId;
-    const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const base = await new Promise<string>((res, rej) => {
       let out = '';
       server.stdout!.on('data', (c: Buffer) => {
@@ -81,7 +90,10 @@ async function main(): Promise<number> {
       server.once('exit', (code) => rej(new Error(`serve exited ${code}`)));
     });
     const overview = JSON.parse((await get(base, 'GET', `/api/v1/repos/${repo}`)).body);
-    const symbols: { id: string; name: string; path: string }[] = [...overview.mostCalled, ...overview.untestedHotspots];
+    const symbols: { id: string; name: string; path: string }[] = [
+      ...overview.mostCalled,
+      ...overview.untestedHotspots,
+    ];
     if (symbols.length === 0) throw new Error('the indexed repo has no symbols to ask about');
     const enc = (v: string): string => v.split('/').map(encodeURIComponent).join('/');
     let n = 0;
@@ -100,9 +112,27 @@ async function main(): Promise<number> {
         case 4:
           return ['GET', `/${repo}/-/blob/${enc(s.path)}`];
         case 5:
-          return ['POST', '/mcp', JSON.stringify({ jsonrpc: '2.0', id: n, method: 'tools/call', params: { name: 'get_symbol', arguments: { repo, symbol: s.id } } })];
+          return [
+            'POST',
+            '/mcp',
+            JSON.stringify({
+              jsonrpc: '2.0',
+              id: n,
+              method: 'tools/call',
+              params: { name: 'get_symbol', arguments: { repo, symbol: s.id } },
+            }),
+          ];
         default:
-          return ['POST', '/mcp', JSON.stringify({ jsonrpc: '2.0', id: n, method: 'tools/call', params: { name: 'search_symbols', arguments: { query: words[n % words.length] } } })];
+          return [
+            'POST',
+            '/mcp',
+            JSON.stringify({
+              jsonrpc: '2.0',
+              id: n,
+              method: 'tools/call',
+              params: { name: 'search_symbols', arguments: { query: words[n % words.length] } },
+            }),
+          ];
       }
     };
 
@@ -172,12 +202,26 @@ async function main(): Promise<number> {
       p99Within2x: worstP99Ratio <= 2,
       rssFlat: rssGrowth <= 1.25,
     };
-    const report = { minutes: MINUTES, rate: RATE, repo, rows, errors, worstP99Ratio, rssGrowth, verdict, sampleErrors: minutes.flatMap((m) => m.errors).slice(0, 10) };
+    const report = {
+      minutes: MINUTES,
+      rate: RATE,
+      repo,
+      rows,
+      errors,
+      worstP99Ratio,
+      rssGrowth,
+      verdict,
+      sampleErrors: minutes.flatMap((m) => m.errors).slice(0, 10),
+    };
     console.log('| minute | requests | errors | p50 ms | p99 ms | server RSS MB (max) |');
     console.log('|---|---|---|---|---|---|');
     for (const r of rows)
-      console.log(`| ${r.minute} | ${r.requests} | ${r.errors} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.rssMb.toFixed(1)} |`);
-    console.log(`\nerrors ${errors}; worst p99 / first-minute p99 = ${worstP99Ratio.toFixed(2)}; RSS last/first minute = ${rssGrowth.toFixed(2)}`);
+      console.log(
+        `| ${r.minute} | ${r.requests} | ${r.errors} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.rssMb.toFixed(1)} |`,
+      );
+    console.log(
+      `\nerrors ${errors}; worst p99 / first-minute p99 = ${worstP99Ratio.toFixed(2)}; RSS last/first minute = ${rssGrowth.toFixed(2)}`,
+    );
     console.log(`verdict: ${JSON.stringify(verdict)}`);
     if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2));
     return Object.values(verdict).every(Boolean) ? 0 : 1;

@@ -560,9 +560,9 @@ describe('codehub mcp over raw stdio', () => {
         [QUERY_SQL.edgesFrom(2), 'edges_by_caller'],
         [QUERY_SQL.edgesTo(2), 'edges_by_callee'],
       ] as const) {
-        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1, 'x', 'y') as Array<{ detail: string }>).map(
-          (r) => r.detail,
-        );
+        const plan = (
+          db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1, 'x', 'y') as Array<{ detail: string }>
+        ).map((r) => r.detail);
         const edges = plan.find((d) => / e /.test(` ${d} `)) ?? '';
         assert.match(
           edges,

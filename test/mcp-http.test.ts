@@ -40,13 +40,26 @@ describe('MCP over Streamable HTTP', () => {
   });
 
   /** A raw HTTP exchange, so that Host, Origin and bodies can be anything a hostile page could send. */
-  function raw(method: string, headers: Record<string, string>, body?: string | Buffer): Promise<RawResponse> {
+  function raw(
+    method: string,
+    headers: Record<string, string>,
+    body?: string | Buffer,
+  ): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/mcp', method, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      });
+      const req = request(
+        { host: '127.0.0.1', port, path: '/mcp', method, headers: { host: `127.0.0.1:${port}`, ...headers } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+        },
+      );
       req.on('error', reject);
       if (body !== undefined) req.write(body);
       req.end();
@@ -63,11 +76,17 @@ describe('MCP over Streamable HTTP', () => {
     try {
       const { tools } = await client.listTools();
       assert.equal(tools.length, 9);
-      const result = (await client.callTool({ name: 'get_symbol', arguments: { repo: REPO, symbol: 'Cart.add' } })) as CallToolResult;
+      const result = (await client.callTool({
+        name: 'get_symbol',
+        arguments: { repo: REPO, symbol: 'Cart.add' },
+      })) as CallToolResult;
       assert.equal(result.isError, undefined);
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       assert.equal((result.structuredContent as any).symbol.evidence.commit, COMMIT);
-      const traversal = (await client.callTool({ name: 'get_source', arguments: { repo: REPO, path: '../../etc/passwd' } })) as CallToolResult;
+      const traversal = (await client.callTool({
+        name: 'get_source',
+        arguments: { repo: REPO, path: '../../etc/passwd' },
+      })) as CallToolResult;
       assert.equal(traversal.isError, true);
     } finally {
       await client.close();
@@ -86,7 +105,9 @@ describe('MCP over Streamable HTTP', () => {
         Array.from({ length: 24 }, (_, i) => {
           const id = wave * 100 + i;
           const call = calls[i % calls.length]!;
-          return post(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: call })).then((r) => ({ id, call, r }));
+          return post(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: call })).then(
+            (r) => ({ id, call, r }),
+          );
         }),
       );
       for (const { id, call, r } of answers) {
@@ -94,7 +115,8 @@ describe('MCP over Streamable HTTP', () => {
         const body = JSON.parse(r.body) as { id: number; result: CallToolResult };
         assert.equal(body.id, id);
         const text = JSON.stringify(body.result.content);
-        if (call.name === 'get_symbol') assert.ok(body.result.structuredContent && text.includes('add'), text);
+        if (call.name === 'get_symbol')
+          assert.ok(body.result.structuredContent && text.includes('add'), text);
         if (call.name === 'list_repos') assert.ok(text.includes(REPO), text);
         if (call.name === 'get_source') assert.equal(body.result.isError, true);
       }
@@ -112,7 +134,12 @@ describe('MCP over Streamable HTTP', () => {
   });
 
   it('rejects a foreign Host header with 403 (DNS rebinding)', async () => {
-    for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1:${port + 1}`, `10.0.0.1:${port}`]) {
+    for (const host of [
+      `evil.example:${port}`,
+      'evil.example',
+      `127.0.0.1:${port + 1}`,
+      `10.0.0.1:${port}`,
+    ]) {
       const res = await post(JSON.stringify(INIT), { host });
       assert.equal(res.status, 403, host);
       const body = JSON.parse(res.body);
@@ -122,7 +149,12 @@ describe('MCP over Streamable HTTP', () => {
   });
 
   it('rejects a cross-site Origin with 403', async () => {
-    for (const origin of ['http://evil.example', `http://evil.example:${port}`, 'null', `https://127.0.0.1:${port + 1}`]) {
+    for (const origin of [
+      'http://evil.example',
+      `http://evil.example:${port}`,
+      'null',
+      `https://127.0.0.1:${port + 1}`,
+    ]) {
       const res = await post(JSON.stringify(INIT), { origin });
       assert.equal(res.status, 403, origin);
       assert.match(JSON.parse(res.body).error.message, /Origin .* is not allowed/);
@@ -166,5 +198,4 @@ describe('MCP over Streamable HTTP', () => {
     const res = await post(JSON.stringify(INIT), { accept: 'application/json' });
     assert.equal(res.status, 406);
   });
-
 });

@@ -22,11 +22,17 @@ describe('MCP over stdio', () => {
     assert.ok(pid);
     const { tools } = await client.listTools();
     assert.equal(tools.length, 9);
-    const result = (await client.callTool({ name: 'get_symbol', arguments: { repo: REPO, symbol: 'Cart.add' } })) as CallToolResult;
+    const result = (await client.callTool({
+      name: 'get_symbol',
+      arguments: { repo: REPO, symbol: 'Cart.add' },
+    })) as CallToolResult;
     assert.equal(result.isError, undefined);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     assert.equal((result.structuredContent as any).commit, COMMIT);
-    const refused = (await client.callTool({ name: 'get_source', arguments: { repo: REPO, path: '../../etc/passwd' } })) as CallToolResult;
+    const refused = (await client.callTool({
+      name: 'get_source',
+      arguments: { repo: REPO, path: '../../etc/passwd' },
+    })) as CallToolResult;
     assert.equal(refused.isError, true);
     await client.close();
     // The SDK ends the child on close; give it a moment, then check that it is gone.

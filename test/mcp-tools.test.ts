@@ -7,7 +7,15 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createMcpServer } from '../src/mcp/mcp-server.js';
 import { LIMITS } from '../src/mcp/schemas.js';
-import { COMMIT, FILES, FixedQueryService, LOCAL_REPO, REPO, SYMBOLS, sha256 } from './helpers/fixed-query-service.js';
+import {
+  COMMIT,
+  FILES,
+  FixedQueryService,
+  LOCAL_REPO,
+  REPO,
+  SYMBOLS,
+  sha256,
+} from './helpers/fixed-query-service.js';
 
 const TOOL_NAMES = [
   'find_path',
@@ -21,7 +29,9 @@ const TOOL_NAMES = [
   'search_symbols',
 ];
 
-async function connect(service = new FixedQueryService()): Promise<{ client: Client; service: FixedQueryService; close: () => Promise<void> }> {
+async function connect(
+  service = new FixedQueryService(),
+): Promise<{ client: Client; service: FixedQueryService; close: () => Promise<void> }> {
   const server = createMcpServer(service, { hubUrl: 'http://127.0.0.1:7070' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
@@ -95,10 +105,20 @@ describe('MCP tool layer', () => {
     assert.deepEqual(data.source.lines, FILES['src/cart.ts']!.split('\n').slice(3, 7));
     assert.deepEqual(data.counts, { callers: 1, callees: 1, tests: 1, unresolvedThatMayCall: 0 });
     const text = textOf(result);
-    for (const piece of [`${REPO}@${COMMIT}`, 'src/cart.ts:4-7', `sha256:${blob}`, permalink, 'hash-verified']) {
+    for (const piece of [
+      `${REPO}@${COMMIT}`,
+      'src/cart.ts:4-7',
+      `sha256:${blob}`,
+      permalink,
+      'hash-verified',
+    ]) {
       assert.ok(text.includes(piece), `text carries ${piece}`);
     }
-    assert.match(text, /^4 \| {3}add\(item: string\): void \{$/m, 'source lines carry their real line numbers');
+    assert.match(
+      text,
+      /^4 \| {3}add\(item: string\): void \{$/m,
+      'source lines carry their real line numbers',
+    );
   });
 
   it('bounds the source excerpt of a long symbol and says where it stopped', async () => {
@@ -156,10 +176,20 @@ describe('MCP tool layer', () => {
 
   it('refuses path traversal, absolute paths and NUL bytes in get_source', async () => {
     const before = service.calls;
-    for (const path of ['../../etc/passwd', 'src/../../etc/passwd', '/etc/passwd', 'C:\\Windows\\win.ini', '..\\..\\x', 'src/cart.ts\0.png']) {
+    for (const path of [
+      '../../etc/passwd',
+      'src/../../etc/passwd',
+      '/etc/passwd',
+      'C:\\Windows\\win.ini',
+      '..\\..\\x',
+      'src/cart.ts\0.png',
+    ]) {
       const result = await call(client, 'get_source', { repo: REPO, path });
       assert.equal(result.isError, true, `${JSON.stringify(path)} is refused`);
-      assert.match(textOf(result), /path (has a '\.\.' segment|is absolute|contains a NUL byte): give a path relative to the repo root/);
+      assert.match(
+        textOf(result),
+        /path (has a '\.\.' segment|is absolute|contains a NUL byte): give a path relative to the repo root/,
+      );
     }
     assert.equal(service.calls, before, 'no refused path reached the service');
   });
@@ -171,10 +201,15 @@ describe('MCP tool layer', () => {
     assert.equal(data.truncated, false);
     assert.equal(data.nextStartLine, null);
     assert.equal(data.evidence.blobSha256, sha256(FILES['src/checkout.ts']!));
-    assert.equal(data.evidence.permalink, `https://github.com/acme/shop/blob/${COMMIT}/src/checkout.ts#L1-L6`);
+    assert.equal(
+      data.evidence.permalink,
+      `https://github.com/acme/shop/blob/${COMMIT}/src/checkout.ts#L1-L6`,
+    );
     assert.ok(textOf(whole).includes(`sha256:${data.evidence.blobSha256}`));
 
-    const range = (await call(client, 'get_source', { repo: REPO, path: 'src/big.ts', start_line: 10, end_line: 12 })).structuredContent as Json;
+    const range = (
+      await call(client, 'get_source', { repo: REPO, path: 'src/big.ts', start_line: 10, end_line: 12 })
+    ).structuredContent as Json;
     assert.deepEqual([range.startLine, range.endLine, range.truncated], [10, 12, false]);
     assert.equal(range.lines[0], FILES['src/big.ts']!.split('\n')[9]);
   });
@@ -182,17 +217,38 @@ describe('MCP tool layer', () => {
   it('marks get_source truncated at the line cap and says where to continue', async () => {
     const first = await call(client, 'get_source', { repo: REPO, path: 'src/huge.ts' });
     const page = first.structuredContent as Json;
-    assert.deepEqual([page.startLine, page.endLine, page.lines.length], [1, LIMITS.sourceLines, LIMITS.sourceLines]);
+    assert.deepEqual(
+      [page.startLine, page.endLine, page.lines.length],
+      [1, LIMITS.sourceLines, LIMITS.sourceLines],
+    );
     assert.deepEqual([page.truncated, page.nextStartLine], [true, LIMITS.sourceLines + 1]);
     assert.match(textOf(first), /truncated; continue with start_line 401/);
-    const last = (await call(client, 'get_source', { repo: REPO, path: 'src/huge.ts', start_line: 801 })).structuredContent as Json;
-    assert.deepEqual([last.startLine, last.endLine, last.truncated, last.nextStartLine], [801, 1000, false, null]);
-    const exactCap = (await call(client, 'get_source', { repo: REPO, path: 'src/huge.ts', start_line: 1, end_line: 400 })).structuredContent as Json;
-    assert.deepEqual([exactCap.endLine, exactCap.truncated], [400, false], 'the range asked for was served whole');
-    const beyond = (await call(client, 'get_source', { repo: REPO, path: 'src/huge.ts', start_line: 1, end_line: 401 })).structuredContent as Json;
+    const last = (await call(client, 'get_source', { repo: REPO, path: 'src/huge.ts', start_line: 801 }))
+      .structuredContent as Json;
+    assert.deepEqual(
+      [last.startLine, last.endLine, last.truncated, last.nextStartLine],
+      [801, 1000, false, null],
+    );
+    const exactCap = (
+      await call(client, 'get_source', { repo: REPO, path: 'src/huge.ts', start_line: 1, end_line: 400 })
+    ).structuredContent as Json;
+    assert.deepEqual(
+      [exactCap.endLine, exactCap.truncated],
+      [400, false],
+      'the range asked for was served whole',
+    );
+    const beyond = (
+      await call(client, 'get_source', { repo: REPO, path: 'src/huge.ts', start_line: 1, end_line: 401 })
+    ).structuredContent as Json;
     assert.deepEqual([beyond.endLine, beyond.truncated], [400, true]);
-    const short = (await call(client, 'get_source', { repo: REPO, path: 'src/big.ts', start_line: 1, end_line: 100000 })).structuredContent as Json;
-    assert.deepEqual([short.lines.length, short.truncated], [152, false], 'a file shorter than the cap is complete');
+    const short = (
+      await call(client, 'get_source', { repo: REPO, path: 'src/big.ts', start_line: 1, end_line: 100000 })
+    ).structuredContent as Json;
+    assert.deepEqual(
+      [short.lines.length, short.truncated],
+      [152, false],
+      'a file shorter than the cap is complete',
+    );
   });
 
   it('cuts a minified line where the answer cap runs out and reads on from the column after the cut', async () => {
@@ -203,12 +259,25 @@ describe('MCP tool layer', () => {
     assert.deepEqual(data.cutLine, { line: 1, endColumn: data.lines[0].length, columns: lineLength });
     assert.deepEqual([data.nextStartLine, data.nextStartColumn], [1, data.lines[0].length + 1]);
     assert.ok(Buffer.byteLength(JSON.stringify(first)) <= LIMITS.answerBytes);
-    assert.match(textOf(first), new RegExp(`… \\[line cut at column ${data.lines[0].length} of ${lineLength}; continue with start_line 1, start_column ${data.lines[0].length + 1}\\]$`, 'm'));
+    assert.match(
+      textOf(first),
+      new RegExp(
+        `… \\[line cut at column ${data.lines[0].length} of ${lineLength}; continue with start_line 1, start_column ${data.lines[0].length + 1}\\]$`,
+        'm',
+      ),
+    );
     // Paging on from each answer's next line and column gives back the file, each line whole, and then stops.
     const read: string[] = [];
     let at: { line: number; column: number } | null = { line: 1, column: 1 };
     for (let calls = 0; at && calls < 20; calls++) {
-      const page = (await call(client, 'get_source', { repo: REPO, path: 'dist/min.js', start_line: at.line, start_column: at.column })).structuredContent as Json;
+      const page = (
+        await call(client, 'get_source', {
+          repo: REPO,
+          path: 'dist/min.js',
+          start_line: at.line,
+          start_column: at.column,
+        })
+      ).structuredContent as Json;
       page.lines.forEach((text: string, i: number) => {
         if (i === 0 && page.startColumn > 1) read[read.length - 1] += text;
         else read.push(text);
@@ -220,13 +289,23 @@ describe('MCP tool layer', () => {
   });
 
   it('refuses a start_column past the end of its line', async () => {
-    const past = await call(client, 'get_source', { repo: REPO, path: 'src/big.ts', start_line: 1, start_column: 500 });
+    const past = await call(client, 'get_source', {
+      repo: REPO,
+      path: 'src/big.ts',
+      start_line: 1,
+      start_column: 500,
+    });
     assert.equal(past.isError, true);
     assert.match(textOf(past), /InvalidInput.*startColumn 500 is past the end of line 1/);
   });
 
   it('refuses an end_line before start_line', async () => {
-    const reversed = await call(client, 'get_source', { repo: REPO, path: 'src/big.ts', start_line: 5, end_line: 4 });
+    const reversed = await call(client, 'get_source', {
+      repo: REPO,
+      path: 'src/big.ts',
+      start_line: 5,
+      end_line: 4,
+    });
     assert.equal(reversed.isError, true);
     assert.match(textOf(reversed), /InvalidInput.*end_line 4 is before start_line 5/);
   });
@@ -251,13 +330,24 @@ describe('MCP tool layer', () => {
   });
 
   it('gives callers with confidence, reason, call-site lines and a lower-bound flag', async () => {
-    const result = await call(client, 'get_callers', { repo: REPO, symbol: 'src/store.ts::save:function', depth: 3 });
+    const result = await call(client, 'get_callers', {
+      repo: REPO,
+      symbol: 'src/store.ts::save:function',
+      depth: 3,
+    });
     const data = result.structuredContent as Json;
     assert.equal(data.complete, 'lower_bound');
     assert.equal(data.unresolvedCount, 2);
     assert.equal(data.truncated, false);
     assert.deepEqual(
-      data.edges.map((e: Json) => [e.qualifiedName, e.depth, e.reason, e.confidence, e.callSite.path, e.callSite.lines]),
+      data.edges.map((e: Json) => [
+        e.qualifiedName,
+        e.depth,
+        e.reason,
+        e.confidence,
+        e.callSite.path,
+        e.callSite.lines,
+      ]),
       [
         ['Cart.add', 1, 'import', 0.9, 'src/cart.ts', [6]],
         ['checkout', 2, 'receiver-typed', 0.8, 'src/checkout.ts', [4]],
@@ -269,11 +359,15 @@ describe('MCP tool layer', () => {
     assert.equal(first.evidence.permalink, `https://github.com/acme/shop/blob/${COMMIT}/src/cart.ts#L4`);
     const text = textOf(result);
     assert.match(text, /lower bound: 2 unresolved call site\(s\) could hide more/);
-    assert.match(text, /d1 0\.90 import .*Cart\.add[\s\S]*call at src\/cart\.ts:6; src\/cart\.ts:4 sha256:[0-9a-f]{64} https:\/\/github\.com\/acme\/shop\/blob\//);
+    assert.match(
+      text,
+      /d1 0\.90 import .*Cart\.add[\s\S]*call at src\/cart\.ts:6; src\/cart\.ts:4 sha256:[0-9a-f]{64} https:\/\/github\.com\/acme\/shop\/blob\//,
+    );
   });
 
   it('puts the call site of a callee in the calling file', async () => {
-    const data = (await call(client, 'get_callees', { repo: REPO, symbol: 'checkout', depth: 2 })).structuredContent as Json;
+    const data = (await call(client, 'get_callees', { repo: REPO, symbol: 'checkout', depth: 2 }))
+      .structuredContent as Json;
     const save = data.edges.find((e: Json) => e.qualifiedName === 'save');
     assert.equal(save.depth, 2);
     assert.deepEqual(save.callSite, { path: 'src/cart.ts', lines: [6] });
@@ -290,17 +384,31 @@ describe('MCP tool layer', () => {
   });
 
   it('drops edges below min_confidence and says how many it left out', async () => {
-    const result = await call(client, 'get_callers', { repo: REPO, symbol: 'save', depth: 3, min_confidence: 0.85 });
+    const result = await call(client, 'get_callers', {
+      repo: REPO,
+      symbol: 'save',
+      depth: 3,
+      min_confidence: 0.85,
+    });
     const data = result.structuredContent as Json;
-    assert.deepEqual(data.edges.map((e: Json) => e.qualifiedName), ['Cart.add']);
+    assert.deepEqual(
+      data.edges.map((e: Json) => e.qualifiedName),
+      ['Cart.add'],
+    );
     assert.equal(data.belowMinConfidence, 1);
-    assert.match(textOf(result), /1 lower-confidence edge\(s\) below 0\.85 not listed \(min_confidence 0 lists them\)/);
+    assert.match(
+      textOf(result),
+      /1 lower-confidence edge\(s\) below 0\.85 not listed \(min_confidence 0 lists them\)/,
+    );
   });
 
   it('lists edges from confidence 0.5 up by default, and every edge at min_confidence 0', async () => {
-    const byDefault = (await call(client, 'get_callers', { repo: REPO, symbol: 'save', depth: 3 })).structuredContent as Json;
+    const byDefault = (await call(client, 'get_callers', { repo: REPO, symbol: 'save', depth: 3 }))
+      .structuredContent as Json;
     assert.ok(byDefault.edges.every((e: Json) => e.confidence >= 0.5));
-    const all = (await call(client, 'get_callers', { repo: REPO, symbol: 'save', depth: 3, min_confidence: 0 })).structuredContent as Json;
+    const all = (
+      await call(client, 'get_callers', { repo: REPO, symbol: 'save', depth: 3, min_confidence: 0 })
+    ).structuredContent as Json;
     assert.equal(all.belowMinConfidence, 0);
     assert.equal(all.edges.length, byDefault.edges.length + byDefault.belowMinConfidence);
   });
@@ -331,7 +439,8 @@ describe('MCP tool layer', () => {
     assert.equal(data.byFile[0].blobSha256, sha256(FILES['src/cart.ts']!));
     assert.equal(data.complete, 'lower_bound');
     assert.equal(data.tests.length, 1);
-    const cut = (await call(client, 'impact', { repo: REPO, symbol: 'save', depth: 2, limit: 1 })).structuredContent as Json;
+    const cut = (await call(client, 'impact', { repo: REPO, symbol: 'save', depth: 2, limit: 1 }))
+      .structuredContent as Json;
     assert.equal(cut.truncated, true);
     assert.equal(cut.affectedSymbols, 2);
     assert.equal(cut.byFile.flatMap((f: Json) => f.symbols).length, 1);
@@ -341,7 +450,10 @@ describe('MCP tool layer', () => {
     const found = await call(client, 'find_path', { repo: REPO, from: 'Cart > adds', to: 'save' });
     const data = found.structuredContent as Json;
     assert.equal(data.found, true);
-    assert.deepEqual(data.paths[0].symbols.map((s: Json) => s.qualifiedName), ['Cart > adds', 'checkout', 'Cart.add', 'save']);
+    assert.deepEqual(
+      data.paths[0].symbols.map((s: Json) => s.qualifiedName),
+      ['Cart > adds', 'checkout', 'Cart.add', 'save'],
+    );
     assert.equal(data.paths[0].edges[2].callSite.path, 'src/cart.ts');
     assert.ok(Math.abs(data.paths[0].confidence - 0.9 * 0.8 * 0.9) < 1e-9);
     const none = await call(client, 'find_path', { repo: REPO, from: 'save', to: 'checkout' });
@@ -357,21 +469,28 @@ describe('MCP tool layer', () => {
     assert.equal(data.truncated, true);
     assert.equal(data.hits[0].evidence.commit, COMMIT);
     assert.match(textOf(result), /truncated at 2/);
-    const exact = (await call(client, 'search_symbols', { query: 'checkout', kind: 'function' })).structuredContent as Json;
+    const exact = (await call(client, 'search_symbols', { query: 'checkout', kind: 'function' }))
+      .structuredContent as Json;
     assert.deepEqual([exact.hits.length, exact.hits[0].match, exact.truncated], [1, 'exact', false]);
   });
 
   it('lists repos with their commits, and marks a cut list as truncated', async () => {
     const data = (await call(client, 'list_repos', {})).structuredContent as Json;
-    assert.deepEqual(data.repos.map((r: Json) => [r.id, r.commit.length]), [
-      [REPO, 40],
-      [LOCAL_REPO, 40],
-    ]);
+    assert.deepEqual(
+      data.repos.map((r: Json) => [r.id, r.commit.length]),
+      [
+        [REPO, 40],
+        [LOCAL_REPO, 40],
+      ],
+    );
     assert.equal(data.truncated, false);
     const many = await connect(new FixedQueryService({ extraRepos: 5 }));
     try {
       const cut = await call(many.client, 'list_repos', { limit: 3 });
-      assert.deepEqual([(cut.structuredContent as Json).repos.length, (cut.structuredContent as Json).total], [3, 7]);
+      assert.deepEqual(
+        [(cut.structuredContent as Json).repos.length, (cut.structuredContent as Json).total],
+        [3, 7],
+      );
       assert.equal((cut.structuredContent as Json).truncated, true);
       assert.match(textOf(cut), /7 indexed repo\(s\), first 3 shown/);
     } finally {
@@ -398,5 +517,4 @@ describe('MCP tool layer', () => {
       await c.close();
     }
   });
-
 });

@@ -81,7 +81,8 @@ describe('tested-by on a repository with 10,000 tests', () => {
       const snapshot = await ws.storage.reader.latestSnapshot(repo);
       assert.ok(snapshot);
       assert.equal(
-        (await collect(ws.storage.reader.iterateSymbols(snapshot.id))).filter((s) => s.kind === 'test').length,
+        (await collect(ws.storage.reader.iterateSymbols(snapshot.id))).filter((s) => s.kind === 'test')
+          .length,
         TEST_FILES * TESTS_PER_FILE,
       );
       for (const [m, k] of [

@@ -166,7 +166,8 @@ class RepoResolver {
     }
     for (const file of this.files.values()) {
       for (const sym of file.facts.symbols) {
-        if (sym.parent !== null && (sym.kind === 'method' || sym.kind === 'function')) this.memberNames.add(sym.name);
+        if (sym.parent !== null && (sym.kind === 'method' || sym.kind === 'function'))
+          this.memberNames.add(sym.name);
         if (
           sym.parent === null ||
           sym.kind === 'test' ||
@@ -1007,7 +1008,8 @@ class RepoResolver {
    * file's language draws that guess (ResolutionRules.guesses); otherwise unknown.
    */
   private guess(file: FileIndex, name: string, receiver: Receiver): Resolution {
-    if (file.rules.builtinMembers.has(name) && !this.memberNames.has(name)) return { reason: 'builtin', targets: [] };
+    if (file.rules.builtinMembers.has(name) && !this.memberNames.has(name))
+      return { reason: 'builtin', targets: [] };
     const guesses = file.rules.guesses;
     if (guesses.has('unique-property')) {
       const property = receiverProperty(receiver);
@@ -1247,5 +1249,7 @@ function wildcardBinds(module: FileIndex, name: string): boolean {
 
 /** Whether `file` imports everything of `specifier` into its own names (`from m import *`). */
 function isWildcardImport(file: FileIndex, specifier: string): boolean {
-  return file.facts.imports.some((i) => i.specifier === specifier && i.imported === '*' && i.localName === '');
+  return file.facts.imports.some(
+    (i) => i.specifier === specifier && i.imported === '*' && i.localName === '',
+  );
 }

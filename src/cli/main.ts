@@ -139,7 +139,10 @@ function withWorkspace<T>(
   flags: { data?: string | undefined; blobs?: string | undefined; database?: string | undefined },
   run: (ws: Workspace) => Promise<T>,
 ): Promise<T> {
-  const ws = openWorkspace(defaultDataDir(flags.data), { blobs: blobLocation(flags.blobs), database: flags.database });
+  const ws = openWorkspace(defaultDataDir(flags.data), {
+    blobs: blobLocation(flags.blobs),
+    database: flags.database,
+  });
   return run(ws).finally(() => ws.close());
 }
 
@@ -266,7 +269,9 @@ async function cmdRepos(args: string[]): Promise<number> {
         const older = (history[repos.indexOf(r)] ?? []).slice(1);
         for (const s of older) {
           const refs = [...new Set([...(s.ref ? [s.ref] : []), ...s.refs])];
-          process.stdout.write(`  also ${s.commit.slice(0, 12)}${refs.length > 0 ? ` (${refs.join(', ')})` : ''}  ${s.indexedAt}\n`);
+          process.stdout.write(
+            `  also ${s.commit.slice(0, 12)}${refs.length > 0 ? ` (${refs.join(', ')})` : ''}  ${s.indexedAt}\n`,
+          );
         }
       }
     }

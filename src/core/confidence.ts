@@ -25,12 +25,7 @@ export type ResolvedReason =
  * candidates are not drawn.
  */
 export type UnresolvedReason =
-  | 'builtin'
-  | 'dynamic'
-  | 'unknown'
-  | 'ambiguous'
-  | 'resolver-error'
-  | `external:${string}`;
+  'builtin' | 'dynamic' | 'unknown' | 'ambiguous' | 'resolver-error' | `external:${string}`;
 export type ReasonCode = ResolvedReason | UnresolvedReason;
 
 /** Measured precision per resolved reason for one language; reasons left out fall back to the seed tiers. */
@@ -71,10 +66,7 @@ export function confidenceFor(
   const value = measured[reason];
   if (value !== undefined) return value;
   const base = SEED_CONFIDENCE[reason];
-  if (
-    (reason === 'name-only' || reason === 'interface' || reason === 'interface-impl') &&
-    candidates > 1
-  ) {
+  if ((reason === 'name-only' || reason === 'interface' || reason === 'interface-impl') && candidates > 1) {
     return round2(base / candidates);
   }
   return base;

@@ -46,7 +46,10 @@ export function classifyError(err: unknown): unknown {
   if (err instanceof CodehubError || !(err instanceof Error)) return err;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')) {
-    return new CodehubError('DatabaseCorrupt', `the database is corrupt (${err.message}); ${DATABASE_CORRUPT_ADVICE}`);
+    return new CodehubError(
+      'DatabaseCorrupt',
+      `the database is corrupt (${err.message}); ${DATABASE_CORRUPT_ADVICE}`,
+    );
   }
   return err;
 }

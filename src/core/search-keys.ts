@@ -44,7 +44,13 @@ export interface SymbolKeys {
  */
 export function deriveQueryRows(
   symbols: ReadonlyArray<{ id: string; path: string; name: string; kind: string }>,
-  edges: ReadonlyArray<{ callerId: string; calleeId: string | null; calleeText: string; reason: string; lines: readonly number[] }>,
+  edges: ReadonlyArray<{
+    callerId: string;
+    calleeId: string | null;
+    calleeText: string;
+    reason: string;
+    lines: readonly number[];
+  }>,
   isTestPath: (path: string) => boolean,
 ): {
   symbolKeys: SymbolKeys[];
@@ -76,5 +82,9 @@ export function deriveQueryRows(
     isTest: s.kind === 'test' || testFiles.has(s.path) || isTestPath(s.path),
     callers: callerSets.get(s.id)?.size ?? 0,
   }));
-  return { symbolKeys, unresolvedNames: [...byName].map(([name, callSites]) => ({ name, callSites })), unresolvedCallSites };
+  return {
+    symbolKeys,
+    unresolvedNames: [...byName].map(([name, callSites]) => ({ name, callSites })),
+    unresolvedCallSites,
+  };
 }

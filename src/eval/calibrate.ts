@@ -55,12 +55,20 @@ export function rewriteMeasured(fileText: string, updates: Partial<Record<Resolv
   }
   for (const [reason, value] of Object.entries(updates)) values.set(reason, value);
   const order = Object.keys(SEED_CONFIDENCE);
-  const keys = [...values.keys()].sort((a, b) => rank(order, a) - rank(order, b) || (a < b ? -1 : a > b ? 1 : 0));
+  const keys = [...values.keys()].sort(
+    (a, b) => rank(order, a) - rank(order, b) || (a < b ? -1 : a > b ? 1 : 0),
+  );
   const body =
     keys.length === 0
       ? '{}'
       : `{\n${keys.map((k) => `  ${/^[A-Za-z_$][\w$]*$/.test(k) ? k : `'${k}'`}: ${values.get(k)},`).join('\n')}\n}`;
-  return fileText.slice(0, match.index) + match[1] + body + match[3] + fileText.slice(match.index + match[0].length);
+  return (
+    fileText.slice(0, match.index) +
+    match[1] +
+    body +
+    match[3] +
+    fileText.slice(match.index + match[0].length)
+  );
 }
 
 /** Writes measured confidences into the confidence table file; returns the values written. */

@@ -119,7 +119,13 @@ export interface EvalResult {
    * `dispatch`: an `interface-impl` guess on a line where the truth names the interface member: the compiler cannot
    * say which implementation runs, so such a guess is not judged.
    */
-  excluded: { outOfScope: number; unknownCallee: number; unknown: number; noTruthSite: number; dispatch: number };
+  excluded: {
+    outOfScope: number;
+    unknownCallee: number;
+    unknown: number;
+    noTruthSite: number;
+    dispatch: number;
+  };
   /** Precision and recall per confidence threshold (VIEW_THRESHOLDS), non-test callers only. */
   views: ViewScores[];
   /**
@@ -181,17 +187,31 @@ export function compareWithTruth(input: CompareInput): EvalResult {
 
   const found = new Set<TruthEdge>();
   const isTest = input.isTestPath ?? ((): boolean => false);
-  const views = VIEW_THRESHOLDS.map((minConfidence) => ({ minConfidence, tp: 0, fp: 0, found: new Set<TruthEdge>() }));
+  const views = VIEW_THRESHOLDS.map((minConfidence) => ({
+    minConfidence,
+    tp: 0,
+    fp: 0,
+    found: new Set<TruthEdge>(),
+  }));
   const inViews = (p: PredictedSite): typeof views =>
     isTest(p.path) ? [] : views.filter((v) => (p.confidence ?? 0) >= v.minConfidence);
   const excluded = { outOfScope: 0, unknownCallee: 0, unknown: 0, noTruthSite: 0, dispatch: 0 };
-  const perReason = new Map<string, { tp: number; fp: number; excluded: number; confSum: number; found: Set<TruthEdge> }>();
+  const perReason = new Map<
+    string,
+    { tp: number; fp: number; excluded: number; confSum: number; found: Set<TruthEdge> }
+  >();
   const wrong: WrongSample[] = [];
   let tp = 0;
   let fp = 0;
 
   for (const p of predicted) {
-    const r = perReason.get(p.reason) ?? { tp: 0, fp: 0, excluded: 0, confSum: 0, found: new Set<TruthEdge>() };
+    const r = perReason.get(p.reason) ?? {
+      tp: 0,
+      fp: 0,
+      excluded: 0,
+      confSum: 0,
+      found: new Set<TruthEdge>(),
+    };
     perReason.set(p.reason, r);
     if (!scope.has(p.path)) {
       excluded.outOfScope++;
@@ -293,8 +313,18 @@ export function compareWithTruth(input: CompareInput): EvalResult {
       truthEdges: nonTestTruth,
     })),
     callSites,
-    missedByCategory: bucket(missed, (m) => m.category, (m) => `${m.path}:${m.line}:${m.expected}`, sampleSize),
-    wrongByCategory: bucket(wrong, (w) => w.category, (w) => `${w.path}:${w.line}:${w.predicted}`, sampleSize),
+    missedByCategory: bucket(
+      missed,
+      (m) => m.category,
+      (m) => `${m.path}:${m.line}:${m.expected}`,
+      sampleSize,
+    ),
+    wrongByCategory: bucket(
+      wrong,
+      (w) => w.category,
+      (w) => `${w.path}:${w.line}:${w.predicted}`,
+      sampleSize,
+    ),
   };
 }
 
@@ -302,7 +332,9 @@ export function compareWithTruth(input: CompareInput): EvalResult {
 export function calleeMatches(predicted: SymbolRange, truth: TruthEdge): boolean {
   return (
     calleeMatchesOne(predicted, truth) ||
-    (truth.alternatives ?? []).some((alternative) => calleeMatchesOne(predicted, { ...truth, ...alternative }))
+    (truth.alternatives ?? []).some((alternative) =>
+      calleeMatchesOne(predicted, { ...truth, ...alternative }),
+    )
   );
 }
 
@@ -311,8 +343,18 @@ function calleeMatchesOne(predicted: SymbolRange, truth: TruthEdge): boolean {
   if (predicted.startLine === truth.calleeStartLine) return true;
   const contains = (aStart: number, aEnd: number, bStart: number, bEnd: number): boolean =>
     aStart <= bStart && bEnd <= aEnd;
-  const predContainsTruth = contains(predicted.startLine, predicted.endLine, truth.calleeStartLine, truth.calleeEndLine);
-  const truthContainsPred = contains(truth.calleeStartLine, truth.calleeEndLine, predicted.startLine, predicted.endLine);
+  const predContainsTruth = contains(
+    predicted.startLine,
+    predicted.endLine,
+    truth.calleeStartLine,
+    truth.calleeEndLine,
+  );
+  const truthContainsPred = contains(
+    truth.calleeStartLine,
+    truth.calleeEndLine,
+    predicted.startLine,
+    predicted.endLine,
+  );
   if (predicted.endLine === truth.calleeEndLine && (predContainsTruth || truthContainsPred)) return true;
   return truth.kind === 'new' && predContainsTruth;
 }
@@ -377,7 +419,12 @@ function score(tp: number, fp: number, truthFound: number, truthTotal: number): 
 }
 
 /** Groups items by category (largest first); samples are the first N by a stable hash, so reruns agree. */
-function bucket<T>(items: T[], categoryOf: (t: T) => string, keyOf: (t: T) => string, n: number): CategoryBucket<T>[] {
+function bucket<T>(
+  items: T[],
+  categoryOf: (t: T) => string,
+  keyOf: (t: T) => string,
+  n: number,
+): CategoryBucket<T>[] {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const c = categoryOf(item);

@@ -20,7 +20,14 @@ import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LspConnection } from './lsp-connection.js';
 import { parsePythonFiles, type PythonCallSite, type PythonDefinition } from './python-call-sites.js';
-import { compareStrings, sortTruth, type CallCategory, type CallTruth, type TruthEdge, type TruthSite } from './truth.js';
+import {
+  compareStrings,
+  sortTruth,
+  type CallCategory,
+  type CallTruth,
+  type TruthEdge,
+  type TruthSite,
+} from './truth.js';
 
 export interface PythonTruthOptions {
   repoDir: string;

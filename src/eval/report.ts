@@ -126,7 +126,10 @@ export function renderMarkdown(report: EvalReport): string {
     );
     if (corpora.some((c) => c.result.views.length > 0)) {
       const thresholds = corpora.find((c) => c.result.views.length > 0)?.result.views ?? [];
-      out.push('Views (non-test callers): precision / recall of the edges drawn at or above each confidence.', '');
+      out.push(
+        'Views (non-test callers): precision / recall of the edges drawn at or above each confidence.',
+        '',
+      );
       out.push(
         `| corpus |${withRole ? ' set |' : ''} truth edges | ${thresholds.map((v) => (v.minConfidence > 0 ? `≥ ${v.minConfidence.toFixed(1)}` : 'all drawn')).join(' | ')} |`,
       );
@@ -179,7 +182,8 @@ export function renderMarkdown(report: EvalReport): string {
     const sites = c.result.callSites;
     const totalSites = Object.values(sites).reduce((a, b) => a + b, 0);
     if (totalSites > 0) {
-      const share = (k: string): string => `${sites[k] ?? 0} (${(((sites[k] ?? 0) / totalSites) * 100).toFixed(1)} %)`;
+      const share = (k: string): string =>
+        `${sites[k] ?? 0} (${(((sites[k] ?? 0) / totalSites) * 100).toFixed(1)} %)`;
       const others = Object.keys(sites)
         .filter((k) => !['resolved', 'builtin', 'external', 'dynamic', 'unknown'].includes(k))
         .sort();

@@ -25,7 +25,10 @@ export function withinAnswerCap(tool: string, result: CallToolResult): CallToolR
   const first = result.content[0];
   if (result.isError && first?.type === 'text') {
     const keep = jsonPrefix(first.text, LIMITS.answerBytes - 1024).chars;
-    return { isError: true, content: [{ type: 'text', text: `${first.text.slice(0, keep)}… [cut at the answer cap]` }] };
+    return {
+      isError: true,
+      content: [{ type: 'text', text: `${first.text.slice(0, keep)}… [cut at the answer cap]` }],
+    };
   }
   const text =
     `Error [AnswerTooLarge]: the ${tool} answer would be ${bytes} bytes, over the ${LIMITS.answerBytes}-byte cap on every answer, ` +
@@ -71,9 +74,15 @@ function describeItem(item: unknown): string {
   if (item && typeof item === 'object') {
     const o = item as Record<string, unknown>;
     const id = typeof o.id === 'string' ? o.id : null;
-    const where = typeof o.path === 'string' ? `${o.path}${typeof o.startLine === 'number' ? `:${o.startLine}` : ''}` : null;
-    const what = typeof o.kind === 'string' && typeof o.qualifiedName === 'string' ? `${o.kind} ${o.qualifiedName}` : null;
-    if (id) return [id, what && where ? `(${what}, ${where})` : what ?? where].filter(Boolean).join(' ');
+    const where =
+      typeof o.path === 'string'
+        ? `${o.path}${typeof o.startLine === 'number' ? `:${o.startLine}` : ''}`
+        : null;
+    const what =
+      typeof o.kind === 'string' && typeof o.qualifiedName === 'string'
+        ? `${o.kind} ${o.qualifiedName}`
+        : null;
+    if (id) return [id, what && where ? `(${what}, ${where})` : (what ?? where)].filter(Boolean).join(' ');
   }
   return JSON.stringify(item);
 }

@@ -14,11 +14,18 @@ export interface Snapshot {
 /** Web base for permalinks: GitHub repos only, as the service's DTOs do. */
 export function webBase(repoId: string): string | null {
   const parts = repoId.split('/');
-  return parts.length === 3 && parts[0] === 'github.com' ? `https://github.com/${parts[1]}/${parts[2]}` : null;
+  return parts.length === 3 && parts[0] === 'github.com'
+    ? `https://github.com/${parts[1]}/${parts[2]}`
+    : null;
 }
 
 /** Permalink to a line range of a file at the indexed commit, or null for repos with no web home. */
-export function permalinkFor(snap: Snapshot, path: string, startLine: number, endLine = startLine): string | null {
+export function permalinkFor(
+  snap: Snapshot,
+  path: string,
+  startLine: number,
+  endLine = startLine,
+): string | null {
   const base = webBase(snap.id);
   if (!base) return null;
   const range = endLine > startLine ? `#L${startLine}-L${endLine}` : `#L${startLine}`;
@@ -64,7 +71,10 @@ const blobIndexes = new WeakMap<QueryService, Map<string, Promise<Map<string, st
  * Blob sha256 of each file of a snapshot, for evidence on edges (EdgeDTO carries no hash). Listed once
  * per repo@commit and kept: a snapshot's blobs never change.
  */
-export async function blobShaLookup(service: QueryService, snap: Snapshot): Promise<(path: string) => string | null> {
+export async function blobShaLookup(
+  service: QueryService,
+  snap: Snapshot,
+): Promise<(path: string) => string | null> {
   let perService = blobIndexes.get(service);
   if (!perService) blobIndexes.set(service, (perService = new Map()));
   const key = `${snap.id}@${snap.commit}`;
@@ -93,7 +103,12 @@ export function evidenceLine(e: Evidence, withSnapshot = true): string {
 }
 
 /** `Method Class.method(sig): ret` for headings. */
-export function symbolTitle(s: { kind: string; qualifiedName: string; signature: string; returnType: string | null }): string {
+export function symbolTitle(s: {
+  kind: string;
+  qualifiedName: string;
+  signature: string;
+  returnType: string | null;
+}): string {
   const kind = s.kind.charAt(0).toUpperCase() + s.kind.slice(1);
   return `${kind} ${s.qualifiedName}${s.signature}${s.returnType ? `: ${s.returnType}` : ''}`;
 }

@@ -47,7 +47,13 @@ export function createMcpHttpHandler(
     if (req.method !== 'POST') {
       // No session and no server-initiated messages, so there is no stream to GET and nothing to DELETE.
       res.setHeader('Allow', 'POST');
-      return sendError(req, res, 405, -32000, `Method ${req.method ?? ''} not allowed: this endpoint is stateless, POST JSON-RPC messages`);
+      return sendError(
+        req,
+        res,
+        405,
+        -32000,
+        `Method ${req.method ?? ''} not allowed: this endpoint is stateless, POST JSON-RPC messages`,
+      );
     }
 
     let body: Buffer | 'too-large';
@@ -72,7 +78,10 @@ export function createMcpHttpHandler(
     }
 
     const server = idle.pop() ?? createMcpServer(service, serverOptions);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
     res.on('close', () => {
       // Closing the server closes its transport; once closed it can take another transport.
       server.close().then(
@@ -86,7 +95,14 @@ export function createMcpHttpHandler(
       await server.connect(transport);
       await transport.handleRequest(req, res, parsed);
     } catch (err) {
-      if (!res.headersSent) sendError(req, res, 500, -32603, `Internal error: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent)
+        sendError(
+          req,
+          res,
+          500,
+          -32603,
+          `Internal error: ${err instanceof Error ? err.message : String(err)}`,
+        );
     }
   };
 }
@@ -113,7 +129,13 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-larg
   });
 }
 
-function sendError(req: IncomingMessage, res: ServerResponse, status: number, code: number, message: string): void {
+function sendError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+): void {
   const payload = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
   res.end(payload);

@@ -12,7 +12,16 @@ import { CodehubError } from '../core/errors.js';
 import { parseSymbolId } from '../core/ids.js';
 import type { ChangeService } from '../service/change-service.js';
 import type { QueryService, TestDTO, TraversalResult } from '../service/query-types.js';
-import { answerBytes, clipText, cutForCap, fitItems, fitLines, toResult, type Answer, type LineCut } from './answer-budget.js';
+import {
+  answerBytes,
+  clipText,
+  cutForCap,
+  fitItems,
+  fitLines,
+  toResult,
+  type Answer,
+  type LineCut,
+} from './answer-budget.js';
 import { changeToolInputs, registerChangeTools } from './change-tools.js';
 import { toolErrorResult, withinAnswerCap } from './errors.js';
 import {
@@ -91,7 +100,12 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
     };
     server.registerTool(
       name,
-      { description, inputSchema: input, outputSchema: output, annotations: { readOnlyHint: true, openWorldHint: false } },
+      {
+        description,
+        inputSchema: input,
+        outputSchema: output,
+        annotations: { readOnlyHint: true, openWorldHint: false },
+      },
       handler as never,
     );
   }
@@ -184,7 +198,8 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
         const text = [
           `${hits.length} match(es) for "${query}"${why}`,
           ...hits.map(
-            (h) => `- ${h.id} — ${symbolTitle(h)} [${h.match}, ${h.callers} callers${h.isTest ? ', test' : ''}]\n  ${evidenceLine(h.evidence)}`,
+            (h) =>
+              `- ${h.id} — ${symbolTitle(h)} [${h.match}, ${h.callers} callers${h.isTest ? ', test' : ''}]\n  ${evidenceLine(h.evidence)}`,
           ),
         ].join('\n');
         return { text, data: { query, hits, truncated } };
@@ -221,7 +236,10 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
         unresolvedThatMayCall: shown.unresolvedThatMayCall,
       };
       const out = symbolOut(snap, s);
-      const render = (lines: string[], cutLine: LineCut | null): ToolAnswer<typeof outputSchemas.get_symbol> => {
+      const render = (
+        lines: string[],
+        cutLine: LineCut | null,
+      ): ToolAnswer<typeof outputSchemas.get_symbol> => {
         const endLine = src.startLine + Math.max(lines.length, 1) - 1;
         const source = {
           startLine: src.startLine,
@@ -238,7 +256,9 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
           out.doc ? `doc: ${out.doc}` : null,
           `callers: ${counts.callers} (${shown.callersComplete}${counts.unresolvedThatMayCall ? `; ${counts.unresolvedThatMayCall} unresolved call sites could hide more` : ''}) · callees: ${counts.callees} · tests: ${counts.tests} (${shown.testsComplete})`,
           numberedLines(source.startLine, lines, { cut: cutLine, continueWith: 'get_source ' }),
-          source.truncated && !cutLine ? `… truncated at line ${endLine} of ${s.endLine}; use get_source for the rest.` : null,
+          source.truncated && !cutLine
+            ? `… truncated at line ${endLine} of ${s.endLine}; use get_source for the rest.`
+            : null,
         ]
           .filter((l) => l !== null)
           .join('\n');
@@ -280,12 +300,20 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
         snapshotOf(repo),
         service.getSource(repo, path, start, askEnd, { startColumn, maxChars: LIMITS.sourceChars }),
       ]);
-      if (!src.verified) throw new CodehubError('BlobHashMismatch', `stored blob of ${path} does not match sha256 ${src.blobSha256}`);
-      if (src.lines.length === 0) throw new CodehubError('InvalidInput', `start_line ${start} is past the end of ${path}`);
+      if (!src.verified)
+        throw new CodehubError(
+          'BlobHashMismatch',
+          `stored blob of ${path} does not match sha256 ${src.blobSha256}`,
+        );
+      if (src.lines.length === 0)
+        throw new CodehubError('InvalidInput', `start_line ${start} is past the end of ${path}`);
       const wanted = src.lines.slice(0, capEnd - src.startLine + 1);
       // Lines the service returned past the page, or past the cap: the next line exists.
       const moreLines = src.lines.length > wanted.length || (src.truncated && !src.cut);
-      const render = (lines: string[], cutLine: LineCut | null): ToolAnswer<typeof outputSchemas.get_source> => {
+      const render = (
+        lines: string[],
+        cutLine: LineCut | null,
+      ): ToolAnswer<typeof outputSchemas.get_source> => {
         const endLine = src.startLine + Math.max(lines.length, 1) - 1;
         const evidence: Evidence = {
           repo: snap.id,
@@ -388,7 +416,9 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
         `evidence: ${evidenceLine(subject.evidence)}`,
         `${n} edge(s), ${r.complete === 'exact' ? 'exact' : `lower bound: ${r.unresolvedCount} unresolved call site(s) could hide more`}${why}`,
         ...(below > 0
-          ? [`${below} lower-confidence edge(s) below ${asked.minConfidence} not listed (min_confidence 0 lists them)`]
+          ? [
+              `${below} lower-confidence edge(s) below ${asked.minConfidence} not listed (min_confidence 0 lists them)`,
+            ]
           : []),
         ...edgeLines.slice(0, n),
       ].join('\n');
@@ -474,12 +504,17 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
       const listed = testsOut(snap, found.tests.slice(0, max), sha);
       const listedLines = testLines(listed);
       const subject = symbolOut(snap, sym);
-      const complete = found.complete === 'exact' ? 'exact' : 'lower bound: some test files could not be analysed';
+      const complete =
+        found.complete === 'exact' ? 'exact' : 'lower bound: some test files could not be analysed';
       return fitItems(listed.length, (n) => {
         const tests = listed.slice(0, n);
         const truncated = found.tests.length > n;
         const why =
-          n < listed.length ? `; ${cutForCap(n, found.tests.length, 'lower limit')}` : truncated ? `; first ${max} shown (raise limit)` : '';
+          n < listed.length
+            ? `; ${cutForCap(n, found.tests.length, 'lower limit')}`
+            : truncated
+              ? `; first ${max} shown (raise limit)`
+              : '';
         const text = [
           `Tests reaching ${symbolTitle(subject)}`,
           `evidence: ${evidenceLine(subject.evidence)}`,
@@ -488,7 +523,17 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
             : `${found.tests.length} test(s), ${complete}${why}`,
           ...listedLines.slice(0, n),
         ].join('\n');
-        return { text, data: { repo: snap.id, commit: snap.commit, symbol: subject, tests, complete: found.complete, truncated } };
+        return {
+          text,
+          data: {
+            repo: snap.id,
+            commit: snap.commit,
+            symbol: subject,
+            tests,
+            complete: found.complete,
+            truncated,
+          },
+        };
       });
     },
   );
@@ -509,7 +554,9 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
       const files: z.infer<typeof outputSchemas.impact>['byFile'] = [];
       for (const file of r.byFile) {
         if (left <= 0) break;
-        const symbols = file.symbols.slice(0, left).map((s) => ({ ...symbolOut(snap, s), depth: s.depth, pathConfidence: s.pathConfidence }));
+        const symbols = file.symbols
+          .slice(0, left)
+          .map((s) => ({ ...symbolOut(snap, s), depth: s.depth, pathConfidence: s.pathConfidence }));
         left -= symbols.length;
         files.push({ path: file.path, blobSha256: sha(file.path), symbols });
       }
@@ -528,14 +575,18 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
         const tests = allTests.slice(0, k);
         const truncated = r.truncated || affectedSymbols > k || r.tests.length > k;
         const why =
-          k < listed ? `; ${cutForCap(k, listed, 'lower limit or depth')}` : truncated ? `; truncated at limit ${max}` : '';
+          k < listed
+            ? `; ${cutForCap(k, listed, 'lower limit or depth')}`
+            : truncated
+              ? `; truncated at limit ${max}`
+              : '';
         const text = [
           `Impact of changing ${symbolTitle(subject)} — ${affectedSymbols} caller symbol(s) in ${r.byFile.length} file(s), ${r.tests.length} covering test(s); ${r.complete === 'exact' ? 'exact' : 'lower bound (unresolved calls could hide more)'}${why}`,
           `evidence: ${evidenceLine(subject.evidence)}`,
           ...byFile.flatMap((f) => [
             `${f.path} sha256:${f.blobSha256 ?? 'not-stored'}`,
-            ...f.symbols.map(
-              (s) => `  - d${s.depth} ${s.pathConfidence.toFixed(2)} ${symbolTitle(s)} :${s.startLine}-${s.endLine} ${s.evidence.permalink ?? ''}`.trimEnd(),
+            ...f.symbols.map((s) =>
+              `  - d${s.depth} ${s.pathConfidence.toFixed(2)} ${symbolTitle(s)} :${s.startLine}-${s.endLine} ${s.evidence.permalink ?? ''}`.trimEnd(),
             ),
           ]),
           tests.length ? 'Covering tests:' : 'No covering test found.',
@@ -543,7 +594,16 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
         ].join('\n');
         return {
           text,
-          data: { repo: snap.id, commit: snap.commit, symbol: subject, byFile, affectedSymbols, tests, complete: r.complete, truncated },
+          data: {
+            repo: snap.id,
+            commit: snap.commit,
+            symbol: subject,
+            byFile,
+            affectedSymbols,
+            tests,
+            complete: r.complete,
+            truncated,
+          },
         };
       });
     },
@@ -574,7 +634,9 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
           `path ${n + 1} (confidence ${p.confidence.toFixed(2)}):`,
           ...p.symbols.map((s, i) => {
             const edge = p.edges[i];
-            const via = edge ? `\n      ↓ ${edge.reason} ${edge.confidence.toFixed(2)}, call at ${edge.callSite.path}:${edge.callSite.lines.join(',')}` : '';
+            const via = edge
+              ? `\n      ↓ ${edge.reason} ${edge.confidence.toFixed(2)}, call at ${edge.callSite.path}:${edge.callSite.lines.join(',')}`
+              : '';
             return `  ${s.qualifiedName} ${evidenceLine(s.evidence, false)}${via}`;
           }),
         ].join('\n'),
@@ -582,7 +644,12 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
       return fitItems(listed.length, (n) => {
         const paths = listed.slice(0, n);
         const truncated = r.paths.length > n;
-        const why = n < listed.length ? `, ${cutForCap(n, r.paths.length, 'lower max_depth')}` : truncated ? `, first ${n} shown` : '';
+        const why =
+          n < listed.length
+            ? `, ${cutForCap(n, r.paths.length, 'lower max_depth')}`
+            : truncated
+              ? `, first ${n} shown`
+              : '';
         const text = [
           r.paths.length
             ? `${r.paths.length} shortest path(s) from ${r.from.qualifiedName} to ${r.to.qualifiedName}${why}`
@@ -591,11 +658,21 @@ export function createMcpServer(service: QueryService, options: McpServerOptions
           `to:   ${evidenceLine(toOut.evidence)}`,
           ...pathTexts.slice(0, n),
         ].join('\n');
-        return { text, data: { repo: snap.id, commit: snap.commit, from: fromOut, to: toOut, found: r.paths.length > 0, paths, truncated } };
+        return {
+          text,
+          data: {
+            repo: snap.id,
+            commit: snap.commit,
+            from: fromOut,
+            to: toOut,
+            found: r.paths.length > 0,
+            paths,
+            truncated,
+          },
+        };
       });
     },
   );
 
   return server;
 }
-

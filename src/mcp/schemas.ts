@@ -31,7 +31,6 @@ export const LIMITS = {
   maxPaths: 10,
 } as const;
 
-
 // `host/owner/name`; a local checkout indexed without --name is `local/<dirname>`, so two segments pass too.
 const REPO_ID = /^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)?$/;
 
@@ -94,7 +93,9 @@ export const inputSchemas = {
     end_line: line.optional().describe(`Last line; at most ${LIMITS.sourceLines} lines per call.`),
     start_column: column
       .optional()
-      .describe('Column of start_line to start at, 1-based in UTF-16 code units (default 1); a cut line says where to go on.'),
+      .describe(
+        'Column of start_line to start at, 1-based in UTF-16 code units (default 1); a cut line says where to go on.',
+      ),
   }),
   get_callers: z.object({
     repo,
@@ -316,7 +317,9 @@ export const outputSchemas = {
     unresolvedCount: count,
     truncated: z.boolean(),
     /** Edges below min_confidence that were left out: min_confidence 0 lists them. */
-    belowMinConfidence: count.describe('Edges left out as below min_confidence; min_confidence 0 lists them.'),
+    belowMinConfidence: count.describe(
+      'Edges left out as below min_confidence; min_confidence 0 lists them.',
+    ),
   }),
   get_tests: z.object({
     ...snapshot,

@@ -770,7 +770,8 @@ export class ChangeService {
       frontier: readonly SymbolRow[],
     ): Promise<void> => {
       const wanted = new Map<string, SymbolRow>();
-      for (const row of frontier) if (!callerCache.has(callerKey(snapshotId, row.id))) wanted.set(row.id, row);
+      for (const row of frontier)
+        if (!callerCache.has(callerKey(snapshotId, row.id))) wanted.set(row.id, row);
       if (wanted.size === 0) return;
       const resolved = new Map<string, Array<{ row: SymbolRow; confidence: number }>>();
       for (const e of await this.storage.edgesTo(snapshotId, [...wanted.keys()])) {
@@ -817,7 +818,10 @@ export class ChangeService {
       starts: ReadonlyArray<{ id: string; reaches: string; depth: number; confidence: number }>,
       inHeadToo: boolean,
     ): Promise<void> => {
-      await rows.load(snapshotId, starts.map((s) => s.id));
+      await rows.load(
+        snapshotId,
+        starts.map((s) => s.id),
+      );
       const toHead = (row: SymbolRow): SymbolRow | null => (inHeadToo ? headRow(row.id) : row);
       type Walk = {
         reaches: string;
@@ -982,7 +986,10 @@ export class ChangeService {
     );
     // Commands come from the plug-in that owns each test file: one per test, and one per file for all its tests.
     const texts = new Map<string, Promise<string | null>>();
-    const groups = new Map<string, { commands: TestCommands; test: TestToRun; names: string[]; files: InputFile[] }>();
+    const groups = new Map<
+      string,
+      { commands: TestCommands; test: TestToRun; names: string[]; files: InputFile[] }
+    >();
     for (const t of testList) {
       t.reaches.sort();
       const commands = pluginForPath(t.path)?.testCommands;
@@ -999,7 +1006,14 @@ export class ChangeService {
     for (const [file, g] of [...groups].sort((a, b) => cmp(a[0], b[0]))) {
       const framework = stats?.testFrameworks?.[file] ?? null;
       const cmd = g.commands.group?.({ testFile: file, testNames: g.names, framework, files: g.files });
-      if (cmd) commands.push({ runner: cmd.runner, cwd: cmd.cwd, file, tests: new Set(g.names).size, command: withCwd(cmd) });
+      if (cmd)
+        commands.push({
+          runner: cmd.runner,
+          cwd: cmd.cwd,
+          file,
+          tests: new Set(g.names).size,
+          command: withCwd(cmd),
+        });
     }
 
     return { impacted, tests: testList, commands, incomplete };

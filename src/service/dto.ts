@@ -226,15 +226,24 @@ export function lineWindow(
 }
 
 /** Code units `from`..`from + max` of the line in bytes `start`..`end`, and the line's whole length in code units. */
-function lineSlice(bytes: Buffer, start: number, end: number, from: number, max: number): { text: string; columns: number } {
+function lineSlice(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  from: number,
+  max: number,
+): { text: string; columns: number } {
   if (end - start <= LINE_CHUNK_BYTES) {
     const whole = bytes.toString('utf8', start, end);
-    return { text: keepPairs(whole.slice(from, from + max), from + max < whole.length), columns: whole.length };
+    return {
+      text: keepPairs(whole.slice(from, from + max), from + max < whole.length),
+      columns: whole.length,
+    };
   }
   const parts: string[] = [];
   let columns = 0;
   let taken = 0;
-  for (let at = start; at < end; ) {
+  for (let at = start; at < end;) {
     let stop = Math.min(end, at + LINE_CHUNK_BYTES);
     // Chunks start on a UTF-8 sequence, so each decodes as it would inside the whole line.
     while (stop < end && stop > at + 1 && (bytes[stop]! & 0xc0) === 0x80) stop--;

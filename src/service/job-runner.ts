@@ -12,7 +12,13 @@ import { pathToFileURL } from 'node:url';
 import { basename, resolve } from 'node:path';
 import { CodehubError, isCodehubError } from '../core/errors.js';
 import { checkRepoId } from '../core/ids.js';
-import { oneLine, type EnqueueRequest, type JobProgress, type JobQueue, type JobRecord } from '../db/job-queue.js';
+import {
+  oneLine,
+  type EnqueueRequest,
+  type JobProgress,
+  type JobQueue,
+  type JobRecord,
+} from '../db/job-queue.js';
 import { isGitUrl, repoIdFromUrl } from '../git/git.js';
 import { holderDead } from './index-lease.js';
 import { indexRepository } from './indexer.js';
@@ -29,7 +35,12 @@ const ALLOWED_SCHEMES = new Set(['http:', 'https:', 'ssh:', 'git:', 'file:', 'gi
 export interface RunnerOptions {
   queue: JobQueue;
   /** What indexRepository opens for each job (the same flags as the runner's command). */
-  index: { dataDir: string; blobs?: string | undefined; database?: string | undefined; workDir?: string | undefined };
+  index: {
+    dataDir: string;
+    blobs?: string | undefined;
+    database?: string | undefined;
+    workDir?: string | undefined;
+  };
   /** Stops the loop (the job in hand finishes first). */
   signal: AbortSignal;
   /** Wait between polls of an empty queue (default 1 s). */
@@ -53,10 +64,21 @@ export function newJobHolder(): string {
 export function jobRequest(input: { url: unknown; ref?: unknown; name?: unknown }): EnqueueRequest {
   const { url, ref, name } = input;
   if (typeof url !== 'string' || url.trim() === '' || url.length > 2048 || /[\u0000-\u001f]/.test(url))
-    throw new CodehubError('InvalidInput', "'url' must be a git URL or a path of the server (a non-empty string)");
-  if (ref !== undefined && (typeof ref !== 'string' || ref === '' || ref.startsWith('-') || ref.length > 256 || /[\s\u0000-\u001f]/.test(ref)))
+    throw new CodehubError(
+      'InvalidInput',
+      "'url' must be a git URL or a path of the server (a non-empty string)",
+    );
+  if (
+    ref !== undefined &&
+    (typeof ref !== 'string' ||
+      ref === '' ||
+      ref.startsWith('-') ||
+      ref.length > 256 ||
+      /[\s\u0000-\u001f]/.test(ref))
+  )
     throw new CodehubError('InvalidInput', "'ref' must be a branch, tag or commit sha");
-  if (name !== undefined && typeof name !== 'string') throw new CodehubError('InvalidInput', "'name' must be host/owner/name");
+  if (name !== undefined && typeof name !== 'string')
+    throw new CodehubError('InvalidInput', "'name' must be host/owner/name");
   let cloneUrl: string;
   if (isGitUrl(url)) {
     if (url.includes('://')) {
@@ -67,7 +89,10 @@ export function jobRequest(input: { url: unknown; ref?: unknown; name?: unknown 
         throw new CodehubError('InvalidInput', `'url' ${JSON.stringify(url)} is not a valid URL`);
       }
       if (!ALLOWED_SCHEMES.has(scheme))
-        throw new CodehubError('InvalidInput', `'url' scheme ${scheme} is not supported (use https, ssh, git or file)`);
+        throw new CodehubError(
+          'InvalidInput',
+          `'url' scheme ${scheme} is not supported (use https, ssh, git or file)`,
+        );
     }
     cloneUrl = url;
   } else {
@@ -75,10 +100,18 @@ export function jobRequest(input: { url: unknown; ref?: unknown; name?: unknown 
     cloneUrl = pathToFileURL(resolve(url)).href;
   }
   const local = cloneUrl.startsWith('file:')
-    ? `local/${basename(new URL(cloneUrl).pathname.replace(/\/+$/, '')).replace(/\.git$/, '').replace(/[^A-Za-z0-9._-]/g, '-') || 'repo'}`
+    ? `local/${
+        basename(new URL(cloneUrl).pathname.replace(/\/+$/, ''))
+          .replace(/\.git$/, '')
+          .replace(/[^A-Za-z0-9._-]/g, '-') || 'repo'
+      }`
     : null;
   const repo = name ?? repoIdFromUrl(cloneUrl) ?? local;
-  if (!repo) throw new CodehubError('InvalidInput', `cannot derive host/owner/name from ${JSON.stringify(url)}; pass 'name'`);
+  if (!repo)
+    throw new CodehubError(
+      'InvalidInput',
+      `cannot derive host/owner/name from ${JSON.stringify(url)}; pass 'name'`,
+    );
   checkRepoId(repo, "'name'", `it was made from ${JSON.stringify(url)}: pass 'name' as host/owner/name`);
   return { repo, url: cloneUrl, ref: typeof ref === 'string' ? ref : 'HEAD' };
 }
@@ -86,7 +119,10 @@ export function jobRequest(input: { url: unknown; ref?: unknown; name?: unknown 
 /** Errors a retry cannot fix: the job fails at once with them. */
 function permanent(err: unknown): boolean {
   if (!isCodehubError(err)) return false;
-  if (['InvalidInput', 'RefNotFound', 'NotAGitRepository', 'RepoNotFound', 'DatabaseCorrupt'].includes(err.code)) return true;
+  if (
+    ['InvalidInput', 'RefNotFound', 'NotAGitRepository', 'RepoNotFound', 'DatabaseCorrupt'].includes(err.code)
+  )
+    return true;
   return (
     err.code === 'GitFailed' &&
     /does not appear to be a git repository|does not exist|repository .*not found|not found|no such file|not a git repository/i.test(
@@ -98,10 +134,14 @@ function permanent(err: unknown): boolean {
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((done) => {
     const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      done();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        done();
+      },
+      { once: true },
+    );
   });
 
 /** Runs one claimed job to its end: done, queued again (a transient error), or failed. */
@@ -152,7 +192,9 @@ export async function runJob(
     });
     clearInterval(timer);
     if (await queue.complete(job.id, holder, { commit: result.commit, snapshot: result.snapshot }))
-      log(`job ${job.id}: ${job.repo}@${result.commit.slice(0, 12)} ${result.upToDate ? 'already indexed' : 'indexed'} (snapshot ${result.snapshot})`);
+      log(
+        `job ${job.id}: ${job.repo}@${result.commit.slice(0, 12)} ${result.upToDate ? 'already indexed' : 'indexed'} (snapshot ${result.snapshot})`,
+      );
   } catch (err) {
     clearInterval(timer);
     const message = oneLine(err instanceof Error ? err.message : String(err));
@@ -179,8 +221,11 @@ export async function runJobRunner(opts: RunnerOptions): Promise<void> {
         const gone = await queue.prune(KEEP_FINISHED_JOBS_MS);
         if (gone > 0) log(`pruned ${gone} jobs finished over 30 days ago`);
       }
-      for (const id of await queue.reclaimStale(staleMs, holderDead)) log(`job ${id}: its worker is gone; queued again`);
-      if (opts.track !== false) for (const j of await queue.enqueueDueTracked()) log(`job ${j.id}: tracked ${j.repo} ${j.ref} queued`);
+      for (const id of await queue.reclaimStale(staleMs, holderDead))
+        log(`job ${id}: its worker is gone; queued again`);
+      if (opts.track !== false)
+        for (const j of await queue.enqueueDueTracked())
+          log(`job ${j.id}: tracked ${j.repo} ${j.ref} queued`);
       const job = await queue.claim(holder);
       if (!job) {
         await sleep(pollMs, signal);

@@ -184,7 +184,8 @@ export async function collectGarbage(ws: Workspace, opts: { keepLatestOnly: bool
   try {
     let removedSnapshots = 0;
     const { reader, writer, maintenance } = ws.storage;
-    for (const r of await reader.listRepos()) removedSnapshots += await writer.discardUnfinishedSnapshots(r.id);
+    for (const r of await reader.listRepos())
+      removedSnapshots += await writer.discardUnfinishedSnapshots(r.id);
     if (opts.keepLatestOnly) removedSnapshots += await maintenance.deleteOldSnapshots();
     await maintenance.pruneSearchNames();
     const referenced = await maintenance.referencedBlobs();

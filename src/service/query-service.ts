@@ -234,7 +234,8 @@ class StorageQueryService implements QueryService {
     if (!Number.isInteger(startColumn) || startColumn < 1)
       throw new CodehubError('InvalidInput', `startColumn must be a column ≥ 1, got ${String(startColumn)}`);
     const maxChars = window.maxChars ?? Infinity;
-    if (!(maxChars >= 1)) throw new CodehubError('InvalidInput', `maxChars must be ≥ 1, got ${String(maxChars)}`);
+    if (!(maxChars >= 1))
+      throw new CodehubError('InvalidInput', `maxChars must be ≥ 1, got ${String(maxChars)}`);
     if (startLine !== undefined && endLine !== undefined && endLine < startLine) {
       throw new CodehubError('InvalidInput', `endLine ${endLine} is before startLine ${startLine}`);
     }
@@ -260,7 +261,14 @@ class StorageQueryService implements QueryService {
     const lastLine = Math.min(wantEnd, start + MAX_SOURCE_LINES - 1);
     if (startColumn === 1 && maxChars === Infinity) {
       const lines = lineRange(bytes, start, lastLine, starts).lines;
-      return { path, blobSha256: file.blobSha256, verified: true, startLine: start, lines, truncated: lastLine < wantEnd };
+      return {
+        path,
+        blobSha256: file.blobSha256,
+        verified: true,
+        startLine: start,
+        lines,
+        truncated: lastLine < wantEnd,
+      };
     }
     const { lines, cut, firstColumns } = lineWindow(bytes, start, lastLine, starts, startColumn, maxChars);
     if (startColumn > Math.max(firstColumns, 1)) {
@@ -326,15 +334,16 @@ class StorageQueryService implements QueryService {
     // The questions are independent: asked at once, an uncached symbol costs one round trip of waiting on a
     // networked engine instead of six (the snapshot's stats, shared by two of them, are read first and kept).
     await this.stats(ctx);
-    const [unresolvedEdges, mayCall, tests, testsNotAnalysed, testsComplete, callers, callees] = await Promise.all([
-      this.storage.unresolvedEdgesFrom(snap, [row.id]),
-      this.storage.unresolvedMayCall(snap, [row.name]),
-      this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]),
-      this.testsNotAnalysed(ctx),
-      this.testsComplete(ctx),
-      this.storage.edgesTo(snap, [row.id]),
-      this.storage.edgesFrom(snap, [row.id]),
-    ]);
+    const [unresolvedEdges, mayCall, tests, testsNotAnalysed, testsComplete, callers, callees] =
+      await Promise.all([
+        this.storage.unresolvedEdgesFrom(snap, [row.id]),
+        this.storage.unresolvedMayCall(snap, [row.name]),
+        this.testsOf(ctx, [{ row, depth: 0, pathConfidence: 1 }]),
+        this.testsNotAnalysed(ctx),
+        this.testsComplete(ctx),
+        this.storage.edgesTo(snap, [row.id]),
+        this.storage.edgesFrom(snap, [row.id]),
+      ]);
     const unresolved = unresolvedEdges
       .flatMap((e) =>
         (e.lines.length > 0 ? e.lines : [0]).map((line) => ({ text: e.calleeText, reason: e.reason, line })),
@@ -400,7 +409,7 @@ class StorageQueryService implements QueryService {
         ),
       }))
       .sort((a, b) => (a.symbols[0]?.depth ?? 0) - (b.symbols[0]?.depth ?? 0) || cmp(a.path, b.path));
-    const testsExact = await this.testsComplete(ctx) === 'exact';
+    const testsExact = (await this.testsComplete(ctx)) === 'exact';
     return {
       repo: this.repoRef(ctx),
       symbol: this.dto(ctx, start),
@@ -499,7 +508,12 @@ class StorageQueryService implements QueryService {
     return hits;
   }
 
-  private async searchUncached(ctxs: Ctx[], q: string, kind: string | undefined, limit: number): Promise<SearchHit[]> {
+  private async searchUncached(
+    ctxs: Ctx[],
+    q: string,
+    kind: string | undefined,
+    limit: number,
+  ): Promise<SearchHit[]> {
     // A name the query abbreviates (`sDF` → startDesktopFlow) is a closer match than one that merely contains it
     // (usdFormatter): humps rank before substring.
     const modes: Array<SymbolSearch['mode']> = isHumpsQuery(q)
@@ -930,7 +944,9 @@ class StorageQueryService implements QueryService {
       // One question per level for the whole frontier, not one per node.
       const ids = frontier.map((n) => n.row.id);
       if (direction === 'callers') {
-        const mayCall = await this.storage.unresolvedMayCall(snap, [...new Set(frontier.map((n) => n.row.name))]);
+        const mayCall = await this.storage.unresolvedMayCall(snap, [
+          ...new Set(frontier.map((n) => n.row.name)),
+        ]);
         for (const node of frontier) unresolvedCount += mayCall.get(node.row.name) ?? 0;
       } else {
         for (const e of await this.storage.unresolvedEdgesFrom(snap, ids))

@@ -46,7 +46,9 @@ export interface AccessPolicy {
 
 /** `Host: a.example:80` → `{ name: 'a.example', port: 80 }`; the default port comes from the scheme. */
 function splitHost(host: string, defaultPort: number): { name: string; port: number } | null {
-  const m = /^(\[[0-9a-f:.]+\]|[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?)(?::(\d{1,5}))?$/i.exec(host.trim().toLowerCase());
+  const m = /^(\[[0-9a-f:.]+\]|[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?)(?::(\d{1,5}))?$/i.exec(
+    host.trim().toLowerCase(),
+  );
   if (!m) return null;
   return { name: m[1]!, port: m[2] === undefined ? defaultPort : Number(m[2]) };
 }
@@ -88,7 +90,8 @@ export function createAccessPolicy(options: AccessOptions): AccessPolicy {
 
   const token = options.readToken ?? null;
   const tokenDigest = token === null ? null : digest(token);
-  const session = token === null ? '' : createHmac('sha256', token).update('codehub web session').digest('base64url');
+  const session =
+    token === null ? '' : createHmac('sha256', token).update('codehub web session').digest('base64url');
   const sessionDigest = digest(session);
   const tokenMatches = (candidate: string): boolean =>
     tokenDigest !== null && timingSafeEqual(digest(candidate), tokenDigest);
@@ -110,11 +113,17 @@ export function createAccessPolicy(options: AccessOptions): AccessPolicy {
         let ok = false;
         try {
           const u = new URL(origin);
-          ok = (u.protocol === 'http:' || u.protocol === 'https:') && allowed(u.host, u.protocol === 'https:' ? 443 : 80);
+          ok =
+            (u.protocol === 'http:' || u.protocol === 'https:') &&
+            allowed(u.host, u.protocol === 'https:' ? 443 : 80);
         } catch {
           ok = false;
         }
-        if (!ok) return { status: 403, message: `Origin '${origin}' is not allowed: requests from other sites are refused` };
+        if (!ok)
+          return {
+            status: 403,
+            message: `Origin '${origin}' is not allowed: requests from other sites are refused`,
+          };
       }
       return null;
     },

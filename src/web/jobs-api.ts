@@ -47,7 +47,9 @@ export function jobDto(job: JobRecord): Record<string, unknown> {
   };
 }
 
-const err = (code: string, message: string): { error: { code: string; message: string } } => ({ error: { code, message } });
+const err = (code: string, message: string): { error: { code: string; message: string } } => ({
+  error: { code, message },
+});
 
 /**
  * Checks the admin token of a write request: 401 when it is missing, unknown, expired or revoked; 403 when it is a
@@ -59,16 +61,29 @@ export async function refuseUnlessAdmin(
   isReadToken: (candidate: string) => boolean,
 ): Promise<{ status: 401 | 403; message: string } | null> {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  if (!m) return { status: 401, message: 'This route needs an admin token: send Authorization: Bearer <token> (codehub token create --scope admin)' };
+  if (!m)
+    return {
+      status: 401,
+      message:
+        'This route needs an admin token: send Authorization: Bearer <token> (codehub token create --scope admin)',
+    };
   const check = await tokens.check(m[1]!);
   if (check.status === 'valid')
     return check.token.scope === 'admin'
       ? null
       : { status: 403, message: `token ${check.token.id} has scope read; this route needs an admin token` };
-  if (check.status === 'expired') return { status: 401, message: `token ${check.token.id} expired at ${check.token.expiresAt}; create a new one` };
+  if (check.status === 'expired')
+    return {
+      status: 401,
+      message: `token ${check.token.id} expired at ${check.token.expiresAt}; create a new one`,
+    };
   if (check.status === 'revoked') return { status: 401, message: `token ${check.token.id} was revoked` };
-  if (isReadToken(m[1]!)) return { status: 403, message: "the hub's read token cannot write; this route needs an admin token" };
-  return { status: 401, message: 'unknown token: this route needs an admin token (codehub token create --scope admin)' };
+  if (isReadToken(m[1]!))
+    return { status: 403, message: "the hub's read token cannot write; this route needs an admin token" };
+  return {
+    status: 401,
+    message: 'unknown token: this route needs an admin token (codehub token create --scope admin)',
+  };
 }
 
 function readJsonBody(req: IncomingMessage): Promise<unknown> {
@@ -97,20 +112,26 @@ function readJsonBody(req: IncomingMessage): Promise<unknown> {
 /** The tracking fields of a body: null when it does not ask to track. */
 function trackingOf(body: Record<string, unknown>, minSeconds: number): number | null {
   if (body.track === undefined || body.track === false) {
-    if (body.intervalSeconds !== undefined) throw new CodehubError('InvalidInput', "'intervalSeconds' needs \"track\": true");
+    if (body.intervalSeconds !== undefined)
+      throw new CodehubError('InvalidInput', '\'intervalSeconds\' needs "track": true');
     return null;
   }
   if (body.track !== true) throw new CodehubError('InvalidInput', "'track' must be true or false");
   const n = body.intervalSeconds ?? 3600;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < minSeconds || n > 365 * 86400)
-    throw new CodehubError('InvalidInput', `'intervalSeconds' must be a whole number of seconds from ${minSeconds} to ${365 * 86400}`);
+    throw new CodehubError(
+      'InvalidInput',
+      `'intervalSeconds' must be a whole number of seconds from ${minSeconds} to ${365 * 86400}`,
+    );
   return n;
 }
 
 /** Whether `method path` (path after /api/v1) is a route of this module. */
 export function isJobsRoute(method: string | undefined, path: string): boolean {
   if (path === '/jobs' || path === '/jobs/' || path.startsWith('/jobs/')) return true;
-  return method === 'POST' && (path === '/repos' || path === '/repos/' || /^\/repos\/.+\/refresh$/.test(path));
+  return (
+    method === 'POST' && (path === '/repos' || path === '/repos/' || /^\/repos\/.+\/refresh$/.test(path))
+  );
 }
 
 /** Serves a jobs route; false when `path` (after /api/v1) is not one. `isReadToken` says whether a bearer is the hub's read token. */
@@ -129,7 +150,8 @@ export async function handleJobsApi(
   const isJobs = path === '/jobs' || path === '/jobs/' || path.startsWith('/jobs/');
   try {
     if (isJobs) {
-      if (write) return reply(405, err('MethodNotAllowed', 'Jobs are read with GET.'), { Allow: 'GET, HEAD' }), true;
+      if (write)
+        return (reply(405, err('MethodNotAllowed', 'Jobs are read with GET.'), { Allow: 'GET, HEAD' }), true);
       if (path === '/jobs' || path === '/jobs/') {
         const raw = params.get('limit');
         const limit = raw === null || raw === '' ? 50 : Number(raw);
@@ -159,35 +181,53 @@ export async function handleJobsApi(
       return true;
     }
     const raw = await readJsonBody(req);
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CodehubError('InvalidInput', 'the body must be a JSON object');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new CodehubError('InvalidInput', 'the body must be a JSON object');
     const body = raw as Record<string, unknown>;
     const interval = trackingOf(body, opts.minTrackIntervalSeconds ?? DEFAULT_MIN_TRACK_INTERVAL_SECONDS);
     let request;
     if (isRefresh) {
-      const repo = path
-        .slice('/repos/'.length, -'/refresh'.length)
-        .split('/')
-        .map(decodePathValue)
-        .join('/');
+      const repo = path.slice('/repos/'.length, -'/refresh'.length).split('/').map(decodePathValue).join('/');
       const record = await opts.reader.getRepo(repo);
-      if (!record) throw new CodehubError('RepoNotFound', `repository ${repo} is not indexed; POST /api/v1/repos adds it`);
+      if (!record)
+        throw new CodehubError(
+          'RepoNotFound',
+          `repository ${repo} is not indexed; POST /api/v1/repos adds it`,
+        );
       const latest = await opts.reader.latestSnapshot(repo);
       request = jobRequest({ url: record.source, ref: body.ref ?? latest?.ref ?? 'HEAD', name: repo });
     } else {
       request = jobRequest({ url: body.url, ref: body.ref, name: body.name });
     }
     const { job, created } = await opts.queue.enqueue(request);
-    const tracked = interval === null ? null : await opts.queue.track({ ...request, intervalSeconds: interval });
+    const tracked =
+      interval === null ? null : await opts.queue.track({ ...request, intervalSeconds: interval });
     log(`job ${job.id}: ${created ? 'queued' : 'already queued'} ${request.repo} ${request.ref}`);
-    reply(202, {
-      job: jobDto(job),
-      ...(created ? {} : { deduplicated: true }),
-      ...(tracked ? { tracking: { repo: tracked.repo, ref: tracked.ref, intervalSeconds: tracked.intervalSeconds, nextRunAt: new Date(tracked.nextRunAt).toISOString() } } : {}),
-    }, { Location: `/api/v1/jobs/${job.id}` });
+    reply(
+      202,
+      {
+        job: jobDto(job),
+        ...(created ? {} : { deduplicated: true }),
+        ...(tracked
+          ? {
+              tracking: {
+                repo: tracked.repo,
+                ref: tracked.ref,
+                intervalSeconds: tracked.intervalSeconds,
+                nextRunAt: new Date(tracked.nextRunAt).toISOString(),
+              },
+            }
+          : {}),
+      },
+      { Location: `/api/v1/jobs/${job.id}` },
+    );
     return true;
   } catch (thrown) {
     const e = toHttpError(thrown);
-    if (e.status >= 500) log(`error ${req.method} /api/v1${path}: ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}`);
+    if (e.status >= 500)
+      log(
+        `error ${req.method} /api/v1${path}: ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}`,
+      );
     reply(e.status, err(e.code, e.message));
     return true;
   }

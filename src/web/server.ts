@@ -156,7 +156,11 @@ const isApiPath = (path: string): boolean => path === '/api/v1' || path.startsWi
 
 /** A return path after login: a path on this hub, never another site (`//evil`, `/\\evil`, `https://…`). */
 function localPath(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && !/[\r\n]/.test(next)
+  return next &&
+    next.startsWith('/') &&
+    !next.startsWith('//') &&
+    !next.startsWith('/\\') &&
+    !/[\r\n]/.test(next)
     ? next
     : '/';
 }
@@ -379,7 +383,12 @@ export function createWebServer(options: WebServerOptions): WebServer {
               return send(req, res, 303, 'text/plain; charset=utf-8', 'See the comparison.\n', {
                 Location: compareUrl(route.repo, base, head),
               });
-            return sendHtml(req, res, 200, renderHistoryPage(ctx(req), route.repo, await changes.history(route.repo)));
+            return sendHtml(
+              req,
+              res,
+              200,
+              renderHistoryPage(ctx(req), route.repo, await changes.history(route.repo)),
+            );
           }
           const { base, head } = parseCompareSpec(route.spec);
           const { report, sources } = await changes.compareWithSources(route.repo, base, head, {
@@ -412,7 +421,14 @@ export function createWebServer(options: WebServerOptions): WebServer {
       send(req, res, status, 'application/json', body, extra);
     } else if (isApiPath(path)) {
       const code = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'InvalidInput';
-      send(req, res, status, 'application/json; charset=utf-8', JSON.stringify({ error: { code, message } }), extra);
+      send(
+        req,
+        res,
+        status,
+        'application/json; charset=utf-8',
+        JSON.stringify({ error: { code, message } }),
+        extra,
+      );
     } else {
       send(req, res, status, 'text/plain; charset=utf-8', `${message}\n`, extra);
     }
@@ -421,7 +437,12 @@ export function createWebServer(options: WebServerOptions): WebServer {
   }
 
   /** `/-/login` (GET: the form; POST: check the token, set the cookie) and `/-/logout` (POST: clear it). */
-  async function handleLogin(req: IncomingMessage, res: ServerResponse, path: string, params: URLSearchParams): Promise<void> {
+  async function handleLogin(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    params: URLSearchParams,
+  ): Promise<void> {
     const policy = access!;
     if (!policy.requiresToken && !options.requireToken) return sendErrorPage(req, res, notFoundRoute(path));
     if (path === '/-/logout') {
@@ -434,9 +455,11 @@ export function createWebServer(options: WebServerOptions): WebServer {
     if (req.method === 'GET' || req.method === 'HEAD') {
       return sendHtml(req, res, 200, renderLoginPage(ctx(req), localPath(params.get('next')), false));
     }
-    if (req.method !== 'POST') return refuse(req, res, path, 405, 'Only GET and POST are served here.', { Allow: 'GET, HEAD, POST' });
+    if (req.method !== 'POST')
+      return refuse(req, res, path, 405, 'Only GET and POST are served here.', { Allow: 'GET, HEAD, POST' });
     const body = await readSmallBody(req, MAX_LOGIN_BODY);
-    if (body === null) return refuse(req, res, path, 413, `The login form's body exceeds ${MAX_LOGIN_BODY} bytes.`);
+    if (body === null)
+      return refuse(req, res, path, 413, `The login form's body exceeds ${MAX_LOGIN_BODY} bytes.`);
     const form = new URLSearchParams(body);
     const next = localPath(form.get('next'));
     const given = form.get('token') ?? '';
@@ -474,12 +497,17 @@ export function createWebServer(options: WebServerOptions): WebServer {
     }
     const session = /^t\.([0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/.exec(cookieOf(req, SESSION_COOKIE) ?? '');
     if (!session) return false;
-    return tokens.byId(session[1]!).then(
-      (found) =>
-        found !== null &&
-        found.check.status === 'valid' &&
-        timingSafeEqual(Buffer.from(tokenSession(found.check.token.id, found.sha256)), Buffer.from(session[0])),
-    );
+    return tokens
+      .byId(session[1]!)
+      .then(
+        (found) =>
+          found !== null &&
+          found.check.status === 'valid' &&
+          timingSafeEqual(
+            Buffer.from(tokenSession(found.check.token.id, found.sha256)),
+            Buffer.from(session[0]),
+          ),
+      );
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -505,10 +533,18 @@ export function createWebServer(options: WebServerOptions): WebServer {
     const readable = isPublicAsset || readAuthorized(req);
     if (!(readable === true || (readable !== false && (await readable)))) {
       const challenge = { 'WWW-Authenticate': 'Bearer realm="codehub"', 'Cache-Control': 'no-store' };
-      const message = 'This hub requires its read token: send Authorization: Bearer <token>, or sign in at /-/login';
+      const message =
+        'This hub requires its read token: send Authorization: Bearer <token>, or sign in at /-/login';
       if (isMcpPath(path) || isApiPath(path) || (req.method !== 'GET' && req.method !== 'HEAD'))
         return refuse(req, res, path, 401, message, challenge);
-      return send(req, res, 401, 'text/html; charset=utf-8', renderLoginPage(ctx(req), localPath(rawUrl), false), challenge);
+      return send(
+        req,
+        res,
+        401,
+        'text/html; charset=utf-8',
+        renderLoginPage(ctx(req), localPath(rawUrl), false),
+        challenge,
+      );
     }
 
     if (isMcpPath(path)) {
@@ -623,10 +659,13 @@ export function createWebServer(options: WebServerOptions): WebServer {
           // The bound names with the bound port; --allowed-host names as given (without a port: any, as behind a proxy).
           const extraHosts = [...names.map((n) => `${n}:${addr.port}`), ...(options.allowedHosts ?? [])];
           if (options.publicUrl) extraHosts.push(new URL(options.publicUrl).host);
-          if (host !== addr.address && !isLoopbackHost(host)) extraHosts.push(`${urlHost(host)}:${addr.port}`);
+          if (host !== addr.address && !isLoopbackHost(host))
+            extraHosts.push(`${urlHost(host)}:${addr.port}`);
           access = createAccessPolicy({ port: addr.port, extraHosts, readToken: options.readToken ?? null });
           // A URL that works from where it is read: loopback stays loopback, a wildcard bind shows an interface address.
-          const shownHost = isLoopbackHost(addr.address) ? urlHost(addr.address) : (names[0] ?? urlHost(addr.address));
+          const shownHost = isLoopbackHost(addr.address)
+            ? urlHost(addr.address)
+            : (names[0] ?? urlHost(addr.address));
           if (!options.publicUrl) baseUrl = `http://${shownHost}:${addr.port}`;
           resolve(baseUrl);
         });

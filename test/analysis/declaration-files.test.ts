@@ -25,7 +25,11 @@ function resolve(plugin: LanguagePlugin, sources: Record<string, string>): Edge[
 function onlyGuesses(edges: Edge[], text: string): void {
   const found = edges.filter((e) => e.calleeText === text);
   assert.ok(found.length > 0, `no call ${text}`);
-  for (const e of found) assert.ok(e.calleeId === null || (e.reason === 'name-only' && (e.confidence ?? 0) < 0.5), `${text}: ${e.reason}`);
+  for (const e of found)
+    assert.ok(
+      e.calleeId === null || (e.reason === 'name-only' && (e.confidence ?? 0) < 0.5),
+      `${text}: ${e.reason}`,
+    );
 }
 
 function edgeOf(edges: Edge[], text: string): [string, string | null] {

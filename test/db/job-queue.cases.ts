@@ -61,21 +61,18 @@ export function jobQueueConformance(name: string, open: () => Promise<OpenedQueu
       const { job, created } = await q.enqueue(req);
       assert.equal(created, true);
       assert.equal(job.state, 'queued');
-      assert.deepEqual([job.repo, job.url, job.ref, job.commit, job.progress, job.error, job.attempts, job.snapshot], [
-        req.repo,
-        req.url,
-        'v1',
-        null,
-        null,
-        null,
-        0,
-        null,
-      ]);
+      assert.deepEqual(
+        [job.repo, job.url, job.ref, job.commit, job.progress, job.error, job.attempts, job.snapshot],
+        [req.repo, req.url, 'v1', null, null, null, 0, null],
+      );
       assert.ok(!Number.isNaN(Date.parse(job.createdAt)));
       assert.deepEqual(await other.get(job.id), job);
       const second = (await q.enqueue(request())).job;
       const recent = await other.recent(2);
-      assert.deepEqual(recent.map((j) => j.id), [second.id, job.id]);
+      assert.deepEqual(
+        recent.map((j) => j.id),
+        [second.id, job.id],
+      );
       assert.equal(await q.get('00000000-0000-4000-8000-000000000000'), null);
     });
 
@@ -109,7 +106,10 @@ export function jobQueueConformance(name: string, open: () => Promise<OpenedQueu
       const { job } = await q.enqueue(request());
       assert.ok(await claimJob(q, 'w1', job.id));
       const commit = 'a'.repeat(40);
-      assert.equal(await q.heartbeat(job.id, 'w1', { stage: 'reading', filesDone: 3, filesTotal: 10 }, commit), true);
+      assert.equal(
+        await q.heartbeat(job.id, 'w1', { stage: 'reading', filesDone: 3, filesTotal: 10 }, commit),
+        true,
+      );
       assert.equal(await other.heartbeat(job.id, 'someone-else', null), false);
       const seen = await other.get(job.id);
       assert.deepEqual(seen?.progress, { stage: 'reading', filesDone: 3, filesTotal: 10 });
@@ -126,7 +126,10 @@ export function jobQueueConformance(name: string, open: () => Promise<OpenedQueu
     it('retries a failed attempt after the backoff, then fails it when attempts run out', async () => {
       const { job } = await q.enqueue(request());
       assert.ok(await claimJob(q, 'w1', job.id));
-      assert.equal(await q.fail(job.id, 'w1', 'git fetch failed: connection reset\nmore detail', true), 'queued');
+      assert.equal(
+        await q.fail(job.id, 'w1', 'git fetch failed: connection reset\nmore detail', true),
+        'queued',
+      );
       const queued = await other.get(job.id);
       assert.equal(queued?.state, 'queued');
       assert.equal(queued?.error, 'git fetch failed: connection reset');
@@ -175,7 +178,10 @@ export function jobQueueConformance(name: string, open: () => Promise<OpenedQueu
       assert.equal((await q.get(live.id))?.state, 'running');
       assert.equal((await q.get(stale.id))?.state, 'queued');
       assert.equal(await q.heartbeat(stale.id, 'host 1 stale', null), false, 'the old holder has lost it');
-      assert.equal(await q.complete(stale.id, 'host 1 stale', { commit: 'b'.repeat(40), snapshot: 1 }), false);
+      assert.equal(
+        await q.complete(stale.id, 'host 1 stale', { commit: 'b'.repeat(40), snapshot: 1 }),
+        false,
+      );
       await sleep(2_100);
       assert.ok(await claimJob(other, 'host 4 new', stale.id), 'another worker takes it over');
     });

@@ -115,6 +115,10 @@ describe('PostgreSQL change mark', () => {
     );
     // A change no notification reports: seen only once the dead listener is noticed and the row is read again.
     await watcher.query('UPDATE generation SET value = value + 1');
-    assert.notEqual(await markMovedFrom(reader, before), before, 'not the mark kept before the connection died');
+    assert.notEqual(
+      await markMovedFrom(reader, before),
+      before,
+      'not the mark kept before the connection died',
+    );
   });
 });

@@ -69,8 +69,8 @@ describe('codehub diff on PostgreSQL', () => {
     const a = onSqlite(['repos', '--json']);
     const b = onPostgres(['repos', '--json']);
     assert.equal(b.code, 0, b.stderr);
-    const history = (JSON.parse(b.stdout) as { repos: Array<{ snapshots: Array<{ commit: string }> }> }).repos[0]
-      ?.snapshots;
+    const history = (JSON.parse(b.stdout) as { repos: Array<{ snapshots: Array<{ commit: string }> }> })
+      .repos[0]?.snapshots;
     assert.deepEqual(
       history?.map((s) => s.commit),
       [c2, c1],
@@ -86,7 +86,10 @@ describe('codehub diff on PostgreSQL', () => {
   it('diff --worktree with CODEHUB_DATABASE_URL set publishes nothing into that database', async () => {
     const before = onPostgres(['repos', '--json']).stdout;
     const helpers = readFileSync(join(repoDir, 'src', 'cart-helpers.ts'), 'utf8');
-    new FixtureRepo(repoDir).write('src/cart-helpers.ts', helpers.replace('cart total', 'cart total (uncommitted)'));
+    new FixtureRepo(repoDir).write(
+      'src/cart-helpers.ts',
+      helpers.replace('cart total', 'cart total (uncommitted)'),
+    );
     const r = runCli(['diff', REPO, c2, '--worktree', repoDir, '--data', join(tmp, 'data-pg'), '--json'], {
       env: { CODEHUB_DATABASE_URL: db.url },
     });

@@ -7,7 +7,8 @@ tokenStoreConformance('PostgreSQL', async () => {
   const storage = new PostgresStorage(db.url);
   return {
     storage,
-    rawTokenColumns: async () => (await storage.query('SELECT * FROM api_tokens')).flatMap((r) => Object.values(r).map(String)),
+    rawTokenColumns: async () =>
+      (await storage.query('SELECT * FROM api_tokens')).flatMap((r) => Object.values(r).map(String)),
     cleanup: async () => {
       await storage.close();
       await db.drop();

@@ -9,8 +9,8 @@ tokenStoreConformance('SQLite', async () => {
   return {
     storage,
     rawTokenColumns: async () =>
-      (storage.engine.db.prepare('SELECT * FROM api_tokens').all() as Array<Record<string, unknown>>).flatMap((r) =>
-        Object.values(r).map(String),
+      (storage.engine.db.prepare('SELECT * FROM api_tokens').all() as Array<Record<string, unknown>>).flatMap(
+        (r) => Object.values(r).map(String),
       ),
     cleanup: async () => {
       await storage.close();

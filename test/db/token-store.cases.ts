@@ -2,11 +2,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Storage } from '../../src/db/storage.js';
-import { openTokenStore, parseDuration, tokenSha256, TOKEN_PREFIX, type TokenStore } from '../../src/db/token-store.js';
+import {
+  openTokenStore,
+  parseDuration,
+  tokenSha256,
+  TOKEN_PREFIX,
+  type TokenStore,
+} from '../../src/db/token-store.js';
 
 export function tokenStoreConformance(
   name: string,
-  open: () => Promise<{ storage: Storage; rawTokenColumns: () => Promise<string[]>; cleanup: () => Promise<void> }>,
+  open: () => Promise<{
+    storage: Storage;
+    rawTokenColumns: () => Promise<string[]>;
+    cleanup: () => Promise<void>;
+  }>,
 ): void {
   describe(`token store conformance: ${name}`, () => {
     let opened: Awaited<ReturnType<typeof open>>;
@@ -20,7 +30,10 @@ export function tokenStoreConformance(
     it('creates a token shown once and stores only its sha256', async () => {
       const { token, record } = await tokens.create({ scope: 'admin', name: 'ci', expiresAt: null });
       assert.ok(token.startsWith(TOKEN_PREFIX) && token.length >= 36);
-      assert.deepEqual([record.scope, record.name, record.expiresAt, record.revokedAt], ['admin', 'ci', null, null]);
+      assert.deepEqual(
+        [record.scope, record.name, record.expiresAt, record.revokedAt],
+        ['admin', 'ci', null, null],
+      );
       const stored = await opened.rawTokenColumns();
       assert.ok(stored.includes(tokenSha256(token)));
       assert.ok(!stored.some((v) => v.includes(token)), 'the token itself is nowhere in the table');

@@ -15,7 +15,10 @@ export function confidenceFor(): number {
 `;
 
 test('precision is cut down to two decimals, never rounded up to a certainty it did not reach', () => {
-  assert.deepEqual([0.996, 0.93, 0.975, 0.5, 1, 0.024, 0.29].map(floorTo001), [0.99, 0.93, 0.97, 0.5, 1, 0.02, 0.29]);
+  assert.deepEqual(
+    [0.996, 0.93, 0.975, 0.5, 1, 0.024, 0.29].map(floorTo001),
+    [0.99, 0.93, 0.97, 0.5, 1, 0.02, 0.29],
+  );
 });
 
 test('only resolved reasons with at least 30 judged sites are calibrated', () => {

@@ -68,7 +68,13 @@ test('overall precision, recall and F1 are computed over judged call sites', () 
   assert.equal(o.precision, 13 / 15);
   assert.equal(o.recall, 14 / 22);
   assert.equal(o.f1, (2 * (13 / 15) * (14 / 22)) / (13 / 15 + 14 / 22));
-  assert.deepEqual(result.excluded, { outOfScope: 1, unknownCallee: 1, unknown: 1, noTruthSite: 1, dispatch: 0 });
+  assert.deepEqual(result.excluded, {
+    outOfScope: 1,
+    unknownCallee: 1,
+    unknown: 1,
+    noTruthSite: 1,
+    dispatch: 0,
+  });
 });
 
 test('per-reason scores and the calibration error follow from each reason’s own sites', () => {
@@ -227,7 +233,12 @@ test('an implementation guessed for an interface call is not judged where the co
 test('call sites in the truth files are counted by outcome, a site resolved anywhere counting as resolved', () => {
   const sites = compareWithTruth({
     edges: [
-      { ...edge(S, 'main:function', S, 'x', 'unknown', 0, 32), calleeId: null, confidence: null, calleeText: 'run' },
+      {
+        ...edge(S, 'main:function', S, 'x', 'unknown', 0, 32),
+        calleeId: null,
+        confidence: null,
+        calleeText: 'run',
+      },
       { ...edge(S, 'main:function', S, 'Service.run:method', 'name-only', 0.2, 32), calleeText: 'run' },
       { ...edge(S, 'main:function', S, 'x', 'builtin', 0, 33), calleeId: null, confidence: null },
       { ...edge(S, 'main:function', S, 'x', 'external:lodash', 0, 34), calleeId: null, confidence: null },

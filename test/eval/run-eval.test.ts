@@ -95,7 +95,10 @@ test('Python calibration pools only the tuned Python corpora: held-out and TypeS
     copyFileSync(CONFIDENCE_TS, file);
     writeFileSync(
       file,
-      readFileSync(file, 'utf8').replace(/export const MEASURED([^=]*)= \{[^;]*\};/, 'export const MEASURED$1= {};'),
+      readFileSync(file, 'utf8').replace(
+        /export const MEASURED([^=]*)= \{[^;]*\};/,
+        'export const MEASURED$1= {};',
+      ),
     );
     const report = assembleReport(
       [

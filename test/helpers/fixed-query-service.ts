@@ -56,7 +56,13 @@ export const FILES: Record<string, string> = {
     '  return cart;',
     '}',
   ].join('\n'),
-  'src/big.ts': ['export function big(): number {', '  let total = 0;', ...bigBody, '  return total;', '}'].join('\n'),
+  'src/big.ts': [
+    'export function big(): number {',
+    '  let total = 0;',
+    ...bigBody,
+    '  return total;',
+    '}',
+  ].join('\n'),
   'test/cart.test.ts': [
     "import { checkout } from '../src/checkout';",
     "describe('Cart', () => {",
@@ -75,7 +81,14 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function sym(path: string, qualifiedName: string, kind: SymbolKind, startLine: number, endLine: number, signature = '()'): SymbolDTO {
+function sym(
+  path: string,
+  qualifiedName: string,
+  kind: SymbolKind,
+  startLine: number,
+  endLine: number,
+  signature = '()',
+): SymbolDTO {
   const name = qualifiedName.split(/[.>]/).pop()!.trim();
   return {
     id: `${path}::${qualifiedName}:${kind}`,
@@ -141,7 +154,11 @@ export class FixedQueryService implements QueryService {
     if (repo === REPO) return { id: REPO, commit: COMMIT, ref: 'main' };
     if (repo === LOCAL_REPO) return { id: LOCAL_REPO, commit: LOCAL_COMMIT, ref: null };
     const known = [REPO, LOCAL_REPO].filter((r) => r.split('/').pop()![0] === repo.split('/').pop()?.[0]);
-    throw new CodehubError('RepoNotFound', `repo ${repo} is not indexed`, known.length ? known : [REPO, LOCAL_REPO]);
+    throw new CodehubError(
+      'RepoNotFound',
+      `repo ${repo} is not indexed`,
+      known.length ? known : [REPO, LOCAL_REPO],
+    );
   }
 
   async listRepos(): Promise<RepoSummary[]> {
@@ -157,8 +174,21 @@ export class FixedQueryService implements QueryService {
       languages: { typescript: Object.keys(FILES).length },
       webUrl: 'https://github.com/acme/shop',
     };
-    const local: RepoSummary = { ...base, id: LOCAL_REPO, commit: LOCAL_COMMIT, ref: null, files: 0, symbols: 0, edges: 0, languages: {}, webUrl: null };
-    const extra = Array.from({ length: this.options.extraRepos ?? 0 }, (_, i) => ({ ...local, id: `example.org/extra/r${i}` }));
+    const local: RepoSummary = {
+      ...base,
+      id: LOCAL_REPO,
+      commit: LOCAL_COMMIT,
+      ref: null,
+      files: 0,
+      symbols: 0,
+      edges: 0,
+      languages: {},
+      webUrl: null,
+    };
+    const extra = Array.from({ length: this.options.extraRepos ?? 0 }, (_, i) => ({
+      ...local,
+      id: `example.org/extra/r${i}`,
+    }));
     return [base, local, ...extra];
   }
 
@@ -205,7 +235,10 @@ export class FixedQueryService implements QueryService {
     const asked = all.slice(startLine - 1, endLine === undefined ? undefined : endLine);
     const startColumn = window.startColumn ?? 1;
     if (asked.length > 0 && startColumn > Math.max(1, asked[0]!.length))
-      throw new CodehubError('InvalidInput', `startColumn ${startColumn} is past the end of line ${startLine}`);
+      throw new CodehubError(
+        'InvalidInput',
+        `startColumn ${startColumn} is past the end of line ${startLine}`,
+      );
     // The real service's character budget: the line where it runs out is cut and ends the excerpt.
     const lines: string[] = [];
     let cut: SourceExcerpt['cut'] = null;
@@ -243,12 +276,16 @@ export class FixedQueryService implements QueryService {
         s.id === symbol ||
         s.qualifiedName === symbol ||
         s.name === symbol ||
-        (pathLine && s.path === pathLine[1] && s.startLine <= Number(pathLine[2]) && Number(pathLine[2]) <= s.endLine),
+        (pathLine &&
+          s.path === pathLine[1] &&
+          s.startLine <= Number(pathLine[2]) &&
+          Number(pathLine[2]) <= s.endLine),
     );
     const exact = found.filter((s) => s.id === symbol || s.qualifiedName === symbol);
     if (exact.length === 1) return exact[0]!;
     if (found.length === 1) return found[0]!;
-    if (found.length > 1) throw new CodehubError('SymbolAmbiguous', `${found.length} symbols match ${symbol}`, found);
+    if (found.length > 1)
+      throw new CodehubError('SymbolAmbiguous', `${found.length} symbols match ${symbol}`, found);
     const needle = symbol.toLowerCase().slice(0, 3);
     const closest = ALL.filter((s) => s.name.toLowerCase().startsWith(needle)).map((s) => s.qualifiedName);
     throw new CodehubError('SymbolNotFound', `no symbol ${symbol} in ${repo}`, closest);
@@ -270,13 +307,20 @@ export class FixedQueryService implements QueryService {
       tests: tests.tests,
       testsComplete: 'exact',
       source: {
-        ...(await this.getSource(repo, s.path, s.startLine, s.endLine, { maxChars: options.maxChars ?? Infinity })),
+        ...(await this.getSource(repo, s.path, s.startLine, s.endLine, {
+          maxChars: options.maxChars ?? Infinity,
+        })),
         error: null,
       },
     };
   }
 
-  private traverse(repo: string, start: SymbolDTO, direction: 'callers' | 'callees', options: TraversalOptions = {}): TraversalResult {
+  private traverse(
+    repo: string,
+    start: SymbolDTO,
+    direction: 'callers' | 'callees',
+    options: TraversalOptions = {},
+  ): TraversalResult {
     const depth = options.depth ?? 1;
     const limit = options.limit ?? 100;
     const minConfidence = options.minConfidence ?? 0;
@@ -322,7 +366,10 @@ export class FixedQueryService implements QueryService {
     return this.traverse(repo, await this.resolveSymbol(repo, symbol), 'callees', options);
   }
 
-  async tests(repo: string, symbol: string): Promise<{ tests: TestDTO[]; complete: 'exact' | 'lower_bound' }> {
+  async tests(
+    repo: string,
+    symbol: string,
+  ): Promise<{ tests: TestDTO[]; complete: 'exact' | 'lower_bound' }> {
     const s = await this.resolveSymbol(repo, symbol);
     const up = this.traverse(repo, s, 'callers', { depth: 5 });
     const tests = up.edges
@@ -382,7 +429,9 @@ export class FixedQueryService implements QueryService {
   async search(query: { q: string; repo?: string; kind?: string; limit?: number }): Promise<SearchHit[]> {
     this.calls++;
     const q = query.q.toLowerCase();
-    const hits = ALL.filter((s) => s.name.toLowerCase().includes(q) && (!query.kind || s.kind === query.kind)).map((s) => ({
+    const hits = ALL.filter(
+      (s) => s.name.toLowerCase().includes(q) && (!query.kind || s.kind === query.kind),
+    ).map((s) => ({
       ...s,
       repo: REPO,
       callers: EDGES.filter((e) => e.to.id === s.id).length,

@@ -11,7 +11,11 @@ export interface HubProcess {
 }
 
 function startProcess(args: string[], env: NodeJS.ProcessEnv = {}): HubProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let seen = '';
   child.stdout!.on('data', (c: Buffer) => (seen += c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => (seen += c.toString('utf8')));
@@ -30,10 +34,16 @@ function startProcess(args: string[], env: NodeJS.ProcessEnv = {}): HubProcess {
 }
 
 /** Starts `codehub serve --port 0 …` and resolves with its URL once it listens. */
-export async function startServe(args: string[], env?: NodeJS.ProcessEnv): Promise<HubProcess & { url: string }> {
+export async function startServe(
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<HubProcess & { url: string }> {
   const p = startProcess(['serve', '--port', '0', ...args], env);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`codehub serve printed no URL within 60 s:\n${p.output()}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`codehub serve printed no URL within 60 s:\n${p.output()}`)),
+      60_000,
+    );
     const look = (): void => {
       const m = /^codehub hub: (\S+)$/m.exec(p.output());
       if (m) {
@@ -56,7 +66,11 @@ export function startWorker(args: string[], env?: NodeJS.ProcessEnv): HubProcess
 }
 
 /** Resolves once `check` returns a value (polled every 100 ms), or rejects after `ms` with `what`. */
-export async function waitFor<T>(what: string, ms: number, check: () => Promise<T | null | undefined | false>): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  ms: number,
+  check: () => Promise<T | null | undefined | false>,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await check();
@@ -78,7 +92,9 @@ export async function api(
   const res = await fetch(base + path, {
     method: init.method ?? (init.body !== undefined ? 'POST' : 'GET'),
     headers,
-    ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
+    ...(init.body !== undefined
+      ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }
+      : {}),
   });
   const text = await res.text();
   let body: Record<string, unknown>;

@@ -261,8 +261,10 @@ describe('python call resolution', () => {
       'm.py': "__all__ = ['listed']\n\ndef listed():\n    return 1\n\ndef unlisted():\n    return 2\n",
       'app.py': 'from m import *\n\ndef main():\n    listed()\n    unlisted()\n',
       'pkg/__init__.py': 'from .impl import *\n',
-      'pkg/impl.py': "__all__ = ('shown',)\n__all__ += ['added']\n\ndef shown():\n    return 1\n\ndef added():\n    return 2\n\ndef hidden():\n    return 3\n",
-      'user.py': 'from pkg import shown, added, hidden\n\ndef run():\n    shown()\n    added()\n    hidden()\n',
+      'pkg/impl.py':
+        "__all__ = ('shown',)\n__all__ += ['added']\n\ndef shown():\n    return 1\n\ndef added():\n    return 2\n\ndef hidden():\n    return 3\n",
+      'user.py':
+        'from pkg import shown, added, hidden\n\ndef run():\n    shown()\n    added()\n    hidden()\n',
     });
     assert.deepEqual(facts.find((f) => f.path === 'm.py')?.wildcardNames, ['listed']);
     assert.equal(edge(e, 'app.py::main:function', 'm.py::listed:function')?.reason, 'import');
@@ -274,7 +276,8 @@ describe('python call resolution', () => {
 
   it('lets a computed __all__ restrict nothing, and an explicit import still reach an unlisted name', () => {
     const { edges: e, facts } = analyse({
-      'm.py': "from base import __all__ as _base\n__all__ = _base + ['f']\n\ndef f():\n    return 1\n\ndef g():\n    return 2\n",
+      'm.py':
+        "from base import __all__ as _base\n__all__ = _base + ['f']\n\ndef f():\n    return 1\n\ndef g():\n    return 2\n",
       'n.py': "__all__ = ['f']\n\ndef f():\n    return 1\n\ndef g():\n    return 2\n",
       'app.py': 'from m import *\nfrom n import g as ng\n\ndef main():\n    g()\n    ng()\n',
     });
@@ -317,18 +320,24 @@ describe('python call resolution', () => {
         '',
       ].join('\n'),
     });
-    const saves = e.filter((x) => x.callerId === 'app.py::main:function' && x.calleeId === 'store.py::Row.save:method');
+    const saves = e.filter(
+      (x) => x.callerId === 'app.py::main:function' && x.calleeId === 'store.py::Row.save:method',
+    );
     assert.deepEqual(saves.flatMap((x) => x.lines).sort(), [4, 5, 6]);
     assert.ok(saves.every((x) => x.reason === 'receiver-typed'));
   });
 
   it('resolves calls into a module that exists only as a .pyi stub to the stub', () => {
     const { edges: e } = analyse({
-      'native.pyi': 'class Handle:\n    def close(self) -> None: ...\ndef open_handle(path: str) -> Handle: ...\n',
+      'native.pyi':
+        'class Handle:\n    def close(self) -> None: ...\ndef open_handle(path: str) -> Handle: ...\n',
       'app.py': 'from native import open_handle\n\ndef main():\n    open_handle("p").close()\n',
     });
     assert.equal(edge(e, 'app.py::main:function', 'native.pyi::open_handle:function')?.reason, 'import');
-    assert.equal(edge(e, 'app.py::main:function', 'native.pyi::Handle.close:method')?.reason, 'receiver-typed');
+    assert.equal(
+      edge(e, 'app.py::main:function', 'native.pyi::Handle.close:method')?.reason,
+      'receiver-typed',
+    );
   });
 
   it('types a value by the method its typed receiver calls, and by typing.cast', () => {
@@ -462,7 +471,8 @@ describe('python tests and their run commands', () => {
 
   it('counts the autouse fixtures of conftest.py files up the tree for every test below them', () => {
     const { facts, edges: e } = analyse({
-      'app.py': 'def reset():\n    return 1\n\ndef seed_rows():\n    return 2\n\ndef unused():\n    return 3\n',
+      'app.py':
+        'def reset():\n    return 1\n\ndef seed_rows():\n    return 2\n\ndef unused():\n    return 3\n',
       'tests/conftest.py': [
         'import pytest',
         'import app',
@@ -489,16 +499,25 @@ describe('python tests and their run commands', () => {
       'tests/other/test_b.py': 'def test_other():\n    assert True\n',
       'solo/test_c.py': 'def test_solo():\n    assert True\n',
     });
-    const symbols = facts.flatMap((f) => f.symbols.map((s) => ({ id: makeSymbolId(f.path, s.localId), kind: s.kind })));
+    const symbols = facts.flatMap((f) =>
+      f.symbols.map((s) => ({ id: makeSymbolId(f.path, s.localId), kind: s.kind })),
+    );
     const reach = computeTestReach(symbols, e, 3);
-    const testsOf = (id: string): string[] => reach.filter((r) => r.symbolId === id).map((r) => r.testId).sort();
+    const testsOf = (id: string): string[] =>
+      reach
+        .filter((r) => r.symbolId === id)
+        .map((r) => r.testId)
+        .sort();
     assert.deepEqual(testsOf('app.py::reset:function'), [
       'tests/other/test_b.py::test_other:test',
       'tests/unit/test_a.py::test_unit:test',
     ]);
     assert.deepEqual(testsOf('app.py::seed_rows:function'), ['tests/unit/test_a.py::test_unit:test']);
     assert.deepEqual(testsOf('app.py::unused:function'), []);
-    assert.equal(edge(e, 'tests/unit/test_a.py::test_unit:test', 'tests/conftest.py::clean:function')?.reason, 'import');
+    assert.equal(
+      edge(e, 'tests/unit/test_a.py::test_unit:test', 'tests/conftest.py::clean:function')?.reason,
+      'import',
+    );
     // Conftests that are not there, or hold no autouse fixture, leave no trace: no unresolved edge.
     assert.deepEqual(
       e.filter((x) => x.calleeText.startsWith('<autouse') && x.calleeId === null),
@@ -524,9 +543,14 @@ describe('python tests and their run commands', () => {
         '',
       ].join('\n'),
     });
-    const symbols = facts.flatMap((f) => f.symbols.map((s) => ({ id: makeSymbolId(f.path, s.localId), kind: s.kind })));
+    const symbols = facts.flatMap((f) =>
+      f.symbols.map((s) => ({ id: makeSymbolId(f.path, s.localId), kind: s.kind })),
+    );
     const reached = computeTestReach(symbols, e, 3).filter((r) => r.symbolId === 'app.py::connect:function');
-    assert.deepEqual(reached.map((r) => r.testId), ['tests/test_conn.py::ConnTest.test_a:test']);
+    assert.deepEqual(
+      reached.map((r) => r.testId),
+      ['tests/test_conn.py::ConnTest.test_a:test'],
+    );
   });
 
   it('counts a unittest setUp, also inherited, for every test of the class', () => {
@@ -563,16 +587,39 @@ describe('python tests and their run commands', () => {
     const group = pythonPlugin.testCommands?.group;
     assert.ok(group);
     assert.deepEqual(
-      group({ testFile: 'tests/test_price.py', testNames: ['TestPrice.test_zero', 'test_free', 'test_free'], framework: 'pytest', files: [] }),
-      { runner: 'pytest', cwd: '', command: 'python -m pytest tests/test_price.py::TestPrice::test_zero tests/test_price.py::test_free' },
+      group({
+        testFile: 'tests/test_price.py',
+        testNames: ['TestPrice.test_zero', 'test_free', 'test_free'],
+        framework: 'pytest',
+        files: [],
+      }),
+      {
+        runner: 'pytest',
+        cwd: '',
+        command: 'python -m pytest tests/test_price.py::TestPrice::test_zero tests/test_price.py::test_free',
+      },
     );
     assert.deepEqual(
-      group({ testFile: 'tests/test_db.py', testNames: ['DbTest.test_a', 'DbTest.test_b'], framework: 'unittest', files: [] }),
-      { runner: 'unittest', cwd: '', command: 'python -m unittest tests.test_db.DbTest.test_a tests.test_db.DbTest.test_b' },
+      group({
+        testFile: 'tests/test_db.py',
+        testNames: ['DbTest.test_a', 'DbTest.test_b'],
+        framework: 'unittest',
+        files: [],
+      }),
+      {
+        runner: 'unittest',
+        cwd: '',
+        command: 'python -m unittest tests.test_db.DbTest.test_a tests.test_db.DbTest.test_b',
+      },
     );
     // A bare function in a unittest file is not a unittest test: the whole file then runs under pytest.
     assert.equal(
-      group({ testFile: 'tests/test_db.py', testNames: ['DbTest.test_a', 'test_plain'], framework: 'unittest', files: [] })?.command,
+      group({
+        testFile: 'tests/test_db.py',
+        testNames: ['DbTest.test_a', 'test_plain'],
+        framework: 'unittest',
+        files: [],
+      })?.command,
       'python -m pytest tests/test_db.py::DbTest::test_a tests/test_db.py::test_plain',
     );
   });

@@ -404,7 +404,8 @@ describe('repo resolution', () => {
       'svc.ts': 'export class CodexOauthService { startDesktopFlow() {} }\n',
       'ctx.ts':
         "import type { CodexOauthService } from './svc';\nexport interface RouterContext { codexOauthService: CodexOauthService }\n",
-      'router.ts': 'export function handle<T>(context: T & any) { context.codexOauthService.startDesktopFlow(); }\n',
+      'router.ts':
+        'export function handle<T>(context: T & any) { context.codexOauthService.startDesktopFlow(); }\n',
     });
     const edge = out.edges.find((e) => e.calleeText === 'context.codexOauthService.startDesktopFlow');
     assert.equal(edge?.calleeId, 'svc.ts::CodexOauthService.startDesktopFlow:method');
@@ -436,7 +437,10 @@ describe('repo resolution', () => {
     const lines = out.edges
       .filter((e) => e.calleeId === 'server.ts::Loopback.sendSuccessResponse:method')
       .flatMap((e) => e.lines);
-    assert.deepEqual(lines.sort((x, y) => x - y), [4, 6, 7, 10]);
+    assert.deepEqual(
+      lines.sort((x, y) => x - y),
+      [4, 6, 7, 10],
+    );
   });
 
   it('types `this` by the this-parameter a function declares, and its members by the object type alias', () => {

@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import type { SymbolKind } from '../../src/core/facts.js';
 import type { Edge, TestReach } from '../../src/core/graph.js';
 import { makeLocalId, makeSymbolId } from '../../src/core/ids.js';
-import { snapshotRows, type FileRecord, type SnapshotStats, type SymbolRecord } from '../../src/db/storage.js';
+import {
+  snapshotRows,
+  type FileRecord,
+  type SnapshotStats,
+  type SymbolRecord,
+} from '../../src/db/storage.js';
 import { openWorkspace, type Workspace } from '../../src/service/workspace.js';
 
 export const REPO = 'github.com/acme/flows';
@@ -244,13 +249,16 @@ export async function buildFixture(options: { webUrl?: string | null } = {}): Pr
   for (const [path, qn, kind, start, end, extra] of DECLS)
     symbols.push(symbolRecord(path, qn, kind, start, end, extra));
   const snapshotId = await ws.storage.writer.beginSnapshot(REPO, COMMIT, 'main', 'test-1');
-  await ws.storage.writer.publishSnapshot(snapshotId, snapshotRows({
-    files,
-    symbols,
-    edges: EDGES,
-    testReach: TEST_REACH,
-    stats: STATS,
-  }));
+  await ws.storage.writer.publishSnapshot(
+    snapshotId,
+    snapshotRows({
+      files,
+      symbols,
+      edges: EDGES,
+      testReach: TEST_REACH,
+      stats: STATS,
+    }),
+  );
   return { dataDir, ws, snapshotId, blobOf };
 }
 

@@ -291,14 +291,24 @@ describe('query service over a real SQLite snapshot and blob store', () => {
   it('reads source from a start column and stops where a character budget runs out, cutting that line', async () => {
     // src/helpers.ts lines 9-10: 'function deepHelper(x: number): number {' (40 columns), '  return x * 2;'
     const from = await qs.getSource(REPO, 'src/helpers.ts', 9, 10, { startColumn: 10, maxChars: 1000 });
-    assert.deepEqual([from.lines, from.startColumn, from.cut, from.truncated], [['deepHelper(x: number): number {', '  return x * 2;'], 10, null, false]);
+    assert.deepEqual(
+      [from.lines, from.startColumn, from.cut, from.truncated],
+      [['deepHelper(x: number): number {', '  return x * 2;'], 10, null, false],
+    );
     const cut = await qs.getSource(REPO, 'src/helpers.ts', 9, 10, { maxChars: 8 });
     assert.deepEqual([cut.lines, cut.cut, cut.truncated], [['function'], { line: 9, columns: 40 }, true]);
     const atLineEnd = await qs.getSource(REPO, 'src/helpers.ts', 9, 10, { maxChars: 40 });
-    assert.deepEqual([atLineEnd.lines.length, atLineEnd.cut, atLineEnd.truncated], [1, null, true], 'stops at the line end');
+    assert.deepEqual(
+      [atLineEnd.lines.length, atLineEnd.cut, atLineEnd.truncated],
+      [1, null, true],
+      'stops at the line end',
+    );
     await rejectsWith(qs.getSource(REPO, 'src/helpers.ts', 9, 9, { startColumn: 42 }), 'InvalidInput');
     const excerpt = await qs.show(REPO, 'deepHelper', { contextBefore: 0, maxChars: 20 });
-    assert.deepEqual([excerpt.source.lines, excerpt.source.cut, excerpt.source.truncated], [['function deepHelper('], { line: 9, columns: 40 }, true]);
+    assert.deepEqual(
+      [excerpt.source.lines, excerpt.source.cut, excerpt.source.truncated],
+      [['function deepHelper('], { line: 9, columns: 40 }, true],
+    );
   });
 
   it('searches exact, then prefix, then camel humps, then substring; non-test code before tests', async () => {

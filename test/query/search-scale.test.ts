@@ -179,7 +179,9 @@ describe('symbol search on 1,000,000 symbols', () => {
   });
 
   /** One search on a fresh query service: its answer cache is empty (the statement cache, per connection, is warm). */
-  async function timedUncached(q: string): Promise<{ hits: Awaited<ReturnType<QueryService['search']>>; ms: number }> {
+  async function timedUncached(
+    q: string,
+  ): Promise<{ hits: Awaited<ReturnType<QueryService['search']>>; ms: number }> {
     const fresh = createQueryService({ storage, blobs: new FsBlobStore(join(dir, 'blobs')) });
     const t = process.hrtime.bigint();
     const hits = await fresh.search({ q, limit: 20 });
@@ -197,7 +199,9 @@ describe('symbol search on 1,000,000 symbols', () => {
     it(`finds '${q}' by ${match} as the first hit`, async () => {
       await qs.search({ q, limit: 20 }); // warm the statement cache
       const { hits, ms: took } = await timedUncached(q);
-      console.log(`# search '${q}' (${match}): ${hits.length} hits in ${took.toFixed(1)} ms (answer not cached)`);
+      console.log(
+        `# search '${q}' (${match}): ${hits.length} hits in ${took.toFixed(1)} ms (answer not cached)`,
+      );
       assert.equal(hits[0]?.id, first);
       assert.equal(hits[0]?.match, match);
       assert.equal(hits[0]?.isTest, false);
@@ -209,7 +213,10 @@ describe('symbol search on 1,000,000 symbols', () => {
     const usd = hits.findIndex((h) => h.name === 'usdFormatter');
     assert.ok(usd > 0, hits.map((h) => h.name).join(', '));
     assert.equal(hits[usd]?.match, 'substring');
-    assert.ok(hits.slice(0, usd).every((h) => h.match === 'humps'), hits.map((h) => `${h.name} ${h.match}`).join(', '));
+    assert.ok(
+      hits.slice(0, usd).every((h) => h.match === 'humps'),
+      hits.map((h) => `${h.name} ${h.match}`).join(', '),
+    );
   });
 
   it('ranks the test twin after the non-test definition although it has more callers', async () => {

@@ -9,7 +9,9 @@ import { mcpCall, rawRequest, serve, writeGeneratedSources, type Served } from '
 const FILES = 40;
 const REPO = 'local/repo';
 
-function waitExit(child: ReturnType<typeof spawnCli>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+function waitExit(
+  child: ReturnType<typeof spawnCli>,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
   let stderr = '';
   let stdout = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
@@ -18,7 +20,11 @@ function waitExit(child: ReturnType<typeof spawnCli>): Promise<{ code: number | 
 }
 
 const stripTags = (html: string): string =>
-  html.replace(/<[^>]+>/g, '').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  html
+    .replace(/<[^>]+>/g, '')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 
 describe('re-indexing under a running hub', () => {
   let work: string;
@@ -63,7 +69,9 @@ describe('re-indexing under a running hub', () => {
       const show = JSON.parse(r.body);
       const v = variantOf(show.repo.commit);
       if (!show.source.verified || !show.source.lines.join('\n').includes(`return ${v};`))
-        throw new Error(`api answer for ${show.repo.commit} carries other content: ${show.source.lines.join('|')}`);
+        throw new Error(
+          `api answer for ${show.repo.commit} carries other content: ${show.source.lines.join('|')}`,
+        );
       seen[show.repo.commit]!++;
     };
     const checkPage = async (): Promise<void> => {
@@ -72,7 +80,8 @@ describe('re-indexing under a running hub', () => {
       const commits = [c1, c2].filter((c) => r.body.includes(c));
       if (commits.length !== 1) throw new Error(`page names ${commits.length} of the two commits`);
       const v = variantOf(commits[0]!);
-      if (!stripTags(r.body).includes(`return ${v};`)) throw new Error(`page for variant ${v} shows other source`);
+      if (!stripTags(r.body).includes(`return ${v};`))
+        throw new Error(`page for variant ${v} shows other source`);
       seen[commits[0]!]!++;
     };
     const checkMcp = async (): Promise<void> => {
@@ -103,7 +112,9 @@ describe('re-indexing under a running hub', () => {
     await Promise.all(clients);
 
     assert.equal(indexer.code, 0, indexer.stderr);
-    t.diagnostic(`${requests} requests: ${seen[c1]} answered from ${c1.slice(0, 8)}, ${seen[c2]} from ${c2.slice(0, 8)}`);
+    t.diagnostic(
+      `${requests} requests: ${seen[c1]} answered from ${c1.slice(0, 8)}, ${seen[c2]} from ${c2.slice(0, 8)}`,
+    );
     assert.deepEqual(errors.slice(0, 5), []);
     assert.ok(seen[c1]! > 0, 'some answers came from the old snapshot while indexing');
     assert.ok(seen[c2]! > 0, 'the new snapshot is served once published');
@@ -137,7 +148,10 @@ describe('two indexers of one repository at once', () => {
       assert.match(o.stderr, /locked by another codehub process \(pid \d+\); wait for it to finish/);
       assert.equal(o.stderr.trim().split('\n').length, 1, 'one clear line, no stack trace');
     }
-    assert.ok(outcomes.some((o) => o.code === 0), 'at least one indexer completes');
+    assert.ok(
+      outcomes.some((o) => o.code === 0),
+      'at least one indexer completes',
+    );
     const repos = JSON.parse(runCli(['repos', '--data', data, '--json']).stdout).repos;
     assert.equal(repos.length, 1);
     const verify = runCli(['verify', '--data', data, '--json']);

@@ -112,7 +112,11 @@ describe('an indexer SIGKILLed at random moments', () => {
         else assert.ok(served.commit === c1 || served.commit === c2, ctx);
         if (!finished && served.commit === c1 && blobsAfterKill > templateBlobs) killedMidIngest++;
         // Whichever snapshot is served is whole: its counts and content are that commit's.
-        assert.equal(served.symbols, symbolsAt.get(served.commit), `${ctx}: symbol count of ${served.commit}`);
+        assert.equal(
+          served.symbols,
+          symbolsAt.get(served.commit),
+          `${ctx}: symbol count of ${served.commit}`,
+        );
         const variant = served.commit === c1 ? 1 : 2;
         const show = await service.show(REPO, 'marker');
         assert.equal(show.symbol.path, 'src/marker.ts', ctx);
@@ -140,6 +144,9 @@ describe('an indexer SIGKILLed at random moments', () => {
       `${TRIALS} kills, ${killedMidway} before the indexer finished, ${killedMidIngest} after it had written new blobs ` +
         `but before it published; full run ~${fullMs} ms, of which ~${ingestMs} ms from the first new blob to the end`,
     );
-    assert.ok(killedMidway >= TRIALS / 4, `at least a quarter of the kills land before the indexer finishes (${killedMidway})`);
+    assert.ok(
+      killedMidway >= TRIALS / 4,
+      `at least a quarter of the kills land before the indexer finishes (${killedMidway})`,
+    );
   });
 });

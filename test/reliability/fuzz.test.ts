@@ -34,14 +34,77 @@ const FIXTURES = [
 ].map((f) => ({ path: relative(ROOT, f).replace(/\\/g, '/'), text: readFileSync(f, 'utf8') }));
 
 const TOKENS = [
-  '{', '}', '(', ')', '[', ']', ';', ',', '.', '=>', '=', '<', '>', '?', ':', '...', '@', '#',
-  'class ', 'function ', 'async ', 'await ', 'new ', 'this.', 'super.', 'return ', 'export ', 'import ',
-  'default ', 'extends ', 'implements ', 'interface ', 'type ', 'const ', 'let ', 'static ', 'get ', 'set ',
-  "'", '"', '`', '${', '/*', '*/', '//', '\n', '\r\n', '\r', '\t', '\uFEFF', '\u2028', '\0', '\\',
-  'require(', "from './a.js'", 'describe(', 'it(', 'test(', 'expect(', 'foo', 'Bar', 'x.y.z()', '1e9', '/re/g',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  ';',
+  ',',
+  '.',
+  '=>',
+  '=',
+  '<',
+  '>',
+  '?',
+  ':',
+  '...',
+  '@',
+  '#',
+  'class ',
+  'function ',
+  'async ',
+  'await ',
+  'new ',
+  'this.',
+  'super.',
+  'return ',
+  'export ',
+  'import ',
+  'default ',
+  'extends ',
+  'implements ',
+  'interface ',
+  'type ',
+  'const ',
+  'let ',
+  'static ',
+  'get ',
+  'set ',
+  "'",
+  '"',
+  '`',
+  '${',
+  '/*',
+  '*/',
+  '//',
+  '\n',
+  '\r\n',
+  '\r',
+  '\t',
+  '\uFEFF',
+  '\u2028',
+  '\0',
+  '\\',
+  'require(',
+  "from './a.js'",
+  'describe(',
+  'it(',
+  'test(',
+  'expect(',
+  'foo',
+  'Bar',
+  'x.y.z()',
+  '1e9',
+  '/re/g',
 ];
 
-const token = fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 }));
+const token = fc.oneof(
+  fc.constantFrom(...TOKENS),
+  fc.string({ maxLength: 6 }),
+  fc.string({ unit: 'binary', maxLength: 4 }),
+);
 
 type Mutation = { op: 'delete' | 'duplicate' | 'insert'; at: number; len: number; token: string };
 const mutation: fc.Arbitrary<Mutation> = fc.record({
@@ -69,7 +132,10 @@ const source: fc.Arbitrary<{ path: string; text: string }> = fc.oneof(
     .record({ file: fc.constantFrom(...FIXTURES), muts: fc.array(mutation, { maxLength: 8 }) })
     .map(({ file, muts }) => ({ path: file.path, text: mutate(file.text, muts) })),
   fc
-    .record({ ext: fc.constantFrom('ts', 'tsx', 'js', 'mjs', 'cjs'), parts: fc.array(token, { maxLength: 120 }) })
+    .record({
+      ext: fc.constantFrom('ts', 'tsx', 'js', 'mjs', 'cjs'),
+      parts: fc.array(token, { maxLength: 120 }),
+    })
     .map(({ ext, parts }) => ({ path: `gen/soup.${ext}`, text: parts.join(' ') })),
 );
 
@@ -85,7 +151,10 @@ function checkFileFacts(facts: FileFacts, path: string, text: string): void {
     local.add(s.localId);
   }
   for (const s of facts.symbols) {
-    assert.ok(s.startLine >= 1 && s.startLine <= s.endLine && s.endLine <= lines, `${s.localId} ${s.startLine}-${s.endLine} of ${lines}`);
+    assert.ok(
+      s.startLine >= 1 && s.startLine <= s.endLine && s.endLine <= lines,
+      `${s.localId} ${s.startLine}-${s.endLine} of ${lines}`,
+    );
     if (s.parent !== null) assert.ok(local.has(s.parent), `parent ${s.parent} of ${s.localId} exists`);
   }
   for (const c of facts.callSites) {
@@ -114,17 +183,28 @@ describe('fuzzing the analysis pipeline', () => {
     const repo = fc.uniqueArray(source, { minLength: 1, maxLength: 5, selector: (s) => s.path });
     fc.assert(
       fc.property(repo, (files) => {
-        const analysed = files.map((f) => ({ path: f.path, facts: typescriptPlugin.analyze(f.path, f.text) }));
+        const analysed = files.map((f) => ({
+          path: f.path,
+          facts: typescriptPlugin.analyze(f.path, f.text),
+        }));
         const lines = new Map(files.map((f) => [f.path, lineCount(f.text)]));
-        const ids = new Set(analysed.flatMap((f) => f.facts.symbols.map((s) => makeSymbolId(f.path, s.localId))));
+        const ids = new Set(
+          analysed.flatMap((f) => f.facts.symbols.map((s) => makeSymbolId(f.path, s.localId))),
+        );
         const moduleResolver = () =>
-          typescriptPlugin.createModuleResolver({ files: new Set(files.map((f) => f.path)), configs: new Map() });
+          typescriptPlugin.createModuleResolver({
+            files: new Set(files.map((f) => f.path)),
+            configs: new Map(),
+          });
         const out = resolveRepo({ files: analysed, moduleResolver: moduleResolver() });
         for (const e of out.edges) {
           assert.ok(ids.has(e.callerId), `caller ${e.callerId} exists`);
           if (e.calleeId !== null) {
             assert.ok(ids.has(e.calleeId), `callee ${e.calleeId} exists`);
-            assert.ok(e.confidence !== null && e.confidence > 0 && e.confidence <= 1, `confidence ${e.confidence}`);
+            assert.ok(
+              e.confidence !== null && e.confidence > 0 && e.confidence <= 1,
+              `confidence ${e.confidence}`,
+            );
           } else assert.equal(e.confidence, null, 'unresolved edges carry no confidence');
           const callerPath = analysed.find((f) => e.callerId.startsWith(`${f.path}::`))?.path;
           assert.ok(callerPath, `caller file of ${e.callerId}`);

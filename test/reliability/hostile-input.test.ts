@@ -36,16 +36,39 @@ describe('hostile and odd input', () => {
     repo.write('ok.ts', 'export function ok(): number {\n  return 1;\n}\n');
     repo.write('binary.bin', NUL_FREE_BINARY);
     repo.write('huge.ts', `export const huge = [\n${'  1,\n'.repeat(400_000)}];\n`); // ~2 MB, over the 1 MiB default
-    repo.write('minified.js', `${'function m(a){return a&&m(a-1)+1};var q=[1,2,3].map(function(x){return x*2});'.repeat(6000)}\n`);
+    repo.write(
+      'minified.js',
+      `${'function m(a){return a&&m(a-1)+1};var q=[1,2,3].map(function(x){return x*2});'.repeat(6000)}\n`,
+    );
     repo.write('deep-array.ts', `export const deep = ${'['.repeat(10_000)}${']'.repeat(10_000)};\n`);
-    repo.write('deep-calls.ts', `export function f(x: unknown): unknown { return x; }\nexport const d = ${'f('.repeat(10_000)}1${')'.repeat(10_000)};\n`);
-    repo.write('deep-blocks.ts', `export function nest(): void {\n${'{'.repeat(10_000)}${'}'.repeat(10_000)}\n}\n`);
-    repo.write('invalid-utf8.ts', Buffer.concat([Buffer.from('export const a = "'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('";\n')]));
+    repo.write(
+      'deep-calls.ts',
+      `export function f(x: unknown): unknown { return x; }\nexport const d = ${'f('.repeat(10_000)}1${')'.repeat(10_000)};\n`,
+    );
+    repo.write(
+      'deep-blocks.ts',
+      `export function nest(): void {\n${'{'.repeat(10_000)}${'}'.repeat(10_000)}\n}\n`,
+    );
+    repo.write(
+      'invalid-utf8.ts',
+      Buffer.concat([
+        Buffer.from('export const a = "'),
+        Buffer.from([0xff, 0xfe, 0xc3]),
+        Buffer.from('";\n'),
+      ]),
+    );
     repo.write('bom.ts', '\uFEFFexport function bomFn(): number {\n  return 2;\n}\n');
     repo.write('crlf.ts', 'export function crlfFn(): number {\r\n  return 3;\r\n}\r\n');
-    repo.write('mixed.ts', 'export function mixedA(): number {\n  return 4;\r\n}\rexport function mixedB(): number {\r\n  return 5;\n}\n');
-    for (const name of ODD_NAMES) repo.write(name, `export function odd${ODD_NAMES.indexOf(name)}(): string {\n  return 'odd';\n}\n`);
-    repo.symlink('loop-a', 'loop-b').symlink('loop-b', 'loop-a').symlink('escape.ts', '../../../../etc/passwd');
+    repo.write(
+      'mixed.ts',
+      'export function mixedA(): number {\n  return 4;\r\n}\rexport function mixedB(): number {\r\n  return 5;\n}\n',
+    );
+    for (const name of ODD_NAMES)
+      repo.write(name, `export function odd${ODD_NAMES.indexOf(name)}(): string {\n  return 'odd';\n}\n`);
+    repo
+      .symlink('loop-a', 'loop-b')
+      .symlink('loop-b', 'loop-a')
+      .symlink('escape.ts', '../../../../etc/passwd');
     repo.commit('odd files');
     const sub = FixtureRepo.init(join(work, 'sub'));
     sub.write('s.ts', 'export {};\n');
@@ -68,7 +91,15 @@ describe('hostile and odd input', () => {
     assert.equal(files.get('binary.bin')?.skipReason, 'binary');
     assert.equal(files.get('huge.ts')?.skipReason, 'too-large');
     assert.equal(files.get('invalid-utf8.ts')?.skipReason, 'invalid-utf8');
-    for (const p of ['minified.js', 'deep-array.ts', 'deep-calls.ts', 'deep-blocks.ts', 'bom.ts', 'crlf.ts', 'mixed.ts'])
+    for (const p of [
+      'minified.js',
+      'deep-array.ts',
+      'deep-calls.ts',
+      'deep-blocks.ts',
+      'bom.ts',
+      'crlf.ts',
+      'mixed.ts',
+    ])
       assert.ok(files.get(p)?.blobSha256, `${p} is stored`);
     for (const name of ODD_NAMES) assert.ok(files.has(name), `${JSON.stringify(name)} is listed`);
     assert.ok(files.has('loop-a') && files.has('escape.ts') && files.has('vendor/sub'));
@@ -87,13 +118,22 @@ describe('hostile and odd input', () => {
 
   it('keeps line numbers right for BOM, CRLF and mixed line endings', async () => {
     // Lines as git and a reader count them: only \n ends a line, so a lone \r does not start mixedB's line.
-    for (const [name, line] of [['bomFn', 1], ['crlfFn', 1], ['mixedA', 1], ['mixedB', 3]] as const) {
+    for (const [name, line] of [
+      ['bomFn', 1],
+      ['crlfFn', 1],
+      ['mixedA', 1],
+      ['mixedB', 3],
+    ] as const) {
       const r = await rawRequest(hub.url, 'GET', `/api/v1/repos/${REPO}/-/symbol/${name}`);
       assert.equal(r.status, 200, r.body);
       const show = JSON.parse(r.body);
       assert.equal(show.symbol.startLine, line, name);
       assert.ok(show.source.verified);
-      assert.match(show.source.lines[show.symbol.startLine - show.source.startLine], new RegExp(`function ${name}\\(`), `${name}: the shown line is the symbol's`);
+      assert.match(
+        show.source.lines[show.symbol.startLine - show.source.startLine],
+        new RegExp(`function ${name}\\(`),
+        `${name}: the shown line is the symbol's`,
+      );
     }
   });
 
@@ -140,7 +180,11 @@ describe('hostile and odd input', () => {
       assert.equal(r.status, 400, `${path}: ${r.status} ${r.body.slice(0, 200)}`);
       assert.equal(JSON.parse(r.body).error.code, 'InvalidInput', path);
     }
-    for (const path of ['/local/%2E%2E', '/x/%2E%2E/y/-/symbol/ok', `/search?q=ok&repo=${encodeURIComponent('a//b')}`]) {
+    for (const path of [
+      '/local/%2E%2E',
+      '/x/%2E%2E/y/-/symbol/ok',
+      `/search?q=ok&repo=${encodeURIComponent('a//b')}`,
+    ]) {
       const r = await rawRequest(hub.url, 'GET', path);
       assert.equal(r.status, 400, `${path}: ${r.status}`);
     }
@@ -150,10 +194,19 @@ describe('hostile and odd input', () => {
       assert.equal(result.isError, true, `${repoArg}: ${res.body.slice(0, 200)}`);
       assert.match(result.content[0]!.text, /repo has a '\.{1,2}' segment/, repoArg);
     }
-    for (const args of [['files', 'local/..'], ['cat', '../../x', 'ok.ts'], ['show', 'x/../y', 'ok'], ['export', 'local/.']]) {
+    for (const args of [
+      ['files', 'local/..'],
+      ['cat', '../../x', 'ok.ts'],
+      ['show', 'x/../y', 'ok'],
+      ['export', 'local/.'],
+    ]) {
       const r = runCli([...args, '--data', data]);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.code} ${r.stderr}`);
-      assert.match(r.stderr, /^codehub: repo "[^"]+" has a '\.{1,2}' segment; give host\/owner\/name/, args.join(' '));
+      assert.match(
+        r.stderr,
+        /^codehub: repo "[^"]+" has a '\.{1,2}' segment; give host\/owner\/name/,
+        args.join(' '),
+      );
       assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
     }
   });
@@ -161,12 +214,28 @@ describe('hostile and odd input', () => {
   it('answers 10 KB search queries full of regex and SQL metacharacters without a server error', async () => {
     const nasty = `%_*[(\\'"\`;--/*$^.+?{}|)]\0 OR 1=1; DROP TABLE symbols; `.repeat(200).slice(0, 10_240);
     // Percent-encoded, 10 KB of metacharacters is ~30 KB of URL: refused by the URL/header limits (414/431).
-    for (const path of [`/api/v1/search?q=${encodeURIComponent(nasty)}`, `/search?q=${encodeURIComponent(nasty)}`]) {
+    for (const path of [
+      `/api/v1/search?q=${encodeURIComponent(nasty)}`,
+      `/search?q=${encodeURIComponent(nasty)}`,
+    ]) {
       const r = await rawRequest(hub.url, 'GET', path);
       assert.ok([400, 414, 431].includes(r.status), `${path.slice(0, 20)}: ${r.status}`);
     }
     // What fits in a URL reaches the search itself.
-    for (const q of [nasty.slice(0, 2000), nasty.slice(0, 200), '%', '_', '*', '[', '(', "'", '"', '\\', '`', 'a'.repeat(2000)]) {
+    for (const q of [
+      nasty.slice(0, 2000),
+      nasty.slice(0, 200),
+      '%',
+      '_',
+      '*',
+      '[',
+      '(',
+      "'",
+      '"',
+      '\\',
+      '`',
+      'a'.repeat(2000),
+    ]) {
       const enc = encodeURIComponent(q);
       const api = await rawRequest(hub.url, 'GET', `/api/v1/search?q=${enc}`);
       assert.ok(api.status === 200 || api.status === 400, `api ${api.status}: ${api.body.slice(0, 200)}`);
@@ -188,11 +257,24 @@ describe('hostile and odd input', () => {
 
   it('answers malformed, non-JSON-RPC and oversized /mcp bodies with JSON-RPC errors', async () => {
     const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
-      rawRequest(hub.url, 'POST', '/mcp', { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body);
+      rawRequest(
+        hub.url,
+        'POST',
+        '/mcp',
+        { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        body,
+      );
     const bad = await post('{"jsonrpc":"2.0","id":1,"method":');
     assert.equal(bad.status, 400);
     assert.equal(JSON.parse(bad.body).error.code, -32700);
-    for (const body of ['{"hello":"world"}', '[]', '[1,2,3]', '"text"', 'null', '{"jsonrpc":"2.0","id":{},"method":42}']) {
+    for (const body of [
+      '{"hello":"world"}',
+      '[]',
+      '[1,2,3]',
+      '"text"',
+      'null',
+      '{"jsonrpc":"2.0","id":{},"method":42}',
+    ]) {
       const r = await post(body);
       assert.ok(r.status >= 400 && r.status < 500, `${body}: ${r.status} ${r.body}`);
       assert.ok(JSON.parse(r.body).error, body);
@@ -335,7 +417,7 @@ describe('repo ids that would name a path outside the data folder', () => {
     assert.equal(JSON.parse(r.stdout).repo, 'local/odd-origin');
   });
 
-  it("refuses a checkout whose folder name would make the repo id local/.., until --name names it", () => {
+  it('refuses a checkout whose folder name would make the repo id local/.., until --name names it', () => {
     const dots = FixtureRepo.init(join(work, '...git'));
     dots.write('c.ts', 'export const c = 3;\n').commit('one');
     const refused = runCli(['index', dots.dir, '--data', data]);

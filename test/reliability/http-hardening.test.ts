@@ -51,10 +51,22 @@ describe('HTTP hardening', () => {
       ['405', rawRequest(hub.url, 'POST', '/', {}, ''), 405],
       ['414', rawRequest(hub.url, 'GET', `/search?q=${'a'.repeat(9000)}`), 414],
       ['mcp', rawRequest(hub.url, 'POST', '/mcp', MCP_HEADERS, LIST), 200],
-      ['mcp 403 origin', rawRequest(hub.url, 'POST', '/mcp', { ...MCP_HEADERS, origin: 'http://evil.example' }, LIST), 403],
-      ['mcp 403 host', rawRequest(hub.url, 'POST', '/mcp', { ...MCP_HEADERS, host: `evil.example:${u.port}` }, LIST), 403],
+      [
+        'mcp 403 origin',
+        rawRequest(hub.url, 'POST', '/mcp', { ...MCP_HEADERS, origin: 'http://evil.example' }, LIST),
+        403,
+      ],
+      [
+        'mcp 403 host',
+        rawRequest(hub.url, 'POST', '/mcp', { ...MCP_HEADERS, host: `evil.example:${u.port}` }, LIST),
+        403,
+      ],
       ['mcp 405', rawRequest(hub.url, 'GET', '/mcp'), 405],
-      ['mcp 413', rawRequest(hub.url, 'POST', '/mcp', MCP_HEADERS, Buffer.alloc(1024 * 1024 + 10, 0x20)), 413],
+      [
+        'mcp 413',
+        rawRequest(hub.url, 'POST', '/mcp', MCP_HEADERS, Buffer.alloc(1024 * 1024 + 10, 0x20)),
+        413,
+      ],
     ];
     for (const [what, pending, status] of cases) {
       const r = await pending;
@@ -90,7 +102,9 @@ describe('HTTP hardening', () => {
       assert.equal(chunked.status, 413, `${path}: ${chunked.body}`);
       assert.match(chunked.body, /Request bodies are not accepted/);
     }
-    const bigHeader = await rawRequest(hub.url, 'GET', '/', { 'x-big': 'a'.repeat(20 * 1024) }).catch((e: Error) => e);
+    const bigHeader = await rawRequest(hub.url, 'GET', '/', { 'x-big': 'a'.repeat(20 * 1024) }).catch(
+      (e: Error) => e,
+    );
     if (bigHeader instanceof Error) assert.match(bigHeader.message, /socket hang up|ECONNRESET/);
     else assert.equal(bigHeader.status, 431);
     const longUrl = await rawRequest(hub.url, 'GET', `/${'a'.repeat(9000)}`);
@@ -155,11 +169,21 @@ describe('who may read the hub', () => {
     try {
       const port = new URL(hub.url).port;
       for (const [method, path, headers, body] of routes()) {
-        for (const host of [`evil.example:${port}`, 'evil.example', `other.example:${port}`, `127.0.0.1:${Number(port) + 1}`]) {
+        for (const host of [
+          `evil.example:${port}`,
+          'evil.example',
+          `other.example:${port}`,
+          `127.0.0.1:${Number(port) + 1}`,
+        ]) {
           const r = await rawRequest(hub.url, method, path, { ...headers, host }, body);
           assert.equal(r.status, 403, `${method} ${path} Host ${host}: ${r.body.slice(0, 200)}`);
           assert.ok(!r.body.includes(SOURCE) && !r.body.includes('alpha'), `${path}: leaked content`);
-          const line = path === '/mcp' ? JSON.parse(r.body).error.message : path.startsWith('/api/') ? JSON.parse(r.body).error.message : r.body.trimEnd();
+          const line =
+            path === '/mcp'
+              ? JSON.parse(r.body).error.message
+              : path.startsWith('/api/')
+                ? JSON.parse(r.body).error.message
+                : r.body.trimEnd();
           assert.match(line, /^Host '.*' is not allowed: [^\n]+$/, path);
           assertHardened(r, `${path} 403`);
         }
@@ -169,9 +193,21 @@ describe('who may read the hub', () => {
         }
       }
       // Anything that is not a plain read must also come from this hub's own origin.
-      const forged = await rawRequest(hub.url, 'POST', '/mcp', { ...MCP_HEADERS, host: `hub.example:${port}`, origin: 'http://evil.example' }, LIST);
+      const forged = await rawRequest(
+        hub.url,
+        'POST',
+        '/mcp',
+        { ...MCP_HEADERS, host: `hub.example:${port}`, origin: 'http://evil.example' },
+        LIST,
+      );
       assert.equal(forged.status, 403);
-      const sameSite = await rawRequest(hub.url, 'POST', '/mcp', { ...MCP_HEADERS, host: `hub.example:${port}`, origin: `http://hub.example:${port}` }, LIST);
+      const sameSite = await rawRequest(
+        hub.url,
+        'POST',
+        '/mcp',
+        { ...MCP_HEADERS, host: `hub.example:${port}`, origin: `http://hub.example:${port}` },
+        LIST,
+      );
       assert.equal(sameSite.status, 200, sameSite.body);
     } finally {
       await hub.stop();
@@ -179,12 +215,16 @@ describe('who may read the hub', () => {
   });
 
   it('refuses to serve beyond loopback without a read token or --public, naming both', () => {
-    const r = runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--data', data], { env: { CODEHUB_READ_TOKEN: '' } });
+    const r = runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--data', data], {
+      env: { CODEHUB_READ_TOKEN: '' },
+    });
     assert.notEqual(r.code, 0);
     assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, /--read-token-file/);
     assert.match(r.stderr, /--public/);
-    const weak = runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--data', data], { env: { CODEHUB_READ_TOKEN: 'short' } });
+    const weak = runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--data', data], {
+      env: { CODEHUB_READ_TOKEN: 'short' },
+    });
     assert.notEqual(weak.code, 0);
     assert.match(weak.stderr, /at least 16 characters/);
     const badName = runCli(['serve', '--port', '0', '--data', data, '--allowed-host', 'a b']);
@@ -195,7 +235,10 @@ describe('who may read the hub', () => {
   it('serves --public beyond loopback with a warning naming what is readable, and prints URLs that answer', async () => {
     const hub = await serve(data, ['--host', '0.0.0.0', '--public']);
     try {
-      assert.match(hub.stderr(), /warning: --public: anyone who can reach .* can read .* every repository indexed in this hub \(1: local\/repo\)/);
+      assert.match(
+        hub.stderr(),
+        /warning: --public: anyone who can reach .* can read .* every repository indexed in this hub \(1: local\/repo\)/,
+      );
       const u = new URL(hub.url);
       assert.notEqual(u.hostname, '0.0.0.0', 'the printed URL must name an address another machine can use');
       const page = await rawRequest(hub.url, 'GET', `/${REPO}/-/symbol/alpha`);
@@ -227,9 +270,21 @@ describe('who may read the hub', () => {
         assert.equal(anonymous.status, 401, `${method} ${path}: ${anonymous.body.slice(0, 200)}`);
         assert.ok(!anonymous.body.includes(SOURCE), `${path}: leaked source`);
         assert.match(String(anonymous.headers['www-authenticate']), /^Bearer/);
-        const wrong = await rawRequest(hub.url, method, path, { ...headers, authorization: `Bearer ${TOKEN}x` }, body);
+        const wrong = await rawRequest(
+          hub.url,
+          method,
+          path,
+          { ...headers, authorization: `Bearer ${TOKEN}x` },
+          body,
+        );
         assert.equal(wrong.status, 401, `${path} with a wrong token`);
-        const right = await rawRequest(hub.url, method, path, { ...headers, authorization: `Bearer ${TOKEN}` }, body);
+        const right = await rawRequest(
+          hub.url,
+          method,
+          path,
+          { ...headers, authorization: `Bearer ${TOKEN}` },
+          body,
+        );
         assert.equal(right.status, 200, `${path} with the token: ${right.body.slice(0, 200)}`);
       }
       // A browser: the page answers with the login form, which sets the cookie once.
@@ -241,7 +296,13 @@ describe('who may read the hub', () => {
       assert.equal(bad.headers['set-cookie'], undefined);
       assert.match(bad.body, /id="login-error"/);
       const next = `/${REPO}/-/symbol/alpha`;
-      const login = await rawRequest(hub.url, 'POST', '/-/login', form, `token=${encodeURIComponent(TOKEN)}&next=${encodeURIComponent(next)}`);
+      const login = await rawRequest(
+        hub.url,
+        'POST',
+        '/-/login',
+        form,
+        `token=${encodeURIComponent(TOKEN)}&next=${encodeURIComponent(next)}`,
+      );
       assert.equal(login.status, 303);
       assert.equal(login.headers.location, next);
       const cookie = String(login.headers['set-cookie']);
@@ -256,11 +317,23 @@ describe('who may read the hub', () => {
       assert.equal(forgedCookie.status, 401);
       // The login form never sends anyone to another site.
       for (const evil of ['//evil.example/', 'https://evil.example/', '/\\evil.example']) {
-        const r = await rawRequest(hub.url, 'POST', '/-/login', form, `token=${encodeURIComponent(TOKEN)}&next=${encodeURIComponent(evil)}`);
+        const r = await rawRequest(
+          hub.url,
+          'POST',
+          '/-/login',
+          form,
+          `token=${encodeURIComponent(TOKEN)}&next=${encodeURIComponent(evil)}`,
+        );
         assert.equal(r.headers.location, '/', evil);
       }
       // A login form posted from another site is refused before the token is looked at.
-      const crossSite = await rawRequest(hub.url, 'POST', '/-/login', { ...form, origin: 'http://evil.example' }, `token=${encodeURIComponent(TOKEN)}`);
+      const crossSite = await rawRequest(
+        hub.url,
+        'POST',
+        '/-/login',
+        { ...form, origin: 'http://evil.example' },
+        `token=${encodeURIComponent(TOKEN)}`,
+      );
       assert.equal(crossSite.status, 403);
     } finally {
       await hub.stop();
@@ -271,7 +344,10 @@ describe('who may read the hub', () => {
     const hub = await serve(data, [], { CODEHUB_READ_TOKEN: TOKEN });
     try {
       assert.equal((await rawRequest(hub.url, 'GET', '/api/v1/repos')).status, 401);
-      assert.equal((await rawRequest(hub.url, 'GET', '/api/v1/repos', { authorization: `Bearer ${TOKEN}` })).status, 200);
+      assert.equal(
+        (await rawRequest(hub.url, 'GET', '/api/v1/repos', { authorization: `Bearer ${TOKEN}` })).status,
+        200,
+      );
     } finally {
       await hub.stop();
     }

@@ -105,15 +105,24 @@ describe('search ranking', () => {
     );
     const callers = new Map(hits.map((h) => [h.name, h.callers]));
     // The tier wins over callers: the substring match has the most callers and still comes last.
-    assert.ok(callers.get('usdFormatter')! > callers.get('startDesktopFlowRunner')!, 'usdFormatter has the most callers');
-    assert.ok(callers.get('startDesktopFlowRunner')! > callers.get('startDesktopFlow')!, 'callers order the humps tier');
+    assert.ok(
+      callers.get('usdFormatter')! > callers.get('startDesktopFlowRunner')!,
+      'usdFormatter has the most callers',
+    );
+    assert.ok(
+      callers.get('startDesktopFlowRunner')! > callers.get('startDesktopFlow')!,
+      'callers order the humps tier',
+    );
   });
 
   it('lists every startDesktopFlow above usdFormatter on the search page and in MCP search_symbols', async () => {
     const page = await rawRequest(hub.url, 'GET', '/search?q=sDF');
     assert.equal(page.status, 200);
     const names = [...page.body.matchAll(/<span class="hit-name">([^<]+)<\/span>/g)].map((m) => m[1]);
-    assert.deepEqual(names, EXPECTED_SDF.map(([name]) => name));
+    assert.deepEqual(
+      names,
+      EXPECTED_SDF.map(([name]) => name),
+    );
 
     const { res, result } = await mcpCall(hub.url, 'search_symbols', { query: 'sDF' });
     assert.equal(res.status, 200, res.body);

@@ -45,10 +45,14 @@ export function writeGeneratedSources(repo: FixtureRepo, files: number, variant:
       `  return work${next}(depth - 1) + ${variant};`,
       '}',
     ];
-    for (let k = 0; k < 8; k++) lines.push('', `export const value${i}_${k} = (y: number): number => y + ${k * variant};`);
+    for (let k = 0; k < 8; k++)
+      lines.push('', `export const value${i}_${k} = (y: number): number => y + ${k * variant};`);
     repo.write(`src/m${Math.floor(i / 50)}/mod${i}.ts`, lines.join('\n') + '\n');
   }
-  repo.write('src/marker.ts', `/** Says which variant is indexed. */\nexport function marker(): number {\n  return ${variant};\n}\n`);
+  repo.write(
+    'src/marker.ts',
+    `/** Says which variant is indexed. */\nexport function marker(): number {\n  return ${variant};\n}\n`,
+  );
 }
 
 export interface Served {
@@ -118,7 +122,11 @@ export function rawRequest(
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
         );
         res.on('error', reject);
       },
@@ -150,7 +158,12 @@ export async function mcpCall(
     'POST',
     '/mcp',
     { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-    JSON.stringify({ jsonrpc: '2.0', id: ++rpcId, method: 'tools/call', params: { name: tool, arguments: args } }),
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: ++rpcId,
+      method: 'tools/call',
+      params: { name: tool, arguments: args },
+    }),
   );
   let result;
   try {

@@ -14,7 +14,11 @@ describe('job requests', () => {
     });
     assert.equal(jobRequest({ url: 'git@gitlab.example:team/tool.git' }).repo, 'gitlab.example/team/tool');
     assert.equal(jobRequest({ url: 'ssh://git@host.example/a/b' }).repo, 'host.example/a/b');
-    assert.deepEqual(jobRequest({ url: 'file:///srv/git/shop.git' }), { repo: 'local/shop', url: 'file:///srv/git/shop.git', ref: 'HEAD' });
+    assert.deepEqual(jobRequest({ url: 'file:///srv/git/shop.git' }), {
+      repo: 'local/shop',
+      url: 'file:///srv/git/shop.git',
+      ref: 'HEAD',
+    });
     assert.deepEqual(jobRequest({ url: 'repos/shop', name: 'github.com/acme/shop' }), {
       repo: 'github.com/acme/shop',
       url: pathToFileURL(resolve('repos/shop')).href,
@@ -35,11 +39,14 @@ describe('job requests', () => {
       [{ url: 'https://x.example/only' }, /pass 'name'/],
     ];
     for (const [input, message] of cases) {
-      assert.throws(() => jobRequest(input as { url: unknown }), (err: Error & { code?: string }) => {
-        assert.equal(err.name, 'InvalidInput', JSON.stringify(input));
-        assert.match(err.message, message, JSON.stringify(input));
-        return true;
-      });
+      assert.throws(
+        () => jobRequest(input as { url: unknown }),
+        (err: Error & { code?: string }) => {
+          assert.equal(err.name, 'InvalidInput', JSON.stringify(input));
+          assert.match(err.message, message, JSON.stringify(input));
+          return true;
+        },
+      );
     }
   });
 });

@@ -8,7 +8,15 @@ import { after, before, describe, it } from 'node:test';
 import { FixtureRepo, removeDir, runCli, tempDir } from '../helpers/fixture-repo.js';
 import { api, startServe, waitFor, type HubProcess } from '../helpers/hub-processes.js';
 
-type Job = { id: string; state: string; error: string | null; commit: string | null; repo: string; attempts: number; progress: unknown };
+type Job = {
+  id: string;
+  state: string;
+  error: string | null;
+  commit: string | null;
+  repo: string;
+  attempts: number;
+  progress: unknown;
+};
 
 function token(dataDir: string, ...args: string[]): { token: string; id: string } {
   const r = runCli(['token', 'create', '--data', dataDir, '--json', ...args]);
@@ -35,7 +43,10 @@ describe('index jobs on the embedded default (SQLite, jobs run by serve)', () =>
     tmp = tempDir('jobs-embedded');
     dataDir = join(tmp, 'data');
     repo = FixtureRepo.init(join(tmp, 'shop'));
-    repo.write('src/cart.ts', 'export function total(xs: number[]): number { return sum(xs); }\nexport function sum(xs: number[]): number { return xs.reduce((a, b) => a + b, 0); }\n');
+    repo.write(
+      'src/cart.ts',
+      'export function total(xs: number[]): number { return sum(xs); }\nexport function sum(xs: number[]): number { return xs.reduce((a, b) => a + b, 0); }\n',
+    );
     first = repo.commit('first');
     admin = token(dataDir, '--scope', 'admin', '--name', 'ci').token;
     hub = await startServe(['--data', dataDir, '--min-track-interval', '1']);
@@ -78,11 +89,17 @@ describe('index jobs on the embedded default (SQLite, jobs run by serve)', () =>
   });
 
   it('fails a job whose URL cannot be cloned, with one clear line', async () => {
-    const res = await api(hub.url, '/api/v1/repos', { token: admin, body: { url: join(tmp, 'no-such-repo') } });
+    const res = await api(hub.url, '/api/v1/repos', {
+      token: admin,
+      body: { url: join(tmp, 'no-such-repo') },
+    });
     assert.equal(res.status, 202);
     const failed = await finished(hub.url, (res.body.job as Job).id);
     assert.equal(failed.state, 'failed');
-    assert.match(failed.error ?? '', /^git clone file:\/\/.*no-such-repo failed: .*(does not appear to be a git repository|does not exist)/);
+    assert.match(
+      failed.error ?? '',
+      /^git clone file:\/\/.*no-such-repo failed: .*(does not appear to be a git repository|does not exist)/,
+    );
     assert.ok(!failed.error!.includes('\n'));
     assert.equal(failed.attempts, 1, 'a URL that cannot be cloned is not retried');
   });
@@ -106,18 +123,33 @@ describe('index jobs on the embedded default (SQLite, jobs run by serve)', () =>
       const res = await api(hub.url, '/api/v1/repos', { ...(tok ? { token: tok } : {}), body });
       assert.equal(res.status, status, `${what}: ${JSON.stringify(res.body)}`);
       assert.match(String((res.body.error as { message: string }).message), /token/);
-      const refresh = await api(hub.url, '/api/v1/repos/local/shop/refresh', { ...(tok ? { token: tok } : {}), body: {} });
+      const refresh = await api(hub.url, '/api/v1/repos/local/shop/refresh', {
+        ...(tok ? { token: tok } : {}),
+        body: {},
+      });
       assert.equal(refresh.status, status, `refresh with ${what}`);
     }
     const foreign = await fetch(`${hub.url}/api/v1/repos`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json', Origin: 'https://evil.example' },
+      headers: {
+        Authorization: `Bearer ${admin}`,
+        'Content-Type': 'application/json',
+        Origin: 'https://evil.example',
+      },
       body: JSON.stringify(body),
     });
     assert.equal(foreign.status, 403, 'a foreign Origin is refused even with an admin token');
-    const notJson = await api(hub.url, '/api/v1/repos', { token: admin, body: 'url=x', contentType: 'application/x-www-form-urlencoded' });
+    const notJson = await api(hub.url, '/api/v1/repos', {
+      token: admin,
+      body: 'url=x',
+      contentType: 'application/x-www-form-urlencoded',
+    });
     assert.equal(notJson.status, 415);
-    assert.equal(((await api(hub.url, '/api/v1/jobs')).body.jobs as Job[]).length, before, 'no job was queued');
+    assert.equal(
+      ((await api(hub.url, '/api/v1/jobs')).body.jobs as Job[]).length,
+      before,
+      'no job was queued',
+    );
   });
 
   it('rejects bad requests with 400 and a reason', async () => {
@@ -145,14 +177,27 @@ describe('index jobs on the embedded default (SQLite, jobs run by serve)', () =>
   });
 
   it('re-queues a tracked ref on its interval', async () => {
-    const res = await api(hub.url, '/api/v1/repos', { token: admin, body: { url: repo.dir, ref: 'main', track: true, intervalSeconds: 1 } });
+    const res = await api(hub.url, '/api/v1/repos', {
+      token: admin,
+      body: { url: repo.dir, ref: 'main', track: true, intervalSeconds: 1 },
+    });
     assert.equal(res.status, 202, JSON.stringify(res.body));
     assert.equal((res.body.tracking as { intervalSeconds: number }).intervalSeconds, 1);
     const firstId = (res.body.job as Job).id;
     await finished(hub.url, firstId);
     const later = await waitFor('a job queued by tracking', 15_000, async () => {
-      const jobs = (await api(hub.url, '/api/v1/jobs')).body.jobs as Array<Job & { createdAt: string; ref: string }>;
-      return jobs.find((j) => j.id !== firstId && j.repo === 'local/shop' && j.ref === 'main' && Date.parse(j.createdAt) > Date.now() - 10_000) ?? null;
+      const jobs = (await api(hub.url, '/api/v1/jobs')).body.jobs as Array<
+        Job & { createdAt: string; ref: string }
+      >;
+      return (
+        jobs.find(
+          (j) =>
+            j.id !== firstId &&
+            j.repo === 'local/shop' &&
+            j.ref === 'main' &&
+            Date.parse(j.createdAt) > Date.now() - 10_000,
+        ) ?? null
+      );
     });
     const done = await finished(hub.url, later.id);
     assert.equal(done.state, 'done');
@@ -167,20 +212,32 @@ describe('a job of an embedded hub that was SIGKILLed mid-job', () => {
     try {
       const repo = FixtureRepo.init(join(tmp, 'big'));
       for (let i = 0; i < 2500; i++)
-        repo.write(`src/m${i}.ts`, `export function f${i}(x: number): number {\n  return ${i > 0 ? `f${i - 1}(x) + ` : ''}x;\n}\n`);
+        repo.write(
+          `src/m${i}.ts`,
+          `export function f${i}(x: number): number {\n  return ${i > 0 ? `f${i - 1}(x) + ` : ''}x;\n}\n`,
+        );
       const commit = repo.commit('many files');
       const admin = token(dataDir, '--scope', 'admin').token;
       hub = await startServe(['--data', dataDir]);
       const first = hub;
-      const res = await api(first.url, '/api/v1/repos', { token: admin, body: { url: repo.dir, ref: 'main' } });
+      const res = await api(first.url, '/api/v1/repos', {
+        token: admin,
+        body: { url: repo.dir, ref: 'main' },
+      });
       assert.equal(res.status, 202);
       const id = (res.body.job as Job).id;
       await waitFor('the job to be running with files read', 120_000, async () => {
-        const j = (await api(first.url, `/api/v1/jobs/${id}`)).body.job as Job & { progress: { filesDone: number } | null };
+        const j = (await api(first.url, `/api/v1/jobs/${id}`)).body.job as Job & {
+          progress: { filesDone: number } | null;
+        };
         return j.state === 'running' && (j.progress?.filesDone ?? 0) > 0;
       });
       first.child.kill('SIGKILL');
-      await new Promise<void>((r) => (first.child.exitCode !== null || first.child.signalCode !== null ? r() : first.child.once('exit', () => r())));
+      await new Promise<void>((r) =>
+        first.child.exitCode !== null || first.child.signalCode !== null
+          ? r()
+          : first.child.once('exit', () => r()),
+      );
       hub = await startServe(['--data', dataDir]);
       const done = await finished(hub.url, id, 180_000);
       assert.equal(done.state, 'done', String(done.error));
@@ -189,7 +246,11 @@ describe('a job of an embedded hub that was SIGKILLed mid-job', () => {
       assert.match(hub.output(), new RegExp(`job ${id}: its worker is gone`));
       const history = await api(hub.url, '/api/v1/repos/local/big/-/history');
       const snapshots = history.body.snapshots as Array<{ commit: string }>;
-      assert.deepEqual(snapshots.map((s) => s.commit), [commit], 'one published snapshot');
+      assert.deepEqual(
+        snapshots.map((s) => s.commit),
+        [commit],
+        'one published snapshot',
+      );
       const files = await api(hub.url, '/api/v1/repos/local/big/-/files');
       assert.equal((files.body.files as unknown[]).length, 2500);
     } finally {

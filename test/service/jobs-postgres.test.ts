@@ -10,7 +10,14 @@ import { FixtureRepo, removeDir, runCli, tempDir } from '../helpers/fixture-repo
 import { api, startServe, startWorker, waitFor, type HubProcess } from '../helpers/hub-processes.js';
 import { createTempDatabase, type TempDatabase } from '../helpers/postgres.js';
 
-type Job = { id: string; state: string; error: string | null; commit: string | null; attempts: number; progress: { stage: string; filesDone: number } | null };
+type Job = {
+  id: string;
+  state: string;
+  error: string | null;
+  commit: string | null;
+  attempts: number;
+  progress: { stage: string; filesDone: number } | null;
+};
 
 describe('index jobs on PostgreSQL with workers and several web servers', () => {
   let tmp: string;
@@ -23,7 +30,16 @@ describe('index jobs on PostgreSQL with workers and several web servers', () => 
 
   const shared = (): string[] => ['--database', db.url, '--blobs', blobs];
   const worker = (name: string, ...extra: string[]): HubProcess => {
-    const w = startWorker(['--data', join(tmp, name), '--work-dir', join(tmp, `${name}-work`), ...shared(), '--poll', '0.2', ...extra]);
+    const w = startWorker([
+      '--data',
+      join(tmp, name),
+      '--work-dir',
+      join(tmp, `${name}-work`),
+      ...shared(),
+      '--poll',
+      '0.2',
+      ...extra,
+    ]);
     running.push(w);
     return w;
   };
@@ -43,7 +59,16 @@ describe('index jobs on PostgreSQL with workers and several web servers', () => 
     tmp = tempDir('jobs-pg');
     db = await createTempDatabase();
     blobs = join(tmp, 'blobs');
-    const r = runCli(['token', 'create', '--scope', 'admin', '--json', '--data', join(tmp, 'cli'), ...shared()]);
+    const r = runCli([
+      'token',
+      'create',
+      '--scope',
+      'admin',
+      '--json',
+      '--data',
+      join(tmp, 'cli'),
+      ...shared(),
+    ]);
     assert.equal(r.code, 0, r.stderr);
     admin = (JSON.parse(r.stdout) as { token: string }).token;
     webA = await startServe(['--data', join(tmp, 'web-a'), ...shared()]);
@@ -61,7 +86,8 @@ describe('index jobs on PostgreSQL with workers and several web servers', () => 
     repo.write('src/cart.ts', 'export function total(xs: number[]): number { return xs.length; }\n');
     const first = repo.commit('first');
     // Both servers answer before anything is indexed (and so hold whatever they cache of the empty hub).
-    for (const web of [webA, webB]) assert.equal((await api(web.url, '/api/v1/repos/local/shop')).status, 404);
+    for (const web of [webA, webB])
+      assert.equal((await api(web.url, '/api/v1/repos/local/shop')).status, 404);
     const w = worker('w1');
     const done = await finished(await enqueue(repo.dir));
     assert.equal(done.state, 'done', String(done.error));
@@ -77,8 +103,15 @@ describe('index jobs on PostgreSQL with workers and several web servers', () => 
     assert.equal((await finished((refresh.body.job as Job).id)).commit, second);
     for (const web of [webA, webB]) {
       const answer = await api(web.url, '/api/v1/repos/local/shop');
-      assert.equal((answer.body.summary as { commit: string }).commit, second, `${web.url} sees the new snapshot`);
-      const symbol = await api(web.url, `/api/v1/repos/local/shop/-/symbol/${encodeURIComponent('src/tax.ts::tax:function')}`);
+      assert.equal(
+        (answer.body.summary as { commit: string }).commit,
+        second,
+        `${web.url} sees the new snapshot`,
+      );
+      const symbol = await api(
+        web.url,
+        `/api/v1/repos/local/shop/-/symbol/${encodeURIComponent('src/tax.ts::tax:function')}`,
+      );
       assert.equal(symbol.status, 200, `${web.url} serves the new symbol`);
     }
     await w.stop();
@@ -102,7 +135,10 @@ describe('index jobs on PostgreSQL with workers and several web servers', () => 
   it('finishes a job whose worker was SIGKILLed mid-job on another worker, publishing one whole snapshot', async (t) => {
     const repo = FixtureRepo.init(join(tmp, 'big'));
     for (let i = 0; i < 2500; i++)
-      repo.write(`src/m${i}.ts`, `export function f${i}(x: number): number {\n  return ${i > 0 ? `f${i - 1}(x) + ` : ''}x;\n}\n`);
+      repo.write(
+        `src/m${i}.ts`,
+        `export function f${i}(x: number): number {\n  return ${i > 0 ? `f${i - 1}(x) + ` : ''}x;\n}\n`,
+      );
     const commit = repo.commit('many files');
     const id = await enqueue(repo.dir);
     const victim = worker('victim', '--stale-after', '3');
@@ -112,11 +148,17 @@ describe('index jobs on PostgreSQL with workers and several web servers', () => 
     });
     victim.child.kill('SIGKILL');
     const killedAt = Date.now();
-    await new Promise<void>((resolve) => (victim.child.exitCode !== null || victim.child.signalCode !== null ? resolve() : victim.child.once('exit', () => resolve())));
+    await new Promise<void>((resolve) =>
+      victim.child.exitCode !== null || victim.child.signalCode !== null
+        ? resolve()
+        : victim.child.once('exit', () => resolve()),
+    );
     assert.equal((await job(id)).state, 'running', 'killed mid-job, before it finished');
     const rescuer = worker('rescuer', '--stale-after', '3');
     const done = await finished(id, 180_000);
-    t.diagnostic(`SIGKILL to done on the second worker: ${Date.now() - killedAt} ms (2,500 files; includes that worker's start-up)`);
+    t.diagnostic(
+      `SIGKILL to done on the second worker: ${Date.now() - killedAt} ms (2,500 files; includes that worker's start-up)`,
+    );
     assert.equal(done.state, 'done', String(done.error));
     assert.equal(done.commit, commit);
     assert.equal(done.attempts, 2);
@@ -124,9 +166,20 @@ describe('index jobs on PostgreSQL with workers and several web servers', () => 
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
-      const snaps = (await client.query("SELECT status, commit_sha FROM snapshots WHERE repo_id = 'local/big'")).rows as Array<{ status: string; commit_sha: string }>;
-      assert.deepEqual(snaps, [{ status: 'ready', commit_sha: commit }], 'one ready snapshot, no half-built one left');
-      const files = (await client.query('SELECT count(*)::int AS n FROM files f JOIN snapshots s ON s.id = f.snapshot_id WHERE s.repo_id = $1', ['local/big'])).rows[0] as { n: number };
+      const snaps = (
+        await client.query("SELECT status, commit_sha FROM snapshots WHERE repo_id = 'local/big'")
+      ).rows as Array<{ status: string; commit_sha: string }>;
+      assert.deepEqual(
+        snaps,
+        [{ status: 'ready', commit_sha: commit }],
+        'one ready snapshot, no half-built one left',
+      );
+      const files = (
+        await client.query(
+          'SELECT count(*)::int AS n FROM files f JOIN snapshots s ON s.id = f.snapshot_id WHERE s.repo_id = $1',
+          ['local/big'],
+        )
+      ).rows[0] as { n: number };
       assert.equal(files.n, 2500);
     } finally {
       await client.end();
@@ -147,7 +200,12 @@ describe('index jobs on PostgreSQL with workers and several web servers', () => 
     await new Promise((r) => setTimeout(r, 1_100));
     const before = ((await api(webA.url, '/api/v1/jobs?limit=500')).body.jobs as Job[]).length;
     for (const web of [webA, webB]) {
-      for (const [tok, status] of [[read.token, 403], [expiring.token, 401], [revoked.token, 401], ['chb_wrong', 401]] as const) {
+      for (const [tok, status] of [
+        [read.token, 403],
+        [expiring.token, 401],
+        [revoked.token, 401],
+        ['chb_wrong', 401],
+      ] as const) {
         const res = await api(web.url, '/api/v1/repos', { token: tok, body: { url: join(tmp, 'shop') } });
         assert.equal(res.status, status, `${web.url}: ${JSON.stringify(res.body)}`);
       }
@@ -156,9 +214,18 @@ describe('index jobs on PostgreSQL with workers and several web servers', () => 
   });
 
   it('exits with DatabaseUnavailable (12) and one clear line when PostgreSQL cannot be reached', async () => {
-    const r = runCli(['worker', '--data', join(tmp, 'nodb'), '--database', 'postgres://root@127.0.0.1:1/codehub']);
+    const r = runCli([
+      'worker',
+      '--data',
+      join(tmp, 'nodb'),
+      '--database',
+      'postgres://root@127.0.0.1:1/codehub',
+    ]);
     assert.equal(r.code, 12, r.stderr);
-    assert.match(r.stderr, /^codehub: database postgres:\/\/root@127\.0\.0\.1:1\/codehub is unavailable \(.*\); check that PostgreSQL runs/m);
+    assert.match(
+      r.stderr,
+      /^codehub: database postgres:\/\/root@127\.0\.0\.1:1\/codehub is unavailable \(.*\); check that PostgreSQL runs/m,
+    );
     assert.equal(r.stderr.trim().split('\n').length, 1);
   });
 });

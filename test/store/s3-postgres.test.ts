@@ -52,7 +52,9 @@ describe('codehub with --database postgres:// and --blobs s3://', () => {
     const show = await cli('show', 'local/app', 'greet', '--json');
     assert.equal(show.code, 0, show.stderr);
     assert.deepEqual(
-      (JSON.parse(show.stdout) as { callees: Array<{ qualifiedName: string }> }).callees.map((c) => c.qualifiedName),
+      (JSON.parse(show.stdout) as { callees: Array<{ qualifiedName: string }> }).callees.map(
+        (c) => c.qualifiedName,
+      ),
       ['shout'],
     );
     const verify = await cli('verify', '--json');

@@ -32,7 +32,10 @@ describe('database tokens on a hub that requires a token', () => {
     const read = create(dataDir, 'read');
     const admin = create(dataDir, 'admin');
     assert.equal((await fetch(`${hub.url}/api/v1/repos`)).status, 401);
-    assert.equal((await fetch(`${hub.url}/api/v1/repos`, { headers: { Authorization: 'Bearer chb_wrong' } })).status, 401);
+    assert.equal(
+      (await fetch(`${hub.url}/api/v1/repos`, { headers: { Authorization: 'Bearer chb_wrong' } })).status,
+      401,
+    );
     for (const t of [read, admin]) {
       const res = await fetch(`${hub.url}/api/v1/repos`, { headers: { Authorization: `Bearer ${t.token}` } });
       assert.equal(res.status, 200);
@@ -41,7 +44,10 @@ describe('database tokens on a hub that requires a token', () => {
       assert.match(await jobs.text(), /Index jobs/);
     }
     assert.equal(runCli(['token', 'revoke', read.id, '--data', dataDir]).code, 0);
-    assert.equal((await fetch(`${hub.url}/api/v1/repos`, { headers: { Authorization: `Bearer ${read.token}` } })).status, 401);
+    assert.equal(
+      (await fetch(`${hub.url}/api/v1/repos`, { headers: { Authorization: `Bearer ${read.token}` } })).status,
+      401,
+    );
   });
 
   it('signs a browser in with a database read token, and revoking the token signs it out', async () => {

@@ -112,7 +112,10 @@ describe('symbol page', () => {
     const low = show.callees.filter((e) => e.confidence < 0.5).length;
     assert.ok(low > 0, 'the sample has a guess below 0.5');
     const page = renderSymbolPage(ctx, show, okSource(), { all: false, toggleUrl: '/x?edges=all' });
-    assert.match(visibleText(page), new RegExp(`${low} lower-confidence edges? \\(below 0\\.50\\) not listed · show all`));
+    assert.match(
+      visibleText(page),
+      new RegExp(`${low} lower-confidence edges? \\(below 0\\.50\\) not listed · show all`),
+    );
     assert.ok(page.includes('href="/x?edges=all"'));
     for (const e of show.callees) assert.equal(page.includes(`>${e.name}</a>`), e.confidence >= 0.5, e.name);
     const full = renderSymbolPage(ctx, show, okSource(), { all: true, toggleUrl: '/x' });

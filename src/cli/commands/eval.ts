@@ -54,7 +54,8 @@ export interface EvalRepositoryOptions {
  * language present (TypeScript/JavaScript files against the compiler, Python files against pyright).
  */
 export async function evalRepository(options: EvalRepositoryOptions): Promise<CorpusReport[]> {
-  if (!existsSync(resolve(options.path))) throw new CodehubError('PathNotFound', `no such path: ${options.path}`);
+  if (!existsSync(resolve(options.path)))
+    throw new CodehubError('PathNotFound', `no such path: ${options.path}`);
   // git answers with the real path: a path through a symlink must be real too, or the scored folder lies outside it.
   const target = realpathSync(resolve(options.path));
   const repoDir = gitTopLevel(target);

@@ -66,7 +66,10 @@ function readTokenFrom(flags: ServeFlags): string | null {
     try {
       token = readFileSync(flags['read-token-file'], 'utf8').trim();
     } catch (err) {
-      throw new CodehubError('InvalidInput', `cannot read ${source} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      throw new CodehubError(
+        'InvalidInput',
+        `cannot read ${source} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      );
     }
   } else if (process.env.CODEHUB_READ_TOKEN) {
     source = 'CODEHUB_READ_TOKEN';
@@ -96,9 +99,15 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
   const readToken = readTokenFrom(flags);
   const exposed = !isLoopbackHost(host);
   const requireToken = flags['require-token'] === true;
-  const minTrack = flags['min-track-interval'] === undefined ? DEFAULT_MIN_TRACK_INTERVAL_SECONDS : Number(flags['min-track-interval']);
+  const minTrack =
+    flags['min-track-interval'] === undefined
+      ? DEFAULT_MIN_TRACK_INTERVAL_SECONDS
+      : Number(flags['min-track-interval']);
   if (!Number.isInteger(minTrack) || minTrack < 1)
-    throw new CodehubError('InvalidInput', `--min-track-interval must be a whole number of seconds ≥ 1, got '${flags['min-track-interval']}'`);
+    throw new CodehubError(
+      'InvalidInput',
+      `--min-track-interval must be a whole number of seconds ≥ 1, got '${flags['min-track-interval']}'`,
+    );
   if (exposed && readToken === null && !requireToken && !flags.public) {
     throw new CodehubError(
       'InvalidInput',
@@ -157,7 +166,9 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
   }
   process.stdout.write(`codehub hub: ${url}\nMCP config: ${mcpConfig(`${url}/mcp`, readToken !== null)}\n`);
   if (readToken !== null) {
-    process.stdout.write('read token required: browsers sign in at /-/login; MCP clients send the Authorization header above (set CODEHUB_READ_TOKEN where the client runs)\n');
+    process.stdout.write(
+      'read token required: browsers sign in at /-/login; MCP clients send the Authorization header above (set CODEHUB_READ_TOKEN where the client runs)\n',
+    );
   }
 
   // The embedded default has no workers: this process runs the jobs its API queues (PostgreSQL hubs run `codehub worker`).
@@ -166,7 +177,12 @@ export async function serveHub(flags: ServeFlags): Promise<number> {
     ws.storage.kind === 'sqlite'
       ? runJobRunner({
           queue,
-          index: { dataDir, blobs: blobLocation(flags.blobs), database: flags.database, workDir: flags['work-dir'] },
+          index: {
+            dataDir,
+            blobs: blobLocation(flags.blobs),
+            database: flags.database,
+            workDir: flags['work-dir'],
+          },
           signal: runnerStop.signal,
           log: (line) => process.stderr.write(`${line}\n`),
         })

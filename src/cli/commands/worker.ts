@@ -7,11 +7,20 @@ import { blobLocation, defaultDataDir, openWorkspace } from '../../service/works
 import { parseCommandArgs, printJson } from './command-args.js';
 
 /** Seconds as a flag: a positive number, within bounds. */
-function secondsFlag(name: string, text: string | undefined, fallbackMs: number, minS: number, maxS: number): number {
+function secondsFlag(
+  name: string,
+  text: string | undefined,
+  fallbackMs: number,
+  minS: number,
+  maxS: number,
+): number {
   if (text === undefined) return fallbackMs;
   const n = Number(text);
   if (!Number.isFinite(n) || n < minS || n > maxS)
-    throw new CodehubError('InvalidInput', `--${name} must be a number of seconds from ${minS} to ${maxS}, got '${text}'`);
+    throw new CodehubError(
+      'InvalidInput',
+      `--${name} must be a number of seconds from ${minS} to ${maxS}, got '${text}'`,
+    );
   return Math.round(n * 1000);
 }
 
@@ -26,7 +35,9 @@ export async function cmdWorker(args: string[]): Promise<number> {
     'stale-after': { type: 'string' },
   });
   if (values.help) {
-    process.stdout.write('usage: codehub worker [--work-dir DIR] [--poll SECONDS] [--stale-after SECONDS] [--data DIR] [--database URL] [--blobs LOCATION]\n');
+    process.stdout.write(
+      'usage: codehub worker [--work-dir DIR] [--poll SECONDS] [--stale-after SECONDS] [--data DIR] [--database URL] [--blobs LOCATION]\n',
+    );
     return 0;
   }
   if (positionals.length > 0) throw new CodehubError('InvalidInput', 'worker takes no positional arguments');
@@ -75,12 +86,16 @@ export async function cmdToken(args: string[]): Promise<number> {
     );
     return 0;
   }
-  const ws = openWorkspace(defaultDataDir(values.data), { blobs: blobLocation(values.blobs), database: values.database });
+  const ws = openWorkspace(defaultDataDir(values.data), {
+    blobs: blobLocation(values.blobs),
+    database: values.database,
+  });
   try {
     const tokens = openTokenStore(ws.storage);
     switch (sub) {
       case 'create': {
-        if (positionals.length > 0) throw new CodehubError('InvalidInput', 'token create takes no positional arguments');
+        if (positionals.length > 0)
+          throw new CodehubError('InvalidInput', 'token create takes no positional arguments');
         const scope = values.scope;
         if (scope !== 'admin' && scope !== 'read')
           throw new CodehubError('InvalidInput', `--scope must be admin or read, got '${scope ?? ''}'`);
@@ -88,7 +103,10 @@ export async function cmdToken(args: string[]): Promise<number> {
         if (values.expires !== undefined) {
           const ms = parseDuration(values.expires);
           if (ms === null)
-            throw new CodehubError('InvalidInput', `--expires must be a duration such as 30d, 12h, 45m or 3600s, got '${values.expires}'`);
+            throw new CodehubError(
+              'InvalidInput',
+              `--expires must be a duration such as 30d, 12h, 45m or 3600s, got '${values.expires}'`,
+            );
           expiresAt = Date.now() + ms;
         }
         const name = values.name ?? null;
@@ -106,17 +124,23 @@ export async function cmdToken(args: string[]): Promise<number> {
       case 'list': {
         const list = await tokens.list();
         if (values.json) printJson({ tokens: list });
-        else if (list.length === 0) process.stdout.write("no tokens (create one with 'codehub token create --scope read')\n");
+        else if (list.length === 0)
+          process.stdout.write("no tokens (create one with 'codehub token create --scope read')\n");
         else
           for (const t of list) {
-            const state = t.revokedAt ? `revoked ${t.revokedAt}` : t.expiresAt ? `expires ${t.expiresAt}` : 'no expiry';
+            const state = t.revokedAt
+              ? `revoked ${t.revokedAt}`
+              : t.expiresAt
+                ? `expires ${t.expiresAt}`
+                : 'no expiry';
             process.stdout.write(`${t.id}  ${t.scope.padEnd(5)}  ${state}  ${t.name ?? ''}\n`);
           }
         return 0;
       }
       case 'revoke': {
         const id = positionals[0];
-        if (!id || positionals.length > 1) throw new CodehubError('InvalidInput', 'token revoke takes one token ID');
+        if (!id || positionals.length > 1)
+          throw new CodehubError('InvalidInput', 'token revoke takes one token ID');
         if (!(await tokens.revoke(id)))
           throw new CodehubError('InvalidInput', `no token has ID ${id} ('codehub token list' shows them)`);
         if (values.json) printJson({ revoked: id });

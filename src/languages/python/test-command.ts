@@ -36,7 +36,8 @@ export const pythonTestCommands: TestCommands = {
     const names = [...new Set(testNames)];
     let each = names.map((name) => pythonTestCommand(testFile, name, framework));
     // A file whose tests would need both runners runs under pytest, which runs unittest tests too.
-    if (each.some((c) => c.runner !== each[0]!.runner)) each = names.map((name) => pythonTestCommand(testFile, name, null));
+    if (each.some((c) => c.runner !== each[0]!.runner))
+      each = names.map((name) => pythonTestCommand(testFile, name, null));
     const runner = each[0]!.runner;
     // Both runners take several tests on one command line: pytest node ids, unittest dotted names.
     const targets = each.map((c) => c.command.slice(`python -m ${runner} `.length));

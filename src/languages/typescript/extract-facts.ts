@@ -185,7 +185,13 @@ class Extractor {
     if (sf.isDeclarationFile) return;
     const rootScope = this.newScope(null);
     this.declareStatements(sf.statements, rootScope);
-    const state: WalkState = { scope: rootScope, callers: [this.moduleId], classes: [], suites: [], functions: [] };
+    const state: WalkState = {
+      scope: rootScope,
+      callers: [this.moduleId],
+      classes: [],
+      suites: [],
+      functions: [],
+    };
     for (const statement of sf.statements) this.walk(statement, state, 0);
     this.flushHooks();
     this.flushReturns();
@@ -649,7 +655,12 @@ class Extractor {
         });
         this.declSymbol.set(decl, id);
         this.noteLiteralAliases(id, literal);
-        this.declareObjectLiteral(literal, { qn: this.qnOf(id), localId: id, topLevel: false }, suites, depth);
+        this.declareObjectLiteral(
+          literal,
+          { qn: this.qnOf(id), localId: id, topLevel: false },
+          suites,
+          depth,
+        );
       } else {
         this.declareObjectLiteral(
           literal,
@@ -679,7 +690,10 @@ class Extractor {
     for (const prop of literal.properties) {
       if (ts.isShorthandPropertyAssignment(prop)) aliases.set(prop.name.text, prop.name.text);
       else if (ts.isPropertyAssignment(prop) && ts.isIdentifier(unwrapExpression(prop.initializer))) {
-        aliases.set(propertyNameText(prop.name, this.sf), (unwrapExpression(prop.initializer) as ts.Identifier).text);
+        aliases.set(
+          propertyNameText(prop.name, this.sf),
+          (unwrapExpression(prop.initializer) as ts.Identifier).text,
+        );
       }
     }
     if (aliases.size > 0) this.literalAliases.set(objectId, aliases);
@@ -1107,7 +1121,8 @@ class Extractor {
     const isFunction = ts.isFunctionLike(node);
     if (isFunction) state.functions.push(node);
     try {
-      if (isFunction && ts.isArrowFunction(node) && !ts.isBlock(node.body)) this.noteReturn(node, node.body, state);
+      if (isFunction && ts.isArrowFunction(node) && !ts.isBlock(node.body))
+        this.noteReturn(node, node.body, state);
       else if (ts.isReturnStatement(node)) {
         const fn = state.functions[state.functions.length - 1];
         if (fn) this.noteReturn(fn, node.expression, state);
@@ -1347,7 +1362,9 @@ class Extractor {
     const e = unwrapExpression(expr);
     const thisType = this.declaredThisType(state);
     if (e.kind === ts.SyntaxKind.ThisKeyword)
-      return thisType ? { kind: 'typed', valueType: thisType } : { kind: 'this', classLocalId: this.currentClass(state) };
+      return thisType
+        ? { kind: 'typed', valueType: thisType }
+        : { kind: 'this', classLocalId: this.currentClass(state) };
     if (e.kind === ts.SyntaxKind.SuperKeyword)
       return { kind: 'super', classLocalId: this.currentClass(state) };
     if (
@@ -1361,7 +1378,8 @@ class Extractor {
       return { kind: 'identifier', name: e.text, binding: cloneBinding(this.lookup(state.scope, e.text)) };
     const chain = ts.isPropertyAccessExpression(e) ? this.memberChainType(e, state, 0) : null;
     if (chain) return { kind: 'typed', valueType: chain };
-    const element = ts.isElementAccessExpression(e) || ts.isCallExpression(e) ? this.localValueType(e, state.scope) : null;
+    const element =
+      ts.isElementAccessExpression(e) || ts.isCallExpression(e) ? this.localValueType(e, state.scope) : null;
     if (element) return { kind: 'typed', valueType: element };
     const typed = typeRefFromExpression(expr, sf);
     if (
@@ -1411,7 +1429,9 @@ class Extractor {
     const id = this.callerSymbol.get(fn);
     const sym = id === undefined ? undefined : this.byLocalId.get(id);
     if (!sym || sym.returnType !== null || (sym.kind !== 'function' && sym.kind !== 'method')) return;
-    const ref = expr ? (typeRefFromExpression(expr, this.sf) ?? this.localValueType(expr, state.scope)) : null;
+    const ref = expr
+      ? (typeRefFromExpression(expr, this.sf) ?? this.localValueType(expr, state.scope))
+      : null;
     const before = this.returns.get(sym.localId);
     if (before === undefined) this.returns.set(sym.localId, ref);
     else if (before !== null && (ref === null || JSON.stringify(before) !== JSON.stringify(ref)))

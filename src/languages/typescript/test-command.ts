@@ -198,8 +198,13 @@ export const jsTestCommands: TestCommands = {
     if (first === undefined) return null;
     const cmd = testCommand({ testFile, testName: first, framework, packageJsons: files });
     if (cmd.runnerFrom === 'default') return null;
-    const relFile = cmd.cwd !== '' && testFile.startsWith(`${cmd.cwd}/`) ? testFile.slice(cmd.cwd.length + 1) : testFile;
-    return { runner: cmd.runner, cwd: cmd.cwd, command: groupCommand(cmd.runner, relFile, [...new Set(testNames)]) };
+    const relFile =
+      cmd.cwd !== '' && testFile.startsWith(`${cmd.cwd}/`) ? testFile.slice(cmd.cwd.length + 1) : testFile;
+    return {
+      runner: cmd.runner,
+      cwd: cmd.cwd,
+      command: groupCommand(cmd.runner, relFile, [...new Set(testNames)]),
+    };
   },
 };
 
@@ -228,4 +233,3 @@ function groupCommand(runner: TestRunner, file: string, qualifiedNames: readonly
     }
   }
 }
-

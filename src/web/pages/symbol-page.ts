@@ -73,7 +73,11 @@ export function renderSymbolPage(
   view: EdgeView = { all: true, toggleUrl: '' },
 ): string {
   const keep = (e: EdgeDTO): boolean => view.all || e.confidence >= DEFAULT_MIN_CONFIDENCE;
-  const show: ShowResult = { ...shown, callers: shown.callers.filter(keep), callees: shown.callees.filter(keep) };
+  const show: ShowResult = {
+    ...shown,
+    callers: shown.callers.filter(keep),
+    callees: shown.callees.filter(keep),
+  };
   const hidden = shown.callers.length - show.callers.length + shown.callees.length - show.callees.length;
   const viewNote = view.all
     ? view.toggleUrl && shown.callers.concat(shown.callees).some((e) => e.confidence < DEFAULT_MIN_CONFIDENCE)
