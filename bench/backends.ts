@@ -256,6 +256,13 @@ async function queryLoadSection(options: BackendsOptions, targets: string[][]): 
     }
   } finally {
     for (const engine of engines) await servers[engine]?.stop();
+    // Kept only where it is meant to be reused (--search-data); otherwise the run leaves no database behind.
+    if (options.searchData === null) {
+      const database = `codehub_bench_search_${corpus.id.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+      await onServer(options.postgres, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(
+        () => undefined,
+      );
+    }
   }
   const cell = (engine: 'sqlite' | 'postgres', label: string): LoadRow | string => {
     const r = results[engine];

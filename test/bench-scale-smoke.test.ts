@@ -49,6 +49,23 @@ test(
         assert.match(cells[3] ?? '', /^\d+$/, `${query}: SQLite p99`);
         assert.match(cells[6] ?? '', /^\d+$/, `${query}: PostgreSQL p99`);
       }
+      // Without --search-data the run keeps no database of its own on the server.
+      const left = spawnSync(
+        'psql',
+        [
+          '-h',
+          '127.0.0.1',
+          '-U',
+          'root',
+          '-d',
+          'postgres',
+          '-Atc',
+          "SELECT datname FROM pg_database WHERE datname LIKE 'codehub_bench_search_%'",
+        ],
+        { encoding: 'utf8' },
+      );
+      assert.equal(left.status, 0, left.stderr);
+      assert.equal(left.stdout.trim(), '', 'no bench database left behind');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
