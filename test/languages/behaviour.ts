@@ -153,26 +153,37 @@ export function failuresOf(plugin: LanguagePlugin, expected: ConformanceCase): s
   return out;
 }
 
-/** Loads a plug-in's cases from its folder (src/languages/<id>/conformance.ts), or null when it has none. */
-export async function loadConformance(plugin: LanguagePlugin): Promise<ConformanceSuite | null> {
+/**
+ * Loads the suite a plug-in's folder exports under `name` (src/languages/<id>/conformance.ts: `conformance`, or
+ * `outline` for a symbols-only plug-in), or null when it has none.
+ */
+export async function loadSuiteExport<T>(plugin: LanguagePlugin, name: string): Promise<T | null> {
   try {
-    const mod = (await import(`../../src/languages/${plugin.id}/conformance.js`)) as {
-      conformance?: ConformanceSuite;
-    };
-    return mod.conformance ?? null;
+    const mod = (await import(`../../src/languages/${plugin.id}/conformance.js`)) as Record<string, unknown>;
+    return (mod[name] as T | undefined) ?? null;
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return null;
     throw error;
   }
 }
 
-/** Cases a suite leaves out, or skips without saying why (a `TODO` reason is not written yet). */
-export function unansweredCases(suite: ConformanceSuite): string[] {
-  return CONFORMANCE_CASE_IDS.filter((id) => {
+/** Loads a plug-in's cases from its folder (src/languages/<id>/conformance.ts), or null when it has none. */
+export function loadConformance(plugin: LanguagePlugin): Promise<ConformanceSuite | null> {
+  return loadSuiteExport<ConformanceSuite>(plugin, 'conformance');
+}
+
+/** Of `ids`, the cases a suite leaves out, or skips without saying why (a `TODO` reason is not written yet). */
+export function unansweredOf(ids: readonly string[], suite: Readonly<Record<string, object>>): string[] {
+  return ids.filter((id) => {
     if (!Object.hasOwn(suite, id)) return true;
-    const entry = suite[id];
-    return 'skip' in entry && (entry.skip.trim() === '' || /^todo\b/i.test(entry.skip.trim()));
+    const entry = suite[id] as { skip?: string };
+    return typeof entry.skip === 'string' && (entry.skip.trim() === '' || /^todo\b/i.test(entry.skip.trim()));
   });
+}
+
+/** Cases a suite leaves out, or skips without saying why. */
+export function unansweredCases(suite: ConformanceSuite): string[] {
+  return unansweredOf(CONFORMANCE_CASE_IDS, suite);
 }
 
 /** Registers the shared cases for one plug-in: one test per case, a skip (with its reason) where it cannot express one. */

@@ -14,7 +14,7 @@ import {
 } from '../../src/languages/outline-conformance.js';
 import type { LanguagePlugin } from '../../src/languages/plugin.js';
 import { makeSymbolId } from '../../src/core/ids.js';
-import { runCase } from './behaviour.js';
+import { loadSuiteExport, runCase, unansweredOf } from './behaviour.js';
 import { assertFactsInvariants } from './conformance.js';
 
 /** What an outline case got wrong, as sentences (empty when it passes). */
@@ -101,25 +101,13 @@ export function outlineFailuresOf(plugin: LanguagePlugin, expected: OutlineCase)
 }
 
 /** Loads a symbols-only plug-in's outline cases from its folder, or null when it has none. */
-export async function loadOutlineConformance(plugin: LanguagePlugin): Promise<OutlineSuite | null> {
-  try {
-    const mod = (await import(`../../src/languages/${plugin.id}/conformance.js`)) as {
-      outline?: OutlineSuite;
-    };
-    return mod.outline ?? null;
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return null;
-    throw error;
-  }
+export function loadOutlineConformance(plugin: LanguagePlugin): Promise<OutlineSuite | null> {
+  return loadSuiteExport<OutlineSuite>(plugin, 'outline');
 }
 
 /** Outline cases a suite leaves out, or skips without saying why. */
 export function unansweredOutlineCases(suite: OutlineSuite): string[] {
-  return OUTLINE_CASE_IDS.filter((id) => {
-    if (!Object.hasOwn(suite, id)) return true;
-    const entry = suite[id];
-    return 'skip' in entry && (entry.skip.trim() === '' || /^todo\b/i.test(entry.skip.trim()));
-  });
+  return unansweredOf(OUTLINE_CASE_IDS, suite);
 }
 
 /** Registers the outline cases for one symbols-only plug-in: one test per case, a skip with its reason. */
