@@ -131,17 +131,22 @@ function permanent(err: unknown): boolean {
   );
 }
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+/**
+ * Waits `ms`, or less when `signal` aborts. The abort listener is removed when the time is up: the runner polls for
+ * as long as the hub runs, so a listener left behind on every poll would grow without end.
+ */
+export const pollSleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((done) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        done();
-      },
-      { once: true },
-    );
+    if (signal.aborted) return done();
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      done();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      done();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 /** Runs one claimed job to its end: done, queued again (a transient error), or failed. */
@@ -228,14 +233,14 @@ export async function runJobRunner(opts: RunnerOptions): Promise<void> {
           log(`job ${j.id}: tracked ${j.repo} ${j.ref} queued`);
       const job = await queue.claim(holder);
       if (!job) {
-        await sleep(pollMs, signal);
+        await pollSleep(pollMs, signal);
         continue;
       }
       log(`job ${job.id}: ${job.repo} ${job.ref} (attempt ${job.attempts})`);
       await runJob(queue, job, holder, opts.index, heartbeatMs, log);
     } catch (err) {
       log(`job queue: ${oneLine(err instanceof Error ? err.message : String(err))}; retrying`);
-      await sleep(pollMs * 2, signal);
+      await pollSleep(pollMs * 2, signal);
     }
   }
 }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { jobRequest } from '../../src/service/job-runner.js';
+import { getEventListeners } from 'node:events';
+import { jobRequest, pollSleep } from '../../src/service/job-runner.js';
 
 describe('job requests', () => {
   it('takes what git clone takes and names the repo after it', () => {
@@ -48,5 +49,20 @@ describe('job requests', () => {
         },
       );
     }
+  });
+});
+
+describe("the job runner's poll wait", () => {
+  it('leaves no abort listener behind after each wait, and ends at once when aborted', async () => {
+    const controller = new AbortController();
+    for (let i = 0; i < 20; i++) await pollSleep(1, controller.signal);
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
+    const waiting = pollSleep(60_000, controller.signal);
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 1);
+    const started = Date.now();
+    controller.abort();
+    await waiting;
+    assert.ok(Date.now() - started < 1_000, 'an abort ends the wait');
+    await pollSleep(60_000, controller.signal);
   });
 });
