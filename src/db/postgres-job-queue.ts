@@ -44,6 +44,24 @@ const on = (client: pg.PoolClient): { db: PgBoss.Db } => ({
   db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) },
 });
 
+/**
+ * Creates the queue unless it exists. Processes that start together (a hub's web servers and workers) race to create
+ * it, and PostgreSQL may pick one of them as a deadlock victim: that one waits a moment and looks again, up to a few
+ * times, instead of failing the request that started it.
+ */
+async function ensureQueue(boss: PgBoss, options: PgBoss.Queue): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (!(await boss.getQueue(options.name))) await boss.createQueue(options.name, options);
+      return;
+    } catch (err) {
+      if (await boss.getQueue(options.name).catch(() => null)) return; // another process created it meanwhile
+      if (attempt >= 5) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt + Math.random() * 50));
+    }
+  }
+}
+
 export class PostgresJobQueue implements JobQueue {
   readonly kind = 'postgres';
   private boss: Promise<PgBoss> | null = null;
@@ -67,19 +85,13 @@ export class PostgresJobQueue implements JobQueue {
       boss.on('error', () => undefined); // maintenance errors (a restarting server) are retried by pg-boss itself
       try {
         await boss.start();
-        if (!(await boss.getQueue(INDEX_QUEUE))) {
-          await boss
-            .createQueue(INDEX_QUEUE, {
-              name: INDEX_QUEUE,
-              retryLimit: this.policy.retryLimit,
-              retryDelay: this.policy.retryDelaySeconds,
-              retryBackoff: true,
-              expireInSeconds: EXPIRE_SECONDS,
-            })
-            .catch(async (err: unknown) => {
-              if (!(await boss.getQueue(INDEX_QUEUE))) throw err; // another process created it meanwhile: fine
-            });
-        }
+        await ensureQueue(boss, {
+          name: INDEX_QUEUE,
+          retryLimit: this.policy.retryLimit,
+          retryDelay: this.policy.retryDelaySeconds,
+          retryBackoff: true,
+          expireInSeconds: EXPIRE_SECONDS,
+        });
       } catch (err) {
         await boss.stop({ graceful: false }).catch(() => undefined);
         throw this.storage.classify(err);
