@@ -224,6 +224,14 @@ export class PostgresStorage implements Storage {
         `database ${where} is unavailable (${firstLine(e.message ?? code)}); check that PostgreSQL runs and the URL is right, then retry`,
       );
     }
+    if (code === '53300') {
+      // The server answers but is at max_connections: it frees up as other clients leave.
+      return new CodehubError(
+        'DatabaseUnavailable',
+        `database ${where} has no free connection (${firstLine(e.message ?? code)}); retry later, or raise max_connections`,
+        { transient: true },
+      );
+    }
     if (code === '3D000' || code === '28000' || code === '28P01' || code === '42501') {
       return new CodehubError(
         'DatabaseUnavailable',

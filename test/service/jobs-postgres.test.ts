@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { FixtureRepo, removeDir, runCli, tempDir } from '../helpers/fixture-repo.js';
 import { api, startServe, startWorker, waitFor, type HubProcess } from '../helpers/hub-processes.js';
-import { createTempDatabase, type TempDatabase } from '../helpers/postgres.js';
+import { admin as adminQuery, createTempDatabase, type TempDatabase } from '../helpers/postgres.js';
 
 type Job = {
   id: string;
@@ -211,6 +211,42 @@ describe('index jobs on PostgreSQL with workers and several web servers', () => 
       }
     }
     assert.equal(((await api(webB.url, '/api/v1/jobs?limit=500')).body.jobs as Job[]).length, before);
+  });
+
+  it('waits out a database at its connection limit at start, then takes jobs', async () => {
+    // A role and database of this test only, limited to 6 connections, all held by the test: the worker's first
+    // starts meet "too many connections" (53300). Superusers are exempt from the limit, so the role is not one.
+    const suffix = Math.random().toString(16).slice(2, 10);
+    const role = `codehub_limited_${suffix}`;
+    const full = await createTempDatabase('codehub_full');
+    const holders: pg.Client[] = [];
+    const url = new URL(full.url);
+    url.username = role;
+    try {
+      await adminQuery(`CREATE ROLE ${role} LOGIN`);
+      await adminQuery(`ALTER DATABASE ${full.name} OWNER TO ${role}`);
+      await adminQuery(`ALTER DATABASE ${full.name} CONNECTION LIMIT 6`);
+      for (let i = 0; i < 6; i++) {
+        const c = new pg.Client({ connectionString: url.toString() });
+        await c.connect();
+        holders.push(c);
+      }
+      const w = startWorker(['--data', join(tmp, 'full'), '--database', url.toString(), '--blobs', blobs]);
+      running.push(w);
+      await waitFor('a retry line', 30_000, async () =>
+        /has no free connection .*retrying in/.test(w.output()),
+      );
+      assert.equal(w.child.exitCode, null, `the worker waits instead of exiting:\n${w.output()}`);
+      for (const c of holders.splice(0)) await c.end();
+      await waitFor('the worker to start', 60_000, async () =>
+        /taking index jobs from postgres/.test(w.output()),
+      );
+      await w.stop();
+    } finally {
+      for (const c of holders) await c.end().catch(() => undefined);
+      await full.drop();
+      await adminQuery(`DROP ROLE IF EXISTS ${role}`);
+    }
   });
 
   it('exits with DatabaseUnavailable (12) and one clear line when PostgreSQL cannot be reached', async () => {

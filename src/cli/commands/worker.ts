@@ -1,5 +1,6 @@
 /** `codehub worker` (takes index jobs from the queue) and `codehub token create|list|revoke` (API tokens). */
-import { CodehubError } from '../../core/errors.js';
+import { CodehubError, isCodehubError } from '../../core/errors.js';
+import type { JobQueue } from '../../db/job-queue.js';
 import { openJobQueue } from '../../db/open-job-queue.js';
 import { openTokenStore, parseDuration, type TokenScope } from '../../db/token-store.js';
 import { DEFAULT_STALE_MS, runJobRunner } from '../../service/job-runner.js';
@@ -22,6 +23,30 @@ function secondsFlag(
       `--${name} must be a number of seconds from ${minS} to ${maxS}, got '${text}'`,
     );
   return Math.round(n * 1000);
+}
+
+/** How long a worker keeps trying to start while the database answers but has no free connection. */
+const START_RETRY_MS = 60_000;
+
+/**
+ * Starts the queue. A database at its connection limit is a passing state (workers and servers come and go), so a
+ * start that meets it waits and retries for up to a minute; any other failure ends the start at once.
+ */
+async function startQueue(queue: JobQueue, log: (line: string) => void): Promise<void> {
+  const deadline = Date.now() + START_RETRY_MS;
+  for (let wait = 500; ; wait = Math.min(wait * 2, 8000)) {
+    try {
+      await queue.start();
+      return;
+    } catch (err) {
+      const transient =
+        isCodehubError(err, 'DatabaseUnavailable') &&
+        (err.detail as { transient?: boolean } | undefined)?.transient === true;
+      if (!transient || Date.now() + wait > deadline) throw err;
+      log(`worker start: ${(err as Error).message}; retrying in ${wait / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
 }
 
 /**
@@ -48,7 +73,7 @@ export async function cmdWorker(args: string[]): Promise<number> {
   const ws = openWorkspace(dataDir, { blobs, database: values.database });
   const queue = openJobQueue(ws.storage);
   try {
-    await queue.start();
+    await startQueue(queue, (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`));
     const controller = new AbortController();
     const stop = (): void => controller.abort();
     process.once('SIGINT', stop);
