@@ -3,6 +3,7 @@ import { CodehubError, isCodehubError } from '../../core/errors.js';
 import { createQueryService } from '../../service/query-service.js';
 import type { EdgeDTO, ShowResult, SymbolDTO } from '../../service/query-types.js';
 import { blobLocation, defaultDataDir, openWorkspace } from '../../service/workspace.js';
+import { queryTarget } from '../../service/worktree-overlay.js';
 import { EXIT } from '../main.js';
 import { kindLabel, parseCommandArgs, printJson } from './command-args.js';
 
@@ -13,7 +14,9 @@ export async function cmdShow(args: string[]): Promise<number> {
     'max-lines': { type: 'string' },
   });
   if (values.help) {
-    process.stdout.write(`usage: codehub show <repo> <symbol> [--json] [--data DIR]\n`);
+    process.stdout.write(
+      `usage: codehub show <repo>[@commit|@worktree] <symbol> [--json] [--data DIR]   (@worktree: the overlay of 'codehub watch --worktree')\n`,
+    );
     return EXIT.ok;
   }
   const [repo, symbol] = positionals;
@@ -25,8 +28,10 @@ export async function cmdShow(args: string[]): Promise<number> {
     blobs: blobLocation(values.blobs),
     database: values.database,
   });
+  let target: ReturnType<typeof queryTarget> | null = null;
   try {
-    const result = await createQueryService(ws).show(repo, symbol, {
+    target = queryTarget(ws, repo);
+    const result = await createQueryService(target.ws).show(target.repo, symbol, {
       ...(contextBefore !== undefined ? { contextBefore } : {}),
       ...(maxLines !== undefined ? { maxLines } : {}),
     });
@@ -37,6 +42,7 @@ export async function cmdShow(args: string[]): Promise<number> {
     if (isCodehubError(err) && Array.isArray(err.detail)) return reportWithDetail(err, values.json);
     throw err;
   } finally {
+    await target?.close();
     await ws.close();
   }
 }
