@@ -14,6 +14,8 @@ import { classifyError, isCodehubError } from '../core/errors.js';
 import { checkRepoId } from '../core/ids.js';
 import { openRepository, repoIdForLocal, resolveCommit } from '../git/git.js';
 import { gitDirOf, worktreeCommit, worktreeFingerprint } from '../git/worktree.js';
+import type { Storage } from '../db/storage.js';
+import { memoizeFacts } from './facts-memo.js';
 import { gcRunning, lockRepoForIndex } from './index-lease.js';
 import { indexInWorkspace, type IndexOptions, type IndexResult } from './indexer.js';
 import type { Workspace } from './workspace.js';
@@ -70,7 +72,9 @@ const DEBOUNCE_MS = 150;
  * (InvalidInput), or a repo another watcher already holds in this data dir (IndexLocked).
  */
 export async function watchRepository(opts: WatchOptions): Promise<void> {
-  const { ws, signal } = opts;
+  const { signal } = opts;
+  // The warm part beyond loaded modules: facts read once stay decoded for the next index.
+  const ws = withFactsMemo(opts.ws);
   const top = await openRepository(opts.path);
   const repoId = checkRepoId(opts.name ?? (await repoIdForLocal(top)), opts.name ? '--name' : 'repo id');
   const watcherLock = await lockWatcher(ws.dataDir, repoId);
@@ -218,6 +222,21 @@ async function indexOverlay(
   } finally {
     await lock.release();
   }
+}
+
+/** The workspace with its facts cache remembered in memory (facts-memo.ts); closing it closes the workspace. */
+function withFactsMemo(hub: Workspace): Workspace {
+  const s = hub.storage;
+  const storage: Storage = {
+    kind: s.kind,
+    writer: s.writer,
+    reader: s.reader,
+    maintenance: s.maintenance,
+    leases: s.leases,
+    cache: memoizeFacts(s.cache),
+    close: () => s.close(),
+  };
+  return { dataDir: hub.dataDir, storage, blobs: hub.blobs, close: () => hub.close() };
 }
 
 /** HEAD's commit, or null in a repository with no commit yet. */

@@ -148,6 +148,12 @@ describe('codehub watch', () => {
       repos.repos[0]!.snapshots.map((s) => s.commit),
       [c2, c1, c0],
     );
+    // The warm process (facts remembered across indexes) builds the same snapshot as a fresh full index.
+    const fresh = join(work, 'commits-fresh');
+    assert.equal(runCli(['index', repo.dir, '--data', fresh]).code, 0);
+    const exported = (dir: string): string => runCli(['export', 'local/commits', '--data', dir]).stdout;
+    assert.ok(exported(data).includes('"third"'));
+    assert.equal(exported(data), exported(fresh));
   });
 
   it('indexes the uncommitted state as an overlay that queries name <repo>@worktree and that is never published', async () => {
