@@ -292,6 +292,26 @@ describe('codehub watch', () => {
     assert.equal(await w.stop(), 0, w.stderr);
   });
 
+  it('prints one progress line per event on stderr', () => {
+    const repo = FixtureRepo.withFiles(join(work, 'lines'), { 'a.ts': fn('a'), 'b.ts': fn('b') }, 'one');
+    const data = join(work, 'lines-data');
+    assert.equal(runCli(['watch', repo.dir, '--data', data, '--once']).code, 0);
+    repo.write('c.ts', fn('c'));
+    const head = repo.commit('two');
+    const r = runCli(['watch', repo.dir, '--data', data, '--once']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '');
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 3, r.stderr);
+    assert.match(
+      lines[1]!,
+      new RegExp(
+        `^watch: local/lines ${head.slice(0, 12)} indexed in \\d+\\.\\d\\d s \\(1 file analysed, 2 from cache\\)$`,
+      ),
+    );
+    assert.equal(lines[2], 'watch: local/lines stopped');
+  });
+
   it('indexes once and exits with --once, leaving the overlay for queries until gc', () => {
     const repo = FixtureRepo.withFiles(join(work, 'once'), { 'a.ts': fn('a') }, 'one');
     repo.write('b.ts', fn('b'));
