@@ -1,5 +1,6 @@
 /** Use cases over the data dir besides indexing: list repos and files, read a file, verify, gc. */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { CodehubError, isCodehubError } from '../core/errors.js';
 import { checkRepoId } from '../core/ids.js';
 import type { FileRecord, SnapshotRecord } from '../db/storage.js';
@@ -203,6 +204,7 @@ export async function collectGarbage(ws: Workspace, opts: { keepLatestOnly: bool
         continue;
       }
       // A live watcher's overlay keeps its blobs (its index runs hold the repo's index lock, so none is half-written).
+      if (!existsSync(join(o.dir, 'codehub.db'))) continue; // a watcher without --worktree: no overlay yet
       const overlay = openOverlayWorkspace(ws, o.repoId);
       try {
         for (const sha of await overlay.storage.maintenance.referencedBlobs()) referenced.add(sha);

@@ -197,6 +197,14 @@ describe('codehub watch', () => {
       [head],
     );
 
+    // gc keeps a live watcher's overlay and the blobs only it references.
+    const gc = runCli(['gc', '--json', '--data', data]);
+    assert.equal(gc.code, 0, gc.stderr);
+    assert.equal((JSON.parse(gc.stdout) as { removedOverlays: number }).removedOverlays, 0);
+    const afterGc = runCli(['show', 'local/overlay@worktree', 'draft', '--data', data, '--json']);
+    assert.equal(afterGc.code, 0, afterGc.stderr);
+    assert.equal(JSON.parse(afterGc.stdout).source.verified, true);
+
     // The next state replaces the overlay.
     const before = w.events.length;
     repo.remove('src/draft.ts');
