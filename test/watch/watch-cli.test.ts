@@ -184,6 +184,10 @@ describe('codehub watch', () => {
       result.callees.map((e: { name: string }) => e.name),
       ['kept'],
     );
+    assert.match(
+      runCli(['show', 'local/overlay@worktree', 'draft', '--data', data]).stdout,
+      /^ {2}src\/draft\.ts:2–4 {3}local\/overlay@worktree \(uncommitted\)$/m,
+    );
     const files = runCli(['files', 'local/overlay@worktree', '--data', data]);
     assert.match(files.stdout, /^src\/draft\.ts /m);
     const published = runCli(['show', 'local/overlay', 'draft', '--data', data]);

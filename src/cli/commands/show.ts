@@ -36,7 +36,9 @@ export async function cmdShow(args: string[]): Promise<number> {
       ...(maxLines !== undefined ? { maxLines } : {}),
     });
     if (values.json) printJson(result);
-    else process.stdout.write(renderShow(result));
+    // An overlay's commit object exists only to hold the work tree: the page says what it is instead.
+    else
+      process.stdout.write(renderShow(result, target.repo === repo ? undefined : 'worktree (uncommitted)'));
     return result.source.verified ? EXIT.ok : EXIT.integrity;
   } catch (err) {
     if (isCodehubError(err) && Array.isArray(err.detail)) return reportWithDetail(err, values.json);
@@ -75,13 +77,13 @@ function reportWithDetail(err: CodehubError, json: boolean): number {
   return EXIT[err.code];
 }
 
-/** The text rendering of a ShowResult, in the seed page's order. */
-export function renderShow(r: ShowResult): string {
+/** The text rendering of a ShowResult, in the seed page's order; `at` replaces the short commit after `repo@`. */
+export function renderShow(r: ShowResult, at = r.repo.commit.slice(0, 12)): string {
   const s = r.symbol;
   const out: string[] = [];
   out.push(`${kindLabel(s.kind)} ${s.name}`);
   out.push(`  ${s.qualifiedName}   id ${s.id}`);
-  out.push(`  ${s.path}:${s.startLine}–${s.endLine}   ${r.repo.id}@${r.repo.commit.slice(0, 12)}`);
+  out.push(`  ${s.path}:${s.startLine}–${s.endLine}   ${r.repo.id}@${at}`);
   if (s.permalink) out.push(`  view source on GitHub: ${s.permalink}`);
   out.push(`  ${s.signature || '(no parameters listed)'}${s.returnType ? ` → ${s.returnType}` : ''}`);
   if (s.doc) out.push(`  ${s.doc}`);
