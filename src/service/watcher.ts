@@ -79,7 +79,7 @@ export async function watchRepository(opts: WatchOptions): Promise<void> {
   const repoId = checkRepoId(opts.name ?? (await repoIdForLocal(top)), opts.name ? '--name' : 'repo id');
   const watcherLock = await lockWatcher(ws.dataDir, repoId);
   const wake = new Wakeup();
-  const fsWatchers = opts.once ? [] : watchGitDir(await gitDirOf(top), () => wake.now());
+  let fsWatchers: FSWatcher[] = [];
   let overlay: Workspace | null = null;
   let lastHead: string | null = null;
   const base = (event: WatchEvent['event'], head: string | null): WatchEvent => ({
@@ -138,6 +138,7 @@ export async function watchRepository(opts: WatchOptions): Promise<void> {
   let lastState: string | null = null;
   let lastOverlayCommit: string | null = null;
   try {
+    if (!opts.once) fsWatchers = watchGitDir(await gitDirOf(top), () => wake.now());
     opts.onEvent({ ...base('watching', await currentHead(top)) });
     let gitProblem: string | null = null;
     while (!signal.aborted) {
