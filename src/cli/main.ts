@@ -4,6 +4,7 @@ import { classifyError, CodehubError, isCodehubError, type ErrorCode } from '../
 import { DEFAULT_MAX_FILE_SIZE, indexRepository, type IndexResult } from '../service/indexer.js';
 import { collectGarbage, listFiles, listRepos, readFile, verifyStore } from '../service/maintenance.js';
 import { blobLocation, defaultDataDir, openWorkspace, type Workspace } from '../service/workspace.js';
+import { queryTarget } from '../service/worktree-overlay.js';
 import { createProgress } from './progress.js';
 
 /** Exit codes (docs/cli-json.md). */
@@ -35,6 +36,8 @@ const USAGE = `usage: codehub <command> [options]
   repos
   files <repo> [prefix]
   cat <repo> <path>
+  watch <path> [--worktree] [--interval-ms N] [--once] [--name host/owner/name]
+        (indexes each new commit as it appears; --worktree also the uncommitted state, unpublished: <repo>@worktree)
   verify [--repair]
   gc [--keep-latest]
   serve [--host 127.0.0.1] [--port 7070] [--allowed-host NAME]... [--read-token-file F | --require-token | --public]
@@ -44,7 +47,8 @@ const USAGE = `usage: codehub <command> [options]
   token create --scope admin|read [--expires DURATION] [--name NAME] | token list | token revoke ID
   mcp                       (MCP server over stdio)
   start [--port 7070]       (index this checkout if its HEAD is not indexed yet, then serve)
-  show <repo> <symbol> [--context N] [--max-lines N]   (symbol: id | qualified name | name | path:line)
+  show <repo> <symbol> [--context N] [--max-lines N]   (symbol: id | qualified name | name | path:line;
+        repo: host/owner/name, @commit or @ref for an indexed commit, @worktree for a watched work tree)
   export <repo> [--ref SHA]   (JSON lines: one symbol or edge per line)
   diff <repo> <base> <head> [--depth 1-5]   (changed symbols, impacted callers, tests to run between two indexed commits/refs)
   diff <repo> <base> --worktree <path>       (the same for a checkout's uncommitted state; indexed in a scratch dir, never published)
@@ -111,6 +115,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/worker.js')).cmdToken(rest);
       case 'eval':
         return await (await import('./commands/eval.js')).cmdEval(rest);
+      case 'watch':
+        return await (await import('./commands/watch.js')).cmdWatch(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -144,6 +150,22 @@ function withWorkspace<T>(
     database: flags.database,
   });
   return run(ws).finally(() => ws.close());
+}
+
+/** withWorkspace for a repo spec: `<repo>@worktree` runs on the repo's work-tree overlay (codehub watch --worktree). */
+function withRepoWorkspace<T>(
+  flags: { data?: string | undefined; blobs?: string | undefined; database?: string | undefined },
+  spec: string,
+  run: (ws: Workspace, repoId: string) => Promise<T>,
+): Promise<T> {
+  return withWorkspace(flags, async (hub) => {
+    const target = queryTarget(hub, spec);
+    try {
+      return await run(target.ws, target.repo);
+    } finally {
+      await target.close();
+    }
+  });
 }
 
 async function cmdIndex(args: string[]): Promise<number> {
@@ -284,8 +306,8 @@ async function cmdFiles(args: string[]): Promise<number> {
   if (values.help) return usage();
   const [repo, prefix] = positionals;
   if (!repo || positionals.length > 2) throw new CodehubError('InvalidInput', 'files takes <repo> [prefix]');
-  return withWorkspace(values, async (ws) => {
-    const { snapshot, files } = await listFiles(ws, repo, prefix ?? '');
+  return withRepoWorkspace(values, repo, async (ws, repoId) => {
+    const { snapshot, files } = await listFiles(ws, repoId, prefix ?? '');
     if (values.json) {
       printJson({ repo, commit: snapshot.commit, ref: snapshot.ref, files });
     } else {
@@ -304,8 +326,8 @@ async function cmdCat(args: string[]): Promise<number> {
   const [repo, path] = positionals;
   if (!repo || !path || positionals.length > 2)
     throw new CodehubError('InvalidInput', 'cat takes <repo> <path>');
-  return withWorkspace(values, async (ws) => {
-    const { snapshot, file, bytes } = await readFile(ws, repo, path);
+  return withRepoWorkspace(values, repo, async (ws, repoId) => {
+    const { snapshot, file, bytes } = await readFile(ws, repoId, path);
     if (values.json) {
       const text = file.skipReason === null;
       printJson({

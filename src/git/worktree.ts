@@ -2,7 +2,7 @@
  * Changes that are not commits, as git commit objects written without touching a repository's index, HEAD or refs:
  * the uncommitted state of a checkout, or a unified diff applied to a commit.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodehubError } from '../core/errors.js';
@@ -106,4 +106,38 @@ async function withScratchIndex<T>(
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** The repository's git directory (`.git`, or the linked worktree's own folder), absolute. */
+export async function gitDirOf(top: string): Promise<string> {
+  const r = await runGit(top, ['rev-parse', '--absolute-git-dir']);
+  if (r.code !== 0)
+    throw new CodehubError('GitFailed', `git rev-parse --absolute-git-dir failed in ${top}: ${r.stderr}`);
+  return r.stdout.toString('utf8').trim();
+}
+
+/**
+ * A string that changes whenever the checkout's uncommitted state may have: HEAD, `git status` (untracked files
+ * listed one by one; ignored ones left out) and the size and modification time of every path it lists (a file edited
+ * twice stays "modified" in the status). Reads only; the index is not refreshed (GIT_OPTIONAL_LOCKS=0).
+ */
+export async function worktreeFingerprint(top: string): Promise<string> {
+  const [head, status] = await Promise.all([
+    runGit(top, ['rev-parse', '--verify', '--quiet', 'HEAD']),
+    runGit(top, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']),
+  ]);
+  if (status.code !== 0)
+    throw new CodehubError('GitFailed', `git status failed in ${top}: ${status.stderr.split('\n')[0] ?? ''}`);
+  const entries = status.stdout.toString('utf8').split('\0').filter(Boolean);
+  const stamps = await Promise.all(
+    entries.map(async (e) => {
+      try {
+        const s = await lstat(join(top, e.slice(3)));
+        return `${s.size}:${s.mtimeMs}`;
+      } catch {
+        return 'gone';
+      }
+    }),
+  );
+  return [head.stdout.toString('utf8').trim(), ...entries.map((e, i) => `${e}\t${stamps[i]}`)].join('\n');
 }

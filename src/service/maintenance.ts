@@ -1,5 +1,6 @@
 /** Use cases over the data dir besides indexing: list repos and files, read a file, verify, gc. */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { CodehubError, isCodehubError } from '../core/errors.js';
 import { checkRepoId } from '../core/ids.js';
 import type { FileRecord, SnapshotRecord } from '../db/storage.js';
@@ -7,6 +8,7 @@ import { CatFileBatch } from '../git/cat-file-batch.js';
 import { sha256Hex } from '../store/blob-codec.js';
 import { lockForGc } from './index-lease.js';
 import type { Workspace } from './workspace.js';
+import { listOverlays, openOverlayWorkspace, removeOverlay } from './worktree-overlay.js';
 
 export interface RepoListing {
   id: string;
@@ -176,9 +178,14 @@ export interface GcReport {
   freedBytes: number;
   keptBlobs: number;
   removedTempFiles: number;
+  /** Work-tree overlays removed because no watcher holds them any more. */
+  removedOverlays: number;
 }
 
-/** Drops unfinished snapshots (and, with keepLatestOnly, older ones), then every blob no snapshot references. */
+/**
+ * Drops unfinished snapshots (and, with keepLatestOnly, older ones) and the work-tree overlays no watcher holds, then
+ * every blob that no snapshot and no live overlay references.
+ */
 export async function collectGarbage(ws: Workspace, opts: { keepLatestOnly: boolean }): Promise<GcReport> {
   const lock = await lockForGc(ws);
   try {
@@ -189,6 +196,22 @@ export async function collectGarbage(ws: Workspace, opts: { keepLatestOnly: bool
     if (opts.keepLatestOnly) removedSnapshots += await maintenance.deleteOldSnapshots();
     await maintenance.pruneSearchNames();
     const referenced = await maintenance.referencedBlobs();
+    let removedOverlays = 0;
+    for (const o of listOverlays(ws.dataDir)) {
+      if (!o.live) {
+        removeOverlay(ws.dataDir, o.repoId);
+        removedOverlays++;
+        continue;
+      }
+      // A live watcher's overlay keeps its blobs (its index runs hold the repo's index lock, so none is half-written).
+      if (!existsSync(join(o.dir, 'codehub.db'))) continue; // a watcher without --worktree: no overlay yet
+      const overlay = openOverlayWorkspace(ws, o.repoId);
+      try {
+        for (const sha of await overlay.storage.maintenance.referencedBlobs()) referenced.add(sha);
+      } finally {
+        await overlay.close();
+      }
+    }
     const removed: string[] = [];
     let freedBytes = 0;
     let keptBlobs = 0;
@@ -203,7 +226,14 @@ export async function collectGarbage(ws: Workspace, opts: { keepLatestOnly: bool
     await ws.blobs.deleteMany(removed);
     await maintenance.forgetBlobs(removed);
     const removedTempFiles = await ws.blobs.removeLeftovers();
-    return { removedSnapshots, removedBlobs: removed.length, freedBytes, keptBlobs, removedTempFiles };
+    return {
+      removedSnapshots,
+      removedBlobs: removed.length,
+      freedBytes,
+      keptBlobs,
+      removedTempFiles,
+      removedOverlays,
+    };
   } finally {
     await lock.release();
   }

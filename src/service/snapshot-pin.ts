@@ -32,6 +32,12 @@ export async function pinnedSnapshot(
     );
   const found = byCommit.at(-1) ?? ready.filter((s) => s.ref === pin).at(-1);
   if (found) return found;
+  // The overlay of `codehub watch --worktree` lives beside the hub's database, on the watching machine only.
+  if (pin === 'worktree')
+    throw new CodehubError(
+      'RefNotFound',
+      `'${repo.id}@worktree' (a watched work tree) is answered by the CLI on the machine that watches it: codehub show, files, cat or export`,
+    );
   const have = ready.map((s) => s.commit.slice(0, 12)).join(', ') || 'none';
   throw new CodehubError(
     'RefNotFound',

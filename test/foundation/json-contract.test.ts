@@ -49,7 +49,14 @@ const FILE_KEYS = [
 ];
 const CAT_KEYS = ['blobSha256', 'commit', 'content', 'encoding', 'path', 'repo', 'size', 'verified'];
 const VERIFY_KEYS = ['checked', 'corrupt', 'missing', 'ok', 'repaired', 'unrepaired'];
-const GC_KEYS = ['freedBytes', 'keptBlobs', 'removedBlobs', 'removedSnapshots', 'removedTempFiles'];
+const GC_KEYS = [
+  'freedBytes',
+  'keptBlobs',
+  'removedBlobs',
+  'removedOverlays',
+  'removedSnapshots',
+  'removedTempFiles',
+];
 
 const keys = (o: object): string[] => Object.keys(o).sort();
 

@@ -2,6 +2,7 @@
 import { CodehubError } from '../../core/errors.js';
 import { exportSnapshot, exportTarget } from '../../service/export-snapshot.js';
 import { blobLocation, defaultDataDir, openWorkspace } from '../../service/workspace.js';
+import { queryTarget } from '../../service/worktree-overlay.js';
 import { EXIT } from '../main.js';
 import { parseCommandArgs, writeOut } from './command-args.js';
 
@@ -25,10 +26,12 @@ export async function cmdExport(args: string[]): Promise<number> {
     if (err.code === 'EPIPE') closed = true; // the reader went away (`| head`): stop quietly
   };
   process.stdout.on('error', onError);
+  let target: ReturnType<typeof queryTarget> | null = null;
   try {
-    const { repo: record, snapshot } = await exportTarget(ws, repo, values.ref);
+    target = queryTarget(ws, repo);
+    const { repo: record, snapshot } = await exportTarget(target.ws, target.repo, values.ref);
     let batch = '';
-    for await (const line of exportSnapshot(ws, record, snapshot)) {
+    for await (const line of exportSnapshot(target.ws, record, snapshot)) {
       if (closed) break;
       batch += `${JSON.stringify(line)}\n`;
       if (batch.length >= BATCH_BYTES) {
@@ -40,6 +43,7 @@ export async function cmdExport(args: string[]): Promise<number> {
     return EXIT.ok;
   } finally {
     process.stdout.off('error', onError);
+    await target?.close();
     await ws.close();
   }
 }

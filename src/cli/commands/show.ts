@@ -3,6 +3,7 @@ import { CodehubError, isCodehubError } from '../../core/errors.js';
 import { createQueryService } from '../../service/query-service.js';
 import type { EdgeDTO, ShowResult, SymbolDTO } from '../../service/query-types.js';
 import { blobLocation, defaultDataDir, openWorkspace } from '../../service/workspace.js';
+import { queryTarget } from '../../service/worktree-overlay.js';
 import { EXIT } from '../main.js';
 import { kindLabel, parseCommandArgs, printJson } from './command-args.js';
 
@@ -13,7 +14,9 @@ export async function cmdShow(args: string[]): Promise<number> {
     'max-lines': { type: 'string' },
   });
   if (values.help) {
-    process.stdout.write(`usage: codehub show <repo> <symbol> [--json] [--data DIR]\n`);
+    process.stdout.write(
+      `usage: codehub show <repo>[@commit|@worktree] <symbol> [--json] [--data DIR]   (@worktree: the overlay of 'codehub watch --worktree')\n`,
+    );
     return EXIT.ok;
   }
   const [repo, symbol] = positionals;
@@ -25,18 +28,23 @@ export async function cmdShow(args: string[]): Promise<number> {
     blobs: blobLocation(values.blobs),
     database: values.database,
   });
+  let target: ReturnType<typeof queryTarget> | null = null;
   try {
-    const result = await createQueryService(ws).show(repo, symbol, {
+    target = queryTarget(ws, repo);
+    const result = await createQueryService(target.ws).show(target.repo, symbol, {
       ...(contextBefore !== undefined ? { contextBefore } : {}),
       ...(maxLines !== undefined ? { maxLines } : {}),
     });
     if (values.json) printJson(result);
-    else process.stdout.write(renderShow(result));
+    // An overlay's commit object exists only to hold the work tree: the page says what it is instead.
+    else
+      process.stdout.write(renderShow(result, target.repo === repo ? undefined : 'worktree (uncommitted)'));
     return result.source.verified ? EXIT.ok : EXIT.integrity;
   } catch (err) {
     if (isCodehubError(err) && Array.isArray(err.detail)) return reportWithDetail(err, values.json);
     throw err;
   } finally {
+    await target?.close();
     await ws.close();
   }
 }
@@ -69,13 +77,13 @@ function reportWithDetail(err: CodehubError, json: boolean): number {
   return EXIT[err.code];
 }
 
-/** The text rendering of a ShowResult, in the seed page's order. */
-export function renderShow(r: ShowResult): string {
+/** The text rendering of a ShowResult, in the seed page's order; `at` replaces the short commit after `repo@`. */
+export function renderShow(r: ShowResult, at = r.repo.commit.slice(0, 12)): string {
   const s = r.symbol;
   const out: string[] = [];
   out.push(`${kindLabel(s.kind)} ${s.name}`);
   out.push(`  ${s.qualifiedName}   id ${s.id}`);
-  out.push(`  ${s.path}:${s.startLine}–${s.endLine}   ${r.repo.id}@${r.repo.commit.slice(0, 12)}`);
+  out.push(`  ${s.path}:${s.startLine}–${s.endLine}   ${r.repo.id}@${at}`);
   if (s.permalink) out.push(`  view source on GitHub: ${s.permalink}`);
   out.push(`  ${s.signature || '(no parameters listed)'}${s.returnType ? ` → ${s.returnType}` : ''}`);
   if (s.doc) out.push(`  ${s.doc}`);
