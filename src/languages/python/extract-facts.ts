@@ -24,7 +24,7 @@ import { isPythonTestPath, PYTEST_BUILTIN_FIXTURES, PYTHON_BUILTINS, SETUP_METHO
 import type { SyntaxNode, SyntaxTree } from './parser.js';
 import { parsePython } from './parser.js';
 import { endLine, startLine as line, syntaxErrorDiagnostics } from '../tree-sitter/syntax.js';
-import { annotationTypeName, parameterTypeRef, typeRefOfAnnotation } from './type-refs.js';
+import { annotationTypeName, callableTypeRef } from './type-refs.js';
 
 /** Recursion bound for our walks; deeper subtrees are not visited and a diagnostic says so. */
 const MAX_DEPTH = 400;
@@ -59,6 +59,8 @@ interface DeclInfo {
   isStaticLike: boolean;
   isFixture: boolean;
   autouse: boolean;
+  /** A function's parameter list, as read when it was declared (its children are then read once). */
+  params?: SyntaxNode | null;
 }
 
 const COMPREHENSIONS = [
@@ -210,7 +212,11 @@ function typeOfCastTarget(node: SyntaxNode | null): TypeRef | null {
  * The parameters a caller passes, with their declared types; `dropFirst` leaves out a method's `self`/`cls` (the
  * receiver, not an argument). The `*` and `/` markers are not parameters.
  */
-function parameterFacts(params: SyntaxNode | null, dropFirst: boolean): ParameterFact[] {
+function parameterFacts(
+  params: SyntaxNode | null,
+  dropFirst: boolean,
+  annotationRef: (node: SyntaxNode | null) => TypeRef | null,
+): ParameterFact[] {
   const out: ParameterFact[] = [];
   let first = true;
   for (const p of params?.namedChildren ?? []) {
@@ -241,7 +247,7 @@ function parameterFacts(params: SyntaxNode | null, dropFirst: boolean): Paramete
     out.push({
       name: nameNode.text,
       // `*args: int` types each argument, not the tuple they arrive in: no member lookup goes through it.
-      type: rest ? null : parameterTypeRef(annotation),
+      type: rest ? null : (callableTypeRef(annotation) ?? annotationRef(annotation)),
       ...(rest ? { rest: true } : {}),
     });
   }
@@ -445,13 +451,13 @@ class Extractor {
       const attr = left.childForFieldName('attribute');
       const self = object?.type === 'identifier' ? this.lookupSlot(scope, object.text) : null;
       if (attr && self?.kind === 'self') {
-        const declared = typeRefOfAnnotation(annotation);
+        const declared = this.annotationRef(annotation);
         const valueType = declared ?? this.typeOfValue(right, scope);
         this.declareProperty(self.classLocalId, attr.text, node, valueType, declared !== null);
       }
       return;
     }
-    const declared = typeRefOfAnnotation(annotation);
+    const declared = this.annotationRef(annotation);
     const rightType = leftType === 'identifier' ? right?.type : undefined;
     if (leftType === 'identifier' && right && rightType === 'lambda') {
       this.declareLambda(leftText, right, node, scope);
@@ -790,12 +796,14 @@ class Extractor {
       doc,
       decorators: listed,
       signature: params ? collapse(params.text) : '()',
-      parameters: parameterFacts(params, inClass && !decoratorTexts.includes('staticmethod')),
+      parameters: parameterFacts(params, inClass && !decoratorTexts.includes('staticmethod'), (a) =>
+        this.annotationRef(a),
+      ),
       returnType: returnType ? collapse(returnType.text) : null,
-      returnTypeRef: returnType ? typeRefOfAnnotation(returnType) : undefined,
+      returnTypeRef: returnType ? this.annotationRef(returnType) : undefined,
       isStatic: inClass && isStaticLike ? true : undefined,
       // A property's value is what its getter returns: `self.repo.save()` through `@property def repo(self) -> Repo`.
-      valueType: kind === 'getter' && returnType ? typeRefOfAnnotation(returnType) : undefined,
+      valueType: kind === 'getter' && returnType ? this.annotationRef(returnType) : undefined,
     });
     this.decls.set(node.id, {
       localId,
@@ -805,6 +813,7 @@ class Extractor {
       isStaticLike,
       isFixture,
       autouse,
+      params,
     });
     this.declNodeOf.set(localId, node.id);
     const classId = inClass ? scope.ownerId : null;
@@ -872,7 +881,13 @@ class Extractor {
       { start: 0, end: Number.POSITIVE_INFINITY, scope: moduleScope, typeOnly: false },
     ];
     const declared = new Set<number>();
-    const calls: Array<{ at: SyntaxNode; callee: SyntaxNode; calleeType: string | null; scope: Scope }> = [];
+    const calls: Array<{
+      at: SyntaxNode;
+      callee: SyntaxNode;
+      calleeType: string | null;
+      calleeText: string | null;
+      scope: Scope;
+    }> = [];
     const walked = this.namesTypeChecking
       ? this.isTestFile
         ? WALKED_TESTS
@@ -900,8 +915,9 @@ class Extractor {
           if (!fn) break;
           const fnType = fn.type;
           // `super().m()`: the call is of `m` on the base class; `super()` is how Python spells the receiver.
-          if (fnType === 'identifier' && fn.text === 'super' && node.parent?.type === 'attribute') break;
-          calls.push({ at: node, callee: fn, calleeType: fnType, scope });
+          const fnText = fnType === 'identifier' ? fn.text : null;
+          if (fnText === 'super' && node.parent?.type === 'attribute') break;
+          calls.push({ at: node, callee: fn, calleeType: fnType, calleeText: fnText, scope });
           if (scope.kind === 'module') this.noteAllCall(node);
           break;
         }
@@ -927,7 +943,7 @@ class Extractor {
           const text = expr ? dottedName(expr) : null;
           // `@x.setter`: the property's own descriptor, not a call into code.
           if (expr && text !== null && !/\.(setter|getter|deleter)$/.test(text))
-            calls.push({ at: expr, callee: expr, calleeType: null, scope: decoratorScope });
+            calls.push({ at: expr, callee: expr, calleeType: null, calleeText: null, scope: decoratorScope });
           regions.push({
             start: node.startIndex,
             end: node.endIndex,
@@ -959,9 +975,9 @@ class Extractor {
           this.collectAssignment(node, scope);
           break;
         case 'augmented_assignment': {
+          if (scope.kind !== 'module') break;
           const left = node.childForFieldName('left');
-          if (left?.text === '__all__' && scope.kind === 'module')
-            this.noteAll(node.childForFieldName('right'));
+          if (left?.text === '__all__') this.noteAll(node.childForFieldName('right'));
           break;
         }
         case 'named_expression': {
@@ -1036,10 +1052,23 @@ class Extractor {
       const first = types[0] ?? null;
       if (sym && first !== null && types.every((t) => sameType(t, first))) sym.valueType = first;
     }
-    for (const c of calls) this.pushSite(c.at, c.callee, c.calleeType, c.scope);
+    for (const c of calls) this.pushSite(c.at, c.callee, c.calleeType, c.calleeText, c.scope);
   }
 
   private readonly noted = new Set<string>();
+  /** Annotation node id → the class it names (annotationTypeName): parameters and return types are read twice. */
+  private readonly annotationNames = new Map<number, string | null>();
+
+  /** typeRefOfAnnotation (type-refs.ts), read once per annotation node; a new TypeRef each call. */
+  private annotationRef(node: SyntaxNode | null): TypeRef | null {
+    if (!node) return null;
+    let name = this.annotationNames.get(node.id);
+    if (name === undefined) {
+      name = annotationTypeName(node);
+      this.annotationNames.set(node.id, name);
+    }
+    return name ? { kind: 'name', name } : null;
+  }
 
   private note(node: SyntaxNode, severity: Diagnostic['severity'], message: string): void {
     if (this.noted.has(message)) return;
@@ -1051,11 +1080,16 @@ class Extractor {
     return { ...scope, kind: 'inline', vars: new Map(), parent: scope, outer: new Set() };
   }
 
-  private bindParam(param: SyntaxNode | null, scope: Scope, self?: { classLocalId: string }): string | null {
+  private bindParam(
+    param: SyntaxNode | null,
+    scope: Scope,
+    self?: { classLocalId: string },
+    knownType?: string,
+  ): string | null {
     if (!param) return null;
     let nameNode: SyntaxNode | null = null;
     let annotation: SyntaxNode | null = null;
-    const paramType = param.type;
+    const paramType = knownType ?? param.type;
     switch (paramType) {
       case 'identifier':
         nameNode = param;
@@ -1083,7 +1117,7 @@ class Extractor {
     if (!nameNode) return null;
     const name = nameNode.text;
     if (self) scope.vars.set(name, { kind: 'self', classLocalId: self.classLocalId });
-    else scope.vars.set(name, { kind: 'local-value', valueType: typeRefOfAnnotation(annotation) });
+    else scope.vars.set(name, { kind: 'local-value', valueType: this.annotationRef(annotation) });
     return name;
   }
 
@@ -1104,7 +1138,7 @@ class Extractor {
       outer: new Set(),
       testClass: false,
     };
-    const params = node.childForFieldName('parameters');
+    const params = decl.params !== undefined ? decl.params : node.childForFieldName('parameters');
     const isStatic = decl.decorators.some((d) => /^@\s*staticmethod\b/.test(d.text));
     let first = true;
     const requested: Array<{ name: string; node: SyntaxNode }> = [];
@@ -1113,7 +1147,7 @@ class Extractor {
       const asSelf =
         first && inClass && !isStatic && scope.ownerId ? { classLocalId: scope.ownerId } : undefined;
       const pType = p.type;
-      const name = this.bindParam(p, fnScope, asSelf);
+      const name = this.bindParam(p, fnScope, asSelf, pType);
       if (name !== null && !asSelf && (pType === 'identifier' || pType === 'typed_parameter'))
         requested.push({ name, node: p });
       if (pType !== 'positional_separator' && pType !== 'keyword_separator') first = false;
@@ -1143,9 +1177,15 @@ class Extractor {
     return classScope;
   }
 
-  /** A call site of `callee` (its type when the caller has read it) at the call `at`. */
-  private pushSite(at: SyntaxNode, callee: SyntaxNode, calleeType: string | null, scope: Scope): void {
-    const text = callee.text;
+  /** A call site of `callee` (its type and text when the caller has read them) at the call `at`. */
+  private pushSite(
+    at: SyntaxNode,
+    callee: SyntaxNode,
+    calleeType: string | null,
+    calleeText: string | null,
+    scope: Scope,
+  ): void {
+    const text = calleeText ?? callee.text;
     this.callSites.push({
       caller: scope.caller,
       line: line(at),
