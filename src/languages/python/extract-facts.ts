@@ -216,6 +216,7 @@ function parameterFacts(
   params: SyntaxNode | null,
   dropFirst: boolean,
   annotationRef: (node: SyntaxNode | null) => TypeRef | null,
+  parts: Map<number, ParameterParts>,
 ): ParameterFact[] {
   const out: ParameterFact[] = [];
   let first = true;
@@ -229,29 +230,44 @@ function parameterFacts(
     let nameNode: SyntaxNode | null = p;
     let nameType = pType;
     let annotation: SyntaxNode | null = null;
+    let read: ParameterParts | null = null;
     if (pType === 'typed_parameter') {
       nameNode = p.namedChildren[0] ?? null;
       nameType = nameNode?.type ?? '';
       annotation = p.childForFieldName('type');
+      read = { nameNode, nameType, annotation, nameText: null };
     } else if (pType === 'default_parameter' || pType === 'typed_default_parameter') {
       nameNode = p.childForFieldName('name');
       nameType = nameNode?.type ?? '';
       annotation = p.childForFieldName('type');
+      read = { nameNode, nameType, annotation, nameText: null };
     }
+    if (read) parts.set(p.id, read);
     const rest = nameType === 'list_splat_pattern' || nameType === 'dictionary_splat_pattern';
     if (rest) {
       nameNode = nameNode?.namedChildren[0] ?? null;
       nameType = nameNode?.type ?? '';
     }
     if (!nameNode || nameType !== 'identifier') continue;
+    const name = nameNode.text;
+    if (read && !rest) read.nameText = name;
     out.push({
-      name: nameNode.text,
+      name,
       // `*args: int` types each argument, not the tuple they arrive in: no member lookup goes through it.
       type: rest ? null : (callableTypeRef(annotation) ?? annotationRef(annotation)),
       ...(rest ? { rest: true } : {}),
     });
   }
   return out;
+}
+
+/** What parameterFacts read of a typed or defaulted parameter, for the scope to bind it without reading it again. */
+interface ParameterParts {
+  nameNode: SyntaxNode | null;
+  nameType: string;
+  annotation: SyntaxNode | null;
+  /** The name's text, when it is an identifier. */
+  nameText: string | null;
 }
 
 class Extractor {
@@ -796,8 +812,11 @@ class Extractor {
       doc,
       decorators: listed,
       signature: params ? collapse(params.text) : '()',
-      parameters: parameterFacts(params, inClass && !decoratorTexts.includes('staticmethod'), (a) =>
-        this.annotationRef(a),
+      parameters: parameterFacts(
+        params,
+        inClass && !decoratorTexts.includes('staticmethod'),
+        (a) => this.annotationRef(a),
+        this.parameterParts,
       ),
       returnType: returnType ? collapse(returnType.text) : null,
       returnTypeRef: returnType ? this.annotationRef(returnType) : undefined,
@@ -1056,6 +1075,8 @@ class Extractor {
   }
 
   private readonly noted = new Set<string>();
+  /** Parameter node id → what parameterFacts read of it. */
+  private readonly parameterParts = new Map<number, ParameterParts>();
   /** Annotation node id → the class it names (annotationTypeName): parameters and return types are read twice. */
   private readonly annotationNames = new Map<number, string | null>();
 
@@ -1089,33 +1110,48 @@ class Extractor {
     if (!param) return null;
     let nameNode: SyntaxNode | null = null;
     let annotation: SyntaxNode | null = null;
+    // What is known of the name node already (parameterFacts read typed and defaulted parameters).
+    let nameType: string | null = null;
+    let nameText: string | null = null;
     const paramType = knownType ?? param.type;
-    switch (paramType) {
-      case 'identifier':
-        nameNode = param;
-        break;
-      case 'typed_parameter':
-        nameNode = param.firstNamedChild;
-        annotation = param.childForFieldName('type');
-        break;
-      case 'default_parameter':
-      case 'typed_default_parameter':
-        nameNode = param.childForFieldName('name');
-        annotation = param.childForFieldName('type');
-        break;
-      case 'list_splat_pattern':
-      case 'dictionary_splat_pattern':
-        nameNode = param.firstNamedChild;
-        break;
+    const read =
+      paramType === 'typed_parameter' ||
+      paramType === 'default_parameter' ||
+      paramType === 'typed_default_parameter'
+        ? this.parameterParts.get(param.id)
+        : undefined;
+    if (read) {
+      ({ nameNode, nameType, annotation, nameText } = read);
+    } else {
+      switch (paramType) {
+        case 'identifier':
+          nameNode = param;
+          nameType = paramType;
+          break;
+        case 'typed_parameter':
+          nameNode = param.firstNamedChild;
+          annotation = param.childForFieldName('type');
+          break;
+        case 'default_parameter':
+        case 'typed_default_parameter':
+          nameNode = param.childForFieldName('name');
+          annotation = param.childForFieldName('type');
+          break;
+        case 'list_splat_pattern':
+        case 'dictionary_splat_pattern':
+          nameNode = param.firstNamedChild;
+          break;
+      }
     }
-    if (nameNode && nameNode.type !== 'identifier') {
+    if (nameNode && (nameType ?? nameNode.type) !== 'identifier') {
       // `*args: int` — the splat's identifier, typed as its container.
       nameNode = nameNode.firstNamedChild;
+      nameText = null;
       annotation = null;
       if (!nameNode || nameNode.type !== 'identifier') return null;
     }
     if (!nameNode) return null;
-    const name = nameNode.text;
+    const name = nameText ?? nameNode.text;
     if (self) scope.vars.set(name, { kind: 'self', classLocalId: self.classLocalId });
     else scope.vars.set(name, { kind: 'local-value', valueType: this.annotationRef(annotation) });
     return name;
