@@ -9,11 +9,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { initPlugins } from '../src/languages/registry.js';
 import { parsePython } from '../src/languages/python/parser.js';
 import { pythonPlugin } from '../src/languages/python/python-plugin.js';
+import { extractPythonFacts } from '../src/languages/python/extract-facts.js';
+import { nativePythonParser } from './native-python-parser.js';
 import { projectRoot } from './codehub-cli.js';
 import {
   benchRoot,
@@ -131,8 +134,13 @@ export interface ExtractionSpeed {
   bytes: number;
   /** Warm plug-in analysis, MB per CPU second (best of the timed passes). */
   analyseMbPerCpuSecond: number;
-  /** The parser alone on the same files. */
+  /** The plug-in's parser (web-tree-sitter, WebAssembly) alone on the same files. */
   parseMbPerCpuSecond: number;
+  /** The native tree-sitter binding's parser alone, and the plug-in's analysis on its trees; null when it did not load. */
+  nativeParseMbPerCpuSecond: number | null;
+  nativeAnalyseMbPerCpuSecond: number | null;
+  /** Why the native binding did not load, when it did not. */
+  nativeUnavailable: string | null;
 }
 
 function cpuSeconds(since: NodeJS.CpuUsage): number {
@@ -142,7 +150,8 @@ function cpuSeconds(since: NodeJS.CpuUsage): number {
 
 /**
  * Warm single-thread extraction speed over the `.py`/`.pyi` files under `dirs`: one pass to warm up, then the best of
- * `passes` timed passes, in CPU seconds of this process (so other work on the machine does not count).
+ * `passes` timed passes, in CPU seconds of this process (so other work on the machine does not count). The plug-in's
+ * parser and analysis and the native binding's take turns pass by pass, so a change in load falls on all of them.
  */
 export async function measurePythonExtraction(
   label: string,
@@ -155,23 +164,43 @@ export async function measurePythonExtraction(
     for (const file of walkFiles(dir))
       if (/\.pyi?$/.test(file)) files.push([file.slice(dir.length + 1), readFileSync(file, 'utf8')]);
   const bytes = files.reduce((n, [, t]) => n + Buffer.byteLength(t), 0);
-  const best = (run: () => void): number => {
-    run();
-    let fastest = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < passes; i++) {
+  const native = nativePythonParser();
+  const runs: Array<() => void> = [
+    () => {
+      for (const [, text] of files) parsePython(text).delete();
+    },
+    () => {
+      for (const [path, text] of files) pythonPlugin.analyze(path, text);
+    },
+  ];
+  if ('parse' in native)
+    runs.push(
+      () => {
+        for (const [, text] of files) native.parse(text).delete();
+      },
+      () => {
+        for (const [path, text] of files) extractPythonFacts(path, text, native.parse);
+      },
+    );
+  for (const run of runs) run();
+  const fastest = runs.map(() => Number.POSITIVE_INFINITY);
+  for (let i = 0; i < passes; i++)
+    runs.forEach((run, n) => {
       const since = process.cpuUsage();
       run();
-      fastest = Math.min(fastest, cpuSeconds(since));
-    }
-    return bytes / 1e6 / fastest;
+      fastest[n] = Math.min(fastest[n] as number, cpuSeconds(since));
+    });
+  const speed = (n: number): number | null => (n < runs.length ? bytes / 1e6 / (fastest[n] as number) : null);
+  return {
+    label,
+    files: files.length,
+    bytes,
+    parseMbPerCpuSecond: speed(0) as number,
+    analyseMbPerCpuSecond: speed(1) as number,
+    nativeParseMbPerCpuSecond: speed(2),
+    nativeAnalyseMbPerCpuSecond: speed(3),
+    nativeUnavailable: 'unavailable' in native ? native.unavailable : null,
   };
-  const parseMbPerCpuSecond = best(() => {
-    for (const [, text] of files) parsePython(text).delete();
-  });
-  const analyseMbPerCpuSecond = best(() => {
-    for (const [path, text] of files) pythonPlugin.analyze(path, text);
-  });
-  return { label, files: files.length, bytes, analyseMbPerCpuSecond, parseMbPerCpuSecond };
 }
 
 export interface IndexRun {
@@ -266,6 +295,7 @@ export function renderPythonSection(
   comparison: IndexComparison,
   speeds: ExtractionSpeed[],
   reps: number,
+  load: { start: number; end: number } | null = null,
 ): { markdown: string; targets: string[][] } {
   const verdict = (ok: boolean): string => (ok ? 'met' : 'missed');
   const ts = comparison.typescriptRun;
@@ -283,10 +313,12 @@ export function renderPythonSection(
     const timed = run as IndexRun;
     return `| ${corpus.id} | ${language as string} | ${corpus.files} | ${mb(corpus.bytes)} | ${corpus.loc} | ${comparison.ok ? seconds(timed.wallMs) : 'failed'} | ${comparison.ok ? seconds(timed.cpuMs) : 'failed'} |`;
   });
+  const rate = (x: number | null): string => (x === null ? '—' : x.toFixed(2));
   const speedRows = speeds.map(
     (s) =>
-      `| ${s.label} | ${s.files} | ${mb(s.bytes)} | ${s.analyseMbPerCpuSecond.toFixed(2)} | ${s.parseMbPerCpuSecond.toFixed(2)} | ${(s.analyseMbPerCpuSecond / s.parseMbPerCpuSecond).toFixed(2)} |`,
+      `| ${s.label} | ${s.files} | ${mb(s.bytes)} | ${rate(s.analyseMbPerCpuSecond)} | ${rate(s.parseMbPerCpuSecond)} | ${(s.analyseMbPerCpuSecond / s.parseMbPerCpuSecond).toFixed(2)} | ${rate(s.nativeParseMbPerCpuSecond)} | ${rate(s.nativeAnalyseMbPerCpuSecond)} |`,
   );
+  const unavailable = speeds.find((s) => s.nativeUnavailable !== null)?.nativeUnavailable;
   const overall = speeds.length > 0 ? Math.min(...speeds.map((s) => s.analyseMbPerCpuSecond)) : Number.NaN;
   const markdown = [
     `## Python (issue 14): indexing against TypeScript, and extraction speed`,
@@ -301,11 +333,18 @@ export function renderPythonSection(
       ? `Python / TypeScript: **${ratio.toFixed(2)}×** by ${byCpu ? 'CPU' : 'wall'} time (wall: ${(py.wallMs / ts.wallMs).toFixed(2)}×; target ≤ ${PYTHON_INDEX_RATIO_TARGET}×).`
       : `Not measured: ${comparison.note}`,
     '',
-    'Python extraction, warm, one thread (MB of source per CPU second of this process; best of 3 passes after a warm-up):',
+    'Python extraction, warm, one thread (MB of source per CPU second of this process; best of 3 passes after a warm-up, the four measurements of a row taking turns). The plug-in parses with web-tree-sitter (WebAssembly); the last two columns time the native tree-sitter binding: its parser alone, and the same analysis on its trees.',
     '',
-    '| files | count | MB | analysis MB/CPU-s | parser alone MB/CPU-s | analysis / parser |',
-    '|---|---:|---:|---:|---:|---:|',
+    '| files | count | MB | analysis MB/CPU-s | parser alone MB/CPU-s | analysis / parser | native parser alone MB/CPU-s | analysis on native MB/CPU-s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...speedRows,
+    ...(unavailable ? ['', `The native binding did not load here: ${unavailable}.`] : []),
+    ...(load
+      ? [
+          '',
+          `Load average (1 min) of the machine (${availableParallelism()} cores): ${load.start.toFixed(1)} at the start of this section, ${load.end.toFixed(1)} at its end.`,
+        ]
+      : []),
   ].join('\n');
   const targets = [
     [
@@ -330,6 +369,7 @@ export async function pythonSection(
   options: { realCorpora: boolean } = { realCorpora: true },
 ): Promise<{ markdown: string; targets: string[][] }> {
   mkdirSync(work, { recursive: true });
+  const loadAtStart = loadavg()[0] ?? 0;
   const comparison = await compareIndexing(files, reps, work);
   const speeds = [
     await measurePythonExtraction(`generated (${comparison.python.id})`, [comparison.python.dir]),
@@ -337,7 +377,7 @@ export async function pythonSection(
   // The real Python corpora of the eval, when `npm run eval` has unpacked them (not in a smoke run).
   const real = options.realCorpora ? walkCorpora() : [];
   if (real.length > 0) speeds.push(await measurePythonExtraction(`Debian corpora (${real.length})`, real));
-  return renderPythonSection(comparison, speeds, reps);
+  return renderPythonSection(comparison, speeds, reps, { start: loadAtStart, end: loadavg()[0] ?? 0 });
 }
 
 /** The unpacked Debian corpora of the eval (`py-<name>@<version>` folders), sorted. */

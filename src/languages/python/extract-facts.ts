@@ -21,10 +21,10 @@ import type {
 import { MODULE_QUALIFIED_NAME } from '../../core/facts.js';
 import { makeLocalId } from '../../core/ids.js';
 import { isPythonTestPath, PYTEST_BUILTIN_FIXTURES, PYTHON_BUILTINS, SETUP_METHODS } from './conventions.js';
-import type { SyntaxNode } from './parser.js';
+import type { SyntaxNode, SyntaxTree } from './parser.js';
 import { parsePython } from './parser.js';
 import { endLine, startLine as line, syntaxErrorDiagnostics } from '../tree-sitter/syntax.js';
-import { annotationTypeName, parameterTypeRef, typeRefOfAnnotation } from './type-refs.js';
+import { annotationTypeName, callableTypeRef } from './type-refs.js';
 
 /** Recursion bound for our walks; deeper subtrees are not visited and a diagnostic says so. */
 const MAX_DEPTH = 400;
@@ -59,6 +59,8 @@ interface DeclInfo {
   isStaticLike: boolean;
   isFixture: boolean;
   autouse: boolean;
+  /** A function's parameter list, as read when it was declared (its children are then read once). */
+  params?: SyntaxNode | null;
 }
 
 const COMPREHENSIONS = [
@@ -139,8 +141,9 @@ function stringValue(node: SyntaxNode | null): string | null {
   let out = '';
   for (const child of node.namedChildren) {
     if (!child) continue;
-    if (child.type === 'interpolation') return null;
-    if (child.type === 'string_content') out += child.text;
+    const type = child.type;
+    if (type === 'interpolation') return null;
+    if (type === 'string_content') out += child.text;
   }
   return out;
 }
@@ -183,10 +186,11 @@ function targetNames(node: SyntaxNode | null, out: SyntaxNode[] = [], depth = 0)
 }
 
 /** Dotted name text of an identifier/attribute chain (`a.b.c`), or null for anything else. */
-function dottedName(node: SyntaxNode | null, depth = 0): string | null {
+function dottedName(node: SyntaxNode | null, depth = 0, known?: string): string | null {
   if (!node || depth > 64) return null;
-  if (node.type === 'identifier') return node.text;
-  if (node.type === 'attribute') {
+  const type = known ?? node.type;
+  if (type === 'identifier') return node.text;
+  if (type === 'attribute') {
     const object = dottedName(node.childForFieldName('object'), depth + 1);
     const attr = node.childForFieldName('attribute');
     return object !== null && attr ? `${object}.${attr.text}` : null;
@@ -208,34 +212,62 @@ function typeOfCastTarget(node: SyntaxNode | null): TypeRef | null {
  * The parameters a caller passes, with their declared types; `dropFirst` leaves out a method's `self`/`cls` (the
  * receiver, not an argument). The `*` and `/` markers are not parameters.
  */
-function parameterFacts(params: SyntaxNode | null, dropFirst: boolean): ParameterFact[] {
+function parameterFacts(
+  params: SyntaxNode | null,
+  dropFirst: boolean,
+  annotationRef: (node: SyntaxNode | null) => TypeRef | null,
+  parts: Map<number, ParameterParts>,
+): ParameterFact[] {
   const out: ParameterFact[] = [];
   let first = true;
   for (const p of params?.namedChildren ?? []) {
-    if (!p || p.type === 'positional_separator' || p.type === 'keyword_separator') continue;
+    if (!p) continue;
+    const pType = p.type;
+    if (pType === 'positional_separator' || pType === 'keyword_separator') continue;
     const skip = first && dropFirst;
     first = false;
     if (skip) continue;
     let nameNode: SyntaxNode | null = p;
+    let nameType = pType;
     let annotation: SyntaxNode | null = null;
-    if (p.type === 'typed_parameter') {
+    let read: ParameterParts | null = null;
+    if (pType === 'typed_parameter') {
       nameNode = p.namedChildren[0] ?? null;
+      nameType = nameNode?.type ?? '';
       annotation = p.childForFieldName('type');
-    } else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
+      read = { nameNode, nameType, annotation, nameText: null };
+    } else if (pType === 'default_parameter' || pType === 'typed_default_parameter') {
       nameNode = p.childForFieldName('name');
+      nameType = nameNode?.type ?? '';
       annotation = p.childForFieldName('type');
+      read = { nameNode, nameType, annotation, nameText: null };
     }
-    const rest = nameNode?.type === 'list_splat_pattern' || nameNode?.type === 'dictionary_splat_pattern';
-    if (rest) nameNode = nameNode?.namedChildren[0] ?? null;
-    if (!nameNode || nameNode.type !== 'identifier') continue;
+    if (read) parts.set(p.id, read);
+    const rest = nameType === 'list_splat_pattern' || nameType === 'dictionary_splat_pattern';
+    if (rest) {
+      nameNode = nameNode?.namedChildren[0] ?? null;
+      nameType = nameNode?.type ?? '';
+    }
+    if (!nameNode || nameType !== 'identifier') continue;
+    const name = nameNode.text;
+    if (read && !rest) read.nameText = name;
     out.push({
-      name: nameNode.text,
+      name,
       // `*args: int` types each argument, not the tuple they arrive in: no member lookup goes through it.
-      type: rest ? null : parameterTypeRef(annotation),
+      type: rest ? null : (callableTypeRef(annotation) ?? annotationRef(annotation)),
       ...(rest ? { rest: true } : {}),
     });
   }
   return out;
+}
+
+/** What parameterFacts read of a typed or defaulted parameter, for the scope to bind it without reading it again. */
+interface ParameterParts {
+  nameNode: SyntaxNode | null;
+  nameType: string;
+  annotation: SyntaxNode | null;
+  /** The name's text, when it is an identifier. */
+  nameText: string | null;
 }
 
 class Extractor {
@@ -423,7 +455,8 @@ class Extractor {
     if (leftType === 'subscript' || (leftType === 'attribute' && scope.kind !== 'function')) return;
     const right = node.childForFieldName('right');
     const annotation = node.childForFieldName('type');
-    if (leftType === 'identifier' && left.text === '__all__' && scope.kind === 'module') {
+    const leftText = leftType === 'identifier' ? left.text : '';
+    if (leftText === '__all__' && scope.kind === 'module') {
       this.noteAll(right);
       return;
     }
@@ -434,21 +467,23 @@ class Extractor {
       const attr = left.childForFieldName('attribute');
       const self = object?.type === 'identifier' ? this.lookupSlot(scope, object.text) : null;
       if (attr && self?.kind === 'self') {
-        const declared = typeRefOfAnnotation(annotation);
+        const declared = this.annotationRef(annotation);
         const valueType = declared ?? this.typeOfValue(right, scope);
         this.declareProperty(self.classLocalId, attr.text, node, valueType, declared !== null);
       }
       return;
     }
-    const declared = typeRefOfAnnotation(annotation);
-    if (leftType === 'identifier' && right?.type === 'lambda') {
-      this.declareLambda(left.text, right, node, scope);
+    const declared = this.annotationRef(annotation);
+    const rightType = leftType === 'identifier' ? right?.type : undefined;
+    if (leftType === 'identifier' && right && rightType === 'lambda') {
+      this.declareLambda(leftText, right, node, scope);
       return;
     }
     // Only a plain name takes the value's type (`a, b = f()` unpacks it).
-    const valueType = leftType === 'identifier' ? (declared ?? this.typeOfValue(right, scope)) : null;
+    const valueType =
+      leftType === 'identifier' ? (declared ?? this.typeOfValue(right, scope, 0, rightType)) : null;
     for (const target of leftType === 'identifier' ? [left] : targetNames(left)) {
-      const name = target.text;
+      const name = target === left ? leftText : target.text;
       if (scope.kind === 'module') {
         const bound = scope.vars.get(name);
         if (bound?.kind === 'local-symbol') {
@@ -545,10 +580,11 @@ class Extractor {
   }
 
   /** The type of an assigned value, when the file tells it: a constructor or function call, a literal. */
-  private typeOfValue(value: SyntaxNode | null, scope: Scope, depth = 0): TypeRef | null {
+  private typeOfValue(value: SyntaxNode | null, scope: Scope, depth = 0, known?: string): TypeRef | null {
     if (!value || depth > MAX_TYPE_CHAIN) return null;
-    if (value.type === 'await') return this.typeOfValue(value.firstNamedChild, scope, depth + 1);
-    if (value.type === 'call') {
+    const type = known ?? value.type;
+    if (type === 'await') return this.typeOfValue(value.firstNamedChild, scope, depth + 1);
+    if (type === 'call') {
       const fn = value.childForFieldName('function');
       const callee = dottedName(fn);
       if (callee === null) {
@@ -577,13 +613,13 @@ class Extractor {
         return typeOfCastTarget(value.childForFieldName('arguments')?.firstNamedChild ?? null);
       return { kind: 'call-return', callee };
     }
-    if (value.type === 'attribute') return this.typeOfAttribute(value, scope, 0);
-    if (value.type === 'identifier') {
+    if (type === 'attribute') return this.typeOfAttribute(value, scope, 0, type);
+    if (type === 'identifier') {
       const slot = this.lookupSlot(scope, value.text);
       if (slot?.kind === 'local-value') return slot.valueType;
       return null;
     }
-    const literal = LITERAL_TYPES[value.type];
+    const literal = LITERAL_TYPES[type];
     return literal ? { kind: 'name', name: literal } : null;
   }
 
@@ -599,14 +635,16 @@ class Extractor {
       )
         this.exports.push({ exported: localName, local: localName, line: at });
     };
-    if (node.type === 'import_statement') {
+    const statementType = node.type;
+    if (statementType === 'import_statement') {
       for (const name of node.childrenForFieldName('name')) {
         if (!name) continue;
-        if (name.type === 'aliased_import') {
+        const nameType = name.type;
+        if (nameType === 'aliased_import') {
           const dotted = name.childForFieldName('name')?.text;
           const alias = name.childForFieldName('alias')?.text;
           if (dotted && alias) bind(alias, '*', collapse(dotted));
-        } else if (name.type === 'dotted_name') {
+        } else if (nameType === 'dotted_name') {
           const dotted = collapse(name.text).replace(/\s/g, '');
           const top = dotted.split('.')[0] ?? dotted;
           bind(top, '*', top);
@@ -626,7 +664,7 @@ class Extractor {
       }
       return;
     }
-    if (node.type === 'future_import_statement') return;
+    if (statementType === 'future_import_statement') return;
     const moduleNode = node.childForFieldName('module_name');
     const specifier = moduleNode ? moduleNode.text.replace(/\s/g, '') : '';
     if (specifier === '') return;
@@ -640,11 +678,12 @@ class Extractor {
     }
     for (const name of node.childrenForFieldName('name')) {
       if (!name) continue;
-      if (name.type === 'aliased_import') {
+      const nameType = name.type;
+      if (nameType === 'aliased_import') {
         const imported = name.childForFieldName('name')?.text;
         const alias = name.childForFieldName('alias')?.text;
         if (imported && alias) bind(alias, imported, specifier);
-      } else if (name.type === 'dotted_name') {
+      } else if (nameType === 'dotted_name') {
         bind(name.text, name.text, specifier);
       }
     }
@@ -676,7 +715,12 @@ class Extractor {
     if (!scope.outer.has(name)) scope.vars.set(name, { kind: 'local-symbol', localId });
   }
 
-  private declareDefinition(node: SyntaxNode, decoratorNodes: SyntaxNode[], scope: Scope): void {
+  private declareDefinition(
+    node: SyntaxNode,
+    nodeType: string,
+    decoratorNodes: SyntaxNode[],
+    scope: Scope,
+  ): void {
     const nameNode = node.childForFieldName('name');
     if (!nameNode) return;
     const name = nameNode.text;
@@ -694,12 +738,14 @@ class Extractor {
     let isStaticLike = false;
     let isFixture = false;
     let autouse = false;
-    if (node.type === 'class_definition') {
+    if (nodeType === 'class_definition') {
       kind = 'class';
       const bases: string[] = [];
       for (const base of node.childForFieldName('superclasses')?.namedChildren ?? []) {
-        if (!base || base.type === 'keyword_argument') continue;
-        const text = dottedName(base.type === 'subscript' ? base.childForFieldName('value') : base);
+        if (!base) continue;
+        const baseType = base.type;
+        if (baseType === 'keyword_argument') continue;
+        const text = dottedName(baseType === 'subscript' ? base.childForFieldName('value') : base);
         if (text !== null && text !== 'object') bases.push(text);
       }
       if (bases.some((b) => /(^|\.)\w*TestCase$/.test(b))) {
@@ -766,12 +812,17 @@ class Extractor {
       doc,
       decorators: listed,
       signature: params ? collapse(params.text) : '()',
-      parameters: parameterFacts(params, inClass && !decoratorTexts.includes('staticmethod')),
+      parameters: parameterFacts(
+        params,
+        inClass && !decoratorTexts.includes('staticmethod'),
+        (a) => this.annotationRef(a),
+        this.parameterParts,
+      ),
       returnType: returnType ? collapse(returnType.text) : null,
-      returnTypeRef: returnType ? typeRefOfAnnotation(returnType) : undefined,
+      returnTypeRef: returnType ? this.annotationRef(returnType) : undefined,
       isStatic: inClass && isStaticLike ? true : undefined,
       // A property's value is what its getter returns: `self.repo.save()` through `@property def repo(self) -> Repo`.
-      valueType: kind === 'getter' && returnType ? typeRefOfAnnotation(returnType) : undefined,
+      valueType: kind === 'getter' && returnType ? this.annotationRef(returnType) : undefined,
     });
     this.decls.set(node.id, {
       localId,
@@ -781,6 +832,7 @@ class Extractor {
       isStaticLike,
       isFixture,
       autouse,
+      params,
     });
     this.declNodeOf.set(localId, node.id);
     const classId = inClass ? scope.ownerId : null;
@@ -848,7 +900,13 @@ class Extractor {
       { start: 0, end: Number.POSITIVE_INFINITY, scope: moduleScope, typeOnly: false },
     ];
     const declared = new Set<number>();
-    const calls: Array<{ at: SyntaxNode; callee: SyntaxNode; scope: Scope }> = [];
+    const calls: Array<{
+      at: SyntaxNode;
+      callee: SyntaxNode;
+      calleeType: string | null;
+      calleeText: string | null;
+      scope: Scope;
+    }> = [];
     const walked = this.namesTypeChecking
       ? this.isTestFile
         ? WALKED_TESTS
@@ -869,21 +927,28 @@ class Extractor {
         this.warnDepth(node);
         continue;
       }
-      switch (node.type) {
+      const type = node.type;
+      switch (type) {
         case 'call': {
           const fn = node.childForFieldName('function');
           if (!fn) break;
+          const fnType = fn.type;
           // `super().m()`: the call is of `m` on the base class; `super()` is how Python spells the receiver.
-          if (fn.type === 'identifier' && fn.text === 'super' && node.parent?.type === 'attribute') break;
-          calls.push({ at: node, callee: fn, scope });
+          const fnText = fnType === 'identifier' ? fn.text : null;
+          if (fnText === 'super' && node.parent?.type === 'attribute') break;
+          calls.push({ at: node, callee: fn, calleeType: fnType, calleeText: fnText, scope });
           if (scope.kind === 'module') this.noteAllCall(node);
           break;
         }
         case 'decorated_definition': {
           const definition = node.childForFieldName('definition');
-          if (definition?.type === 'function_definition' || definition?.type === 'class_definition') {
+          const definitionType = definition?.type;
+          if (
+            definition &&
+            (definitionType === 'function_definition' || definitionType === 'class_definition')
+          ) {
             const decorators = node.namedChildren.filter((c): c is SyntaxNode => c?.type === 'decorator');
-            this.declareDefinition(definition, decorators, scope);
+            this.declareDefinition(definition, definitionType, decorators, scope);
             declared.add(definition.id);
           }
           break;
@@ -897,7 +962,7 @@ class Extractor {
           const text = expr ? dottedName(expr) : null;
           // `@x.setter`: the property's own descriptor, not a call into code.
           if (expr && text !== null && !/\.(setter|getter|deleter)$/.test(text))
-            calls.push({ at: expr, callee: expr, scope: decoratorScope });
+            calls.push({ at: expr, callee: expr, calleeType: null, calleeText: null, scope: decoratorScope });
           regions.push({
             start: node.startIndex,
             end: node.endIndex,
@@ -908,11 +973,9 @@ class Extractor {
         }
         case 'function_definition':
         case 'class_definition': {
-          if (!declared.has(node.id)) this.declareDefinition(node, [], scope);
+          if (!declared.has(node.id)) this.declareDefinition(node, type, [], scope);
           const inner =
-            node.type === 'function_definition'
-              ? this.enterFunction(node, scope)
-              : this.enterClass(node, scope);
+            type === 'function_definition' ? this.enterFunction(node, scope) : this.enterClass(node, scope);
           const body = node.childForFieldName('body');
           if (inner && body)
             regions.push({ start: body.startIndex, end: body.endIndex, scope: inner, typeOnly: false });
@@ -931,9 +994,9 @@ class Extractor {
           this.collectAssignment(node, scope);
           break;
         case 'augmented_assignment': {
+          if (scope.kind !== 'module') break;
           const left = node.childForFieldName('left');
-          if (left?.text === '__all__' && scope.kind === 'module')
-            this.noteAll(node.childForFieldName('right'));
+          if (left?.text === '__all__') this.noteAll(node.childForFieldName('right'));
           break;
         }
         case 'named_expression': {
@@ -977,7 +1040,7 @@ class Extractor {
         }
         case 'print_statement':
         case 'exec_statement':
-          this.note(node, 'info', `Python 2 ${node.type.replace('_statement', '')} statement`);
+          this.note(node, 'info', `Python 2 ${type.replace('_statement', '')} statement`);
           break;
         case 'return_statement':
         case 'yield': {
@@ -1008,10 +1071,25 @@ class Extractor {
       const first = types[0] ?? null;
       if (sym && first !== null && types.every((t) => sameType(t, first))) sym.valueType = first;
     }
-    for (const c of calls) this.pushSite(c.at, c.callee, c.scope);
+    for (const c of calls) this.pushSite(c.at, c.callee, c.calleeType, c.calleeText, c.scope);
   }
 
   private readonly noted = new Set<string>();
+  /** Parameter node id → what parameterFacts read of it. */
+  private readonly parameterParts = new Map<number, ParameterParts>();
+  /** Annotation node id → the class it names (annotationTypeName): parameters and return types are read twice. */
+  private readonly annotationNames = new Map<number, string | null>();
+
+  /** typeRefOfAnnotation (type-refs.ts), read once per annotation node; a new TypeRef each call. */
+  private annotationRef(node: SyntaxNode | null): TypeRef | null {
+    if (!node) return null;
+    let name = this.annotationNames.get(node.id);
+    if (name === undefined) {
+      name = annotationTypeName(node);
+      this.annotationNames.set(node.id, name);
+    }
+    return name ? { kind: 'name', name } : null;
+  }
 
   private note(node: SyntaxNode, severity: Diagnostic['severity'], message: string): void {
     if (this.noted.has(message)) return;
@@ -1023,39 +1101,59 @@ class Extractor {
     return { ...scope, kind: 'inline', vars: new Map(), parent: scope, outer: new Set() };
   }
 
-  private bindParam(param: SyntaxNode | null, scope: Scope, self?: { classLocalId: string }): string | null {
+  private bindParam(
+    param: SyntaxNode | null,
+    scope: Scope,
+    self?: { classLocalId: string },
+    knownType?: string,
+  ): string | null {
     if (!param) return null;
     let nameNode: SyntaxNode | null = null;
     let annotation: SyntaxNode | null = null;
-    const paramType = param.type;
-    switch (paramType) {
-      case 'identifier':
-        nameNode = param;
-        break;
-      case 'typed_parameter':
-        nameNode = param.firstNamedChild;
-        annotation = param.childForFieldName('type');
-        break;
-      case 'default_parameter':
-      case 'typed_default_parameter':
-        nameNode = param.childForFieldName('name');
-        annotation = param.childForFieldName('type');
-        break;
-      case 'list_splat_pattern':
-      case 'dictionary_splat_pattern':
-        nameNode = param.firstNamedChild;
-        break;
+    // What is known of the name node already (parameterFacts read typed and defaulted parameters).
+    let nameType: string | null = null;
+    let nameText: string | null = null;
+    const paramType = knownType ?? param.type;
+    const read =
+      paramType === 'typed_parameter' ||
+      paramType === 'default_parameter' ||
+      paramType === 'typed_default_parameter'
+        ? this.parameterParts.get(param.id)
+        : undefined;
+    if (read) {
+      ({ nameNode, nameType, annotation, nameText } = read);
+    } else {
+      switch (paramType) {
+        case 'identifier':
+          nameNode = param;
+          nameType = paramType;
+          break;
+        case 'typed_parameter':
+          nameNode = param.firstNamedChild;
+          annotation = param.childForFieldName('type');
+          break;
+        case 'default_parameter':
+        case 'typed_default_parameter':
+          nameNode = param.childForFieldName('name');
+          annotation = param.childForFieldName('type');
+          break;
+        case 'list_splat_pattern':
+        case 'dictionary_splat_pattern':
+          nameNode = param.firstNamedChild;
+          break;
+      }
     }
-    if (nameNode && nameNode.type !== 'identifier') {
+    if (nameNode && (nameType ?? nameNode.type) !== 'identifier') {
       // `*args: int` — the splat's identifier, typed as its container.
       nameNode = nameNode.firstNamedChild;
+      nameText = null;
       annotation = null;
       if (!nameNode || nameNode.type !== 'identifier') return null;
     }
     if (!nameNode) return null;
-    const name = nameNode.text;
+    const name = nameText ?? nameNode.text;
     if (self) scope.vars.set(name, { kind: 'self', classLocalId: self.classLocalId });
-    else scope.vars.set(name, { kind: 'local-value', valueType: typeRefOfAnnotation(annotation) });
+    else scope.vars.set(name, { kind: 'local-value', valueType: this.annotationRef(annotation) });
     return name;
   }
 
@@ -1076,7 +1174,7 @@ class Extractor {
       outer: new Set(),
       testClass: false,
     };
-    const params = node.childForFieldName('parameters');
+    const params = decl.params !== undefined ? decl.params : node.childForFieldName('parameters');
     const isStatic = decl.decorators.some((d) => /^@\s*staticmethod\b/.test(d.text));
     let first = true;
     const requested: Array<{ name: string; node: SyntaxNode }> = [];
@@ -1085,7 +1183,7 @@ class Extractor {
       const asSelf =
         first && inClass && !isStatic && scope.ownerId ? { classLocalId: scope.ownerId } : undefined;
       const pType = p.type;
-      const name = this.bindParam(p, fnScope, asSelf);
+      const name = this.bindParam(p, fnScope, asSelf, pType);
       if (name !== null && !asSelf && (pType === 'identifier' || pType === 'typed_parameter'))
         requested.push({ name, node: p });
       if (pType !== 'positional_separator' && pType !== 'keyword_separator') first = false;
@@ -1115,30 +1213,31 @@ class Extractor {
     return classScope;
   }
 
-  private addCall(node: SyntaxNode, scope: Scope): void {
-    const fn = node.childForFieldName('function');
-    if (!fn) return;
-    // `super().m()`: the call is of `m` on the base class; `super()` itself is how Python spells the receiver.
-    if (fn.type === 'identifier' && fn.text === 'super' && node.parent?.type === 'attribute') return;
-    this.pushSite(node, fn, scope);
-  }
-
-  private pushSite(at: SyntaxNode, callee: SyntaxNode, scope: Scope): void {
+  /** A call site of `callee` (its type and text when the caller has read them) at the call `at`. */
+  private pushSite(
+    at: SyntaxNode,
+    callee: SyntaxNode,
+    calleeType: string | null,
+    calleeText: string | null,
+    scope: Scope,
+  ): void {
+    const text = calleeText ?? callee.text;
     this.callSites.push({
       caller: scope.caller,
       line: line(at),
       kind: 'call',
-      text: truncate(collapse(callee.text)),
-      target: this.callTarget(callee, scope),
+      text: truncate(collapse(text)),
+      target: this.callTarget(callee, calleeType ?? callee.type, text, scope),
     });
   }
 
-  private callTarget(callee: SyntaxNode, scope: Scope): CallTarget {
-    const e = unparenthesized(callee);
-    // Each `type` and `text` read crosses into the parser's memory: read them once.
-    const type = e.type;
+  private callTarget(callee: SyntaxNode, calleeType: string, calleeText: string, scope: Scope): CallTarget {
+    // Each `type` and `text` read crosses into the parser's memory: read them once (the caller read the callee's).
+    let e = callee;
+    let type = calleeType;
+    if (type === 'parenthesized_expression') [e, type] = unparenthesized(callee, type);
     if (type === 'identifier') {
-      const text = e.text;
+      const text = e === callee ? calleeText : e.text;
       const slot = this.lookupSlot(scope, text);
       // `cls(…)` in a classmethod constructs the class; `self(…)` calls `__call__` of an unknown subclass.
       if (slot?.kind === 'self')
@@ -1165,8 +1264,7 @@ class Extractor {
   }
 
   private receiverOf(object: SyntaxNode, scope: Scope): Receiver {
-    const e = unparenthesized(object);
-    const type = e.type;
+    const [e, type] = unparenthesized(object);
     if (type === 'identifier') {
       const text = e.text;
       const slot = this.lookupSlot(scope, text);
@@ -1177,7 +1275,7 @@ class Extractor {
       const fn = e.childForFieldName('function');
       if (fn?.type === 'identifier' && fn.text === 'super' && this.lookupSlot(scope, 'super') === undefined)
         return { kind: 'super', classLocalId: scope.classLocalId };
-      const typed = this.typeOfValue(e, scope);
+      const typed = this.typeOfValue(e, scope, 0, type);
       if (typed) return { kind: 'typed', valueType: typed };
     }
     if (type === 'attribute') {
@@ -1189,14 +1287,14 @@ class Extractor {
           return { kind: 'this-field', classLocalId: slot.classLocalId, field: attr.text };
       }
       // `a.b.c.f()` after `import a.b.c`: the submodule is the receiver.
-      const dotted = dottedName(e);
+      const dotted = dottedName(e, 0, type);
       if (dotted !== null) {
         const slot = this.lookupSlot(scope, dotted);
         if (slot && slot.kind === 'import')
           return { kind: 'identifier', name: dotted, binding: cloneBinding(slot) };
       }
       // `self.repo.db.query()`, `order.customer.notify()`: members of a typed value, followed by the resolver.
-      const typed = this.typeOfAttribute(e, scope, 0);
+      const typed = this.typeOfAttribute(e, scope, 0, type);
       if (typed) return { kind: 'typed', valueType: typed };
     }
     const literal = LITERAL_TYPES[type];
@@ -1205,17 +1303,18 @@ class Extractor {
   }
 
   /** The type of an attribute chain rooted at `self`/`cls`, a typed local or a call: a `member` TypeRef, or null. */
-  private typeOfAttribute(e: SyntaxNode, scope: Scope, depth: number): TypeRef | null {
+  private typeOfAttribute(e: SyntaxNode, scope: Scope, depth: number, known?: string): TypeRef | null {
     if (depth > MAX_TYPE_CHAIN) return null;
-    if (e.type === 'call') return this.typeOfValue(e, scope, depth + 1);
-    if (e.type === 'identifier') {
+    const type = known ?? e.type;
+    if (type === 'call') return this.typeOfValue(e, scope, depth + 1);
+    if (type === 'identifier') {
       const slot = this.lookupSlot(scope, e.text);
       if (slot?.kind === 'local-value') return slot.valueType;
       if (slot?.kind !== 'self') return null;
       const cls = this.byLocalId.get(slot.classLocalId);
       return cls && cls.parent === null ? { kind: 'name', name: cls.name } : null;
     }
-    if (e.type !== 'attribute') return null;
+    if (type !== 'attribute') return null;
     const object = e.childForFieldName('object');
     const attr = e.childForFieldName('attribute');
     const of = object && attr ? this.typeOfAttribute(object, scope, depth + 1) : null;
@@ -1425,12 +1524,15 @@ function sameType(a: TypeRef | null, b: TypeRef | null): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** `((x))` → `x`: the expression inside single-item parentheses. */
-function unparenthesized(node: SyntaxNode): SyntaxNode {
+/** `((x))` → `x`: the expression inside single-item parentheses, with its type (`type`: the node's, when read). */
+function unparenthesized(node: SyntaxNode, type = node.type): [SyntaxNode, string] {
   let e = node;
-  for (let i = 0; i < 64 && e.type === 'parenthesized_expression' && e.namedChildCount === 1; i++)
+  let eType = type;
+  for (let i = 0; i < 64 && eType === 'parenthesized_expression' && e.namedChildCount === 1; i++) {
     e = e.firstNamedChild as SyntaxNode;
-  return e;
+    eType = e.type;
+  }
+  return [e, eType];
 }
 
 function cloneBinding(b: Binding): Binding {
@@ -1450,14 +1552,22 @@ export function declaredEncoding(text: string): string | null {
   return null;
 }
 
-/** Extracts the facts of one Python file. Never throws for bad input: partial facts plus diagnostics. */
-export function extractPythonFacts(path: string, rawText: string): FileFacts {
+/**
+ * Extracts the facts of one Python file. Never throws for bad input: partial facts plus diagnostics. `parse` is the
+ * plug-in's own parser unless a caller brings another tree-sitter Python parser (the benchmark times the native
+ * binding's through here).
+ */
+export function extractPythonFacts(
+  path: string,
+  rawText: string,
+  parse: (text: string) => SyntaxTree = parsePython,
+): FileFacts {
   // A byte-order mark is not Python: drop it (it holds no newline, so lines stay the same).
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   let lastLine = 1;
   for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lastLine++;
   const extractor = new Extractor(path, lastLine, text);
-  const tree = parsePython(text);
+  const tree = parse(text);
   try {
     const root = tree.rootNode;
     extractor.run(root);

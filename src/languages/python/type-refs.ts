@@ -102,9 +102,18 @@ export function typeRefOfAnnotation(node: SyntaxNode | null): TypeRef | null {
  * as a `function` ref, whose parameters type a lambda passed there; anything else as typeRefOfAnnotation.
  */
 export function parameterTypeRef(node: SyntaxNode | null): TypeRef | null {
+  return callableTypeRef(node) ?? typeRefOfAnnotation(node);
+}
+
+/** The `function` ref of a `Callable[[A, B], R]` annotation (see parameterTypeRef), or null for any other. */
+export function callableTypeRef(node: SyntaxNode | null): TypeRef | null {
   let t = node;
-  if (t?.type === 'type') t = t.namedChildren[0] ?? null;
-  if (t && (t.type === 'generic_type' || t.type === 'subscript')) {
+  let type = t?.type;
+  if (type === 'type') {
+    t = t?.namedChildren[0] ?? null;
+    type = t?.type;
+  }
+  if (t && (type === 'generic_type' || type === 'subscript')) {
     const { head, args } = subscriptParts(t);
     if (head !== null && CALLABLE.test(head) && args.length === 2) {
       const first = args[0]?.type === 'type' ? (args[0].namedChildren[0] ?? null) : (args[0] ?? null);
@@ -112,5 +121,5 @@ export function parameterTypeRef(node: SyntaxNode | null): TypeRef | null {
       return { kind: 'function', params, returns: typeRefOfAnnotation(args[1] ?? null) };
     }
   }
-  return typeRefOfAnnotation(node);
+  return null;
 }
