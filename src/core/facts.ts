@@ -70,6 +70,8 @@ export interface ParameterFact {
   type: TypeRef | null;
   /** `...rest`, `*args`, `**kw`: takes the remaining arguments. */
   rest?: boolean;
+  /** A caller may leave it out (`b?: T`, `b = 1`), when the plug-in tells. */
+  optional?: boolean;
 }
 
 export interface SymbolFact {

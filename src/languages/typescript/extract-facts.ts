@@ -1284,6 +1284,9 @@ class Extractor {
       text: truncate(collapse(callee.getText(sf))),
       target: this.callTarget(callee, state),
     };
+    // The argument count picks among an interface's overload signatures; a spread leaves it unknown.
+    const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
+    if (!args.some((a) => ts.isSpreadElement(a))) site.args = args.map(() => null);
     const caller = this.currentCaller(state, false);
     if (caller.startsWith('\u0000hook:')) {
       const group = this.hookGroups[Number(caller.slice(6))];

@@ -115,6 +115,7 @@ export function parameterFacts(node: ts.SignatureDeclaration, sf: ts.SourceFile)
       type: parameterTypeRef(p.type, sf),
     };
     if (p.dotDotDotToken) fact.rest = true;
+    else if (p.questionToken || p.initializer) fact.optional = true;
     out.push(fact);
   }
   return out;
