@@ -1049,8 +1049,33 @@ class Extractor {
       }
       return;
     }
-    for (const name of bindingNames(decl.name))
-      scope.vars.set(name, { kind: 'local-value', valueType: null });
+    const whole = init
+      ? (typeRefFromTypeNode(decl.type, sf) ??
+        typeRefFromExpression(init, sf) ??
+        this.localValueType(init, scope))
+      : null;
+    this.declarePattern(decl.name, whole, scope);
+  }
+
+  /**
+   * `const { reader, writer: w } = ws.storage` with the whole's type known: each name is that type's member
+   * (`reader` is member `reader` of ws.storage's type). Rest elements and nested patterns stay untyped.
+   */
+  private declarePattern(pattern: ts.BindingName, whole: TypeRef | null, scope: Scope): void {
+    if (ts.isIdentifier(pattern)) {
+      scope.vars.set(pattern.text, { kind: 'local-value', valueType: whole });
+      return;
+    }
+    for (const el of pattern.elements) {
+      if (ts.isOmittedExpression(el)) continue;
+      const prop = el.propertyName ?? (ts.isIdentifier(el.name) ? el.name : undefined);
+      const name = prop && !ts.isComputedPropertyName(prop) ? propertyNameText(prop, this.sf) : null;
+      const typed =
+        whole && ts.isObjectBindingPattern(pattern) && !el.dotDotDotToken && name && ts.isIdentifier(el.name);
+      if (typed)
+        scope.vars.set(el.name.text, { kind: 'local-value', valueType: { kind: 'member', of: whole, name } });
+      else for (const n of bindingNames(el.name)) scope.vars.set(n, { kind: 'local-value', valueType: null });
+    }
   }
 
   /**
@@ -1062,6 +1087,11 @@ class Extractor {
     if (ts.isIdentifier(e)) {
       const b = this.lookup(scope, e.text);
       return b.kind === 'local-value' && b.valueType ? { ...b.valueType } : null;
+    }
+    if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.name)) {
+      // `const reader = ws.storage.reader` with ws typed: member `reader` of member `storage` of ws's type.
+      const of = this.localValueType(e.expression, scope);
+      return of ? { kind: 'member', of, name: e.name.text } : null;
     }
     let array: ts.Expression | undefined;
     if (ts.isElementAccessExpression(e)) array = e.expression;
@@ -1139,14 +1169,11 @@ class Extractor {
             (callback && !param.type && !param.dotDotDotToken
               ? { kind: 'callback-param' as const, callee: callback.callee, arg: callback.arg, param: index }
               : null);
-          for (const name of bindingNames(param.name)) {
-            const binding: Binding = {
-              kind: 'local-value',
-              valueType: ts.isIdentifier(param.name) ? type : null,
-            };
-            if (ts.isIdentifier(param.name)) this.noteElementType(binding, param.type);
-            scope.vars.set(name, binding);
-          }
+          if (ts.isIdentifier(param.name)) {
+            const binding: Binding = { kind: 'local-value', valueType: type };
+            this.noteElementType(binding, param.type);
+            scope.vars.set(param.name.text, binding);
+          } else this.declarePattern(param.name, param.dotDotDotToken ? null : type, scope);
         }
         state.scope = scope;
       } else if (ts.isBlock(node) || ts.isModuleBlock(node)) {
