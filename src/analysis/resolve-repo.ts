@@ -528,8 +528,17 @@ class RepoResolver {
    * The declared type of a callback's parameter, read from the callee's parameters:
    * `operate(init: (source: Observable<T>, subscriber: Subscriber<R>) => void)` types `subscriber` as Subscriber.
    */
-  private callbackParamType(file: FileIndex, ref: { callee: string; arg: number; param: number }): Lookup {
-    const fn = this.resolveValuePath(file, ref.callee);
+  private callbackParamType(
+    file: FileIndex,
+    ref: { callee: string; arg: number; param: number; of?: TypeRef },
+  ): Lookup {
+    const owner = ref.of ? this.resolveTypeRef(file, ref.of) : undefined;
+    const method = owner?.kind === 'symbol' ? this.findMember(owner.def, ref.callee) : undefined;
+    const fn: Lookup = ref.of
+      ? method
+        ? { kind: 'symbol', def: method }
+        : NONE
+      : this.resolveValuePath(file, ref.callee);
     if (fn.kind !== 'symbol') return NONE;
     const holder = fn.def.sym.kind === 'class' ? this.inheritedConstructorOf(fn.def) : fn.def;
     if (!holder) return NONE;

@@ -53,8 +53,11 @@ export type TypeRef =
    * `self.stream.look()`, and `x` in Python's `with E as x` (`E.__enter__()`).
    */
   | { kind: 'method-return'; of: TypeRef; name: string }
-  /** Untyped parameter `param` of a callback passed as argument `arg` to `callee`: `operate((src, sub) => …)`. */
-  | { kind: 'callback-param'; callee: string; arg: number; param: number }
+  /**
+   * Untyped parameter `param` of a callback passed as argument `arg` to `callee`: `operate((src, sub) => …)`. With
+   * `of`, `callee` is a method of the type `of`: `store.subscribe((state) => …)` with `store` typed.
+   */
+  | { kind: 'callback-param'; callee: string; arg: number; param: number; of?: TypeRef }
   /**
    * A function type, as a parameter declares it: `(source: Observable<T>, sub: Subscriber<R>) => void`,
    * `Callable[[Source, Sub], None]`. Its parameters' types (null where not written or not nameable), in order, and

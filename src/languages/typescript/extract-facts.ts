@@ -129,7 +129,7 @@ class Extractor {
   /** Node whose body's calls belong to a symbol → that symbol's localId. */
   private readonly callerSymbol = new Map<ts.Node, string>();
   /** Function values passed as call arguments → the callee text and argument index (see noteCallbackArgs). */
-  private readonly callbackArgs = new Map<ts.Node, { callee: string; arg: number }>();
+  private readonly callbackArgs = new Map<ts.Node, CallbackTarget & { arg: number }>();
   private readonly classNodes = new Map<ts.Node, string>();
   private readonly describeCallbacks = new Set<ts.Node>();
   private readonly tests: TestRecord[] = [];
@@ -1167,7 +1167,7 @@ class Extractor {
           const type =
             typeRefFromTypeNode(param.type, this.sf) ??
             (callback && !param.type && !param.dotDotDotToken
-              ? { kind: 'callback-param' as const, callee: callback.callee, arg: callback.arg, param: index }
+              ? this.callbackParamType(callback, index)
               : null);
           if (ts.isIdentifier(param.name)) {
             const binding: Binding = { kind: 'local-value', valueType: type };
@@ -1214,7 +1214,7 @@ class Extractor {
         state.scope.vars.set(node.name.text, { kind: 'local-value', valueType: null });
       }
 
-      if (ts.isCallExpression(node)) this.noteCallbackArgs(node);
+      if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.noteCallbackArgs(node, state);
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.recordCall(node, state);
       else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken)
         this.recordAssignment(node, state);
@@ -1233,17 +1233,51 @@ class Extractor {
 
   /**
    * Remembers where function values sit as call arguments: `operate((source, subscriber) => …)` → callee
-   * `operate`, argument 0. Only plain and dotted callee names (not `this.…`), so the resolver can look it up.
+   * `operate`, argument 0; `new Observable((subscriber) => …)` → the class's constructor.
    */
-  private noteCallbackArgs(node: ts.CallExpression): void {
-    let callee: string | null | undefined;
-    node.arguments.forEach((argument, arg) => {
+  private noteCallbackArgs(node: ts.CallExpression | ts.NewExpression, state: WalkState): void {
+    let target: CallbackTarget | null | undefined;
+    node.arguments?.forEach((argument, arg) => {
       const value = unwrapExpression(argument);
       if (!ts.isArrowFunction(value) && !ts.isFunctionExpression(value)) return;
-      if (callee === undefined) callee = entityText(node.expression, this.sf);
-      if (!callee || callee === 'this' || callee.startsWith('this.')) return;
-      this.callbackArgs.set(value, { callee, arg });
+      if (target === undefined) target = this.callbackTarget(node.expression, state);
+      if (target) this.callbackArgs.set(value, { ...target, arg });
     });
+  }
+
+  /**
+   * What a callback's untyped parameters are read from: the element type of an array or set it iterates
+   * (`shapes.forEach((s) => …)` with `shapes: Shape[]`), a method of a receiver whose type the file tells
+   * (`store.subscribe((state) => …)`), else the callee's own name when it is a plain or dotted name.
+   */
+  private callbackTarget(expr: ts.Expression, state: WalkState): CallbackTarget | null {
+    const e = unwrapExpression(expr);
+    if (ts.isPropertyAccessExpression(e)) {
+      const method = e.name.text;
+      const recv = unwrapExpression(e.expression);
+      const elementParam = ELEMENT_CALLBACKS.get(method);
+      if (elementParam !== undefined && ts.isIdentifier(recv)) {
+        const element = this.elementTypes.get(this.lookup(state.scope, recv.text));
+        if (element) return { callee: method, element, elementParam };
+      }
+      const chain = this.memberChainType(e, state, 0);
+      if (chain?.kind === 'member') return { callee: method, of: chain.of };
+    }
+    const callee = entityText(expr, this.sf);
+    if (!callee || callee === 'this' || callee.startsWith('this.')) return null;
+    return { callee };
+  }
+
+  /** The type of parameter `index` of a callback passed where `callback` says, as far as the file tells. */
+  private callbackParamType(callback: CallbackTarget & { arg: number }, index: number): TypeRef | null {
+    if (callback.element) return index === callback.elementParam ? { ...callback.element } : null;
+    return {
+      kind: 'callback-param',
+      callee: callback.callee,
+      arg: callback.arg,
+      param: index,
+      ...(callback.of ? { of: callback.of } : {}),
+    };
   }
 
   /** `x = new X()` / `x = make()` gives an untyped local its type (e.g. a suite variable assigned in beforeEach). */
@@ -1499,6 +1533,32 @@ interface WalkState {
 }
 
 /** Array methods that return one of the array's elements. */
+/** Array and set methods whose callback gets an element, by the parameter that holds it (`reduce`'s is second). */
+const ELEMENT_CALLBACKS: ReadonlyMap<string, number> = new Map([
+  ...[
+    'forEach',
+    'map',
+    'filter',
+    'find',
+    'findLast',
+    'findIndex',
+    'findLastIndex',
+    'some',
+    'every',
+    'flatMap',
+  ].map((m): [string, number] => [m, 0]),
+  ['reduce', 1],
+  ['reduceRight', 1],
+]);
+
+/** Where a callback argument's parameters get their types (see Extractor.callbackTarget). */
+interface CallbackTarget {
+  callee: string;
+  of?: TypeRef;
+  element?: TypeRef;
+  elementParam?: number;
+}
+
 const ELEMENT_METHODS: ReadonlySet<string> = new Set(['shift', 'pop', 'at', 'find', 'findLast']);
 
 /** Calls that return the object literal they are given (`Object.freeze({…})`), by the callee's last name. */
