@@ -494,6 +494,8 @@ class RepoResolver {
     if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : NONE;
     if (fn.def.sym.kind === 'class') return fn;
     const declared = this.declaredType(fn.def, (sym) => sym.returnTypeRef);
+    const bound = declared ? this.typeArgument(fn.def.sym, declared.ref, ref.typeArgs) : null;
+    if (bound) return this.resolveTypeRef(file, bound);
     if (declared) return this.resolveTypeRef(declared.file, declared.ref);
     // No declared return type: what the function is seen to return, when its file tells it.
     if ((fn.def.sym.kind === 'function' || fn.def.sym.kind === 'method') && fn.def.sym.valueType)
@@ -528,10 +530,7 @@ class RepoResolver {
    * The declared type of a callback's parameter, read from the callee's parameters:
    * `operate(init: (source: Observable<T>, subscriber: Subscriber<R>) => void)` types `subscriber` as Subscriber.
    */
-  private callbackParamType(
-    file: FileIndex,
-    ref: { callee: string; arg: number; param: number; of?: TypeRef },
-  ): Lookup {
+  private callbackParamType(file: FileIndex, ref: Extract<TypeRef, { kind: 'callback-param' }>): Lookup {
     const owner = ref.of ? this.resolveTypeRef(file, ref.of) : undefined;
     const method = owner?.kind === 'symbol' ? this.findMember(owner.def, ref.callee) : undefined;
     const fn: Lookup = ref.of
@@ -544,7 +543,20 @@ class RepoResolver {
     if (!holder) return NONE;
     const callback = this.declaredType(holder, (sym) => sym.parameters?.[ref.arg]?.type);
     const paramType = callback?.ref.kind === 'function' ? callback.ref.params[ref.param] : undefined;
+    const bound = paramType ? this.typeArgument(holder.sym, paramType, ref.typeArgs) : null;
+    if (bound) return this.resolveTypeRef(file, bound);
     return callback && paramType ? this.resolveTypeRef(callback.file, paramType) : NONE;
+  }
+
+  /** `ref` when it names a type parameter of `callee` that the call binds with a written type argument: that argument. */
+  private typeArgument(
+    callee: SymbolFact,
+    ref: TypeRef,
+    typeArgs: Array<TypeRef | null> | undefined,
+  ): TypeRef | null {
+    if (!typeArgs || ref.kind !== 'name') return null;
+    const index = callee.typeParameters?.indexOf(ref.name) ?? -1;
+    return index >= 0 ? (typeArgs[index] ?? null) : null;
   }
 
   /** `f` or `a.b.c` as written in `file` → the definition it names. */

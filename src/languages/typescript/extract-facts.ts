@@ -35,6 +35,7 @@ import {
   signatureText,
   titleText,
   typeRefFromExpression,
+  typeArgsOf,
   typeRefFromTypeNode,
   unwrapExpression,
 } from './ts-syntax.js';
@@ -273,6 +274,9 @@ class Extractor {
     return {
       signature: signatureText(fn, this.sf),
       parameters: parameterFacts(fn, this.sf),
+      ...(fn.typeParameters && fn.typeParameters.length > 0
+        ? { typeParameters: fn.typeParameters.map((t) => t.name.text) }
+        : {}),
       returnType: fn.type ? codeText(fn.type, this.sf) : null,
       returnTypeRef: returnTypeRefFromTypeNode(fn.type, this.sf),
     };
@@ -1240,7 +1244,10 @@ class Extractor {
     node.arguments?.forEach((argument, arg) => {
       const value = unwrapExpression(argument);
       if (!ts.isArrowFunction(value) && !ts.isFunctionExpression(value)) return;
-      if (target === undefined) target = this.callbackTarget(node.expression, state);
+      if (target === undefined) {
+        target = this.callbackTarget(node.expression, state);
+        if (target && !target.element) Object.assign(target, typeArgsOf(node, this.sf));
+      }
       if (target) this.callbackArgs.set(value, { ...target, arg });
     });
   }
@@ -1277,6 +1284,7 @@ class Extractor {
       arg: callback.arg,
       param: index,
       ...(callback.of ? { of: callback.of } : {}),
+      ...(callback.typeArgs ? { typeArgs: callback.typeArgs } : {}),
     };
   }
 
@@ -1557,6 +1565,7 @@ interface CallbackTarget {
   of?: TypeRef;
   element?: TypeRef;
   elementParam?: number;
+  typeArgs?: Array<TypeRef | null>;
 }
 
 const ELEMENT_METHODS: ReadonlySet<string> = new Set(['shift', 'pop', 'at', 'find', 'findLast']);

@@ -152,9 +152,19 @@ export function typeRefFromExpression(expr: ts.Expression | undefined, sf: ts.So
   }
   if (ts.isCallExpression(e)) {
     const callee = entityText(e.expression, sf);
-    if (callee && callee !== 'require' && !callee.startsWith('this.')) return { kind: 'call-return', callee };
+    if (callee && callee !== 'require' && !callee.startsWith('this.'))
+      return { kind: 'call-return', callee, ...typeArgsOf(e, sf) };
   }
   return null;
+}
+
+/** The type arguments written at a call (`create<Store>()`), as `{ typeArgs }`, or nothing when none are written. */
+export function typeArgsOf(
+  call: ts.CallExpression | ts.NewExpression,
+  sf: ts.SourceFile,
+): { typeArgs?: Array<TypeRef | null> } {
+  const written = call.typeArguments;
+  return written && written.length > 0 ? { typeArgs: written.map((t) => typeRefFromTypeNode(t, sf)) } : {};
 }
 
 /** The parameter list text, without comments, whitespace collapsed. */
