@@ -1223,8 +1223,20 @@ class Extractor {
       else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken)
         this.recordAssignment(node, state);
 
+      const narrowed = this.narrowings(node, state);
       ts.forEachChild(node, (child) => {
-        this.walk(child, state, next);
+        const vars = narrowed?.get(child);
+        if (!vars) {
+          this.walk(child, state, next);
+          return;
+        }
+        const outer = state.scope;
+        state.scope = { vars, parent: outer };
+        try {
+          this.walk(child, state, next);
+        } finally {
+          state.scope = outer;
+        }
       });
     } finally {
       state.scope = savedScope;
@@ -1233,6 +1245,67 @@ class Extractor {
       if (classId !== undefined) state.classes.pop();
       if (isSuite) state.suites.pop();
     }
+  }
+
+  /**
+   * Children of `node` where a condition narrows locals: `if (x instanceof Foo) …`, `if (isFoo(x)) …`, `c && …`,
+   * `c ? … : …`, and the statements after `if (!isFoo(x)) return;` in a block. Null when none.
+   */
+  private narrowings(node: ts.Node, state: WalkState): Map<ts.Node, Map<string, Binding>> | null {
+    const out = new Map<ts.Node, Map<string, Binding>>();
+    const add = (child: ts.Node, vars: Map<string, Binding>): void => {
+      if (vars.size > 0) out.set(child, vars);
+    };
+    if (ts.isIfStatement(node)) add(node.thenStatement, this.guards(node.expression, state));
+    else if (ts.isConditionalExpression(node)) add(node.whenTrue, this.guards(node.condition, state));
+    else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken)
+      add(node.right, this.guards(node.left, state));
+    else if (ts.isBlock(node) || ts.isSourceFile(node) || ts.isModuleBlock(node) || ts.isCaseClause(node)) {
+      let after = new Map<string, Binding>();
+      for (const statement of node.statements) {
+        add(statement, new Map(after));
+        const cond = ts.isIfStatement(statement) && !statement.elseStatement ? statement.expression : undefined;
+        const negated = cond ? unwrapExpression(cond) : undefined;
+        if (
+          negated &&
+          ts.isPrefixUnaryExpression(negated) &&
+          negated.operator === ts.SyntaxKind.ExclamationToken &&
+          exits((statement as ts.IfStatement).thenStatement)
+        )
+          after = new Map([...after, ...this.guards(negated.operand, state)]);
+      }
+    }
+    return out.size > 0 ? out : null;
+  }
+
+  /**
+   * The locals a true condition narrows, with their narrowed types: `x instanceof Foo` (a local or parameter) and a
+   * type guard named `isFoo(x)` (an untyped local: its declared `x is Foo` is read as what the guard returns).
+   */
+  private guards(cond: ts.Expression, state: WalkState): Map<string, Binding> {
+    const out = new Map<string, Binding>();
+    const e = unwrapExpression(cond);
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken)
+      return new Map([...this.guards(e.left, state), ...this.guards(e.right, state)]);
+    const local = (expr: ts.Expression | undefined): ts.Identifier | null => {
+      const id = expr ? unwrapExpression(expr) : undefined;
+      if (!id || !ts.isIdentifier(id)) return null;
+      return this.lookup(state.scope, id.text).kind === 'local-value' ? id : null;
+    };
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword) {
+      const id = local(e.left);
+      const type = entityText(e.right, this.sf);
+      if (id && type && type !== 'this' && !type.startsWith('this.'))
+        out.set(id.text, { kind: 'local-value', valueType: { kind: 'name', name: type } });
+    } else if (ts.isCallExpression(e)) {
+      const callee = entityText(e.expression, this.sf);
+      const id = local(e.arguments[0]);
+      const binding = id ? this.lookup(state.scope, id.text) : undefined;
+      const untyped = binding?.kind === 'local-value' && binding.valueType === null;
+      if (id && untyped && callee && !callee.startsWith('this') && /(?:^|\.)is[A-Z_$]/.test(callee))
+        out.set(id.text, { kind: 'local-value', valueType: { kind: 'call-return', callee } });
+    }
+    return out;
   }
 
   /**
@@ -1607,6 +1680,13 @@ function cloneBinding(b: Binding): Binding {
   if (b.kind === 'local-value')
     return { kind: 'local-value', valueType: b.valueType ? { ...b.valueType } : null };
   return { ...b };
+}
+
+/** A statement that always leaves the enclosing block: `return`, `throw`, or a block ending in one. */
+function exits(statement: ts.Statement): boolean {
+  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
+  const last = ts.isBlock(statement) ? statement.statements[statement.statements.length - 1] : undefined;
+  return last !== undefined && exits(last);
 }
 
 function bindingNames(name: ts.BindingName): string[] {

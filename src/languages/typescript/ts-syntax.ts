@@ -59,6 +59,9 @@ export function typeRefFromTypeNode(type: ts.TypeNode | undefined, sf: ts.Source
 export function returnTypeRefFromTypeNode(type: ts.TypeNode | undefined, sf: ts.SourceFile): TypeRef | null {
   let t = type;
   while (t && ts.isParenthesizedTypeNode(t)) t = t.type;
+  // A type guard (`x is Foo`) returns a boolean, but what its call is read for is the type it narrows to (a
+  // narrowed local's type is the guard's call-return); nothing calls methods on the boolean.
+  if (t && ts.isTypePredicateNode(t)) return t.assertsModifier ? null : typeRefFromTypeNode(t.type, sf);
   if (
     t &&
     ts.isTypeReferenceNode(t) &&
