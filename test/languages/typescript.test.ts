@@ -509,6 +509,51 @@ describe('repo resolution', () => {
   });
 });
 
+describe('types a call site tells (the call-site-types fixture)', () => {
+  const project = analyseFolder(typescriptPlugin, join(fixtureDir, 'call-site-types'));
+  const from = (caller: string, line: number): Edge[] =>
+    edgesFrom(project.resolved.edges, `use.ts::${caller}:function`).filter((e) => e.lines.includes(line));
+  const target = (caller: string, line: number, callee: string): Edge | undefined =>
+    from(caller, line).find((e) => e.calleeId === `model.ts::${callee}`);
+
+  it('binds a call on an overloaded interface method to the first signature taking its argument count', () => {
+    const edges = from('later', 5).filter((e) => e.calleeText === 'scheduler.schedule');
+    assert.deepEqual(
+      edges.map((e) => [e.calleeId, e.reason]),
+      [['model.ts::Scheduler.schedule:method~2', 'interface']],
+    );
+  });
+
+  it('types a local read from a typed property chain and names destructured from a typed value', () => {
+    for (const line of [11, 13])
+      assert.equal(target('resetAll', line, 'Store.reset:method')?.reason, 'receiver-typed');
+  });
+
+  it("types a callback's parameters by the array it iterates and by the typed receiver's method it is passed to", () => {
+    assert.equal(target('measure', 18, 'Shape.area:method')?.reason, 'receiver-typed');
+    assert.equal(target('measure', 19, 'Shape.area:method')?.reason, 'receiver-typed');
+  });
+
+  it("binds the callee's type parameters to the type arguments written at the call", () => {
+    assert.equal(target('measure', 20, 'Store.reset:method')?.reason, 'receiver-typed');
+    assert.equal(target('measure', 21, 'Store.reset:method')?.reason, 'receiver-typed');
+  });
+
+  it('narrows by instanceof and by a type guard, also after a guard that returns', () => {
+    for (const line of [26, 27, 30])
+      assert.equal(
+        target('describe', line, 'Circle.radius:method')?.reason,
+        'receiver-typed',
+        `line ${line}`,
+      );
+  });
+
+  it('does not narrow through a call not named as a guard, nor a local whose type is declared', () => {
+    assert.equal(target('unchecked', 35, 'Circle.radius:method')?.reason, 'name-only');
+    assert.equal(target('unchecked', 36, 'Shape.area:method')?.reason, 'receiver-typed');
+  });
+});
+
 describe('language registry', () => {
   it('finds the TypeScript plug-in for every JS/TS extension and nothing for others', () => {
     for (const ext of ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.d.ts']) {

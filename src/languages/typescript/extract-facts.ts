@@ -240,6 +240,7 @@ class Extractor {
       parent: input.parent ?? null,
     };
     if (input.parameters) sym.parameters = input.parameters;
+    if (input.typeParameters) sym.typeParameters = input.typeParameters;
     if (input.returnTypeRef) sym.returnTypeRef = input.returnTypeRef;
     if (input.extends) sym.extends = input.extends;
     if (input.implements) sym.implements = input.implements;
@@ -1264,7 +1265,8 @@ class Extractor {
       let after = new Map<string, Binding>();
       for (const statement of node.statements) {
         add(statement, new Map(after));
-        const cond = ts.isIfStatement(statement) && !statement.elseStatement ? statement.expression : undefined;
+        const cond =
+          ts.isIfStatement(statement) && !statement.elseStatement ? statement.expression : undefined;
         const negated = cond ? unwrapExpression(cond) : undefined;
         if (
           negated &&
