@@ -450,7 +450,9 @@ class RepoResolver {
     const rest = name.slice(dot + 1);
     if (head.kind === 'module') return this.asType(this.moduleExport(head.files, rest));
     if (head.kind === 'symbol') {
-      const member = this.directMember(head.def, rest);
+      // `Outer.Inner`, and deeper (`Store.update.opts`, a type declared inside a method).
+      let member: Def | undefined = head.def;
+      for (const part of rest.split('.')) member = member && this.directMember(member, part);
       return member ? { kind: 'symbol', def: member } : NONE;
     }
     return head;

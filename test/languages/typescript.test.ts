@@ -548,6 +548,19 @@ describe('types a call site tells (the call-site-types fixture)', () => {
       );
   });
 
+  it('declares the members of an object type written as a parameter type, and resolves calls on them', () => {
+    const load = edgesFrom(project.resolved.edges, 'use.ts::load:function');
+    assert.deepEqual(
+      load.map((e) => [e.calleeId, e.reason]),
+      [['use.ts::load.opts.fetch:method', 'interface']],
+    );
+    const run = edgesFrom(project.resolved.edges, 'use.ts::Loader.run:method');
+    assert.deepEqual(
+      run.map((e) => [e.calleeId, e.reason]),
+      [['use.ts::Loader.run.opts.fetch:method', 'interface']],
+    );
+  });
+
   it('does not narrow through a call not named as a guard, nor a local whose type is declared', () => {
     assert.equal(target('unchecked', 35, 'Circle.radius:method')?.reason, 'name-only');
     assert.equal(target('unchecked', 36, 'Shape.area:method')?.reason, 'receiver-typed');

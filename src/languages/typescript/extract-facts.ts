@@ -130,6 +130,8 @@ class Extractor {
   /** Node whose body's calls belong to a symbol → that symbol's localId. */
   private readonly callerSymbol = new Map<ts.Node, string>();
   /** Function values passed as call arguments → the callee text and argument index (see noteCallbackArgs). */
+  /** Parameters typed by an object type written in place → that type's symbol (declareParameterLiterals). */
+  private readonly parameterLiterals = new Map<ts.ParameterDeclaration, TypeRef>();
   private readonly callbackArgs = new Map<ts.Node, CallbackTarget & { arg: number }>();
   private readonly classNodes = new Map<ts.Node, string>();
   private readonly describeCallbacks = new Set<ts.Node>();
@@ -172,6 +174,7 @@ class Extractor {
     for (const statement of sf.statements) this.collectModuleFacts(statement);
     const root: Container = { qn: null, localId: null, topLevel: true };
     for (const statement of sf.statements) this.declare(statement, root, [], 0);
+    this.declareParameterLiterals();
     for (const sym of this.symbols) {
       if (
         sym.parent === null &&
@@ -578,6 +581,27 @@ class Extractor {
     if (this.isTestFile && ts.isCallExpression(node) && this.declareTestCall(node, container, suites, next))
       return;
     this.declareChildren(node, container, suites, next);
+  }
+
+  /**
+   * A parameter typed by an object type written in place (`function run(opts: { fetch(): void })`) declares that
+   * type, as the compiler does: a `type` symbol named after the parameter inside its function (`run.opts`), whose
+   * members `opts.fetch()` reaches. Only for functions with a dotted-name path (not tests or anonymous callbacks).
+   */
+  private declareParameterLiterals(): void {
+    for (const [node, id] of [...this.callerSymbol]) {
+      if (!ts.isFunctionLike(node)) continue;
+      const fn = this.byLocalId.get(id);
+      if (!fn || !/^[\w$]+(?:\.[\w$]+)*$/.test(fn.qualifiedName)) continue;
+      for (const param of node.parameters) {
+        const literal = param.type && ts.isTypeLiteralNode(param.type) ? param.type : undefined;
+        if (!literal || !ts.isIdentifier(param.name) || param.dotDotDotToken) continue;
+        const inner = { qn: fn.qualifiedName, localId: id, topLevel: false };
+        const typeId = this.declSymbolFor(param.name.text, 'type', literal, literal, inner);
+        this.declareTypeMembers(literal.members, { qn: this.qnOf(typeId), localId: typeId, topLevel: false });
+        this.parameterLiterals.set(param, { kind: 'name', name: this.qnOf(typeId) });
+      }
+    }
   }
 
   /** Method and property signatures of an interface or object type, as members of `inner`. */
@@ -1171,6 +1195,7 @@ class Extractor {
         for (const [index, param] of node.parameters.entries()) {
           const type =
             typeRefFromTypeNode(param.type, this.sf) ??
+            this.parameterLiterals.get(param) ??
             (callback && !param.type && !param.dotDotDotToken
               ? this.callbackParamType(callback, index)
               : null);
