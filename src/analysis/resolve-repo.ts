@@ -543,11 +543,33 @@ class RepoResolver {
     if (fn.kind !== 'symbol') return NONE;
     const holder = fn.def.sym.kind === 'class' ? this.inheritedConstructorOf(fn.def) : fn.def;
     if (!holder) return NONE;
-    const callback = this.declaredType(holder, (sym) => sym.parameters?.[ref.arg]?.type);
+    // A method's parameter, or a function-typed property's (`subscribe: (listener: (s: S) => void) => void`).
+    const callee = this.declaredType(holder, (sym) => (sym.kind === 'property' ? sym.valueType : null));
+    const callback =
+      callee?.ref.kind === 'function'
+        ? this.functionType(callee.file, callee.ref.params[ref.arg])
+        : this.functionType(
+            holder.file,
+            this.declaredType(holder, (sym) => sym.parameters?.[ref.arg]?.type),
+          );
     const paramType = callback?.ref.kind === 'function' ? callback.ref.params[ref.param] : undefined;
     const bound = paramType ? this.typeArgument(holder.sym, paramType, ref.typeArgs) : null;
     if (bound) return this.resolveTypeRef(file, bound);
     return callback && paramType ? this.resolveTypeRef(callback.file, paramType) : NONE;
+  }
+
+  /** A function type as declared, through a type alias that names one (`type Listener = (api: Api) => void`). */
+  private functionType(
+    file: FileIndex,
+    declared: TypeRef | { file: FileIndex; ref: TypeRef } | null | undefined,
+  ): { file: FileIndex; ref: TypeRef } | null {
+    const found = declared && 'ref' in declared ? declared : declared ? { file, ref: declared } : null;
+    if (!found || found.ref.kind !== 'name') return found;
+    const alias = this.resolveTypeName(found.file, found.ref.name);
+    const value = alias.kind === 'symbol' && alias.def.sym.kind === 'type' ? alias.def.sym.valueType : null;
+    return alias.kind === 'symbol' && value?.kind === 'function'
+      ? { file: alias.def.file, ref: value }
+      : found;
   }
 
   /** `ref` when it names a type parameter of `callee` that the call binds with a written type argument: that argument. */
@@ -1052,7 +1074,12 @@ class RepoResolver {
       this.typedPropertiesByName = new Map();
       for (const file of this.files.values()) {
         for (const sym of file.facts.symbols) {
-          if (sym.parent !== null && sym.kind === 'property' && sym.valueType)
+          if (
+            sym.parent !== null &&
+            sym.kind === 'property' &&
+            sym.valueType &&
+            sym.valueType.kind !== 'function'
+          )
             push(this.typedPropertiesByName, sym.name, { file, sym });
         }
       }

@@ -534,6 +534,16 @@ describe('types a call site tells (the call-site-types fixture)', () => {
     assert.equal(target('measure', 19, 'Shape.area:method')?.reason, 'receiver-typed');
   });
 
+  it('types callback parameters through a function type alias and a function-typed property', () => {
+    const follow = edgesFrom(project.resolved.edges, 'use.ts::follow:function').filter(
+      (e) => e.calleeText === 'store.reset',
+    );
+    assert.equal(follow.length, 1);
+    assert.deepEqual(follow[0]?.lines.length, 2);
+    assert.equal(follow[0]?.calleeId, 'model.ts::Store.reset:method');
+    assert.equal(follow[0]?.reason, 'receiver-typed');
+  });
+
   it("binds the callee's type parameters to the type arguments written at the call", () => {
     assert.equal(target('measure', 20, 'Store.reset:method')?.reason, 'receiver-typed');
     assert.equal(target('measure', 21, 'Store.reset:method')?.reason, 'receiver-typed');

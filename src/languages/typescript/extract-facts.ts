@@ -29,6 +29,7 @@ import {
   hasModifier,
   isFunctionValue,
   parameterFacts,
+  parameterTypeRef,
   propertyNameText,
   requireSpecifier,
   returnTypeRefFromTypeNode,
@@ -515,7 +516,16 @@ class Extractor {
       return;
     }
     if (ts.isTypeAliasDeclaration(node)) {
-      const id = this.declSymbolFor(node.name.text, 'type', node, node, container);
+      // `type Listener = (api: Api) => void`: the function type, which a callback typed `Listener` is read by.
+      const fnType = parameterTypeRef(node.type, sf);
+      const id = this.declSymbolFor(
+        node.name.text,
+        'type',
+        node,
+        node,
+        container,
+        fnType?.kind === 'function' ? { valueType: fnType } : {},
+      );
       this.declSymbol.set(node, id);
       // `type Annotation = { extend_(…): …; target: X }`: an object type's members are looked up as an interface's.
       if (ts.isTypeLiteralNode(node.type))
@@ -618,8 +628,10 @@ class Extractor {
           this.functionExtra(member),
         );
       } else if (ts.isPropertySignature(member)) {
+        // A function-typed property (`subscribe: (listener: (s: State) => void) => void`) keeps its function type:
+        // callbacks passed to it are typed by its parameters.
         this.declSymbolFor(propertyNameText(member.name, sf), 'property', member, member, inner, {
-          valueType: typeRefFromTypeNode(member.type, sf),
+          valueType: parameterTypeRef(member.type, sf),
         });
       }
     }
