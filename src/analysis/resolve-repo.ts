@@ -493,7 +493,7 @@ class RepoResolver {
     const fn = ref.search
       ? this.searchModules(file, ref.callee, ref.search)
       : this.resolveValuePath(file, ref.callee);
-    if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : NONE;
+    if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : this.testGlobalValue(file, ref.callee);
     if (fn.def.sym.kind === 'class') return fn;
     const declared = this.declaredType(fn.def, (sym) => sym.returnTypeRef);
     const bound = declared ? this.typeArgument(fn.def.sym, declared.ref, ref.typeArgs) : null;
@@ -895,6 +895,14 @@ class RepoResolver {
     }
     if (found.kind === 'external') return { reason: `external:${found.pkg}`, targets: [] };
     return { reason: 'unknown', targets: [] };
+  }
+
+  /** What a test framework's global returns (`expect(x)`, `vi.fn()`) belongs to that framework, as the call does. */
+  private testGlobalValue(file: FileIndex, callee: string): Lookup {
+    const reason = this.globalReason(file, callee.split('.')[0] ?? '');
+    return reason.startsWith('external:')
+      ? { kind: 'external', pkg: reason.slice('external:'.length) }
+      : NONE;
   }
 
   private globalReason(file: FileIndex, name: string): ReasonCode {

@@ -499,6 +499,25 @@ describe('repo resolution', () => {
     assert.equal(out.edges.find((e) => e.calleeText === 'v.run')?.calleeId, null);
   });
 
+  it("keeps calls on what a test framework's global returns as that framework's, not unknown", () => {
+    const out = resolve({
+      'src/a.test.ts': [
+        "it('works', () => {",
+        '  const spy = vi.fn();',
+        '  expect(spy).not.toHaveBeenCalled();',
+        '  spy.mockReturnValue(1);',
+        '  const store = makeStore();',
+        '  store.dispatch(1);',
+        '});',
+        '',
+      ].join('\n'),
+    });
+    const reasons = Object.fromEntries(out.edges.map((e) => [e.calleeText, e.reason]));
+    assert.equal(reasons['expect(spy).not.toHaveBeenCalled'], 'external:test-runner');
+    assert.equal(reasons['spy.mockReturnValue'], 'external:test-runner');
+    assert.equal(reasons['store.dispatch'], 'unknown');
+  });
+
   it('gives the same edges in the same order whatever the input file order', () => {
     const files = {
       'a.ts': "import { b } from './b.js';\nexport function a() { b(); }\n",
