@@ -590,6 +590,18 @@ describe('types a call site tells (the call-site-types fixture)', () => {
     );
   });
 
+  it("types a map's values, a class field's array and map, and a conditional whose sides agree", () => {
+    const registry = edgesFrom(project.resolved.edges, 'use.ts::Registry.resetAll:method');
+    assert.deepEqual(
+      registry.find((e) => e.calleeId === 'model.ts::Store.reset:method')?.lines,
+      [62, 63, 64],
+    );
+    assert.deepEqual(registry.find((e) => e.calleeId === 'model.ts::Shape.area:method')?.lines, [65]);
+    const pick = edgesFrom(project.resolved.edges, 'use.ts::pick:function');
+    const reset = pick.find((e) => e.calleeId === 'model.ts::Store.reset:method');
+    assert.deepEqual([reset?.reason, reset?.lines], ['receiver-typed', [71, 73]]);
+  });
+
   it('does not narrow through a call not named as a guard, nor a local whose type is declared', () => {
     assert.equal(target('unchecked', 35, 'Circle.radius:method')?.reason, 'name-only');
     assert.equal(target('unchecked', 36, 'Shape.area:method')?.reason, 'receiver-typed');

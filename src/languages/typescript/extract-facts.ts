@@ -141,6 +141,12 @@ class Extractor {
   private readonly hookCallbacks = new Map<ts.Node, number>();
   private readonly exportedLocals = new Set<string>();
   private readonly elementTypes = new WeakMap<Binding, TypeRef>();
+  /** Map-typed bindings (`Map<K, V>`) → V, what `get`, `values()` and `forEach` give. */
+  private readonly mapValues = new WeakMap<Binding, TypeRef>();
+  /** Class fields declared as arrays, sets or maps, by `${classLocalId}\u0000${field}`. */
+  private readonly fieldCollections = new Map<string, Collection>();
+  /** The scope walk's state, for the enclosing class of `this.field` collections. */
+  private walkState: WalkState | null = null;
   /** Object literals' members that name another value (`{ f, g: h }`), by the object's localId. */
   private readonly literalAliases = new Map<string, Map<string, string>>();
   /** What functions without a declared return type return, by localId; null once two returns disagree. */
@@ -197,6 +203,7 @@ class Extractor {
       suites: [],
       functions: [],
     };
+    this.walkState = state;
     for (const statement of sf.statements) this.walk(statement, state, 0);
     this.flushHooks();
     this.flushReturns();
@@ -890,6 +897,8 @@ class Extractor {
             valueType: typeRefFromTypeNode(member.type, sf) ?? typeRefFromExpression(init, sf),
             isStatic,
           });
+          const held = inner.localId === null ? null : this.collectionType(member.type, init);
+          if (held) this.fieldCollections.set(`${inner.localId}\u0000${memberName}`, held);
           this.callerSymbol.set(member, id);
           const sym = this.byLocalId.get(id);
           if (sym) properties.set(memberName, sym);
@@ -1061,10 +1070,11 @@ class Extractor {
             kind: 'local-value',
             valueType:
               typeRefFromTypeNode(decl.type, sf) ??
-              typeRefFromExpression(init, sf) ??
-              (init ? this.localValueType(init, scope) : null),
+              // What the file's bindings tell first: `byName.get(k)` of a typed map is its value, not a call-return.
+              (init ? this.localValueType(init, scope) : null) ??
+              typeRefFromExpression(init, sf),
           };
-      this.noteElementType(binding, decl.type);
+      this.noteElementType(binding, decl.type, init);
       if (!decl.type && init && ts.isIdentifier(unwrapExpression(init))) {
         // `const list = items`: the copy has the element type the original was declared with.
         const source = this.lookup(scope, (unwrapExpression(init) as ts.Identifier).text);
@@ -1092,8 +1102,8 @@ class Extractor {
     }
     const whole = init
       ? (typeRefFromTypeNode(decl.type, sf) ??
-        typeRefFromExpression(init, sf) ??
-        this.localValueType(init, scope))
+        this.localValueType(init, scope) ??
+        typeRefFromExpression(init, sf))
       : null;
     this.declarePattern(decl.name, whole, scope);
   }
@@ -1134,36 +1144,113 @@ class Extractor {
       const of = this.localValueType(e.expression, scope);
       return of ? { kind: 'member', of, name: e.name.text } : null;
     }
-    let array: ts.Expression | undefined;
-    if (ts.isElementAccessExpression(e)) array = e.expression;
-    else if (
-      ts.isCallExpression(e) &&
-      ts.isPropertyAccessExpression(e.expression) &&
-      ELEMENT_METHODS.has(e.expression.name.text)
+    if (ts.isConditionalExpression(e)) return this.eitherType(e.whenTrue, e.whenFalse, scope);
+    if (
+      ts.isBinaryExpression(e) &&
+      (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken ||
+        e.operatorToken.kind === ts.SyntaxKind.BarBarToken)
     )
-      array = e.expression.expression;
-    const owner = array ? unwrapExpression(array) : undefined;
-    if (!owner || !ts.isIdentifier(owner)) return null;
-    const element = this.elementTypes.get(this.lookup(scope, owner.text));
-    return element ? { ...element } : null;
+      return this.eitherType(e.left, e.right, scope);
+    if (ts.isElementAccessExpression(e)) {
+      const owner = this.collectionOf(e.expression, scope);
+      return owner && !owner.keyed ? { ...owner.element } : null;
+    }
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
+      const owner = this.collectionOf(e.expression.expression, scope);
+      const method = e.expression.name.text;
+      if (owner && (owner.keyed ? method === 'get' : ELEMENT_METHODS.has(method)))
+        return { ...owner.element };
+    }
+    return null;
   }
 
-  /** Remembers the element type of an array-typed binding (`X[]`, `Array<X>`, `readonly X[]`). */
-  private noteElementType(binding: Binding, type: ts.TypeNode | undefined): void {
+  /** `c ? a : b`, `a ?? b`: the type both sides have (a `null` or `undefined` side aside), else null. */
+  private eitherType(a: ts.Expression, b: ts.Expression, scope: Scope): TypeRef | null {
+    const typeOf = (x: ts.Expression): TypeRef | null | 'none' => {
+      const e = unwrapExpression(x);
+      if (e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined'))
+        return 'none';
+      return this.localValueType(x, scope) ?? typeRefFromExpression(x, this.sf);
+    };
+    const left = typeOf(a);
+    const right = typeOf(b);
+    if (left === 'none') return right === 'none' ? null : right;
+    if (right === 'none' || left === null) return left;
+    return right !== null && JSON.stringify(left) === JSON.stringify(right) ? left : null;
+  }
+
+  /**
+   * The array, set or map `expr` is, as far as the file tells: a local or parameter declared `X[]`, `Set<X>`,
+   * `Map<K, X>` (or initialised `new Map<K, X>()`), or a field of the enclosing class declared so.
+   */
+  private collectionOf(expr: ts.Expression, scope: Scope): Collection | null {
+    const e = unwrapExpression(expr);
+    if (ts.isIdentifier(e)) {
+      const b = this.lookup(scope, e.text);
+      const element = this.elementTypes.get(b);
+      if (element) return { element, keyed: false };
+      const value = this.mapValues.get(b);
+      return value ? { element: value, keyed: true } : null;
+    }
+    if (
+      ts.isPropertyAccessExpression(e) &&
+      unwrapExpression(e.expression).kind === ts.SyntaxKind.ThisKeyword
+    ) {
+      const cls = this.walkState ? this.currentClass(this.walkState) : null;
+      return cls === null ? null : (this.fieldCollections.get(`${cls}\u0000${e.name.text}`) ?? null);
+    }
+    return null;
+  }
+
+  /** What iterating `expr` gives: its elements, or a map's or set's `values()`. */
+  private iteratedElement(expr: ts.Expression, scope: Scope): TypeRef | null {
+    const e = unwrapExpression(expr);
+    if (
+      ts.isCallExpression(e) &&
+      ts.isPropertyAccessExpression(e.expression) &&
+      e.expression.name.text === 'values'
+    ) {
+      const owner = this.collectionOf(e.expression.expression, scope);
+      return owner ? { ...owner.element } : null;
+    }
+    const owner = this.collectionOf(e, scope);
+    return owner && !owner.keyed ? { ...owner.element } : null;
+  }
+
+  /** Remembers the element type of an array-, set- or map-typed binding (`X[]`, `Set<X>`, `Map<K, X>`). */
+  private noteElementType(binding: Binding, type: ts.TypeNode | undefined, init?: ts.Expression): void {
+    const found = this.collectionType(type, init);
+    if (found) (found.keyed ? this.mapValues : this.elementTypes).set(binding, found.element);
+  }
+
+  /** The collection a declared type or a `new Map<K, X>()` / `new Set<X>()` initialiser makes, if any. */
+  private collectionType(type: ts.TypeNode | undefined, init?: ts.Expression): Collection | null {
     let t = type;
     if (t && ts.isTypeOperatorNode(t)) t = t.type;
-    if (!t) return;
-    let element: ts.TypeNode | undefined;
-    if (ts.isArrayTypeNode(t)) element = t.elementType;
-    else if (
-      ts.isTypeReferenceNode(t) &&
-      /^(?:(?:Readonly)?Array|(?:Readonly)?Set|Iterable)$/.test(t.typeName.getText(this.sf)) &&
-      t.typeArguments?.length === 1
-    ) {
-      element = t.typeArguments[0];
+    let name: string | undefined;
+    let args: ts.NodeArray<ts.TypeNode> | undefined;
+    if (t && ts.isArrayTypeNode(t)) return this.collection(t.elementType, false);
+    if (t && ts.isTypeReferenceNode(t)) {
+      name = t.typeName.getText(this.sf);
+      args = t.typeArguments;
+    } else if (!t && init) {
+      const e = unwrapExpression(init);
+      if (ts.isNewExpression(e) && ts.isIdentifier(e.expression)) {
+        name = e.expression.text;
+        args = e.typeArguments;
+      }
     }
+    if (!name || !args) return null;
+    if (/^(?:(?:Readonly)?Array|(?:Readonly)?Set|Iterable|WeakSet)$/.test(name) && args.length === 1)
+      return this.collection(args[0], false);
+    if (/^(?:(?:Readonly)?Map|WeakMap)$/.test(name) && args.length === 2)
+      return this.collection(args[1], true);
+    return null;
+  }
+
+  private collection(element: ts.TypeNode | undefined, keyed: boolean): Collection | null {
     const ref = typeRefFromTypeNode(element, this.sf);
-    if (ref) this.elementTypes.set(binding, ref);
+    return ref ? { element: ref, keyed } : null;
   }
 
   private lookup(scope: Scope, name: string): Binding {
@@ -1232,10 +1319,9 @@ class Extractor {
             if (ts.isForStatement(node)) this.declareVariableBinding(d, state.scope);
             else {
               // for (const s of shapes) with `shapes: Shape[]`: s is a Shape.
-              const iterated = ts.isForOfStatement(node) ? unwrapExpression(node.expression) : undefined;
-              const source =
-                iterated && ts.isIdentifier(iterated) ? this.lookup(state.scope, iterated.text) : undefined;
-              const element = source ? (this.elementTypes.get(source) ?? null) : null;
+              const element = ts.isForOfStatement(node)
+                ? this.iteratedElement(node.expression, state.scope)
+                : null;
               for (const name of bindingNames(d.name)) {
                 state.scope.vars.set(name, {
                   kind: 'local-value',
@@ -1375,10 +1461,10 @@ class Extractor {
       const method = e.name.text;
       const recv = unwrapExpression(e.expression);
       const elementParam = ELEMENT_CALLBACKS.get(method);
-      if (elementParam !== undefined && ts.isIdentifier(recv)) {
-        const element = this.elementTypes.get(this.lookup(state.scope, recv.text));
-        if (element) return { callee: method, element, elementParam };
-      }
+      const owner = elementParam === undefined ? null : this.collectionOf(recv, state.scope);
+      // A map's forEach gives its values first; its other element methods are not a map's.
+      if (owner && elementParam !== undefined && (!owner.keyed || method === 'forEach'))
+        return { callee: method, element: owner.element, elementParam };
       const chain = this.memberChainType(e, state, 0);
       if (chain?.kind === 'member') return { callee: method, of: chain.of };
     }
@@ -1670,6 +1756,12 @@ const ELEMENT_CALLBACKS: ReadonlyMap<string, number> = new Map([
   ['reduce', 1],
   ['reduceRight', 1],
 ]);
+
+/** An array or set (`keyed` false) or a map (`keyed`: its values), with the type of what it holds. */
+interface Collection {
+  element: TypeRef;
+  keyed: boolean;
+}
 
 /** Where a callback argument's parameters get their types (see Extractor.callbackTarget). */
 interface CallbackTarget {
