@@ -602,6 +602,11 @@ describe('types a call site tells (the call-site-types fixture)', () => {
     assert.deepEqual([reset?.reason, reset?.lines], ['receiver-typed', [71, 73]]);
   });
 
+  it('resolves a member of a module loaded with await import() to its export', () => {
+    const later = edgesFrom(project.resolved.edges, 'use.ts::later2:function');
+    assert.equal(later.find((e) => e.calleeId === 'model.ts::validate:function')?.reason, 'import');
+  });
+
   it('does not narrow through a call not named as a guard, nor a local whose type is declared', () => {
     assert.equal(target('unchecked', 35, 'Circle.radius:method')?.reason, 'name-only');
     assert.equal(target('unchecked', 36, 'Shape.area:method')?.reason, 'receiver-typed');

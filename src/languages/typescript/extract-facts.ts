@@ -1589,6 +1589,16 @@ class Extractor {
       };
     }
     if (ts.isPropertyAccessExpression(e)) {
+      // `(await import('./commands/show.js')).cmdShow()`: the export of the module loaded there.
+      const loaded = ts.isAwaitExpression(unwrapExpression(e.expression))
+        ? dynamicImportSpecifier(e.expression)
+        : null;
+      if (loaded !== null)
+        return {
+          kind: 'identifier',
+          name: e.name.text,
+          binding: { kind: 'import-search', specifiers: [loaded] },
+        };
       const alias = this.aliasedMember(e, state);
       if (alias !== null)
         return { kind: 'identifier', name: alias, binding: cloneBinding(this.lookup(state.scope, alias)) };
