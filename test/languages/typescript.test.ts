@@ -602,6 +602,13 @@ describe('types a call site tells (the call-site-types fixture)', () => {
     assert.deepEqual([reset?.reason, reset?.lines], ['receiver-typed', [71, 73]]);
   });
 
+  it('reads Pick<T, …>, Readonly<T> and an intersection as the members of T', () => {
+    const edges = edgesFrom(project.resolved.edges, 'use.ts::narrowed:function');
+    const reset = edges.find((e) => e.calleeId === 'model.ts::Store.reset:method');
+    assert.equal(reset?.reason, 'receiver-typed');
+    assert.equal(reset?.lines.length, 2);
+  });
+
   it('resolves a member of a module loaded with await import() to its export', () => {
     const later = edgesFrom(project.resolved.edges, 'use.ts::later2:function');
     assert.equal(later.find((e) => e.calleeId === 'model.ts::validate:function')?.reason, 'import');

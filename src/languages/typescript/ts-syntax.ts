@@ -35,6 +35,10 @@ export function typeRefFromTypeNode(type: ts.TypeNode | undefined, sf: ts.Source
     const arg = type.typeArguments?.length === 1 ? type.typeArguments[0] : undefined;
     // `Awaited<X>` is X as far as members go; `ReturnType<typeof f>` is what f returns.
     if (name === 'Awaited' && arg) return typeRefFromTypeNode(arg, sf);
+    // The utility types that keep (some of) a type's members: `Pick<Workspace, 'storage'>` has Workspace's.
+    const kept = type.typeArguments?.[0];
+    if (kept && /^(?:Pick|Omit|Partial|Required|Readonly|NonNullable)$/.test(name))
+      return typeRefFromTypeNode(kept, sf);
     if (name === 'ReturnType' && arg && ts.isTypeQueryNode(arg)) {
       const callee = arg.exprName.getText(sf);
       return callee.startsWith('this.') ? null : { kind: 'call-return', callee };
@@ -43,7 +47,8 @@ export function typeRefFromTypeNode(type: ts.TypeNode | undefined, sf: ts.Source
   }
   if (ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type)) return { kind: 'name', name: 'Array' };
   if (type.kind === ts.SyntaxKind.StringKeyword) return { kind: 'name', name: 'String' };
-  if (ts.isUnionTypeNode(type)) {
+  // A union names its first nameable member; an intersection (`Base & Extra`) too, as far as members found there go.
+  if (ts.isUnionTypeNode(type) || ts.isIntersectionTypeNode(type)) {
     for (const member of type.types) {
       const ref = typeRefFromTypeNode(member, sf);
       if (ref) return ref;
