@@ -82,7 +82,9 @@ async function main(): Promise<void> {
     try {
       log('eval: codehub src/');
       prepareSelfCorpus(projectRoot, self);
-      corpora.push(...(await evalRepository({ path: self, corpus: 'codehub src/', role: 'tuned' })));
+      corpora.push(
+        ...(await evalRepository({ path: self, corpus: 'codehub src/', role: 'tuned', ...sampling })),
+      );
     } finally {
       rmSync(self, { recursive: true, force: true });
     }
@@ -96,6 +98,7 @@ async function main(): Promise<void> {
         path: prepared.dir,
         corpus: `npm:${spec.pkg}@${spec.version}`,
         role: 'tuned',
+        ...sampling,
       })),
     );
   }
@@ -109,6 +112,7 @@ async function main(): Promise<void> {
         corpus: `npm:${spec.pkg}@${spec.version}`,
         role: 'held out',
         languages: ['typescript'],
+        ...sampling,
       })),
     );
   }

@@ -450,7 +450,9 @@ class RepoResolver {
     const rest = name.slice(dot + 1);
     if (head.kind === 'module') return this.asType(this.moduleExport(head.files, rest));
     if (head.kind === 'symbol') {
-      const member = this.directMember(head.def, rest);
+      // `Outer.Inner`, and deeper (`Store.update.opts`, a type declared inside a method).
+      let member: Def | undefined = head.def;
+      for (const part of rest.split('.')) member = member && this.directMember(member, part);
       return member ? { kind: 'symbol', def: member } : NONE;
     }
     return head;
@@ -491,9 +493,11 @@ class RepoResolver {
     const fn = ref.search
       ? this.searchModules(file, ref.callee, ref.search)
       : this.resolveValuePath(file, ref.callee);
-    if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : NONE;
+    if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : this.testGlobalValue(file, ref.callee);
     if (fn.def.sym.kind === 'class') return fn;
     const declared = this.declaredType(fn.def, (sym) => sym.returnTypeRef);
+    const bound = declared ? this.typeArgument(fn.def.sym, declared.ref, ref.typeArgs) : null;
+    if (bound) return this.resolveTypeRef(file, bound);
     if (declared) return this.resolveTypeRef(declared.file, declared.ref);
     // No declared return type: what the function is seen to return, when its file tells it.
     if ((fn.def.sym.kind === 'function' || fn.def.sym.kind === 'method') && fn.def.sym.valueType)
@@ -528,14 +532,55 @@ class RepoResolver {
    * The declared type of a callback's parameter, read from the callee's parameters:
    * `operate(init: (source: Observable<T>, subscriber: Subscriber<R>) => void)` types `subscriber` as Subscriber.
    */
-  private callbackParamType(file: FileIndex, ref: { callee: string; arg: number; param: number }): Lookup {
-    const fn = this.resolveValuePath(file, ref.callee);
+  private callbackParamType(file: FileIndex, ref: Extract<TypeRef, { kind: 'callback-param' }>): Lookup {
+    const owner = ref.of ? this.resolveTypeRef(file, ref.of) : undefined;
+    const method = owner?.kind === 'symbol' ? this.findMember(owner.def, ref.callee) : undefined;
+    const fn: Lookup = ref.of
+      ? method
+        ? { kind: 'symbol', def: method }
+        : NONE
+      : this.resolveValuePath(file, ref.callee);
     if (fn.kind !== 'symbol') return NONE;
     const holder = fn.def.sym.kind === 'class' ? this.inheritedConstructorOf(fn.def) : fn.def;
     if (!holder) return NONE;
-    const callback = this.declaredType(holder, (sym) => sym.parameters?.[ref.arg]?.type);
+    // A method's parameter, or a function-typed property's (`subscribe: (listener: (s: S) => void) => void`).
+    const callee = this.declaredType(holder, (sym) => (sym.kind === 'property' ? sym.valueType : null));
+    const callback =
+      callee?.ref.kind === 'function'
+        ? this.functionType(callee.file, callee.ref.params[ref.arg])
+        : this.functionType(
+            holder.file,
+            this.declaredType(holder, (sym) => sym.parameters?.[ref.arg]?.type),
+          );
     const paramType = callback?.ref.kind === 'function' ? callback.ref.params[ref.param] : undefined;
+    const bound = paramType ? this.typeArgument(holder.sym, paramType, ref.typeArgs) : null;
+    if (bound) return this.resolveTypeRef(file, bound);
     return callback && paramType ? this.resolveTypeRef(callback.file, paramType) : NONE;
+  }
+
+  /** A function type as declared, through a type alias that names one (`type Listener = (api: Api) => void`). */
+  private functionType(
+    file: FileIndex,
+    declared: TypeRef | { file: FileIndex; ref: TypeRef } | null | undefined,
+  ): { file: FileIndex; ref: TypeRef } | null {
+    const found = declared && 'ref' in declared ? declared : declared ? { file, ref: declared } : null;
+    if (!found || found.ref.kind !== 'name') return found;
+    const alias = this.resolveTypeName(found.file, found.ref.name);
+    const value = alias.kind === 'symbol' && alias.def.sym.kind === 'type' ? alias.def.sym.valueType : null;
+    return alias.kind === 'symbol' && value?.kind === 'function'
+      ? { file: alias.def.file, ref: value }
+      : found;
+  }
+
+  /** `ref` when it names a type parameter of `callee` that the call binds with a written type argument: that argument. */
+  private typeArgument(
+    callee: SymbolFact,
+    ref: TypeRef,
+    typeArgs: Array<TypeRef | null> | undefined,
+  ): TypeRef | null {
+    if (!typeArgs || ref.kind !== 'name') return null;
+    const index = callee.typeParameters?.indexOf(ref.name) ?? -1;
+    return index >= 0 ? (typeArgs[index] ?? null) : null;
   }
 
   /** `f` or `a.b.c` as written in `file` → the definition it names. */
@@ -852,6 +897,14 @@ class RepoResolver {
     return { reason: 'unknown', targets: [] };
   }
 
+  /** What a test framework's global returns (`expect(x)`, `vi.fn()`) belongs to that framework, as the call does. */
+  private testGlobalValue(file: FileIndex, callee: string): Lookup {
+    const reason = this.globalReason(file, callee.split('.')[0] ?? '');
+    return reason.startsWith('external:')
+      ? { kind: 'external', pkg: reason.slice('external:'.length) }
+      : NONE;
+  }
+
   private globalReason(file: FileIndex, name: string): ReasonCode {
     if (file.facts.isTestFile && file.rules.testGlobals.has(name))
       return `external:${file.facts.testFramework ?? 'test-runner'}`;
@@ -1029,7 +1082,12 @@ class RepoResolver {
       this.typedPropertiesByName = new Map();
       for (const file of this.files.values()) {
         for (const sym of file.facts.symbols) {
-          if (sym.parent !== null && sym.kind === 'property' && sym.valueType)
+          if (
+            sym.parent !== null &&
+            sym.kind === 'property' &&
+            sym.valueType &&
+            sym.valueType.kind !== 'function'
+          )
             push(this.typedPropertiesByName, sym.name, { file, sym });
         }
       }

@@ -45,7 +45,13 @@ export type TypeRef =
    * `createLogger` in `const log = createLogger()`. With `search`, the callee is not in the file's scope but defined by
    * the first of these modules that defines it (a pytest fixture from a `conftest.py`, as Binding `import-search`).
    */
-  | { kind: 'call-return'; callee: string; search?: string[] }
+  | {
+      kind: 'call-return';
+      callee: string;
+      search?: string[];
+      /** Type arguments written at the call (`create<Store>()`), bound to the callee's typeParameters in order. */
+      typeArgs?: Array<TypeRef | null>;
+    }
   /** The type of member `name` (a typed field, or a method's declared return) of the type `of`: `self.repo.db`. */
   | { kind: 'member'; of: TypeRef; name: string }
   /**
@@ -53,8 +59,19 @@ export type TypeRef =
    * `self.stream.look()`, and `x` in Python's `with E as x` (`E.__enter__()`).
    */
   | { kind: 'method-return'; of: TypeRef; name: string }
-  /** Untyped parameter `param` of a callback passed as argument `arg` to `callee`: `operate((src, sub) => …)`. */
-  | { kind: 'callback-param'; callee: string; arg: number; param: number }
+  /**
+   * Untyped parameter `param` of a callback passed as argument `arg` to `callee`: `operate((src, sub) => …)`. With
+   * `of`, `callee` is a method of the type `of`: `store.subscribe((state) => …)` with `store` typed.
+   */
+  | {
+      kind: 'callback-param';
+      callee: string;
+      arg: number;
+      param: number;
+      of?: TypeRef;
+      /** As for `call-return`: `use<Api>((api) => …)` types `api` when the callee declares it of type parameter T. */
+      typeArgs?: Array<TypeRef | null>;
+    }
   /**
    * A function type, as a parameter declares it: `(source: Observable<T>, sub: Subscriber<R>) => void`,
    * `Callable[[Source, Sub], None]`. Its parameters' types (null where not written or not nameable), in order, and
@@ -70,6 +87,8 @@ export interface ParameterFact {
   type: TypeRef | null;
   /** `...rest`, `*args`, `**kw`: takes the remaining arguments. */
   rest?: boolean;
+  /** A caller may leave it out (`b?: T`, `b = 1`), when the plug-in tells. */
+  optional?: boolean;
 }
 
 export interface SymbolFact {
@@ -89,6 +108,8 @@ export interface SymbolFact {
    * parameters[0]), with their declared types. Absent when not callable or not extracted.
    */
   parameters?: ParameterFact[];
+  /** Generic callables: the names of their type parameters (`T` of `function create<T>()`), in order. */
+  typeParameters?: string[];
   /** Declared return type text as written, or null when none is written. For display only. */
   returnType: string | null;
   /** The declared return type as the resolver follows it (see TypeRef), or null when none is written or nameable. */

@@ -51,7 +51,7 @@ describe('TypeScript structured types', () => {
     assert.deepEqual(symbol(facts, 'names').returnTypeRef, { kind: 'name', name: 'Array' });
   });
 
-  it('lists the parameters a caller passes, function-typed ones with their parameter types', () => {
+  it('lists the parameters a caller passes, function-typed ones with their parameter types, optional ones marked', () => {
     assert.deepEqual(symbol(facts, 'operate').parameters, [
       {
         name: 'init',
@@ -67,6 +67,7 @@ describe('TypeScript structured types', () => {
       {
         name: 'done',
         type: { kind: 'function', params: [{ kind: 'name', name: 'Store' }], returns: null },
+        optional: true,
       },
       { name: 'rest', type: { kind: 'name', name: 'Array' }, rest: true },
     ]);

@@ -499,6 +499,25 @@ describe('repo resolution', () => {
     assert.equal(out.edges.find((e) => e.calleeText === 'v.run')?.calleeId, null);
   });
 
+  it("keeps calls on what a test framework's global returns as that framework's, not unknown", () => {
+    const out = resolve({
+      'src/a.test.ts': [
+        "it('works', () => {",
+        '  const spy = vi.fn();',
+        '  expect(spy).not.toHaveBeenCalled();',
+        '  spy.mockReturnValue(1);',
+        '  const store = makeStore();',
+        '  store.dispatch(1);',
+        '});',
+        '',
+      ].join('\n'),
+    });
+    const reasons = Object.fromEntries(out.edges.map((e) => [e.calleeText, e.reason]));
+    assert.equal(reasons['expect(spy).not.toHaveBeenCalled'], 'external:test-runner');
+    assert.equal(reasons['spy.mockReturnValue'], 'external:test-runner');
+    assert.equal(reasons['store.dispatch'], 'unknown');
+  });
+
   it('gives the same edges in the same order whatever the input file order', () => {
     const files = {
       'a.ts': "import { b } from './b.js';\nexport function a() { b(); }\n",
@@ -506,6 +525,98 @@ describe('repo resolution', () => {
     };
     const reversed = Object.fromEntries(Object.entries(files).reverse());
     assert.deepEqual(resolve(files), resolve(reversed));
+  });
+});
+
+describe('types a call site tells (the call-site-types fixture)', () => {
+  const project = analyseFolder(typescriptPlugin, join(fixtureDir, 'call-site-types'));
+  const from = (caller: string, line: number): Edge[] =>
+    edgesFrom(project.resolved.edges, `use.ts::${caller}:function`).filter((e) => e.lines.includes(line));
+  const target = (caller: string, line: number, callee: string): Edge | undefined =>
+    from(caller, line).find((e) => e.calleeId === `model.ts::${callee}`);
+
+  it('binds a call on an overloaded interface method to the first signature taking its argument count', () => {
+    const edges = from('later', 5).filter((e) => e.calleeText === 'scheduler.schedule');
+    assert.deepEqual(
+      edges.map((e) => [e.calleeId, e.reason]),
+      [['model.ts::Scheduler.schedule:method~2', 'interface']],
+    );
+  });
+
+  it('types a local read from a typed property chain and names destructured from a typed value', () => {
+    for (const line of [11, 13])
+      assert.equal(target('resetAll', line, 'Store.reset:method')?.reason, 'receiver-typed');
+  });
+
+  it("types a callback's parameters by the array it iterates and by the typed receiver's method it is passed to", () => {
+    assert.equal(target('measure', 18, 'Shape.area:method')?.reason, 'receiver-typed');
+    assert.equal(target('measure', 19, 'Shape.area:method')?.reason, 'receiver-typed');
+  });
+
+  it('types callback parameters through a function type alias and a function-typed property', () => {
+    const follow = edgesFrom(project.resolved.edges, 'use.ts::follow:function').filter(
+      (e) => e.calleeText === 'store.reset',
+    );
+    assert.equal(follow.length, 1);
+    assert.deepEqual(follow[0]?.lines.length, 2);
+    assert.equal(follow[0]?.calleeId, 'model.ts::Store.reset:method');
+    assert.equal(follow[0]?.reason, 'receiver-typed');
+  });
+
+  it("binds the callee's type parameters to the type arguments written at the call", () => {
+    assert.equal(target('measure', 20, 'Store.reset:method')?.reason, 'receiver-typed');
+    assert.equal(target('measure', 21, 'Store.reset:method')?.reason, 'receiver-typed');
+  });
+
+  it('narrows by instanceof and by a type guard, also after a guard that returns', () => {
+    for (const line of [26, 27, 30])
+      assert.equal(
+        target('describe', line, 'Circle.radius:method')?.reason,
+        'receiver-typed',
+        `line ${line}`,
+      );
+  });
+
+  it('declares the members of an object type written as a parameter type, and resolves calls on them', () => {
+    const load = edgesFrom(project.resolved.edges, 'use.ts::load:function');
+    assert.deepEqual(
+      load.map((e) => [e.calleeId, e.reason]),
+      [['use.ts::load.opts.fetch:method', 'interface']],
+    );
+    const run = edgesFrom(project.resolved.edges, 'use.ts::Loader.run:method');
+    assert.deepEqual(
+      run.map((e) => [e.calleeId, e.reason]),
+      [['use.ts::Loader.run.opts.fetch:method', 'interface']],
+    );
+  });
+
+  it("types a map's values, a class field's array and map, and a conditional whose sides agree", () => {
+    const registry = edgesFrom(project.resolved.edges, 'use.ts::Registry.resetAll:method');
+    assert.deepEqual(
+      registry.find((e) => e.calleeId === 'model.ts::Store.reset:method')?.lines,
+      [62, 63, 64],
+    );
+    assert.deepEqual(registry.find((e) => e.calleeId === 'model.ts::Shape.area:method')?.lines, [65]);
+    const pick = edgesFrom(project.resolved.edges, 'use.ts::pick:function');
+    const reset = pick.find((e) => e.calleeId === 'model.ts::Store.reset:method');
+    assert.deepEqual([reset?.reason, reset?.lines], ['receiver-typed', [71, 73]]);
+  });
+
+  it('reads Pick<T, …>, Readonly<T> and an intersection as the members of T', () => {
+    const edges = edgesFrom(project.resolved.edges, 'use.ts::narrowed:function');
+    const reset = edges.find((e) => e.calleeId === 'model.ts::Store.reset:method');
+    assert.equal(reset?.reason, 'receiver-typed');
+    assert.equal(reset?.lines.length, 2);
+  });
+
+  it('resolves a member of a module loaded with await import() to its export', () => {
+    const later = edgesFrom(project.resolved.edges, 'use.ts::later2:function');
+    assert.equal(later.find((e) => e.calleeId === 'model.ts::validate:function')?.reason, 'import');
+  });
+
+  it('does not narrow through a call not named as a guard, nor a local whose type is declared', () => {
+    assert.equal(target('unchecked', 35, 'Circle.radius:method')?.reason, 'name-only');
+    assert.equal(target('unchecked', 36, 'Shape.area:method')?.reason, 'receiver-typed');
   });
 });
 

@@ -10,6 +10,6 @@ export const MEASURED: Partial<Record<ResolvedReason, number>> = {
   import: 0.99,
   'same-file': 0.99,
   'receiver-typed': 0.99,
-  interface: 0.98,
-  'name-only': 0.11,
+  interface: 0.99,
+  'name-only': 0.1,
 };

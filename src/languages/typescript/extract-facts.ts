@@ -29,12 +29,14 @@ import {
   hasModifier,
   isFunctionValue,
   parameterFacts,
+  parameterTypeRef,
   propertyNameText,
   requireSpecifier,
   returnTypeRefFromTypeNode,
   signatureText,
   titleText,
   typeRefFromExpression,
+  typeArgsOf,
   typeRefFromTypeNode,
   unwrapExpression,
 } from './ts-syntax.js';
@@ -129,7 +131,9 @@ class Extractor {
   /** Node whose body's calls belong to a symbol → that symbol's localId. */
   private readonly callerSymbol = new Map<ts.Node, string>();
   /** Function values passed as call arguments → the callee text and argument index (see noteCallbackArgs). */
-  private readonly callbackArgs = new Map<ts.Node, { callee: string; arg: number }>();
+  /** Parameters typed by an object type written in place → that type's symbol (declareParameterLiterals). */
+  private readonly parameterLiterals = new Map<ts.ParameterDeclaration, TypeRef>();
+  private readonly callbackArgs = new Map<ts.Node, CallbackTarget & { arg: number }>();
   private readonly classNodes = new Map<ts.Node, string>();
   private readonly describeCallbacks = new Set<ts.Node>();
   private readonly tests: TestRecord[] = [];
@@ -137,6 +141,12 @@ class Extractor {
   private readonly hookCallbacks = new Map<ts.Node, number>();
   private readonly exportedLocals = new Set<string>();
   private readonly elementTypes = new WeakMap<Binding, TypeRef>();
+  /** Map-typed bindings (`Map<K, V>`) → V, what `get`, `values()` and `forEach` give. */
+  private readonly mapValues = new WeakMap<Binding, TypeRef>();
+  /** Class fields declared as arrays, sets or maps, by `${classLocalId}\u0000${field}`. */
+  private readonly fieldCollections = new Map<string, Collection>();
+  /** The scope walk's state, for the enclosing class of `this.field` collections. */
+  private walkState: WalkState | null = null;
   /** Object literals' members that name another value (`{ f, g: h }`), by the object's localId. */
   private readonly literalAliases = new Map<string, Map<string, string>>();
   /** What functions without a declared return type return, by localId; null once two returns disagree. */
@@ -171,6 +181,7 @@ class Extractor {
     for (const statement of sf.statements) this.collectModuleFacts(statement);
     const root: Container = { qn: null, localId: null, topLevel: true };
     for (const statement of sf.statements) this.declare(statement, root, [], 0);
+    this.declareParameterLiterals();
     for (const sym of this.symbols) {
       if (
         sym.parent === null &&
@@ -192,6 +203,7 @@ class Extractor {
       suites: [],
       functions: [],
     };
+    this.walkState = state;
     for (const statement of sf.statements) this.walk(statement, state, 0);
     this.flushHooks();
     this.flushReturns();
@@ -239,6 +251,7 @@ class Extractor {
       parent: input.parent ?? null,
     };
     if (input.parameters) sym.parameters = input.parameters;
+    if (input.typeParameters) sym.typeParameters = input.typeParameters;
     if (input.returnTypeRef) sym.returnTypeRef = input.returnTypeRef;
     if (input.extends) sym.extends = input.extends;
     if (input.implements) sym.implements = input.implements;
@@ -273,6 +286,9 @@ class Extractor {
     return {
       signature: signatureText(fn, this.sf),
       parameters: parameterFacts(fn, this.sf),
+      ...(fn.typeParameters && fn.typeParameters.length > 0
+        ? { typeParameters: fn.typeParameters.map((t) => t.name.text) }
+        : {}),
       returnType: fn.type ? codeText(fn.type, this.sf) : null,
       returnTypeRef: returnTypeRefFromTypeNode(fn.type, this.sf),
     };
@@ -507,7 +523,16 @@ class Extractor {
       return;
     }
     if (ts.isTypeAliasDeclaration(node)) {
-      const id = this.declSymbolFor(node.name.text, 'type', node, node, container);
+      // `type Listener = (api: Api) => void`: the function type, which a callback typed `Listener` is read by.
+      const fnType = parameterTypeRef(node.type, sf);
+      const id = this.declSymbolFor(
+        node.name.text,
+        'type',
+        node,
+        node,
+        container,
+        fnType?.kind === 'function' ? { valueType: fnType } : {},
+      );
       this.declSymbol.set(node, id);
       // `type Annotation = { extend_(…): …; target: X }`: an object type's members are looked up as an interface's.
       if (ts.isTypeLiteralNode(node.type))
@@ -575,6 +600,27 @@ class Extractor {
     this.declareChildren(node, container, suites, next);
   }
 
+  /**
+   * A parameter typed by an object type written in place (`function run(opts: { fetch(): void })`) declares that
+   * type, as the compiler does: a `type` symbol named after the parameter inside its function (`run.opts`), whose
+   * members `opts.fetch()` reaches. Only for functions with a dotted-name path (not tests or anonymous callbacks).
+   */
+  private declareParameterLiterals(): void {
+    for (const [node, id] of [...this.callerSymbol]) {
+      if (!ts.isFunctionLike(node)) continue;
+      const fn = this.byLocalId.get(id);
+      if (!fn || !/^[\w$]+(?:\.[\w$]+)*$/.test(fn.qualifiedName)) continue;
+      for (const param of node.parameters) {
+        const literal = param.type && ts.isTypeLiteralNode(param.type) ? param.type : undefined;
+        if (!literal || !ts.isIdentifier(param.name) || param.dotDotDotToken) continue;
+        const inner = { qn: fn.qualifiedName, localId: id, topLevel: false };
+        const typeId = this.declSymbolFor(param.name.text, 'type', literal, literal, inner);
+        this.declareTypeMembers(literal.members, { qn: this.qnOf(typeId), localId: typeId, topLevel: false });
+        this.parameterLiterals.set(param, { kind: 'name', name: this.qnOf(typeId) });
+      }
+    }
+  }
+
   /** Method and property signatures of an interface or object type, as members of `inner`. */
   private declareTypeMembers(members: ts.NodeArray<ts.TypeElement>, inner: Container): void {
     const sf = this.sf;
@@ -589,8 +635,10 @@ class Extractor {
           this.functionExtra(member),
         );
       } else if (ts.isPropertySignature(member)) {
+        // A function-typed property (`subscribe: (listener: (s: State) => void) => void`) keeps its function type:
+        // callbacks passed to it are typed by its parameters.
         this.declSymbolFor(propertyNameText(member.name, sf), 'property', member, member, inner, {
-          valueType: typeRefFromTypeNode(member.type, sf),
+          valueType: parameterTypeRef(member.type, sf),
         });
       }
     }
@@ -849,6 +897,8 @@ class Extractor {
             valueType: typeRefFromTypeNode(member.type, sf) ?? typeRefFromExpression(init, sf),
             isStatic,
           });
+          const held = inner.localId === null ? null : this.collectionType(member.type, init);
+          if (held) this.fieldCollections.set(`${inner.localId}\u0000${memberName}`, held);
           this.callerSymbol.set(member, id);
           const sym = this.byLocalId.get(id);
           if (sym) properties.set(memberName, sym);
@@ -1020,10 +1070,11 @@ class Extractor {
             kind: 'local-value',
             valueType:
               typeRefFromTypeNode(decl.type, sf) ??
-              typeRefFromExpression(init, sf) ??
-              (init ? this.localValueType(init, scope) : null),
+              // What the file's bindings tell first: `byName.get(k)` of a typed map is its value, not a call-return.
+              (init ? this.localValueType(init, scope) : null) ??
+              typeRefFromExpression(init, sf),
           };
-      this.noteElementType(binding, decl.type);
+      this.noteElementType(binding, decl.type, init);
       if (!decl.type && init && ts.isIdentifier(unwrapExpression(init))) {
         // `const list = items`: the copy has the element type the original was declared with.
         const source = this.lookup(scope, (unwrapExpression(init) as ts.Identifier).text);
@@ -1049,8 +1100,33 @@ class Extractor {
       }
       return;
     }
-    for (const name of bindingNames(decl.name))
-      scope.vars.set(name, { kind: 'local-value', valueType: null });
+    const whole = init
+      ? (typeRefFromTypeNode(decl.type, sf) ??
+        this.localValueType(init, scope) ??
+        typeRefFromExpression(init, sf))
+      : null;
+    this.declarePattern(decl.name, whole, scope);
+  }
+
+  /**
+   * `const { reader, writer: w } = ws.storage` with the whole's type known: each name is that type's member
+   * (`reader` is member `reader` of ws.storage's type). Rest elements and nested patterns stay untyped.
+   */
+  private declarePattern(pattern: ts.BindingName, whole: TypeRef | null, scope: Scope): void {
+    if (ts.isIdentifier(pattern)) {
+      scope.vars.set(pattern.text, { kind: 'local-value', valueType: whole });
+      return;
+    }
+    for (const el of pattern.elements) {
+      if (ts.isOmittedExpression(el)) continue;
+      const prop = el.propertyName ?? (ts.isIdentifier(el.name) ? el.name : undefined);
+      const name = prop && !ts.isComputedPropertyName(prop) ? propertyNameText(prop, this.sf) : null;
+      const typed =
+        whole && ts.isObjectBindingPattern(pattern) && !el.dotDotDotToken && name && ts.isIdentifier(el.name);
+      if (typed)
+        scope.vars.set(el.name.text, { kind: 'local-value', valueType: { kind: 'member', of: whole, name } });
+      else for (const n of bindingNames(el.name)) scope.vars.set(n, { kind: 'local-value', valueType: null });
+    }
   }
 
   /**
@@ -1063,36 +1139,118 @@ class Extractor {
       const b = this.lookup(scope, e.text);
       return b.kind === 'local-value' && b.valueType ? { ...b.valueType } : null;
     }
-    let array: ts.Expression | undefined;
-    if (ts.isElementAccessExpression(e)) array = e.expression;
-    else if (
-      ts.isCallExpression(e) &&
-      ts.isPropertyAccessExpression(e.expression) &&
-      ELEMENT_METHODS.has(e.expression.name.text)
+    if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.name)) {
+      // `const reader = ws.storage.reader` with ws typed: member `reader` of member `storage` of ws's type.
+      const of = this.localValueType(e.expression, scope);
+      return of ? { kind: 'member', of, name: e.name.text } : null;
+    }
+    if (ts.isConditionalExpression(e)) return this.eitherType(e.whenTrue, e.whenFalse, scope);
+    if (
+      ts.isBinaryExpression(e) &&
+      (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken ||
+        e.operatorToken.kind === ts.SyntaxKind.BarBarToken)
     )
-      array = e.expression.expression;
-    const owner = array ? unwrapExpression(array) : undefined;
-    if (!owner || !ts.isIdentifier(owner)) return null;
-    const element = this.elementTypes.get(this.lookup(scope, owner.text));
-    return element ? { ...element } : null;
+      return this.eitherType(e.left, e.right, scope);
+    if (ts.isElementAccessExpression(e)) {
+      const owner = this.collectionOf(e.expression, scope);
+      return owner && !owner.keyed ? { ...owner.element } : null;
+    }
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
+      const owner = this.collectionOf(e.expression.expression, scope);
+      const method = e.expression.name.text;
+      if (owner && (owner.keyed ? method === 'get' : ELEMENT_METHODS.has(method)))
+        return { ...owner.element };
+    }
+    return null;
   }
 
-  /** Remembers the element type of an array-typed binding (`X[]`, `Array<X>`, `readonly X[]`). */
-  private noteElementType(binding: Binding, type: ts.TypeNode | undefined): void {
+  /** `c ? a : b`, `a ?? b`: the type both sides have (a `null` or `undefined` side aside), else null. */
+  private eitherType(a: ts.Expression, b: ts.Expression, scope: Scope): TypeRef | null {
+    const typeOf = (x: ts.Expression): TypeRef | null | 'none' => {
+      const e = unwrapExpression(x);
+      if (e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined'))
+        return 'none';
+      return this.localValueType(x, scope) ?? typeRefFromExpression(x, this.sf);
+    };
+    const left = typeOf(a);
+    const right = typeOf(b);
+    if (left === 'none') return right === 'none' ? null : right;
+    if (right === 'none' || left === null) return left;
+    return right !== null && JSON.stringify(left) === JSON.stringify(right) ? left : null;
+  }
+
+  /**
+   * The array, set or map `expr` is, as far as the file tells: a local or parameter declared `X[]`, `Set<X>`,
+   * `Map<K, X>` (or initialised `new Map<K, X>()`), or a field of the enclosing class declared so.
+   */
+  private collectionOf(expr: ts.Expression, scope: Scope): Collection | null {
+    const e = unwrapExpression(expr);
+    if (ts.isIdentifier(e)) {
+      const b = this.lookup(scope, e.text);
+      const element = this.elementTypes.get(b);
+      if (element) return { element, keyed: false };
+      const value = this.mapValues.get(b);
+      return value ? { element: value, keyed: true } : null;
+    }
+    if (
+      ts.isPropertyAccessExpression(e) &&
+      unwrapExpression(e.expression).kind === ts.SyntaxKind.ThisKeyword
+    ) {
+      const cls = this.walkState ? this.currentClass(this.walkState) : null;
+      return cls === null ? null : (this.fieldCollections.get(`${cls}\u0000${e.name.text}`) ?? null);
+    }
+    return null;
+  }
+
+  /** What iterating `expr` gives: its elements, or a map's or set's `values()`. */
+  private iteratedElement(expr: ts.Expression, scope: Scope): TypeRef | null {
+    const e = unwrapExpression(expr);
+    if (
+      ts.isCallExpression(e) &&
+      ts.isPropertyAccessExpression(e.expression) &&
+      e.expression.name.text === 'values'
+    ) {
+      const owner = this.collectionOf(e.expression.expression, scope);
+      return owner ? { ...owner.element } : null;
+    }
+    const owner = this.collectionOf(e, scope);
+    return owner && !owner.keyed ? { ...owner.element } : null;
+  }
+
+  /** Remembers the element type of an array-, set- or map-typed binding (`X[]`, `Set<X>`, `Map<K, X>`). */
+  private noteElementType(binding: Binding, type: ts.TypeNode | undefined, init?: ts.Expression): void {
+    const found = this.collectionType(type, init);
+    if (found) (found.keyed ? this.mapValues : this.elementTypes).set(binding, found.element);
+  }
+
+  /** The collection a declared type or a `new Map<K, X>()` / `new Set<X>()` initialiser makes, if any. */
+  private collectionType(type: ts.TypeNode | undefined, init?: ts.Expression): Collection | null {
     let t = type;
     if (t && ts.isTypeOperatorNode(t)) t = t.type;
-    if (!t) return;
-    let element: ts.TypeNode | undefined;
-    if (ts.isArrayTypeNode(t)) element = t.elementType;
-    else if (
-      ts.isTypeReferenceNode(t) &&
-      /^(?:(?:Readonly)?Array|(?:Readonly)?Set|Iterable)$/.test(t.typeName.getText(this.sf)) &&
-      t.typeArguments?.length === 1
-    ) {
-      element = t.typeArguments[0];
+    let name: string | undefined;
+    let args: ts.NodeArray<ts.TypeNode> | undefined;
+    if (t && ts.isArrayTypeNode(t)) return this.collection(t.elementType, false);
+    if (t && ts.isTypeReferenceNode(t)) {
+      name = t.typeName.getText(this.sf);
+      args = t.typeArguments;
+    } else if (!t && init) {
+      const e = unwrapExpression(init);
+      if (ts.isNewExpression(e) && ts.isIdentifier(e.expression)) {
+        name = e.expression.text;
+        args = e.typeArguments;
+      }
     }
+    if (!name || !args) return null;
+    if (/^(?:(?:Readonly)?Array|(?:Readonly)?Set|Iterable|WeakSet)$/.test(name) && args.length === 1)
+      return this.collection(args[0], false);
+    if (/^(?:(?:Readonly)?Map|WeakMap)$/.test(name) && args.length === 2)
+      return this.collection(args[1], true);
+    return null;
+  }
+
+  private collection(element: ts.TypeNode | undefined, keyed: boolean): Collection | null {
     const ref = typeRefFromTypeNode(element, this.sf);
-    if (ref) this.elementTypes.set(binding, ref);
+    return ref ? { element: ref, keyed } : null;
   }
 
   private lookup(scope: Scope, name: string): Binding {
@@ -1136,17 +1294,15 @@ class Extractor {
         for (const [index, param] of node.parameters.entries()) {
           const type =
             typeRefFromTypeNode(param.type, this.sf) ??
+            this.parameterLiterals.get(param) ??
             (callback && !param.type && !param.dotDotDotToken
-              ? { kind: 'callback-param' as const, callee: callback.callee, arg: callback.arg, param: index }
+              ? this.callbackParamType(callback, index)
               : null);
-          for (const name of bindingNames(param.name)) {
-            const binding: Binding = {
-              kind: 'local-value',
-              valueType: ts.isIdentifier(param.name) ? type : null,
-            };
-            if (ts.isIdentifier(param.name)) this.noteElementType(binding, param.type);
-            scope.vars.set(name, binding);
-          }
+          if (ts.isIdentifier(param.name)) {
+            const binding: Binding = { kind: 'local-value', valueType: type };
+            this.noteElementType(binding, param.type);
+            scope.vars.set(param.name.text, binding);
+          } else this.declarePattern(param.name, param.dotDotDotToken ? null : type, scope);
         }
         state.scope = scope;
       } else if (ts.isBlock(node) || ts.isModuleBlock(node)) {
@@ -1163,10 +1319,9 @@ class Extractor {
             if (ts.isForStatement(node)) this.declareVariableBinding(d, state.scope);
             else {
               // for (const s of shapes) with `shapes: Shape[]`: s is a Shape.
-              const iterated = ts.isForOfStatement(node) ? unwrapExpression(node.expression) : undefined;
-              const source =
-                iterated && ts.isIdentifier(iterated) ? this.lookup(state.scope, iterated.text) : undefined;
-              const element = source ? (this.elementTypes.get(source) ?? null) : null;
+              const element = ts.isForOfStatement(node)
+                ? this.iteratedElement(node.expression, state.scope)
+                : null;
               for (const name of bindingNames(d.name)) {
                 state.scope.vars.set(name, {
                   kind: 'local-value',
@@ -1187,13 +1342,25 @@ class Extractor {
         state.scope.vars.set(node.name.text, { kind: 'local-value', valueType: null });
       }
 
-      if (ts.isCallExpression(node)) this.noteCallbackArgs(node);
+      if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.noteCallbackArgs(node, state);
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.recordCall(node, state);
       else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken)
         this.recordAssignment(node, state);
 
+      const narrowed = this.narrowings(node, state);
       ts.forEachChild(node, (child) => {
-        this.walk(child, state, next);
+        const vars = narrowed?.get(child);
+        if (!vars) {
+          this.walk(child, state, next);
+          return;
+        }
+        const outer = state.scope;
+        state.scope = { vars, parent: outer };
+        try {
+          this.walk(child, state, next);
+        } finally {
+          state.scope = outer;
+        }
       });
     } finally {
       state.scope = savedScope;
@@ -1205,18 +1372,118 @@ class Extractor {
   }
 
   /**
-   * Remembers where function values sit as call arguments: `operate((source, subscriber) => …)` → callee
-   * `operate`, argument 0. Only plain and dotted callee names (not `this.…`), so the resolver can look it up.
+   * Children of `node` where a condition narrows locals: `if (x instanceof Foo) …`, `if (isFoo(x)) …`, `c && …`,
+   * `c ? … : …`, and the statements after `if (!isFoo(x)) return;` in a block. Null when none.
    */
-  private noteCallbackArgs(node: ts.CallExpression): void {
-    let callee: string | null | undefined;
-    node.arguments.forEach((argument, arg) => {
+  private narrowings(node: ts.Node, state: WalkState): Map<ts.Node, Map<string, Binding>> | null {
+    const out = new Map<ts.Node, Map<string, Binding>>();
+    const add = (child: ts.Node, vars: Map<string, Binding>): void => {
+      if (vars.size > 0) out.set(child, vars);
+    };
+    if (ts.isIfStatement(node)) add(node.thenStatement, this.guards(node.expression, state));
+    else if (ts.isConditionalExpression(node)) add(node.whenTrue, this.guards(node.condition, state));
+    else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken)
+      add(node.right, this.guards(node.left, state));
+    else if (ts.isBlock(node) || ts.isSourceFile(node) || ts.isModuleBlock(node) || ts.isCaseClause(node)) {
+      let after = new Map<string, Binding>();
+      for (const statement of node.statements) {
+        add(statement, new Map(after));
+        const cond =
+          ts.isIfStatement(statement) && !statement.elseStatement ? statement.expression : undefined;
+        const negated = cond ? unwrapExpression(cond) : undefined;
+        if (
+          negated &&
+          ts.isPrefixUnaryExpression(negated) &&
+          negated.operator === ts.SyntaxKind.ExclamationToken &&
+          exits((statement as ts.IfStatement).thenStatement)
+        )
+          after = new Map([...after, ...this.guards(negated.operand, state)]);
+      }
+    }
+    return out.size > 0 ? out : null;
+  }
+
+  /**
+   * The locals a true condition narrows, with their narrowed types: `x instanceof Foo` (a local or parameter) and a
+   * type guard named `isFoo(x)` (an untyped local: its declared `x is Foo` is read as what the guard returns).
+   */
+  private guards(cond: ts.Expression, state: WalkState): Map<string, Binding> {
+    const out = new Map<string, Binding>();
+    const e = unwrapExpression(cond);
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken)
+      return new Map([...this.guards(e.left, state), ...this.guards(e.right, state)]);
+    const local = (expr: ts.Expression | undefined): ts.Identifier | null => {
+      const id = expr ? unwrapExpression(expr) : undefined;
+      if (!id || !ts.isIdentifier(id)) return null;
+      return this.lookup(state.scope, id.text).kind === 'local-value' ? id : null;
+    };
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword) {
+      const id = local(e.left);
+      const type = entityText(e.right, this.sf);
+      if (id && type && type !== 'this' && !type.startsWith('this.'))
+        out.set(id.text, { kind: 'local-value', valueType: { kind: 'name', name: type } });
+    } else if (ts.isCallExpression(e)) {
+      const callee = entityText(e.expression, this.sf);
+      const id = local(e.arguments[0]);
+      const binding = id ? this.lookup(state.scope, id.text) : undefined;
+      const untyped = binding?.kind === 'local-value' && binding.valueType === null;
+      if (id && untyped && callee && !callee.startsWith('this') && /(?:^|\.)is[A-Z_$]/.test(callee))
+        out.set(id.text, { kind: 'local-value', valueType: { kind: 'call-return', callee } });
+    }
+    return out;
+  }
+
+  /**
+   * Remembers where function values sit as call arguments: `operate((source, subscriber) => …)` → callee
+   * `operate`, argument 0; `new Observable((subscriber) => …)` → the class's constructor.
+   */
+  private noteCallbackArgs(node: ts.CallExpression | ts.NewExpression, state: WalkState): void {
+    let target: CallbackTarget | null | undefined;
+    node.arguments?.forEach((argument, arg) => {
       const value = unwrapExpression(argument);
       if (!ts.isArrowFunction(value) && !ts.isFunctionExpression(value)) return;
-      if (callee === undefined) callee = entityText(node.expression, this.sf);
-      if (!callee || callee === 'this' || callee.startsWith('this.')) return;
-      this.callbackArgs.set(value, { callee, arg });
+      if (target === undefined) {
+        target = this.callbackTarget(node.expression, state);
+        if (target && !target.element) Object.assign(target, typeArgsOf(node, this.sf));
+      }
+      if (target) this.callbackArgs.set(value, { ...target, arg });
     });
+  }
+
+  /**
+   * What a callback's untyped parameters are read from: the element type of an array or set it iterates
+   * (`shapes.forEach((s) => …)` with `shapes: Shape[]`), a method of a receiver whose type the file tells
+   * (`store.subscribe((state) => …)`), else the callee's own name when it is a plain or dotted name.
+   */
+  private callbackTarget(expr: ts.Expression, state: WalkState): CallbackTarget | null {
+    const e = unwrapExpression(expr);
+    if (ts.isPropertyAccessExpression(e)) {
+      const method = e.name.text;
+      const recv = unwrapExpression(e.expression);
+      const elementParam = ELEMENT_CALLBACKS.get(method);
+      const owner = elementParam === undefined ? null : this.collectionOf(recv, state.scope);
+      // A map's forEach gives its values first; its other element methods are not a map's.
+      if (owner && elementParam !== undefined && (!owner.keyed || method === 'forEach'))
+        return { callee: method, element: owner.element, elementParam };
+      const chain = this.memberChainType(e, state, 0);
+      if (chain?.kind === 'member') return { callee: method, of: chain.of };
+    }
+    const callee = entityText(expr, this.sf);
+    if (!callee || callee === 'this' || callee.startsWith('this.')) return null;
+    return { callee };
+  }
+
+  /** The type of parameter `index` of a callback passed where `callback` says, as far as the file tells. */
+  private callbackParamType(callback: CallbackTarget & { arg: number }, index: number): TypeRef | null {
+    if (callback.element) return index === callback.elementParam ? { ...callback.element } : null;
+    return {
+      kind: 'callback-param',
+      callee: callback.callee,
+      arg: callback.arg,
+      param: index,
+      ...(callback.of ? { of: callback.of } : {}),
+      ...(callback.typeArgs ? { typeArgs: callback.typeArgs } : {}),
+    };
   }
 
   /** `x = new X()` / `x = make()` gives an untyped local its type (e.g. a suite variable assigned in beforeEach). */
@@ -1284,6 +1551,9 @@ class Extractor {
       text: truncate(collapse(callee.getText(sf))),
       target: this.callTarget(callee, state),
     };
+    // The argument count picks among an interface's overload signatures; a spread leaves it unknown.
+    const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
+    if (!args.some((a) => ts.isSpreadElement(a))) site.args = args.map(() => null);
     const caller = this.currentCaller(state, false);
     if (caller.startsWith('\u0000hook:')) {
       const group = this.hookGroups[Number(caller.slice(6))];
@@ -1319,6 +1589,16 @@ class Extractor {
       };
     }
     if (ts.isPropertyAccessExpression(e)) {
+      // `(await import('./commands/show.js')).cmdShow()`: the export of the module loaded there.
+      const loaded = ts.isAwaitExpression(unwrapExpression(e.expression))
+        ? dynamicImportSpecifier(e.expression)
+        : null;
+      if (loaded !== null)
+        return {
+          kind: 'identifier',
+          name: e.name.text,
+          binding: { kind: 'import-search', specifiers: [loaded] },
+        };
       const alias = this.aliasedMember(e, state);
       if (alias !== null)
         return { kind: 'identifier', name: alias, binding: cloneBinding(this.lookup(state.scope, alias)) };
@@ -1469,6 +1749,39 @@ interface WalkState {
 }
 
 /** Array methods that return one of the array's elements. */
+/** Array and set methods whose callback gets an element, by the parameter that holds it (`reduce`'s is second). */
+const ELEMENT_CALLBACKS: ReadonlyMap<string, number> = new Map([
+  ...[
+    'forEach',
+    'map',
+    'filter',
+    'find',
+    'findLast',
+    'findIndex',
+    'findLastIndex',
+    'some',
+    'every',
+    'flatMap',
+  ].map((m): [string, number] => [m, 0]),
+  ['reduce', 1],
+  ['reduceRight', 1],
+]);
+
+/** An array or set (`keyed` false) or a map (`keyed`: its values), with the type of what it holds. */
+interface Collection {
+  element: TypeRef;
+  keyed: boolean;
+}
+
+/** Where a callback argument's parameters get their types (see Extractor.callbackTarget). */
+interface CallbackTarget {
+  callee: string;
+  of?: TypeRef;
+  element?: TypeRef;
+  elementParam?: number;
+  typeArgs?: Array<TypeRef | null>;
+}
+
 const ELEMENT_METHODS: ReadonlySet<string> = new Set(['shift', 'pop', 'at', 'find', 'findLast']);
 
 /** Calls that return the object literal they are given (`Object.freeze({…})`), by the callee's last name. */
@@ -1508,6 +1821,13 @@ function cloneBinding(b: Binding): Binding {
   if (b.kind === 'local-value')
     return { kind: 'local-value', valueType: b.valueType ? { ...b.valueType } : null };
   return { ...b };
+}
+
+/** A statement that always leaves the enclosing block: `return`, `throw`, or a block ending in one. */
+function exits(statement: ts.Statement): boolean {
+  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
+  const last = ts.isBlock(statement) ? statement.statements[statement.statements.length - 1] : undefined;
+  return last !== undefined && exits(last);
 }
 
 function bindingNames(name: ts.BindingName): string[] {

@@ -35,6 +35,10 @@ export function typeRefFromTypeNode(type: ts.TypeNode | undefined, sf: ts.Source
     const arg = type.typeArguments?.length === 1 ? type.typeArguments[0] : undefined;
     // `Awaited<X>` is X as far as members go; `ReturnType<typeof f>` is what f returns.
     if (name === 'Awaited' && arg) return typeRefFromTypeNode(arg, sf);
+    // The utility types that keep (some of) a type's members: `Pick<Workspace, 'storage'>` has Workspace's.
+    const kept = type.typeArguments?.[0];
+    if (kept && /^(?:Pick|Omit|Partial|Required|Readonly|NonNullable)$/.test(name))
+      return typeRefFromTypeNode(kept, sf);
     if (name === 'ReturnType' && arg && ts.isTypeQueryNode(arg)) {
       const callee = arg.exprName.getText(sf);
       return callee.startsWith('this.') ? null : { kind: 'call-return', callee };
@@ -43,7 +47,8 @@ export function typeRefFromTypeNode(type: ts.TypeNode | undefined, sf: ts.Source
   }
   if (ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type)) return { kind: 'name', name: 'Array' };
   if (type.kind === ts.SyntaxKind.StringKeyword) return { kind: 'name', name: 'String' };
-  if (ts.isUnionTypeNode(type)) {
+  // A union names its first nameable member; an intersection (`Base & Extra`) too, as far as members found there go.
+  if (ts.isUnionTypeNode(type) || ts.isIntersectionTypeNode(type)) {
     for (const member of type.types) {
       const ref = typeRefFromTypeNode(member, sf);
       if (ref) return ref;
@@ -59,6 +64,9 @@ export function typeRefFromTypeNode(type: ts.TypeNode | undefined, sf: ts.Source
 export function returnTypeRefFromTypeNode(type: ts.TypeNode | undefined, sf: ts.SourceFile): TypeRef | null {
   let t = type;
   while (t && ts.isParenthesizedTypeNode(t)) t = t.type;
+  // A type guard (`x is Foo`) returns a boolean, but what its call is read for is the type it narrows to (a
+  // narrowed local's type is the guard's call-return); nothing calls methods on the boolean.
+  if (t && ts.isTypePredicateNode(t)) return t.assertsModifier ? null : typeRefFromTypeNode(t.type, sf);
   if (
     t &&
     ts.isTypeReferenceNode(t) &&
@@ -115,6 +123,7 @@ export function parameterFacts(node: ts.SignatureDeclaration, sf: ts.SourceFile)
       type: parameterTypeRef(p.type, sf),
     };
     if (p.dotDotDotToken) fact.rest = true;
+    else if (p.questionToken || p.initializer) fact.optional = true;
     out.push(fact);
   }
   return out;
@@ -151,9 +160,19 @@ export function typeRefFromExpression(expr: ts.Expression | undefined, sf: ts.So
   }
   if (ts.isCallExpression(e)) {
     const callee = entityText(e.expression, sf);
-    if (callee && callee !== 'require' && !callee.startsWith('this.')) return { kind: 'call-return', callee };
+    if (callee && callee !== 'require' && !callee.startsWith('this.'))
+      return { kind: 'call-return', callee, ...typeArgsOf(e, sf) };
   }
   return null;
+}
+
+/** The type arguments written at a call (`create<Store>()`), as `{ typeArgs }`, or nothing when none are written. */
+export function typeArgsOf(
+  call: ts.CallExpression | ts.NewExpression,
+  sf: ts.SourceFile,
+): { typeArgs?: Array<TypeRef | null> } {
+  const written = call.typeArguments;
+  return written && written.length > 0 ? { typeArgs: written.map((t) => typeRefFromTypeNode(t, sf)) } : {};
 }
 
 /** The parameter list text, without comments, whitespace collapsed. */
