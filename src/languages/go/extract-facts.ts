@@ -783,11 +783,14 @@ class GoExtractor {
         const right = node.childForFieldName('right');
         if (right) this.walk(right, next());
         // The value (and, for a map or channel, the only) variable has the element type; an index is an int, on
-        // which no method is called.
+        // which no method is called, and a map's key (the first of two) is of a type this file does not keep.
         const type = right ? this.typeOfExpr(right, ctx.scope) : null;
         const fields = right ? this.structFieldsOf(right, ctx.scope) : null;
-        for (const n of children(node.childForFieldName('left')))
-          if (n.type === 'identifier') ctx.scope.vars.set(n.text, fields ? { type, fields } : { type });
+        const names = children(node.childForFieldName('left')).filter((n) => n.type === 'identifier');
+        names.forEach((n, i) => {
+          const value = i === names.length - 1;
+          ctx.scope.vars.set(n.text, value && fields ? { type, fields } : { type: value ? type : null });
+        });
         return;
       }
       case 'type_case': {
@@ -889,9 +892,12 @@ class GoExtractor {
         ? inner.childForFieldName('operand')
         : null;
     if (pointee?.type === 'identifier' && !this.lookup(scope, pointee.text)) {
+      // A type of this file, or a name it does not declare (a type of another file of the package).
       const top = this.topLevel.get(pointee.text);
-      if (top && (top.kind === 'class' || top.kind === 'type' || top.kind === 'interface'))
-        return { kind: 'typed', valueType: { kind: 'name', name: pointee.text } };
+      const isType = top
+        ? top.kind === 'class' || top.kind === 'type' || top.kind === 'interface'
+        : !this.importNames.has(pointee.text);
+      if (isType) return { kind: 'typed', valueType: { kind: 'name', name: pointee.text } };
     }
     const type = scope ? this.typeOfExpr(operand, scope) : null;
     if (type) return { kind: 'typed', valueType: type };
