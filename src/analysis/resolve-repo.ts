@@ -135,6 +135,8 @@ class RepoResolver {
   private typeDepth = 0;
   /** The types naming each type in their `extends`/`implements` clauses, by the named type's id (built when first asked). */
   private directSubtypes: Map<string, Def[]> | null = null;
+  /** overridesOf's answers, by member and receiver type: a member is called from many sites. */
+  private readonly overridesCache = new Map<string, Def[]>();
   /** Typed properties (fields, interface and object-type members with a value type) by name, across the repo. */
   private typedPropertiesByName: Map<string, Def[]> | null = null;
   private detachedMembers: Map<string, Map<string, Def[]>> | null = null;
@@ -665,7 +667,11 @@ class RepoResolver {
     const out: Def[] = [];
     // Dispatch happens below the receiver's static type (`this` in a subclass reaches that subclass's branch only).
     const root = receiverType ?? { file: member.file, sym: owner };
-    const seen = new Set<string>([makeSymbolId(root.file.path, root.sym.localId)]);
+    const rootId = makeSymbolId(root.file.path, root.sym.localId);
+    const cacheKey = `${makeSymbolId(member.file.path, member.sym.localId)}\u0000${rootId}`;
+    const cached = this.overridesCache.get(cacheKey);
+    if (cached) return cached;
+    const seen = new Set<string>([rootId]);
     const queue = [...this.subtypesOf(root)];
     while (queue.length > 0) {
       const type = queue.shift() as Def;
@@ -704,7 +710,9 @@ class RepoResolver {
         out.push(inherited);
     }
     const unique = new Map(out.map((d) => [makeSymbolId(d.file.path, d.sym.localId), d]));
-    return [...unique.values()];
+    const overrides = [...unique.values()];
+    this.overridesCache.set(cacheKey, overrides);
+    return overrides;
   }
 
   /** The classes and interfaces that name `type` in their `extends` or `implements` clauses. */
