@@ -618,6 +618,14 @@ class RepoResolver {
       const found = this.findMember(parent.def, name, seen);
       if (found) return found;
     }
+    // An abstract class need not declare the interface members it leaves to its subclasses: `area()` in it calls
+    // the interface's member.
+    for (const base of owner.sym.implements ?? []) {
+      const parent = this.resolveTypeName(owner.file, base);
+      if (parent.kind !== 'symbol') continue;
+      const found = this.findMember(parent.def, name, seen);
+      if (found) return found;
+    }
     return undefined;
   }
 
@@ -939,6 +947,8 @@ class RepoResolver {
       case 'this': {
         const cls = this.classDef(file, receiver.classLocalId);
         const member = cls ? this.findMember(cls, name) : undefined;
+        // Also when the member is an interface's (an abstract class calling what it leaves to its subclasses): the
+        // interface-impl tier then draws the overrides below this class.
         return member && cls
           ? { reason: 'receiver-typed', targets: [member], receiverType: cls }
           : this.guess(file, name, receiver);
