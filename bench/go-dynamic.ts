@@ -84,7 +84,7 @@ for (const spec of GO_CORPORA) {
       const method = ifaceEdge.callee ? names.get(ifaceEdge.callee) : undefined;
       if (method && site.callees.some((c) => nameAt.get(c) === method)) agrees++;
       const impls = predicted
-        .filter((p) => p.reason === 'interface' && p.callee !== null && !isInterfaceMember.has(p.callee))
+        .filter((p) => p.reason === 'interface-impl' && p.callee !== null && !isInterfaceMember.has(p.callee))
         .map((p) => lineOf.get(p.callee as string));
       const cha = new Set(site.callees);
       drawn += impls.length;

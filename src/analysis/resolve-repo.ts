@@ -74,6 +74,8 @@ interface Resolution {
   candidates?: number;
   /** Interface matches: implementations, drawn as lower-confidence edges. */
   implementations?: Def[];
+  /** Member calls: the receiver's static type, below which a virtual call dispatches (overridesOf). */
+  receiverType?: Def;
 }
 
 const NONE: Lookup = { kind: 'none' };
@@ -131,7 +133,10 @@ class RepoResolver {
   private readonly memberNames = new Set<string>();
   private readonly exportCache = new Map<string, Lookup>();
   private typeDepth = 0;
-  private implementationsOf: Map<string, Def[]> | null = null;
+  /** The types naming each type in their `extends`/`implements` clauses, by the named type's id (built when first asked). */
+  private directSubtypes: Map<string, Def[]> | null = null;
+  /** overridesOf's answers, by member and receiver type: a member is called from many sites. */
+  private readonly overridesCache = new Map<string, Def[]>();
   /** Typed properties (fields, interface and object-type members with a value type) by name, across the repo. */
   private typedPropertiesByName: Map<string, Def[]> | null = null;
   private detachedMembers: Map<string, Map<string, Def[]>> | null = null;
@@ -658,6 +663,14 @@ class RepoResolver {
       const found = this.findMember(parent.def, name, seen);
       if (found) return found;
     }
+    // An abstract class need not declare the interface members it leaves to its subclasses: `area()` in it calls
+    // the interface's member.
+    for (const base of owner.sym.implements ?? []) {
+      const parent = this.resolveTypeName(owner.file, base);
+      if (parent.kind !== 'symbol') continue;
+      const found = this.findMember(parent.def, name, seen);
+      if (found) return found;
+    }
     return undefined;
   }
 
@@ -686,32 +699,96 @@ class RepoResolver {
           return {
             def: member,
             viaType: true,
-            ...(isDeclaredType(type.def.sym) ? { interfaceOwner: type.def } : {}),
+            ...(declaresInterface(type.def) ? { interfaceOwner: type.def } : {}),
           };
       }
     }
     return undefined;
   }
 
-  private implementations(iface: Def, name: string): Def[] {
-    if (!this.implementationsOf) {
-      this.implementationsOf = new Map();
+  /**
+   * Where a call through an interface member or an abstract method may also land (nominal languages): the member of
+   * the same name, and the same parameter types where the language writes them into qualified names (overloads), in
+   * every class below the member's owner — through `extends` and `implements`, transitively, anonymous classes
+   * included. A class that does not declare it runs what it inherits, when that is no declaration of an interface.
+   */
+  private overridesOf(member: Def, receiverType?: Def): Def[] {
+    const owner = member.file.byLocalId.get(member.sym.parent ?? '');
+    if (!owner || member.sym.isStatic) return [];
+    if (!isDeclaredType(owner) && !member.sym.isAbstract) return [];
+    const wanted = paramTypes(member.sym);
+    const out: Def[] = [];
+    // Dispatch happens below the receiver's static type (`this` in a subclass reaches that subclass's branch only).
+    const root = receiverType ?? { file: member.file, sym: owner };
+    const rootId = makeSymbolId(root.file.path, root.sym.localId);
+    const cacheKey = `${makeSymbolId(member.file.path, member.sym.localId)}\u0000${rootId}`;
+    const cached = this.overridesCache.get(cacheKey);
+    if (cached) return cached;
+    const seen = new Set<string>([rootId]);
+    const queue = [...this.subtypesOf(root)];
+    while (queue.length > 0) {
+      const type = queue.shift() as Def;
+      const id = makeSymbolId(type.file.path, type.sym.localId);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      queue.push(...this.subtypesOf(type));
+      if (isDeclaredType(type.sym)) continue;
+      const own = (type.file.members.get(type.sym.localId)?.get(member.sym.name) ?? []).filter(
+        (sym) => sym.kind === 'method' && !sym.isStatic,
+      );
+      const fits = (sym: SymbolFact): boolean => {
+        const params = paramTypes(sym);
+        return wanted === null || params === null || params.join(',') === wanted.join(',');
+      };
+      let found = own.filter(fits);
+      // Generic parameters are written differently in the override (`accept(T)`, `accept(String)`): the one of that arity.
+      if (found.length === 0 && wanted !== null) {
+        const sameArity = own.filter((sym) => paramTypes(sym)?.length === wanted.length);
+        if (sameArity.length === 1) found = sameArity;
+      }
+      if (found.length > 0) {
+        for (const sym of found) if (!sym.isAbstract) out.push({ file: type.file, sym });
+        continue;
+      }
+      const inherited = own.length === 0 ? this.findMember(type, member.sym.name) : undefined;
+      const inheritedOwner = inherited?.file.byLocalId.get(inherited.sym.parent ?? '');
+      if (
+        inherited &&
+        inherited.sym.kind === 'method' &&
+        !inherited.sym.isAbstract &&
+        inheritedOwner &&
+        !isDeclaredType(inheritedOwner) &&
+        fits(inherited.sym)
+      )
+        out.push(inherited);
+    }
+    const unique = new Map(out.map((d) => [makeSymbolId(d.file.path, d.sym.localId), d]));
+    const overrides = [...unique.values()];
+    this.overridesCache.set(cacheKey, overrides);
+    return overrides;
+  }
+
+  /** The classes and interfaces that name `type` in their `extends` or `implements` clauses. */
+  private subtypesOf(type: Def): Def[] {
+    if (!this.directSubtypes) {
+      const index = new Map<string, Def[]>();
       for (const file of this.files.values()) {
+        if (file.rules.structuralInterfaces) continue;
         for (const sym of file.facts.symbols) {
-          if (sym.kind !== 'class' || !sym.implements) continue;
-          for (const typeName of sym.implements) {
-            const target = this.resolveTypeName(file, typeName);
-            if (target.kind === 'symbol')
-              push(this.implementationsOf, makeSymbolId(target.def.file.path, target.def.sym.localId), {
-                file,
-                sym,
-              });
+          for (const typeName of [...(sym.extends ?? []), ...(sym.implements ?? [])]) {
+            try {
+              const target = this.resolveTypeName(file, typeName);
+              if (target.kind === 'symbol')
+                push(index, makeSymbolId(target.def.file.path, target.def.sym.localId), { file, sym });
+            } catch {
+              // A malformed clause names nothing.
+            }
           }
         }
       }
+      this.directSubtypes = index;
     }
-    const classes = this.implementationsOf.get(makeSymbolId(iface.file.path, iface.sym.localId)) ?? [];
-    return classes.map((cls) => this.findMember(cls, name)).filter((d): d is Def => d !== undefined);
+    return this.directSubtypes.get(makeSymbolId(type.file.path, type.sym.localId)) ?? [];
   }
 
   /**
@@ -817,8 +894,9 @@ class RepoResolver {
     const member = this.findMember(type.def, name);
     if (!member) return null;
     const owner = member.file.byLocalId.get(member.sym.parent ?? '');
-    if (owner && isDeclaredType(owner)) return this.interfaceResolution(member, name);
-    return { reason: 'receiver-typed', targets: [member] };
+    if (owner && declaresInterface({ file: member.file, sym: owner }))
+      return { ...this.interfaceResolution(member, name), receiverType: type.def };
+    return { reason: 'receiver-typed', targets: [member], receiverType: type.def };
   }
 
   /** A type the repo does not define whose root is a language builtin (`Map`, `Array`, `Math.random()`). */
@@ -832,12 +910,13 @@ class RepoResolver {
   private interfaceResolution(member: Def, name: string): Resolution {
     const owner = member.file.byLocalId.get(member.sym.parent ?? '');
     const iface = owner ? { file: member.file, sym: owner } : undefined;
-    const impls = !iface
-      ? []
-      : member.file.rules.structuralInterfaces
-        ? this.structuralImplementations(iface, name)
-        : this.implementations(iface, name);
-    return { reason: 'interface', targets: [member], implementations: impls };
+    // Nominal languages: the overrides of the member the call lands on after overload choice (see run).
+    if (!iface || !member.file.rules.structuralInterfaces) return { reason: 'interface', targets: [member] };
+    return {
+      reason: 'interface',
+      targets: [member],
+      implementations: this.structuralImplementations(iface, name),
+    };
   }
 
   // ---------- call sites ----------
@@ -921,7 +1000,11 @@ class RepoResolver {
       case 'this': {
         const cls = this.classDef(file, receiver.classLocalId);
         const member = cls ? this.findMember(cls, name) : undefined;
-        return member ? { reason: 'receiver-typed', targets: [member] } : this.guess(file, name, receiver);
+        // Also when the member is an interface's (an abstract class calling what it leaves to its subclasses): the
+        // interface-impl tier then draws the overrides below this class.
+        return member && cls
+          ? { reason: 'receiver-typed', targets: [member], receiverType: cls }
+          : this.guess(file, name, receiver);
       }
       case 'super': {
         const cls = this.classDef(file, receiver.classLocalId);
@@ -1243,9 +1326,11 @@ class RepoResolver {
         }
         // The compiler names the interface member; which class runs is a guess, drawn under its own reason — also
         // for a language whose types implement interfaces by their methods (a lower tier, measured apart).
-        const impls =
-          file.rules.guesses.has('interface-impl') || file.rules.structuralInterfaces
-            ? (res.implementations ?? [])
+        const only = res.targets.length === 1 ? res.targets[0] : undefined;
+        const impls = file.rules.structuralInterfaces
+          ? (res.implementations ?? [])
+          : file.rules.guesses.has('interface-impl') && only && res.reason !== 'name-only'
+            ? this.overridesOf(only, res.receiverType)
             : [];
         for (const def of impls) {
           addEdge(
@@ -1278,6 +1363,15 @@ class RepoResolver {
   }
 }
 
+/** The parameter types a qualified name carries (`Cart.add(int,String)`), simple names; null when it carries none. */
+function paramTypes(sym: SymbolFact): string[] | null {
+  const name = sym.qualifiedName;
+  const open = name.indexOf('(');
+  if (open < 0 || !name.endsWith(')')) return null;
+  const inner = name.slice(open + 1, -1);
+  return inner === '' ? [] : inner.split(',').map((t) => t.slice(t.lastIndexOf('.') + 1));
+}
+
 /** Functions and methods: their valueType, when set, is what a call returns. */
 function isCallableKind(sym: SymbolFact): boolean {
   return sym.kind === 'function' || sym.kind === 'method';
@@ -1286,6 +1380,16 @@ function isCallableKind(sym: SymbolFact): boolean {
 /** An interface or an object type alias: its members are declarations without bodies (`interface` edges). */
 function isDeclaredType(sym: SymbolFact): boolean {
   return sym.kind === 'interface' || sym.kind === 'type';
+}
+
+/**
+ * Whether calls of a type's members go through an interface. Where types satisfy interfaces by their method sets,
+ * interfaces are declared as such (kind `interface`) and any other named type (`type ID [16]byte`) has methods with
+ * bodies: a call of one is receiver-typed.
+ */
+function declaresInterface(def: Def): boolean {
+  if (def.sym.kind === 'type' && def.file.rules.structuralInterfaces) return false;
+  return isDeclaredType(def.sym);
 }
 
 /** The property a member call's receiver ends in (`ctx.auth` → `auth`, `this.flows` → `flows`), or null. */

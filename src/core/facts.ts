@@ -134,6 +134,11 @@ export interface SymbolFact {
   /** Methods and properties: declared `static`. */
   isStatic?: boolean;
   /**
+   * Methods of a class declared without a body for subclasses to implement (Java `abstract`): a call of one may run
+   * any subclass's override (drawn as the `interface-impl` tier, like an interface member's implementations).
+   */
+  isAbstract?: boolean;
+  /**
    * A method declared apart from its type (Go's `func (c *Circle) Area()`, possibly in another file of the package):
    * the name of the type it is a member of, bound like a TypeRef `name` in this file's scope. The method is top-level
    * here (`parent` null, qualified name `Circle.Area`); the resolver finds it as a member of that type.

@@ -54,6 +54,23 @@ interface MethodDecl {
   generated: boolean;
 }
 
+/**
+ * A virtual call (`invokevirtual`, `invokeinterface`) whose declared target is in the repo, with the methods javac's
+ * class hierarchy lets it dispatch to besides that one: the method of the same name and descriptor (a bridge's
+ * source method) declared in every repo class below the declared owner. What runs is one of them or the target.
+ */
+export interface JavaDispatchSite {
+  path: string;
+  line: number;
+  declared: { path: string; startLine: number; endLine: number };
+  overrides: Array<{ path: string; startLine: number; endLine: number }>;
+}
+
+/** javac's truth plus the virtual call sites, for measuring dispatch (bench/java-dispatch.ts). */
+export interface JavaCallTruth extends CallTruth {
+  dispatchSites: JavaDispatchSite[];
+}
+
 /** One `invoke*` instruction, with the source line javac gave it. */
 export interface Invocation {
   /** Binary name of the class whose method holds the instruction. */
@@ -178,7 +195,7 @@ function categoryOf(inv: Invocation, text: string): CallCategory {
 }
 
 /** Builds javac's call-site truth for the Java sources of a repository checked out at repoDir. */
-export function buildJavaTruth(options: JavaTruthOptions): CallTruth {
+export function buildJavaTruth(options: JavaTruthOptions): JavaCallTruth {
   const started = performance.now();
   const repoDir = resolve(options.repoDir);
   let files = listJavaFiles(repoDir, options.include);
@@ -188,6 +205,7 @@ export function buildJavaTruth(options: JavaTruthOptions): CallTruth {
   const edges: TruthEdge[] = [];
   const outside: TruthSite[] = [];
   const unresolved: TruthSite[] = [];
+  const dispatchSites: JavaDispatchSite[] = [];
   const stats = (config: string, configError: string | null, callSites: number): CallTruth['stats'] => ({
     config,
     configError,
@@ -201,7 +219,8 @@ export function buildJavaTruth(options: JavaTruthOptions): CallTruth {
       ? { problems: problems.slice(0, MAX_PROBLEMS), filesFailed: problems.length }
       : {}),
   });
-  if (files.length === 0) return { edges, outside, unresolved, files: [], stats: stats('javac', null, 0) };
+  if (files.length === 0)
+    return { edges, outside, unresolved, dispatchSites, files: [], stats: stats('javac', null, 0) };
 
   const work = mkdtempSync(join(tmpdir(), 'codehub-java-truth-'));
   try {
@@ -246,6 +265,7 @@ export function buildJavaTruth(options: JavaTruthOptions): CallTruth {
         edges,
         outside,
         unresolved,
+        dispatchSites,
         files: [],
         stats: stats(
           'javac -g',
@@ -336,6 +356,53 @@ export function buildJavaTruth(options: JavaTruthOptions): CallTruth {
       return leftRepo ? 'outside' : null;
     };
 
+    /** The repo classes directly below each class or interface. */
+    const subclasses = new Map<string, string[]>();
+    for (const cls of classDecls.values())
+      for (const parent of [cls.superName, ...cls.interfaces]) {
+        if (parent === '') continue;
+        const list = subclasses.get(parent);
+        if (list) list.push(cls.binary);
+        else subclasses.set(parent, [cls.binary]);
+      }
+    /**
+     * The method a class runs for (name, descriptor): its own declaration, else the nearest superclass's. A bridge
+     * or a covariant return (a descriptor that differs in the return type only) stands for the source method of that
+     * name and parameters; generic parameters erased differently, for the one method of that name and arity.
+     */
+    const runsIn = (cls: string, name: string, descriptor: string): MethodDecl | null => {
+      const params = paramsOf(descriptor).join('');
+      const arity = paramsOf(descriptor).length;
+      for (let c: string | undefined = cls, guard = 0; c && guard < 64; guard++) {
+        const decl = classDecls.get(c);
+        if (!decl) return null;
+        const own = (methods.get(c) ?? []).filter((m) => m.name === name && !m.generated);
+        const match =
+          own.find((m) => m.descriptor === descriptor) ??
+          own.find((m) => paramsOf(m.descriptor).join('') === params) ??
+          (own.filter((m) => paramsOf(m.descriptor).length === arity).length === 1
+            ? own.find((m) => paramsOf(m.descriptor).length === arity)
+            : undefined);
+        if (match) return match;
+        c = decl.superName || undefined;
+      }
+      return null;
+    };
+    /** Where a virtual call on `owner` may dispatch besides its declared target: what each class below it runs. */
+    const overridesBelow = (owner: string, name: string, descriptor: string): MethodDecl[] => {
+      const out = new Set<MethodDecl>();
+      const seen = new Set<string>([owner]);
+      const queue = [...(subclasses.get(owner) ?? [])];
+      while (queue.length > 0) {
+        const cls = queue.shift() as string;
+        if (seen.has(cls)) continue;
+        seen.add(cls);
+        queue.push(...(subclasses.get(cls) ?? []));
+        const runs = runsIn(cls, name, descriptor);
+        if (runs) out.add(runs);
+      }
+      return [...out];
+    };
     const sourceLines = new Map<string, string[]>();
     const lineText = (path: string, line: number): string => {
       let lines = sourceLines.get(path);
@@ -372,6 +439,21 @@ export function buildJavaTruth(options: JavaTruthOptions): CallTruth {
         unresolved.push({ path: site.path, line: inv.line, kind, category, calleeText });
         continue;
       }
+      if (inv.opcode === 'invokevirtual' || inv.opcode === 'invokeinterface') {
+        const range = (m: MethodDecl): JavaDispatchSite['declared'] => ({
+          path: m.path,
+          startLine: m.startLine,
+          endLine: m.endLine,
+        });
+        dispatchSites.push({
+          path: site.path,
+          line: inv.line,
+          declared: range(found),
+          overrides: overridesBelow(inv.owner, inv.name, inv.descriptor)
+            .filter((m) => m !== found)
+            .map(range),
+        });
+      }
       const simpleOwner = found.owner.slice(found.owner.lastIndexOf('.') + 1);
       edges.push({
         path: site.path,
@@ -386,7 +468,14 @@ export function buildJavaTruth(options: JavaTruthOptions): CallTruth {
     }
     const scope = [...new Set([...classDecls.values()].map((c) => c.path))];
     sortTruth(scope, edges, outside, unresolved);
-    return { edges, outside, unresolved, files: scope, stats: stats('javac -g', null, callSites) };
+    return {
+      edges,
+      outside,
+      unresolved,
+      dispatchSites,
+      files: scope,
+      stats: stats('javac -g', null, callSites),
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

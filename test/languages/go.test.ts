@@ -394,6 +394,107 @@ describe('Go resolution', () => {
     ]);
   });
 
+  it('calls the method a method value or method expression bound to a local names, as go/ssa does', () => {
+    const { edges } = analyse({
+      'go.mod': mod,
+      'a/types.go': [
+        'package a',
+        '',
+        'type T struct{ hook func() }',
+        '',
+        'func (t *T) Close() error { return nil }',
+        'func (t *T) Run()         {}',
+      ].join('\n'),
+      'a/use.go': [
+        'package a',
+        '',
+        'func Use(t *T) {',
+        '\tclose := t.Close',
+        '\tclose()',
+        '\trun := (*T).Run',
+        '\trun(t)',
+        '\tvar hook = t.hook',
+        '\thook()',
+        '\tf := helper',
+        '\tf()',
+        '}',
+        '',
+        'func helper() {}',
+      ].join('\n'),
+    });
+    assert.deepEqual(edgesFrom(edges, makeSymbolId('a/use.go', 'Use:function')), [
+      '?hook [dynamic]',
+      'a/types.go::T.Close:method [receiver-typed]',
+      'a/types.go::T.Run:method [receiver-typed]',
+      'a/use.go::helper:function [same-file]',
+    ]);
+  });
+
+  it('types the rows of a table of unnamed structs, the elements of a made channel and the values of a map', () => {
+    const { edges } = analyse({
+      'go.mod': mod,
+      'a/types.go': [
+        'package a',
+        '',
+        '// A named array type: its methods have bodies, it is no interface.',
+        'type ID [16]byte',
+        '',
+        'func (id ID) String() string { return "" }',
+        '',
+        'type Null struct{ ID ID }',
+        '',
+        'func (n Null) Text() string { return "" }',
+        '',
+        'type Key string',
+        '',
+        'func (k Key) Text() string { return string(k) }',
+      ].join('\n'),
+      'a/use_test.go': [
+        'package a',
+        '',
+        'import "testing"',
+        '',
+        'var shared = []struct{ in Null }{{}}',
+        '',
+        'func TestTable(t *testing.T) {',
+        '\ttests := []struct {',
+        '\t\tname string',
+        '\t\tnull Null',
+        '\t}{{name: "x"}}',
+        '\tfor _, test := range tests {',
+        '\t\ttest.null.Text()',
+        '\t\ttest.null.ID.String()',
+        '\t}',
+        '\tshared[0].in.Text()',
+        '\tch := make(chan ID)',
+        '\tfor id := range ch {',
+        '\t\tid.String()',
+        '\t}',
+        '\tbyKey := make(map[Key]Null)',
+        '\tfor key, null := range byKey {',
+        '\t\tkey.Text()',
+        '\t\tnull.Text()',
+        '\t}',
+        '}',
+      ].join('\n'),
+    });
+    const lines = edges
+      .filter((e) => e.callerId === makeSymbolId('a/use_test.go', 'TestTable:test'))
+      .flatMap((e) => e.lines.map((l) => `${l} ${e.calleeId ?? `?${e.calleeText}`} [${e.reason}]`))
+      .sort();
+    assert.deepEqual(
+      lines.filter((l) => !l.includes('?')),
+      [
+        '13 a/types.go::Null.Text:method [receiver-typed]',
+        '14 a/types.go::ID.String:method [receiver-typed]',
+        '16 a/types.go::Null.Text:method [receiver-typed]',
+        '19 a/types.go::ID.String:method [receiver-typed]',
+        // The key of a map is not its element: `key.Text()` stays unresolved rather than reaching Null.Text.
+        '24 a/types.go::Null.Text:method [receiver-typed]',
+      ],
+    );
+  });
+
   it('links a call through an interface to its method, and to the types whose method sets cover it as a lower tier', () => {
     const { edges } = analyse({
       'go.mod': mod,

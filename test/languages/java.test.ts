@@ -233,6 +233,97 @@ describe('java plug-in: resolution', () => {
       assert.ok(described.includes(want), `${want} in\n${described.join('\n')}`);
   });
 
+  it('draws a call through an interface or abstract method to the overrides below the receiver type as a lower tier', () => {
+    const { facts, edges } = analyse({
+      'src/main/java/a/Shape.java': lines(
+        'package a;',
+        'public interface Shape {',
+        '  double area();',
+        '  double area(double scale);',
+        '}',
+      ),
+      'src/main/java/a/Shapes.java': lines(
+        'package a;',
+        'public abstract class Shapes {',
+        '  // Square is declared below the class that extends it.',
+        '  public static final class Big extends Square {',
+        '    @Override public double area() { return 4; }',
+        '  }',
+        '  public static class Square implements Shape {',
+        '    public double area() { return 1; }',
+        '    public double area(double scale) { return scale; }',
+        '  }',
+        '  public static class Disk implements Shape {',
+        '    public double area() { return 3; }',
+        '    public double area(double scale) { return 3 * scale; }',
+        '  }',
+        '  /** Inherits area() from Disk. */',
+        '  public static class Ring extends Disk {}',
+        '}',
+      ),
+      'src/main/java/a/Node.java': lines(
+        'package a;',
+        'public abstract class Node {',
+        '  public abstract String name();',
+        '  public String label() { return name(); }',
+        '}',
+      ),
+      'src/main/java/a/Leaf.java': lines(
+        'package a;',
+        'public abstract class Leaf extends Node {',
+        '  public String tag() { return name(); }',
+        '}',
+      ),
+      'src/main/java/a/Text.java': lines(
+        'package a;',
+        'public class Text extends Leaf {',
+        '  public String name() { return "#text"; }',
+        '}',
+      ),
+      'src/main/java/a/Element.java': lines(
+        'package a;',
+        'public class Element extends Node {',
+        '  public String name() { return "div"; }',
+        '}',
+      ),
+      'src/main/java/a/Use.java': lines(
+        'package a;',
+        'public class Use {',
+        '  double total(Shape s) { return s.area() + s.area(2.0); }',
+        '  double square(Shapes.Square q) { return q.area(); }',
+        '}',
+      ),
+    });
+    const names = new Map<string, string>();
+    for (const f of facts)
+      for (const s of f.symbols) names.set(makeSymbolId(f.path, s.localId), s.qualifiedName);
+    const from = (caller: string): string[] =>
+      edges
+        .filter((e) => names.get(e.callerId) === caller && e.calleeId !== null)
+        .map((e) => `${names.get(e.calleeId as string)} [${e.reason}]`)
+        .sort();
+    assert.deepEqual(from('Use.total(Shape)'), [
+      'Shape.area() [interface]',
+      'Shape.area(double) [interface]',
+      'Shapes.Big.area() [interface-impl]',
+      'Shapes.Disk.area() [interface-impl]',
+      'Shapes.Disk.area(double) [interface-impl]',
+      'Shapes.Square.area() [interface-impl]',
+      'Shapes.Square.area(double) [interface-impl]',
+    ]);
+    // Square.area() has a body: a call on a Square is no dispatch guess.
+    assert.deepEqual(from('Use.square(Shapes.Square)'), ['Shapes.Square.area() [receiver-typed]']);
+    assert.deepEqual(from('Node.label()'), [
+      'Element.name() [interface-impl]',
+      'Node.name() [receiver-typed]',
+      'Text.name() [interface-impl]',
+    ]);
+    // `this` in Leaf is a Leaf: Element is no candidate.
+    assert.deepEqual(from('Leaf.tag()'), ['Node.name() [receiver-typed]', 'Text.name() [interface-impl]']);
+    const tier = edges.find((e) => e.reason === 'interface-impl');
+    assert.equal(tier?.confidence, javaPlugin.confidence?.['interface-impl']);
+  });
+
   it('keeps JDK calls as builtin (java.lang) or external with their package', () => {
     const { facts, edges } = analyse({
       'src/main/java/a/Io.java': lines(
@@ -520,6 +611,60 @@ describe('java truth (javac and javap)', () => {
         ]);
         assert.ok(truth.outside.some((s) => s.calleeText === 'java.io.PrintStream.println' && s.line === 6));
         assert.deepEqual(truth.files, ['src/main/java/a/Base.java', 'src/main/java/a/Child.java']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it(
+    'lists what each virtual call may dispatch to below its declared owner, inherited and bridged methods included (needs javac)',
+    { skip: hasJdk ? false : 'javac/javap not installed' },
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'codehub-java-dispatch-test-'));
+      try {
+        const write = (path: string, text: string): void => {
+          mkdirSync(dirname(join(dir, path)), { recursive: true });
+          writeFileSync(join(dir, path), text);
+        };
+        write(
+          'src/main/java/a/Shape.java',
+          lines('package a;', 'public interface Shape<T> {', '  T copy();', '  int sides();', '}'),
+        );
+        write(
+          'src/main/java/a/Square.java',
+          lines(
+            'package a;',
+            'public class Square implements Shape<Square> {',
+            '  public Square copy() { return new Square(); }',
+            '  public int sides() { return 4; }',
+            '}',
+          ),
+        );
+        write('src/main/java/a/Big.java', lines('package a;', 'public class Big extends Square {}'));
+        write(
+          'src/main/java/a/Use.java',
+          lines(
+            'package a;',
+            'public class Use {',
+            '  int run(Shape<?> s, Square q) {',
+            '    s.copy();',
+            '    return s.sides() + q.sides();',
+            '  }',
+            '}',
+          ),
+        );
+        const truth = buildJavaTruth({ repoDir: dir, classpath: '' });
+        assert.equal(truth.stats.configError, null);
+        const sites = truth.dispatchSites.map(
+          (d) =>
+            `${d.line} ${d.declared.path}:${d.declared.startLine} → ${d.overrides.map((o) => `${o.path}:${o.startLine}`).join(' ')}`,
+        );
+        assert.deepEqual(sites.sort(), [
+          '4 src/main/java/a/Shape.java:3 → src/main/java/a/Square.java:3',
+          '5 src/main/java/a/Shape.java:4 → src/main/java/a/Square.java:4',
+          '5 src/main/java/a/Square.java:4 → ',
+        ]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -43,9 +43,17 @@ interface Local {
   type: TypeRef | null;
   /** A local bound to a function literal: the types of its results, in order. */
   results?: Array<TypeRef | null>;
-  /** A local bound to a named function (`f := helper`): calling it calls that function. */
-  alias?: SyntaxNode;
+  /**
+   * A local bound to a function or method value (`f := helper`, `f := s.Close`, `f := (*T).Close`): calling it calls
+   * that function, as go/ssa's static callee does.
+   */
+  alias?: { node: SyntaxNode; scope: Scope | null };
+  /** A value of an unnamed struct type (`tests := []struct{ in T }{…}`, and its elements): its fields' types. */
+  fields?: StructFields;
 }
+
+/** The fields of an unnamed struct type, by name. */
+type StructFields = Map<string, TypeRef | null>;
 
 interface Scope {
   vars: Map<string, Local>;
@@ -110,6 +118,32 @@ function typeRefOf(node: SyntaxNode | null): TypeRef | null {
   return name ? { kind: 'name', name } : null;
 }
 
+/** The fields of an unnamed struct type, or of the elements of a collection (or pointer) of one; null otherwise. */
+function structFieldsOfType(node: SyntaxNode | null): StructFields | null {
+  let type = node;
+  for (let guard = 0; type && guard < 16; guard++) {
+    if (type.type === 'struct_type') break;
+    if (
+      !/^(pointer_type|slice_type|array_type|implicit_length_array_type|map_type|channel_type|parenthesized_type)$/.test(
+        type.type,
+      )
+    )
+      return null;
+    // The element type is the last named child of each of these (`[N]T`, `map[K]T`, `chan T`, `*T`).
+    const named = children(type);
+    type = named[named.length - 1] ?? null;
+  }
+  if (type?.type !== 'struct_type') return null;
+  const fields: StructFields = new Map();
+  for (const list of children(type))
+    for (const decl of children(list)) {
+      if (decl.type !== 'field_declaration') continue;
+      const fieldType = typeRefOf(decl.childForFieldName('type'));
+      for (const name of decl.childrenForFieldName('name')) if (name) fields.set(name.text, fieldType);
+    }
+  return fields;
+}
+
 /** First sentence of the comment block right above a declaration. */
 function docOf(node: SyntaxNode): string | null {
   const lines: string[] = [];
@@ -138,6 +172,8 @@ class GoExtractor {
   /** Package names bound by this file's imports. */
   private readonly importNames = new Map<string, ImportFact>();
   private readonly tests: Array<{ localId: string; node: SyntaxNode }> = [];
+  /** Package-level variables of an unnamed struct type (`var tests = []struct{…}{…}`) in this file. */
+  private readonly topLevelFields = new Map<string, StructFields>();
   private testMain: string | null = null;
   private depthWarned = false;
   moduleId = '';
@@ -173,6 +209,20 @@ class GoExtractor {
       else if (node.type === 'method_declaration') this.declareMethod(node);
       else if (node.type === 'var_declaration' || node.type === 'const_declaration') this.declareValues(node);
     }
+    for (const node of top)
+      if (node.type === 'var_declaration')
+        for (const spec of node.descendantsOfType('var_spec')) {
+          // Not the specs of a function literal's body in a value.
+          if (!spec || (spec.parent?.id !== node.id && spec.parent?.parent?.id !== node.id)) continue;
+          const values = children(spec.childForFieldName('value'));
+          const names = namesOf(spec);
+          names.forEach((n, i) => {
+            const v = values.length === names.length ? values[i] : undefined;
+            const fields =
+              structFieldsOfType(spec.childForFieldName('type')) ?? (v ? this.structFieldsOf(v, null) : null);
+            if (fields) this.topLevelFields.set(n.text, fields);
+          });
+        }
     for (const node of top) this.walkTopLevel(node);
     this.addTestLinks();
   }
@@ -517,6 +567,8 @@ class GoExtractor {
         const field = node.childForFieldName('field');
         if (!operand || !field) return null;
         if (operand.type === 'identifier' && this.isPackageName(operand.text, scope)) return null;
+        const fields = this.structFieldsOf(operand, scope);
+        if (fields) return fields.get(field.text) ?? null;
         const of = this.typeOfExpr(operand, scope, depth + 1);
         return of ? { kind: 'member', of, name: field.text } : null;
       }
@@ -528,7 +580,8 @@ class GoExtractor {
         if (fn.type === 'identifier') {
           const name = fn.text;
           if (this.lookup(scope, name)) return null;
-          if (name === 'new' && !this.topLevel.has(name)) {
+          // `new(T)`, and `make(chan T)`, `make([]T, n)`, `make(map[K]T)`: a collection stands for its element.
+          if ((name === 'new' || name === 'make') && !this.topLevel.has(name)) {
             const arg = children(node.childForFieldName('arguments'))[0];
             return arg ? typeRefOf(arg) : null;
           }
@@ -565,6 +618,40 @@ class GoExtractor {
       for (let i = 0; i < Math.max(1, names); i++) out.push(type);
     }
     return out;
+  }
+
+  /**
+   * Whether a value may be a function or method value a later call calls: a name that is no local (`helper`), or a
+   * selector (`s.Close`, `pkg.Func`, `(*T).Close`); the resolver tells a method from a field or a variable.
+   */
+  private isFunctionValue(value: SyntaxNode, scope: Scope): boolean {
+    if (value.type === 'identifier') return !this.lookup(scope, value.text);
+    return value.type === 'selector_expression';
+  }
+
+  /** The fields of the unnamed struct type an expression has (or, for a collection of them, its elements have). */
+  private structFieldsOf(node: SyntaxNode, scope: Scope | null, depth = 0): StructFields | null {
+    if (depth > 32) return null;
+    switch (node.type) {
+      case 'composite_literal':
+        return structFieldsOfType(node.childForFieldName('type'));
+      case 'identifier': {
+        const local = this.lookup(scope, node.text);
+        return local ? (local.fields ?? null) : (this.topLevelFields.get(node.text) ?? null);
+      }
+      case 'unary_expression':
+      case 'index_expression':
+      case 'slice_expression': {
+        const operand = node.childForFieldName('operand');
+        return operand ? this.structFieldsOf(operand, scope, depth + 1) : null;
+      }
+      case 'parenthesized_expression': {
+        const inner = children(node)[0];
+        return inner ? this.structFieldsOf(inner, scope, depth + 1) : null;
+      }
+      default:
+        return null;
+    }
   }
 
   /** `a, b := f()` where f is a local function literal: the types of its results, in order. */
@@ -662,7 +749,10 @@ class GoExtractor {
             type: results ? (results[i] ?? null) : value ? this.typeOfExpr(value, ctx.scope) : null,
           };
           if (value?.type === 'func_literal') local.results = this.resultTypes(value);
-          else if (value?.type === 'identifier' && !this.lookup(ctx.scope, value.text)) local.alias = value;
+          else if (value && this.isFunctionValue(value, ctx.scope))
+            local.alias = { node: value, scope: ctx.scope };
+          const fields = value && !results ? this.structFieldsOf(value, ctx.scope) : null;
+          if (fields) local.fields = fields;
           ctx.scope.vars.set(n.text, local);
         });
         return;
@@ -676,9 +766,15 @@ class GoExtractor {
           const declared = typeRefOf(spec.childForFieldName('type'));
           const values = children(value);
           const names = namesOf(spec);
+          const declaredFields = structFieldsOfType(spec.childForFieldName('type'));
           names.forEach((n, i) => {
             const v = values.length === names.length ? values[i] : undefined;
-            ctx.scope.vars.set(n.text, { type: declared ?? (v ? this.typeOfExpr(v, ctx.scope) : null) });
+            const local: Local = { type: declared ?? (v ? this.typeOfExpr(v, ctx.scope) : null) };
+            const fields = declaredFields ?? (v ? this.structFieldsOf(v, ctx.scope) : null);
+            if (fields) local.fields = fields;
+            if (!declared && v && this.isFunctionValue(v, ctx.scope))
+              local.alias = { node: v, scope: ctx.scope };
+            ctx.scope.vars.set(n.text, local);
           });
         }
         return;
@@ -687,10 +783,14 @@ class GoExtractor {
         const right = node.childForFieldName('right');
         if (right) this.walk(right, next());
         // The value (and, for a map or channel, the only) variable has the element type; an index is an int, on
-        // which no method is called.
+        // which no method is called, and a map's key (the first of two) is of a type this file does not keep.
         const type = right ? this.typeOfExpr(right, ctx.scope) : null;
-        for (const n of children(node.childForFieldName('left')))
-          if (n.type === 'identifier') ctx.scope.vars.set(n.text, { type });
+        const fields = right ? this.structFieldsOf(right, ctx.scope) : null;
+        const names = children(node.childForFieldName('left')).filter((n) => n.type === 'identifier');
+        names.forEach((n, i) => {
+          const value = i === names.length - 1;
+          ctx.scope.vars.set(n.text, value && fields ? { type, fields } : { type: value ? type : null });
+        });
         return;
       }
       case 'type_case': {
@@ -748,7 +848,7 @@ class GoExtractor {
     if (fn.type === 'identifier') {
       const name = fn.text;
       const local = this.lookup(scope, name);
-      if (local?.alias) return this.targetOf(local.alias, null);
+      if (local?.alias) return this.targetOf(local.alias.node, local.alias.scope);
       if (local) return { kind: 'identifier', name, binding: { kind: 'local-value', valueType: null } };
       const top = this.topLevel.get(name);
       if (top) {
@@ -784,6 +884,20 @@ class GoExtractor {
       } else if (this.importNames.has(name)) binding = { kind: 'import', localName: name };
       else binding = { kind: 'global', name };
       return { kind: 'identifier', name, binding };
+    }
+    // `(*T).Close`: a method expression through the pointer type.
+    const inner = operand.type === 'parenthesized_expression' ? children(operand)[0] : undefined;
+    const pointee =
+      inner?.type === 'unary_expression' && inner.text.startsWith('*')
+        ? inner.childForFieldName('operand')
+        : null;
+    if (pointee?.type === 'identifier' && !this.lookup(scope, pointee.text)) {
+      // A type of this file, or a name it does not declare (a type of another file of the package).
+      const top = this.topLevel.get(pointee.text);
+      const isType = top
+        ? top.kind === 'class' || top.kind === 'type' || top.kind === 'interface'
+        : !this.importNames.has(pointee.text);
+      if (isType) return { kind: 'typed', valueType: { kind: 'name', name: pointee.text } };
     }
     const type = scope ? this.typeOfExpr(operand, scope) : null;
     if (type) return { kind: 'typed', valueType: type };

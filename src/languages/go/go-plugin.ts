@@ -12,7 +12,7 @@ import { goTestCommands } from './test-command.js';
 export const goPlugin: LanguagePlugin = {
   id: 'go',
   extensions: ['.go'],
-  analyzerVersion: 'go-2',
+  analyzerVersion: 'go-3',
   init(): Promise<void> {
     return initGoParser();
   },

@@ -193,6 +193,9 @@ class Extractor {
   private readonly implicitImports = new Set<string>();
   private readonly usedIds = new Map<string, number>();
   private readonly bodies: Body[] = [];
+  /** The type declarations whose clauses are read again once the file's types are all declared. */
+  private readonly heritages: Array<{ node: SyntaxNode; info: TypeInfo; typeCtx: Ctx }> = [];
+  private typesDeclared = false;
   private readonly moduleId: string;
   private depthWarned = false;
 
@@ -229,6 +232,10 @@ class Extractor {
     }
     for (const child of root.namedChildren)
       if (child && TYPE_DECLARATIONS.has(child.type)) this.declareType(child, null, null, 0);
+    // Once every type of the file is declared, the clauses again: `class A extends B` may name a nested type B
+    // declared below A (a sibling in the same outer class), which the first reading could not see.
+    this.typesDeclared = true;
+    for (const { node, info, typeCtx } of this.heritages) this.heritage(node, info, typeCtx);
     for (const body of this.bodies) this.runBody(body, 0);
     this.linkTests();
   }
@@ -583,6 +590,7 @@ class Extractor {
 
   /** The `extends` and `implements` clauses of a type declaration, as the names the resolver follows. */
   private heritage(node: SyntaxNode, info: TypeInfo, typeCtx: Ctx): void {
+    if (!this.typesDeclared) this.heritages.push({ node, info, typeCtx });
     const at = line(node);
     const extendsRefs: string[] = [];
     const implementsRefs: string[] = [];
@@ -742,6 +750,10 @@ class Extractor {
           doc: this.docOf(m),
           parent: info.localId,
           isStatic: mods.isStatic,
+          // An abstract method of a class (an interface's members are declarations already): calls may run overrides.
+          ...(m.type === 'method_declaration' && info.kind !== 'interface' && !m.childForFieldName('body')
+            ? { isAbstract: true }
+            : {}),
           ...(mods.texts.length > 0 ? { decorators: mods.texts } : {}),
           // What a call of the method is: a chain `a.m().n()` is typed through it.
           ...(returned?.ref ? { valueType: { kind: 'name', name: returned.ref } as TypeRef } : {}),

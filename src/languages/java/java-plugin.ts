@@ -12,7 +12,7 @@ import { javaTestCommands } from './test-command.js';
 export const javaPlugin: LanguagePlugin = {
   id: 'java',
   extensions: ['.java'],
-  analyzerVersion: 'java-1',
+  analyzerVersion: 'java-2',
   init(): Promise<void> {
     return initJavaParser();
   },
