@@ -44,6 +44,7 @@ import {
   type SnapshotStats,
   type SnapshotWriter,
   type Storage,
+  type StoredRowCounts,
   type SymbolRow,
   type SymbolSearch,
 } from './storage.js';
@@ -1030,6 +1031,21 @@ class PgMaintenance implements Maintenance {
   /** Search keys live on the symbol rows here, so they go with their snapshot: nothing is left to prune. */
   async pruneSearchNames(): Promise<number> {
     return 0;
+  }
+
+  /** Rows are stored per snapshot here: every snapshot's rows count (a "segment" is one snapshot's file). */
+  async storedRowCounts(): Promise<StoredRowCounts> {
+    const [r] = await this.db.query(
+      `SELECT (SELECT COUNT(*) FROM (SELECT DISTINCT snapshot_id, path FROM symbols) x)::int AS segments,
+         (SELECT COUNT(*) FROM symbols)::int AS symbols, (SELECT COUNT(*) FROM edges)::int AS edges,
+         (SELECT COUNT(*) FROM test_reach)::int AS test_reach`,
+    );
+    return {
+      segments: Number(r?.segments ?? 0),
+      symbols: Number(r?.symbols ?? 0),
+      edges: Number(r?.edges ?? 0),
+      testReach: Number(r?.test_reach ?? 0),
+    };
   }
 
   async referencedBlobs(): Promise<Set<string>> {

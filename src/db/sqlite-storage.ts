@@ -10,22 +10,12 @@ import type { FileFacts } from '../core/facts.js';
 import type { Edge, TestReach } from '../core/graph.js';
 import { unpackFacts } from './facts-codec.js';
 import { MIGRATIONS } from './migrations.js';
-import {
-  EDGE_COLUMNS,
-  edgeValues,
-  FILE_COLUMNS,
-  fileValues,
-  SYMBOL_COLUMNS,
-  symbolValues,
-  toFile,
-  toRepo,
-  toSnapshot,
-  type Row,
-} from './row-mappers.js';
+import { FILE_COLUMNS, fileValues, toFile, toRepo, toSnapshot, type Row } from './row-mappers.js';
 
 /** `?, ?, …` for n values. */
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
-import { SqliteQueries, stmt, writeQueryIndex } from './sqlite-query-index.js';
+import { SqliteQueries, stmt } from './sqlite-query-index.js';
+import { deleteUnlinkedSegments, segmentRowCounts, writeSnapshotSegments } from './sqlite-segments.js';
 import {
   factsKeyString,
   type BlobSource,
@@ -113,15 +103,6 @@ export class SqliteEngine {
     const insFile = db.prepare(
       `INSERT INTO files (snapshot_id, ${FILE_COLUMNS}) VALUES (${placeholders(11)})`,
     );
-    const insSymbol = db.prepare(
-      `INSERT INTO symbols (snapshot_id, ${SYMBOL_COLUMNS}) VALUES (${placeholders(18)})`,
-    );
-    const insEdge = db.prepare(
-      `INSERT INTO edges (snapshot_id, ${EDGE_COLUMNS}) VALUES (${placeholders(9)})`,
-    );
-    const insReach = db.prepare(
-      'INSERT INTO test_reach (snapshot_id, symbol_id, test_id, depth, confidence) VALUES (?, ?, ?, ?, ?)',
-    );
     const write = db.transaction((): number => {
       const snap = db
         .prepare('SELECT status, repo_id, commit_sha FROM snapshots WHERE id = ?')
@@ -130,15 +111,8 @@ export class SqliteEngine {
         throw new CodehubError('InvalidInput', `snapshot ${snapshotId} is not being built`);
       }
       for (const f of content.files) insFile.run(snapshotId, ...fileValues(f));
-      const symbolRows: Array<{ rowid: number; kind: string }> = [];
-      for (const s of content.symbols) {
-        const r = insSymbol.run(snapshotId, ...symbolValues(s, (b) => (b ? 1 : 0)));
-        symbolRows.push({ rowid: Number(r.lastInsertRowid), kind: s.kind });
-      }
-      for (const e of content.edges) insEdge.run(snapshotId, ...edgeValues(e));
-      for (const t of content.testReach)
-        insReach.run(snapshotId, t.symbolId, t.testId, t.depth, t.confidence);
-      writeQueryIndex(db, snapshotId, content.derived, symbolRows);
+      // Only segments not stored yet are written; every segment is linked (sqlite-segments.ts).
+      writeSnapshotSegments(db, snapshotId, content);
       db.prepare('INSERT OR REPLACE INTO snapshot_stats (snapshot_id, stats_json) VALUES (?, ?)').run(
         snapshotId,
         JSON.stringify(content.stats),
@@ -213,18 +187,24 @@ export class SqliteEngine {
       for (const id of ids) {
         for (const table of [
           'files',
-          'symbols',
-          'edges',
-          'test_reach',
+          'snapshot_segments',
           'snapshot_stats',
           'snapshot_counts',
+          'unresolved_names',
+          'query_index',
         ]) {
           db.prepare(`DELETE FROM ${table} WHERE snapshot_id = ?`).run(id);
         }
         db.prepare('DELETE FROM snapshots WHERE id = ?').run(id);
       }
+      // Segments only the deleted snapshots had go with them (gc reclaims exactly what no snapshot references).
+      deleteUnlinkedSegments(db);
     });
     del();
+  }
+
+  segmentRowCounts(): { segments: number; symbols: number; edges: number; testReach: number } {
+    return segmentRowCounts(this.db);
   }
 
   pruneSearchNames(): number {
@@ -286,12 +266,16 @@ export class SqliteEngine {
       .prepare('SELECT files, symbols, edges FROM snapshot_counts WHERE snapshot_id = ?')
       .get(snapshotId) as { files: number; symbols: number; edges: number } | undefined;
     if (stored) return { files: stored.files, symbols: stored.symbols, edges: stored.edges };
-    const count = (table: string): number =>
-      Number(
-        (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE snapshot_id = ?`).get(snapshotId) as Row)
-          .n,
+    const count = (sql: string): number => Number((this.db.prepare(sql).get(snapshotId) as Row).n);
+    const inSegments = (table: string): number =>
+      count(
+        `SELECT COUNT(*) AS n FROM snapshot_segments k JOIN ${table} t ON t.segment_id = k.segment_id WHERE k.snapshot_id = ?`,
       );
-    return { files: count('files'), symbols: count('symbols'), edges: count('edges') };
+    return {
+      files: count('SELECT COUNT(*) AS n FROM files WHERE snapshot_id = ?'),
+      symbols: inSegments('symbols'),
+      edges: inSegments('edges'),
+    };
   }
 
   listFiles(snapshotId: number, prefix = ''): FileRecord[] {
@@ -585,6 +569,7 @@ export class SqliteStorage implements Storage {
     this.maintenance = {
       deleteOldSnapshots: async () => e.deleteOldSnapshots(),
       pruneSearchNames: async () => e.pruneSearchNames(),
+      storedRowCounts: async () => e.segmentRowCounts(),
       referencedBlobs: async () => e.referencedBlobs(),
       blobSources: async (sha) => e.blobSources(sha),
       forgetBlobs: async (shas) => e.forgetBlobs(shas),
@@ -626,7 +611,12 @@ function migrate(db: Database.Database): void {
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
       if (Number(db.pragma('user_version', { simple: true })) !== v) return;
-      db.exec(MIGRATIONS[v] ?? '');
+      const step = MIGRATIONS[v] ?? '';
+      if (typeof step === 'string') db.exec(step);
+      else {
+        db.exec(step.sql);
+        step.then(db);
+      }
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();
   }

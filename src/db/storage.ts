@@ -241,12 +241,25 @@ export interface Maintenance {
   deleteOldSnapshots(): Promise<number>;
   /** Drops search rows shared by snapshots that no snapshot uses any more; returns how many went. */
   pruneSearchNames(): Promise<number>;
+  /**
+   * Rows stored for all snapshots together: snapshots share the per-file segments they have in common, so this grows
+   * by what a new snapshot changed, not by its size.
+   */
+  storedRowCounts(): Promise<StoredRowCounts>;
   /** Every blob sha256 referenced by a snapshot's files. */
   referencedBlobs(): Promise<Set<string>>;
   /** Where a blob can be re-read from git (for repair). */
   blobSources(sha256: string): Promise<BlobSource[]>;
   /** Drops cache rows (git objects, facts) of blobs that left the store. */
   forgetBlobs(sha256s: readonly string[]): Promise<void>;
+}
+
+/** Rows stored once however many snapshots share them (Maintenance.storedRowCounts). */
+export interface StoredRowCounts {
+  segments: number;
+  symbols: number;
+  edges: number;
+  testReach: number;
 }
 
 /** A named lease held by one holder until it expires (a worker that dies stops renewing, and the lease lapses). */
