@@ -185,7 +185,8 @@ export async function answersOf(s: Storage, snap: number): Promise<unknown> {
     languages: await s.reader.languageCounts(snap),
     symbols: await collect(s.reader.iterateSymbols(snap)),
     edges: await collect(s.reader.iterateEdges(snap)),
-    byId: [...(await s.reader.symbolsById(snap, ids))],
+    // Answers whose order the port leaves open are sorted.
+    byId: [...(await s.reader.symbolsById(snap, ids))].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
     byName: await s.reader.findSymbolsByName(snap, 'helper'),
     byQualifiedName: await s.reader.findSymbolsByQualifiedName(snap, 'main'),
     atLine: await s.reader.findSymbolsAtLine(snap, 'src/f3.ts', 6),
@@ -193,9 +194,11 @@ export async function answersOf(s: Storage, snap: number): Promise<unknown> {
     from: await s.reader.edgesFrom(snap, ids),
     to: await s.reader.edgesTo(snap, ids),
     unresolvedFrom: await s.reader.unresolvedEdgesFrom(snap, [id('src/f2.ts', 'main')]),
-    mayCall: [...(await s.reader.unresolvedMayCall(snap, ['missing', 'helper']))],
+    mayCall: [...(await s.reader.unresolvedMayCall(snap, ['missing', 'helper']))].sort(),
     unresolved: await s.reader.countUnresolved(snap),
-    tests: await s.reader.testsReaching(snap, ids),
+    tests: (await s.reader.testsReaching(snap, ids)).sort((a, b) =>
+      `${a.reach.symbolId} ${a.reach.testId}` < `${b.reach.symbolId} ${b.reach.testId}` ? -1 : 1,
+    ),
     callers: [...(await s.reader.callerCounts(snap, ids))].sort(),
     mostCalled: await s.reader.mostCalled(snap, 20),
     untested: await s.reader.untestedHotspots(snap, 20),
