@@ -79,7 +79,7 @@ export const QUERY_SQL = {
     WHERE e.callee_id IN (${placeholders(n)})`,
   unresolvedFrom: (n: number) =>
     `SELECT e.rowid AS e_seq, k_e.edge_order AS e_order, e.* FROM edges e ${inSnapshot('e')}
-    WHERE e.caller_id IN (${placeholders(n)}) AND e.callee_id IS NULL`,
+    WHERE e.caller_id IN (${placeholders(n)}) AND +e.callee_id IS NULL`,
   mayCall: (n: number) =>
     `SELECT name, call_sites FROM unresolved_names WHERE snapshot_id = @snap AND name IN (${placeholders(n)})`,
   unresolvedTotal: 'SELECT unresolved_call_sites FROM query_index WHERE snapshot_id = @snap',
