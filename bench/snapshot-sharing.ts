@@ -18,7 +18,7 @@ import pg from 'pg';
 import { databaseOn } from './backends.js';
 import { projectRoot } from './codehub-cli.js';
 import { benchRoot, cloneCorpus, FIXED_GIT_ENV, pickSourceFile, prepareSyntheticCorpus } from './corpora.js';
-import { measureCommand } from './measure.js';
+import { measureCommand, median } from './measure.js';
 
 /** One codehub build to measure: a project folder with bin/codehub.js and its dist/. */
 export interface SharingBuild {
@@ -43,6 +43,81 @@ export interface SharingRow {
   second: number;
   firstIndexMs: number;
   secondIndexMs: number;
+  /** Question → median microseconds per call on the newer snapshot (two snapshots stored). */
+  queries: Record<string, number>;
+}
+
+/** The graph reader as both builds have it (the bench asks through the storage port, like the query service). */
+interface ReaderPort {
+  latestSnapshot(repo: string): Promise<{ id: number } | null>;
+  iterateSymbols(
+    snapshot: number,
+  ): AsyncIterable<{ id: string; name: string; path: string; startLine: number }>;
+  symbolsById(snapshot: number, ids: string[]): Promise<unknown>;
+  edgesFrom(snapshot: number, ids: string[]): Promise<unknown>;
+  edgesTo(snapshot: number, ids: string[]): Promise<unknown>;
+  callerCounts(snapshot: number, ids: string[]): Promise<unknown>;
+  testsReaching(snapshot: number, ids: string[]): Promise<unknown>;
+  searchSymbols(snapshot: number, search: { mode: string; q: string; limit: number }): Promise<unknown>;
+  mostCalled(snapshot: number, limit: number): Promise<unknown>;
+  untestedHotspots(snapshot: number, limit: number): Promise<unknown>;
+  symbolsOfFile(snapshot: number, path: string): Promise<unknown>;
+  findSymbolsAtLine(snapshot: number, path: string, line: number): Promise<unknown>;
+  languageCounts(snapshot: number): Promise<unknown>;
+}
+
+/** Opens the build's own storage adapter on the index just made. */
+async function openReader(
+  build: SharingBuild,
+  engine: 'sqlite' | 'postgres',
+  target: string,
+): Promise<{ reader: ReaderPort; close(): Promise<void> }> {
+  const module = engine === 'sqlite' ? 'sqlite-storage.js' : 'postgres-storage.js';
+  const exported = (await import(
+    pathToFileURL(join(build.root, 'dist', 'src', 'db', module)).href
+  )) as Record<string, new (where: string) => { reader: ReaderPort; close(): Promise<void> }>;
+  const Adapter = engine === 'sqlite' ? exported.SqliteStorage : exported.PostgresStorage;
+  if (!Adapter) throw new Error(`${build.label}: no storage adapter in ${module}`);
+  return new Adapter(target);
+}
+
+/** Median microseconds per call of each question, over 100 symbols of the newest snapshot. */
+async function timeQueries(reader: ReaderPort): Promise<Record<string, number>> {
+  const snap = (await reader.latestSnapshot(REPO))?.id;
+  if (snap === undefined) throw new Error('no snapshot to query');
+  const all: Array<{ id: string; name: string; path: string; startLine: number }> = [];
+  for await (const s of reader.iterateSymbols(snap)) all.push(s);
+  const sample = Array.from({ length: 100 }, (_, i) => all[Math.floor((i * all.length) / 100)]!);
+  const questions: Record<string, (s: (typeof sample)[number]) => Promise<unknown>> = {
+    'symbol by id': (s) => reader.symbolsById(snap, [s.id]),
+    'edges from': (s) => reader.edgesFrom(snap, [s.id]),
+    'edges to': (s) => reader.edgesTo(snap, [s.id]),
+    'caller counts': (s) => reader.callerCounts(snap, [s.id]),
+    'tested by': (s) => reader.testsReaching(snap, [s.id]),
+    'search exact': (s) => reader.searchSymbols(snap, { mode: 'exact', q: s.name, limit: 20 }),
+    'search prefix': (s) => reader.searchSymbols(snap, { mode: 'prefix', q: s.name.slice(0, 4), limit: 20 }),
+    'search humps': (s) =>
+      reader.searchSymbols(snap, { mode: 'humps', q: s.name.slice(0, 1).toLowerCase() + 's', limit: 20 }),
+    'search substring': (s) =>
+      reader.searchSymbols(snap, { mode: 'substring', q: s.name.slice(1, 5), limit: 20 }),
+    'symbols of file': (s) => reader.symbolsOfFile(snap, s.path),
+    'symbols at line': (s) => reader.findSymbolsAtLine(snap, s.path, s.startLine),
+    'most called': () => reader.mostCalled(snap, 20),
+    'untested hotspots': () => reader.untestedHotspots(snap, 20),
+    'language counts': () => reader.languageCounts(snap),
+  };
+  const out: Record<string, number> = {};
+  for (const [name, ask] of Object.entries(questions)) {
+    for (const s of sample.slice(0, 5)) await ask(s); // warm statement caches and pages
+    const times: number[] = [];
+    for (const s of sample) {
+      const t = process.hrtime.bigint();
+      await ask(s);
+      times.push(Number(process.hrtime.bigint() - t) / 1000);
+    }
+    out[name] = median(times);
+  }
+  return out;
 }
 
 export interface SharingResult {
@@ -160,7 +235,14 @@ export async function runSnapshotSharing(options: SharingOptions): Promise<Shari
         options.log(`sharing: ${build.label} on ${engine}: snapshot after a one-line change`);
         const secondIndexMs = await index(build, repoDir, data, storageArgs);
         const second = await size();
-        rows.push({ build: build.label, engine, first, second, firstIndexMs, secondIndexMs });
+        const opened = await openReader(build, engine, storageArgs[1] ?? join(data, 'codehub.db'));
+        let queries: Record<string, number>;
+        try {
+          queries = await timeQueries(opened.reader);
+        } finally {
+          await opened.close();
+        }
+        rows.push({ build: build.label, engine, first, second, firstIndexMs, secondIndexMs, queries });
         loads.push(loadavg()[0] ?? 0);
       } finally {
         await drop();
@@ -183,6 +265,15 @@ export async function runSnapshotSharing(options: SharingOptions): Promise<Shari
     ...rows.map(
       (r) =>
         `| ${r.build} | ${r.engine} | ${mb(r.first)} | ${mb(r.second)} | ${mb(r.second - r.first)} | ${((100 * (r.second - r.first)) / r.first).toFixed(2)} % | ${(r.firstIndexMs / 1000).toFixed(1)} | ${(r.secondIndexMs / 1000).toFixed(1)} |`,
+    ),
+    '',
+    'Questions through the storage port on the newer snapshot (two stored), median µs per call over 100 symbols',
+    'spread over the repository (after 5 warm-up calls):',
+    '',
+    `| question | ${rows.map((r) => `${r.build} ${r.engine}`).join(' | ')} |`,
+    `|---|${rows.map(() => '---:').join('|')}|`,
+    ...Object.keys(rows[0]?.queries ?? {}).map(
+      (q) => `| ${q} | ${rows.map((r) => (r.queries[q] ?? 0).toFixed(0)).join(' | ')} |`,
     ),
     '',
     'Reproduce: `node dist/bench/snapshot-sharing.js --files 2000 --build before=<checkout of the base> --build after=.',
