@@ -315,7 +315,8 @@ async function snapshotIntegrity(url: string): Promise<{
     const readyPerRepo = new Map<string, number>();
     const ready = await client.query(
       `SELECT s.id, s.repo_id, m.files, m.symbols, m.edges,
-         (SELECT COUNT(*) FROM files f WHERE f.snapshot_id = s.id)::int AS f,
+         (SELECT COUNT(*) FROM snapshot_segments k JOIN segments g ON g.id = k.segment_id
+           WHERE k.snapshot_id = s.id AND g.git_oid IS NOT NULL)::int AS f,
          (SELECT COUNT(*) FROM snapshot_segments k JOIN symbols y ON y.segment_id = k.segment_id
            WHERE k.snapshot_id = s.id)::int AS y,
          (SELECT COUNT(*) FROM snapshot_segments k JOIN edges e ON e.segment_id = k.segment_id

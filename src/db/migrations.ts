@@ -237,9 +237,10 @@ export const MIGRATIONS: readonly Migration[] = [
     last_used_at INTEGER
   );
   `,
-  // 6: snapshots share rows. Symbols, search keys, edges and tested-by rows move into per-file segments named by a
-  // digest of their content (segments.ts); a snapshot links the segments it has, so a commit that changes one file
-  // stores that file's segment (and those whose callers counts or tested-by rows moved), not a copy of every row.
+  // 6: snapshots share rows. Files rows, symbols, search keys, edges and tested-by rows move into per-file segments
+  // named by a digest of their content (segments.ts); a snapshot links the segments it has, so a commit that changes
+  // one file stores that file's segment (and those whose callers counts or tested-by rows moved), not a copy of every
+  // row.
   // Existing snapshots are converted: their rows are read back, split into segments and written once each.
   {
     sql: `
@@ -254,6 +255,8 @@ export const MIGRATIONS: readonly Migration[] = [
   DROP INDEX symbol_search_by_name;
   DROP INDEX symbol_search_by_humps;
   DROP INDEX symbol_search_by_callers;
+  DROP INDEX files_by_blob;
+  ALTER TABLE files RENAME TO files_v5;
   ALTER TABLE symbols RENAME TO symbols_v5;
   ALTER TABLE edges RENAME TO edges_v5;
   ALTER TABLE test_reach RENAME TO test_reach_v5;
@@ -264,14 +267,24 @@ export const MIGRATIONS: readonly Migration[] = [
   DELETE FROM unresolved_names WHERE snapshot_id NOT IN (SELECT id FROM snapshots);
   DELETE FROM query_index WHERE snapshot_id NOT IN (SELECT id FROM snapshots);
 
-  -- One file's rows of one or more snapshots, stored once: digest = sha256 of path, blob and rows.
+  -- One file of one or more snapshots, stored once: its files row (git_oid is null when the rows name a path the
+  -- file list does not have) and, in the tables below, its rows. digest = sha256 of path, files row and rows.
   CREATE TABLE segments (
     id INTEGER PRIMARY KEY,
     digest TEXT NOT NULL UNIQUE,
     path TEXT NOT NULL,
-    blob_sha256 TEXT
+    blob_sha256 TEXT,
+    git_oid TEXT,
+    mode TEXT,
+    language TEXT,
+    size INTEGER,
+    line_count INTEGER,
+    eol TEXT,
+    skip_reason TEXT,
+    target TEXT
   );
   CREATE INDEX segments_by_path ON segments(path);
+  CREATE INDEX segments_by_blob ON segments(blob_sha256);
 
   -- The segments of a snapshot, with where their rows stand in the snapshot's symbol and edge lists.
   CREATE TABLE snapshot_segments (

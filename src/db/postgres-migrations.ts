@@ -203,13 +203,17 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     last_used_at TIMESTAMPTZ
   );
   `,
-  // 3: snapshots share rows (as SQLite's migration 6): symbols with their search keys, edges and tested-by rows move
-  // into per-file segments named by a digest of their content, linked to the snapshots that have them. Existing
+  // 3: snapshots share rows (as SQLite's migration 6): files rows, symbols with their search keys, edges and tested-by
+  // rows move into per-file segments named by a digest of their content, linked to the snapshots that have them. Existing
   // snapshots are converted: their rows are read back, split into segments and written once each.
   {
     sql: `
   DROP INDEX symbols_by_name, symbols_by_qualified_name, symbols_by_location, symbols_by_name_lower,
     symbols_by_humps, symbols_by_callers, symbols_name_trgm, edges_by_caller, edges_by_callee, test_reach_by_symbol;
+  DROP INDEX files_by_blob;
+  ALTER TABLE files DROP CONSTRAINT files_pkey;
+  ALTER TABLE files RENAME TO files_v2;
+  CREATE INDEX files_v2_by_snapshot ON files_v2(snapshot_id);
   ALTER TABLE symbols DROP CONSTRAINT symbols_pkey;
   ALTER TABLE symbols RENAME TO symbols_v2;
   ALTER TABLE edges RENAME TO edges_v2;
@@ -218,14 +222,24 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   CREATE INDEX edges_v2_by_snapshot ON edges_v2(snapshot_id, seq);
   CREATE INDEX test_reach_v2_by_snapshot ON test_reach_v2(snapshot_id);
 
-  -- One file's rows of one or more snapshots, stored once: digest = sha256 of path, blob and rows.
+  -- One file of one or more snapshots, stored once: its files row (git_oid is null when the rows name a path the
+  -- file list does not have) and, in the tables below, its rows. digest = sha256 of path, files row and rows.
   CREATE TABLE segments (
     id BIGSERIAL PRIMARY KEY,
     digest TEXT NOT NULL UNIQUE,
     path TEXT COLLATE "C" NOT NULL,
-    blob_sha256 TEXT
+    blob_sha256 TEXT,
+    git_oid TEXT,
+    mode TEXT,
+    language TEXT,
+    size BIGINT,
+    line_count INTEGER,
+    eol TEXT,
+    skip_reason TEXT,
+    target TEXT
   );
   CREATE INDEX segments_by_path ON segments(path);
+  CREATE INDEX segments_by_blob ON segments(blob_sha256);
 
   -- The segments of a snapshot, with where their rows stand in the snapshot's symbol and edge lists.
   CREATE TABLE snapshot_segments (

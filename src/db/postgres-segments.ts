@@ -14,6 +14,7 @@ import { copyRows } from './postgres-copy.js';
 import {
   EDGE_COLUMNS,
   edgeValues,
+  FILE_COLUMNS,
   SYMBOL_COLUMNS,
   symbolValues,
   toEdge,
@@ -21,7 +22,7 @@ import {
   toSymbolRecord,
   type Row,
 } from './row-mappers.js';
-import { partitionSnapshot, type Segment } from './segments.js';
+import { partitionSnapshot, segmentFileValues, type Segment } from './segments.js';
 import type { SnapshotRows, StoredRowCounts } from './storage.js';
 
 /**
@@ -42,10 +43,14 @@ export async function writeSnapshotSegments(
     if (attempt === 3) throw new Error('segments kept disappearing while the snapshot was being published');
     const claimed = (
       await client.query(
-        `INSERT INTO segments (digest, path, blob_sha256)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+        `INSERT INTO segments (digest, ${FILE_COLUMNS})
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
+           $8::int[], $9::text[], $10::text[], $11::text[])
          ON CONFLICT (digest) DO NOTHING RETURNING id, digest`,
-        [pending.map((s) => s.digest), pending.map((s) => s.path), pending.map((s) => s.blobSha256)],
+        [
+          pending.map((s) => s.digest),
+          ...FILE_COLUMNS.split(', ').map((_, c) => pending.map((s) => segmentFileValues(s)[c])),
+        ],
       )
     ).rows as Row[];
     for (const r of claimed) idOf.set(String(r.digest), Number(r.id));
@@ -160,7 +165,7 @@ export async function convertSnapshotsToSegments(client: pg.PoolClient): Promise
   ).map((r) => Number(r.id));
   for (const snapshotId of snapshots) {
     const read = async (sql: string): Promise<Row[]> => (await client.query(sql, [snapshotId])).rows as Row[];
-    const files = (await read('SELECT * FROM files WHERE snapshot_id = $1 ORDER BY path')).map(toFile);
+    const files = (await read('SELECT * FROM files_v2 WHERE snapshot_id = $1 ORDER BY path')).map(toFile);
     const symbols = (await read('SELECT * FROM symbols_v2 WHERE snapshot_id = $1 ORDER BY seq')).map(
       toSymbolRecord,
     );
@@ -192,5 +197,5 @@ export async function convertSnapshotsToSegments(client: pg.PoolClient): Promise
       derived: deriveQueryRows(symbols, edges, isTestPath),
     });
   }
-  await client.query('DROP TABLE symbols_v2, edges_v2, test_reach_v2');
+  await client.query('DROP TABLE files_v2, symbols_v2, edges_v2, test_reach_v2');
 }

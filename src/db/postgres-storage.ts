@@ -11,16 +11,7 @@ import { unpackFacts } from './facts-codec.js';
 import { copyRows } from './postgres-copy.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { storedRowCounts, unlinkSegments, writeSnapshotSegments } from './postgres-segments.js';
-import {
-  FILE_COLUMNS,
-  fileValues,
-  toEdge,
-  toFile,
-  toRepo,
-  toSnapshot,
-  toSymbolRecord,
-  type Row,
-} from './row-mappers.js';
+import { toEdge, toFile, toRepo, toSnapshot, toSymbolRecord, type Row } from './row-mappers.js';
 import {
   factsKeyString,
   type AnalysisCache,
@@ -55,6 +46,9 @@ const SYM = `s.id, s.path, s.local_id, s.name, s.qualified_name, s.kind, s.start
   g.blob_sha256 AS file_blob`;
 /** The file's blob of a symbol row `s`: its segment's. */
 const FILE_JOIN = 'JOIN segments g ON g.id = s.segment_id';
+/** The files rows of snapshot $1 (as `g`): the files rows of the segments it links. */
+const SNAPSHOT_FILES =
+  'snapshot_segments k JOIN segments g ON g.id = k.segment_id WHERE k.snapshot_id = $1 AND g.git_oid IS NOT NULL';
 /**
  * Keeps rows of `alias` that belong to snapshot $1: rows live in per-file segments shared by snapshots
  * (postgres-segments.ts), so a lookup by id or name finds every stored version and keeps the one this snapshot links.
@@ -367,10 +361,6 @@ class PgWriter implements SnapshotWriter {
         throw new CodehubError('InvalidInput', `snapshot ${snapshotId} is not being built`);
       }
       const id = String(snapshotId);
-      await copyRows(client, `files (snapshot_id, ${FILE_COLUMNS})`, content.files, (f) => [
-        id,
-        ...fileValues(f),
-      ]);
       // Only segments not stored yet are written; every segment is linked (postgres-segments.ts).
       await writeSnapshotSegments(client, snapshotId, content);
       await copyRows(
@@ -410,7 +400,7 @@ class PgWriter implements SnapshotWriter {
     this.db.markMoved();
     // COPY leaves the planner's statistics behind (autovacuum catches up later): without them a substring search
     // scans the snapshot instead of the trigram index. Best effort: the snapshot is already published.
-    await this.db.query('ANALYZE symbols, edges, files').catch(() => undefined);
+    await this.db.query('ANALYZE symbols, edges, segments, snapshot_segments').catch(() => undefined);
     return superseded;
   }
 
@@ -457,7 +447,7 @@ async function deleteSnapshots(db: PostgresStorage, ids: number[]): Promise<numb
 /** Deletes snapshots and their rows inside the caller's transaction. */
 async function deleteSnapshotRows(client: pg.PoolClient, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
-  for (const table of ['files', 'unresolved_names', 'snapshot_meta']) {
+  for (const table of ['unresolved_names', 'snapshot_meta']) {
     await client.query(`DELETE FROM ${table} WHERE snapshot_id = ANY($1::bigint[])`, [ids]);
   }
   // Segments only these snapshots had go with them (gc reclaims exactly what no snapshot references).
@@ -523,9 +513,9 @@ class PgReader implements GraphReader {
   async listFiles(snapshotId: number, prefix = ''): Promise<FileRecord[]> {
     const rows =
       prefix === ''
-        ? await this.db.query('SELECT * FROM files WHERE snapshot_id = $1 ORDER BY path', [snapshotId])
+        ? await this.db.query(`SELECT g.* FROM ${SNAPSHOT_FILES} ORDER BY g.path`, [snapshotId])
         : await this.db.query(
-            'SELECT * FROM files WHERE snapshot_id = $1 AND substr(path, 1, $2) = $3 ORDER BY path',
+            `SELECT g.* FROM ${SNAPSHOT_FILES} AND substr(g.path, 1, $2) = $3 ORDER BY g.path`,
             [snapshotId, prefix.length, prefix],
           );
     return rows.map(toFile);
@@ -533,7 +523,11 @@ class PgReader implements GraphReader {
 
   async getFile(snapshotId: number, path: string): Promise<FileRecord | null> {
     const r = (
-      await this.db.query('SELECT * FROM files WHERE snapshot_id = $1 AND path = $2', [snapshotId, path])
+      await this.db.query(
+        `SELECT g.* FROM segments g JOIN snapshot_segments k ON k.snapshot_id = $1 AND k.segment_id = g.id
+         WHERE g.path = $2 AND g.git_oid IS NOT NULL`,
+        [snapshotId, path],
+      )
     )[0];
     return r ? toFile(r) : null;
   }
@@ -778,7 +772,7 @@ class PgReader implements GraphReader {
     const base = path.slice(path.lastIndexOf('/') + 1);
     if (base !== '') {
       for (const r of await this.db.query(
-        'SELECT path FROM files WHERE snapshot_id = $1 AND (path = $2 OR right(path, $3) = $4) ORDER BY path LIMIT $5',
+        `SELECT g.path FROM ${SNAPSHOT_FILES} AND (g.path = $2 OR right(g.path, $3) = $4) ORDER BY g.path LIMIT $5`,
         [snapshotId, base, base.length + 1, `/${base}`, limit],
       )) {
         out.add(String(r.path));
@@ -788,7 +782,8 @@ class PgReader implements GraphReader {
     while (parts.length > 0) {
       const dir = `${parts.join('/')}/`;
       const rows = await this.db.query(
-        'SELECT path FROM files WHERE snapshot_id = $1 AND path > $2 AND path < $3 ORDER BY path LIMIT $4',
+        `SELECT g.path FROM segments g JOIN snapshot_segments k ON k.snapshot_id = $1 AND k.segment_id = g.id
+         WHERE g.path > $2 AND g.path < $3 AND g.git_oid IS NOT NULL ORDER BY g.path LIMIT $4`,
         [snapshotId, dir, dir + RANGE_END, limit],
       );
       if (rows.length > 0) {
@@ -798,10 +793,10 @@ class PgReader implements GraphReader {
       parts.pop();
     }
     if (out.size === 0) {
-      for (const r of await this.db.query(
-        'SELECT path FROM files WHERE snapshot_id = $1 ORDER BY path LIMIT $2',
-        [snapshotId, limit],
-      ))
+      for (const r of await this.db.query(`SELECT g.path FROM ${SNAPSHOT_FILES} ORDER BY g.path LIMIT $2`, [
+        snapshotId,
+        limit,
+      ]))
         out.add(String(r.path));
     }
     return [...out];
@@ -810,7 +805,8 @@ class PgReader implements GraphReader {
   async languageCounts(snapshotId: number): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const r of await this.db.query(
-      'SELECT language, COUNT(*) AS n FROM files WHERE snapshot_id = $1 AND language IS NOT NULL GROUP BY language ORDER BY language',
+      `SELECT g.language, COUNT(*) AS n FROM ${SNAPSHOT_FILES} AND g.language IS NOT NULL
+       GROUP BY g.language ORDER BY g.language`,
       [snapshotId],
     )) {
       out[String(r.language)] = Number(r.n);
@@ -1003,16 +999,18 @@ class PgMaintenance implements Maintenance {
 
   async referencedBlobs(): Promise<Set<string>> {
     const rows = await this.db.query(
-      'SELECT DISTINCT blob_sha256 AS s FROM files WHERE blob_sha256 IS NOT NULL',
+      // Every stored segment is linked: removing snapshots drops the segments they alone had.
+      'SELECT DISTINCT blob_sha256 AS s FROM segments WHERE blob_sha256 IS NOT NULL AND git_oid IS NOT NULL',
     );
     return new Set(rows.map((r) => String(r.s)));
   }
 
   async blobSources(sha256: string): Promise<BlobSource[]> {
     const rows = await this.db.query(
-      `SELECT DISTINCT r.id AS repo_id, r.git_dir AS git_dir, f.git_oid AS git_oid
-       FROM files f JOIN snapshots s ON s.id = f.snapshot_id JOIN repos r ON r.id = s.repo_id
-       WHERE f.blob_sha256 = $1 ORDER BY 1, 3`,
+      `SELECT DISTINCT r.id AS repo_id, r.git_dir AS git_dir, g.git_oid AS git_oid
+       FROM segments g JOIN snapshot_segments k ON k.segment_id = g.id JOIN snapshots s ON s.id = k.snapshot_id
+       JOIN repos r ON r.id = s.repo_id
+       WHERE g.blob_sha256 = $1 AND g.git_oid IS NOT NULL ORDER BY 1, 3`,
       [sha256],
     );
     return rows.map((r) => ({

@@ -4,22 +4,25 @@
  * segment, so a commit that changes one file stores the segments that changed (that file's, and those of files whose
  * derived rows moved with it: callers counts, tested-by), not a copy of every row.
  *
- * A file owns its symbols (with their search keys), the edges whose caller is one of its symbols (by the caller id's
- * path when the caller is not a symbol), and the tested-by rows of its symbols. The digest covers the path, the file's
- * blob and every stored value in stored order, so a segment with a given digest holds exactly those rows.
+ * A file owns its files row, its symbols (with their search keys), the edges whose caller is one of its symbols (by the
+ * caller id's path when the caller is not a symbol), and the tested-by rows of its symbols; every file of the snapshot
+ * has a segment, with or without rows. The digest covers the path, the files row and every stored value in stored
+ * order, so a segment with a given digest holds exactly those rows.
  */
 import { createHash } from 'node:crypto';
 import type { Edge, TestReach } from '../core/graph.js';
 import { parseSymbolId } from '../core/ids.js';
-import { edgeValues, symbolValues } from './row-mappers.js';
-import type { SnapshotRows, SymbolRecord, SymbolSearchKeys } from './storage.js';
+import { edgeValues, fileValues, symbolValues } from './row-mappers.js';
+import type { FileRecord, SnapshotRows, SymbolRecord, SymbolSearchKeys } from './storage.js';
 
 /** One file's rows of a snapshot, in the order the snapshot lists them. */
 export interface Segment {
   /** sha256 (hex) of the path, the blob and the rows, serialized canonically. */
   digest: string;
   path: string;
-  /** The snapshot's files row of `path` has this blob (null: no such file, or its bytes are not stored). */
+  /** The snapshot's files row of `path` (null when rows name a path the file list does not have). */
+  file: FileRecord | null;
+  /** The file's blob (null: no such file, or its bytes are not stored). */
   blobSha256: string | null;
   symbols: SymbolRecord[];
   /** Search keys of `symbols`, index for index. */
@@ -37,15 +40,17 @@ export interface Segment {
 
 /** Splits a snapshot's rows into per-file segments, sorted by path (pure). */
 export function partitionSnapshot(rows: SnapshotRows): Segment[] {
-  const blobOf = new Map<string, string | null>();
-  for (const f of rows.files) blobOf.set(f.path, f.blobSha256);
+  const fileOf = new Map<string, FileRecord>();
+  for (const f of rows.files) fileOf.set(f.path, f);
   const byPath = new Map<string, Omit<Segment, 'digest'>>();
   const segmentOf = (path: string): Omit<Segment, 'digest'> => {
     let seg = byPath.get(path);
     if (!seg) {
+      const file = fileOf.get(path) ?? null;
       seg = {
         path,
-        blobSha256: blobOf.get(path) ?? null,
+        file,
+        blobSha256: file?.blobSha256 ?? null,
         symbols: [],
         keys: [],
         edges: [],
@@ -57,6 +62,7 @@ export function partitionSnapshot(rows: SnapshotRows): Segment[] {
     }
     return seg;
   };
+  for (const f of rows.files) segmentOf(f.path);
   const pathOfSymbol = new Map<string, string>();
   rows.symbols.forEach((s, i) => {
     pathOfSymbol.set(s.id, s.path);
@@ -88,7 +94,7 @@ export function segmentDigest(seg: Omit<Segment, 'digest' | 'symbolOrder' | 'edg
     hash.update(JSON.stringify(v));
     hash.update('\n');
   };
-  line(['segment', 1, seg.path, seg.blobSha256]);
+  line(['segment', 2, seg.path, seg.file ? fileValues(seg.file) : null]);
   seg.symbols.forEach((s, i) => {
     const k = seg.keys[i];
     line(['s', ...symbolValues(s, (b) => b), k?.nameLower, k?.humps, k?.isTest, k?.callers]);
@@ -96,4 +102,9 @@ export function segmentDigest(seg: Omit<Segment, 'digest' | 'symbolOrder' | 'edg
   for (const e of seg.edges) line(['e', ...edgeValues(e)]);
   for (const t of seg.testReach) line(['t', t.symbolId, t.testId, t.depth, t.confidence]);
   return hash.digest('hex');
+}
+
+/** The segment's files row values (FILE_COLUMNS); a path the file list does not have keeps only its path. */
+export function segmentFileValues(seg: Segment): unknown[] {
+  return seg.file ? fileValues(seg.file) : [seg.path, null, null, null, null, null, null, null, null, null];
 }

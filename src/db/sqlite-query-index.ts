@@ -29,6 +29,8 @@ const inSnapshot = (alias: string, link = `k_${alias}`): string =>
   `CROSS JOIN snapshot_segments ${link} ON ${link}.snapshot_id = @snap AND ${link}.segment_id = ${alias}.segment_id`;
 const SEGMENT_IN_SNAPSHOT =
   'CROSS JOIN snapshot_segments k_g ON k_g.snapshot_id = @snap AND k_g.segment_id = g.id';
+const SNAPSHOT_FILES =
+  'snapshot_segments k CROSS JOIN segments g ON g.id = k.segment_id WHERE k.snapshot_id = @snap AND g.git_oid IS NOT NULL';
 const EDGE = `e.caller_id AS e_caller, e.callee_id AS e_callee, e.callee_text AS e_text, e.kind AS e_kind,
   e.reason AS e_reason, e.confidence AS e_conf, e.lines_json AS e_lines, e.candidates AS e_cand`;
 /**
@@ -123,12 +125,12 @@ export const QUERY_SQL = {
     WHERE search_names_fts MATCH ? LIMIT ?`,
   similarByPrefix: `SELECT DISTINCT s.name FROM ${SEARCH_FROM} JOIN symbols s ON s.rowid = ss.rowid
     WHERE ss.name_lower >= ? AND ss.name_lower < ? LIMIT ?`,
-  similarPaths: `SELECT path FROM files WHERE snapshot_id = @snap AND (path = ? OR substr(path, ?) = ?) LIMIT ?`,
-  pathsUnder:
-    'SELECT path FROM files WHERE snapshot_id = @snap AND path > ? AND path < ? ORDER BY path LIMIT ?',
-  somePaths: 'SELECT path FROM files WHERE snapshot_id = @snap ORDER BY path LIMIT ?',
-  languages:
-    'SELECT language, COUNT(*) AS n FROM files WHERE snapshot_id = @snap AND language IS NOT NULL GROUP BY language',
+  // Files rows are the segments' (git_oid is null for a path the file list does not have).
+  similarPaths: `SELECT g.path FROM ${SNAPSHOT_FILES} AND (g.path = ? OR substr(g.path, ?) = ?) ORDER BY g.path LIMIT ?`,
+  pathsUnder: `SELECT g.path FROM segments g ${SEGMENT_IN_SNAPSHOT}
+    WHERE g.path > ? AND g.path < ? AND g.git_oid IS NOT NULL ORDER BY g.path LIMIT ?`,
+  somePaths: `SELECT g.path FROM ${SNAPSHOT_FILES} ORDER BY g.path LIMIT ?`,
+  languages: `SELECT g.language, COUNT(*) AS n FROM ${SNAPSHOT_FILES} AND g.language IS NOT NULL GROUP BY g.language`,
   allSymbols: `SELECT ${SYM} FROM snapshot_segments k CROSS JOIN symbols s ON s.segment_id = k.segment_id ${FILE_JOIN}
     WHERE k.snapshot_id = @snap ORDER BY s.path, s.start_line, s.id`,
   // An edge's caller is a symbol of the edge's own segment; its callee may be in any segment of the snapshot.

@@ -11,6 +11,7 @@ import { isTestPath } from '../languages/registry.js';
 import {
   EDGE_COLUMNS,
   edgeValues,
+  FILE_COLUMNS,
   SYMBOL_COLUMNS,
   symbolValues,
   toEdge,
@@ -18,7 +19,7 @@ import {
   toSymbolRecord,
   toTestReach,
 } from './row-mappers.js';
-import { partitionSnapshot } from './segments.js';
+import { partitionSnapshot, segmentFileValues } from './segments.js';
 import type { DerivedRows, SnapshotRows } from './storage.js';
 
 type Db = Database.Database;
@@ -38,7 +39,9 @@ export interface SegmentWrite {
  */
 export function writeSnapshotSegments(db: Db, snapshotId: number, rows: SnapshotRows): SegmentWrite {
   const findSegment = db.prepare('SELECT id FROM segments WHERE digest = ?');
-  const insSegment = db.prepare('INSERT INTO segments (digest, path, blob_sha256) VALUES (?, ?, ?)');
+  const insSegment = db.prepare(
+    `INSERT INTO segments (digest, ${FILE_COLUMNS}) VALUES (${placeholders(11)})`,
+  );
   const insSymbol = db.prepare(
     `INSERT INTO symbols (segment_id, ${SYMBOL_COLUMNS}) VALUES (${placeholders(18)})`,
   );
@@ -63,7 +66,7 @@ export function writeSnapshotSegments(db: Db, snapshotId: number, rows: Snapshot
       segmentId = Number(found.id);
       reused++;
     } else {
-      segmentId = Number(insSegment.run(seg.digest, seg.path, seg.blobSha256).lastInsertRowid);
+      segmentId = Number(insSegment.run(seg.digest, ...segmentFileValues(seg)).lastInsertRowid);
       seg.symbols.forEach((s, i) => {
         const rowid = Number(
           insSymbol.run(segmentId, ...symbolValues(s, (b) => (b ? 1 : 0))).lastInsertRowid,
@@ -151,7 +154,7 @@ export function convertSnapshotsToSegments(db: Db): void {
   ).map((r) => Number(r.id));
   for (const snapshotId of snapshots) {
     const files = (
-      db.prepare('SELECT * FROM files WHERE snapshot_id = ? ORDER BY path').all(snapshotId) as Row[]
+      db.prepare('SELECT * FROM files_v5 WHERE snapshot_id = ? ORDER BY path').all(snapshotId) as Row[]
     ).map(toFile);
     const symbols = (
       db.prepare('SELECT * FROM symbols_v5 WHERE snapshot_id = ? ORDER BY rowid').all(snapshotId) as Row[]
@@ -180,6 +183,6 @@ export function convertSnapshotsToSegments(db: Db): void {
     });
   }
   db.exec(
-    'DROP TABLE symbols_v5; DROP TABLE edges_v5; DROP TABLE test_reach_v5; DROP TABLE symbol_search_v5;',
+    'DROP TABLE files_v5; DROP TABLE symbols_v5; DROP TABLE edges_v5; DROP TABLE test_reach_v5; DROP TABLE symbol_search_v5;',
   );
 }

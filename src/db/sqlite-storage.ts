@@ -10,10 +10,7 @@ import type { FileFacts } from '../core/facts.js';
 import type { Edge, TestReach } from '../core/graph.js';
 import { unpackFacts } from './facts-codec.js';
 import { MIGRATIONS } from './migrations.js';
-import { FILE_COLUMNS, fileValues, toFile, toRepo, toSnapshot, type Row } from './row-mappers.js';
-
-/** `?, ?, …` for n values. */
-const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+import { toFile, toRepo, toSnapshot, type Row } from './row-mappers.js';
 import { SqliteQueries, stmt } from './sqlite-query-index.js';
 import { deleteUnlinkedSegments, segmentRowCounts, writeSnapshotSegments } from './sqlite-segments.js';
 import {
@@ -36,6 +33,9 @@ import {
 } from './storage.js';
 
 const CHUNK = 500;
+/** The files rows of snapshot `?` (as `g`): the files rows of the segments it links (sqlite-segments.ts). */
+const SNAPSHOT_FILES =
+  'snapshot_segments k CROSS JOIN segments g ON g.id = k.segment_id WHERE k.snapshot_id = ? AND g.git_oid IS NOT NULL';
 
 /** The synchronous engine: every statement of the SQLite adapter. */
 export class SqliteEngine {
@@ -100,9 +100,6 @@ export class SqliteEngine {
 
   private publish(snapshotId: number, content: SnapshotRows, supersede: boolean): number {
     const db = this.db;
-    const insFile = db.prepare(
-      `INSERT INTO files (snapshot_id, ${FILE_COLUMNS}) VALUES (${placeholders(11)})`,
-    );
     const write = db.transaction((): number => {
       const snap = db
         .prepare('SELECT status, repo_id, commit_sha FROM snapshots WHERE id = ?')
@@ -110,7 +107,6 @@ export class SqliteEngine {
       if (!snap || snap.status !== 'building') {
         throw new CodehubError('InvalidInput', `snapshot ${snapshotId} is not being built`);
       }
-      for (const f of content.files) insFile.run(snapshotId, ...fileValues(f));
       // Only segments not stored yet are written; every segment is linked (sqlite-segments.ts).
       writeSnapshotSegments(db, snapshotId, content);
       db.prepare('INSERT OR REPLACE INTO snapshot_stats (snapshot_id, stats_json) VALUES (?, ?)').run(
@@ -186,7 +182,6 @@ export class SqliteEngine {
     const del = db.transaction(() => {
       for (const id of ids) {
         for (const table of [
-          'files',
           'snapshot_segments',
           'snapshot_stats',
           'snapshot_counts',
@@ -272,7 +267,7 @@ export class SqliteEngine {
         `SELECT COUNT(*) AS n FROM snapshot_segments k JOIN ${table} t ON t.segment_id = k.segment_id WHERE k.snapshot_id = ?`,
       );
     return {
-      files: count('SELECT COUNT(*) AS n FROM files WHERE snapshot_id = ?'),
+      files: count(`SELECT COUNT(*) AS n FROM ${SNAPSHOT_FILES}`),
       symbols: inSegments('symbols'),
       edges: inSegments('edges'),
     };
@@ -281,20 +276,19 @@ export class SqliteEngine {
   listFiles(snapshotId: number, prefix = ''): FileRecord[] {
     const rows =
       prefix === ''
-        ? (this.db
-            .prepare('SELECT * FROM files WHERE snapshot_id = ? ORDER BY path')
-            .all(snapshotId) as Row[])
+        ? (this.db.prepare(`SELECT g.* FROM ${SNAPSHOT_FILES} ORDER BY g.path`).all(snapshotId) as Row[])
         : (this.db
-            .prepare('SELECT * FROM files WHERE snapshot_id = ? AND substr(path, 1, ?) = ? ORDER BY path')
+            .prepare(`SELECT g.* FROM ${SNAPSHOT_FILES} AND substr(g.path, 1, ?) = ? ORDER BY g.path`)
             .all(snapshotId, prefix.length, prefix) as Row[]);
     return rows.map(toFile);
   }
 
   getFile(snapshotId: number, path: string): FileRecord | null {
-    const row = stmt(this.db, 'SELECT * FROM files WHERE snapshot_id = ? AND path = ?').get(
-      snapshotId,
-      path,
-    ) as Row | undefined;
+    const row = stmt(
+      this.db,
+      `SELECT g.* FROM segments g CROSS JOIN snapshot_segments k ON k.snapshot_id = ? AND k.segment_id = g.id
+       WHERE g.path = ? AND g.git_oid IS NOT NULL`,
+    ).get(snapshotId, path) as Row | undefined;
     return row ? toFile(row) : null;
   }
 
@@ -368,7 +362,10 @@ export class SqliteEngine {
 
   referencedBlobs(): Set<string> {
     const rows = this.db
-      .prepare('SELECT DISTINCT blob_sha256 AS s FROM files WHERE blob_sha256 IS NOT NULL')
+      // Every stored segment is linked: removing snapshots drops the segments they alone had.
+      .prepare(
+        'SELECT DISTINCT blob_sha256 AS s FROM segments WHERE blob_sha256 IS NOT NULL AND git_oid IS NOT NULL',
+      )
       .all() as Row[];
     return new Set(rows.map((r) => String(r.s)));
   }
@@ -376,9 +373,10 @@ export class SqliteEngine {
   blobSources(sha256: string): BlobSource[] {
     const rows = this.db
       .prepare(
-        `SELECT DISTINCT r.id AS repo_id, r.git_dir AS git_dir, f.git_oid AS git_oid
-         FROM files f JOIN snapshots s ON s.id = f.snapshot_id JOIN repos r ON r.id = s.repo_id
-         WHERE f.blob_sha256 = ?`,
+        `SELECT DISTINCT r.id AS repo_id, r.git_dir AS git_dir, g.git_oid AS git_oid
+         FROM segments g JOIN snapshot_segments k ON k.segment_id = g.id JOIN snapshots s ON s.id = k.snapshot_id
+         JOIN repos r ON r.id = s.repo_id
+         WHERE g.blob_sha256 = ? AND g.git_oid IS NOT NULL`,
       )
       .all(sha256) as Row[];
     return rows.map((r) => ({

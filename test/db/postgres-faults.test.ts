@@ -103,7 +103,7 @@ describe('PostgreSQL publish under faults', () => {
       served,
       'the previous snapshot is still served',
     );
-    for (const table of ['files', 'snapshot_segments', 'unresolved_names', 'snapshot_meta']) {
+    for (const table of ['snapshot_segments', 'unresolved_names', 'snapshot_meta']) {
       const r = await watcher.query(`SELECT COUNT(*)::int AS n FROM ${table} WHERE snapshot_id = $1`, [
         snapshotId,
       ]);
