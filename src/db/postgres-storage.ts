@@ -3,6 +3,7 @@
  * flips it to `ready`: a dropped connection or a restarted server rolls the whole publish back, and readers keep the
  * previous snapshot. Graph reads take sets of ids (`= ANY($2)`), one round trip per traversal level.
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { CodehubError } from '../core/errors.js';
 import type { FileFacts } from '../core/facts.js';
@@ -65,6 +66,16 @@ const EDGE = `e.seq AS e_seq, e.caller_id AS e_caller, e.callee_id AS e_callee, 
  * order (the segment's place in it, then the row's place in the segment).
  */
 const RANK = 'ORDER BY s.is_test, s.callers DESC, length(s.name_lower), s.name_lower, k.symbol_order, s.seq';
+
+const statementNames = new Map<string, string>();
+
+/** A stable name for a statement text (pg prepares a named statement once per connection and reuses it). */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name)
+    statementNames.set(sql, (name = `r${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`));
+  return name;
+}
 
 /** True for a `postgres://` or `postgresql://` URL. */
 export function isPostgresUrl(url: string): boolean {
@@ -133,7 +144,13 @@ export class PostgresStorage implements Storage {
   async query(sql: string, params: unknown[] = []): Promise<Row[]> {
     await this.connect();
     try {
-      return (await this.pool.query(sql, params)).rows as Row[];
+      // Reads are named statements, prepared once per connection: a read through the segment links joins five
+      // tables, and planning it each time cost more (2 ms) than running it (0.1 ms).
+      const read = /^\s*(SELECT|WITH)\b/i.test(sql);
+      const query = read
+        ? { name: statementName(sql), text: sql, values: params }
+        : { text: sql, values: params };
+      return (await this.pool.query(query)).rows as Row[];
     } catch (err) {
       throw this.classify(err);
     }

@@ -7,6 +7,10 @@
  * that writes every row and flips its status to `ready`). Readers always see the newest `ready`
  * snapshot of a repo; a `building` snapshot left by a killed indexer is never served and is removed
  * by the next index run of that repo. Older ready snapshots of other commits are kept until `gc`.
+ *
+ * Sharing rule: the port speaks in snapshot ids, but adapters store a snapshot's rows in per-file segments named by a
+ * digest of their content (segments.ts) and shared by every snapshot that has the same rows for that file; a publish
+ * writes only segments not stored yet, and removing snapshots drops the segments no snapshot links any more.
  */
 import type { FileFacts, SymbolFact } from '../core/facts.js';
 import type { Edge, TestReach } from '../core/graph.js';
