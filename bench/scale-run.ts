@@ -315,9 +315,12 @@ async function snapshotIntegrity(url: string): Promise<{
     const readyPerRepo = new Map<string, number>();
     const ready = await client.query(
       `SELECT s.id, s.repo_id, m.files, m.symbols, m.edges,
-         (SELECT COUNT(*) FROM files f WHERE f.snapshot_id = s.id)::int AS f,
-         (SELECT COUNT(*) FROM symbols y WHERE y.snapshot_id = s.id)::int AS y,
-         (SELECT COUNT(*) FROM edges e WHERE e.snapshot_id = s.id)::int AS e
+         (SELECT COUNT(*) FROM snapshot_segments k JOIN segments g ON g.id = k.segment_id
+           WHERE k.snapshot_id = s.id AND g.git_oid IS NOT NULL)::int AS f,
+         (SELECT COUNT(*) FROM snapshot_segments k JOIN symbols y ON y.segment_id = k.segment_id
+           WHERE k.snapshot_id = s.id)::int AS y,
+         (SELECT COUNT(*) FROM snapshot_segments k JOIN edges e ON e.segment_id = k.segment_id
+           WHERE k.snapshot_id = s.id)::int AS e
        FROM snapshots s LEFT JOIN snapshot_meta m ON m.snapshot_id = s.id WHERE s.status = 'ready'`,
     );
     for (const r of ready.rows) {

@@ -1,8 +1,14 @@
 /**
  * Versioned schema migrations of the SQLite adapter. Append a new entry to change the schema; never
- * edit a released one. `user_version` records how many have been applied.
+ * edit a released one. `user_version` records how many have been applied. An entry is SQL, or SQL and a step in
+ * code run after it in the same transaction.
  */
-export const MIGRATIONS: readonly string[] = [
+import type Database from 'better-sqlite3';
+import { convertSnapshotsToSegments } from './sqlite-segments.js';
+
+export type Migration = string | { sql: string; then: (db: Database.Database) => void };
+
+export const MIGRATIONS: readonly Migration[] = [
   // 1: repositories, snapshots, files, symbols, edges, tested-by, stats, caches.
   `
   CREATE TABLE repos (
@@ -231,4 +237,130 @@ export const MIGRATIONS: readonly string[] = [
     last_used_at INTEGER
   );
   `,
+  // 6: snapshots share rows. Files rows, symbols, search keys, edges and tested-by rows move into per-file segments
+  // named by a digest of their content (segments.ts); a snapshot links the segments it has, so a commit that changes
+  // one file stores that file's segment (and those whose callers counts or tested-by rows moved), not a copy of every
+  // row.
+  // Existing snapshots are converted: their rows are read back, split into segments and written once each.
+  {
+    sql: `
+  DROP INDEX symbols_by_id;
+  DROP INDEX symbols_by_name;
+  DROP INDEX symbols_by_qualified_name;
+  DROP INDEX symbols_by_location;
+  DROP INDEX edges_by_caller;
+  DROP INDEX edges_by_callee;
+  DROP INDEX test_reach_by_symbol;
+  DROP INDEX test_reach_by_test;
+  DROP INDEX symbol_search_by_name;
+  DROP INDEX symbol_search_by_humps;
+  DROP INDEX symbol_search_by_callers;
+  DROP INDEX files_by_blob;
+  ALTER TABLE files RENAME TO files_v5;
+  ALTER TABLE symbols RENAME TO symbols_v5;
+  ALTER TABLE edges RENAME TO edges_v5;
+  ALTER TABLE test_reach RENAME TO test_reach_v5;
+  ALTER TABLE symbol_search RENAME TO symbol_search_v5;
+  CREATE INDEX symbols_v5_by_snapshot ON symbols_v5(snapshot_id);
+  CREATE INDEX edges_v5_by_snapshot ON edges_v5(snapshot_id);
+  CREATE INDEX test_reach_v5_by_snapshot ON test_reach_v5(snapshot_id);
+  DELETE FROM unresolved_names WHERE snapshot_id NOT IN (SELECT id FROM snapshots);
+  DELETE FROM query_index WHERE snapshot_id NOT IN (SELECT id FROM snapshots);
+
+  -- One file of one or more snapshots, stored once: its files row (git_oid is null when the rows name a path the
+  -- file list does not have) and, in the tables below, its rows. digest = sha256 of path, files row and rows.
+  CREATE TABLE segments (
+    id INTEGER PRIMARY KEY,
+    digest TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    blob_sha256 TEXT,
+    git_oid TEXT,
+    mode TEXT,
+    language TEXT,
+    size INTEGER,
+    line_count INTEGER,
+    eol TEXT,
+    skip_reason TEXT,
+    target TEXT
+  );
+  CREATE INDEX segments_by_path ON segments(path);
+  CREATE INDEX segments_by_blob ON segments(blob_sha256);
+
+  -- The segments of a snapshot, with where their rows stand in the snapshot's symbol and edge lists.
+  CREATE TABLE snapshot_segments (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    segment_id INTEGER NOT NULL REFERENCES segments(id),
+    symbol_order INTEGER NOT NULL,
+    edge_order INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, segment_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX snapshot_segments_by_segment ON snapshot_segments(segment_id);
+
+  CREATE TABLE symbols (
+    segment_id INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    local_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    qualified_name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL,
+    signature TEXT NOT NULL,
+    return_type TEXT,
+    exported INTEGER NOT NULL,
+    doc TEXT,
+    parent TEXT,
+    extends_json TEXT,
+    implements_json TEXT,
+    value_type_json TEXT,
+    is_static INTEGER
+  );
+  -- Lookups by id, name or qualified name find every stored version of the symbol and keep the snapshot's.
+  CREATE UNIQUE INDEX symbols_by_id ON symbols(id, segment_id);
+  CREATE INDEX symbols_by_name ON symbols(name);
+  CREATE INDEX symbols_by_qualified_name ON symbols(qualified_name);
+  CREATE INDEX symbols_by_segment ON symbols(segment_id, start_line);
+
+  -- rowid = symbols.rowid.
+  CREATE TABLE symbol_search (
+    rowid INTEGER PRIMARY KEY,
+    segment_id INTEGER NOT NULL,
+    name_lower TEXT NOT NULL,
+    humps TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    is_test INTEGER NOT NULL,
+    callers INTEGER NOT NULL
+  );
+  CREATE INDEX symbol_search_by_name ON symbol_search(name_lower);
+  CREATE INDEX symbol_search_by_humps ON symbol_search(humps);
+  CREATE INDEX symbol_search_by_callers ON symbol_search(callers);
+
+  CREATE TABLE edges (
+    segment_id INTEGER NOT NULL,
+    caller_id TEXT NOT NULL,
+    callee_id TEXT,
+    callee_text TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    confidence REAL,
+    lines_json TEXT NOT NULL,
+    candidates INTEGER
+  );
+  CREATE INDEX edges_by_caller ON edges(caller_id);
+  CREATE INDEX edges_by_callee ON edges(callee_id);
+  CREATE INDEX edges_by_segment ON edges(segment_id);
+
+  CREATE TABLE test_reach (
+    segment_id INTEGER NOT NULL,
+    symbol_id TEXT NOT NULL,
+    test_id TEXT NOT NULL,
+    depth INTEGER NOT NULL,
+    confidence REAL NOT NULL
+  );
+  CREATE INDEX test_reach_by_symbol ON test_reach(symbol_id);
+  CREATE INDEX test_reach_by_segment ON test_reach(segment_id);
+  `,
+    then: convertSnapshotsToSegments,
+  },
 ];

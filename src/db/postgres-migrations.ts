@@ -6,7 +6,13 @@
  * SQLite's BINARY collation gives, so both adapters rank and page alike. Snapshot tables carry no foreign keys: a
  * publish writes hundreds of thousands of rows with COPY, and rows are deleted with their snapshot explicitly.
  */
-export const POSTGRES_MIGRATIONS: readonly string[] = [
+import type pg from 'pg';
+import { convertSnapshotsToSegments } from './postgres-segments.js';
+
+/** SQL, or SQL and a step in code run after it in the same transaction. */
+export type PostgresMigration = string | { sql: string; then: (client: pg.PoolClient) => Promise<void> };
+
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   `
   CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
@@ -197,4 +203,115 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     last_used_at TIMESTAMPTZ
   );
   `,
+  // 3: snapshots share rows (as SQLite's migration 6): files rows, symbols with their search keys, edges and tested-by
+  // rows move into per-file segments named by a digest of their content, linked to the snapshots that have them. Existing
+  // snapshots are converted: their rows are read back, split into segments and written once each.
+  {
+    sql: `
+  DROP INDEX symbols_by_name, symbols_by_qualified_name, symbols_by_location, symbols_by_name_lower,
+    symbols_by_humps, symbols_by_callers, symbols_name_trgm, edges_by_caller, edges_by_callee, test_reach_by_symbol;
+  DROP INDEX files_by_blob;
+  ALTER TABLE files DROP CONSTRAINT files_pkey;
+  ALTER TABLE files RENAME TO files_v2;
+  CREATE INDEX files_v2_by_snapshot ON files_v2(snapshot_id);
+  ALTER TABLE symbols DROP CONSTRAINT symbols_pkey;
+  ALTER TABLE symbols RENAME TO symbols_v2;
+  ALTER TABLE edges RENAME TO edges_v2;
+  ALTER TABLE test_reach RENAME TO test_reach_v2;
+  CREATE INDEX symbols_v2_by_snapshot ON symbols_v2(snapshot_id, seq);
+  CREATE INDEX edges_v2_by_snapshot ON edges_v2(snapshot_id, seq);
+  CREATE INDEX test_reach_v2_by_snapshot ON test_reach_v2(snapshot_id);
+
+  -- One file of one or more snapshots, stored once: its files row (git_oid is null when the rows name a path the
+  -- file list does not have) and, in the tables below, its rows. digest = sha256 of path, files row and rows.
+  CREATE TABLE segments (
+    id BIGSERIAL PRIMARY KEY,
+    digest TEXT NOT NULL UNIQUE,
+    path TEXT COLLATE "C" NOT NULL,
+    blob_sha256 TEXT,
+    git_oid TEXT,
+    mode TEXT,
+    language TEXT,
+    size BIGINT,
+    line_count INTEGER,
+    eol TEXT,
+    skip_reason TEXT,
+    target TEXT
+  );
+  CREATE INDEX segments_by_path ON segments(path);
+  CREATE INDEX segments_by_blob ON segments(blob_sha256);
+
+  -- The segments of a snapshot, with where their rows stand in the snapshot's symbol and edge lists.
+  CREATE TABLE snapshot_segments (
+    snapshot_id BIGINT NOT NULL,
+    segment_id BIGINT NOT NULL,
+    symbol_order INTEGER NOT NULL,
+    edge_order INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, segment_id)
+  );
+  CREATE INDEX snapshot_segments_by_segment ON snapshot_segments(segment_id);
+
+  -- seq: the row's place in its segment.
+  CREATE TABLE symbols (
+    segment_id BIGINT NOT NULL,
+    seq INTEGER NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    path TEXT COLLATE "C" NOT NULL,
+    local_id TEXT NOT NULL,
+    name TEXT COLLATE "C" NOT NULL,
+    qualified_name TEXT COLLATE "C" NOT NULL,
+    kind TEXT NOT NULL,
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL,
+    signature TEXT NOT NULL,
+    return_type TEXT,
+    exported BOOLEAN NOT NULL,
+    doc TEXT,
+    parent TEXT,
+    extends_json TEXT,
+    implements_json TEXT,
+    value_type_json TEXT,
+    is_static BOOLEAN,
+    name_lower TEXT COLLATE "C" NOT NULL,
+    humps TEXT COLLATE "C" NOT NULL,
+    is_test BOOLEAN NOT NULL,
+    callers INTEGER NOT NULL,
+    PRIMARY KEY (id, segment_id)
+  );
+  CREATE INDEX symbols_by_name ON symbols(name);
+  CREATE INDEX symbols_by_qualified_name ON symbols(qualified_name);
+  CREATE INDEX symbols_by_segment ON symbols(segment_id, start_line);
+  CREATE INDEX symbols_by_name_lower ON symbols(name_lower);
+  CREATE INDEX symbols_by_humps ON symbols(humps);
+  CREATE INDEX symbols_by_callers ON symbols(callers);
+  CREATE INDEX symbols_name_trgm ON symbols USING gin (name_lower gin_trgm_ops);
+
+  CREATE TABLE edges (
+    segment_id BIGINT NOT NULL,
+    seq INTEGER NOT NULL,
+    caller_id TEXT COLLATE "C" NOT NULL,
+    callee_id TEXT COLLATE "C",
+    callee_text TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    confidence DOUBLE PRECISION,
+    lines_json TEXT NOT NULL,
+    candidates INTEGER
+  );
+  CREATE INDEX edges_by_caller ON edges(caller_id);
+  CREATE INDEX edges_by_callee ON edges(callee_id);
+  CREATE INDEX edges_by_segment ON edges(segment_id, seq);
+
+  CREATE TABLE test_reach (
+    segment_id BIGINT NOT NULL,
+    symbol_id TEXT COLLATE "C" NOT NULL,
+    test_id TEXT COLLATE "C" NOT NULL,
+    depth INTEGER NOT NULL,
+    confidence DOUBLE PRECISION NOT NULL
+  );
+  CREATE INDEX test_reach_by_symbol ON test_reach(symbol_id);
+  CREATE INDEX test_reach_by_segment ON test_reach(segment_id);
+  `,
+    then: convertSnapshotsToSegments,
+  },
 ];

@@ -3,28 +3,16 @@
  * flips it to `ready`: a dropped connection or a restarted server rolls the whole publish back, and readers keep the
  * previous snapshot. Graph reads take sets of ids (`= ANY($2)`), one round trip per traversal level.
  */
-import { once } from 'node:events';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { CodehubError } from '../core/errors.js';
 import type { FileFacts } from '../core/facts.js';
 import type { Edge, TestReach } from '../core/graph.js';
 import { unpackFacts } from './facts-codec.js';
+import { copyRows } from './postgres-copy.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
-import {
-  EDGE_COLUMNS,
-  edgeValues,
-  FILE_COLUMNS,
-  fileValues,
-  SYMBOL_COLUMNS,
-  symbolValues,
-  toEdge,
-  toFile,
-  toRepo,
-  toSnapshot,
-  toSymbolRecord,
-  type Row,
-} from './row-mappers.js';
+import { storedRowCounts, unlinkSegments, writeSnapshotSegments } from './postgres-segments.js';
+import { toEdge, toFile, toRepo, toSnapshot, toSymbolRecord, type Row } from './row-mappers.js';
 import {
   factsKeyString,
   type AnalysisCache,
@@ -44,22 +32,50 @@ import {
   type SnapshotStats,
   type SnapshotWriter,
   type Storage,
+  type StoredRowCounts,
   type SymbolRow,
   type SymbolSearch,
 } from './storage.js';
 
 /** Sorts after every valid string under COLLATE "C": the end of a prefix range. */
 const RANGE_END = '\u{10FFFF}';
-const PAGE = 5000;
+/** Segments per page of a streamed read (a file's rows come whole). */
+const SEGMENT_PAGE = 200;
 
 const SYM = `s.id, s.path, s.local_id, s.name, s.qualified_name, s.kind, s.start_line, s.end_line, s.signature,
   s.return_type, s.exported, s.doc, s.parent, s.extends_json, s.implements_json, s.value_type_json, s.is_static,
-  f.blob_sha256 AS file_blob`;
-const FILE_JOIN = 'LEFT JOIN files f ON f.snapshot_id = s.snapshot_id AND f.path = s.path';
+  g.blob_sha256 AS file_blob`;
+/** The file's blob of a symbol row `s`: its segment's. */
+const FILE_JOIN = 'JOIN segments g ON g.id = s.segment_id';
+/** The files rows of snapshot $1 (as `g`): the files rows of the segments it links. */
+const SNAPSHOT_FILES =
+  'snapshot_segments k JOIN segments g ON g.id = k.segment_id WHERE k.snapshot_id = $1 AND g.git_oid IS NOT NULL';
+/**
+ * Keeps rows of `alias` that belong to snapshot $1: rows live in per-file segments shared by snapshots
+ * (postgres-segments.ts), so a lookup by id or name finds every stored version and keeps the one this snapshot links.
+ */
+const inSnapshot = (alias: string, link = `k_${alias}`): string =>
+  `JOIN snapshot_segments ${link} ON ${link}.snapshot_id = $1 AND ${link}.segment_id = ${alias}.segment_id`;
+/** Segments of the file at $2 that snapshot $1 links (one), and their symbols. */
+const FILE_SYMBOLS = `segments g JOIN snapshot_segments k ON k.snapshot_id = $1 AND k.segment_id = g.id
+  JOIN symbols s ON s.segment_id = g.id`;
 const EDGE = `e.seq AS e_seq, e.caller_id AS e_caller, e.callee_id AS e_callee, e.callee_text AS e_text,
   e.kind AS e_kind, e.reason AS e_reason, e.confidence AS e_conf, e.lines_json AS e_lines, e.candidates AS e_cand`;
-/** Ranking inside one search tier: non-test first, more callers, shorter name, then name, then insertion order. */
-const RANK = 'ORDER BY s.is_test, s.callers DESC, length(s.name_lower), s.name_lower, s.seq';
+/**
+ * Ranking inside one search tier: non-test first, more callers, shorter name, then name, then the snapshot's symbol
+ * order (the segment's place in it, then the row's place in the segment).
+ */
+const RANK = 'ORDER BY s.is_test, s.callers DESC, length(s.name_lower), s.name_lower, k.symbol_order, s.seq';
+
+const statementNames = new Map<string, string>();
+
+/** A stable name for a statement text (pg prepares a named statement once per connection and reuses it). */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name)
+    statementNames.set(sql, (name = `r${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`));
+  return name;
+}
 
 /** True for a `postgres://` or `postgresql://` URL. */
 export function isPostgresUrl(url: string): boolean {
@@ -128,7 +144,13 @@ export class PostgresStorage implements Storage {
   async query(sql: string, params: unknown[] = []): Promise<Row[]> {
     await this.connect();
     try {
-      return (await this.pool.query(sql, params)).rows as Row[];
+      // Reads are named statements, prepared once per connection: a read through the segment links joins five
+      // tables, and planning it each time cost more (2 ms) than running it (0.1 ms).
+      const read = /^\s*(SELECT|WITH)\b/i.test(sql);
+      const query = read
+        ? { name: statementName(sql), text: sql, values: params }
+        : { text: sql, values: params };
+      return (await this.pool.query(query)).rows as Row[];
     } catch (err) {
       throw this.classify(err);
     }
@@ -189,8 +211,14 @@ export class PostgresStorage implements Storage {
           `database schema version ${current} is newer than this codehub (${POSTGRES_MIGRATIONS.length}); upgrade codehub`,
         );
       }
-      for (let v = current; v < POSTGRES_MIGRATIONS.length; v++)
-        await client.query(POSTGRES_MIGRATIONS[v] ?? '');
+      for (let v = current; v < POSTGRES_MIGRATIONS.length; v++) {
+        const step = POSTGRES_MIGRATIONS[v] ?? '';
+        if (typeof step === 'string') await client.query(step);
+        else {
+          await client.query(step.sql);
+          await step.then(client);
+        }
+      }
       if (rows.length === 0)
         await client.query('INSERT INTO codehub_schema (version) VALUES ($1)', [POSTGRES_MIGRATIONS.length]);
       else await client.query('UPDATE codehub_schema SET version = $1', [POSTGRES_MIGRATIONS.length]);
@@ -358,39 +386,8 @@ class PgWriter implements SnapshotWriter {
         throw new CodehubError('InvalidInput', `snapshot ${snapshotId} is not being built`);
       }
       const id = String(snapshotId);
-      await copyRows(client, `files (snapshot_id, ${FILE_COLUMNS})`, content.files, (f) => [
-        id,
-        ...fileValues(f),
-      ]);
-      const keys = content.derived.symbolKeys;
-      await copyRows(
-        client,
-        `symbols (snapshot_id, seq, ${SYMBOL_COLUMNS}, name_lower, humps, is_test, callers)`,
-        content.symbols,
-        (s, i) => {
-          const k = keys[i];
-          return [
-            id,
-            i,
-            ...symbolValues(s, (b) => b),
-            k?.nameLower ?? s.name.toLowerCase(),
-            k?.humps ?? '',
-            k?.isTest ?? false,
-            k?.callers ?? 0,
-          ];
-        },
-      );
-      await copyRows(client, `edges (snapshot_id, seq, ${EDGE_COLUMNS})`, content.edges, (e, i) => [
-        id,
-        i,
-        ...edgeValues(e),
-      ]);
-      await copyRows(
-        client,
-        'test_reach (snapshot_id, symbol_id, test_id, depth, confidence)',
-        content.testReach,
-        (t) => [id, t.symbolId, t.testId, t.depth, t.confidence],
-      );
+      // Only segments not stored yet are written; every segment is linked (postgres-segments.ts).
+      await writeSnapshotSegments(client, snapshotId, content);
       await copyRows(
         client,
         'unresolved_names (snapshot_id, name, call_sites)',
@@ -428,7 +425,7 @@ class PgWriter implements SnapshotWriter {
     this.db.markMoved();
     // COPY leaves the planner's statistics behind (autovacuum catches up later): without them a substring search
     // scans the snapshot instead of the trigram index. Best effort: the snapshot is already published.
-    await this.db.query('ANALYZE symbols, edges, files').catch(() => undefined);
+    await this.db.query('ANALYZE symbols, edges, segments, snapshot_segments').catch(() => undefined);
     return superseded;
   }
 
@@ -475,48 +472,12 @@ async function deleteSnapshots(db: PostgresStorage, ids: number[]): Promise<numb
 /** Deletes snapshots and their rows inside the caller's transaction. */
 async function deleteSnapshotRows(client: pg.PoolClient, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
-  for (const table of ['files', 'symbols', 'edges', 'test_reach', 'unresolved_names', 'snapshot_meta']) {
+  for (const table of ['unresolved_names', 'snapshot_meta']) {
     await client.query(`DELETE FROM ${table} WHERE snapshot_id = ANY($1::bigint[])`, [ids]);
   }
+  // Segments only these snapshots had go with them (gc reclaims exactly what no snapshot references).
+  await unlinkSegments(client, ids);
   await client.query('DELETE FROM snapshots WHERE id = ANY($1::bigint[])', [ids]);
-}
-
-/** One COPY … FROM STDIN in text format, streamed in chunks (waiting when the socket is full). */
-async function copyRows<T>(
-  client: pg.PoolClient,
-  target: string,
-  items: readonly T[],
-  row: (item: T, i: number) => unknown[],
-): Promise<void> {
-  if (items.length === 0) return;
-  const stream = client.query(copyFrom(`COPY ${target} FROM STDIN`));
-  const done = new Promise<void>((resolve, reject) => {
-    stream.on('finish', resolve);
-    stream.on('error', reject);
-  });
-  let chunk = '';
-  for (let i = 0; i < items.length; i++) {
-    chunk +=
-      row(items[i] as T, i)
-        .map(copyField)
-        .join('\t') + '\n';
-    if (chunk.length >= 1 << 16) {
-      if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), done]);
-      chunk = '';
-    }
-  }
-  stream.end(chunk);
-  await done;
-}
-
-/** A value in COPY's text format: \N for null, backslash escapes for the characters that delimit. */
-function copyField(v: unknown): string {
-  if (v === null || v === undefined) return '\\N';
-  if (typeof v === 'boolean') return v ? 't' : 'f';
-  const s = String(v);
-  return /[\\\t\n\r]/.test(s)
-    ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-    : s;
 }
 
 class PgReader implements GraphReader {
@@ -577,9 +538,9 @@ class PgReader implements GraphReader {
   async listFiles(snapshotId: number, prefix = ''): Promise<FileRecord[]> {
     const rows =
       prefix === ''
-        ? await this.db.query('SELECT * FROM files WHERE snapshot_id = $1 ORDER BY path', [snapshotId])
+        ? await this.db.query(`SELECT g.* FROM ${SNAPSHOT_FILES} ORDER BY g.path`, [snapshotId])
         : await this.db.query(
-            'SELECT * FROM files WHERE snapshot_id = $1 AND substr(path, 1, $2) = $3 ORDER BY path',
+            `SELECT g.* FROM ${SNAPSHOT_FILES} AND substr(g.path, 1, $2) = $3 ORDER BY g.path`,
             [snapshotId, prefix.length, prefix],
           );
     return rows.map(toFile);
@@ -587,7 +548,11 @@ class PgReader implements GraphReader {
 
   async getFile(snapshotId: number, path: string): Promise<FileRecord | null> {
     const r = (
-      await this.db.query('SELECT * FROM files WHERE snapshot_id = $1 AND path = $2', [snapshotId, path])
+      await this.db.query(
+        `SELECT g.* FROM segments g JOIN snapshot_segments k ON k.snapshot_id = $1 AND k.segment_id = g.id
+         WHERE g.path = $2 AND g.git_oid IS NOT NULL`,
+        [snapshotId, path],
+      )
     )[0];
     return r ? toFile(r) : null;
   }
@@ -596,7 +561,7 @@ class PgReader implements GraphReader {
     const out = new Map<string, SymbolRow>();
     if (ids.length === 0) return out;
     for (const r of await this.db.query(
-      `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = $1 AND s.id = ANY($2::text[])`,
+      `SELECT ${SYM} FROM symbols s ${inSnapshot('s')} ${FILE_JOIN} WHERE s.id = ANY($2::text[])`,
       [snapshotId, [...new Set(ids)]],
     )) {
       const row = readSymbolRow(r);
@@ -612,7 +577,7 @@ class PgReader implements GraphReader {
   ): Promise<SymbolRow[]> {
     return (
       await this.db.query(
-        `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = $1 AND s.qualified_name = $2 ORDER BY s.path, s.start_line LIMIT $3`,
+        `SELECT ${SYM} FROM symbols s ${inSnapshot('s')} ${FILE_JOIN} WHERE s.qualified_name = $2 ORDER BY s.path, s.start_line LIMIT $3`,
         [snapshotId, qualifiedName, limit],
       )
     ).map(readSymbolRow);
@@ -621,7 +586,7 @@ class PgReader implements GraphReader {
   async findSymbolsByName(snapshotId: number, name: string, limit = 50): Promise<SymbolRow[]> {
     return (
       await this.db.query(
-        `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = $1 AND s.name = $2 ORDER BY s.path, s.start_line LIMIT $3`,
+        `SELECT ${SYM} FROM symbols s ${inSnapshot('s')} ${FILE_JOIN} WHERE s.name = $2 ORDER BY s.path, s.start_line LIMIT $3`,
         [snapshotId, name, limit],
       )
     ).map(readSymbolRow);
@@ -630,7 +595,7 @@ class PgReader implements GraphReader {
   async findSymbolsAtLine(snapshotId: number, path: string, line: number): Promise<SymbolRow[]> {
     return (
       await this.db.query(
-        `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = $1 AND s.path = $2 AND s.start_line <= $3 AND s.end_line >= $3
+        `SELECT ${SYM} FROM ${FILE_SYMBOLS} WHERE g.path = $2 AND s.start_line <= $3 AND s.end_line >= $3
          ORDER BY s.end_line - s.start_line, s.start_line DESC, s.kind = 'module'`,
         [snapshotId, path, line],
       )
@@ -640,7 +605,7 @@ class PgReader implements GraphReader {
   async symbolsOfFile(snapshotId: number, path: string): Promise<SymbolRow[]> {
     return (
       await this.db.query(
-        `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = $1 AND s.path = $2 ORDER BY s.start_line, s.end_line DESC, s.id`,
+        `SELECT ${SYM} FROM ${FILE_SYMBOLS} WHERE g.path = $2 ORDER BY s.start_line, s.end_line DESC, s.id`,
         [snapshotId, path],
       )
     ).map(readSymbolRow);
@@ -650,8 +615,8 @@ class PgReader implements GraphReader {
     if (callerIds.length === 0) return [];
     return (
       await this.db.query(
-        `SELECT ${EDGE}, ${SYM} FROM edges e JOIN symbols s ON s.snapshot_id = e.snapshot_id AND s.id = e.callee_id ${FILE_JOIN}
-         WHERE e.snapshot_id = $1 AND e.caller_id = ANY($2::text[]) AND e.callee_id IS NOT NULL ORDER BY e.seq`,
+        `SELECT ${EDGE}, ${SYM} FROM edges e ${inSnapshot('e')} JOIN symbols s ON s.id = e.callee_id ${inSnapshot('s')}
+         ${FILE_JOIN} WHERE e.caller_id = ANY($2::text[]) AND e.callee_id IS NOT NULL ORDER BY k_e.edge_order, e.seq`,
         [snapshotId, [...new Set(callerIds)]],
       )
     ).map((r) => ({ edge: edgeFromAliased(r), symbol: readSymbolRow(r) }));
@@ -661,8 +626,8 @@ class PgReader implements GraphReader {
     if (calleeIds.length === 0) return [];
     return (
       await this.db.query(
-        `SELECT ${EDGE}, ${SYM} FROM edges e JOIN symbols s ON s.snapshot_id = e.snapshot_id AND s.id = e.caller_id ${FILE_JOIN}
-         WHERE e.snapshot_id = $1 AND e.callee_id = ANY($2::text[]) ORDER BY e.seq`,
+        `SELECT ${EDGE}, ${SYM} FROM edges e ${inSnapshot('e')} JOIN symbols s ON s.id = e.caller_id ${inSnapshot('s')}
+         ${FILE_JOIN} WHERE e.callee_id = ANY($2::text[]) ORDER BY k_e.edge_order, e.seq`,
         [snapshotId, [...new Set(calleeIds)]],
       )
     ).map((r) => ({ edge: edgeFromAliased(r), symbol: readSymbolRow(r) }));
@@ -672,7 +637,8 @@ class PgReader implements GraphReader {
     if (callerIds.length === 0) return [];
     return (
       await this.db.query(
-        'SELECT * FROM edges WHERE snapshot_id = $1 AND caller_id = ANY($2::text[]) AND callee_id IS NULL ORDER BY seq',
+        `SELECT e.* FROM edges e ${inSnapshot('e')}
+         WHERE e.caller_id = ANY($2::text[]) AND e.callee_id IS NULL ORDER BY k_e.edge_order, e.seq`,
         [snapshotId, [...new Set(callerIds)]],
       )
     ).map(toEdge);
@@ -707,8 +673,8 @@ class PgReader implements GraphReader {
     return (
       await this.db.query(
         `SELECT t.symbol_id, t.test_id, t.depth, t.confidence, ${SYM}
-         FROM test_reach t JOIN symbols s ON s.snapshot_id = t.snapshot_id AND s.id = t.test_id ${FILE_JOIN}
-         WHERE t.snapshot_id = $1 AND t.symbol_id = ANY($2::text[])`,
+         FROM test_reach t ${inSnapshot('t')} JOIN symbols s ON s.id = t.test_id ${inSnapshot('s')} ${FILE_JOIN}
+         WHERE t.symbol_id = ANY($2::text[])`,
         [snapshotId, [...new Set(symbolIds)]],
       )
     ).map((r) => ({
@@ -726,7 +692,8 @@ class PgReader implements GraphReader {
     const out = new Map<string, number>();
     if (symbolIds.length === 0) return out;
     for (const r of await this.db.query(
-      'SELECT callee_id, COUNT(DISTINCT caller_id) AS n FROM edges WHERE snapshot_id = $1 AND callee_id = ANY($2::text[]) GROUP BY callee_id',
+      `SELECT e.callee_id, COUNT(DISTINCT e.caller_id) AS n FROM edges e ${inSnapshot('e')}
+       WHERE e.callee_id = ANY($2::text[]) GROUP BY e.callee_id`,
       [snapshotId, [...new Set(symbolIds)]],
     )) {
       out.set(String(r.callee_id), Number(r.n));
@@ -737,8 +704,8 @@ class PgReader implements GraphReader {
   async mostCalled(snapshotId: number, limit: number): Promise<RankedSymbol[]> {
     return (
       await this.db.query(
-        `SELECT s.callers AS rank_callers, s.is_test AS rank_test, ${SYM} FROM symbols s ${FILE_JOIN}
-         WHERE s.snapshot_id = $1 AND s.callers > 0 ORDER BY s.callers DESC, s.seq DESC LIMIT $2`,
+        `SELECT s.callers AS rank_callers, s.is_test AS rank_test, ${SYM} FROM symbols s ${inSnapshot('s', 'k')} ${FILE_JOIN}
+         WHERE s.callers > 0 ORDER BY s.callers DESC, k.symbol_order DESC, s.seq DESC LIMIT $2`,
         [snapshotId, limit],
       )
     ).map(ranked);
@@ -747,10 +714,10 @@ class PgReader implements GraphReader {
   async untestedHotspots(snapshotId: number, limit: number): Promise<RankedSymbol[]> {
     return (
       await this.db.query(
-        `SELECT s.callers AS rank_callers, s.is_test AS rank_test, ${SYM} FROM symbols s ${FILE_JOIN}
-         WHERE s.snapshot_id = $1 AND s.callers > 0 AND NOT s.is_test AND s.kind NOT IN ('module', 'test')
-           AND NOT EXISTS (SELECT 1 FROM test_reach t WHERE t.snapshot_id = s.snapshot_id AND t.symbol_id = s.id)
-         ORDER BY s.callers DESC, s.seq DESC LIMIT $2`,
+        `SELECT s.callers AS rank_callers, s.is_test AS rank_test, ${SYM} FROM symbols s ${inSnapshot('s', 'k')} ${FILE_JOIN}
+         WHERE s.callers > 0 AND NOT s.is_test AND s.kind NOT IN ('module', 'test')
+           AND NOT EXISTS (SELECT 1 FROM test_reach t WHERE t.segment_id = s.segment_id AND t.symbol_id = s.id)
+         ORDER BY s.callers DESC, k.symbol_order DESC, s.seq DESC LIMIT $2`,
         [snapshotId, limit],
       )
     ).map(ranked);
@@ -759,8 +726,8 @@ class PgReader implements GraphReader {
   async searchSymbols(snapshotId: number, search: SymbolSearch): Promise<RankedSymbol[]> {
     const q = search.q.toLowerCase();
     const kind = search.kind ?? null;
-    const head = `SELECT s.callers AS rank_callers, s.is_test AS rank_test, ${SYM} FROM symbols s ${FILE_JOIN}
-      WHERE s.snapshot_id = $1 AND ($2::text IS NULL OR s.kind = $2)`;
+    const head = `SELECT s.callers AS rank_callers, s.is_test AS rank_test, ${SYM} FROM symbols s ${inSnapshot('s', 'k')}
+      ${FILE_JOIN} WHERE ($2::text IS NULL OR s.kind = $2)`;
     let rows: Row[];
     switch (search.mode) {
       case 'exact':
@@ -807,7 +774,7 @@ class PgReader implements GraphReader {
     for (let i = 0; i + 3 <= chars.length && grams.size < 16; i++) grams.add(chars.slice(i, i + 3).join(''));
     if (grams.size > 0) {
       for (const r of await this.db.query(
-        'SELECT DISTINCT name FROM symbols WHERE snapshot_id = $1 AND name_lower LIKE ANY($2::text[]) LIMIT $3',
+        `SELECT DISTINCT s.name FROM symbols s ${inSnapshot('s')} WHERE s.name_lower LIKE ANY($2::text[]) LIMIT $3`,
         [snapshotId, [...grams].map((g) => `%${likeEscape(g)}%`), limit],
       )) {
         out.add(String(r.name));
@@ -816,7 +783,7 @@ class PgReader implements GraphReader {
     const head = chars.slice(0, 2).join('');
     if (head !== '') {
       for (const r of await this.db.query(
-        'SELECT DISTINCT name FROM symbols WHERE snapshot_id = $1 AND name_lower >= $2 AND name_lower < $3 LIMIT $4',
+        `SELECT DISTINCT s.name FROM symbols s ${inSnapshot('s')} WHERE s.name_lower >= $2 AND s.name_lower < $3 LIMIT $4`,
         [snapshotId, head, head + RANGE_END, limit],
       )) {
         out.add(String(r.name));
@@ -830,7 +797,7 @@ class PgReader implements GraphReader {
     const base = path.slice(path.lastIndexOf('/') + 1);
     if (base !== '') {
       for (const r of await this.db.query(
-        'SELECT path FROM files WHERE snapshot_id = $1 AND (path = $2 OR right(path, $3) = $4) ORDER BY path LIMIT $5',
+        `SELECT g.path FROM ${SNAPSHOT_FILES} AND (g.path = $2 OR right(g.path, $3) = $4) ORDER BY g.path LIMIT $5`,
         [snapshotId, base, base.length + 1, `/${base}`, limit],
       )) {
         out.add(String(r.path));
@@ -840,7 +807,8 @@ class PgReader implements GraphReader {
     while (parts.length > 0) {
       const dir = `${parts.join('/')}/`;
       const rows = await this.db.query(
-        'SELECT path FROM files WHERE snapshot_id = $1 AND path > $2 AND path < $3 ORDER BY path LIMIT $4',
+        `SELECT g.path FROM segments g JOIN snapshot_segments k ON k.snapshot_id = $1 AND k.segment_id = g.id
+         WHERE g.path > $2 AND g.path < $3 AND g.git_oid IS NOT NULL ORDER BY g.path LIMIT $4`,
         [snapshotId, dir, dir + RANGE_END, limit],
       );
       if (rows.length > 0) {
@@ -850,10 +818,10 @@ class PgReader implements GraphReader {
       parts.pop();
     }
     if (out.size === 0) {
-      for (const r of await this.db.query(
-        'SELECT path FROM files WHERE snapshot_id = $1 ORDER BY path LIMIT $2',
-        [snapshotId, limit],
-      ))
+      for (const r of await this.db.query(`SELECT g.path FROM ${SNAPSHOT_FILES} ORDER BY g.path LIMIT $2`, [
+        snapshotId,
+        limit,
+      ]))
         out.add(String(r.path));
     }
     return [...out];
@@ -862,7 +830,8 @@ class PgReader implements GraphReader {
   async languageCounts(snapshotId: number): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const r of await this.db.query(
-      'SELECT language, COUNT(*) AS n FROM files WHERE snapshot_id = $1 AND language IS NOT NULL GROUP BY language ORDER BY language',
+      `SELECT g.language, COUNT(*) AS n FROM ${SNAPSHOT_FILES} AND g.language IS NOT NULL
+       GROUP BY g.language ORDER BY g.language`,
       [snapshotId],
     )) {
       out[String(r.language)] = Number(r.n);
@@ -871,36 +840,46 @@ class PgReader implements GraphReader {
   }
 
   async *iterateSymbols(snapshotId: number): AsyncIterable<SymbolRow> {
-    // Pages by key (path, line, id): each page is one short query, nothing is held open between them.
-    let after: [string, number, string] | null = null;
+    // Pages by file (a symbol's path is its segment's): each page is two short queries, nothing is held open between.
+    let after = '';
+    let first = true;
     for (;;) {
-      const rows: Row[] = after
-        ? await this.db.query(
-            `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = $1 AND (s.path, s.start_line, s.id) > ($2, $3, $4)
-             ORDER BY s.path, s.start_line, s.id LIMIT ${PAGE}`,
-            [snapshotId, ...after],
-          )
-        : await this.db.query(
-            `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.snapshot_id = $1 ORDER BY s.path, s.start_line, s.id LIMIT ${PAGE}`,
-            [snapshotId],
-          );
+      const segments = await this.db.query(
+        `SELECT g.id, g.path FROM snapshot_segments k JOIN segments g ON g.id = k.segment_id
+         WHERE k.snapshot_id = $1 AND ($2::boolean OR g.path > $3) ORDER BY g.path LIMIT ${SEGMENT_PAGE}`,
+        [snapshotId, first, after],
+      );
+      if (segments.length === 0) return;
+      const rows = await this.db.query(
+        `SELECT ${SYM} FROM symbols s ${FILE_JOIN} WHERE s.segment_id = ANY($1::bigint[])
+         ORDER BY s.path, s.start_line, s.id`,
+        [segments.map((r) => Number(r.id))],
+      );
       for (const r of rows) yield readSymbolRow(r);
-      const last = rows[rows.length - 1];
-      if (rows.length < PAGE || !last) return;
-      after = [String(last.path), Number(last.start_line), String(last.id)];
+      if (segments.length < SEGMENT_PAGE) return;
+      first = false;
+      after = String(segments[segments.length - 1]?.path);
     }
   }
 
   async *iterateEdges(snapshotId: number): AsyncIterable<ExportedEdge> {
+    // Pages by segment in the snapshot's edge order; an edge's caller is a symbol of its own segment.
     let after = -1;
     for (;;) {
+      const segments = await this.db.query(
+        `SELECT segment_id, edge_order FROM snapshot_segments WHERE snapshot_id = $1 AND edge_order > $2
+         ORDER BY edge_order LIMIT ${SEGMENT_PAGE}`,
+        [snapshotId, after],
+      );
+      if (segments.length === 0) return;
       const rows = await this.db.query(
         `SELECT e.*, cs.path AS caller_path, cs.start_line AS caller_line, ce.path AS callee_path, ce.start_line AS callee_line
-         FROM edges e
-         LEFT JOIN symbols cs ON cs.snapshot_id = e.snapshot_id AND cs.id = e.caller_id
-         LEFT JOIN symbols ce ON ce.snapshot_id = e.snapshot_id AND ce.id = e.callee_id
-         WHERE e.snapshot_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT ${PAGE}`,
-        [snapshotId, after],
+         FROM snapshot_segments k JOIN edges e ON e.segment_id = k.segment_id
+         LEFT JOIN symbols cs ON cs.id = e.caller_id AND cs.segment_id = e.segment_id
+         LEFT JOIN (symbols ce JOIN snapshot_segments kc ON kc.snapshot_id = $1 AND kc.segment_id = ce.segment_id)
+           ON ce.id = e.callee_id
+         WHERE k.snapshot_id = $1 AND k.segment_id = ANY($2::bigint[]) ORDER BY k.edge_order, e.seq`,
+        [snapshotId, segments.map((r) => Number(r.segment_id))],
       );
       for (const r of rows) {
         const edge = toEdge(r);
@@ -915,9 +894,8 @@ class PgReader implements GraphReader {
           calleeLine: r.callee_line === null ? null : Number(r.callee_line),
         };
       }
-      const last = rows[rows.length - 1];
-      if (rows.length < PAGE || !last) return;
-      after = Number(last.seq);
+      if (segments.length < SEGMENT_PAGE) return;
+      after = Number(segments[segments.length - 1]?.edge_order);
     }
   }
 }
@@ -1040,18 +1018,24 @@ class PgMaintenance implements Maintenance {
     return 0;
   }
 
+  async storedRowCounts(): Promise<StoredRowCounts> {
+    return storedRowCounts((sql) => this.db.query(sql));
+  }
+
   async referencedBlobs(): Promise<Set<string>> {
     const rows = await this.db.query(
-      'SELECT DISTINCT blob_sha256 AS s FROM files WHERE blob_sha256 IS NOT NULL',
+      // Every stored segment is linked: removing snapshots drops the segments they alone had.
+      'SELECT DISTINCT blob_sha256 AS s FROM segments WHERE blob_sha256 IS NOT NULL AND git_oid IS NOT NULL',
     );
     return new Set(rows.map((r) => String(r.s)));
   }
 
   async blobSources(sha256: string): Promise<BlobSource[]> {
     const rows = await this.db.query(
-      `SELECT DISTINCT r.id AS repo_id, r.git_dir AS git_dir, f.git_oid AS git_oid
-       FROM files f JOIN snapshots s ON s.id = f.snapshot_id JOIN repos r ON r.id = s.repo_id
-       WHERE f.blob_sha256 = $1 ORDER BY 1, 3`,
+      `SELECT DISTINCT r.id AS repo_id, r.git_dir AS git_dir, g.git_oid AS git_oid
+       FROM segments g JOIN snapshot_segments k ON k.segment_id = g.id JOIN snapshots s ON s.id = k.snapshot_id
+       JOIN repos r ON r.id = s.repo_id
+       WHERE g.blob_sha256 = $1 AND g.git_oid IS NOT NULL ORDER BY 1, 3`,
       [sha256],
     );
     return rows.map((r) => ({

@@ -10,22 +10,9 @@ import type { FileFacts } from '../core/facts.js';
 import type { Edge, TestReach } from '../core/graph.js';
 import { unpackFacts } from './facts-codec.js';
 import { MIGRATIONS } from './migrations.js';
-import {
-  EDGE_COLUMNS,
-  edgeValues,
-  FILE_COLUMNS,
-  fileValues,
-  SYMBOL_COLUMNS,
-  symbolValues,
-  toFile,
-  toRepo,
-  toSnapshot,
-  type Row,
-} from './row-mappers.js';
-
-/** `?, ?, …` for n values. */
-const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
-import { SqliteQueries, stmt, writeQueryIndex } from './sqlite-query-index.js';
+import { toFile, toRepo, toSnapshot, type Row } from './row-mappers.js';
+import { SqliteQueries, stmt } from './sqlite-query-index.js';
+import { deleteUnlinkedSegments, segmentRowCounts, writeSnapshotSegments } from './sqlite-segments.js';
 import {
   factsKeyString,
   type BlobSource,
@@ -46,6 +33,9 @@ import {
 } from './storage.js';
 
 const CHUNK = 500;
+/** The files rows of snapshot `?` (as `g`): the files rows of the segments it links (sqlite-segments.ts). */
+const SNAPSHOT_FILES =
+  'snapshot_segments k CROSS JOIN segments g ON g.id = k.segment_id WHERE k.snapshot_id = ? AND g.git_oid IS NOT NULL';
 
 /** The synchronous engine: every statement of the SQLite adapter. */
 export class SqliteEngine {
@@ -110,18 +100,6 @@ export class SqliteEngine {
 
   private publish(snapshotId: number, content: SnapshotRows, supersede: boolean): number {
     const db = this.db;
-    const insFile = db.prepare(
-      `INSERT INTO files (snapshot_id, ${FILE_COLUMNS}) VALUES (${placeholders(11)})`,
-    );
-    const insSymbol = db.prepare(
-      `INSERT INTO symbols (snapshot_id, ${SYMBOL_COLUMNS}) VALUES (${placeholders(18)})`,
-    );
-    const insEdge = db.prepare(
-      `INSERT INTO edges (snapshot_id, ${EDGE_COLUMNS}) VALUES (${placeholders(9)})`,
-    );
-    const insReach = db.prepare(
-      'INSERT INTO test_reach (snapshot_id, symbol_id, test_id, depth, confidence) VALUES (?, ?, ?, ?, ?)',
-    );
     const write = db.transaction((): number => {
       const snap = db
         .prepare('SELECT status, repo_id, commit_sha FROM snapshots WHERE id = ?')
@@ -129,16 +107,8 @@ export class SqliteEngine {
       if (!snap || snap.status !== 'building') {
         throw new CodehubError('InvalidInput', `snapshot ${snapshotId} is not being built`);
       }
-      for (const f of content.files) insFile.run(snapshotId, ...fileValues(f));
-      const symbolRows: Array<{ rowid: number; kind: string }> = [];
-      for (const s of content.symbols) {
-        const r = insSymbol.run(snapshotId, ...symbolValues(s, (b) => (b ? 1 : 0)));
-        symbolRows.push({ rowid: Number(r.lastInsertRowid), kind: s.kind });
-      }
-      for (const e of content.edges) insEdge.run(snapshotId, ...edgeValues(e));
-      for (const t of content.testReach)
-        insReach.run(snapshotId, t.symbolId, t.testId, t.depth, t.confidence);
-      writeQueryIndex(db, snapshotId, content.derived, symbolRows);
+      // Only segments not stored yet are written; every segment is linked (sqlite-segments.ts).
+      writeSnapshotSegments(db, snapshotId, content);
       db.prepare('INSERT OR REPLACE INTO snapshot_stats (snapshot_id, stats_json) VALUES (?, ?)').run(
         snapshotId,
         JSON.stringify(content.stats),
@@ -212,19 +182,24 @@ export class SqliteEngine {
     const del = db.transaction(() => {
       for (const id of ids) {
         for (const table of [
-          'files',
-          'symbols',
-          'edges',
-          'test_reach',
+          'snapshot_segments',
           'snapshot_stats',
           'snapshot_counts',
+          'unresolved_names',
+          'query_index',
         ]) {
           db.prepare(`DELETE FROM ${table} WHERE snapshot_id = ?`).run(id);
         }
         db.prepare('DELETE FROM snapshots WHERE id = ?').run(id);
       }
+      // Segments only the deleted snapshots had go with them (gc reclaims exactly what no snapshot references).
+      deleteUnlinkedSegments(db);
     });
     del();
+  }
+
+  segmentRowCounts(): { segments: number; symbols: number; edges: number; testReach: number } {
+    return segmentRowCounts(this.db);
   }
 
   pruneSearchNames(): number {
@@ -286,31 +261,34 @@ export class SqliteEngine {
       .prepare('SELECT files, symbols, edges FROM snapshot_counts WHERE snapshot_id = ?')
       .get(snapshotId) as { files: number; symbols: number; edges: number } | undefined;
     if (stored) return { files: stored.files, symbols: stored.symbols, edges: stored.edges };
-    const count = (table: string): number =>
-      Number(
-        (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE snapshot_id = ?`).get(snapshotId) as Row)
-          .n,
+    const count = (sql: string): number => Number((this.db.prepare(sql).get(snapshotId) as Row).n);
+    const inSegments = (table: string): number =>
+      count(
+        `SELECT COUNT(*) AS n FROM snapshot_segments k JOIN ${table} t ON t.segment_id = k.segment_id WHERE k.snapshot_id = ?`,
       );
-    return { files: count('files'), symbols: count('symbols'), edges: count('edges') };
+    return {
+      files: count(`SELECT COUNT(*) AS n FROM ${SNAPSHOT_FILES}`),
+      symbols: inSegments('symbols'),
+      edges: inSegments('edges'),
+    };
   }
 
   listFiles(snapshotId: number, prefix = ''): FileRecord[] {
     const rows =
       prefix === ''
-        ? (this.db
-            .prepare('SELECT * FROM files WHERE snapshot_id = ? ORDER BY path')
-            .all(snapshotId) as Row[])
+        ? (this.db.prepare(`SELECT g.* FROM ${SNAPSHOT_FILES} ORDER BY g.path`).all(snapshotId) as Row[])
         : (this.db
-            .prepare('SELECT * FROM files WHERE snapshot_id = ? AND substr(path, 1, ?) = ? ORDER BY path')
+            .prepare(`SELECT g.* FROM ${SNAPSHOT_FILES} AND substr(g.path, 1, ?) = ? ORDER BY g.path`)
             .all(snapshotId, prefix.length, prefix) as Row[]);
     return rows.map(toFile);
   }
 
   getFile(snapshotId: number, path: string): FileRecord | null {
-    const row = stmt(this.db, 'SELECT * FROM files WHERE snapshot_id = ? AND path = ?').get(
-      snapshotId,
-      path,
-    ) as Row | undefined;
+    const row = stmt(
+      this.db,
+      `SELECT g.* FROM segments g CROSS JOIN snapshot_segments k ON k.snapshot_id = ? AND k.segment_id = g.id
+       WHERE g.path = ? AND g.git_oid IS NOT NULL`,
+    ).get(snapshotId, path) as Row | undefined;
     return row ? toFile(row) : null;
   }
 
@@ -384,7 +362,10 @@ export class SqliteEngine {
 
   referencedBlobs(): Set<string> {
     const rows = this.db
-      .prepare('SELECT DISTINCT blob_sha256 AS s FROM files WHERE blob_sha256 IS NOT NULL')
+      // Every stored segment is linked: removing snapshots drops the segments they alone had.
+      .prepare(
+        'SELECT DISTINCT blob_sha256 AS s FROM segments WHERE blob_sha256 IS NOT NULL AND git_oid IS NOT NULL',
+      )
       .all() as Row[];
     return new Set(rows.map((r) => String(r.s)));
   }
@@ -392,9 +373,10 @@ export class SqliteEngine {
   blobSources(sha256: string): BlobSource[] {
     const rows = this.db
       .prepare(
-        `SELECT DISTINCT r.id AS repo_id, r.git_dir AS git_dir, f.git_oid AS git_oid
-         FROM files f JOIN snapshots s ON s.id = f.snapshot_id JOIN repos r ON r.id = s.repo_id
-         WHERE f.blob_sha256 = ?`,
+        `SELECT DISTINCT r.id AS repo_id, r.git_dir AS git_dir, g.git_oid AS git_oid
+         FROM segments g JOIN snapshot_segments k ON k.segment_id = g.id JOIN snapshots s ON s.id = k.snapshot_id
+         JOIN repos r ON r.id = s.repo_id
+         WHERE g.blob_sha256 = ? AND g.git_oid IS NOT NULL`,
       )
       .all(sha256) as Row[];
     return rows.map((r) => ({
@@ -585,6 +567,7 @@ export class SqliteStorage implements Storage {
     this.maintenance = {
       deleteOldSnapshots: async () => e.deleteOldSnapshots(),
       pruneSearchNames: async () => e.pruneSearchNames(),
+      storedRowCounts: async () => e.segmentRowCounts(),
       referencedBlobs: async () => e.referencedBlobs(),
       blobSources: async (sha) => e.blobSources(sha),
       forgetBlobs: async (shas) => e.forgetBlobs(shas),
@@ -626,7 +609,12 @@ function migrate(db: Database.Database): void {
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
       if (Number(db.pragma('user_version', { simple: true })) !== v) return;
-      db.exec(MIGRATIONS[v] ?? '');
+      const step = MIGRATIONS[v] ?? '';
+      if (typeof step === 'string') db.exec(step);
+      else {
+        db.exec(step.sql);
+        step.then(db);
+      }
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();
   }

@@ -7,6 +7,10 @@
  * that writes every row and flips its status to `ready`). Readers always see the newest `ready`
  * snapshot of a repo; a `building` snapshot left by a killed indexer is never served and is removed
  * by the next index run of that repo. Older ready snapshots of other commits are kept until `gc`.
+ *
+ * Sharing rule: the port speaks in snapshot ids, but adapters store a snapshot's rows in per-file segments named by a
+ * digest of their content (segments.ts) and shared by every snapshot that has the same rows for that file; a publish
+ * writes only segments not stored yet, and removing snapshots drops the segments no snapshot links any more.
  */
 import type { FileFacts, SymbolFact } from '../core/facts.js';
 import type { Edge, TestReach } from '../core/graph.js';
@@ -241,12 +245,25 @@ export interface Maintenance {
   deleteOldSnapshots(): Promise<number>;
   /** Drops search rows shared by snapshots that no snapshot uses any more; returns how many went. */
   pruneSearchNames(): Promise<number>;
+  /**
+   * Rows stored for all snapshots together: snapshots share the per-file segments they have in common, so this grows
+   * by what a new snapshot changed, not by its size.
+   */
+  storedRowCounts(): Promise<StoredRowCounts>;
   /** Every blob sha256 referenced by a snapshot's files. */
   referencedBlobs(): Promise<Set<string>>;
   /** Where a blob can be re-read from git (for repair). */
   blobSources(sha256: string): Promise<BlobSource[]>;
   /** Drops cache rows (git objects, facts) of blobs that left the store. */
   forgetBlobs(sha256s: readonly string[]): Promise<void>;
+}
+
+/** Rows stored once however many snapshots share them (Maintenance.storedRowCounts). */
+export interface StoredRowCounts {
+  segments: number;
+  symbols: number;
+  edges: number;
+  testReach: number;
 }
 
 /** A named lease held by one holder until it expires (a worker that dies stops renewing, and the lease lapses). */

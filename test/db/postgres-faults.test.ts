@@ -103,10 +103,21 @@ describe('PostgreSQL publish under faults', () => {
       served,
       'the previous snapshot is still served',
     );
-    for (const table of ['files', 'symbols', 'edges', 'test_reach', 'unresolved_names', 'snapshot_meta']) {
+    for (const table of ['snapshot_segments', 'unresolved_names', 'snapshot_meta']) {
       const r = await watcher.query(`SELECT COUNT(*)::int AS n FROM ${table} WHERE snapshot_id = $1`, [
         snapshotId,
       ]);
+      assert.equal(r.rows[0]?.n, 0, `no ${table} row of the killed publish`);
+    }
+    // Rows live in segments shared by snapshots: none is left that no snapshot links.
+    const unlinked = await watcher.query(
+      'SELECT COUNT(*)::int AS n FROM segments g WHERE NOT EXISTS (SELECT 1 FROM snapshot_segments k WHERE k.segment_id = g.id)',
+    );
+    assert.equal(unlinked.rows[0]?.n, 0, 'no segment of the killed publish');
+    for (const table of ['symbols', 'edges', 'test_reach']) {
+      const r = await watcher.query(
+        `SELECT COUNT(*)::int AS n FROM ${table} x WHERE NOT EXISTS (SELECT 1 FROM segments g WHERE g.id = x.segment_id)`,
+      );
       assert.equal(r.rows[0]?.n, 0, `no ${table} row of the killed publish`);
     }
     assert.equal((await storage.reader.getSnapshot(snapshotId))?.status, 'building');

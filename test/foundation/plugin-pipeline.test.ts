@@ -112,9 +112,10 @@ describe('the indexer with a language plug-in', () => {
     const storage = new SqliteEngine(join(data, 'codehub.db'));
     try {
       const snap = storage.latestSnapshot('local/repo')!;
-      const rows = storage.db
-        .prepare('SELECT id, name, start_line FROM symbols WHERE snapshot_id = ? AND kind = ? ORDER BY id')
-        .all(snap.id, 'function');
+      const rows = [...storage.iterateSymbols(snap.id)]
+        .filter((s) => s.kind === 'function')
+        .map((s) => ({ id: s.id, name: s.name, start_line: s.startLine }))
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
       assert.deepEqual(rows, [
         { id: 'a.toy::alpha:function', name: 'alpha', start_line: 1 },
         { id: 'a.toy::beta:function', name: 'beta', start_line: 2 },
@@ -148,10 +149,8 @@ describe('the indexer with a language plug-in', () => {
         const snap = storage.latestSnapshot('local/repo')!;
         return {
           files: storage.listFiles(snap.id),
-          symbols: storage.db
-            .prepare('SELECT * FROM symbols WHERE snapshot_id = ? ORDER BY id')
-            .all(snap.id)
-            .map((r) => ({ ...(r as object), snapshot_id: 0 })),
+          symbols: [...storage.iterateSymbols(snap.id)].sort((a, b) => (a.id < b.id ? -1 : 1)),
+          edges: [...storage.iterateEdges(snap.id)],
           stats: storage.snapshotStats(snap.id),
         };
       } finally {

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Edge } from '../../src/core/graph.js';
 import { SqliteStorage } from '../../src/db/sqlite-storage.js';
+import { snapshotRows, type FileRecord, type SymbolRecord } from '../../src/db/storage.js';
 import { QUERY_SQL } from '../../src/db/sqlite-query-index.js';
 import { createQueryService } from '../../src/service/query-service.js';
 import type { QueryService } from '../../src/service/query-types.js';
@@ -87,6 +89,16 @@ const NOUNS = [
   'Field',
 ];
 
+const STATS = {
+  filesParsed: 0,
+  filesSkipped: {},
+  callSites: 0,
+  resolvedByReason: {},
+  unresolvedByReason: {},
+  testFiles: 0,
+  testFilesAnalysed: 0,
+};
+
 function ms(start: bigint): string {
   return `${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(1)} ms`;
 }
@@ -111,65 +123,90 @@ describe('symbol search on 1,000,000 symbols', () => {
     // One big transaction: a page cache that holds it keeps WAL mode from spilling the same pages again and again.
     db.pragma('cache_size = -1048576');
     const t0 = process.hrtime.bigint();
-    const insFile = db.prepare(
-      `INSERT INTO files (snapshot_id, path, blob_sha256, git_oid, mode, language, size, line_count, eol, skip_reason, target)
-       VALUES (?, ?, NULL, ?, '100644', 'typescript', 1000, 1000, 'lf', NULL, NULL)`,
-    );
-    const insSymbol = db.prepare(
-      `INSERT INTO symbols (snapshot_id, id, path, local_id, name, qualified_name, kind, start_line, end_line, signature, return_type, exported, doc, parent)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '()', NULL, 1, NULL, NULL)`,
-    );
-    const insEdge = db.prepare(
-      `INSERT INTO edges (snapshot_id, caller_id, callee_id, callee_text, kind, reason, confidence, lines_json, candidates)
-       VALUES (?, ?, ?, ?, 'call', 'import', 0.9, '[1]', NULL)`,
-    );
-    const symbol = (path: string, name: string, kind: string, line: number): string => {
+    const files: FileRecord[] = [];
+    const symbols: SymbolRecord[] = [];
+    const edges: Edge[] = [];
+    const file = (path: string, oid: string): void => {
+      files.push({
+        path,
+        blobSha256: null,
+        gitOid: oid,
+        mode: '100644',
+        language: 'typescript',
+        size: 1000,
+        lines: 1000,
+        eol: 'lf',
+        skipReason: null,
+        target: null,
+      });
+    };
+    const symbol = (path: string, name: string, kind: SymbolRecord['kind'], line: number): string => {
       const localId = `${name}:${kind}`;
       const id = `${path}::${localId}`;
-      insSymbol.run(snap, id, path, localId, name, name, kind, line, line + 5);
+      symbols.push({
+        id,
+        path,
+        localId,
+        name,
+        qualifiedName: name,
+        kind,
+        startLine: line,
+        endLine: line + 5,
+        signature: '()',
+        returnType: null,
+        exported: true,
+        doc: null,
+        parent: null,
+      });
       return id;
     };
+    const edge = (caller: string, callee: string, text: string): Edge => ({
+      callerId: caller,
+      calleeId: callee,
+      calleeText: text,
+      kind: 'call',
+      reason: 'import',
+      confidence: 0.9,
+      lines: [1],
+    });
     const callerIds: string[] = [];
-    db.transaction(() => {
-      const special = 6;
-      for (let i = 0; i < SYMBOLS - special; i++) {
-        const fileNo = Math.floor(i / PER_FILE);
-        const path = `src/pkg${fileNo % 100}/file${fileNo}.ts`;
-        if (i % PER_FILE === 0) insFile.run(snap, path, `oid${fileNo}`);
-        const v = VERBS[i % VERBS.length] ?? 'get';
-        const a = NOUNS[Math.floor(i / VERBS.length) % NOUNS.length] ?? 'User';
-        const b = NOUNS[Math.floor(i / (VERBS.length * NOUNS.length)) % NOUNS.length] ?? 'Row';
-        const id = symbol(
-          path,
-          `${v}${a}${b}${i % 7 === 0 ? 'V' + (i % 13) : ''}`,
-          i % 5 === 0 ? 'method' : 'function',
-          (i % PER_FILE) * 10 + 1,
-        );
-        if (callerIds.length < 20) callerIds.push(id);
-      }
-      insFile.run(snap, 'src/app/desktop.ts', 'oid-desktop');
-      insFile.run(snap, 'test/desktop.test.ts', 'oid-desktop-test');
-      insFile.run(snap, 'src/app/money.ts', 'oid-money');
-      symbol('src/app/desktop.ts', 'startDesktopFlow', 'function', 1);
-      symbol('src/app/desktop.ts', 'startDesktopFlowRunner', 'function', 20);
-      symbol('src/app/desktop.ts', 'DesktopFlowOptions', 'interface', 40);
-      // Contains 'sdf' (usDFormatter) but does not abbreviate it: ranks after every humps match of `sDF`.
-      symbol('src/app/money.ts', 'usdFormatter', 'function', 1);
-      const twin = symbol('test/desktop.test.ts', 'startDesktopFlow', 'function', 1);
-      symbol('test/desktop.test.ts', 'starts the desktop flow', 'test', 10);
-      // The non-test definition has fewer callers than its test twin: test code still ranks after it.
-      for (const c of callerIds.slice(0, 5)) insEdge.run(snap, c, target, 'startDesktopFlow');
-      for (const c of callerIds.slice(0, 10)) insEdge.run(snap, c, twin, 'startDesktopFlow');
-      db.prepare('INSERT INTO snapshot_stats (snapshot_id, stats_json) VALUES (?, ?)').run(snap, '{}');
-      db.prepare(`UPDATE snapshots SET status = 'ready' WHERE id = ?`).run(snap);
-    })();
-    console.log(`# inserted ${SYMBOLS} symbols in ${ms(t0)}`);
-    db.pragma('cache_size = -65536');
+    const special = 6;
+    for (let i = 0; i < SYMBOLS - special; i++) {
+      const fileNo = Math.floor(i / PER_FILE);
+      const path = `src/pkg${fileNo % 100}/file${fileNo}.ts`;
+      if (i % PER_FILE === 0) file(path, `oid${fileNo}`);
+      const v = VERBS[i % VERBS.length] ?? 'get';
+      const a = NOUNS[Math.floor(i / VERBS.length) % NOUNS.length] ?? 'User';
+      const b = NOUNS[Math.floor(i / (VERBS.length * NOUNS.length)) % NOUNS.length] ?? 'Row';
+      const id = symbol(
+        path,
+        `${v}${a}${b}${i % 7 === 0 ? 'V' + (i % 13) : ''}`,
+        i % 5 === 0 ? 'method' : 'function',
+        (i % PER_FILE) * 10 + 1,
+      );
+      if (callerIds.length < 20) callerIds.push(id);
+    }
+    file('src/app/desktop.ts', 'oid-desktop');
+    file('test/desktop.test.ts', 'oid-desktop-test');
+    file('src/app/money.ts', 'oid-money');
+    symbol('src/app/desktop.ts', 'startDesktopFlow', 'function', 1);
+    symbol('src/app/desktop.ts', 'startDesktopFlowRunner', 'function', 20);
+    symbol('src/app/desktop.ts', 'DesktopFlowOptions', 'interface', 40);
+    // Contains 'sdf' (usDFormatter) but does not abbreviate it: ranks after every humps match of `sDF`.
+    symbol('src/app/money.ts', 'usdFormatter', 'function', 1);
+    const twin = symbol('test/desktop.test.ts', 'startDesktopFlow', 'function', 1);
+    symbol('test/desktop.test.ts', 'starts the desktop flow', 'test', 10);
+    // The non-test definition has fewer callers than its test twin: test code still ranks after it.
+    for (const c of callerIds.slice(0, 10)) {
+      if (callerIds.indexOf(c) < 5) edges.push(edge(c, target, 'startDesktopFlow'));
+      edges.push(edge(c, twin, 'startDesktopFlow'));
+    }
+    const rows = snapshotRows({ files, symbols, edges, testReach: [], stats: STATS });
+    console.log(`# built ${SYMBOLS} symbols' rows in ${ms(t0)}`);
     const t1 = process.hrtime.bigint();
-    // Rows were written behind the storage port's back, so the query tables are built on first use, as for a
-    // snapshot published before the migration that added them.
-    storage.engine.countUnresolved(snap);
-    console.log(`# built the search index (humps, callers, test flags) in ${ms(t1)}`);
+    storage.engine.publishSnapshot(snap, rows);
+    console.log(`# published them (segments, search keys, substring index) in ${ms(t1)}`);
+    db.pragma('cache_size = -65536');
     qs = createQueryService({ storage, blobs: new FsBlobStore(join(dir, 'blobs')) });
   });
 
@@ -249,7 +286,9 @@ describe('symbol search on 1,000,000 symbols', () => {
     ]) {
       const params = (sql.match(/\?/g) ?? []).map(() => 'x');
       const plan = (
-        storage.engine.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>
+        storage.engine.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ snap: 1 }, ...params) as Array<{
+          detail: string;
+        }>
       ).map((r) => r.detail);
       const first = plan.find((d) => /symbol_search/.test(d)) ?? '';
       assert.match(first, /USING (COVERING )?INDEX symbol_search_by_/, plan.join('\n'));

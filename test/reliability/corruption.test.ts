@@ -168,15 +168,15 @@ describe('a database file with corrupted pages', () => {
     const pageSize = 4096;
     const pages = Math.floor(statSync(db).size / pageSize);
     assert.ok(pages > 8, `database has ${pages} pages`);
-    // Pages of the files table (0-based offsets), which `codehub files` reads in full.
+    // Pages of the segments table (files rows; 0-based offsets), which `codehub files` reads in full.
     const reader = new Database(db, { readonly: true });
     const filePages = (
-      reader.prepare(`SELECT pageno FROM dbstat WHERE name = 'files' ORDER BY pageno`).all() as Array<{
+      reader.prepare(`SELECT pageno FROM dbstat WHERE name = 'segments' ORDER BY pageno`).all() as Array<{
         pageno: number;
       }>
     ).map((r) => r.pageno - 1);
     reader.close();
-    assert.ok(filePages.length > 0, 'the files table has pages');
+    assert.ok(filePages.length > 0, 'the segments table has pages');
     const fd = openSync(db, 'r+');
     const junk = Buffer.alloc(pageSize, 0xa5);
     for (const p of at(pages, filePages)) writeSync(fd, junk, 0, pageSize, p * pageSize);
@@ -187,7 +187,7 @@ describe('a database file with corrupted pages', () => {
   for (const [label, at] of [
     // The middle of a table a command reads in full: where else pages sit depends on the schema and the data.
     [
-      'pages in the middle of the files table',
+      'pages in the middle of the segments table (files rows)',
       (_n: number, filePages: number[]) =>
         filePages.slice(Math.max(0, Math.floor(filePages.length / 2) - 1)).slice(0, 3),
     ],

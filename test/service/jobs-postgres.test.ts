@@ -176,7 +176,8 @@ describe('index jobs on PostgreSQL with workers and several web servers', () => 
       );
       const files = (
         await client.query(
-          'SELECT count(*)::int AS n FROM files f JOIN snapshots s ON s.id = f.snapshot_id WHERE s.repo_id = $1',
+          `SELECT count(*)::int AS n FROM snapshot_segments k JOIN segments g ON g.id = k.segment_id
+           JOIN snapshots s ON s.id = k.snapshot_id WHERE s.repo_id = $1 AND g.git_oid IS NOT NULL`,
           ['local/big'],
         )
       ).rows[0] as { n: number };
