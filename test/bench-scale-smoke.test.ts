@@ -46,8 +46,8 @@ test(
       ]) {
         const cells = row(report, query);
         assert.ok(cells, `a load row for ${query}`);
-        assert.match(cells[3] ?? '', /^\d+$/, `${query}: SQLite p99`);
-        assert.match(cells[6] ?? '', /^\d+$/, `${query}: PostgreSQL p99`);
+        assert.match(cells[3] ?? '', /^\d+$/, `${query}: SQLite p99 (row: ${cells.join(' | ')})`);
+        assert.match(cells[6] ?? '', /^\d+$/, `${query}: PostgreSQL p99 (row: ${cells.join(' | ')})`);
       }
       // Without --search-data the run keeps no database of its own on the server.
       const left = spawnSync(
