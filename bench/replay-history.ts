@@ -59,6 +59,8 @@ export interface ReplayMiss {
   cause: string;
   /** One changed line the unit executed (`path:line`). */
   example: string;
+  /** True when every changed line it ran is module-level code of a non-test module, run because it was loaded. */
+  loadTimeOnly: boolean;
 }
 
 /** One replayed step. */
@@ -314,9 +316,12 @@ export function executedLines(
 // ---------------------------------------------------------------------------------------------------------------
 // The replay
 
+const READ_NOT_CALLED_KINDS = new Set(['variable', 'property', 'enum', 'namespace']);
+
 interface DiffJson {
   changed: {
     qualifiedName: string;
+    kind: string;
     path: string;
     change: string;
     startLine: number;
@@ -331,18 +336,23 @@ interface DiffJson {
 const ANALYSED = /\.(?:[cm]?[jt]sx?)$/;
 const TEST_PATH = /(^|\/)(__tests__|__mocks__|tests?|specs?)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
 
-/** Why a unit that executed a changed line was not selected: the first touched line that explains it. */
-function missCause(
-  touched: [string, number][],
-  diff: DiffJson,
-  unit: string,
-): { cause: string; example: string } {
-  const first = touched[0]!;
+/**
+ * Why a unit that executed a changed line was not selected: the strongest explanation over all the lines it ran — a
+ * file codehub does not analyse, then a changed function or method the graph did not connect to the test, then code
+ * that ran only because the test loaded its module (a module-level initializer or statement).
+ */
+function missCause(touched: [string, number][], diff: DiffJson, unit: string): Omit<ReplayMiss, 'unit'> {
+  const outside = touched.find(([path]) => !ANALYSED.test(path));
+  if (outside)
+    return {
+      cause: `file outside analysis (${extname(outside[0]) || outside[0]})`,
+      example: `${outside[0]}:${outside[1]}`,
+      loadTimeOnly: false,
+    };
+  let loadTime: Omit<ReplayMiss, 'unit'> | null = null;
   for (const [path, line] of touched) {
-    if (!ANALYSED.test(path))
-      return { cause: `file outside analysis (${extname(path) || path})`, example: `${path}:${line}` };
-  }
-  for (const [path, line] of touched) {
+    let innermost: DiffJson['changed'][number] | null = null;
+    let size = Infinity;
     for (const c of diff.changed) {
       const range =
         c.change === 'removed'
@@ -350,18 +360,39 @@ function missCause(
           : c.change === 'added'
             ? null
             : c.before;
-      if (range && range.path === path && range.startLine <= line && line <= range.endLine)
-        return {
-          cause: `changed symbol not reached from the test statically (${c.qualifiedName})`,
-          example: `${path}:${line}`,
-        };
+      if (!range || range.path !== path || range.startLine > line || line > range.endLine) continue;
+      if (range.endLine - range.startLine < size) {
+        innermost = c;
+        size = range.endLine - range.startLine;
+      }
     }
+    if (!innermost) continue;
+    if (!READ_NOT_CALLED_KINDS.has(innermost.kind))
+      return {
+        cause: `changed ${innermost.kind} not reached from the test statically (${innermost.qualifiedName})`,
+        example: `${path}:${line}`,
+        loadTimeOnly: false,
+      };
+    // A module-level variable's initializer runs when the test loads the module, whether the test reads it or not.
+    loadTime ??= {
+      cause: `module-level ${innermost.kind} initializer, run when the test loads its module (${innermost.qualifiedName})`,
+      example: `${path}:${line}`,
+      loadTimeOnly: true,
+    };
   }
-  if (touched.some(([path]) => path === unit))
-    return { cause: 'module-level code of the test file itself changed', example: `${first[0]}:${first[1]}` };
+  if (loadTime) return loadTime;
+  const own = touched.find(([path]) => path === unit);
+  if (own)
+    return {
+      cause: 'module-level code of the test file itself changed',
+      example: `${own[0]}:${own[1]}`,
+      loadTimeOnly: false,
+    };
+  const first = touched[0]!;
   return {
-    cause: 'module-level code changed (no symbol spans the line)',
+    cause: 'module-level statement, run when the test loads its module (no symbol spans the line)',
     example: `${first[0]}:${first[1]}`,
+    loadTimeOnly: true,
   };
 }
 
@@ -376,7 +407,7 @@ export interface ReplayOptions {
   /** codehub repo id, `host/owner/name`. */
   repoId: string;
   /** Called after each step (progress, partial reports). */
-  onStep?: (step: ReplayStep, index: number) => void;
+  onStep?: (step: ReplayStep, index: number, soFar: ReplayStep[]) => void;
 }
 
 function indexCommit(history: ReplayHistory, commit: string, options: ReplayOptions): Promise<string | null> {
@@ -435,7 +466,7 @@ export async function replayHistory(history: ReplayHistory, options: ReplayOptio
     const finish = (): void => {
       step.wallMs = Date.now() - started;
       steps.push(step);
-      options.onStep?.(step, i);
+      options.onStep?.(step, i, steps);
     };
     execFileSync('git', ['checkout', '-q', '-f', base], { cwd: history.repoDir, stdio: 'ignore' });
     execFileSync('git', ['clean', '-q', '-fd', '-e', 'node_modules', '-e', 'dist'], {
@@ -512,6 +543,8 @@ export interface ReplaySummary {
   selectedTruthUnits: number;
   /** |selected ∩ truth| / |truth| pooled over steps with a non-empty truth (null when none had one). */
   safety: number | null;
+  /** Safety when misses that only ran load-time code of an imported module are forgiven. */
+  safetyBeyondLoad: number | null;
   /** Selection ratios of the measured steps. */
   ratios: number[];
   p50: number | null;
@@ -553,6 +586,12 @@ export function summarise(result: ReplayResult): ReplaySummary {
     truthUnits,
     selectedTruthUnits,
     safety: truthUnits === 0 ? null : selectedTruthUnits / truthUnits,
+    safetyBeyondLoad:
+      truthUnits === 0
+        ? null
+        : (selectedTruthUnits +
+            withTruth.reduce((n, s) => n + s.missed.filter((m) => m.loadTimeOnly).length, 0)) /
+          truthUnits,
     ratios,
     p50: quantile(sorted, 0.5),
     p90: quantile(sorted, 0.9),
@@ -581,11 +620,11 @@ export function renderReplay(result: ReplayResult): string {
   );
   out.push('');
   out.push(
-    '| steps | measured | skipped | steps with truth | truth units | selected of them | safety | selection p50 | p90 | max | mean | local steps | local mean |',
+    '| steps | measured | skipped | steps with truth | truth units | selected of them | safety | safety, load-time-only misses forgiven | selection p50 | p90 | max | mean | local steps | local mean |',
   );
-  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   out.push(
-    `| ${s.steps} | ${s.measured} | ${s.skipped} | ${s.withTruth} | ${s.truthUnits} | ${s.selectedTruthUnits} | ${pct(s.safety)} | ${pct(s.p50)} | ${pct(s.p90)} | ${pct(s.max)} | ${pct(s.mean)} | ${s.localSteps} | ${pct(s.localMean)} |`,
+    `| ${s.steps} | ${s.measured} | ${s.skipped} | ${s.withTruth} | ${s.truthUnits} | ${s.selectedTruthUnits} | ${pct(s.safety)} | ${pct(s.safetyBeyondLoad)} | ${pct(s.p50)} | ${pct(s.p90)} | ${pct(s.max)} | ${pct(s.mean)} | ${s.localSteps} | ${pct(s.localMean)} |`,
   );
   out.push('');
   out.push('<details><summary>per step</summary>');
@@ -674,83 +713,19 @@ export interface NpmReleaseSpec {
 export const NPM_REPLAY_SPECS: NpmReleaseSpec[] = [
   {
     pkg: 'qs',
-    versions: [
-      '6.10.0',
-      '6.10.1',
-      '6.10.2',
-      '6.10.3',
-      '6.10.4',
-      '6.10.5',
-      '6.10.6',
-      '6.10.7',
-      '6.11.0',
-      '6.11.1',
-      '6.11.2',
-      '6.11.3',
-      '6.11.4',
-      '6.12.0',
-      '6.12.1',
-      '6.12.2',
-      '6.12.3',
-      '6.12.4',
-      '6.12.5',
-      '6.12.6',
-      '6.13.0',
-      '6.13.1',
-      '6.13.2',
-      '6.13.3',
-      '6.13.4',
-      '6.14.0',
-      '6.14.1',
-      '6.14.2',
-      '6.14.3',
-      '6.15.0',
-      '6.15.1',
-      '6.15.2',
-      '6.15.3',
-      '6.15.4',
-      '6.16.0',
-      '6.16.1',
-      '6.16.2',
-      '6.17.0',
-      '6.17.1',
-    ],
+    versions: (
+      '6.10.0 6.10.1 6.10.2 6.10.3 6.10.4 6.10.5 6.10.6 6.10.7 6.11.0 6.11.1 6.11.2 6.11.3 6.11.4 6.12.0 6.12.1 ' +
+      '6.12.2 6.12.3 6.12.4 6.12.5 6.12.6 6.13.0 6.13.1 6.13.2 6.13.3 6.13.4 6.14.0 6.14.1 6.14.2 6.14.3 6.15.0 ' +
+      '6.15.1 6.15.2 6.15.3 6.15.4 6.16.0 6.16.1 6.16.2 6.17.0 6.17.1'
+    ).split(' '),
   },
   {
+    // 1.14.0, the newest, no longer ships test/: the history ends at 1.13.4.
     pkg: 'object-inspect',
-    versions: [
-      '0.4.0',
-      '1.0.0',
-      '1.0.2',
-      '1.1.0',
-      '1.2.0',
-      '1.2.1',
-      '1.2.2',
-      '1.3.0',
-      '1.4.0',
-      '1.4.1',
-      '1.5.0',
-      '1.6.0',
-      '1.7.0',
-      '1.8.0',
-      '1.9.0',
-      '1.10.0',
-      '1.10.1',
-      '1.10.2',
-      '1.10.3',
-      '1.11.0',
-      '1.11.1',
-      '1.12.0',
-      '1.12.1',
-      '1.12.2',
-      '1.12.3',
-      '1.13.0',
-      '1.13.1',
-      '1.13.2',
-      '1.13.3',
-      '1.13.4',
-      '1.14.0',
-    ],
+    versions: (
+      '0.3.1 0.4.0 1.0.0 1.0.2 1.1.0 1.2.0 1.2.1 1.2.2 1.3.0 1.4.0 1.4.1 1.5.0 1.6.0 1.7.0 1.8.0 1.9.0 1.10.0 ' +
+      '1.10.1 1.10.2 1.10.3 1.11.0 1.11.1 1.12.0 1.12.1 1.12.2 1.12.3 1.13.0 1.13.1 1.13.2 1.13.3 1.13.4'
+    ).split(' '),
   },
 ];
 
@@ -758,6 +733,7 @@ export const NPM_REPLAY_SPECS: NpmReleaseSpec[] = [
 function requiredPackages(dir: string, self: string): Set<string> {
   const names = new Set<string>();
   const walk = (d: string): void => {
+    if (!existsSync(d)) return;
     for (const name of readdirSync(d, { withFileTypes: true })) {
       const full = join(d, name.name);
       if (name.isDirectory()) {
@@ -870,18 +846,22 @@ export function prepareNpmReleaseHistory(
     commits,
     labels: spec.versions,
     granularity: 'test file (tape runs a file as one process)',
-    suiteRule: 'every `test/**/*.js` file of the release, each run as `node <file>`',
+    suiteRule: 'every `test/**/*.js` file of the release that requires tape, each run as `node <file>`',
     prepare: () => null,
+    // A unit is a file that declares tape tests; shared case tables under test/ are not run on their own.
     suite: (commit) =>
-      listTestFiles(repo, commit, (p) => /^test\/.*\.js$/.test(p) && !p.includes('/fixtures/')),
+      listTestFiles(repo, commit, (p) => /^test\/.*\.js$/.test(p)).filter((p) =>
+        /require\(\s*['"]tape['"]\s*\)|from\s+['"]tape['"]/.test(git(repo, ['show', `${commit}:${p}`])),
+      ),
     unitArgs: (unit) => [unit],
     unitTimeoutMs: 120_000,
   };
 }
 
 /**
- * codehub's own test files that run in a few seconds without PostgreSQL, S3, Chromium or the network (measured:
- * each under 10 s); the rest of the suite (minutes, or services) is left out of the replayed suite.
+ * codehub's own test files that run in under 2 s each without PostgreSQL, S3, Chromium or the network (measured on
+ * this kind of machine); the rest of the suite (up to minutes per file, or services) is left out of the replayed
+ * suite, so each of the 30 steps stays in the budget of a shared 2-core machine.
  */
 export const SELF_SUITE = [
   'test/analysis/declaration-files.test.ts',
@@ -889,22 +869,14 @@ export const SELF_SUITE = [
   'test/analysis/module-packages.test.ts',
   'test/analysis/resolve-release.test.ts',
   'test/analysis/test-reach.test.ts',
-  'test/foundation/index-snapshots.test.ts',
-  'test/foundation/integrity.test.ts',
-  'test/foundation/json-contract.test.ts',
   'test/foundation/plugin-pipeline.test.ts',
-  'test/foundation/special-files.test.ts',
   'test/foundation/units.test.ts',
-  'test/languages/go.test.ts',
   'test/languages/module-resolver.test.ts',
   'test/languages/test-command.test.ts',
   'test/languages/type-refs.test.ts',
-  'test/languages/typescript-indexed.test.ts',
-  'test/languages/typescript.test.ts',
   'test/query/answer-cache.test.ts',
   'test/query/query-service.test.ts',
   'test/store/blob-store-port.test.ts',
-  'test/store/fs-blob-store.test.ts',
 ];
 
 /**
@@ -946,9 +918,10 @@ export function prepareSelfHistory(steps: number, root = join(corporaRoot(), 're
     commits,
     labels: commits.map((c) => c.slice(0, 7)),
     granularity: 'test file (node:test runs a file as one process)',
-    suiteRule: `the ${SELF_SUITE.length} test files that run in seconds without PostgreSQL, S3, Chromium or network (those present at each base)`,
+    suiteRule: `the ${SELF_SUITE.length} test files that run in under 2 s without PostgreSQL, S3, Chromium or network (those present at each base), built with \`tsc --noCheck\``,
     prepare: () => {
-      const build = spawnSync(process.execPath, [tsc, '-p', '.'], {
+      // Emit only (--noCheck): the replay needs runnable JavaScript with source maps, not the type check.
+      const build = spawnSync(process.execPath, [tsc, '-p', '.', '--noCheck'], {
         cwd: repo,
         encoding: 'utf8',
         timeout: 600_000,
@@ -969,6 +942,8 @@ export interface ReplaySectionOptions {
   work: string;
   /** Where each history's Markdown is written as it progresses. */
   partialOut?: string;
+  /** A folder holding a finished run's replay-<name>.json files: re-render them instead of replaying. */
+  from?: string;
 }
 
 /** The bench section: replays the chosen histories and returns its Markdown. */
@@ -986,13 +961,23 @@ export async function replaySection(options: ReplaySectionOptions): Promise<stri
                 );
               })(),
           );
+    if (options.from) {
+      const steps = JSON.parse(
+        readFileSync(join(options.from, `replay-${name}.json`), 'utf8'),
+      ) as ReplayStep[];
+      parts.push(renderReplay({ history, steps }));
+      continue;
+    }
     const dataDir = join(options.work, `replay-${name}`);
     rmSync(dataDir, { recursive: true, force: true });
     log(`${history.name}: ${history.commits.length - 1} steps`);
     const result = await replayHistory(history, {
       dataDir,
       repoId: `bench/replay/${name.replace(/[^a-z0-9-]/gi, '-')}`,
-      onStep: (step, i) => {
+      onStep: (step, i, soFar) => {
+        writeFileSync(join(options.work, `replay-${name}.json`), JSON.stringify(soFar, null, 2));
+        if (options.partialOut)
+          writeFileSync(options.partialOut, [...parts, renderReplay({ history, steps: soFar })].join('\n'));
         log(
           `${name} ${i + 1}/${history.commits.length - 1} ${step.label}: ${step.skipped ?? `suite ${step.suite}, truth ${step.truth.length}, selected ${step.selected.length}, missed ${step.missed.length}`} (${(step.wallMs / 1000).toFixed(0)} s)`,
         );

@@ -19,7 +19,8 @@
  *   --scale-run      adds the scale run (bench/scale-run.ts: PostgreSQL + S3 + workers killed mid-job; minutes)
  *   --only replay    only issue 19's replay of test selection against execution (bench/replay-history.ts; default --out:
  *                    bench/.work/replay-<histories>.md): --replay self,qs,object-inspect picks the histories (default
- *                    all three), --replay-steps N the steps of this repository's own history (default 30)
+ *                    all three), --replay-steps N the steps of this repository's own history (default 30),
+ *                    --replay-from DIR re-renders a finished run's replay-<name>.json files instead of replaying
  *   --postgres URL   server for the PostgreSQL runs (its maintenance database; default $CODEHUB_BENCH_PG, else
  *                    postgres://root@127.0.0.1:5432/postgres)
  */
@@ -69,6 +70,7 @@ interface Options {
   only: 'load' | 'backends' | 'replay' | null;
   replay: string[];
   replaySteps: number;
+  replayFrom: string | null;
   searchData: string | null;
   loadSeconds: number | null;
   backends: boolean;
@@ -107,6 +109,7 @@ function parseArgs(argv: string[]): Options {
     backends: argv.includes('--backends') || only === 'backends',
     replay,
     replaySteps: Number(value('--replay-steps') ?? 30),
+    replayFrom: value('--replay-from') ?? null,
     scaleRun: argv.includes('--scale-run'),
     postgres: benchPostgresUrl(value('--postgres')),
   };
@@ -312,6 +315,7 @@ async function main(): Promise<number> {
       selfSteps: options.replaySteps,
       work,
       partialOut: options.out,
+      ...(options.replayFrom ? { from: options.replayFrom } : {}),
     });
     writeFileSync(options.out, `${markdown}\n`);
     process.stdout.write(`${markdown}\n`);

@@ -118,7 +118,10 @@ test(
         mulStep!.missed.map((m) => [m.unit, m.example]),
         [['test/dynamic.test.js', 'src/math.js:7']],
       );
-      assert.match(mulStep!.missed[0]!.cause, /not reached from the test statically \(mul\)/);
+      assert.match(
+        mulStep!.missed[0]!.cause,
+        /changed function not reached from the test statically \(mul\)/,
+      );
 
       assert.deepEqual(commentStep!.truth, []);
       assert.equal(commentStep!.cosmeticLines, 1);
@@ -129,8 +132,9 @@ test(
       assert.equal(summary.safety, 2 / 3, 'two of the three units that ran a changed line were selected');
       assert.equal(summary.max, 1 / 3);
       const markdown = renderReplay(result);
-      assert.match(markdown, /\| 3 \| 3 \| 0 \| 2 \| 3 \| 2 \| 66\.7 % \|/);
-      assert.match(markdown, /changed symbol not reached from the test statically/);
+      assert.match(markdown, /\| 3 \| 3 \| 0 \| 2 \| 3 \| 2 \| 66\.7 % \| 66\.7 % \|/);
+      assert.equal(mulStep!.missed[0]!.loadTimeOnly, false);
+      assert.match(markdown, /changed function not reached from the test statically/);
     } finally {
       removeDir(dir);
     }
