@@ -97,7 +97,7 @@ function parseArgs(argv: string[]): Options {
       (smoke
         ? join(benchRoot(), '.work', 'smoke.md')
         : only
-          ? join(benchRoot(), '.work', `${only}.md`)
+          ? join(benchRoot(), '.work', only === 'replay' ? `replay-${replay.join('-')}.md` : `${only}.md`)
           : join(projectRoot(), 'BENCHMARKS.md')),
     searchSymbols: Number(value('--search-symbols') ?? (smoke ? 2_000 : 1_000_000)),
     scaleBase: Number(value('--scale-base') ?? (smoke ? 10 : 500)),
@@ -259,7 +259,8 @@ async function main(): Promise<number> {
           ? `only-${options.only}`
           : 'full',
   );
-  rmSync(work, { recursive: true, force: true });
+  // Re-rendering a replay reads nothing from the work folder but must not wipe one a running replay uses.
+  if (!options.replayFrom) rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const report: Report = { sections: [], notes: [] };
   // The issue's targets, checked against this run's numbers: [target, measured, verdict].
