@@ -333,6 +333,8 @@ interface DiffJson {
   incomplete: { reason: string }[];
 }
 
+// The replayed histories are JavaScript/TypeScript: their source files are these (a history in another language
+// needs its extensions here, for the local-step count and the "outside analysis" cause).
 const ANALYSED = /\.(?:[cm]?[jt]sx?)$/;
 const TEST_PATH = /(^|\/)(__tests__|__mocks__|tests?|specs?)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
 
