@@ -17,6 +17,10 @@
  *   --only backends  only PostgreSQL vs SQLite: full index of the corpora and the query load, each on both engines
  *                    (default --out: bench/.work/backends.md); --backends adds the same to a full run
  *   --scale-run      adds the scale run (bench/scale-run.ts: PostgreSQL + S3 + workers killed mid-job; minutes)
+ *   --only replay    only issue 19's replay of test selection against execution (bench/replay-history.ts; default --out:
+ *                    bench/.work/replay-<histories>.md): --replay self,qs,object-inspect picks the histories (default
+ *                    all three), --replay-steps N the steps of this repository's own history (default 30),
+ *                    --replay-from DIR re-renders a finished run's replay-<name>.json files instead of replaying
  *   --postgres URL   server for the PostgreSQL runs (its maintenance database; default $CODEHUB_BENCH_PG, else
  *                    postgres://root@127.0.0.1:5432/postgres)
  */
@@ -51,6 +55,7 @@ import { LOAD_QUERIES, loadEveryQuery, searchCorpusSymbol } from './load.js';
 import { hasGnuTime, measureCommand, median } from './measure.js';
 import { ensurePeersInstalled, peerTools } from './peers.js';
 import { pythonSection } from './python-vs-typescript.js';
+import { replaySection } from './replay-history.js';
 import type { PeerTool } from './peers.js';
 
 interface Options {
@@ -62,7 +67,10 @@ interface Options {
   scaleBase: number;
   peers: string[] | null;
   corpora: string[] | null;
-  only: 'load' | 'backends' | null;
+  only: 'load' | 'backends' | 'replay' | null;
+  replay: string[];
+  replaySteps: number;
+  replayFrom: string | null;
   searchData: string | null;
   loadSeconds: number | null;
   backends: boolean;
@@ -77,8 +85,9 @@ function parseArgs(argv: string[]): Options {
   };
   const smoke = argv.includes('--smoke');
   const only = value('--only') ?? null;
-  if (only !== null && only !== 'load' && only !== 'backends')
-    throw new Error(`--only ${only}: the sections that run alone are 'load' and 'backends'`);
+  if (only !== null && only !== 'load' && only !== 'backends' && only !== 'replay')
+    throw new Error(`--only ${only}: the sections that run alone are 'load', 'backends' and 'replay'`);
+  const replay = value('--replay')?.split(',') ?? ['self', 'qs', 'object-inspect'];
   return {
     smoke,
     quick: argv.includes('--quick') || smoke,
@@ -88,7 +97,7 @@ function parseArgs(argv: string[]): Options {
       (smoke
         ? join(benchRoot(), '.work', 'smoke.md')
         : only
-          ? join(benchRoot(), '.work', `${only}.md`)
+          ? join(benchRoot(), '.work', only === 'replay' ? `replay-${replay.join('-')}.md` : `${only}.md`)
           : join(projectRoot(), 'BENCHMARKS.md')),
     searchSymbols: Number(value('--search-symbols') ?? (smoke ? 2_000 : 1_000_000)),
     scaleBase: Number(value('--scale-base') ?? (smoke ? 10 : 500)),
@@ -98,6 +107,9 @@ function parseArgs(argv: string[]): Options {
     searchData: value('--search-data') ?? null,
     loadSeconds: value('--load-seconds') ? Number(value('--load-seconds')) : null,
     backends: argv.includes('--backends') || only === 'backends',
+    replay,
+    replaySteps: Number(value('--replay-steps') ?? 30),
+    replayFrom: value('--replay-from') ?? null,
     scaleRun: argv.includes('--scale-run'),
     postgres: benchPostgresUrl(value('--postgres')),
   };
@@ -239,9 +251,16 @@ async function main(): Promise<number> {
   const work = join(
     benchRoot(),
     '.work',
-    options.smoke ? 'smoke' : options.only ? `only-${options.only}` : 'full',
+    options.smoke
+      ? 'smoke'
+      : options.only === 'replay'
+        ? `only-replay-${options.replay.join('-')}`
+        : options.only
+          ? `only-${options.only}`
+          : 'full',
   );
-  rmSync(work, { recursive: true, force: true });
+  // Re-rendering a replay reads nothing from the work folder but must not wipe one a running replay uses.
+  if (!options.replayFrom) rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const report: Report = { sections: [], notes: [] };
   // The issue's targets, checked against this run's numbers: [target, measured, verdict].
@@ -285,6 +304,21 @@ async function main(): Promise<number> {
       );
     const markdown = renderReport(options, report, Date.now() - started);
     writeFileSync(options.out, markdown);
+    process.stdout.write(`${markdown}\n`);
+    log(`wrote ${options.out}`);
+    return 0;
+  }
+
+  if (options.only === 'replay') {
+    // The replay runs each suite at every base: its own section, written as each history finishes.
+    const markdown = await replaySection({
+      histories: options.replay,
+      selfSteps: options.replaySteps,
+      work,
+      partialOut: options.out,
+      ...(options.replayFrom ? { from: options.replayFrom } : {}),
+    });
+    writeFileSync(options.out, `${markdown}\n`);
     process.stdout.write(`${markdown}\n`);
     log(`wrote ${options.out}`);
     return 0;

@@ -956,6 +956,17 @@ class RepoResolver {
     return this.resolveMember(file, target.name, target.receiver);
   }
 
+  /**
+   * A member that is a whole module (an export bound to another module's `require`), called: what runs is that
+   * module's value (its default export in JS). Null when the member is no module or its language gives modules no
+   * value (then the member stays as it was: unknown, or a guess).
+   */
+  private calledModuleValue(member: Lookup): Resolution | null {
+    if (member.kind !== 'module') return null;
+    const value = this.moduleValue(member.files);
+    return value.kind === 'symbol' ? this.fromLookup(value, 'import', true) : null;
+  }
+
   /** What a whole module stands for as a value (its default export in JS), or nothing. */
   private moduleValue(files: readonly FileIndex[]): Lookup {
     for (const file of files) {
@@ -1052,6 +1063,9 @@ class RepoResolver {
           if (found.kind === 'external') return { reason: `external:${found.pkg}`, targets: [] };
           if (found.kind === 'module') {
             const exported = this.moduleExport(found.files, name);
+            // `qs.parse()` where qs's index has `module.exports = { parse }` and `parse = require('./parse')`.
+            const called = this.calledModuleValue(exported);
+            if (called) return called;
             if (exported.kind !== 'none') return this.fromLookup(exported, 'import', false);
             const value = this.moduleValue(found.files);
             if (value.kind === 'symbol') {
@@ -1110,6 +1124,8 @@ class RepoResolver {
           if (owner.kind === 'external') return { reason: `external:${owner.pkg}`, targets: [] };
           if (owner.kind === 'module') {
             const exported = this.moduleExport(owner.files, name);
+            const called = this.calledModuleValue(exported);
+            if (called) return called;
             if (exported.kind !== 'none') return this.fromLookup(exported, 'import', false);
           }
           if (owner.kind === 'symbol') {

@@ -1,7 +1,8 @@
 /**
  * The TypeScript plug-in's one rule per language fact, checked through the real indexer on real git repos: the
  * test-file rule (a mocha `spec/` file yields tests, runs with mocha and searches as test code) and config-file
- * selection (a shared tsconfig package's `paths` reach the resolver, so an aliased import resolves).
+ * selection (a shared tsconfig package's `paths` reach the resolver, so an aliased import resolves), and a CommonJS
+ * export object whose member is another module's require.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -173,6 +174,39 @@ describe('the TypeScript plug-in through the indexer', () => {
         );
       },
       { cli: true },
+    );
+  });
+  it('follows a call through a CommonJS export object to the module a member requires (`qs.parse()` with `module.exports = { parse }`)', async () => {
+    await withIndexed(
+      {
+        'package.json': JSON.stringify({ name: 'qs-like', main: 'lib/index.js' }),
+        'lib/index.js': "var parse = require('./parse');\nmodule.exports = { parse: parse };\n",
+        'lib/parse.js': [
+          'function splitPairs(str) {',
+          "  return str.split('&');",
+          '}',
+          'module.exports = function (str) {',
+          '  return splitPairs(str);',
+          '};',
+          '',
+        ].join('\n'),
+        'test/parse.js': [
+          "var test = require('tape');",
+          "var qs = require('../');",
+          "test('parses pairs', function (t) {",
+          "  t.deepEqual(qs.parse('a=1&b=2'), ['a=1', 'b=2']);",
+          '  t.end();',
+          '});',
+          '',
+        ].join('\n'),
+      },
+      async (service, repo) => {
+        const { tests } = await service.tests(repo, 'splitPairs');
+        assert.deepEqual(
+          tests.map((t) => [t.name, t.path, t.depth]),
+          [['parses pairs', 'test/parse.js', 2]],
+        );
+      },
     );
   });
 });
