@@ -251,8 +251,10 @@ async function main(): Promise<number> {
   const work = join(
     benchRoot(),
     '.work',
+    // One folder per kind of run: smoke runs of different sections run side by side in the test suite, and each
+    // wipes its own folder when it starts.
     options.smoke
-      ? 'smoke'
+      ? `smoke-${options.only ?? 'all'}`
       : options.only === 'replay'
         ? `only-replay-${options.replay.join('-')}`
         : options.only
