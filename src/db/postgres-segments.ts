@@ -8,8 +8,6 @@
  * for update before it looks for links, so a segment is never dropped under a publish that is linking it.
  */
 import type pg from 'pg';
-import { deriveQueryRows } from '../core/search-keys.js';
-import { isTestPath } from '../languages/registry.js';
 import { copyRows } from './postgres-copy.js';
 import {
   EDGE_COLUMNS,
@@ -20,9 +18,10 @@ import {
   toEdge,
   toFile,
   toSymbolRecord,
+  toTestReach,
   type Row,
 } from './row-mappers.js';
-import { partitionSnapshot, segmentFileValues, type Segment } from './segments.js';
+import { convertedSnapshotRows, partitionSnapshot, segmentFileValues, type Segment } from './segments.js';
 import type { SnapshotRows, StoredRowCounts } from './storage.js';
 
 /**
@@ -174,28 +173,12 @@ export async function convertSnapshotsToSegments(client: pg.PoolClient): Promise
       await read(
         'SELECT * FROM test_reach_v2 WHERE snapshot_id = $1 ORDER BY symbol_id, depth, confidence DESC, test_id',
       )
-    ).map((r) => ({
-      symbolId: String(r.symbol_id),
-      testId: String(r.test_id),
-      depth: Number(r.depth),
-      confidence: Number(r.confidence),
-    }));
-    await writeSnapshotSegments(client, snapshotId, {
-      files,
-      symbols,
-      edges,
-      testReach,
-      stats: {
-        filesParsed: 0,
-        filesSkipped: {},
-        callSites: 0,
-        resolvedByReason: {},
-        unresolvedByReason: {},
-        testFiles: 0,
-        testFilesAnalysed: 0,
-      },
-      derived: deriveQueryRows(symbols, edges, isTestPath),
-    });
+    ).map(toTestReach);
+    await writeSnapshotSegments(
+      client,
+      snapshotId,
+      convertedSnapshotRows({ files, symbols, edges, testReach }),
+    );
   }
   await client.query('DROP TABLE files_v2, symbols_v2, edges_v2, test_reach_v2');
 }

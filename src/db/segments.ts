@@ -12,8 +12,10 @@
 import { createHash } from 'node:crypto';
 import type { Edge, TestReach } from '../core/graph.js';
 import { parseSymbolId } from '../core/ids.js';
+import { deriveQueryRows } from '../core/search-keys.js';
+import { isTestPath } from '../languages/registry.js';
 import { edgeValues, fileValues, symbolValues } from './row-mappers.js';
-import type { FileRecord, SnapshotRows, SymbolRecord, SymbolSearchKeys } from './storage.js';
+import type { FileRecord, SnapshotContent, SnapshotRows, SymbolRecord, SymbolSearchKeys } from './storage.js';
 
 /** One file's rows of a snapshot, in the order the snapshot lists them. */
 export interface Segment {
@@ -107,4 +109,24 @@ export function segmentDigest(seg: Omit<Segment, 'digest' | 'symbolOrder' | 'edg
 /** The segment's files row values (FILE_COLUMNS); a path the file list does not have keeps only its path. */
 export function segmentFileValues(seg: Segment): unknown[] {
   return seg.file ? fileValues(seg.file) : [seg.path, null, null, null, null, null, null, null, null, null];
+}
+
+/**
+ * The rows a migration writes for a snapshot stored before segments: its stored content, the read-side keys derived
+ * again as a publish derives them, and empty stats (the old snapshot's stats rows are kept as they are).
+ */
+export function convertedSnapshotRows(content: Omit<SnapshotContent, 'stats'>): SnapshotRows {
+  return {
+    ...content,
+    stats: {
+      filesParsed: 0,
+      filesSkipped: {},
+      callSites: 0,
+      resolvedByReason: {},
+      unresolvedByReason: {},
+      testFiles: 0,
+      testFilesAnalysed: 0,
+    },
+    derived: deriveQueryRows(content.symbols, content.edges, isTestPath),
+  };
 }

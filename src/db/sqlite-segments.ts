@@ -6,8 +6,6 @@
  * snapshot: they are small, and the totals are sums over the whole snapshot.
  */
 import type Database from 'better-sqlite3';
-import { deriveQueryRows } from '../core/search-keys.js';
-import { isTestPath } from '../languages/registry.js';
 import {
   EDGE_COLUMNS,
   edgeValues,
@@ -19,7 +17,7 @@ import {
   toSymbolRecord,
   toTestReach,
 } from './row-mappers.js';
-import { partitionSnapshot, segmentFileValues } from './segments.js';
+import { convertedSnapshotRows, partitionSnapshot, segmentFileValues } from './segments.js';
 import type { DerivedRows, SnapshotRows } from './storage.js';
 
 type Db = Database.Database;
@@ -165,22 +163,7 @@ export function convertSnapshotsToSegments(db: Db): void {
     const testReach = (
       db.prepare('SELECT * FROM test_reach_v5 WHERE snapshot_id = ? ORDER BY rowid').all(snapshotId) as Row[]
     ).map(toTestReach);
-    writeSnapshotSegments(db, snapshotId, {
-      files,
-      symbols,
-      edges,
-      testReach,
-      stats: {
-        filesParsed: 0,
-        filesSkipped: {},
-        callSites: 0,
-        resolvedByReason: {},
-        unresolvedByReason: {},
-        testFiles: 0,
-        testFilesAnalysed: 0,
-      },
-      derived: deriveQueryRows(symbols, edges, isTestPath),
-    });
+    writeSnapshotSegments(db, snapshotId, convertedSnapshotRows({ files, symbols, edges, testReach }));
   }
   db.exec(
     'DROP TABLE files_v5; DROP TABLE symbols_v5; DROP TABLE edges_v5; DROP TABLE test_reach_v5; DROP TABLE symbol_search_v5;',
