@@ -6,7 +6,7 @@ import { PostgresStorage } from '../../src/db/postgres-storage.js';
 import { edgeValues, fileValues, symbolValues } from '../../src/db/row-mappers.js';
 import { snapshotRows, type SnapshotContent } from '../../src/db/storage.js';
 import { createTempDatabase, type TempDatabase } from '../helpers/postgres.js';
-import { answersOf, filesContent } from './storage.cases.js';
+import { assertMigratedLikeFresh, filesContent } from './storage.cases.js';
 
 const REPO = 'local/migrated';
 
@@ -97,21 +97,7 @@ describe('migrating a PostgreSQL database to shared segments', () => {
         edges: 9,
         testReach: 1,
       });
-      await reference.writer.upsertRepo({ id: REPO, source: '/src/m', gitDir: '/src/m', webUrl: null });
-      const ids: number[] = [];
-      for (const [commit, content] of [
-        ['1'.repeat(40), filesContent()],
-        ['2'.repeat(40), filesContent(12)],
-      ] as const) {
-        const id = await reference.writer.beginSnapshot(REPO, commit, null, 'test:1');
-        await reference.writer.publishSnapshot(id, snapshotRows(content));
-        ids.push(id);
-      }
-      const snapshots = (await migrated.reader.listSnapshots(REPO)).map((s) => s.id);
-      assert.equal(snapshots.length, 2);
-      for (const [i, id] of snapshots.entries()) {
-        assert.deepEqual(await answersOf(migrated, id), await answersOf(reference, ids[i]!));
-      }
+      await assertMigratedLikeFresh(migrated, reference, REPO);
       const leftover = await migrated.query(`SELECT tablename FROM pg_tables WHERE tablename LIKE '%\\_v2'`);
       assert.deepEqual(leftover, [], 'the per-snapshot tables are gone');
     } finally {

@@ -7,7 +7,7 @@ import { edgeValues, fileValues, symbolValues } from '../../src/db/row-mappers.j
 import { SqliteStorage } from '../../src/db/sqlite-storage.js';
 import { snapshotRows, type SnapshotContent } from '../../src/db/storage.js';
 import { removeDir, tempDir } from '../helpers/fixture-repo.js';
-import { answersOf, filesContent } from './storage.cases.js';
+import { assertMigratedLikeFresh, filesContent } from './storage.cases.js';
 
 const REPO = 'local/migrated';
 
@@ -90,21 +90,7 @@ describe('migrating a SQLite database to shared segments', () => {
         edges: 9,
         testReach: 1,
       });
-      await fresh.writer.upsertRepo({ id: REPO, source: '/src/m', gitDir: '/src/m', webUrl: null });
-      const ids: number[] = [];
-      for (const [commit, content] of [
-        ['1'.repeat(40), filesContent()],
-        ['2'.repeat(40), filesContent(12)],
-      ] as const) {
-        const id = await fresh.writer.beginSnapshot(REPO, commit, null, 'test:1');
-        await fresh.writer.publishSnapshot(id, snapshotRows(content));
-        ids.push(id);
-      }
-      const snapshots = (await migrated.reader.listSnapshots(REPO)).map((s) => s.id);
-      assert.equal(snapshots.length, 2);
-      for (const [i, id] of snapshots.entries()) {
-        assert.deepEqual(await answersOf(migrated, id), await answersOf(fresh, ids[i]!));
-      }
+      await assertMigratedLikeFresh(migrated, fresh, REPO);
       const tables = migrated.engine.db
         .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%_v5'`)
         .all();

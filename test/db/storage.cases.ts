@@ -176,6 +176,32 @@ export function filesContent(helperEnd = 8): SnapshotContent {
   };
 }
 
+/**
+ * The migration check both adapters run: `migrated` holds two snapshots of `repo` written in an older schema
+ * (filesContent() at commit 1…1, filesContent(12) at 2…2) and must answer exactly as `reference`, an empty store of
+ * the same adapter, does after publishing the same content through the port.
+ */
+export async function assertMigratedLikeFresh(
+  migrated: Storage,
+  reference: Storage,
+  repo: string,
+): Promise<void> {
+  await reference.writer.upsertRepo({ id: repo, source: '/src/m', gitDir: '/src/m', webUrl: null });
+  const ids: number[] = [];
+  for (const [commit, content] of [
+    ['1'.repeat(40), filesContent()],
+    ['2'.repeat(40), filesContent(12)],
+  ] as const) {
+    const id = await reference.writer.beginSnapshot(repo, commit, null, 'test:1');
+    await reference.writer.publishSnapshot(id, snapshotRows(content));
+    ids.push(id);
+  }
+  const snapshots = (await migrated.reader.listSnapshots(repo)).map((s) => s.id);
+  assert.equal(snapshots.length, 2);
+  for (const [i, id] of snapshots.entries())
+    assert.deepEqual(await answersOf(migrated, id), await answersOf(reference, ids[i]!));
+}
+
 /** Every answer the graph reader gives about one snapshot of filesContent. */
 export async function answersOf(s: Storage, snap: number): Promise<unknown> {
   const ids = ['src/f0.ts', 'src/f1.ts', 'src/f3.ts'].flatMap((p) => [id(p, 'main'), id(p, 'helper')]);
