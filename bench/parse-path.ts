@@ -221,7 +221,12 @@ export async function runParser(parser: ParserId, files: string[], passes: numbe
     walker = loadWalker(parser);
     if (parser === 'oxc-async') createRequire(join(benchRoot(), 'package.json'))('oxc-parser');
   } catch (error) {
-    run.unavailable = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    const missing = (error as { code?: string }).code === 'MODULE_NOT_FOUND';
+    run.unavailable = missing
+      ? 'not installed in bench/node_modules (run: npm install --prefix bench)'
+      : error instanceof Error
+        ? (error.message.split('\n')[0] ?? '')
+        : String(error);
     return run;
   }
   run.loadMs = performance.now() - loadStart;
