@@ -375,6 +375,29 @@ describe('repo resolution', () => {
     );
   });
 
+  it("types a callback's parameter from the declared type of the variable a namesake factory initialises", () => {
+    const out = resolve({
+      'core.ts':
+        'export interface Trait { run(): void }\nexport interface $constructor<T, D = unknown> { init(inst: T, def: D): void }\n' +
+        'export function $constructor<T, D>(name: string, init: (inst: T, def: D) => void): $constructor<T, D> { return null as any; }\n' +
+        'export function other<T>(name: string, init: (inst: T) => void): $constructor<T> { return null as any; }\n',
+      'schemas.ts':
+        "import * as core from './core';\nexport interface ZodType { check(): void; clone(): ZodType }\n" +
+        "export const ZodType: core.$constructor<ZodType> = core.$constructor('ZodType', (inst, def) => {\n" +
+        '  inst.clone = () => inst.check() as any;\n});\n' +
+        "export const Other: core.$constructor<ZodType> = core.other('Other', (inst) => { inst.check(); });\n",
+    });
+    const checks = out.edges.filter((e) => e.calleeText === 'inst.check');
+    assert.deepEqual(
+      checks.map((e) => [e.lines, e.calleeId, e.reason]),
+      [
+        [[4], 'schemas.ts::ZodType.check:method', 'interface'],
+        // A factory not named as the declared type may pass its type parameters anywhere: not bound.
+        [[6], null, 'unknown'],
+      ],
+    );
+  });
+
   it('calls a runtime method on an untyped value builtin only when no repository type declares that method', () => {
     const out = resolve({
       'a.ts': 'export function f(xs: any, q: any) { xs.map(String); q.then(go); }\nfunction go() {}\n',

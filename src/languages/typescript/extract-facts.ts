@@ -36,6 +36,7 @@ import {
   signatureText,
   titleText,
   typeRefFromExpression,
+  contextualTypeArgs,
   typeArgsOf,
   typeRefFromTypeNode,
   unwrapExpression,
@@ -134,6 +135,8 @@ class Extractor {
   /** Parameters typed by an object type written in place → that type's symbol (declareParameterLiterals). */
   private readonly parameterLiterals = new Map<ts.ParameterDeclaration, TypeRef>();
   private readonly callbackArgs = new Map<ts.Node, CallbackTarget & { arg: number }>();
+  /** A variable's or field's initialiser (parentheses off) → the type declared for it (contextualTypeArgs). */
+  private readonly declaredTypes = new Map<ts.Node, ts.TypeNode>();
   private readonly classNodes = new Map<ts.Node, string>();
   private readonly describeCallbacks = new Set<ts.Node>();
   private readonly tests: TestRecord[] = [];
@@ -1342,6 +1345,15 @@ class Extractor {
         state.scope.vars.set(node.name.text, { kind: 'local-value', valueType: null });
       }
 
+      if (
+        (ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) &&
+        node.type &&
+        node.initializer
+      ) {
+        let value = node.initializer;
+        while (ts.isParenthesizedExpression(value)) value = value.expression;
+        this.declaredTypes.set(value, node.type);
+      }
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.noteCallbackArgs(node, state);
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.recordCall(node, state);
       else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken)
@@ -1444,7 +1456,13 @@ class Extractor {
       if (!ts.isArrowFunction(value) && !ts.isFunctionExpression(value)) return;
       if (target === undefined) {
         target = this.callbackTarget(node.expression, state);
-        if (target && !target.element) Object.assign(target, typeArgsOf(node, this.sf));
+        if (target && !target.element) {
+          const written = typeArgsOf(node, this.sf);
+          Object.assign(
+            target,
+            written.typeArgs ? written : contextualTypeArgs(node, this.declaredTypes.get(node), this.sf),
+          );
+        }
       }
       if (target) this.callbackArgs.set(value, { ...target, arg });
     });
