@@ -398,6 +398,57 @@ describe('repo resolution', () => {
     );
   });
 
+  it('types the callbacks in both branches of a conditional argument', () => {
+    const out = resolve({
+      'a.ts':
+        'export class Sub { next(v: number) {} }\nexport class Obs { constructor(init: (s: Sub) => void) {} }\n' +
+        'export function range(fast: boolean) {\n  return new Obs(fast\n    ? (s) => s.next(1)\n    : (s) => { s.next(2); });\n}\n',
+    });
+    const next = out.edges.filter((e) => e.calleeText === 's.next');
+    assert.deepEqual(
+      next.map((e) => [e.lines, e.calleeId, e.reason]),
+      [[[5, 6], 'a.ts::Sub.next:method', 'receiver-typed']],
+    );
+  });
+
+  it("types a local copied from a field of the enclosing class, and a copy of a typed array's elements", () => {
+    const out = resolve({
+      'a.ts':
+        'export class Win { next(v: number) {} }\nexport class Out { error(e: unknown) {} }\n' +
+        'export class Socket {\n  private _output: Out = new Out();\n' +
+        '  fail(e: unknown, windows: Win[]) {\n    const observer = this._output;\n    observer.error(e);\n' +
+        '    const copy = windows.slice();\n    for (const w of copy) w.next(1);\n' +
+        '    for (const w of [...windows]) w.next(2);\n    for (const w of windows.filter(Boolean)) w.next(3);\n  }\n}\n',
+    });
+    const byText = (text: string) =>
+      out.edges.filter((e) => e.calleeText === text).map((e) => [e.lines, e.calleeId, e.reason]);
+    assert.deepEqual(byText('observer.error'), [[[7], 'a.ts::Out.error:method', 'receiver-typed']]);
+    // A copy held in a local is typed; a copy iterated in place is not (only bindings carry element types).
+    assert.deepEqual(byText('w.next'), [
+      [[9], 'a.ts::Win.next:method', 'receiver-typed'],
+      [[10, 11], 'a.ts::Win.next:method', 'name-only'],
+    ]);
+  });
+
+  it("reads a parameter typed by a constrained type parameter as its constraint, and an interface member typed by the owner's type parameter as its default", () => {
+    const out = resolve({
+      'a.ts':
+        'export interface Internals { run(): void }\nexport interface Free { go(): void }\n' +
+        'export interface Schema<I extends Internals = Internals> { _zod: I }\n' +
+        'export function exec<T extends Internals, U>(x: T, y: U, s: Schema) {\n  x.run();\n  y.go();\n  s._zod.run();\n}\n',
+    });
+    const byText = (text: string) =>
+      out.edges.filter((e) => e.calleeText === text).map((e) => [e.calleeId, e.reason]);
+    // `x.run()` (line 5) and `s._zod.run()` (line 7) make one edge.
+    const run = out.edges.filter((e) => e.calleeId === 'a.ts::Internals.run:method');
+    assert.deepEqual(
+      run.map((e) => [e.lines, e.reason]),
+      [[[5, 7], 'interface']],
+    );
+    // An unconstrained type parameter stands for anything: at most a guess.
+    assert.notEqual(byText('y.go')[0]?.[1], 'interface');
+  });
+
   it('calls a runtime method on an untyped value builtin only when no repository type declares that method', () => {
     const out = resolve({
       'a.ts': 'export function f(xs: any, q: any) { xs.map(String); q.then(go); }\nfunction go() {}\n',
