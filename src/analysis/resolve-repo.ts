@@ -1160,8 +1160,8 @@ class RepoResolver {
    * file's language draws that guess (ResolutionRules.guesses); otherwise unknown.
    */
   private guess(file: FileIndex, name: string, receiver: Receiver): Resolution {
-    if (file.rules.builtinMembers.has(name) && !this.memberNames.has(name))
-      return { reason: 'builtin', targets: [] };
+    const builtinName = file.rules.builtinMembers.has(name);
+    if (builtinName && !this.memberNames.has(name)) return { reason: 'builtin', targets: [] };
     const guesses = file.rules.guesses;
     if (guesses.has('unique-property')) {
       const property = receiverProperty(receiver);
@@ -1172,7 +1172,9 @@ class RepoResolver {
     const candidates = this.membersByName.get(name) ?? [];
     if (candidates.length === 0 || candidates.length > MAX_NAME_ONLY_CANDIDATES)
       return { reason: 'unknown', targets: [] };
-    return { reason: 'name-only', targets: candidates, candidates: candidates.length };
+    // A name the runtime's builtin values also have (`has`, `then`) is measured apart: `name-only-builtin`.
+    const reason = builtinName ? 'name-only-builtin' : 'name-only';
+    return { reason, targets: candidates, candidates: candidates.length };
   }
 
   /** `…​.prop.name()` where `prop` is declared once in the repository with a type: that type's member `name`. */
@@ -1345,7 +1347,10 @@ class RepoResolver {
         const only = res.targets.length === 1 ? res.targets[0] : undefined;
         const impls = file.rules.structuralInterfaces
           ? (res.implementations ?? [])
-          : file.rules.guesses.has('interface-impl') && only && res.reason !== 'name-only'
+          : file.rules.guesses.has('interface-impl') &&
+              only &&
+              res.reason !== 'name-only' &&
+              res.reason !== 'name-only-builtin'
             ? this.overridesOf(only, res.receiverType)
             : [];
         for (const def of impls) {

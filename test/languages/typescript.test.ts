@@ -426,7 +426,7 @@ describe('repo resolution', () => {
     // A copy held in a local is typed; a copy iterated in place is not (only bindings carry element types).
     assert.deepEqual(byText('w.next'), [
       [[9], 'a.ts::Win.next:method', 'receiver-typed'],
-      [[10, 11], 'a.ts::Win.next:method', 'name-only'],
+      [[10, 11], 'a.ts::Win.next:method', 'name-only-builtin'],
     ]);
   });
 
@@ -456,7 +456,25 @@ describe('repo resolution', () => {
     });
     const reasons = Object.fromEntries(out.edges.map((e) => [e.calleeText, e.reason]));
     assert.equal(reasons['xs.map'], 'builtin');
-    assert.equal(reasons['q.then'], 'name-only');
+    assert.equal(reasons['q.then'], 'name-only-builtin');
+  });
+
+  it('guesses a method whose name is also a runtime builtin method under its own reason, measured apart', () => {
+    const out = resolve({
+      'a.ts': 'export class Store { has(k: string) { return true; } persist() {} }\n',
+      'b.ts': 'export function f(s: any) { s.has("k"); s.persist(); }\n',
+    });
+    const byText = Object.fromEntries(out.edges.map((e) => [e.calleeText, e]));
+    assert.equal(byText['s.has']?.reason, 'name-only-builtin');
+    assert.equal(byText['s.has']?.calleeId, 'a.ts::Store.has:method');
+    assert.equal(
+      byText['s.has']?.confidence,
+      confidenceIn('name-only-builtin', 1, typescriptPlugin.confidence),
+    );
+    assert.equal(byText['s.persist']?.reason, 'name-only');
+    assert.equal(byText['s.persist']?.confidence, confidenceIn('name-only', 1, typescriptPlugin.confidence));
+    // Both are guesses below the default view.
+    for (const e of [byText['s.has'], byText['s.persist']]) assert.ok((e?.confidence ?? 1) < 0.8);
   });
 
   it('follows a member chain through the declared types of class and interface properties', () => {
