@@ -449,6 +449,22 @@ describe('repo resolution', () => {
     assert.notEqual(byText('y.go')[0]?.[1], 'interface');
   });
 
+  it('draws an IIFE that initialises a variable to that variable; other IIFEs stay part of the enclosing symbol', () => {
+    const out = resolve({
+      'a.ts':
+        'export const ajax = (() => {\n  return make();\n})();\nfunction make() { return 1; }\n' +
+        'export function f() {\n  (() => make())();\n}\n',
+    });
+    assert.deepEqual(
+      out.edges.map((e) => [e.callerId, e.calleeId, e.reason, e.lines]),
+      [
+        ['a.ts::<module>:module', 'a.ts::ajax:variable', 'same-file', [1]],
+        ['a.ts::<module>:module', 'a.ts::make:function', 'same-file', [2]],
+        ['a.ts::f:function', 'a.ts::make:function', 'same-file', [6]],
+      ],
+    );
+  });
+
   it('calls a runtime method on an untyped value builtin only when no repository type declares that method', () => {
     const out = resolve({
       'a.ts': 'export function f(xs: any, q: any) { xs.map(String); q.then(go); }\nfunction go() {}\n',

@@ -138,6 +138,8 @@ class Extractor {
   /** A variable's or field's initialiser (parentheses off) → the type declared for it (contextualTypeArgs). */
   private readonly declaredTypes = new Map<ts.Node, ts.TypeNode>();
   private readonly classNodes = new Map<ts.Node, string>();
+  /** IIFEs that initialise a declared variable → that variable's localId (recordCall). */
+  private readonly iifeHolders = new Map<ts.Node, string>();
   private readonly describeCallbacks = new Set<ts.Node>();
   private readonly tests: TestRecord[] = [];
   private readonly hookGroups: HookGroup[] = [];
@@ -1368,6 +1370,17 @@ class Extractor {
         while (ts.isParenthesizedExpression(value)) value = value.expression;
         this.declaredTypes.set(value, node.type);
       }
+      if (ts.isVariableDeclaration(node) && node.initializer) {
+        let value = node.initializer;
+        while (ts.isParenthesizedExpression(value)) value = value.expression;
+        const id = this.declSymbol.get(node);
+        if (
+          id !== undefined &&
+          ts.isCallExpression(value) &&
+          isFunctionValue(unwrapExpression(value.expression))
+        )
+          this.iifeHolders.set(value, id);
+      }
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.noteCallbackArgs(node, state);
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.recordCall(node, state);
       else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken)
@@ -1537,8 +1550,11 @@ class Extractor {
     const sf = this.sf;
     const callee = node.expression;
     const inner = unwrapExpression(callee);
-    // An IIFE is not a call to another symbol: its body's calls count for the enclosing symbol.
-    if (isFunctionValue(inner)) return;
+    // An IIFE is not a call to another symbol: its body's calls count for the enclosing symbol. One that initialises a
+    // variable (`export const ajax = (() => { … })()`) runs the function written in that variable's declaration, so
+    // the call is drawn to the variable, whose range holds that function.
+    const iifeHolder = isFunctionValue(inner) ? this.iifeHolders.get(node) : undefined;
+    if (isFunctionValue(inner) && iifeHolder === undefined) return;
     if (ts.isCallExpression(node)) {
       if (callee.kind === ts.SyntaxKind.ImportKeyword) {
         const spec = dynamicImportSpecifier(node);
@@ -1582,12 +1598,20 @@ class Extractor {
         }
       }
     }
+    const holderName = iifeHolder === undefined ? undefined : this.byLocalId.get(iifeHolder)?.name;
     const site: CallSiteFact = {
       caller: '',
       line: this.startLine(node),
       kind: ts.isNewExpression(node) ? 'new' : 'call',
-      text: truncate(collapse(callee.getText(sf))),
-      target: this.callTarget(callee, state),
+      text: holderName ?? truncate(collapse(callee.getText(sf))),
+      target:
+        iifeHolder === undefined
+          ? this.callTarget(callee, state)
+          : {
+              kind: 'identifier',
+              name: holderName ?? '',
+              binding: { kind: 'local-symbol', localId: iifeHolder },
+            },
     };
     // The argument count picks among an interface's overload signatures; a spread leaves it unknown.
     const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
