@@ -501,7 +501,8 @@ class RepoResolver {
     if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : this.testGlobalValue(file, ref.callee);
     if (fn.def.sym.kind === 'class') return fn;
     const declared = this.declaredType(fn.def, (sym) => sym.returnTypeRef);
-    const bound = declared ? this.typeArgument(fn.def.sym, declared.ref, ref.typeArgs) : null;
+    const typeArgs = ref.typeArgs ?? argumentTypeArgs(fn.def.sym, ref.argTypes);
+    const bound = declared ? this.typeArgument(fn.def.sym, declared.ref, typeArgs) : null;
     if (bound) return this.resolveTypeRef(file, bound);
     if (declared) return this.resolveTypeRef(declared.file, declared.ref);
     // No declared return type: what the function is seen to return, when its file tells it.
@@ -1391,6 +1392,23 @@ function paramTypes(sym: SymbolFact): string[] | null {
   if (open < 0 || !name.endsWith(')')) return null;
   const inner = name.slice(open + 1, -1);
   return inner === '' ? [] : inner.split(',').map((t) => t.slice(t.lastIndexOf('.') + 1));
+}
+
+/**
+ * A callee's type arguments as its call's argument types bind them (CallTypeRef.argTypes): each type parameter that
+ * a parameter is declared as (`x: T`) takes that argument's type; undefined when none is bound.
+ */
+function argumentTypeArgs(
+  callee: SymbolFact,
+  argTypes: ReadonlyArray<TypeRef | null> | undefined,
+): Array<TypeRef | null> | undefined {
+  if (!argTypes || !callee.typeParameters || !callee.parameters) return undefined;
+  const params = callee.parameters;
+  const bound = callee.typeParameters.map((name) => {
+    const at = params.findIndex((p) => !p.rest && p.type?.kind === 'name' && p.type.name === name);
+    return at >= 0 ? (argTypes[at] ?? null) : null;
+  });
+  return bound.some((t) => t !== null) ? bound : undefined;
 }
 
 /** Functions and methods: their valueType, when set, is what a call returns. */

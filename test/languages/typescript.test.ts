@@ -465,6 +465,27 @@ describe('repo resolution', () => {
     );
   });
 
+  it("binds a callee's type parameter to the type of the argument passed for a parameter declared as it", () => {
+    const out = resolve({
+      'hooks.ts':
+        'export function useThing<T>(store: T, label?: string): T { return store; }\n' +
+        'export function first<T>(label: string, items: T): T { return items; }\n',
+      'app.ts':
+        "import { useThing, first } from './hooks';\nexport class Store { dispatch() {} }\n" +
+        "export function run(store: Store) {\n  const s = useThing(store, 'x');\n  s.dispatch();\n" +
+        "  useThing(new Store()).dispatch();\n  first(store, 'x').dispatch();\n}\n",
+    });
+    const dispatch = out.edges.filter((e) => e.calleeId === 'app.ts::Store.dispatch:method');
+    // Line 7 passes the store where the callee takes a string: T is bound to nothing typed, a guess at most.
+    assert.deepEqual(
+      dispatch.map((e) => [e.lines, e.reason]),
+      [
+        [[5, 6], 'receiver-typed'],
+        [[7], 'name-only'],
+      ],
+    );
+  });
+
   it('calls a runtime method on an untyped value builtin only when no repository type declares that method', () => {
     const out = resolve({
       'a.ts': 'export function f(xs: any, q: any) { xs.map(String); q.then(go); }\nfunction go() {}\n',

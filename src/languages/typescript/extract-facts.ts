@@ -1180,6 +1180,16 @@ class Extractor {
       if (owner && (owner.keyed ? method === 'get' : ELEMENT_METHODS.has(method)))
         return { ...owner.element };
     }
+    if (ts.isCallExpression(e) && !e.typeArguments) {
+      // `useThing(store)`: the arguments' types, which bind a callee declared `useThing<T>(x: T): T`.
+      const callee = entityText(e.expression, this.sf);
+      if (callee === null || callee === 'require' || callee === 'this' || callee.startsWith('this.'))
+        return null;
+      const argTypes = e.arguments.map((a) =>
+        ts.isSpreadElement(a) ? null : (this.localValueType(a, scope) ?? typeRefFromExpression(a, this.sf)),
+      );
+      return argTypes.some((t) => t !== null) ? { kind: 'call-return', callee, argTypes } : null;
+    }
     return null;
   }
 
