@@ -11,5 +11,6 @@ export const MEASURED: Partial<Record<ResolvedReason, number>> = {
   'same-file': 0.99,
   'receiver-typed': 0.99,
   interface: 0.99,
-  'name-only': 0.1,
+  'name-only': 0.45,
+  'name-only-builtin': 0.01,
 };
