@@ -1173,8 +1173,12 @@ class RepoResolver {
     const candidates = this.membersByName.get(name) ?? [];
     if (candidates.length === 0 || candidates.length > MAX_NAME_ONLY_CANDIDATES)
       return { reason: 'unknown', targets: [] };
-    // A name the runtime's builtin values also have (`has`, `then`) is measured apart: `name-only-builtin`.
-    const reason = builtinName ? 'name-only-builtin' : 'name-only';
+    // Measured apart: a name the runtime's builtin values also have (`has`, `then`), and a name several members have.
+    const reason = builtinName
+      ? 'name-only-builtin'
+      : candidates.length > 1
+        ? 'name-only-several'
+        : 'name-only';
     return { reason, targets: candidates, candidates: candidates.length };
   }
 
@@ -1351,7 +1355,8 @@ class RepoResolver {
           : file.rules.guesses.has('interface-impl') &&
               only &&
               res.reason !== 'name-only' &&
-              res.reason !== 'name-only-builtin'
+              res.reason !== 'name-only-builtin' &&
+              res.reason !== 'name-only-several'
             ? this.overridesOf(only, res.receiverType)
             : [];
         for (const def of impls) {

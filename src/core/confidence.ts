@@ -11,7 +11,8 @@
  * - `unique-property`: the receiver is a property whose name is declared once in the repository, with a type;
  * - `name-only-builtin`: a `name-only` guess whose method name is also a runtime builtin method (`has`, `forEach`,
  *   `then`), so the receiver is as likely a builtin value as the repository's: measured apart from other name-only
- *   guesses, whose precision differs.
+ *   guesses, whose precision differs;
+ * - `name-only-several`: a `name-only` guess among several candidates (one edge each): at most one is right.
  */
 export type ResolvedReason =
   | 'import'
@@ -20,6 +21,7 @@ export type ResolvedReason =
   | 'interface'
   | 'name-only'
   | 'name-only-builtin'
+  | 'name-only-several'
   | 'interface-impl'
   | 'unique-property';
 /**
@@ -42,6 +44,7 @@ export const SEED_CONFIDENCE: Readonly<Record<ResolvedReason, number>> = {
   interface: 0.7,
   'name-only': 0.45,
   'name-only-builtin': 0.2,
+  'name-only-several': 0.45,
   'interface-impl': 0.45,
   'unique-property': 0.6,
 };
@@ -74,6 +77,7 @@ export function confidenceFor(
   if (
     (reason === 'name-only' ||
       reason === 'name-only-builtin' ||
+      reason === 'name-only-several' ||
       reason === 'interface' ||
       reason === 'interface-impl') &&
     candidates > 1

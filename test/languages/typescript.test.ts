@@ -354,7 +354,7 @@ describe('repo resolution', () => {
     assert.equal(out.stats.callSites, 4);
   });
 
-  it('guesses by method name among at most 3 candidates, under its own reason; more stay unresolved', () => {
+  it('guesses by method name among at most 3 candidates, under its own reason (one candidate or several); more stay unresolved', () => {
     const out = resolve({
       'a.ts': 'export class A { save() {} load() {} }\n',
       'b.ts': 'export class B { save() {} load() {} }\n',
@@ -364,9 +364,9 @@ describe('repo resolution', () => {
     const saves = out.edges.filter((e) => e.calleeText === 'x.save');
     assert.deepEqual(saves.map((e) => e.calleeId).sort(), ['a.ts::A.save:method', 'b.ts::B.save:method']);
     for (const e of saves) {
-      assert.equal(e.reason, 'name-only');
+      assert.equal(e.reason, 'name-only-several');
       assert.equal(e.candidates, 2);
-      assert.equal(e.confidence, confidenceIn('name-only', 2, typescriptPlugin.confidence));
+      assert.equal(e.confidence, confidenceIn('name-only-several', 2, typescriptPlugin.confidence));
     }
     const loads = out.edges.filter((e) => e.calleeText === 'x.load');
     assert.deepEqual(
