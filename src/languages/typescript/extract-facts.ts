@@ -1181,12 +1181,19 @@ class Extractor {
         return { ...owner.element };
     }
     if (ts.isCallExpression(e) && !e.typeArguments) {
-      // `useThing(store)`: the arguments' types, which bind a callee declared `useThing<T>(x: T): T`.
+      // `useThing(store)`, `useThing(new Store())`: the arguments' types, which bind a callee declared
+      // `useThing<T>(x: T): T`. Only typed locals and `new X()` are read (no walk into nested calls: this runs for
+      // every call a receiver or a declaration holds).
+      if (!e.arguments.some((a) => ts.isIdentifier(a) || ts.isNewExpression(a))) return null;
       const callee = entityText(e.expression, this.sf);
       if (callee === null || callee === 'require' || callee === 'this' || callee.startsWith('this.'))
         return null;
       const argTypes = e.arguments.map((a) =>
-        ts.isSpreadElement(a) ? null : (this.localValueType(a, scope) ?? typeRefFromExpression(a, this.sf)),
+        ts.isIdentifier(a)
+          ? this.localValueType(a, scope)
+          : ts.isNewExpression(a)
+            ? typeRefFromExpression(a, this.sf)
+            : null,
       );
       return argTypes.some((t) => t !== null) ? { kind: 'call-return', callee, argTypes } : null;
     }
