@@ -59,8 +59,10 @@ export const EVAL_NOTES = `
   stay unresolved as \`ambiguous\`; edges to the overrides of an interface member or abstract method are drawn as
   \`interface-impl\` and excluded here where javac names the member (the bytecode names the declared member only);
   \`bench/java-dispatch.ts\` measures them against javac's class hierarchy.
-- Guesses are drawn under their own reasons and confidences, below the default view's 0.5: \`name-only\` (a method
-  name with at most 3 candidates), \`unique-property\` (a property name declared once with a type) and
+- Guesses are drawn under their own reasons and confidences: \`name-only\` (a method name one repository method
+  has; 0.79, in the default view but below the confident 0.8), \`name-only-several\` (2 or 3 candidates) and
+  \`name-only-builtin\` (a name runtime builtins also have), \`unique-property\` (a property name declared once
+  with a type) and
   \`interface-impl\` (implementations of a called interface member; the compiler names the member, so these are
   not judged here and keep the seed tier divided by the number of implementations, except Java's, measured by
   \`bench/java-dispatch.ts\` at 0.95, which puts them in the default view).

@@ -501,7 +501,8 @@ class RepoResolver {
     if (fn.kind !== 'symbol') return fn.kind === 'external' ? fn : this.testGlobalValue(file, ref.callee);
     if (fn.def.sym.kind === 'class') return fn;
     const declared = this.declaredType(fn.def, (sym) => sym.returnTypeRef);
-    const bound = declared ? this.typeArgument(fn.def.sym, declared.ref, ref.typeArgs) : null;
+    const typeArgs = ref.typeArgs ?? argumentTypeArgs(fn.def.sym, ref.argTypes);
+    const bound = declared ? this.typeArgument(fn.def.sym, declared.ref, typeArgs) : null;
     if (bound) return this.resolveTypeRef(file, bound);
     if (declared) return this.resolveTypeRef(declared.file, declared.ref);
     // No declared return type: what the function is seen to return, when its file tells it.
@@ -1160,8 +1161,8 @@ class RepoResolver {
    * file's language draws that guess (ResolutionRules.guesses); otherwise unknown.
    */
   private guess(file: FileIndex, name: string, receiver: Receiver): Resolution {
-    if (file.rules.builtinMembers.has(name) && !this.memberNames.has(name))
-      return { reason: 'builtin', targets: [] };
+    const builtinName = file.rules.builtinMembers.has(name);
+    if (builtinName && !this.memberNames.has(name)) return { reason: 'builtin', targets: [] };
     const guesses = file.rules.guesses;
     if (guesses.has('unique-property')) {
       const property = receiverProperty(receiver);
@@ -1172,7 +1173,13 @@ class RepoResolver {
     const candidates = this.membersByName.get(name) ?? [];
     if (candidates.length === 0 || candidates.length > MAX_NAME_ONLY_CANDIDATES)
       return { reason: 'unknown', targets: [] };
-    return { reason: 'name-only', targets: candidates, candidates: candidates.length };
+    // Measured apart: a name the runtime's builtin values also have (`has`, `then`), and a name several members have.
+    const reason = builtinName
+      ? 'name-only-builtin'
+      : candidates.length > 1
+        ? 'name-only-several'
+        : 'name-only';
+    return { reason, targets: candidates, candidates: candidates.length };
   }
 
   /** `…​.prop.name()` where `prop` is declared once in the repository with a type: that type's member `name`. */
@@ -1345,7 +1352,11 @@ class RepoResolver {
         const only = res.targets.length === 1 ? res.targets[0] : undefined;
         const impls = file.rules.structuralInterfaces
           ? (res.implementations ?? [])
-          : file.rules.guesses.has('interface-impl') && only && res.reason !== 'name-only'
+          : file.rules.guesses.has('interface-impl') &&
+              only &&
+              res.reason !== 'name-only' &&
+              res.reason !== 'name-only-builtin' &&
+              res.reason !== 'name-only-several'
             ? this.overridesOf(only, res.receiverType)
             : [];
         for (const def of impls) {
@@ -1386,6 +1397,23 @@ function paramTypes(sym: SymbolFact): string[] | null {
   if (open < 0 || !name.endsWith(')')) return null;
   const inner = name.slice(open + 1, -1);
   return inner === '' ? [] : inner.split(',').map((t) => t.slice(t.lastIndexOf('.') + 1));
+}
+
+/**
+ * A callee's type arguments as its call's argument types bind them (CallTypeRef.argTypes): each type parameter that
+ * a parameter is declared as (`x: T`) takes that argument's type; undefined when none is bound.
+ */
+function argumentTypeArgs(
+  callee: SymbolFact,
+  argTypes: ReadonlyArray<TypeRef | null> | undefined,
+): Array<TypeRef | null> | undefined {
+  if (!argTypes || !callee.typeParameters || !callee.parameters) return undefined;
+  const params = callee.parameters;
+  const bound = callee.typeParameters.map((name) => {
+    const at = params.findIndex((p) => !p.rest && p.type?.kind === 'name' && p.type.name === name);
+    return at >= 0 ? (argTypes[at] ?? null) : null;
+  });
+  return bound.some((t) => t !== null) ? bound : undefined;
 }
 
 /** Functions and methods: their valueType, when set, is what a call returns. */

@@ -8,7 +8,11 @@
  * Why an edge was drawn. The first five are the seed's tiers; the others are guesses or longer inferences whose
  * certainty differs, so each is measured on its own:
  * - `interface-impl`: a class implementing the interface member that is called (the compiler names the member);
- * - `unique-property`: the receiver is a property whose name is declared once in the repository, with a type.
+ * - `unique-property`: the receiver is a property whose name is declared once in the repository, with a type;
+ * - `name-only-builtin`: a `name-only` guess whose method name is also a runtime builtin method (`has`, `forEach`,
+ *   `then`), so the receiver is as likely a builtin value as the repository's: measured apart from other name-only
+ *   guesses, whose precision differs;
+ * - `name-only-several`: a `name-only` guess among several candidates (one edge each): at most one is right.
  */
 export type ResolvedReason =
   | 'import'
@@ -16,6 +20,8 @@ export type ResolvedReason =
   | 'receiver-typed'
   | 'interface'
   | 'name-only'
+  | 'name-only-builtin'
+  | 'name-only-several'
   | 'interface-impl'
   | 'unique-property';
 /**
@@ -37,6 +43,8 @@ export const SEED_CONFIDENCE: Readonly<Record<ResolvedReason, number>> = {
   'receiver-typed': 0.8,
   interface: 0.7,
   'name-only': 0.45,
+  'name-only-builtin': 0.2,
+  'name-only-several': 0.45,
   'interface-impl': 0.45,
   'unique-property': 0.6,
 };
@@ -66,7 +74,14 @@ export function confidenceFor(
   const value = measured[reason];
   if (value !== undefined) return value;
   const base = SEED_CONFIDENCE[reason];
-  if ((reason === 'name-only' || reason === 'interface' || reason === 'interface-impl') && candidates > 1) {
+  if (
+    (reason === 'name-only' ||
+      reason === 'name-only-builtin' ||
+      reason === 'name-only-several' ||
+      reason === 'interface' ||
+      reason === 'interface-impl') &&
+    candidates > 1
+  ) {
     return round2(base / candidates);
   }
   return base;

@@ -51,6 +51,11 @@ export type TypeRef =
       search?: string[];
       /** Type arguments written at the call (`create<Store>()`), bound to the callee's typeParameters in order. */
       typeArgs?: Array<TypeRef | null>;
+      /**
+       * Without typeArgs: the types of the call's arguments, in order, as far as the file tells (null where it does
+       * not). A type parameter the callee declares a parameter as (`useThing<T>(x: T): T`) is bound to its argument's.
+       */
+      argTypes?: Array<TypeRef | null>;
     }
   /** The type of member `name` (a typed field, or a method's declared return) of the type `of`: `self.repo.db`. */
   | { kind: 'member'; of: TypeRef; name: string }

@@ -354,7 +354,7 @@ describe('repo resolution', () => {
     assert.equal(out.stats.callSites, 4);
   });
 
-  it('guesses by method name among at most 3 candidates, under its own reason; more stay unresolved', () => {
+  it('guesses by method name among at most 3 candidates, under its own reason (one candidate or several); more stay unresolved', () => {
     const out = resolve({
       'a.ts': 'export class A { save() {} load() {} }\n',
       'b.ts': 'export class B { save() {} load() {} }\n',
@@ -364,14 +364,125 @@ describe('repo resolution', () => {
     const saves = out.edges.filter((e) => e.calleeText === 'x.save');
     assert.deepEqual(saves.map((e) => e.calleeId).sort(), ['a.ts::A.save:method', 'b.ts::B.save:method']);
     for (const e of saves) {
-      assert.equal(e.reason, 'name-only');
+      assert.equal(e.reason, 'name-only-several');
       assert.equal(e.candidates, 2);
-      assert.equal(e.confidence, confidenceIn('name-only', 2, typescriptPlugin.confidence));
+      assert.equal(e.confidence, confidenceIn('name-only-several', 2, typescriptPlugin.confidence));
     }
     const loads = out.edges.filter((e) => e.calleeText === 'x.load');
     assert.deepEqual(
       loads.map((e) => [e.calleeId, e.reason]),
       [[null, 'unknown']],
+    );
+  });
+
+  it("types a callback's parameter from the declared type of the variable a namesake factory initialises", () => {
+    const out = resolve({
+      'core.ts':
+        'export interface Trait { run(): void }\nexport interface $constructor<T, D = unknown> { init(inst: T, def: D): void }\n' +
+        'export function $constructor<T, D>(name: string, init: (inst: T, def: D) => void): $constructor<T, D> { return null as any; }\n' +
+        'export function other<T>(name: string, init: (inst: T) => void): $constructor<T> { return null as any; }\n',
+      'schemas.ts':
+        "import * as core from './core';\nexport interface ZodType { check(): void; clone(): ZodType }\n" +
+        "export const ZodType: core.$constructor<ZodType> = core.$constructor('ZodType', (inst, def) => {\n" +
+        '  inst.clone = () => inst.check() as any;\n});\n' +
+        "export const Other: core.$constructor<ZodType> = core.other('Other', (inst) => { inst.check(); });\n",
+    });
+    const checks = out.edges.filter((e) => e.calleeText === 'inst.check');
+    assert.deepEqual(
+      checks.map((e) => [e.lines, e.calleeId, e.reason]),
+      [
+        [[4], 'schemas.ts::ZodType.check:method', 'interface'],
+        // A factory not named as the declared type may pass its type parameters anywhere: not bound.
+        [[6], null, 'unknown'],
+      ],
+    );
+  });
+
+  it('types the callbacks in both branches of a conditional argument', () => {
+    const out = resolve({
+      'a.ts':
+        'export class Sub { next(v: number) {} }\nexport class Obs { constructor(init: (s: Sub) => void) {} }\n' +
+        'export function range(fast: boolean) {\n  return new Obs(fast\n    ? (s) => s.next(1)\n    : (s) => { s.next(2); });\n}\n',
+    });
+    const next = out.edges.filter((e) => e.calleeText === 's.next');
+    assert.deepEqual(
+      next.map((e) => [e.lines, e.calleeId, e.reason]),
+      [[[5, 6], 'a.ts::Sub.next:method', 'receiver-typed']],
+    );
+  });
+
+  it("types a local copied from a field of the enclosing class, and a copy of a typed array's elements", () => {
+    const out = resolve({
+      'a.ts':
+        'export class Win { next(v: number) {} }\nexport class Out { error(e: unknown) {} }\n' +
+        'export class Socket {\n  private _output: Out = new Out();\n' +
+        '  fail(e: unknown, windows: Win[]) {\n    const observer = this._output;\n    observer.error(e);\n' +
+        '    const copy = windows.slice();\n    for (const w of copy) w.next(1);\n' +
+        '    for (const w of [...windows]) w.next(2);\n    for (const w of windows.filter(Boolean)) w.next(3);\n  }\n}\n',
+    });
+    const byText = (text: string) =>
+      out.edges.filter((e) => e.calleeText === text).map((e) => [e.lines, e.calleeId, e.reason]);
+    assert.deepEqual(byText('observer.error'), [[[7], 'a.ts::Out.error:method', 'receiver-typed']]);
+    // A copy held in a local is typed; a copy iterated in place is not (only bindings carry element types).
+    assert.deepEqual(byText('w.next'), [
+      [[9], 'a.ts::Win.next:method', 'receiver-typed'],
+      [[10, 11], 'a.ts::Win.next:method', 'name-only-builtin'],
+    ]);
+  });
+
+  it("reads a parameter typed by a constrained type parameter as its constraint, and an interface member typed by the owner's type parameter as its default", () => {
+    const out = resolve({
+      'a.ts':
+        'export interface Internals { run(): void }\nexport interface Free { go(): void }\n' +
+        'export interface Schema<I extends Internals = Internals> { _zod: I }\n' +
+        'export function exec<T extends Internals, U>(x: T, y: U, s: Schema) {\n  x.run();\n  y.go();\n  s._zod.run();\n}\n',
+    });
+    const byText = (text: string) =>
+      out.edges.filter((e) => e.calleeText === text).map((e) => [e.calleeId, e.reason]);
+    // `x.run()` (line 5) and `s._zod.run()` (line 7) make one edge.
+    const run = out.edges.filter((e) => e.calleeId === 'a.ts::Internals.run:method');
+    assert.deepEqual(
+      run.map((e) => [e.lines, e.reason]),
+      [[[5, 7], 'interface']],
+    );
+    // An unconstrained type parameter stands for anything: at most a guess.
+    assert.notEqual(byText('y.go')[0]?.[1], 'interface');
+  });
+
+  it('draws an IIFE that initialises a variable to that variable; other IIFEs stay part of the enclosing symbol', () => {
+    const out = resolve({
+      'a.ts':
+        'export const ajax = (() => {\n  return make();\n})();\nfunction make() { return 1; }\n' +
+        'export function f() {\n  (() => make())();\n}\n',
+    });
+    assert.deepEqual(
+      out.edges.map((e) => [e.callerId, e.calleeId, e.reason, e.lines]),
+      [
+        ['a.ts::<module>:module', 'a.ts::ajax:variable', 'same-file', [1]],
+        ['a.ts::<module>:module', 'a.ts::make:function', 'same-file', [2]],
+        ['a.ts::f:function', 'a.ts::make:function', 'same-file', [6]],
+      ],
+    );
+  });
+
+  it("binds a callee's type parameter to the type of the argument passed for a parameter declared as it", () => {
+    const out = resolve({
+      'hooks.ts':
+        'export function useThing<T>(store: T, label?: string): T { return store; }\n' +
+        'export function first<T>(label: string, items: T): T { return items; }\n',
+      'app.ts':
+        "import { useThing, first } from './hooks';\nexport class Store { dispatch() {} }\n" +
+        "export function run(store: Store) {\n  const s = useThing(store, 'x');\n  s.dispatch();\n" +
+        "  useThing(new Store()).dispatch();\n  first(store, 'x').dispatch();\n}\n",
+    });
+    const dispatch = out.edges.filter((e) => e.calleeId === 'app.ts::Store.dispatch:method');
+    // Line 7 passes the store where the callee takes a string: T is bound to nothing typed, a guess at most.
+    assert.deepEqual(
+      dispatch.map((e) => [e.lines, e.reason]),
+      [
+        [[5, 6], 'receiver-typed'],
+        [[7], 'name-only'],
+      ],
     );
   });
 
@@ -382,7 +493,25 @@ describe('repo resolution', () => {
     });
     const reasons = Object.fromEntries(out.edges.map((e) => [e.calleeText, e.reason]));
     assert.equal(reasons['xs.map'], 'builtin');
-    assert.equal(reasons['q.then'], 'name-only');
+    assert.equal(reasons['q.then'], 'name-only-builtin');
+  });
+
+  it('guesses a method whose name is also a runtime builtin method under its own reason, measured apart', () => {
+    const out = resolve({
+      'a.ts': 'export class Store { has(k: string) { return true; } persist() {} }\n',
+      'b.ts': 'export function f(s: any) { s.has("k"); s.persist(); }\n',
+    });
+    const byText = Object.fromEntries(out.edges.map((e) => [e.calleeText, e]));
+    assert.equal(byText['s.has']?.reason, 'name-only-builtin');
+    assert.equal(byText['s.has']?.calleeId, 'a.ts::Store.has:method');
+    assert.equal(
+      byText['s.has']?.confidence,
+      confidenceIn('name-only-builtin', 1, typescriptPlugin.confidence),
+    );
+    assert.equal(byText['s.persist']?.reason, 'name-only');
+    assert.equal(byText['s.persist']?.confidence, confidenceIn('name-only', 1, typescriptPlugin.confidence));
+    // Both are guesses below the default view.
+    for (const e of [byText['s.has'], byText['s.persist']]) assert.ok((e?.confidence ?? 1) < 0.8);
   });
 
   it('follows a member chain through the declared types of class and interface properties', () => {

@@ -36,6 +36,7 @@ import {
   signatureText,
   titleText,
   typeRefFromExpression,
+  contextualTypeArgs,
   typeArgsOf,
   typeRefFromTypeNode,
   unwrapExpression,
@@ -134,7 +135,11 @@ class Extractor {
   /** Parameters typed by an object type written in place → that type's symbol (declareParameterLiterals). */
   private readonly parameterLiterals = new Map<ts.ParameterDeclaration, TypeRef>();
   private readonly callbackArgs = new Map<ts.Node, CallbackTarget & { arg: number }>();
+  /** A variable's or field's initialiser (parentheses off) → the type declared for it (contextualTypeArgs). */
+  private readonly declaredTypes = new Map<ts.Node, ts.TypeNode>();
   private readonly classNodes = new Map<ts.Node, string>();
+  /** IIFEs that initialise a declared variable → that variable's localId (recordCall). */
+  private readonly iifeHolders = new Map<ts.Node, string>();
   private readonly describeCallbacks = new Set<ts.Node>();
   private readonly tests: TestRecord[] = [];
   private readonly hookGroups: HookGroup[] = [];
@@ -519,7 +524,11 @@ class Extractor {
         extends: heritageNames(node.heritageClauses, ts.SyntaxKind.ExtendsKeyword, sf),
       });
       this.declSymbol.set(node, id);
-      this.declareTypeMembers(node.members, { qn: this.qnOf(id), localId: id, topLevel: false });
+      this.declareTypeMembers(
+        node.members,
+        { qn: this.qnOf(id), localId: id, topLevel: false },
+        node.typeParameters,
+      );
       return;
     }
     if (ts.isTypeAliasDeclaration(node)) {
@@ -622,7 +631,11 @@ class Extractor {
   }
 
   /** Method and property signatures of an interface or object type, as members of `inner`. */
-  private declareTypeMembers(members: ts.NodeArray<ts.TypeElement>, inner: Container): void {
+  private declareTypeMembers(
+    members: ts.NodeArray<ts.TypeElement>,
+    inner: Container,
+    typeParameters?: ts.NodeArray<ts.TypeParameterDeclaration>,
+  ): void {
     const sf = this.sf;
     for (const member of members) {
       if (ts.isMethodSignature(member)) {
@@ -637,8 +650,9 @@ class Extractor {
       } else if (ts.isPropertySignature(member)) {
         // A function-typed property (`subscribe: (listener: (s: State) => void) => void`) keeps its function type:
         // callbacks passed to it are typed by its parameters.
+        // `_zod: Internals` with `Internals extends X = X` a parameter of the interface: what it is when none is given.
         this.declSymbolFor(propertyNameText(member.name, sf), 'property', member, member, inner, {
-          valueType: parameterTypeRef(member.type, sf),
+          valueType: parameterTypeRef(defaultOf(member.type, typeParameters), sf),
         });
       }
     }
@@ -1075,10 +1089,11 @@ class Extractor {
               typeRefFromExpression(init, sf),
           };
       this.noteElementType(binding, decl.type, init);
-      if (!decl.type && init && ts.isIdentifier(unwrapExpression(init))) {
-        // `const list = items`: the copy has the element type the original was declared with.
-        const source = this.lookup(scope, (unwrapExpression(init) as ts.Identifier).text);
-        const element = this.elementTypes.get(source);
+      const copied = !decl.type && init ? copiedArray(init) : null;
+      if (copied) {
+        // `const list = items`, `items.slice()`, `items.filter(…)`, `[...items]`: the copy has the element type the
+        // original was declared with.
+        const element = this.elementTypes.get(this.lookup(scope, copied.text));
         if (element) this.elementTypes.set(binding, element);
       }
       scope.vars.set(name, binding);
@@ -1142,7 +1157,11 @@ class Extractor {
     if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.name)) {
       // `const reader = ws.storage.reader` with ws typed: member `reader` of member `storage` of ws's type.
       const of = this.localValueType(e.expression, scope);
-      return of ? { kind: 'member', of, name: e.name.text } : null;
+      if (of) return { kind: 'member', of, name: e.name.text };
+      // `const observer = this._output`: the enclosing class's declared field.
+      return this.walkState && unwrapExpression(e.expression).kind === ts.SyntaxKind.ThisKeyword
+        ? this.memberChainType(e, this.walkState, 0)
+        : null;
     }
     if (ts.isConditionalExpression(e)) return this.eitherType(e.whenTrue, e.whenFalse, scope);
     if (
@@ -1160,6 +1179,23 @@ class Extractor {
       const method = e.expression.name.text;
       if (owner && (owner.keyed ? method === 'get' : ELEMENT_METHODS.has(method)))
         return { ...owner.element };
+    }
+    if (ts.isCallExpression(e) && !e.typeArguments) {
+      // `useThing(store)`, `useThing(new Store())`: the arguments' types, which bind a callee declared
+      // `useThing<T>(x: T): T`. Only typed locals and `new X()` are read (no walk into nested calls: this runs for
+      // every call a receiver or a declaration holds).
+      if (!e.arguments.some((a) => ts.isIdentifier(a) || ts.isNewExpression(a))) return null;
+      const callee = entityText(e.expression, this.sf);
+      if (callee === null || callee === 'require' || callee === 'this' || callee.startsWith('this.'))
+        return null;
+      const argTypes = e.arguments.map((a) =>
+        ts.isIdentifier(a)
+          ? this.localValueType(a, scope)
+          : ts.isNewExpression(a)
+            ? typeRefFromExpression(a, this.sf)
+            : null,
+      );
+      return argTypes.some((t) => t !== null) ? { kind: 'call-return', callee, argTypes } : null;
     }
     return null;
   }
@@ -1293,7 +1329,7 @@ class Extractor {
         const callback = this.callbackArgs.get(node);
         for (const [index, param] of node.parameters.entries()) {
           const type =
-            typeRefFromTypeNode(param.type, this.sf) ??
+            typeRefFromTypeNode(constraintOf(param.type, node.typeParameters), this.sf) ??
             this.parameterLiterals.get(param) ??
             (callback && !param.type && !param.dotDotDotToken
               ? this.callbackParamType(callback, index)
@@ -1342,6 +1378,26 @@ class Extractor {
         state.scope.vars.set(node.name.text, { kind: 'local-value', valueType: null });
       }
 
+      if (
+        (ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) &&
+        node.type &&
+        node.initializer
+      ) {
+        let value = node.initializer;
+        while (ts.isParenthesizedExpression(value)) value = value.expression;
+        this.declaredTypes.set(value, node.type);
+      }
+      if (ts.isVariableDeclaration(node) && node.initializer) {
+        let value = node.initializer;
+        while (ts.isParenthesizedExpression(value)) value = value.expression;
+        const id = this.declSymbol.get(node);
+        if (
+          id !== undefined &&
+          ts.isCallExpression(value) &&
+          isFunctionValue(unwrapExpression(value.expression))
+        )
+          this.iifeHolders.set(value, id);
+      }
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.noteCallbackArgs(node, state);
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.recordCall(node, state);
       else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken)
@@ -1440,13 +1496,25 @@ class Extractor {
   private noteCallbackArgs(node: ts.CallExpression | ts.NewExpression, state: WalkState): void {
     let target: CallbackTarget | null | undefined;
     node.arguments?.forEach((argument, arg) => {
-      const value = unwrapExpression(argument);
-      if (!ts.isArrowFunction(value) && !ts.isFunctionExpression(value)) return;
-      if (target === undefined) {
-        target = this.callbackTarget(node.expression, state);
-        if (target && !target.element) Object.assign(target, typeArgsOf(node, this.sf));
+      const outer = unwrapExpression(argument);
+      // `new Observable(scheduler ? (s) => … : (s) => …)`: each branch's function is the argument.
+      const values = ts.isConditionalExpression(outer)
+        ? [unwrapExpression(outer.whenTrue), unwrapExpression(outer.whenFalse)]
+        : [outer];
+      for (const value of values) {
+        if (!ts.isArrowFunction(value) && !ts.isFunctionExpression(value)) continue;
+        if (target === undefined) {
+          target = this.callbackTarget(node.expression, state);
+          if (target && !target.element) {
+            const written = typeArgsOf(node, this.sf);
+            Object.assign(
+              target,
+              written.typeArgs ? written : contextualTypeArgs(node, this.declaredTypes.get(node), this.sf),
+            );
+          }
+        }
+        if (target) this.callbackArgs.set(value, { ...target, arg });
       }
-      if (target) this.callbackArgs.set(value, { ...target, arg });
     });
   }
 
@@ -1499,8 +1567,11 @@ class Extractor {
     const sf = this.sf;
     const callee = node.expression;
     const inner = unwrapExpression(callee);
-    // An IIFE is not a call to another symbol: its body's calls count for the enclosing symbol.
-    if (isFunctionValue(inner)) return;
+    // An IIFE is not a call to another symbol: its body's calls count for the enclosing symbol. One that initialises a
+    // variable (`export const ajax = (() => { … })()`) runs the function written in that variable's declaration, so
+    // the call is drawn to the variable, whose range holds that function.
+    const iifeHolder = isFunctionValue(inner) ? this.iifeHolders.get(node) : undefined;
+    if (isFunctionValue(inner) && iifeHolder === undefined) return;
     if (ts.isCallExpression(node)) {
       if (callee.kind === ts.SyntaxKind.ImportKeyword) {
         const spec = dynamicImportSpecifier(node);
@@ -1544,12 +1615,20 @@ class Extractor {
         }
       }
     }
+    const holderName = iifeHolder === undefined ? undefined : this.byLocalId.get(iifeHolder)?.name;
     const site: CallSiteFact = {
       caller: '',
       line: this.startLine(node),
       kind: ts.isNewExpression(node) ? 'new' : 'call',
-      text: truncate(collapse(callee.getText(sf))),
-      target: this.callTarget(callee, state),
+      text: holderName ?? truncate(collapse(callee.getText(sf))),
+      target:
+        iifeHolder === undefined
+          ? this.callTarget(callee, state)
+          : {
+              kind: 'identifier',
+              name: holderName ?? '',
+              binding: { kind: 'local-symbol', localId: iifeHolder },
+            },
     };
     // The argument count picks among an interface's overload signatures; a spread leaves it unknown.
     const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
@@ -1807,6 +1886,72 @@ function hasFunctionMembers(literal: ts.ObjectLiteralExpression): boolean {
       ts.isShorthandPropertyAssignment(p) ||
       (ts.isPropertyAssignment(p) && isFunctionValue(unwrapExpression(p.initializer))),
   );
+}
+
+/**
+ * A type written as one of `typeParameters` (`x: T` with `<T extends Foo>`): its constraint, which is what the
+ * compiler resolves members of T through inside the declaration; the type as written otherwise.
+ */
+function constraintOf(
+  type: ts.TypeNode | undefined,
+  typeParameters: ts.NodeArray<ts.TypeParameterDeclaration> | undefined,
+): ts.TypeNode | undefined {
+  const param = typeParameterNamed(type, typeParameters);
+  return param ? param.constraint : type;
+}
+
+/**
+ * A member's type written as one of its owner's `typeParameters` (`_zod: Internals` with `Internals extends X = X`):
+ * the type it is when the owner is named without type arguments (its default, else its constraint).
+ */
+function defaultOf(
+  type: ts.TypeNode | undefined,
+  typeParameters: ts.NodeArray<ts.TypeParameterDeclaration> | undefined,
+): ts.TypeNode | undefined {
+  const param = typeParameterNamed(type, typeParameters);
+  return param ? (param.default ?? param.constraint) : type;
+}
+
+function typeParameterNamed(
+  type: ts.TypeNode | undefined,
+  typeParameters: ts.NodeArray<ts.TypeParameterDeclaration> | undefined,
+): ts.TypeParameterDeclaration | undefined {
+  if (!type || !typeParameters || !ts.isTypeReferenceNode(type) || type.typeArguments) return undefined;
+  const name = type.typeName;
+  return ts.isIdentifier(name) ? typeParameters.find((p) => p.name.text === name.text) : undefined;
+}
+
+/** Array methods whose result holds the same elements: `xs.slice()`, `xs.filter(…)`. */
+const ARRAY_COPIES: ReadonlySet<string> = new Set([
+  'slice',
+  'filter',
+  'concat',
+  'reverse',
+  'sort',
+  'toSorted',
+  'toReversed',
+]);
+
+/** The identifier an array expression copies (`xs`, `xs.slice()`, `xs.filter(…)`, `[...xs]`), or null. */
+function copiedArray(init: ts.Expression): ts.Identifier | null {
+  const e = unwrapExpression(init);
+  if (ts.isIdentifier(e)) return e;
+  if (
+    ts.isCallExpression(e) &&
+    ts.isPropertyAccessExpression(e.expression) &&
+    ARRAY_COPIES.has(e.expression.name.text)
+  ) {
+    const owner = unwrapExpression(e.expression.expression);
+    return ts.isIdentifier(owner) ? owner : null;
+  }
+  if (ts.isArrayLiteralExpression(e) && e.elements.length === 1) {
+    const only = e.elements[0];
+    if (only && ts.isSpreadElement(only)) {
+      const owner = unwrapExpression(only.expression);
+      return ts.isIdentifier(owner) ? owner : null;
+    }
+  }
+  return null;
 }
 
 function cmp(a: string, b: string): number {

@@ -175,6 +175,25 @@ export function typeArgsOf(
   return written && written.length > 0 ? { typeArgs: written.map((t) => typeRefFromTypeNode(t, sf)) } : {};
 }
 
+/**
+ * Type arguments a call without written ones takes from the type declared for the variable or field it initialises,
+ * when the callee is named as that type: `const X: core.$constructor<Foo> = core.$constructor(…)` (a factory
+ * declared `function $constructor<T, D>(…): $constructor<T, D>` passes its type parameters to its namesake type in
+ * order). Nothing otherwise.
+ */
+export function contextualTypeArgs(
+  call: ts.CallExpression | ts.NewExpression,
+  declared: ts.TypeNode | undefined,
+  sf: ts.SourceFile,
+): { typeArgs?: Array<TypeRef | null> } {
+  if (call.typeArguments && call.typeArguments.length > 0) return {};
+  if (!declared || !ts.isTypeReferenceNode(declared) || !declared.typeArguments?.length) return {};
+  const callee = entityText(call.expression, sf);
+  const lastName = (text: string): string => text.slice(text.lastIndexOf('.') + 1);
+  if (callee === null || lastName(callee) !== lastName(declared.typeName.getText(sf))) return {};
+  return { typeArgs: declared.typeArguments.map((t) => typeRefFromTypeNode(t, sf)) };
+}
+
 /** The parameter list text, without comments, whitespace collapsed. */
 export function signatureText(node: ts.SignatureDeclaration, sf: ts.SourceFile): string {
   return `(${node.parameters.map((p) => codeText(p, sf)).join(', ')})`;
