@@ -47,6 +47,10 @@ export interface HistoryStorageRow {
   allBytes: number;
   /** allBytes / firstBytes. */
   ratio: number;
+  /** One snapshot of the newest commit alone, in a fresh store (the history's biggest single snapshot). */
+  newestAloneBytes: number;
+  /** allBytes / newestAloneBytes. */
+  ratioToNewest: number;
   firstIndexMs: number;
   /** Index time of every commit after the first, in history order. */
   laterIndexMs: number[];
@@ -140,8 +144,12 @@ export async function runHistoryStorage(options: HistoryStorageOptions): Promise
   const rows: HistoryStorageRow[] = [];
   const loads: number[] = [loadavg()[0] ?? 0];
   const name = 'bench/history/replay';
-  for (const engine of engines) {
-    const data = join(options.work, `data-${engine}`);
+  /** A fresh, empty store on `engine`: its CLI arguments, how to read its size, how to drop it. */
+  const freshStore = async (
+    engine: 'sqlite' | 'postgres',
+    label: string,
+  ): Promise<{ data: string; storageArgs: string[]; size(): Promise<number>; drop(): Promise<void> }> => {
+    const data = join(options.work, `data-${engine}${label}`);
     rmSync(data, { recursive: true, force: true });
     mkdirSync(data, { recursive: true });
     let storageArgs: string[] = [];
@@ -149,7 +157,7 @@ export async function runHistoryStorage(options: HistoryStorageOptions): Promise
     let drop: () => Promise<void> = async () => undefined;
     if (engine === 'postgres' && options.postgres) {
       const admin = options.postgres;
-      const database = `codehub_bench_history_${process.pid}`;
+      const database = `codehub_bench_history_${process.pid}${label.replace(/[^a-z0-9]/g, '_')}`;
       await onServer(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
       await onServer(admin, (c) => c.query(`CREATE DATABASE ${database}`));
       const url = databaseOn(admin, database);
@@ -163,35 +171,60 @@ export async function runHistoryStorage(options: HistoryStorageOptions): Promise
           () => undefined,
         );
     }
+    return { data, storageArgs, size, drop };
+  };
+  const index = async (
+    engine: string,
+    data: string,
+    storageArgs: string[],
+    commit: string,
+  ): Promise<number> => {
+    const run = await runCodehub([
+      'index',
+      clone,
+      '--ref',
+      commit,
+      '--data',
+      data,
+      '--name',
+      name,
+      '--json',
+      ...storageArgs,
+    ]);
+    if (run.exitCode !== 0)
+      throw new Error(
+        `codehub index of ${commit.slice(0, 12)} (${engine}) failed: ${run.stderr.trim().slice(-1000)}`,
+      );
+    return run.wallMs;
+  };
+  for (const engine of engines) {
+    const { data, storageArgs, size, drop } = await freshStore(engine, '');
     try {
       const times: number[] = [];
       let firstBytes = 0;
       for (const [i, commit] of list.entries()) {
-        const run = await runCodehub([
-          'index',
-          clone,
-          '--ref',
-          commit,
-          '--data',
-          data,
-          '--name',
-          name,
-          '--json',
-          ...storageArgs,
-        ]);
-        if (run.exitCode !== 0)
-          throw new Error(
-            `codehub index of ${commit.slice(0, 12)} (${engine}) failed: ${run.stderr.trim().slice(-1000)}`,
-          );
-        times.push(run.wallMs);
+        const ms = await index(engine, data, storageArgs, commit);
+        times.push(ms);
         if (i === 0) firstBytes = await size();
         if ((i + 1) % 10 === 0 || i === 0)
           options.log(
-            `history ${engine}: ${i + 1}/${list.length} (${(run.wallMs / 1000).toFixed(1)} s, load ${(loadavg()[0] ?? 0).toFixed(1)})`,
+            `history ${engine}: ${i + 1}/${list.length} (${(ms / 1000).toFixed(1)} s, load ${(loadavg()[0] ?? 0).toFixed(1)})`,
           );
       }
       const allBytes = await size();
-      if (firstBytes <= 0 || allBytes <= 0) throw new Error(`${engine}: database size not read`);
+      // The newest commit alone in a fresh store: the repository grows along a history, so the first snapshot
+      // is not the only "one snapshot" to compare with.
+      const alone = await freshStore(engine, '-newest');
+      let newestAloneBytes: number;
+      try {
+        await index(engine, alone.data, alone.storageArgs, list[list.length - 1]!);
+        newestAloneBytes = await alone.size();
+      } finally {
+        await alone.drop();
+        rmSync(alone.data, { recursive: true, force: true });
+      }
+      if (firstBytes <= 0 || allBytes <= 0 || newestAloneBytes <= 0)
+        throw new Error(`${engine}: database size not read`);
       const later = times.slice(1);
       rows.push({
         engine,
@@ -199,6 +232,8 @@ export async function runHistoryStorage(options: HistoryStorageOptions): Promise
         firstBytes,
         allBytes,
         ratio: allBytes / firstBytes,
+        newestAloneBytes,
+        ratioToNewest: allBytes / newestAloneBytes,
         firstIndexMs: times[0]!,
         laterIndexMs: later,
         medianMs: median(later),
@@ -223,13 +258,14 @@ export async function runHistoryStorage(options: HistoryStorageOptions): Promise
     'files analysed), each indexed with `codehub index --ref <commit>` into one store, oldest first. Database size',
     'after the first snapshot and after all of them (SQLite: the file after a WAL checkpoint; PostgreSQL:',
     '`pg_database_size`). Index times of the commits after the first (each one commit on from the last).',
+    '"newest alone" is one snapshot of the newest commit in a fresh store (the history\'s biggest single snapshot).',
     `Machine load (1-minute average) at the start and after each engine: ${loads.map((l) => l.toFixed(2)).join(', ')}.`,
     '',
-    '| engine | commits | after 1st (MB) | after all (MB) | all / 1st | 1st index (s) | later: median (s) | later: p90 (s) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| engine | commits | after 1st (MB) | after all (MB) | all / 1st | newest alone (MB) | all / newest alone | 1st index (s) | later: median (s) | later: p90 (s) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.engine} | ${r.commits} | ${mb(r.firstBytes)} | ${mb(r.allBytes)} | ${r.ratio.toFixed(2)}× | ${s(r.firstIndexMs)} | ${s(r.medianMs)} | ${s(r.p90Ms)} |`,
+        `| ${r.engine} | ${r.commits} | ${mb(r.firstBytes)} | ${mb(r.allBytes)} | ${r.ratio.toFixed(2)}× | ${mb(r.newestAloneBytes)} | ${r.ratioToNewest.toFixed(2)}× | ${s(r.firstIndexMs)} | ${s(r.medianMs)} | ${s(r.p90Ms)} |`,
     ),
   ].join('\n');
   return { rows, commits: list, tsFiles, section };
@@ -237,10 +273,17 @@ export async function runHistoryStorage(options: HistoryStorageOptions): Promise
 
 /** The issue's target checked on the rows: [target, measured, verdict]. */
 export function historyTargets(result: HistoryStorageResult): string[][] {
-  return result.rows.map((r) => [
-    `${r.commits} commits of real history ≤ 3× one snapshot (${r.engine})`,
-    `${(r.allBytes / 1e6).toFixed(2)} MB vs ${(r.firstBytes / 1e6).toFixed(2)} MB = ${r.ratio.toFixed(2)}×`,
-    r.ratio <= 3 ? 'met' : 'missed',
+  return result.rows.flatMap((r) => [
+    [
+      `${r.commits} commits of real history ≤ 3× one snapshot (${r.engine}, the first commit's)`,
+      `${(r.allBytes / 1e6).toFixed(2)} MB vs ${(r.firstBytes / 1e6).toFixed(2)} MB = ${r.ratio.toFixed(2)}×`,
+      r.ratio <= 3 ? 'met' : 'missed',
+    ],
+    [
+      `${r.commits} commits of real history ≤ 3× one snapshot (${r.engine}, the newest commit's alone)`,
+      `${(r.allBytes / 1e6).toFixed(2)} MB vs ${(r.newestAloneBytes / 1e6).toFixed(2)} MB = ${r.ratioToNewest.toFixed(2)}×`,
+      r.ratioToNewest <= 3 ? 'met' : 'missed',
+    ],
   ]);
 }
 

@@ -48,6 +48,8 @@ interface Row {
   firstBytes: number;
   allBytes: number;
   ratio: number;
+  newestAloneBytes: number;
+  ratioToNewest: number;
   firstIndexMs: number;
   laterIndexMs: number[];
   medianMs: number;
@@ -119,6 +121,9 @@ test(
         assert.equal(r.commits, 3);
         assert.ok(r.firstBytes > 0 && r.allBytes >= r.firstBytes, JSON.stringify(r));
         assert.equal(r.ratio, r.allBytes / r.firstBytes);
+        // One snapshot of the newest commit alone is at least the first one's size (the history only grows here).
+        assert.ok(r.newestAloneBytes >= r.firstBytes && r.newestAloneBytes <= r.allBytes, JSON.stringify(r));
+        assert.equal(r.ratioToNewest, r.allBytes / r.newestAloneBytes);
         assert.equal(r.laterIndexMs.length, 2);
         assert.ok(r.firstIndexMs > 0 && r.laterIndexMs.every((ms) => ms > 0));
         assert.equal(r.medianMs, (r.laterIndexMs[0]! + r.laterIndexMs[1]!) / 2);
@@ -128,6 +133,8 @@ test(
         assert.equal(Number(cells[2]), Number((r.firstBytes / 1e6).toFixed(2)));
         assert.equal(Number(cells[3]), Number((r.allBytes / 1e6).toFixed(2)));
         assert.equal(cells[4], `${r.ratio.toFixed(2)}×`);
+        assert.equal(Number(cells[5]), Number((r.newestAloneBytes / 1e6).toFixed(2)));
+        assert.equal(cells[6], `${r.ratioToNewest.toFixed(2)}×`);
       }
       // The SQLite size is the database file itself: three snapshots of the repository, WAL folded in.
       const sqlite = json.rows[0]!;
