@@ -1006,6 +1006,8 @@ function renderReport(options: Options, report: Report, elapsedMs: number): stri
     'under `bench/.corpora/` from the npm registry (cached), installs the pinned peers into `bench/node_modules` when missing,',
     'and rewrites this file. The query-load section alone: `npm run bench -- --only load [--search-data DIR]` (writes',
     '`bench/.work/load.md`; with `--search-data` the million-symbol index is built once and reused by later runs).',
+    'The real 2,713-file corpus alone (full index with peers, body and signature changes): `--only big`; the storage of',
+    "this repository's last 100 commits in one store: `--only history` (both are part of a full run).",
     '',
     `Machine: ${machine()}; ${gitVersion()}. Run took ${sec(elapsedMs)} s.`,
     '',
