@@ -209,6 +209,38 @@ const CORPUS_TSCONFIG = {
 };
 
 /**
+ * Fetches `pkg@version` with `npm pack` into `temp` and copies its non-declaration TypeScript sources and its
+ * package.json into `target` (created), keeping the tarball's layout.
+ */
+function unpackNpmSources(pkg: string, version: string, temp: string, target: string): void {
+  const packDir = mkdtempSync(join(temp, 'pack-'));
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', `${pkg}@${version}`, '--json', '--pack-destination', packDir], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The JSON lists every file of the tarball: megabytes for a large package.
+      maxBuffer: 256 * 1024 * 1024,
+    }),
+  ) as Array<{ filename: string }>;
+  const tarball = join(packDir, packed[0]!.filename);
+  const unpacked = join(packDir, 'unpacked');
+  mkdirSync(unpacked);
+  execFileSync('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1', '--no-same-owner'], {
+    stdio: 'ignore',
+  });
+  for (const file of walkFiles(unpacked)) {
+    const rel = relative(unpacked, file);
+    const keep = rel === 'package.json' || (SOURCE_FILE.test(rel) && !DECLARATION_FILE.test(rel));
+    if (!keep) continue;
+    const out = join(target, rel);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, readFileSync(file));
+    chmodSync(out, 0o644);
+  }
+  rmSync(packDir, { recursive: true, force: true });
+}
+
+/**
  * Fetches `pkg@version` with `npm pack`, keeps its non-declaration TypeScript sources (plus package.json and
  * a tsconfig), and commits them as a git repository under `<root>/<name>@<version>`. Cached: returns at once if present.
  */
@@ -221,33 +253,170 @@ export function prepareNpmCorpus(spec: CorpusSpec, root = corporaRoot()): Prepar
   rmSync(dir, { recursive: true, force: true });
   const temp = mkdtempSync(join(tmpdir(), 'codehub-corpus-'));
   try {
-    const packed = JSON.parse(
-      execFileSync('npm', ['pack', `${spec.pkg}@${spec.version}`, '--json', '--pack-destination', temp], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
-    ) as Array<{ filename: string }>;
-    const tarball = join(temp, packed[0]!.filename);
-    const unpacked = join(temp, 'unpacked');
-    mkdirSync(unpacked);
-    execFileSync('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1', '--no-same-owner'], {
-      stdio: 'ignore',
-    });
     const staging = join(temp, 'repo');
     mkdirSync(staging);
-    for (const file of walkFiles(unpacked)) {
-      const rel = relative(unpacked, file);
-      const keep = rel === 'package.json' || (SOURCE_FILE.test(rel) && !DECLARATION_FILE.test(rel));
-      if (!keep) continue;
-      const target = join(staging, rel);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, readFileSync(file));
-      chmodSync(target, 0o644);
-    }
+    unpackNpmSources(spec.pkg, spec.version, temp, staging);
     if (!existsSync(join(staging, 'tsconfig.json'))) {
       writeFileSync(join(staging, 'tsconfig.json'), `${JSON.stringify(CORPUS_TSCONFIG, null, 2)}\n`);
     }
     const commit = commitTree(staging, `${spec.pkg}@${spec.version} from the npm registry (sources only)`);
+    renameSync(staging, dir);
+    const corpus: PreparedCorpus = { id, dir, commit, ...measureTree(dir) };
+    writeCached(corpus);
+    return corpus;
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/** A real multi-package tree: several pinned npm packages' sources side by side under `packages/<npm name>/`. */
+export interface MonorepoCorpusSpec {
+  name: string;
+  /** Version label of the tree (its main package's version). */
+  version: string;
+  note: string;
+  packages: ReadonlyArray<{ pkg: string; version: string }>;
+}
+
+/**
+ * The ≥ 2,500-file real corpus (issue 16). No single npm package ships that many `.ts` sources, so this is a real
+ * dependency tree laid out as a monorepo: viem with the exact versions of its dependencies (ox, abitype, @noble/*,
+ * @scure/*, isows), wagmi and @wagmi/core/@wagmi/connectors built on it, their query layer (@tanstack/query-core,
+ * @tanstack/react-query), and accounts with the packages it imports (zod 4, wata, webauthx, mipd). Every version
+ * is exact. Imports between the packages resolve in-repo: the root package.json declares the packages as
+ * workspaces (codehub maps a workspace package's `exports` to its sources) and the generated tsconfig.json maps
+ * each package's exported entry points to their source files with `paths` (for scip-typescript).
+ */
+export const BIG_CORPUS: MonorepoCorpusSpec = {
+  name: 'viem-stack',
+  version: '2.57.20',
+  note: 'real ≥ 2,500-file tree: viem 2.57.20 with its dependencies, wagmi, accounts, zod 4, TanStack Query (npm sources as a monorepo)',
+  packages: [
+    { pkg: 'viem', version: '2.57.20' },
+    { pkg: 'ox', version: '0.14.67' },
+    { pkg: 'abitype', version: '1.2.3' },
+    { pkg: '@noble/curves', version: '1.9.1' },
+    { pkg: '@noble/hashes', version: '1.8.0' },
+    { pkg: '@noble/ciphers', version: '1.3.0' },
+    { pkg: '@scure/bip32', version: '1.7.0' },
+    { pkg: '@scure/bip39', version: '1.6.0' },
+    { pkg: '@scure/base', version: '1.2.6' },
+    { pkg: 'isows', version: '1.0.7' },
+    { pkg: 'wagmi', version: '3.7.7' },
+    { pkg: '@wagmi/core', version: '3.6.5' },
+    { pkg: '@wagmi/connectors', version: '8.2.0' },
+    { pkg: 'mipd', version: '0.0.7' },
+    { pkg: '@tanstack/query-core', version: '5.90.2' },
+    { pkg: '@tanstack/react-query', version: '5.90.2' },
+    { pkg: 'accounts', version: '0.18.0' },
+    { pkg: 'zod', version: '4.4.3' },
+    { pkg: 'wata', version: '0.4.0' },
+    { pkg: 'webauthx', version: '0.1.2' },
+  ],
+};
+
+/** Build-output folders a package.json target may sit under; the source file has the same path without them. */
+const BUILD_DIRS = new Set([
+  '_esm',
+  '_cjs',
+  '_types',
+  'esm',
+  'cjs',
+  'dist',
+  'lib',
+  'build',
+  'types',
+  'module',
+]);
+/** Condition names tried in order when an `exports` target is an object. */
+const EXPORT_CONDITIONS = ['source', 'types', 'import', 'module', 'default', 'require', 'node', 'browser'];
+
+function exportTarget(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return exportTarget(value[0]);
+  if (value && typeof value === 'object') {
+    const object = value as Record<string, unknown>;
+    for (const condition of EXPORT_CONDITIONS) {
+      const found = condition in object ? exportTarget(object[condition]) : null;
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** The source file (relative to the package) a built `exports` target stands for, or null if none is there. */
+export function sourceOfTarget(packageDir: string, target: string): string | null {
+  const parts = target.replace(/^\.\//, '').split('/');
+  while (parts.length > 1 && BUILD_DIRS.has(parts[0]!)) parts.shift();
+  const stem = parts.join('/').replace(/(\.d)?\.(m|c)?(js|ts)x?$/, '');
+  const candidates = [stem, `src/${stem}`].flatMap((s) => [`${s}.ts`, `${s}.tsx`, `${s}/index.ts`]);
+  return candidates.find((c) => existsSync(join(packageDir, c))) ?? null;
+}
+
+/**
+ * tsconfig `paths` for a tree of packages under `packages/`: each `exports` entry (or the `.` entry from
+ * `types`/`module`/`main`) mapped to the source file it is built from, plus `<name>/*` into the package folder.
+ */
+export function monorepoPaths(root: string, names: readonly string[]): Record<string, string[]> {
+  const paths: Record<string, string[]> = {};
+  for (const name of names) {
+    const dir = join(root, 'packages', name);
+    const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const exportsField = json.exports;
+    const entries: Array<[string, unknown]> =
+      exportsField && typeof exportsField === 'object' && !Array.isArray(exportsField)
+        ? Object.keys(exportsField).some((k) => k.startsWith('.'))
+          ? Object.entries(exportsField)
+          : [['.', exportsField]]
+        : [['.', exportsField ?? json.types ?? json.module ?? json.main ?? 'index.js']];
+    for (const [key, value] of entries) {
+      if (key.includes('*')) continue;
+      const target = exportTarget(value);
+      const source = target ? sourceOfTarget(dir, target) : null;
+      if (source)
+        paths[key === '.' ? name : `${name}/${key.replace(/^\.\//, '')}`] = [`packages/${name}/${source}`];
+    }
+    paths[`${name}/*`] = [`packages/${name}/*`, `packages/${name}/src/*`];
+  }
+  return paths;
+}
+
+/**
+ * Builds the multi-package corpus: each pinned package's sources under `packages/<npm name>/` (its own
+ * package.json kept), a root package.json naming them as workspaces and a tsconfig.json with `paths` between them;
+ * committed with a fixed author and date. Cached under `<root>/<name>@<version>`.
+ */
+export function prepareMonorepoCorpus(spec: MonorepoCorpusSpec, root = corporaRoot()): PreparedCorpus {
+  const id = `${spec.name}@${spec.version}`;
+  const dir = join(root, id);
+  const cached = readCached(dir, id);
+  if (cached) return cached;
+  mkdirSync(root, { recursive: true });
+  rmSync(dir, { recursive: true, force: true });
+  const temp = mkdtempSync(join(tmpdir(), 'codehub-corpus-'));
+  try {
+    const staging = join(temp, 'repo');
+    mkdirSync(staging);
+    const names = spec.packages.map((p) => p.pkg);
+    for (const p of spec.packages) unpackNpmSources(p.pkg, p.version, temp, join(staging, 'packages', p.pkg));
+    const workspaces = [...new Set(names.map((n) => (n.startsWith('@') ? 'packages/@*/*' : 'packages/*')))];
+    writeFileSync(
+      join(staging, 'package.json'),
+      `${JSON.stringify({ name: spec.name, private: true, type: 'module', workspaces }, null, 2)}\n`,
+    );
+    const tsconfig = {
+      ...CORPUS_TSCONFIG,
+      compilerOptions: {
+        ...CORPUS_TSCONFIG.compilerOptions,
+        baseUrl: '.',
+        paths: monorepoPaths(staging, names),
+      },
+    };
+    writeFileSync(join(staging, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
+    const commit = commitTree(
+      staging,
+      `${spec.name}: ${spec.packages.map((p) => `${p.pkg}@${p.version}`).join(', ')} from the npm registry (sources only)`,
+    );
     renameSync(staging, dir);
     const corpus: PreparedCorpus = { id, dir, commit, ...measureTree(dir) };
     writeCached(corpus);
@@ -473,4 +642,79 @@ export function pickSourceFile(dir: string): string {
     .sort();
   if (files.length === 0) throw new Error(`no TypeScript source files in ${dir}`);
   return files[Math.floor(files.length / 2)]!;
+}
+
+/** Commits the repository at `dir` with a fixed identity and a date that differs per `serial`; returns the commit. */
+function commitEdit(dir: string, relPath: string, serial: number, message: string): string {
+  git(dir, ['add', relPath]);
+  const date = `2024-01-04T00:${String(Math.floor(serial / 60) % 60).padStart(2, '0')}:${String(serial % 60).padStart(2, '0')}Z`;
+  git(dir, ['commit', '-q', '-m', message], { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
+  return git(dir, ['rev-parse', 'HEAD']);
+}
+
+/**
+ * A body-only change: inserts the statement `void <serial>;` before the first indented `return` of `relPath`
+ * (inside some function body; no signature, export or import changes) and commits it.
+ */
+export function commitBodyChange(dir: string, relPath: string, serial: number): string {
+  const file = join(dir, relPath);
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const at = lines.findIndex((l) => /^\s+return\b/.test(l));
+  if (at < 0) throw new Error(`no indented return statement in ${relPath} to put a body change before`);
+  const indent = /^\s*/.exec(lines[at]!)![0];
+  lines.splice(at, 0, `${indent}void ${serial};`);
+  writeFileSync(file, lines.join('\n'));
+  return commitEdit(dir, relPath, serial, `bench: change one function body (${serial})`);
+}
+
+const EXPORTED_FUNCTION = /^export (?:async )?function\*?\s*([A-Za-z_$][\w$]*)\s*(<[^>]*>)?\(/m;
+
+/**
+ * An exported-signature change: gives the first `export function` of `relPath` a new optional first parameter
+ * (`benchArg<serial>?: unknown`) and commits it. Its callers in other files see a changed signature.
+ */
+export function commitSignatureChange(dir: string, relPath: string, serial: number): string {
+  const file = join(dir, relPath);
+  const text = readFileSync(file, 'utf8');
+  const match = EXPORTED_FUNCTION.exec(text);
+  if (!match) throw new Error(`no exported function declaration in ${relPath} to change the signature of`);
+  const open = match.index + match[0].length;
+  writeFileSync(file, `${text.slice(0, open)}benchArg${serial}?: unknown, ${text.slice(open)}`);
+  return commitEdit(dir, relPath, serial, `bench: change one exported function's signature (${serial})`);
+}
+
+/**
+ * The source file other files import most (by the base name in their relative import specifiers), among those
+ * that declare an exported function with an indented `return`: the worst common case for a signature change, and
+ * a real, busy file for a body change. Deterministic: ties go to the first path in sort order.
+ */
+export function pickMostImportedFile(dir: string): string {
+  const files = walkFiles(dir)
+    .filter((f) => SOURCE_FILE.test(f) && !DECLARATION_FILE.test(f))
+    .map((f) => relative(dir, f))
+    .sort();
+  const importers = new Map<string, number>();
+  const texts = new Map<string, string>();
+  for (const rel of files) {
+    const text = readFileSync(join(dir, rel), 'utf8');
+    texts.set(rel, text);
+    for (const m of text.matchAll(/from\s+['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      const target = join(dirname(rel), m[1]!).replace(/\.(m|c)?js$/, '');
+      importers.set(target, (importers.get(target) ?? 0) + 1);
+    }
+  }
+  let best: string | null = null;
+  let bestCount = -1;
+  for (const rel of files) {
+    const text = texts.get(rel)!;
+    if (!EXPORTED_FUNCTION.test(text) || !/^\s+return\b/m.test(text)) continue;
+    const stem = rel.replace(/\.(m|c)?tsx?$/, '');
+    const count = (importers.get(stem) ?? 0) + (importers.get(stem.replace(/\/index$/, '')) ?? 0);
+    if (count > bestCount) {
+      best = rel;
+      bestCount = count;
+    }
+  }
+  if (best === null) throw new Error(`no file with an exported function in ${dir}`);
+  return best;
 }

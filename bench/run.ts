@@ -21,19 +21,32 @@
  *                    bench/.work/replay-<histories>.md): --replay self,qs,object-inspect picks the histories (default
  *                    all three), --replay-steps N the steps of this repository's own history (default 30),
  *                    --replay-from DIR re-renders a finished run's replay-<name>.json files instead of replaying
+ *   --only big       only the real ≥ 2,500-file corpus (BIG_CORPUS in bench/corpora.ts): full index with the peers and
+ *                    the incremental rows (1-file body change, exported-signature change, no-op); default --out:
+ *                    bench/.work/big.md. A full run includes it (--corpora without viem-stack leaves it out). gitnexus
+ *                    runs on it only when --peers names it (its analyze takes tens of minutes there)
+ *   --only history   only the storage of real history (bench/history-storage.ts): --history-commits N (default 100)
+ *                    first-parent commits of this repository up to a pinned commit, SQLite and PostgreSQL; default
+ *                    --out: bench/.work/history.md. A full run includes it
  *   --postgres URL   server for the PostgreSQL runs (its maintenance database; default $CODEHUB_BENCH_PG, else
  *                    postgres://root@127.0.0.1:5432/postgres)
  */
 import { execFileSync } from 'node:child_process';
+import pg from 'pg';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   benchRoot,
+  BIG_CORPUS,
   cloneCorpus,
+  commitBodyChange,
+  commitSignatureChange,
   commitOneFileChange,
   DEDUPE_PAIR,
+  pickMostImportedFile,
   pickSourceFile,
+  prepareMonorepoCorpus,
   prepareNpmCorpus,
   prepareSyntheticCorpus,
   REAL_CORPORA,
@@ -50,6 +63,7 @@ import {
 } from './codehub-cli.js';
 import type { CodehubRun } from './codehub-cli.js';
 import { backendsReport, benchPostgresUrl } from './backends.js';
+import { HISTORY_UNTIL, historyTargets, runHistoryStorage } from './history-storage.js';
 import { scaleRun, scaleRunOptions } from './scale-run.js';
 import { LOAD_QUERIES, loadEveryQuery, searchCorpusSymbol } from './load.js';
 import { hasGnuTime, measureCommand, median } from './measure.js';
@@ -67,7 +81,8 @@ interface Options {
   scaleBase: number;
   peers: string[] | null;
   corpora: string[] | null;
-  only: 'load' | 'backends' | 'replay' | null;
+  only: 'load' | 'backends' | 'replay' | 'big' | 'history' | null;
+  historyCommits: number;
   replay: string[];
   replaySteps: number;
   replayFrom: string | null;
@@ -85,8 +100,11 @@ function parseArgs(argv: string[]): Options {
   };
   const smoke = argv.includes('--smoke');
   const only = value('--only') ?? null;
-  if (only !== null && only !== 'load' && only !== 'backends' && only !== 'replay')
-    throw new Error(`--only ${only}: the sections that run alone are 'load', 'backends' and 'replay'`);
+  const sections = ['load', 'backends', 'replay', 'big', 'history'] as const;
+  if (only !== null && !(sections as readonly string[]).includes(only))
+    throw new Error(
+      `--only ${only}: the sections that run alone are ${sections.map((n) => `'${n}'`).join(', ')}`,
+    );
   const replay = value('--replay')?.split(',') ?? ['self', 'qs', 'object-inspect'];
   return {
     smoke,
@@ -103,7 +121,8 @@ function parseArgs(argv: string[]): Options {
     scaleBase: Number(value('--scale-base') ?? (smoke ? 10 : 500)),
     peers: value('--peers')?.split(',') ?? null,
     corpora: value('--corpora')?.split(',') ?? null,
-    only,
+    only: only as Options['only'],
+    historyCommits: Number(value('--history-commits') ?? (smoke ? 3 : 100)),
     searchData: value('--search-data') ?? null,
     loadSeconds: value('--load-seconds') ? Number(value('--load-seconds')) : null,
     backends: argv.includes('--backends') || only === 'backends',
@@ -340,24 +359,54 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  if (options.only === 'history') {
+    const history = await historySection(options, work, codehubMissing);
+    addSection(history.section);
+    if (history.targets.length > 0)
+      addSection(
+        '## Targets (issue 16), checked on this run\n\n' +
+          table(['target', 'measured', 'verdict'], history.targets),
+      );
+    const markdown = renderReport(options, report, Date.now() - started);
+    writeFileSync(options.out, markdown);
+    process.stdout.write(`${markdown}\n`);
+    log(`wrote ${options.out}`);
+    return 0;
+  }
+
   // Corpora.
   log('preparing corpora');
-  const corpora: PreparedCorpus[] = options.smoke
+  const onlyBig = options.only === 'big';
+  // The real ≥ 2,500-file corpus: in every full run (unless --corpora leaves it out), never in --smoke.
+  const bigCorpus =
+    onlyBig || (!options.smoke && (!options.corpora || options.corpora.includes(BIG_CORPUS.name)))
+      ? prepareMonorepoCorpus(BIG_CORPUS)
+      : null;
+  const npmCorpora: PreparedCorpus[] = options.smoke
     ? [prepareSyntheticCorpus({ files: 20, seed: 1 })]
-    : REAL_CORPORA.filter((spec) => !options.corpora || options.corpora.includes(spec.name)).map((spec) =>
-        prepareNpmCorpus(spec),
-      );
-  const dedupeBase = options.smoke
-    ? prepareSyntheticCorpus({ files: 16, seed: 1 })
-    : prepareNpmCorpus(DEDUPE_PAIR.base);
-  const dedupeNext = options.smoke ? corpora[0]! : prepareNpmCorpus(DEDUPE_PAIR.next);
+    : onlyBig
+      ? []
+      : REAL_CORPORA.filter((spec) => !options.corpora || options.corpora.includes(spec.name)).map((spec) =>
+          prepareNpmCorpus(spec),
+        );
+  const corpora: PreparedCorpus[] = [...npmCorpora, ...(bigCorpus ? [bigCorpus] : [])];
+  const dedupeBase = onlyBig
+    ? null
+    : options.smoke
+      ? prepareSyntheticCorpus({ files: 16, seed: 1 })
+      : prepareNpmCorpus(DEDUPE_PAIR.base);
+  const dedupeNext = options.smoke ? corpora[0]! : onlyBig ? null : prepareNpmCorpus(DEDUPE_PAIR.next);
   addSection(
     '## Corpora\n\n' +
       table(
         ['corpus', 'source', '.ts files', 'MB', 'lines', 'commit'],
-        [...corpora, ...(options.smoke ? [dedupeBase] : [dedupeBase])].map((c) => [
+        [...corpora, ...(dedupeBase ? [dedupeBase] : [])].map((c) => [
           c.id,
-          c.id.startsWith('synthetic') ? 'generated (seeded)' : 'npm registry',
+          c.id.startsWith('synthetic')
+            ? 'generated (seeded)'
+            : c === bigCorpus
+              ? `npm registry: ${BIG_CORPUS.packages.length} packages as a monorepo`
+              : 'npm registry',
           String(c.files),
           mb(c.bytes),
           c.loc.toLocaleString('en-US'),
@@ -379,6 +428,8 @@ async function main(): Promise<number> {
   // Full index.
   const fullRows: string[][] = [];
   const peerTimeout = options.smoke ? 60_000 : 20 * 60_000;
+  // codehub's full-index wall time per corpus in this run (the incremental targets are shares of it).
+  const fullIndexMs = new Map<string, number>();
   for (const corpus of corpora) {
     const fullRow = (tool: string, r: ToolRun | null, ours: number | null): string[] => {
       if (!r)
@@ -403,8 +454,12 @@ async function main(): Promise<number> {
       ours = await repeat(reps, () => runCodehubIndex(corpus, join(work, 'codehub', corpus.id)));
     }
     fullRows.push(fullRow('codehub', ours, null));
+    if (ours?.ok) fullIndexMs.set(corpus.id, ours.wallMs);
     for (const peer of peers) {
-      const why = peer.unavailable();
+      const why =
+        corpus === bigCorpus && peer.name === 'gitnexus' && !options.peers?.includes('gitnexus')
+          ? 'skipped on this corpus (tens of minutes; --peers gitnexus runs it)'
+          : peer.unavailable();
       if (why) {
         fullRows.push([corpus.id, peer.name, `not run: ${why}`, '', '', '', '', '', '', '']);
         continue;
@@ -466,7 +521,9 @@ async function main(): Promise<number> {
 
   // Dedupe.
   const dedupeRows: string[][] = [];
-  if (codehubMissing) {
+  if (!dedupeBase || !dedupeNext) {
+    // --only big: no dedupe pair.
+  } else if (codehubMissing) {
     dedupeRows.push([`${dedupeBase.id} → ${dedupeNext.id}`, PENDING, PENDING, PENDING, PENDING]);
   } else {
     log('dedupe');
@@ -495,75 +552,112 @@ async function main(): Promise<number> {
           ],
     );
   }
-  addSection(
-    '## Dedupe (second version of the same code base into the same data folder)\n\n' +
-      table(
-        ['versions', 'blob store after 1st MB', 'growth on 2nd MB', 'raw bytes of 2nd MB', 'growth / raw'],
-        dedupeRows,
-      ),
-  );
+  if (dedupeRows.length > 0)
+    addSection(
+      '## Dedupe (second version of the same code base into the same data folder)\n\n' +
+        table(
+          ['versions', 'blob store after 1st MB', 'growth on 2nd MB', 'raw bytes of 2nd MB', 'growth / raw'],
+          dedupeRows,
+        ),
+    );
 
-  // Incremental: the biggest real corpus and a 2,000-file synthetic repo (the issue's target size).
-  const biggest = [...corpora].sort((a, b) => b.files - a.files)[0]!;
+  // Incremental: the biggest npm corpus and a 2,000-file synthetic repo (the issue's target size) get a 1-file change
+  // that adds a function; the real ≥ 2,500-file corpus gets a 1-file body change and an exported-signature change.
   const incRows: string[][] = [];
-  const incCorpora = options.smoke ? [biggest] : [biggest, prepareSyntheticCorpus({ files: 2000, seed: 1 })];
-  for (const incCorpus of incCorpora) await incremental(incCorpus);
-  async function incremental(biggest: PreparedCorpus): Promise<void> {
+  const biggest = [...npmCorpora].sort((a, b) => b.files - a.files)[0];
+  const incCorpora = options.smoke
+    ? [biggest!]
+    : onlyBig
+      ? []
+      : [...(biggest ? [biggest] : []), prepareSyntheticCorpus({ files: 2000, seed: 1 })];
+  for (const incCorpus of incCorpora) await incremental(incCorpus, 'append');
+  if (bigCorpus) await incremental(bigCorpus, 'body', 'signature');
+  async function incremental(
+    corpus: PreparedCorpus,
+    ...kinds: Array<'append' | 'body' | 'signature'>
+  ): Promise<void> {
+    const label = (kind: string, file: string): string =>
+      kind === 'append'
+        ? `1-file change (new commit, ${file})`
+        : kind === 'body'
+          ? `1-file body change (${file})`
+          : `exported-signature change (${file})`;
     if (codehubMissing) {
-      incRows.push(
-        [biggest.id, '1-file change (new commit)', PENDING, PENDING],
-        [biggest.id, 'no-op re-index', PENDING, PENDING],
-      );
-    } else {
-      log(`incremental ${biggest.id}`);
-      const repo = join(work, 'incremental', biggest.id, 'repo');
-      const data = join(work, 'incremental', biggest.id, 'data');
-      cloneCorpus(biggest, repo);
-      await indexWithCodehub(repo, data, 'bench/incremental/repo');
-      const changed = pickSourceFile(repo);
-      const changeRuns: number[] = [];
-      const changeRss: number[] = [];
-      const noopRuns: number[] = [];
-      const noopRss: number[] = [];
-      let failure = '';
-      for (let i = 0; i < reps; i++) {
-        commitOneFileChange(repo, changed, i + 1);
+      for (const kind of kinds) incRows.push([corpus.id, label(kind, '…'), PENDING, PENDING]);
+      incRows.push([corpus.id, 'no-op re-index', PENDING, PENDING]);
+      return;
+    }
+    log(`incremental ${corpus.id}`);
+    const repo = join(work, 'incremental', corpus.id, 'repo');
+    const data = join(work, 'incremental', corpus.id, 'data');
+    cloneCorpus(corpus, repo);
+    await indexWithCodehub(repo, data, 'bench/incremental/repo');
+    const changed = kinds.includes('append') ? pickSourceFile(repo) : pickMostImportedFile(repo);
+    const noopRuns: number[] = [];
+    const noopRss: number[] = [];
+    let failure = '';
+    let serial = 0;
+    const measured: Array<{ kind: string; runs: number[]; rss: number[] }> = [];
+    for (const kind of kinds) {
+      const runs: number[] = [];
+      const rss: number[] = [];
+      for (let i = 0; i < reps && !failure; i++) {
+        serial++;
+        if (kind === 'append') commitOneFileChange(repo, changed, serial);
+        else if (kind === 'body') commitBodyChange(repo, changed, serial);
+        else commitSignatureChange(repo, changed, serial);
         const change = await indexWithCodehub(repo, data, 'bench/incremental/repo');
         const noop = await indexWithCodehub(repo, data, 'bench/incremental/repo');
         if (change.exitCode !== 0 || noop.exitCode !== 0)
           failure = (change.exitCode !== 0 ? change : noop).stderr.split('\n')[0] ?? '';
-        changeRuns.push(change.wallMs);
-        changeRss.push(change.peakRss);
+        runs.push(change.wallMs);
+        rss.push(change.peakRss);
         noopRuns.push(noop.wallMs);
         noopRss.push(noop.peakRss);
       }
-      if (failure) incRows.push([biggest.id, 'incremental', `failed: ${failure}`, '']);
-      else
-        incRows.push(
-          [
-            biggest.id,
-            `1-file change (new commit, ${changed})`,
-            sec(median(changeRuns)),
-            mb(median(changeRss)),
-          ],
-          [biggest.id, 'no-op re-index', sec(median(noopRuns)), mb(median(noopRss))],
-        );
-      if (!failure && !options.smoke)
-        targets.push(
-          [
-            `1-file change < 1 s (${biggest.files} files)`,
-            `${sec(median(changeRuns))} s`,
-            verdict(median(changeRuns) < 1000),
-          ],
-          [
-            `no-op re-index < 0.3 s (${biggest.files} files)`,
-            `${sec(median(noopRuns))} s`,
-            verdict(median(noopRuns) < 300),
-          ],
-        );
+      measured.push({ kind, runs, rss });
     }
+    if (failure) {
+      incRows.push([corpus.id, 'incremental', `failed: ${failure}`, '']);
+      return;
+    }
+    for (const m of measured)
+      incRows.push([corpus.id, label(m.kind, changed), sec(median(m.runs)), mb(median(m.rss))]);
+    incRows.push([corpus.id, 'no-op re-index', sec(median(noopRuns)), mb(median(noopRss))]);
+    if (options.smoke) return;
+    const full = fullIndexMs.get(corpus.id);
+    for (const m of measured) {
+      const ms = median(m.runs);
+      if (m.kind === 'append')
+        targets.push([`1-file change < 1 s (${corpus.files} files)`, `${sec(ms)} s`, verdict(ms < 1000)]);
+      else if (m.kind === 'body')
+        targets.push([
+          `1-file body change on ${corpus.id} (${corpus.files} files): < 1 s and ≤ 5 % of its full index`,
+          full === undefined
+            ? `${sec(ms)} s (no full index of it in this run)`
+            : `${sec(ms)} s = ${((100 * ms) / full).toFixed(1)} % of ${sec(full)} s`,
+          verdict(ms < 1000 && (full === undefined || ms <= 0.05 * full)),
+        ]);
+    }
+    targets.push([
+      `no-op re-index < 0.3 s (${corpus.files} files)`,
+      `${sec(median(noopRuns))} s`,
+      verdict(median(noopRuns) < 300),
+    ]);
   }
   addSection('## Incremental re-index\n\n' + table(['corpus', 'step', 'wall s', 'peak RSS MB'], incRows));
+
+  if (onlyBig) {
+    if (targets.length > 0)
+      addSection(
+        '## Targets (issue 16), checked on this run\n\n' + table(['target', 'measured', 'verdict'], targets),
+      );
+    const markdown = renderReport(options, report, Date.now() - started);
+    writeFileSync(options.out, markdown);
+    process.stdout.write(`${markdown}\n`);
+    log(`wrote ${options.out}`);
+    return 0;
+  }
 
   addSection(await queryLoadSection(options, work, codehubMissing, targets, report));
 
@@ -689,6 +783,13 @@ async function main(): Promise<number> {
   addSection(python.markdown);
   targets.push(...python.targets);
 
+  // Issue 16: a real history replayed into one store.
+  if (!options.smoke) {
+    const history = await historySection(options, work, codehubMissing);
+    addSection(history.section);
+    targets.push(...history.targets);
+  }
+
   if (targets.length > 0)
     addSection(
       '## Targets (issue 8), checked on this run\n\n' + table(['target', 'measured', 'verdict'], targets),
@@ -712,6 +813,45 @@ async function main(): Promise<number> {
   process.stdout.write(`${markdown}\n`);
   log(`wrote ${options.out}`);
   return 0;
+}
+
+/**
+ * Issue 16's history storage (bench/history-storage.ts): this repository's last `--history-commits` first-parent
+ * commits up to a pinned commit, into SQLite and into PostgreSQL (skipped with its reason when the server is down).
+ */
+async function historySection(
+  options: Options,
+  work: string,
+  codehubMissing: string | null,
+): Promise<{ section: string; targets: string[][] }> {
+  const title = `## ${options.historyCommits} commits of real history in one store (issue 16)`;
+  if (codehubMissing) return { section: `${title}\n\n${PENDING}: ${codehubMissing}`, targets: [] };
+  let postgres: string | null = options.postgres;
+  let note = '';
+  try {
+    const client = new pg.Client({ connectionString: postgres });
+    await client.connect();
+    await client.end();
+  } catch (err) {
+    note = `\n\nPostgreSQL rows skipped: ${postgres} did not answer (${err instanceof Error ? err.message : String(err)}).`;
+    postgres = null;
+  }
+  try {
+    const result = await runHistoryStorage({
+      repo: projectRoot(),
+      until: HISTORY_UNTIL,
+      commits: options.historyCommits,
+      postgres,
+      work: join(work, 'history'),
+      log,
+    });
+    return { section: result.section + note, targets: historyTargets(result) };
+  } catch (err) {
+    return {
+      section: `${title}\n\nnot run: ${err instanceof Error ? err.message : String(err)}`,
+      targets: [],
+    };
+  }
 }
 
 /** PostgreSQL vs SQLite (bench/backends.ts): each section is added as it is done. */
@@ -866,12 +1006,15 @@ function renderReport(options: Options, report: Report, elapsedMs: number): stri
     'under `bench/.corpora/` from the npm registry (cached), installs the pinned peers into `bench/node_modules` when missing,',
     'and rewrites this file. The query-load section alone: `npm run bench -- --only load [--search-data DIR]` (writes',
     '`bench/.work/load.md`; with `--search-data` the million-symbol index is built once and reused by later runs).',
+    'The real 2,713-file corpus alone (full index with peers, body and signature changes): `--only big`; the storage of',
+    "this repository's last 100 commits in one store: `--only history` (both are part of a full run).",
     '',
     `Machine: ${machine()}; ${gitVersion()}. Run took ${sec(elapsedMs)} s.`,
     '',
     'Pinned corpora (only the non-declaration `.ts` sources of each tarball, plus its package.json and a generated',
     'tsconfig.json, committed with a fixed author and date so the commit sha is the same everywhere):',
     ...corpusLines,
+    `- \`${BIG_CORPUS.name}@${BIG_CORPUS.version}\` — ${BIG_CORPUS.note}: ${BIG_CORPUS.packages.map((p) => `${p.pkg}@${p.version}`).join(', ')}; each under \`packages/<npm name>/\` with its own package.json, a root package.json declaring them as workspaces and a tsconfig.json whose \`paths\` map each package's exported entry points to their sources.`,
     '- synthetic repositories: seeded generator in `bench/corpora.ts` (classes, cross-file imports and calls).',
     '',
     'Peers (dev-only, `bench/package.json`):',
