@@ -42,9 +42,10 @@ const RANGE_END = '\u{10FFFF}';
 /** Segments per page of a streamed read (a file's rows come whole). */
 const SEGMENT_PAGE = 200;
 
-const SYM = `s.id, s.path, s.local_id, s.name, s.qualified_name, s.kind, s.start_line, s.end_line, s.signature,
-  s.return_type, s.exported, s.doc, s.parent, s.extends_json, s.implements_json, s.value_type_json, s.is_static,
-  g.blob_sha256 AS file_blob`;
+const SYMBOL_COLUMNS = `s.id, s.path, s.local_id, s.name, s.qualified_name, s.kind, s.start_line, s.end_line,
+  s.signature, s.return_type, s.exported, s.doc, s.parent, s.extends_json, s.implements_json, s.value_type_json,
+  s.is_static`;
+const SYM = `${SYMBOL_COLUMNS}, g.blob_sha256 AS file_blob`;
 /** The file's blob of a symbol row `s`: its segment's. */
 const FILE_JOIN = 'JOIN segments g ON g.id = s.segment_id';
 /** The files rows of snapshot $1 (as `g`): the files rows of the segments it links. */
@@ -81,13 +82,15 @@ const BY_CALLERS = 's.callers DESC, k.symbol_order DESC, s.seq DESC';
 
 /**
  * The first `limit` symbols of snapshot $1 that match `where`, in `order` (both over the symbol `s` and its link `k`),
- * with the rank columns. Many candidates may be ranked (a name repeated in every file); the segments row (the file's
- * blob) is joined to the rows kept only, not to every candidate.
+ * with the rank columns. Many candidates may be ranked (a name repeated in every file); the file's blob is read for
+ * the rows kept only, each by its segment's primary key (a subquery in the select list, so a generic plan, which
+ * guesses a LIMIT $n at a tenth of the candidates, cannot hash every segment instead).
  */
 function rankedSymbols(where: string, order: string, limit: string): string {
-  return `SELECT s.callers AS rank_callers, s.is_test AS rank_test, ${SYM}
+  return `SELECT s.callers AS rank_callers, s.is_test AS rank_test, ${SYMBOL_COLUMNS},
+      (SELECT g.blob_sha256 FROM segments g WHERE g.id = s.segment_id) AS file_blob
     FROM (SELECT s.*, k.symbol_order AS link_order FROM symbols s ${inSnapshot('s', 'k')} WHERE ${where}
-      ORDER BY ${order} LIMIT ${limit}) s ${FILE_JOIN}
+      ORDER BY ${order} LIMIT ${limit}) s
     ORDER BY ${order.replace(/\bk\.symbol_order\b/g, 's.link_order')}`;
 }
 
