@@ -430,7 +430,8 @@ class PgWriter implements SnapshotWriter {
         (n) => [id, n.name, n.callSites],
       );
       await client.query(
-        `INSERT INTO snapshot_meta (snapshot_id, stats_json, files, symbols, edges, unresolved_call_sites) VALUES ($1, $2, $3, $4, $5, $6)`,
+        `INSERT INTO snapshot_meta (snapshot_id, stats_json, files, symbols, edges, unresolved_call_sites,
+           language_counts) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [
           snapshotId,
           JSON.stringify(content.stats),
@@ -438,6 +439,7 @@ class PgWriter implements SnapshotWriter {
           content.symbols.length,
           content.edges.length,
           content.derived.unresolvedCallSites,
+          JSON.stringify(languageCountsOf(content.files)),
         ],
       );
       await client.query(`UPDATE snapshots SET status = 'ready', indexed_at = $2 WHERE id = $1`, [
@@ -855,10 +857,11 @@ class PgReader implements GraphReader {
   }
 
   async languageCounts(snapshotId: number): Promise<Record<string, number>> {
+    // Counted at publish (or by migration 4) into the meta row; a snapshot without one links no files.
     const out: Record<string, number> = {};
     for (const r of await this.db.query(
-      `SELECT g.language, COUNT(*) AS n FROM ${SNAPSHOT_FILES} AND g.language IS NOT NULL
-       GROUP BY g.language ORDER BY g.language`,
+      `SELECT c.key AS language, c.value AS n FROM snapshot_meta m, json_each_text(m.language_counts::json) c
+       WHERE m.snapshot_id = $1 ORDER BY c.key`,
       [snapshotId],
     )) {
       out[String(r.language)] = Number(r.n);
@@ -1116,6 +1119,19 @@ class PgLeases implements Leases {
       )
     ).map((r) => ({ name: String(r.name), holder: String(r.holder), expiresAt: Number(r.expires_ms) }));
   }
+}
+
+/**
+ * language → files of a snapshot's file list, as its files rows answer (one row per path, the last listed; files
+ * without a language left out). Stored with the snapshot's meta row so that reading it is one row, not a count over
+ * every segment the snapshot links.
+ */
+export function languageCountsOf(files: readonly FileRecord[]): Record<string, number> {
+  const byPath = new Map<string, FileRecord>();
+  for (const f of files) byPath.set(f.path, f);
+  const out: Record<string, number> = {};
+  for (const f of byPath.values()) if (f.language !== null) out[f.language] = (out[f.language] ?? 0) + 1;
+  return out;
 }
 
 function likeEscape(s: string): string {
