@@ -612,19 +612,21 @@ class PgReader implements GraphReader {
     limit = 50,
   ): Promise<SymbolRow[]> {
     return (
-      await this.db.query(
-        `SELECT ${SYM} FROM symbols s ${inSnapshot('s')} ${FILE_JOIN} WHERE s.qualified_name = $2 ORDER BY s.path, s.start_line LIMIT $3`,
-        [snapshotId, qualifiedName, limit],
-      )
+      await this.db.query(rankedSymbols('s.qualified_name = $2', 's.path, s.start_line', '$3'), [
+        snapshotId,
+        qualifiedName,
+        limit,
+      ])
     ).map(readSymbolRow);
   }
 
   async findSymbolsByName(snapshotId: number, name: string, limit = 50): Promise<SymbolRow[]> {
     return (
-      await this.db.query(
-        `SELECT ${SYM} FROM symbols s ${inSnapshot('s')} ${FILE_JOIN} WHERE s.name = $2 ORDER BY s.path, s.start_line LIMIT $3`,
-        [snapshotId, name, limit],
-      )
+      await this.db.query(rankedSymbols('s.name = $2', 's.path, s.start_line', '$3'), [
+        snapshotId,
+        name,
+        limit,
+      ])
     ).map(readSymbolRow);
   }
 
