@@ -363,4 +363,11 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
     then: convertSnapshotsToSegments,
   },
+  // 7: the name index of symbol_search covers what ranking a name's hits reads (segment, is_test, callers, kind), so
+  // exact and prefix search rank from the index alone and probe only the snapshot's link per hit, instead of also
+  // reading each hit's table row (a name repeated in every file has thousands of hits).
+  `
+  DROP INDEX symbol_search_by_name;
+  CREATE INDEX symbol_search_by_name ON symbol_search(name_lower, segment_id, is_test, callers, kind);
+  `,
 ];

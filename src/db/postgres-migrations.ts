@@ -314,4 +314,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   `,
     then: convertSnapshotsToSegments,
   },
+  // 4: a snapshot's language → file count is stored with its meta row at publish (counting it meant joining every link
+  // of the snapshot to its segment); existing snapshots get theirs counted from their files rows here.
+  `
+  ALTER TABLE snapshot_meta ADD COLUMN language_counts TEXT;
+  UPDATE snapshot_meta m SET language_counts = (
+    SELECT COALESCE(json_object_agg(c.language, c.n ORDER BY c.language), '{}')::text FROM (
+      SELECT g.language, COUNT(*) AS n FROM snapshot_segments k JOIN segments g ON g.id = k.segment_id
+      WHERE k.snapshot_id = m.snapshot_id AND g.git_oid IS NOT NULL AND g.language IS NOT NULL
+      GROUP BY g.language) c);
+  `,
 ];

@@ -42,30 +42,57 @@ const RANGE_END = '\u{10FFFF}';
 /** Segments per page of a streamed read (a file's rows come whole). */
 const SEGMENT_PAGE = 200;
 
-const SYM = `s.id, s.path, s.local_id, s.name, s.qualified_name, s.kind, s.start_line, s.end_line, s.signature,
-  s.return_type, s.exported, s.doc, s.parent, s.extends_json, s.implements_json, s.value_type_json, s.is_static,
-  g.blob_sha256 AS file_blob`;
+const SYMBOL_COLUMNS = `s.id, s.path, s.local_id, s.name, s.qualified_name, s.kind, s.start_line, s.end_line,
+  s.signature, s.return_type, s.exported, s.doc, s.parent, s.extends_json, s.implements_json, s.value_type_json,
+  s.is_static`;
+const SYM = `${SYMBOL_COLUMNS}, g.blob_sha256 AS file_blob`;
 /** The file's blob of a symbol row `s`: its segment's. */
 const FILE_JOIN = 'JOIN segments g ON g.id = s.segment_id';
 /** The files rows of snapshot $1 (as `g`): the files rows of the segments it links. */
 const SNAPSHOT_FILES =
   'snapshot_segments k JOIN segments g ON g.id = k.segment_id WHERE k.snapshot_id = $1 AND g.git_oid IS NOT NULL';
 /**
- * Keeps rows of `alias` that belong to snapshot $1: rows live in per-file segments shared by snapshots
- * (postgres-segments.ts), so a lookup by id or name finds every stored version and keeps the one this snapshot links.
+ * The link of snapshot $1 to the segment of row `alias` (at most one: it is the primary key), as `link` with the
+ * segment's symbol_order and edge_order. An inner join drops rows of segments the snapshot does not link: rows live in
+ * per-file segments shared by snapshots (postgres-segments.ts), so a lookup by id or name finds every stored version
+ * and keeps the one this snapshot links.
+ *
+ * Written as a LATERAL subquery with LIMIT 1 so that the planner cannot flatten it into the join: it stays a
+ * primary-key probe per row found. Reads run as cached generic plans (see `query`), in which `snapshot_id = $1` is
+ * estimated at all links divided by the number of snapshots; a plain join then hashes every link of the snapshot
+ * (a sequential scan of the link table) to keep a handful of rows, and a custom plan costs more to plan than to run.
  */
-const inSnapshot = (alias: string, link = `k_${alias}`): string =>
-  `JOIN snapshot_segments ${link} ON ${link}.snapshot_id = $1 AND ${link}.segment_id = ${alias}.segment_id`;
-/** Segments of the file at $2 that snapshot $1 links (one), and their symbols. */
-const FILE_SYMBOLS = `segments g JOIN snapshot_segments k ON k.snapshot_id = $1 AND k.segment_id = g.id
+const inSnapshot = (alias: string, link = `k_${alias}`, segmentId = `${alias}.segment_id`): string =>
+  `JOIN LATERAL (SELECT l.symbol_order, l.edge_order FROM snapshot_segments l
+    WHERE l.snapshot_id = $1 AND l.segment_id = ${segmentId} LIMIT 1) ${link} ON TRUE`;
+/** Segments of the file at $2 (as `g`, found by path) that snapshot $1 links (one), and their symbols. */
+const FILE_SYMBOLS = `segments g ${inSnapshot('g', 'k', 'g.id')}
   JOIN symbols s ON s.segment_id = g.id`;
+/** Segments (as `g`) found by path that snapshot $1 links. */
+const SEGMENT_BY_PATH = `segments g ${inSnapshot('g', 'k', 'g.id')}`;
 const EDGE = `e.seq AS e_seq, e.caller_id AS e_caller, e.callee_id AS e_callee, e.callee_text AS e_text,
   e.kind AS e_kind, e.reason AS e_reason, e.confidence AS e_conf, e.lines_json AS e_lines, e.candidates AS e_cand`;
 /**
  * Ranking inside one search tier: non-test first, more callers, shorter name, then name, then the snapshot's symbol
  * order (the segment's place in it, then the row's place in the segment).
  */
-const RANK = 'ORDER BY s.is_test, s.callers DESC, length(s.name_lower), s.name_lower, k.symbol_order, s.seq';
+const RANK = 's.is_test, s.callers DESC, length(s.name_lower), s.name_lower, k.symbol_order, s.seq';
+/** Most callers first, then the snapshot's symbol order backwards. */
+const BY_CALLERS = 's.callers DESC, k.symbol_order DESC, s.seq DESC';
+
+/**
+ * The first `limit` symbols of snapshot $1 that match `where`, in `order` (both over the symbol `s` and its link `k`),
+ * with the rank columns. Many candidates may be ranked (a name repeated in every file); the file's blob is read for
+ * the rows kept only, each by its segment's primary key (a subquery in the select list, so a generic plan, which
+ * guesses a LIMIT $n at a tenth of the candidates, cannot hash every segment instead).
+ */
+function rankedSymbols(where: string, order: string, limit: string): string {
+  return `SELECT s.callers AS rank_callers, s.is_test AS rank_test, ${SYMBOL_COLUMNS},
+      (SELECT g.blob_sha256 FROM segments g WHERE g.id = s.segment_id) AS file_blob
+    FROM (SELECT s.*, k.symbol_order AS link_order FROM symbols s ${inSnapshot('s', 'k')} WHERE ${where}
+      ORDER BY ${order} LIMIT ${limit}) s
+    ORDER BY ${order.replace(/\bk\.symbol_order\b/g, 's.link_order')}`;
+}
 
 const statementNames = new Map<string, string>();
 
@@ -124,7 +151,15 @@ export class PostgresStorage implements Storage {
       );
     }
     try {
-      this.pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });
+      this.pool = new pg.Pool({
+        connectionString: url,
+        max: 4,
+        connectionTimeoutMillis: 10_000,
+        // Reads are named statements (see `query`); their generic plans are written to stay index probes (see
+        // inSnapshot), and a custom plan of a five-table join cost more to plan than to run. Unnamed statements
+        // (writes) are planned for their values as before: the setting applies to named statements only.
+        options: '-c plan_cache_mode=force_generic_plan',
+      });
     } catch (err) {
       throw new CodehubError(
         'InvalidInput',
@@ -395,7 +430,8 @@ class PgWriter implements SnapshotWriter {
         (n) => [id, n.name, n.callSites],
       );
       await client.query(
-        `INSERT INTO snapshot_meta (snapshot_id, stats_json, files, symbols, edges, unresolved_call_sites) VALUES ($1, $2, $3, $4, $5, $6)`,
+        `INSERT INTO snapshot_meta (snapshot_id, stats_json, files, symbols, edges, unresolved_call_sites,
+           language_counts) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [
           snapshotId,
           JSON.stringify(content.stats),
@@ -403,6 +439,7 @@ class PgWriter implements SnapshotWriter {
           content.symbols.length,
           content.edges.length,
           content.derived.unresolvedCallSites,
+          JSON.stringify(languageCountsOf(content.files)),
         ],
       );
       await client.query(`UPDATE snapshots SET status = 'ready', indexed_at = $2 WHERE id = $1`, [
@@ -548,11 +585,10 @@ class PgReader implements GraphReader {
 
   async getFile(snapshotId: number, path: string): Promise<FileRecord | null> {
     const r = (
-      await this.db.query(
-        `SELECT g.* FROM segments g JOIN snapshot_segments k ON k.snapshot_id = $1 AND k.segment_id = g.id
-         WHERE g.path = $2 AND g.git_oid IS NOT NULL`,
-        [snapshotId, path],
-      )
+      await this.db.query(`SELECT g.* FROM ${SEGMENT_BY_PATH} WHERE g.path = $2 AND g.git_oid IS NOT NULL`, [
+        snapshotId,
+        path,
+      ])
     )[0];
     return r ? toFile(r) : null;
   }
@@ -576,19 +612,21 @@ class PgReader implements GraphReader {
     limit = 50,
   ): Promise<SymbolRow[]> {
     return (
-      await this.db.query(
-        `SELECT ${SYM} FROM symbols s ${inSnapshot('s')} ${FILE_JOIN} WHERE s.qualified_name = $2 ORDER BY s.path, s.start_line LIMIT $3`,
-        [snapshotId, qualifiedName, limit],
-      )
+      await this.db.query(rankedSymbols('s.qualified_name = $2', 's.path, s.start_line', '$3'), [
+        snapshotId,
+        qualifiedName,
+        limit,
+      ])
     ).map(readSymbolRow);
   }
 
   async findSymbolsByName(snapshotId: number, name: string, limit = 50): Promise<SymbolRow[]> {
     return (
-      await this.db.query(
-        `SELECT ${SYM} FROM symbols s ${inSnapshot('s')} ${FILE_JOIN} WHERE s.name = $2 ORDER BY s.path, s.start_line LIMIT $3`,
-        [snapshotId, name, limit],
-      )
+      await this.db.query(rankedSymbols('s.name = $2', 's.path, s.start_line', '$3'), [
+        snapshotId,
+        name,
+        limit,
+      ])
     ).map(readSymbolRow);
   }
 
@@ -702,22 +740,20 @@ class PgReader implements GraphReader {
   }
 
   async mostCalled(snapshotId: number, limit: number): Promise<RankedSymbol[]> {
-    return (
-      await this.db.query(
-        `SELECT s.callers AS rank_callers, s.is_test AS rank_test, ${SYM} FROM symbols s ${inSnapshot('s', 'k')} ${FILE_JOIN}
-         WHERE s.callers > 0 ORDER BY s.callers DESC, k.symbol_order DESC, s.seq DESC LIMIT $2`,
-        [snapshotId, limit],
-      )
-    ).map(ranked);
+    return (await this.db.query(rankedSymbols('s.callers > 0', BY_CALLERS, '$2'), [snapshotId, limit])).map(
+      ranked,
+    );
   }
 
   async untestedHotspots(snapshotId: number, limit: number): Promise<RankedSymbol[]> {
     return (
       await this.db.query(
-        `SELECT s.callers AS rank_callers, s.is_test AS rank_test, ${SYM} FROM symbols s ${inSnapshot('s', 'k')} ${FILE_JOIN}
-         WHERE s.callers > 0 AND NOT s.is_test AND s.kind NOT IN ('module', 'test')
-           AND NOT EXISTS (SELECT 1 FROM test_reach t WHERE t.segment_id = s.segment_id AND t.symbol_id = s.id)
-         ORDER BY s.callers DESC, k.symbol_order DESC, s.seq DESC LIMIT $2`,
+        rankedSymbols(
+          `s.callers > 0 AND NOT s.is_test AND s.kind NOT IN ('module', 'test')
+           AND NOT EXISTS (SELECT 1 FROM test_reach t WHERE t.segment_id = s.segment_id AND t.symbol_id = s.id)`,
+          BY_CALLERS,
+          '$2',
+        ),
         [snapshotId, limit],
       )
     ).map(ranked);
@@ -726,20 +762,15 @@ class PgReader implements GraphReader {
   async searchSymbols(snapshotId: number, search: SymbolSearch): Promise<RankedSymbol[]> {
     const q = search.q.toLowerCase();
     const kind = search.kind ?? null;
-    const head = `SELECT s.callers AS rank_callers, s.is_test AS rank_test, ${SYM} FROM symbols s ${inSnapshot('s', 'k')}
-      ${FILE_JOIN} WHERE ($2::text IS NULL OR s.kind = $2)`;
+    const tier = (match: string, limit: string): string =>
+      rankedSymbols(`($2::text IS NULL OR s.kind = $2) AND ${match}`, RANK, limit);
     let rows: Row[];
     switch (search.mode) {
       case 'exact':
-        rows = await this.db.query(`${head} AND s.name_lower = $3 ${RANK} LIMIT $4`, [
-          snapshotId,
-          kind,
-          q,
-          search.limit,
-        ]);
+        rows = await this.db.query(tier('s.name_lower = $3', '$4'), [snapshotId, kind, q, search.limit]);
         break;
       case 'prefix':
-        rows = await this.db.query(`${head} AND s.name_lower > $3 AND s.name_lower < $4 ${RANK} LIMIT $5`, [
+        rows = await this.db.query(tier('s.name_lower > $3 AND s.name_lower < $4', '$5'), [
           snapshotId,
           kind,
           q,
@@ -750,7 +781,7 @@ class PgReader implements GraphReader {
       case 'humps':
         // Prefix matches (exact ones included) were listed in the tier before.
         rows = await this.db.query(
-          `${head} AND s.humps >= $3 AND s.humps < $4 AND left(s.name_lower, $5) != $3 ${RANK} LIMIT $6`,
+          tier('s.humps >= $3 AND s.humps < $4 AND left(s.name_lower, $5) != $3', '$6'),
           [snapshotId, kind, q, q + RANGE_END, [...q].length, search.limit],
         );
         break;
@@ -758,7 +789,7 @@ class PgReader implements GraphReader {
         if ([...q].length < 3) return [];
         // The trigram index finds names containing the substring; prefix and humps matches were listed before.
         rows = await this.db.query(
-          `${head} AND s.name_lower LIKE $3 AND left(s.name_lower, $4) != $5 AND left(s.humps, $4) != $5 ${RANK} LIMIT $6`,
+          tier('s.name_lower LIKE $3 AND left(s.name_lower, $4) != $5 AND left(s.humps, $4) != $5', '$6'),
           [snapshotId, kind, `%${likeEscape(q)}%`, [...q].length, q, search.limit],
         );
         break;
@@ -807,8 +838,8 @@ class PgReader implements GraphReader {
     while (parts.length > 0) {
       const dir = `${parts.join('/')}/`;
       const rows = await this.db.query(
-        `SELECT g.path FROM segments g JOIN snapshot_segments k ON k.snapshot_id = $1 AND k.segment_id = g.id
-         WHERE g.path > $2 AND g.path < $3 AND g.git_oid IS NOT NULL ORDER BY g.path LIMIT $4`,
+        `SELECT g.path FROM ${SEGMENT_BY_PATH} WHERE g.path > $2 AND g.path < $3 AND g.git_oid IS NOT NULL
+         ORDER BY g.path LIMIT $4`,
         [snapshotId, dir, dir + RANGE_END, limit],
       );
       if (rows.length > 0) {
@@ -828,10 +859,11 @@ class PgReader implements GraphReader {
   }
 
   async languageCounts(snapshotId: number): Promise<Record<string, number>> {
+    // Counted at publish (or by migration 4) into the meta row; a snapshot without one links no files.
     const out: Record<string, number> = {};
     for (const r of await this.db.query(
-      `SELECT g.language, COUNT(*) AS n FROM ${SNAPSHOT_FILES} AND g.language IS NOT NULL
-       GROUP BY g.language ORDER BY g.language`,
+      `SELECT c.key AS language, c.value AS n FROM snapshot_meta m, json_each_text(m.language_counts::json) c
+       WHERE m.snapshot_id = $1 ORDER BY c.key`,
       [snapshotId],
     )) {
       out[String(r.language)] = Number(r.n);
@@ -876,8 +908,7 @@ class PgReader implements GraphReader {
         `SELECT e.*, cs.path AS caller_path, cs.start_line AS caller_line, ce.path AS callee_path, ce.start_line AS callee_line
          FROM snapshot_segments k JOIN edges e ON e.segment_id = k.segment_id
          LEFT JOIN symbols cs ON cs.id = e.caller_id AND cs.segment_id = e.segment_id
-         LEFT JOIN (symbols ce JOIN snapshot_segments kc ON kc.snapshot_id = $1 AND kc.segment_id = ce.segment_id)
-           ON ce.id = e.callee_id
+         LEFT JOIN (symbols ce ${inSnapshot('ce', 'kc')}) ON ce.id = e.callee_id
          WHERE k.snapshot_id = $1 AND k.segment_id = ANY($2::bigint[]) ORDER BY k.edge_order, e.seq`,
         [snapshotId, segments.map((r) => Number(r.segment_id))],
       );
@@ -1090,6 +1121,19 @@ class PgLeases implements Leases {
       )
     ).map((r) => ({ name: String(r.name), holder: String(r.holder), expiresAt: Number(r.expires_ms) }));
   }
+}
+
+/**
+ * language → files of a snapshot's file list, as its files rows answer (one row per path, the last listed; files
+ * without a language left out). Stored with the snapshot's meta row so that reading it is one row, not a count over
+ * every segment the snapshot links.
+ */
+export function languageCountsOf(files: readonly FileRecord[]): Record<string, number> {
+  const byPath = new Map<string, FileRecord>();
+  for (const f of files) byPath.set(f.path, f);
+  const out: Record<string, number> = {};
+  for (const f of byPath.values()) if (f.language !== null) out[f.language] = (out[f.language] ?? 0) + 1;
+  return out;
 }
 
 function likeEscape(s: string): string {

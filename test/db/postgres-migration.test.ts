@@ -106,3 +106,50 @@ describe('migrating a PostgreSQL database to shared segments', () => {
     }
   });
 });
+
+describe('migrating a PostgreSQL database to version 4', () => {
+  let old: TempDatabase;
+  let fresh: TempDatabase;
+  before(async () => {
+    old = await createTempDatabase();
+    fresh = await createTempDatabase();
+  });
+  after(async () => {
+    await old?.drop();
+    await fresh?.drop();
+  });
+
+  it("stores each snapshot's language counts with its meta row and answers as a fresh publish does", async () => {
+    // A version 3 store: published through the port, then given back version 3's meta table and version number.
+    const writer = new PostgresStorage(old.url);
+    try {
+      await writer.writer.upsertRepo({ id: REPO, source: '/src/m', gitDir: '/src/m', webUrl: null });
+      for (const [commit, content] of [
+        ['1'.repeat(40), filesContent()],
+        ['2'.repeat(40), filesContent(12)],
+      ] as const) {
+        const snap = await writer.writer.beginSnapshot(REPO, commit, null, 'test:1');
+        await writer.writer.publishSnapshot(snap, snapshotRows(content));
+      }
+      await writer.query('ALTER TABLE snapshot_meta DROP COLUMN language_counts');
+      await writer.query('UPDATE codehub_schema SET version = 3');
+    } finally {
+      await writer.close();
+    }
+    const migrated = new PostgresStorage(old.url);
+    const reference = new PostgresStorage(fresh.url);
+    try {
+      const [schema] = await migrated.query('SELECT version FROM codehub_schema');
+      assert.equal(Number(schema?.version), POSTGRES_MIGRATIONS.length);
+      const stored = await migrated.query('SELECT language_counts FROM snapshot_meta ORDER BY snapshot_id');
+      assert.deepEqual(
+        stored.map((r) => JSON.parse(String(r.language_counts)) as unknown),
+        [{ typescript: 6 }, { typescript: 6 }],
+      );
+      await assertMigratedLikeFresh(migrated, reference, REPO);
+    } finally {
+      await migrated.close();
+      await reference.close();
+    }
+  });
+});

@@ -101,3 +101,58 @@ describe('migrating a SQLite database to shared segments', () => {
     }
   });
 });
+
+describe('migrating a SQLite database to version 7', () => {
+  let dir: string;
+  before(() => {
+    dir = tempDir('sqlite-migration-7');
+  });
+  after(() => removeDir(dir));
+
+  it('makes the name index cover the ranking columns and answers as a fresh publish does', async () => {
+    // A version 6 store: published through the port, then given back version 6's name index and version number.
+    const file = join(dir, 'old.db');
+    const writer = new SqliteStorage(file);
+    await writer.writer.upsertRepo({ id: REPO, source: '/src/m', gitDir: '/src/m', webUrl: null });
+    for (const [commit, content] of [
+      ['1'.repeat(40), filesContent()],
+      ['2'.repeat(40), filesContent(12)],
+    ] as const) {
+      const snap = await writer.writer.beginSnapshot(REPO, commit, null, 'test:1');
+      await writer.writer.publishSnapshot(snap, snapshotRows(content));
+    }
+    await writer.close();
+    const old = new Database(file);
+    old.exec(
+      'DROP INDEX symbol_search_by_name; CREATE INDEX symbol_search_by_name ON symbol_search(name_lower);',
+    );
+    old.pragma('user_version = 6');
+    old.close();
+
+    const migrated = new SqliteStorage(file);
+    const fresh = new SqliteStorage(join(dir, 'fresh.db'));
+    try {
+      assert.equal(Number(migrated.engine.db.pragma('user_version', { simple: true })), MIGRATIONS.length);
+      const columns = (db: Database.Database): string[] =>
+        (
+          db
+            .prepare(`SELECT name FROM pragma_index_info('symbol_search_by_name') ORDER BY seqno`)
+            .all() as Array<{
+            name: string;
+          }>
+        ).map((c) => c.name);
+      assert.deepEqual(columns(migrated.engine.db), [
+        'name_lower',
+        'segment_id',
+        'is_test',
+        'callers',
+        'kind',
+      ]);
+      assert.deepEqual(columns(migrated.engine.db), columns(fresh.engine.db));
+      await assertMigratedLikeFresh(migrated, fresh, REPO);
+    } finally {
+      await migrated.close();
+      await fresh.close();
+    }
+  });
+});
