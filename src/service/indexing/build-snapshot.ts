@@ -6,6 +6,7 @@ import type { FileFacts } from '../../core/facts.js';
 import { makeSymbolId } from '../../core/ids.js';
 import { resolveRepo } from '../../analysis/resolve-repo.js';
 import { computeTestReach } from '../../analysis/test-reach.js';
+import type { ResolutionMemo } from '../../analysis/types.js';
 import { isTestPathFor, type LanguagePlugin, type ModuleResolver } from '../../languages/plugin.js';
 import { noPluginReason } from '../../languages/registry.js';
 import {
@@ -19,6 +20,8 @@ import {
 export interface AnalysedFile {
   path: string;
   facts: FileFacts;
+  /** The facts cache key (factsKeyString): same key, same facts. */
+  key?: string;
 }
 
 export interface SnapshotInput {
@@ -36,6 +39,11 @@ export interface SnapshotInput {
   /** Config files' texts for module resolution: plug-in id → path → text. */
   configs: ReadonlyMap<string, ReadonlyMap<string, string>>;
   testReachDepth: number;
+  /**
+   * The resolution memo of an earlier snapshot of the repository (same analyzer version): files whose content and
+   * resolution inputs are unchanged keep their edges instead of being resolved again.
+   */
+  previous?: ResolutionMemo | undefined;
 }
 
 export interface BuiltSnapshot {
@@ -44,6 +52,10 @@ export interface BuiltSnapshot {
   symbols: number;
   edges: number;
   testLinks: number;
+  /** This snapshot's resolution memo, for the next one. */
+  memo: ResolutionMemo;
+  /** Files whose edges came from the previous memo. */
+  reusedFiles: number;
 }
 
 /** Resolves the analysed files across the repo and turns the result into one snapshot's rows (pure). */
@@ -88,6 +100,8 @@ export function buildSnapshot(input: SnapshotInput): BuiltSnapshot {
     moduleResolver,
     plugins: [...input.plugins],
     releaseCallSites: true,
+    track: true,
+    ...(input.previous ? { previous: input.previous } : {}),
   });
   const symbols: SymbolRecord[] = [];
   const seen = new Set<string>();
@@ -124,6 +138,8 @@ export function buildSnapshot(input: SnapshotInput): BuiltSnapshot {
     symbols: symbols.length,
     edges: resolution.edges.length,
     testLinks: testReach.length,
+    memo: resolution.memo as ResolutionMemo,
+    reusedFiles: resolution.reusedFiles ?? 0,
   };
 }
 

@@ -1,0 +1,256 @@
+/**
+ * Incremental resolution (issue 16): a 1-file body change and a 1-file exported-signature change, each indexed as the
+ * next commit of an indexed repository (in this process, warm facts cache), against a from-scratch index of the same
+ * commit into an empty data dir. The repository is the generated one (bench/corpora.ts) plus one vitest file per ten
+ * source files (so tested-by has work to do). Per step: wall time and where it went (the indexer's phases).
+ *
+ *   npx tsc -p . && node dist/bench/incremental-resolution.js [--files 2000] [--rounds 3] [--data-root DIR]
+ *
+ * Every ratio of a row is measured in one run (same machine load); the load average is printed with the table.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { Session } from 'node:inspector/promises';
+import { parseArgs } from 'node:util';
+import { indexRepository, type IndexResult } from '../src/service/indexer.js';
+import {
+  cloneCorpus,
+  FIXED_GIT_ENV,
+  prepareSyntheticCorpus,
+  syntheticClassName,
+  syntheticPath,
+} from './corpora.js';
+
+const { values } = parseArgs({
+  options: {
+    files: { type: 'string', default: '2000' },
+    rounds: { type: 'string', default: '3' },
+    'data-root': { type: 'string' },
+    /** Profile the incremental indexes (CPU, in process) and print where their time went. */
+    profile: { type: 'boolean', default: false },
+  },
+});
+const files = Number(values.files);
+const rounds = Number(values.rounds);
+
+function git(cwd: string, args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    env: { ...process.env, ...FIXED_GIT_ENV },
+    encoding: 'utf8',
+  }).trim();
+}
+
+function commitAll(dir: string, message: string): string {
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '-m', message]);
+  return git(dir, ['rev-parse', 'HEAD']);
+}
+
+/** One vitest file per ten source files, calling the class and first helper of its file. */
+export function addTests(dir: string, count: number): void {
+  for (let i = 0; i < count; i += 10) {
+    const path = join(dir, 'test', `module${String(i).padStart(5, '0')}.test.ts`);
+    mkdirSync(dirname(path), { recursive: true });
+    const spec = relative(dirname(path), join(dir, syntheticPath(i))).replace(/\.ts$/, '.js');
+    const cls = syntheticClassName(i);
+    writeFileSync(
+      path,
+      [
+        `import { expect, test } from 'vitest';`,
+        `import { ${cls}, helper${i}_0 } from '${spec}';`,
+        '',
+        `test('module ${i}', () => {`,
+        `  const service = new ${cls}({ retries: 1, label: 'x' });`,
+        `  expect(helper${i}_0(1) + service.${['load', 'save', 'validate', 'render', 'compute', 'merge', 'apply', 'resolve', 'format', 'parse', 'sync', 'track'][i % 12]}0(1)).toBeGreaterThan(0);`,
+        '});',
+        '',
+      ].join('\n'),
+    );
+  }
+}
+
+/** A body change: one function's returned expression changes (same lines, same calls). */
+function bodyChange(dir: string, i: number, serial: number): void {
+  const path = join(dir, syntheticPath(i));
+  const text = readFileSync(path, 'utf8');
+  const next = text.replace(/value \* \d+;/, `value * ${serial + 2};`);
+  if (next === text) throw new Error(`no body to change in ${syntheticPath(i)}`);
+  writeFileSync(path, next);
+}
+
+/** An exported-signature change: the file's first helper gains a defaulted parameter (its importers still compile). */
+function signatureChange(dir: string, i: number, serial: number): void {
+  const path = join(dir, syntheticPath(i));
+  const text = readFileSync(path, 'utf8');
+  const next = text.replace(
+    new RegExp(`export function helper${i}_0\\(value: number(, extra\\d+ = \\d+)?\\)`),
+    `export function helper${i}_0(value: number, extra${serial} = ${serial})`,
+  );
+  if (next === text) throw new Error(`no signature to change in ${syntheticPath(i)}`);
+  writeFileSync(path, next);
+}
+
+interface Timed {
+  ms: number;
+  phases: Record<string, number>;
+  result: IndexResult;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Functions whose inclusive time the profile summary reports (the indexer's stages). */
+const STAGES = [
+  'ingest',
+  'analyse',
+  'buildSnapshot',
+  'resolveRepo',
+  'reusable',
+  'computeTestReach',
+  'snapshotRows',
+  'publishSnapshotSuperseding',
+  'loadResolutionMemo',
+  'saveResolutionMemo',
+];
+
+/** Inclusive milliseconds per stage function and the top self-time functions of one CPU profile. */
+function summarise(profile: CpuProfile): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, k) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[k] ?? 0) / 1000));
+  const inclusive = new Map<string, number>();
+  const selfByName = new Map<string, number>();
+  for (const [id, ms] of self) {
+    const node = byId.get(id)!;
+    const label = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').slice(-2).join('/')}`;
+    selfByName.set(label, (selfByName.get(label) ?? 0) + ms);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const name = byId.get(at)!.callFrame.functionName;
+      if (STAGES.includes(name) && !seen.has(name)) {
+        seen.add(name);
+        inclusive.set(name, (inclusive.get(name) ?? 0) + ms);
+      }
+    }
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const top = [...selfByName].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  return [
+    `  profiled ${total.toFixed(0)} ms; inclusive: ${STAGES.filter((s) => inclusive.has(s))
+      .map((s) => `${s} ${inclusive.get(s)!.toFixed(0)}`)
+      .join(', ')}`,
+    `  top self: ${top.map(([n, ms]) => `${n} ${ms.toFixed(0)}`).join('; ')}`,
+  ].join('\n');
+}
+
+async function profiled<T>(run: () => Promise<T>): Promise<{ value: T; summary: string }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  try {
+    const value = await run();
+    const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+    return { value, summary: summarise(profile) };
+  } finally {
+    session.disconnect();
+  }
+}
+
+async function timedIndex(dataDir: string, source: string, name: string): Promise<Timed> {
+  const marks: Array<[string, number]> = [['reading', performance.now()]];
+  const started = marks[0]![1];
+  const result = await indexRepository({
+    dataDir,
+    source,
+    name,
+    onProgress: (p) => {
+      if (marks[marks.length - 1]![0] !== p.phase) marks.push([p.phase, performance.now()]);
+    },
+  });
+  const ended = performance.now();
+  const phases: Record<string, number> = {};
+  marks.forEach(([phase, at], k) => {
+    phases[phase] = (phases[phase] ?? 0) + ((marks[k + 1]?.[1] ?? ended) - at);
+  });
+  return { ms: ended - started, phases, result };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+const fmt = (ms: number): string => (ms / 1000).toFixed(2);
+const phaseText = (t: Timed): string =>
+  ['reading', 'resolving', 'writing'].map((p) => fmt(t.phases[p] ?? 0)).join(' / ');
+
+async function main(): Promise<void> {
+  const scratch = values['data-root'] ?? mkdtempSync(join(tmpdir(), 'codehub-incr-bench-'));
+  mkdirSync(scratch, { recursive: true });
+  try {
+    const corpus = prepareSyntheticCorpus({ files, seed: 1 });
+    const repo = join(scratch, 'repo');
+    cloneCorpus(corpus, repo);
+    addTests(repo, files);
+    commitAll(repo, 'bench: tests');
+    const name = `bench.example/o/incr-${files}`;
+    const warm = join(scratch, 'warm');
+    await timedIndex(warm, repo, name); // the warm data dir's first snapshot (facts cache filled)
+    const changed = Math.floor(files / 2) + 1;
+    const rows: string[] = [];
+    for (const kind of ['body', 'signature'] as const) {
+      const incremental: Timed[] = [];
+      const full: Timed[] = [];
+      for (let r = 1; r <= rounds; r++) {
+        (kind === 'body' ? bodyChange : signatureChange)(repo, changed, r + (kind === 'body' ? 0 : 100));
+        commitAll(repo, `bench: ${kind} change ${r}`);
+        if (values.profile) {
+          const { value, summary } = await profiled(() => timedIndex(warm, repo, name));
+          incremental.push(value);
+          process.stderr.write(`${kind} change ${r}: ${fmt(value.ms)} s\n${summary}\n`);
+        } else incremental.push(await timedIndex(warm, repo, name));
+        const fresh = join(scratch, `fresh-${kind}-${r}`);
+        full.push(await timedIndex(fresh, repo, name));
+        rmSync(fresh, { recursive: true, force: true });
+      }
+      const inc = median(incremental.map((t) => t.ms));
+      const ful = median(full.map((t) => t.ms));
+      const mid = (ts: Timed[]): Timed => [...ts].sort((a, b) => a.ms - b.ms)[Math.floor(ts.length / 2)]!;
+      rows.push(
+        `| ${kind} | ${fmt(ful)} (${phaseText(mid(full))}) | ${fmt(inc)} (${phaseText(mid(incremental))}) | ${((100 * inc) / ful).toFixed(1)} % | ${mid(incremental).result.analysedFiles} analysed, ${mid(incremental).result.edges} edges, ${mid(incremental).result.testLinks} test links |`,
+      );
+    }
+    process.stdout.write(
+      [
+        `Generated repository: ${files} source files + ${Math.ceil(files / 10)} test files; median of ${rounds} commits per row; load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
+        '',
+        '| 1-file change | full index s (read / resolve / write) | incremental s (read / resolve / write) | incremental / full | incremental index |',
+        '| --- | ---: | ---: | ---: | --- |',
+        ...rows,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    if (!values['data-root']) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,151 @@
+/**
+ * The resolution memo between snapshots (incremental resolution, issue 16): kept in memory by a process that indexes
+ * a repository again (`codehub watch`), and in a file of the data dir so that a fresh `codehub index` process finds
+ * it too. It is a cache, never an answer: every reuse is checked against the new state file by file (content key and
+ * dependency digests, see resolve-repo.ts), so a memo from any earlier snapshot is safe; a missing, stale or unreadable
+ * one only means a full resolution.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync, constants } from 'node:zlib';
+import type { Edge } from '../core/graph.js';
+import type { FileResolutionMemo, ResolutionMemo } from '../analysis/types.js';
+
+/** Bumped when the memo's format or what a dependency key means changes. */
+export const RESOLUTION_MEMO_FORMAT = '1';
+
+interface Held {
+  version: string;
+  memo: ResolutionMemo;
+}
+
+/** The newest memo per data dir and repository, in this process. */
+const held = new Map<string, Held>();
+
+function fileOf(dataDir: string, repo: string): string {
+  const name = createHash('sha256').update(repo).digest('hex').slice(0, 32);
+  return join(dataDir, 'resolution-memo', `${name}.json.gz`);
+}
+
+/** The memo of the repository's last index with this analyzer version, from this process or the data dir; or null. */
+export function loadResolutionMemo(
+  dataDir: string,
+  repo: string,
+  analyzerVersion: string,
+): ResolutionMemo | null {
+  const version = `${RESOLUTION_MEMO_FORMAT}:${analyzerVersion}`;
+  const inProcess = held.get(`${dataDir}\u0000${repo}`);
+  if (inProcess) return inProcess.version === version ? inProcess.memo : null;
+  try {
+    const stored = JSON.parse(gunzipSync(readFileSync(fileOf(dataDir, repo))).toString('utf8')) as StoredMemo;
+    if (stored.version !== version || stored.repo !== repo) return null;
+    return decode(stored);
+  } catch {
+    return null; // none yet, or unreadable: resolve everything
+  }
+}
+
+/** Keeps the memo of the snapshot just published, in this process and in the data dir (atomically replaced). */
+export function saveResolutionMemo(
+  dataDir: string,
+  repo: string,
+  analyzerVersion: string,
+  memo: ResolutionMemo,
+): void {
+  const version = `${RESOLUTION_MEMO_FORMAT}:${analyzerVersion}`;
+  held.set(`${dataDir}\u0000${repo}`, { version, memo });
+  const target = fileOf(dataDir, repo);
+  const partial = `${target}.${process.pid}.partial`;
+  try {
+    mkdirSync(join(dataDir, 'resolution-memo'), { recursive: true });
+    const text = JSON.stringify(encode(repo, version, memo));
+    writeFileSync(partial, gzipSync(text, { level: constants.Z_BEST_SPEED }));
+    renameSync(partial, target);
+  } catch {
+    // Only a cache: the next fresh process resolves everything.
+    rmSync(partial, { force: true });
+  }
+}
+
+/** Forgets this process's memos (tests: a fresh process reads the data dir's). */
+export function forgetResolutionMemos(): void {
+  held.clear();
+}
+
+/** Edges are stored per file as rows of their fields (callerId is mostly the file's few callers: listed once). */
+interface StoredFile {
+  path: string;
+  key: string;
+  deps: Array<[string, string]>;
+  callers: string[];
+  /** [caller index, calleeId, calleeText, kind, reason, confidence, candidates, lines] */
+  edges: Array<[number, string | null, string, string, string, number | null, number | null, number[]]>;
+  callSites: number;
+  resolvedByReason: Record<string, number>;
+  unresolvedByReason: Record<string, number>;
+}
+
+interface StoredMemo {
+  repo: string;
+  version: string;
+  files: StoredFile[];
+  surfaces: Array<[string, string]>;
+}
+
+function encode(repo: string, version: string, memo: ResolutionMemo): StoredMemo {
+  const files: StoredFile[] = [];
+  for (const [path, f] of memo.files) {
+    const callers: string[] = [];
+    const callerIndex = new Map<string, number>();
+    const edges: StoredFile['edges'] = f.edges.map((e) => {
+      let at = callerIndex.get(e.callerId);
+      if (at === undefined) {
+        at = callers.length;
+        callerIndex.set(e.callerId, at);
+        callers.push(e.callerId);
+      }
+      return [at, e.calleeId, e.calleeText, e.kind, e.reason, e.confidence, e.candidates ?? null, e.lines];
+    });
+    files.push({
+      path,
+      key: f.key,
+      deps: f.deps,
+      callers,
+      edges,
+      callSites: f.callSites,
+      resolvedByReason: f.resolvedByReason,
+      unresolvedByReason: f.unresolvedByReason,
+    });
+  }
+  return { repo, version, files, surfaces: [...memo.surfaces] };
+}
+
+function decode(stored: StoredMemo): ResolutionMemo {
+  const files = new Map<string, FileResolutionMemo>();
+  for (const f of stored.files) {
+    const edges = f.edges.map(([at, calleeId, calleeText, kind, reason, confidence, candidates, lines]) => {
+      // Fields in the order the resolver writes them (rows built from edges do not depend on it, but stay alike).
+      const edge = {
+        callerId: f.callers[at] as string,
+        calleeText,
+        kind,
+        calleeId,
+        reason,
+        confidence,
+      } as Edge;
+      if (candidates !== null) edge.candidates = candidates;
+      edge.lines = lines;
+      return edge;
+    });
+    files.set(f.path, {
+      key: f.key,
+      deps: f.deps,
+      edges,
+      callSites: f.callSites,
+      resolvedByReason: f.resolvedByReason,
+      unresolvedByReason: f.unresolvedByReason,
+    });
+  }
+  return { files, surfaces: new Map(stored.surfaces) };
+}
