@@ -11,7 +11,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { indexRepository, type IndexResult } from '../src/service/indexer.js';
@@ -30,6 +31,8 @@ const { values } = parseArgs({
     'data-root': { type: 'string' },
     /** Profile the incremental indexes (CPU, in process) and print where their time went. */
     profile: { type: 'boolean', default: false },
+    /** Another build's dist/src/service/indexer.js: its incremental index of each commit is measured alongside. */
+    before: { type: 'string' },
   },
 });
 const files = Number(values.files);
@@ -121,7 +124,12 @@ const STAGES = [
   'snapshotRows',
   'publishSnapshotSuperseding',
   'loadResolutionMemo',
-  'saveResolutionMemo',
+  'RepoResolver',
+  'run',
+  'digestOf',
+  'surfaceOf',
+  'listTree',
+  'createAnalyser',
 ];
 
 /** Inclusive milliseconds per stage function and the top self-time functions of one CPU profile. */
@@ -171,10 +179,17 @@ async function profiled<T>(run: () => Promise<T>): Promise<{ value: T; summary: 
   }
 }
 
-async function timedIndex(dataDir: string, source: string, name: string): Promise<Timed> {
+type Indexer = typeof indexRepository;
+
+async function timedIndex(
+  dataDir: string,
+  source: string,
+  name: string,
+  indexer: Indexer = indexRepository,
+): Promise<Timed> {
   const marks: Array<[string, number]> = [['reading', performance.now()]];
   const started = marks[0]![1];
-  const result = await indexRepository({
+  const result = await indexer({
     dataDir,
     source,
     name,
@@ -212,19 +227,48 @@ async function main(): Promise<void> {
     const name = `bench.example/o/incr-${files}`;
     const warm = join(scratch, 'warm');
     await timedIndex(warm, repo, name); // the warm data dir's first snapshot (facts cache filled)
+    const before = values.before
+      ? ((await import(pathToFileURL(resolve(values.before)).href)) as { indexRepository: Indexer })
+          .indexRepository
+      : null;
+    const warmBefore = join(scratch, 'warm-before');
+    if (before) await timedIndex(warmBefore, repo, name, before);
     const changed = Math.floor(files / 2) + 1;
     const rows: string[] = [];
-    for (const kind of ['body', 'signature'] as const) {
+    // The signature change is made once in the middle file and once in file 1, which many files import.
+    const importers = (i: number): number =>
+      Number(
+        execFileSync('git', ['grep', '-l', `module${String(i).padStart(5, '0')}.js'`], {
+          cwd: repo,
+          encoding: 'utf8',
+        })
+          .trim()
+          .split('\n')
+          .filter(Boolean).length,
+      );
+    const steps = [
+      { kind: 'body' as const, file: changed },
+      { kind: 'signature' as const, file: changed },
+      { kind: 'signature' as const, file: 1 },
+    ];
+    for (const { kind, file: target } of steps) {
+      const label = `${kind}, file ${target} (${importers(target)} files import it)`;
       const incremental: Timed[] = [];
+      const previous: Timed[] = [];
       const full: Timed[] = [];
       for (let r = 1; r <= rounds; r++) {
-        (kind === 'body' ? bodyChange : signatureChange)(repo, changed, r + (kind === 'body' ? 0 : 100));
+        (kind === 'body' ? bodyChange : signatureChange)(
+          repo,
+          target,
+          r + (kind === 'body' ? 0 : 100 * target),
+        );
         commitAll(repo, `bench: ${kind} change ${r}`);
         if (values.profile) {
           const { value, summary } = await profiled(() => timedIndex(warm, repo, name));
           incremental.push(value);
-          process.stderr.write(`${kind} change ${r}: ${fmt(value.ms)} s\n${summary}\n`);
+          process.stderr.write(`${label} change ${r}: ${fmt(value.ms)} s\n${summary}\n`);
         } else incremental.push(await timedIndex(warm, repo, name));
+        if (before) previous.push(await timedIndex(warmBefore, repo, name, before));
         const fresh = join(scratch, `fresh-${kind}-${r}`);
         full.push(await timedIndex(fresh, repo, name));
         rmSync(fresh, { recursive: true, force: true });
@@ -232,8 +276,10 @@ async function main(): Promise<void> {
       const inc = median(incremental.map((t) => t.ms));
       const ful = median(full.map((t) => t.ms));
       const mid = (ts: Timed[]): Timed => [...ts].sort((a, b) => a.ms - b.ms)[Math.floor(ts.length / 2)]!;
+      const prev = previous.length > 0 ? median(previous.map((t) => t.ms)) : null;
+      const last = mid(incremental).result;
       rows.push(
-        `| ${kind} | ${fmt(ful)} (${phaseText(mid(full))}) | ${fmt(inc)} (${phaseText(mid(incremental))}) | ${((100 * inc) / ful).toFixed(1)} % | ${mid(incremental).result.analysedFiles} analysed, ${mid(incremental).result.edges} edges, ${mid(incremental).result.testLinks} test links |`,
+        `| ${label} | ${fmt(ful)} (${phaseText(mid(full))}) | ${prev === null ? '–' : `${fmt(prev)} (${phaseText(mid(previous))}) = ${((100 * prev) / ful).toFixed(1)} %`} | ${fmt(inc)} (${phaseText(mid(incremental))}) | ${((100 * inc) / ful).toFixed(1)} % | ${last.analysedFiles} analysed, ${last.reusedResolutions ?? 0} of ${last.files} resolutions reused, ${last.edges} edges, ${last.testLinks} test links |`,
       );
     }
     process.stdout.write(
@@ -242,8 +288,8 @@ async function main(): Promise<void> {
           .map((l) => l.toFixed(2))
           .join(' ')}`,
         '',
-        '| 1-file change | full index s (read / resolve / write) | incremental s (read / resolve / write) | incremental / full | incremental index |',
-        '| --- | ---: | ---: | ---: | --- |',
+        '| 1-file change | full index s (read / resolve / write) | before: incremental s (read / resolve / write) | incremental s (read / resolve / write) | incremental / full | incremental index |',
+        '| --- | ---: | ---: | ---: | ---: | --- |',
         ...rows,
         '',
       ].join('\n'),

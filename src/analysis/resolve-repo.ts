@@ -332,6 +332,17 @@ class RepoResolver {
   private computeDigest(key: string): string {
     const kind = key[0];
     const arg = key.slice(2);
+    // Module resolution and declaration twins answer from the tree's paths and configs alone (ModuleResolver), and
+    // which of those paths are analysed: when that context is the previous one, so are their answers.
+    const context = this.input.moduleContext;
+    if (
+      (kind === 'm' || kind === 'd' || kind === 'i') &&
+      context !== undefined &&
+      context === this.input.previous?.moduleContext
+    ) {
+      const known = this.input.previous.moduleDigests.get(key);
+      if (known !== undefined) return known;
+    }
     const ids = (defs: readonly Def[] | undefined): string =>
       hash((defs ?? []).map((d) => idOf(d.file, d.sym.localId)).join('\n'));
     switch (kind) {
@@ -1583,8 +1594,14 @@ class RepoResolver {
       edges.set(key, added);
       fileEdges.push(added);
     };
-    const memo: ResolutionMemo = { files: new Map(), surfaces: this.surfaces };
+    const memo: ResolutionMemo = {
+      files: new Map(),
+      surfaces: this.surfaces,
+      moduleDigests: new Map(),
+      ...(this.input.moduleContext === undefined ? {} : { moduleContext: this.input.moduleContext }),
+    };
     let reused = 0;
+    const kept: Edge[] = [];
     const count = (into: Record<string, number>, from: Record<string, number>): void => {
       for (const [reason, n] of Object.entries(from)) into[reason] = (into[reason] ?? 0) + n;
     };
@@ -1594,11 +1611,8 @@ class RepoResolver {
       const previous = this.input.previous ? this.reusable(path) : null;
       if (previous) {
         reused++;
-        for (const edge of previous.edges)
-          edges.set(
-            `${edge.callerId}\u0000${edge.calleeId ?? `?${edge.calleeText}`}\u0000${edge.kind}\u0000${edge.reason}`,
-            edge,
-          );
+        // A file's edges are its callers' alone: no other file's edge can merge with them.
+        for (const edge of previous.edges) kept.push(edge);
         callSites += previous.callSites;
         count(resolvedByReason, previous.resolvedByReason);
         count(unresolvedByReason, previous.unresolvedByReason);
@@ -1680,8 +1694,8 @@ class RepoResolver {
       // The input's facts are the caller's to give up: a large repo need not hold every call site and every edge.
       if (this.input.releaseCallSites) file.facts.callSites = [];
     }
-    const out = [...edges.values()];
-    for (const edge of out) edge.lines.sort((a, b) => a - b);
+    const out = [...kept, ...edges.values()];
+    for (const edge of edges.values()) edge.lines.sort((a, b) => a - b);
     out.sort(
       (a, b) =>
         cmp(a.callerId, b.callerId) ||
@@ -1695,6 +1709,8 @@ class RepoResolver {
     if (this.tracking) {
       // Surfaces of files nobody read this time are not needed: keep only those of present files.
       for (const path of paths) this.digestOf(`f\u0000${path}`);
+      for (const [key, digest] of this.digests)
+        if (key[0] === 'm' || key[0] === 'd' || key[0] === 'i') memo.moduleDigests.set(key, digest);
       output.memo = memo;
       output.reusedFiles = reused;
     }

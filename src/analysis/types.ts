@@ -24,6 +24,12 @@ export interface ResolveInput {
    * whose content key and every dependency digest are unchanged keeps its previous edges; the rest are resolved.
    */
   previous?: ResolutionMemo;
+  /**
+   * A digest of everything the ModuleResolver's answers depend on (the tree's paths, the config files, the plug-ins)
+   * and of which files are analysed. When it equals the previous memo's, module resolutions and declaration twins
+   * are taken as unchanged instead of being asked again.
+   */
+  moduleContext?: string;
 }
 
 /** What one file's resolution produced, and what it read to produce it. */
@@ -43,6 +49,10 @@ export interface ResolutionMemo {
   files: Map<string, FileResolutionMemo>;
   /** Content key → surface digest (what other files may read of it), so unchanged files are not hashed again. */
   surfaces: Map<string, string>;
+  /** ResolveInput.moduleContext of the resolution that made it. */
+  moduleContext?: string;
+  /** Digests of the module-resolution keys (`m`, `d`, `i`) looked up in that context. */
+  moduleDigests: Map<string, string>;
 }
 
 export interface ResolutionStats {

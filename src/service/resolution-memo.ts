@@ -22,6 +22,8 @@ interface Held {
 
 /** The newest memo per data dir and repository, in this process. */
 const held = new Map<string, Held>();
+/** Memo files not written yet, by path: written after the index returns, or first thing when one is read. */
+const pending = new Map<string, () => void>();
 
 function fileOf(dataDir: string, repo: string): string {
   const name = createHash('sha256').update(repo).digest('hex').slice(0, 32);
@@ -37,8 +39,10 @@ export function loadResolutionMemo(
   const version = `${RESOLUTION_MEMO_FORMAT}:${analyzerVersion}`;
   const inProcess = held.get(`${dataDir}\u0000${repo}`);
   if (inProcess) return inProcess.version === version ? inProcess.memo : null;
+  const path = fileOf(dataDir, repo);
+  pending.get(path)?.();
   try {
-    const stored = JSON.parse(gunzipSync(readFileSync(fileOf(dataDir, repo))).toString('utf8')) as StoredMemo;
+    const stored = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as StoredMemo;
     if (stored.version !== version || stored.repo !== repo) return null;
     return decode(stored);
   } catch {
@@ -46,7 +50,10 @@ export function loadResolutionMemo(
   }
 }
 
-/** Keeps the memo of the snapshot just published, in this process and in the data dir (atomically replaced). */
+/**
+ * Keeps the memo of the snapshot just published, in this process and in the data dir (atomically replaced). The file
+ * is written once the current task is done (the snapshot is published by then: writing it is off the index's path).
+ */
 export function saveResolutionMemo(
   dataDir: string,
   repo: string,
@@ -56,20 +63,32 @@ export function saveResolutionMemo(
   const version = `${RESOLUTION_MEMO_FORMAT}:${analyzerVersion}`;
   held.set(`${dataDir}\u0000${repo}`, { version, memo });
   const target = fileOf(dataDir, repo);
-  const partial = `${target}.${process.pid}.partial`;
-  try {
-    mkdirSync(join(dataDir, 'resolution-memo'), { recursive: true });
-    const text = JSON.stringify(encode(repo, version, memo));
-    writeFileSync(partial, gzipSync(text, { level: constants.Z_BEST_SPEED }));
-    renameSync(partial, target);
-  } catch {
-    // Only a cache: the next fresh process resolves everything.
-    rmSync(partial, { force: true });
-  }
+  const write = (): void => {
+    if (pending.get(target) !== write) return;
+    pending.delete(target);
+    const partial = `${target}.${process.pid}.partial`;
+    try {
+      mkdirSync(join(dataDir, 'resolution-memo'), { recursive: true });
+      const text = JSON.stringify(encode(repo, version, memo));
+      writeFileSync(partial, gzipSync(text, { level: constants.Z_BEST_SPEED }));
+      renameSync(partial, target);
+    } catch {
+      // Only a cache: the next fresh process resolves everything.
+      rmSync(partial, { force: true });
+    }
+  };
+  pending.set(target, write);
+  setImmediate(write);
+}
+
+/** Writes the memo files still pending (before a process exits on its own terms, or in tests). */
+export function flushResolutionMemos(): void {
+  for (const write of [...pending.values()]) write();
 }
 
 /** Forgets this process's memos (tests: a fresh process reads the data dir's). */
 export function forgetResolutionMemos(): void {
+  flushResolutionMemos();
   held.clear();
 }
 
@@ -91,6 +110,8 @@ interface StoredMemo {
   version: string;
   files: StoredFile[];
   surfaces: Array<[string, string]>;
+  moduleContext: string | null;
+  moduleDigests: Array<[string, string]>;
 }
 
 function encode(repo: string, version: string, memo: ResolutionMemo): StoredMemo {
@@ -118,7 +139,14 @@ function encode(repo: string, version: string, memo: ResolutionMemo): StoredMemo
       unresolvedByReason: f.unresolvedByReason,
     });
   }
-  return { repo, version, files, surfaces: [...memo.surfaces] };
+  return {
+    repo,
+    version,
+    files,
+    surfaces: [...memo.surfaces],
+    moduleContext: memo.moduleContext ?? null,
+    moduleDigests: [...memo.moduleDigests],
+  };
 }
 
 function decode(stored: StoredMemo): ResolutionMemo {
@@ -147,5 +175,10 @@ function decode(stored: StoredMemo): ResolutionMemo {
       unresolvedByReason: f.unresolvedByReason,
     });
   }
-  return { files, surfaces: new Map(stored.surfaces) };
+  return {
+    files,
+    surfaces: new Map(stored.surfaces),
+    moduleDigests: new Map(stored.moduleDigests),
+    ...(stored.moduleContext === null ? {} : { moduleContext: stored.moduleContext }),
+  };
 }

@@ -2,6 +2,7 @@
  * Indexing's third stage, pure: the tree's file list and each analysed file's facts → the snapshot's rows and stats.
  * No I/O and no ports: what the adapters store is computed here once, and handed to them as rows.
  */
+import { createHash } from 'node:crypto';
 import type { FileFacts } from '../../core/facts.js';
 import { makeSymbolId } from '../../core/ids.js';
 import { resolveRepo } from '../../analysis/resolve-repo.js';
@@ -97,6 +98,7 @@ export function buildSnapshot(input: SnapshotInput): BuiltSnapshot {
   };
   const resolution = resolveRepo({
     files: analysed,
+    moduleContext: moduleContextOf(input),
     moduleResolver,
     plugins: [...input.plugins],
     releaseCallSites: true,
@@ -141,6 +143,21 @@ export function buildSnapshot(input: SnapshotInput): BuiltSnapshot {
     memo: resolution.memo as ResolutionMemo,
     reusedFiles: resolution.reusedFiles ?? 0,
   };
+}
+
+/**
+ * What the module resolvers' answers depend on (ResolveInput.moduleContext): the plug-ins, every path of the tree,
+ * which paths are analysed, and the config files' texts.
+ */
+function moduleContextOf(input: SnapshotInput): string {
+  const h = createHash('sha256');
+  h.update(input.plugins.map((p) => p.id).join('\u0000'));
+  const analysed = new Set(input.analysed.map((a) => a.path));
+  for (const f of input.files) h.update(`\u0001${f.path}\u0000${analysed.has(f.path) ? 1 : 0}`);
+  for (const [plugin, configs] of [...input.configs].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
+    for (const [path, text] of [...configs].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
+      h.update(`\u0002${plugin}\u0000${path}\u0000${text}`);
+  return h.digest('base64');
 }
 
 /**
