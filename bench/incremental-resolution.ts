@@ -8,7 +8,7 @@
  *
  * Every ratio of a row is measured in one run (same machine load); the load average is printed with the table.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -236,16 +236,14 @@ async function main(): Promise<void> {
     const changed = Math.floor(files / 2) + 1;
     const rows: string[] = [];
     // The signature change is made once in the middle file and once in file 1, which many files import.
-    const importers = (i: number): number =>
-      Number(
-        execFileSync('git', ['grep', '-l', `module${String(i).padStart(5, '0')}.js'`], {
-          cwd: repo,
-          encoding: 'utf8',
-        })
-          .trim()
-          .split('\n')
-          .filter(Boolean).length,
-      );
+    const importers = (i: number): number => {
+      // `git grep -l` exits 1 when nothing matches.
+      const r = spawnSync('git', ['grep', '-l', `module${String(i).padStart(5, '0')}.js'`], {
+        cwd: repo,
+        encoding: 'utf8',
+      });
+      return r.stdout.split('\n').filter(Boolean).length;
+    };
     const steps = [
       { kind: 'body' as const, file: changed },
       { kind: 'signature' as const, file: changed },
@@ -268,7 +266,11 @@ async function main(): Promise<void> {
           incremental.push(value);
           process.stderr.write(`${label} change ${r}: ${fmt(value.ms)} s\n${summary}\n`);
         } else incremental.push(await timedIndex(warm, repo, name));
-        if (before) previous.push(await timedIndex(warmBefore, repo, name, before));
+        if (before && values.profile) {
+          const { value, summary } = await profiled(() => timedIndex(warmBefore, repo, name, before));
+          previous.push(value);
+          process.stderr.write(`before: ${label} change ${r}: ${fmt(value.ms)} s\n${summary}\n`);
+        } else if (before) previous.push(await timedIndex(warmBefore, repo, name, before));
         const fresh = join(scratch, `fresh-${kind}-${r}`);
         full.push(await timedIndex(fresh, repo, name));
         rmSync(fresh, { recursive: true, force: true });

@@ -20,6 +20,9 @@ interface Held {
   memo: ResolutionMemo;
 }
 
+/** How many repositories' memos a process keeps in memory (the others are read from the data dir when needed). */
+const HELD_REPOS = 4;
+
 /** The newest memo per data dir and repository, in this process. */
 const held = new Map<string, Held>();
 /** Memo files not written yet, by path: written after the index returns, or first thing when one is read. */
@@ -61,7 +64,11 @@ export function saveResolutionMemo(
   memo: ResolutionMemo,
 ): void {
   const version = `${RESOLUTION_MEMO_FORMAT}:${analyzerVersion}`;
-  held.set(`${dataDir}\u0000${repo}`, { version, memo });
+  const heldKey = `${dataDir}\u0000${repo}`;
+  held.delete(heldKey);
+  held.set(heldKey, { version, memo });
+  // A process that indexes many repositories (the server's queue) keeps the most recent few in memory.
+  for (const key of held.keys()) if (held.size > HELD_REPOS) held.delete(key);
   const target = fileOf(dataDir, repo);
   const write = (): void => {
     if (pending.get(target) !== write) return;
