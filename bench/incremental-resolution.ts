@@ -11,18 +11,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { indexRepository, type IndexResult } from '../src/service/indexer.js';
-import {
-  cloneCorpus,
-  FIXED_GIT_ENV,
-  prepareSyntheticCorpus,
-  syntheticClassName,
-  syntheticPath,
-} from './corpora.js';
+import { flushResolutionMemos } from '../src/service/resolution-memo.js';
+import { cloneCorpus, FIXED_GIT_ENV, prepareSyntheticCorpus, syntheticPath } from './corpora.js';
+import { addTests } from './synthetic-tests.js';
 
 const { values } = parseArgs({
   options: {
@@ -50,29 +46,6 @@ function commitAll(dir: string, message: string): string {
   git(dir, ['add', '-A']);
   git(dir, ['commit', '-q', '-m', message]);
   return git(dir, ['rev-parse', 'HEAD']);
-}
-
-/** One vitest file per ten source files, calling the class and first helper of its file. */
-export function addTests(dir: string, count: number): void {
-  for (let i = 0; i < count; i += 10) {
-    const path = join(dir, 'test', `module${String(i).padStart(5, '0')}.test.ts`);
-    mkdirSync(dirname(path), { recursive: true });
-    const spec = relative(dirname(path), join(dir, syntheticPath(i))).replace(/\.ts$/, '.js');
-    const cls = syntheticClassName(i);
-    writeFileSync(
-      path,
-      [
-        `import { expect, test } from 'vitest';`,
-        `import { ${cls}, helper${i}_0 } from '${spec}';`,
-        '',
-        `test('module ${i}', () => {`,
-        `  const service = new ${cls}({ retries: 1, label: 'x' });`,
-        `  expect(helper${i}_0(1) + service.${['load', 'save', 'validate', 'render', 'compute', 'merge', 'apply', 'resolve', 'format', 'parse', 'sync', 'track'][i % 12]}0(1)).toBeGreaterThan(0);`,
-        '});',
-        '',
-      ].join('\n'),
-    );
-  }
 }
 
 /** A body change: one function's returned expression changes (same lines, same calls). */
@@ -197,6 +170,8 @@ async function timedIndex(
       if (marks[marks.length - 1]![0] !== p.phase) marks.push([p.phase, performance.now()]);
     },
   });
+  // The memo file is written once the index has returned: counted here, where the process pays for it.
+  if (indexer === indexRepository) flushResolutionMemos();
   const ended = performance.now();
   const phases: Record<string, number> = {};
   marks.forEach(([phase, at], k) => {
