@@ -6,8 +6,9 @@
  * one only means a full resolution.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync, constants } from 'node:zlib';
 import type { Edge } from '../core/graph.js';
 import type { FileResolutionMemo, ResolutionMemo } from '../analysis/types.js';
@@ -18,6 +19,38 @@ export const RESOLUTION_MEMO_FORMAT = '1';
 interface Held {
   version: string;
   memo: ResolutionMemo;
+}
+
+let codeDigest: string | null = null;
+
+/**
+ * A digest of the code that decides edges (the resolver, the core, the language plug-ins, the indexing stages, as this process runs them):
+ * a memo file written by other code is not used, even when nobody bumped a version.
+ */
+function resolverCode(): string {
+  if (codeDigest === null) {
+    const hash = createHash('sha256');
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+        a.name < b.name ? -1 : 1,
+      )) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/\.[cm]?[jt]s$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+          hash.update(`${path.slice(root.length)}\u0000`);
+          hash.update(readFileSync(path));
+        }
+      }
+    };
+    try {
+      for (const dir of ['analysis', 'core', 'languages', 'service/indexing']) walk(join(root, dir));
+      codeDigest = hash.digest('base64');
+    } catch {
+      codeDigest = `unreadable:${process.pid}:${Date.now()}`; // memos of this process only
+    }
+  }
+  return codeDigest;
 }
 
 /** How many repositories' memos a process keeps in memory (the others are read from the data dir when needed). */
@@ -39,7 +72,7 @@ export function loadResolutionMemo(
   repo: string,
   analyzerVersion: string,
 ): ResolutionMemo | null {
-  const version = `${RESOLUTION_MEMO_FORMAT}:${analyzerVersion}`;
+  const version = `${RESOLUTION_MEMO_FORMAT}:${analyzerVersion}:${resolverCode()}`;
   const inProcess = held.get(`${dataDir}\u0000${repo}`);
   if (inProcess) return inProcess.version === version ? inProcess.memo : null;
   const path = fileOf(dataDir, repo);
@@ -63,7 +96,7 @@ export function saveResolutionMemo(
   analyzerVersion: string,
   memo: ResolutionMemo,
 ): void {
-  const version = `${RESOLUTION_MEMO_FORMAT}:${analyzerVersion}`;
+  const version = `${RESOLUTION_MEMO_FORMAT}:${analyzerVersion}:${resolverCode()}`;
   const heldKey = `${dataDir}\u0000${repo}`;
   held.delete(heldKey);
   held.set(heldKey, { version, memo });

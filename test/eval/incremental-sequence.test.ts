@@ -338,6 +338,7 @@ async function runSequence(opts: {
       });
     await index(incremental, incrementalDb);
     let reusedTotal = 0;
+    let reusedFromFile = 0;
     let resolvedTotal = 0;
     const edits: string[] = [];
     for (let c = 1; c <= opts.commits; c++) {
@@ -349,6 +350,7 @@ async function runSequence(opts: {
       if (c % 4 === 0) forgetResolutionMemos();
       const inc = await index(incremental, incrementalDb);
       reusedTotal += inc.reusedResolutions ?? 0;
+      if (c % 4 === 0) reusedFromFile += inc.reusedResolutions ?? 0;
       resolvedTotal += inc.files - (inc.reusedResolutions ?? 0);
       const full = tempDir('incr-seq-full');
       dirs.push(full);
@@ -364,6 +366,7 @@ async function runSequence(opts: {
     // The sequence must exercise reuse (else it proves nothing) and must re-resolve what changed.
     assert.ok(reusedTotal > 0, 'some files kept their previous resolution');
     assert.ok(resolvedTotal > 0, 'some files were resolved again');
+    assert.ok(reusedFromFile > 0, "a fresh process reused the data dir's memo");
     if (opts.everyEdit)
       for (const kind of [
         'body',
