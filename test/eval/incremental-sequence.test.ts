@@ -149,6 +149,9 @@ class Mutator {
 
   /** A call to something that exists now (possibly a method of a class that inherits it). */
   randomCall(from: SourceFile | null): Call | undefined {
+    // Now and then a call into the file the next add-file edit creates: its import resolves only from then on.
+    if (this.random() < 0.08)
+      return { kind: 'fn', file: this.model.next, name: `f${this.model.next}_0`, viaBarrel: false };
     const file = this.pick(this.sourceFiles());
     if (!file) return undefined;
     const viaBarrel = file.inBarrel && this.random() < 0.4 && file.id !== from?.id;
@@ -188,6 +191,12 @@ class Mutator {
     const files = this.sourceFiles();
     const file = this.pick(files)!;
     const callables = [...file.fns, ...file.classes.flatMap((c) => c.methods)];
+    if (callables.length === 0) {
+      // Every function moved away: the file gets a new one (an exported surface change of its own).
+      const fn: Fn = { name: `f${file.id}_${this.model.next++}`, params: 1, calls: [] };
+      file.fns.push(fn);
+      callables.push(fn);
+    }
     if (r < 0.25) {
       const fn = this.pick(callables)!;
       const call =
