@@ -37,7 +37,8 @@ function resolverCode(): string {
       )) {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
-        else if (/\.[cm]?[jt]s$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+        else {
+          // Every file of those folders (compiled code, maps, declarations): whatever changes, the code may have.
           hash.update(`${path.slice(root.length)}\u0000`);
           hash.update(readFileSync(path));
         }
