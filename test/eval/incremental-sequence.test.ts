@@ -29,7 +29,11 @@ function seeded(seed: number): () => number {
 type Call =
   | { kind: 'fn'; file: number; name: string; viaBarrel: boolean }
   | { kind: 'method'; file: number; cls: string; method: string; viaBarrel: boolean }
-  | { kind: 'this'; method: string };
+  | { kind: 'this'; method: string }
+  /** Through the interface `I<file>` (its implementations are drawn as interface-impl guesses). */
+  | { kind: 'iface'; file: number }
+  /** On a receiver of unknown type: a guess by method name among the repository's few `g*` methods. */
+  | { kind: 'guess'; method: string };
 
 interface Fn {
   name: string;
@@ -39,6 +43,8 @@ interface Fn {
 interface Cls {
   name: string;
   extends: { file: number; name: string } | null;
+  /** `implements I<file>` (and then a method `h`). */
+  implements: number | null;
   methods: Fn[];
 }
 interface SourceFile {
@@ -62,6 +68,8 @@ const modulePath = (id: number): string => `src/m${id}.ts`;
 function renderCall(call: Call): string {
   if (call.kind === 'fn') return `${call.name}(1)`;
   if (call.kind === 'this') return `this.${call.method}(1)`;
+  if (call.kind === 'iface') return `via${call.file}.h(1)`;
+  if (call.kind === 'guess') return `anyValue.${call.method}(1)`;
   return `new ${call.cls}().${call.method}(1)`;
 }
 
@@ -69,10 +77,10 @@ function renderCall(call: Call): string {
 function renderImports(self: number | null, calls: Call[], from: string): string[] {
   const bySpec = new Map<string, Set<string>>();
   for (const c of calls) {
-    if (c.kind === 'this' || c.file === self) continue;
-    const spec = c.viaBarrel ? `${from}index.js` : `${from}m${c.file}.js`;
+    if (c.kind === 'this' || c.kind === 'guess' || c.file === self) continue;
+    const spec = c.kind !== 'iface' && c.viaBarrel ? `${from}index.js` : `${from}m${c.file}.js`;
     const names = bySpec.get(spec) ?? new Set<string>();
-    names.add(c.kind === 'fn' ? c.name : c.cls);
+    names.add(c.kind === 'fn' ? c.name : c.kind === 'iface' ? `I${c.file}` : c.cls);
     bySpec.set(spec, names);
   }
   return [...bySpec].map(([spec, names]) => `import { ${[...names].sort().join(', ')} } from '${spec}';`);
@@ -91,9 +99,15 @@ function renderFile(f: SourceFile): string {
       ...bases.map(
         (b) => ({ kind: 'method', file: b.file, cls: b.name, method: '', viaBarrel: false }) as Call,
       ),
+      ...f.classes.flatMap((c) =>
+        c.implements === null ? [] : [{ kind: 'iface', file: c.implements } as Call],
+      ),
     ],
     './',
   );
+  lines.push('declare const anyValue: any;', `export interface I${f.id} {`, '  h(p0: number): number;', '}');
+  for (const id of new Set(calls.flatMap((c) => (c.kind === 'iface' ? [c.file] : []))))
+    lines.push(`declare const via${id}: I${id};`);
   const params = (n: number): string => Array.from({ length: n }, (_, k) => `p${k}: number`).join(', ');
   for (const fn of f.fns)
     lines.push(
@@ -102,7 +116,10 @@ function renderFile(f: SourceFile): string {
       '}',
     );
   for (const c of f.classes) {
-    lines.push(`export class ${c.name}${c.extends ? ` extends ${c.extends.name}` : ''} {`);
+    lines.push(
+      `export class ${c.name}${c.extends ? ` extends ${c.extends.name}` : ''}${c.implements === null ? '' : ` implements I${c.implements}`} {`,
+    );
+    if (c.implements !== null) lines.push('  h(p0: number): number {', '    return p0;', '  }');
     for (const m of c.methods)
       lines.push(
         `  ${m.name}(${params(m.params)}): number {`,
@@ -152,6 +169,12 @@ class Mutator {
     // Now and then a call into the file the next add-file edit creates: its import resolves only from then on.
     if (this.random() < 0.08)
       return { kind: 'fn', file: this.model.next, name: `f${this.model.next}_0`, viaBarrel: false };
+    if (from !== null && this.random() < 0.1)
+      return { kind: 'guess', method: `g${Math.floor(this.random() * 6)}` };
+    if (from !== null && this.random() < 0.1) {
+      const target = this.pick(this.sourceFiles());
+      if (target) return { kind: 'iface', file: target.id };
+    }
     const file = this.pick(this.sourceFiles());
     if (!file) return undefined;
     const viaBarrel = file.inBarrel && this.random() < 0.4 && file.id !== from?.id;
@@ -174,6 +197,7 @@ class Mutator {
       f.classes.push({
         name: `C${id}`,
         extends: base && baseCls && this.random() < 0.6 ? { file: base.id, name: baseCls.name } : null,
+        implements: this.random() < 0.4 ? (this.pick(this.sourceFiles())?.id ?? null) : null,
         methods: [0, 1].map((k) => ({ name: `m${(id + k) % 3}`, params: 1, calls: [] })),
       });
     }
@@ -235,7 +259,8 @@ class Mutator {
       file.inBarrel = !file.inBarrel;
       for (const f of files)
         for (const fn of [...f.fns, ...f.classes.flatMap((c) => c.methods)])
-          for (const c of fn.calls) if (c.kind !== 'this' && this.random() < 0.3) c.viaBarrel = !c.viaBarrel;
+          for (const c of fn.calls)
+            if ((c.kind === 'fn' || c.kind === 'method') && this.random() < 0.3) c.viaBarrel = !c.viaBarrel;
       return 'imports';
     }
     if (r < 0.88) {
@@ -243,14 +268,17 @@ class Mutator {
       if (cls) {
         const base = this.pick(files.filter((f) => f.classes.length > 0 && !f.classes.includes(cls)));
         const baseCls = base ? this.pick(base.classes) : undefined;
-        cls.extends = base && baseCls && this.random() < 0.7 ? { file: base.id, name: baseCls.name } : null;
+        if (this.random() < 0.5) cls.implements = this.random() < 0.7 ? (this.pick(files)?.id ?? null) : null;
+        else
+          cls.extends = base && baseCls && this.random() < 0.7 ? { file: base.id, name: baseCls.name } : null;
       }
       return 'hierarchy';
     }
     if (r < 0.94) {
       const cls = this.pick(files.flatMap((f) => f.classes));
       if (cls) {
-        const name = `m${Math.floor(this.random() * 3)}`;
+        const k = Math.floor(this.random() * 9);
+        const name = k < 3 ? `m${k}` : `g${k - 3}`;
         const at = cls.methods.findIndex((m) => m.name === name);
         if (at >= 0) cls.methods.splice(at, 1);
         else cls.methods.push({ name, params: 1, calls: [] });
@@ -313,6 +341,8 @@ async function runSequence(opts: {
   commits: number;
   /** Assert that the sequence made every kind of edit (the long ones). */
   everyEdit?: boolean;
+  /** Reasons some edge of the sequence must have had. */
+  reasons?: string[];
   database?: () => Promise<{ url: string; drop(): Promise<void> }>;
 }): Promise<void> {
   const work = tempDir('incr-seq-src');
@@ -348,6 +378,7 @@ async function runSequence(opts: {
     await index(incremental, incrementalDb);
     let reusedTotal = 0;
     let reusedFromFile = 0;
+    const reasons = new Set<string>();
     let resolvedTotal = 0;
     const edits: string[] = [];
     for (let c = 1; c <= opts.commits; c++) {
@@ -369,6 +400,8 @@ async function runSequence(opts: {
       const a = await answers(incremental, repoId, commit, incrementalDb);
       const b = await answers(full, repoId, commit, fullDb);
       assert.deepEqual(a, b, `commit ${c} (${made.join(', ')}): incremental and full answers differ`);
+      for (const line of b)
+        if (line.startsWith('{"type":"edge"')) reasons.add((JSON.parse(line) as { reason: string }).reason);
       removeDir(full);
       await drops.pop()?.();
     }
@@ -376,6 +409,12 @@ async function runSequence(opts: {
     assert.ok(reusedTotal > 0, 'some files kept their previous resolution');
     assert.ok(resolvedTotal > 0, 'some files were resolved again');
     assert.ok(reusedFromFile > 0, "a fresh process reused the data dir's memo");
+    // Among them, the guesses whose inputs are repo-wide (names, subtypes): their dependency keys were exercised.
+    for (const reason of opts.reasons ?? [])
+      assert.ok(
+        reasons.has(reason),
+        `some edge was resolved as ${reason} (seen: ${[...reasons].join(', ')})`,
+      );
     if (opts.everyEdit)
       for (const kind of [
         'body',
@@ -397,11 +436,21 @@ async function runSequence(opts: {
 }
 
 test('incremental == full along a long random commit sequence (SQLite)', async () => {
-  await runSequence({ seed: 7, commits: 30, everyEdit: true });
+  await runSequence({
+    seed: 7,
+    commits: 30,
+    everyEdit: true,
+    reasons: ['import', 'same-file', 'receiver-typed', 'interface'],
+  });
 });
 
 test('incremental == full along a second random commit sequence (SQLite)', async () => {
-  await runSequence({ seed: 1234, commits: 30, everyEdit: true });
+  await runSequence({
+    seed: 1234,
+    commits: 30,
+    everyEdit: true,
+    reasons: ['import', 'same-file', 'receiver-typed', 'interface', 'interface-impl', 'name-only'],
+  });
 });
 
 test('incremental == full along a random commit sequence (PostgreSQL)', async () => {
