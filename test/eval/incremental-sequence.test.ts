@@ -456,3 +456,39 @@ test('incremental == full along a second random commit sequence (SQLite)', async
 test('incremental == full along a random commit sequence (PostgreSQL)', async () => {
   await runSequence({ seed: 99, commits: 12, database: () => createTempDatabase('codehub_incr_seq') });
 });
+
+test('a class that starts implementing an interface re-resolves the unchanged callers of that interface', async () => {
+  const work = tempDir('incr-impl-src');
+  const incremental = tempDir('incr-impl-data');
+  const full = tempDir('incr-impl-full');
+  try {
+    const repo = FixtureRepo.withFiles(
+      work,
+      {
+        'src/a.ts': 'export interface Shape {\n  area(): number;\n}\n',
+        'src/b.ts':
+          "import type { Shape } from './a.js';\ndeclare const shape: Shape;\nexport function measure(): number {\n  return shape.area();\n}\n",
+        'src/c.ts': 'export class Square {\n  area(): number {\n    return 4;\n  }\n}\n',
+      },
+      'start',
+    );
+    const repoId = 'example.com/o/impl';
+    await indexRepository({ dataDir: incremental, source: work, name: repoId });
+    repo.write(
+      'src/c.ts',
+      "import type { Shape } from './a.js';\nexport class Square implements Shape {\n  area(): number {\n    return 4;\n  }\n}\n",
+    );
+    const commit = repo.commit('Square implements Shape');
+    const inc = await indexRepository({ dataDir: incremental, source: work, name: repoId });
+    await indexRepository({ dataDir: full, source: work, name: repoId });
+    assert.equal(inc.reusedResolutions, 1, 'only the interface file kept its resolution');
+    const a = await answers(incremental, repoId, commit);
+    assert.ok(
+      a.some((l) => l.includes('"reason":"interface-impl"') && l.includes('src/c.ts::Square.area')),
+      'the unchanged caller now also reaches the implementation',
+    );
+    assert.deepEqual(a, await answers(full, repoId, commit));
+  } finally {
+    for (const d of [work, incremental, full]) removeDir(d);
+  }
+});
