@@ -492,3 +492,78 @@ test('a class that starts implementing an interface re-resolves the unchanged ca
     for (const d of [work, incremental, full]) removeDir(d);
   }
 });
+
+test('Go: methods declared in another file, package-scope names and structural interfaces stay exact incrementally', async () => {
+  const work = tempDir('incr-go-src');
+  const incremental = tempDir('incr-go-data');
+  const dirs = [work, incremental];
+  try {
+    const repo = FixtureRepo.withFiles(
+      work,
+      {
+        'go.mod': 'module example.com/shapes\n\ngo 1.21\n',
+        'shape/shape.go':
+          'package shape\n\ntype Shape interface{ Area() int }\n\ntype Square struct{}\n\nfunc Use(s Shape) int { return s.Area() }\n\nfunc Make() *Square { return &Square{} }\n',
+        'shape/use.go': 'package shape\n\nfunc Run() int {\n\tq := Make()\n\treturn q.Area() + helper()\n}\n',
+      },
+      'start',
+    );
+    const repoId = 'example.com/o/go-incr';
+    await indexRepository({ dataDir: incremental, source: work, name: repoId });
+    const steps: Array<[string, () => void]> = [
+      [
+        'a method of Square and helper declared in a new file of the package',
+        () =>
+          repo.write(
+            'shape/square.go',
+            'package shape\n\nfunc (q *Square) Area() int { return 4 }\n\nfunc helper() int { return 1 }\n',
+          ),
+      ],
+      [
+        'a second type satisfies Shape',
+        () =>
+          repo.write(
+            'shape/circle.go',
+            'package shape\n\ntype Circle struct{}\n\nfunc (c Circle) Area() int { return 3 }\n',
+          ),
+      ],
+      [
+        'a file of another package',
+        () => repo.write('other/other.go', 'package other\n\nfunc Other() int { return 2 }\n'),
+      ],
+      [
+        // Only the interface's structural implementations change for shape.go: its package is as it was.
+        'a type of the other package satisfies Shape',
+        () =>
+          repo.write(
+            'other/other.go',
+            'package other\n\nfunc Other() int { return 2 }\n\ntype Tri struct{}\n\nfunc (t Tri) Area() int { return 1 }\n',
+          ),
+      ],
+      ['the methods file goes', () => repo.remove('shape/square.go')],
+    ];
+    const reasons = new Set<string>();
+    let reused = 0;
+    for (const [what, change] of steps) {
+      change();
+      const commit = repo.commit(what);
+      const inc = await indexRepository({ dataDir: incremental, source: work, name: repoId });
+      reused += inc.reusedResolutions ?? 0;
+      const full = tempDir('incr-go-full');
+      dirs.push(full);
+      await indexRepository({ dataDir: full, source: work, name: repoId });
+      const a = await answers(incremental, repoId, commit);
+      assert.deepEqual(a, await answers(full, repoId, commit), `after "${what}"`);
+      for (const line of a)
+        if (line.startsWith('{"type":"edge"')) reasons.add((JSON.parse(line) as { reason: string }).reason);
+    }
+    assert.ok(reused > 0, 'the unchanged package kept its resolution when another package changed');
+    for (const reason of ['same-file', 'receiver-typed', 'interface', 'interface-impl'])
+      assert.ok(
+        reasons.has(reason),
+        `some edge was resolved as ${reason} (seen: ${[...reasons].join(', ')})`,
+      );
+  } finally {
+    for (const d of dirs) removeDir(d);
+  }
+});
