@@ -12,6 +12,7 @@ import type { Edge } from '../core/graph.js';
 import type { ConfidenceTable, ReasonCode, ResolvedReason } from '../core/confidence.js';
 import { confidenceFor } from '../core/confidence.js';
 import { makeSymbolId } from '../core/ids.js';
+import { createHash } from 'node:crypto';
 import type {
   LanguagePlugin,
   ModuleResolution,
@@ -20,7 +21,13 @@ import type {
 } from '../languages/plugin.js';
 import { rulesOf } from '../languages/plugin.js';
 import { allPlugins } from '../languages/registry.js';
-import type { ResolveInput, ResolveOutput, ResolveRepo } from './types.js';
+import type {
+  FileResolutionMemo,
+  ResolutionMemo,
+  ResolveInput,
+  ResolveOutput,
+  ResolveRepo,
+} from './types.js';
 
 /**
  * Name-only guesses (a language's `guesses` has `name-only`) with more candidates than this are too ambiguous to
@@ -146,6 +153,19 @@ class RepoResolver {
   private readonly structuralCache = new Map<string, Def[]>();
   private definitionsByName: Map<string, Def[]> | null = null;
 
+  /**
+   * Dependency tracking (incremental resolution): the inputs the file being resolved has read so far, as keys that
+   * digestOf turns into a digest of what the key names in this repository state. Null while nothing is tracked (a
+   * repo-wide index being built, a reused file being checked): what those read is captured by the key of the lookup.
+   */
+  private deps: Set<string> | null = null;
+  /** The inputs each cached answer (exports, overrides, method names, package methods) read while it was computed. */
+  private readonly cachedDeps = new Map<string, Set<string>>();
+  private readonly digests = new Map<string, string>();
+  /** Whether dependencies are tracked (ResolveInput.track or .previous), and each file's content key then. */
+  private readonly tracking: boolean;
+  private readonly keys = new Map<string, string>();
+  private readonly surfaces = new Map<string, string>();
   private readonly plugins: ReadonlyMap<string, LanguagePlugin>;
 
   constructor(
@@ -153,7 +173,11 @@ class RepoResolver {
     private readonly moduleResolver: ModuleResolver,
   ) {
     this.plugins = new Map((input.plugins ?? allPlugins).map((p) => [p.id, p]));
-    for (const { path, facts } of input.files) this.files.set(path, this.index(path, facts));
+    this.tracking = input.track === true || input.previous !== undefined;
+    for (const { path, facts, key } of input.files) {
+      this.files.set(path, this.index(path, facts));
+      if (this.tracking) this.keys.set(path, key ?? `json:${hash(JSON.stringify(facts))}`);
+    }
     if (moduleResolver.declarationsOf) {
       for (const file of this.files.values()) {
         let declared: string | null = null;
@@ -229,10 +253,177 @@ class RepoResolver {
     return file;
   }
 
+  // ---------- dependency tracking (incremental resolution) ----------
+
+  /** The file being resolved read `file` (its symbols, imports, exports: what surfaceDigest covers). */
+  private noteFile(file: FileIndex): void {
+    this.deps?.add(`f\u0000${file.path}`);
+  }
+
+  /** Computes a cached answer, remembering what it read so that every later use of the answer depends on it too. */
+  private tracked<T>(key: string, compute: () => T): T {
+    if (!this.tracking) return compute();
+    const outer = this.deps;
+    const inner = new Set<string>();
+    this.deps = inner;
+    try {
+      return compute();
+    } finally {
+      this.deps = outer;
+      this.cachedDeps.set(key, inner);
+      if (outer) for (const k of inner) outer.add(k);
+    }
+  }
+
+  /** A cached answer is used: what it read is read again. */
+  private replay(key: string): void {
+    const deps = this.deps;
+    const inner = deps && this.cachedDeps.get(key);
+    if (inner) for (const k of inner) deps.add(k);
+  }
+
+  /** Builds a repo-wide index: what it reads is no file's dependency (lookups in it are keyed by what they found). */
+  private untracked(build: () => void): void {
+    const outer = this.deps;
+    this.deps = null;
+    try {
+      build();
+    } finally {
+      this.deps = outer;
+    }
+  }
+
+  private declarationFileOf(path: string): FileIndex | undefined {
+    const found = this.declarationFiles.get(path);
+    this.deps?.add(`d\u0000${path}`);
+    if (found) this.noteFile(found);
+    return found;
+  }
+
+  private implementationFileOf(path: string): FileIndex | undefined {
+    const found = this.implementationFiles.get(path);
+    this.deps?.add(`i\u0000${path}`);
+    if (found) this.noteFile(found);
+    return found;
+  }
+
+  /**
+   * What a dependency key names, in this repository state, as a short digest: two states with the same digest give
+   * the same answer to that lookup. Keys: `f` a file's surface, `m` a module specifier's resolution (and which of its
+   * files are analysed), `s` a file's package siblings, `d`/`i` declaration and implementation twins, and the
+   * repo-wide indexes by the key looked up: `n` members by name, `N` whether a name is a member anywhere, `p` typed
+   * properties, `l` definitions by language and name, `x` detached members of a type, `t` direct subtypes, `u`
+   * structural implementations of an interface.
+   */
+  digestOf(key: string): string {
+    let digest = this.digests.get(key);
+    if (digest !== undefined) return digest;
+    const outer = this.deps;
+    this.deps = null;
+    try {
+      digest = this.computeDigest(key);
+    } finally {
+      this.deps = outer;
+    }
+    this.digests.set(key, digest);
+    return digest;
+  }
+
+  private computeDigest(key: string): string {
+    const kind = key[0];
+    const arg = key.slice(2);
+    // Module resolution and declaration twins answer from the tree's paths and configs alone (ModuleResolver), and
+    // which of those paths are analysed: when that context is the previous one, so are their answers.
+    const context = this.input.moduleContext;
+    if (
+      (kind === 'm' || kind === 'd' || kind === 'i') &&
+      context !== undefined &&
+      context === this.input.previous?.moduleContext
+    ) {
+      const known = this.input.previous.moduleDigests.get(key);
+      if (known !== undefined) return known;
+    }
+    const ids = (defs: readonly Def[] | undefined): string =>
+      hash((defs ?? []).map((d) => idOf(d.file, d.sym.localId)).join('\n'));
+    switch (kind) {
+      case 'f': {
+        const file = this.files.get(arg);
+        return file ? this.surfaceOf(file) : '-';
+      }
+      case 'm': {
+        const cut = arg.indexOf('\u0000');
+        const res = this.resolveModule(arg.slice(0, cut), arg.slice(cut + 1));
+        const paths = res.kind === 'file' ? [res.path] : res.kind === 'package' ? res.paths : [];
+        return hash(`${JSON.stringify(res)}\n${paths.map((p) => (this.files.has(p) ? 1 : 0)).join('')}`);
+      }
+      case 's': {
+        const file = this.files.get(arg);
+        return file
+          ? hash(
+              this.siblingsOf(file)
+                .map((f) => f.path)
+                .join('\n'),
+            )
+          : '-';
+      }
+      case 'd':
+        return this.declarationFiles.get(arg)?.path ?? '-';
+      case 'i':
+        return this.implementationFiles.get(arg)?.path ?? '-';
+      case 'n':
+        return ids(this.membersByName.get(arg));
+      case 'N':
+        return this.memberNames.has(arg) ? '1' : '0';
+      case 'p':
+        return ids(this.typedProperties().get(arg));
+      case 'l':
+        return ids(this.definitionsOf().get(arg));
+      case 'x': {
+        if (!this.detachedMembers) {
+          const byType = new Map<string, Map<string, Def[]>>();
+          this.detachedMembers = byType;
+          this.fillDetachedMembers(byType);
+        }
+        const byName = this.detachedMembers.get(arg);
+        return byName ? hash([...byName].map(([name, defs]) => `${name}=${ids(defs)}`).join('\n')) : '-';
+      }
+      case 't':
+        return ids(this.subtypeIndex().get(arg));
+      case 'u': {
+        const at = arg.indexOf('::');
+        const file = at < 0 ? undefined : this.files.get(arg.slice(0, at));
+        const sym = file?.byLocalId.get(arg.slice(at + 2));
+        return file && sym ? ids(this.structuralTypes({ file, sym })) : '-';
+      }
+      default:
+        throw new Error(`unknown dependency key ${JSON.stringify(key)}`);
+    }
+  }
+
+  /** What other files may read of a file: its facts without call sites, diagnostics and positions. */
+  private surfaceOf(file: FileIndex): string {
+    const content = this.keys.get(file.path);
+    const known = content === undefined ? undefined : this.input.previous?.surfaces.get(content);
+    if (known !== undefined) {
+      this.surfaces.set(content as string, known);
+      return known;
+    }
+    const { callSites: _c, diagnostics: _d, symbols, ...rest } = file.facts;
+    const surface = hash(
+      JSON.stringify({
+        ...rest,
+        symbols: symbols.map(({ startLine: _s, endLine: _e, doc: _doc, ...sym }) => sym),
+      }),
+    );
+    if (content !== undefined) this.surfaces.set(content, surface);
+    return surface;
+  }
+
   // ---------- modules and exports ----------
 
   private resolveModule(from: string, specifier: string): ModuleResolution {
     const key = `${from}\u0000${specifier}`;
+    this.deps?.add(`m\u0000${key}`);
     let res = this.moduleCache.get(key);
     if (!res) {
       try {
@@ -250,6 +441,7 @@ class RepoResolver {
     if (res.kind === 'external') return { kind: 'external', pkg: res.pkg };
     if (res.kind === 'file') {
       const file = this.files.get(res.path);
+      if (file) this.noteFile(file);
       return file ? { kind: 'module', files: [file] } : NONE;
     }
     if (res.kind === 'package') {
@@ -258,6 +450,7 @@ class RepoResolver {
         .map((path) => this.files.get(path))
         .filter((f): f is FileIndex => f !== undefined)
         .sort(builtFirst);
+      for (const f of files) this.noteFile(f);
       return files.length > 0 ? { kind: 'module', files } : NONE;
     }
     return NONE;
@@ -296,7 +489,7 @@ class RepoResolver {
   ): { file: FileIndex; ref: TypeRef } | null {
     const own = pick(def.sym);
     if (own) return { file: def.file, ref: own };
-    const twin = this.twinIn(this.declarationFiles.get(def.file.path), def);
+    const twin = this.twinIn(this.declarationFileOf(def.file.path), def);
     const declared = twin ? pick(twin.sym) : undefined;
     return twin && declared ? { file: twin.file, ref: declared } : null;
   }
@@ -304,7 +497,7 @@ class RepoResolver {
   /** A type found in a declaration file stands for its implementation, when that file defines it: edges link there. */
   private implementationOf(found: Lookup): Lookup {
     if (found.kind !== 'symbol') return found;
-    const twin = this.twinIn(this.implementationFiles.get(found.def.file.path), found.def);
+    const twin = this.twinIn(this.implementationFileOf(found.def.file.path), found.def);
     return twin && twin.sym.kind === found.def.sym.kind ? { kind: 'symbol', def: twin } : found;
   }
 
@@ -328,6 +521,10 @@ class RepoResolver {
         : [];
       this.siblingsCache.set(file.path, siblings);
     }
+    if (this.deps) {
+      this.deps.add(`s\u0000${file.path}`);
+      for (const sibling of siblings) this.noteFile(sibling);
+    }
     return siblings;
   }
 
@@ -346,9 +543,9 @@ class RepoResolver {
     const key = `${file.path}#${name}`;
     let found = this.exportCache.get(key);
     if (!found) {
-      found = this.resolveExportUncached(file, name, new Set());
+      found = this.tracked(`E${key}`, () => this.resolveExportUncached(file, name, new Set()));
       this.exportCache.set(key, found);
-    }
+    } else this.replay(`E${key}`);
     return found;
   }
 
@@ -623,31 +820,45 @@ class RepoResolver {
       // Set before it is filled: binding a `memberOf` name may ask for members of other types meanwhile.
       const byType = new Map<string, Map<string, Def[]>>();
       this.detachedMembers = byType;
-      for (const file of this.files.values()) {
-        for (const sym of file.facts.symbols) {
-          if (sym.memberOf === undefined) continue;
-          const type = this.resolveTypeName(file, sym.memberOf);
-          if (type.kind !== 'symbol') continue;
-          const key = idOf(type.def.file, type.def.sym.localId);
-          let byName = byType.get(key);
-          if (!byName) byType.set(key, (byName = new Map()));
-          push(byName, sym.name, { file, sym });
-        }
+      this.untracked(() => this.fillDetachedMembers(byType));
+    }
+    const ownerId = idOf(owner.file, owner.sym.localId);
+    const found = this.detachedMembers.get(ownerId);
+    if (this.deps) {
+      this.deps.add(`x\u0000${ownerId}`);
+      for (const defs of found?.values() ?? []) for (const def of defs) this.noteFile(def.file);
+    }
+    return found;
+  }
+
+  private fillDetachedMembers(byType: Map<string, Map<string, Def[]>>): void {
+    for (const file of this.files.values()) {
+      for (const sym of file.facts.symbols) {
+        if (sym.memberOf === undefined) continue;
+        const type = this.resolveTypeName(file, sym.memberOf);
+        if (type.kind !== 'symbol') continue;
+        const key = idOf(type.def.file, type.def.sym.localId);
+        let byName = byType.get(key);
+        if (!byName) byType.set(key, (byName = new Map()));
+        push(byName, sym.name, { file, sym });
       }
     }
-    return this.detachedMembers.get(idOf(owner.file, owner.sym.localId));
   }
 
   /** The methods declared apart from their type in `file`'s package, by qualified name (built once per file). */
   private packageMethods(file: FileIndex): Map<string, Def> {
     let methods = this.packageMethodsCache.get(file.path);
     if (!methods) {
-      methods = new Map();
-      for (const f of [file, ...this.siblingsOf(file)])
-        for (const [qualified, sym] of f.detachedMethods)
-          if (!methods.has(qualified)) methods.set(qualified, { file: f, sym });
+      methods = this.tracked(`P${file.path}`, () => {
+        const byName = new Map<string, Def>();
+        this.noteFile(file);
+        for (const f of [file, ...this.siblingsOf(file)])
+          for (const [qualified, sym] of f.detachedMethods)
+            if (!byName.has(qualified)) byName.set(qualified, { file: f, sym });
+        return byName;
+      });
       this.packageMethodsCache.set(file.path, methods);
-    }
+    } else this.replay(`P${file.path}`);
     return methods;
   }
 
@@ -718,13 +929,22 @@ class RepoResolver {
     if (!owner || member.sym.isStatic) return [];
     if (!isDeclaredType(owner) && !member.sym.isAbstract) return [];
     const wanted = paramTypes(member.sym);
-    const out: Def[] = [];
     // Dispatch happens below the receiver's static type (`this` in a subclass reaches that subclass's branch only).
     const root = receiverType ?? { file: member.file, sym: owner };
     const rootId = makeSymbolId(root.file.path, root.sym.localId);
     const cacheKey = `${makeSymbolId(member.file.path, member.sym.localId)}\u0000${rootId}`;
     const cached = this.overridesCache.get(cacheKey);
-    if (cached) return cached;
+    if (cached) {
+      this.replay(`O${cacheKey}`);
+      return cached;
+    }
+    const overrides = this.tracked(`O${cacheKey}`, () => this.overridesBelow(member, root, rootId, wanted));
+    this.overridesCache.set(cacheKey, overrides);
+    return overrides;
+  }
+
+  private overridesBelow(member: Def, root: Def, rootId: string, wanted: string[] | null): Def[] {
+    const out: Def[] = [];
     const seen = new Set<string>([rootId]);
     const queue = [...this.subtypesOf(root)];
     while (queue.length > 0) {
@@ -764,15 +984,26 @@ class RepoResolver {
         out.push(inherited);
     }
     const unique = new Map(out.map((d) => [makeSymbolId(d.file.path, d.sym.localId), d]));
-    const overrides = [...unique.values()];
-    this.overridesCache.set(cacheKey, overrides);
-    return overrides;
+    return [...unique.values()];
   }
 
   /** The classes and interfaces that name `type` in their `extends` or `implements` clauses. */
   private subtypesOf(type: Def): Def[] {
+    const typeId = makeSymbolId(type.file.path, type.sym.localId);
+    const found = this.subtypeIndex().get(typeId) ?? [];
+    if (this.deps) {
+      this.deps.add(`t\u0000${typeId}`);
+      for (const def of found) this.noteFile(def.file);
+    }
+    return found;
+  }
+
+  /** Subtypes by the id of the type they name in `extends`/`implements` (built when first asked, untracked). */
+  private subtypeIndex(): Map<string, Def[]> {
     if (!this.directSubtypes) {
       const index = new Map<string, Def[]>();
+      const outer = this.deps;
+      this.deps = null;
       for (const file of this.files.values()) {
         if (file.rules.structuralInterfaces) continue;
         for (const sym of file.facts.symbols) {
@@ -787,9 +1018,10 @@ class RepoResolver {
           }
         }
       }
+      this.deps = outer;
       this.directSubtypes = index;
     }
-    return this.directSubtypes.get(makeSymbolId(type.file.path, type.sym.localId)) ?? [];
+    return this.directSubtypes;
   }
 
   /**
@@ -799,8 +1031,21 @@ class RepoResolver {
    */
   private structuralImplementations(iface: Def, name: string): Def[] {
     const key = makeSymbolId(iface.file.path, iface.sym.localId);
+    const types = this.structuralTypes(iface);
+    if (this.deps) {
+      this.deps.add(`u\u0000${key}`);
+      for (const t of types) this.noteFile(t.file);
+    }
+    return types.map((t) => this.findMember(t, name)).filter((d): d is Def => d !== undefined);
+  }
+
+  /** The repo types that have a method of each name `iface` declares (cached, untracked: keyed by `u` digests). */
+  private structuralTypes(iface: Def): Def[] {
+    const key = makeSymbolId(iface.file.path, iface.sym.localId);
     let types = this.structuralCache.get(key);
     if (!types) {
+      const outer = this.deps;
+      this.deps = null;
       const required = new Set<string>();
       const collect = (owner: Def, seen: Set<string>): void => {
         const id = makeSymbolId(owner.file.path, owner.sym.localId);
@@ -827,19 +1072,30 @@ class RepoResolver {
             }
         }
       }
+      this.deps = outer;
       this.structuralCache.set(key, types);
     }
-    return types.map((t) => this.findMember(t, name)).filter((d): d is Def => d !== undefined);
+    return types;
   }
 
   /** The names of a type's methods: its own, those declared apart from it in its package, and promoted ones. */
   private methodNames(type: Def, seen = new Set<string>()): Set<string> {
     const key = makeSymbolId(type.file.path, type.sym.localId);
     const cached = this.methodNamesCache.get(key);
-    if (cached) return cached;
-    const names = new Set<string>();
-    if (seen.has(key)) return names;
+    if (cached) {
+      this.replay(`M${key}`);
+      return cached;
+    }
+    if (seen.has(key)) return new Set<string>();
     seen.add(key);
+    const names = this.tracked(`M${key}`, () => this.collectMethodNames(type, seen));
+    this.methodNamesCache.set(key, names);
+    return names;
+  }
+
+  private collectMethodNames(type: Def, seen: Set<string>): Set<string> {
+    const names = new Set<string>();
+    this.noteFile(type.file);
     for (const list of type.file.members.get(type.sym.localId)?.values() ?? [])
       for (const sym of list) if (sym.kind === 'method') names.add(sym.name);
     const prefix = `${type.sym.qualifiedName}.`;
@@ -851,7 +1107,6 @@ class RepoResolver {
       const parent = this.resolveTypeName(type.file, base);
       if (parent.kind === 'symbol') for (const n of this.methodNames(parent.def, seen)) names.add(n);
     }
-    this.methodNamesCache.set(key, names);
     return names;
   }
 
@@ -1162,7 +1417,10 @@ class RepoResolver {
    */
   private guess(file: FileIndex, name: string, receiver: Receiver): Resolution {
     const builtinName = file.rules.builtinMembers.has(name);
-    if (builtinName && !this.memberNames.has(name)) return { reason: 'builtin', targets: [] };
+    if (builtinName) {
+      this.deps?.add(`N\u0000${name}`);
+      if (!this.memberNames.has(name)) return { reason: 'builtin', targets: [] };
+    }
     const guesses = file.rules.guesses;
     if (guesses.has('unique-property')) {
       const property = receiverProperty(receiver);
@@ -1171,8 +1429,10 @@ class RepoResolver {
     }
     if (!guesses.has('name-only')) return { reason: 'unknown', targets: [] };
     const candidates = this.membersByName.get(name) ?? [];
+    this.deps?.add(`n\u0000${name}`);
     if (candidates.length === 0 || candidates.length > MAX_NAME_ONLY_CANDIDATES)
       return { reason: 'unknown', targets: [] };
+    for (const c of candidates) this.noteFile(c.file);
     // Measured apart: a name the runtime's builtin values also have (`has`, `then`), and a name several members have.
     const reason = builtinName
       ? 'name-only-builtin'
@@ -1184,6 +1444,18 @@ class RepoResolver {
 
   /** `…​.prop.name()` where `prop` is declared once in the repository with a type: that type's member `name`. */
   private uniqueProperty(property: string, name: string): Resolution | null {
+    this.deps?.add(`p\u0000${property}`);
+    const declared = this.typedProperties().get(property);
+    const only = declared?.length === 1 ? declared[0] : undefined;
+    if (!only?.sym.valueType) return null;
+    this.noteFile(only.file);
+    const type = this.resolveTypeRef(only.file, only.sym.valueType);
+    if (type.kind !== 'symbol') return null;
+    const member = this.findMember(type.def, name);
+    return member ? { reason: 'unique-property', targets: [member] } : null;
+  }
+
+  private typedProperties(): Map<string, Def[]> {
     if (!this.typedPropertiesByName) {
       this.typedPropertiesByName = new Map();
       for (const file of this.files.values()) {
@@ -1198,13 +1470,7 @@ class RepoResolver {
         }
       }
     }
-    const declared = this.typedPropertiesByName.get(property);
-    const only = declared?.length === 1 ? declared[0] : undefined;
-    if (!only?.sym.valueType) return null;
-    const type = this.resolveTypeRef(only.file, only.sym.valueType);
-    if (type.kind !== 'symbol') return null;
-    const member = this.findMember(type.def, name);
-    return member ? { reason: 'unique-property', targets: [member] } : null;
+    return this.typedPropertiesByName;
   }
 
   /**
@@ -1212,6 +1478,16 @@ class RepoResolver {
    * (ResolutionRules.callsByName): `name-only` when the name is defined once, `ambiguous` when more often.
    */
   private byNameInLanguage(file: FileIndex, name: string): Resolution {
+    const key = `${file.facts.language}\u0000${name}`;
+    this.deps?.add(`l\u0000${key}`);
+    const candidates = this.definitionsOf().get(key) ?? [];
+    if (candidates.length === 0) return { reason: 'unknown', targets: [] };
+    if (candidates.length > 1) return { reason: 'ambiguous', targets: [] };
+    for (const c of candidates) this.noteFile(c.file);
+    return { reason: 'name-only', targets: candidates, candidates: 1 };
+  }
+
+  private definitionsOf(): Map<string, Def[]> {
     if (!this.definitionsByName) {
       this.definitionsByName = new Map();
       for (const f of this.files.values()) {
@@ -1221,10 +1497,7 @@ class RepoResolver {
             push(this.definitionsByName, `${f.facts.language}\u0000${sym.name}`, { file: f, sym });
       }
     }
-    const candidates = this.definitionsByName.get(`${file.facts.language}\u0000${name}`) ?? [];
-    if (candidates.length === 0) return { reason: 'unknown', targets: [] };
-    if (candidates.length > 1) return { reason: 'ambiguous', targets: [] };
-    return { reason: 'name-only', targets: candidates, candidates: 1 };
+    return this.definitionsByName;
   }
 
   /** A call site that trips over malformed facts stays unresolved instead of failing the whole snapshot. */
@@ -1304,11 +1577,20 @@ class RepoResolver {
 
   // ---------- edges ----------
 
+  /** A reused file's previous answers, when its content and every input it read are unchanged; else null. */
+  private reusable(path: string): FileResolutionMemo | null {
+    const previous = this.input.previous?.files.get(path);
+    if (!previous || previous.key !== this.keys.get(path)) return null;
+    for (const [key, digest] of previous.deps) if (this.digestOf(key) !== digest) return null;
+    return previous;
+  }
+
   run(): ResolveOutput {
     const edges = new Map<string, Edge>();
     const resolvedByReason: Record<string, number> = {};
     const unresolvedByReason: Record<string, number> = {};
     let callSites = 0;
+    let fileEdges: Edge[] = [];
     const addEdge = (edge: Omit<Edge, 'lines'>, line: number): void => {
       const key = `${edge.callerId}\u0000${edge.calleeId ?? `?${edge.calleeText}`}\u0000${edge.kind}\u0000${edge.reason}`;
       const existing = edges.get(key);
@@ -1316,25 +1598,62 @@ class RepoResolver {
         if (!existing.lines.includes(line)) existing.lines.push(line);
         return;
       }
-      edges.set(key, { ...edge, lines: [line] });
+      const added = { ...edge, lines: [line] };
+      edges.set(key, added);
+      fileEdges.push(added);
+    };
+    const memo: ResolutionMemo = {
+      files: new Map(),
+      surfaces: this.surfaces,
+      moduleDigests: new Map(),
+      ...(this.input.moduleContext === undefined ? {} : { moduleContext: this.input.moduleContext }),
+    };
+    let reused = 0;
+    const kept: Edge[] = [];
+    const count = (into: Record<string, number>, from: Record<string, number>): void => {
+      for (const [reason, n] of Object.entries(from)) into[reason] = (into[reason] ?? 0) + n;
     };
     const paths = [...this.files.keys()].sort(cmp);
     for (const path of paths) {
       const file = this.files.get(path) as FileIndex;
+      const previous = this.input.previous ? this.reusable(path) : null;
+      if (previous) {
+        reused++;
+        // A file's edges are its callers' alone: no other file's edge can merge with them.
+        for (const edge of previous.edges) kept.push(edge);
+        callSites += previous.callSites;
+        count(resolvedByReason, previous.resolvedByReason);
+        count(unresolvedByReason, previous.unresolvedByReason);
+        memo.files.set(path, previous);
+        if (this.input.releaseCallSites) file.facts.callSites = [];
+        continue;
+      }
+      fileEdges = [];
+      const own = this.tracking
+        ? {
+            callSites: 0,
+            resolvedByReason: {} as Record<string, number>,
+            unresolvedByReason: {} as Record<string, number>,
+          }
+        : null;
+      if (this.tracking) this.deps = new Set();
       for (const site of file.facts.callSites) {
         const res = this.chooseOverload(file, site, this.resolveSafely(file, site));
         // A call no line writes (a framework's implicit one) that finds nothing is no call at all.
         if (site.implicit && res.targets.length === 0) continue;
         callSites++;
+        if (own) own.callSites++;
         const callerId = idOf(file, site.caller);
         const base = { callerId, calleeText: site.text, kind: site.kind };
         if (res.targets.length === 0) {
           const folded = res.reason.startsWith('external:') ? 'external' : res.reason;
           unresolvedByReason[folded] = (unresolvedByReason[folded] ?? 0) + 1;
+          if (own) own.unresolvedByReason[folded] = (own.unresolvedByReason[folded] ?? 0) + 1;
           addEdge({ ...base, calleeId: null, reason: res.reason, confidence: null }, site.line);
           continue;
         }
         resolvedByReason[res.reason] = (resolvedByReason[res.reason] ?? 0) + 1;
+        if (own) own.resolvedByReason[res.reason] = (own.resolvedByReason[res.reason] ?? 0) + 1;
         const reason = res.reason as ResolvedReason;
         const candidates = res.candidates ?? 1;
         for (const def of res.targets) {
@@ -1372,11 +1691,23 @@ class RepoResolver {
           );
         }
       }
+      if (own && this.deps) {
+        const deps = this.deps;
+        this.deps = null;
+        deps.delete(`f\u0000${path}`);
+        for (const edge of fileEdges) edge.lines.sort((a, b) => a - b);
+        memo.files.set(path, {
+          key: this.keys.get(path) as string,
+          deps: [...deps].sort(cmp).map((key) => [key, this.digestOf(key)] as [string, string]),
+          edges: fileEdges,
+          ...own,
+        });
+      }
       // The input's facts are the caller's to give up: a large repo need not hold every call site and every edge.
       if (this.input.releaseCallSites) file.facts.callSites = [];
     }
-    const out = [...edges.values()];
-    for (const edge of out) edge.lines.sort((a, b) => a - b);
+    const out = [...kept, ...edges.values()];
+    for (const edge of edges.values()) edge.lines.sort((a, b) => a - b);
     out.sort(
       (a, b) =>
         cmp(a.callerId, b.callerId) ||
@@ -1386,8 +1717,21 @@ class RepoResolver {
         cmp(a.reason, b.reason) ||
         cmp(a.kind, b.kind),
     );
-    return { edges: out, stats: { callSites, resolvedByReason, unresolvedByReason } };
+    const output: ResolveOutput = { edges: out, stats: { callSites, resolvedByReason, unresolvedByReason } };
+    if (this.tracking) {
+      // Surfaces of files nobody read this time are not needed: keep only those of present files.
+      for (const path of paths) this.digestOf(`f\u0000${path}`);
+      for (const [key, digest] of this.digests)
+        if (key[0] === 'm' || key[0] === 'd' || key[0] === 'i') memo.moduleDigests.set(key, digest);
+      output.memo = memo;
+      output.reusedFiles = reused;
+    }
+    return output;
   }
+}
+
+function hash(text: string): string {
+  return createHash('sha1').update(text).digest('base64').slice(0, 16);
 }
 
 /** The parameter types a qualified name carries (`Cart.add(int,String)`), simple names; null when it carries none. */

@@ -97,6 +97,8 @@ export interface IndexResult {
   skipped: Record<string, number>;
   analysedFiles: number;
   cachedFiles: number;
+  /** Files whose resolved edges were reused from the previous snapshot's resolution memo (incremental resolution). */
+  reusedResolutions?: number;
   symbols: number;
   edges: number;
   testLinks: number;
@@ -197,12 +199,14 @@ export async function indexInWorkspace(ws: Workspace, opts: IndexOptions): Promi
     // Loaded only when there is work to do: a no-op re-index never pays for them.
     const [
       { buildSnapshot },
+      { loadResolutionMemo, saveResolutionMemo },
       { CatFileBatch: CatFileBatchImpl },
       { createAnalyser, defaultWorkerCount },
       { ingest },
       { analyse },
     ] = await Promise.all([
       import('./indexing/build-snapshot.js'),
+      import('./resolution-memo.js'),
       import('../git/cat-file-batch.js'),
       import('./analysis-pool.js'),
       import('./indexing/ingest.js'),
@@ -270,9 +274,11 @@ export async function indexInWorkspace(ws: Workspace, opts: IndexOptions): Promi
       plugins: [...used.values()],
       configs: tree.configs,
       testReachDepth,
+      previous: loadResolutionMemo(ws.dataDir, target.repoId, analyzerVersion) ?? undefined,
     });
     progress('writing', tree.files.length);
     await storage.writer.publishSnapshotSuperseding(snapshotId, built.rows);
+    saveResolutionMemo(ws.dataDir, target.repoId, analyzerVersion, built.memo);
 
     return {
       repo: target.repoId,
@@ -286,6 +292,7 @@ export async function indexInWorkspace(ws: Workspace, opts: IndexOptions): Promi
       skipped: built.stats.filesSkipped,
       analysedFiles,
       cachedFiles,
+      reusedResolutions: built.reusedFiles,
       symbols: built.symbols,
       edges: built.edges,
       testLinks: built.testLinks,

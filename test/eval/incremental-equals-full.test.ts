@@ -47,6 +47,12 @@ test('an incremental index of a commit equals a full index of it, symbol for sym
     const second = await indexRepository({ dataDir: incremental, source: work, name: 'example.com/o/incr' });
     assert.ok(second.cachedFiles > 0, 'unchanged files came from the facts cache');
     assert.ok(second.analysedFiles >= 2, 'the two changed files were analysed again');
+    // Incremental resolution: files that import neither changed file keep their edges; the changed ones do not.
+    assert.ok((second.reusedResolutions ?? 0) > 0, 'unchanged files kept their resolution');
+    assert.ok(
+      (second.reusedResolutions ?? 0) <= second.files - 2,
+      'the two changed files were resolved again',
+    );
     const scratch = await indexRepository({ dataDir: full, source: work, name: 'example.com/o/incr' });
     assert.equal(scratch.cachedFiles, 0);
 

@@ -15,6 +15,7 @@ const INDEX_KEYS = [
   'newBlobs',
   'ref',
   'repo',
+  'reusedResolutions',
   'skipped',
   'snapshot',
   'storedFiles',

@@ -39,9 +39,9 @@ export async function analyse(
       const facts = f.facts ?? found.get(factsKeyString(f.key));
       if (facts) {
         out.cachedFiles++;
-        out.analysed.push({ path: f.path, facts });
+        out.analysed.push({ path: f.path, facts, key: factsKeyString(f.key) });
       } else {
-        const slot = { path: f.path, facts: undefined as unknown as FileFacts };
+        const slot = { path: f.path, facts: undefined as unknown as FileFacts, key: factsKeyString(f.key) };
         out.analysed.push(slot);
         jobs.push({ pluginId: f.key.pluginId, path: f.path, text: f.text! });
         slots.push({ key: f.key, slot });

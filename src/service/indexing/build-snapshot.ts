@@ -2,10 +2,12 @@
  * Indexing's third stage, pure: the tree's file list and each analysed file's facts → the snapshot's rows and stats.
  * No I/O and no ports: what the adapters store is computed here once, and handed to them as rows.
  */
+import { createHash } from 'node:crypto';
 import type { FileFacts } from '../../core/facts.js';
 import { makeSymbolId } from '../../core/ids.js';
 import { resolveRepo } from '../../analysis/resolve-repo.js';
 import { computeTestReach } from '../../analysis/test-reach.js';
+import type { ResolutionMemo } from '../../analysis/types.js';
 import { isTestPathFor, type LanguagePlugin, type ModuleResolver } from '../../languages/plugin.js';
 import { noPluginReason } from '../../languages/registry.js';
 import {
@@ -19,6 +21,8 @@ import {
 export interface AnalysedFile {
   path: string;
   facts: FileFacts;
+  /** The facts cache key (factsKeyString): same key, same facts. */
+  key?: string;
 }
 
 export interface SnapshotInput {
@@ -36,6 +40,11 @@ export interface SnapshotInput {
   /** Config files' texts for module resolution: plug-in id → path → text. */
   configs: ReadonlyMap<string, ReadonlyMap<string, string>>;
   testReachDepth: number;
+  /**
+   * The resolution memo of an earlier snapshot of the repository (same analyzer version): files whose content and
+   * resolution inputs are unchanged keep their edges instead of being resolved again.
+   */
+  previous?: ResolutionMemo | undefined;
 }
 
 export interface BuiltSnapshot {
@@ -44,6 +53,10 @@ export interface BuiltSnapshot {
   symbols: number;
   edges: number;
   testLinks: number;
+  /** This snapshot's resolution memo, for the next one. */
+  memo: ResolutionMemo;
+  /** Files whose edges came from the previous memo. */
+  reusedFiles: number;
 }
 
 /** Resolves the analysed files across the repo and turns the result into one snapshot's rows (pure). */
@@ -85,9 +98,12 @@ export function buildSnapshot(input: SnapshotInput): BuiltSnapshot {
   };
   const resolution = resolveRepo({
     files: analysed,
+    moduleContext: moduleContextOf(input),
     moduleResolver,
     plugins: [...input.plugins],
     releaseCallSites: true,
+    track: true,
+    ...(input.previous ? { previous: input.previous } : {}),
   });
   const symbols: SymbolRecord[] = [];
   const seen = new Set<string>();
@@ -124,7 +140,24 @@ export function buildSnapshot(input: SnapshotInput): BuiltSnapshot {
     symbols: symbols.length,
     edges: resolution.edges.length,
     testLinks: testReach.length,
+    memo: resolution.memo as ResolutionMemo,
+    reusedFiles: resolution.reusedFiles ?? 0,
   };
+}
+
+/**
+ * What the module resolvers' answers depend on (ResolveInput.moduleContext): the plug-ins, every path of the tree,
+ * which paths are analysed, and the config files' texts.
+ */
+function moduleContextOf(input: SnapshotInput): string {
+  const h = createHash('sha256');
+  h.update(input.plugins.map((p) => p.id).join('\u0000'));
+  const analysed = new Set(input.analysed.map((a) => a.path));
+  for (const f of input.files) h.update(`\u0001${f.path}\u0000${analysed.has(f.path) ? 1 : 0}`);
+  for (const [plugin, configs] of [...input.configs].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
+    for (const [path, text] of [...configs].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
+      h.update(`\u0002${plugin}\u0000${path}\u0000${text}`);
+  return h.digest('base64');
 }
 
 /**
