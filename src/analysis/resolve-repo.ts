@@ -19,7 +19,7 @@ import type {
   ResolutionRules,
 } from '../languages/plugin.js';
 import { rulesOf } from '../languages/plugin.js';
-import { allPlugins } from '../languages/registry.js';
+import { allPlugins, languagesCall } from '../languages/registry.js';
 import type { ResolveInput, ResolveOutput, ResolveRepo } from './types.js';
 
 /**
@@ -1156,8 +1156,9 @@ class RepoResolver {
   /**
    * What is left when the receiver's type is not known: a runtime method no repository type declares (`builtin`),
    * the one typed declaration of the receiver's property name
-   * (`unique-property`), else a guess by method name among few candidates (`name-only`), each only when the
-   * file's language draws that guess (ResolutionRules.guesses); otherwise unknown.
+   * (`unique-property`), else a guess by method name among few candidates (`name-only`), both among the languages
+   * the file can call, each only when the file's language draws that guess (ResolutionRules.guesses); otherwise
+   * unknown.
    */
   private guess(file: FileIndex, name: string, receiver: Receiver): Resolution {
     if (file.rules.builtinMembers.has(name) && !this.memberNames.has(name))
@@ -1165,18 +1166,24 @@ class RepoResolver {
     const guesses = file.rules.guesses;
     if (guesses.has('unique-property')) {
       const property = receiverProperty(receiver);
-      const found = property === null ? null : this.uniqueProperty(property, name);
+      const found = property === null ? null : this.uniqueProperty(file, property, name);
       if (found) return found;
     }
     if (!guesses.has('name-only')) return { reason: 'unknown', targets: [] };
-    const candidates = this.membersByName.get(name) ?? [];
+    // Only members of a language this file can call: a JavaScript `cart.add()` never runs a Java `Cart.add`.
+    const candidates = (this.membersByName.get(name) ?? []).filter((c) =>
+      languagesCall(file.facts.language, c.file.facts.language),
+    );
     if (candidates.length === 0 || candidates.length > MAX_NAME_ONLY_CANDIDATES)
       return { reason: 'unknown', targets: [] };
     return { reason: 'name-only', targets: candidates, candidates: candidates.length };
   }
 
-  /** `…​.prop.name()` where `prop` is declared once in the repository with a type: that type's member `name`. */
-  private uniqueProperty(property: string, name: string): Resolution | null {
+  /**
+   * `…​.prop.name()` where `prop` is declared once in the repository (in a language the file can call) with a type:
+   * that type's member `name`.
+   */
+  private uniqueProperty(file: FileIndex, property: string, name: string): Resolution | null {
     if (!this.typedPropertiesByName) {
       this.typedPropertiesByName = new Map();
       for (const file of this.files.values()) {
@@ -1191,7 +1198,9 @@ class RepoResolver {
         }
       }
     }
-    const declared = this.typedPropertiesByName.get(property);
+    const declared = this.typedPropertiesByName
+      .get(property)
+      ?.filter((d) => languagesCall(file.facts.language, d.file.facts.language));
     const only = declared?.length === 1 ? declared[0] : undefined;
     if (!only?.sym.valueType) return null;
     const type = this.resolveTypeRef(only.file, only.sym.valueType);

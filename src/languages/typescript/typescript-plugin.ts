@@ -29,7 +29,7 @@ function load(): Impl {
 export const typescriptPlugin: LanguagePlugin = {
   id: 'typescript',
   extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'],
-  analyzerVersion: 'ts-7',
+  analyzerVersion: 'ts-8',
   analyze(path: string, text: string): FileFacts {
     return load().extractFacts(path, text);
   },
