@@ -18,16 +18,17 @@
  *                    (default --out: bench/.work/backends.md); --backends adds the same to a full run
  *   --scale-run      adds the scale run (bench/scale-run.ts: PostgreSQL + S3 + workers killed mid-job; minutes)
  *   --only replay    only issue 19's replay of test selection against execution (bench/replay-history.ts; default --out:
- *                    bench/.work/replay-<histories>.md): --replay self,qs,object-inspect picks the histories (default
- *                    all three), --replay-steps N the steps of this repository's own history (default 30),
- *                    --replay-from DIR re-renders a finished run's replay-<name>.json files instead of replaying
+ *                    bench/.work/replay-<histories>.md): --replay self,qs,object-inspect,node-gyp picks the histories
+ *                    (default all four; node-gyp is gyp's Python history, bench/replay-python.ts), --replay-steps N the steps of this repository's own history (default 30),
+ *                    --replay-from DIR re-renders a finished run's replay-<name>.json files instead of replaying,
+ *                    --replay-baseline BIN also asks another build (its bin/codehub.js) on every step (before/after)
  *   --postgres URL   server for the PostgreSQL runs (its maintenance database; default $CODEHUB_BENCH_PG, else
  *                    postgres://root@127.0.0.1:5432/postgres)
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   benchRoot,
   cloneCorpus,
@@ -71,6 +72,8 @@ interface Options {
   replay: string[];
   replaySteps: number;
   replayFrom: string | null;
+  /** Another build's bin/codehub.js whose selection each replayed step is compared with. */
+  replayBaseline: string | null;
   searchData: string | null;
   loadSeconds: number | null;
   backends: boolean;
@@ -87,7 +90,7 @@ function parseArgs(argv: string[]): Options {
   const only = value('--only') ?? null;
   if (only !== null && only !== 'load' && only !== 'backends' && only !== 'replay')
     throw new Error(`--only ${only}: the sections that run alone are 'load', 'backends' and 'replay'`);
-  const replay = value('--replay')?.split(',') ?? ['self', 'qs', 'object-inspect'];
+  const replay = value('--replay')?.split(',') ?? ['self', 'qs', 'object-inspect', 'node-gyp'];
   return {
     smoke,
     quick: argv.includes('--quick') || smoke,
@@ -110,6 +113,7 @@ function parseArgs(argv: string[]): Options {
     replay,
     replaySteps: Number(value('--replay-steps') ?? 30),
     replayFrom: value('--replay-from') ?? null,
+    replayBaseline: value('--replay-baseline') ?? null,
     scaleRun: argv.includes('--scale-run'),
     postgres: benchPostgresUrl(value('--postgres')),
   };
@@ -319,6 +323,7 @@ async function main(): Promise<number> {
       work,
       partialOut: options.out,
       ...(options.replayFrom ? { from: options.replayFrom } : {}),
+      ...(options.replayBaseline ? { baselineBin: resolve(options.replayBaseline) } : {}),
     });
     writeFileSync(options.out, `${markdown}\n`);
     process.stdout.write(`${markdown}\n`);
