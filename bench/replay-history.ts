@@ -54,7 +54,7 @@ export interface ReplayHistory {
    * Runs one unit some other way (a Python suite under coverage.py) and says which of the `interest` lines it
    * executed; when absent the unit runs under node with V8 coverage through `unitArgs`.
    */
-  runUnit?(unit: string, interest: Map<string, Set<number>>): UnitRun;
+  runUnit?(unit: string, interest: Map<string, Set<number>>, repoDir: string): UnitRun;
   /** Set when the history cannot be replayed on this machine (a missing tool): why; the section records it. */
   unavailable?: string | null;
   /** What ran the suite, when it is not this node (interpreter and tool versions), for the report. */
@@ -416,7 +416,11 @@ function missCause(touched: [string, number][], diff: DiffJson, unit: string): O
       }
     }
     if (!innermost) continue;
-    if (!READ_NOT_CALLED_KINDS.has(innermost.kind))
+    // A Python class body outside its methods (the class line, its bases, class attributes) runs when the module
+    // loads.
+    const loadsWithModule =
+      READ_NOT_CALLED_KINDS.has(innermost.kind) || (innermost.kind === 'class' && path.endsWith('.py'));
+    if (!loadsWithModule)
       return {
         cause: `changed ${innermost.kind} not reached from the test statically (${innermost.qualifiedName})`,
         example: `${path}:${line}`,
@@ -425,7 +429,7 @@ function missCause(touched: [string, number][], diff: DiffJson, unit: string): O
     // A module-level variable's initializer runs when the test loads the module, whether the test reads it or not.
     loadTime ??= {
       cause:
-        innermost.kind === 'module'
+        innermost.kind === 'module' || innermost.kind === 'class'
           ? `module-level code, run when the test loads its module (${innermost.qualifiedName})`
           : `module-level ${innermost.kind} initializer, run when the test loads its module (${innermost.qualifiedName})`,
       example: `${path}:${line}`,
@@ -461,8 +465,9 @@ export interface ReplayOptions {
   /** Called after each step (progress, partial reports). */
   onStep?: (step: ReplayStep, index: number, soFar: ReplayStep[]) => void;
   /**
-   * Another codehub build (its bin/codehub.js) answering the same steps with its own data folder, for a before/after
-   * comparison in one run: the truth is shared, each build indexes and selects on its own.
+   * Another codehub build (its bin/codehub.js) answering the same steps, for a before/after comparison in one run:
+   * the truth is shared, and so are the snapshots when `dataDir` is this run's (then the comparison is of the change
+   * service alone, `codehub diff` over the same graphs); with a data folder of its own it indexes on its own too.
    */
   baseline?: { bin: string; dataDir: string };
 }
@@ -537,7 +542,7 @@ function baselineAnswer(
   truth: Map<string, unknown>,
 ): NonNullable<ReplayStep['baseline']> {
   const { bin, dataDir } = options.baseline!;
-  for (const commit of [base, head]) {
+  for (const commit of dataDir === options.dataDir ? [] : [base, head]) {
     const key = `${dataDir}|${commit}`;
     if (!baselineIndexed.has(key)) {
       const args = [
@@ -622,7 +627,7 @@ export async function replayHistory(history: ReplayHistory, options: ReplayOptio
     if (changed.code.size > 0) {
       for (const unit of suite) {
         const run = history.runUnit
-          ? history.runUnit(unit, changed.code)
+          ? history.runUnit(unit, changed.code, history.repoDir)
           : runNodeUnit(history, unit, changed.code);
         if (run.failed) step.failingUnits.push(unit);
         const touched: [string, number][] = [];
@@ -793,7 +798,7 @@ export function renderReplay(result: ReplayResult): string {
   if (before)
     out.push(
       '',
-      `Baseline build on the same ${before.steps} steps (same truth): safety ${pct(before.safety)} → ${pct(before.newSafety)} with this build; mean selection ${pct(before.mean)} → ${pct(before.newMean)}; local mean ${pct(before.localMean)} → ${pct(before.newLocalMean)}.`,
+      `Baseline build's \`codehub diff\` on the same ${before.steps} steps (same truth, same snapshots): safety ${pct(before.safety)} → ${pct(before.newSafety)} with this build; mean selection ${pct(before.mean)} → ${pct(before.newMean)}; local mean ${pct(before.localMean)} → ${pct(before.newLocalMean)}.`,
     );
   out.push('');
   out.push('<details><summary>per step</summary>');
@@ -1115,6 +1120,8 @@ export interface ReplaySectionOptions {
   from?: string;
   /** Another build's bin/codehub.js to compare with on every step (ReplayOptions.baseline). */
   baselineBin?: string;
+  /** Replay only steps from..to (0-based, `to` exclusive) of each history. */
+  slice?: [number, number];
 }
 
 /** The bench section: replays the chosen histories and returns its Markdown. */
@@ -1150,14 +1157,22 @@ export async function replaySection(options: ReplaySectionOptions): Promise<stri
     }
     const dataDir = join(options.work, `replay-${name}`);
     rmSync(dataDir, { recursive: true, force: true });
-    rmSync(`${dataDir}-baseline`, { recursive: true, force: true });
+    if (options.slice) {
+      // Steps from..to only (a long history split over processes; their replay-<name>.json arrays concatenate).
+      const [from, to] = options.slice;
+      history.commits = history.commits.slice(from, to + 1);
+      history.labels = history.labels.slice(from, to + 1);
+      // Its own checkout beside the history's (dependencies installed above it are still found).
+      const clone = `${history.repoDir}-steps-${from}-${to}`;
+      rmSync(clone, { recursive: true, force: true });
+      git(dirname(clone), ['clone', '-q', '--no-checkout', history.repoDir, clone]);
+      history.repoDir = clone;
+    }
     log(`${history.name}: ${history.commits.length - 1} steps`);
     const result = await replayHistory(history, {
       dataDir,
       repoId: `bench/replay/${name.replace(/[^a-z0-9-]/gi, '-')}`,
-      ...(options.baselineBin
-        ? { baseline: { bin: options.baselineBin, dataDir: join(options.work, `replay-${name}-baseline`) } }
-        : {}),
+      ...(options.baselineBin ? { baseline: { bin: options.baselineBin, dataDir } } : {}),
       onStep: (step, i, soFar) => {
         writeFileSync(join(options.work, `replay-${name}.json`), JSON.stringify(soFar, null, 2));
         if (options.partialOut)

@@ -300,7 +300,7 @@ export function prepareNodeGypHistory(
     unitArgs: () => {
       throw new Error('the Python history runs its units under coverage.py');
     },
-    runUnit: (unit, interest) => runPythonUnit(python.python!, repo, unit, interest, 300_000),
+    runUnit: (unit, interest, repoDir) => runPythonUnit(python.python!, repoDir, unit, interest, 300_000),
     unitTimeoutMs: 300_000,
     unavailable: python.python === null ? python.reason : null,
     runner: python.versions,

@@ -21,7 +21,9 @@
  *                    bench/.work/replay-<histories>.md): --replay self,qs,object-inspect,node-gyp picks the histories
  *                    (default all four; node-gyp is gyp's Python history, bench/replay-python.ts), --replay-steps N the steps of this repository's own history (default 30),
  *                    --replay-from DIR re-renders a finished run's replay-<name>.json files instead of replaying,
- *                    --replay-baseline BIN also asks another build (its bin/codehub.js) on every step (before/after)
+ *                    --replay-baseline BIN also asks another build's `codehub diff` (its bin/codehub.js) on every
+ *                    step, over the same snapshots (before/after of the change service),
+ *                    --replay-slice FROM:TO only steps FROM..TO-1 (split a history over processes)
  *   --postgres URL   server for the PostgreSQL runs (its maintenance database; default $CODEHUB_BENCH_PG, else
  *                    postgres://root@127.0.0.1:5432/postgres)
  */
@@ -74,6 +76,8 @@ interface Options {
   replayFrom: string | null;
   /** Another build's bin/codehub.js whose selection each replayed step is compared with. */
   replayBaseline: string | null;
+  /** Steps from:to (to exclusive) of each history, to split a long replay over processes. */
+  replaySlice: [number, number] | null;
   searchData: string | null;
   loadSeconds: number | null;
   backends: boolean;
@@ -114,6 +118,7 @@ function parseArgs(argv: string[]): Options {
     replaySteps: Number(value('--replay-steps') ?? 30),
     replayFrom: value('--replay-from') ?? null,
     replayBaseline: value('--replay-baseline') ?? null,
+    replaySlice: (value('--replay-slice')?.split(':').map(Number) as [number, number] | undefined) ?? null,
     scaleRun: argv.includes('--scale-run'),
     postgres: benchPostgresUrl(value('--postgres')),
   };
@@ -260,7 +265,7 @@ async function main(): Promise<number> {
     options.smoke
       ? `smoke-${options.only ?? 'all'}`
       : options.only === 'replay'
-        ? `only-replay-${options.replay.join('-')}`
+        ? `only-replay-${options.replay.join('-')}${options.replaySlice ? `-${options.replaySlice.join('-')}` : ''}`
         : options.only
           ? `only-${options.only}`
           : 'full',
@@ -324,6 +329,7 @@ async function main(): Promise<number> {
       partialOut: options.out,
       ...(options.replayFrom ? { from: options.replayFrom } : {}),
       ...(options.replayBaseline ? { baselineBin: resolve(options.replayBaseline) } : {}),
+      ...(options.replaySlice ? { slice: options.replaySlice } : {}),
     });
     writeFileSync(options.out, `${markdown}\n`);
     process.stdout.write(`${markdown}\n`);

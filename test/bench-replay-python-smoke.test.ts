@@ -120,7 +120,7 @@ test(
             .filter((p) => p.startsWith('tests/'))
             .sort(),
         unitArgs: () => [],
-        runUnit: (unit, interest) => runPythonUnit(python.python!, repo, unit, interest, 60_000),
+        runUnit: (unit, interest, repoDir) => runPythonUnit(python.python!, repoDir, unit, interest, 60_000),
         unitTimeoutMs: 60_000,
       };
       const result = await replayHistory(history, {
