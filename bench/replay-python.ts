@@ -217,10 +217,11 @@ export function runPythonUnit(
 
 /**
  * node-gyp releases (npm order) whose `gyp/` trees make the Python history; unchanged trees are dropped (31 distinct
- * trees, 30 steps). It starts at 5.0.6: the gyp of 5.0.0–5.0.5 is Python 2 and its tests do not import on Python 3.
+ * trees, 30 steps). It starts at 5.0.5, the newest release whose gyp is still Python 2 (its tests fail to import on
+ * Python 3, so the first step's truth is what their imports ran); from 5.0.6 on the tests run.
  */
 export const NODE_GYP_VERSIONS = (
-  '5.0.6 5.0.7 5.1.0 5.1.1 6.0.0 6.0.1 6.1.0 7.0.0 7.1.0 7.1.1 7.1.2 8.0.0 ' +
+  '5.0.5 5.0.6 5.0.7 5.1.0 5.1.1 6.0.0 6.0.1 6.1.0 7.0.0 7.1.0 7.1.1 7.1.2 8.0.0 ' +
   '8.1.0 8.2.0 8.3.0 8.4.0 8.4.1 9.0.0 9.1.0 9.2.0 9.3.0 9.3.1 9.4.0 9.4.1 10.0.0 10.0.1 10.1.0 10.2.0 10.3.0 ' +
   '10.3.1 11.0.0 11.1.0 11.2.0 11.3.0 11.4.0 11.4.1 11.4.2 11.5.0 12.0.0 12.1.0 12.2.0 12.3.0 12.4.0 13.0.0 ' +
   '13.0.1 13.0.2 13.1.0'
@@ -272,8 +273,12 @@ export function prepareNodeGypHistory(
         ['-xzf', file, '-C', repo, '--strip-components=2', '--no-same-owner', '--wildcards', 'package/gyp/*'],
         { stdio: 'ignore' },
       );
+      // npm tarballs give every file the same mtime, so git's stat cache would take a changed file of the same size
+      // for the last release's: the index is rebuilt from the files' bytes each time.
+      rmSync(join(repo, '.git', 'index'), { force: true });
       git(repo, ['add', '-A']);
-      if (commits.length > 0 && git(repo, ['status', '--porcelain']) === '') {
+      // The same tree as the last release's adds no commit.
+      if (commits.length > 0 && git(repo, ['write-tree']) === git(repo, ['rev-parse', 'HEAD^{tree}'])) {
         labels[labels.length - 1] = `${labels[labels.length - 1]!.split('–')[0]}–${version}`;
         continue;
       }
