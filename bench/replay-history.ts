@@ -55,6 +55,11 @@ export interface ReplayHistory {
    * executed; when absent the unit runs under node with V8 coverage through `unitArgs`.
    */
   runUnit?(unit: string, interest: Map<string, Set<number>>, repoDir: string): UnitRun;
+  /**
+   * The lines of interest (`path:line`) that run while the unit is only loaded (pytest's collection), asked for
+   * missed units: a miss whose every changed line ran there, and outside every test function, is load-time code.
+   */
+  loadTimeLines?(unit: string, interest: Map<string, Set<number>>, repoDir: string): string[];
   /** Set when the history cannot be replayed on this machine (a missing tool): why; the section records it. */
   unavailable?: string | null;
   /** What ran the suite, when it is not this node (interpreter and tool versions), for the report. */
@@ -69,6 +74,11 @@ export interface UnitRun {
   hit: Map<string, Set<number>>;
   /** Test functions (finer than the unit) that executed a line of interest, when the runner knows them. */
   tests?: string[];
+  /**
+   * Lines of interest (`path:line`) that ran only while the unit was loaded, outside every test function (the runner
+   * tells them apart by context, as coverage.py's `test_function` contexts do).
+   */
+  loadOnly?: string[];
 }
 
 /** A missed test unit and why codehub did not select it. */
@@ -390,7 +400,12 @@ const TEST_PATH =
  * file codehub does not analyse, then a changed function or method the graph did not connect to the test, then code
  * that ran only because the test loaded its module (a module-level initializer or statement).
  */
-function missCause(touched: [string, number][], diff: DiffJson, unit: string): Omit<ReplayMiss, 'unit'> {
+function missCause(
+  touched: [string, number][],
+  diff: DiffJson,
+  unit: string,
+  loadOnly?: ReadonlySet<string>,
+): Omit<ReplayMiss, 'unit'> {
   const outside = touched.find(([path]) => !ANALYSED.test(path));
   if (outside)
     return {
@@ -398,6 +413,16 @@ function missCause(touched: [string, number][], diff: DiffJson, unit: string): O
       example: `${outside[0]}:${outside[1]}`,
       loadTimeOnly: false,
     };
+  // Every changed line it ran, it ran while the test file was loaded and never inside a test function (a function
+  // called by module-level code of an imported module, say).
+  if (loadOnly && touched.every(([path, line]) => loadOnly.has(`${path}:${line}`))) {
+    const [path, line] = touched[0]!;
+    return {
+      cause: 'ran only while the test file was loaded, outside every test function',
+      example: `${path}:${line}`,
+      loadTimeOnly: true,
+    };
+  }
   let loadTime: Omit<ReplayMiss, 'unit'> | null = null;
   for (const [path, line] of touched) {
     let innermost: DiffJson['changed'][number] | null = null;
@@ -623,6 +648,7 @@ export async function replayHistory(history: ReplayHistory, options: ReplayOptio
     const suite = history.suite(base);
     step.suite = suite.length;
     const truth = new Map<string, [string, number][]>();
+    const loadOnly = new Map<string, Set<string>>();
     const truthTests = new Set<string>();
     if (changed.code.size > 0) {
       for (const unit of suite) {
@@ -635,6 +661,7 @@ export async function replayHistory(history: ReplayHistory, options: ReplayOptio
           for (const line of [...lines].sort((a, b) => a - b)) touched.push([path, line]);
         if (touched.length > 0) truth.set(unit, touched);
         for (const t of run.tests ?? []) truthTests.add(t);
+        if (run.loadOnly) loadOnly.set(unit, new Set(run.loadOnly));
       }
     }
     step.truth = [...truth.keys()].sort();
@@ -658,7 +685,12 @@ export async function replayHistory(history: ReplayHistory, options: ReplayOptio
     const selected = new Set(step.selected);
     for (const [unit, touched] of truth) {
       if (selected.has(unit)) continue;
-      step.missed.push({ unit, ...missCause(touched, report, unit) });
+      let atLoad: Set<string> | undefined;
+      if (history.loadTimeLines && loadOnly.has(unit)) {
+        const loaded = new Set(history.loadTimeLines(unit, changed.code, history.repoDir));
+        atLoad = new Set([...loadOnly.get(unit)!].filter((l) => loaded.has(l)));
+      }
+      step.missed.push({ unit, ...missCause(touched, report, unit, atLoad) });
     }
     if (options.baseline) step.baseline = baselineAnswer(history, options, base, head, suiteSet, truth);
     finish();

@@ -149,6 +149,7 @@ export function runPythonUnit(
   unit: string,
   interest: Map<string, Set<number>>,
   timeoutMs: number,
+  collectOnly = false,
 ): UnitRun {
   const firstLines = statementFirstLines(python, repoDir, interest);
   const work = mkdtempSync(join(tmpdir(), 'codehub-replay-pycov-'));
@@ -176,6 +177,7 @@ export function runPythonUnit(
         'no:cacheprovider',
         '-o',
         'addopts=',
+        ...(collectOnly ? ['--collect-only'] : []),
         unit,
       ],
       { cwd: repoDir, env, stdio: 'ignore', timeout: timeoutMs },
@@ -188,6 +190,7 @@ export function runPythonUnit(
     );
     const hit = new Map<string, Set<number>>();
     const tests = new Set<string>();
+    const loadOnly: string[] = [];
     if (report.status !== 0 || !existsSync(out)) return { failed: true, hit, tests: [] };
     const json = JSON.parse(readFileSync(out, 'utf8')) as CoverageJson;
     const root = realpathSync(repoDir);
@@ -203,16 +206,32 @@ export function runPythonUnit(
         const set = hit.get(rel) ?? new Set<number>();
         set.add(line);
         hit.set(rel, set);
+        let inTest = false;
         for (const label of file.contexts?.[String(statement)] ?? []) {
           const dynamic = label.slice(label.indexOf('|') + 1);
-          if (label.includes('|') && dynamic !== '') tests.add(`${unit}::${dynamic}`);
+          if (label.includes('|') && dynamic !== '') {
+            tests.add(`${unit}::${dynamic}`);
+            inTest = true;
+          }
         }
+        if (!inTest) loadOnly.push(`${rel}:${line}`);
       }
     }
-    return { failed: run.status !== 0, hit, tests: [...tests].sort() };
+    return { failed: run.status !== 0, hit, tests: [...tests].sort(), loadOnly };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The lines of interest a Python test file runs while pytest only collects it (imports, module-level code). */
+export function pythonLoadTimeLines(
+  python: string,
+  repoDir: string,
+  unit: string,
+  interest: Map<string, Set<number>>,
+): string[] {
+  const run = runPythonUnit(python, repoDir, unit, interest, 300_000, true);
+  return [...run.hit].flatMap(([path, lines]) => [...lines].map((l) => `${path}:${l}`));
 }
 
 /**
@@ -306,6 +325,7 @@ export function prepareNodeGypHistory(
       throw new Error('the Python history runs its units under coverage.py');
     },
     runUnit: (unit, interest, repoDir) => runPythonUnit(python.python!, repoDir, unit, interest, 300_000),
+    loadTimeLines: (unit, interest, repoDir) => pythonLoadTimeLines(python.python!, repoDir, unit, interest),
     unitTimeoutMs: 300_000,
     unavailable: python.python === null ? python.reason : null,
     runner: python.versions,
