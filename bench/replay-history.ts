@@ -26,6 +26,7 @@ import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { corporaRoot } from './corpora.js';
 import { projectRoot, runCodehub } from './codehub-cli.js';
+import { prepareNodeGypHistory } from './replay-python.js';
 
 /** A history to replay: a git repository whose consecutive commits are the steps, and how to run its suite. */
 export interface ReplayHistory {
@@ -47,10 +48,37 @@ export interface ReplayHistory {
   prepare(commit: string): string | null;
   /** The suite at the checked-out commit: repo-relative test files. */
   suite(commit: string): string[];
-  /** How to run one unit: argv after `node`, run in repoDir. */
+  /** How to run one unit: argv after `node`, run in repoDir (histories whose suite runs under node). */
   unitArgs(unit: string): string[];
+  /**
+   * Runs one unit some other way (a Python suite under coverage.py) and says which of the `interest` lines it
+   * executed; when absent the unit runs under node with V8 coverage through `unitArgs`.
+   */
+  runUnit?(unit: string, interest: Map<string, Set<number>>, repoDir: string): UnitRun;
+  /**
+   * The lines of interest (`path:line`) that run while the unit is only loaded (pytest's collection), asked for
+   * missed units: a miss whose every changed line ran there, and outside every test function, is load-time code.
+   */
+  loadTimeLines?(unit: string, interest: Map<string, Set<number>>, repoDir: string): string[];
+  /** Set when the history cannot be replayed on this machine (a missing tool): why; the section records it. */
+  unavailable?: string | null;
+  /** What ran the suite, when it is not this node (interpreter and tool versions), for the report. */
+  runner?: string | null;
   /** Per-unit time limit. */
   unitTimeoutMs: number;
+}
+
+/** One unit's run: whether it failed, the lines of interest it executed, and the single tests that ran them. */
+export interface UnitRun {
+  failed: boolean;
+  hit: Map<string, Set<number>>;
+  /** Test functions (finer than the unit) that executed a line of interest, when the runner knows them. */
+  tests?: string[];
+  /**
+   * Lines of interest (`path:line`) that ran only while the unit was loaded, outside every test function (the runner
+   * tells them apart by context, as coverage.py's `test_function` contexts do).
+   */
+  loadOnly?: string[];
 }
 
 /** A missed test unit and why codehub did not select it. */
@@ -80,10 +108,14 @@ export interface ReplayStep {
   /** Units that failed at base (their coverage still counts). */
   failingUnits: string[];
   truth: string[];
+  /** Test functions whose execution touched a changed line, when the runner tells them apart (Python). */
+  truthTests?: string[];
   selected: string[];
   missed: ReplayMiss[];
   /** codehub's own verdict on the answer (false: unresolved calls or unanalysed files could hide tests). */
   complete: boolean;
+  /** The baseline build's answer to the same step (ReplayOptions.baseline), when one was compared. */
+  baseline?: { skipped: string | null; selected: string[]; missed: string[] };
   wallMs: number;
 }
 
@@ -103,8 +135,29 @@ export interface ChangedLines {
   files: string[];
 }
 
+/** Drops Python `#` comments (outside string literals) from each line. */
+function withoutHashComments(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      let quote: string | null = null;
+      for (let i = 0; i < line.length; i++) {
+        const c = line[i]!;
+        if (quote) {
+          if (c === '\\') i++;
+          else if (c === quote) quote = null;
+        } else if (c === '"' || c === "'") quote = c;
+        else if (c === '#') return line.slice(0, i);
+      }
+      return line;
+    })
+    .join('\n');
+}
+
 /** Drops comments and whitespace so that a hunk that only reflows or re-words comments compares equal. */
-function codeOnly(text: string): string {
+export function codeOnly(text: string, path = ''): string {
+  // In Python `//` is floor division and comments start with `#`.
+  if (path.endsWith('.py')) return withoutHashComments(text).replace(/\s+/g, '');
   return text
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/(^|[^:\\'"])\/\/.*$/gm, '$1')
@@ -125,7 +178,8 @@ export function changedBaseLines(repoDir: string, base: string, head: string): C
   let hunk: { path: string; start: number; count: number; removed: string[]; added: string[] } | null = null;
   const flush = (): void => {
     if (!hunk || hunk.count === 0) return;
-    const isCode = codeOnly(hunk.removed.join('\n')) !== codeOnly(hunk.added.join('\n'));
+    const isCode =
+      codeOnly(hunk.removed.join('\n'), hunk.path) !== codeOnly(hunk.added.join('\n'), hunk.path);
     if (!isCode) {
       cosmetic += hunk.count;
       return;
@@ -316,7 +370,9 @@ export function executedLines(
 // ---------------------------------------------------------------------------------------------------------------
 // The replay
 
-const READ_NOT_CALLED_KINDS = new Set(['variable', 'property', 'enum', 'namespace']);
+// Kinds whose changed lines run when their module loads, not when called (Python's `module` symbol is a module's
+// top-level code: its imports and statements).
+const READ_NOT_CALLED_KINDS = new Set(['variable', 'property', 'enum', 'namespace', 'module']);
 
 interface DiffJson {
   changed: {
@@ -333,17 +389,23 @@ interface DiffJson {
   incomplete: { reason: string }[];
 }
 
-// The replayed histories are JavaScript/TypeScript: their source files are these (a history in another language
-// needs its extensions here, for the local-step count and the "outside analysis" cause).
-const ANALYSED = /\.(?:[cm]?[jt]sx?)$/;
-const TEST_PATH = /(^|\/)(__tests__|__mocks__|tests?|specs?)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
+// The replayed histories are JavaScript/TypeScript and Python: their source files are these (a history in another
+// language needs its extensions here, for the local-step count and the "outside analysis" cause).
+const ANALYSED = /\.(?:[cm]?[jt]sx?|py)$/;
+const TEST_PATH =
+  /(^|\/)(__tests__|__mocks__|tests?|specs?)\/|\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
 
 /**
  * Why a unit that executed a changed line was not selected: the strongest explanation over all the lines it ran — a
  * file codehub does not analyse, then a changed function or method the graph did not connect to the test, then code
  * that ran only because the test loaded its module (a module-level initializer or statement).
  */
-function missCause(touched: [string, number][], diff: DiffJson, unit: string): Omit<ReplayMiss, 'unit'> {
+function missCause(
+  touched: [string, number][],
+  diff: DiffJson,
+  unit: string,
+  loadOnly?: ReadonlySet<string>,
+): Omit<ReplayMiss, 'unit'> {
   const outside = touched.find(([path]) => !ANALYSED.test(path));
   if (outside)
     return {
@@ -351,6 +413,16 @@ function missCause(touched: [string, number][], diff: DiffJson, unit: string): O
       example: `${outside[0]}:${outside[1]}`,
       loadTimeOnly: false,
     };
+  // Every changed line it ran, it ran while the test file was loaded and never inside a test function (a function
+  // called by module-level code of an imported module, say).
+  if (loadOnly && touched.every(([path, line]) => loadOnly.has(`${path}:${line}`))) {
+    const [path, line] = touched[0]!;
+    return {
+      cause: 'ran only while the test file was loaded, outside every test function',
+      example: `${path}:${line}`,
+      loadTimeOnly: true,
+    };
+  }
   let loadTime: Omit<ReplayMiss, 'unit'> | null = null;
   for (const [path, line] of touched) {
     let innermost: DiffJson['changed'][number] | null = null;
@@ -369,7 +441,11 @@ function missCause(touched: [string, number][], diff: DiffJson, unit: string): O
       }
     }
     if (!innermost) continue;
-    if (!READ_NOT_CALLED_KINDS.has(innermost.kind))
+    // A Python class body outside its methods (the class line, its bases, class attributes) runs when the module
+    // loads.
+    const loadsWithModule =
+      READ_NOT_CALLED_KINDS.has(innermost.kind) || (innermost.kind === 'class' && path.endsWith('.py'));
+    if (!loadsWithModule)
       return {
         cause: `changed ${innermost.kind} not reached from the test statically (${innermost.qualifiedName})`,
         example: `${path}:${line}`,
@@ -377,7 +453,10 @@ function missCause(touched: [string, number][], diff: DiffJson, unit: string): O
       };
     // A module-level variable's initializer runs when the test loads the module, whether the test reads it or not.
     loadTime ??= {
-      cause: `module-level ${innermost.kind} initializer, run when the test loads its module (${innermost.qualifiedName})`,
+      cause:
+        innermost.kind === 'module' || innermost.kind === 'class'
+          ? `module-level code, run when the test loads its module (${innermost.qualifiedName})`
+          : `module-level ${innermost.kind} initializer, run when the test loads its module (${innermost.qualifiedName})`,
       example: `${path}:${line}`,
       loadTimeOnly: true,
     };
@@ -398,7 +477,7 @@ function missCause(touched: [string, number][], diff: DiffJson, unit: string): O
   };
 }
 
-function log(message: string): void {
+export function log(message: string): void {
   process.stderr.write(`[replay] ${message}\n`);
 }
 
@@ -410,6 +489,36 @@ export interface ReplayOptions {
   repoId: string;
   /** Called after each step (progress, partial reports). */
   onStep?: (step: ReplayStep, index: number, soFar: ReplayStep[]) => void;
+  /**
+   * Another codehub build (its bin/codehub.js) answering the same steps, for a before/after comparison in one run:
+   * the truth is shared, and so are the snapshots when `dataDir` is this run's (then the comparison is of the change
+   * service alone, `codehub diff` over the same graphs); with a data folder of its own it indexes on its own too.
+   */
+  baseline?: { bin: string; dataDir: string };
+}
+
+/** Runs another build's CLI; the parsed `--json` output or why it failed. */
+function runOtherCodehub(
+  bin: string,
+  args: string[],
+): { json: Record<string, unknown> | null; error: string | null } {
+  const run = spawnSync(process.execPath, [bin, ...args], {
+    cwd: dirname(dirname(bin)),
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+    timeout: 30 * 60_000,
+  });
+  if (run.status !== 0)
+    return { json: null, error: `exit ${run.status}: ${run.stderr.trim().split('\n')[0] ?? ''}` };
+  try {
+    const text = run.stdout.trim();
+    return {
+      json: JSON.parse(text.slice(Math.max(0, text.indexOf('{')))) as Record<string, unknown>,
+      error: null,
+    };
+  } catch {
+    return { json: null, error: 'no JSON output' };
+  }
 }
 
 function indexCommit(history: ReplayHistory, commit: string, options: ReplayOptions): Promise<string | null> {
@@ -428,6 +537,61 @@ function indexCommit(history: ReplayHistory, commit: string, options: ReplayOpti
       ? null
       : `codehub index failed (exit ${run.exitCode}): ${run.stderr.trim().split('\n')[0] ?? ''}`,
   );
+}
+
+/** Runs one unit under node with V8 coverage (`NODE_V8_COVERAGE`). */
+function runNodeUnit(history: ReplayHistory, unit: string, interest: Map<string, Set<number>>): UnitRun {
+  const coverage = mkdtempSync(join(tmpdir(), 'codehub-replay-cov-'));
+  try {
+    const run = spawnSync(process.execPath, history.unitArgs(unit), {
+      cwd: history.repoDir,
+      env: { ...process.env, NODE_V8_COVERAGE: coverage, NODE_OPTIONS: '' },
+      stdio: 'ignore',
+      timeout: history.unitTimeoutMs,
+    });
+    return { failed: run.status !== 0, hit: executedLines(coverage, history.repoDir, interest) };
+  } finally {
+    rmSync(coverage, { recursive: true, force: true });
+  }
+}
+
+const baselineIndexed = new Map<string, string | null>();
+
+/** The baseline build's selection for one step (it indexes base and head into its own data folder first). */
+function baselineAnswer(
+  history: ReplayHistory,
+  options: ReplayOptions,
+  base: string,
+  head: string,
+  suite: Set<string>,
+  truth: Map<string, unknown>,
+): NonNullable<ReplayStep['baseline']> {
+  const { bin, dataDir } = options.baseline!;
+  for (const commit of dataDir === options.dataDir ? [] : [base, head]) {
+    const key = `${dataDir}|${commit}`;
+    if (!baselineIndexed.has(key)) {
+      const args = [
+        'index',
+        history.repoDir,
+        '--ref',
+        commit,
+        '--name',
+        options.repoId,
+        '--data',
+        dataDir,
+        '--json',
+      ];
+      baselineIndexed.set(key, runOtherCodehub(bin, args).error);
+    }
+    const why = baselineIndexed.get(key);
+    if (why) return { skipped: `baseline index failed (${why})`, selected: [], missed: [] };
+  }
+  const diff = runOtherCodehub(bin, ['diff', options.repoId, base, head, '--json', '--data', dataDir]);
+  if (!diff.json) return { skipped: `baseline diff failed (${diff.error})`, selected: [], missed: [] };
+  const tests = (diff.json as unknown as DiffJson).tests;
+  const selected = [...new Set(tests.map((t) => t.path))].filter((p) => suite.has(p)).sort();
+  const chosen = new Set(selected);
+  return { skipped: null, selected, missed: [...truth.keys()].filter((u) => !chosen.has(u)).sort() };
 }
 
 /** Replays every step of a history; a step that cannot be measured is kept with its reason. */
@@ -484,28 +648,24 @@ export async function replayHistory(history: ReplayHistory, options: ReplayOptio
     const suite = history.suite(base);
     step.suite = suite.length;
     const truth = new Map<string, [string, number][]>();
+    const loadOnly = new Map<string, Set<string>>();
+    const truthTests = new Set<string>();
     if (changed.code.size > 0) {
       for (const unit of suite) {
-        const coverage = mkdtempSync(join(tmpdir(), 'codehub-replay-cov-'));
-        try {
-          const run = spawnSync(process.execPath, history.unitArgs(unit), {
-            cwd: history.repoDir,
-            env: { ...process.env, NODE_V8_COVERAGE: coverage, NODE_OPTIONS: '' },
-            stdio: 'ignore',
-            timeout: history.unitTimeoutMs,
-          });
-          if (run.status !== 0) step.failingUnits.push(unit);
-          const hit = executedLines(coverage, history.repoDir, changed.code);
-          const touched: [string, number][] = [];
-          for (const [path, lines] of hit)
-            for (const line of [...lines].sort((a, b) => a - b)) touched.push([path, line]);
-          if (touched.length > 0) truth.set(unit, touched);
-        } finally {
-          rmSync(coverage, { recursive: true, force: true });
-        }
+        const run = history.runUnit
+          ? history.runUnit(unit, changed.code, history.repoDir)
+          : runNodeUnit(history, unit, changed.code);
+        if (run.failed) step.failingUnits.push(unit);
+        const touched: [string, number][] = [];
+        for (const [path, lines] of run.hit)
+          for (const line of [...lines].sort((a, b) => a - b)) touched.push([path, line]);
+        if (touched.length > 0) truth.set(unit, touched);
+        for (const t of run.tests ?? []) truthTests.add(t);
+        if (run.loadOnly) loadOnly.set(unit, new Set(run.loadOnly));
       }
     }
     step.truth = [...truth.keys()].sort();
+    if (history.runUnit) step.truthTests = [...truthTests].sort();
     const why = (await ensureIndexed(base)) ?? (await ensureIndexed(head));
     if (why) {
       step.skipped = why;
@@ -525,8 +685,14 @@ export async function replayHistory(history: ReplayHistory, options: ReplayOptio
     const selected = new Set(step.selected);
     for (const [unit, touched] of truth) {
       if (selected.has(unit)) continue;
-      step.missed.push({ unit, ...missCause(touched, report, unit) });
+      let atLoad: Set<string> | undefined;
+      if (history.loadTimeLines && loadOnly.has(unit)) {
+        const loaded = new Set(history.loadTimeLines(unit, changed.code, history.repoDir));
+        atLoad = new Set([...loadOnly.get(unit)!].filter((l) => loaded.has(l)));
+      }
+      step.missed.push({ unit, ...missCause(touched, report, unit, atLoad) });
     }
+    if (options.baseline) step.baseline = baselineAnswer(history, options, base, head, suiteSet, truth);
     finish();
   }
   return { history, steps };
@@ -565,6 +731,35 @@ export const LOCAL_MAX_SOURCE_FILES = 3;
 function quantile(sorted: number[], q: number): number | null {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? null;
+}
+
+/** The baseline build's safety, mean selection and local mean over the steps both builds answered. */
+export function summariseBaseline(result: ReplayResult): {
+  steps: number;
+  safety: number | null;
+  mean: number | null;
+  localMean: number | null;
+  newSafety: number | null;
+  newMean: number | null;
+  newLocalMean: number | null;
+} | null {
+  const both = result.steps.filter((s) => s.skipped === null && s.baseline && s.baseline.skipped === null);
+  if (both.length === 0) return null;
+  const mean = (xs: number[]): number | null =>
+    xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
+  const truth = both.reduce((n, s) => n + s.truth.length, 0);
+  const local = both.filter((s) => s.sourceFiles >= 1 && s.sourceFiles <= LOCAL_MAX_SOURCE_FILES);
+  const ratio = (n: number, s: ReplayStep): number => (s.suite === 0 ? 0 : n / s.suite);
+  return {
+    steps: both.length,
+    safety:
+      truth === 0 ? null : both.reduce((n, s) => n + s.truth.length - s.baseline!.missed.length, 0) / truth,
+    mean: mean(both.map((s) => ratio(s.baseline!.selected.length, s))),
+    localMean: mean(local.map((s) => ratio(s.baseline!.selected.length, s))),
+    newSafety: truth === 0 ? null : both.reduce((n, s) => n + s.truth.length - s.missed.length, 0) / truth,
+    newMean: mean(both.map((s) => ratio(s.selected.length, s))),
+    newLocalMean: mean(local.map((s) => ratio(s.selected.length, s))),
+  };
 }
 
 /** Summarises a replayed history. */
@@ -617,8 +812,11 @@ export function renderReplay(result: ReplayResult): string {
     `### ${h.name} (${h.kind === 'releases' ? 'published releases imported as commits' : 'git commits'})`,
   );
   out.push('');
+  const truthTests = result.steps.reduce((n, st) => n + (st.truthTests?.length ?? 0), 0);
   out.push(
-    `Suite: ${h.suiteRule}; unit: ${h.granularity}; ${s.suiteMin === s.suiteMax ? s.suiteMin : `${s.suiteMin}–${s.suiteMax}`} units.`,
+    `Suite: ${h.suiteRule}; unit: ${h.granularity}; ${s.suiteMin === s.suiteMax ? s.suiteMin : `${s.suiteMin}–${s.suiteMax}`} units.` +
+      (h.runner ? ` Run with ${h.runner}.` : '') +
+      (h.runUnit ? ` Test functions that ran a changed line, over all steps: ${truthTests}.` : ''),
   );
   out.push('');
   out.push(
@@ -628,6 +826,12 @@ export function renderReplay(result: ReplayResult): string {
   out.push(
     `| ${s.steps} | ${s.measured} | ${s.skipped} | ${s.withTruth} | ${s.truthUnits} | ${s.selectedTruthUnits} | ${pct(s.safety)} | ${pct(s.safetyBeyondLoad)} | ${pct(s.p50)} | ${pct(s.p90)} | ${pct(s.max)} | ${pct(s.mean)} | ${s.localSteps} | ${pct(s.localMean)} |`,
   );
+  const before = summariseBaseline(result);
+  if (before)
+    out.push(
+      '',
+      `Baseline build's \`codehub diff\` on the same ${before.steps} steps (same truth, same snapshots): safety ${pct(before.safety)} → ${pct(before.newSafety)} with this build; mean selection ${pct(before.mean)} → ${pct(before.newMean)}; local mean ${pct(before.localMean)} → ${pct(before.newLocalMean)}.`,
+    );
   out.push('');
   out.push('<details><summary>per step</summary>');
   out.push('');
@@ -688,7 +892,7 @@ const FIXED_GIT_ENV = {
   GIT_COMMITTER_DATE: '2024-01-01T00:00:00Z',
 };
 
-function git(cwd: string, args: string[]): string {
+export function git(cwd: string, args: string[]): string {
   return execFileSync('git', args, {
     cwd,
     env: { ...process.env, ...FIXED_GIT_ENV },
@@ -698,7 +902,7 @@ function git(cwd: string, args: string[]): string {
   }).trim();
 }
 
-function listTestFiles(repoDir: string, commit: string, keep: (path: string) => boolean): string[] {
+export function listTestFiles(repoDir: string, commit: string, keep: (path: string) => boolean): string[] {
   return git(repoDir, ['ls-tree', '-r', '--name-only', commit])
     .split('\n')
     .filter((p) => p !== '' && keep(p))
@@ -946,6 +1150,10 @@ export interface ReplaySectionOptions {
   partialOut?: string;
   /** A folder holding a finished run's replay-<name>.json files: re-render them instead of replaying. */
   from?: string;
+  /** Another build's bin/codehub.js to compare with on every step (ReplayOptions.baseline). */
+  baselineBin?: string;
+  /** Replay only steps from..to (0-based, `to` exclusive) of each history. */
+  slice?: [number, number];
 }
 
 /** The bench section: replays the chosen histories and returns its Markdown. */
@@ -955,14 +1163,23 @@ export async function replaySection(options: ReplaySectionOptions): Promise<stri
     const history =
       name === 'self'
         ? prepareSelfHistory(options.selfSteps)
-        : prepareNpmReleaseHistory(
-            NPM_REPLAY_SPECS.find((s) => s.pkg === name) ??
-              (() => {
-                throw new Error(
-                  `no replay history named ${name} (self, ${NPM_REPLAY_SPECS.map((s) => s.pkg).join(', ')})`,
-                );
-              })(),
-          );
+        : name === 'node-gyp'
+          ? prepareNodeGypHistory()
+          : prepareNpmReleaseHistory(
+              NPM_REPLAY_SPECS.find((s) => s.pkg === name) ??
+                (() => {
+                  throw new Error(
+                    `no replay history named ${name} (self, node-gyp, ${NPM_REPLAY_SPECS.map((s) => s.pkg).join(', ')})`,
+                  );
+                })(),
+            );
+    if (history.unavailable) {
+      // A history this machine cannot run (a missing tool) is recorded with its reason, not left out silently.
+      log(`${history.name}: skipped, ${history.unavailable}`);
+      parts.push(`### ${history.name}`, '', `Skipped: ${history.unavailable}.`, '');
+      if (options.partialOut) writeFileSync(options.partialOut, parts.join('\n'));
+      continue;
+    }
     if (options.from) {
       const steps = JSON.parse(
         readFileSync(join(options.from, `replay-${name}.json`), 'utf8'),
@@ -972,10 +1189,22 @@ export async function replaySection(options: ReplaySectionOptions): Promise<stri
     }
     const dataDir = join(options.work, `replay-${name}`);
     rmSync(dataDir, { recursive: true, force: true });
+    if (options.slice) {
+      // Steps from..to only (a long history split over processes; their replay-<name>.json arrays concatenate).
+      const [from, to] = options.slice;
+      history.commits = history.commits.slice(from, to + 1);
+      history.labels = history.labels.slice(from, to + 1);
+      // Its own checkout beside the history's (dependencies installed above it are still found).
+      const clone = `${history.repoDir}-steps-${from}-${to}`;
+      rmSync(clone, { recursive: true, force: true });
+      git(dirname(clone), ['clone', '-q', '--no-checkout', history.repoDir, clone]);
+      history.repoDir = clone;
+    }
     log(`${history.name}: ${history.commits.length - 1} steps`);
     const result = await replayHistory(history, {
       dataDir,
       repoId: `bench/replay/${name.replace(/[^a-z0-9-]/gi, '-')}`,
+      ...(options.baselineBin ? { baseline: { bin: options.baselineBin, dataDir } } : {}),
       onStep: (step, i, soFar) => {
         writeFileSync(join(options.work, `replay-${name}.json`), JSON.stringify(soFar, null, 2));
         if (options.partialOut)

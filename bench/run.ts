@@ -18,9 +18,13 @@
  *                    (default --out: bench/.work/backends.md); --backends adds the same to a full run
  *   --scale-run      adds the scale run (bench/scale-run.ts: PostgreSQL + S3 + workers killed mid-job; minutes)
  *   --only replay    only issue 19's replay of test selection against execution (bench/replay-history.ts; default --out:
- *                    bench/.work/replay-<histories>.md): --replay self,qs,object-inspect picks the histories (default
- *                    all three), --replay-steps N the steps of this repository's own history (default 30),
- *                    --replay-from DIR re-renders a finished run's replay-<name>.json files instead of replaying
+ *                    bench/.work/replay-<histories>.md): --replay self,qs,object-inspect,node-gyp picks the histories
+ *                    (default all four; node-gyp is gyp's Python history, bench/replay-python.ts), --replay-steps N
+ *                    the steps of this repository's own history (default 30),
+ *                    --replay-from DIR re-renders a finished run's replay-<name>.json files instead of replaying,
+ *                    --replay-baseline BIN also asks another build's `codehub diff` (its bin/codehub.js) on every
+ *                    step, over the same snapshots (before/after of the change service),
+ *                    --replay-slice FROM:TO only steps FROM..TO-1 (split a history over processes)
  *   --only big       only the real ≥ 2,500-file corpus (BIG_CORPUS in bench/corpora.ts): full index with the peers and
  *                    the incremental rows (1-file body change, exported-signature change, no-op); default --out:
  *                    bench/.work/big.md. A full run includes it (--corpora without viem-stack leaves it out). gitnexus
@@ -35,7 +39,7 @@ import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   benchRoot,
   BIG_CORPUS,
@@ -86,6 +90,10 @@ interface Options {
   replay: string[];
   replaySteps: number;
   replayFrom: string | null;
+  /** Another build's bin/codehub.js whose selection each replayed step is compared with. */
+  replayBaseline: string | null;
+  /** Steps from:to (to exclusive) of each history, to split a long replay over processes. */
+  replaySlice: [number, number] | null;
   searchData: string | null;
   loadSeconds: number | null;
   backends: boolean;
@@ -105,7 +113,7 @@ function parseArgs(argv: string[]): Options {
     throw new Error(
       `--only ${only}: the sections that run alone are ${sections.map((n) => `'${n}'`).join(', ')}`,
     );
-  const replay = value('--replay')?.split(',') ?? ['self', 'qs', 'object-inspect'];
+  const replay = value('--replay')?.split(',') ?? ['self', 'qs', 'object-inspect', 'node-gyp'];
   return {
     smoke,
     quick: argv.includes('--quick') || smoke,
@@ -129,6 +137,8 @@ function parseArgs(argv: string[]): Options {
     replay,
     replaySteps: Number(value('--replay-steps') ?? 30),
     replayFrom: value('--replay-from') ?? null,
+    replayBaseline: value('--replay-baseline') ?? null,
+    replaySlice: (value('--replay-slice')?.split(':').map(Number) as [number, number] | undefined) ?? null,
     scaleRun: argv.includes('--scale-run'),
     postgres: benchPostgresUrl(value('--postgres')),
   };
@@ -275,7 +285,7 @@ async function main(): Promise<number> {
     options.smoke
       ? `smoke-${options.only ?? 'all'}`
       : options.only === 'replay'
-        ? `only-replay-${options.replay.join('-')}`
+        ? `only-replay-${options.replay.join('-')}${options.replaySlice ? `-${options.replaySlice.join('-')}` : ''}`
         : options.only
           ? `only-${options.only}`
           : 'full',
@@ -338,6 +348,8 @@ async function main(): Promise<number> {
       work,
       partialOut: options.out,
       ...(options.replayFrom ? { from: options.replayFrom } : {}),
+      ...(options.replayBaseline ? { baselineBin: resolve(options.replayBaseline) } : {}),
+      ...(options.replaySlice ? { slice: options.replaySlice } : {}),
     });
     writeFileSync(options.out, `${markdown}\n`);
     process.stdout.write(`${markdown}\n`);

@@ -20,7 +20,7 @@ import type {
   ResolutionRules,
 } from '../languages/plugin.js';
 import { rulesOf } from '../languages/plugin.js';
-import { allPlugins } from '../languages/registry.js';
+import { allPlugins, languagesCall } from '../languages/registry.js';
 import type {
   FileResolutionMemo,
   ResolutionMemo,
@@ -1412,8 +1412,9 @@ class RepoResolver {
   /**
    * What is left when the receiver's type is not known: a runtime method no repository type declares (`builtin`),
    * the one typed declaration of the receiver's property name
-   * (`unique-property`), else a guess by method name among few candidates (`name-only`), each only when the
-   * file's language draws that guess (ResolutionRules.guesses); otherwise unknown.
+   * (`unique-property`), else a guess by method name among few candidates (`name-only`), both among the languages
+   * the file can call, each only when the file's language draws that guess (ResolutionRules.guesses); otherwise
+   * unknown.
    */
   private guess(file: FileIndex, name: string, receiver: Receiver): Resolution {
     const builtinName = file.rules.builtinMembers.has(name);
@@ -1424,12 +1425,15 @@ class RepoResolver {
     const guesses = file.rules.guesses;
     if (guesses.has('unique-property')) {
       const property = receiverProperty(receiver);
-      const found = property === null ? null : this.uniqueProperty(property, name);
+      const found = property === null ? null : this.uniqueProperty(file, property, name);
       if (found) return found;
     }
     if (!guesses.has('name-only')) return { reason: 'unknown', targets: [] };
-    const candidates = this.membersByName.get(name) ?? [];
     this.deps?.add(`n\u0000${name}`);
+    // Only members of a language this file can call: a JavaScript `cart.add()` never runs a Java `Cart.add`.
+    const candidates = (this.membersByName.get(name) ?? []).filter((c) =>
+      languagesCall(file.facts.language, c.file.facts.language),
+    );
     if (candidates.length === 0 || candidates.length > MAX_NAME_ONLY_CANDIDATES)
       return { reason: 'unknown', targets: [] };
     for (const c of candidates) this.noteFile(c.file);
@@ -1442,10 +1446,15 @@ class RepoResolver {
     return { reason, targets: candidates, candidates: candidates.length };
   }
 
-  /** `…​.prop.name()` where `prop` is declared once in the repository with a type: that type's member `name`. */
-  private uniqueProperty(property: string, name: string): Resolution | null {
+  /**
+   * `…​.prop.name()` where `prop` is declared once in the repository (in a language the file can call) with a type:
+   * that type's member `name`.
+   */
+  private uniqueProperty(file: FileIndex, property: string, name: string): Resolution | null {
     this.deps?.add(`p\u0000${property}`);
-    const declared = this.typedProperties().get(property);
+    const declared = this.typedProperties()
+      .get(property)
+      ?.filter((d) => languagesCall(file.facts.language, d.file.facts.language));
     const only = declared?.length === 1 ? declared[0] : undefined;
     if (!only?.sym.valueType) return null;
     this.noteFile(only.file);

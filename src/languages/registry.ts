@@ -42,6 +42,32 @@ export function noPluginReason(path: string): string {
   );
 }
 
+/**
+ * Languages whose code calls each other's functions by name in one program: JavaScript and TypeScript are one
+ * plug-in; the JVM languages and C/C++ call across. Other plug-ins (Python, Go, Ruby…) reach another language's code
+ * only through a foreign-function or process boundary, which no call site names.
+ */
+const CALLING_GROUPS: readonly (readonly string[])[] = [
+  ['java', 'kotlin'],
+  ['c', 'cpp'],
+];
+
+/** Whether code of plug-in `caller` (a plug-in id, FileFacts.language) can call code of plug-in `callee` by name. */
+export function languagesCall(caller: string, callee: string): boolean {
+  return caller === callee || CALLING_GROUPS.some((g) => g.includes(caller) && g.includes(callee));
+}
+
+/**
+ * Whether code in `callerPath` can call a function of `calleePath` by name: same plug-in, or plug-ins of one calling
+ * group. A path no plug-in analyses may call anything (true), so an unknown language never hides a caller.
+ */
+export function mayCallAcross(callerPath: string, calleePath: string): boolean {
+  const caller = pluginForPath(callerPath)?.id;
+  const callee = pluginForPath(calleePath)?.id;
+  if (caller === undefined || callee === undefined) return true;
+  return languagesCall(caller, callee);
+}
+
 /** Test code by the path convention of the plug-in that owns the path (false when no plug-in does). */
 export function isTestPath(path: string): boolean {
   return pluginForPath(path)?.isTestPath?.(path) ?? false;

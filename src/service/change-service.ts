@@ -34,7 +34,7 @@ import { commitRelation, describeCommits } from '../git/refs.js';
 import type { BlobStore } from '../store/blob-store.js';
 import { closest } from './dto.js';
 import { shellQuote } from '../core/shell.js';
-import { pluginForPath } from '../languages/registry.js';
+import { mayCallAcross, pluginForPath } from '../languages/registry.js';
 import type { TestCommands } from '../languages/plugin.js';
 
 /** A file a test command depends on (a package manifest, a runner config), as the plug-in asked for it. */
@@ -754,7 +754,7 @@ export class ChangeService {
     const headRow = (id: string): SymbolRow | null => rows.get(head.id, id);
     // Callers, walked in head from every changed symbol still there, and in base from every removed one (through
     // symbols head still has). Besides resolved edges, an unresolved call site whose callee name is the symbol's
-    // name is a possible caller: an untyped receiver must not hide a test.
+    // name is a possible caller (in a language that can call it): an untyped receiver must not hide a test.
     const headPossible = possibleCallersByName(headEdges);
     const basePossible = possibleCallersByName(baseEdges);
     const reached = new Map<string, Reached>();
@@ -788,7 +788,10 @@ export class ChangeService {
         const out = resolved.get(row.id) ?? [];
         for (const callerId of possible.get(row.name) ?? []) {
           const caller = rowIn(snapshotId, callerId);
-          if (caller) out.push({ row: caller, confidence: UNRESOLVED_NAME_MATCH_CONFIDENCE });
+          // A call site in a language that cannot call the symbol's (a Python `cart.add()` and a changed Java
+          // `Cart.add`) is no possible caller: name matches stay within languages that call each other.
+          if (caller && mayCallAcross(caller.path, row.path))
+            out.push({ row: caller, confidence: UNRESOLVED_NAME_MATCH_CONFIDENCE });
         }
         callerCache.set(callerKey(snapshotId, row.id), out);
       }
