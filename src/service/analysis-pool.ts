@@ -44,6 +44,12 @@ export interface FileAnalyser {
 /** Files per worker message: large enough to amortise the message, small enough to balance the load. */
 const BATCH = 16;
 
+/**
+ * Batches a worker process holds at once: the next one is already there when it answers one, so it does not wait for
+ * the main thread to read its answer off the pipe (several reads of 64 KiB each) before it has work again.
+ */
+const BATCHES_PER_WORKER = 2;
+
 /** The default pool size: the machine's cores, at most 4. */
 export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(availableParallelism(), 4));
@@ -101,23 +107,26 @@ interface Pending {
 export function createWorkerPool(count: number): FileAnalyser {
   const script = fileURLToPath(new URL('./analysis-worker.js', import.meta.url));
   const queue: Pending[] = [];
-  const idle: ChildProcess[] = [];
-  const busy = new Map<ChildProcess, Pending>();
+  // Each worker's batches in the order it answers them.
+  const sent = new Map<ChildProcess, Pending[]>();
   let failure: Error | null = null;
   let closed = false;
 
   const pump = (): void => {
-    while (idle.length > 0 && queue.length > 0) {
-      const w = idle.pop()!;
+    while (queue.length > 0) {
+      let w: ChildProcess | null = null;
+      for (const [c, tasks] of sent)
+        if (tasks.length < BATCHES_PER_WORKER && (!w || tasks.length < sent.get(w)!.length)) w = c;
+      if (!w) return;
       const task = queue.shift()!;
-      busy.set(w, task);
+      sent.get(w)!.push(task);
       w.send(task.jobs);
     }
   };
   const fail = (err: Error): void => {
     failure ??= err;
-    for (const t of [...busy.values(), ...queue.splice(0)]) t.reject(err);
-    busy.clear();
+    for (const t of [...[...sent.values()].flatMap((tasks) => tasks.splice(0)), ...queue.splice(0)])
+      t.reject(err);
   };
   const workers: ChildProcess[] = [];
   const exited: Array<Promise<void>> = [];
@@ -130,8 +139,7 @@ export function createWorkerPool(count: number): FileAnalyser {
     });
     exited.push(new Promise((resolve) => w.once('exit', () => resolve())));
     w.on('message', (msg: WorkerReply) => {
-      const task = busy.get(w);
-      busy.delete(w);
+      const task = sent.get(w)?.shift();
       if (task) {
         // JSON.parse is cheaper for the main thread than structured-cloning the facts' object graph.
         if (msg.results)
@@ -140,7 +148,6 @@ export function createWorkerPool(count: number): FileAnalyser {
           );
         else task.reject(new Error(msg.error ?? 'analysis worker failed'));
       }
-      idle.push(w);
       pump();
     });
     w.on('error', (err) => fail(err));
@@ -148,7 +155,7 @@ export function createWorkerPool(count: number): FileAnalyser {
       if (!closed) fail(new Error(`analysis worker exited with ${signal ?? `code ${code}`}`));
     });
     workers.push(w);
-    idle.push(w);
+    sent.set(w, []);
   }
 
   return {
