@@ -2,6 +2,7 @@
  * Rows as both storage adapters read them back: one mapping from column names to records, so SQLite and
  * PostgreSQL cannot drift. Booleans arrive as 0/1 from SQLite and as true/false from PostgreSQL; both are read here.
  */
+import type { SymbolFact } from '../core/facts.js';
 import type { Edge, TestReach } from '../core/graph.js';
 import type { FileRecord, RepoRecord, SnapshotRecord, SymbolRecord } from './storage.js';
 
@@ -44,6 +45,34 @@ export function symbolValues(s: SymbolRecord, bool: (b: boolean) => unknown): un
     jsonOrNull(s.valueType),
     s.isStatic === undefined ? null : bool(s.isStatic),
   ];
+}
+
+/**
+ * A symbol record holding only what a symbols row stores (SYMBOL_COLUMNS): the facts' other fields (parameters, type
+ * references, decorators) serve resolution, and a record built this way lets them go with the facts.
+ */
+export function storedSymbol(s: SymbolFact, id: string, path: string): SymbolRecord {
+  const r: SymbolRecord = {
+    id,
+    path,
+    localId: s.localId,
+    name: s.name,
+    qualifiedName: s.qualifiedName,
+    kind: s.kind,
+    startLine: s.startLine,
+    endLine: s.endLine,
+    signature: s.signature,
+    returnType: s.returnType,
+    exported: s.exported,
+    doc: s.doc,
+    parent: s.parent,
+  };
+  // Optional fields stay absent when the facts lack them, as in a record read back from storage.
+  if (s.extends !== undefined) r.extends = s.extends;
+  if (s.implements !== undefined) r.implements = s.implements;
+  if (s.valueType !== undefined) r.valueType = s.valueType;
+  if (s.isStatic !== undefined) r.isStatic = s.isStatic;
+  return r;
 }
 
 /** Columns of an edges row after `snapshot_id` (and an adapter's own columns). */

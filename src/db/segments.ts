@@ -42,6 +42,15 @@ export interface Segment {
 
 /** Splits a snapshot's rows into per-file segments, sorted by path (pure). */
 export function partitionSnapshot(rows: SnapshotRows): Segment[] {
+  return [...eachSegment(rows)];
+}
+
+/**
+ * The snapshot's segments one at a time, sorted by path, as partitionSnapshot lists them: each segment's digest is
+ * computed when it is reached, and the generator keeps no segment it has handed out, so a writer that stores one
+ * segment before asking for the next holds one segment's digest work at a time instead of every segment at once.
+ */
+export function* eachSegment(rows: SnapshotRows): Generator<Segment> {
   const fileOf = new Map<string, FileRecord>();
   for (const f of rows.files) fileOf.set(f.path, f);
   const byPath = new Map<string, Omit<Segment, 'digest'>>();
@@ -65,6 +74,7 @@ export function partitionSnapshot(rows: SnapshotRows): Segment[] {
     return seg;
   };
   for (const f of rows.files) segmentOf(f.path);
+  fileOf.clear();
   const pathOfSymbol = new Map<string, string>();
   rows.symbols.forEach((s, i) => {
     pathOfSymbol.set(s.id, s.path);
@@ -83,9 +93,13 @@ export function partitionSnapshot(rows: SnapshotRows): Segment[] {
     seg.edges.push(e);
   });
   for (const t of rows.testReach) segmentOf(owner(t.symbolId)).testReach.push(t);
-  return [...byPath.values()]
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    .map((seg) => ({ ...seg, digest: segmentDigest(seg) }));
+  pathOfSymbol.clear();
+  const paths = [...byPath.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const path of paths) {
+    const seg = byPath.get(path)!;
+    byPath.delete(path);
+    yield { ...seg, digest: segmentDigest(seg) };
+  }
 }
 
 /** The digest of a segment's content (its orders are per snapshot, not content, and are left out). */

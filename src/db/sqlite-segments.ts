@@ -17,7 +17,7 @@ import {
   toSymbolRecord,
   toTestReach,
 } from './row-mappers.js';
-import { convertedSnapshotRows, partitionSnapshot, segmentFileValues } from './segments.js';
+import { convertedSnapshotRows, eachSegment, segmentFileValues } from './segments.js';
 import type { DerivedRows, SnapshotRows } from './storage.js';
 
 type Db = Database.Database;
@@ -57,7 +57,8 @@ export function writeSnapshotSegments(db: Db, snapshotId: number, rows: Snapshot
   const lastName = Number((db.prepare('SELECT MAX(id) AS m FROM search_names').get() as Row).m ?? 0);
   let written = 0;
   let reused = 0;
-  for (const seg of partitionSnapshot(rows)) {
+  // One segment at a time: its digest is computed, its rows written, and it is let go before the next.
+  for (const seg of eachSegment(rows)) {
     const found = findSegment.get(seg.digest) as Row | undefined;
     let segmentId: number;
     if (found) {

@@ -1,10 +1,15 @@
 /**
- * Per-file analysis off the main thread: a pool of worker threads, each loading the plug-in registry itself,
- * fed batches of files per message. With one worker the analysis runs in-process (no threads at all).
+ * Per-file analysis off the main thread: a pool of worker processes, each loading the plug-in registry itself,
+ * fed batches of files per message. With one worker the analysis runs in-process (no workers at all).
+ *
+ * Processes rather than threads: memory that analysis threads malloc (message buffers, parser state) stays in their
+ * malloc arenas, fragmented, after they end: about 150 MB of a 50 MB repo's peak RSS, held through resolution and the
+ * write. A process returns all of it when it exits.
  * Results are the same either way: each file's facts come from the same pure `plugin.analyze`.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { FileFacts } from '../core/facts.js';
 import { packFacts } from '../db/facts-codec.js';
 import { isTestPathFor, type LanguagePlugin } from '../languages/plugin.js';
@@ -23,13 +28,13 @@ export interface AnalysisResult {
   packed: Uint8Array;
 }
 
-/** What a worker thread posts back for a batch: each file's facts as JSON and packed, or the batch's error. */
+/** What a worker process sends back for a batch: each file's facts as JSON and packed, or the batch's error. */
 export interface WorkerReply {
   results?: Array<{ json: string; packed: Uint8Array }>;
   error?: string;
 }
 
-/** Analyses batches of files; `close` ends any threads. */
+/** Analyses batches of files; `close` ends any worker processes. */
 export interface FileAnalyser {
   readonly workers: number;
   analyze(jobs: readonly AnalysisJob[]): Promise<AnalysisResult[]>;
@@ -38,6 +43,12 @@ export interface FileAnalyser {
 
 /** Files per worker message: large enough to amortise the message, small enough to balance the load. */
 const BATCH = 16;
+
+/**
+ * Batches a worker process holds at once: the next one is already there when it answers one, so it does not wait for
+ * the main thread to read its answer off the pipe (several reads of 64 KiB each) before it has work again.
+ */
+const BATCHES_PER_WORKER = 2;
 
 /** The default pool size: the machine's cores, at most 4. */
 export function defaultWorkerCount(): number {
@@ -92,34 +103,43 @@ interface Pending {
   reject(err: Error): void;
 }
 
-/** A pool of `count` worker threads running the registry's plug-ins (count ≥ 2; use the in-process analyser for 1). */
+/** A pool of `count` worker processes running the registry's plug-ins (count ≥ 2; use the in-process analyser for 1). */
 export function createWorkerPool(count: number): FileAnalyser {
-  const url = new URL('./analysis-worker.js', import.meta.url);
+  const script = fileURLToPath(new URL('./analysis-worker.js', import.meta.url));
   const queue: Pending[] = [];
-  const idle: Worker[] = [];
-  const busy = new Map<Worker, Pending>();
+  // Each worker's batches in the order it answers them.
+  const sent = new Map<ChildProcess, Pending[]>();
   let failure: Error | null = null;
   let closed = false;
 
   const pump = (): void => {
-    while (idle.length > 0 && queue.length > 0) {
-      const w = idle.pop()!;
+    while (queue.length > 0) {
+      let w: ChildProcess | null = null;
+      for (const [c, tasks] of sent)
+        if (tasks.length < BATCHES_PER_WORKER && (!w || tasks.length < sent.get(w)!.length)) w = c;
+      if (!w) return;
       const task = queue.shift()!;
-      busy.set(w, task);
-      w.postMessage(task.jobs);
+      sent.get(w)!.push(task);
+      w.send(task.jobs);
     }
   };
   const fail = (err: Error): void => {
     failure ??= err;
-    for (const t of [...busy.values(), ...queue.splice(0)]) t.reject(err);
-    busy.clear();
+    for (const t of [...[...sent.values()].flatMap((tasks) => tasks.splice(0)), ...queue.splice(0)])
+      t.reject(err);
   };
-  const workers: Worker[] = [];
+  const workers: ChildProcess[] = [];
+  const exited: Array<Promise<void>> = [];
   for (let i = 0; i < count; i++) {
-    const w = new Worker(url);
+    // Structured clone over the channel, as between threads; stdin is not theirs, stdout and stderr are shared.
+    const w = fork(script, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: process.execArgv.filter((a) => !a.startsWith('--inspect')),
+    });
+    exited.push(new Promise((resolve) => w.once('exit', () => resolve())));
     w.on('message', (msg: WorkerReply) => {
-      const task = busy.get(w);
-      busy.delete(w);
+      const task = sent.get(w)?.shift();
       if (task) {
         // JSON.parse is cheaper for the main thread than structured-cloning the facts' object graph.
         if (msg.results)
@@ -128,15 +148,14 @@ export function createWorkerPool(count: number): FileAnalyser {
           );
         else task.reject(new Error(msg.error ?? 'analysis worker failed'));
       }
-      idle.push(w);
       pump();
     });
     w.on('error', (err) => fail(err));
-    w.on('exit', (code) => {
-      if (!closed) fail(new Error(`analysis worker exited with code ${code}`));
+    w.on('exit', (code, signal) => {
+      if (!closed) fail(new Error(`analysis worker exited with ${signal ?? `code ${code}`}`));
     });
     workers.push(w);
-    idle.push(w);
+    sent.set(w, []);
   }
 
   return {
@@ -153,7 +172,9 @@ export function createWorkerPool(count: number): FileAnalyser {
     },
     async close() {
       closed = true;
-      await Promise.all(workers.map((w) => w.terminate()));
+      // A worker exits when its channel closes (analysis-worker.ts); one that already died has nothing to close.
+      for (const w of workers) if (w.connected) w.disconnect();
+      await Promise.all(exited);
     },
   };
 }

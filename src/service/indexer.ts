@@ -75,7 +75,7 @@ export interface IndexOptions {
   /** Plug-in lookup (default: the registry); tests pass their own. */
   pluginFor?: (path: string) => LanguagePlugin | undefined;
   /**
-   * Analysis threads; 1 analyses in-process. Default: one per MIN_FILES_PER_WORKER new files, at most min(cores, 4).
+   * Analysis worker processes; 1 analyses in-process. Default: one per MIN_FILES_PER_WORKER new files, at most min(cores, 4).
    * Tests' own plug-ins (pluginFor) always run in-process.
    */
   workers?: number;
@@ -261,7 +261,7 @@ export async function indexInWorkspace(ws: Workspace, opts: IndexOptions): Promi
       },
     });
     const facts = await analyse(windows, { cache: storage.cache, analyser });
-    // Analysis threads hold their own heaps (and a TypeScript each): end them before resolution needs the memory.
+    // Analysis workers hold their own heaps (and a TypeScript each): end them before resolution needs the memory.
     await analyser.close();
     analyser = null;
 

@@ -10,6 +10,7 @@ import { computeTestReach } from '../../analysis/test-reach.js';
 import type { ResolutionMemo } from '../../analysis/types.js';
 import { isTestPathFor, type LanguagePlugin, type ModuleResolver } from '../../languages/plugin.js';
 import { noPluginReason } from '../../languages/registry.js';
+import { storedSymbol } from '../../db/row-mappers.js';
 import {
   snapshotRows,
   type FileRecord,
@@ -112,7 +113,7 @@ export function buildSnapshot(input: SnapshotInput): BuiltSnapshot {
       const id = makeSymbolId(a.path, s.localId);
       if (seen.has(id)) continue;
       seen.add(id);
-      symbols.push({ ...s, id, path: a.path });
+      symbols.push(storedSymbol(s, id, a.path));
     }
   }
   const testReach = computeTestReach(symbols, resolution.edges, input.testReachDepth);
