@@ -6,7 +6,7 @@
  * one only means a full resolution.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync, constants } from 'node:zlib';
@@ -110,8 +110,7 @@ export function saveResolutionMemo(
     const partial = `${target}.${process.pid}.partial`;
     try {
       mkdirSync(join(dataDir, 'resolution-memo'), { recursive: true });
-      const text = JSON.stringify(encode(repo, version, memo));
-      writeFileSync(partial, gzipSync(text, { level: constants.Z_BEST_SPEED }));
+      writeMemoFile(partial, repo, version, memo);
       renameSync(partial, target);
     } catch {
       // Only a cache: the next fresh process resolves everything.
@@ -155,39 +154,65 @@ interface StoredMemo {
   moduleDigests: Array<[string, string]>;
 }
 
-function encode(repo: string, version: string, memo: ResolutionMemo): StoredMemo {
-  const files: StoredFile[] = [];
-  for (const [path, f] of memo.files) {
-    const callers: string[] = [];
-    const callerIndex = new Map<string, number>();
-    const edges: StoredFile['edges'] = f.edges.map((e) => {
-      let at = callerIndex.get(e.callerId);
-      if (at === undefined) {
-        at = callers.length;
-        callerIndex.set(e.callerId, at);
-        callers.push(e.callerId);
-      }
-      return [at, e.calleeId, e.calleeText, e.kind, e.reason, e.confidence, e.candidates ?? null, e.lines];
-    });
-    files.push({
-      path,
-      key: f.key,
-      deps: f.deps,
-      callers,
-      edges,
-      callSites: f.callSites,
-      resolvedByReason: f.resolvedByReason,
-      unresolvedByReason: f.unresolvedByReason,
-    });
-  }
+function encodeFile(path: string, f: FileResolutionMemo): StoredFile {
+  const callers: string[] = [];
+  const callerIndex = new Map<string, number>();
+  const edges: StoredFile['edges'] = f.edges.map((e) => {
+    let at = callerIndex.get(e.callerId);
+    if (at === undefined) {
+      at = callers.length;
+      callerIndex.set(e.callerId, at);
+      callers.push(e.callerId);
+    }
+    return [at, e.calleeId, e.calleeText, e.kind, e.reason, e.confidence, e.candidates ?? null, e.lines];
+  });
   return {
-    repo,
-    version,
-    files,
-    surfaces: [...memo.surfaces],
-    moduleContext: memo.moduleContext ?? null,
-    moduleDigests: [...memo.moduleDigests],
+    path,
+    key: f.key,
+    deps: f.deps,
+    callers,
+    edges,
+    callSites: f.callSites,
+    resolvedByReason: f.resolvedByReason,
+    unresolvedByReason: f.unresolvedByReason,
   };
+}
+
+/** Text gathered before it is compressed and written as one gzip member (readers inflate the members as one text). */
+const MEMO_CHUNK_CHARS = 4 << 20;
+
+/**
+ * Writes the memo as a StoredMemo's JSON text, one file at a time, in gzip members of a few MB: the whole text (and a
+ * copy of every edge in stored form) is never held at once, which on large repositories was the index's peak memory.
+ */
+function writeMemoFile(path: string, repo: string, version: string, memo: ResolutionMemo): void {
+  const fd = openSync(path, 'w');
+  try {
+    let chunk = '';
+    const put = (text: string, force = false): void => {
+      chunk += text;
+      if (chunk.length >= MEMO_CHUNK_CHARS || (force && chunk.length > 0)) {
+        writeSync(fd, gzipSync(chunk, { level: constants.Z_BEST_SPEED }));
+        chunk = '';
+      }
+    };
+    const head: Omit<StoredMemo, 'files'> = {
+      repo,
+      version,
+      surfaces: [...memo.surfaces],
+      moduleContext: memo.moduleContext ?? null,
+      moduleDigests: [...memo.moduleDigests],
+    };
+    put(`${JSON.stringify(head).slice(0, -1)},"files":[`);
+    let first = true;
+    for (const [filePath, f] of memo.files) {
+      put(`${first ? '' : ','}${JSON.stringify(encodeFile(filePath, f))}`);
+      first = false;
+    }
+    put(']}', true);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function decode(stored: StoredMemo): ResolutionMemo {
