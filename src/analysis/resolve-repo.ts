@@ -408,11 +408,15 @@ class RepoResolver {
       this.surfaces.set(content as string, known);
       return known;
     }
-    const { callSites: _c, diagnostics: _d, symbols, ...rest } = file.facts;
+    // Lines are left out: no edge of another file depends on where a declaration, import or export sits, so an edit
+    // that only moves them (a body change above them) does not make the files that read this one resolve again.
+    const { callSites: _c, diagnostics: _d, symbols, imports, exports, ...rest } = file.facts;
     const surface = hash(
       JSON.stringify({
         ...rest,
         symbols: symbols.map(({ startLine: _s, endLine: _e, doc: _doc, ...sym }) => sym),
+        imports: imports.map(({ line: _l, ...fact }) => fact),
+        exports: exports.map(({ line: _l, ...fact }) => fact),
       }),
     );
     if (content !== undefined) this.surfaces.set(content, surface);

@@ -493,6 +493,42 @@ test('a class that starts implementing an interface re-resolves the unchanged ca
   }
 });
 
+test("a body change that moves the lines of a file's exports re-resolves that file only, and stays exact", async () => {
+  const work = tempDir('incr-lines-src');
+  const incremental = tempDir('incr-lines-data');
+  const full = tempDir('incr-lines-full');
+  try {
+    const a = (extra: string): string =>
+      `export function first(n: number): number {\n${extra}  return n + 1;\n}\nexport const second = (n: number): number => first(n) * 2;\n`;
+    const repo = FixtureRepo.withFiles(
+      work,
+      {
+        'src/a.ts': a(''),
+        'src/b.ts':
+          "import { first, second } from './a.js';\nexport function both(): number {\n  return first(1) + second(2);\n}\n",
+        'src/c.ts': "import { both } from './b.js';\nexport function run(): number {\n  return both();\n}\n",
+      },
+      'start',
+    );
+    const repoId = 'example.com/o/lines';
+    await indexRepository({ dataDir: incremental, source: work, name: repoId });
+    repo.write('src/a.ts', a('  const unused = 1;\n  void unused;\n'));
+    const commit = repo.commit('two lines above the second export');
+    const inc = await indexRepository({ dataDir: incremental, source: work, name: repoId });
+    await indexRepository({ dataDir: full, source: work, name: repoId });
+    assert.equal(
+      inc.reusedResolutions,
+      2,
+      'b.ts and c.ts kept their resolution: no edge of theirs depends on a line of a.ts',
+    );
+    const answered = await answers(incremental, repoId, commit);
+    assert.ok(answered.some((l) => l.includes('src/b.ts::both') && l.includes('src/a.ts::second')));
+    assert.deepEqual(answered, await answers(full, repoId, commit));
+  } finally {
+    for (const d of [work, incremental, full]) removeDir(d);
+  }
+});
+
 test('Go: methods declared in another file, package-scope names and structural interfaces stay exact incrementally', async () => {
   const work = tempDir('incr-go-src');
   const incremental = tempDir('incr-go-data');
