@@ -890,6 +890,21 @@ class RepoResolver {
     return undefined;
   }
 
+  /** The package of the first base class from outside the repository, through the in-repo bases; null if none. */
+  private externalBase(owner: Def, seen = new Set<string>()): string | null {
+    const key = makeSymbolId(owner.file.path, owner.sym.localId);
+    if (seen.has(key)) return null;
+    seen.add(key);
+    for (const base of owner.sym.extends ?? []) {
+      const parent = this.resolveTypeName(owner.file, base);
+      if (parent.kind === 'external') return parent.pkg;
+      if (parent.kind !== 'symbol') continue;
+      const found = this.externalBase(parent.def, seen);
+      if (found) return found;
+    }
+    return null;
+  }
+
   /** `obj.name` where obj is a definition: static/namespace/object members first, then its declared value type. */
   private memberOnValue(
     owner: Def,
@@ -1273,9 +1288,11 @@ class RepoResolver {
         const member = cls ? this.findMember(cls, name) : undefined;
         // Also when the member is an interface's (an abstract class calling what it leaves to its subclasses): the
         // interface-impl tier then draws the overrides below this class.
-        return member && cls
-          ? { reason: 'receiver-typed', targets: [member], receiverType: cls }
-          : this.guess(file, name, receiver);
+        if (member && cls) return { reason: 'receiver-typed', targets: [member], receiverType: cls };
+        // Not declared in the repository's part of the hierarchy, which extends a class from outside it
+        // (`self.assertEqual` in a `unittest.TestCase`): inherited from there.
+        const outside = cls ? this.externalBase(cls) : null;
+        return outside ? { reason: `external:${outside}`, targets: [] } : this.guess(file, name, receiver);
       }
       case 'super': {
         const cls = this.classDef(file, receiver.classLocalId);

@@ -405,6 +405,42 @@ describe('python call resolution', () => {
   });
 });
 
+describe('python: methods inherited from a class outside the repository', () => {
+  it("calls self.<method> that no in-repo class declares external to the base class's package, through in-repo bases", () => {
+    const { edges } = analyse({
+      'calc.py': 'def add(a, b):\n    return a + b\n',
+      'tests/test_calc.py': [
+        'import unittest',
+        'from calc import add',
+        '',
+        'class Base(unittest.TestCase):',
+        '    def check(self, x):',
+        '        self.assertTrue(x)',
+        '',
+        'class AddTest(Base):',
+        '    def test_add(self):',
+        '        self.assertEqual(add(1, 2), 3)',
+        '        self.check(True)',
+        '',
+        'class Plain:',
+        '    def run(self):',
+        '        self.missing()',
+        '',
+      ].join('\n'),
+    });
+    const from = (caller: string, text: string) =>
+      edges.find(
+        (e) => e.callerId.startsWith(`tests/test_calc.py::${caller}:`) && e.calleeText.includes(text),
+      );
+    assert.equal(from('AddTest.test_add', 'assertEqual')?.reason, 'external:unittest');
+    assert.equal(from('Base.check', 'assertTrue')?.reason, 'external:unittest');
+    // An in-repo method is still found first.
+    assert.equal(from('AddTest.test_add', 'check')?.calleeId, 'tests/test_calc.py::Base.check:method');
+    // A class with no outside base keeps what is not declared as unknown.
+    assert.equal(from('Plain.run', 'missing')?.reason, 'unknown');
+  });
+});
+
 describe('python confidence', () => {
   const files = {
     'lib.py': 'def helper():\n    return 2\n',
