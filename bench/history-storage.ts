@@ -11,13 +11,11 @@
  * checkout, so the commit must be in its history). Only the TypeScript files of each commit are analysed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
-import pg from 'pg';
-import { databaseOn } from './backends.js';
+import { freshStore, type BenchEngine, type BenchStore } from './bench-store.js';
 import { projectRoot, runCodehub } from './codehub-cli.js';
 import { benchRoot } from './corpora.js';
 import { median } from './measure.js';
@@ -80,28 +78,6 @@ function git(cwd: string, args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).trim();
 }
 
-/** Size of a SQLite data dir's database: the file after folding the WAL back in. */
-export function sqliteBytes(dataDir: string): number {
-  const file = join(dataDir, 'codehub.db');
-  const db = new Database(file);
-  try {
-    db.pragma('wal_checkpoint(TRUNCATE)');
-  } finally {
-    db.close();
-  }
-  return statSync(file).size;
-}
-
-async function onServer<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 function tsFilesAt(repo: string, commit: string): number {
   return git(repo, ['ls-tree', '-r', '--name-only', commit])
     .split('\n')
@@ -144,35 +120,14 @@ export async function runHistoryStorage(options: HistoryStorageOptions): Promise
   const rows: HistoryStorageRow[] = [];
   const loads: number[] = [loadavg()[0] ?? 0];
   const name = 'bench/history/replay';
-  /** A fresh, empty store on `engine`: its CLI arguments, how to read its size, how to drop it. */
-  const freshStore = async (
-    engine: 'sqlite' | 'postgres',
-    label: string,
-  ): Promise<{ data: string; storageArgs: string[]; size(): Promise<number>; drop(): Promise<void> }> => {
-    const data = join(options.work, `data-${engine}${label}`);
-    rmSync(data, { recursive: true, force: true });
-    mkdirSync(data, { recursive: true });
-    let storageArgs: string[] = [];
-    let size: () => Promise<number> = async () => sqliteBytes(data);
-    let drop: () => Promise<void> = async () => undefined;
-    if (engine === 'postgres' && options.postgres) {
-      const admin = options.postgres;
-      const database = `codehub_bench_history_${process.pid}${label.replace(/[^a-z0-9]/g, '_')}`;
-      await onServer(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
-      await onServer(admin, (c) => c.query(`CREATE DATABASE ${database}`));
-      const url = databaseOn(admin, database);
-      storageArgs = ['--database', url];
-      size = () =>
-        onServer(url, async (c) =>
-          Number((await c.query('SELECT pg_database_size(current_database()) AS n')).rows[0]?.n),
-        );
-      drop = () =>
-        onServer(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).then(
-          () => undefined,
-        );
-    }
-    return { data, storageArgs, size, drop };
-  };
+  /** A fresh, empty store on `engine` for one replay (`label` tells the newest-alone store apart). */
+  const store = (engine: BenchEngine, label: string): Promise<BenchStore> =>
+    freshStore(
+      engine,
+      join(options.work, `data-${engine}${label}`),
+      options.postgres,
+      `codehub_bench_history_${process.pid}${label.replace(/[^a-z0-9]/g, '_')}`,
+    );
   const index = async (
     engine: string,
     data: string,
@@ -198,7 +153,7 @@ export async function runHistoryStorage(options: HistoryStorageOptions): Promise
     return run.wallMs;
   };
   for (const engine of engines) {
-    const { data, storageArgs, size, drop } = await freshStore(engine, '');
+    const { data, storageArgs, size, drop } = await store(engine, '');
     try {
       const times: number[] = [];
       let firstBytes = 0;
@@ -214,7 +169,7 @@ export async function runHistoryStorage(options: HistoryStorageOptions): Promise
       const allBytes = await size();
       // The newest commit alone in a fresh store: the repository grows along a history, so the first snapshot
       // is not the only "one snapshot" to compare with.
-      const alone = await freshStore(engine, '-newest');
+      const alone = await store(engine, '-newest');
       let newestAloneBytes: number;
       try {
         await index(engine, alone.data, alone.storageArgs, list[list.length - 1]!);

@@ -9,13 +9,11 @@
  * Without --build it measures this checkout; --postgres adds the PostgreSQL rows (a fresh database per build).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
-import pg from 'pg';
-import { databaseOn } from './backends.js';
+import { freshStore } from './bench-store.js';
 import { projectRoot } from './codehub-cli.js';
 import { benchRoot, cloneCorpus, FIXED_GIT_ENV, pickSourceFile, prepareSyntheticCorpus } from './corpora.js';
 import { measureCommand, median } from './measure.js';
@@ -147,28 +145,6 @@ export function commitOneLineBodyChange(dir: string, relPath: string): string {
   return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, env, encoding: 'utf8' }).trim();
 }
 
-async function onServer<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Size of a SQLite data dir's database: the file after folding the WAL back in. */
-function sqliteBytes(dataDir: string): number {
-  const file = join(dataDir, 'codehub.db');
-  const db = new Database(file);
-  try {
-    db.pragma('wal_checkpoint(TRUNCATE)');
-  } finally {
-    db.close();
-  }
-  return statSync(file).size;
-}
-
 async function index(
   build: SharingBuild,
   repoDir: string,
@@ -206,27 +182,12 @@ export async function runSnapshotSharing(options: SharingOptions): Promise<Shari
       const repoDir = join(options.work, `repo-${slug}`);
       cloneCorpus(corpus, repoDir);
       const data = join(options.work, `data-${slug}`);
-      rmSync(data, { recursive: true, force: true });
-      mkdirSync(data, { recursive: true });
-      let storageArgs: string[] = [];
-      let size: () => Promise<number> = async () => sqliteBytes(data);
-      let drop: () => Promise<void> = async () => undefined;
-      if (engine === 'postgres' && options.postgres) {
-        const admin = options.postgres;
-        const name = `codehub_bench_sharing_${slug}`.toLowerCase();
-        await onServer(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-        await onServer(admin, (c) => c.query(`CREATE DATABASE ${name}`));
-        const url = databaseOn(admin, name);
-        storageArgs = ['--database', url];
-        size = () =>
-          onServer(url, async (c) =>
-            Number((await c.query('SELECT pg_database_size(current_database()) AS n')).rows[0]?.n),
-          );
-        drop = () =>
-          onServer(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
-            () => undefined,
-          );
-      }
+      const { storageArgs, size, drop } = await freshStore(
+        engine,
+        data,
+        options.postgres,
+        `codehub_bench_sharing_${slug}`.toLowerCase(),
+      );
       try {
         options.log(`sharing: ${build.label} on ${engine}: first snapshot of ${corpus.id}`);
         const firstIndexMs = await index(build, repoDir, data, storageArgs);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { percentile } from '../bench/history-storage.js';
+import { percentile, type HistoryStorageRow } from '../bench/history-storage.js';
 import { PG_ADMIN_URL } from './helpers/postgres.js';
 
 const script = fileURLToPath(new URL('../bench/history-storage.js', import.meta.url));
@@ -40,21 +40,6 @@ function makeHistory(dir: string, commits: number): void {
       env: { ...GIT_ENV, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
     });
   }
-}
-
-interface Row {
-  engine: string;
-  commits: number;
-  firstBytes: number;
-  allBytes: number;
-  ratio: number;
-  newestAloneBytes: number;
-  ratioToNewest: number;
-  firstIndexMs: number;
-  laterIndexMs: number[];
-  medianMs: number;
-  p90Ms: number;
-  dataDir: string | null;
 }
 
 test('percentile is the nearest rank', () => {
@@ -97,7 +82,7 @@ test(
       const json = JSON.parse(readFileSync(join(work, 'history.json'), 'utf8')) as {
         commits: string[];
         tsFiles: { first: number; last: number };
-        rows: Row[];
+        rows: HistoryStorageRow[];
       };
       // The last three of the four commits, oldest first.
       const log = execFileSync('git', ['rev-list', '--first-parent', '--reverse', 'HEAD'], {
