@@ -245,7 +245,25 @@ function unpackNpmSources(pkg: string, version: string, temp: string, target: st
  * a tsconfig), and commits them as a git repository under `<root>/<name>@<version>`. Cached: returns at once if present.
  */
 export function prepareNpmCorpus(spec: CorpusSpec, root = corporaRoot()): PreparedCorpus {
-  const id = `${spec.name}@${spec.version}`;
+  return stageCorpus(`${spec.name}@${spec.version}`, root, (staging, temp) => {
+    unpackNpmSources(spec.pkg, spec.version, temp, staging);
+    if (!existsSync(join(staging, 'tsconfig.json'))) {
+      writeFileSync(join(staging, 'tsconfig.json'), `${JSON.stringify(CORPUS_TSCONFIG, null, 2)}\n`);
+    }
+    return `${spec.pkg}@${spec.version} from the npm registry (sources only)`;
+  });
+}
+
+/**
+ * The cached corpus `<root>/<id>`, or a new one: `fill` writes the tree into an empty staging folder (with a scratch
+ * folder beside it) and returns the commit message; the tree is committed with a fixed author and date, moved into
+ * place and its stats cached.
+ */
+function stageCorpus(
+  id: string,
+  root: string,
+  fill: (staging: string, temp: string) => string,
+): PreparedCorpus {
   const dir = join(root, id);
   const cached = readCached(dir, id);
   if (cached) return cached;
@@ -255,11 +273,7 @@ export function prepareNpmCorpus(spec: CorpusSpec, root = corporaRoot()): Prepar
   try {
     const staging = join(temp, 'repo');
     mkdirSync(staging);
-    unpackNpmSources(spec.pkg, spec.version, temp, staging);
-    if (!existsSync(join(staging, 'tsconfig.json'))) {
-      writeFileSync(join(staging, 'tsconfig.json'), `${JSON.stringify(CORPUS_TSCONFIG, null, 2)}\n`);
-    }
-    const commit = commitTree(staging, `${spec.pkg}@${spec.version} from the npm registry (sources only)`);
+    const commit = commitTree(staging, fill(staging, temp));
     renameSync(staging, dir);
     const corpus: PreparedCorpus = { id, dir, commit, ...measureTree(dir) };
     writeCached(corpus);
@@ -387,16 +401,7 @@ export function monorepoPaths(root: string, names: readonly string[]): Record<st
  * committed with a fixed author and date. Cached under `<root>/<name>@<version>`.
  */
 export function prepareMonorepoCorpus(spec: MonorepoCorpusSpec, root = corporaRoot()): PreparedCorpus {
-  const id = `${spec.name}@${spec.version}`;
-  const dir = join(root, id);
-  const cached = readCached(dir, id);
-  if (cached) return cached;
-  mkdirSync(root, { recursive: true });
-  rmSync(dir, { recursive: true, force: true });
-  const temp = mkdtempSync(join(tmpdir(), 'codehub-corpus-'));
-  try {
-    const staging = join(temp, 'repo');
-    mkdirSync(staging);
+  return stageCorpus(`${spec.name}@${spec.version}`, root, (staging, temp) => {
     const names = spec.packages.map((p) => p.pkg);
     for (const p of spec.packages) unpackNpmSources(p.pkg, p.version, temp, join(staging, 'packages', p.pkg));
     const workspaces = [...new Set(names.map((n) => (n.startsWith('@') ? 'packages/@*/*' : 'packages/*')))];
@@ -413,17 +418,8 @@ export function prepareMonorepoCorpus(spec: MonorepoCorpusSpec, root = corporaRo
       },
     };
     writeFileSync(join(staging, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
-    const commit = commitTree(
-      staging,
-      `${spec.name}: ${spec.packages.map((p) => `${p.pkg}@${p.version}`).join(', ')} from the npm registry (sources only)`,
-    );
-    renameSync(staging, dir);
-    const corpus: PreparedCorpus = { id, dir, commit, ...measureTree(dir) };
-    writeCached(corpus);
-    return corpus;
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
-  }
+    return `${spec.name}: ${spec.packages.map((p) => `${p.pkg}@${p.version}`).join(', ')} from the npm registry (sources only)`;
+  });
 }
 
 /** Options of the synthetic generator. */
